@@ -1,0 +1,37 @@
+"""dynamics: reply graphs, polarization, echo chambers and flame escalation in discussions.
+
+>>> import dynamics as dyn
+>>> d = dyn.load("thread.txt")                       # doctest: +SKIP
+>>> d.report, d.user_graph()                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from dynamics.errors import (
+    DataQualityWarning,
+    DynamicsError,
+    EmptyInputError,
+    GraphKindError,
+    InputFormatError,
+    UndefinedMetricError,
+)
+from dynamics.io import READERS, detect, load
+from dynamics.model import Discussion, IngestReport, ReplyForest
+
+__all__ = [
+    "READERS",
+    "DataQualityWarning",
+    "Discussion",
+    "DynamicsError",
+    "EmptyInputError",
+    "GraphKindError",
+    "IngestReport",
+    "InputFormatError",
+    "ReplyForest",
+    "UndefinedMetricError",
+    "__version__",
+    "detect",
+    "load",
+]

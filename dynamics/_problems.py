@@ -1,0 +1,112 @@
+"""A log of data problems shared by the readers and the integrity checks.
+
+Readers record what they meet while parsing (malformed lines, missing fields, undecodable
+bytes); the checks in :mod:`dynamics.model.checks` add what they find in the comments table
+(orphans, duplicates, cycles, ...). Everything ends up in the :class:`~dynamics.IngestReport`.
+With ``strict=True`` the first problem raises :class:`~dynamics.errors.InputFormatError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dynamics.errors import InputFormatError
+
+__all__ = ["PROBLEM_KINDS", "ProblemLog"]
+
+#: Every kind of problem, with the sentence the report prints and the default policy applied.
+PROBLEM_KINDS: dict[str, tuple[str, str]] = {
+    "malformed_record": ("records that could not be parsed", "skipped"),
+    "missing_field": ("records missing a required field", "skipped"),
+    "non_utf8_text": ("records with bytes that are not UTF-8", "decoded with U+FFFD"),
+    "bad_timestamp": ("timestamps that could not be parsed", "set to null"),
+    "duplicate_id": ("comments whose id occurs more than once", "first kept, later dropped"),
+    "orphan": ("replies whose parent is not in the data", "attached to the thread root"),
+    "cycle": ("comments on a reply cycle", "cycle broken: attached to the thread root"),
+    "self_reply": ("replies to the author's own comment", "kept; no self-loop in user graph"),
+    "reply_before_parent": ("replies timestamped before their parent", "kept"),
+    "deleted_author": ("comments by deleted or removed authors", "author set to null"),
+    "anonymous_author": ("comments without an author", "kept; author null"),
+    "removed_text": ("comments whose text was deleted or removed", "kept; flagged `deleted`"),
+    "empty_text": ("comments with empty text", "kept"),
+    "thread_mismatch": ("replies whose thread differs from their parent's", "parent's thread used"),
+    "unfetched_replies": ("'more' stubs: replies the source did not include", "counted"),
+    "inferred_reply": ("reply edges inferred, not given by the source", "flagged `inferred`"),
+}
+
+_MAX_SAMPLES = 10
+
+
+@dataclass
+class ProblemLog:
+    """Counts and sample ids of data problems, per kind.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file being read, used in error messages.
+    strict : bool, default False
+        Raise :class:`~dynamics.errors.InputFormatError` on the first problem instead of
+        counting it. Kinds in ``informational`` never raise.
+    """
+
+    path: str | Path | None = None
+    strict: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, list[str]] = field(default_factory=dict)
+    policies: dict[str, str] = field(default_factory=dict)
+
+    #: Kinds that describe the data rather than a defect; ``strict`` does not raise on them.
+    informational = frozenset({"inferred_reply", "anonymous_author", "unfetched_replies"})
+
+    def add(
+        self,
+        kind: str,
+        *,
+        record: int | None = None,
+        record_id: str | None = None,
+        field: str | None = None,
+        message: str | None = None,
+        count: int = 1,
+    ) -> None:
+        """Record ``count`` occurrences of ``kind`` (raise instead when ``strict``)."""
+        if kind not in PROBLEM_KINDS:
+            msg = f"unknown problem kind {kind!r}"
+            raise KeyError(msg)
+        if self.strict and kind not in self.informational:
+            text = message or PROBLEM_KINDS[kind][0].removeprefix("records ")
+            msg_0 = f"{text} (strict=True)"
+            raise InputFormatError(
+                msg_0,
+                path=self.path,
+                record=record,
+                field=field,
+                record_id=record_id,
+            )
+        self.counts[kind] = self.counts.get(kind, 0) + count
+        samples = self.samples.setdefault(kind, [])
+        if len(samples) < _MAX_SAMPLES:
+            if record_id is not None:
+                samples.append(str(record_id))
+            elif record is not None:
+                samples.append(f"record {record}")
+
+    def add_many(self, kind: str, ids: list[str], *, total: int | None = None) -> None:
+        """Record a vectorised finding: ``total`` occurrences (default ``len(ids)``)."""
+        n = len(ids) if total is None else total
+        if n == 0:
+            return
+        if self.strict and kind not in self.informational:
+            self.add(kind, record_id=ids[0] if ids else None)
+        self.counts[kind] = self.counts.get(kind, 0) + n
+        samples = self.samples.setdefault(kind, [])
+        samples.extend(str(i) for i in ids[: max(0, _MAX_SAMPLES - len(samples))])
+
+    def merge(self, other: ProblemLog) -> None:
+        """Add the counts and samples of ``other`` to this log."""
+        for kind, n in other.counts.items():
+            self.counts[kind] = self.counts.get(kind, 0) + n
+            samples = self.samples.setdefault(kind, [])
+            samples.extend(other.samples.get(kind, [])[: max(0, _MAX_SAMPLES - len(samples))])
+        self.policies.update(other.policies)

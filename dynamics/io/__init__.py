@@ -1,0 +1,220 @@
+"""Reading discussions: one reader module per format behind a detection registry.
+
+``load(path)`` picks the reader whose ``detect`` accepts the file (most specific first), reads
+it, runs the integrity checks and returns a :class:`~dynamics.Discussion`. ``READERS`` lists the
+format names in detection order; ``detect(path)`` says which one would be used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from dynamics import __version__
+from dynamics._problems import ProblemLog
+from dynamics.errors import DataQualityWarning, EmptyInputError, InputFormatError
+from dynamics.io._base import ReadResult, finalize_comments, finalize_threads
+from dynamics.model.checks import OrphanPolicy, check_comments, report_from
+from dynamics.model.discussion import Discussion, _metadata
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["READERS", "detect", "get_reader", "load"]
+
+logger = logging.getLogger(__name__)
+
+#: Format names in detection order: specific formats first, generic tables last.
+READERS: tuple[str, ...] = (
+    "parquet_cache",
+    "convokit",
+    "reddit",
+    "reddit_api",
+    "hackernews",
+    "twitter",
+    "disqus",
+    "nested",
+    "plaintext",
+    "tabular",
+)
+
+_MODULES = {
+    "parquet_cache": None,
+    "convokit": "dynamics.io.convokit",
+    "reddit": "dynamics.io.reddit",
+    "reddit_api": "dynamics.io.reddit_api",
+    "hackernews": "dynamics.io.hackernews",
+    "twitter": "dynamics.io.twitter",
+    "disqus": "dynamics.io.disqus",
+    "nested": "dynamics.io.nested",
+    "plaintext": "dynamics.io.plaintext",
+    "tabular": "dynamics.io.tabular",
+}
+
+
+def get_reader(name: str) -> ModuleType:
+    """Import and return the reader module for format ``name``."""
+    if name not in _MODULES or _MODULES[name] is None:
+        msg = f"The 'format' parameter of load must be one of {['auto', *READERS]}. Got {name!r} instead."
+        raise ValueError(msg)
+    return importlib.import_module(_MODULES[name])  # type: ignore[arg-type]
+
+
+def detect(path: str | Path) -> str:
+    """Name of the format ``load`` would use for ``path``.
+
+    Raises
+    ------
+    InputFormatError
+        When no reader recognises the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = "no such file or directory"
+        raise InputFormatError(msg, path=path)
+    if path.is_file() and path.suffix.lower() == ".parquet" and _metadata(path) is not None:
+        return "parquet_cache"
+    for name in READERS[1:]:
+        if get_reader(name).detect(path):
+            return name
+    msg = (
+        "format not recognised; pass format= one of "
+        f"{', '.join(READERS[1:])} (and columns= for a generic table)"
+    )
+    raise InputFormatError(msg, path=path)
+
+
+def load(
+    source: str | Path | pl.DataFrame | pd.DataFrame,
+    format: str = "auto",
+    *,
+    strict: bool = False,
+    orphans: OrphanPolicy = "attach",
+    cache: bool | str | Path = False,
+    progress: bool | None = None,
+    **options: Any,
+) -> Discussion:
+    """Read a discussion from a file, a directory or a data frame.
+
+    Parameters
+    ----------
+    source : path, polars.DataFrame or pandas.DataFrame
+        A file in any supported format (compressed ``.gz``/``.zst`` too), a ConvoKit corpus
+        directory, a Parquet file written by :meth:`Discussion.save`, or a data frame.
+    format : str, default "auto"
+        ``"auto"`` detects; otherwise one of :data:`READERS`.
+    strict : bool, default False
+        Raise :class:`~dynamics.errors.InputFormatError` on the first data problem instead of
+        counting it in the report.
+    orphans : {"attach", "drop", "keep"}, default "attach"
+        Replies whose parent is missing: attach to the thread root (the missing id is kept in
+        ``orphan_of``), drop them with their replies, or keep the dangling ``parent_id``.
+    cache : bool or path, default False
+        True keeps a Parquet copy in ``$XDG_CACHE_HOME/dynamics`` (``~/.cache/dynamics``) keyed
+        by the file's path, size, modification time and the options, so a second load is
+        instant; a path names the cache directory.
+    progress : bool or None, default None
+        Show progress bars (None: only for large files on a terminal).
+    **options
+        Passed to the reader: e.g. ``columns={"comment_id": "my_id"}`` for tables,
+        ``infer_replies="adjacent"`` for plain-text scrapes.
+
+    Returns
+    -------
+    Discussion
+
+    Raises
+    ------
+    InputFormatError
+        The file cannot be read as the format (message names file, record and field), or
+        ``strict=True`` and a data problem was found.
+    EmptyInputError
+        Nothing readable was found.
+
+    Examples
+    --------
+    >>> d = dyn.load(pl.DataFrame({"id": ["1", "2"], "parent_id": [None, "1"],
+    ...                            "author": ["ann", "bob"], "text": ["hi", "hello"]}))
+    >>> d.report.n_comments, d.report.format
+    (2, 'frame')
+    """
+    if isinstance(source, pl.DataFrame) or type(source).__name__ == "DataFrame":
+        from dynamics.io import tabular
+
+        result = tabular.read_frame(source, strict=strict, **options)
+        return _assemble(result, None, orphans=orphans, strict=strict)
+
+    path = Path(source)
+    fmt = detect(path) if format == "auto" else format
+    if fmt == "parquet_cache":
+        return Discussion.read_parquet(path)
+    reader = get_reader(fmt)
+    cache_file = _cache_file(path, fmt, cache, strict=strict, orphans=orphans, options=options)
+    if cache_file is not None and cache_file.exists():
+        logger.info("reading %s from cache %s", path, cache_file)
+        return Discussion.read_parquet(cache_file)
+    result = reader.read(path, strict=strict, progress=progress, **options)
+    disc = _assemble(result, path, orphans=orphans, strict=strict)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        disc.save(cache_file)
+    return disc
+
+
+def _assemble(
+    result: ReadResult, path: Path | None, *, orphans: OrphanPolicy, strict: bool
+) -> Discussion:
+    problems = result.problems
+    problems.strict = strict
+    comments = finalize_comments(result.comments, source=result.format, problems=problems)
+    if comments.height == 0:
+        msg = f"{path.name if path else 'frame'}: no comments found"
+        if problems.counts:
+            msg += f" ({', '.join(f'{n} {k}' for k, n in problems.counts.items())})"
+        raise EmptyInputError(msg)
+    comments = check_comments(comments, problems, orphans=orphans)
+    threads = finalize_threads(result.threads, source=result.format)
+    report = report_from(
+        comments, problems, path=path, fmt=result.format, n_records=result.n_records
+    )
+    if not report.ok:
+        warnings.warn(
+            f"{report.path or 'frame'}: "
+            + "; ".join(
+                f"{n:,} {k}" for k, n in report.counts.items() if k not in ProblemLog.informational
+            )
+            + " (see Discussion.report)",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return Discussion(comments, report, threads)
+
+
+def _cache_file(path: Path, fmt: str, cache: bool | str | Path, **key: Any) -> Path | None:
+    if cache is False:
+        return None
+    if cache is True:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dynamics"
+    else:
+        base = Path(cache)
+    stat = path.stat()
+    ident = repr(
+        (
+            str(path.resolve()),
+            stat.st_size,
+            stat.st_mtime_ns,
+            fmt,
+            __version__,
+            sorted(key.items(), key=str),
+        )
+    )
+    digest = hashlib.sha1(ident.encode(), usedforsecurity=False).hexdigest()[:16]
+    return base / f"{path.name}.{digest}.parquet"

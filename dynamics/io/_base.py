@@ -1,0 +1,326 @@
+"""What every reader shares: the comments-table schema, the Reader protocol and helpers.
+
+A reader turns one file (or directory, or frame) into a :class:`ReadResult`: a polars comments
+table following DESIGN section 3, an optional threads table (the posts / stories / articles the
+comments belong to) and a :class:`~dynamics._problems.ProblemLog` of what it met while parsing.
+Readers never import the model: :func:`dynamics.load` composes reader -> checks -> Discussion.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol, runtime_checkable
+
+import polars as pl
+
+from dynamics._problems import ProblemLog
+
+__all__ = [
+    "COMMENT_COLUMNS",
+    "DELETED_MARKERS",
+    "THREAD_COLUMNS",
+    "ReadResult",
+    "Reader",
+    "finalize_comments",
+    "finalize_threads",
+    "iter_json_lines",
+    "open_binary",
+    "peek_text",
+    "to_utc",
+]
+
+#: Columns of the comments table, in order, with their polars types (DESIGN section 3).
+COMMENT_COLUMNS: dict[str, pl.DataType] = {
+    "comment_id": pl.String(),
+    "parent_id": pl.String(),
+    "thread_id": pl.String(),
+    "author": pl.String(),
+    "text": pl.String(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "source": pl.String(),
+    # flags: how much rests on inference, and what the source had deleted
+    "inferred": pl.Boolean(),
+    "inference": pl.String(),
+    "deleted": pl.Boolean(),
+}
+
+#: Columns of the threads table (one row per post / story / article / conversation root).
+THREAD_COLUMNS: dict[str, pl.DataType] = {
+    "thread_id": pl.String(),
+    "title": pl.String(),
+    "author": pl.String(),
+    "text": pl.String(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "url": pl.String(),
+    "source": pl.String(),
+}
+
+#: Author or text values that mean "deleted by the platform or the user".
+DELETED_MARKERS = frozenset({"[deleted]", "[removed]", "[deleted by user]", "[removed by reddit]"})
+
+
+@dataclass
+class ReadResult:
+    """What a reader returns.
+
+    Attributes
+    ----------
+    comments : polars.DataFrame
+        The comments table (see :data:`COMMENT_COLUMNS`), extra source fields after them.
+    threads : polars.DataFrame or None
+        One row per thread with the post's own title, author and text, when the source has them.
+    problems : ProblemLog
+        What the reader met while parsing.
+    format : str
+        The reader's name.
+    n_records : int
+        Records seen in the input (lines, items, elements), parsed or not.
+    """
+
+    comments: pl.DataFrame
+    threads: pl.DataFrame | None
+    problems: ProblemLog
+    format: str
+    n_records: int = 0
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """A format plugin: a module or object with ``name``, ``detect`` and ``read``."""
+
+    name: str
+
+    def detect(self, path: Path) -> bool:
+        """Return True when ``path`` looks like this format (cheap: peek, don't parse)."""
+        ...
+
+    def read(self, path: Path, *, strict: bool = False, **options: Any) -> ReadResult:
+        """Read ``path`` into a :class:`ReadResult`."""
+        ...
+
+
+# --------------------------------------------------------------------------- files
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """Open ``path`` for reading bytes, decompressing ``.gz``, ``.zst``, ``.bz2``, ``.xz``."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if suffix in {".zst", ".zstd"}:
+        import zstandard
+
+        fh = path.open("rb")
+        # Pushshift / Arctic-Shift dumps use a long window; allow it.
+        dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
+        return io.BufferedReader(dctx.stream_reader(fh, closefd=True))  # type: ignore[arg-type]
+    if suffix == ".bz2":
+        return bz2.open(path, "rb")  # type: ignore[return-value]
+    if suffix == ".xz":
+        return lzma.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def strip_compression(path: Path) -> str:
+    """Return the file name without a compression suffix, lower-cased."""
+    name = path.name.lower()
+    for ext in (".gz", ".zst", ".zstd", ".bz2", ".xz"):
+        if name.endswith(ext):
+            return name[: -len(ext)]
+    return name
+
+
+def peek_text(path: Path, n_bytes: int = 65536) -> str:
+    """Return the first ``n_bytes`` of ``path`` (decompressed) as text, for detection."""
+    if path.is_dir():
+        return ""
+    try:
+        with open_binary(path) as fh:
+            head = fh.read(n_bytes)
+    except OSError:
+        return ""
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def iter_json_lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(record_number, object)`` for each JSON object line of ``path``.
+
+    Blank lines are skipped. Lines that are not a JSON object are counted as
+    ``malformed_record``; lines with bytes that are not UTF-8 are decoded with replacement
+    characters and counted as ``non_utf8_text``.
+    """
+    import orjson
+
+    with open_binary(path) as fh:
+        for number, raw in enumerate(fh, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                problems.add("non_utf8_text", record=number)
+                line = line.decode("utf-8", errors="replace").encode("utf-8")
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                problems.add(
+                    "malformed_record", record=number, message=f"is not valid JSON ({exc})"
+                )
+                continue
+            if not isinstance(obj, dict):
+                problems.add("malformed_record", record=number, message="is not a JSON object")
+                continue
+            yield number, obj
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def to_utc(values: pl.Series) -> pl.Series:
+    """Convert timestamps in any common encoding to ``Datetime("us", "UTC")``.
+
+    Numbers are Unix epoch seconds (values above 1e11 are taken as milliseconds); strings are
+    ISO 8601 (naive times are taken as UTC) or digits; datetimes are converted to UTC.
+    """
+    dtype = values.dtype
+    target = pl.Datetime("us", "UTC")
+    if dtype == pl.Null:
+        return values.cast(target)
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
+            return values.dt.replace_time_zone("UTC").cast(target)
+        return values.dt.convert_time_zone("UTC").cast(target)
+    if dtype == pl.Date:
+        return values.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    if dtype.is_numeric():
+        seconds = values.cast(pl.Float64)
+        seconds = pl.select(
+            pl.when(seconds.abs() > 1e11).then(seconds / 1000).otherwise(seconds)
+        ).to_series()
+        micros = (seconds * 1_000_000).round(0).cast(pl.Int64)
+        return micros.cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias(values.name)
+    if dtype == pl.String:
+        stripped = values.str.strip_chars()
+        numeric = stripped.str.contains(r"^-?\d+(\.\d+)?$").fill_null(value=False)
+        as_num = to_utc(stripped.cast(pl.Float64, strict=False))
+        as_text = _parse_iso(stripped)
+        return (
+            pl.select(pl.when(numeric).then(as_num).otherwise(as_text))
+            .to_series()
+            .alias(values.name)
+        )
+    return values.cast(pl.String).pipe(to_utc)
+
+
+def _parse_iso(values: pl.Series) -> pl.Series:
+    """Parse ISO-8601-like strings; offset-aware ones are converted, naive ones taken as UTC."""
+    norm = values.str.replace(r"Z$", "+00:00").str.replace(r"([+-]\d\d)(\d\d)$", "$1:$2")
+    norm = norm.str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
+    aware = norm.str.contains(r"[+-]\d\d:\d\d$").fill_null(value=False)
+    # parse each kind on its own: format inference looks at the first value only
+    aware_text = pl.select(pl.when(aware).then(norm)).to_series()
+    naive_text = pl.select(pl.when(~aware).then(norm)).to_series()
+    parsed_aware = aware_text.str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us", time_zone="UTC"
+    )
+    parsed_naive = naive_text.str.to_datetime(strict=False, time_unit="us").dt.replace_time_zone(
+        "UTC"
+    )
+    return pl.select(pl.when(aware).then(parsed_aware).otherwise(parsed_naive)).to_series()
+
+
+def _count_bad_times(before: pl.Series, after: pl.Series, ids: pl.Series, problems: ProblemLog):
+    bad = before.is_not_null() & after.is_null()
+    if before.dtype == pl.String:
+        bad = bad & (before.str.strip_chars() != "")
+    if bad.any():
+        problems.add_many("bad_timestamp", ids.filter(bad).head(10).to_list(), total=int(bad.sum()))
+
+
+def finalize_comments(
+    df: pl.DataFrame, *, source: str, problems: ProblemLog | None = None
+) -> pl.DataFrame:
+    """Bring a reader's frame to the comments-table schema.
+
+    Missing contract columns are added (null, or False for flags), types are cast, timestamps
+    are converted with :func:`to_utc` (unparseable ones counted as ``bad_timestamp``), deleted
+    markers in ``author`` become null with ``deleted=True``, null text becomes ``""``, and the
+    contract columns come first with extra source columns after them.
+    """
+    n = df.height
+    cols: dict[str, pl.Series] = {}
+    for name in ("comment_id", "parent_id", "thread_id", "author", "text", "inference"):
+        if name in df.columns:
+            s = df.get_column(name)
+            cols[name] = s if s.dtype == pl.String else s.cast(pl.String)
+        else:
+            cols[name] = pl.Series(name, [None] * n, dtype=pl.String)
+    raw_time = df.get_column("created_at") if "created_at" in df.columns else None
+    if raw_time is None:
+        cols["created_at"] = pl.Series("created_at", [None] * n, dtype=pl.Datetime("us", "UTC"))
+    else:
+        cols["created_at"] = to_utc(raw_time).alias("created_at")
+        if problems is not None:
+            _count_bad_times(raw_time, cols["created_at"], cols["comment_id"], problems)
+    cols["source"] = (
+        df.get_column("source").cast(pl.String)
+        if "source" in df.columns
+        else pl.Series("source", [source] * n, dtype=pl.String)
+    )
+    for flag in ("inferred", "deleted"):
+        cols[flag] = (
+            df.get_column(flag).cast(pl.Boolean).fill_null(value=False)
+            if flag in df.columns
+            else pl.Series(flag, [False] * n, dtype=pl.Boolean)
+        )
+    out = pl.DataFrame(cols)
+    marker = out.get_column("author").is_in(list(DELETED_MARKERS)).fill_null(value=False)
+    text_marker = out.get_column("text").is_in(list(DELETED_MARKERS)).fill_null(value=False)
+    out = out.with_columns(
+        pl.when(marker).then(None).otherwise(pl.col("author")).alias("author"),
+        (pl.col("deleted") | marker | text_marker).alias("deleted"),
+        pl.col("text").fill_null(""),
+    )
+    extras = [c for c in df.columns if c not in COMMENT_COLUMNS]
+    if extras:
+        out = pl.concat([out, df.select(extras)], how="horizontal")
+    return out.select(list(COMMENT_COLUMNS) + extras)
+
+
+def finalize_threads(df: pl.DataFrame | None, *, source: str) -> pl.DataFrame | None:
+    """Bring a reader's threads frame to :data:`THREAD_COLUMNS` (extras kept after them)."""
+    if df is None:
+        return None
+    n = df.height
+    cols = {}
+    for name, dtype in THREAD_COLUMNS.items():
+        if name == "created_at":
+            cols[name] = (
+                to_utc(df.get_column(name)).alias(name)
+                if name in df.columns
+                else pl.Series(name, [None] * n, dtype=dtype)
+            )
+        elif name in df.columns:
+            cols[name] = df.get_column(name).cast(pl.String)
+        elif name == "source":
+            cols[name] = pl.Series(name, [source] * n, dtype=pl.String)
+        else:
+            cols[name] = pl.Series(name, [None] * n, dtype=pl.String)
+    out = pl.DataFrame(cols)
+    out = out.with_columns(
+        pl.when(pl.col("author").is_in(list(DELETED_MARKERS)))
+        .then(None)
+        .otherwise(pl.col("author"))
+        .alias("author")
+    )
+    extras = [c for c in df.columns if c not in THREAD_COLUMNS]
+    if extras:
+        out = pl.concat([out, df.select(extras)], how="horizontal")
+    return out.unique("thread_id", keep="first", maintain_order=True)

@@ -1,0 +1,386 @@
+"""Integrity checks that turn a reader's table into a valid comments table and a report.
+
+Nothing is dropped silently: every problem is counted in the :class:`IngestReport` with sample
+ids and the policy that was applied; ``strict=True`` raises on the first one instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from dynamics._problems import PROBLEM_KINDS, ProblemLog
+from dynamics.io._base import DELETED_MARKERS
+from dynamics.model.forest import find_cycles, parent_index
+
+__all__ = ["IngestReport", "OrphanPolicy", "check_comments"]
+
+OrphanPolicy = Literal["attach", "drop", "keep"]
+
+_ORPHAN_POLICIES = {
+    "attach": "attached to the thread root (original parent kept in `orphan_of`)",
+    "drop": "dropped, with their replies",
+    "keep": "kept with a dangling parent_id",
+}
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What was read, and every data problem met on the way.
+
+    Attributes
+    ----------
+    path : str or None
+        The input read (None for a data frame).
+    format : str
+        The reader that read it.
+    n_records : int
+        Records seen in the input (lines, items, elements, rows).
+    n_comments, n_threads, n_authors : int
+        Size of the resulting comments table.
+    start, end : datetime or None
+        Earliest and latest comment time.
+    counts : dict of str to int
+        Occurrences per problem kind (see ``PROBLEM_KINDS``).
+    samples : dict of str to list of str
+        Up to ten comment ids (or record numbers) per problem kind.
+    policies : dict of str to str
+        What was done about each kind.
+    """
+
+    path: str | None
+    format: str
+    n_records: int
+    n_comments: int
+    n_threads: int
+    n_authors: int
+    start: datetime | None = None
+    end: datetime | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, list[str]] = field(default_factory=dict)
+    policies: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, kind: str) -> int:
+        """Count of ``kind`` (0 when it did not occur)."""
+        if kind not in PROBLEM_KINDS:
+            msg = f"unknown problem kind {kind!r}; known kinds: {', '.join(PROBLEM_KINDS)}"
+            raise KeyError(msg)
+        return self.counts.get(kind, 0)
+
+    @property
+    def ok(self) -> bool:
+        """True when no defect was found (informational kinds do not count)."""
+        return not any(n for k, n in self.counts.items() if k not in ProblemLog.informational)
+
+    def policy(self, kind: str) -> str:
+        """What was done about ``kind``."""
+        return self.policies.get(kind, PROBLEM_KINDS[kind][1])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per problem kind that occurred: kind, description, count, policy, samples."""
+        rows = [
+            {
+                "problem": kind,
+                "description": PROBLEM_KINDS[kind][0],
+                "count": n,
+                "policy": self.policy(kind),
+                "samples": ", ".join(self.samples.get(kind, [])),
+            }
+            for kind, n in self.counts.items()
+            if n
+        ]
+        return pd.DataFrame(rows, columns=["problem", "description", "count", "policy", "samples"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form (JSON-serialisable)."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "n_records": self.n_records,
+            "n_comments": self.n_comments,
+            "n_threads": self.n_threads,
+            "n_authors": self.n_authors,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "problems": {
+                k: {"count": n, "policy": self.policy(k), "samples": self.samples.get(k, [])}
+                for k, n in self.counts.items()
+                if n
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IngestReport:
+        """Inverse of :meth:`to_dict`."""
+        problems = data.get("problems", {})
+        return cls(
+            path=data.get("path"),
+            format=data["format"],
+            n_records=data["n_records"],
+            n_comments=data["n_comments"],
+            n_threads=data["n_threads"],
+            n_authors=data["n_authors"],
+            start=datetime.fromisoformat(data["start"]) if data.get("start") else None,
+            end=datetime.fromisoformat(data["end"]) if data.get("end") else None,
+            counts={k: v["count"] for k, v in problems.items()},
+            samples={k: v["samples"] for k, v in problems.items()},
+            policies={k: v["policy"] for k, v in problems.items()},
+        )
+
+    def summary(self) -> str:
+        """A few lines of plain text: what was read and each problem with its policy."""
+        span = (
+            f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC"
+            if self.start
+            else "unknown"
+        )
+        lines = [
+            f"{self.path or '<frame>'} read as {self.format}: {self.n_records:,} records",
+            (
+                f"{self.n_comments:,} comments in {self.n_threads:,} threads by "
+                f"{self.n_authors:,} authors; time span {span}"
+            ),
+        ]
+        if not any(self.counts.values()):
+            lines.append("no problems found")
+        for kind, n in self.counts.items():
+            if n:
+                sample = ", ".join(self.samples.get(kind, [])[:3])
+                lines.append(
+                    f"  {n:,} {PROBLEM_KINDS[kind][0]}: {self.policy(kind)}"
+                    + (f" (e.g. {sample})" if sample else "")
+                )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def check_comments(
+    comments: pl.DataFrame,
+    problems: ProblemLog,
+    *,
+    orphans: OrphanPolicy = "attach",
+) -> pl.DataFrame:
+    """Validate a comments table, apply the policies, and log every problem.
+
+    Parameters
+    ----------
+    comments : polars.DataFrame
+        A table from :func:`dynamics.io._base.finalize_comments`.
+    problems : ProblemLog
+        Receives the counts; raises on the first problem when ``problems.strict``.
+    orphans : {"attach", "drop", "keep"}, default "attach"
+        What to do with replies whose parent is absent: attach them to the thread root
+        (``parent_id`` set to null, the missing id kept in ``orphan_of``), drop them with their
+        replies, or keep the dangling ``parent_id``.
+
+    Returns
+    -------
+    polars.DataFrame
+        The checked table, with an ``orphan_of`` column added after the flags.
+    """
+    if orphans not in _ORPHAN_POLICIES:
+        msg = f"The 'orphans' parameter of load must be one of {sorted(_ORPHAN_POLICIES)}. Got {orphans!r} instead."
+        raise ValueError(msg)
+    df = comments
+
+    # ids: missing ones cannot be referenced; skip them
+    no_id = df.get_column("comment_id").is_null() | (df.get_column("comment_id") == "")
+    if no_id.any():
+        problems.add_many(
+            "missing_field",
+            [f"row {i + 1}" for i in np.flatnonzero(no_id.to_numpy())[:10]],
+            total=int(no_id.sum()),
+        )
+        problems.policies["missing_field"] = "skipped"
+        df = df.filter(~no_id)
+
+    # duplicate ids: keep the first occurrence
+    dup = df.get_column("comment_id").is_first_distinct().not_()
+    if dup.any():
+        ids = df.get_column("comment_id").filter(dup)
+        problems.add_many(
+            "duplicate_id", ids.unique(maintain_order=True).head(10).to_list(), total=int(dup.sum())
+        )
+        df = df.filter(~dup)
+
+    # a comment replying to itself is a cycle of length one; treat with the cycles below
+    ids = df.get_column("comment_id")
+    parent = parent_index(ids, df.get_column("parent_id"))
+    has_parent_id = df.get_column("parent_id").is_not_null().to_numpy()
+
+    # orphans: parent_id given but not present
+    orphan_mask = has_parent_id & (parent < 0)
+    orphan_of = pl.Series("orphan_of", [None] * df.height, dtype=pl.String)
+    if orphan_mask.any():
+        problems.add_many(
+            "orphan",
+            ids.filter(pl.Series(orphan_mask)).head(10).to_list(),
+            total=int(orphan_mask.sum()),
+        )
+        problems.policies["orphan"] = _ORPHAN_POLICIES[orphans]
+        if orphans == "attach":
+            orphan_of = df.select(
+                pl.when(pl.Series(orphan_mask)).then(pl.col("parent_id")).alias("orphan_of")
+            ).to_series()
+            df = df.with_columns(
+                pl.when(pl.Series(orphan_mask))
+                .then(None)
+                .otherwise(pl.col("parent_id"))
+                .alias("parent_id")
+            )
+        elif orphans == "drop":
+            keep = _without_descendants(parent, orphan_mask)
+            df = df.filter(pl.Series(keep))
+            orphan_of = orphan_of.filter(pl.Series(keep))
+            ids = df.get_column("comment_id")
+            parent = parent_index(ids, df.get_column("parent_id"))
+    df = df.with_columns(orphan_of)
+
+    # cycles: break each at its earliest comment (attach it to the thread root)
+    cycles = find_cycles(parent)
+    if cycles:
+        members = [i for c in cycles for i in c]
+        problems.add_many("cycle", [ids[i] for i in members[:10]], total=len(members))
+        created = df.get_column("created_at").to_numpy()
+        breaks = []
+        for cycle in cycles:
+            times = [created[i] for i in cycle]
+            valid = [t for t in times if not pd.isna(t)]
+            breaks.append(cycle[times.index(min(valid))] if valid else min(cycle))
+        mask = np.zeros(df.height, dtype=bool)
+        mask[breaks] = True
+        df = df.with_columns(
+            pl.when(pl.Series(mask)).then(None).otherwise(pl.col("parent_id")).alias("parent_id"),
+            pl.when(pl.Series(mask))
+            .then(pl.col("parent_id"))
+            .otherwise(pl.col("orphan_of"))
+            .alias("orphan_of"),
+        )
+        parent = np.where(mask, -1, parent)
+
+    # comments without a thread id belong to the thread of their top-level ancestor,
+    # or start a thread named after that ancestor
+    no_thread = df.get_column("thread_id").is_null()
+    if no_thread.any():
+        root = _roots(parent)
+        root_thread = df.get_column("thread_id").to_numpy()[root]
+        root_id = df.get_column("comment_id").to_numpy()[root]
+        df = df.with_columns(
+            pl.col("thread_id").fill_null(
+                pl.Series(np.where(pd.isna(root_thread), root_id, root_thread), dtype=pl.String)
+            )
+        )
+
+    # relations to the parent: thread, author, time
+    rows = np.flatnonzero(parent >= 0)
+    if rows.size:
+        child = df[rows.tolist()].select("comment_id", "thread_id", "author", "created_at")
+        par = df[parent[rows].tolist()].select(
+            pl.col("thread_id").alias("p_thread"),
+            pl.col("author").alias("p_author"),
+            pl.col("created_at").alias("p_time"),
+        )
+        rel = pl.concat([child, par], how="horizontal")
+        mismatch = rel.get_column("thread_id") != rel.get_column("p_thread")
+        if mismatch.any():
+            problems.add_many(
+                "thread_mismatch",
+                rel.filter(mismatch).get_column("comment_id").head(10).to_list(),
+                total=int(mismatch.sum()),
+            )
+            # follow the fixed thread ids down the tree: roots define threads
+            root = _roots(parent)
+            fix = pl.Series("thread_id", df.get_column("thread_id").to_numpy()[root])
+            df = df.with_columns(fix)
+        self_reply = (rel.get_column("author") == rel.get_column("p_author")).fill_null(value=False)
+        if self_reply.any():
+            problems.add_many(
+                "self_reply",
+                rel.filter(self_reply).get_column("comment_id").head(10).to_list(),
+                total=int(self_reply.sum()),
+            )
+        early = (rel.get_column("created_at") < rel.get_column("p_time")).fill_null(value=False)
+        if early.any():
+            problems.add_many(
+                "reply_before_parent",
+                rel.filter(early).get_column("comment_id").head(10).to_list(),
+                total=int(early.sum()),
+            )
+
+    # authors and text
+    author_null = df.get_column("author").is_null()
+    deleted = df.get_column("deleted")
+    _count(problems, "deleted_author", df, author_null & deleted)
+    _count(problems, "anonymous_author", df, author_null & ~deleted)
+    text = df.get_column("text")
+    removed = text.is_in(list(DELETED_MARKERS))
+    _count(problems, "removed_text", df, removed)
+    _count(problems, "empty_text", df, (text.str.strip_chars() == "") & ~removed)
+    _count(
+        problems,
+        "inferred_reply",
+        df,
+        df.get_column("inferred") & df.get_column("parent_id").is_not_null(),
+    )
+    return df
+
+
+def _count(problems: ProblemLog, kind: str, df: pl.DataFrame, mask: pl.Series) -> None:
+    n = int(mask.sum())
+    if n:
+        problems.add_many(
+            kind, df.get_column("comment_id").filter(mask).head(10).to_list(), total=n
+        )
+
+
+def _roots(parent: np.ndarray) -> np.ndarray:
+    """Row of the top-level ancestor of every row (acyclic forest), by pointer doubling."""
+    root = np.where(parent >= 0, parent, np.arange(parent.shape[0]))
+    while True:
+        nxt = root[root]
+        if (nxt == root).all():
+            return root
+        root = nxt
+
+
+def _without_descendants(parent: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Mask of rows that are neither in ``start`` nor below one of them."""
+    gone = start.copy()
+    while True:
+        nxt = gone | ((parent >= 0) & gone[np.maximum(parent, 0)] & (parent >= 0))
+        if (nxt == gone).all():
+            return ~gone
+        gone = nxt
+
+
+def report_from(
+    comments: pl.DataFrame,
+    problems: ProblemLog,
+    *,
+    path: str | Path | None,
+    fmt: str,
+    n_records: int,
+) -> IngestReport:
+    """Build the :class:`IngestReport` for a checked table."""
+    times = comments.get_column("created_at").drop_nulls()
+    return IngestReport(
+        path=str(path) if path is not None else None,
+        format=fmt,
+        n_records=n_records,
+        n_comments=comments.height,
+        n_threads=comments.get_column("thread_id").n_unique(),
+        n_authors=comments.get_column("author").drop_nulls().n_unique(),
+        start=times.min() if times.len() else None,
+        end=times.max() if times.len() else None,
+        counts=dict(problems.counts),
+        samples={k: list(v) for k, v in problems.samples.items()},
+        policies=dict(problems.policies),
+    )

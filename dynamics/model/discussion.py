@@ -1,0 +1,373 @@
+"""The ``Discussion``: a validated, columnar comments table and what derives from it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics.model.checks import IngestReport
+from dynamics.model.forest import ReplyForest, depths, parent_index, subtree_sizes
+from dynamics.model.graph import AnonymousPolicy, reply_edges, to_igraph, to_networkx
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import networkx as nx
+    import pandas as pd
+
+__all__ = ["PARQUET_KEY", "Discussion"]
+
+#: Key of the Parquet file metadata that marks a file written by :meth:`Discussion.save`.
+PARQUET_KEY = b"dynamics"
+_DERIVED = ("parent_author", "parent_deleted")
+
+
+class Discussion:
+    """Comments with their reply structure, ready for measurement.
+
+    A ``Discussion`` is immutable: every method that changes something returns a new one.
+    Build it with :func:`dynamics.load`, not directly.
+
+    Parameters
+    ----------
+    comments : polars.DataFrame
+        The checked comments table (DESIGN section 3).
+    report : IngestReport
+        What was read and the data problems met.
+    threads : polars.DataFrame, optional
+        One row per thread with the post's title, author and text, when the source has them.
+
+    Examples
+    --------
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": ["a", "b", "c"], "parent": [None, "a", "b"],
+    ...     "user": ["ann", "bob", "ann"], "body": ["hi", "no", "yes"]}))
+    >>> len(d), d.n_threads, sorted(d.authors)
+    (3, 1, ['ann', 'bob'])
+    >>> sorted(d.user_graph().edges(data="count"))
+    [('ann', 'bob', 1), ('bob', 'ann', 1)]
+    """
+
+    def __init__(
+        self,
+        comments: pl.DataFrame,
+        report: IngestReport,
+        threads: pl.DataFrame | None = None,
+    ) -> None:
+        if "parent_author" not in comments.columns:
+            comments = _with_parent_fields(comments)
+        self._comments = comments
+        self._report = report
+        self._threads = threads
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def report(self) -> IngestReport:
+        """The :class:`IngestReport`: what was read, and every problem found."""
+        return self._report
+
+    @property
+    def comments(self) -> pl.DataFrame:
+        """The comments table (polars), including derived ``parent_author``/``parent_deleted``."""
+        return self._comments
+
+    def __len__(self) -> int:
+        return self._comments.height
+
+    def __repr__(self) -> str:
+        return (
+            f"<Discussion: {len(self):,} comments, {self.n_threads:,} threads, "
+            f"{len(self.authors):,} authors, read as {self._report.format}>"
+        )
+
+    @property
+    def n_threads(self) -> int:
+        """Number of threads."""
+        return self._comments.get_column("thread_id").n_unique()
+
+    @property
+    def thread_ids(self) -> list[str]:
+        """Thread ids in order of first appearance."""
+        return self._comments.get_column("thread_id").unique(maintain_order=True).to_list()
+
+    @property
+    def authors(self) -> list[str]:
+        """Distinct non-null authors in order of first appearance."""
+        return (
+            self._comments.get_column("author").drop_nulls().unique(maintain_order=True).to_list()
+        )
+
+    @property
+    def time_span(self) -> tuple[datetime | None, datetime | None]:
+        """Earliest and latest comment time (UTC), or (None, None)."""
+        t = self._comments.get_column("created_at")
+        return t.min(), t.max()  # type: ignore[return-value]
+
+    @property
+    def threads(self) -> pl.DataFrame:
+        """One row per thread: id, title, post author, comment and author counts, time span."""
+        summary = self._comments.group_by("thread_id", maintain_order=True).agg(
+            pl.len().alias("n_comments"),
+            pl.col("author").drop_nulls().n_unique().alias("n_authors"),
+            pl.col("parent_id").is_null().sum().alias("n_top_level"),
+            pl.col("created_at").min().alias("first_comment"),
+            pl.col("created_at").max().alias("last_comment"),
+        )
+        if self._threads is None:
+            return summary
+        info = self._threads.select(
+            "thread_id",
+            "title",
+            pl.col("author").alias("post_author"),
+            pl.col("created_at").alias("posted_at"),
+            "url",
+        )
+        return summary.join(info, on="thread_id", how="left", maintain_order="left")
+
+    @property
+    def posts(self) -> pl.DataFrame | None:
+        """The threads' own posts (title, author, text, ...) when the source had them."""
+        return self._threads
+
+    def to_polars(self) -> pl.DataFrame:
+        """The comments table as a polars DataFrame (contract columns first)."""
+        return self._comments.drop(_DERIVED)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The comments table as a pandas DataFrame (contract columns first)."""
+        return self.to_polars().to_pandas()
+
+    # ------------------------------------------------------------------ trees
+    def forest(self, thread_id: str) -> ReplyForest:
+        """The reply forest of one thread, comments in chronological order."""
+        rows = self._comments.filter(pl.col("thread_id") == thread_id)
+        if rows.height == 0:
+            msg = f"no thread {thread_id!r} in this discussion"
+            raise KeyError(msg)
+        return _forest(thread_id, rows)
+
+    def forests(self) -> Iterator[ReplyForest]:
+        """Every thread's reply forest, in order of first appearance."""
+        for (thread_id,), rows in self._comments.group_by("thread_id", maintain_order=True):
+            yield _forest(str(thread_id), rows)
+
+    def tree_table(self) -> pl.DataFrame:
+        """Per-comment structure for all threads at once (vectorised).
+
+        Returns
+        -------
+        polars.DataFrame
+            ``comment_id``, ``thread_id``, ``parent_id``, ``depth`` (0 = top-level),
+            ``subtree_size`` (itself included), ``n_children`` and ``root_id`` (the top-level
+            comment of its branch).
+        """
+        c = self._comments
+        parent = parent_index(c.get_column("comment_id"), c.get_column("parent_id"))
+        depth = depths(parent)
+        size = subtree_sizes(parent, depth)
+        n_children = np.bincount(parent[parent >= 0], minlength=parent.shape[0])
+        root = np.where(parent >= 0, parent, np.arange(parent.shape[0]))
+        while not (root[root] == root).all():
+            root = root[root]
+        ids = c.get_column("comment_id")
+        return pl.DataFrame(
+            {
+                "comment_id": ids,
+                "thread_id": c.get_column("thread_id"),
+                "parent_id": c.get_column("parent_id"),
+                "depth": depth,
+                "subtree_size": size,
+                "n_children": n_children,
+                "root_id": ids.gather(root),
+            }
+        )
+
+    # ------------------------------------------------------------------ graph
+    def user_edges(
+        self, *, anonymous: AnonymousPolicy = "exclude", self_loops: bool = False
+    ) -> pl.DataFrame:
+        """The weighted user reply edge table (``source`` replied to ``target``).
+
+        See :func:`dynamics.model.graph.reply_edges` for the columns and parameters.
+        """
+        return reply_edges(self._comments, anonymous=anonymous, self_loops=self_loops)
+
+    def user_nodes(self, *, anonymous: AnonymousPolicy = "exclude") -> pl.DataFrame:
+        """One row per user-graph node: ``author``, ``n_comments``, ``first``, ``last``."""
+        from dynamics.model.graph import node_labels
+
+        return (
+            self._comments.select(
+                node_labels(self._comments, anonymous).alias("author"), "created_at"
+            )
+            .drop_nulls("author")
+            .group_by("author")
+            .agg(
+                pl.len().cast(pl.Int64).alias("n_comments"),
+                pl.col("created_at").min().alias("first"),
+                pl.col("created_at").max().alias("last"),
+            )
+            .sort("author")
+        )
+
+    def user_graph(
+        self,
+        backend: Literal["networkx", "igraph"] = "networkx",
+        *,
+        anonymous: AnonymousPolicy = "exclude",
+        self_loops: bool = False,
+    ) -> nx.DiGraph | ig.Graph:
+        """The directed, weighted user reply graph: u -> v when u replied to v.
+
+        Parameters
+        ----------
+        backend : {"networkx", "igraph"}, default "networkx"
+            ``networkx.DiGraph`` (the interchange object) or ``igraph.Graph`` (for heavy work;
+            vertex attribute ``name`` holds the author).
+        anonymous : {"exclude", "separate", "pool"}, default "exclude"
+            Comments without an author: leave out, one node per comment, or one pooled node.
+        self_loops : bool, default False
+            Keep replies to one's own comments as self-loops.
+
+        Returns
+        -------
+        networkx.DiGraph or igraph.Graph
+            Nodes are authors (attributes ``n_comments``, ``first``, ``last``); edges carry
+            ``count`` (replies u -> v), ``first`` and ``last`` reply time, and toxicity
+            aggregates once text signals exist.
+        """
+        edges = self.user_edges(anonymous=anonymous, self_loops=self_loops)
+        nodes = self.user_nodes(anonymous=anonymous)
+        if backend == "networkx":
+            return to_networkx(edges, nodes)
+        if backend == "igraph":
+            return to_igraph(edges, nodes)
+        msg = f"The 'backend' parameter of user_graph must be 'networkx' or 'igraph'. Got {backend!r} instead."
+        raise ValueError(msg)
+
+    # ------------------------------------------------------------------ filters
+    def filter(
+        self,
+        *,
+        start: datetime | str | None = None,
+        end: datetime | str | None = None,
+        threads: Iterable[str] | str | None = None,
+        authors: Iterable[str] | str | None = None,
+    ) -> Discussion:
+        """A new Discussion with the comments that match every given condition.
+
+        Parameters
+        ----------
+        start, end : datetime or ISO string, optional
+            Keep comments with ``start <= created_at < end`` (naive times are UTC).
+        threads : str or iterable of str, optional
+            Keep these threads.
+        authors : str or iterable of str, optional
+            Keep comments by these authors.
+
+        Notes
+        -----
+        Replies keep who they replied to even when the parent falls outside the filter, so the
+        user graph of a time window holds every reply made in that window.
+        """
+        expr = pl.lit(value=True)
+        if start is not None:
+            expr &= pl.col("created_at") >= _utc(start)
+        if end is not None:
+            expr &= pl.col("created_at") < _utc(end)
+        if threads is not None:
+            expr &= pl.col("thread_id").is_in(
+                [threads] if isinstance(threads, str) else list(threads)
+            )
+        if authors is not None:
+            expr &= pl.col("author").is_in([authors] if isinstance(authors, str) else list(authors))
+        kept = self._comments.filter(expr)
+        posts = None
+        if self._threads is not None:
+            posts = self._threads.filter(
+                pl.col("thread_id").is_in(kept.get_column("thread_id").unique())
+            )
+        return Discussion(kept, self._report, posts)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> Path:
+        """Write to Parquet so that ``dynamics.load(path)`` reopens it instantly.
+
+        The comments go to ``path``; the IngestReport and format travel in the file's metadata;
+        the threads' posts, when present, go to ``<path stem>.threads.parquet`` beside it.
+        """
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        meta = {
+            "version": 1,
+            "report": self._report.to_dict(),
+            "has_threads": self._threads is not None,
+        }
+        table = self._comments.to_arrow()
+        schema_meta = dict(table.schema.metadata or {})
+        schema_meta[PARQUET_KEY] = json.dumps(meta).encode()
+        pq.write_table(table.replace_schema_metadata(schema_meta), path, compression="zstd")
+        if self._threads is not None:
+            self._threads.write_parquet(_threads_path(path), compression="zstd")
+        return path
+
+    @classmethod
+    def read_parquet(cls, path: str | Path) -> Discussion:
+        """Open a file written by :meth:`save`."""
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        meta = json.loads(pq.read_schema(path).metadata[PARQUET_KEY])
+        comments = pl.read_parquet(path)
+        threads = pl.read_parquet(_threads_path(path)) if meta.get("has_threads") else None
+        return cls(comments, IngestReport.from_dict(meta["report"]), threads)
+
+
+def _threads_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.threads.parquet")
+
+
+def _utc(value: datetime | str) -> datetime:
+    from datetime import UTC
+
+    t = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
+def _with_parent_fields(comments: pl.DataFrame) -> pl.DataFrame:
+    """Add ``parent_author`` and ``parent_deleted`` (null when the parent row is absent)."""
+    lookup = comments.select(
+        pl.col("comment_id").alias("parent_id"),
+        pl.col("author").alias("parent_author"),
+        pl.col("deleted").alias("parent_deleted"),
+    )
+    return comments.join(lookup, on="parent_id", how="left", maintain_order="left")
+
+
+def _forest(thread_id: str, rows: pl.DataFrame) -> ReplyForest:
+    order = rows.with_row_index("_src").sort(["created_at", "_src"], nulls_last=True)
+    ids = order.get_column("comment_id")
+    return ReplyForest(
+        thread_id=thread_id,
+        comment_ids=ids.to_list(),
+        parent=parent_index(ids, order.get_column("parent_id")),
+        created_at=order.get_column("created_at"),
+    )
+
+
+def _metadata(path: Path) -> dict[str, Any] | None:
+    """Our metadata in a Parquet file, or None when the file is not one of ours."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:  # noqa: BLE001 - any unreadable file is simply not ours
+        return None
+    raw = meta.get(PARQUET_KEY)
+    return json.loads(raw) if raw else None

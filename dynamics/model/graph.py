@@ -1,0 +1,143 @@
+"""The user reply graph: u -> v when u replied to v (DESIGN section 6).
+
+The edge table is built with one polars group-by over the comments; networkx and igraph
+objects are made from it. Node ids are author names (never igraph indices).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import polars as pl
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import networkx as nx
+
+__all__ = ["AnonymousPolicy", "node_labels", "reply_edges", "to_igraph", "to_networkx"]
+
+AnonymousPolicy = Literal["exclude", "separate", "pool"]
+_ANON_POLICIES = ("exclude", "separate", "pool")
+
+#: Node names used for comments without an author under ``anonymous="pool"``/``"separate"``.
+ANONYMOUS = "[anonymous]"
+DELETED = "[deleted]"
+
+
+def node_labels(comments: pl.DataFrame, anonymous: AnonymousPolicy) -> pl.Expr:
+    """Expression giving the user-graph node of each comment's author under ``anonymous``."""
+    if anonymous not in _ANON_POLICIES:
+        msg = (
+            f"The 'anonymous' parameter of user_graph must be one of {list(_ANON_POLICIES)}. "
+            f"Got {anonymous!r} instead."
+        )
+        raise ValueError(msg)
+    if anonymous == "exclude":
+        return pl.col("author")
+    marker = pl.when(pl.col("deleted")).then(pl.lit(DELETED)).otherwise(pl.lit(ANONYMOUS))
+    if anonymous == "pool":
+        return pl.coalesce(pl.col("author"), marker)
+    return pl.coalesce(pl.col("author"), pl.format("{}:{}", marker, pl.col("comment_id")))
+
+
+def reply_edges(
+    comments: pl.DataFrame,
+    *,
+    anonymous: AnonymousPolicy = "exclude",
+    self_loops: bool = False,
+) -> pl.DataFrame:
+    """Aggregate replies into the weighted user edge table.
+
+    Parameters
+    ----------
+    comments : polars.DataFrame
+        A comments table with ``parent_author`` (and ``parent_deleted``) columns, as kept by
+        :class:`~dynamics.Discussion`.
+    anonymous : {"exclude", "separate", "pool"}, default "exclude"
+        Comments without an author: leave them out, make each its own node, or pool them
+        into one node (``"[anonymous]"``, or ``"[deleted]"`` for deleted authors).
+    self_loops : bool, default False
+        Keep replies to one's own comments as self-loops.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``source``, ``target``, ``count``, ``first``, ``last`` (and ``mean_toxicity``,
+        ``max_toxicity`` when a ``toxicity`` column exists), one row per (source, target).
+    """
+    src = node_labels(comments, anonymous).alias("source")
+    cols = [src, pl.col("created_at")]
+    aggs = [
+        pl.len().cast(pl.Int64).alias("count"),
+        pl.col("created_at").min().alias("first"),
+        pl.col("created_at").max().alias("last"),
+    ]
+    if "toxicity" in comments.columns:
+        cols.append(pl.col("toxicity").cast(pl.Float64))
+        aggs += [
+            pl.col("toxicity").mean().alias("mean_toxicity"),
+            pl.col("toxicity").max().alias("max_toxicity"),
+        ]
+    replies = comments.filter(pl.col("parent_id").is_not_null()).select(*cols)
+    parents = comments.filter(pl.col("parent_id").is_not_null()).select(
+        pl.col("parent_id").alias("comment_id"),
+        pl.col("parent_author").alias("author"),
+        pl.col("parent_deleted").alias("deleted"),
+    )
+    # parent_deleted is null only when the parent row is absent (orphans kept dangling)
+    target = (
+        pl.when(pl.col("deleted").is_null()).then(None).otherwise(node_labels(parents, anonymous))
+    )
+    replies = replies.with_columns(parents.select(target.alias("target")).to_series())
+    replies = replies.filter(pl.col("source").is_not_null() & pl.col("target").is_not_null())
+    if not self_loops:
+        replies = replies.filter(pl.col("source") != pl.col("target"))
+    return replies.group_by("source", "target").agg(aggs).sort("source", "target")
+
+
+def to_networkx(edges: pl.DataFrame, nodes: pl.DataFrame) -> nx.DiGraph:
+    """Build a ``networkx.DiGraph`` from an edge table and a node table (``author``, ...)."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    attr_cols = [c for c in nodes.columns if c != "author"]
+    g.add_nodes_from(
+        (row[0], dict(zip(attr_cols, row[1:], strict=True))) for row in nodes.iter_rows()
+    )
+    edge_cols = edges.columns[2:]
+    g.add_edges_from(
+        (row[0], row[1], dict(zip(edge_cols, row[2:], strict=True))) for row in edges.iter_rows()
+    )
+    return g
+
+
+def to_igraph(edges: pl.DataFrame, nodes: pl.DataFrame) -> ig.Graph:
+    """Build a directed ``igraph.Graph`` with vertex attribute ``name`` = author."""
+    import igraph as ig
+
+    names = nodes.get_column("author")
+    index = pl.DataFrame({"name": names, "_i": np.arange(names.len(), dtype=np.int64)})
+    ends = (
+        edges.select("source", "target")
+        .join(
+            index.rename({"name": "source", "_i": "s"}),
+            on="source",
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            index.rename({"name": "target", "_i": "t"}),
+            on="target",
+            how="left",
+            maintain_order="left",
+        )
+    )
+    pairs = np.column_stack([ends.get_column("s").to_numpy(), ends.get_column("t").to_numpy()])
+    g = ig.Graph(n=names.len(), edges=pairs, directed=True)
+    g.vs["name"] = names.to_list()
+    for col in nodes.columns[1:]:
+        g.vs[col] = nodes.get_column(col).to_list()
+    for col in edges.columns[2:]:
+        g.es[col] = edges.get_column(col).to_list()
+    return g
