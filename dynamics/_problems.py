@@ -13,9 +13,10 @@ from pathlib import Path
 
 from dynamics.errors import InputFormatError
 
-__all__ = ["PROBLEM_KINDS", "ProblemLog"]
+__all__ = ["PROBLEM_KINDS", "STRICT_MESSAGES", "ProblemLog"]
 
-#: Every kind of problem, with the sentence the report prints and the default policy applied.
+#: Every kind of problem: what the report prints, the default policy, and for ``strict=True``
+#: errors the field concerned and what is wrong with it.
 PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "malformed_record": ("records that could not be parsed", "skipped"),
     "missing_field": ("records missing a required field", "skipped"),
@@ -33,6 +34,22 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "thread_mismatch": ("replies whose thread differs from their parent's", "parent's thread used"),
     "unfetched_replies": ("'more' stubs: replies the source did not include", "counted"),
     "inferred_reply": ("reply edges inferred, not given by the source", "flagged `inferred`"),
+}
+
+#: For ``strict=True`` errors raised by the checks: the field concerned and what is wrong.
+STRICT_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing_field": ("comment_id", "is missing"),
+    "non_utf8_text": ("text", "holds bytes that are not UTF-8"),
+    "bad_timestamp": ("created_at", "cannot be parsed as a time"),
+    "duplicate_id": ("comment_id", "occurs more than once"),
+    "orphan": ("parent_id", "refers to a comment that is not in the data"),
+    "cycle": ("parent_id", "closes a reply cycle"),
+    "self_reply": ("parent_id", "refers to a comment by the same author"),
+    "reply_before_parent": ("created_at", "is earlier than the parent's"),
+    "deleted_author": ("author", "is deleted or removed"),
+    "removed_text": ("text", "is deleted or removed"),
+    "empty_text": ("text", "is empty"),
+    "thread_mismatch": ("thread_id", "differs from the parent's thread"),
 }
 
 _MAX_SAMPLES = 10
@@ -98,7 +115,17 @@ class ProblemLog:
         if n == 0:
             return
         if self.strict and kind not in self.informational:
-            self.add(kind, record_id=ids[0] if ids else None)
+            field, problem = STRICT_MESSAGES.get(kind, (None, PROBLEM_KINDS[kind][0]))
+            first = ids[0] if ids else None
+            rec = first if first is not None and first.startswith("record ") else None
+            msg = f"{problem} (strict=True; {n:,} such)"
+            raise InputFormatError(
+                msg,
+                path=self.path,
+                record=int(rec.split()[1]) if rec else None,
+                record_id=None if rec else first,
+                field=field,
+            )
         self.counts[kind] = self.counts.get(kind, 0) + n
         samples = self.samples.setdefault(kind, [])
         samples.extend(str(i) for i in ids[: max(0, _MAX_SAMPLES - len(samples))])

@@ -1,0 +1,226 @@
+"""The ``dynamics`` command line: ``info``, ``convert`` and ``formats``.
+
+Errors in the input are printed as one line on standard error and the command exits with
+status 1 (2 for a bad command line), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dynamics.errors import DataQualityWarning, DynamicsError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="dynamics",
+    help="Read online discussions into reply graphs and measure them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+_out = Console(highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+T = TypeVar("T")
+
+
+class Target(StrEnum):
+    """Output formats of ``convert``."""
+
+    parquet = "parquet"
+    convokit = "convokit"
+
+
+class Orphans(StrEnum):
+    """Orphan policies."""
+
+    attach = "attach"
+    drop = "drop"
+    keep = "keep"
+
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Input format, or 'auto'.")]
+InferOpt = Annotated[
+    str | None,
+    typer.Option(help="Plain-text scrapes: reply inference, 'none' or 'adjacent'."),
+]
+StrictOpt = Annotated[bool, typer.Option(help="Fail on the first data problem.")]
+OrphansOpt = Annotated[
+    Orphans, typer.Option(help="What to do with replies whose parent is missing.")
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(help="Column mapping for tables, e.g. 'comment_id=id,author=user'."),
+]
+ProgressOpt = Annotated[
+    bool | None, typer.Option("--progress/--no-progress", help="Progress bars.")
+]
+
+
+def _fail(message: str) -> None:
+    _err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
+def _guarded(fn: Callable[[], T]) -> T:
+    """Run ``fn``, turning input errors into one line on stderr and exit status 1."""
+    try:
+        return fn()
+    except (DynamicsError, OSError) as exc:
+        _fail(str(exc))
+    except ValueError as exc:  # parameter errors, sklearn-style messages
+        _fail(str(exc))
+    raise AssertionError  # pragma: no cover - _fail always raises
+
+
+def _load(
+    path: Path,
+    fmt: str,
+    *,
+    strict: bool,
+    orphans: Orphans,
+    infer_replies: str | None,
+    columns: str | None,
+    progress: bool | None,
+):  # -> Discussion
+    import dynamics as dyn
+
+    options: dict[str, Any] = {}
+    if infer_replies is not None:
+        options["infer_replies"] = infer_replies
+    if columns:
+        try:
+            options["columns"] = dict(pair.split("=", 1) for pair in columns.split(","))
+        except ValueError:
+            _fail(f"--columns must look like 'comment_id=id,author=user'; got {columns!r}")
+    with warnings.catch_warnings():
+        # the report printed by the command says the same, in full
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return _guarded(
+            lambda: dyn.load(
+                path,
+                fmt,
+                strict=strict,
+                orphans=orphans.value,
+                progress=progress if progress is not None else sys.stderr.isatty(),
+                **options,
+            )
+        )
+
+
+@app.command()
+def info(
+    file: Annotated[Path, typer.Argument(help="File or ConvoKit directory to read.")],
+    fmt: FormatOpt = "auto",
+    infer_replies: InferOpt = None,
+    strict: StrictOpt = False,
+    orphans: OrphansOpt = Orphans.attach,
+    columns: ColumnsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    progress: ProgressOpt = None,
+) -> None:
+    """Print what was read: format, comments, threads, authors, time span, data problems."""
+    d = _load(
+        file,
+        fmt,
+        strict=strict,
+        orphans=orphans,
+        infer_replies=infer_replies,
+        columns=columns,
+        progress=progress,
+    )
+    report = d.report
+    if as_json:
+        _out.print_json(json.dumps(report.to_dict()))
+        return
+    graph = d.user_edges()
+    start, end = report.start, report.end
+    span = (
+        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC" if start and end else "no timestamps"
+    )
+    summary = Table(show_header=False, box=None, pad_edge=False)
+    for label, value in [
+        ("file", str(file)),
+        ("format", report.format),
+        ("records read", f"{report.n_records:,}"),
+        ("comments", f"{report.n_comments:,}"),
+        ("threads", f"{report.n_threads:,}"),
+        ("authors", f"{report.n_authors:,}"),
+        ("time span", span),
+        (
+            "user graph",
+            f"{graph.height:,} edges (u replied to v), {int(graph['count'].sum()):,} replies",
+        ),
+    ]:
+        summary.add_row(f"[bold]{label}[/]", value)
+    _out.print(summary)
+    problems = report.to_frame()
+    if problems.empty:
+        _out.print("no data problems found")
+        return
+    table = Table(title="data problems (IngestReport)", title_justify="left")
+    for col in ("problem", "count", "policy", "samples"):
+        table.add_column(col, overflow="fold")
+    for row in problems.itertuples(index=False):
+        table.add_row(
+            row.problem, f"{row.count:,}", row.policy, ", ".join(row.samples.split(", ")[:3])
+        )
+    _out.print(table)
+
+
+@app.command()
+def convert(
+    file: Annotated[Path, typer.Argument(help="File or ConvoKit directory to read.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write.")],
+    to: Annotated[Target, typer.Option("--to", help="Output format.")] = Target.parquet,
+    fmt: FormatOpt = "auto",
+    infer_replies: InferOpt = None,
+    strict: StrictOpt = False,
+    orphans: OrphansOpt = Orphans.attach,
+    columns: ColumnsOpt = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
+    progress: ProgressOpt = None,
+) -> None:
+    """Convert a discussion to Parquet (reopens instantly) or to a ConvoKit corpus directory."""
+    if output.exists() and not overwrite:
+        _fail(f"{output} exists; pass --overwrite to replace it")
+    d = _load(
+        file,
+        fmt,
+        strict=strict,
+        orphans=orphans,
+        infer_replies=infer_replies,
+        columns=columns,
+        progress=progress,
+    )
+    if to is Target.parquet:
+        written = _guarded(lambda: d.save(output))
+    else:
+        from dynamics.io.convokit import write_corpus
+
+        written = _guarded(lambda: write_corpus(d, output, overwrite=overwrite))
+    _out.print(f"wrote {len(d):,} comments to {written} ({to.value})")
+
+
+@app.command()
+def formats() -> None:
+    """List the input formats, in the order auto-detection tries them."""
+    from dynamics.io import READERS
+
+    for name in READERS:
+        _out.print(name)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
