@@ -219,21 +219,37 @@ def to_utc(values: pl.Series) -> pl.Series:
     return values.cast(pl.String).pipe(to_utc)
 
 
+_NAIVE_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+)
+_AWARE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%:z", "%a %b %d %H:%M:%S %z %Y", "%a, %d %b %Y %H:%M:%S %z")
+
+
 def _parse_iso(values: pl.Series) -> pl.Series:
-    """Parse ISO-8601-like strings; offset-aware ones are converted, naive ones taken as UTC."""
+    """Parse ISO-8601-like strings; offset-aware ones are converted, naive ones taken as UTC.
+
+    Each value is tried against a fixed list of formats (no inference from the first value),
+    so one odd value never stops the others from parsing; unparseable values become null.
+    """
     norm = values.str.replace(r"Z$", "+00:00").str.replace(r"([+-]\d\d)(\d\d)$", "$1:$2")
     norm = norm.str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
-    aware = norm.str.contains(r"[+-]\d\d:\d\d$").fill_null(value=False)
-    # parse each kind on its own: format inference looks at the first value only
-    aware_text = pl.select(pl.when(aware).then(norm)).to_series()
-    naive_text = pl.select(pl.when(~aware).then(norm)).to_series()
-    parsed_aware = aware_text.str.to_datetime(
-        "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us", time_zone="UTC"
+    aware = pl.coalesce(
+        [
+            values.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+            for fmt in _AWARE_FORMATS[1:]
+        ]
+        + [norm.str.to_datetime(_AWARE_FORMATS[0], strict=False, time_unit="us", time_zone="UTC")]
     )
-    parsed_naive = naive_text.str.to_datetime(strict=False, time_unit="us").dt.replace_time_zone(
-        "UTC"
-    )
-    return pl.select(pl.when(aware).then(parsed_aware).otherwise(parsed_naive)).to_series()
+    naive = pl.coalesce(
+        [norm.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in _NAIVE_FORMATS]
+    ).dt.replace_time_zone("UTC")
+    return pl.select(pl.coalesce(aware, naive)).to_series().alias(values.name)
 
 
 def _count_bad_times(before: pl.Series, after: pl.Series, ids: pl.Series, problems: ProblemLog):

@@ -168,8 +168,12 @@ def read_frame(
         if col in renamed.columns and renamed.schema[col] != pl.String:
             renamed = renamed.with_columns(_id_to_string(renamed.get_column(col)))
     if "parent_id" in renamed.columns:
+        # "no parent" spelled as a value; "0" only when no comment has the id "0"
+        none = ["", "nan", "None", "null", "NULL"]
+        if not (renamed.get_column("comment_id") == "0").any():
+            none.append("0")
         renamed = renamed.with_columns(
-            pl.when(pl.col("parent_id").str.strip_chars().is_in(["", "0", "nan", "None", "null"]))
+            pl.when(pl.col("parent_id").str.strip_chars().is_in(none))
             .then(None)
             .otherwise(pl.col("parent_id"))
             .alias("parent_id")
@@ -177,15 +181,22 @@ def read_frame(
     if "author" in renamed.columns and renamed.schema["author"] != pl.String:
         renamed = renamed.with_columns(pl.col("author").cast(pl.String))
     if "text" in renamed.columns:
-        text = renamed.get_column("text").cast(pl.String)
-        bad = text.str.contains("\ufffd", literal=True).fill_null(value=False)
-        if bad.any():
-            problems.add_many(
-                "non_utf8_text",
-                renamed.get_column("comment_id").filter(bad).head(10).to_list(),
-                total=int(bad.sum()),
-            )
-        renamed = renamed.with_columns(text)
+        renamed = renamed.with_columns(pl.col("text").cast(pl.String))
+    # undecodable bytes became U+FFFD (lossy CSV read); the careful JSON path counted its own
+    if not problems.counts.get("non_utf8_text"):
+        text_cols = [c for c in ("author", "text") if c in renamed.columns]
+        if text_cols:
+            bad = renamed.select(
+                pl.any_horizontal(
+                    pl.col(c).str.contains("\ufffd", literal=True) for c in text_cols
+                ).fill_null(value=False)
+            ).to_series()
+            if bad.any():
+                problems.add_many(
+                    "non_utf8_text",
+                    renamed.get_column("comment_id").filter(bad).head(10).to_list(),
+                    total=int(bad.sum()),
+                )
     return ReadResult(
         renamed, None, problems, fmt, n_records if n_records is not None else df.height
     )
@@ -236,7 +247,7 @@ def read(
         else:
             msg = f"unsupported table type {path.suffix!r}"
             raise InputFormatError(msg, path=path)
-    n = df.height + sum(problems.counts.values())
+    n = df.height + problems.counts.get("malformed_record", 0)  # records skipped while parsing
     return read_frame(
         df,
         columns=columns,

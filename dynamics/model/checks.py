@@ -382,5 +382,5 @@ def report_from(
         end=times.max() if times.len() else None,
         counts=dict(problems.counts),
         samples={k: list(v) for k, v in problems.samples.items()},
-        policies=dict(problems.policies),
+        policies={k: problems.policies.get(k, PROBLEM_KINDS[k][1]) for k in problems.counts},
     )

@@ -1,0 +1,145 @@
+"""Generic tables: CSV/TSV/JSON/JSONL/Parquet files and frames, column mapping and guessing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+
+import dynamics as dyn
+from dynamics.io.tabular import guess_columns
+
+HN_LIKE = pl.DataFrame(
+    {
+        "id": [1, 2, 3, 4],
+        "parent": [None, 1, 2, 1],
+        "by": ["ann", "bob", "ann", "cat"],
+        "body": ["root", "reply", "back", "other"],
+        "timestamp": [1_700_000_000, 1_700_000_060, 1_700_000_120, 1_700_000_180],
+        "score": [5, 3, 1, 0],
+    }
+)
+
+
+def expected_edges(d: dyn.Discussion) -> list:
+    return sorted(d.user_graph().edges(data="count"))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".json", ".jsonl", ".parquet", ".csv.gz"])
+def test_every_table_format_reads_the_same(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"comments{suffix}"
+    if suffix == ".csv":
+        HN_LIKE.write_csv(path)
+    elif suffix == ".tsv":
+        HN_LIKE.write_csv(path, separator="\t")
+    elif suffix == ".json":
+        HN_LIKE.write_json(path)
+    elif suffix == ".jsonl":
+        HN_LIKE.write_ndjson(path)
+    elif suffix == ".parquet":
+        HN_LIKE.write_parquet(path)
+    else:
+        import gzip
+
+        path.write_bytes(gzip.compress(HN_LIKE.write_csv().encode()))
+    d = dyn.load(path)
+    df = d.to_polars().sort("comment_id")
+    assert df["comment_id"].to_list() == ["1", "2", "3", "4"]
+    assert df["parent_id"].to_list() == [None, "1", "2", "1"]
+    assert df["thread_id"].to_list() == ["1", "1", "1", "1"]
+    assert df["author"].to_list() == ["ann", "bob", "ann", "cat"]
+    assert df["created_at"][1].timestamp() == 1_700_000_060
+    assert df["score"].cast(pl.Int64).to_list() == [5, 3, 1, 0]  # extra columns kept
+    assert expected_edges(d) == [("ann", "bob", 1), ("bob", "ann", 1), ("cat", "ann", 1)]
+
+
+def test_pandas_frame_with_explicit_mapping() -> None:
+    pdf = pd.DataFrame(
+        {
+            "msg": ["x1", "x2"],
+            "reply_of": [None, "x1"],
+            "who": ["a", "b"],
+            "words": ["hi", "yo"],
+            "conv": ["c", "c"],
+        }
+    )
+    d = dyn.load(
+        pdf,
+        columns={
+            "comment_id": "msg",
+            "parent_id": "reply_of",
+            "author": "who",
+            "text": "words",
+            "thread_id": "conv",
+        },
+    )
+    assert d.to_polars()["parent_id"].to_list() == [None, "x1"]
+    assert d.user_graph().has_edge("b", "a")
+
+
+def test_guesses_common_names() -> None:
+    assert guess_columns(
+        ["utterance_id", "reply-to", "speaker", "content", "conversation_id", "created_utc"]
+    ) == {
+        "comment_id": "utterance_id",
+        "parent_id": "reply-to",
+        "thread_id": "conversation_id",
+        "author": "speaker",
+        "text": "content",
+        "created_at": "created_utc",
+    }
+    assert guess_columns(["ID", "In_Reply_To", "User", "Comment"])["parent_id"] == "In_Reply_To"
+
+
+def test_missing_id_column_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "noid.csv"
+    path.write_text("who,words\nann,hi\n", encoding="utf-8")
+    with pytest.raises(
+        dyn.InputFormatError, match=r"noid\.csv: field 'comment_id' has no id column"
+    ):
+        dyn.load(path)
+    with pytest.raises(dyn.InputFormatError, match="column 'nope'"):
+        dyn.load(HN_LIKE, columns={"comment_id": "nope"})
+    with pytest.raises(ValueError, match="'columns' parameter"):
+        dyn.load(HN_LIKE, columns={"identifier": "id"})
+
+
+def test_malformed_jsonl_lines_counted(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "text": "x"}\n{"id": "b", "text"\n[1, 2]\n{"id": "c", "parent": "a", "text": "caf\xe9"}\n'
+    )
+    with pytest.warns(dyn.DataQualityWarning, match="malformed_record"):
+        d = dyn.load(path)
+    assert d.to_polars()["comment_id"].to_list() == ["a", "c"]
+    assert d.report["malformed_record"] == 2
+    assert d.report.samples["malformed_record"] == ["record 2", "record 3"]
+    assert d.report["non_utf8_text"] == 1
+    assert d.report.n_records == 4
+    with pytest.raises(dyn.InputFormatError, match=r"c\.jsonl: record 2: is not valid JSON"):
+        dyn.load(path, strict=True)
+
+
+def test_invalid_json_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('[{"id": 1,', encoding="utf-8")
+    with pytest.raises(dyn.InputFormatError, match=r"bad\.json: is not valid JSON"):
+        dyn.load(path)
+
+
+def test_unknown_format(tmp_path: Path) -> None:
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"\x00\x01")
+    with pytest.raises(dyn.InputFormatError, match="format not recognised"):
+        dyn.load(path)
+    with pytest.raises(ValueError, match="'format' parameter"):
+        dyn.load(path, format="excel")
+
+
+def test_empty_table(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("id,text\n", encoding="utf-8")
+    with pytest.raises(dyn.EmptyInputError, match="no comments"):
+        dyn.load(path)

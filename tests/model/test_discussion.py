@@ -1,0 +1,208 @@
+"""The Discussion API: threads, forests, user graph in both backends, filters, I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import polars as pl
+import pytest
+
+import dynamics as dyn
+
+#   t1: a(ann) <- b(bob) <- c(ann) <- d(cat)      t2: e(bob) <- f(ann), e <- g(bob, self)
+#                 a <- h(cat)
+ROWS = {
+    "id": ["a", "b", "c", "d", "h", "e", "f", "g"],
+    "parent": [None, "a", "b", "c", "a", None, "e", "e"],
+    "thread": ["t1", "t1", "t1", "t1", "t1", "t2", "t2", "t2"],
+    "user": ["ann", "bob", "ann", "cat", "cat", "bob", "ann", "bob"],
+    "body": ["a", "b", "c", "d", "h", "e", "f", "g"],
+    "time": [
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T01:00:00Z",
+        "2024-01-02T00:00:00Z",
+        "2024-01-03T00:00:00Z",
+        "2024-01-01T02:00:00Z",
+        "2024-02-01T00:00:00Z",
+        "2024-02-01T01:00:00Z",
+        "2024-02-01T02:00:00Z",
+    ],
+}
+
+
+@pytest.fixture
+def disc() -> dyn.Discussion:
+    with pytest.warns(dyn.DataQualityWarning, match="self_reply"):
+        return dyn.load(pl.DataFrame(ROWS))
+
+
+def test_columns_follow_the_contract(disc: dyn.Discussion) -> None:
+    cols = disc.to_pandas().columns.tolist()
+    assert cols[:7] == [
+        "comment_id",
+        "parent_id",
+        "thread_id",
+        "author",
+        "text",
+        "created_at",
+        "source",
+    ]
+    assert disc.to_polars().schema["created_at"] == pl.Datetime("us", "UTC")
+    assert disc.to_polars()["source"].unique().to_list() == ["frame"]
+    assert "parent_author" not in cols
+
+
+def test_threads_table(disc: dyn.Discussion) -> None:
+    assert disc.thread_ids == ["t1", "t2"]
+    t = disc.threads.sort("thread_id")
+    assert t["n_comments"].to_list() == [5, 3]
+    assert t["n_authors"].to_list() == [3, 2]
+    assert t["n_top_level"].to_list() == [1, 1]
+
+
+def test_forest_structure(disc: dyn.Discussion) -> None:
+    f = disc.forest("t1")
+    assert f.comment_ids == ["a", "b", "h", "c", "d"]  # chronological
+    assert f.roots == ["a"]
+    assert f.children("a") == ["b", "h"]
+    assert f.parent_of("d") == "c"
+    assert dict(zip(f.comment_ids, f.depth.tolist(), strict=True)) == {
+        "a": 0,
+        "b": 1,
+        "h": 1,
+        "c": 2,
+        "d": 3,
+    }
+    assert dict(zip(f.comment_ids, f.subtree_size.tolist(), strict=True)) == {
+        "a": 5,
+        "b": 3,
+        "h": 1,
+        "c": 2,
+        "d": 1,
+    }
+    assert f.paths() == [["a", "b", "c", "d"], ["a", "h"]]
+    assert nx.is_tree(f.to_networkx().to_undirected())
+    with pytest.raises(KeyError, match="no thread"):
+        disc.forest("nope")
+    assert [x.thread_id for x in disc.forests()] == ["t1", "t2"]
+
+
+def test_tree_table_matches_forests(disc: dyn.Discussion) -> None:
+    tt = disc.tree_table().sort("comment_id")
+    assert tt["depth"].to_list() == [0, 1, 2, 3, 0, 1, 1, 1]  # a b c d e f g h
+    assert tt["subtree_size"].to_list() == [5, 3, 2, 1, 3, 1, 1, 1]
+    assert tt["n_children"].to_list() == [2, 1, 1, 0, 2, 0, 0, 0]
+    assert tt["root_id"].to_list() == ["a", "a", "a", "a", "e", "e", "e", "a"]
+
+
+def test_user_graph_networkx(disc: dyn.Discussion) -> None:
+    g = disc.user_graph()
+    assert isinstance(g, nx.DiGraph)
+    # u -> v when u replied to v
+    assert sorted(g.edges(data="count")) == [
+        ("ann", "bob", 2),
+        ("bob", "ann", 1),
+        ("cat", "ann", 2),
+    ]
+    e = g["ann"]["bob"]
+    assert e["first"] == datetime(2024, 1, 2, tzinfo=UTC)
+    assert e["last"] == datetime(2024, 2, 1, 1, tzinfo=UTC)
+    assert g.nodes["bob"]["n_comments"] == 3
+    assert not g.has_edge("bob", "bob")  # self-reply g -> e
+
+
+def test_user_graph_igraph_agrees(disc: dyn.Discussion) -> None:
+    g = disc.user_graph(backend="igraph")
+    assert isinstance(g, ig.Graph)
+    assert g.is_directed()
+    edges = sorted((g.vs[e.source]["name"], g.vs[e.target]["name"], e["count"]) for e in g.es)
+    assert edges == sorted(disc.user_graph().edges(data="count"))
+    with pytest.raises(ValueError, match="'backend' parameter"):
+        disc.user_graph(backend="graphtool")
+
+
+def test_anonymous_policies() -> None:
+    df = pl.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "parent": [None, "a", "a"],
+            "user": ["ann", None, None],
+            "body": ["x", "y", "z"],
+        }
+    )
+    d = dyn.load(df)  # anonymous authors are not a defect: no warning
+    assert d.user_graph().number_of_edges() == 0
+    pooled = d.user_graph(anonymous="pool")
+    assert pooled["[anonymous]"]["ann"]["count"] == 2
+    separate = d.user_graph(anonymous="separate")
+    assert sorted(separate.nodes) == ["[anonymous]:b", "[anonymous]:c", "ann"]
+    with pytest.raises(ValueError, match="'anonymous' parameter"):
+        d.user_graph(anonymous="drop")
+
+
+def test_filters(disc: dyn.Discussion) -> None:
+    jan = disc.filter(start="2024-01-01", end="2024-02-01")
+    assert len(jan) == 5
+    # a reply keeps its edge when the parent is outside the window
+    late = disc.filter(start=datetime(2024, 1, 2, tzinfo=UTC))
+    assert late.user_graph().has_edge("ann", "bob")  # c (Jan 2) replied to b (Jan 1)
+    assert len(disc.filter(threads="t2")) == 3
+    assert set(disc.filter(authors=["ann", "cat"]).authors) == {"ann", "cat"}
+    assert len(disc.filter(threads=["t1"], authors="ann")) == 2
+
+
+def test_save_and_reopen_parquet(disc: dyn.Discussion, tmp_path: Path) -> None:
+    out = disc.save(tmp_path / "d.parquet")
+    assert dyn.detect(out) == "parquet_cache"
+    again = dyn.load(out)
+    assert again.to_polars().equals(disc.to_polars())
+    assert again.report == disc.report
+    assert sorted(again.user_graph().edges(data="count")) == sorted(
+        disc.user_graph().edges(data="count")
+    )
+
+
+def test_cache_makes_second_load_read_parquet(tmp_path: Path) -> None:
+    src = tmp_path / "c.csv"
+    pl.DataFrame(ROWS).write_csv(src)
+    cache = tmp_path / "cache"
+    with pytest.warns(dyn.DataQualityWarning):
+        first = dyn.load(src, cache=cache)
+    files = list(cache.glob("*.parquet"))
+    assert len(files) == 1
+    second = dyn.load(src, cache=cache)  # no warning: read back from the cache
+    assert second.to_polars().equals(first.to_polars())
+    assert second.report == first.report
+
+
+def test_len_repr_and_time_span(disc: dyn.Discussion) -> None:
+    assert len(disc) == 8
+    assert "8 comments, 2 threads, 3 authors" in repr(disc)
+    assert disc.time_span == (datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 2, 1, 2, tzinfo=UTC))
+
+
+def test_forest_arrays_large_random_tree() -> None:
+    # depth and subtree sizes on a random tree agree with networkx
+    rng = np.random.default_rng(0)
+    n = 2000
+    parents = [None] + [str(int(rng.integers(0, i))) for i in range(1, n)]
+    d = dyn.load(
+        pl.DataFrame(
+            {
+                "id": [str(i) for i in range(n)],
+                "parent": parents,
+                "text": ["x"] * n,
+                "user": [f"u{i}" for i in range(n)],
+            }
+        )
+    )
+    tt = d.tree_table()
+    g = nx.DiGraph((p, c) for c, p in enumerate(parents) if p is not None)
+    g = nx.relabel_nodes(g, {k: int(k) for k in g.nodes if isinstance(k, str)})
+    depth = nx.shortest_path_length(g, 0)
+    assert tt["depth"].to_list() == [depth[i] for i in range(n)]
+    assert tt["subtree_size"].to_list() == [len(nx.descendants(g, i)) + 1 for i in range(n)]

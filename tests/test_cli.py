@@ -1,0 +1,84 @@
+"""The CLI, run in-process with typer's runner and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+from typer.testing import CliRunner
+
+import dynamics as dyn
+from dynamics.cli import app
+
+runner = CliRunner()
+
+
+def test_info_prints_what_was_read(seed_thread: Path) -> None:
+    result = runner.invoke(app, ["info", str(seed_thread), "--infer-replies", "adjacent"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "plaintext" in out
+    assert "49" in out  # comments
+    assert "anonymous_author" in out
+    assert "inferred_reply" in out
+    assert "9 edges" in out
+
+
+def test_info_json(seed_thread: Path) -> None:
+    result = runner.invoke(app, ["info", str(seed_thread), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["n_comments"] == 49
+    assert data["problems"]["empty_text"]["count"] == 2
+
+
+def test_convert_to_parquet_reopens(seed_thread: Path, tmp_path: Path) -> None:
+    out = tmp_path / "seed.parquet"
+    result = runner.invoke(app, ["convert", str(seed_thread), "-o", str(out), "--to", "parquet"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 49 comments" in result.output
+    assert len(dyn.load(out)) == 49
+    again = runner.invoke(app, ["convert", str(seed_thread), "-o", str(out)])
+    assert again.exit_code == 1
+    assert "exists" in again.output
+
+
+def test_bad_input_is_one_line_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[{", encoding="utf-8")
+    for args in (
+        ["info", str(bad)],
+        ["info", str(tmp_path / "missing.csv")],
+        ["info", str(bad), "--format", "excel"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert result.output.startswith("error:")
+
+
+def test_strict_fails_with_record_and_field(tmp_path: Path) -> None:
+    f = tmp_path / "c.csv"
+    pl.DataFrame({"id": ["a", "b"], "parent": [None, "zz"], "text": ["x", "y"]}).write_csv(f)
+    result = runner.invoke(app, ["info", str(f), "--strict"])
+    assert result.exit_code == 1
+    assert (
+        "c.csv: id='b': field 'parent_id' refers to a comment that is not in the data"
+        in result.output
+    )
+
+
+def test_console_script_runs(seed_thread: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "dynamics", "info", str(seed_thread)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Tudor" not in proc.stderr
+    assert "plaintext" in proc.stdout
