@@ -31,6 +31,10 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "anonymous_author": ("comments without an author", "kept; author null"),
     "removed_text": ("comments whose text was deleted or removed", "kept; flagged `deleted`"),
     "empty_text": ("comments with empty text", "kept"),
+    "deleted_comment": (
+        "comments the source marks deleted whose author and text survive",
+        "kept; flagged `deleted`",
+    ),
     "thread_mismatch": ("replies whose thread differs from their parent's", "parent's thread used"),
     "unfetched_replies": ("'more' stubs: replies the source did not include", "counted"),
     "inferred_reply": ("reply edges inferred, not given by the source", "flagged `inferred`"),
@@ -75,7 +79,9 @@ class ProblemLog:
     policies: dict[str, str] = field(default_factory=dict)
 
     #: Kinds that describe the data rather than a defect; ``strict`` does not raise on them.
-    informational = frozenset({"inferred_reply", "anonymous_author", "unfetched_replies"})
+    informational = frozenset(
+        {"inferred_reply", "anonymous_author", "unfetched_replies", "deleted_comment"}
+    )
 
     def add(
         self,

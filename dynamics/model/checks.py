@@ -324,6 +324,7 @@ def check_comments(
     removed = text.is_in(list(DELETED_MARKERS))
     _count(problems, "removed_text", df, removed)
     _count(problems, "empty_text", df, (text.str.strip_chars() == "") & ~removed)
+    _count(problems, "deleted_comment", df, deleted & ~author_null & ~removed)
     _count(
         problems,
         "inferred_reply",
