@@ -216,10 +216,16 @@ def convert(
 @app.command()
 def formats() -> None:
     """List the input formats, in the order auto-detection tries them."""
+    import importlib
+
     from dynamics.io import READERS
 
-    for name in READERS:
-        _out.print(name)
+    table = Table("format", "reads", box=None, header_style="bold")
+    table.add_row("parquet_cache", "files written by `convert --to parquet` / Discussion.save")
+    for name in READERS[1:]:
+        doc = importlib.import_module(f"dynamics.io.{name}").__doc__ or ""
+        table.add_row(name, doc.strip().splitlines()[0].replace("``", "`"))
+    _out.print(table)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -15,6 +15,7 @@ __all__ = [
     "EmptyInputError",
     "GraphKindError",
     "InputFormatError",
+    "ReaderOptionError",
     "UndefinedMetricError",
 ]
 
@@ -75,6 +76,10 @@ class InputFormatError(DynamicsError, ValueError):
 
 class EmptyInputError(DynamicsError, ValueError):
     """The input holds no comments at all."""
+
+
+class ReaderOptionError(DynamicsError, TypeError):
+    """An option passed to :func:`dynamics.load` that the chosen reader does not take."""
 
 
 class GraphKindError(DynamicsError, TypeError):

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 import dynamics as dyn
 from dynamics.cli import app
+from dynamics.errors import ReaderOptionError
 
 runner = CliRunner()
 
@@ -82,3 +84,24 @@ def test_console_script_runs(seed_thread: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Tudor" not in proc.stderr
     assert "plaintext" in proc.stdout
+
+
+def test_formats_lists_every_reader_in_detection_order() -> None:
+    from dynamics.io import READERS
+
+    result = runner.invoke(app, ["formats"], terminal_width=200)
+    assert result.exit_code == 0
+    out = result.output
+    positions = [out.index(f" {name} ") for name in READERS]
+    assert positions == sorted(positions)
+    assert "Disqus XML comments export" in out
+
+
+def test_option_the_reader_does_not_take_is_refused(seed_thread: Path, tmp_path: Path) -> None:
+    with pytest.raises(ReaderOptionError, match=r"'infer_reply'.*infer_replies"):
+        dyn.load(seed_thread, infer_reply="adjacent")
+    f = tmp_path / "c.csv"
+    pl.DataFrame({"id": ["a", "b"], "parent": [None, "a"], "text": ["x", "y"]}).write_csv(f)
+    result = runner.invoke(app, ["info", str(f), "--infer-replies", "adjacent"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: the tabular reader takes no option 'infer_replies'")

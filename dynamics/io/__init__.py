@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
 import logging
 import os
 import warnings
@@ -20,7 +21,7 @@ import polars as pl
 
 from dynamics import __version__
 from dynamics._problems import ProblemLog
-from dynamics.errors import DataQualityWarning, EmptyInputError, InputFormatError
+from dynamics.errors import DataQualityWarning, EmptyInputError, InputFormatError, ReaderOptionError
 from dynamics.io._base import ReadResult, finalize_comments, finalize_threads
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from
 from dynamics.model.discussion import Discussion, _metadata
@@ -83,11 +84,7 @@ def detect(path: str | Path) -> str:
     if path.is_file() and path.suffix.lower() == ".parquet" and _metadata(path) is not None:
         return "parquet_cache"
     for name in READERS[1:]:
-        try:
-            reader = get_reader(name)
-        except ModuleNotFoundError:  # INTEGRATION: readers still being written; remove
-            continue
-        if reader.detect(path):
+        if get_reader(name).detect(path):
             return name
     msg = (
         "format not recognised; pass format= one of "
@@ -153,6 +150,7 @@ def load(
     if isinstance(source, pl.DataFrame) or type(source).__name__ == "DataFrame":
         from dynamics.io import tabular
 
+        _check_options("frame", tabular.read_frame, options)
         result = tabular.read_frame(source, strict=strict, **options)
         return _assemble(result, None, orphans=orphans, strict=strict)
 
@@ -161,6 +159,7 @@ def load(
     if fmt == "parquet_cache":
         return Discussion.read_parquet(path)
     reader = get_reader(fmt)
+    _check_options(fmt, reader.read, options)
     cache_file = _cache_file(path, fmt, cache, strict=strict, orphans=orphans, options=options)
     if cache_file is not None and cache_file.exists():
         logger.info("reading %s from cache %s", path, cache_file)
@@ -200,6 +199,22 @@ def _assemble(
             stacklevel=3,
         )
     return Discussion(comments, report, threads)
+
+
+def _check_options(fmt: str, read: Any, options: dict[str, Any]) -> None:
+    """Refuse options the reader does not take, so a misspelt option is never ignored."""
+    accepted = {
+        name
+        for name, param in inspect.signature(read).parameters.items()
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and name not in {"strict", "progress"}
+    }
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        msg = (
+            f"the {fmt} reader takes no option {', '.join(map(repr, unknown))}; "
+            f"its options are: {', '.join(sorted(accepted)) or 'none'}"
+        )
+        raise ReaderOptionError(msg)
 
 
 def _cache_file(path: Path, fmt: str, cache: bool | str | Path, **key: Any) -> Path | None:

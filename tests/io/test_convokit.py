@@ -168,10 +168,15 @@ def test_convokit_loads_the_bundled_corpus(corpus_cls: Any) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def test_tiny_corpus_round_trip_and_convokit_load(tmp_path: Path, corpus_cls: Any) -> None:
+@pytest.fixture
+def tiny_written(tmp_path: Path) -> tuple[dyn.Discussion, Path]:
     with pytest.warns(DataQualityWarning):
         d = dyn.load(TINY)
-    out = write_corpus(d, tmp_path / "out")
+    return d, write_corpus(d, tmp_path / "out")
+
+
+def test_tiny_corpus_round_trip(tiny_written: tuple[dyn.Discussion, Path]) -> None:
+    d, out = tiny_written
     assert sorted(p.name for p in out.iterdir()) == [
         "conversations.json",
         "corpus.json",
@@ -183,8 +188,15 @@ def test_tiny_corpus_round_trip_and_convokit_load(tmp_path: Path, corpus_cls: An
         back = dyn.load(out)
     same_tables(d, back)
     assert back.to_polars()["comment_id"].to_list() == d.to_polars()["comment_id"].to_list()
+    index = json.loads((out / "index.json").read_text(encoding="ascii"))
+    assert index["utterances-index"]["score"] == ["<class 'int'>"]
+    assert index["version"] == 1
 
-    corpus = corpus_cls(filename=str(out))
+
+def test_tiny_corpus_written_loads_in_convokit(
+    tiny_written: tuple[dyn.Discussion, Path], corpus_cls: Any
+) -> None:
+    corpus = corpus_cls(filename=str(tiny_written[1]))
     assert (len(corpus.utterances), len(corpus.speakers), len(corpus.conversations)) == (7, 5, 2)
     assert corpus.get_utterance("u3").reply_to == "u2"
     assert corpus.get_utterance("u3").timestamp == 1577838000.5
@@ -227,9 +239,7 @@ EDGE_CASES = pl.DataFrame(
 
 
 @pytest.mark.parametrize("orphans", ["attach", "keep"])
-def test_orphan_deleted_and_anonymous_round_trip(
-    tmp_path: Path, corpus_cls: Any, orphans: str
-) -> None:
+def test_orphan_deleted_and_anonymous_round_trip(tmp_path: Path, orphans: str) -> None:
     with pytest.warns(DataQualityWarning):
         d = dyn.load(EDGE_CASES, orphans=orphans)
     row = {r["comment_id"]: r for r in d.to_polars().iter_rows(named=True)}
@@ -244,10 +254,15 @@ def test_orphan_deleted_and_anonymous_round_trip(
         assert (back_row["o1"]["parent_id"], back_row["o1"]["orphan_of"]) == (None, "gone")
     else:
         assert (back_row["o1"]["parent_id"], back_row["o1"]["orphan_of"]) == ("gone", None)
+    assert back_row["r2"]["created_at"] is None
     assert back_row["r3"]["edited_at"] is None
     assert back_row["s1"]["edited_at"] == datetime(2020, 9, 13, 10, 26, 40, tzinfo=UTC)
 
-    corpus = corpus_cls(filename=str(out))
+
+def test_orphan_deleted_and_anonymous_load_in_convokit(tmp_path: Path, corpus_cls: Any) -> None:
+    with pytest.warns(DataQualityWarning):
+        d = dyn.load(EDGE_CASES)
+    corpus = corpus_cls(filename=str(write_corpus(d, tmp_path / "out")))
     # no posts: one conversation per top-level comment (t1, o1 and s1)
     assert len(corpus.utterances) == 7
     assert sorted(corpus.conversations) == ["o1", "s1", "t1"]
@@ -341,8 +356,14 @@ def our_corpus_with_posts(path: Path) -> Path:
     return path
 
 
-def test_posts_become_roots_and_round_trip(tmp_path: Path, corpus_cls: Any) -> None:
+@pytest.fixture
+def posts_written(tmp_path: Path) -> tuple[dyn.Discussion, Path]:
     d = dyn.load(our_corpus_with_posts(tmp_path / "ours"))
+    return d, write_corpus(d, tmp_path / "out")
+
+
+def test_posts_are_read_and_round_trip(posts_written: tuple[dyn.Discussion, Path]) -> None:
+    d, out = posts_written
     posts = d.posts
     assert posts is not None
     assert posts["thread_id"].to_list() == ["p1", "p2"]
@@ -355,14 +376,16 @@ def test_posts_become_roots_and_round_trip(tmp_path: Path, corpus_cls: Any) -> N
     assert df["parent_id"].to_list() == [None, "p1", None]
     assert df["thread_id"].to_list() == ["p1", "p1", "Q"]
     assert df["source"].to_list() == ["reddit"] * 3
-
-    out = write_corpus(d, tmp_path / "out")
     back = dyn.load(out)
     same_tables(d, back)
     assert back.posts is not None
     assert back.posts.equals(posts)
 
-    corpus = corpus_cls(filename=str(out))
+
+def test_posts_become_conversation_roots_in_convokit(
+    posts_written: tuple[dyn.Discussion, Path], corpus_cls: Any
+) -> None:
+    corpus = corpus_cls(filename=str(posts_written[1]))
     assert (len(corpus.utterances), len(corpus.conversations)) == (5, 3)
     root = corpus.get_conversation("dynamics_post:p1").get_root_to_leaf_paths()[0][0]
     assert (root.id, root.meta["title"], root.meta["dynamics_post"]) == (
@@ -373,29 +396,43 @@ def test_posts_become_roots_and_round_trip(tmp_path: Path, corpus_cls: Any) -> N
     assert corpus.get_utterance("p1").reply_to == "dynamics_post:p1"
     assert corpus.get_utterance("c2").reply_to == "p1"
     assert corpus.get_utterance("p2").text == ""
+    assert corpus.get_utterance("q1").reply_to is None
     check_convokit_trees(corpus)
 
 
 # --------------------------------------------------------------------------- real data
 
 
-@pytest.mark.slow
-def test_college_rant_round_trip_and_convokit_load(tmp_path: Path, corpus_cls: Any) -> None:
+@pytest.fixture(scope="module")
+def college_rant(tmp_path_factory: pytest.TempPathFactory) -> tuple[dyn.Discussion, Path]:
+    """The real r/CollegeRant threads, loaded and written as a corpus."""
     if not COLLEGE_RANT.is_file():
         pytest.skip(f"shared data not available: {COLLEGE_RANT}")
     if importlib.util.find_spec("dynamics.io.reddit") is None:
         pytest.skip("the Reddit reader (dynamics.io.reddit) is not there yet")
     with pytest.warns(DataQualityWarning):
         d = dyn.load(COLLEGE_RANT)
+    return d, write_corpus(d, tmp_path_factory.mktemp("college-rant") / "corpus")
+
+
+@pytest.mark.slow
+def test_college_rant_round_trip(college_rant: tuple[dyn.Discussion, Path]) -> None:
+    d, out = college_rant
     assert d.posts is not None
     assert (len(d), d.posts.height) == (22_825, 2_480)
-    out = write_corpus(d, tmp_path / "college-rant")
     with pytest.warns(DataQualityWarning):
         back = dyn.load(out)
     same_tables(d, back)
     assert back.posts is not None
     assert back.posts.equals(d.posts)
 
+
+@pytest.mark.slow
+def test_college_rant_loads_in_convokit(
+    college_rant: tuple[dyn.Discussion, Path], corpus_cls: Any
+) -> None:
+    d, out = college_rant
+    assert d.posts is not None
     corpus = corpus_cls(filename=str(out))
     authors = set(d.authors) | set(d.posts["author"].drop_nulls().to_list())
     assert len(corpus.utterances) == 22_825 + 2_480
