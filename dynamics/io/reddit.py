@@ -1,0 +1,384 @@
+"""Reddit dumps: Pushshift / Arctic-Shift NDJSON of comments and submissions.
+
+One JSON object per line, plain or compressed (``.gz``, ``.zst``: the monthly Pushshift and
+Arctic-Shift dumps are zstandard with a long window). Comments and submissions may be mixed in
+one file. The field layout is Reddit's own (https://www.reddit.com/dev/api, "comment" and
+"link" things) as archived by Pushshift (Baumgartner et al. 2020, "The Pushshift Reddit
+Dataset", https://doi.org/10.1609/icwsm.v14i1.7347) and Arctic Shift
+(https://github.com/ArthurHeitmann/arctic_shift):
+
+* a **comment** has ``id``, ``parent_id`` (``t1_<comment id>`` for a reply to a comment,
+  ``t3_<post id>`` for a top-level comment), ``link_id`` (``t3_<post id>``), ``author``,
+  ``body``, ``created_utc`` (epoch seconds, an int or a string of digits), ``edited``
+  (``false``, or the epoch seconds of the last edit), ``score`` and ``subreddit``;
+* a **submission** has ``id``, ``title``, ``selftext``, ``author``, ``created_utc``,
+  ``permalink`` / ``url``, ``num_comments``, ``score``, ``subreddit``, and no ``parent_id``
+  or ``body``.
+
+Comments become the comments table with bare ids (``t1_k3x9`` -> ``k3x9``): ``parent_id`` is
+the bare parent comment id, or null for a top-level comment; ``thread_id`` is the bare post
+id. ``score`` and ``subreddit`` are kept as extra columns, and ``edited`` as ``edited_at``
+(UTC time of the last edit; null when not edited, or when the dump says only ``true``, as
+some old comments do). Submissions become the threads table. Every other field is ignored.
+
+Speed: the file is parsed by polars in blocks of about 16 MB with a schema naming only the
+fields above, and the ids are split with vectorised expressions, so memory stays bounded for
+dumps larger than RAM. A block that polars rejects (a malformed line, bytes that are not
+UTF-8) or that holds a record missing a required field is parsed again line by line, which
+counts each problem with its line number and keeps the rest; the other blocks stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dynamics._problems import ProblemLog
+from dynamics._progress import progress_bar
+from dynamics.io._base import ReadResult, open_binary, peek_text
+
+__all__ = ["detect", "name", "read"]
+
+name = "reddit"
+
+#: The fields read from each line (polars skips every other field when a schema is given).
+_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "parent_id": pl.String(),
+    "link_id": pl.String(),
+    "author": pl.String(),
+    "body": pl.String(),
+    "created_utc": pl.String(),
+    "edited": pl.String(),
+    "score": pl.Int64(),
+    "subreddit": pl.String(),
+    "title": pl.String(),
+    "selftext": pl.String(),
+    "permalink": pl.String(),
+    "url": pl.String(),
+    "num_comments": pl.Int64(),
+}
+_INT_FIELDS = frozenset({"score", "num_comments"})
+_BLOCK_BYTES = 16 * 2**20
+_PREFIX = r"^t\d_"
+_FULLNAME = re.compile(r'"(?:parent_id|link_id)"\s*:\s*"t[13]_')
+_SUBMISSION_KEYS = re.compile(r'"(?:selftext|num_comments)"\s*:')
+#: Keys under which scrapes nest a post's comments: such files are the nested reader's.
+_NESTED_KEYS = ("comments", "replies", "children")
+
+
+def detect(path: Path) -> bool:
+    """True for NDJSON whose first object is a Reddit comment or submission.
+
+    A comment has ``parent_id`` or ``link_id`` with a ``t1_``/``t3_`` prefix; a submission has
+    ``subreddit`` and ``selftext`` or ``num_comments``. A post that carries its comment tree
+    (``comments``, ``replies`` or ``children`` holding objects) is left to the nested reader.
+    Only the first 64 KiB are read.
+    """
+    if not path.is_file():
+        return False
+    head = peek_text(path).lstrip()
+    if not head.startswith("{"):
+        return False
+    first = head.split("\n", 1)[0]
+    import orjson
+
+    try:
+        obj = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        # a first line longer than the peek: look at its beginning
+        return bool(_FULLNAME.search(first)) or (
+            '"subreddit"' in first and bool(_SUBMISSION_KEYS.search(first))
+        )
+    if not isinstance(obj, dict) or any(_holds_objects(obj.get(k)) for k in _NESTED_KEYS):
+        return False
+    for key in ("parent_id", "link_id"):
+        value = obj.get(key)
+        if isinstance(value, str) and value.startswith(("t1_", "t3_")):
+            return True
+    return "subreddit" in obj and ("selftext" in obj or "num_comments" in obj)
+
+
+def _holds_objects(value: Any) -> bool:
+    """True for a non-empty list or dict that holds JSON objects (a nested comment tree)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    return isinstance(value, list) and any(isinstance(v, dict) for v in value)
+
+
+def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
+    """Read a Pushshift / Arctic-Shift NDJSON dump (plain, ``.gz`` or ``.zst``).
+
+    Parameters
+    ----------
+    path : Path
+        The dump; comments and submissions may be mixed.
+    strict : bool, default False
+        Raise :class:`~dynamics.errors.InputFormatError` on the first malformed line, line
+        with bytes that are not UTF-8, or record missing ``id``, ``parent_id`` or ``link_id``.
+    progress : bool or None, default None
+        Show a progress bar (None: for large files on a terminal).
+
+    Returns
+    -------
+    ReadResult
+        Comments (``comment_id``, ``parent_id``, ``thread_id``, ``author``, ``text``,
+        ``created_at``, ``score``, ``subreddit``, ``edited_at``) and, when the file holds
+        submissions, a threads table (``thread_id``, ``title``, ``author``, ``text``,
+        ``created_at``, ``url``, ``score``, ``subreddit``, ``num_comments``).
+
+    Raises
+    ------
+    InputFormatError
+        With ``strict=True``, on the first problem (the message names file, line and field).
+
+    Notes
+    -----
+    Lines that cannot be parsed are counted as ``malformed_record``, undecodable bytes as
+    ``non_utf8_text`` (decoded with U+FFFD), records without ``id`` (or comments without
+    ``parent_id``, or without ``link_id`` when the parent is not the post) as
+    ``missing_field``; all are skipped and the rest is kept. Records that are neither a
+    comment nor a submission count as ``missing_field`` too.
+    """
+    problems = ProblemLog(path=path, strict=strict)
+    size = path.stat().st_size
+    plain = path.suffix.lower() not in {".gz", ".zst", ".zstd", ".bz2", ".xz"}
+    frames = []
+    n_records = 0
+    first_line = 1
+    with progress_bar(
+        f"reading {path.name}", size if plain else None, enabled=progress, size=size
+    ) as bar:
+        for block in _blocks(path):
+            frame = _parse_fast(block)
+            if frame is None:
+                frame = _parse_careful(block, first_line, problems)
+            n_records += frame.height
+            frames.append(_drop_incomplete(frame, problems))
+            first_line += block.count(b"\n")
+            bar.advance(len(block))
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_SCHEMA)
+    comments, threads = _split(frame)
+    n_records += problems.counts.get("malformed_record", 0)
+    return ReadResult(comments, threads, problems, name, n_records)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """Yield the file (decompressed) in blocks of whole lines, the first without a BOM."""
+    with open_binary(path) as fh:
+        first = True
+        while block := fh.read(_BLOCK_BYTES):
+            # finish the last line of the block (one copy, not three)
+            block += fh.readline()
+            if first:
+                block = block.removeprefix(b"\xef\xbb\xbf")
+                first = False
+            yield block
+
+
+def _parse_fast(block: bytes) -> pl.DataFrame | None:
+    """Parse a block with polars; None when it has a problem that needs line numbers."""
+    try:
+        frame = pl.read_ndjson(block, schema=_SCHEMA)
+    except pl.exceptions.PolarsError:
+        return None
+    masks = _problem_masks()
+    if frame.select(pl.any_horizontal(list(masks.values())).any()).item():
+        return None
+    return frame
+
+
+def _parse_careful(block: bytes, first_line: int, problems: ProblemLog) -> pl.DataFrame:
+    """Parse a block line by line, as :func:`~dynamics.io._base.iter_json_lines` does.
+
+    Lines that are not a JSON object are counted as ``malformed_record`` and skipped; bytes
+    that are not UTF-8 are counted as ``non_utf8_text`` and replaced by U+FFFD. The frame has
+    a ``_line`` column with each record's line number.
+    """
+    import orjson
+
+    columns: dict[str, list[Any]] = {key: [] for key in _SCHEMA}
+    lines: list[int] = []
+    for number, raw in enumerate(block.split(b"\n"), start=first_line):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.add("non_utf8_text", record=number)
+            line = line.decode("utf-8", errors="replace").encode("utf-8")
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            problems.add("malformed_record", record=number, message=f"is not valid JSON ({exc})")
+            continue
+        if not isinstance(obj, dict):
+            problems.add("malformed_record", record=number, message="is not a JSON object")
+            continue
+        lines.append(number)
+        for key, values in columns.items():
+            values.append(_scalar(obj.get(key), integer=key in _INT_FIELDS))
+    frame = pl.DataFrame(
+        {key: pl.Series(key, values, dtype=_SCHEMA[key]) for key, values in columns.items()}
+    )
+    return frame.with_columns(pl.Series("_line", lines, dtype=pl.Int64))
+
+
+def _scalar(value: Any, *, integer: bool) -> Any:
+    """A JSON value as the schema type: str, or int for counts (None when it is neither)."""
+    if value is None:
+        return None
+    if integer:
+        if isinstance(value, bool):
+            return None
+        try:
+            return int(float(value))
+        except (TypeError, ValueError):
+            return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if isinstance(value, int | float) else None
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _kinds() -> tuple[pl.Expr, pl.Expr]:
+    """Expressions telling comments and submissions apart."""
+    is_comment = (
+        pl.col("parent_id").is_not_null()
+        | pl.col("body").is_not_null()
+        | pl.col("link_id").is_not_null()
+    )
+    is_submission = ~is_comment & (
+        pl.col("title").is_not_null()
+        | pl.col("selftext").is_not_null()
+        | pl.col("num_comments").is_not_null()
+    )
+    return is_comment, is_submission
+
+
+def _thread_expr() -> pl.Expr:
+    """Bare thread id: from ``link_id``, or from a ``t3_`` parent."""
+    return (
+        pl.col("link_id")
+        .str.replace(_PREFIX, "")
+        .fill_null(
+            pl.when(pl.col("parent_id").str.starts_with("t3_")).then(
+                pl.col("parent_id").str.slice(3)
+            )
+        )
+    )
+
+
+def _problem_masks() -> dict[str, pl.Expr]:
+    """Per required field, an expression that is true for the records that miss it."""
+    is_comment, is_submission = _kinds()
+    no_id = pl.col("id").is_null() | (pl.col("id").str.strip_chars() == "")
+    return {
+        "id": no_id,
+        "parent_id": ~no_id & is_comment & pl.col("parent_id").is_null(),
+        "link_id": ~no_id
+        & is_comment
+        & pl.col("parent_id").is_not_null()
+        & _thread_expr().is_null(),
+        "body": ~no_id & ~is_comment & ~is_submission,
+    }
+
+
+def _drop_incomplete(frame: pl.DataFrame, problems: ProblemLog) -> pl.DataFrame:
+    """Count and drop the records of a carefully parsed block that miss a required field."""
+    if "_line" not in frame.columns:
+        return frame
+    missing = pl.lit(None, dtype=pl.String)
+    for field, mask in reversed(_problem_masks().items()):
+        missing = pl.when(mask).then(pl.lit(field)).otherwise(missing)
+    flagged = frame.with_columns(missing.alias("_missing"))
+    bad = flagged.filter(pl.col("_missing").is_not_null())
+    for line, record_id, field in bad.select("_line", "id", "_missing").iter_rows():
+        message = (
+            "is missing: the record is neither a comment (parent_id, body) "
+            "nor a submission (title, selftext)"
+            if field == "body"
+            else "is missing"
+        )
+        problems.add(
+            "missing_field", record=line, record_id=record_id, field=field, message=message
+        )
+    return flagged.filter(pl.col("_missing").is_null()).drop("_missing", "_line")
+
+
+def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Split comments from submissions and bring both to the contract's columns."""
+    frame = frame.with_columns(_epoch(frame.get_column("created_utc")))
+    is_comment, is_submission = _kinds()
+    comments = frame.filter(is_comment).select(
+        pl.col("id").str.replace(_PREFIX, "").alias("comment_id"),
+        pl.when(pl.col("parent_id").str.starts_with("t3_"))
+        .then(None)
+        .otherwise(pl.col("parent_id").str.replace(_PREFIX, ""))
+        .alias("parent_id"),
+        _thread_expr().alias("thread_id"),
+        "author",
+        pl.col("body").fill_null("").alias("text"),
+        pl.col("created_utc").alias("created_at"),
+        "score",
+        "subreddit",
+        _edited_expr().alias("edited_at"),
+    )
+    # an unprefixed parent id equal to the post id also means "top-level"
+    comments = comments.with_columns(
+        pl.when(pl.col("parent_id") == pl.col("thread_id"))
+        .then(None)
+        .otherwise(pl.col("parent_id"))
+        .alias("parent_id")
+    )
+    submissions = frame.filter(is_submission)
+    threads = None
+    if submissions.height:
+        threads = submissions.select(
+            pl.col("id").str.replace(_PREFIX, "").alias("thread_id"),
+            "title",
+            "author",
+            pl.col("selftext").alias("text"),
+            pl.col("created_utc").alias("created_at"),
+            pl.when(pl.col("permalink").str.starts_with("/"))
+            .then(pl.lit("https://www.reddit.com") + pl.col("permalink"))
+            .otherwise(pl.col("permalink"))
+            .fill_null(pl.col("url"))
+            .alias("url"),
+            "score",
+            "subreddit",
+            "num_comments",
+        )
+    return comments, threads
+
+
+def _edited_expr() -> pl.Expr:
+    """``edited`` (``false``, ``true`` or epoch seconds) as the UTC time of the last edit."""
+    seconds = pl.col("edited").cast(pl.Float64, strict=False)
+    micros = (seconds * 1_000_000).round(0).cast(pl.Int64)
+    return micros.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+
+
+def _epoch(values: pl.Series) -> pl.Series:
+    """``created_utc`` as numbers when every value is one (epoch seconds), else as read.
+
+    Dumps write the time as an int, a float or a string of digits; numbers spare
+    :func:`~dynamics.io._base.to_utc` its string parsing on millions of rows.
+    """
+    for dtype in (pl.Int64, pl.Float64):
+        cast = values.cast(dtype, strict=False)
+        if cast.null_count() == values.null_count():
+            return cast
+    return values
