@@ -186,7 +186,12 @@ def _assemble(
     comments = check_comments(comments, problems, orphans=orphans)
     threads = finalize_threads(result.threads, source=result.format)
     report = report_from(
-        comments, problems, path=path, fmt=result.format, n_records=result.n_records
+        comments,
+        problems,
+        path=path,
+        fmt=result.format,
+        n_records=result.n_records,
+        threads=threads,
     )
     if not report.ok:
         warnings.warn(

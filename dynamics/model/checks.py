@@ -369,15 +369,19 @@ def report_from(
     path: str | Path | None,
     fmt: str,
     n_records: int,
+    threads: pl.DataFrame | None = None,
 ) -> IngestReport:
-    """Build the :class:`IngestReport` for a checked table."""
+    """Build the :class:`IngestReport` for a checked table (and the posts, when read)."""
     times = comments.get_column("created_at").drop_nulls()
+    thread_ids = comments.get_column("thread_id")
+    if threads is not None:
+        thread_ids = pl.concat([thread_ids, threads.get_column("thread_id")])
     return IngestReport(
         path=str(path) if path is not None else None,
         format=fmt,
         n_records=n_records,
         n_comments=comments.height,
-        n_threads=comments.get_column("thread_id").n_unique(),
+        n_threads=thread_ids.n_unique(),
         n_authors=comments.get_column("author").drop_nulls().n_unique(),
         start=times.min() if times.len() else None,
         end=times.max() if times.len() else None,

@@ -87,13 +87,16 @@ class Discussion:
 
     @property
     def n_threads(self) -> int:
-        """Number of threads."""
-        return self._comments.get_column("thread_id").n_unique()
+        """Number of threads, posts without comments included."""
+        return len(self.thread_ids)
 
     @property
     def thread_ids(self) -> list[str]:
-        """Thread ids in order of first appearance."""
-        return self._comments.get_column("thread_id").unique(maintain_order=True).to_list()
+        """Thread ids in order of first appearance; then posts that drew no comment."""
+        ids = self._comments.get_column("thread_id")
+        if self._threads is not None:
+            ids = pl.concat([ids, self._threads.get_column("thread_id")])
+        return ids.unique(maintain_order=True).to_list()
 
     @property
     def authors(self) -> list[str]:
@@ -110,7 +113,10 @@ class Discussion:
 
     @property
     def threads(self) -> pl.DataFrame:
-        """One row per thread: id, title, post author, comment and author counts, time span."""
+        """One row per thread: id, title, post author, comment and author counts, time span.
+
+        Posts that drew no comment are included, with zero counts, after the others.
+        """
         summary = self._comments.group_by("thread_id", maintain_order=True).agg(
             pl.len().alias("n_comments"),
             pl.col("author").drop_nulls().n_unique().alias("n_authors"),
@@ -127,7 +133,10 @@ class Discussion:
             pl.col("created_at").alias("posted_at"),
             "url",
         )
-        return summary.join(info, on="thread_id", how="left", maintain_order="left")
+        counts = ["n_comments", "n_authors", "n_top_level"]
+        return summary.join(
+            info, on="thread_id", how="full", coalesce=True, maintain_order="left_right"
+        ).with_columns(pl.col(counts).fill_null(0))
 
     @property
     def posts(self) -> pl.DataFrame | None:
@@ -273,7 +282,9 @@ class Discussion:
         Notes
         -----
         Replies keep who they replied to even when the parent falls outside the filter, so the
-        user graph of a time window holds every reply made in that window.
+        user graph of a time window holds every reply made in that window. A post (see
+        :attr:`posts`) stays when its thread keeps a comment or when the post itself matches
+        the conditions, so a thread without comments survives ``filter(threads=[...])``.
         """
         expr = pl.lit(value=True)
         if start is not None:
@@ -289,8 +300,10 @@ class Discussion:
         kept = self._comments.filter(expr)
         posts = None
         if self._threads is not None:
+            # a post stays when a kept comment is in its thread, or when it matches the
+            # conditions itself (a post without comments, posted in the window / by the author)
             posts = self._threads.filter(
-                pl.col("thread_id").is_in(kept.get_column("thread_id").unique())
+                pl.col("thread_id").is_in(kept.get_column("thread_id").unique()) | expr
             )
         return Discussion(kept, self._report, posts)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -206,3 +207,34 @@ def test_forest_arrays_large_random_tree() -> None:
     depth = nx.shortest_path_length(g, 0)
     assert tt["depth"].to_list() == [depth[i] for i in range(n)]
     assert tt["subtree_size"].to_list() == [len(nx.descendants(g, i)) + 1 for i in range(n)]
+
+
+def _dump_with_a_silent_post(tmp_path: Path) -> Path:
+    """Two Pushshift submissions, one of which drew no comment, and two comments."""
+    lines = [
+        {"id": "p1", "title": "Asked", "selftext": "", "author": "ann", "created_utc": 100,
+         "subreddit": "x"},
+        {"id": "p2", "title": "Ignored", "selftext": "", "author": "bob", "created_utc": 200,
+         "subreddit": "x"},
+        {"id": "c1", "parent_id": "t3_p1", "link_id": "t3_p1", "author": "bob",
+         "body": "an answer", "created_utc": 150},
+        {"id": "c2", "parent_id": "t1_c1", "link_id": "t3_p1", "author": "ann",
+         "body": "thanks", "created_utc": 160},
+    ]
+    path = tmp_path / "RS_RC.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_posts_without_comments_are_threads(tmp_path: Path) -> None:
+    d = dyn.load(_dump_with_a_silent_post(tmp_path))
+    assert d.thread_ids == ["p1", "p2"]
+    assert d.n_threads == d.report.n_threads == 2
+    threads = d.threads
+    assert threads.get_column("thread_id").to_list() == ["p1", "p2"]
+    assert threads.get_column("n_comments").to_list() == [2, 0]
+    assert threads.get_column("title").to_list() == ["Asked", "Ignored"]
+    quiet = d.filter(threads=["p2"])
+    assert (len(quiet), quiet.n_threads) == (0, 1)
+    assert d.filter(threads=["p1"]).thread_ids == ["p1"]
+    assert d.filter(authors=["ann"]).posts.get_column("thread_id").to_list() == ["p1"]
