@@ -12,7 +12,7 @@ import bz2
 import gzip
 import io
 import lzma
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, runtime_checkable
@@ -30,6 +30,7 @@ __all__ = [
     "finalize_comments",
     "finalize_threads",
     "iter_json_lines",
+    "json_objects",
     "open_binary",
     "peek_text",
     "to_utc",
@@ -151,33 +152,41 @@ def peek_text(path: Path, n_bytes: int = 65536) -> str:
 def iter_json_lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(record_number, object)`` for each JSON object line of ``path``.
 
+    Blank lines are skipped; see :func:`json_objects` for what is counted.
+    """
+    with open_binary(path) as fh:
+        yield from json_objects(fh, 1, problems)
+
+
+def json_objects(
+    lines: Iterable[bytes], first_line: int, problems: ProblemLog
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each line of ``lines`` that holds a JSON object.
+
     Blank lines are skipped. Lines that are not a JSON object are counted as
     ``malformed_record``; lines with bytes that are not UTF-8 are decoded with replacement
     characters and counted as ``non_utf8_text``.
     """
     import orjson
 
-    with open_binary(path) as fh:
-        for number, raw in enumerate(fh, start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                problems.add("non_utf8_text", record=number)
-                line = line.decode("utf-8", errors="replace").encode("utf-8")
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                problems.add(
-                    "malformed_record", record=number, message=f"is not valid JSON ({exc})"
-                )
-                continue
-            if not isinstance(obj, dict):
-                problems.add("malformed_record", record=number, message="is not a JSON object")
-                continue
-            yield number, obj
+    for number, raw in enumerate(lines, start=first_line):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.add("non_utf8_text", record=number)
+            line = line.decode("utf-8", errors="replace").encode("utf-8")
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            problems.add("malformed_record", record=number, message=f"is not valid JSON ({exc})")
+            continue
+        if not isinstance(obj, dict):
+            problems.add("malformed_record", record=number, message="is not a JSON object")
+            continue
+        yield number, obj
 
 
 # --------------------------------------------------------------------------- columns

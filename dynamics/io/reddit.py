@@ -39,7 +39,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
-from dynamics.io._base import ReadResult, open_binary, peek_text
+from dynamics.io._base import ReadResult, json_objects, open_binary, peek_text
 
 __all__ = ["detect", "name", "read"]
 
@@ -202,27 +202,9 @@ def _parse_careful(block: bytes, first_line: int, problems: ProblemLog) -> pl.Da
     that are not UTF-8 are counted as ``non_utf8_text`` and replaced by U+FFFD. The frame has
     a ``_line`` column with each record's line number.
     """
-    import orjson
-
     columns: dict[str, list[Any]] = {key: [] for key in _SCHEMA}
     lines: list[int] = []
-    for number, raw in enumerate(block.split(b"\n"), start=first_line):
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.add("non_utf8_text", record=number)
-            line = line.decode("utf-8", errors="replace").encode("utf-8")
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            problems.add("malformed_record", record=number, message=f"is not valid JSON ({exc})")
-            continue
-        if not isinstance(obj, dict):
-            problems.add("malformed_record", record=number, message="is not a JSON object")
-            continue
+    for number, obj in json_objects(block.split(b"\n"), first_line, problems):
         lines.append(number)
         for key, values in columns.items():
             values.append(_scalar(obj.get(key), integer=key in _INT_FIELDS))
