@@ -164,8 +164,13 @@ def load(
     if cache_file is not None and cache_file.exists():
         logger.info("reading %s from cache %s", path, cache_file)
         return Discussion.read_parquet(cache_file)
-    result = reader.read(path, strict=strict, progress=progress, **options)
-    disc = _assemble(result, path, orphans=orphans, strict=strict)
+    # no name for the reader's result: _assemble releases its raw table as soon as it can
+    disc = _assemble(
+        reader.read(path, strict=strict, progress=progress, **options),
+        path,
+        orphans=orphans,
+        strict=strict,
+    )
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         disc.save(cache_file)
@@ -177,7 +182,9 @@ def _assemble(
 ) -> Discussion:
     problems = result.problems
     problems.strict = strict
-    comments = finalize_comments(result.comments, source=result.format, problems=problems)
+    raw, result.comments = result.comments, None  # type: ignore[assignment]
+    comments = finalize_comments(raw, source=result.format, problems=problems)
+    del raw  # the raw table is not needed any more: free it before the checks copy columns
     if comments.height == 0:
         msg = f"{path.name if path else 'frame'}: no comments found"
         if problems.counts:

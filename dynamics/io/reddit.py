@@ -147,7 +147,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     problems = ProblemLog(path=path, strict=strict)
     size = path.stat().st_size
     plain = path.suffix.lower() not in {".gz", ".zst", ".zstd", ".bz2", ".xz"}
-    frames = []
+    parts: list[tuple[pl.DataFrame, pl.DataFrame | None]] = []
     n_records = 0
     first_line = 1
     with progress_bar(
@@ -158,11 +158,17 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
             if frame is None:
                 frame = _parse_careful(block, first_line, problems)
             n_records += frame.height
-            frames.append(_drop_incomplete(frame, problems))
+            # split each block at once, so that only the slim contract columns accumulate
+            parts.append(_split(_drop_incomplete(frame, problems)))
             first_line += block.count(b"\n")
             bar.advance(len(block))
-    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_SCHEMA)
-    comments, threads = _split(frame)
+            del frame, block
+    if not parts:
+        parts.append(_split(pl.DataFrame(schema=_SCHEMA)))
+    comments = _concat([c for c, _ in parts])
+    posts = [t for _, t in parts if t is not None]
+    threads = _concat(posts) if posts else None
+    del parts
     n_records += problems.counts.get("malformed_record", 0)
     return ReadResult(comments, threads, problems, name, n_records)
 
@@ -344,6 +350,17 @@ def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
             "num_comments",
         )
     return comments, threads
+
+
+def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Concatenate per-block frames whose ``created_at`` may have been read as different types.
+
+    :func:`_epoch` makes each block's times numbers when it can; when blocks disagree (digits
+    in one, ISO strings in another) all become strings, which ``to_utc`` parses either way.
+    """
+    if len({f.schema["created_at"] for f in frames}) > 1:
+        frames = [f.with_columns(pl.col("created_at").cast(pl.String)) for f in frames]
+    return pl.concat(frames)
 
 
 def _edited_expr() -> pl.Expr:

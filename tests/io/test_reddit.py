@@ -415,3 +415,24 @@ def test_not_detected_on_a_plain_table(tmp_path: Path) -> None:
 )
 def test_not_detected_on_other_formats(path: Path) -> None:
     assert not reddit.detect(path)
+
+
+def test_blocks_with_different_time_encodings_read_as_one_file(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Each block is reduced to the contract columns on its own; their times must still agree."""
+    lines = [POST]
+    for i in range(1, 120):
+        when = 1_600_000_000 + 60 * i
+        # epoch ints first, then strings of digits, then ISO strings, each in its own blocks
+        created = when if i < 40 else str(when) if i < 80 else f"2020-09-13T12:{i - 80:02d}:00Z"
+        lines.append({**TOP, "id": f"c{i}", "body": f"number {i}", "created_utc": created})
+    path = write_lines(tmp_path / "mixed.ndjson", lines)
+    whole = dyn.load(path).to_polars()
+    monkeypatch.setattr(reddit, "_BLOCK_BYTES", 1024)
+    blocks = dyn.load(path).to_polars()
+    assert blocks.equals(whole)
+    times = blocks.get_column("created_at")
+    assert times.null_count() == 0
+    assert times[0] == datetime(2020, 9, 13, 12, 27, 40, tzinfo=UTC)  # 1_600_000_060
+    assert times[-1] == datetime(2020, 9, 13, 12, 39, tzinfo=UTC)
