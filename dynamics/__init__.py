@@ -9,12 +9,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from dynamics import text
 from dynamics.errors import (
     DataQualityWarning,
     DynamicsError,
     EmptyInputError,
     GraphKindError,
     InputFormatError,
+    ReaderOptionError,
     UndefinedMetricError,
 )
 from dynamics.io import READERS, detect, load
@@ -29,9 +31,11 @@ __all__ = [
     "GraphKindError",
     "IngestReport",
     "InputFormatError",
+    "ReaderOptionError",
     "ReplyForest",
     "UndefinedMetricError",
     "__version__",
     "detect",
     "load",
+    "text",
 ]

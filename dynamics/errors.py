@@ -15,6 +15,8 @@ __all__ = [
     "EmptyInputError",
     "GraphKindError",
     "InputFormatError",
+    "MissingDependencyError",
+    "ModelNotFoundError",
     "ReaderOptionError",
     "UndefinedMetricError",
 ]
@@ -80,6 +82,14 @@ class EmptyInputError(DynamicsError, ValueError):
 
 class ReaderOptionError(DynamicsError, TypeError):
     """An option passed to :func:`dynamics.load` that the chosen reader does not take."""
+
+
+class MissingDependencyError(DynamicsError, ImportError):
+    """An optional dependency needed by the requested feature is not installed."""
+
+
+class ModelNotFoundError(DynamicsError, FileNotFoundError):
+    """A local model directory is missing or does not hold a usable model."""
 
 
 class GraphKindError(DynamicsError, TypeError):

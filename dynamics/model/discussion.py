@@ -259,6 +259,22 @@ class Discussion:
         msg = f"The 'backend' parameter of user_graph must be 'networkx' or 'igraph'. Got {backend!r} instead."
         raise ValueError(msg)
 
+    # ------------------------------------------------------------------ text signals
+    def annotate(
+        self,
+        scorers: Any = ("toxicity", "sentiment", "stance"),
+        **kwargs: Any,
+    ) -> Discussion:
+        """A new Discussion with text-signal columns (toxicity, sentiment, stance, ...).
+
+        Shorthand for :func:`dynamics.text.annotate` (see there for ``scorers``, ``cache``,
+        ``cache_dir``, ``batch_size`` and ``progress``); scores are cached, so a second call
+        scores nothing.
+        """
+        from dynamics.text.annotate import annotate
+
+        return annotate(self, scorers, **kwargs)
+
     # ------------------------------------------------------------------ filters
     def filter(
         self,

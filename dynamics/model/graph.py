@@ -15,10 +15,20 @@ if TYPE_CHECKING:
     import igraph as ig
     import networkx as nx
 
-__all__ = ["AnonymousPolicy", "node_labels", "reply_edges", "to_igraph", "to_networkx"]
+__all__ = [
+    "HOSTILE_TOXICITY",
+    "AnonymousPolicy",
+    "node_labels",
+    "reply_edges",
+    "to_igraph",
+    "to_networkx",
+]
 
 AnonymousPolicy = Literal["exclude", "separate", "pool"]
 _ANON_POLICIES = ("exclude", "separate", "pool")
+
+#: Replies with at least this toxicity count as hostile (negative) when edges are signed.
+HOSTILE_TOXICITY = 0.5
 
 #: Node names used for comments without an author under ``anonymous="pool"``/``"separate"``.
 ANONYMOUS = "[anonymous]"
@@ -64,7 +74,33 @@ def reply_edges(
     -------
     polars.DataFrame
         ``source``, ``target``, ``count``, ``first``, ``last`` (and ``mean_toxicity``,
-        ``max_toxicity`` when a ``toxicity`` column exists), one row per (source, target).
+        ``max_toxicity`` when a ``toxicity`` column exists; ``agree``, ``disagree``, ``sign``,
+        plus ``hostile`` with toxicity, when a ``stance`` column exists), one row per
+        (source, target).
+
+    Notes
+    -----
+    **Edge sign** (the signed user graph, DESIGN section 6). Each reply u -> v counts as
+    *negative* when its ``stance`` is ``"disagree"`` or it is hostile (``toxicity >=``
+    :data:`HOSTILE_TOXICITY`), and as *positive* when its stance is ``"agree"`` and it is not
+    hostile; other replies are neutral. ``agree`` and ``disagree`` count replies by stance,
+    ``hostile`` counts hostile replies, and ``sign`` is +1 when u's positive replies to v
+    outnumber the negative ones, -1 when the negative ones outnumber the positive ones, and
+    0 otherwise (ties, or only neutral replies). Every reply counts once, so a hostile
+    disagreement is one negative reply, and "I agree, you idiot" is negative. Without a
+    ``toxicity`` column the sign compares agreeing and disagreeing replies only. Null
+    scores (deleted texts) count as neutral and not hostile.
+
+    Examples
+    --------
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": ["1", "2", "3", "4"], "parent": [None, "1", "2", "1"],
+    ...     "user": ["ann", "bob", "ann", "cy"], "body": ["x", "y", "z", "w"],
+    ...     "stance": [None, "disagree", "agree", "agree"],
+    ...     "toxicity": [0.1, 0.2, 0.9, 0.0]}))
+    >>> reply_edges(d.comments).select("source", "target", "agree", "disagree", "hostile",
+    ...                                "sign").rows()
+    [('ann', 'bob', 1, 0, 1, -1), ('bob', 'ann', 0, 1, 0, -1), ('cy', 'ann', 1, 0, 0, 1)]
     """
     src = node_labels(comments, anonymous).alias("source")
     cols = [src, pl.col("created_at")]
@@ -79,6 +115,9 @@ def reply_edges(
             pl.col("toxicity").mean().alias("mean_toxicity"),
             pl.col("toxicity").max().alias("max_toxicity"),
         ]
+    if "stance" in comments.columns:
+        cols.append(pl.col("stance").cast(pl.String))
+        aggs += _sign_aggregations(hostile="toxicity" in comments.columns)
     replies = comments.filter(pl.col("parent_id").is_not_null()).select(*cols)
     parents = comments.filter(pl.col("parent_id").is_not_null()).select(
         pl.col("parent_id").alias("comment_id"),
@@ -94,6 +133,26 @@ def reply_edges(
     if not self_loops:
         replies = replies.filter(pl.col("source") != pl.col("target"))
     return replies.group_by("source", "target").agg(aggs).sort("source", "target")
+
+
+def _sign_aggregations(*, hostile: bool) -> list[pl.Expr]:
+    """Per-edge ``agree``, ``disagree`` (, ``hostile``) counts and ``sign`` (see reply_edges)."""
+    agree = pl.col("stance") == "agree"
+    disagree = pl.col("stance") == "disagree"
+    aggs = [
+        agree.sum().cast(pl.Int64).alias("agree"),
+        disagree.sum().cast(pl.Int64).alias("disagree"),
+    ]
+    if hostile:
+        is_hostile = (pl.col("toxicity") >= HOSTILE_TOXICITY).fill_null(value=False)
+        aggs.append(is_hostile.sum().cast(pl.Int64).alias("hostile"))
+        positive = (agree.fill_null(value=False) & ~is_hostile).sum()
+        negative = (disagree.fill_null(value=False) | is_hostile).sum()
+    else:
+        positive, negative = agree.sum(), disagree.sum()
+    net = positive.cast(pl.Int64) - negative.cast(pl.Int64)
+    aggs.append(net.sign().cast(pl.Int64).alias("sign"))
+    return aggs
 
 
 def to_networkx(edges: pl.DataFrame, nodes: pl.DataFrame) -> nx.DiGraph:

@@ -1,0 +1,46 @@
+"""Text signals per comment: toxicity, sentiment and (dis)agreement stance (DESIGN section 5).
+
+>>> import dynamics.text
+>>> d = dyn.load("thread.txt")                                  # doctest: +SKIP
+>>> d = d.annotate()  # adds toxicity, sentiment, agreement, disagreement, stance  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynamics.text.annotate import DEFAULT_SCORERS, annotate
+from dynamics.text.base import (
+    CallableScorer,
+    Scorer,
+    as_scorer,
+    available_scorers,
+    get_scorer,
+    register,
+)
+from dynamics.text.sentiment import SentimentScorer
+from dynamics.text.stance import StanceScorer
+
+__all__ = [
+    "DEFAULT_SCORERS",
+    "CallableScorer",
+    "Scorer",
+    "SentimentScorer",
+    "StanceScorer",
+    "ToxicityScorer",
+    "annotate",
+    "as_scorer",
+    "available_scorers",
+    "get_scorer",
+    "register",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # the toxicity model is imported only when asked for
+    if name == "ToxicityScorer":
+        from dynamics.text.toxicity import ToxicityScorer
+
+        return ToxicityScorer
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

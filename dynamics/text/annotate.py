@@ -1,0 +1,319 @@
+"""Score every comment of a Discussion with text scorers, batched and cached (DESIGN section 5).
+
+Scores are kept in Parquet under ``<cache root>/scores/<scorer>-<hash of name and version>/``,
+one row per (comment_id, text hash) with the scorer's columns, so that a second run, or the
+dashboard, scores only comments it has not seen (or whose text changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from dynamics._progress import progress_bar
+from dynamics.io._base import COMMENT_COLUMNS, DELETED_MARKERS
+from dynamics.text.base import Scorer, as_scorer, check_output
+
+if TYPE_CHECKING:
+    from dynamics.model.discussion import Discussion
+
+__all__ = ["AUTO_COMMENTS", "DEFAULT_SCORERS", "annotate", "scores_dir"]
+
+logger = logging.getLogger(__name__)
+
+#: The scorers :func:`annotate` runs when none are named.
+DEFAULT_SCORERS: tuple[str, ...] = ("toxicity", "sentiment", "stance")
+#: With ``progress=None``, a progress bar is shown when at least this many texts need scoring.
+AUTO_COMMENTS = 50_000
+#: New scores are written to the cache at least every this many rows (so a long run that is
+#: interrupted keeps what it scored).
+_FLUSH_ROWS = 200_000
+#: Part files per scorer directory above which they are merged into one.
+_MAX_PARTS = 32
+_KEY = ("comment_id", "text_hash")
+_RESERVED = frozenset(COMMENT_COLUMNS) | {"parent_author", "parent_deleted", "orphan_of"}
+
+ScorerLike = str | Scorer | Callable[[Sequence[str]], Any]
+
+
+def annotate(
+    discussion: Discussion,
+    scorers: ScorerLike | Iterable[ScorerLike] = DEFAULT_SCORERS,
+    *,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    batch_size: int = 16_384,
+    progress: bool | None = None,
+) -> Discussion:
+    """A new Discussion whose comments table has the scorers' columns added.
+
+    Each scorer's columns (``toxicity``; ``sentiment``; ``agreement``, ``disagreement``,
+    ``stance``; or one column per user function) are computed for every comment and added to
+    the comments table; columns of the same name already there are replaced. The input is not
+    changed. Identical texts are scored once. Comments whose text is a deletion marker
+    (``[deleted]``, ``[removed]``, ...) get null scores, since there is nothing to score, and
+    columns a scorer lists in ``reply_columns`` (``stance``) are null for top-level comments,
+    which reply to no comment.
+
+    Parameters
+    ----------
+    discussion : Discussion
+        The comments to score.
+    scorers : str, Scorer, callable, or an iterable of them
+        Registered names (see :func:`~dynamics.text.available_scorers`), :class:`Scorer`
+        objects, or functions ``f(texts) -> array`` (one column named after the function).
+        Default :data:`DEFAULT_SCORERS`: ``("toxicity", "sentiment", "stance")``.
+    cache : bool, default True
+        Read and write scores in the Parquet cache, keyed by (scorer name, scorer version,
+        comment_id, hash of the text): a second run scores nothing, and a changed text or a
+        new scorer version is scored again.
+    cache_dir : str or Path, optional
+        Cache root; default ``$XDG_CACHE_HOME/dynamics`` (``~/.cache/dynamics``), the root
+        :func:`dynamics.load` uses. Scores go to its ``scores/`` folder.
+    batch_size : int, default 16384
+        Texts passed to a scorer per call.
+    progress : bool or None, default None
+        Show a progress bar (on standard error); None shows one when at least
+        ``AUTO_COMMENTS`` texts need scoring and standard error is a terminal.
+
+    Returns
+    -------
+    Discussion
+        Same report and threads, comments table with the score columns.
+
+    Raises
+    ------
+    ValueError
+        Unknown scorer name, two scorers with the same column, a column that would overwrite
+        the comments table's own columns, or a scorer returning the wrong number of values.
+
+    Examples
+    --------
+    >>> d = dyn.load(pl.DataFrame({"id": ["a", "b", "c"], "parent": [None, "a", "a"],
+    ...     "user": ["ann", "bob", "cy"], "body": ["Great news!", "I agree.", "Nonsense."]}))
+    >>> a = dyn.text.annotate(d, ["sentiment", "stance"], cache=False)
+    >>> a.comments.select("sentiment", "agreement", "disagreement", "stance").rows()
+    [(0.6588, 0, 0, None), (0.3612, 1, 0, 'agree'), (-0.4019, 0, 1, 'disagree')]
+    >>> def n_words(texts):
+    ...     return [len(t.split()) for t in texts]
+    >>> d.annotate([n_words], cache=False).comments["n_words"].to_list()
+    [2, 2, 1]
+    """
+    resolved = _resolve(scorers)
+    if not isinstance(batch_size, int) or batch_size < 1:
+        msg = (
+            "The 'batch_size' parameter of annotate must be a positive int. "
+            f"Got {batch_size!r} instead."
+        )
+        raise ValueError(msg)
+    comments = discussion.comments
+    texts = comments.get_column("text").fill_null("")
+    keys = pl.DataFrame(
+        {
+            "comment_id": comments.get_column("comment_id"),
+            "text_hash": _text_hashes(texts),
+        }
+    )
+    removed = texts.is_in(list(DELETED_MARKERS)).to_numpy()
+    is_root = comments.get_column("parent_id").is_null().to_numpy()
+    root = _cache_root(cache_dir) if cache else None
+
+    new_columns: list[pl.Series] = []
+    for scorer in resolved:
+        table = _scores_for(scorer, keys, texts, root, batch_size, progress)
+        for col in scorer.columns:
+            values = table.get_column(col)
+            nulls = removed | is_root if col in getattr(scorer, "reply_columns", ()) else removed
+            if nulls.any():
+                values = (
+                    pl.DataFrame({"v": values, "null": nulls})
+                    .select(pl.when(~pl.col("null")).then(pl.col("v")))
+                    .to_series()
+                )
+            new_columns.append(values.alias(col))
+
+    from dynamics.model.discussion import Discussion
+
+    return Discussion(comments.with_columns(new_columns), discussion.report, discussion.posts)
+
+
+def scores_dir(scorer: Scorer, cache_dir: str | Path | None = None) -> Path:
+    """The folder that caches ``scorer``'s scores (one per scorer name and version).
+
+    Examples
+    --------
+    >>> s = dyn.text.get_scorer("sentiment")
+    >>> scores_dir(s, "/tmp/c").parent.as_posix()
+    '/tmp/c/scores'
+    """
+    digest = hashlib.blake2b(f"{scorer.name}\0{scorer.version}".encode(), digest_size=8).hexdigest()
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", scorer.name)[:64]
+    return _cache_root(cache_dir) / "scores" / f"{safe}-{digest}"
+
+
+# ---------------------------------------------------------------------- helpers
+def _resolve(scorers: ScorerLike | Iterable[ScorerLike]) -> list[Scorer]:
+    if isinstance(scorers, (str, Scorer)) or not isinstance(scorers, Iterable):
+        scorers = [scorers]  # type: ignore[list-item]
+    resolved = [as_scorer(s) for s in scorers]  # type: ignore[union-attr]
+    seen: dict[str, str] = {}
+    for s in resolved:
+        for col in s.columns:
+            if col in _RESERVED or col in _KEY:
+                msg = (
+                    f"scorer {s.name!r}: column {col!r} would overwrite a column of the "
+                    "comments table; rename it"
+                )
+                raise ValueError(msg)
+            if col in seen:
+                msg = f"scorers {seen[col]!r} and {s.name!r} both produce column {col!r}"
+                raise ValueError(msg)
+            seen[col] = s.name
+    return resolved
+
+
+def _cache_root(cache_dir: str | Path | None) -> Path:
+    if cache_dir is not None:
+        return Path(cache_dir)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dynamics"
+
+
+def _text_hashes(texts: pl.Series) -> pl.Series:
+    """A stable 64-bit hash of each text (BLAKE2b), the same in every session and version."""
+    blake = hashlib.blake2b
+    values = np.fromiter(
+        (int.from_bytes(blake(t.encode(), digest_size=8).digest()) for t in texts),
+        dtype=np.uint64,
+        count=texts.len(),
+    )
+    return pl.Series("text_hash", values, dtype=pl.UInt64)
+
+
+def _scores_for(
+    scorer: Scorer,
+    keys: pl.DataFrame,
+    texts: pl.Series,
+    root: Path | None,
+    batch_size: int,
+    progress: bool | None,
+) -> pl.DataFrame:
+    """The scorer's columns for every row of ``keys``, from the cache or freshly scored."""
+    folder = scores_dir(scorer, root) if root is not None else None
+    unique_keys = keys.unique(maintain_order=True)
+    cached = _read_cache(folder, unique_keys) if folder is not None else None
+    missing = unique_keys if cached is None else unique_keys.join(cached, on=_KEY, how="anti")
+    logger.info(
+        "scorer %s: %d comments cached, %d to score",
+        scorer.name,
+        unique_keys.height - missing.height,
+        missing.height,
+    )
+    parts = [cached] if cached is not None and cached.height else []
+    if missing.height or not parts:  # (an empty discussion is "scored" to learn the dtypes)
+        parts.append(_score_missing(scorer, keys, texts, missing, folder, batch_size, progress))
+    found = pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
+    return keys.join(found, on=list(_KEY), how="left", maintain_order="left")
+
+
+def _score_missing(
+    scorer: Scorer,
+    keys: pl.DataFrame,
+    texts: pl.Series,
+    missing: pl.DataFrame,
+    folder: Path | None,
+    batch_size: int,
+    progress: bool | None,
+) -> pl.DataFrame:
+    # one text per distinct hash among the missing comments: identical texts are scored once
+    rows = (
+        keys.with_row_index("_row")
+        .join(missing, on=list(_KEY), how="semi", maintain_order="left")
+        .unique("text_hash", keep="first", maintain_order=True)
+    )
+    todo = texts.gather(rows.get_column("_row")).to_list()
+    hashes = rows.get_column("text_hash")
+    n = len(todo)
+    show = progress if progress is not None else n >= AUTO_COMMENTS and sys.stderr.isatty()
+    if n == 0:  # nothing to score (empty discussion): one empty call gives the dtypes
+        empty = check_output(scorer, scorer.score([]), 0)
+        return missing.join(
+            pl.DataFrame([hashes] + [pl.Series(c, v) for c, v in empty.items()]),
+            on="text_hash",
+            how="left",
+        )
+    pieces: list[pl.DataFrame] = []
+    pending: list[pl.DataFrame] = []
+    pending_rows = 0
+    with progress_bar(f"scoring {scorer.name}", n, enabled=show) as bar:
+        for start in range(0, n, batch_size):
+            batch = todo[start : start + batch_size]
+            cols = check_output(scorer, scorer.score(batch), len(batch))
+            frame = pl.DataFrame(
+                [hashes.slice(start, len(batch))] + [pl.Series(c, cols[c]) for c in scorer.columns]
+            )
+            pieces.append(frame)
+            if folder is not None:
+                pending.append(frame)
+                pending_rows += frame.height
+                if pending_rows >= _FLUSH_ROWS:
+                    _write_part(folder, scorer, missing, pl.concat(pending))
+                    pending, pending_rows = [], 0
+            bar.advance(len(batch))
+    if folder is not None and pending:
+        _write_part(folder, scorer, missing, pl.concat(pending))
+    by_hash = pl.concat(pieces, how="vertical_relaxed")
+    return missing.join(by_hash, on="text_hash", how="left", maintain_order="left")
+
+
+def _write_part(folder: Path, scorer: Scorer, missing: pl.DataFrame, by_hash: pl.DataFrame) -> None:
+    """Append the scores of the missing comments whose texts are in ``by_hash``."""
+    rows = missing.join(by_hash, on="text_hash", how="inner", maintain_order="left")
+    folder.mkdir(parents=True, exist_ok=True)
+    info = folder / "scorer.txt"
+    if not info.exists():
+        info.write_text(f"name: {scorer.name}\nversion: {scorer.version}\n", encoding="utf-8")
+    tmp = folder / f".{uuid.uuid4().hex}.tmp"
+    rows.write_parquet(tmp, compression="zstd")
+    tmp.replace(folder / f"part-{uuid.uuid4().hex}.parquet")
+    parts = sorted(folder.glob("part-*.parquet"))
+    if len(parts) > _MAX_PARTS:
+        _compact(folder, parts)
+
+
+def _compact(folder: Path, parts: list[Path]) -> None:
+    """Merge part files into one (other processes may add parts meanwhile: only the files
+    read here are removed)."""
+    merged = pl.concat([pl.read_parquet(p) for p in parts], how="vertical_relaxed").unique(
+        list(_KEY), keep="last", maintain_order=True
+    )
+    tmp = folder / f".{uuid.uuid4().hex}.tmp"
+    merged.write_parquet(tmp, compression="zstd")
+    tmp.replace(folder / f"part-{uuid.uuid4().hex}.parquet")
+    for p in parts:
+        p.unlink(missing_ok=True)
+
+
+def _read_cache(folder: Path, unique_keys: pl.DataFrame) -> pl.DataFrame | None:
+    """Cached rows for ``unique_keys`` (one per key), or None when nothing is cached."""
+    for _ in range(3):  # a concurrent compaction may remove a part between listing and reading
+        parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+        if not parts:
+            return None
+        try:
+            found = [pl.read_parquet(p).join(unique_keys, on=list(_KEY), how="semi") for p in parts]
+        except FileNotFoundError:
+            continue
+        return pl.concat(found, how="vertical_relaxed").unique(
+            list(_KEY), keep="last", maintain_order=True
+        )
+    return None

@@ -1,0 +1,377 @@
+"""Offline toxicity: a trained bag-of-words model from a wheel, plus a flame-war lexicon.
+
+The model is the linear SVM of ``profanity-check`` (Victor Zhou, 2018; maintained as
+``alt-profanity-check``, whose wheel ships the weights): a TF-IDF bag of words (English stop
+words removed) fed to ``LinearSVC``, calibrated to a probability with Platt's sigmoid
+(``CalibratedClassifierCV``), trained on about 200k human-labelled texts from Davidson et al.
+(2017) and the Wikipedia comments of the Jigsaw Toxic Comment Classification Challenge. It
+learns which *words* are offensive, so it misses offensive *phrases* made of clean words ("these
+people are vermin and should be wiped out") and masked swear words ("f#cking"). The lexicon in
+:mod:`dynamics.text._toxicity_lexicon` covers those.
+
+References
+----------
+Zhou, V. (2018). profanity-check. https://github.com/vzhou842/profanity-check; maintained as
+alt-profanity-check, https://github.com/dimitrismistriotis/alt-profanity-check.
+
+Davidson, T., Warmsley, D., Macy, M. & Weber, I. (2017). Automated Hate Speech Detection and the
+Problem of Offensive Language. ICWSM-17. https://doi.org/10.1609/icwsm.v11i1.14955
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib.metadata import version as _package_version
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from dynamics.text._toxicity_lexicon import CATEGORIES, PATTERNS
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_WEIGHTS",
+    "ToxicityScorer",
+    "combine",
+    "lexicon_matches",
+    "model_probability",
+    "normalise",
+]
+
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "dehumanising": 0.95,
+    "violence": 0.95,
+    "insult": 0.9,
+    "obfuscated": 0.9,
+}
+"""Weight of each lexicon category in :func:`combine`.
+
+Chosen on the ``dev`` half of the labelled set in ``benchmarks/labels`` only, by a grid over
+0.30-0.95 for two weights (``dehumanising``/``violence`` and ``insult``/``obfuscated``) and two
+rules (this noisy-OR and a max); ``python benchmarks/eval_toxicity.py --tune`` prints the grid.
+The dev ROC AUC is flat near the top: 0.909-0.913 for the noisy-OR with both weights at 0.8 or
+more (0.913 here), against 0.914 for the best max rule, a difference of a few pairs.
+"""
+
+_LEXICON_VERSION = "1"
+
+
+def _series(texts: Sequence[str | None] | pl.Series) -> pl.Series:
+    if isinstance(texts, pl.Series):
+        return texts.cast(pl.String).fill_null("")
+    return pl.Series("text", list(texts), dtype=pl.String).fill_null("")
+
+
+def normalise(texts: Sequence[str | None] | pl.Series) -> pl.Series:
+    """Lowercase the texts and straighten curly apostrophes: what the lexicon patterns expect.
+
+    Parameters
+    ----------
+    texts : sequence of str or None, or polars.Series
+        Comment texts; ``None`` counts as the empty text.
+
+    Returns
+    -------
+    polars.Series
+        The normalised texts, same length and order.
+
+    Examples
+    --------
+    >>> normalise(["You\u2019re a MORON", None]).to_list()
+    ["you're a moron", '']
+    """
+    return _series(texts).str.to_lowercase().str.replace_all("[\u2018\u2019\u02bc`]", "'")
+
+
+@cache
+def _compiled_categories() -> dict[str, str]:
+    # ASCII word boundaries: a Unicode one makes the regex engine leave its fast DFA (20x slower)
+    return {
+        category: "|".join(f"(?:{p})" for p in PATTERNS[category]).replace(r"\b", r"(?-u:\b)")
+        for category in CATEGORIES
+    }
+
+
+def lexicon_matches(texts: Sequence[str | None] | pl.Series) -> dict[str, np.ndarray]:
+    """Which lexicon categories each text matches.
+
+    A text matches a category when any of its patterns occurs in the text after
+    :func:`normalise`. The patterns of one category run as one regular expression, vectorised
+    over all texts by polars.
+
+    Parameters
+    ----------
+    texts : sequence of str or None, or polars.Series
+        Comment texts; ``None`` counts as the empty text.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One boolean array per category of :data:`CATEGORIES` (``dehumanising``, ``violence``,
+        ``insult``, ``obfuscated``), each as long as ``texts``.
+
+    Examples
+    --------
+    >>> hits = lexicon_matches(["they are vermin", "wipe them out", "what a f*cking liar", "hi"])
+    >>> {category: hits[category].tolist() for category in CATEGORIES}  # doctest: +NORMALIZE_WHITESPACE
+    {'dehumanising': [True, False, False, False], 'violence': [False, True, False, False],
+     'insult': [False, False, True, False], 'obfuscated': [False, False, True, False]}
+    """
+    text = normalise(texts)
+    frame = pl.DataFrame({"text": text}).select(
+        pl.col("text").str.contains(pattern).alias(category)
+        for category, pattern in _compiled_categories().items()
+    )
+    return {category: frame[category].to_numpy() for category in CATEGORIES}
+
+
+@cache
+def _model() -> tuple[Any, Any, pl.DataFrame]:
+    from profanity_check import profanity_check as pc
+
+    vectorizer = pc.vectorizer
+    vocabulary = pl.DataFrame(
+        {
+            "token": list(vectorizer.vocabulary_),
+            "column": np.fromiter(vectorizer.vocabulary_.values(), dtype=np.uint32),
+        }
+    )
+    return pc.model, vectorizer, vocabulary
+
+
+def _is_plain_tfidf(vectorizer: Any) -> bool:
+    params = vectorizer.get_params()
+    expected = {
+        "analyzer": "word",
+        "lowercase": True,
+        "ngram_range": (1, 1),
+        "norm": "l2",
+        "preprocessor": None,
+        "strip_accents": None,
+        "sublinear_tf": False,
+        "token_pattern": r"(?u)\b\w\w+\b",
+        "tokenizer": None,
+        "use_idf": True,
+        "binary": False,
+    }
+    return all(params.get(key) == value for key, value in expected.items())
+
+
+def _tfidf(texts: pl.Series, vectorizer: Any, vocabulary: pl.DataFrame) -> Any:
+    # The vectorizer's transform, in polars: lowercase, tokens of 2+ word characters, counts of
+    # in-vocabulary tokens (stop words are not in the vocabulary), times idf, l2-normalised.
+    from scipy import sparse
+
+    n = texts.len()
+    tokens = (
+        pl.DataFrame({"token": texts.str.to_lowercase().str.extract_all(r"\b\w\w+\b")})
+        .with_row_index("row")
+        .explode("token")
+        .join(vocabulary, on="token", how="inner")
+        .group_by("row", "column")
+        .len()
+        .sort("row", "column")  # a fixed summation order: the same floats on every run
+    )
+    rows = tokens["row"].to_numpy()
+    columns = tokens["column"].to_numpy()
+    idf = vectorizer.idf_
+    values = tokens["len"].to_numpy().astype(np.float64) * idf[columns]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+    values /= norms[rows]
+    return sparse.csr_matrix((values, (rows, columns)), shape=(n, idf.shape[0]))
+
+
+def model_probability(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
+    """The probability that each text is offensive, from the ``profanity-check`` model.
+
+    Equal to ``profanity_check.predict_prob(texts)`` (to floating-point rounding), computed with
+    the model's TF-IDF step run in polars, which is several times faster on long comments.
+
+    Parameters
+    ----------
+    texts : sequence of str or None, or polars.Series
+        Comment texts; ``None`` counts as the empty text.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 probabilities in [0, 1], one per text.
+
+    Examples
+    --------
+    >>> p = model_probability(["you are an idiot and a liar", "thanks, see you in class"])
+    >>> bool(p[0] > 0.9), bool(p[1] < 0.2)
+    (True, True)
+    """
+    series = _series(texts)
+    if series.len() == 0:
+        return np.zeros(0, dtype=np.float64)
+    model, vectorizer, vocabulary = _model()
+    if _is_plain_tfidf(vectorizer):
+        features = _tfidf(series, vectorizer, vocabulary)
+    else:  # a future model with other settings: use its own (slower) transform
+        features = vectorizer.transform(series.to_list())
+    return np.asarray(model.predict_proba(features)[:, 1], dtype=np.float64)
+
+
+def combine(
+    p_model: np.ndarray,
+    matches: Mapping[str, np.ndarray],
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+) -> np.ndarray:
+    r"""Combine the model's probability with the lexicon matches (a noisy-OR).
+
+    Each matched category :math:`c` is treated as independent evidence that the text is toxic,
+    with probability :math:`w_c`:
+
+    .. math:: p = 1 - (1 - p_\text{model}) \prod_{c \,\text{matched}} (1 - w_c)
+
+    so a text that matches nothing keeps the model's probability, one match raises it to at
+    least :math:`w_c`, and each further category raises it again. The score never decreases when
+    a category is added, and stays in [0, 1].
+
+    Parameters
+    ----------
+    p_model : numpy.ndarray
+        The model's probabilities, in [0, 1].
+    matches : mapping of str to numpy.ndarray
+        One boolean array per category, as from :func:`lexicon_matches`.
+    weights : mapping of str to float, default DEFAULT_WEIGHTS
+        :math:`w_c` in [0, 1] for each category; a category without a weight is ignored.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 probabilities in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hits = {"insult": np.array([True, True, False]), "violence": np.array([False, True, False])}
+    >>> combine(np.array([0.5, 0.5, 0.5]), hits, {"insult": 0.6, "violence": 0.5}).round(3)
+    array([0.8, 0.9, 0.5])
+    """
+    p_model = np.asarray(p_model, dtype=np.float64)
+    lexicon_keep = np.ones_like(p_model)  # prod of (1 - w_c) over the matched categories
+    for category, weight in weights.items():
+        if category in matches:
+            lexicon_keep *= np.where(matches[category], 1.0 - weight, 1.0)
+    # the same as 1 - (1 - p_model) * lexicon_keep, written so that a text without a match
+    # keeps exactly the model's value
+    return np.clip(p_model + (1.0 - p_model) * (1.0 - lexicon_keep), 0.0, 1.0)
+
+
+class ToxicityScorer:
+    r"""Probability that a comment is toxic: a trained model combined with a flame-war lexicon.
+
+    The score is the noisy-OR of :func:`combine`,
+    :math:`p = 1 - (1 - p_\text{model}) \prod_{c\,\text{matched}} (1 - w_c)`, where
+    :math:`p_\text{model}` is the ``profanity-check`` linear SVM's calibrated probability
+    (:func:`model_probability`) and :math:`c` runs over the lexicon categories the text matches
+    (:func:`lexicon_matches`): ``dehumanising`` (people called vermin, parasites, animals),
+    ``violence`` (calls to kill or wipe out, wishes of harm), ``insult`` (name-calling, "shut
+    up") and ``obfuscated`` (masked swear words such as "f*ck", "sh!t", "f.u.c.k").
+
+    Parameters
+    ----------
+    weights : mapping of str to float, optional
+        :math:`w_c` per category, in [0, 1]; defaults to :data:`DEFAULT_WEIGHTS`. A category left
+        out is not used; ``{}`` gives the model alone.
+    use_model : bool, default True
+        False scores with the lexicon alone (:math:`p_\text{model} = 0`).
+
+    Attributes
+    ----------
+    name : str
+        ``"toxicity"``.
+    version : str
+        Changes whenever the scores would: the lexicon version, the weights and the installed
+        ``alt-profanity-check`` version.
+    columns : tuple of str
+        ``("toxicity",)``.
+
+    Notes
+    -----
+    ``None`` texts score as the empty text. Scoring is vectorised (polars regular expressions
+    and a sparse matrix product) and deterministic. The model learned word-level offensiveness
+    on tweets and Wikipedia talk pages; it scores venting ("this fucking exam") high although
+    such venting is not aimed at anyone, and misses sarcasm without offensive words.
+
+    References
+    ----------
+    Zhou, V. (2018). profanity-check. https://github.com/vzhou842/profanity-check
+
+    Davidson, T., Warmsley, D., Macy, M. & Weber, I. (2017). Automated Hate Speech Detection and
+    the Problem of Offensive Language. ICWSM-17. https://doi.org/10.1609/icwsm.v11i1.14955
+
+    Examples
+    --------
+    >>> scorer = ToxicityScorer()
+    >>> texts = ["these people are vermin and should be wiped out", "what time is the exam?"]
+    >>> p = scorer.score(texts)["toxicity"]
+    >>> bool(p[0] > 0.9), bool(p[1] < 0.2)
+    (True, True)
+    """
+
+    name = "toxicity"
+    columns = ("toxicity",)
+
+    def __init__(
+        self, *, weights: Mapping[str, float] | None = None, use_model: bool = True
+    ) -> None:
+        self.weights = weights
+        self.use_model = use_model
+
+    def _weights(self) -> Mapping[str, float]:
+        weights = DEFAULT_WEIGHTS if self.weights is None else self.weights
+        for category, weight in weights.items():
+            if category not in CATEGORIES:
+                msg = (
+                    f"The 'weights' parameter of ToxicityScorer must have keys in {CATEGORIES}. "
+                    f"Got {category!r} instead."
+                )
+                raise ValueError(msg)
+            if not 0.0 <= float(weight) <= 1.0:
+                msg = (
+                    "The 'weights' parameter of ToxicityScorer must have values in [0, 1]. "
+                    f"Got {weight!r} for {category!r} instead."
+                )
+                raise ValueError(msg)
+        return weights
+
+    @property
+    def version(self) -> str:
+        """Identifies the scores, for caching: lexicon, weights, model version."""
+        weights = self._weights()
+        key = ",".join(f"{c}={float(weights[c]):g}" for c in CATEGORIES if c in weights)
+        digest = hashlib.sha1(f"{key};{self.use_model}".encode(), usedforsecurity=False)
+        model = _package_version("alt-profanity-check") if self.use_model else "none"
+        return f"lexicon{_LEXICON_VERSION}-{digest.hexdigest()[:8]}+apc{model}"
+
+    def score(self, texts: Sequence[str | None]) -> dict[str, np.ndarray]:
+        """Score texts.
+
+        Parameters
+        ----------
+        texts : sequence of str or None
+            Comment texts; ``None`` counts as the empty text.
+
+        Returns
+        -------
+        dict
+            ``{"toxicity": array}``: float64 probabilities in [0, 1], one per text.
+        """
+        weights = self._weights()
+        series = _series(texts)
+        if self.use_model:
+            p_model = model_probability(series)
+        else:
+            p_model = np.zeros(series.len(), dtype=np.float64)
+        matches = lexicon_matches(series) if weights else {}
+        return {"toxicity": combine(p_model, matches, weights)}
+
+    def __repr__(self) -> str:
+        return f"ToxicityScorer(weights={self.weights!r}, use_model={self.use_model!r})"

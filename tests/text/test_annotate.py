@@ -1,0 +1,236 @@
+"""annotate(): new Discussion with score columns, batching, and the Parquet score cache."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import dynamics as dyn
+from dynamics.text import annotate
+from dynamics.text.annotate import scores_dir
+
+ROWS = {
+    "id": ["a", "b", "c", "d", "e"],
+    "parent": [None, "a", "a", "b", None],
+    "user": ["ann", "bob", "cy", "ann", "bob"],
+    "body": ["Great news!", "I agree.", "Nonsense.", "I agree.", "[removed]"],
+}
+
+
+def discussion(**changes) -> dyn.Discussion:
+    with warnings.catch_warnings():  # the "[removed]" text is reported as a data problem
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        return dyn.load(pl.DataFrame({**ROWS, **changes}))
+
+
+class CountingScorer:
+    """Text length, counting every text it is asked to score (a real scorer, not a mock)."""
+
+    name = "length"
+    columns = ("length",)
+
+    def __init__(self, version: str = "1") -> None:
+        self.version = version
+        self.calls: list[list[str]] = []
+
+    @property
+    def n_scored(self) -> int:
+        return sum(len(c) for c in self.calls)
+
+    def score(self, texts):
+        self.calls.append(list(texts))
+        return {"length": np.array([len(t) for t in texts], dtype=np.int64)}
+
+
+def test_adds_columns_and_returns_a_new_discussion():
+    d = discussion()
+    a = annotate(d, ["sentiment", "stance"], cache=False)
+    assert isinstance(a, dyn.Discussion)
+    assert a is not d
+    assert "sentiment" not in d.comments.columns  # the input is untouched
+    assert {"sentiment", "agreement", "disagreement", "stance"} <= set(a.comments.columns)
+    assert a.report is d.report
+    assert a.comments.get_column("comment_id").to_list() == ROWS["id"]
+    # "I agree." replies agree, "Nonsense." disagrees; the root has no stance
+    assert a.comments.get_column("stance").to_list() == [None, "agree", "disagree", "agree", None]
+
+
+def test_discussion_method_delegates():
+    d = discussion()
+    assert_frame_equal(
+        d.annotate(["stance"], cache=False).comments,
+        annotate(d, "stance", cache=False).comments,
+    )
+
+
+def test_removed_texts_get_null_scores():
+    a = annotate(discussion(), ["sentiment", "stance"], cache=False).comments
+    removed = a.filter(pl.col("comment_id") == "e")
+    assert removed.select("sentiment", "agreement", "disagreement", "stance").row(0) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_identical_texts_are_scored_once():
+    s = CountingScorer()
+    a = annotate(discussion(), [s], cache=False)
+    # five comments, four distinct texts ("I agree." twice)
+    assert s.n_scored == 4
+    assert a.comments.get_column("length").to_list() == [11, 8, 9, 8, None]
+
+
+def test_second_run_scores_nothing(tmp_path):
+    s = CountingScorer()
+    first = annotate(discussion(), [s], cache_dir=tmp_path)
+    assert s.n_scored == 4
+    s.calls.clear()
+    second = annotate(discussion(), [s], cache_dir=tmp_path)
+    assert s.n_scored == 0
+    assert_frame_equal(first.comments, second.comments)
+    assert list(scores_dir(s, tmp_path).glob("part-*.parquet"))
+
+
+def test_changed_text_is_rescored_alone(tmp_path):
+    s = CountingScorer()
+    annotate(discussion(), [s], cache_dir=tmp_path)
+    s.calls.clear()
+    body = list(ROWS["body"])
+    body[2] = "Total nonsense, you are wrong."
+    a = annotate(discussion(body=body), [s], cache_dir=tmp_path)
+    assert s.calls == [["Total nonsense, you are wrong."]]
+    assert a.comments.get_column("length").to_list()[2] == len(body[2])
+
+
+def test_new_version_rescores_everything(tmp_path):
+    annotate(discussion(), [CountingScorer("1")], cache_dir=tmp_path)
+    s2 = CountingScorer("2")
+    annotate(discussion(), [s2], cache_dir=tmp_path)
+    assert s2.n_scored == 4
+    assert scores_dir(s2, tmp_path) != scores_dir(CountingScorer("1"), tmp_path)
+
+
+def test_cache_is_keyed_by_comment_id(tmp_path):
+    annotate(discussion(), [CountingScorer()], cache_dir=tmp_path)
+    s = CountingScorer()
+    annotate(discussion(id=["v", "w", "x", "y", "z"]), [s], cache_dir=tmp_path)
+    assert s.n_scored == 4  # same texts, other comments: scored again
+
+
+def test_default_cache_root_follows_xdg(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    s = CountingScorer()
+    annotate(discussion(), [s])
+    assert list((tmp_path / "dynamics" / "scores").glob("length-*/part-*.parquet"))
+
+
+def test_cache_false_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    annotate(discussion(), [CountingScorer()], cache=False)
+    assert not (tmp_path / "dynamics").exists()
+
+
+def test_cached_and_fresh_scores_are_identical(tmp_path):
+    thread = discussion()
+    fresh = annotate(thread, ["sentiment", "stance"], cache=False)
+    annotate(thread, ["sentiment", "stance"], cache_dir=tmp_path)
+    cached = annotate(thread, ["sentiment", "stance"], cache_dir=tmp_path)
+    assert_frame_equal(fresh.comments, cached.comments)
+
+
+def test_batches_respect_batch_size():
+    s = CountingScorer()
+    annotate(discussion(), [s], cache=False, batch_size=3)
+    assert [len(c) for c in s.calls] == [3, 1]
+
+
+def test_callable_scorer():
+    def shouting(texts):
+        return [t.isupper() for t in texts]
+
+    a = annotate(discussion(body=["NO", "yes", "OK", "x", "y"]), [shouting], cache=False)
+    assert a.comments.get_column("shouting").to_list() == [True, False, True, False, False]
+
+
+def test_reannotating_replaces_columns():
+    a = annotate(discussion(), ["stance"], cache=False)
+    b = annotate(a, ["stance"], cache=False)
+    assert b.comments.columns == a.comments.columns
+    assert_frame_equal(a.comments, b.comments)
+
+
+def test_scores_are_deterministic():
+    d = discussion()
+    one = annotate(d, ["sentiment", "stance"], cache=False).comments
+    two = annotate(d, ["sentiment", "stance"], cache=False).comments
+    assert_frame_equal(one, two)
+
+
+def test_empty_discussion_gets_typed_columns():
+    empty = discussion().filter(authors="nobody")
+    a = annotate(empty, ["sentiment", "stance", CountingScorer()], cache=False)
+    assert a.comments.height == 0
+    assert a.comments.schema["sentiment"] == pl.Float64
+    assert a.comments.schema["length"] == pl.Int64
+
+
+def test_progress_bar_runs(tmp_path):
+    a = annotate(discussion(), ["stance"], cache=False, progress=True)
+    assert "stance" in a.comments.columns
+
+
+def test_column_conflicts_are_refused():
+    def text(texts):
+        return list(texts)
+
+    with pytest.raises(ValueError, match="overwrite a column"):
+        annotate(discussion(), [text], cache=False)
+    with pytest.raises(ValueError, match="both produce column 'length'"):
+        annotate(discussion(), [CountingScorer(), CountingScorer()], cache=False)
+
+
+def test_bad_batch_size_and_bad_scorer_output():
+    with pytest.raises(ValueError, match="'batch_size' parameter"):
+        annotate(discussion(), ["stance"], cache=False, batch_size=0)
+
+    def short(texts):
+        return [1]
+
+    with pytest.raises(ValueError, match="one value per text"):
+        annotate(discussion(), [short], cache=False)
+
+
+def test_seed_thread_annotation(seed_thread):
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(seed_thread, infer_replies="adjacent")
+    a = annotate(d, ["sentiment", "stance"], cache=False).comments
+    assert a.height == len(d)
+    roots = a.filter(pl.col("parent_id").is_null())
+    assert roots.get_column("stance").null_count() == roots.height
+    replies = a.filter(pl.col("parent_id").is_not_null() & ~pl.col("deleted"))
+    assert replies.get_column("stance").null_count() == 0
+    assert a.get_column("sentiment").is_between(-1, 1).all()
+
+
+def test_part_files_are_merged_and_still_hit(tmp_path, monkeypatch):
+    # the package's ``annotate`` attribute is the function; the module is in sys.modules
+    monkeypatch.setattr(sys.modules["dynamics.text.annotate"], "_MAX_PARTS", 2)
+    s = CountingScorer()
+    for i in range(4):  # four runs, each adding one new comment text -> four part files
+        body = list(ROWS["body"])
+        body[1] = f"reply number {i}"
+        annotate(discussion(body=body), [s], cache_dir=tmp_path)
+    parts = list(scores_dir(s, tmp_path).glob("part-*.parquet"))
+    assert len(parts) <= 2
+    s.calls.clear()
+    body = list(ROWS["body"])
+    body[1] = "reply number 0"  # scored in the first run, now inside a merged file
+    annotate(discussion(body=body), [s], cache_dir=tmp_path)
+    assert s.n_scored == 0
