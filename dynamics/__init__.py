@@ -22,6 +22,9 @@ from dynamics.errors import (
 from dynamics.io import READERS, detect, load
 from dynamics.model import Discussion, IngestReport, ReplyForest
 
+#: Metric families and other modules reachable as ``dyn.<name>`` (imported on first use).
+_LAZY = ("structure", "polarization", "echo_chambers", "escalation", "windows", "report")
+
 __all__ = [
     "READERS",
     "DataQualityWarning",
@@ -39,3 +42,13 @@ __all__ = [
     "load",
     "text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import the metric families on first use, so ``import dynamics`` stays fast."""
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"dynamics.{name}")
+    msg = f"module 'dynamics' has no attribute {name!r}"
+    raise AttributeError(msg)

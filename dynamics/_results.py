@@ -1,0 +1,168 @@
+"""The result every metric returns: a value, its uncertainty, its parameters and detail tables.
+
+Metric functions return a frozen :class:`MetricResult` (or a subclass that adds fields). All
+numbers are plain Python floats; ids in detail tables are author names and comment ids, never
+igraph indices (STYLE section 2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MetricResult", "as_float", "jsonable"]
+
+
+def as_float(value: Any) -> float:
+    """``value`` as a plain Python float (None and NaN become NaN)."""
+    if value is None:
+        return math.nan
+    return float(value)
+
+
+@dataclass(frozen=True, repr=False)
+class MetricResult:
+    """The outcome of one metric on one discussion or graph.
+
+    Attributes
+    ----------
+    name : str
+        The metric's function name, e.g. ``"ei_index"``.
+    value : float
+        The estimate; NaN when the metric is undefined on the input (``reason`` says why).
+    ci : tuple of float, or None
+        Confidence interval ``(low, high)`` at level ``params["ci"]`` (bootstrap over threads
+        where it makes sense), or None when not computed.
+    params : dict
+        Every parameter the value depends on (seed included), for reproducibility.
+    z, p_value : float or None
+        Null-model z-score and p-value, when a null model was run (``params["null"]`` names it).
+    reason : str or None
+        Why ``value`` is NaN, e.g. ``"only one side has nodes"``.
+    tables : dict of str to polars.DataFrame
+        Detail tables (per user, per thread, per community, ...); see :meth:`table`.
+
+    Examples
+    --------
+    >>> r = MetricResult("share", 0.25, ci=(0.1, 0.4), params={"seed": 0})
+    >>> r
+    <share: 0.25 [0.1, 0.4]>
+    >>> r.to_dict()["ci"]
+    [0.1, 0.4]
+    """
+
+    name: str
+    value: float
+    ci: tuple[float, float] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    z: float | None = None
+    p_value: float | None = None
+    reason: str | None = None
+    tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", as_float(self.value))
+        if self.ci is not None:
+            object.__setattr__(self, "ci", (as_float(self.ci[0]), as_float(self.ci[1])))
+        for name in ("z", "p_value"):
+            v = getattr(self, name)
+            if v is not None:
+                object.__setattr__(self, name, as_float(v))
+
+    @property
+    def defined(self) -> bool:
+        """False when ``value`` is NaN (see ``reason``)."""
+        return not math.isnan(self.value)
+
+    def table(self, name: str, *, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame:
+        """A detail table as a pandas (default) or polars DataFrame."""
+        if name not in self.tables:
+            known = ", ".join(self.tables) or "none"
+            msg = f"{self.name} has no table {name!r}; its tables: {known}"
+            raise KeyError(msg)
+        frame = self.tables[name]
+        return frame.to_pandas() if backend == "pandas" else frame
+
+    def _extra(self) -> dict[str, Any]:
+        """Scalar fields that subclasses add."""
+        base = {f.name for f in fields(MetricResult)}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in base and _is_scalar(getattr(self, f.name))
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: name, value, ci, z, p_value, reason, params, subclass scalars."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "value": jsonable(self.value),
+            "ci": None if self.ci is None else [jsonable(self.ci[0]), jsonable(self.ci[1])],
+            "z": jsonable(self.z),
+            "p_value": jsonable(self.p_value),
+            "reason": self.reason,
+            "params": {k: jsonable(v) for k, v in self.params.items()},
+        }
+        out.update({k: jsonable(v) for k, v in self._extra().items()})
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One tidy row: metric, value, ci_low, ci_high, z, p_value, reason, then parameters."""
+        import pandas as pd
+
+        row: dict[str, Any] = {
+            "metric": self.name,
+            "value": self.value,
+            "ci_low": self.ci[0] if self.ci else math.nan,
+            "ci_high": self.ci[1] if self.ci else math.nan,
+            "z": math.nan if self.z is None else self.z,
+            "p_value": math.nan if self.p_value is None else self.p_value,
+            "reason": self.reason,
+        }
+        row.update(self._extra())
+        row.update({f"param_{k}": _cell(v) for k, v in self.params.items()})
+        return pd.DataFrame([row])
+
+    def __repr__(self) -> str:
+        text = f"<{self.name}: {self.value:.4g}"
+        if self.ci is not None:
+            text += f" [{self.ci[0]:.4g}, {self.ci[1]:.4g}]"
+        if self.p_value is not None:
+            text += f", p={self.p_value:.3g}"
+        if self.reason is not None:
+            text += f" ({self.reason})"
+        return text + ">"
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | np.generic)
+
+
+def _cell(value: Any) -> Any:
+    return value if _is_scalar(value) else repr(value)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` in a form ``json.dumps`` accepts (NaN and inf become None)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)

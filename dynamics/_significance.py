@@ -1,0 +1,209 @@
+"""Null models and bootstrap intervals shared by the metric families (DESIGN section 7).
+
+- :func:`null_test`: recompute a statistic on graphs whose side labels are shuffled
+  (``"label-shuffle"``: same graph, same side sizes) or whose edges are rewired keeping every
+  node's degree (``"degree-preserving"``), and compare the observed value with that null
+  distribution (z-score and a one-sided permutation p-value).
+- :func:`bootstrap_threads`: resample threads with replacement (threads are the independent
+  units of a discussion) and take the percentile interval of the statistic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics._progress import progress_bar
+from dynamics._validation import check_param, igraph_seed, rng
+
+if TYPE_CHECKING:
+    import igraph as ig
+
+    from dynamics.model.discussion import Discussion
+
+__all__ = ["NULL_MODELS", "NullTest", "bootstrap_threads", "null_test", "resample_threads"]
+
+NullModel = Literal["label-shuffle", "degree-preserving"]
+NULL_MODELS: tuple[str, ...] = ("label-shuffle", "degree-preserving")
+
+
+@dataclass(frozen=True)
+class NullTest:
+    """Outcome of :func:`null_test`.
+
+    Attributes
+    ----------
+    z : float
+        (observed - mean of null) / standard deviation of null; NaN if the null has no spread.
+    p_value : float
+        ``(1 + #{null >= observed}) / (1 + n)`` for ``alternative="greater"`` (``<=`` for
+        ``"less"``; for ``"two-sided"`` the distance from the null mean is compared). Never 0.
+    null_values : numpy.ndarray
+        The statistic on each null sample (NaN samples dropped).
+    """
+
+    z: float
+    p_value: float
+    null_values: np.ndarray
+
+
+def null_test(
+    statistic: Callable[[ig.Graph, np.ndarray], float],
+    graph: ig.Graph,
+    labels: np.ndarray,
+    *,
+    observed: float,
+    null: NullModel = "label-shuffle",
+    n_null: int = 200,
+    seed: int | None = 0,
+    alternative: Literal["greater", "less", "two-sided"] = "greater",
+    progress: bool | None = None,
+    func: str = "null_test",
+) -> NullTest:
+    """Compare ``observed`` with ``statistic`` on ``n_null`` samples of a null model.
+
+    Parameters
+    ----------
+    statistic : callable
+        ``statistic(graph, labels) -> float``; ``labels[i]`` is the side of vertex ``i``.
+    graph : igraph.Graph
+        The graph the observed value was computed on.
+    labels : numpy.ndarray
+        Side label per vertex (any dtype; shuffled as given, so unlabelled vertices move too).
+    observed : float
+        The statistic on the real data.
+    null : {"label-shuffle", "degree-preserving"}
+        Shuffle the labels over the vertices, or rewire the edges with degree-preserving
+        swaps (``10 * edges`` swap attempts per sample, igraph ``rewire``) keeping the labels.
+    n_null : int, default 200
+        Number of null samples.
+    seed : int or None, default 0
+        Seed of the shuffles and rewirings.
+    alternative : {"greater", "less", "two-sided"}, default "greater"
+        Polarization measures are tested for being larger than chance.
+    progress : bool or None
+        Show a progress bar (None: when ``n_null * edges`` is large and stderr is a terminal).
+    func : str
+        The calling metric, for error messages.
+
+    Returns
+    -------
+    NullTest
+    """
+    check_param(null in NULL_MODELS, "null", func, f"one of {NULL_MODELS}", null)
+    check_param(n_null >= 1, "n_null", func, "a positive integer", n_null)
+    gen = rng(seed)
+    values = np.full(n_null, np.nan)
+    work = n_null * max(graph.ecount(), 1)
+    with (
+        progress_bar(f"{func}: {null} null", n_null, enabled=progress, size=work * 64) as bar,
+        igraph_seed(int(gen.integers(2**31))),
+    ):
+        for i in range(n_null):
+            if null == "label-shuffle":
+                values[i] = statistic(graph, gen.permutation(labels))
+            else:
+                g = graph.copy()
+                g.rewire(n=10 * g.ecount(), mode="simple")
+                values[i] = statistic(g, labels)
+            bar.advance()
+    values = values[~np.isnan(values)]
+    return _compare(observed, values, alternative)
+
+
+def _compare(observed: float, values: np.ndarray, alternative: str) -> NullTest:
+    if math.isnan(observed) or values.size == 0:
+        return NullTest(math.nan, math.nan, values)
+    mean, sd = float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
+    z = (observed - mean) / sd if sd > 0 else math.nan
+    if alternative == "greater":
+        extreme = values >= observed
+    elif alternative == "less":
+        extreme = values <= observed
+    else:
+        extreme = np.abs(values - mean) >= abs(observed - mean)
+    p = (1 + int(extreme.sum())) / (1 + values.size)
+    return NullTest(z, p, values)
+
+
+def resample_threads(discussion: Discussion, seed: int | np.random.Generator | None) -> Discussion:
+    """A Discussion made of threads drawn with replacement from ``discussion``.
+
+    The k-th copy of a thread gets ids suffixed ``"#b<k>"`` (comments, parents, thread) so
+    copies stay separate threads; authors are unchanged, so a user active in two drawn threads
+    links them as in the data.
+    """
+    from dynamics.model.discussion import Discussion
+
+    gen = rng(seed)
+    comments = discussion.comments
+    ids = comments.get_column("thread_id").unique(maintain_order=True)
+    drawn = pl.DataFrame({"thread_id": ids.gather(gen.integers(0, ids.len(), ids.len()))})
+    drawn = drawn.with_columns(
+        pl.int_range(pl.len()).over("thread_id").cast(pl.String).alias("_copy")
+    )
+    suffix = pl.lit("#b") + pl.col("_copy")
+    sample = drawn.join(comments, on="thread_id", how="inner").with_columns(
+        pl.col("comment_id") + suffix,
+        pl.col("parent_id") + suffix,
+        pl.col("thread_id") + suffix,
+    )
+    # parent_author / parent_deleted stay valid: a copy's parent is in the same copy
+    return Discussion(sample.drop("_copy"), discussion.report)
+
+
+def bootstrap_threads(
+    statistic: Callable[[Discussion], float],
+    discussion: Discussion,
+    *,
+    n_boot: int = 200,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+    func: str = "bootstrap_threads",
+) -> tuple[tuple[float, float], np.ndarray]:
+    """Percentile bootstrap interval of ``statistic`` over threads.
+
+    Parameters
+    ----------
+    statistic : callable
+        ``statistic(discussion) -> float`` (NaN samples are dropped).
+    discussion : Discussion
+        Its threads are the resampled units.
+    n_boot : int, default 200
+        Bootstrap samples.
+    ci : float, default 0.95
+        Interval level, in (0, 1).
+    seed : int or None, default 0
+        Seed of the resampling.
+    progress : bool or None
+        Show a progress bar.
+    func : str
+        The calling metric, for error messages.
+
+    Returns
+    -------
+    ((low, high), samples)
+        The interval (NaN, NaN when no sample is defined) and the bootstrap values.
+    """
+    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    check_param(n_boot >= 2, "n_boot", func, "an integer >= 2", n_boot)
+    gen = rng(seed)
+    values = np.full(n_boot, np.nan)
+    with progress_bar(
+        f"{func}: bootstrap", n_boot, enabled=progress, size=n_boot * len(discussion) * 64
+    ) as bar:
+        for i in range(n_boot):
+            values[i] = statistic(resample_threads(discussion, gen))
+            bar.advance()
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return (math.nan, math.nan), values
+    alpha = (1 - ci) / 2
+    low, high = np.quantile(values, [alpha, 1 - alpha])
+    return (float(low), float(high)), values

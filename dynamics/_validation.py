@@ -1,0 +1,205 @@
+"""Shared input handling for metrics: graph conversion, parameter checks and seeds.
+
+Every metric takes a :class:`~dynamics.Discussion` or a graph as its first argument; they all
+go through :func:`as_igraph`, so a metric is written once against ``igraph.Graph`` with vertex
+attribute ``name`` (author names, or the node ids of a networkx graph).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dynamics.errors import GraphKindError
+
+if TYPE_CHECKING:
+    import igraph as ig
+
+__all__ = ["as_igraph", "check_param", "igraph_seed", "rng", "side_labels", "undirected"]
+
+
+def check_param(ok: bool, name: str, func: str, expected: str, got: Any) -> None:
+    """Raise the sklearn-style ``ValueError`` unless ``ok``.
+
+    >>> check_param(False, "ci", "ei_index", "in (0, 1)", 1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'ci' parameter of ei_index must be in (0, 1). Got 1.5 instead.
+    """
+    if not ok:
+        msg = f"The {name!r} parameter of {func} must be {expected}. Got {got!r} instead."
+        raise ValueError(msg)
+
+
+def rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy generator from a seed (the only source of randomness in metrics)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+@contextmanager
+def igraph_seed(seed: int | None) -> Iterator[None]:
+    """Make igraph's own random functions (Leiden, rewiring) deterministic inside the block."""
+    import igraph as ig
+
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
+
+
+def as_igraph(
+    obj: Any,
+    *,
+    func: str,
+    anonymous: str = "exclude",
+) -> ig.Graph:
+    """The user graph of ``obj`` as a directed or undirected ``igraph.Graph``.
+
+    Parameters
+    ----------
+    obj : Discussion, networkx.Graph / DiGraph, or igraph.Graph
+        A Discussion gives its user reply graph (``u -> v`` when u replied to v, edge attribute
+        ``count`` and, once annotated, toxicity and sign attributes). A networkx graph keeps its
+        node ids as ``name`` and every edge attribute. An igraph graph is copied; it gets
+        ``name`` = vertex index when it has none.
+    func : str
+        The calling metric, for error messages.
+    anonymous : str, default "exclude"
+        Passed to :meth:`Discussion.user_graph` for comments without an author.
+
+    Raises
+    ------
+    GraphKindError
+        For anything else.
+
+    Examples
+    --------
+    >>> g = as_igraph(nx.Graph([("a", "b")]), func="demo")
+    >>> g.vs["name"], g.is_directed()
+    (['a', 'b'], False)
+    """
+    import igraph as ig
+    import networkx as nx
+
+    from dynamics.model.discussion import Discussion
+
+    if isinstance(obj, Discussion):
+        return obj.user_graph(backend="igraph", anonymous=anonymous)
+    if isinstance(obj, ig.Graph):
+        g = obj.copy()
+        if "name" not in g.vs.attributes():
+            g.vs["name"] = list(range(g.vcount()))
+        return g
+    if isinstance(obj, nx.Graph):
+        nodes = list(obj.nodes)
+        index = {node: i for i, node in enumerate(nodes)}
+        edges = list(obj.edges(data=True))
+        g = ig.Graph(
+            n=len(nodes),
+            edges=[(index[u], index[v]) for u, v, _ in edges],
+            directed=obj.is_directed(),
+        )
+        g.vs["name"] = nodes
+        for key in {k for _, _, data in edges for k in data}:
+            g.es[key] = [data.get(key) for _, _, data in edges]
+        return g
+    msg = (
+        f"{func} takes a Discussion, a networkx graph or an igraph.Graph; got {type(obj).__name__}"
+    )
+    raise GraphKindError(msg)
+
+
+def undirected(g: ig.Graph, *, weight: str | None = None) -> ig.Graph:
+    """Simple undirected version of ``g``: one edge per connected pair, no self-loops.
+
+    With ``weight``, the edge attribute ``weight`` of the result is the sum of that attribute
+    over the merged edges (1 per edge when the attribute is missing); without, every edge
+    weighs 1.
+
+    >>> import igraph as ig
+    >>> g = ig.Graph([(0, 1), (1, 0), (1, 1)], directed=True)
+    >>> undirected(g).ecount()
+    1
+    """
+    h = g.copy()
+    if weight is not None:
+        h.es["weight"] = (
+            [1.0 if w is None else float(w) for w in h.es[weight]]
+            if weight in h.es.attributes()
+            else [1.0] * h.ecount()
+        )
+    keep = ["weight"] if weight is not None else []
+    for attr in list(h.es.attributes()):
+        if attr not in keep:
+            del h.es[attr]
+    if h.is_directed():
+        h.to_undirected(mode="collapse", combine_edges="sum" if weight is not None else "first")
+    h.simplify(multiple=True, loops=True, combine_edges="sum" if weight is not None else "first")
+    if weight is None:
+        h.es["weight"] = [1.0] * h.ecount()
+    return h
+
+
+def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarray:
+    """Side label of every vertex of ``graph`` (None where the user has no side).
+
+    Parameters
+    ----------
+    obj : Discussion or graph
+        What the metric was given (needed when ``sides`` names a column).
+    graph : igraph.Graph
+        The graph built from ``obj`` by :func:`as_igraph` (vertex attribute ``name``).
+    sides : Mapping or str
+        A mapping ``author -> side label`` (e.g. the result of ``polarization.sides``), or the
+        name of a column of the comments table: each author gets the label their comments carry
+        most often (ties go to the smallest label).
+    func : str
+        The calling metric, for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array aligned with ``graph.vs``.
+
+    Examples
+    --------
+    >>> g = as_igraph(nx.Graph([("a", "b"), ("b", "c")]), func="demo")
+    >>> side_labels(None, g, {"a": "L", "c": "R"}, func="demo").tolist()
+    ['L', None, 'R']
+    """
+    from collections.abc import Mapping
+
+    import polars as pl
+
+    from dynamics.model.discussion import Discussion
+
+    if isinstance(sides, str):
+        if not isinstance(obj, Discussion) or sides not in obj.comments.columns:
+            msg = (
+                f"The 'sides' parameter of {func} names a column, {sides!r}, which needs a "
+                "Discussion whose comments table has it"
+            )
+            raise ValueError(msg)
+        per_author = (
+            obj.comments.select("author", pl.col(sides).alias("side"))
+            .drop_nulls()
+            .group_by("author", "side")
+            .len()
+            .sort(["author", "len", "side"], descending=[False, True, False])
+            .unique("author", keep="first")
+        )
+        sides = dict(per_author.select("author", "side").iter_rows())
+    if not isinstance(sides, Mapping):
+        msg = (
+            f"The 'sides' parameter of {func} must be a mapping author -> side or a column "
+            f"name. Got {type(sides).__name__} instead."
+        )
+        raise TypeError(msg)
+    return np.array([sides.get(name) for name in graph.vs["name"]], dtype=object)

@@ -1,0 +1,143 @@
+"""Any metric per time window, as a tidy table (DESIGN section 6, "Time windows")."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from dynamics._results import MetricResult
+from dynamics._validation import check_param
+from dynamics.errors import DynamicsError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from dynamics.model.discussion import Discussion
+
+__all__ = ["over_time"]
+
+
+def over_time(
+    metric: Callable[..., MetricResult],
+    discussion: Discussion,
+    *,
+    by: str = "1w",
+    rolling: str | None = None,
+    min_comments: int = 1,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Compute ``metric`` on each time window of ``discussion``.
+
+    Windows are consecutive, non-overlapping periods of length ``by`` starting at the first
+    comment's time truncated to ``by`` (polars duration strings: ``"1d"``, ``"1w"``, ``"1mo"``,
+    ``"6h"``). With ``rolling``, each window instead covers the ``rolling`` period that ends at
+    the end of each ``by`` step (e.g. ``by="1w", rolling="4w"``: four-week windows every week).
+    A window holds the comments with ``start <= created_at < end``; replies keep who they
+    replied to even when the parent is older (see :meth:`Discussion.filter`).
+
+    Parameters
+    ----------
+    metric : callable
+        A metric function ``metric(discussion, **kwargs) -> MetricResult``.
+    discussion : Discussion
+        Comments need timestamps; comments without one are left out.
+    by : str, default "1w"
+        Step (and window length when ``rolling`` is None).
+    rolling : str, optional
+        Window length for rolling windows.
+    min_comments : int, default 1
+        Windows with fewer comments get NaN with the reason "too few comments".
+    **kwargs
+        Passed to ``metric`` (e.g. ``sides=...``, ``seed=0``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window: ``window_start``, ``window_end``, ``n_comments``, ``metric``,
+        ``value``, ``ci_low``, ``ci_high``, ``z``, ``p_value``, ``reason``. A window where the
+        metric is undefined (or raises a :class:`~dynamics.errors.DynamicsError`) has NaN and
+        the reason.
+
+    Examples
+    --------
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": ["a", "b", "c", "d"], "parent": [None, "a", None, "c"],
+    ...     "user": ["ann", "bob", "ann", "cy"], "body": ["x"] * 4,
+    ...     "time": ["2024-01-01", "2024-01-02", "2024-01-09", "2024-01-10"]}))
+    >>> def replies(disc):
+    ...     return MetricResult("replies", disc.comments["parent_id"].is_not_null().sum())
+    >>> over_time(replies, d, by="1w")[["window_start", "n_comments", "value"]]
+                   window_start  n_comments  value
+    0 2024-01-01 00:00:00+00:00           2    1.0
+    1 2024-01-08 00:00:00+00:00           2    1.0
+    """
+    import pandas as pd
+
+    check_param(
+        min_comments >= 0, "min_comments", "over_time", "a non-negative integer", min_comments
+    )
+    times = discussion.comments.get_column("created_at").drop_nulls()
+    if times.len() == 0:
+        msg = "over_time needs comments with timestamps; this discussion has none"
+        raise DynamicsError(msg)
+    step = _duration(by, "by")
+    length = _duration(rolling, "rolling") if rolling is not None else step
+    first = times.min().replace(tzinfo=None)  # type: ignore[union-attr]
+    last = times.max().replace(tzinfo=None)  # type: ignore[union-attr]
+    starts = pl.datetime_range(
+        pl.Series([first]).dt.truncate(by)[0], last, interval=by, eager=True
+    ).dt.replace_time_zone("UTC")
+    rows = []
+    for start in starts:
+        end_of_step = start + step
+        window_start = end_of_step - length if rolling is not None else start
+        window = discussion.filter(start=window_start, end=end_of_step)
+        row: dict[str, Any] = {
+            "window_start": window_start,
+            "window_end": end_of_step,
+            "n_comments": len(window),
+            "metric": getattr(metric, "__name__", "metric"),
+        }
+        if len(window) < max(min_comments, 1):
+            res = MetricResult(row["metric"], math.nan, reason="too few comments")
+        else:
+            try:
+                res = metric(window, **kwargs)
+            except DynamicsError as error:
+                res = MetricResult(row["metric"], math.nan, reason=str(error))
+        frame = res.to_frame().iloc[0]
+        row.update({k: frame[k] for k in ("value", "ci_low", "ci_high", "z", "p_value", "reason")})
+        row["metric"] = res.name
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _duration(text: str, name: str) -> timedelta:
+    """Length of a polars duration string (months count as 30 days, years as 365)."""
+    import re
+
+    parts = re.findall(r"(\d+)(mo|ns|us|ms|s|m|h|d|w|y)", text)
+    check_param(
+        bool(parts) and "".join(n + u for n, u in parts) == text,
+        name,
+        "over_time",
+        "a duration such as '1d', '1w', '1mo' or '6h'",
+        text,
+    )
+    seconds = {
+        "ns": 1e-9,
+        "us": 1e-6,
+        "ms": 1e-3,
+        "s": 1,
+        "m": 60,
+        "h": 3600,
+        "d": 86400,
+        "w": 604800,
+        "mo": 30 * 86400,
+        "y": 365 * 86400,
+    }
+    return timedelta(seconds=sum(int(n) * seconds[u] for n, u in parts))
