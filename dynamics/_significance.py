@@ -109,7 +109,7 @@ def null_test(
                 values[i] = statistic(graph, gen.permutation(labels))
             else:
                 g = graph.copy()
-                g.rewire(n=10 * g.ecount(), mode="simple")
+                g.rewire(n=10 * g.ecount(), allowed_edge_types="simple")
                 values[i] = statistic(g, labels)
             bar.advance()
     values = values[~np.isnan(values)]

@@ -1,0 +1,70 @@
+"""over_time: any metric per time window."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+
+import dynamics as dyn
+from dynamics._results import MetricResult
+from dynamics.errors import DynamicsError, UndefinedMetricError
+from dynamics.windows import over_time
+
+
+@pytest.fixture
+def month() -> dyn.Discussion:
+    days = [f"2024-01-{d:02d}T12:00:00" for d in (1, 2, 3, 9, 10, 30)]
+    return dyn.load(
+        pl.DataFrame(
+            {
+                "id": list("abcdef"),
+                "parent": [None, "a", "b", None, "d", None],
+                "user": ["u", "v", "u", "v", "w", "u"],
+                "body": ["x"] * 6,
+                "time": days,
+            }
+        )
+    )
+
+
+def count(d: dyn.Discussion, *, scale: float = 1.0) -> MetricResult:
+    return MetricResult("count", len(d) * scale, params={"scale": scale})
+
+
+def test_weekly_windows(month: dyn.Discussion) -> None:
+    frame = over_time(count, month, by="1w", scale=2.0)
+    # weeks start on Monday 2024-01-01: 3 comments, 2 (9th, 10th), two empty weeks, the 30th
+    assert frame["n_comments"].tolist() == [3, 2, 0, 0, 1]
+    assert frame["value"].tolist()[:2] == [6.0, 4.0]
+    assert frame.loc[2, "reason"] == "too few comments"
+    assert math.isnan(frame.loc[2, "value"])
+    assert (frame["metric"] == "count").all()
+
+
+def test_rolling_windows_overlap(month: dyn.Discussion) -> None:
+    frame = over_time(count, month, by="1w", rolling="2w")
+    # each window ends where a weekly step ends and covers the two weeks before
+    assert frame["n_comments"].tolist() == [3, 5, 2, 0, 1]
+    assert (frame["window_end"] - frame["window_start"]).dt.days.unique().tolist() == [14]
+
+
+def test_undefined_windows_keep_the_reason(month: dyn.Discussion) -> None:
+    def fussy(d: dyn.Discussion) -> MetricResult:
+        if len(d) < 3:
+            msg = "needs three comments"
+            raise UndefinedMetricError(msg)
+        return MetricResult("fussy", 1.0)
+
+    frame = over_time(fussy, month, by="1w")
+    assert frame["reason"].tolist()[1] == "needs three comments"
+    assert frame["value"].tolist()[0] == 1.0
+
+
+def test_errors(month: dyn.Discussion) -> None:
+    with pytest.raises(ValueError, match="'by' parameter of over_time"):
+        over_time(count, month, by="weekly")
+    untimed = dyn.load(pl.DataFrame({"id": ["a"], "user": ["u"], "body": ["x"]}))
+    with pytest.raises(DynamicsError, match="timestamps"):
+        over_time(count, untimed)
