@@ -79,7 +79,9 @@ def null_test(
         The statistic on the real data.
     null : {"label-shuffle", "degree-preserving"}
         Shuffle the labels over the vertices, or rewire the edges with degree-preserving
-        swaps (``10 * edges`` swap attempts per sample, igraph ``rewire``) keeping the labels.
+        swaps (``10 * edges`` swap attempts per sample, igraph ``rewire``) keeping the labels;
+        rewired edges keep the attribute values (weights, signs) of the edge in their
+        position, so the null keeps the same multiset of edge values.
     n_null : int, default 200
         Number of null samples.
     seed : int or None, default 0
@@ -99,6 +101,7 @@ def null_test(
     check_param(n_null >= 1, "n_null", func, "a positive integer", n_null)
     gen = rng(seed)
     values = np.full(n_null, np.nan)
+    edge_attrs = {name: graph.es[name] for name in graph.es.attributes()}
     work = n_null * max(graph.ecount(), 1)
     with (
         progress_bar(f"{func}: {null} null", n_null, enabled=progress, size=work * 64) as bar,
@@ -110,6 +113,8 @@ def null_test(
             else:
                 g = graph.copy()
                 g.rewire(n=10 * g.ecount(), allowed_edge_types="simple")
+                for name, attr in edge_attrs.items():  # rewire blanks them: keep the values
+                    g.es[name] = attr
                 values[i] = statistic(g, labels)
             bar.advance()
     values = values[~np.isnan(values)]

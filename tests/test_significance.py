@@ -115,3 +115,16 @@ def test_bootstrap_interval(three_threads) -> None:
     assert constant == (1.0, 1.0)
     with pytest.raises(ValueError, match="'ci' parameter of f must be in"):
         bootstrap_threads(replies, three_threads, ci=1.5, func="f")
+
+
+def test_rewired_edges_keep_the_edge_values(two_cliques) -> None:
+    g, labels = two_cliques
+    g.es["weight"] = [float(i) for i in range(g.ecount())]
+    seen = []
+
+    def total_weight(graph: ig.Graph, lab: np.ndarray) -> float:
+        seen.append(sorted(graph.es["weight"]))
+        return float(sum(graph.es["weight"]))
+
+    null_test(total_weight, g, labels, observed=0.0, null="degree-preserving", n_null=5, seed=0)
+    assert all(s == sorted(g.es["weight"]) for s in seen)
