@@ -1,0 +1,325 @@
+"""Shared input handling of the echo-chamber measures: graph, leaning, sides and significance.
+
+Every measure works on the same internal form (:class:`Prepared`): the user graph reduced to
+one weighted *arc* per ordered pair of distinct users (an undirected graph gives two arcs per
+edge, one each way), as numpy arrays ``src``, ``dst``, ``w`` indexed like the graph's vertices,
+plus a float leaning per vertex (NaN: unknown) and an integer side code per vertex (-1: no side).
+All measures are then a few ``numpy.bincount`` calls over the arcs (O(V + E)).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics._significance import NULL_MODELS, bootstrap_threads, null_test
+from dynamics._validation import as_igraph, check_param, side_labels
+
+if TYPE_CHECKING:
+    import igraph as ig
+
+__all__ = ["Prepared", "distinct", "label_series", "prepare", "significance"]
+
+Need = Literal["leaning", "labels"]
+
+
+@dataclass
+class Prepared:
+    """A graph in arc form with the leaning and side code of every vertex."""
+
+    names: list[Any]
+    src: np.ndarray
+    dst: np.ndarray
+    w: np.ndarray
+    directed: bool
+    leaning: np.ndarray
+    codes: np.ndarray
+    labels: list[Any]
+    source: str
+    reason: str | None = None
+    _graph: ig.Graph | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    def graph(self) -> ig.Graph:
+        """The simple graph behind the arcs (weight attribute ``weight``), for null models."""
+        if self._graph is None:
+            import igraph as ig
+
+            keep = (self.src < self.dst) if not self.directed else slice(None)
+            edges = np.column_stack([self.src[keep], self.dst[keep]])
+            g = ig.Graph(n=self.n, edges=edges, directed=self.directed)
+            g.es["weight"] = self.w[keep].tolist()
+            self._graph = g
+        return self._graph
+
+    def with_graph(self, g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Arcs of ``g`` (the prepared graph, or a rewired copy of it)."""
+        if g is self._graph:
+            return self.src, self.dst, self.w
+        edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        w = np.array(
+            [math.nan if v is None else v for v in g.es["weight"]] if g.ecount() else [],
+            dtype=float,
+        )
+        if np.isnan(w).any() and self._graph is not None and g.ecount() == self._graph.ecount():
+            # igraph's rewire keeps edge ids but drops edge attributes: each rewired edge
+            # keeps the weight of the edge it was
+            w = np.asarray(self._graph.es["weight"], dtype=float)
+        return _arcs(edges[:, 0], edges[:, 1], w, directed=g.is_directed(), n=g.vcount())
+
+
+def _arcs(
+    s: np.ndarray, t: np.ndarray, w: np.ndarray, *, directed: bool, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One arc per ordered pair (weights summed, no self-loops); undirected: both ways."""
+    keep = s != t
+    s, t, w = s[keep], t[keep], w[keep]
+    if not directed:
+        s, t = np.minimum(s, t), np.maximum(s, t)
+    key = s * max(n, 1) + t
+    uniq, inverse = np.unique(key, return_inverse=True)
+    w = np.bincount(inverse, weights=w, minlength=uniq.size)
+    s, t = uniq // max(n, 1), uniq % max(n, 1)
+    if not directed:
+        s, t, w = np.concatenate([s, t]), np.concatenate([t, s]), np.concatenate([w, w])
+    return s, t, w
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort and a mask: faster than hashing in ``np.unique``)."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _sorted_labels(values: list[Any]) -> list[Any]:
+    uniq = set(values)
+    try:
+        return sorted(uniq)
+    except TypeError:
+        return sorted(uniq, key=str)
+
+
+def _leaning_array(obj: Any, names: list[Any], leaning: Any, func: str) -> np.ndarray:
+    from dynamics.model.discussion import Discussion
+
+    if isinstance(leaning, str):
+        if not isinstance(obj, Discussion) or leaning not in obj.comments.columns:
+            msg = (
+                f"The 'leaning' parameter of {func} names a column, {leaning!r}, which needs a "
+                "Discussion whose comments table has it"
+            )
+            raise ValueError(msg)
+        per_author = (
+            obj.comments.select("author", pl.col(leaning).cast(pl.Float64).alias("x"))
+            .drop_nulls()
+            .group_by("author")
+            .agg(pl.col("x").mean())
+        )
+        leaning = dict(per_author.iter_rows())
+    if not isinstance(leaning, Mapping):
+        msg = (
+            f"The 'leaning' parameter of {func} must be a mapping author -> float in [-1, 1] "
+            f"or a column name. Got {type(leaning).__name__} instead."
+        )
+        raise TypeError(msg)
+    values = [leaning.get(name) for name in names]
+    try:
+        x = np.array([math.nan if v is None else float(v) for v in values], dtype=float)
+    except (TypeError, ValueError):
+        msg = (
+            f"The 'leaning' parameter of {func} must map authors to numbers in [-1, 1]. "
+            "Got a non-numeric value instead."
+        )
+        raise TypeError(msg) from None
+    bad = ~np.isnan(x) & ((x < -1) | (x > 1))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"The 'leaning' parameter of {func} must map authors to numbers in [-1, 1]. "
+            f"Got {float(x[i])!r} for {names[i]!r} instead."
+        )
+        raise ValueError(msg)
+    return x
+
+
+def prepare(
+    obj: Any,
+    *,
+    leaning: Any,
+    sides: Any,
+    weight: str | None,
+    directed: bool,
+    need: Need,
+    func: str,
+) -> Prepared:
+    """Arcs, leaning and side codes of ``obj`` for measure ``func``.
+
+    ``need="leaning"``: the measure uses a number per user; ``sides`` with two labels map to -1
+    and +1 in sorted label order (more labels raise ``ValueError``). ``need="labels"``: the
+    measure uses a side per user; ``leaning`` maps to side -1 (negative) or +1 (positive),
+    and a leaning of exactly 0 to no side.
+    """
+    if (leaning is None) == (sides is None):
+        got = "both" if leaning is not None else "neither"
+        msg = f"{func} needs exactly one of 'leaning' and 'sides'. Got {got} instead."
+        raise ValueError(msg)
+    check_param(weight is None or isinstance(weight, str), "weight", func, "None or a str", weight)
+    check_param(isinstance(directed, bool), "directed", func, "a bool", directed)
+    g = as_igraph(obj, func=func)
+    names = list(g.vs["name"])
+    n = g.vcount()
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    if weight is not None and weight in g.es.attributes():
+        w = np.array([1.0 if v is None else float(v) for v in g.es[weight]], dtype=float)
+    else:
+        w = np.ones(len(edges))
+    is_directed = g.is_directed() and directed
+    src, dst, w = _arcs(edges[:, 0], edges[:, 1], w, directed=is_directed, n=n)
+    if weight is None:
+        w = np.ones_like(w)
+    reason = None
+    if sides is not None:
+        raw = side_labels(obj, g, sides, func=func)
+        present = [v for v in raw.tolist() if not _missing(v)]
+        labels = _sorted_labels(present)
+        code_of = {label: i for i, label in enumerate(labels)}
+        codes = np.array([-1 if _missing(v) else code_of[v] for v in raw], dtype=int)
+        if need == "leaning":
+            if len(labels) > 2:
+                msg = (
+                    f"The 'sides' parameter of {func} must have at most two labels (they map to "
+                    f"leaning -1 and +1); pass 'leaning' instead. Got {len(labels)} labels "
+                    "instead."
+                )
+                raise ValueError(msg)
+            x = np.where(codes < 0, np.nan, 2.0 * codes - 1.0)
+        else:
+            x = np.full(n, np.nan)
+        source = "sides"
+    else:
+        x = _leaning_array(obj, names, leaning, func)
+        codes = np.where(np.isnan(x) | (x == 0), -1, (x > 0).astype(int))
+        present_codes = sorted(set(codes[codes >= 0].tolist()))
+        labels = [-1, 1]
+        if present_codes == [1]:
+            codes = np.where(codes == 1, 0, -1)
+            labels = [1]
+        elif present_codes == [0]:
+            labels = [-1]
+        source = "leaning"
+    n_sides = len(set(codes[codes >= 0].tolist()))
+    if src.size == 0:
+        reason = "the graph has no edges between distinct users"
+    elif need == "labels" and n_sides == 0:
+        reason = "no user has a side"
+    elif need == "labels" and n_sides == 1:
+        reason = "only one side has users"
+    elif need == "leaning" and int((~np.isnan(x)).sum()) < 2:
+        reason = "fewer than two users have a leaning"
+    return Prepared(names, src, dst, w, is_directed, x, codes, labels, source, reason)
+
+
+def label_series(name: str, labels: list[Any], codes: np.ndarray) -> pl.Series:
+    """Side labels as a polars column (strings when the labels mix types; null: no side)."""
+    values = [labels[c] if c >= 0 else None for c in codes.tolist()]
+    try:
+        return pl.Series(name, values)
+    except (TypeError, ValueError, pl.exceptions.PolarsError):
+        return pl.Series(name, [None if v is None else str(v) for v in values], dtype=pl.String)
+
+
+def check_common(func: str, null: str | None, n_null: int, n_boot: int, ci: float) -> None:
+    """Validate the significance parameters shared by every measure."""
+    check_param(
+        null is None or null in NULL_MODELS, "null", func, f"None or one of {NULL_MODELS}", null
+    )
+    check_param(
+        isinstance(n_null, int) and n_null >= 1, "n_null", func, "a positive integer", n_null
+    )
+    check_param(
+        isinstance(n_boot, int) and (n_boot == 0 or n_boot >= 2),
+        "n_boot",
+        func,
+        "0 or an integer >= 2",
+        n_boot,
+    )
+    check_param(isinstance(ci, float | int) and 0 < ci < 1, "ci", func, "in (0, 1)", ci)
+
+
+def significance(
+    obj: Any,
+    prep: Prepared,
+    observed: float,
+    *,
+    statistic: Callable[[Prepared, np.ndarray, np.ndarray, np.ndarray, np.ndarray], float],
+    recompute: Callable[[Any], float],
+    use_leaning: bool,
+    null: str | None,
+    n_null: int,
+    n_boot: int,
+    ci: float,
+    seed: int | None,
+    alternative: Literal["greater", "less", "two-sided"],
+    progress: bool | None,
+    func: str,
+) -> tuple[float | None, float | None, tuple[float, float] | None]:
+    """Null-model z and p (when ``null``) and thread-bootstrap interval (when ``n_boot``).
+
+    ``statistic(prep, src, dst, w, values)`` recomputes the measure on arcs and per-vertex
+    values (leanings or side codes); ``recompute(discussion)`` the whole measure on a
+    resampled Discussion.
+    """
+    from dynamics.model.discussion import Discussion
+
+    z = p = None
+    interval = None
+    if math.isnan(observed):
+        return z, p, interval
+    if null is not None:
+        values = prep.leaning if use_leaning else prep.codes
+
+        def on_graph(g: ig.Graph, labels: np.ndarray) -> float:
+            src, dst, w = prep.with_graph(g)
+            return statistic(prep, src, dst, w, labels)
+
+        test = null_test(
+            on_graph,
+            prep.graph(),
+            values,
+            observed=observed,
+            null=null,  # type: ignore[arg-type]
+            n_null=n_null,
+            seed=seed,
+            alternative=alternative,
+            progress=progress,
+            func=func,
+        )
+        z, p = test.z, test.p_value
+    if n_boot:
+        if not isinstance(obj, Discussion):
+            msg = (
+                f"The 'n_boot' parameter of {func} resamples threads and needs a Discussion. "
+                f"Got n_boot={n_boot} with a {type(obj).__name__} instead."
+            )
+            raise ValueError(msg)
+        interval, _ = bootstrap_threads(
+            recompute, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
+        )
+    return z, p, interval

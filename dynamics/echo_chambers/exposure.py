@@ -1,0 +1,266 @@
+"""Per-user exposure to the sides: the entropy of the sides of each user's partners."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics._results import MetricResult
+from dynamics._validation import check_param
+from dynamics.echo_chambers._common import (
+    Prepared,
+    check_common,
+    distinct,
+    label_series,
+    prepare,
+    significance,
+)
+
+__all__ = ["ExposureResult", "exposure_entropy"]
+
+
+#: Above this many user x side cells, the per-user side mix is built sparsely (with a sort).
+_DENSE_CELLS = 20_000_000
+
+
+@dataclass(frozen=True, repr=False)
+class ExposureResult(MetricResult):
+    """Result of :func:`exposure_entropy` and :func:`~.homogeneity`; ``n_users`` counted."""
+
+    n_users: int = 0
+
+
+@dataclass
+class _Exposure:
+    total: np.ndarray  # interactions with labelled partners, per user
+    own: np.ndarray  # of which with the user's own side (0 for users without a side)
+    entropy: np.ndarray  # bits, NaN without labelled partners
+    n_sides: int
+
+
+def _exposure(n: int, codes: np.ndarray, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """Per-user side mix over replies given and received (each arc counts for both ends)."""
+    user = np.concatenate([src, dst])
+    partner = np.concatenate([dst, src])
+    ww = np.concatenate([w, w])
+    ok = codes[partner] >= 0
+    user, side, ww = user[ok], codes[partner[ok]], ww[ok]
+    k = max(int(codes.max()) + 1, 1) if codes.size else 1
+    if n * k <= _DENSE_CELLS:
+        # few sides: one bincount over the user x side grid, no sort
+        mass = np.bincount(user * k + side, weights=ww, minlength=n * k)
+        keys = np.flatnonzero(mass > 0)
+        mass = mass[keys]
+    else:
+        keys, inverse = np.unique(user * k + side, return_inverse=True)
+        mass = np.bincount(inverse, weights=ww, minlength=keys.size)
+    key_user, key_side = keys // k, keys % k
+    total = np.bincount(key_user, weights=mass, minlength=n)
+    p = mass / total[key_user]
+    entropy = np.bincount(key_user, weights=-p * np.log2(p), minlength=n)
+    entropy = np.where(total > 0, np.abs(entropy), np.nan)
+    own_mask = key_side == codes[key_user]
+    own = np.bincount(key_user[own_mask], weights=mass[own_mask], minlength=n)
+    return _Exposure(total, own, entropy, len(set(codes[codes >= 0].tolist())))
+
+
+def _n_partners(n: int, codes: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    user = np.concatenate([src, dst])
+    partner = np.concatenate([dst, src])
+    ok = codes[partner] >= 0
+    pairs = distinct(user[ok] * max(n, 1) + partner[ok])
+    return np.bincount(pairs // max(n, 1), minlength=n)
+
+
+def _users_table(prep: Prepared, ex: _Exposure, rows: np.ndarray, entropy: np.ndarray):
+    total = ex.total[rows]
+    labelled = prep.codes[rows] >= 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own_share = np.where(labelled, ex.own[rows] / total, np.nan)
+    return pl.DataFrame(
+        {
+            "author": [prep.names[i] for i in rows],
+            "side": label_series("side", prep.labels, prep.codes[rows]),
+            "n_partners": _n_partners(prep.n, prep.codes, prep.src, prep.dst)[rows],
+            "interactions": total,
+            "entropy": entropy[rows],
+            "own_share": own_share,
+        }
+    ).with_columns(pl.col("own_share").fill_nan(None))
+
+
+def exposure_entropy(
+    discussion_or_graph: Any,
+    *,
+    sides: Any = None,
+    leaning: Any = None,
+    weight: str | None = "count",
+    normalized: bool = False,
+    null: Literal["label-shuffle", "degree-preserving"] | None = None,
+    n_null: int = 200,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+) -> ExposureResult:
+    r"""Mean Shannon entropy of the sides each user interacts with.
+
+    For user i, let :math:`p_{is}` be the share of i's interactions (replies i gave plus
+    replies i received, each weighted by its count) whose partner is on side s. The exposure
+    entropy is
+
+    .. math:: H_i = -\sum_s p_{is} \log_2 p_{is}
+
+    in bits (divided by :math:`\log_2 K`, K the number of sides, when ``normalized``). The
+    value is the mean of :math:`H_i` over the users with at least one partner who has a side
+    (users without a side themselves included: they are exposed too).
+
+    Parameters
+    ----------
+    discussion_or_graph : Discussion, networkx graph or igraph.Graph
+        A Discussion gives its user reply graph (``u -> v``: u replied to v). In an
+        undirected graph each edge is one interaction for each end.
+    sides : Mapping or str, optional
+        Author -> side or community label (any number of labels), or a column name.
+    leaning : Mapping or str, optional
+        Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
+    weight : str or None, default "count"
+        Edge attribute counting replies (a Discussion's ``count``); edges lacking it weigh
+        1. None: each directed edge counts once.
+    normalized : bool, default False
+        Divide by :math:`\log_2 K` so the value lies in [0, 1].
+    null : {"label-shuffle", "degree-preserving"}, optional
+        Null model for ``z`` and ``p_value`` (one-sided, *less*: echo chambers lower the
+        entropy).
+    n_null : int, default 200
+        Null samples.
+    n_boot : int, default 0
+        Bootstrap samples over threads for ``ci`` (Discussion input only).
+    ci : float, default 0.95
+        Interval level.
+    seed : int or None, default 0
+        Seed of the null model and bootstrap.
+    progress : bool or None
+        Show progress of null model and bootstrap.
+
+    Returns
+    -------
+    ExposureResult
+        ``value`` in [0, log2 K] bits ([0, 1] normalised): 0 when every user hears one side
+        only, log2 K when every user hears all sides equally. NaN (with ``reason``) with
+        fewer than two sides or no interaction with a labelled user. Table ``users``:
+        ``author``, ``side``, ``n_partners`` (distinct partners with a side),
+        ``interactions``, ``entropy``, ``own_share`` (share with their own side).
+
+    Raises
+    ------
+    ValueError
+        Bad parameters; both or neither of ``sides`` and ``leaning``.
+    GraphKindError
+        When the first argument is not a Discussion or graph.
+
+    See Also
+    --------
+    homogeneity : share of users who interact with their own side only.
+    insularity : the same question per side.
+
+    Notes
+    -----
+    Entropy ignores which side is one's own: a user hearing only the *other* side has entropy
+    0 too (see ``own_share``). It counts interactions, not agreement, so it suits
+    disagreement-heavy reply graphs as a measure of exposure. Complexity O(E log E).
+
+    References
+    ----------
+    C. E. Shannon, "A mathematical theory of communication", Bell System Technical Journal 27,
+    379-423 (1948), doi:10.1002/j.1538-7305.1948.tb01338.x; exposure to the sides as in
+    M. Cinelli et al., "The echo chamber effect on social media", PNAS 118 (9), e2023301118
+    (2021), doi:10.1073/pnas.2023301118.
+
+    Examples
+    --------
+    x (L) talks with a (L) and b (R): x hears L and R half each, 1 bit; a and b hear only x
+    (L), 0 bits. The mean is 1/3.
+
+    >>> G = nx.Graph([("x", "a"), ("x", "b")])
+    >>> r = dyn.echo_chambers.exposure_entropy(G, sides={"x": "L", "a": "L", "b": "R"})
+    >>> round(r.value, 4), r.n_users
+    (0.3333, 3)
+    """
+    func = "exposure_entropy"
+    check_param(isinstance(normalized, bool), "normalized", func, "a bool", normalized)
+    check_common(func, null, n_null, n_boot, ci)
+    prep = prepare(
+        discussion_or_graph,
+        leaning=leaning,
+        sides=sides,
+        weight=weight,
+        directed=True,
+        need="labels",
+        func=func,
+    )
+
+    def stat_from(p: Prepared, src, dst, w, codes) -> float:
+        ex = _exposure(p.n, codes, src, dst, w)
+        h = ex.entropy[~np.isnan(ex.entropy)]
+        if h.size == 0 or ex.n_sides < 2:
+            return math.nan
+        return float(h.mean() / (math.log2(ex.n_sides) if normalized else 1.0))
+
+    def recompute(d: Any) -> float:
+        p = prepare(
+            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=func
+        )
+        return math.nan if p.reason else stat_from(p, p.src, p.dst, p.w, p.codes)
+
+    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
+    scale = math.log2(ex.n_sides) if normalized and ex.n_sides >= 2 else 1.0
+    entropy = ex.entropy / scale
+    rows = np.flatnonzero(ex.total > 0)
+    reason = prep.reason
+    value = math.nan
+    if reason is None:
+        value = stat_from(prep, prep.src, prep.dst, prep.w, prep.codes)
+        if math.isnan(value):
+            reason = "no user interacts with a user who has a side"
+    params = {
+        "input": prep.source,
+        "weight": weight,
+        "normalized": normalized,
+        "null": null,
+        "n_null": n_null,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    z, p_value, interval = significance(
+        discussion_or_graph,
+        prep,
+        value,
+        statistic=stat_from,
+        recompute=recompute,
+        use_leaning=False,
+        null=null,
+        n_null=n_null,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+        alternative="less",
+        progress=progress,
+        func=func,
+    )
+    return ExposureResult(
+        func,
+        value,
+        ci=interval,
+        params=params,
+        z=z,
+        p_value=p_value,
+        reason=reason,
+        tables={"users": _users_table(prep, ex, rows, entropy)},
+        n_users=int(rows.size),
+    )

@@ -1,0 +1,297 @@
+"""Leaning of each user against the mean leaning of their neighbours (Cinelli et al. 2021)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics._results import MetricResult
+from dynamics._validation import check_param
+from dynamics.echo_chambers._common import (
+    Prepared,
+    _arcs,
+    check_common,
+    distinct,
+    prepare,
+    significance,
+)
+
+__all__ = ["NeighbourLeaningResult", "neighbour_leaning"]
+
+Direction = Literal["out", "in", "all"]
+_DIRECTIONS = ("out", "in", "all")
+
+
+@dataclass(frozen=True, repr=False)
+class NeighbourLeaningResult(MetricResult):
+    """Result of :func:`neighbour_leaning`; ``n_users`` users enter the correlation."""
+
+    n_users: int = 0
+
+
+def _mean_leaning(
+    n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, x: np.ndarray
+) -> np.ndarray:
+    """Weighted mean of ``x[dst]`` over each vertex's arcs (NaN neighbours skipped)."""
+    known = ~np.isnan(x[dst])
+    s, t, ww = src[known], dst[known], w[known]
+    total = np.bincount(s, weights=ww, minlength=n)
+    summed = np.bincount(s, weights=ww * x[t], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, summed / np.where(total > 0, total, 1.0), np.nan)
+
+
+def _neighbour_arcs(
+    prep: Prepared, src: np.ndarray, dst: np.ndarray, w: np.ndarray, direction: str, binary: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arcs from each user to the neighbours that ``direction`` names."""
+    if direction == "out" or not prep.directed:
+        return src, dst, w
+    if direction == "in":
+        return dst, src, w
+    s, t, ww = _arcs(src, dst, w, directed=False, n=prep.n)
+    return s, t, (np.ones_like(ww) if binary else ww)
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    if a.size < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return math.nan
+    a, b = a - a.mean(), b - b.mean()
+    return float(np.clip((a * b).sum() / math.sqrt((a * a).sum() * (b * b).sum()), -1.0, 1.0))
+
+
+def _statistic(direction: str, binary: bool):
+    def statistic(prep: Prepared, src, dst, w, x) -> float:
+        s, t, ww = _neighbour_arcs(prep, src, dst, w, direction, binary)
+        y = _mean_leaning(prep.n, s, t, ww, x)
+        ok = ~np.isnan(x) & ~np.isnan(y)
+        return _pearson(x[ok], y[ok])
+
+    return statistic
+
+
+def _degrees(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, ...]:
+    out_deg = np.bincount(src, minlength=n)
+    in_deg = np.bincount(dst, minlength=n)
+    key = distinct(np.minimum(src, dst) * max(n, 1) + np.maximum(src, dst))
+    deg = np.bincount(key // max(n, 1), minlength=n) + np.bincount(key % max(n, 1), minlength=n)
+    return out_deg, in_deg, deg
+
+
+def neighbour_leaning(
+    discussion_or_graph: Any,
+    *,
+    leaning: Any = None,
+    sides: Any = None,
+    direction: Direction = "out",
+    weight: str | None = None,
+    bins: int = 20,
+    null: Literal["label-shuffle", "degree-preserving"] | None = None,
+    n_null: int = 200,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+) -> NeighbourLeaningResult:
+    r"""Correlation between each user's leaning and the mean leaning of their neighbours.
+
+    Cinelli et al. (2021) detect echo chambers by plotting each user's leaning :math:`x_i`
+    against the average leaning of the users they interact with,
+
+    .. math:: x_i^{N} = \frac{\sum_j A_{ij} x_j}{\sum_j A_{ij}},
+
+    where :math:`A_{ij} = 1` when there is a link from i to j. In our reply graph the link
+    ``u -> v`` means *u replied to v*, as in the paper's comment networks (a link from the
+    commenter to the author commented on), so the paper's :math:`x_i^N` is the mean leaning of
+    the users i **replies to** (``direction="out"``, the default). ``direction="in"`` averages
+    over the users who **reply to** i, and ``"all"`` over every user i interacts with in either
+    direction (each neighbour once). The value is the Pearson correlation between
+    :math:`x_i` and :math:`x_i^N` over the users who have a leaning and at least one neighbour
+    (in that direction) with a leaning; neighbours without a leaning are left out of the mean.
+
+    Parameters
+    ----------
+    discussion_or_graph : Discussion, networkx graph or igraph.Graph
+        A Discussion gives its user reply graph (``u -> v``: u replied to v). For an
+        undirected graph the three directions coincide.
+    leaning : Mapping or str, optional
+        Author -> leaning in [-1, 1] (e.g. ``Sides.leaning``), or a column of the comments
+        table (each author's mean). Authors missing or None have no leaning.
+    sides : Mapping or str, optional
+        Instead of ``leaning``: author -> side label, or a column name. At most two labels,
+        which map to leaning -1 and +1 in sorted order (``{"L", "R"}``: L = -1, R = +1).
+    direction : {"out", "in", "all"}, default "out"
+        Whose leaning is averaged: the users replied to (the paper's definition), the users
+        replying, or both.
+    weight : str, optional
+        Edge attribute weighting the mean (``"count"``: each reply counts). Default None: each
+        neighbour counts once, as the paper's binary :math:`A_{ij}`. Edges lacking the
+        attribute weigh 1.
+    bins : int, default 20
+        Bins per axis of the ``density`` table over [-1, 1] x [-1, 1].
+    null : {"label-shuffle", "degree-preserving"}, optional
+        Null model for ``z`` and ``p_value`` (one-sided, greater): shuffle leanings over
+        users, or rewire edges keeping degrees.
+    n_null : int, default 200
+        Null samples.
+    n_boot : int, default 0
+        Bootstrap samples over threads for ``ci`` (Discussion input only); 0: no interval.
+    ci : float, default 0.95
+        Interval level.
+    seed : int or None, default 0
+        Seed of the null model and bootstrap.
+    progress : bool or None
+        Show progress of null model and bootstrap.
+
+    Returns
+    -------
+    NeighbourLeaningResult
+        ``value`` in [-1, 1]: near 1, users interact with like-minded users (echo chambers);
+        near 0, neighbours' leaning is unrelated to one's own; negative, users seek the other
+        side. NaN (with ``reason``) with fewer than 3 users or no variance. Tables: ``users``
+        (``author``, ``leaning``, ``out_mean``, ``in_mean``, ``neighbour_mean``,
+        ``out_degree``, ``in_degree``, ``degree``; every user with a leaning) and ``density``
+        (``x_bin``, ``y_bin`` bin centres, ``count``: the joint histogram of leaning and
+        neighbour mean of the users in the value, for the density plot).
+
+    Raises
+    ------
+    ValueError
+        Bad parameters; both or neither of ``leaning`` and ``sides``; more than two side
+        labels; a leaning outside [-1, 1].
+    GraphKindError
+        When the first argument is not a Discussion or graph.
+
+    See Also
+    --------
+    assortativity : the same tendency as one edge-level correlation.
+
+    Notes
+    -----
+    Reply graphs are mostly disagreement, so a high value shows whom users *talk to*, not
+    whom they endorse; the paper used interaction networks of the same kind (comments,
+    replies, retweets). Complexity O(V + E). The bootstrap recomputes the graph from resampled
+    threads, with the same leaning per author.
+
+    References
+    ----------
+    M. Cinelli, G. De Francisci Morales, A. Galeazzi, W. Quattrociocchi, M. Starnini, "The
+    echo chamber effect on social media", PNAS 118 (9), e2023301118 (2021).
+    doi:10.1073/pnas.2023301118
+
+    Examples
+    --------
+    a and b (leaning -1) reply to each other, c and d (+1) too, and b also replies to c. The
+    out-neighbour means are a: -1, b: (-1 + 1) / 2 = 0, c: 1, d: 1; the correlation of
+    (-1, -1, 1, 1) with (-1, 0, 1, 1) is 3 / sqrt(4 * 2.75) = 0.9045.
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("c", "d"), ("d", "c"), ("b", "c")])
+    >>> x = {"a": -1, "b": -1, "c": 1, "d": 1}
+    >>> r = dyn.echo_chambers.neighbour_leaning(G, leaning=x)
+    >>> round(r.value, 4), r.n_users
+    (0.9045, 4)
+    >>> r.table("users", backend="polars")["out_mean"].to_list()
+    [-1.0, 0.0, 1.0, 1.0]
+    """
+    func = "neighbour_leaning"
+    check_param(direction in _DIRECTIONS, "direction", func, f"one of {_DIRECTIONS}", direction)
+    check_param(isinstance(bins, int) and bins >= 1, "bins", func, "a positive integer", bins)
+    check_common(func, null, n_null, n_boot, ci)
+    prep = prepare(
+        discussion_or_graph,
+        leaning=leaning,
+        sides=sides,
+        weight=weight,
+        directed=True,
+        need="leaning",
+        func=func,
+    )
+    params = {
+        "input": prep.source,
+        "direction": direction,
+        "weight": weight,
+        "bins": bins,
+        "null": null,
+        "n_null": n_null,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    statistic = _statistic(direction, weight is None)
+    x = prep.leaning
+    out_mean = _mean_leaning(prep.n, prep.src, prep.dst, prep.w, x)
+    in_mean = _mean_leaning(prep.n, prep.dst, prep.src, prep.w, x)
+    s, t, ww = _neighbour_arcs(prep, prep.src, prep.dst, prep.w, "all", weight is None)
+    all_mean = _mean_leaning(prep.n, s, t, ww, x)
+    y = {"out": out_mean, "in": in_mean, "all": all_mean}[direction]
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    reason = prep.reason
+    value = math.nan
+    if reason is None:
+        value = _pearson(x[ok], y[ok])
+        if ok.sum() < 3:
+            reason = "fewer than 3 users have a leaning and a neighbour with a leaning"
+        elif math.isnan(value):
+            reason = "the leanings (or the neighbour means) do not vary"
+    out_deg, in_deg, deg = _degrees(prep.n, prep.src, prep.dst)
+    has = ~np.isnan(x)
+    users = pl.DataFrame(
+        {
+            "author": [prep.names[i] for i in np.flatnonzero(has)],
+            "leaning": x[has],
+            "out_mean": out_mean[has],
+            "in_mean": in_mean[has],
+            "neighbour_mean": all_mean[has],
+            "out_degree": out_deg[has],
+            "in_degree": in_deg[has],
+            "degree": deg[has],
+        }
+    ).with_columns(pl.col("^.*_mean$").fill_nan(None))
+    edges = np.linspace(-1.0, 1.0, bins + 1)
+    counts, _, _ = np.histogram2d(x[ok], y[ok], bins=[edges, edges])
+    centres = (edges[:-1] + edges[1:]) / 2
+    density = pl.DataFrame(
+        {
+            "x_bin": np.repeat(centres, bins),
+            "y_bin": np.tile(centres, bins),
+            "count": counts.ravel().astype(np.int64),
+        }
+    )
+
+    def recompute(d: Any) -> float:
+        p = prepare(
+            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="leaning", func=func
+        )
+        return math.nan if p.reason else statistic(p, p.src, p.dst, p.w, p.leaning)
+
+    z, p_value, interval = significance(
+        discussion_or_graph,
+        prep,
+        value,
+        statistic=statistic,
+        recompute=recompute,
+        use_leaning=True,
+        null=null,
+        n_null=n_null,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+        alternative="greater",
+        progress=progress,
+        func=func,
+    )
+    return NeighbourLeaningResult(
+        func,
+        value,
+        ci=interval,
+        params=params,
+        z=z,
+        p_value=p_value,
+        reason=reason,
+        tables={"users": users, "density": density},
+        n_users=int(ok.sum()),
+    )
