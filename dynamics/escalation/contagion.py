@@ -1,0 +1,508 @@
+"""Toxicity contagion: are replies to toxic comments more often toxic than replies in general?"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics._progress import progress_bar
+from dynamics._results import MetricResult
+from dynamics._validation import check_param, rng
+from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
+from dynamics.model.forest import depths, parent_index
+
+if TYPE_CHECKING:
+    from dynamics.model.discussion import Discussion
+
+__all__ = ["ContagionResult", "contagion"]
+
+_FUNC = "contagion"
+_NULLS = ("within-thread",)
+
+
+@dataclass(frozen=True, repr=False)
+class ContagionResult(MetricResult):
+    """Outcome of :func:`contagion`.
+
+    ``value`` is the contagion ratio R; the extra fields give its two parts and the counts
+    behind them (all over the *eligible replies*: scored comments whose parent is scored).
+
+    Attributes
+    ----------
+    p_toxic_after_toxic : float
+        P(toxic reply | toxic parent) = ``n_toxic_after_toxic / n_toxic_parents``.
+    p_toxic_after_calm : float
+        P(toxic reply | non-toxic parent).
+    p_toxic_reply : float
+        P(toxic reply) = ``n_toxic_replies / n_replies``.
+    n_replies, n_toxic_parents, n_toxic_replies, n_toxic_after_toxic : int
+        Eligible replies; those whose parent is toxic; those that are toxic; those that are
+        toxic and whose parent is toxic.
+    null_mean : float or None
+        Mean ratio under the within-thread permutation null (what thread-level clustering of
+        toxicity alone gives), when the null was run.
+    """
+
+    p_toxic_after_toxic: float = math.nan
+    p_toxic_after_calm: float = math.nan
+    p_toxic_reply: float = math.nan
+    n_replies: int = 0
+    n_toxic_parents: int = 0
+    n_toxic_replies: int = 0
+    n_toxic_after_toxic: int = 0
+    null_mean: float | None = None
+
+
+def contagion(
+    discussion: Discussion,
+    *,
+    signal: str = "toxicity",
+    threshold: float = 0.5,
+    null: bool | Literal["within-thread"] | None = True,
+    n_null: int = 200,
+    n_boot: int = 200,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+) -> ContagionResult:
+    r"""Toxicity contagion ratio: how much a toxic parent raises the chance of a toxic reply.
+
+    A comment is *toxic* when its hostility signal is at least ``threshold``. An *eligible
+    reply* is a comment with a score whose parent comment is in the same thread and has a
+    score too (top-level comments answer the post, which carries no score, so they are never
+    replies here). Over the eligible replies,
+
+    .. math::
+
+        R = \frac{P(\text{toxic reply} \mid \text{toxic parent})}{P(\text{toxic reply})}
+          = \frac{b / a}{t / n} = \frac{b\,n}{a\,t}
+
+    where ``n`` counts eligible replies, ``a`` those whose parent is toxic, ``t`` those that
+    are toxic and ``b`` those that are toxic with a toxic parent. The same ratio is reported
+    per thread and per reply depth (tables ``"threads"`` and ``"depths"``).
+
+    Parameters
+    ----------
+    discussion : Discussion
+        A scored discussion (:meth:`Discussion.annotate`), or its comments table.
+    signal : str, default "toxicity"
+        The numeric per-comment hostility column.
+    threshold : float, default 0.5
+        A comment is toxic when ``signal >= threshold``.
+    null : True, "within-thread", False or None, default True
+        Run the permutation null (True means ``"within-thread"``): the toxic flags of the
+        scored comments are shuffled *within each thread*, which keeps every thread's number
+        of toxic comments and its reply tree and breaks only the link between a comment and
+        its parent. False or None skips it (``z``, ``p_value`` stay None).
+    n_null : int, default 200
+        Permutation samples.
+    n_boot : int, default 200
+        Bootstrap samples over threads for ``ci`` (0 skips the interval).
+    ci : float, default 0.95
+        Level of the percentile bootstrap interval, in (0, 1).
+    seed : int or None, default 0
+        Seed of the permutations and of the bootstrap.
+    progress : bool or None
+        Show a progress bar for the null (None: only on large inputs and a terminal).
+
+    Returns
+    -------
+    ContagionResult
+        ``value`` = R in ``[0, min(n / a, n / t)]``: 1 means a toxic parent does not change
+        the chance of a toxic reply, above 1 toxicity follows toxicity (contagion), below 1
+        toxic comments draw calmer replies than average. ``ci`` is the thread bootstrap
+        interval (NaN when fewer than two threads have eligible replies); ``z`` and
+        ``p_value`` compare R with the within-thread null (one-sided, greater:
+        ``p = (1 + #{null >= R}) / (1 + n_null)``); ``null_mean`` is the null's mean ratio. Tables: ``"threads"`` (one row per thread with eligible replies) and
+        ``"depths"`` (one row per reply depth, 1 = reply to a top-level comment, with a
+        bootstrap interval of each depth's ratio), both with the counts ``n_replies``,
+        ``n_toxic_parents``, ``n_toxic_replies``, ``n_toxic_after_toxic``, the two
+        probabilities and ``ratio``. NaN with a ``reason`` when no reply is eligible, no
+        eligible reply has a toxic parent, or none is toxic.
+
+    Raises
+    ------
+    ValueError
+        If the signal column is missing (the message suggests ``d.annotate()``) or a
+        parameter is out of range.
+    TypeError
+        If the signal column is not numeric.
+
+    See Also
+    --------
+    toxicity_by_depth : mean toxicity along reply chains.
+    dynamics.text.annotate : adds the ``toxicity`` column.
+
+    Notes
+    -----
+    Toxicity clusters by thread (heated topics have both toxic parents and toxic replies), so
+    R > 1 even without any reply-to-reply influence. The within-thread null holds that
+    clustering fixed; its mean (``null_mean``) is the ratio clustering alone produces, and
+    ``p_value`` asks whether R exceeds it. A reply and its parent are often by the same two
+    people, so R measures association along reply links, not a causal effect (Kim et al.
+    2021 show the causal effect experimentally). Comments without a score (null or NaN
+    signal) are left out as replies and as parents, and keep their place under the null.
+    The bootstrap resamples whole threads with replacement, the independent units, using
+    per-thread counts, so it costs O(threads) per sample. The null draws one permutation of
+    the scored comments of each thread with both toxic and non-toxic comments (threads
+    grouped by size, shuffled row-wise with ``numpy.random.Generator.permuted``), O(n) per
+    sample. On 1M comments the whole call with ``n_null=200`` takes seconds (see
+    ``benchmarks/``).
+
+    References
+    ----------
+    .. [1] Cheng, J., Bernstein, M., Danescu-Niculescu-Mizil, C., and Leskovec, J. (2017).
+       Anyone can become a troll: causes of trolling behavior in online discussions.
+       Proceedings of CSCW 2017, 1217-1230. https://doi.org/10.1145/2998181.2998213
+       (earlier troll posts in a discussion raise the chance that the next post is one).
+    .. [2] Kim, J. W., Guess, A., Nyhan, B., and Reifler, J. (2021). The distorting prism
+       of social media: how self-selection and exposure to incivility fuel online comment
+       toxicity. Journal of Communication 71(6), 922-946.
+       https://doi.org/10.1093/joc/jqab034 (exposure to toxic comments makes the comments
+       written after them more toxic).
+
+    Examples
+    --------
+    Two threads. In ``t1`` a toxic comment gets two toxic replies and a calm comment one calm
+    reply; in ``t2`` a calm comment gets a toxic and a calm reply. Eligible replies n = 5,
+    toxic parents a = 2, toxic replies t = 3, toxic after toxic b = 2, so
+    R = (2/2) / (3/5) = 5/3:
+
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": ["a", "a1", "a2", "c", "c1", "x", "x1", "x2"],
+    ...     "parent": [None, "a", "a", None, "c", None, "x", "x"],
+    ...     "thread": ["t1"] * 5 + ["t2"] * 3,
+    ...     "user": ["u", "v", "w", "u", "v", "u", "v", "w"],
+    ...     "body": ["..."] * 8,
+    ...     "toxicity": [0.9, 0.8, 0.7, 0.1, 0.2, 0.1, 0.6, 0.0]}))
+    >>> r = dyn.escalation.contagion(d, null=False, n_boot=0)
+    >>> round(r.value, 4), r.p_toxic_after_toxic, r.p_toxic_reply
+    (1.6667, 1.0, 0.6)
+    >>> r.table("threads", backend="polars").select("thread_id", "ratio").rows()
+    [('t1', 1.5), ('t2', None)]
+    """
+    comments = comments_of(discussion, _FUNC)
+    check_signal_params(signal, threshold, _FUNC)
+    null_model = _check_params(null, n_null, n_boot, ci, seed)
+    params: dict[str, Any] = {
+        "signal": signal,
+        "threshold": float(threshold),
+        "null": null_model,
+        "n_null": n_null,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    values = signal_values(comments, signal, _FUNC).to_numpy(allow_copy=True).astype(float)
+    data = _prepare(comments, values, float(threshold))
+    counts = _counts(data)
+    threads = _table(data.thread_ids, _group_counts(data, data.pair_thread, data.n_threads))
+    threads = threads.rename({"group": "thread_id"}).filter(pl.col("n_replies") > 0)
+    n_depths = int(data.pair_depth.max()) + 1 if data.pair_depth.size else 1
+    depth_counts = _group_counts(data, data.pair_depth, n_depths)
+    depth_table = _table(pl.Series(np.arange(n_depths)), depth_counts).rename({"group": "depth"})
+
+    value, reason = _ratio(counts)
+    extra = _extras(counts)
+    if reason is not None:
+        return ContagionResult(
+            _FUNC,
+            math.nan,
+            params=params,
+            reason=reason,
+            tables={"threads": threads, "depths": depth_table.filter(pl.col("n_replies") > 0)},
+            **extra,
+        )
+
+    gen = rng(seed)
+    interval: tuple[float, float] | None = None
+    if n_boot > 0:
+        interval, depth_ci = _bootstrap(data, n_depths, n_boot, ci, gen)
+        depth_table = depth_table.with_columns(
+            pl.Series("ci_low", depth_ci[0]).fill_nan(None),
+            pl.Series("ci_high", depth_ci[1]).fill_nan(None),
+        )
+    z = p_value = null_mean = None
+    if null_model is not None:
+        z, p_value, null_mean = _null(data, value, n_null, gen, progress)
+    return ContagionResult(
+        _FUNC,
+        value,
+        ci=interval,
+        params=params,
+        z=z,
+        p_value=p_value,
+        tables={"threads": threads, "depths": depth_table.filter(pl.col("n_replies") > 0)},
+        null_mean=null_mean,
+        **extra,
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_params(null: Any, n_null: Any, n_boot: Any, ci: Any, seed: Any) -> str | None:
+    if null is True:
+        null_model: str | None = "within-thread"
+    elif null is False or null is None:
+        null_model = None
+    else:
+        check_param(null in _NULLS, "null", _FUNC, f"True, False, None or one of {_NULLS}", null)
+        null_model = str(null)
+    check_param(_is_int(n_null) and n_null >= 1, "n_null", _FUNC, "an integer >= 1", n_null)
+    check_param(
+        _is_int(n_boot) and (n_boot == 0 or n_boot >= 2),
+        "n_boot",
+        _FUNC,
+        "0 or an integer >= 2",
+        n_boot,
+    )
+    check_param(
+        isinstance(ci, float | int) and not isinstance(ci, bool) and 0 < ci < 1,
+        "ci",
+        _FUNC,
+        "in (0, 1)",
+        ci,
+    )
+    check_param(
+        seed is None or _is_int(seed) or isinstance(seed, np.random.Generator),
+        "seed",
+        _FUNC,
+        "an int, a numpy Generator or None",
+        seed,
+    )
+    return null_model
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True)
+class _Data:
+    """Integer arrays of the eligible reply pairs, built once."""
+
+    thread_ids: pl.Series  # thread id per thread code
+    n_threads: int
+    thread: np.ndarray  # thread code per comment
+    scored: np.ndarray  # bool per comment
+    toxic: np.ndarray  # bool per comment (False where unscored)
+    child: np.ndarray  # row of each eligible reply
+    parent: np.ndarray  # row of its parent
+    pair_thread: np.ndarray
+    pair_depth: np.ndarray
+
+
+def _prepare(comments: pl.DataFrame, values: np.ndarray, threshold: float) -> _Data:
+    thread = comments.get_column("thread_id").cast(pl.String).fill_null("")
+    thread_ids = thread.unique(maintain_order=True)
+    code = (
+        thread.to_frame("t")
+        .join(
+            thread_ids.to_frame("t").with_row_index("code"),
+            on="t",
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("code")
+        .to_numpy()
+        .astype(np.int64)
+    )
+    par = parent_index(
+        comments.get_column("comment_id").cast(pl.String),
+        comments.get_column("parent_id").cast(pl.String),
+    )
+    scored = ~np.isnan(values)
+    toxic = scored & (np.nan_to_num(values, nan=-np.inf) >= threshold)
+    has = par >= 0
+    p = np.where(has, par, 0)
+    eligible = has & scored & scored[p] & (code == code[p])
+    child = np.flatnonzero(eligible)
+    parent = par[child]
+    depth = depths(par)
+    return _Data(
+        thread_ids=thread_ids,
+        n_threads=thread_ids.len(),
+        thread=code,
+        scored=scored,
+        toxic=toxic,
+        child=child,
+        parent=parent,
+        pair_thread=code[child],
+        pair_depth=depth[child],
+    )
+
+
+def _counts(data: _Data) -> np.ndarray:
+    """``[n, a, t, b]`` over all eligible replies."""
+    tc = data.toxic[data.child]
+    tp = data.toxic[data.parent]
+    return np.array(
+        [tc.size, np.count_nonzero(tp), np.count_nonzero(tc), np.count_nonzero(tc & tp)],
+        dtype=np.int64,
+    )
+
+
+def _group_counts(data: _Data, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """``(n_groups, 4)`` counts ``[n, a, t, b]`` per group of eligible replies."""
+    tc = data.toxic[data.child]
+    tp = data.toxic[data.parent]
+    cols = [
+        np.bincount(group, minlength=n_groups),
+        np.bincount(group, weights=tp, minlength=n_groups),
+        np.bincount(group, weights=tc, minlength=n_groups),
+        np.bincount(group, weights=tc & tp, minlength=n_groups),
+    ]
+    return np.stack(cols, axis=1).astype(np.int64)
+
+
+def _ratio(c: np.ndarray) -> tuple[float, str | None]:
+    n, a, t, b = (int(x) for x in c)
+    if n == 0:
+        return math.nan, "no eligible reply (a scored comment whose parent is scored)"
+    if a == 0:
+        return math.nan, "no eligible reply has a toxic parent"
+    if t == 0:
+        return math.nan, "no eligible reply is toxic"
+    return (b * n) / (a * t), None
+
+
+def _ratios(c: np.ndarray) -> np.ndarray:
+    """Vectorised ``b n / (a t)`` over rows of ``[n, a, t, b]`` (NaN where undefined)."""
+    c = np.asarray(c, dtype=float)
+    den = c[..., 1] * c[..., 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, c[..., 3] * c[..., 0] / np.where(den > 0, den, 1), np.nan)
+
+
+def _extras(c: np.ndarray) -> dict[str, Any]:
+    n, a, t, b = (int(x) for x in c)
+    return {
+        "p_toxic_after_toxic": b / a if a else math.nan,
+        "p_toxic_after_calm": (t - b) / (n - a) if n - a else math.nan,
+        "p_toxic_reply": t / n if n else math.nan,
+        "n_replies": n,
+        "n_toxic_parents": a,
+        "n_toxic_replies": t,
+        "n_toxic_after_toxic": b,
+    }
+
+
+def _table(groups: pl.Series, c: np.ndarray) -> pl.DataFrame:
+    n, a, t, b = (c[:, i] for i in range(4))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_after = np.where(a > 0, b / np.where(a > 0, a, 1), np.nan)
+        p_reply = np.where(n > 0, t / np.where(n > 0, n, 1), np.nan)
+    return pl.DataFrame(
+        {
+            "group": groups,
+            "n_replies": n,
+            "n_toxic_parents": a,
+            "n_toxic_replies": t,
+            "n_toxic_after_toxic": b,
+            "p_toxic_after_toxic": p_after,
+            "p_toxic_reply": p_reply,
+            "ratio": _ratios(c),
+        }
+    ).with_columns(pl.col("p_toxic_after_toxic", "p_toxic_reply", "ratio").fill_nan(None))
+
+
+def _bootstrap(
+    data: _Data, n_depths: int, n_boot: int, ci: float, gen: np.random.Generator
+) -> tuple[tuple[float, float], tuple[np.ndarray, np.ndarray]]:
+    """Percentile intervals of R overall and per depth, resampling threads."""
+    per_thread = _group_counts(data, data.pair_thread, data.n_threads).astype(float)
+    # per (thread, depth) cell counts, for the per-depth intervals
+    cell = data.pair_thread * n_depths + data.pair_depth
+    cells, cell_index = np.unique(cell, return_inverse=True)
+    cell_counts = _group_counts(data, cell_index, cells.size).astype(float)
+    cell_thread = cells // n_depths
+    cell_depth = cells % n_depths
+    overall = np.empty(n_boot)
+    by_depth = np.empty((n_boot, n_depths))
+    t = data.n_threads
+    for i in range(n_boot):  # one vectorised resample of all threads per sample
+        w = np.bincount(gen.integers(0, t, t), minlength=t).astype(float)
+        overall[i] = _ratios(w @ per_thread)
+        wc = w[cell_thread]
+        sums = np.stack(
+            [np.bincount(cell_depth, wc * cell_counts[:, k], n_depths) for k in range(4)], 1
+        )
+        by_depth[i] = _ratios(sums)
+    alpha = (1 - ci) / 2
+    low = np.full(n_depths, np.nan)
+    high = np.full(n_depths, np.nan)
+    if np.count_nonzero(per_thread[:, 0]) < 2:  # one thread: resampling cannot vary anything
+        return (math.nan, math.nan), (low, high)
+    interval = _quantiles(overall, alpha)
+    for k in range(n_depths):
+        low[k], high[k] = _quantiles(by_depth[:, k], alpha)
+    return interval, (low, high)
+
+
+def _quantiles(samples: np.ndarray, alpha: float) -> tuple[float, float]:
+    samples = samples[~np.isnan(samples)]
+    if samples.size == 0:
+        return math.nan, math.nan
+    low, high = np.quantile(samples, [alpha, 1 - alpha])
+    return float(low), float(high)
+
+
+def _null(
+    data: _Data, observed: float, n_null: int, gen: np.random.Generator, progress: bool | None
+) -> tuple[float, float, float]:
+    """z, one-sided p-value and mean of R under the within-thread permutation null."""
+    scored_rows = np.flatnonzero(data.scored)
+    th = data.thread[scored_rows]
+    m = np.bincount(th, minlength=data.n_threads)  # scored comments per thread
+    k = np.bincount(th, weights=data.toxic[scored_rows], minlength=data.n_threads)
+    # only threads with both toxic and calm comments and an eligible reply change
+    informative = (k > 0) & (k < m) & (np.bincount(data.pair_thread, minlength=m.size) > 0)
+    rows = scored_rows[informative[th]]
+    # lay the moving comments out by (size, thread): each size block reshapes to threads x m
+    size = m[data.thread[rows]]
+    rows = rows[np.lexsort((data.thread[rows], size))]
+    size = m[data.thread[rows]]
+    flags = data.toxic[rows]
+    bounds = np.flatnonzero(np.diff(size)) + 1
+    blocks = [
+        (int(s), int(e), int(size[s]))
+        for s, e in zip(np.r_[0, bounds], np.r_[bounds, rows.size], strict=True)
+        if e > s
+    ]
+    # `work` holds the moving flags, then a constant False and a constant True; eligible-pair
+    # ends index into it (a comment that does not move points at the constant of its flag)
+    work = np.zeros(rows.size + 2, dtype=bool)
+    work[: rows.size] = flags
+    work[-1] = True
+    index = rows.size + data.toxic.astype(np.int64)
+    index[rows] = np.arange(rows.size)
+    cidx, pidx = index[data.child], index[data.parent]
+    views = [work[s:e].reshape(-1, width) for s, e, width in blocks]
+    n = data.child.size
+    values = np.empty(n_null)
+    with progress_bar(
+        f"{_FUNC}: within-thread null", n_null, enabled=progress, size=n_null * n * 32
+    ) as bar:
+        for i in range(n_null):
+            # shuffling in place each time: a uniform permutation of any arrangement is a
+            # fresh uniform permutation of the original, independent of the earlier ones
+            for view in views:
+                gen.permuted(view, axis=1, out=view)
+            tc, tp = work[cidx], work[pidx]
+            a, t = np.count_nonzero(tp), np.count_nonzero(tc)
+            b = np.count_nonzero(tc & tp)
+            values[i] = b * n / (a * t) if a and t else math.nan
+            bar.advance()
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    sd = float(values.std(ddof=1)) if values.size > 1 else 0.0
+    z = (observed - mean) / sd if sd > 0 else math.nan
+    p = (1 + int(np.count_nonzero(values >= observed))) / (1 + values.size)
+    return z, p, mean

@@ -1,0 +1,459 @@
+"""Derailment (the first toxic comment of each thread) and who starts, suffers and ends flame wars.
+
+Rules
+-----
+- **Order.** A thread's comments are taken in chronological order (``created_at``; missing
+  times last, ties and missing times keep the table order); the *turn* of a comment is its
+  1-based position in that order.
+- **Derailment.** A thread derails at its first toxic comment (``signal >= threshold``).
+  Threads without any scored comment are left out (``derailed`` is null).
+- **Recovery.** A derailed thread *recovered* when at least ``recovery`` scored comments follow
+  its first toxic comment and the last ``recovery`` scored comments of the thread are all below
+  the threshold; with fewer than ``recovery`` scored comments after it, recovery is unknown
+  (null).
+- **Instigator** of an episode (:func:`~dynamics.escalation.episodes`): the author of its first
+  comment. **Target**: the author replied to by a toxic comment inside an episode (the author of
+  the previous turn; self-replies do not count). **De-escalator**: the author of the earliest
+  *calm* reply (``signal < calm``, by default ``threshold / 2``) to an episode's last comment:
+  the reply that ends it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics._results import MetricResult
+from dynamics._validation import check_param, rng
+from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
+from dynamics.escalation.episodes import check_params, detect
+from dynamics.model.forest import depths, parent_index
+
+__all__ = ["DerailmentResult", "InstigatorsResult", "derailment", "instigators"]
+
+
+@dataclass(frozen=True, repr=False)
+class DerailmentResult(MetricResult):
+    """Result of :func:`derailment`: ``value`` is the share of threads that derailed.
+
+    Extra fields: ``n_threads`` (threads with a scored comment), ``n_derailed``, and
+    ``recovered_share`` (share of derailed threads with known recovery that recovered).
+    """
+
+    n_threads: int = 0
+    n_derailed: int = 0
+    recovered_share: float = math.nan
+
+
+@dataclass(frozen=True, repr=False)
+class InstigatorsResult(MetricResult):
+    """Result of :func:`instigators`: ``value`` is the share of episodes the top authors start.
+
+    Extra fields: ``n_episodes``, ``n_authors`` (known authors in the discussion) and ``n_top``
+    (how many authors the top share holds).
+    """
+
+    n_episodes: int = 0
+    n_authors: int = 0
+    n_top: int = 0
+
+
+def derailment(
+    discussion: Any,
+    *,
+    signal: str = "toxicity",
+    threshold: float = 0.5,
+    recovery: int = 3,
+    n_boot: int = 200,
+    ci: float = 0.95,
+    seed: int | None = 0,
+) -> DerailmentResult:
+    """Per thread, the first comment over the threshold, when it came, and whether it recovered.
+
+    A thread *derails* at its first toxic comment; the value is the share of threads that do,
+
+    .. math:: D = \\frac{|\\{T : \\exists c \\in T,\\ y_c \\ge \\text{threshold}\\}|}{|\\{T\\}|}
+
+    over threads with at least one scored comment. Turn, depth and time of the first toxic
+    comment, and recovery (module docstring), are in the table.
+
+    Parameters
+    ----------
+    discussion : Discussion or polars.DataFrame
+        A scored discussion or its comments table.
+    signal : str, default "toxicity"
+        Numeric hostility column.
+    threshold : float, default 0.5
+        A comment is toxic when ``signal >= threshold``.
+    recovery : int, default 3
+        A derailed thread recovered when its last ``recovery`` scored comments (all after the
+        first toxic one) are below the threshold.
+    n_boot : int, default 200
+        Bootstrap samples over threads for the CI (0 = no CI).
+    ci : float, default 0.95
+        Interval level.
+    seed : int or None, default 0
+        Seed of the bootstrap (the same draws as ``dynamics._significance.bootstrap_threads``).
+
+    Returns
+    -------
+    DerailmentResult
+        ``value`` in [0, 1] (0: no thread turns toxic; 1: every thread does; NaN with a reason
+        when no comment is scored); table ``"threads"``: thread_id, n_comments, n_scored,
+        n_toxic, derailed, first_toxic (comment id), turn (1-based chronological position),
+        depth, time_to_derail (from the thread's first comment), first_signal, recovered.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad parameters or a missing / non-numeric signal column.
+
+    See Also
+    --------
+    episodes, instigators
+
+    Notes
+    -----
+    Unscored comments count as turns but are never toxic. ``time_to_derail`` is null when a
+    time is missing. Vectorised polars group-bys: O(n log n) for n comments.
+
+    References
+    ----------
+    Zhang, J. et al. (2018). Conversations gone awry: detecting early signs of conversational
+    failure. ACL 2018. https://doi.org/10.18653/v1/P18-1125
+
+    Examples
+    --------
+    Thread ``t`` turns toxic at its 2nd comment and ends with three calm ones; ``u`` stays calm:
+
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": list("abcdefg"), "parent": [None, "a", "b", "c", "d", None, "f"],
+    ...     "link_id": ["t"] * 5 + ["u"] * 2, "user": list("xyxyxzw"),
+    ...     "body": list("abcdefg"),
+    ...     "toxicity": [0.1, 0.8, 0.2, 0.1, 0.0, 0.1, 0.2]}))
+    >>> r = dyn.escalation.derailment(d, n_boot=0)
+    >>> r.value, r.recovered_share
+    (0.5, 1.0)
+    >>> r.table("threads", backend="polars").select("first_toxic", "turn", "depth").row(0)
+    ('b', 2, 1)
+    """
+    func = "derailment"
+    check_signal_params(signal, threshold, func)
+    check_param(
+        isinstance(recovery, int) and not isinstance(recovery, bool) and recovery >= 1,
+        "recovery",
+        func,
+        "an integer >= 1",
+        recovery,
+    )
+    check_param(
+        isinstance(n_boot, int) and n_boot >= 0 and n_boot != 1,
+        "n_boot",
+        func,
+        "0 or an integer >= 2",
+        n_boot,
+    )
+    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    comments = comments_of(discussion, func)
+    params = {
+        "signal": signal,
+        "threshold": float(threshold),
+        "recovery": recovery,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    y = signal_values(comments, signal, func)
+    table = _threads(comments, y, float(threshold), recovery)
+    scored = table.get_column("n_scored").to_numpy() > 0
+    derailed = table.get_column("derailed").fill_null(value=False).to_numpy()
+    n_threads, n_derailed = int(scored.sum()), int(derailed.sum())
+    rec = table.get_column("recovered").drop_nulls()
+    rec_share = float(rec.mean()) if rec.len() else math.nan  # type: ignore[arg-type]
+    if n_threads == 0:
+        why = "no comments" if comments.height == 0 else f"no comment has a {signal!r} score"
+        return DerailmentResult(
+            func, math.nan, params=params, reason=why, tables={"threads": table}
+        )
+    interval = None
+    if n_boot:
+        gen = rng(seed)
+        t = scored.size
+        samples = np.full(n_boot, np.nan)
+        for i in range(n_boot):  # one vectorised draw of all threads per sample
+            idx = gen.integers(0, t, t)
+            den = scored[idx].sum()
+            if den:
+                samples[i] = derailed[idx].sum() / den
+        samples = samples[~np.isnan(samples)]
+        alpha = (1 - ci) / 2
+        lo, hi = np.quantile(samples, [alpha, 1 - alpha])
+        interval = (float(lo), float(hi))
+    return DerailmentResult(
+        func,
+        n_derailed / n_threads,
+        ci=interval,
+        params=params,
+        tables={"threads": table},
+        n_threads=n_threads,
+        n_derailed=n_derailed,
+        recovered_share=rec_share,
+    )
+
+
+def _threads(comments: pl.DataFrame, y: pl.Series, threshold: float, recovery: int) -> pl.DataFrame:
+    ids = comments.get_column("comment_id").cast(pl.String)
+    par = parent_index(ids, comments.get_column("parent_id").cast(pl.String))
+    n = comments.height
+    created = (
+        comments.get_column("created_at")
+        if "created_at" in comments.columns
+        else pl.Series([None] * n, dtype=pl.Datetime("us", "UTC"))
+    )
+    c = pl.DataFrame(
+        {
+            "thread_id": comments.get_column("thread_id").cast(pl.String),
+            "comment_id": ids,
+            "created_at": created,
+            "depth": depths(par),
+            "_s": y,
+            "_row": np.arange(n),
+        }
+    ).with_columns((pl.col("_s") >= threshold).alias("_tox"))
+    order = c.select("thread_id").unique(maintain_order=True)
+    c = c.sort("created_at", "_row", nulls_last=True).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).over("thread_id").alias("_pos")
+    )
+    tox = pl.col("_tox").fill_null(value=False)
+    first_pos = pl.col("_pos").filter(tox).first()
+    out = c.group_by("thread_id").agg(
+        pl.len().cast(pl.Int64).alias("n_comments"),
+        pl.col("_s").is_not_null().sum().cast(pl.Int64).alias("n_scored"),
+        tox.sum().cast(pl.Int64).alias("n_toxic"),
+        pl.col("comment_id").filter(tox).first().alias("first_toxic"),
+        (first_pos + 1).alias("turn"),
+        pl.col("depth").filter(tox).first().alias("depth"),
+        (pl.col("created_at").filter(tox).first() - pl.col("created_at").min()).alias(
+            "time_to_derail"
+        ),
+        pl.col("_s").filter(tox).first().alias("first_signal"),
+        (pl.col("_s").is_not_null() & (pl.col("_pos") > first_pos)).sum().alias("_after"),
+        pl.col("_tox").drop_nulls().tail(recovery).not_().all().alias("_calm_end"),
+    )
+    derailed = pl.when(pl.col("n_scored") > 0).then(pl.col("n_toxic") > 0)
+    recovered = pl.when(pl.col("n_toxic") > 0, pl.col("_after") >= recovery).then("_calm_end")
+    return (
+        order.join(out, on="thread_id", how="left", maintain_order="left")
+        .with_columns(derailed.alias("derailed"), recovered.alias("recovered"))
+        .select(
+            "thread_id",
+            "n_comments",
+            "n_scored",
+            "n_toxic",
+            "derailed",
+            "first_toxic",
+            "turn",
+            "depth",
+            "time_to_derail",
+            "first_signal",
+            "recovered",
+        )
+    )
+
+
+def instigators(
+    discussion: Any,
+    *,
+    signal: str = "toxicity",
+    threshold: float = 0.5,
+    min_turns: int = 3,
+    kind: Literal["both", "chains", "exchanges"] = "both",
+    rule: Literal["slope", "steps"] = "slope",
+    calm: float | None = None,
+    top: float = 0.1,
+    seed: int | None = 0,
+) -> InstigatorsResult:
+    """Who starts escalation episodes, who is targeted in them, and who calms them down.
+
+    Per author: ``started`` (episodes whose first comment is theirs), ``targeted`` (toxic
+    replies to them inside episodes), ``deescalated`` (episodes ended by their calm reply) and
+    ``participated`` (episodes with a comment of theirs); see the module docstring. The value is
+    the share of episodes started by the ``n_top = max(1, ceil(top * A))`` most instigating of
+    the ``A`` known authors of the discussion (ties broken by name),
+
+    .. math:: S = \\frac{\\sum_{a \\in \\text{top}} \\text{started}_a}{\\#\\text{episodes}}.
+
+    Parameters
+    ----------
+    discussion : Discussion or polars.DataFrame
+        A scored discussion or its comments table.
+    signal, threshold, min_turns, kind, rule
+        As in :func:`~dynamics.escalation.episodes`.
+    calm : float or None, default None
+        A reply is calm when ``signal < calm``; None means ``threshold / 2``.
+    top : float, default 0.1
+        Share of authors, in (0, 1], counted as the top instigators.
+    seed : int or None, default 0
+        Unused (deterministic); accepted for a uniform signature.
+
+    Returns
+    -------
+    InstigatorsResult
+        ``value`` in [0, 1] (about ``top`` when every author starts episodes alike; 1 when the
+        top authors start them all; NaN with a reason when there is no episode); table
+        ``"authors"``: author, started, targeted, deescalated, participated, ranked by
+        started, targeted, deescalated (descending) then name.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad parameters or a missing / non-numeric signal column.
+
+    See Also
+    --------
+    episodes, derailment
+
+    Notes
+    -----
+    Comments without an author are never credited (episodes they start still count in the
+    denominator). Vectorised: one episode detection plus polars joins.
+
+    References
+    ----------
+    Kumar, S., Hamilton, W. L., Leskovec, J. & Jurafsky, D. (2018). Community interaction and
+    conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141
+
+    Examples
+    --------
+    ``ann`` opens a rising exchange with ``bob``; ``cat`` answers its last comment calmly:
+
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": list("abcd"), "parent": [None, "a", "b", "c"],
+    ...     "user": ["ann", "bob", "ann", "cat"], "body": list("abcd"),
+    ...     "toxicity": [0.2, 0.6, 0.9, 0.1]}))
+    >>> r = dyn.escalation.instigators(d)
+    >>> r.value
+    1.0
+    >>> r.table("authors", backend="polars").rows()
+    [('ann', 1, 1, 0, 1), ('bob', 0, 1, 0, 1), ('cat', 0, 0, 1, 0)]
+    """
+    func = "instigators"
+    check_params(signal, threshold, min_turns, kind, rule, func)
+    if calm is not None:
+        check_signal_params(signal, calm, func)
+    check_param(
+        isinstance(top, int | float) and not isinstance(top, bool) and 0 < top <= 1,
+        "top",
+        func,
+        "in (0, 1]",
+        top,
+    )
+    calm_at = float(threshold) / 2 if calm is None else float(calm)
+    comments = comments_of(discussion, func)
+    y = signal_values(comments, signal, func)
+    params = {
+        "signal": signal,
+        "threshold": float(threshold),
+        "min_turns": min_turns,
+        "kind": kind,
+        "rule": rule,
+        "calm": calm_at,
+        "top": top,
+        "seed": seed,
+    }
+    authors = comments.get_column("author").cast(pl.String).drop_nulls().unique()
+    n_authors = authors.len()
+    if comments.height == 0 or y.null_count() == comments.height:
+        why = "no comments" if comments.height == 0 else f"no comment has a {signal!r} score"
+        return InstigatorsResult(func, math.nan, params=params, reason=why, n_authors=n_authors)
+    table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
+    per_author = _per_author(comments, y, table, members, float(threshold), calm_at)
+    n_ep = table.height
+    n_top = max(1, math.ceil(top * n_authors))
+    if n_ep == 0:
+        return InstigatorsResult(
+            func,
+            math.nan,
+            params=params,
+            reason="no escalation episodes",
+            tables={"authors": per_author},
+            n_authors=n_authors,
+            n_top=n_top,
+        )
+    share = float(per_author.get_column("started").head(n_top).sum()) / n_ep
+    return InstigatorsResult(
+        func,
+        share,
+        params=params,
+        tables={"authors": per_author},
+        n_episodes=n_ep,
+        n_authors=n_authors,
+        n_top=n_top,
+    )
+
+
+def _per_author(
+    comments: pl.DataFrame,
+    y: pl.Series,
+    table: pl.DataFrame,
+    members: pl.DataFrame,
+    threshold: float,
+    calm: float,
+) -> pl.DataFrame:
+    m = members.sort("episode_id", "turn").with_columns(
+        pl.col("author").shift(1).over("episode_id").alias("_to")
+    )
+    started = m.filter(pl.col("turn") == 0).group_by("author").agg(pl.len().alias("started"))
+    hostile = pl.col("signal") >= threshold
+    targeted = (
+        m.filter((pl.col("turn") > 0) & hostile & (pl.col("_to") != pl.col("author")))
+        .group_by(pl.col("_to").alias("author"))
+        .agg(pl.len().alias("targeted"))
+    )
+    part = (
+        m.select("episode_id", "author")
+        .unique()
+        .group_by("author")
+        .agg(pl.len().alias("participated"))
+    )
+    # calm replies to each episode's last comment; the earliest one ends the episode
+    last = m.group_by("episode_id").agg(pl.col("comment_id").last().alias("parent_id"))
+    n = comments.height
+    replies = pl.DataFrame(
+        {
+            "parent_id": comments.get_column("parent_id").cast(pl.String),
+            "thread_id": comments.get_column("thread_id").cast(pl.String),
+            "author": comments.get_column("author").cast(pl.String),
+            "created_at": comments.get_column("created_at")
+            if "created_at" in comments.columns
+            else pl.Series([None] * n, dtype=pl.Datetime("us", "UTC")),
+            "_s": y,
+            "_row": np.arange(n),
+        }
+    ).filter(pl.col("_s") < calm)
+    ended = (
+        last.join(table.select("episode_id", "thread_id"), on="episode_id")
+        .join(replies, on=["parent_id", "thread_id"])
+        .sort("created_at", "_row", nulls_last=True)
+        .group_by("episode_id")
+        .agg(pl.col("author").first())
+        .group_by("author")
+        .agg(pl.len().alias("deescalated"))
+    )
+    everyone = pl.concat([f.select("author") for f in (started, targeted, ended, part)]).unique()
+    counts = ["started", "targeted", "deescalated", "participated"]
+    out = everyone.drop_nulls()
+    for f in (started, targeted, ended, part):
+        out = out.join(f, on="author", how="left")
+    return (
+        out.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64))
+        .sort(
+            ["started", "targeted", "deescalated", "author"],
+            descending=[True, True, True, False],
+        )
+        .select("author", *counts)
+    )
