@@ -17,8 +17,8 @@ import polars as pl
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics._validation import check_param, rng
+from dynamics.escalation._detection import check_params, detect
 from dynamics.escalation._signal import comments_of, signal_values
-from dynamics.escalation.episodes import check_params, detect
 
 __all__ = ["ReplyHeatResult", "reply_heat"]
 
