@@ -214,6 +214,56 @@ def convert(
 
 
 @app.command()
+def analyze(
+    file: Annotated[Path, typer.Argument(help="File or ConvoKit directory to read.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for report.html, results.json, tables/.")
+    ],
+    seed: Annotated[int, typer.Option(help="Seed of the sides, null models, bootstraps.")] = 0,
+    fmt: FormatOpt = "auto",
+    infer_replies: InferOpt = None,
+    strict: StrictOpt = False,
+    orphans: OrphansOpt = Orphans.attach,
+    columns: ColumnsOpt = None,
+    annotate: Annotated[
+        bool, typer.Option(help="Score toxicity, sentiment, stance (needed for escalation).")
+    ] = True,
+    n_null: Annotated[int, typer.Option(help="Null-model samples per metric.")] = 200,
+    n_boot: Annotated[int, typer.Option(help="Bootstrap samples per metric (0: no CIs).")] = 200,
+    overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
+    progress: ProgressOpt = None,
+) -> None:
+    """Run every metric and write report.html, results.json and CSV tables to a folder."""
+    from dynamics.report import analyze as write_report
+
+    d = _load(
+        file,
+        fmt,
+        strict=strict,
+        orphans=orphans,
+        infer_replies=infer_replies,
+        columns=columns,
+        progress=progress,
+    )
+    read_options = {"format": fmt, "infer_replies": infer_replies, "orphans": orphans.value}
+    read_options |= {"strict": strict, "columns": columns}
+    page = _guarded(
+        lambda: write_report(
+            d,
+            output,
+            seed=seed,
+            n_null=n_null,
+            n_boot=n_boot,
+            annotate=annotate,
+            read_options=read_options,
+            overwrite=overwrite,
+            progress=progress if progress is not None else sys.stderr.isatty(),
+        )
+    )
+    _out.print(f"wrote {page}, {page.parent / 'results.json'} and {page.parent / 'tables'}/")
+
+
+@app.command()
 def formats() -> None:
     """List the input formats, in the order auto-detection tries them."""
     import importlib
@@ -226,6 +276,42 @@ def formats() -> None:
         doc = importlib.import_module(f"dynamics.io.{name}").__doc__ or ""
         table.add_row(name, doc.strip().splitlines()[0].replace("``", "`"))
     _out.print(table)
+
+
+@app.command()
+def dashboard(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="File or ConvoKit directory (default: the bundled thread)."),
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8050,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; the default serves this machine only.")
+    ] = "127.0.0.1",
+    data_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--data-dir", help="Directory whose files the app may load by path (repeat)."),
+    ] = None,
+    infer_replies: Annotated[
+        str, typer.Option(help="Plain-text scrapes: reply inference, 'adjacent' or 'none'.")
+    ] = "adjacent",
+    max_upload_mb: Annotated[float, typer.Option(help="Upload size limit in MB.")] = 50,
+) -> None:
+    """Open the Dash app on FILE and print its address (needs the 'dashboard' extra)."""
+    try:
+        from dashboard.server import serve
+    except ImportError as error:
+        _fail(f"the dashboard needs Dash: pip install 'dynamics\\[dashboard]' ({error})")
+    _guarded(
+        lambda: serve(
+            file,
+            host=host,
+            port=port,
+            data_dirs=data_dir or [],
+            infer_replies=infer_replies,
+            max_upload_mb=max_upload_mb,
+        )
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,392 @@
+"""The ``dynamics analyze`` report: every metric family on one discussion, written to a folder.
+
+:func:`analyze` scores the texts, finds the sides, runs every metric (see
+:mod:`dynamics.report.collect`) and writes
+
+- ``report.html``: one self-contained page (plotly.js inline once, no network needed) with the
+  input and its IngestReport, the parameters and defaults used, every number with its interval
+  and p-value, figures, and what was skipped and why;
+- ``results.json``: every result's :meth:`~dynamics._results.MetricResult.to_dict`, the sides,
+  the IngestReport, the package and library versions, the input's name and SHA-256, and every
+  parameter and the seed; it holds no timestamp or timing, so two runs with the same seed on
+  the same input write the same bytes;
+- ``tables/*.csv``: ``summary.csv`` (one row per metric), ``sides.csv``,
+  ``ingest_report.csv`` and one file per detail table, named ``<family>_<metric>.csv`` (or
+  ``<family>_<metric>_<table>.csv`` when a metric has several tables).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from dynamics._results import jsonable
+from dynamics.report.collect import FAMILIES, Collected, Settings, collect, n_steps
+
+if TYPE_CHECKING:
+    from dynamics.model.discussion import Discussion
+
+__all__ = ["FILES", "Settings", "analyze", "results_dict"]
+
+#: The files :func:`analyze` writes (besides ``tables/``).
+FILES = ("report.html", "results.json")
+_TABLES = "tables"
+_LIBRARIES = ("polars", "igraph", "numpy", "networkx", "plotly", "scikit-learn", "vaderSentiment")
+
+
+def analyze(
+    discussion: Discussion,
+    out_dir: str | Path,
+    *,
+    seed: int = 0,
+    n_null: int = 200,
+    n_boot: int = 200,
+    null: str | None = "label-shuffle",
+    annotate: bool = True,
+    sides_method: str = "leiden",
+    n_sides: int = 2,
+    read_options: Mapping[str, Any] | None = None,
+    overwrite: bool = False,
+    progress: bool | None = None,
+) -> Path:
+    """Run every metric family on ``discussion`` and write the report to ``out_dir``.
+
+    Parameters
+    ----------
+    discussion : Discussion
+        What to analyse (as returned by :func:`dynamics.load`).
+    out_dir : str or Path
+        Folder to write ``report.html``, ``results.json`` and ``tables/`` into; created if
+        missing.
+    seed : int, default 0
+        Seed of the sides (Leiden) and of every null model and bootstrap.
+    n_null : int, default 200
+        Null-model samples, for every metric that takes them.
+    n_boot : int, default 200
+        Bootstrap samples over threads for the confidence intervals, for every metric that
+        takes them; 0 computes no interval.
+    null : {"label-shuffle", "degree-preserving"} or None, default "label-shuffle"
+        Null model for the side-based measures whose null model is off by default (see
+        :class:`~dynamics.report.collect.Settings`); None runs none.
+    annotate : bool, default True
+        Score toxicity, sentiment and stance first (cached); without it the escalation
+        metrics and the cross-side hostility are skipped.
+    sides_method : str, default "leiden"
+        ``method`` of :func:`dynamics.polarization.sides` (Leiden communities of the user reply
+        graph, seeded).
+    n_sides : int, default 2
+        Keep the ``n_sides`` largest communities as sides.
+    read_options : Mapping, optional
+        How the input was read (format, reader options), recorded in ``results.json``.
+    overwrite : bool, default False
+        Write into a folder that already holds a report (its ``tables/*.csv`` are replaced).
+    progress : bool or None, default None
+        Show a progress display on standard error (None: when it is a terminal).
+
+    Returns
+    -------
+    Path
+        The path of ``report.html``.
+
+    Raises
+    ------
+    FileExistsError
+        When ``out_dir`` already holds a report and ``overwrite`` is False.
+    NotADirectoryError
+        When ``out_dir`` is a file.
+    ValueError
+        For a bad parameter.
+
+    Examples
+    --------
+    >>> d = dyn.load("thread.txt", infer_replies="adjacent")          # doctest: +SKIP
+    >>> dyn.report.analyze(d, "out", seed=0)                          # doctest: +SKIP
+    PosixPath('out/report.html')
+    """
+    settings = Settings(
+        seed=seed,
+        n_null=n_null,
+        n_boot=n_boot,
+        null=null,
+        annotate=annotate,
+        sides_method=sides_method,
+        n_sides=n_sides,
+    )
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        msg = f"{out} is a file; the report needs a folder"
+        raise NotADirectoryError(msg)
+    existing = [out / name for name in FILES if (out / name).exists()]
+    if existing and not overwrite:
+        msg = (
+            f"{out} already holds a report ({existing[0].name}); pass overwrite=True to replace it"
+        )
+        raise FileExistsError(msg)
+    with _progress(n_steps(settings) + 1, enabled=progress) as step:
+        collected = collect(discussion, settings, on_step=step)
+        step("writing report")
+        # only now touch the folder: a run that fails leaves an earlier report whole
+        out.mkdir(parents=True, exist_ok=True)
+        tables_dir = out / _TABLES
+        if tables_dir.is_dir():
+            for old in sorted(tables_dir.glob("*.csv")):
+                old.unlink()
+        tables_dir.mkdir(exist_ok=True)
+        paths = write_tables(collected, out)
+        results = results_dict(collected, paths, read_options=read_options)
+        (out / "results.json").write_text(
+            json.dumps(results, indent=2, allow_nan=False, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        from dynamics.report.html import render
+
+        page = out / "report.html"
+        page.write_text(render(collected, results, paths), encoding="utf-8")
+    return page
+
+
+# ---------------------------------------------------------------------- tables
+def table_name(family: str, metric: str, table: str, n_tables: int) -> str:
+    """File name of a detail table: ``<family>_<metric>[_<table>].csv``.
+
+    >>> table_name("escalation", "episodes", "episodes", 1)
+    'escalation_episodes.csv'
+    >>> table_name("echo_chambers", "neighbour_leaning", "density", 2)
+    'echo_chambers_neighbour_leaning_density.csv'
+    """
+    stem = f"{family}_{metric}" if n_tables == 1 else f"{family}_{metric}_{table}"
+    return "".join(c if c.isalnum() or c in "_-." else "_" for c in stem) + ".csv"
+
+
+def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
+    """Write every CSV table; return ``{metric key: {table name: relative path}}``.
+
+    The special keys ``"summary"``, ``"sides"`` and ``"ingest_report"`` hold the report's own
+    tables.
+    """
+    paths: dict[str, dict[str, str]] = {}
+    folder = out / _TABLES
+
+    def write(frame: pl.DataFrame, name: str) -> str:
+        _csv_ready(frame).write_csv(folder / name)
+        return f"{_TABLES}/{name}"
+
+    paths["summary"] = {"summary": write(summary_frame(collected), "summary.csv")}
+    sides = collected.sides.labels
+    if sides is not None:
+        to_frame = getattr(sides, "to_frame", None)
+        frame = (
+            pl.from_pandas(to_frame())
+            if to_frame is not None
+            else pl.DataFrame(
+                {"author": [str(a) for a in sides], "side": [str(s) for s in sides.values()]}
+            )
+        )
+        paths["sides"] = {"sides": write(frame, "sides.csv")}
+    problems = collected.discussion.report.to_frame()
+    paths["ingest_report"] = {
+        "ingest_report": write(
+            pl.from_pandas(problems.astype({"count": "int64"})), "ingest_report.csv"
+        )
+    }
+    for run in collected.runs:
+        if run.result is None:
+            continue
+        tables = dict(run.result.tables)
+        for name, frame in tables.items():
+            file = table_name(run.spec.family, run.spec.name, name, len(tables))
+            paths.setdefault(run.spec.key, {})[name] = write(frame, file)
+    return paths
+
+
+def summary_frame(collected: Collected) -> pl.DataFrame:
+    """One row per metric: family, metric, status, value, ci_low, ci_high, z, p_value, reason."""
+    rows = []
+    for run in collected.runs:
+        r = run.result
+        rows.append(
+            {
+                "family": run.spec.family,
+                "metric": run.spec.name,
+                "status": run.status,
+                "value": None if r is None else jsonable(r.value),
+                "ci_low": None if r is None or r.ci is None else jsonable(r.ci[0]),
+                "ci_high": None if r is None or r.ci is None else jsonable(r.ci[1]),
+                "z": None if r is None else jsonable(r.z),
+                "p_value": None if r is None else jsonable(r.p_value),
+                "reason": run.reason if r is None else r.reason,
+            }
+        )
+    schema = {
+        "family": pl.String,
+        "metric": pl.String,
+        "status": pl.String,
+        "value": pl.Float64,
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+        "z": pl.Float64,
+        "p_value": pl.Float64,
+        "reason": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested and object columns as text, durations as seconds, so ``write_csv`` takes it."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List | pl.Array):
+            exprs.append(
+                pl.col(name).cast(pl.List(pl.String)).list.join("; ").alias(name)
+                if dtype.inner is not None and not dtype.inner.is_nested()
+                else pl.col(name).map_elements(str, return_dtype=pl.String).alias(name)
+            )
+        elif isinstance(dtype, pl.Struct):
+            exprs.append(pl.col(name).struct.json_encode().alias(name))
+        elif isinstance(dtype, pl.Duration):
+            exprs.append(pl.col(name).dt.total_microseconds().truediv(1e6).alias(name))
+        elif dtype == pl.Object:
+            exprs.append(pl.col(name).map_elements(str, return_dtype=pl.String).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+# ---------------------------------------------------------------------- results.json
+def results_dict(
+    collected: Collected,
+    paths: Mapping[str, Mapping[str, str]],
+    *,
+    read_options: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The content of ``results.json`` (plain Python, deterministic for a given seed)."""
+    import dynamics
+
+    d = collected.discussion
+    families: dict[str, Any] = {}
+    for family in FAMILIES:
+        runs = collected.by_family(family)
+        statuses = [r.status for r in runs]
+        families[family] = {
+            "status": (
+                "ok"
+                if all(s == "ok" for s in statuses)
+                else "skipped"
+                if not any(s == "ok" for s in statuses)
+                else "partial"
+            ),
+            "n_ok": statuses.count("ok"),
+            "n_skipped": statuses.count("skipped"),
+            "n_failed": statuses.count("failed"),
+        }
+    metrics = [
+        {
+            "family": run.spec.family,
+            "metric": run.spec.name,
+            "status": run.status,
+            "reason": run.reason,
+            "arguments": jsonable(dict(run.kwargs)),
+            "result": None if run.result is None else run.result.to_dict(),
+            "tables": dict(paths.get(run.spec.key, {})),
+        }
+        for run in collected.runs
+    ]
+    # the Sides mapping itself is passed to the metrics; record its summary, not every user
+    for m in metrics:
+        if "sides" in m["arguments"]:
+            m["arguments"]["sides"] = "the sides above (tables/sides.csv)"
+    return {
+        "dynamics_version": dynamics.__version__,
+        "environment": environment(),
+        "input": input_identity(d.report.path, read_options),
+        # the file name only: an absolute path would publish the user's directories
+        "ingest_report": {
+            **d.report.to_dict(),
+            "path": Path(d.report.path).name if d.report.path else None,
+        },
+        "parameters": collected.settings.to_dict(),
+        "text_signals": collected.annotation,
+        "sides": collected.sides.to_dict(),
+        "families": families,
+        "metrics": metrics,
+        "tables": {
+            k: dict(v) for k, v in paths.items() if k in ("summary", "sides", "ingest_report")
+        },
+    }
+
+
+def environment() -> dict[str, str | None]:
+    """Python and library versions."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def input_identity(path: str | None, read_options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Name and SHA-256 of the input (a folder hashes its files' relative paths and bytes)."""
+    out: dict[str, Any] = {"name": None, "sha256": None}
+    if path is not None:
+        p = Path(path)
+        out["name"] = p.name
+        if p.is_file():
+            out["sha256"] = _sha256([p], p.parent)
+        elif p.is_dir():
+            out["sha256"] = _sha256(sorted(f for f in p.rglob("*") if f.is_file()), p)
+    out["read_options"] = jsonable(dict(read_options or {}))
+    return out
+
+
+def _sha256(files: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    many = len(files) != 1 or files[0].parent != root
+    for f in files:
+        if many:
+            digest.update(f.relative_to(root).as_posix().encode() + b"\0")
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------- progress
+@contextmanager
+def _progress(total: int, *, enabled: bool | None) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar on standard error; yields ``step(description)``."""
+    show = enabled if enabled is not None else sys.stderr.isatty()
+    if not show:
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("[bold]analyze[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        started = False
+
+        def step(description: str) -> None:
+            nonlocal started
+            if started:
+                bar.advance(task)
+            started = True
+            bar.update(task, description=description)
+
+        yield step
+        bar.update(task, completed=total)

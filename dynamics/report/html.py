@@ -1,0 +1,427 @@
+"""``report.html``: one self-contained page from what :func:`~dynamics.report.collect.collect` found.
+
+Every string that comes from the data (comment text, author names, ids, titles, file names,
+error messages that quote them) goes through :func:`html.escape` before it reaches the page, so
+a comment holding ``<script>`` shows as text and never runs. plotly.js is embedded once, inline,
+so the page needs no network; plotly's own JSON encoder escapes ``<`` in figure data.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from dynamics.report._markup import (
+    Raw,
+    ci_text,
+    esc,
+    fmt_number,
+    frame_table,
+    p_text,
+    table,
+)
+from dynamics.report.collect import FAMILIES, Collected, MetricRun
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = ["FAMILY_TITLES", "fmt_number", "render"]
+
+FAMILY_TITLES = {
+    "structure": "Structure",
+    "polarization": "Polarization",
+    "echo_chambers": "Echo chambers",
+    "escalation": "Flame escalation",
+}
+_FAMILY_INTRO = {
+    "structure": (
+        "Shape of the reply trees and of who answers whom: size, depth, width and structural "
+        "virality of threads, reply-tree h-index, reciprocity, back-and-forth exchanges between "
+        "two users, how unequally comments are spread over authors, and response times."
+    ),
+    "polarization": (
+        "How separated the sides are in the user reply graph. Null-model z-scores and p-values "
+        "compare each measure with graphs whose side labels are shuffled (or edges rewired), "
+        "where a metric offers one."
+    ),
+    "echo_chambers": (
+        "Whether users mostly interact with their own side: leaning vs neighbours' leaning "
+        "(Cinelli et al. 2021), assortativity, insularity of each side, exposure entropy and "
+        "homogeneous neighbourhoods."
+    ),
+    "escalation": (
+        "Whether exchanges heat up and who heats them, from the per-comment toxicity score: "
+        "contagion of toxicity from parent to reply, toxicity by depth, escalation episodes, "
+        "derailment, instigators and reply speed-up."
+    ),
+}
+#: Below this many threads the page warns that thread-bootstrap intervals say little.
+_FEW_THREADS = 20
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;
+max-width:1100px;padding:1.5rem 2rem;color:#222;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;
+margin-top:2.2rem}h3{margin-bottom:.3rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.muted{color:#666}.skipped{color:#a15c00}.failed{color:#b00020}.ok{color:#1b7f3b}
+.excerpt{max-width:36rem;white-space:pre-wrap;word-break:break-word}
+code{background:#f4f4f4;padding:0 .2rem}details{margin:.4rem 0 1rem}
+nav a{margin-right:1rem}
+"""
+
+
+def _figure_html(fig: go.Figure, div_id: str) -> str:
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+def _metric_summary(run: MetricRun) -> str:
+    """One line saying what the metric is (first line of its docstring)."""
+    import importlib
+
+    try:
+        func = getattr(importlib.import_module(f"dynamics.{run.spec.family}"), run.spec.name)
+    except (ImportError, AttributeError):
+        return ""
+    doc = inspect.getdoc(func) or ""
+    return doc.split("\n\n", 1)[0].replace("\n", " ").replace("``", "").replace(":math:", "")
+
+
+def _params_text(params: Mapping[str, Any]) -> str:
+    parts = []
+    for k, v in params.items():
+        text = repr(v) if not isinstance(v, Mapping) else f"<{len(v)} entries>"
+        if len(text) > 80:
+            text = text[:77] + "..."
+        parts.append(f"<code>{esc(k)}={esc(text)}</code>")
+    return " ".join(parts)
+
+
+def render(
+    collected: Collected, results: Mapping[str, Any], paths: Mapping[str, Mapping[str, str]]
+) -> str:
+    """The report page as a string."""
+    import plotly.offline
+
+    from dynamics.report import figures
+
+    d = collected.discussion
+    report = d.report
+    name = results["input"]["name"] or "<data frame>"
+    texts = dict(
+        zip(
+            d.comments.get_column("comment_id").to_list(),
+            d.comments.get_column("text").fill_null("").to_list(),
+            strict=True,
+        )
+    )
+    parts: list[str] = []
+    n_fig = 0
+
+    def add_figure(fig: go.Figure | None) -> None:
+        nonlocal n_fig
+        if fig is not None:
+            n_fig += 1
+            parts.append(_figure_html(fig, f"figure-{n_fig}"))
+
+    # ------------------------------------------------------------------ header
+    parts.append(f"<h1>Discussion dynamics: {esc(name)}</h1>")
+    parts.append(
+        f'<p class="muted">dynamics {esc(results["dynamics_version"])} &middot; seed '
+        f"{esc(results['parameters']['seed'])} &middot; SHA-256 of the input "
+        f"<code>{esc(results['input']['sha256'] or 'n/a')}</code></p>"
+    )
+    links = ["input", "parameters", "summary", *FAMILIES, "skipped", "reproducibility"]
+    titles = {
+        "input": "Input",
+        "parameters": "Parameters",
+        "summary": "Summary",
+        "skipped": "Skipped",
+        "reproducibility": "Reproducibility",
+        **FAMILY_TITLES,
+    }
+    nav = " ".join(f'<a href="#{k}">{titles[k]}</a>' for k in links)
+    parts.append(f"<nav>{nav}</nav>")
+
+    # ------------------------------------------------------------------ input
+    start, end = report.start, report.end
+    span = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC" if start and end else "no times"
+    edges = d.user_edges()
+    parts.append('<h2 id="input">Input</h2>')
+    parts.append(
+        table(
+            ["", ""],
+            [
+                ["file", name],
+                ["format", report.format],
+                ["records read", report.n_records],
+                ["comments", report.n_comments],
+                ["threads", report.n_threads],
+                ["authors", report.n_authors],
+                ["time span", span],
+                ["user reply graph", f"{edges.height:,} edges (u replied to v)"],
+            ],
+            numeric=set(),
+        )
+    )
+    add_figure(figures.activity(d))
+    parts.append("<h3>Data problems (IngestReport)</h3>")
+    problems = report.to_frame()
+    if problems.empty:
+        parts.append("<p>No data problems were found.</p>")
+    else:
+        parts.append(
+            "<p>Problems met while reading, what was done about each, and sample ids "
+            f'(<a href="{esc(paths["ingest_report"]["ingest_report"])}">CSV</a>).</p>'
+        )
+        parts.append(
+            table(
+                ["problem", "description", "count", "policy", "samples"],
+                [
+                    [r.problem, r.description, int(r.count), r.policy, r.samples]
+                    for r in problems.itertuples(index=False)
+                ],
+                numeric={2},
+            )
+        )
+
+    # ------------------------------------------------------------------ parameters
+    settings = collected.settings
+    sides = collected.sides
+    parts.append('<h2 id="parameters">Parameters and defaults</h2>')
+    parts.append(
+        "<p>Every metric runs with its own documented defaults; the report passes only the "
+        "settings below to the metrics that take them (each metric's full parameters are listed "
+        "under its result and in <code>results.json</code>).</p>"
+    )
+    parts.append(
+        table(
+            ["setting", "value", "meaning"],
+            [
+                [
+                    "seed",
+                    settings.seed,
+                    (
+                        "seeds the sides (Leiden) and every null model and "
+                        "bootstrap: the same seed gives the same results.json"
+                    ),
+                ],
+                [
+                    "n_null",
+                    settings.n_null,
+                    "null-model samples (z-score, p-value), for every metric that has a null model",
+                ],
+                [
+                    "null",
+                    settings.null or "none",
+                    (
+                        "null model of the side-based measures: "
+                        "label-shuffle keeps the graph and shuffles side labels; metrics with their own "
+                        "default null model (contagion: toxicity shuffled within threads) keep it"
+                    ),
+                ],
+                [
+                    "n_boot",
+                    settings.n_boot,
+                    (
+                        "bootstrap samples over threads (percentile "
+                        "confidence interval), for every metric that takes them; 0: no interval"
+                    ),
+                ],
+                [
+                    "text signals",
+                    ", ".join(collected.annotation["scorers"]) or "off",
+                    "toxicity, sentiment and stance scored offline (cached) before measuring",
+                ],
+                [
+                    "sides method",
+                    settings.sides_method,
+                    "how users are split into sides (dynamics.polarization.sides)",
+                ],
+                ["n_sides", settings.n_sides, "the largest communities kept as sides"],
+            ],
+            numeric=set(),
+        )
+    )
+    parts.append(
+        "<p><b>Sides.</b> The side-based measures (polarization and echo chambers) use the "
+        f"<code>{esc(settings.sides_method)}</code> communities of the undirected user reply "
+        f"graph, found with seed {settings.seed}; the {settings.n_sides} largest communities are "
+        "the sides and every other user has no side. Reply graphs are mostly disagreement, so "
+        "these are groups that talk a lot to each other, which in a flame war can be two camps "
+        "arguing; pass labelled sides through the Python API when you have them.</p>"
+    )
+    if sides.status == "ok" and sides.labels is not None:
+        sizes = sides.sizes()
+        unassigned = results["sides"]["n_unassigned"]
+        parts.append(
+            f"<p>Sides found: {len(sizes)} ("
+            + ", ".join(f"side {esc(k)}: {v:,} users" for k, v in sizes.items())
+            + f"); {unassigned:,} of {unassigned + sum(sizes.values()):,} users in the reply "
+            "graph have no side"
+            + (f". Note: {esc(sides.reason)}" if sides.reason else "")
+            + (f' (<a href="{esc(paths["sides"]["sides"])}">CSV</a>).' if "sides" in paths else ".")
+            + "</p>"
+        )
+    else:
+        parts.append(
+            f'<p class="skipped">No sides ({esc(sides.status)}): {esc(sides.reason)}. '
+            "The side-based measures are skipped.</p>"
+        )
+
+    # ------------------------------------------------------------------ summary
+    parts.append('<h2 id="summary">Summary</h2>')
+    parts.append(
+        "<p>Every metric: its value, confidence interval (percentile bootstrap over threads, "
+        "where computed), null-model z-score and p-value (where computed), or why it is missing "
+        f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>).</p>'
+    )
+    if report.n_threads < _FEW_THREADS and settings.n_boot:
+        parts.append(
+            f'<p class="skipped">This input has {report.n_threads:,} thread'
+            f"{'s' if report.n_threads != 1 else ''}: the intervals resample threads, so they "
+            "cannot show much uncertainty here (with one thread every resample is the input "
+            "itself).</p>"
+        )
+    rows = []
+    for run in collected.runs:
+        r = run.result
+        if r is None:
+            rows.append(
+                [
+                    run.spec.family,
+                    run.spec.name,
+                    None,
+                    "",
+                    None,
+                    "",
+                    Raw(f'<span class="{run.status}">{esc(run.status)}: {esc(run.reason)}</span>'),
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    run.spec.family,
+                    run.spec.name,
+                    r.value,
+                    ci_text(r.ci),
+                    r.z,
+                    p_text(r.p_value),
+                    "; ".join(n for n in (r.reason, run.reason) if n),
+                ]
+            )
+    parts.append(
+        table(["family", "metric", "value", "CI", "z", "p", "note"], rows, numeric={2, 3, 4, 5})
+    )
+    add_figure(figures.z_scores(collected))
+
+    # ------------------------------------------------------------------ families
+    for family in FAMILIES:
+        parts.append(f'<h2 id="{family}">{FAMILY_TITLES[family]}</h2>')
+        parts.append(f"<p>{esc(_FAMILY_INTRO[family])}</p>")
+        if family == "polarization":
+            add_figure(figures.side_sizes(sides))
+        for run in collected.by_family(family):
+            parts.append(f"<h3>{esc(run.spec.name)}</h3>")
+            summary = _metric_summary(run)
+            if summary:
+                parts.append(f'<p class="muted">{esc(summary)}</p>')
+            r = run.result
+            if r is None:
+                parts.append(f'<p class="{run.status}">{esc(run.status)}: {esc(run.reason)}</p>')
+                continue
+            line = f"<b>{esc(fmt_number(r.value))}</b>"
+            if ci_text(r.ci):
+                level = r.params.get("ci", 0.95)
+                line += f", {esc(fmt_number(100 * level))}% CI {esc(ci_text(r.ci))}"
+            if r.z is not None:
+                line += f", z = {esc(fmt_number(r.z))}"
+            if r.p_value is not None:
+                line += f", p = {esc(p_text(r.p_value))}"
+                if r.params.get("null"):
+                    line += f" ({esc(r.params['null'])} null"
+                    n_null = r.params.get("n_null")
+                    if isinstance(n_null, int) and n_null > 0:
+                        line += f", {n_null:,} samples"
+                        if math.isclose(r.p_value, 1 / (n_null + 1)):
+                            line += ": the smallest p-value they can give"
+                    line += ")"
+            extra = run.result.to_dict()
+            for key in ("name", "value", "ci", "z", "p_value", "reason", "params"):
+                extra.pop(key, None)
+            if extra:
+                line += "; " + ", ".join(
+                    f"{esc(k)} = {esc(fmt_number(v) if v is not None else 'n/a')}"
+                    for k, v in extra.items()
+                )
+            parts.append(f"<p>{line}</p>")
+            parts.extend(
+                f'<p class="muted">Note: {esc(note)}</p>' for note in (r.reason, run.reason) if note
+            )
+            if r.params:
+                parts.append(f'<p class="muted">Parameters: {_params_text(r.params)}</p>')
+            add_figure(figures.for_metric(run, d))
+            for table_name, frame in r.tables.items():
+                href = paths.get(run.spec.key, {}).get(table_name)
+                link = f' (<a href="{esc(href)}">CSV</a>)' if href else ""
+                parts.append(
+                    f"<details><summary>table <code>{esc(table_name)}</code>: "
+                    f"{frame.height:,} rows{link}</summary>"
+                    + frame_table(frame, texts=texts)
+                    + "</details>"
+                )
+
+    # ------------------------------------------------------------------ skipped
+    parts.append('<h2 id="skipped">Skipped</h2>')
+    missing = [run for run in collected.runs if run.status != "ok"]
+    if collected.annotation["status"] == "off":
+        parts.append("<p>Text signals were not computed (<code>--no-annotate</code>).</p>")
+    if not missing:
+        parts.append("<p>Every metric ran.</p>")
+    else:
+        parts.append(
+            table(
+                ["family", "metric", "status", "reason"],
+                [[r.spec.family, r.spec.name, r.status, r.reason] for r in missing],
+                numeric=set(),
+            )
+        )
+
+    # ------------------------------------------------------------------ reproducibility
+    parts.append('<h2 id="reproducibility">Reproducibility</h2>')
+    env = results["environment"]
+    parts.append(
+        table(
+            ["", ""],
+            [["input", name], ["sha256", results["input"]["sha256"] or "n/a"]]
+            + [[f"read option {k}", v] for k, v in results["input"]["read_options"].items()]
+            + [[k, v or "not installed"] for k, v in env.items()],
+            numeric=set(),
+        )
+    )
+    parts.append(
+        "<p><code>results.json</code> holds every number above with its parameters; running "
+        "<code>dynamics analyze</code> again on the same input with the same seed and options "
+        "writes the same <code>results.json</code>.</p>"
+    )
+
+    plotly_js = plotly.offline.get_plotlyjs() if n_fig else ""
+    head = (
+        '<meta charset="utf-8"><meta name="viewport" content="width=device-width,'
+        f'initial-scale=1"><title>dynamics report: {esc(name)}</title><style>{_CSS}</style>'
+    )
+    if plotly_js:
+        head += f'<script type="text/javascript">{plotly_js}</script>'
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head><body>\n'
+        + "\n".join(parts)
+        + "\n</body></html>\n"
+    )

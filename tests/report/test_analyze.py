@@ -1,0 +1,296 @@
+"""The ``dynamics analyze`` report: files, results.json, determinism, escaping, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import dynamics as dyn
+from dynamics.cli import app
+from dynamics.errors import DataQualityWarning
+from dynamics.report import analyze
+from dynamics.report.collect import FAMILIES, METRICS, MetricSpec, Settings, _run, collect
+
+runner = CliRunner()
+SEED_THREAD = (
+    Path(__file__).resolve().parents[2] / "dynamics" / "data" / "southfront-idlib-thread.txt"
+)
+#: Small null and bootstrap sizes keep the tests quick; the numbers are still real runs.
+FAST = {"n_null": 19, "n_boot": 10}
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A private score cache for the module (annotate writes Parquet there)."""
+    path = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(path))
+        yield path
+
+
+@pytest.fixture(scope="module")
+def seed_discussion(cache_dir: Path) -> dyn.Discussion:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return dyn.load(SEED_THREAD, infer_replies="adjacent")
+
+
+@pytest.fixture(scope="module")
+def report_dir(seed_discussion: dyn.Discussion, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    analyze(seed_discussion, out, seed=0, **FAST)
+    return out
+
+
+@pytest.fixture(scope="module")
+def results(report_dir: Path) -> dict:
+    return json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+
+
+def test_report_files_exist(report_dir: Path, results: dict) -> None:
+    assert (report_dir / "report.html").stat().st_size > 0
+    for name in ("summary.csv", "sides.csv", "ingest_report.csv"):
+        assert (report_dir / "tables" / name).is_file()
+    listed = [p for m in results["metrics"] for p in m["tables"].values()]
+    listed += [p for t in results["tables"].values() for p in t.values()]
+    assert listed
+    for rel in listed:
+        assert (report_dir / rel).is_file(), rel
+    # every CSV in the folder is one that results.json points to
+    on_disk = {f"tables/{p.name}" for p in (report_dir / "tables").glob("*.csv")}
+    assert on_disk == set(listed)
+
+
+def test_results_json_holds_every_family_and_metric(results: dict) -> None:
+    assert set(results["families"]) == set(FAMILIES)
+    assert [(m["family"], m["metric"]) for m in results["metrics"]] == [
+        (s.family, s.name) for s in METRICS
+    ]
+    # every family exists now: nothing is missing or broken on the bundled thread
+    assert [m for m in results["metrics"] if m["status"] == "failed"] == []
+    assert all(f["n_ok"] > 0 for f in results["families"].values())
+    assert results["parameters"] == {
+        "seed": 0,
+        "n_null": 19,
+        "n_boot": 10,
+        "null": "label-shuffle",
+        "annotate": True,
+        "sides": {"method": "leiden", "n_sides": 2},
+    }
+    env = results["environment"]
+    assert env["python"]
+    assert env["polars"] == pl.__version__
+    assert results["dynamics_version"] == dyn.__version__
+    assert results["input"]["name"] == "southfront-idlib-thread.txt"
+    assert len(results["input"]["sha256"]) == 64
+    assert results["ingest_report"]["n_comments"] == 49
+    assert results["sides"]["status"] == "ok"
+    assert sum(results["sides"]["sizes"].values()) >= 2
+
+
+def test_results_match_the_metric_called_directly(
+    results: dict, seed_discussion: dyn.Discussion
+) -> None:
+    """The report passes its settings through and copies each number faithfully."""
+    d = seed_discussion.annotate()
+    sides = dyn.polarization.sides(d, method="leiden", n_sides=2, seed=0)
+    by_key = {(m["family"], m["metric"]): m for m in results["metrics"]}
+    direct = dyn.polarization.ei_index(d, sides=sides, null="label-shuffle", seed=0, **FAST)
+    got = by_key["polarization", "ei_index"]["result"]
+    assert got["value"] == direct.value
+    assert got["p_value"] == direct.p_value
+    assert got["ci"] == list(direct.ci)
+    assert got["params"]["n_null"] == 19
+    direct = dyn.escalation.contagion(d, seed=0, **FAST)
+    got = by_key["escalation", "contagion"]["result"]
+    assert got["value"] == direct.value
+    assert got["p_value"] == direct.p_value
+    assert by_key["structure", "thread_size"]["result"]["value"] == 49.0
+
+
+def test_summary_csv_agrees_with_results_json(report_dir: Path, results: dict) -> None:
+    with (report_dir / "tables" / "summary.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(METRICS)
+    for row, m in zip(rows, results["metrics"], strict=True):
+        assert (row["family"], row["metric"], row["status"]) == (
+            m["family"],
+            m["metric"],
+            m["status"],
+        )
+        value = (m["result"] or {}).get("value")
+        if value is None:
+            assert row["value"] == ""
+        else:
+            assert math.isclose(float(row["value"]), value)
+
+
+def test_html_reads_well(report_dir: Path, results: dict) -> None:
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    # plotly.js once, inline: no network needed
+    assert page.count("Plotly.newPlot") >= 3
+    assert "<script src" not in page
+    assert page.count("plotly.js v") == 1  # the library's banner, once
+    for heading in ("Input", "Parameters and defaults", "Summary", "Polarization", "Skipped"):
+        assert f">{heading}<" in page
+    assert "Data problems (IngestReport)" in page
+    assert "anonymous_author" in page  # a problem row of the seed thread
+    assert "leiden" in page
+    assert results["input"]["sha256"] in page
+    modularity = next(m for m in results["metrics"] if m["metric"] == "modularity")["result"]
+    assert f"<b>{modularity['value']:.4g}</b>" in page
+
+
+def test_same_seed_same_bytes(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    analyze(seed_discussion, a, seed=3, **FAST)
+    analyze(seed_discussion, b, seed=3, **FAST)
+    assert (a / "results.json").read_bytes() == (b / "results.json").read_bytes()
+    for csv_a in sorted((a / "tables").glob("*.csv")):
+        assert csv_a.read_bytes() == (b / "tables" / csv_a.name).read_bytes(), csv_a.name
+
+
+def test_existing_report_needs_overwrite(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
+    analyze(seed_discussion, tmp_path, annotate=False, n_null=2, n_boot=0)
+    stale = tmp_path / "tables" / "stale.csv"
+    stale.write_text("x\n", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="already holds a report"):
+        analyze(seed_discussion, tmp_path)
+    analyze(seed_discussion, tmp_path, annotate=False, n_null=2, n_boot=0, overwrite=True)
+    assert not stale.exists()
+
+
+def test_without_text_signals_escalation_is_skipped_with_reason(
+    seed_discussion: dyn.Discussion, tmp_path: Path
+) -> None:
+    analyze(seed_discussion, tmp_path, annotate=False, n_null=2, n_boot=0)
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    escalation = [m for m in results["metrics"] if m["family"] == "escalation"]
+    assert escalation
+    assert {m["status"] for m in escalation} == {"skipped"}
+    assert all("toxicity" in m["reason"] for m in escalation)
+    assert results["families"]["escalation"]["status"] == "skipped"
+    assert results["families"]["structure"]["status"] == "ok"
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Text signals were not computed" in page
+    assert "skipped: no &#x27;toxicity&#x27; column" in page
+
+
+def test_missing_family_or_metric_is_skipped(seed_discussion: dyn.Discussion) -> None:
+    c = collect(seed_discussion, Settings(annotate=False, n_null=2, n_boot=0))
+    for spec, words in (
+        (MetricSpec("no_such_family", "x"), "family dynamics.no_such_family is not available"),
+        (MetricSpec("structure", "no_such_metric"), "has no metric 'no_such_metric'"),
+    ):
+        run = _run(spec, seed_discussion, c.settings, c.sides)
+        assert run.status == "skipped"
+        assert words in run.reason
+
+
+def test_bad_parameter_or_folder_is_refused(
+    seed_discussion: dyn.Discussion, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match="The 'n_boot' parameter of analyze"):
+        analyze(seed_discussion, tmp_path, n_boot=1)
+    assert not (tmp_path / "results.json").exists()
+    a_file = tmp_path / "report"
+    a_file.write_text("", encoding="utf-8")
+    with pytest.raises(NotADirectoryError, match="is a file"):
+        analyze(seed_discussion, a_file, annotate=False)
+
+
+# ---------------------------------------------------------------------- attacker-controlled text
+PLANTED_SCRIPT = '<script>alert("pwned")</script>'
+PLANTED_IMG = "<img src=x onerror=alert(1)>"
+
+
+def _planted_discussion() -> dyn.Discussion:
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    rows = [
+        ("a", None, "ann", "What do you all think of the new policy?"),
+        ("b", "a", "bob", f"{PLANTED_SCRIPT} you idiot, this is garbage"),
+        ("c", "b", PLANTED_IMG, "shut up, you are a stupid liar"),
+        ("d", "c", "bob", "no, you are the idiot here"),
+        ("e", "a", "cy", "I agree with ann"),
+        ("f", "e", "ann", "thanks cy"),
+    ]
+    frame = pl.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "parent": [r[1] for r in rows],
+            "user": [r[2] for r in rows],
+            "body": [r[3] for r in rows],
+            # out of order on purpose, as in real dumps
+            "timestamp": [t0 + timedelta(minutes=m) for m in (0, 5, 20, 25, 3, 9)],
+        }
+    )
+    return dyn.load(frame)
+
+
+def test_comment_text_and_names_are_escaped(cache_dir: Path, tmp_path: Path) -> None:
+    analyze(_planted_discussion(), tmp_path, n_null=5, n_boot=0)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    # the planted text is shown, as text
+    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    # and never as a live tag, anywhere in the page (tables, figures, titles)
+    assert PLANTED_SCRIPT not in page
+    assert PLANTED_IMG not in page
+    assert 'alert("pwned")' not in page
+    # the only script tags are plotly.js and the figures
+    assert page.count("<script") == page.count("</script>")
+    assert page.count("<script") == 1 + page.count("Plotly.newPlot")
+
+
+# ---------------------------------------------------------------------- CLI
+def test_cli_analyze_writes_the_report(cache_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", str(SEED_THREAD), "-o", str(out), "--infer-replies", "adjacent"]
+    args += ["--seed", "7", "--n-null", "5", "--n-boot", "0", "--no-progress"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "report.html" in result.output
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["parameters"]["seed"] == 7
+    assert results["parameters"]["n_boot"] == 0
+    assert results["input"]["read_options"]["infer_replies"] == "adjacent"
+    # the absolute path of the input (the user's directories) is not published
+    assert results["ingest_report"]["path"] == SEED_THREAD.name
+    assert str(SEED_THREAD.parent) not in (out / "results.json").read_text(encoding="utf-8")
+    assert all(m["result"] is None or m["result"]["ci"] is None for m in results["metrics"])
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1
+    assert again.output.startswith("error:")
+    assert "already holds a report" in again.output
+    assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
+
+
+def test_cli_analyze_bad_input_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[{", encoding="utf-8")
+    for args in (
+        ["analyze", str(bad), "-o", str(tmp_path / "out")],
+        ["analyze", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "out")],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert result.output.startswith("error:")
+    assert not (tmp_path / "out" / "results.json").exists()
+
+
+def test_cli_analyze_bad_parameter_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(SEED_THREAD), "-o", str(tmp_path), "--n-boot", "1"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: The 'n_boot' parameter of analyze")
+    assert len(result.output.strip().splitlines()) == 1
