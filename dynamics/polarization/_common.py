@@ -1,0 +1,293 @@
+"""Shared plumbing of the polarization measures: graph preparation, sides, null tests, bootstrap.
+
+Every structural measure runs the same pipeline:
+
+1. ``as_igraph`` turns the input into an igraph graph (a Discussion gives its user reply graph);
+2. ``edges="agreement"`` keeps only the directed edges whose ``sign`` is >= 0 (annotated
+   Discussions, or graphs with a ``sign`` edge attribute);
+3. the graph is made simple and undirected (parallel and reciprocal edges merged, loops
+   dropped; with ``weight`` the merged weights add up, otherwise every edge weighs 1);
+4. the vertices whose side is one of the compared labels are kept (induced subgraph); the
+   others (no side, or a third side) are dropped and counted in ``params["n_dropped"]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dynamics._significance import NULL_MODELS, bootstrap_threads, null_test
+from dynamics._validation import as_igraph, check_param, side_labels, undirected
+
+if TYPE_CHECKING:
+    import igraph as ig
+
+__all__ = [
+    "EDGE_MODES",
+    "Prepared",
+    "bootstrap",
+    "check_common",
+    "choose_labels",
+    "edge_arrays",
+    "keep_agreement",
+    "prepare",
+    "significance",
+]
+
+EDGE_MODES = ("all", "agreement")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A simple undirected graph on the compared sides, with integer side codes."""
+
+    graph: ig.Graph  # vertex attr "name", edge attr "weight"
+    codes: np.ndarray  # side code per vertex: index into ``labels``
+    labels: tuple[Any, ...]  # the compared side labels
+    n_dropped: int  # vertices left out (no side, or not a compared side)
+
+
+def check_common(
+    func: str,
+    *,
+    null: str | None,
+    n_null: int,
+    n_boot: int,
+    ci: float,
+    edges: str | None = None,
+) -> None:
+    """The sklearn-style checks shared by every measure."""
+    check_param(
+        null is None or null in NULL_MODELS, "null", func, f"None or one of {NULL_MODELS}", null
+    )
+    check_param(
+        isinstance(n_null, int) and n_null >= 1, "n_null", func, "a positive integer", n_null
+    )
+    check_param(
+        isinstance(n_boot, int) and (n_boot == 0 or n_boot >= 2),
+        "n_boot",
+        func,
+        "0 or an integer >= 2",
+        n_boot,
+    )
+    check_param(isinstance(ci, float | int) and 0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    if edges is not None:
+        check_param(edges in EDGE_MODES, "edges", func, f"one of {EDGE_MODES}", edges)
+
+
+def keep_agreement(g: ig.Graph, edges: str) -> ig.Graph | str:
+    """``g`` itself (``edges="all"``) or its non-negative edges; a reason string if unsigned."""
+    if edges == "all":
+        return g
+    if "sign" not in g.es.attributes():
+        return (
+            "edges='agreement' needs signed edges (an edge attribute 'sign'; annotate the "
+            "Discussion with stance first)"
+        )
+    sign = np.array([0 if s is None else s for s in g.es["sign"]], dtype=float)
+    return g.subgraph_edges(np.flatnonzero(sign >= 0).tolist(), delete_vertices=False)
+
+
+def choose_labels(
+    labels: np.ndarray, pair: tuple[Any, Any] | None, func: str, *, all_labels: bool = False
+) -> tuple[Any, ...] | str:
+    """The side labels to compare, or a reason string when fewer than two sides have nodes.
+
+    ``pair`` picks two labels; without it, two-sided measures take the two largest sides (ties
+    by label order) and ``all_labels`` measures take every label.
+    """
+    counts = Counter(x for x in labels.tolist() if x is not None)
+    if pair is not None:
+        ok = isinstance(pair, tuple | list) and len(pair) == 2 and pair[0] != pair[1]
+        check_param(ok, "pair", func, "a tuple of two different side labels", pair)
+        missing = [p for p in pair if counts.get(p, 0) == 0]
+        if missing:
+            return f"side {missing[0]!r} of pair has no nodes in the graph"
+        return (pair[0], pair[1])
+    if len(counts) < 2:
+        return "fewer than two sides have nodes in the graph"
+    ordered = sorted(counts, key=lambda x: (-counts[x], str(x)))
+    if all_labels:
+        return tuple(sorted(counts, key=str))
+    return tuple(sorted(ordered[:2], key=str))
+
+
+def prepare(
+    obj: Any,
+    *,
+    sides: Mapping[Any, Any] | str,
+    weight: str | None,
+    edges: str,
+    pair: tuple[Any, Any] | None,
+    func: str,
+    all_labels: bool = False,
+) -> Prepared | str:
+    """Run the pipeline of the module docstring; a reason string when the measure is undefined."""
+    g = as_igraph(obj, func=func)
+    labels = side_labels(obj, g, sides, func=func)
+    chosen = choose_labels(labels, pair, func, all_labels=all_labels)
+    if isinstance(chosen, str):
+        return chosen
+    g2 = keep_agreement(g, edges)
+    if isinstance(g2, str):
+        return g2
+    if weight is not None and weight not in g2.es.attributes() and g2.ecount() > 0:
+        return f"the graph has no edge attribute {weight!r} (the 'weight' parameter)"
+    h = undirected(g2, weight=weight)
+    index = {lab: i for i, lab in enumerate(chosen)}
+    code_all = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
+    keep = np.flatnonzero(code_all >= 0)
+    sub = h.induced_subgraph(keep.tolist(), implementation="create_from_scratch")
+    return Prepared(sub, code_all[keep], chosen, int(labels.size - keep.size))
+
+
+_CACHE: list[Any] = [None, None]
+
+
+def edge_arrays(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(src, dst, weight)`` of ``g`` as numpy arrays (cached for the last graph seen).
+
+    Null samples of the label-shuffle model reuse one graph, so its edge list is read once.
+    A rewired graph (degree-preserving null) has lost its edge attributes in igraph; its
+    weights are then taken from the original graph by edge position (same multiset).
+    """
+    if _CACHE[0] is g:
+        return _CACHE[1]
+    m = g.ecount()
+    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    if "weight" in g.es.attributes() and m and g.es[0]["weight"] is not None:
+        w = np.asarray(g.es["weight"], dtype=float)
+    elif _CACHE[1] is not None and _CACHE[1][2].size == m:
+        w = _CACHE[1][2]
+    else:
+        w = np.ones(m)
+    out = (ends[:, 0], ends[:, 1], w)
+    _CACHE[0], _CACHE[1] = g, out
+    return out
+
+
+def significance(
+    statistic: Callable[[ig.Graph, np.ndarray], float],
+    graph: ig.Graph,
+    codes: np.ndarray,
+    *,
+    observed: float,
+    null: str | None,
+    n_null: int,
+    seed: int | None,
+    alternative: str,
+    progress: bool | None,
+    func: str,
+) -> tuple[float | None, float | None]:
+    """``(z, p_value)`` from :func:`dynamics._significance.null_test` (None, None without null)."""
+    if null is None or math.isnan(observed):
+        return None, None
+    edge_arrays(graph)  # prime the cache with the original weights
+    res = null_test(
+        statistic,
+        graph,
+        codes,
+        observed=observed,
+        null=null,  # type: ignore[arg-type]
+        n_null=n_null,
+        seed=seed,
+        alternative=alternative,  # type: ignore[arg-type]
+        progress=progress,
+        func=func,
+    )
+    return res.z, res.p_value
+
+
+def bootstrap(
+    value_of: Callable[[Any], float],
+    obj: Any,
+    *,
+    n_boot: int,
+    ci: float,
+    seed: int | None,
+    progress: bool | None,
+    func: str,
+) -> tuple[float, float] | None:
+    """Percentile CI over resampled threads (Discussion input with ``n_boot > 0``), else None."""
+    from dynamics.model.discussion import Discussion
+
+    if n_boot == 0 or not isinstance(obj, Discussion):
+        return None
+    interval, _ = bootstrap_threads(
+        value_of, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
+    )
+    return interval
+
+
+def ci_note(obj: Any, n_boot: int) -> str | None:
+    """Why ``ci`` stays None although ``n_boot > 0`` (graph input has no threads)."""
+    from dynamics.model.discussion import Discussion
+
+    if n_boot > 0 and not isinstance(obj, Discussion):
+        return "no bootstrap: graph input has no threads to resample"
+    return None
+
+
+def finish(
+    cls: type,
+    func: str,
+    obj: Any,
+    *,
+    prep: Prepared | None,
+    value: float,
+    reason: str | None,
+    params: dict[str, Any],
+    statistic: Callable[[ig.Graph, np.ndarray], float] | None,
+    alternative: str,
+    again: Callable[[Any], float],
+    null: str | None,
+    n_null: int,
+    n_boot: int,
+    ci: float,
+    seed: int | None,
+    progress: bool | None,
+    fields: Mapping[str, Any] | None = None,
+    tables: Mapping[str, Any] | None = None,
+) -> Any:
+    """Add the null test and bootstrap CI to a computed value and build the result object."""
+    z = p = None
+    if prep is not None and statistic is not None and reason is None:
+        z, p = significance(
+            statistic,
+            prep.graph,
+            prep.codes,
+            observed=value,
+            null=null,
+            n_null=n_null,
+            seed=seed,
+            alternative=alternative,
+            progress=progress,
+            func=func,
+        )
+    interval = None
+    if reason is None:
+        interval = bootstrap(
+            again, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
+        )
+    note = ci_note(obj, n_boot)
+    if note is not None:
+        params["ci_note"] = note
+    if prep is not None:
+        params["compared"] = list(prep.labels)
+        params["n_dropped"] = prep.n_dropped
+    return cls(
+        func,
+        value,
+        ci=interval,
+        params=params,
+        z=z,
+        p_value=p,
+        reason=reason,
+        tables=dict(tables or {}),
+        **dict(fields or {}),
+    )

@@ -1,0 +1,394 @@
+"""Polarization of the leaning distribution: Morales et al.'s index and the bimodality coefficient.
+
+Both read one number per user, the **leaning** in [-1, 1] (from ``leaning=``, a mapping author
+-> float or a numeric comments column averaged per author), or the side label mapped to -1 / +1
+(from ``sides=``; the first label of ``pair`` in label order is -1). They use no edges.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dynamics._results import MetricResult
+from dynamics._validation import as_igraph, check_param, side_labels
+from dynamics.polarization._common import bootstrap, check_common, choose_labels, ci_note
+
+__all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
+
+
+@dataclass(frozen=True, repr=False)
+class PolarizationIndexResult(MetricResult):
+    """Result of :func:`polarization_index`: ΔA, the two gravity centres, the pole distance d
+    and the number of users with a leaning."""
+
+    delta_a: float = math.nan
+    gc_plus: float = math.nan
+    gc_minus: float = math.nan
+    distance: float = math.nan
+    n_users: int = 0
+
+
+@dataclass(frozen=True, repr=False)
+class BimodalityResult(MetricResult):
+    """Result of :func:`bimodality`: sample skewness G1, sample excess kurtosis G2, n."""
+
+    skewness: float = math.nan
+    kurtosis: float = math.nan
+    n_users: int = 0
+
+
+def _values(
+    obj: Any,
+    *,
+    leaning: Mapping[Any, float] | str | None,
+    sides: Mapping[Any, Any] | str | None,
+    pair: tuple[Any, Any] | None,
+    func: str,
+) -> tuple[np.ndarray, tuple[Any, ...] | None] | str:
+    """The leaning of every user of ``obj`` that has one (or a reason string)."""
+    import polars as pl
+
+    from dynamics.model.discussion import Discussion
+
+    if (leaning is None) == (sides is None):
+        msg = f"{func} needs exactly one of 'leaning' and 'sides'."
+        raise ValueError(msg)
+    g = as_igraph(obj, func=func)
+    names = g.vs["name"]
+    if sides is not None:
+        labels = side_labels(obj, g, sides, func=func)
+        chosen = choose_labels(labels, pair, func)
+        if isinstance(chosen, str):
+            return chosen
+        code = {chosen[0]: -1.0, chosen[1]: 1.0}
+        vals = np.array([code.get(x, np.nan) for x in labels.tolist()], dtype=float)
+        return vals[~np.isnan(vals)], chosen
+    if isinstance(leaning, str):
+        if not isinstance(obj, Discussion) or leaning not in obj.comments.columns:
+            msg = (
+                f"The 'leaning' parameter of {func} names a column, {leaning!r}, which needs a "
+                "Discussion whose comments table has it"
+            )
+            raise ValueError(msg)
+        per_author = (
+            obj.comments.select("author", pl.col(leaning).cast(pl.Float64))
+            .drop_nulls()
+            .group_by("author")
+            .mean()
+        )
+        leaning = dict(per_author.iter_rows())
+    if not isinstance(leaning, Mapping):
+        msg = (
+            f"The 'leaning' parameter of {func} must be a mapping author -> float or a column "
+            f"name. Got {type(leaning).__name__} instead."
+        )
+        raise TypeError(msg)
+    raw = [leaning.get(name) for name in names]
+    vals = np.array([np.nan if x is None else float(x) for x in raw], dtype=float)
+    vals = vals[~np.isnan(vals)]
+    bad = vals[(vals < -1) | (vals > 1)]
+    check_param(bad.size == 0, "leaning", func, "a mapping to numbers in [-1, 1]", bad[:3].tolist())
+    return vals, None
+
+
+def _check_no_null(null: str | None, func: str) -> None:
+    check_param(
+        null is None,
+        "null",
+        func,
+        "None (the value depends only on the leaning distribution, which label-shuffle and "
+        "degree-preserving nulls leave unchanged)",
+        null,
+    )
+
+
+def _morales(x: np.ndarray) -> tuple[float, dict[str, float], str | None]:
+    n = x.size
+    pos, neg = x[x > 0], x[x < 0]
+    if pos.size == 0 or neg.size == 0:
+        return math.nan, {}, "no user with a positive or no user with a negative leaning"
+    delta_a = abs(pos.size - neg.size) / n
+    gc_plus, gc_minus = float(pos.mean()), float(neg.mean())
+    d = (gc_plus - gc_minus) / 2
+    fields = {"delta_a": delta_a, "gc_plus": gc_plus, "gc_minus": gc_minus, "distance": d}
+    return (1 - delta_a) * d, fields, None
+
+
+def polarization_index(
+    discussion_or_graph: Any,
+    *,
+    leaning: Mapping[Any, float] | str | None = None,
+    sides: Mapping[Any, Any] | str | None = None,
+    pair: tuple[Any, Any] | None = None,
+    null: str | None = None,
+    n_null: int = 200,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+) -> PolarizationIndexResult:
+    """Morales et al.'s polarization index μ of the users' leaning distribution.
+
+    With N users of leaning X_i in [-1, 1], A+ and A- the shares of users with X > 0 and
+    X < 0, ΔA = |A+ - A-|, gc+ and gc- the mean leaning of the positive and of the negative
+    users ("gravity centres") and d = |gc+ - gc-| / 2 the pole distance,
+
+    .. math:: \\mu = (1 - \\Delta A)\\, d.
+
+    Parameters
+    ----------
+    discussion_or_graph : Discussion, networkx graph or igraph.Graph
+        Its users (authors, or graph nodes) are the population; users without a leaning are
+        left out.
+    leaning : Mapping or str, optional
+        Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
+    sides : Mapping or str, optional
+        Instead of ``leaning``: author -> side label, mapped to -1 and +1.
+    pair : tuple of two labels, optional
+        With ``sides``: the labels mapped to -1 and +1; without it the two largest sides
+        (in label order).
+    null : None
+        Must stay None: graph null models leave the leaning distribution unchanged.
+    n_null : int, default 200
+        Unused (kept for a uniform signature).
+    n_boot : int, default 0
+        Bootstrap samples over threads (Discussion input only).
+    ci : float, default 0.95
+        Level of the bootstrap interval.
+    seed : int or None, default 0
+        Seed of the bootstrap.
+    progress : bool or None
+        Progress bar for the bootstrap.
+
+    Returns
+    -------
+    PolarizationIndexResult
+        ``value`` in [0, 1]: 1 when two equal halves sit at -1 and +1, 0 when everyone is on
+        one side of 0 (or all at 0). NaN with a ``reason`` when one pole has no user.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For invalid parameters, a leaning outside [-1, 1], or both / neither of ``leaning``
+        and ``sides``.
+    GraphKindError
+        When the first argument is not a Discussion or a graph.
+
+    See Also
+    --------
+    bimodality
+
+    Notes
+    -----
+    Uses no edges, so it suits any graph. Users with leaning exactly 0 count in N (they lower
+    A+ and A-) but in neither pole, as in the paper's distribution-based definition. With
+    ``sides`` alone the distribution has two point masses, so μ = 1 - ΔA. O(N).
+
+    References
+    ----------
+    .. [1] A. J. Morales, J. Borondo, J. C. Losada and R. M. Benito, "Measuring political
+       polarization: Twitter shows the two sides of Venezuela", Chaos 25, 033114, 2015.
+       doi:10.1063/1.4913758
+
+    Examples
+    --------
+    Leanings -1, -0.5, 0.5, 1, 1: ΔA = |3 - 2| / 5 = 0.2, gc- = -0.75, gc+ = 5/6,
+    d = (5/6 + 0.75) / 2 = 19/24, μ = 0.8 * 19/24 = 19/30.
+
+    >>> G = nx.path_graph(["a", "b", "c", "d", "e"])
+    >>> lean = {"a": -1, "b": -0.5, "c": 0.5, "d": 1, "e": 1}
+    >>> round(dyn.polarization.polarization_index(G, leaning=lean).value, 12)
+    0.633333333333
+    """
+    func = "polarization_index"
+    check_common(func, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
+    _check_no_null(null, func)
+    params: dict[str, Any] = {
+        "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
+        "sides": sides if isinstance(sides, str) else None if sides is None else "mapping",
+        "pair": pair,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    got = _values(discussion_or_graph, leaning=leaning, sides=sides, pair=pair, func=func)
+    value, reason, fields, pair_used = math.nan, None, {}, None
+    if isinstance(got, str):
+        reason = got
+    else:
+        x, pair_used = got
+        if pair_used is not None:
+            params["compared"] = list(pair_used)
+        if x.size == 0:
+            reason = "no user has a leaning"
+        else:
+            value, fields, reason = _morales(x)
+            fields["n_users"] = int(x.size)
+
+    def again(d: Any) -> float:
+        return polarization_index(d, leaning=leaning, sides=sides, pair=pair or pair_used).value
+
+    interval = None
+    if reason is None:
+        interval = bootstrap(
+            again,
+            discussion_or_graph,
+            n_boot=n_boot,
+            ci=ci,
+            seed=seed,
+            progress=progress,
+            func=func,
+        )
+    note = ci_note(discussion_or_graph, n_boot)
+    if note is not None:
+        params["ci_note"] = note
+    return PolarizationIndexResult(func, value, ci=interval, params=params, reason=reason, **fields)
+
+
+def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
+    n = x.size
+    if n < 4:
+        return math.nan, math.nan, math.nan, f"fewer than 4 users with a leaning ({n})"
+    dev = x - x.mean()
+    m2 = float((dev**2).mean())
+    if m2 == 0:
+        return math.nan, math.nan, math.nan, "every user has the same leaning"
+    g1 = float((dev**3).mean()) / m2**1.5
+    g2 = float((dev**4).mean()) / m2**2 - 3
+    skew = math.sqrt(n * (n - 1)) / (n - 2) * g1
+    kurt = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6)
+    bc = (skew**2 + 1) / (kurt + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    return bc, skew, kurt, None
+
+
+def bimodality(
+    discussion_or_graph: Any,
+    *,
+    leaning: Mapping[Any, float] | str | None = None,
+    sides: Mapping[Any, Any] | str | None = None,
+    pair: tuple[Any, Any] | None = None,
+    null: str | None = None,
+    n_null: int = 200,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+) -> BimodalityResult:
+    """Bimodality coefficient of the users' leaning distribution (SAS formula).
+
+    With n users, G1 the sample skewness and G2 the sample excess kurtosis (both with the
+    usual small-sample corrections, as SAS and Excel compute them),
+
+    .. math:: BC = \\frac{G_1^2 + 1}{G_2 + \\frac{3 (n-1)^2}{(n-2)(n-3)}}.
+
+    Parameters
+    ----------
+    discussion_or_graph : Discussion, networkx graph or igraph.Graph
+        Its users (authors, or graph nodes) are the population; users without a leaning are
+        left out.
+    leaning : Mapping or str, optional
+        Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
+    sides : Mapping or str, optional
+        Instead of ``leaning``: author -> side label, mapped to -1 and +1.
+    pair : tuple of two labels, optional
+        With ``sides``: the labels mapped to -1 and +1; without it the two largest sides.
+    null : None
+        Must stay None: graph null models leave the leaning distribution unchanged.
+    n_null : int, default 200
+        Unused (kept for a uniform signature).
+    n_boot : int, default 0
+        Bootstrap samples over threads (Discussion input only).
+    ci : float, default 0.95
+        Level of the bootstrap interval.
+    seed : int or None, default 0
+        Seed of the bootstrap.
+    progress : bool or None
+        Progress bar for the bootstrap.
+
+    Returns
+    -------
+    BimodalityResult
+        ``value`` in (0, 1] for large n: above 5/9 (the value of a uniform distribution)
+        suggests a bimodal distribution, 1 for two equal point masses; NaN with a ``reason``
+        for fewer than 4 users or no spread.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For invalid parameters or a leaning outside [-1, 1].
+    GraphKindError
+        When the first argument is not a Discussion or a graph.
+
+    See Also
+    --------
+    polarization_index
+
+    Notes
+    -----
+    Uses no edges. G1 = sqrt(n(n-1)) / (n-2) * m3 / m2^1.5 and
+    G2 = (n-1) / ((n-2)(n-3)) * ((n+1)(m4 / m2^2 - 3) + 6), m_r the central moments. The
+    small-sample correction lowers BC for small n: ten users split 5 / 5 at -1 and +1 give
+    0.566, not 1. O(N).
+
+    References
+    ----------
+    .. [1] R. Pfister, K. A. Schwarz, M. Janczyk, R. Dale and J. B. Freeman, "Good things peak
+       in pairs: a note on the bimodality coefficient", Frontiers in Psychology 4, 700, 2013.
+       doi:10.3389/fpsyg.2013.00700
+    .. [2] SAS Institute, SAS/STAT User's Guide, PROC CLUSTER (bimodality coefficient).
+
+    Examples
+    --------
+    Ten users, five at -1 and five at +1: m3 = 0 so G1 = 0; m4 / m2^2 - 3 = -2, so
+    G2 = 9/56 * (11 * -2 + 6) = -18/7, and BC = 1 / (-18/7 + 243/56) = 56/99.
+
+    >>> G = nx.empty_graph(10)
+    >>> lean = {i: -1 if i < 5 else 1 for i in range(10)}
+    >>> round(dyn.polarization.bimodality(G, leaning=lean).value, 12)
+    0.565656565657
+    """
+    func = "bimodality"
+    check_common(func, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
+    _check_no_null(null, func)
+    params: dict[str, Any] = {
+        "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
+        "sides": sides if isinstance(sides, str) else None if sides is None else "mapping",
+        "pair": pair,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    got = _values(discussion_or_graph, leaning=leaning, sides=sides, pair=pair, func=func)
+    value, reason, fields, pair_used = math.nan, None, {}, None
+    if isinstance(got, str):
+        reason = got
+    else:
+        x, pair_used = got
+        if pair_used is not None:
+            params["compared"] = list(pair_used)
+        value, skew, kurt, reason = _bimodality(x)
+        fields = {"skewness": skew, "kurtosis": kurt, "n_users": int(x.size)}
+
+    def again(d: Any) -> float:
+        return bimodality(d, leaning=leaning, sides=sides, pair=pair or pair_used).value
+
+    interval = None
+    if reason is None:
+        interval = bootstrap(
+            again,
+            discussion_or_graph,
+            n_boot=n_boot,
+            ci=ci,
+            seed=seed,
+            progress=progress,
+            func=func,
+        )
+    note = ci_note(discussion_or_graph, n_boot)
+    if note is not None:
+        params["ci_note"] = note
+    return BimodalityResult(func, value, ci=interval, params=params, reason=reason, **fields)

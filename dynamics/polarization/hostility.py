@@ -1,0 +1,281 @@
+"""Cross-side hostility: are replies across the divide more toxic than replies within a side?"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from dynamics._results import MetricResult
+from dynamics._validation import as_igraph, side_labels
+from dynamics.polarization._common import Prepared, check_common, choose_labels, finish
+
+if TYPE_CHECKING:
+    import igraph as ig
+
+__all__ = ["HostilityResult", "cross_side_hostility"]
+
+
+@dataclass(frozen=True, repr=False)
+class HostilityResult(MetricResult):
+    """Result of :func:`cross_side_hostility`: mean toxicity of cross-side and within-side
+    replies, and how many scored replies each mean is over."""
+
+    cross_toxicity: float = math.nan
+    within_toxicity: float = math.nan
+    n_cross: int = 0
+    n_within: int = 0
+
+
+def _reply_graph(obj: Any, toxicity: str, func: str) -> ig.Graph | str:
+    """Directed user graph whose edges carry ``tox_sum`` and ``tox_n`` (scored replies)."""
+    import igraph as ig
+
+    from dynamics.model.discussion import Discussion
+
+    if isinstance(obj, Discussion):
+        c = obj.comments
+        if toxicity not in c.columns:
+            return f"no {toxicity!r} column: annotate the Discussion with a toxicity scorer first"
+        edges = (
+            c.filter(
+                pl.col("parent_author").is_not_null()
+                & pl.col("author").is_not_null()
+                & (pl.col("author") != pl.col("parent_author"))
+                & pl.col(toxicity).is_not_null()
+            )
+            .group_by("author", "parent_author")
+            .agg(
+                pl.col(toxicity).cast(pl.Float64).sum().alias("tox_sum"),
+                pl.len().cast(pl.Float64).alias("tox_n"),
+            )
+            .sort("author", "parent_author")
+        )
+        names = sorted(set(obj.authors))
+        index = {name: i for i, name in enumerate(names)}
+        pairs = [(index[a], index[b]) for a, b in edges.select("author", "parent_author").rows()]
+        g = ig.Graph(n=len(names), edges=pairs, directed=True)
+        g.vs["name"] = names
+        g.es["tox_sum"] = edges.get_column("tox_sum").to_list()
+        g.es["tox_n"] = edges.get_column("tox_n").to_list()
+        return g
+    g = as_igraph(obj, func=func)
+    if toxicity not in g.es.attributes():
+        return (
+            f"the graph has no edge attribute {toxicity!r} (the 'toxicity' parameter; user "
+            "graphs of annotated Discussions have 'mean_toxicity')"
+        )
+    mean = np.array([np.nan if x is None else float(x) for x in g.es[toxicity]])
+    count = (
+        np.array([1.0 if x is None else float(x) for x in g.es["count"]])
+        if "count" in g.es.attributes()
+        else np.ones(g.ecount())
+    )
+    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    keep = ~np.isnan(mean) & (ends[:, 0] != ends[:, 1])
+    h = g.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
+    for attr in list(h.es.attributes()):
+        del h.es[attr]
+    h.es["tox_sum"] = (mean[keep] * count[keep]).tolist()
+    h.es["tox_n"] = count[keep].tolist()
+    return h
+
+
+_ATTR_CACHE: list[Any] = [None, None]
+
+
+def _edge_tox(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(src, dst, tox_sum, tox_n); a rewired graph (attributes lost) keeps them by position."""
+    m = g.ecount()
+    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    if m and g.es[0]["tox_sum"] is not None:
+        ts = np.asarray(g.es["tox_sum"], dtype=float)
+        tn = np.asarray(g.es["tox_n"], dtype=float)
+        _ATTR_CACHE[0], _ATTR_CACHE[1] = ts, tn
+    else:
+        ts, tn = _ATTR_CACHE
+    return ends[:, 0], ends[:, 1], ts, tn
+
+
+def _parts(g: ig.Graph, codes: np.ndarray) -> tuple[float, float, float, float]:
+    src, dst, ts, tn = _edge_tox(g)
+    a, b = codes[src], codes[dst]
+    labelled = (a >= 0) & (b >= 0)
+    cross, within = labelled & (a != b), labelled & (a == b)
+    return ts[cross].sum(), tn[cross].sum(), ts[within].sum(), tn[within].sum()
+
+
+def _hostility_stat(g: ig.Graph, codes: np.ndarray) -> float:
+    cs, cn, ws, wn = _parts(g, codes)
+    if cn == 0 or wn == 0 or ws == 0:
+        return math.nan
+    return float((cs / cn) / (ws / wn))
+
+
+def cross_side_hostility(
+    discussion_or_graph: Any,
+    *,
+    sides: Mapping[Any, Any] | str,
+    toxicity: str | None = None,
+    pair: tuple[Any, Any] | None = None,
+    null: str | None = None,
+    n_null: int = 200,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+) -> HostilityResult:
+    """Mean toxicity of cross-side replies over the mean toxicity of within-side replies.
+
+    Over the scored replies of an annotated Discussion whose author and parent author both
+    have a side (self-replies left out), with C the cross-side replies (different sides) and
+    W the within-side ones,
+
+    .. math:: H = \\frac{\\frac{1}{|C|}\\sum_{r \\in C} tox(r)}
+                       {\\frac{1}{|W|}\\sum_{r \\in W} tox(r)}.
+
+    Parameters
+    ----------
+    discussion_or_graph : Discussion, networkx graph or igraph.Graph
+        An annotated Discussion (comments column ``toxicity``), or a user graph whose edges
+        carry a mean toxicity (``mean_toxicity`` in an annotated Discussion's user graph),
+        weighted by the edge attribute ``count`` when present.
+    sides : Mapping or str
+        Author -> side label, or a comments column name.
+    toxicity : str or None, default None
+        The comments column (Discussion; default ``"toxicity"``) or edge attribute (graph;
+        default ``"mean_toxicity"``) holding toxicity.
+    pair : tuple of two labels, optional
+        Compare only these two sides; without it every side label counts (a reply is
+        cross-side when its two authors have different labels).
+    null : {None, "label-shuffle", "degree-preserving"}, default None
+        Null model for ``z`` and ``p_value`` (one-sided: H higher than chance). Label shuffle
+        moves the sides over users (unlabelled users included); degree-preserving rewires the
+        directed user graph, keeping each edge's toxicity totals.
+    n_null : int, default 200
+        Null samples.
+    n_boot : int, default 0
+        Bootstrap samples over threads (Discussion input only).
+    ci : float, default 0.95
+        Level of the bootstrap interval.
+    seed : int or None, default 0
+        Seed of the null model and the bootstrap.
+    progress : bool or None
+        Progress bar for null samples and bootstrap.
+
+    Returns
+    -------
+    HostilityResult
+        ``value`` >= 0: 1 when replies across are as toxic as replies within, above 1 when the
+        divide is hostile. NaN with a ``reason`` without a toxicity column, or without scored
+        cross-side or within-side replies, or when within-side replies have zero toxicity.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For invalid parameters.
+    GraphKindError
+        When the first argument is not a Discussion or a graph.
+
+    See Also
+    --------
+    frustration, ei_index
+
+    Notes
+    -----
+    Made for **disagreement-heavy reply graphs**: it reads the tone of replies, not their
+    existence, so it needs no endorsement edges. Replies with a null toxicity (deleted texts)
+    are left out. On graph input the edge means are weighted by ``count``, which also counts
+    unscored replies, so the value can differ slightly from the Discussion's. O(comments).
+
+    References
+    ----------
+    .. [1] The ratio is this library's (DESIGN section 7), not a published index; it compares
+       the tone of cross-cutting and homophilous interactions as studied in M. Cinelli,
+       G. De Francisci Morales, A. Galeazzi, W. Quattrociocchi and M. Starnini, "The echo
+       chamber effect on social media", PNAS 118(9), e2023301118, 2021.
+       doi:10.1073/pnas.2023301118
+
+    Examples
+    --------
+    ann (L) and bob (R) reply to each other with toxicity 0.8 and 0.6; cy (L) replies to ann
+    with 0.1 and ann to cy with 0.3: cross mean 0.7, within mean 0.2, H = 3.5.
+
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": ["1", "2", "3", "4", "5"], "parent": [None, "1", "2", "1", "4"],
+    ...     "user": ["ann", "bob", "ann", "cy", "ann"], "body": ["a", "b", "c", "d", "e"],
+    ...     "toxicity": [0.0, 0.8, 0.6, 0.1, 0.3]}))
+    >>> sides = {"ann": "L", "cy": "L", "bob": "R"}
+    >>> round(dyn.polarization.cross_side_hostility(d, sides=sides).value, 12)
+    3.5
+    """
+    from dynamics.model.discussion import Discussion
+
+    func = "cross_side_hostility"
+    check_common(func, null=null, n_null=n_null, n_boot=n_boot, ci=ci)
+    is_disc = isinstance(discussion_or_graph, Discussion)
+    tox = toxicity or ("toxicity" if is_disc else "mean_toxicity")
+    params: dict[str, Any] = {
+        "toxicity": tox,
+        "pair": pair,
+        "null": null,
+        "n_null": n_null,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    value, reason, fields, prep = math.nan, None, {}, None
+    g = _reply_graph(discussion_or_graph, tox, func)
+    if isinstance(g, str):
+        reason = g
+    else:
+        labels = side_labels(discussion_or_graph, g, sides, func=func)
+        chosen = choose_labels(labels, pair, func, all_labels=True)
+        if isinstance(chosen, str):
+            reason = chosen
+        else:
+            index = {lab: i for i, lab in enumerate(chosen)}
+            codes = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
+            prep = Prepared(g, codes, chosen, int((codes < 0).sum()))
+            cs, cn, ws, wn = _parts(g, codes)
+            fields = {
+                "cross_toxicity": cs / cn if cn else math.nan,
+                "within_toxicity": ws / wn if wn else math.nan,
+                "n_cross": int(cn),
+                "n_within": int(wn),
+            }
+            if cn == 0:
+                reason = "no scored reply between users of different sides"
+            elif wn == 0:
+                reason = "no scored reply between users of the same side"
+            elif ws == 0:
+                reason = "within-side replies have zero mean toxicity"
+            else:
+                value = (cs / cn) / (ws / wn)
+
+    def again(d: Any) -> float:
+        return cross_side_hostility(d, sides=sides, toxicity=toxicity, pair=pair).value
+
+    return finish(
+        HostilityResult,
+        func,
+        discussion_or_graph,
+        prep=prep,
+        value=value,
+        reason=reason,
+        params=params,
+        statistic=_hostility_stat,
+        alternative="greater",
+        again=again,
+        null=null,
+        n_null=n_null,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+        progress=progress,
+        fields=fields,
+    )
