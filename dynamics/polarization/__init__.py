@@ -7,13 +7,7 @@ whose ``.value`` is a float.
 
 from __future__ import annotations
 
-# --- sides (owned by sides.py) ---
-from dynamics.polarization.sides import Sides, sides
-
-# --- end sides ---
-
-# --- measures (one module each) ---
-# isort: split
+from dynamics.polarization._sides import Sides, sides
 from dynamics.polarization.boundary import BoundaryResult, boundary_polarization
 from dynamics.polarization.distribution import (
     BimodalityResult,
@@ -25,8 +19,6 @@ from dynamics.polarization.hostility import HostilityResult, cross_side_hostilit
 from dynamics.polarization.partition import EIResult, ei_index, modularity
 from dynamics.polarization.signed import FrustrationResult, frustration
 from dynamics.polarization.walks import RandomWalkControversyResult, random_walk_controversy
-
-# --- end measures ---
 
 __all__: list[str] = [
     "BimodalityResult",

@@ -8,7 +8,6 @@ can be passed as ``sides=`` to every polarization and echo-chamber measure.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -16,13 +15,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from dynamics._validation import as_igraph, check_param, igraph_seed, rng, side_labels, undirected
-from dynamics.errors import GraphKindError
+from dynamics._validation import as_igraph, check_param, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
     import pandas as pd
-    import scipy.sparse as sp
 
 __all__ = ["METHODS", "Sides", "sides"]
 
@@ -34,9 +31,6 @@ ROUNDINGS = ("eigensign", "random-eigensign")
 
 #: Up to this many users the signed method uses a dense eigensolver (ARPACK needs k < n).
 _DENSE_MAX = 500
-
-#: Eigenvector entries below this share of the largest one count as exactly zero.
-_ZERO = 1e-9
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -391,15 +385,22 @@ def sides(
         params["column"] = column
         return _from_labels(discussion_or_graph, g, labels if column is None else column, params)
     params["weight"] = weight
+    # the method modules import _result from this module, so they are imported on first use
     if method in ("leiden", "multilevel"):
         params.update(n_sides=n_sides, others=others, resolution=resolution)
         if method == "leiden":
             params["n_iterations"] = n_iterations
+        from dynamics.polarization._communities import _communities
+
         return _communities(g, params)
     if method == "signed":
         params["rounding"] = rounding
+        from dynamics.polarization._signed_split import _signed
+
         return _signed(g, params)
     params.update(tol=tol, max_iter=max_iter, solver=solver)
+    from dynamics.polarization._propagation import _propagation
+
     return _propagation(g, seeds or {}, params)
 
 
@@ -552,351 +553,3 @@ def _from_labels(obj: Any, g: ig.Graph, given: Any, params: dict[str, Any]) -> S
 
 def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-# ---------------------------------------------------------------------------- communities
-def _communities(g: ig.Graph, params: dict[str, Any]) -> Sides:
-    """``method="leiden" / "multilevel"``: modularity communities as sides."""
-    import polars as pl
-
-    method, n_sides = params["method"], params["n_sides"]
-    h = undirected(g, weight=params["weight"])
-    n = h.vcount()
-    if h.ecount() == 0:
-        return _result(g, method, [None] * n, params, reason="the graph has no edges")
-    weights = h.es["weight"] if params["weight"] is not None else None
-    with igraph_seed(params["seed"]):
-        if method == "leiden":
-            clustering = h.community_leiden(
-                objective_function="modularity",
-                weights=weights,
-                resolution=params["resolution"],
-                n_iterations=params["n_iterations"],
-            )
-        else:
-            clustering = h.community_multilevel(weights=weights, resolution=params["resolution"])
-    membership = np.asarray(clustering.membership, dtype=np.int64)
-    active = np.asarray(h.degree()) > 0
-    found = np.bincount(membership[active])
-    details: dict[str, Any] = {
-        "n_communities": int((found > 0).sum()),
-        "community_sizes": sorted((int(x) for x in found[found > 0]), reverse=True),
-        "modularity": float(h.modularity(membership.tolist(), weights=weights)),
-    }
-    if n_sides is not None and params["others"] == "merge":
-        membership = _merge(h, membership, active, n_sides, params["seed"])
-        joined = np.where(active, membership, membership.max() + 1)  # isolated: degree 0
-        details["merged_modularity"] = float(h.modularity(joined.tolist(), weights=weights))
-    # rank the communities of interacting users: larger first, then smallest author name
-    ranked = (
-        pl.DataFrame(
-            {
-                "c": membership[active],
-                "name": [str(x) for x, a in zip(h.vs["name"], active, strict=True) if a],
-            }
-        )
-        .group_by("c")
-        .agg(pl.len().alias("size"), pl.col("name").min())
-        .sort(["size", "name"], descending=[True, False])
-    )
-    order = ranked.get_column("c").to_numpy()
-    keep = len(order) if n_sides is None else min(n_sides, len(order))
-    rank = np.full(membership.max() + 1, -1, dtype=np.int64)
-    rank[order[:keep]] = np.arange(keep)
-    side = np.full(n, -1, dtype=np.int64)
-    side[active] = rank[membership[active]]
-    labels = [None if s < 0 else int(s) for s in side.tolist()]
-    details["coverage"] = float((side >= 0).sum() / n)
-    reason = "only one community was found" if len(order) < 2 else None
-    return _result(
-        g, method, labels, params, details=details, reason=reason, order=tuple(range(keep))
-    )
-
-
-def _merge(
-    h: ig.Graph, membership: np.ndarray, active: np.ndarray, n_sides: int, seed: int | None
-) -> np.ndarray:
-    """Join the communities of interacting users into ``n_sides`` groups (see ``others``)."""
-    import igraph as ig
-    import scipy.sparse as sp
-
-    ids = np.unique(membership[active])
-    k = ids.size
-    if k <= n_sides:
-        return membership
-    local = np.full(membership.max() + 1, -1, dtype=np.int64)
-    local[ids] = np.arange(k)
-    ends = local[membership[np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)]]
-    weight = np.asarray(h.es["weight"], dtype=float)
-    if n_sides == 2:
-        # community graph: W_cd = weight between c and d, W_cc = twice the weight inside c
-        w = sp.coo_matrix((weight, (ends[:, 0], ends[:, 1])), shape=(k, k)).tocsr()
-        top = _bisect((w + w.T).tocsr(), seed)
-    else:
-        cg = ig.Graph(n=int(k), edges=ends, directed=False)
-        cg.es["weight"] = weight.tolist()
-        cg.simplify(multiple=True, loops=False, combine_edges="sum")
-        target = max(n_sides, len(cg.connected_components()))
-        dendrogram = cg.community_fastgreedy(weights="weight")
-        top = np.asarray(dendrogram.as_clustering(n=target).membership)
-    merged = np.full_like(membership, -1)
-    merged[active] = top[local[membership[active]]]
-    return merged
-
-
-def _bisect(w: sp.csr_matrix, seed: int | None) -> np.ndarray:
-    """Two-way split of a weighted graph maximising modularity (Newman 2006).
-
-    Two starts, each refined by single moves (the one raising Q = s^T B s / 4m most first,
-    until none raises it), the better kept: the signs of the leading eigenvector of the
-    modularity matrix B = W - S S^T / 2m (S the strengths), and the greedy agglomeration of
-    Clauset, Newman and Moore cut at two groups. Returns 0/1 per vertex.
-    """
-    from scipy.sparse.linalg import LinearOperator, eigsh
-
-    k = w.shape[0]
-    strength = np.asarray(w.sum(axis=1)).ravel()
-    two_m = strength.sum()
-
-    def times(s: np.ndarray) -> np.ndarray:
-        return w @ s - strength * (strength @ s) / two_m
-
-    if k <= _DENSE_MAX:
-        vec = np.linalg.eigh(w.toarray() - np.outer(strength, strength) / two_m)[1][:, -1]
-    else:
-        op = LinearOperator((k, k), matvec=times, dtype=np.float64)
-        vec = eigsh(op, k=1, which="LA", v0=rng(seed).uniform(-1.0, 1.0, k))[1][:, 0]
-    diag = w.diagonal() - strength**2 / two_m
-    best, best_q = np.ones(k), -math.inf
-    for start in (np.where(vec >= 0, 1.0, -1.0), _greedy_start(w)):
-        s = start.copy()
-        bs = times(s)
-        for _ in range(100 * k):  # each move raises Q, so this ends; the cap is a safeguard
-            gain = diag - s * bs  # change of s^T B s / 4 when s_i flips
-            i = int(np.argmax(gain))
-            if gain[i] <= 1e-12 * two_m:
-                break
-            column = w[:, [i]].toarray().ravel() - strength * strength[i] / two_m
-            bs -= 2.0 * s[i] * column
-            s[i] = -s[i]
-        q = float(s @ bs)
-        if q > best_q + 1e-12 * two_m:
-            best, best_q = s, q
-    s = best
-    return (s > 0).astype(np.int64)
-
-
-def _greedy_start(w: sp.csr_matrix) -> np.ndarray:
-    """Clauset-Newman-Moore agglomeration of the weighted graph ``w`` cut at two groups."""
-    import igraph as ig
-    import scipy.sparse as sp
-
-    upper = sp.triu(w).tocoo()
-    loop = upper.row == upper.col  # W_cc is twice the weight inside c; an igraph loop counts 2x
-    g = ig.Graph(n=w.shape[0], edges=np.column_stack([upper.row, upper.col]), directed=False)
-    g.es["weight"] = np.where(loop, upper.data / 2.0, upper.data).tolist()
-    target = max(2, len(g.connected_components()))
-    top = np.asarray(g.community_fastgreedy(weights="weight").as_clustering(n=target).membership)
-    # more than two components: the largest group against everything else
-    sizes = np.bincount(top, weights=np.asarray(w.sum(axis=1)).ravel())
-    return np.where(top == int(np.argmax(sizes)), 1.0, -1.0)
-
-
-# ---------------------------------------------------------------------------- signed
-def _signed_adjacency(g: ig.Graph, weight: str | None) -> sp.csr_matrix:
-    """Symmetric signed adjacency matrix (see :func:`sides`, ``method="signed"``)."""
-    import scipy.sparse as sp
-
-    n = g.vcount()
-    if g.ecount() == 0:
-        return sp.csr_matrix((n, n))
-    if "sign" not in g.es.attributes():
-        msg = (
-            "sides(method='signed') needs signed edges: annotate the Discussion first "
-            "(Discussion.annotate()) or give a graph with a 'sign' edge attribute"
-        )
-        raise GraphKindError(msg)
-    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    sign = np.array([0.0 if s is None else float(s) for s in g.es["sign"]])
-    sign = np.sign(np.nan_to_num(sign))
-    if weight is not None:
-        sign *= np.array([1.0 if w is None else float(w) for w in g.es[weight]])
-    lo, hi = ends.min(axis=1), ends.max(axis=1)
-    keep = lo != hi
-    upper = sp.coo_matrix((sign[keep], (lo[keep], hi[keep])), shape=(n, n)).tocsr()
-    upper.sum_duplicates()
-    if weight is None:
-        upper.data = np.sign(upper.data)
-    upper.eliminate_zeros()
-    return (upper + upper.T).tocsr()
-
-
-def _leading_eigenvector(a: sp.csr_matrix, seed: int | None) -> tuple[float, np.ndarray]:
-    """Largest eigenvalue of the symmetric ``a`` and its unit eigenvector."""
-    n = a.shape[0]
-    if n <= _DENSE_MAX:
-        values, vectors = np.linalg.eigh(a.toarray())
-        return float(values[-1]), vectors[:, -1]
-    from scipy.sparse.linalg import eigsh
-
-    v0 = rng(seed).uniform(-1.0, 1.0, n)
-    values, vectors = eigsh(a.astype(np.float64), k=1, which="LA", v0=v0)
-    return float(values[0]), vectors[:, 0]
-
-
-def _signed(g: ig.Graph, params: dict[str, Any]) -> Sides:
-    """``method="signed"``: Bonchi et al. (2019) spectral partition of the signed graph."""
-    n = g.vcount()
-    a = _signed_adjacency(g, params["weight"])
-    if a.nnz == 0:
-        return _result(
-            g, "signed", [None] * n, params, reason="the graph has no edge with a non-zero sign"
-        )
-    # restrict to users with a signed edge: the others are neutral (and would only add zeros)
-    active = np.flatnonzero(np.diff(a.indptr) > 0)
-    sub = a[active][:, active]
-    value, vec = _leading_eigenvector(sub, params["seed"])
-    v = np.zeros(n)
-    v[active] = vec / np.linalg.norm(vec)
-    top = np.abs(v).max()
-    v[np.abs(v) <= _ZERO * top] = 0.0
-    # sign convention: the user with the largest |v| (ties: smallest name) is on side +1
-    names = np.array([str(x) for x in g.vs["name"]], dtype=object)
-    candidates = np.flatnonzero(np.abs(v) >= top * (1 - 1e-9))
-    pivot = candidates[np.argmin(names[candidates])] if len(candidates) > 1 else candidates[0]
-    if v[pivot] < 0:
-        v = -v
-    if params["rounding"] == "eigensign":
-        x = np.sign(v)
-    else:
-        draw = rng(params["seed"]).random(n)
-        x = np.where(draw < np.abs(v), np.sign(v), 0.0)
-    nz = x != 0
-    polarity = float(x @ (a @ x) / nz.sum()) if nz.any() else math.nan
-    labels = [None if s == 0 else int(s) for s in x.tolist()]
-    details = {"eigenvalue": value, "polarity": polarity, "n_neutral": int(n - nz.sum())}
-    return _result(g, "signed", labels, params, scores=v / top, details=details, order=(-1, 1))
-
-
-# ---------------------------------------------------------------------------- propagation
-def _propagation(g: ig.Graph, seeds: Mapping[Hashable, Hashable], params: dict[str, Any]) -> Sides:
-    """``method="propagation"``: harmonic label propagation from ``seeds``."""
-    import scipy.sparse as sp
-
-    h = undirected(g, weight=params["weight"])
-    n = h.vcount()
-    neg, pos = _sorted_labels({v for v in seeds.values() if v is not None})
-    index = {name: i for i, name in enumerate(h.vs["name"])}
-    pairs = [
-        (index[a], -1.0 if lab == neg else 1.0)
-        for a, lab in seeds.items()
-        if lab is not None and a in index
-    ]
-    details: dict[str, Any] = {"n_seeds": len(pairs), "n_iter": 0, "converged": True}
-    if not pairs:
-        return _result(
-            g,
-            "propagation",
-            [None] * n,
-            params,
-            scores=np.full(n, math.nan),
-            details=details,
-            reason="no seed user is in the graph",
-            order=(neg, pos),
-        )
-    seed_idx = np.array([i for i, _ in pairs], dtype=np.int64)
-    x = np.zeros(n)
-    x[seed_idx] = [val for _, val in pairs]
-    is_seed = np.zeros(n, dtype=bool)
-    is_seed[seed_idx] = True
-    # users in a connected component that holds a seed
-    membership = np.asarray(h.connected_components().membership, dtype=np.int64)
-    reached = np.isin(membership, np.unique(membership[seed_idx]))
-    free = np.flatnonzero(reached & ~is_seed)
-    tol, max_iter = params["tol"], params["max_iter"]
-    if len(free):
-        ends = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        w = np.asarray(h.es["weight"], dtype=float)
-        a = sp.coo_matrix(
-            (
-                np.concatenate([w, w]),
-                (
-                    np.concatenate([ends[:, 0], ends[:, 1]]),
-                    np.concatenate([ends[:, 1], ends[:, 0]]),
-                ),
-            ),
-            shape=(n, n),
-        ).tocsr()
-        converged, it, change = _harmonic(a, x, free, tol, max_iter, params["solver"])
-        details.update(n_iter=it, converged=converged)
-        if not converged:
-            msg = (
-                f"sides(method='propagation', solver={params['solver']!r}) did not converge in "
-                f"{max_iter} iterations (last change {change:.3g} > tol={tol}); raise max_iter "
-                "or tol, or use solver='cg'"
-            )
-            warnings.warn(msg, RuntimeWarning, stacklevel=3)
-    x[~reached] = math.nan
-    labels = [
-        None if not (abs(s) > tol) else (neg if s < 0 else pos)  # NaN and ~0 give no side
-        for s in x.tolist()
-    ]
-    for i, val in pairs:
-        labels[i] = neg if val < 0 else pos
-    reason = None
-    if len({v for _, v in pairs}) < 2:
-        reason = "the seeds in the graph are all on one side"
-    details["n_unreached"] = int((~reached).sum())
-    return _result(
-        g,
-        "propagation",
-        labels,
-        params,
-        scores=x,
-        details=details,
-        reason=reason,
-        order=(neg, pos),
-    )
-
-
-def _harmonic(
-    a: sp.csr_matrix, x: np.ndarray, free: np.ndarray, tol: float, max_iter: int, solver: str
-) -> tuple[bool, int, float]:
-    """Fill ``x[free]`` with the harmonic extension of the other entries (in place).
-
-    ``"iterate"``: x_f <- (D^-1 A x)_f until no entry moves by more than ``tol``.
-    ``"cg"``: conjugate gradient (Jacobi-preconditioned) on (D - A)_ff x_f = A_fs x_s, the same
-    fixed point, until the relative residual is below ``tol``. Returns (converged, iterations,
-    last change or residual).
-    """
-    import scipy.sparse as sp
-
-    rows = a[free]
-    deg = np.asarray(rows.sum(axis=1)).ravel()
-    if solver == "iterate":
-        p = sp.diags(1.0 / deg) @ rows
-        converged, it, change = False, 0, math.inf
-        while it < max_iter and not converged:  # one sparse product per iteration
-            new = p @ x
-            change = float(np.abs(new - x[free]).max())
-            x[free] = new
-            it += 1
-            converged = change <= tol
-        return converged, it, change
-    from scipy.sparse.linalg import cg
-
-    fixed = np.ones(x.size, dtype=bool)
-    fixed[free] = False
-    b = rows[:, fixed] @ x[fixed]
-    lap = sp.diags(deg) - rows[:, free]
-    count = [0]
-
-    def step(_: np.ndarray) -> None:
-        count[0] += 1
-
-    sol, info = cg(
-        lap, b, rtol=tol, atol=0.0, maxiter=max_iter, M=sp.diags(1.0 / deg), callback=step
-    )
-    x[free] = sol
-    residual = float(np.linalg.norm(lap @ sol - b) / max(np.linalg.norm(b), 1e-300))
-    return info == 0, count[0], residual
