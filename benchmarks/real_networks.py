@@ -1,4 +1,4 @@
-"""Every polarization measure on the real two-sided networks, with label-shuffle p-values.
+"""Every polarization and echo-chamber measure on the real two-sided networks, with p-values.
 
 Networks (read in place from ``../shared/data``): the political blogs of Adamic & Glance with
 their true liberal / conservative labels (``polblogs/polblogs.gml``: undirected, simple, largest
@@ -7,17 +7,14 @@ connected component), and Garimella et al.'s graphs with the authors' two sides
 graphs). Every graph is unweighted and undirected. Retweets and hyperlinks are endorsements, so
 ``frustration`` reads every edge as positive (``sign=None``: the share of edges across);
 the leaning measures use the sides mapped to -1 / +1; ``cross_side_hostility`` needs reply
-toxicity, which these graphs lack (NaN with its reason).
+toxicity, which these graphs lack (NaN with its reason). Echo-chamber measures use the same
+undirected graphs and sides (the sides mapped to -1 / +1 where a leaning is needed).
 
-``--speed`` instead times every measure (no null model) on a synthetic 100k-node, 1M-edge
-user graph (Barabasi-Albert, m = 10, seeded; random halves as sides; random edge signs,
-toxicities and counts), the size of DESIGN's speed target (under 30 s each on 2 cores; pin the
-cores with ``taskset -c 0,1``).
+Speed at 100k users / 1M edges is measured by ``benchmarks/bench_metrics.py``.
 
 Run::
 
-    python benchmarks/polarization_table.py [--n-null 200] [--data ../shared/data]
-    OMP_NUM_THREADS=2 taskset -c 0,1 python benchmarks/polarization_table.py --speed
+    python benchmarks/real_networks.py [--n-null 200] [--data ../shared/data]
 """
 
 from __future__ import annotations
@@ -25,6 +22,7 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import igraph as ig
@@ -34,6 +32,14 @@ import dynamics as dyn
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 GARIMELLA = ("political_blogs", "baltimore", "indiana", "beefban")
+ECHO = (
+    "neighbour_leaning",
+    "assortativity",
+    "insularity",
+    "conductance",
+    "exposure_entropy",
+    "homogeneity",
+)
 
 
 def polblogs(data: Path = DATA) -> tuple[ig.Graph, dict[str, str]]:
@@ -75,7 +81,7 @@ def networks(data: Path = DATA) -> dict[str, tuple[ig.Graph, dict[str, str]]]:
 
 def table(n_null: int = 200, data: Path = DATA) -> pl.DataFrame:
     """One row per (network, measure): value, label-shuffle z and p-value, seconds."""
-    pol = dyn.polarization
+    pol, echo = dyn.polarization, dyn.echo_chambers
     rows = []
     for net, (g, sides) in networks(data).items():
         calls = {
@@ -94,6 +100,8 @@ def table(n_null: int = 200, data: Path = DATA) -> pl.DataFrame:
                 g, sides=s, **kw
             ),
         }
+        for name in ECHO:
+            calls[name] = partial(getattr(echo, name), g, sides=sides)
         for measure, call in calls.items():
             t0 = time.perf_counter()
             r = call(null="label-shuffle", n_null=n_null, seed=0)
@@ -113,53 +121,12 @@ def table(n_null: int = 200, data: Path = DATA) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def speed(n: int = 100_000, m: int = 10, seed: int = 0) -> pl.DataFrame:
-    """Seconds per measure on a Barabasi-Albert graph with n nodes and about n * m edges."""
-    import numpy as np
-
-    gen = np.random.default_rng(seed)
-    g = ig.Graph.Barabasi(n, m, directed=False)
-    g.vs["name"] = [f"u{i}" for i in range(n)]
-    g.es["sign"] = gen.choice([-1, 1], size=g.ecount(), p=[0.3, 0.7]).tolist()
-    g.es["mean_toxicity"] = gen.random(g.ecount()).tolist()
-    g.es["count"] = gen.integers(1, 5, g.ecount()).tolist()
-    side = gen.integers(0, 2, n)
-    sides = {f"u{i}": "A" if s == 0 else "B" for i, s in enumerate(side)}
-    leaning = {f"u{i}": float(x) for i, x in enumerate(gen.uniform(-1, 1, n))}
-    pol = dyn.polarization
-    calls = {
-        "random_walk_controversy": lambda: pol.random_walk_controversy(g, sides=sides),
-        "boundary_polarization": lambda: pol.boundary_polarization(g, sides=sides),
-        "ei_index": lambda: pol.ei_index(g, sides=sides),
-        "modularity": lambda: pol.modularity(g, sides=sides),
-        "frustration": lambda: pol.frustration(g, sides=sides),
-        "polarization_index": lambda: pol.polarization_index(g, leaning=leaning),
-        "bimodality": lambda: pol.bimodality(g, leaning=leaning),
-        "cross_side_hostility": lambda: pol.cross_side_hostility(g, sides=sides),
-    }
-    rows = []
-    for name, call in calls.items():
-        t0 = time.perf_counter()
-        r = call()
-        rows.append(
-            {
-                "measure": name,
-                "nodes": g.vcount(),
-                "edges": g.ecount(),
-                "value": r.value,
-                "seconds": round(time.perf_counter() - t0, 2),
-            }
-        )
-    return pl.DataFrame(rows)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-null", type=int, default=200)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--speed", action="store_true", help="time the measures at 100k / 1M")
     args = parser.parse_args(argv)
-    out = speed() if args.speed else table(args.n_null, args.data)
+    out = table(args.n_null, args.data)
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60):
         print(out)
 
