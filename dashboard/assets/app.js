@@ -1,0 +1,42 @@
+/* dynamics dashboard: figure export and the upload size check (no third-party code). */
+(function () {
+  function graphDiv(name) {
+    var sel = '[id*=\'"name":"' + name + '"\'][id*=\'"type":"figure"\']';
+    var host = document.querySelector(sel);
+    return host ? host.querySelector('.js-plotly-plot') : null;
+  }
+  function download(format) {
+    return function (n, id) {
+      var div = graphDiv(id.name);
+      if (n && div && window.Plotly) {
+        window.Plotly.downloadImage(div, {format: format, filename: id.name,
+                                          width: div.clientWidth, height: div.clientHeight});
+      }
+      return 'Download this figure as ' + format.toUpperCase();
+    };
+  }
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    dynamics: {download_png: download('png'), download_svg: download('svg')}
+  });
+
+  // dcc.Upload drops files over its max_size without a word: say why, before any transfer.
+  function checkSize(files, target) {
+    var box = target && target.closest ? target.closest('#upload-box') : null;
+    if (!box || !files || !files.length) { return; }
+    var limit = Number(box.getAttribute('data-max-bytes'));
+    for (var i = 0; i < files.length; i++) {
+      if (limit && files[i].size > limit) {
+        var msg = files[i].name + ' is larger than the upload limit of ' +
+          (limit / 1e6).toFixed(1) + ' MB; put it in a --data-dir directory and load it by ' +
+          'path instead';
+        window.dash_clientside.set_props('load-message', {children: msg});
+      }
+    }
+  }
+  document.addEventListener('change', function (e) {
+    if (e.target && e.target.files) { checkSize(e.target.files, e.target); }
+  }, true);
+  document.addEventListener('drop', function (e) {
+    if (e.dataTransfer) { checkSize(e.dataTransfer.files, e.target); }
+  }, true);
+})();

@@ -1,0 +1,101 @@
+"""Echo chambers page: neighbour leaning density, insularity, assortativity, exposure."""
+
+from __future__ import annotations
+
+import warnings
+
+import polars as pl
+from dash import Input, Output, callback, html
+
+from dashboard import cache, library
+from dashboard.components import figure_card, format_number, metric_card, notice, table_card
+from dashboard.figures.metrics import joint_density_figure, side_bars_figure
+from dashboard.ids import ID
+from dashboard.sides_options import find_sides
+
+__all__: list[str] = []
+
+_BINS = 20
+_NAMES = ["neighbour_leaning", "insularity", "assortativity", "exposure_entropy"]
+
+
+def _results(key: str, method: str) -> dict[str, object]:
+    """The four measures on the dataset with the chosen sides (each cached)."""
+    from dynamics.errors import DynamicsError
+
+    sides = find_sides(key, method, 0)
+    disc = cache.get_discussion(key)
+    leaning = dict(sides.leaning) if sides.leaning is not None else None
+    calls = {
+        "neighbour_leaning": {"leaning": leaning, "bins": _BINS},
+        "insularity": {"sides": sides},
+        "assortativity": {"leaning": leaning} if leaning else {"sides": sides},
+        "exposure_entropy": {"sides": sides},
+    }
+    out: dict[str, object] = {}
+    for name, kwargs in calls.items():
+        fn = library.function("echo_chambers", name)
+        if fn is None:
+            out[name] = "not available in this version of dynamics"
+            continue
+
+        def run(fn=fn, kwargs=kwargs) -> object:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    return fn(disc, seed=0, progress=False, **kwargs)
+            except (DynamicsError, ValueError, TypeError) as error:
+                return str(error)
+
+        out[name] = cache.memo(key, f"echo.{name}", {"method": method}, run)
+    return out
+
+
+@callback(
+    Output(ID.ECHO_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.ECHO_METHOD, "value")
+)
+def render(dataset, method):
+    """Density plot, insularity bars, summary cards and tables."""
+    key = dataset["key"]
+    if library.function("polarization", "sides") is None:
+        return notice(library.missing_message("polarization", ["sides"]), kind="warning")
+    res = _results(key, method)
+    cards, parts = [], []
+    for name in _NAMES:
+        r = res[name]
+        if isinstance(r, str):
+            cards.append(metric_card(name, "n/a", r[:120]))
+            continue
+        ci = f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else None
+        cards.append(metric_card(name, format_number(r.value), r.reason or ci))
+    nl = res["neighbour_leaning"]
+    if not isinstance(nl, str) and "density" in nl.tables:
+        parts.append(
+            figure_card(
+                "echo_density",
+                joint_density_figure(
+                    nl.tables["density"],
+                    bins=_BINS,
+                    title="Leaning vs neighbours' leaning (Cinelli et al. 2021)",
+                ),
+            )
+        )
+        parts.append(table_card("echo_users", nl.tables["users"], title="Users"))
+    ins = res["insularity"]
+    if not isinstance(ins, str) and "sides" in ins.tables:
+        table = ins.tables["sides"].with_columns(pl.col("side").cast(pl.String))
+        parts.append(
+            figure_card(
+                "echo_insularity",
+                side_bars_figure(
+                    table,
+                    x="side",
+                    y="insularity",
+                    title="Insularity: share of replies kept inside",
+                ),
+            )
+        )
+        parts.append(table_card("echo_insularity_table", table, title="Insularity per side"))
+    if not parts:
+        parts.append(notice("No echo-chamber measure is defined on this data.", kind="warning"))
+    return [html.Div(cards, className="metrics"), html.Div(parts, className="grid2")]

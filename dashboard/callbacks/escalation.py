@@ -1,0 +1,168 @@
+"""Escalation page: contagion, toxicity by depth, episodes and their comments."""
+
+from __future__ import annotations
+
+import warnings
+
+import polars as pl
+from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+
+from dashboard import cache, library
+from dashboard.components import (
+    comment_block,
+    figure_card,
+    format_number,
+    metric_card,
+    notice,
+    table_card,
+)
+from dashboard.figures.metrics import side_bars_figure
+from dashboard.ids import ID, Pattern
+
+__all__: list[str] = []
+
+_N = 200  # bootstrap resamples and null draws
+
+
+def _call(key: str, name: str, params: dict, **extra: object) -> object:
+    """``dynamics.escalation.<name>`` on the dataset (cached); an error string on failure."""
+    from dynamics.errors import DynamicsError
+
+    fn = library.function("escalation", name)
+    if fn is None:
+        return "not available in this version of dynamics"
+
+    def run() -> object:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return fn(cache.get_discussion(key), seed=0, **params, **extra)
+        except (DynamicsError, ValueError) as error:
+            return str(error)
+
+    return cache.memo(key, f"escalation.{name}", {**params, **extra}, run)
+
+
+def _card(label: str, r: object, detail: str | None = None) -> object:
+    if isinstance(r, str):
+        return metric_card(label, "n/a", r[:120])
+    ci = f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else ""
+    p = f", p = {format_number(r.p_value)}" if r.p_value is not None else ""
+    return metric_card(label, format_number(r.value), r.reason or (detail or "") + ci + p)
+
+
+def episodes_result(key: str, threshold: float, min_turns: int) -> object:
+    """The episodes result (cached)."""
+    return _call(key, "episodes", {"threshold": threshold, "min_turns": min_turns})
+
+
+@callback(
+    Output(ID.ESC_BODY, "children"),
+    Output(ID.ESC_EPISODES, "children"),
+    Input(ID.DATASET, "data"),
+    Input(ID.ESC_THRESHOLD, "value"),
+    Input(ID.ESC_MIN_TURNS, "value"),
+)
+def render(dataset, threshold, min_turns):
+    """Measures, figures and the ranked episodes."""
+    key = dataset["key"]
+    if "toxicity" not in cache.get_discussion(key).comments.columns:
+        return notice("This dataset has no toxicity scores.", kind="warning"), None
+    t = {"threshold": threshold}
+    cont = _call(key, "contagion", t, n_null=_N, n_boot=_N)
+    depth = _call(key, "toxicity_by_depth", {}, n_boot=_N)
+    derail = _call(key, "derailment", t, n_boot=_N)
+    eps = episodes_result(key, threshold, min_turns)
+    cards = [
+        _card(
+            "contagion P(toxic | toxic parent) / P(toxic)",
+            cont,
+            ""
+            if isinstance(cont, str)
+            else f"null mean {format_number(getattr(cont, 'null_mean', None))} ; ",
+        ),
+        _card("toxicity slope per depth level", depth),
+        _card("derailed threads (share)", derail),
+        _card("escalation episodes", eps),
+    ]
+    figs = []
+    if not isinstance(depth, str) and "depths" in depth.tables:
+        figs.append(
+            figure_card(
+                "toxicity_by_depth",
+                side_bars_figure(
+                    depth.tables["depths"].with_columns(pl.col("depth").cast(pl.String)),
+                    x="depth",
+                    y="mean",
+                    title="Mean toxicity by depth (95% CI)",
+                    color_by_toxicity=True,
+                ),
+            )
+        )
+    if not isinstance(cont, str) and "depths" in cont.tables:
+        figs.append(
+            figure_card(
+                "contagion_by_depth",
+                side_bars_figure(
+                    cont.tables["depths"].with_columns(pl.col("depth").cast(pl.String)),
+                    x="depth",
+                    y="ratio",
+                    title="Contagion ratio by depth (1 = no contagion)",
+                    categorical=False,
+                ),
+            )
+        )
+    body = [html.Div(cards, className="metrics"), html.Div(figs, className="grid2")]
+    if isinstance(eps, str):
+        return body, notice(f"Episodes: {eps}", kind="warning")
+    table = eps.tables.get("episodes")
+    if table is None or table.height == 0:
+        return body, notice("No escalation episode with these parameters.")
+    shown = table.with_columns(
+        pl.col("participants").list.join(", "),
+        pl.col(pl.Float64).round(3),
+    ).drop("comment_ids")
+    return body, table_card(
+        "episodes",
+        shown,
+        title="Flame-war episodes, ranked (click one)",
+        row_id="episode_id",
+        columns=[
+            "rank",
+            "kind",
+            "participants",
+            "turns",
+            "peak_toxicity",
+            "mean_toxicity",
+            "score",
+            "thread_id",
+        ],
+    )
+
+
+@callback(
+    Output(ID.ESC_EPISODE_VIEW, "children"),
+    Input({"type": Pattern.ROW, "table": "episodes", "row": ALL}, "n_clicks"),
+    State(ID.DATASET, "data"),
+    State(ID.ESC_THRESHOLD, "value"),
+    State(ID.ESC_MIN_TURNS, "value"),
+    prevent_initial_call=True,
+)
+def show_episode(clicks, dataset, threshold, min_turns):
+    """The clicked episode's comments in order, coloured by toxicity."""
+    if not any(clicks or []) or not isinstance(ctx.triggered_id, dict):
+        return no_update
+    episode_id = ctx.triggered_id["row"]
+    eps = episodes_result(dataset["key"], threshold, min_turns)
+    chosen = next((e for e in getattr(eps, "episodes", []) if e.episode_id == episode_id), None)
+    if chosen is None:
+        return "This episode is gone (parameters changed); click another."
+    comments = chosen.comments().rename({"signal": "toxicity"})
+    return [
+        html.P(
+            f"{chosen.kind} in thread {chosen.thread_id}: {chosen.turns} turns, peak "
+            f"toxicity {chosen.peak_toxicity:.2f}",
+            className="note",
+        ),
+        *[comment_block(row) for row in comments.to_dicts()],
+    ]

@@ -1,0 +1,52 @@
+"""Figure export: PNG and SVG in the browser (plotly.js), self-contained HTML from the server."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback
+
+from dashboard import cache
+from dashboard.ids import Pattern
+
+__all__: list[str] = []
+
+for _fmt in ("png", "svg"):
+    clientside_callback(
+        ClientsideFunction(namespace="dynamics", function_name=f"download_{_fmt}"),
+        Output({"type": Pattern.EXPORT, "name": MATCH, "format": _fmt}, "title"),
+        Input({"type": Pattern.EXPORT, "name": MATCH, "format": _fmt}, "n_clicks"),
+        State({"type": Pattern.EXPORT, "name": MATCH, "format": _fmt}, "id"),
+        prevent_initial_call=True,
+    )
+
+
+@callback(
+    Output({"type": Pattern.DOWNLOAD, "name": MATCH}, "data"),
+    Input({"type": Pattern.EXPORT, "name": MATCH, "format": "html"}, "n_clicks"),
+    State({"type": Pattern.FIGURE, "name": MATCH}, "figure"),
+    State({"type": Pattern.FIGURE, "name": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+def download_html(_clicks, figure, graph_id):
+    """The figure as one HTML file with plotly.js inlined (opens offline)."""
+    html = go.Figure(figure).to_html(include_plotlyjs=True, full_html=True)
+    return {"content": html, "filename": f"{graph_id['name']}.html", "type": "text/html"}
+
+
+@callback(
+    Output({"type": Pattern.CSV_DOWNLOAD, "name": MATCH}, "data"),
+    Input({"type": Pattern.CSV, "name": MATCH}, "n_clicks"),
+    State({"type": Pattern.CSV, "name": MATCH}, "value"),
+    State({"type": Pattern.CSV, "name": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+def download_csv(_clicks, token, button_id):
+    """The whole table behind a table card, as CSV."""
+    frame = cache.results.get(("csv", token))
+    if frame is None:
+        return None
+    return {
+        "content": frame.to_csv(index=False),
+        "filename": f"{button_id['name']}.csv",
+        "type": "text/csv",
+    }

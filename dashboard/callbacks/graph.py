@@ -1,0 +1,155 @@
+"""Graph page: filter the discussion, place users, colour by side, open a user on click."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+import polars as pl
+from dash import Input, Output, callback, no_update
+
+from dashboard import cache, library
+from dashboard.figures.graph import user_graph_figure
+from dashboard.graph_layout import MAX_NODES, layout_nodes
+from dashboard.ids import ID, figure_id
+
+__all__: list[str] = []
+
+#: Beyond this many edges only the heaviest are drawn (the note says so).
+MAX_EDGES = 20_000
+_SIDES = {
+    "signed": {"method": "signed", "seed": 0},
+    "leiden2": {"method": "leiden", "n_sides": 2, "others": "merge", "seed": 0},
+    "communities": {"method": "leiden", "n_sides": None, "seed": 0},
+}
+
+
+@callback(Output(ID.GRAPH_THREADS, "options"), Input(ID.DATASET, "data"))
+def thread_options(dataset):
+    """The dataset's threads, largest first."""
+    disc = cache.get_discussion(dataset["key"])
+    threads = disc.threads.sort("n_comments", descending=True).head(200)
+    titles = threads["title"].to_list() if "title" in threads.columns else [None] * threads.height
+    return [
+        {"label": f"{(t or i)[:60]} ({n})", "value": i}
+        for i, t, n in zip(threads["thread_id"], titles, threads["n_comments"], strict=True)
+    ]
+
+
+def side_labels(key: str, choice: str) -> dict[str, str]:
+    """author -> side/community label (cached), empty when sides are unavailable."""
+    sides = library.function("polarization", "sides")
+    if choice not in _SIDES or sides is None:
+        return {}
+
+    def compute() -> dict[str, str]:
+        result = sides(cache.get_discussion(key), **_SIDES[choice])
+        return {str(a): str(s) for a, s in result.items()}
+
+    return cache.memo(key, "sides", _SIDES[choice], compute)
+
+
+def window_bounds(disc, window):
+    """(start, end) datetimes for a [lo, hi] percent window, or (None, None)."""
+    start, end = disc.time_span
+    if start is None or end is None or window is None or list(window) == [0, 100]:
+        return None, None
+    span = end - start
+    lo = start + span * (window[0] / 100)
+    hi = start + span * (window[1] / 100) + timedelta(microseconds=1)
+    return lo, hi
+
+
+def graph_tables(key, window, threads, min_degree, color):
+    """The node and edge tables the figure draws (cached per filter)."""
+    disc = cache.get_discussion(key)
+    positions = cache.memo(
+        key,
+        "layout",
+        {"seed": 0, "max_nodes": MAX_NODES},
+        lambda: layout_nodes(disc, seed=0, max_nodes=MAX_NODES),
+    )
+    start, end = window_bounds(disc, window)
+    part = disc.filter(start=start, end=end, threads=threads or None)
+    edges = part.user_edges()
+    nodes = part.user_nodes().select("author", "n_comments")
+    ends = pl.concat([edges.select(a="source", b="target"), edges.select(a="target", b="source")])
+    degree = ends.unique().group_by("a").len("degree").rename({"a": "author"})
+    nodes = (
+        nodes.join(degree, on="author", how="left")
+        .with_columns(pl.col("degree").fill_null(0))
+        .filter(pl.col("degree") >= (min_degree or 0))
+        .join(positions.select("author", "x", "y"), on="author", how="inner")
+    )
+    labels = side_labels(key, color)
+    group = pl.DataFrame(
+        {"author": list(labels), "group": list(labels.values())},
+        schema={"author": pl.String, "group": pl.String},
+    )
+    nodes = nodes.join(group, on="author", how="left")
+    xy = nodes.select("author", "x", "y")
+    edges = (
+        edges.join(xy.rename({"author": "source", "x": "x0", "y": "y0"}), on="source")
+        .join(xy.rename({"author": "target", "x": "x1", "y": "y1"}), on="target")
+        .sort("count", descending=True)
+    )
+    hostility = "mean_toxicity" if "mean_toxicity" in edges.columns else None
+    edges = edges.with_columns(
+        (pl.col(hostility) if hostility else pl.lit(None, pl.Float64)).alias("hostility")
+    )
+    return nodes, edges
+
+
+@callback(
+    Output(figure_id("user_graph"), "figure"),
+    Output(ID.GRAPH_NOTE, "children"),
+    Input(ID.DATASET, "data"),
+    Input(ID.GRAPH_WINDOW, "value"),
+    Input(ID.GRAPH_THREADS, "value"),
+    Input(ID.GRAPH_MIN_DEGREE, "value"),
+    Input(ID.GRAPH_COLOR, "value"),
+)
+def render(dataset, window, threads, min_degree, color):
+    """Draw the filtered graph."""
+    key = dataset["key"]
+    disc = cache.get_discussion(key)
+    params = {"window": window, "threads": threads, "min_degree": min_degree, "color": color}
+    nodes, edges = cache.memo(
+        key, "graph_tables", params, lambda: graph_tables(key, window, threads, min_degree, color)
+    )
+    notes = [f"{nodes.height:,} users and {edges.height:,} reply edges shown."]
+    n_users = len(disc.authors)
+    if n_users > MAX_NODES:
+        notes.append(f"Only the {MAX_NODES:,} most connected of {n_users:,} users are laid out.")
+    if edges.height > MAX_EDGES:
+        notes.append(f"Only the {MAX_EDGES:,} heaviest edges are drawn.")
+        edges = edges.head(MAX_EDGES)
+    start, end = window_bounds(disc, window)
+    if disc.time_span[0] is None and window != [0, 100]:
+        notes.append("This dataset has no timestamps: the time window does not apply.")
+    elif start is not None:
+        notes.append(f"Window: {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC.")
+    if color != "none" and library.function("polarization", "sides") is None:
+        notes.append("Sides are not available in this version of dynamics.")
+    label = "community" if color == "communities" else "side"
+    figure = cache.memo(
+        key,
+        "graph_figure",
+        params,
+        lambda: user_graph_figure(nodes, edges, group_label=label).to_dict(),
+    )
+    return figure, " ".join(notes)
+
+
+@callback(
+    Output(ID.URL, "href"),
+    Input(figure_id("user_graph"), "clickData"),
+    prevent_initial_call=True,
+)
+def open_user(click):
+    """Clicking a node opens its User page."""
+    points = (click or {}).get("points") or []
+    author = points[0].get("customdata") if points else None
+    if not author:
+        return no_update
+    return f"/user?author={quote(str(author))}"

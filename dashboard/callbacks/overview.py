@@ -1,0 +1,68 @@
+"""Overview page: counts, span, activity, IngestReport and threads."""
+
+from __future__ import annotations
+
+import polars as pl
+from dash import Input, Output, callback, html
+
+from dashboard import cache
+from dashboard.components import figure_card, format_number, metric_card, notice, table_card
+from dashboard.figures.overview import activity_figure, activity_table, choose_period
+from dashboard.ids import ID
+
+__all__: list[str] = []
+
+
+@callback(
+    Output(ID.OVERVIEW_CARDS, "children"),
+    Output(ID.OVERVIEW_BODY, "children"),
+    Input(ID.DATASET, "data"),
+)
+def render(dataset):
+    """Fill the overview for the current dataset."""
+    try:
+        disc = cache.get_discussion(dataset["key"])
+    except KeyError as error:
+        return [], notice(str(error.args[0]), kind="error")
+    report = disc.report
+    start, end = disc.time_span
+    span = f"{start:%Y-%m-%d} to {end:%Y-%m-%d}" if start and end else "no timestamps"
+    n_edges = cache.memo(dataset["key"], "user_edges", {}, disc.user_edges).height
+    tox = disc.comments["toxicity"].mean() if "toxicity" in disc.comments.columns else None
+    cards = [
+        metric_card("comments", format_number(len(disc))),
+        metric_card("threads", format_number(disc.n_threads)),
+        metric_card("authors", format_number(len(disc.authors))),
+        metric_card("reply edges (users)", format_number(n_edges)),
+        metric_card("time span", span),
+        metric_card("format", report.format, report.path and str(report.path).split("/")[-1]),
+        metric_card("mean toxicity", format_number(tox, 2)),
+    ]
+    every = choose_period(start, end)
+    activity = cache.memo(
+        dataset["key"],
+        "activity",
+        {"every": every},
+        lambda: activity_table(disc.comments, every),
+    )
+    problems = report.to_frame()
+    threads = disc.threads.sort("n_comments", descending=True)
+    body = [
+        figure_card("activity", activity_figure(activity, every=every)),
+        html.Div(
+            [
+                table_card("ingest_report", problems, title="Data problems (IngestReport)")
+                if len(problems)
+                else notice("No data problems found."),
+                table_card(
+                    "threads",
+                    threads.select([c for c in threads.columns if c != "url"]).with_columns(
+                        pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M")
+                    ),
+                    title="Threads",
+                ),
+            ],
+            className="grid2",
+        ),
+    ]
+    return cards, body

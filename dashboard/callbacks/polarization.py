@@ -1,0 +1,152 @@
+"""Polarization page: sides, every measure (cached), and one measure over time."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pandas as pd
+from dash import Input, Output, callback, html
+
+from dashboard import cache, library
+from dashboard.components import figure_card, metric_card, notice, table_card
+from dashboard.figures.base import empty_figure
+from dashboard.figures.metrics import estimates_figure, trend_figure
+from dashboard.ids import ID, figure_id
+from dashboard.sides_options import find_sides
+
+__all__: list[str] = []
+
+#: measure -> uses the leaning distribution instead of the sides (and then has no null model:
+#: the value depends only on the leanings, which a label shuffle leaves unchanged)
+MEASURES = {
+    "random_walk_controversy": False,
+    "boundary_polarization": False,
+    "ei_index": False,
+    "modularity": False,
+    "frustration": False,
+    "cross_side_hostility": False,
+    "polarization_index": True,
+    "bimodality": True,
+}
+
+
+def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
+    """One measure as a one-row frame (a row with the reason when it fails)."""
+    from dynamics.errors import DynamicsError
+
+    fn = library.function("polarization", name)
+    if fn is None:
+        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": "not available"}])
+    disc = cache.get_discussion(key)
+    kwargs = {"leaning": dict(sides.leaning)} if MEASURES[name] else {"sides": sides}
+    if name == "cross_side_hostility" and "toxicity" not in disc.comments.columns:
+        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": "no toxicity scores"}])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = fn(
+                disc,
+                n_boot=n,
+                null="label-shuffle" if n and not MEASURES[name] else None,
+                n_null=n,
+                seed=0,
+                progress=False,
+                **kwargs,
+            )
+    except (DynamicsError, ValueError) as error:
+        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": str(error)}])
+    return res.to_frame()
+
+
+def measures_table(key: str, method: str, seed: int, n: int) -> pd.DataFrame:
+    """Every measure, one row each (cached per dataset and parameters)."""
+    sides = find_sides(key, method, seed)
+    frames = [
+        cache.memo(
+            key,
+            f"polarization.{m}",
+            {"method": method, "seed": seed, "n": n},
+            lambda m=m: _run(m, key, sides, n),
+        )
+        for m in MEASURES
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    cols = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "reason"]
+    return table.reindex(columns=cols + [c for c in table.columns if c not in cols])
+
+
+@callback(
+    Output(ID.POL_BODY, "children"),
+    Input(ID.DATASET, "data"),
+    Input(ID.POL_METHOD, "value"),
+    Input(ID.POL_SEED, "value"),
+    Input(ID.POL_N_BOOT, "value"),
+)
+def render(dataset, method, seed, n):
+    """Sides summary, estimates figure and the full table."""
+    key, seed = dataset["key"], int(seed or 0)
+    sides = find_sides(key, method, seed)
+    if sides is None:
+        return notice(library.missing_message("polarization", ["sides"]), kind="warning")
+    sizes = dict(getattr(sides, "sizes", {}) or {})
+    cards = [metric_card("users with a side", f"{len(sides):,}")] + [
+        metric_card(f"side {s}", f"{c:,}") for s, c in sizes.items()
+    ]
+    if getattr(sides, "reason", None):
+        cards.append(notice(f"Sides: {sides.reason}", kind="warning"))
+    table = measures_table(key, method, seed, int(n or 0))
+    shown = table[["metric", "value", "ci_low", "ci_high", "z", "p_value", "reason"]]
+    return [
+        html.Div(cards, className="metrics"),
+        figure_card(
+            "polarization_measures",
+            estimates_figure(shown, title="Polarization measures"),
+            note="Bars: bootstrap confidence intervals over threads; p-values from a "
+            "null model that shuffles side labels.",
+        ),
+        table_card(
+            "polarization_measures_table",
+            table.round(4),
+            title="Measures (the CSV adds every parameter and detail)",
+            columns=["metric", "value", "ci_low", "ci_high", "z", "p_value", "reason"],
+        ),
+    ]
+
+
+@callback(
+    Output(figure_id("polarization_trend"), "figure"),
+    Output(ID.POL_TREND, "children"),
+    Input(ID.DATASET, "data"),
+    Input(ID.POL_METHOD, "value"),
+    Input(ID.POL_SEED, "value"),
+    Input(ID.POL_TREND_METRIC, "value"),
+    Input(ID.POL_BY, "value"),
+)
+def render_trend(dataset, method, seed, metric, by):
+    """One measure per time window (``dynamics.windows.over_time``), sides fixed."""
+    from dynamics.errors import DynamicsError
+    from dynamics.windows import over_time
+
+    key, seed = dataset["key"], int(seed or 0)
+    fn = library.function("polarization", metric)
+    sides = find_sides(key, method, seed)
+    if fn is None or sides is None:
+        return empty_figure("Not available"), library.missing_message("polarization", [metric])
+    disc = cache.get_discussion(key)
+    if disc.time_span[0] is None:
+        return empty_figure("No timestamps: no trend over time"), ""
+
+    def compute() -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return over_time(fn, disc, by=by, min_comments=20, sides=sides, seed=0, progress=False)
+
+    try:
+        frame = cache.memo(
+            key, "trend", {"metric": metric, "method": method, "seed": seed, "by": by}, compute
+        )
+    except (DynamicsError, ValueError) as error:
+        return empty_figure(str(error)), ""
+    note = f"{len(frame)} windows of {by}; windows with fewer than 20 comments are left empty."
+    return trend_figure(frame, title=f"{metric} per {by}"), note

@@ -1,0 +1,140 @@
+"""Thread page: reply tree figure and the clicked comment's chain."""
+
+from __future__ import annotations
+
+import polars as pl
+from dash import Input, Output, State, callback, html, no_update
+
+from dashboard import cache
+from dashboard.components import comment_block
+from dashboard.figures.thread import reply_tree_figure
+from dashboard.ids import ID, figure_id
+
+__all__: list[str] = []
+
+#: The thread picker lists this many threads (largest first); typing searches all of them.
+MAX_OPTIONS = 200
+
+_FIELDS = ("comment_id", "author", "text", "toxicity", "created_at")
+
+
+def _threads(key: str) -> pl.DataFrame:
+    """Threads with comments, largest first, with a display label (cached)."""
+
+    def compute() -> pl.DataFrame:
+        threads = cache.get_discussion(key).threads.filter(pl.col("n_comments") > 0)
+        title = pl.col("title") if "title" in threads.columns else pl.lit(None, pl.String)
+        label = pl.format(
+            "{} ({} comments)",
+            pl.coalesce(title, pl.col("thread_id")).str.slice(0, 80),
+            pl.col("n_comments"),
+        )
+        return threads.sort("n_comments", descending=True).select("thread_id", label.alias("label"))
+
+    return cache.memo(key, "thread_list", {}, compute)
+
+
+def _options(frame: pl.DataFrame) -> list[dict[str, str]]:
+    return [{"label": lab, "value": i} for i, lab in frame.select("thread_id", "label").iter_rows()]
+
+
+@callback(
+    Output(ID.THREAD_SELECT, "options"),
+    Output(ID.THREAD_SELECT, "value"),
+    Input(ID.DATASET, "data"),
+    State(ID.THREAD_SELECT, "value"),
+)
+def thread_options(dataset, chosen):
+    """The largest threads (typing searches the others); keep the chosen one if it exists."""
+    threads = _threads(dataset["key"])
+    ids = threads["thread_id"]
+    options = _options(threads.head(MAX_OPTIONS))
+    if chosen is not None and chosen in ids[MAX_OPTIONS:]:
+        options += _options(threads.filter(pl.col("thread_id") == chosen))
+    value = (
+        chosen
+        if chosen is not None and ids.is_in([chosen]).any()
+        else (ids[0] if len(ids) else None)
+    )
+    return options, value
+
+
+@callback(
+    Output(ID.THREAD_SELECT, "options", allow_duplicate=True),
+    Input(ID.THREAD_SELECT, "search_value"),
+    State(ID.DATASET, "data"),
+    State(ID.THREAD_SELECT, "value"),
+    prevent_initial_call=True,
+)
+def search_threads(text, dataset, chosen):
+    """Threads whose title or id contains the typed text."""
+    if not text:
+        return no_update
+    threads = _threads(dataset["key"])
+    hits = threads.filter(
+        pl.col("label").str.contains(text, literal=True) | (pl.col("thread_id") == chosen)
+    )
+    return _options(hits.head(MAX_OPTIONS + 1))
+
+
+def thread_table(key: str, thread_id: str) -> pl.DataFrame:
+    """One thread's comments in chronological order with parent rows and depth (cached)."""
+
+    def compute() -> pl.DataFrame:
+        disc = cache.get_discussion(key)
+        forest = disc.forest(thread_id)
+        cols = [c for c in _FIELDS if c in disc.comments.columns]
+        order = pl.DataFrame(
+            {"comment_id": forest.comment_ids, "parent_row": forest.parent, "depth": forest.depth}
+        )
+        rows = disc.comments.filter(pl.col("thread_id") == thread_id).select(cols)
+        out = order.join(rows, on="comment_id", how="left", maintain_order="left")
+        if "toxicity" not in out.columns:
+            out = out.with_columns(pl.lit(None, pl.Float64).alias("toxicity"))
+        return out
+
+    return cache.memo(key, "thread_table", {"thread": thread_id}, compute)
+
+
+@callback(
+    Output(figure_id("reply_tree"), "figure"),
+    Input(ID.DATASET, "data"),
+    Input(ID.THREAD_SELECT, "value"),
+)
+def render(dataset, thread_id):
+    """Draw the chosen thread's reply tree."""
+    from dashboard.figures.base import empty_figure
+
+    if not thread_id:
+        return empty_figure("Choose a thread")
+    table = thread_table(dataset["key"], thread_id)
+    return reply_tree_figure(table, title=f"Reply tree ({table.height:,} comments)")
+
+
+@callback(
+    Output(ID.THREAD_COMMENT, "children"),
+    Input(figure_id("reply_tree"), "clickData"),
+    State(ID.DATASET, "data"),
+    State(ID.THREAD_SELECT, "value"),
+    prevent_initial_call=True,
+)
+def show_chain(click, dataset, thread_id):
+    """The clicked comment after the comments it replies to, root first."""
+    points = (click or {}).get("points") or []
+    comment_id = points[0].get("customdata") if points else None
+    if not comment_id or not thread_id:
+        return "Click a comment in the tree."
+    table = thread_table(dataset["key"], thread_id)
+    rows = table.to_dicts()
+    index = {r["comment_id"]: i for i, r in enumerate(rows)}
+    if comment_id not in index:
+        return "This comment is not in the chosen thread."
+    chain = [index[comment_id]]
+    while rows[chain[-1]]["parent_row"] >= 0:
+        chain.append(rows[chain[-1]]["parent_row"])
+    chain.reverse()
+    n_replies = sum(1 for r in rows if r["parent_row"] == index[comment_id])
+    return [
+        *[comment_block(rows[i], highlight=(i == index[comment_id])) for i in chain],
+        html.P(f"{n_replies} direct replies to this comment.", className="note"),
+    ]

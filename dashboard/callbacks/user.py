@@ -1,0 +1,137 @@
+"""User page: partners, sides, toxicity given and received, episodes started, comments."""
+
+from __future__ import annotations
+
+import polars as pl
+from dash import Input, Output, State, callback, html
+
+from dashboard import cache, library
+from dashboard.components import figure_card, format_number, metric_card, notice, table_card
+from dashboard.figures.user import partners_figure
+from dashboard.ids import ID
+
+__all__: list[str] = []
+
+#: The user picker lists this many users (most active first); typing searches all of them.
+MAX_OPTIONS = 200
+
+_SIDE_METHODS = {
+    "signed graph": {"method": "signed", "seed": 0},
+    "community": {"method": "leiden", "n_sides": None, "seed": 0},
+}
+
+
+@callback(
+    Output(ID.USER_SELECT, "options"),
+    Output(ID.USER_SELECT, "value"),
+    Input(ID.DATASET, "data"),
+    State(ID.USER_SELECT, "value"),
+)
+def user_options(dataset, chosen):
+    """Users, most active first (the chosen one kept when it exists)."""
+    disc = cache.get_discussion(dataset["key"])
+    nodes = cache.memo(dataset["key"], "user_nodes", {}, disc.user_nodes)
+    ranked = nodes.sort(["n_comments", "author"], descending=[True, False])
+    authors = ranked["author"].to_list()
+    shown = authors[:MAX_OPTIONS]
+    if chosen in authors and chosen not in shown:
+        shown.append(chosen)
+    value = chosen if chosen in authors else (authors[0] if authors else None)
+    return [{"label": a, "value": a} for a in shown], value
+
+
+def _sides_of(key: str, author: str) -> list[str]:
+    sides = library.function("polarization", "sides")
+    if sides is None:
+        return ["sides not available"]
+    out = []
+    for label, params in _SIDE_METHODS.items():
+        found = cache.memo(
+            key, "sides_full", params, lambda p=params: sides(cache.get_discussion(key), **p)
+        )
+        side = found.get(author)
+        out.append(f"{label}: {'none' if side is None else side}")
+    return out
+
+
+def _episodes_started(key: str, author: str) -> pl.DataFrame | None:
+    """The ranked episodes whose first comment is ``author``'s (None when unavailable)."""
+    episodes = library.function("escalation", "episodes")
+    disc = cache.get_discussion(key)
+    if episodes is None or "toxicity" not in disc.comments.columns:
+        return None
+    params = {"threshold": 0.5, "min_turns": 3}
+    result = cache.memo(
+        key, "escalation.episodes", params, lambda: episodes(disc, seed=0, **params)
+    )
+    table = getattr(result, "tables", {}).get("episodes")
+    if table is None:
+        return None
+    starters = disc.comments.select(
+        pl.col("comment_id").alias("start_comment"), pl.col("author").alias("starter")
+    )
+    mine = table.join(starters, on="start_comment", how="left").filter(pl.col("starter") == author)
+    return mine.drop("starter", "comment_ids").with_columns(pl.col("participants").list.join(", "))
+
+
+@callback(
+    Output(ID.USER_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.USER_SELECT, "value")
+)
+def render(dataset, author):
+    """Everything about one user."""
+    if not author:
+        return notice("Choose a user.")
+    key = dataset["key"]
+    disc = cache.get_discussion(key)
+    c = disc.comments
+    edges = cache.memo(key, "user_edges", {}, disc.user_edges)
+    tox_cols = ["mean_toxicity"] if "mean_toxicity" in edges.columns else []
+    out_e = edges.filter(pl.col("source") == author).select(
+        pl.col("target").alias("partner"), "count", *tox_cols
+    )
+    in_e = edges.filter(pl.col("target") == author).select(
+        pl.col("source").alias("partner"), "count", *tox_cols
+    )
+    mine = c.filter(pl.col("author") == author)
+    received = c.filter((pl.col("parent_author") == author) & (pl.col("author") != author))
+    scored = "toxicity" in c.columns
+    cards = [
+        metric_card("comments", format_number(mine.height)),
+        metric_card("threads", format_number(mine["thread_id"].n_unique())),
+        metric_card(
+            "replies made / received", f"{out_e['count'].sum():,} / {in_e['count'].sum():,}"
+        ),
+        metric_card(
+            "toxicity given",
+            format_number(mine["toxicity"].mean(), 2) if scored else "n/a",
+            "mean of their comments",
+        ),
+        metric_card(
+            "toxicity received",
+            format_number(received["toxicity"].mean(), 2) if scored else "n/a",
+            "mean of replies to them",
+        ),
+        metric_card("side", " | ".join(_sides_of(key, author))),
+    ]
+    started = _episodes_started(key, author)
+    if started is None:
+        episodes_part = notice("Escalation episodes are not available for this dataset.")
+    elif started.height == 0:
+        episodes_part = notice("They started no flame-war episode (toxicity >= 0.5, 3+ turns).")
+    else:
+        episodes_part = table_card(
+            "user_episodes", started, title=f"Flame-war episodes they started ({started.height})"
+        )
+    cols = [
+        x for x in ("comment_id", "thread_id", "created_at", "toxicity", "text") if x in c.columns
+    ]
+    return [
+        html.Div(cards, className="metrics"),
+        figure_card("user_partners", partners_figure(out_e, in_e)),
+        episodes_part,
+        table_card(
+            "user_comments",
+            mine.select(cols).with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M")),
+            title="Their comments",
+        ),
+    ]

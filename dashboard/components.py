@@ -1,0 +1,186 @@
+"""Reusable Dash components: figure cards with export buttons, CSV-exportable tables,
+comments shown as plain text, metric cards and notices.
+
+Comment bodies and author names are attacker-controlled. They are only ever passed as the
+``children`` string of an html component, which React renders as text: never through
+``dangerouslySetInnerHTML``, ``dcc.Markdown`` or a DataTable in markdown mode.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import polars as pl
+from dash import dcc, html
+
+from dashboard import cache, ids
+from dashboard.figures.base import toxicity_color
+
+__all__ = [
+    "comment_block",
+    "figure_card",
+    "format_number",
+    "metric_card",
+    "notice",
+    "table_card",
+    "table_token",
+]
+
+
+def format_number(value: Any, digits: int = 3) -> str:
+    """A number for display: ``'n/a'`` for None/NaN, thousands separators for ints.
+
+    >>> format_number(1234), format_number(0.123456), format_number(float("nan"))
+    ('1,234', '0.123', 'n/a')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e12:
+            return f"{int(value):,}"
+        return f"{value:.{digits}g}" if abs(value) < 1e-3 else f"{value:.{digits}f}"
+    return str(value)
+
+
+def figure_card(name: str, figure: go.Figure, *, note: str | None = None) -> html.Div:
+    """A ``dcc.Graph`` with PNG / SVG / HTML export buttons under it."""
+    buttons = [
+        html.Button(
+            fmt.upper(),
+            id=ids.export_button(name, fmt),
+            className="export",
+            n_clicks=0,
+            title=f"Download this figure as {fmt.upper()}",
+        )
+        for fmt in ("png", "svg", "html")
+    ]
+    return html.Div(
+        [
+            dcc.Graph(
+                id=ids.figure_id(name),
+                figure=figure,
+                config={"displaylogo": False, "toImageButtonOptions": {"filename": name}},
+            ),
+            html.Div(
+                [html.Span("Export: "), *buttons, dcc.Download(id=ids.download_id(name))],
+                className="export-bar",
+            ),
+            html.P(note, className="note") if note else None,
+        ],
+        className="card figure-card",
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def table_token(frame: pd.DataFrame) -> str:
+    """Keep ``frame`` on the server for its CSV download and return the token naming it."""
+    import hashlib
+
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update("|".join(map(str, frame.columns)).encode())
+    token = digest.hexdigest()[:24]
+    cache.results.put(("csv", token), frame)
+    return token
+
+
+def table_card(
+    name: str,
+    frame: pl.DataFrame | pd.DataFrame,
+    *,
+    title: str | None = None,
+    max_rows: int = 50,
+    row_id: str | None = None,
+    columns: list[str] | None = None,
+) -> html.Div:
+    """A scrollable table (cells are plain text) with a CSV button for the whole table.
+
+    With ``row_id``, each row is clickable: its ``n_clicks`` has the pattern id
+    ``{"type": "row", "table": name, "row": <value of row_id>}``. ``columns`` limits the
+    columns shown; the CSV always has them all.
+    """
+    df = frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
+    token = table_token(df)
+    shown = [c for c in (columns or list(df.columns)) if c in df.columns]
+    head = html.Thead(html.Tr([html.Th(str(c)) for c in shown]))
+    rows = []
+    for record in df.head(max_rows).to_dict("records"):
+        cells = [html.Td(_cell(record[c])) for c in shown]
+        if row_id is None:
+            rows.append(html.Tr(cells))
+        else:
+            rid = ids.row_id(name, str(record[row_id]))
+            rows.append(html.Tr(cells, id=rid, n_clicks=0, className="clickable"))
+    cut = f" (first {max_rows:,} of {len(df):,} rows; CSV has all)" if len(df) > max_rows else ""
+    return html.Div(
+        [
+            html.H4((title or name) + cut),
+            html.Div(
+                html.Table([head, html.Tbody(rows)], className="data-table"),
+                className="table-scroll",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "CSV",
+                        id=ids.csv_button(name),
+                        value=token,
+                        n_clicks=0,
+                        className="export",
+                        title="Download the whole table as CSV",
+                    ),
+                    dcc.Download(id=ids.csv_download(name)),
+                ],
+                className="export-bar",
+            ),
+        ],
+        className="card table-card",
+        id=ids.table_id(name),
+    )
+
+
+def comment_block(row: dict[str, Any], *, highlight: bool = False) -> html.Div:
+    """One comment: author, toxicity and body, all rendered as text."""
+    tox = row.get("toxicity")
+    meta = [
+        html.B(row.get("author") or "[anonymous]", className="author"),
+        html.Span(f" · toxicity {format_number(tox, 2)}" if tox is not None else ""),
+        html.Span(f" · {row['created_at']:%Y-%m-%d %H:%M}" if row.get("created_at") else ""),
+        html.Span(f" · {row.get('comment_id')}", className="comment-id"),
+    ]
+    return html.Div(
+        [
+            html.Div(meta, className="comment-meta"),
+            html.Div(row.get("text") or "", className="comment-text"),
+        ],
+        className="comment" + (" highlight" if highlight else ""),
+        style={"borderLeftColor": toxicity_color(tox)},
+    )
+
+
+def metric_card(label: str, value: str, detail: str | None = None) -> html.Div:
+    """A small labelled number."""
+    return html.Div(
+        [
+            html.Div(label, className="metric-label"),
+            html.Div(value, className="metric-value"),
+            html.Div(detail, className="metric-detail") if detail else None,
+        ],
+        className="metric-card",
+    )
+
+
+def notice(message: str, *, kind: str = "info") -> html.Div:
+    """A highlighted message (``kind``: info, warning or error)."""
+    return html.Div(message, className=f"notice {kind}")

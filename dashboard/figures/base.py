@@ -1,0 +1,90 @@
+"""Shared figure helpers: the empty figure, the toxicity colour scale, safe hover text."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from itertools import pairwise
+
+import plotly.graph_objects as go
+
+__all__ = [
+    "SIDE_COLORS",
+    "TOXICITY_SCALE",
+    "empty_figure",
+    "safe_text",
+    "styled",
+    "toxicity_color",
+]
+
+#: Toxicity 0 -> pale yellow, 1 -> dark red.
+TOXICITY_SCALE = "YlOrRd"
+#: Qualitative colours for sides and communities (colour-blind safe first).
+SIDE_COLORS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#7f7f7f",
+)
+_TOXICITY_STOPS = ((0.0, (255, 255, 204)), (0.5, (253, 141, 60)), (1.0, (128, 0, 38)))
+
+
+def safe_text(text: object, *, width: int = 80, limit: int = 600) -> str:
+    """``text`` escaped for plotly hover labels and wrapped with ``<br>``.
+
+    Plotly renders a small HTML subset (``<b>``, ``<a href>``, ...) in labels; escaping
+    makes every character show literally, so attacker-written text stays text.
+
+    >>> safe_text("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    """
+    raw = "" if text is None else str(text)
+    if len(raw) > limit:
+        raw = raw[:limit] + "…"
+    lines = textwrap.wrap(raw, width=width, replace_whitespace=True) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def toxicity_color(value: float | None) -> str:
+    """CSS colour of a toxicity in [0, 1] on :data:`TOXICITY_SCALE` (grey for missing).
+
+    >>> toxicity_color(0.0), toxicity_color(None)
+    ('rgb(255,255,204)', 'rgb(200,200,200)')
+    """
+    if value is None or value != value:  # noqa: PLR0124 - NaN check
+        return "rgb(200,200,200)"
+    v = min(max(float(value), 0.0), 1.0)
+    for (x0, c0), (x1, c1) in pairwise(_TOXICITY_STOPS):
+        if v <= x1:
+            t = (v - x0) / (x1 - x0)
+            r, g, b = (round(a + (b_ - a) * t) for a, b_ in zip(c0, c1, strict=True))
+            return f"rgb({r},{g},{b})"
+    return "rgb(128,0,38)"  # pragma: no cover
+
+
+def styled(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
+    """Apply the app's common layout (white template, margins, height)."""
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
+        title={"text": html.escape(title), "font": {"size": 14}} if title else None,
+    )
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that shows ``message`` in its middle."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=html.escape(message), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return styled(fig, height=300)

@@ -1,0 +1,146 @@
+"""Figures for metric results: estimates with intervals, trends over time, density, bars."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.figures.base import SIDE_COLORS, TOXICITY_SCALE, empty_figure, safe_text, styled
+
+__all__ = [
+    "estimates_figure",
+    "joint_density_figure",
+    "side_bars_figure",
+    "trend_figure",
+]
+
+
+def estimates_figure(frame: pd.DataFrame, *, title: str = "Estimates") -> go.Figure:
+    """One dot per metric with its confidence interval (rows: ``metric``, ``value``,
+    ``ci_low``, ``ci_high``, ``p_value``); undefined metrics are listed as such."""
+    ok = frame[frame["value"].notna()] if len(frame) else frame
+    if len(ok) == 0:
+        return empty_figure("No metric is defined on this data")
+    low = (ok["value"] - ok["ci_low"]).fillna(0).clip(lower=0)
+    high = (ok["ci_high"] - ok["value"]).fillna(0).clip(lower=0)
+    p = ok["p_value"] if "p_value" in ok else pd.Series([math.nan] * len(ok))
+    fig = go.Figure(
+        go.Scatter(
+            x=ok["value"],
+            y=[safe_text(m) for m in ok["metric"]],
+            mode="markers",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": high.tolist(),
+                "arrayminus": low.tolist(),
+            },
+            marker={"size": 10, "color": "#1f77b4"},
+            hovertext=[f"p = {v:.3g}" if not math.isnan(v) else "no null model" for v in p],
+        )
+    )
+    fig.update_xaxes(title_text="value (bar: confidence interval)", zeroline=True)
+    return styled(fig, title=title, height=max(260, 45 * len(ok) + 100))
+
+
+def trend_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """A metric per time window (``windows.over_time`` output) with its CI band."""
+    if len(frame) == 0 or frame["value"].notna().sum() == 0:
+        return empty_figure("The metric is undefined in every window")
+    x = frame["window_start"].tolist()
+    fig = go.Figure()
+    if frame["ci_low"].notna().any():
+        fig.add_scatter(
+            x=x + x[::-1],
+            y=frame["ci_high"].tolist() + frame["ci_low"].tolist()[::-1],
+            fill="toself",
+            line={"width": 0},
+            fillcolor="rgba(31,119,180,0.2)",
+            name="confidence interval",
+            hoverinfo="skip",
+        )
+    fig.add_scatter(
+        x=x,
+        y=frame["value"].tolist(),
+        mode="lines+markers",
+        name="value",
+        customdata=frame["n_comments"].tolist(),
+        hovertemplate="%{x}: %{y:.3f} (%{customdata} comments)<extra></extra>",
+    )
+    return styled(fig, title=title, height=360)
+
+
+def joint_density_figure(density: pl.DataFrame, *, bins: int, title: str) -> go.Figure:
+    """The Cinelli et al. (2021) joint density: user leaning (x) vs neighbours' mean (y).
+
+    ``density`` has ``x_bin``, ``y_bin`` (0 .. bins-1 over [-1, 1]) and ``count``.
+    """
+    if density.height == 0 or density["count"].sum() == 0:
+        return empty_figure("No user has both a leaning and neighbours with one")
+    grid = np.zeros((bins, bins))
+    for xb, yb, n in density.select("x_bin", "y_bin", "count").iter_rows():
+        grid[int(yb), int(xb)] += n
+    centres = (-1 + (np.arange(bins) + 0.5) * 2 / bins).round(3).tolist()
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.tolist(),
+            x=centres,
+            y=centres,
+            colorscale="Blues",
+            zmin=0,
+            colorbar={"title": {"text": "users"}},
+            hovertemplate="leaning %{x}<br>neighbours %{y}<br>%{z} users<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="user leaning", range=[-1, 1])
+    fig.update_yaxes(title_text="mean leaning of neighbours", range=[-1, 1], scaleanchor="x")
+    return styled(fig, title=title, height=480)
+
+
+def side_bars_figure(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    color_by_toxicity: bool = False,
+    categorical: bool = True,
+) -> go.Figure:
+    """Bars of ``y`` per ``x`` (e.g. insularity per side, toxicity per depth).
+
+    Bars take the side colours when ``categorical`` (x are sides), the toxicity scale with
+    ``color_by_toxicity``, and one colour otherwise.
+    """
+    if frame.height == 0:
+        return empty_figure("Nothing to show")
+    values = frame[y].to_list()
+    err = None
+    if "ci_low" in frame.columns and "ci_high" in frame.columns:
+        err = {
+            "type": "data",
+            "symmetric": False,
+            "array": [
+                None if (h is None or v is None) else max(h - v, 0)
+                for v, h in zip(values, frame["ci_high"].to_list(), strict=True)
+            ],
+            "arrayminus": [
+                None if (lo is None or v is None) else max(v - lo, 0)
+                for v, lo in zip(values, frame["ci_low"].to_list(), strict=True)
+            ],
+        }
+    if color_by_toxicity:
+        marker = {"color": values, "colorscale": TOXICITY_SCALE, "cmin": 0, "cmax": 1}
+    elif categorical:
+        marker = {"color": [SIDE_COLORS[i % len(SIDE_COLORS)] for i in range(frame.height)]}
+    else:
+        marker = {"color": "#4c72b0"}
+    fig = go.Figure(
+        go.Bar(x=[safe_text(v) for v in frame[x].to_list()], y=values, error_y=err, marker=marker)
+    )
+    fig.update_xaxes(title_text=x, type="category")
+    fig.update_yaxes(title_text=y)
+    return styled(fig, title=title, height=360)

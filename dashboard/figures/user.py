@@ -1,0 +1,48 @@
+"""User page figure: who a user replies to and who replies to them."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard.figures.base import TOXICITY_SCALE, empty_figure, safe_text, styled
+
+__all__ = ["partners_figure"]
+
+
+def partners_figure(out_edges: pl.DataFrame, in_edges: pl.DataFrame, *, top: int = 15) -> go.Figure:
+    """Two bar charts: replies to each partner, and replies from each, coloured by toxicity.
+
+    Parameters
+    ----------
+    out_edges : polars.DataFrame
+        ``partner``, ``count``, ``mean_toxicity`` (may be null) for the user's replies.
+    in_edges : polars.DataFrame
+        The same for replies to the user.
+    """
+    if out_edges.height == 0 and in_edges.height == 0:
+        return empty_figure("This user has no reply edges")
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("replies to", "replied to by"))
+    for col, frame in ((1, out_edges), (2, in_edges)):
+        part = frame.sort("count", descending=True).head(top).reverse()
+        tox = part["mean_toxicity"].to_list() if "mean_toxicity" in part.columns else None
+        fig.add_bar(
+            x=part["count"].to_list(),
+            y=[safe_text(p, limit=40) for p in part["partner"]],
+            orientation="h",
+            showlegend=False,
+            row=1,
+            col=col,
+            marker={
+                "color": tox,
+                "colorscale": TOXICITY_SCALE,
+                "cmin": 0,
+                "cmax": 1,
+                "showscale": col == 2,
+                "colorbar": {"title": {"text": "toxicity"}},
+            },
+            hovertemplate="%{y}: %{x} replies<extra></extra>",
+        )
+    fig.update_xaxes(title_text="replies")
+    return styled(fig, title="Reply partners", height=max(320, 24 * top))

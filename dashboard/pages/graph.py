@@ -1,0 +1,87 @@
+"""Graph: the user reply graph with sides, activity, hostility and filters."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard.components import figure_card
+from dashboard.figures.base import empty_figure
+from dashboard.ids import ID
+
+dash.register_page(__name__, path="/graph", name="Graph", order=1)
+
+COLOR_OPTIONS = [
+    {"label": "sides (signed graph)", "value": "signed"},
+    {"label": "sides (two largest communities)", "value": "leiden2"},
+    {"label": "communities", "value": "communities"},
+    {"label": "none", "value": "none"},
+]
+
+
+def layout(**_query: str) -> html.Div:
+    """Filters and the graph."""
+    controls = html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Time window (% of the time span)"),
+                    dcc.RangeSlider(
+                        0,
+                        100,
+                        1,
+                        value=[0, 100],
+                        id=ID.GRAPH_WINDOW,
+                        marks={0: "start", 100: "end"},
+                    ),
+                ],
+                className="control",
+                style={"minWidth": 280},
+            ),
+            html.Div(
+                [
+                    html.Label("Threads"),
+                    dcc.Dropdown(id=ID.GRAPH_THREADS, multi=True, placeholder="all threads"),
+                ],
+                className="control",
+                style={"minWidth": 280},
+            ),
+            html.Div(
+                [
+                    html.Label("Minimum degree"),
+                    dcc.Dropdown(
+                        id=ID.GRAPH_MIN_DEGREE,
+                        options=[0, 1, 2, 3, 5, 10, 20],
+                        value=0,
+                        clearable=False,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Div(
+                [
+                    html.Label("Colour nodes by"),
+                    dcc.Dropdown(
+                        id=ID.GRAPH_COLOR, options=COLOR_OPTIONS, value="signed", clearable=False
+                    ),
+                ],
+                className="control",
+                style={"minWidth": 260},
+            ),
+        ],
+        className="controls",
+    )
+    return html.Div(
+        [
+            html.H2("User reply graph"),
+            controls,
+            html.Div(id=ID.GRAPH_NOTE, className="note"),
+            figure_card(
+                "user_graph",
+                empty_figure("Computing the layout..."),
+                note="Node size: comments written. Edge colour: mean toxicity of the "
+                "replies (hostility). Click a node to open the user.",
+            ),
+        ],
+        className="page",
+    )

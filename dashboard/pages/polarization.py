@@ -1,0 +1,90 @@
+"""Polarization: sides method and parameters, the measures with CIs and p-values, trends."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard.components import figure_card
+from dashboard.figures.base import empty_figure
+from dashboard.ids import ID
+from dashboard.sides_options import SIDE_METHODS
+
+dash.register_page(__name__, path="/polarization", name="Polarization", order=2)
+
+TREND_METRICS = [
+    "ei_index",
+    "modularity",
+    "boundary_polarization",
+    "cross_side_hostility",
+    "random_walk_controversy",
+    "frustration",
+]
+
+
+def layout(**_query: str) -> html.Div:
+    """Parameters, the measures and the trend of one of them."""
+
+    def control(label: str, widget: object, width: int = 180) -> html.Div:
+        return html.Div([html.Label(label), widget], className="control", style={"minWidth": width})
+
+    return html.Div(
+        [
+            html.H2("Polarization"),
+            html.Div(
+                [
+                    control(
+                        "Sides",
+                        dcc.Dropdown(
+                            id=ID.POL_METHOD,
+                            clearable=False,
+                            value="signed",
+                            options=[{"label": v[0], "value": k} for k, v in SIDE_METHODS.items()],
+                        ),
+                        340,
+                    ),
+                    control(
+                        "Seed",
+                        dcc.Input(id=ID.POL_SEED, type="number", value=0, min=0, debounce=True),
+                    ),
+                    control(
+                        "Bootstrap resamples (CI) / null draws (p)",
+                        dcc.Dropdown(
+                            id=ID.POL_N_BOOT,
+                            options=[0, 50, 100, 200, 500],
+                            value=100,
+                            clearable=False,
+                        ),
+                        260,
+                    ),
+                ],
+                className="controls",
+            ),
+            html.Div(id=ID.POL_BODY),
+            html.H3("Trend over time"),
+            html.Div(
+                [
+                    control(
+                        "Measure",
+                        dcc.Dropdown(
+                            id=ID.POL_TREND_METRIC,
+                            options=TREND_METRICS,
+                            value="ei_index",
+                            clearable=False,
+                        ),
+                        260,
+                    ),
+                    control(
+                        "Window",
+                        dcc.Dropdown(
+                            id=ID.POL_BY, options=["1d", "1w", "1mo"], value="1w", clearable=False
+                        ),
+                    ),
+                ],
+                className="controls",
+            ),
+            figure_card("polarization_trend", empty_figure("Computing...")),
+            html.Div(id=ID.POL_TREND, className="note"),
+        ],
+        className="page",
+    )

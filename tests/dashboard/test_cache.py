@@ -1,0 +1,87 @@
+"""The server-side cache: content keys, memoised results, reopening from disk."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import dynamics as dyn
+from dashboard import cache
+
+
+def _disc(body: str = "hi") -> dyn.Discussion:
+    return dyn.load(pl.DataFrame({"id": ["a", "b"], "parent": [None, "a"], "user": ["x", "y"],
+                                  "body": [body, "ho"]}))  # fmt: skip
+
+
+def test_dataset_key_follows_content() -> None:
+    assert cache.dataset_key(_disc()) == cache.dataset_key(_disc())
+    assert cache.dataset_key(_disc()) != cache.dataset_key(_disc("changed"))
+
+
+def test_params_key_ignores_order() -> None:
+    assert cache.params_key({"a": 1, "b": [1, 2]}) == cache.params_key({"b": [1, 2], "a": 1})
+
+
+def test_memo_computes_once_per_key() -> None:
+    calls: list[int] = []
+
+    def work() -> int:
+        calls.append(1)
+        return 42
+
+    key = cache.dataset_key(_disc("memo"))
+    assert cache.memo(key, "m", {"p": 1}, work) == 42
+    assert cache.memo(key, "m", {"p": 1}, work) == 42
+    assert len(calls) == 1
+    cache.memo(key, "m", {"p": 2}, work)
+    assert len(calls) == 2
+
+
+def test_concurrent_requests_compute_once() -> None:
+    store = cache.ResultCache()
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def slow() -> str:
+        calls.append(1)
+        gate.wait(5)
+        return "done"
+
+    threads = [threading.Thread(target=store.get_or_compute, args=("k", slow)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    gate.set()
+    for t in threads:
+        t.join()
+    assert calls == [1]
+    assert store.get("k") == "done"
+
+
+def test_lru_evicts_oldest() -> None:
+    store = cache.ResultCache(maxsize=2)
+    store.put("a", 1)
+    store.put("b", 2)
+    store.get("a")
+    store.put("c", 3)
+    assert "a" in store
+    assert "b" not in store
+
+
+def test_discussion_reopens_from_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    disc = _disc("persisted")
+    key = cache.put_discussion(disc)
+    assert (tmp_path / "dynamics" / "dashboard" / f"{key}.parquet").exists()
+    cache._datasets.clear()  # another worker, or after eviction
+    again = cache.get_discussion(key)
+    assert again.comments["text"].to_list() == ["persisted", "ho"]
+
+
+def test_unknown_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with pytest.raises(KeyError, match="no longer loaded"):
+        cache.get_discussion("0" * 20)

@@ -1,0 +1,28 @@
+"""The examples in the dashboard's docstrings run (pytest's --doctest-modules covers dynamics/
+only; the pages cannot be imported without an app, so the modules are listed here)."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "dashboard.cache",
+    "dashboard.components",
+    "dashboard.graph_layout",
+    "dashboard.loading",
+    "dashboard.figures.base",
+    "dashboard.figures.graph",
+    "dashboard.figures.overview",
+    "dashboard.figures.thread",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -1,0 +1,146 @@
+"""Figure functions: pure table -> go.Figure, with escaped hover text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from dashboard.figures.base import empty_figure, safe_text, toxicity_color
+from dashboard.figures.graph import HOSTILITY_BINS, node_sizes, user_graph_figure
+from dashboard.figures.metrics import estimates_figure, joint_density_figure, trend_figure
+from dashboard.figures.overview import activity_figure, activity_table, choose_period
+from dashboard.figures.thread import reply_tree_figure, tree_positions
+from dashboard.figures.user import partners_figure
+
+
+def test_safe_text_escapes_markup() -> None:
+    out = safe_text("<script>alert(1)</script> & <b>bold</b>")
+    assert "<script>" not in out
+    assert "<b>" not in out
+    assert "&lt;script&gt;" in out
+    assert "&amp;" in out
+
+
+def test_safe_text_wraps_and_truncates() -> None:
+    out = safe_text("word " * 100, width=20, limit=50)
+    assert out.count("<br>") >= 2
+    assert out.endswith("…")
+
+
+def test_toxicity_color_ends_and_missing() -> None:
+    assert toxicity_color(1.0) == "rgb(128,0,38)"
+    assert toxicity_color(2.0) == toxicity_color(1.0)
+    assert toxicity_color(float("nan")) == "rgb(200,200,200)"
+
+
+def test_tree_positions_centre_parents_over_children() -> None:
+    # 0 -> (1 -> (3, 4)), 2 ; 5 top-level
+    parent = np.array([-1, 0, 0, 1, 1, -1])
+    x = tree_positions(parent)
+    assert x[[3, 4, 2, 5]].tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert x[1] == 0.5
+    assert x[0] == pytest.approx((0.5 + 2.0) / 2)
+
+
+def _tree() -> pl.DataFrame:
+    return pl.DataFrame(
+        {"comment_id": ["a", "b", "c"], "parent_row": [-1, 0, 1], "depth": [0, 1, 2],
+         "author": ["ann", "<b>bob</b>", None], "text": ["hi", "<img src=x onerror=alert(1)>", "x"],
+         "toxicity": [0.1, 0.9, None]}
+    )  # fmt: skip
+
+
+def test_reply_tree_figure_colours_and_escapes() -> None:
+    fig = reply_tree_figure(_tree())
+    nodes = fig.data[1]
+    assert list(nodes.customdata) == ["a", "b", "c"]
+    assert nodes.marker.color[1] == 0.9
+    assert np.isnan(nodes.marker.color[2])
+    assert all("<img" not in h and "<b>bob" not in h for h in nodes.hovertext)
+    # two edges: b -> a and c -> b
+    assert sum(v is None for v in fig.data[0].x) == 2
+
+
+def test_node_sizes_monotone() -> None:
+    sizes = node_sizes(np.array([1, 10, 100, 1000]))
+    assert np.all(np.diff(sizes) > 0)
+    assert sizes[0] == 5
+    assert sizes[-1] == 28
+
+
+def test_user_graph_figure_bins_edges_by_hostility() -> None:
+    nodes = pl.DataFrame({"author": ["a", "b", "c"], "x": [0.0, 1.0, 2.0], "y": [0.0, 1.0, 0.0],
+                          "n_comments": [1, 5, 2], "group": ["1", "-1", None]})  # fmt: skip
+    edges = pl.DataFrame({"x0": [0.0, 1.0, 0.0], "y0": [0.0, 1.0, 0.0], "x1": [1.0, 2.0, 2.0],
+                          "y1": [1.0, 0.0, 0.0], "hostility": [0.1, 0.9, None]})  # fmt: skip
+    fig = user_graph_figure(nodes, edges)
+    assert all(isinstance(t, go.Scattergl) for t in fig.data)
+    names = [t.name for t in fig.data]
+    assert sum("hostility" in n for n in names) == 2  # two bins used
+    assert "replies (not scored)" in names
+    node_traces = [t for t in fig.data if t.mode == "markers"]
+    assert sorted(c for t in node_traces for c in t.customdata) == ["a", "b", "c"]
+    assert len(HOSTILITY_BINS) == 5
+
+
+def test_user_graph_figure_empty() -> None:
+    empty = pl.DataFrame(schema={"author": pl.String, "x": pl.Float64, "y": pl.Float64,
+                                 "n_comments": pl.Int64, "group": pl.String})  # fmt: skip
+    fig = user_graph_figure(empty, pl.DataFrame())
+    assert "No users" in fig.layout.annotations[0].text
+
+
+def test_activity_table_counts_per_period() -> None:
+    t = [datetime(2024, 1, 1, 10, tzinfo=UTC), datetime(2024, 1, 1, 11, tzinfo=UTC),
+         datetime(2024, 1, 3, 9, tzinfo=UTC), None]  # fmt: skip
+    comments = pl.DataFrame({"created_at": t, "author": ["a", "a", "b", "c"]})
+    table = activity_table(comments, "1d")
+    assert table["n_comments"].to_list() == [2, 1]
+    assert table["n_authors"].to_list() == [1, 1]
+    assert len(activity_figure(table).data) == 2
+    assert choose_period(t[0], t[2]) == "1h"
+
+
+def test_activity_without_timestamps() -> None:
+    table = activity_table(pl.DataFrame({"created_at": [None], "author": ["a"]},
+                                        schema={"created_at": pl.Datetime("us", "UTC"),
+                                                "author": pl.String}), "1d")  # fmt: skip
+    assert table.height == 0
+    assert "No timestamps" in activity_figure(table).layout.annotations[0].text
+
+
+def test_joint_density_grid_keeps_counts() -> None:
+    density = pl.DataFrame({"x_bin": [0, 3, 3], "y_bin": [0, 1, 1], "count": [2, 1, 4]})
+    fig = joint_density_figure(density, bins=4, title="t")
+    z = np.array(fig.data[0].z)
+    assert z.sum() == 7
+    assert z[1, 3] == 5  # rows are y bins, columns x bins
+    assert fig.data[0].x[0] == -0.75
+
+
+def test_estimates_and_trend() -> None:
+    frame = pd.DataFrame({"metric": ["ei_index", "modularity"], "value": [0.2, float("nan")],
+                          "ci_low": [0.1, None], "ci_high": [0.4, None],
+                          "p_value": [0.01, None]})  # fmt: skip
+    fig = estimates_figure(frame)
+    assert list(fig.data[0].y) == ["ei_index"]
+    assert list(fig.data[0].error_x.array) == pytest.approx([0.2])
+    trend = pd.DataFrame({"window_start": [1, 2], "value": [0.1, 0.3], "ci_low": [0.0, 0.2],
+                          "ci_high": [0.2, 0.4], "n_comments": [10, 12]})  # fmt: skip
+    assert len(trend_figure(trend, title="t").data) == 2
+
+
+def test_partners_figure() -> None:
+    out = pl.DataFrame({"partner": ["b", "<i>c</i>"], "count": [3, 1], "mean_toxicity": [0.2, 0.8]})
+    fig = partners_figure(out, out.head(0))
+    assert list(fig.data[0].x) == [1, 3]  # smallest first: the largest is drawn on top
+    assert "<i>" not in "".join(fig.data[0].y)
+
+
+def test_empty_figure_escapes_message() -> None:
+    assert empty_figure("<b>x</b>").layout.annotations[0].text == "&lt;b&gt;x&lt;/b&gt;"

@@ -1,0 +1,203 @@
+"""Every page in headless Chromium (dash_duo) on the bundled real thread.
+
+Each test: the page renders with data, one interaction, ``dash_duo.get_logs() == []``.
+Screenshots go to $DYNAMICS_SCREENSHOTS (docs/screenshots) or a temporary directory.
+"""
+
+from __future__ import annotations
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+
+from dashboard import create_app
+from dashboard.ids import ID
+
+pytestmark = [
+    pytest.mark.usefixtures("browser_ready"),
+    # dash[testing] pins selenium 4.2, whose HTTP client calls a deprecated urllib3 1.26 method
+    pytest.mark.filterwarnings(
+        r"ignore:HTTPResponse.getheader\(\) is deprecated:DeprecationWarning"
+    ),
+]
+
+TIMEOUT = 30
+
+
+@pytest.fixture(scope="module")
+def app():
+    """One app on the bundled thread (the default), shared by the page tests."""
+    return create_app()
+
+
+def _open(dash_duo, app, path: str) -> None:
+    dash_duo.start_server(app)
+    if path != "/":
+        dash_duo.wait_for_page(f"{dash_duo.server_url}{path}")
+
+
+def _graph_sel(name: str) -> str:
+    return f'[id*=\'"name":"{name}"\'][id*=\'"type":"figure"\']'
+
+
+def _click_point(dash_duo, name: str, customdata: str) -> None:
+    """Fire plotly_click on a figure as a click on the point with ``customdata`` would."""
+    dash_duo.driver.execute_script(
+        "var gd = document.querySelector(arguments[0]).querySelector('.js-plotly-plot');"
+        "gd.emit('plotly_click', {points: [{customdata: arguments[1], curveNumber: 0,"
+        " pointNumber: 0, pointIndex: 0}]});",
+        _graph_sel(name),
+        customdata,
+    )
+
+
+def _shot(dash_duo, directory, name: str) -> None:
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.save_screenshot(str(directory / f"{name}.png"))
+
+
+def test_overview(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/")
+    dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_CARDS}", "49", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_BODY}", "empty_text", timeout=TIMEOUT)
+    assert "plaintext" in dash_duo.find_element(f"#{ID.OVERVIEW_CARDS}").text
+    _shot(dash_duo, screenshot_dir, "overview")
+    assert dash_duo.get_logs() == []
+
+
+def test_graph_filter_and_click(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/graph")
+    dash_duo.wait_for_contains_text(f"#{ID.GRAPH_NOTE}", "users and", timeout=TIMEOUT)
+    before = dash_duo.find_element(f"#{ID.GRAPH_NOTE}").text
+    n_before = int(before.split()[0].replace(",", ""))
+    assert n_before > 5
+    _shot(dash_duo, screenshot_dir, "graph")
+    # a filter change updates the figure: minimum degree 2 keeps 3 of the 14 users
+    dash_duo.select_dcc_dropdown(f"#{ID.GRAPH_MIN_DEGREE}", value="2")
+    until(lambda: dash_duo.find_element(f"#{ID.GRAPH_NOTE}").text != before, timeout=TIMEOUT)
+    n_after = int(dash_duo.find_element(f"#{ID.GRAPH_NOTE}").text.split()[0].replace(",", ""))
+    assert n_before == 14
+    assert n_after == 3
+    # clicking a node opens the user
+    _click_point(dash_duo, "user_graph", "Tudor Miron")
+    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "toxicity given", timeout=TIMEOUT)
+    assert "/user" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_thread_click_shows_chain(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/thread")
+    dash_duo.wait_for_contains_text(_graph_sel("reply_tree"), "Reply tree", timeout=TIMEOUT)
+    _shot(dash_duo, screenshot_dir, "thread")
+    _click_point(dash_duo, "reply_tree", "southfront-idlib-thread#35")
+    dash_duo.wait_for_contains_text(f"#{ID.THREAD_COMMENT}", "Tudor Miron", timeout=TIMEOUT)
+    blocks = dash_duo.find_elements(f"#{ID.THREAD_COMMENT} .comment")
+    assert len(blocks) >= 2  # the comment after the ones it replies to
+    assert "#35" in blocks[-1].text
+    assert dash_duo.get_logs() == []
+
+
+def test_user_page(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/user?author=Tudor%20Miron")
+    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "toxicity received", timeout=TIMEOUT)
+    body = dash_duo.find_element(f"#{ID.USER_BODY}").text
+    assert "Their comments" in body
+    assert "started no flame-war episode" in body
+    _shot(dash_duo, screenshot_dir, "user")
+    assert dash_duo.get_logs() == []
+
+
+def test_polarization(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/polarization")
+    dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "ei_index", timeout=60)
+    text = dash_duo.find_element(f"#{ID.POL_BODY}").text
+    assert "users with a side" in text
+    assert "modularity" in text
+    _shot(dash_duo, screenshot_dir, "polarization")
+    assert dash_duo.get_logs() == []
+
+
+def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/echo-chambers")
+    dash_duo.wait_for_contains_text(f"#{ID.ECHO_BODY}", "insularity", timeout=60)
+    assert "neighbour_leaning" in dash_duo.find_element(f"#{ID.ECHO_BODY}").text
+    _shot(dash_duo, screenshot_dir, "echo_chambers")
+    assert dash_duo.get_logs() == []
+
+
+def test_escalation_episode_click(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    dash_duo.find_element(f"#{ID.ESC_EPISODES} tr.clickable td").click()
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODE_VIEW}", "turns", timeout=TIMEOUT)
+    comments = dash_duo.find_elements(f"#{ID.ESC_EPISODE_VIEW} .comment")
+    assert len(comments) == 3  # the bundled thread's episode: #33 -> #34 -> #35
+    assert [c.text.count("southfront-idlib-thread#3") for c in comments] == [1, 1, 1]
+    _shot(dash_duo, screenshot_dir, "escalation")
+    assert dash_duo.get_logs() == []
+
+
+def test_unreadable_upload_shows_error(dash_duo, app, tmp_path) -> None:
+    bad = tmp_path / "garbage.json"
+    bad.write_bytes(b"\x00\x01 this is { not json [")
+    _open(dash_duo, app, "/")
+    dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_CARDS}", "49", timeout=TIMEOUT)
+    dash_duo.find_element(".loader summary").click()
+    upload = dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.UPLOAD} input[type=file]")
+    upload.send_keys(str(bad))
+    dash_duo.wait_for_contains_text(f"#{ID.LOAD_MESSAGE}", "Could not read garbage.json",
+                                    timeout=TIMEOUT)  # fmt: skip
+    # the app keeps the dataset it had
+    assert "49" in dash_duo.find_element(f"#{ID.OVERVIEW_CARDS}").text
+    assert dash_duo.get_logs() == []
+
+
+def test_upload_then_switch(dash_duo, app, tmp_path) -> None:
+    good = tmp_path / "small.csv"
+    good.write_text("id,parent,user,body\n1,,ann,hello\n2,1,bob,no way\n3,2,ann,yes way\n")
+    _open(dash_duo, app, "/")
+    dash_duo.find_element(".loader summary").click()
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.UPLOAD} input[type=file]").send_keys(
+        str(good)
+    )
+    dash_duo.wait_for_contains_text(f"#{ID.LOAD_MESSAGE}", "Loaded small.csv", timeout=60)
+    dash_duo.wait_for_text_to_equal(f"#{ID.DATASET_LABEL}", "small.csv", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_CARDS}", "comments\n3", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
+
+
+def test_too_large_upload_is_refused(dash_duo, tmp_path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text("id,parent,user,body\n" + "1,,ann,hello\n" * 100)
+    small_limit = create_app(max_upload_bytes=200)
+    _open(dash_duo, small_limit, "/")
+    dash_duo.find_element(".loader summary").click()
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.UPLOAD} input[type=file]").send_keys(
+        str(big)
+    )
+    dash_duo.wait_for_contains_text(f"#{ID.LOAD_MESSAGE}", "larger than the upload limit",
+                                    timeout=TIMEOUT)  # fmt: skip
+    assert dash_duo.get_logs() == []
+
+
+def test_exports_download_files(dash_duo, app) -> None:
+    from pathlib import Path
+
+    _open(dash_duo, app, "/thread")
+    dash_duo.wait_for_contains_text(_graph_sel("reply_tree"), "Reply tree", timeout=TIMEOUT)
+    for fmt in ("png", "svg", "html"):
+        dash_duo.find_element(f'[id*=\'"name":"reply_tree"\'][id*=\'"format":"{fmt}"\']').click()
+    folder = Path(dash_duo.download_path)
+    until(lambda: {p.suffix for p in folder.iterdir()} >= {".png", ".svg", ".html"}, timeout=30)
+    html = (folder / "reply_tree.html").read_text()
+    assert "plotly" in html.lower()
+    assert (folder / "reply_tree.png").read_bytes()[:4] == b"\x89PNG"
+    # tables: the whole table as CSV
+    dash_duo.find_element("a[href='/']").click()
+    dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_BODY}", "empty_text", timeout=TIMEOUT)
+    dash_duo.find_element('[id*=\'"name":"ingest_report"\'][id*=\'"type":"csv"\']').click()
+    until((folder / "ingest_report.csv").exists, timeout=30)
+    csv = (folder / "ingest_report.csv").read_text()
+    assert csv.splitlines()[0] == "problem,description,count,policy,samples"
+    assert "empty_text" in csv
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,72 @@
+"""Comment text is attacker-controlled: planted HTML must show as literal text and never run."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import polars as pl
+import pytest
+from selenium.common.exceptions import NoAlertPresentException
+
+import dynamics as dyn
+from dashboard import create_app
+from dashboard.ids import ID
+
+pytestmark = [
+    pytest.mark.usefixtures("browser_ready"),
+    # dash[testing] pins selenium 4.2, whose HTTP client calls a deprecated urllib3 1.26 method
+    pytest.mark.filterwarnings(
+        r"ignore:HTTPResponse.getheader\(\) is deprecated:DeprecationWarning"
+    ),
+]
+
+SCRIPT = "<script>window.__xss = 'script'; alert('xss')</script>"
+IMG = "<img src=x onerror=\"window.__xss = 'img'; alert('xss')\">"
+EVIL_AUTHOR = "<b onmouseover=alert(1)>mallory</b>"
+
+
+@pytest.fixture
+def hostile_app():
+    """A thread whose escalating chain carries script and onerror payloads."""
+    frame = pl.DataFrame(
+        {
+            "id": ["1", "2", "3", "4", "5"],
+            "parent": [None, "1", "2", "3", None],
+            "user": ["alice", EVIL_AUTHOR, "alice", EVIL_AUTHOR, "carol"],
+            "body": ["calm start", SCRIPT, IMG, f"you idiot {SCRIPT}", "unrelated"],
+            "time": [f"2024-01-01T10:0{i}:00" for i in range(5)],
+            "toxicity": [0.1, 0.6, 0.8, 0.95, 0.0],
+        }
+    )
+    return create_app(dyn.load(frame), label="hostile")
+
+
+def _no_execution(dash_duo) -> None:
+    with pytest.raises(NoAlertPresentException):
+        dash_duo.driver.switch_to.alert.text  # noqa: B018 - raises when no alert is open
+    assert dash_duo.driver.execute_script("return window.__xss === undefined")
+    assert dash_duo.find_elements("img[src='x']") == []
+    assert dash_duo.get_logs() == []
+
+
+def test_episode_comments_render_as_text(dash_duo, hostile_app) -> None:
+    dash_duo.start_server(hostile_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    dash_duo.find_element(f"#{ID.ESC_EPISODES} tr.clickable td").click()
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODE_VIEW}", "<script>", timeout=30)
+    shown = dash_duo.find_element(f"#{ID.ESC_EPISODE_VIEW}").text
+    assert SCRIPT in shown
+    assert IMG in shown
+    assert EVIL_AUTHOR in shown
+    _no_execution(dash_duo)
+
+
+def test_user_page_renders_names_and_texts_as_text(dash_duo, hostile_app) -> None:
+    dash_duo.start_server(hostile_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/user?author={quote(EVIL_AUTHOR)}")
+    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "Their comments", timeout=30)
+    body = dash_duo.find_element(f"#{ID.USER_BODY}").text
+    assert SCRIPT in body
+    dash_duo.wait_for_contains_text(".page", EVIL_AUTHOR, timeout=30)  # the picker shows it
+    _no_execution(dash_duo)
