@@ -34,7 +34,8 @@ def over_time(
 
     Windows are consecutive, non-overlapping periods of length ``by`` starting at the first
     comment's time truncated to ``by`` (polars duration strings: ``"1d"``, ``"1w"``, ``"1mo"``,
-    ``"6h"``). With ``rolling``, each window instead covers the ``rolling`` period that ends at
+    ``"6h"``; the pandas aliases ``"1D"``, ``"1W"``, ``"1M"`` / ``"1MS"`` (month), ``"1H"``,
+    ``"1Y"`` are accepted too). With ``rolling``, each window instead covers the ``rolling`` period that ends at
     the end of each ``by`` step (e.g. ``by="1w", rolling="4w"``: four-week windows every week).
     A window holds the comments with ``start <= created_at < end``; replies keep who they
     replied to even when the parent is older (see :meth:`Discussion.filter`).
@@ -84,6 +85,8 @@ def over_time(
     if times.len() == 0:
         msg = "over_time needs comments with timestamps; this discussion has none"
         raise DynamicsError(msg)
+    by = _polars_duration(by)
+    rolling = _polars_duration(rolling) if rolling is not None else None
     step = _duration(by, "by")
     length = _duration(rolling, "rolling") if rolling is not None else step
     first = times.min().replace(tzinfo=None)  # type: ignore[union-attr]
@@ -114,6 +117,20 @@ def over_time(
         row["metric"] = res.name
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: pandas offset aliases -> polars duration units ("M" is a month in pandas, a minute nowhere here)
+_PANDAS_UNITS = {"D": "d", "W": "w", "H": "h", "M": "mo", "MS": "mo", "Y": "y", "YS": "y", "A": "y"}
+
+
+def _polars_duration(text: str) -> str:
+    """``text`` with pandas-style units ("1W", "7D", "1M") turned into polars ones."""
+    import re
+
+    match = re.fullmatch(r"(\d*)([A-Z]+)", text)
+    if match and match.group(2) in _PANDAS_UNITS:
+        return (match.group(1) or "1") + _PANDAS_UNITS[match.group(2)]
+    return text
 
 
 def _duration(text: str, name: str) -> timedelta:

@@ -68,3 +68,12 @@ def test_errors(month: dyn.Discussion) -> None:
     untimed = dyn.load(pl.DataFrame({"id": ["a"], "user": ["u"], "body": ["x"]}))
     with pytest.raises(DynamicsError, match="timestamps"):
         over_time(count, untimed)
+
+
+def test_pandas_style_periods(month: dyn.Discussion) -> None:
+    weekly = over_time(count, month, by="1w")
+    assert over_time(count, month, by="1W").equals(weekly)
+    assert over_time(count, month, by="W").equals(weekly)
+    monthly = over_time(count, month, by="1M")
+    assert monthly["n_comments"].tolist() == [6]
+    assert monthly.equals(over_time(count, month, by="1mo"))
