@@ -26,10 +26,50 @@ if TYPE_CHECKING:
 
     from dynamics.model.discussion import Discussion
 
-__all__ = ["NULL_MODELS", "NullTest", "bootstrap_threads", "null_test", "resample_threads"]
+__all__ = [
+    "NULL_MODELS",
+    "NullTest",
+    "bootstrap_threads",
+    "check_significance",
+    "null_test",
+    "resample_threads",
+]
 
 NullModel = Literal["label-shuffle", "degree-preserving"]
 NULL_MODELS: tuple[str, ...] = ("label-shuffle", "degree-preserving")
+
+
+def check_significance(
+    func: str, null: str | None, n_null: int, n_boot: int, ci: float, obj: object = None
+) -> None:
+    """The sklearn-style checks of ``null``, ``n_null``, ``n_boot`` and ``ci`` of a measure.
+
+    With ``obj`` (what the measure was given), ``n_boot > 0`` also requires a Discussion: the
+    bootstrap resamples threads, which a graph does not have.
+    """
+    check_param(
+        null is None or null in NULL_MODELS, "null", func, f"None or one of {NULL_MODELS}", null
+    )
+    check_param(
+        isinstance(n_null, int) and n_null >= 1, "n_null", func, "a positive integer", n_null
+    )
+    check_param(
+        isinstance(n_boot, int) and (n_boot == 0 or n_boot >= 2),
+        "n_boot",
+        func,
+        "0 or an integer >= 2",
+        n_boot,
+    )
+    check_param(isinstance(ci, float | int) and 0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    if n_boot and obj is not None:
+        from dynamics.model.discussion import Discussion
+
+        if not isinstance(obj, Discussion):
+            msg = (
+                f"The 'n_boot' parameter of {func} resamples threads and needs a Discussion. "
+                f"Got n_boot={n_boot} with a {type(obj).__name__} instead."
+            )
+            raise ValueError(msg)
 
 
 @dataclass(frozen=True)

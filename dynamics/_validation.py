@@ -8,6 +8,7 @@ attribute ``name`` (author names, or the node ids of a networkx graph).
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,15 @@ from dynamics.errors import GraphKindError
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["as_igraph", "check_param", "igraph_seed", "rng", "side_labels", "undirected"]
+__all__ = [
+    "as_igraph",
+    "check_param",
+    "igraph_seed",
+    "is_int",
+    "rng",
+    "side_labels",
+    "undirected",
+]
 
 
 def check_param(ok: bool, name: str, func: str, expected: str, got: Any) -> None:
@@ -35,6 +44,11 @@ def check_param(ok: bool, name: str, func: str, expected: str, got: Any) -> None
         raise ValueError(msg)
 
 
+def is_int(x: Any) -> bool:
+    """True for Python and numpy integers, False for bools (a bool is not a count)."""
+    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
 def rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     """A numpy generator from a seed (the only source of randomness in metrics)."""
     if isinstance(seed, np.random.Generator):
@@ -42,16 +56,23 @@ def rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+#: igraph's random number generator is process-wide: blocks that seed it run one at a time, so
+#: two threads (e.g. two dashboard callbacks) cannot interleave and break "same seed, same
+#: result".
+_IGRAPH_RNG = threading.RLock()
+
+
 @contextmanager
 def igraph_seed(seed: int | None) -> Iterator[None]:
     """Make igraph's own random functions (Leiden, rewiring) deterministic inside the block."""
     import igraph as ig
 
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def as_igraph(
@@ -107,7 +128,7 @@ def as_igraph(
             directed=obj.is_directed(),
         )
         g.vs["name"] = nodes
-        for key in {k for _, _, data in edges for k in data}:
+        for key in dict.fromkeys(k for _, _, data in edges for k in data):  # first-seen order
             g.es[key] = [data.get(key) for _, _, data in edges]
         return g
     msg = (

@@ -108,3 +108,16 @@ def test_seeds_make_randomness_repeatable() -> None:
     with igraph_seed(5):
         b = ig.Graph.Erdos_Renyi(30, 0.2).get_edgelist()
     assert a == b
+
+
+def test_seeded_igraph_blocks_do_not_interleave_across_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def draw(seed: int) -> list[tuple[int, int]]:
+        with igraph_seed(seed):
+            return ig.Graph.Erdos_Renyi(200, 0.05).get_edgelist()
+
+    alone = [draw(s) for s in (1, 2) * 4]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(draw, (1, 2) * 4))
+    assert together == alone

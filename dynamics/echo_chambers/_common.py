@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._significance import NULL_MODELS, bootstrap_threads, null_test
+from dynamics._significance import bootstrap_threads, null_test
 from dynamics._validation import as_igraph, check_param, side_labels
 
 if TYPE_CHECKING:
@@ -64,15 +64,9 @@ class Prepared:
         """Arcs of ``g`` (the prepared graph, or a rewired copy of it)."""
         if g is self._graph:
             return self.src, self.dst, self.w
+        # rewired null graphs keep their weights (null_test restores the edge attributes)
         edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        w = np.array(
-            [math.nan if v is None else v for v in g.es["weight"]] if g.ecount() else [],
-            dtype=float,
-        )
-        if np.isnan(w).any() and self._graph is not None and g.ecount() == self._graph.ecount():
-            # igraph's rewire keeps edge ids but drops edge attributes: each rewired edge
-            # keeps the weight of the edge it was
-            w = np.asarray(self._graph.es["weight"], dtype=float)
+        w = np.asarray(g.es["weight"] if g.ecount() else [], dtype=float)
         return _arcs(edges[:, 0], edges[:, 1], w, directed=g.is_directed(), n=g.vcount())
 
 
@@ -245,24 +239,6 @@ def label_series(name: str, labels: list[Any], codes: np.ndarray) -> pl.Series:
         return pl.Series(name, [None if v is None else str(v) for v in values], dtype=pl.String)
 
 
-def check_common(func: str, null: str | None, n_null: int, n_boot: int, ci: float) -> None:
-    """Validate the significance parameters shared by every measure."""
-    check_param(
-        null is None or null in NULL_MODELS, "null", func, f"None or one of {NULL_MODELS}", null
-    )
-    check_param(
-        isinstance(n_null, int) and n_null >= 1, "n_null", func, "a positive integer", n_null
-    )
-    check_param(
-        isinstance(n_boot, int) and (n_boot == 0 or n_boot >= 2),
-        "n_boot",
-        func,
-        "0 or an integer >= 2",
-        n_boot,
-    )
-    check_param(isinstance(ci, float | int) and 0 < ci < 1, "ci", func, "in (0, 1)", ci)
-
-
 def significance(
     obj: Any,
     prep: Prepared,
@@ -286,7 +262,6 @@ def significance(
     values (leanings or side codes); ``recompute(discussion)`` the whole measure on a
     resampled Discussion.
     """
-    from dynamics.model.discussion import Discussion
 
     z = p = None
     interval = None
@@ -312,13 +287,7 @@ def significance(
             func=func,
         )
         z, p = test.z, test.p_value
-    if n_boot:
-        if not isinstance(obj, Discussion):
-            msg = (
-                f"The 'n_boot' parameter of {func} resamples threads and needs a Discussion. "
-                f"Got n_boot={n_boot} with a {type(obj).__name__} instead."
-            )
-            raise ValueError(msg)
+    if n_boot:  # check_significance has made sure obj is a Discussion
         interval, _ = bootstrap_threads(
             recompute, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
         )

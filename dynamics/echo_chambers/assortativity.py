@@ -10,9 +10,9 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._significance import check_significance
 from dynamics.echo_chambers._common import (
     Prepared,
-    check_common,
     label_series,
     prepare,
     significance,
@@ -167,7 +167,7 @@ def assortativity(
     (0.3333, 'nominal')
     """
     func = "assortativity"
-    check_common(func, null, n_null, n_boot, ci)
+    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
     prep = prepare(
         discussion_or_graph,
         leaning=leaning,

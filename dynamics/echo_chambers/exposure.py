@@ -10,10 +10,10 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._significance import check_significance
 from dynamics._validation import check_param
 from dynamics.echo_chambers._common import (
     Prepared,
-    check_common,
     distinct,
     label_series,
     prepare,
@@ -193,7 +193,7 @@ def exposure_entropy(
     """
     func = "exposure_entropy"
     check_param(isinstance(normalized, bool), "normalized", func, "a bool", normalized)
-    check_common(func, null, n_null, n_boot, ci)
+    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
     prep = prepare(
         discussion_or_graph,
         leaning=leaning,

@@ -8,8 +8,9 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._significance import check_significance
 from dynamics._validation import check_param
-from dynamics.echo_chambers._common import Prepared, check_common, prepare, significance
+from dynamics.echo_chambers._common import Prepared, prepare, significance
 from dynamics.echo_chambers.exposure import ExposureResult, _Exposure, _exposure, _users_table
 
 __all__ = ["homogeneity"]
@@ -118,7 +119,7 @@ def homogeneity(
         "in (0, 1]",
         threshold,
     )
-    check_common(func, null, n_null, n_boot, ci)
+    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
     prep = prepare(
         discussion_or_graph,
         leaning=leaning,

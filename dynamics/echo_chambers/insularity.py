@@ -10,10 +10,10 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._significance import check_significance
 from dynamics._validation import check_param
 from dynamics.echo_chambers._common import (
     Prepared,
-    check_common,
     label_series,
     prepare,
     significance,
@@ -100,7 +100,7 @@ def _run(
     seed: int | None,
     progress: bool | None,
 ) -> InsularityResult:
-    check_common(which, null, n_null, n_boot, ci)
+    check_significance(which, null, n_null, n_boot, ci, obj)
     prep = prepare(
         obj, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=which
     )

@@ -10,11 +10,11 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._significance import check_significance
 from dynamics._validation import check_param
 from dynamics.echo_chambers._common import (
     Prepared,
     _arcs,
-    check_common,
     distinct,
     prepare,
     significance,
@@ -200,7 +200,7 @@ def neighbour_leaning(
     func = "neighbour_leaning"
     check_param(direction in _DIRECTIONS, "direction", func, f"one of {_DIRECTIONS}", direction)
     check_param(isinstance(bins, int) and bins >= 1, "bins", func, "a positive integer", bins)
-    check_common(func, null, n_null, n_boot, ci)
+    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
     prep = prepare(
         discussion_or_graph,
         leaning=leaning,

@@ -12,17 +12,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dynamics._validation import check_param
+from dynamics._validation import check_param, is_int
 from dynamics.escalation._signal import check_signal_params, signal_values
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int | np.integer) and not isinstance(x, bool)
 
 
 def _check(n_boot: Any, ci: Any, seed: Any, func: str) -> None:
     check_param(
-        _is_int(n_boot) and (n_boot == 0 or n_boot >= 2),
+        is_int(n_boot) and (n_boot == 0 or n_boot >= 2),
         "n_boot",
         func,
         "0 or an integer >= 2",
@@ -36,7 +32,7 @@ def _check(n_boot: Any, ci: Any, seed: Any, func: str) -> None:
         ci,
     )
     check_param(
-        seed is None or _is_int(seed) or isinstance(seed, np.random.Generator),
+        seed is None or is_int(seed) or isinstance(seed, np.random.Generator),
         "seed",
         func,
         "an int, a numpy Generator or None",

@@ -11,7 +11,7 @@ import polars as pl
 
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
-from dynamics._validation import check_param, rng
+from dynamics._validation import check_param, is_int, rng
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 
@@ -253,9 +253,9 @@ def _check_params(null: Any, n_null: Any, n_boot: Any, ci: Any, seed: Any) -> st
     else:
         check_param(null in _NULLS, "null", _FUNC, f"True, False, None or one of {_NULLS}", null)
         null_model = str(null)
-    check_param(_is_int(n_null) and n_null >= 1, "n_null", _FUNC, "an integer >= 1", n_null)
+    check_param(is_int(n_null) and n_null >= 1, "n_null", _FUNC, "an integer >= 1", n_null)
     check_param(
-        _is_int(n_boot) and (n_boot == 0 or n_boot >= 2),
+        is_int(n_boot) and (n_boot == 0 or n_boot >= 2),
         "n_boot",
         _FUNC,
         "0 or an integer >= 2",
@@ -269,17 +269,13 @@ def _check_params(null: Any, n_null: Any, n_boot: Any, ci: Any, seed: Any) -> st
         ci,
     )
     check_param(
-        seed is None or _is_int(seed) or isinstance(seed, np.random.Generator),
+        seed is None or is_int(seed) or isinstance(seed, np.random.Generator),
         "seed",
         _FUNC,
         "an int, a numpy Generator or None",
         seed,
     )
     return null_model
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int | np.integer) and not isinstance(x, bool)
 
 
 @dataclass(frozen=True)

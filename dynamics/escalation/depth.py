@@ -18,9 +18,9 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
-from dynamics._validation import check_param, rng
+from dynamics._validation import check_param, is_int, rng
 from dynamics.escalation._signal import comments_of
-from dynamics.escalation._trend import _check, _codes, _interval, _is_int, _params, _values
+from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
 from dynamics.model.forest import depths, parent_index
 
 if TYPE_CHECKING:
@@ -240,7 +240,7 @@ def toxicity_by_turn(
     y_all = _values(comments, signal, threshold, func)
     _check(n_boot, ci, seed, func)
     check_param(
-        _is_int(min_turns) and min_turns >= 2, "min_turns", func, "an integer >= 2", min_turns
+        is_int(min_turns) and min_turns >= 2, "min_turns", func, "an integer >= 2", min_turns
     )
     thread_ids, thread = _codes(comments.get_column("thread_id"))
     exchanges = dyadic_exchanges(comments, min_turns=min_turns)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from dynamics._validation import check_param, rng
+from dynamics._validation import check_param, is_int, rng
 from dynamics.escalation._signal import comments_of
-from dynamics.escalation._trend import _check, _codes, _interval, _is_int, _params, _values
+from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
 from dynamics.escalation.depth import TrendResult
 
 if TYPE_CHECKING:
@@ -110,9 +110,9 @@ def toxicity_by_thread_size(
     comments = comments_of(discussion, func)
     y = _values(comments, signal, threshold, func)
     _check(n_boot, ci, seed, func)
-    check_param(_is_int(n_bins) and n_bins >= 2, "n_bins", func, "an integer >= 2", n_bins)
+    check_param(is_int(n_bins) and n_bins >= 2, "n_bins", func, "an integer >= 2", n_bins)
     check_param(
-        _is_int(min_threads) and min_threads >= 1,
+        is_int(min_threads) and min_threads >= 1,
         "min_threads",
         func,
         "an integer >= 1",

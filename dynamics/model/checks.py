@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from dynamics._problems import PROBLEM_KINDS, ProblemLog
 from dynamics.io._base import DELETED_MARKERS
 from dynamics.model.forest import find_cycles, parent_index
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["IngestReport", "OrphanPolicy", "check_comments"]
 
@@ -84,6 +86,8 @@ class IngestReport:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per problem kind that occurred: kind, description, count, policy, samples."""
+        import pandas as pd
+
         rows = [
             {
                 "problem": kind,
@@ -250,11 +254,11 @@ def check_comments(
         members = [i for c in cycles for i in c]
         problems.add_many("cycle", [ids[i] for i in members[:10]], total=len(members))
         created = df.get_column("created_at").to_numpy()
+        missing = df.get_column("created_at").is_null().to_numpy()
         breaks = []
         for cycle in cycles:
-            times = [created[i] for i in cycle]
-            valid = [t for t in times if not pd.isna(t)]
-            breaks.append(cycle[times.index(min(valid))] if valid else min(cycle))
+            timed = [i for i in cycle if not missing[i]]
+            breaks.append(min(timed, key=lambda i: created[i]) if timed else min(cycle))
         mask = np.zeros(df.height, dtype=bool)
         mask[breaks] = True
         df = df.with_columns(
@@ -272,10 +276,11 @@ def check_comments(
     if no_thread.any():
         root = _roots(parent)
         root_thread = df.get_column("thread_id").to_numpy()[root]
+        root_no_thread = no_thread.to_numpy()[root]
         root_id = df.get_column("comment_id").to_numpy()[root]
         df = df.with_columns(
             pl.col("thread_id").fill_null(
-                pl.Series(np.where(pd.isna(root_thread), root_id, root_thread), dtype=pl.String)
+                pl.Series(np.where(root_no_thread, root_id, root_thread), dtype=pl.String)
             )
         )
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._significance import NULL_MODELS, bootstrap_threads, null_test
+from dynamics._significance import bootstrap_threads, check_significance, null_test
 from dynamics._validation import as_igraph, check_param, side_labels, undirected
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class Prepared:
 
 def check_common(
     func: str,
+    obj: object,
     *,
     null: str | None,
     n_null: int,
@@ -62,20 +63,7 @@ def check_common(
     edges: str | None = None,
 ) -> None:
     """The sklearn-style checks shared by every measure."""
-    check_param(
-        null is None or null in NULL_MODELS, "null", func, f"None or one of {NULL_MODELS}", null
-    )
-    check_param(
-        isinstance(n_null, int) and n_null >= 1, "n_null", func, "a positive integer", n_null
-    )
-    check_param(
-        isinstance(n_boot, int) and (n_boot == 0 or n_boot >= 2),
-        "n_boot",
-        func,
-        "0 or an integer >= 2",
-        n_boot,
-    )
-    check_param(isinstance(ci, float | int) and 0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    check_significance(func, null, n_null, n_boot, ci, obj)
     if edges is not None:
         check_param(edges in EDGE_MODES, "edges", func, f"one of {EDGE_MODES}", edges)
 
@@ -146,28 +134,32 @@ def prepare(
     return Prepared(sub, code_all[keep], chosen, int(labels.size - keep.size))
 
 
-_CACHE: list[Any] = [None, None]
+#: ``(graph, (src, dst, weight))`` of the last graph seen, replaced in one assignment so that
+#: concurrent metric calls (a threaded dashboard server) never pair one graph with another's
+#: arrays.
+_LAST: tuple[Any, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
 
 def edge_arrays(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(src, dst, weight)`` of ``g`` as numpy arrays (cached for the last graph seen).
 
     Null samples of the label-shuffle model reuse one graph, so its edge list is read once.
-    A rewired graph (degree-preserving null) has lost its edge attributes in igraph; its
-    weights are then taken from the original graph by edge position (same multiset).
+    Rewired graphs of the degree-preserving null keep their edge attributes
+    (:func:`dynamics._significance.null_test` restores them). A graph without a ``weight``
+    attribute weighs 1 per edge.
     """
-    if _CACHE[0] is g:
-        return _CACHE[1]
+    global _LAST  # noqa: PLW0603 -- a one-slot cache, swapped atomically
+    last = _LAST
+    if last is not None and last[0] is g:
+        return last[1]
     m = g.ecount()
     ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
     if "weight" in g.es.attributes() and m and g.es[0]["weight"] is not None:
         w = np.asarray(g.es["weight"], dtype=float)
-    elif _CACHE[1] is not None and _CACHE[1][2].size == m:
-        w = _CACHE[1][2]
     else:
         w = np.ones(m)
     out = (ends[:, 0], ends[:, 1], w)
-    _CACHE[0], _CACHE[1] = g, out
+    _LAST = (g, out)
     return out
 
 
@@ -187,7 +179,6 @@ def significance(
     """``(z, p_value)`` from :func:`dynamics._significance.null_test` (None, None without null)."""
     if null is None or math.isnan(observed):
         return None, None
-    edge_arrays(graph)  # prime the cache with the original weights
     res = null_test(
         statistic,
         graph,
@@ -222,15 +213,6 @@ def bootstrap(
         value_of, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
     )
     return interval
-
-
-def ci_note(obj: Any, n_boot: int) -> str | None:
-    """Why ``ci`` stays None although ``n_boot > 0`` (graph input has no threads)."""
-    from dynamics.model.discussion import Discussion
-
-    if n_boot > 0 and not isinstance(obj, Discussion):
-        return "no bootstrap: graph input has no threads to resample"
-    return None
 
 
 def finish(
@@ -274,9 +256,6 @@ def finish(
         interval = bootstrap(
             again, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
         )
-    note = ci_note(obj, n_boot)
-    if note is not None:
-        params["ci_note"] = note
     if prep is not None:
         params["compared"] = list(prep.labels)
         params["n_dropped"] = prep.n_dropped

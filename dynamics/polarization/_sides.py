@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from dynamics._validation import as_igraph, check_param, side_labels
+from dynamics._validation import as_igraph, check_param, is_int, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -458,7 +458,7 @@ def _check_params(**p: Any) -> None:
         )
     n_sides = p["n_sides"]
     check_param(
-        n_sides is None or (_is_int(n_sides) and n_sides >= 2),
+        n_sides is None or (is_int(n_sides) and n_sides >= 2),
         "n_sides",
         func,
         "an int >= 2 or None",
@@ -472,7 +472,7 @@ def _check_params(**p: Any) -> None:
     check_param(
         _is_real(res) and math.isfinite(res) and res > 0, "resolution", func, "a float > 0", res
     )
-    check_param(_is_int(p["n_iterations"]), "n_iterations", func, "an int", p["n_iterations"])
+    check_param(is_int(p["n_iterations"]), "n_iterations", func, "an int", p["n_iterations"])
     check_param(
         p["rounding"] in ROUNDINGS,
         "rounding",
@@ -483,15 +483,11 @@ def _check_params(**p: Any) -> None:
     tol = p["tol"]
     check_param(_is_real(tol) and math.isfinite(tol) and tol > 0, "tol", func, "a float > 0", tol)
     max_iter = p["max_iter"]
-    check_param(_is_int(max_iter) and max_iter >= 1, "max_iter", func, "an int >= 1", max_iter)
+    check_param(is_int(max_iter) and max_iter >= 1, "max_iter", func, "an int >= 1", max_iter)
     solver = p["solver"]
     check_param(solver in ("iterate", "cg"), "solver", func, "'iterate' or 'cg'", solver)
     seed = p["seed"]
-    check_param(seed is None or _is_int(seed), "seed", func, "an int or None", seed)
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+    check_param(seed is None or is_int(seed), "seed", func, "an int or None", seed)
 
 
 def _is_real(x: Any) -> bool:

@@ -154,7 +154,9 @@ def boundary_polarization(
     0.166666666667
     """
     func = "boundary_polarization"
-    check_common(func, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges)
+    check_common(
+        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
+    )
     params: dict[str, Any] = {
         "weight": weight,
         "edges": edges,

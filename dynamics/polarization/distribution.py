@@ -16,7 +16,7 @@ import numpy as np
 
 from dynamics._results import MetricResult
 from dynamics._validation import as_igraph, check_param, side_labels
-from dynamics.polarization._common import bootstrap, check_common, choose_labels, ci_note
+from dynamics.polarization._common import bootstrap, check_common, choose_labels
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
 
@@ -206,7 +206,7 @@ def polarization_index(
     0.633333333333
     """
     func = "polarization_index"
-    check_common(func, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
+    check_common(func, discussion_or_graph, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
     _check_no_null(null, func)
     params: dict[str, Any] = {
         "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
@@ -244,9 +244,6 @@ def polarization_index(
             progress=progress,
             func=func,
         )
-    note = ci_note(discussion_or_graph, n_boot)
-    if note is not None:
-        params["ci_note"] = note
     return PolarizationIndexResult(func, value, ci=interval, params=params, reason=reason, **fields)
 
 
@@ -353,7 +350,7 @@ def bimodality(
     0.565656565657
     """
     func = "bimodality"
-    check_common(func, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
+    check_common(func, discussion_or_graph, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
     _check_no_null(null, func)
     params: dict[str, Any] = {
         "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
@@ -388,7 +385,4 @@ def bimodality(
             progress=progress,
             func=func,
         )
-    note = ci_note(discussion_or_graph, n_boot)
-    if note is not None:
-        params["ci_note"] = note
     return BimodalityResult(func, value, ci=interval, params=params, reason=reason, **fields)

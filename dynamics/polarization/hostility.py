@@ -85,19 +85,12 @@ def _reply_graph(obj: Any, toxicity: str, func: str) -> ig.Graph | str:
     return h
 
 
-_ATTR_CACHE: list[Any] = [None, None]
-
-
 def _edge_tox(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(src, dst, tox_sum, tox_n); a rewired graph (attributes lost) keeps them by position."""
+    """(src, dst, tox_sum, tox_n); rewired null graphs keep them (null_test restores them)."""
     m = g.ecount()
     ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
-    if m and g.es[0]["tox_sum"] is not None:
-        ts = np.asarray(g.es["tox_sum"], dtype=float)
-        tn = np.asarray(g.es["tox_n"], dtype=float)
-        _ATTR_CACHE[0], _ATTR_CACHE[1] = ts, tn
-    else:
-        ts, tn = _ATTR_CACHE
+    ts = np.asarray(g.es["tox_sum"], dtype=float) if m else np.zeros(0)
+    tn = np.asarray(g.es["tox_n"], dtype=float) if m else np.zeros(0)
     return ends[:, 0], ends[:, 1], ts, tn
 
 
@@ -216,7 +209,7 @@ def cross_side_hostility(
     from dynamics.model.discussion import Discussion
 
     func = "cross_side_hostility"
-    check_common(func, null=null, n_null=n_null, n_boot=n_boot, ci=ci)
+    check_common(func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci)
     is_disc = isinstance(discussion_or_graph, Discussion)
     tox = toxicity or ("toxicity" if is_disc else "mean_toxicity")
     params: dict[str, Any] = {

@@ -78,8 +78,8 @@ def ei_index(
     n_null : int, default 200
         Null samples.
     n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only; graph input keeps
-        ``ci=None`` and says so in ``params["ci_note"]``).
+        Bootstrap samples over threads for ``ci`` (Discussion input only: with a graph,
+        ``n_boot > 0`` raises ``ValueError``).
     ci : float, default 0.95
         Level of the bootstrap interval.
     seed : int or None, default 0
@@ -130,7 +130,9 @@ def ei_index(
     -0.7142857142857143
     """
     func = "ei_index"
-    check_common(func, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges)
+    check_common(
+        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
+    )
     params: dict[str, Any] = {
         "weight": weight,
         "edges": edges,
@@ -311,7 +313,9 @@ def modularity(
     0.357142857143
     """
     func = "modularity"
-    check_common(func, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges)
+    check_common(
+        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
+    )
     params: dict[str, Any] = {
         "weight": weight,
         "edges": edges,

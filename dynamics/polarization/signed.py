@@ -103,12 +103,8 @@ def _signed_graph(
 
 
 def _signs(g: ig.Graph) -> np.ndarray:
-    if g.ecount() and g.es[0]["sign"] is not None:
-        return np.asarray(g.es["sign"], dtype=float)
-    return _SIGN_CACHE[0]
-
-
-_SIGN_CACHE: list[np.ndarray] = [np.array([])]
+    # rewired null graphs keep their edge attributes (null_test restores them)
+    return np.asarray(g.es["sign"], dtype=float)
 
 
 def _frustration_stat(g: ig.Graph, codes: np.ndarray) -> float:
@@ -247,7 +243,7 @@ def frustration(
     (0.333333333333, 0.0)
     """
     func = "frustration"
-    check_common(func, null=null, n_null=n_null, n_boot=n_boot, ci=ci)
+    check_common(func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci)
     params: dict[str, Any] = {
         "sign": sign,
         "weight": weight,
@@ -267,8 +263,6 @@ def frustration(
     elif prep.graph.ecount() == 0:
         reason = "no signed edge between the compared sides' nodes"
     else:
-        _SIGN_CACHE[0] = np.asarray(prep.graph.es["sign"], dtype=float)
-        edge_arrays(prep.graph)
         value = _frustration_stat(prep.graph, prep.codes)
         _, _, w = edge_arrays(prep.graph)
         share, n_tri = _triangles(prep.graph)

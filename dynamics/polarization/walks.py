@@ -232,7 +232,9 @@ def random_walk_controversy(
     0.8
     """
     func = "random_walk_controversy"
-    check_common(func, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges)
+    check_common(
+        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
+    )
     for name, val in (("k", k), ("n_walks", n_walks), ("max_steps", max_steps)):
         ok = isinstance(val, int | np.integer) and not isinstance(val, bool) and val >= 1
         check_param(ok, name, func, "a positive integer", val)
