@@ -36,6 +36,7 @@ class ID(StrEnum):
     GRAPH_THREADS = "graph-threads"
     GRAPH_MIN_DEGREE = "graph-min-degree"
     GRAPH_COLOR = "graph-color"
+    GRAPH_MAX_EDGES = "graph-max-edges"
     GRAPH_NOTE = "graph-note"
     # polarization
     POL_METHOD = "pol-method"

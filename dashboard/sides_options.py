@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard import cache, library
+from dashboard import cache
+from dynamics import polarization
 
 __all__ = ["SIDE_METHODS", "find_sides"]
 
@@ -23,9 +24,8 @@ SIDE_METHODS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def find_sides(key: str, method: str, seed: int) -> Any:
-    """``dynamics.polarization.sides`` for the dataset ``key`` (cached); None if unavailable."""
-    sides = library.function("polarization", "sides")
-    if sides is None:
-        return None
+    """``dynamics.polarization.sides`` for the dataset ``key`` (cached)."""
     params = {**SIDE_METHODS[method][1], "seed": int(seed)}
-    return cache.memo(key, "sides_full", params, lambda: sides(cache.get_discussion(key), **params))
+    return cache.memo(
+        key, "sides_full", params, lambda: polarization.sides(cache.get_discussion(key), **params)
+    )

@@ -7,11 +7,13 @@ import warnings
 import polars as pl
 from dash import Input, Output, callback, html
 
-from dashboard import cache, library
+from dashboard import cache
 from dashboard.components import figure_card, format_number, metric_card, notice, table_card
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import find_sides
+from dynamics import echo_chambers
+from dynamics.errors import DynamicsError
 
 __all__: list[str] = []
 
@@ -21,8 +23,6 @@ _NAMES = ["neighbour_leaning", "insularity", "assortativity", "exposure_entropy"
 
 def _results(key: str, method: str) -> dict[str, object]:
     """The four measures on the dataset with the chosen sides (each cached)."""
-    from dynamics.errors import DynamicsError
-
     sides = find_sides(key, method, 0)
     disc = cache.get_discussion(key)
     leaning = dict(sides.leaning) if sides.leaning is not None else None
@@ -34,10 +34,7 @@ def _results(key: str, method: str) -> dict[str, object]:
     }
     out: dict[str, object] = {}
     for name, kwargs in calls.items():
-        fn = library.function("echo_chambers", name)
-        if fn is None:
-            out[name] = "not available in this version of dynamics"
-            continue
+        fn = getattr(echo_chambers, name)
 
         def run(fn=fn, kwargs=kwargs) -> object:
             try:
@@ -57,8 +54,6 @@ def _results(key: str, method: str) -> dict[str, object]:
 def render(dataset, method):
     """Density plot, insularity bars, summary cards and tables."""
     key = dataset["key"]
-    if library.function("polarization", "sides") is None:
-        return notice(library.missing_message("polarization", ["sides"]), kind="warning")
     res = _results(key, method)
     cards, parts = [], []
     for name in _NAMES:

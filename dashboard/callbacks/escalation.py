@@ -7,7 +7,7 @@ import warnings
 import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
-from dashboard import cache, library
+from dashboard import cache
 from dashboard.components import (
     comment_block,
     figure_card,
@@ -18,6 +18,8 @@ from dashboard.components import (
 )
 from dashboard.figures.metrics import side_bars_figure
 from dashboard.ids import ID, Pattern
+from dynamics import escalation
+from dynamics.errors import DynamicsError
 
 __all__: list[str] = []
 
@@ -26,11 +28,7 @@ _N = 200  # bootstrap resamples and null draws
 
 def _call(key: str, name: str, params: dict, **extra: object) -> object:
     """``dynamics.escalation.<name>`` on the dataset (cached); an error string on failure."""
-    from dynamics.errors import DynamicsError
-
-    fn = library.function("escalation", name)
-    if fn is None:
-        return "not available in this version of dynamics"
+    fn = getattr(escalation, name)
 
     def run() -> object:
         try:

@@ -8,15 +8,14 @@ from urllib.parse import quote
 import polars as pl
 from dash import Input, Output, callback, no_update
 
-from dashboard import cache, library
-from dashboard.figures.graph import user_graph_figure
+from dashboard import cache
+from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES, user_graph_figure
 from dashboard.graph_layout import MAX_NODES, layout_nodes
 from dashboard.ids import ID, figure_id
+from dynamics import polarization
 
 __all__: list[str] = []
 
-#: Beyond this many edges only the heaviest are drawn (the note says so).
-MAX_EDGES = 20_000
 _SIDES = {
     "signed": {"method": "signed", "seed": 0},
     "leiden2": {"method": "leiden", "n_sides": 2, "others": "merge", "seed": 0},
@@ -37,13 +36,12 @@ def thread_options(dataset):
 
 
 def side_labels(key: str, choice: str) -> dict[str, str]:
-    """author -> side/community label (cached), empty when sides are unavailable."""
-    sides = library.function("polarization", "sides")
-    if choice not in _SIDES or sides is None:
+    """author -> side/community label (cached), empty for ``"none"``."""
+    if choice not in _SIDES:
         return {}
 
     def compute() -> dict[str, str]:
-        result = sides(cache.get_discussion(key), **_SIDES[choice])
+        result = polarization.sides(cache.get_discussion(key), **_SIDES[choice])
         return {str(a): str(s) for a, s in result.items()}
 
     return cache.memo(key, "sides", _SIDES[choice], compute)
@@ -108,34 +106,36 @@ def graph_tables(key, window, threads, min_degree, color):
     Input(ID.GRAPH_THREADS, "value"),
     Input(ID.GRAPH_MIN_DEGREE, "value"),
     Input(ID.GRAPH_COLOR, "value"),
+    Input(ID.GRAPH_MAX_EDGES, "value"),
 )
-def render(dataset, window, threads, min_degree, color):
-    """Draw the filtered graph."""
+def render(dataset, window, threads, min_degree, color, max_edges):
+    """Draw the filtered graph (the built figure is cached per dataset and filters)."""
     key = dataset["key"]
     disc = cache.get_discussion(key)
     params = {"window": window, "threads": threads, "min_degree": min_degree, "color": color}
     nodes, edges = cache.memo(
         key, "graph_tables", params, lambda: graph_tables(key, window, threads, min_degree, color)
     )
-    notes = [f"{nodes.height:,} users and {edges.height:,} reply edges shown."]
+    drawn = int(max_edges) if max_edges in EDGE_CHOICES else DEFAULT_EDGES
+    notes = [f"{nodes.height:,} users and {edges.height:,} reply edges match the filters."]
     n_users = len(disc.authors)
     if n_users > MAX_NODES:
         notes.append(f"Only the {MAX_NODES:,} most connected of {n_users:,} users are laid out.")
-    if edges.height > MAX_EDGES:
-        notes.append(f"Only the {MAX_EDGES:,} heaviest edges are drawn.")
-        edges = edges.head(MAX_EDGES)
+    if edges.height > drawn:
+        notes.append(
+            f"Only the {drawn:,} heaviest edges (most replies) are drawn; 'Edges drawn' draws more."
+        )
+        edges = edges.head(drawn)
     start, end = window_bounds(disc, window)
     if disc.time_span[0] is None and window != [0, 100]:
         notes.append("This dataset has no timestamps: the time window does not apply.")
     elif start is not None:
         notes.append(f"Window: {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC.")
-    if color != "none" and library.function("polarization", "sides") is None:
-        notes.append("Sides are not available in this version of dynamics.")
     label = "community" if color == "communities" else "side"
     figure = cache.memo(
         key,
         "graph_figure",
-        params,
+        {**params, "max_edges": drawn},
         lambda: user_graph_figure(nodes, edges, group_label=label).to_dict(),
     )
     return figure, " ".join(notes)

@@ -8,12 +8,15 @@ import warnings
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from dashboard import cache, library
+from dashboard import cache
 from dashboard.components import figure_card, metric_card, notice, table_card
 from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import estimates_figure, trend_figure
 from dashboard.ids import ID, figure_id
 from dashboard.sides_options import find_sides
+from dynamics import polarization
+from dynamics.errors import DynamicsError
+from dynamics.windows import over_time
 
 __all__: list[str] = []
 
@@ -33,11 +36,7 @@ MEASURES = {
 
 def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
     """One measure as a one-row frame (a row with the reason when it fails)."""
-    from dynamics.errors import DynamicsError
-
-    fn = library.function("polarization", name)
-    if fn is None:
-        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": "not available"}])
+    fn = getattr(polarization, name)
     disc = cache.get_discussion(key)
     kwargs = {"leaning": dict(sides.leaning)} if MEASURES[name] else {"sides": sides}
     if name == "cross_side_hostility" and "toxicity" not in disc.comments.columns:
@@ -87,8 +86,6 @@ def render(dataset, method, seed, n):
     """Sides summary, estimates figure and the full table."""
     key, seed = dataset["key"], int(seed or 0)
     sides = find_sides(key, method, seed)
-    if sides is None:
-        return notice(library.missing_message("polarization", ["sides"]), kind="warning")
     sizes = dict(getattr(sides, "sizes", {}) or {})
     cards = [metric_card("users with a side", f"{len(sides):,}")] + [
         metric_card(f"side {s}", f"{c:,}") for s, c in sizes.items()
@@ -125,14 +122,11 @@ def render(dataset, method, seed, n):
 )
 def render_trend(dataset, method, seed, metric, by):
     """One measure per time window (``dynamics.windows.over_time``), sides fixed."""
-    from dynamics.errors import DynamicsError
-    from dynamics.windows import over_time
-
     key, seed = dataset["key"], int(seed or 0)
-    fn = library.function("polarization", metric)
+    if metric not in MEASURES:  # the value comes from the browser: only the offered names
+        return empty_figure(f"Unknown measure {metric!r}"), ""
+    fn = getattr(polarization, metric)
     sides = find_sides(key, method, seed)
-    if fn is None or sides is None:
-        return empty_figure("Not available"), library.missing_message("polarization", [metric])
     disc = cache.get_discussion(key)
     if disc.time_span[0] is None:
         return empty_figure("No timestamps: no trend over time"), ""

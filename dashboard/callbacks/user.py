@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 from dash import Input, Output, State, callback, html
 
-from dashboard import cache, library
+from dashboard import cache
 from dashboard.components import figure_card, format_number, metric_card, notice, table_card
 from dashboard.figures.user import partners_figure
 from dashboard.ids import ID
+from dynamics import escalation, polarization
 
 __all__: list[str] = []
 
@@ -41,13 +42,13 @@ def user_options(dataset, chosen):
 
 
 def _sides_of(key: str, author: str) -> list[str]:
-    sides = library.function("polarization", "sides")
-    if sides is None:
-        return ["sides not available"]
     out = []
     for label, params in _SIDE_METHODS.items():
         found = cache.memo(
-            key, "sides_full", params, lambda p=params: sides(cache.get_discussion(key), **p)
+            key,
+            "sides_full",
+            params,
+            lambda p=params: polarization.sides(cache.get_discussion(key), **p),
         )
         side = found.get(author)
         out.append(f"{label}: {'none' if side is None else side}")
@@ -55,14 +56,13 @@ def _sides_of(key: str, author: str) -> list[str]:
 
 
 def _episodes_started(key: str, author: str) -> pl.DataFrame | None:
-    """The ranked episodes whose first comment is ``author``'s (None when unavailable)."""
-    episodes = library.function("escalation", "episodes")
+    """The ranked episodes whose first comment is ``author``'s (None without toxicity scores)."""
     disc = cache.get_discussion(key)
-    if episodes is None or "toxicity" not in disc.comments.columns:
+    if "toxicity" not in disc.comments.columns:
         return None
     params = {"threshold": 0.5, "min_turns": 3}
     result = cache.memo(
-        key, "escalation.episodes", params, lambda: episodes(disc, seed=0, **params)
+        key, "escalation.episodes", params, lambda: escalation.episodes(disc, seed=0, **params)
     )
     table = getattr(result, "tables", {}).get("episodes")
     if table is None:

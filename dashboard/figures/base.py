@@ -79,12 +79,16 @@ def styled(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go
     return fig
 
 
-def empty_figure(message: str) -> go.Figure:
-    """A blank figure that shows ``message`` in its middle."""
+def empty_figure(message: str, *, height: int = 300) -> go.Figure:
+    """A blank figure that shows ``message`` in its middle.
+
+    A placeholder as tall as the figure that replaces it keeps the page still, and spares
+    the browser a second drawing of that figure (plotly redraws on a size change).
+    """
     fig = go.Figure()
     fig.add_annotation(
         text=html.escape(message), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return styled(fig, height=300)
+    return styled(fig, height=height)

@@ -1,8 +1,7 @@
-"""The user reply graph as a WebGL scatter: nodes by side, edges by hostility."""
+"""The user reply graph: WebGL nodes by side, edges as SVG path shapes by hostility."""
 
 from __future__ import annotations
 
-import math
 from itertools import pairwise
 
 import numpy as np
@@ -11,9 +10,23 @@ import polars as pl
 
 from dashboard.figures.base import SIDE_COLORS, empty_figure, safe_text, styled
 
-__all__ = ["HOSTILITY_BINS", "node_sizes", "user_graph_figure"]
+__all__ = [
+    "DEFAULT_EDGES",
+    "EDGE_CHOICES",
+    "HEIGHT",
+    "HOSTILITY_BINS",
+    "edge_path",
+    "node_sizes",
+    "user_graph_figure",
+]
 
-#: Edges are drawn in one WebGL trace per hostility bin (mean toxicity of the replies).
+#: How many edges the Graph page may draw (the heaviest first), and how many at first:
+#: drawing time grows with them (about 0.1 s per 5,000 in headless Chromium).
+EDGE_CHOICES = (2_000, 5_000, 20_000, 50_000)
+DEFAULT_EDGES = 5_000
+#: Height of the graph figure in pixels (its placeholder has the same).
+HEIGHT = 620
+#: Edges are drawn as one path shape per hostility bin (mean toxicity of the replies).
 HOSTILITY_BINS = (0.0, 0.25, 0.5, 0.75, 1.0000001)
 #: One colour per bin: calm replies grey-blue (visible on white), hostile ones dark red.
 EDGE_COLORS = ("#8fa8c8", "#f4a582", "#d6604d", "#8b0000")
@@ -34,20 +47,53 @@ def node_sizes(activity: np.ndarray, *, smallest: float = 5, largest: float = 28
     return smallest + (a - lo) / (hi - lo) * (largest - smallest)
 
 
-def _edge_xy(edges: pl.DataFrame) -> tuple[list[float | None], list[float | None]]:
-    n = edges.height
-    xs = np.full(3 * n, np.nan)
-    ys = np.full(3 * n, np.nan)
-    xs[0::3], xs[1::3] = edges["x0"].to_numpy(), edges["x1"].to_numpy()
-    ys[0::3], ys[1::3] = edges["y0"].to_numpy(), edges["y1"].to_numpy()
-    to_list = lambda a: [None if math.isnan(v) else v for v in a.tolist()]
-    return to_list(xs), to_list(ys)
+def edge_path(edges: pl.DataFrame) -> str:
+    """One SVG path (``M x0,y0 L x1,y1`` per edge, data coordinates) for a layout shape.
+
+    >>> edge_path(pl.DataFrame({"x0": [0.0], "y0": [1.5], "x1": [-2.0], "y1": [3.0]}))
+    'M0.0,1.5L-2.0,3.0'
+    """
+    if edges.height == 0:
+        return ""
+    return edges.select(pl.format("M{},{}L{},{}", "x0", "y0", "x1", "y1").str.join("")).item()
+
+
+def _add_edges(
+    fig: go.Figure, edges: pl.DataFrame, *, name: str, color: str, width: float, opacity: float
+) -> dict[str, object]:
+    """The edges as one path shape under the nodes, and an empty trace for its legend key.
+
+    The shape itself stays out of the legend: plotly recomputes and redraws the whole
+    figure on every relayout (zoom, pan, resize) while a shape is in the legend.
+    """
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line={"width": 2, "color": color},
+        name=name,
+        legendgroup="edges",
+        hoverinfo="skip",
+    )
+    return {
+        "type": "path",
+        "path": edge_path(edges),
+        "xref": "x",
+        "yref": "y",
+        "layer": "below",
+        "line": {"width": width, "color": color},
+        "opacity": opacity,
+    }
 
 
 def user_graph_figure(
     nodes: pl.DataFrame, edges: pl.DataFrame, *, group_label: str = "side", note: str = ""
 ) -> go.Figure:
-    """Scattergl user graph.
+    """The user graph: nodes as a WebGL scatter, edges as a few SVG path shapes beneath.
+
+    Each hostility bin (and the unscored edges) is one path shape: drawing, zooming and
+    panning stay fast with tens of thousands of edges, where a WebGL line trace with gaps
+    costs a draw call per edge. An empty line trace per bin gives the legend its colour key.
 
     Parameters
     ----------
@@ -61,37 +107,23 @@ def user_graph_figure(
         What ``group`` is, for the legend.
     """
     if nodes.height == 0:
-        return empty_figure("No users match these filters")
+        return empty_figure("No users match these filters", height=HEIGHT)
     fig = go.Figure()
+    shapes = []
     hostility = edges["hostility"] if "hostility" in edges.columns else None
     for (lo, hi), colour in zip(pairwise(HOSTILITY_BINS), EDGE_COLORS, strict=True):
         if hostility is None:
             break
         part = edges.filter((pl.col("hostility") >= lo) & (pl.col("hostility") < hi))
-        if part.height == 0:
-            continue
-        x, y = _edge_xy(part)
-        fig.add_scattergl(
-            x=x,
-            y=y,
-            mode="lines",
-            hoverinfo="skip",
-            line={"width": 1.5, "color": colour},
-            opacity=0.7,
-            name=f"replies, hostility {lo:.2f}-{min(hi, 1.0):.2f}",
-            legendgroup="edges",
-        )
+        if part.height:
+            name = f"replies, hostility {lo:.2f}-{min(hi, 1.0):.2f}"
+            shapes.append(_add_edges(fig, part, name=name, color=colour, width=1.5, opacity=0.7))
     unscored = edges if hostility is None else edges.filter(pl.col("hostility").is_null())
     if unscored.height:
-        x, y = _edge_xy(unscored)
-        fig.add_scattergl(
-            x=x,
-            y=y,
-            mode="lines",
-            hoverinfo="skip",
-            line={"width": 1, "color": "#bbbbbb"},
-            opacity=0.5,
-            name="replies (not scored)",
+        shapes.append(
+            _add_edges(
+                fig, unscored, name="replies (not scored)", color="#bbbbbb", width=1, opacity=0.5
+            )
         )
     sizes = node_sizes(nodes["n_comments"].to_numpy())
     nodes = nodes.with_columns(pl.Series("_size", sizes), pl.col("group").fill_null("none"))
@@ -118,10 +150,11 @@ def user_graph_figure(
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     fig.update_layout(
+        shapes=shapes,
         legend={"orientation": "h", "y": -0.05},
         clickmode="event",
         hovermode="closest",
         uirevision="graph",
     )
     title = "User reply graph (u -> v: u replied to v)" + (f" - {note}" if note else "")
-    return styled(fig, title=title, height=620)
+    return styled(fig, title=title, height=HEIGHT)

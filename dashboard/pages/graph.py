@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard.components import figure_card
 from dashboard.figures.base import empty_figure
+from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES, HEIGHT
 from dashboard.ids import ID
 
 dash.register_page(__name__, path="/graph", name="Graph", order=1)
@@ -68,6 +69,18 @@ def layout(**_query: str) -> html.Div:
                 className="control",
                 style={"minWidth": 260},
             ),
+            html.Div(
+                [
+                    html.Label("Edges drawn (heaviest first)"),
+                    dcc.Dropdown(
+                        id=ID.GRAPH_MAX_EDGES,
+                        options=[{"label": f"{n:,}", "value": n} for n in EDGE_CHOICES],
+                        value=DEFAULT_EDGES,
+                        clearable=False,
+                    ),
+                ],
+                className="control",
+            ),
         ],
         className="controls",
     )
@@ -78,7 +91,7 @@ def layout(**_query: str) -> html.Div:
             html.Div(id=ID.GRAPH_NOTE, className="note"),
             figure_card(
                 "user_graph",
-                empty_figure("Computing the layout..."),
+                empty_figure("Computing the layout...", height=HEIGHT),
                 note="Node size: comments written. Edge colour: mean toxicity of the "
                 "replies (hostility). Click a node to open the user.",
             ),

@@ -79,13 +79,33 @@ def test_user_graph_figure_bins_edges_by_hostility() -> None:
     edges = pl.DataFrame({"x0": [0.0, 1.0, 0.0], "y0": [0.0, 1.0, 0.0], "x1": [1.0, 2.0, 2.0],
                           "y1": [1.0, 0.0, 0.0], "hostility": [0.1, 0.9, None]})  # fmt: skip
     fig = user_graph_figure(nodes, edges)
-    assert all(isinstance(t, go.Scattergl) for t in fig.data)
-    names = [t.name for t in fig.data]
-    assert sum("hostility" in n for n in names) == 2  # two bins used
-    assert "replies (not scored)" in names
+    # nodes: WebGL markers, one trace per group
     node_traces = [t for t in fig.data if t.mode == "markers"]
+    assert all(isinstance(t, go.Scattergl) for t in node_traces)
     assert sorted(c for t in node_traces for c in t.customdata) == ["a", "b", "c"]
+    # edges: one path shape per hostility bin used, each with an empty legend-key trace
+    paths = [s.path for s in fig.layout.shapes]
+    assert paths == ["M0.0,0.0L1.0,1.0", "M1.0,1.0L2.0,0.0", "M0.0,0.0L2.0,0.0"]
+    assert all(s.xref == "x" and s.yref == "y" and not s.showlegend for s in fig.layout.shapes)
+    keys = [t for t in fig.data if t.mode == "lines"]
+    assert [t.name for t in keys] == [
+        "replies, hostility 0.00-0.25",
+        "replies, hostility 0.75-1.00",
+        "replies (not scored)",
+    ]
+    assert [k.line.color for k in keys] == [s.line.color for s in fig.layout.shapes]
+    assert all(list(k.x) == [None] for k in keys)  # keys draw nothing
     assert len(HOSTILITY_BINS) == 5
+
+
+def test_user_graph_figure_without_edges_has_no_shapes() -> None:
+    nodes = pl.DataFrame({"author": ["a"], "x": [0.0], "y": [0.0], "n_comments": [1],
+                          "group": [None]}, schema_overrides={"group": pl.String})  # fmt: skip
+    edges = pl.DataFrame(schema={"x0": pl.Float64, "y0": pl.Float64, "x1": pl.Float64,
+                                 "y1": pl.Float64, "hostility": pl.Float64})  # fmt: skip
+    fig = user_graph_figure(nodes, edges)
+    assert fig.layout.shapes == ()
+    assert fig.data[0].name == "side none"
 
 
 def test_user_graph_figure_empty() -> None:

@@ -51,7 +51,15 @@ def _click_point(dash_duo, name: str, customdata: str) -> None:
     )
 
 
+_FIGURES_DRAWN = (
+    'return [...document.querySelectorAll(`[id*=\'"type":"figure"\']`)]'
+    ".every((f) => f.querySelector('.main-svg'));"
+)
+
+
 def _shot(dash_duo, directory, name: str) -> None:
+    """Save a screenshot once every figure on the page has been drawn."""
+    until(lambda: dash_duo.driver.execute_script(_FIGURES_DRAWN), timeout=TIMEOUT)
     dash_duo.driver.set_window_size(1400, 1000)
     dash_duo.driver.save_screenshot(str(directory / f"{name}.png"))
 
