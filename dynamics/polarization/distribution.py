@@ -8,7 +8,7 @@ Both read one number per user, the **leaning** in [-1, 1] (from ``leaning=``, a 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,46 +205,28 @@ def polarization_index(
     >>> round(dyn.polarization.polarization_index(G, leaning=lean).value, 12)
     0.633333333333
     """
-    func = "polarization_index"
-    check_common(func, discussion_or_graph, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
-    _check_no_null(null, func)
-    params: dict[str, Any] = {
-        "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
-        "sides": sides if isinstance(sides, str) else None if sides is None else "mapping",
-        "pair": pair,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    got = _values(discussion_or_graph, leaning=leaning, sides=sides, pair=pair, func=func)
-    value, reason, fields, pair_used = math.nan, None, {}, None
-    if isinstance(got, str):
-        reason = got
-    else:
-        x, pair_used = got
-        if pair_used is not None:
-            params["compared"] = list(pair_used)
+
+    def compute(x: np.ndarray) -> tuple[float, dict[str, Any], str | None]:
         if x.size == 0:
-            reason = "no user has a leaning"
-        else:
-            value, fields, reason = _morales(x)
-            fields["n_users"] = int(x.size)
+            return math.nan, {}, "no user has a leaning"
+        value, fields, reason = _morales(x)
+        return value, {**fields, "n_users": int(x.size)}, reason
 
-    def again(d: Any) -> float:
-        return polarization_index(d, leaning=leaning, sides=sides, pair=pair or pair_used).value
-
-    interval = None
-    if reason is None:
-        interval = bootstrap(
-            again,
-            discussion_or_graph,
-            n_boot=n_boot,
-            ci=ci,
-            seed=seed,
-            progress=progress,
-            func=func,
-        )
-    return PolarizationIndexResult(func, value, ci=interval, params=params, reason=reason, **fields)
+    return _leaning_measure(
+        polarization_index,
+        PolarizationIndexResult,
+        compute,
+        discussion_or_graph,
+        leaning=leaning,
+        sides=sides,
+        pair=pair,
+        null=null,
+        n_null=n_null,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+        progress=progress,
+    )
 
 
 def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
@@ -349,7 +331,46 @@ def bimodality(
     >>> round(dyn.polarization.bimodality(G, leaning=lean).value, 12)
     0.565656565657
     """
-    func = "bimodality"
+
+    def compute(x: np.ndarray) -> tuple[float, dict[str, Any], str | None]:
+        value, skew, kurt, reason = _bimodality(x)
+        return value, {"skewness": skew, "kurtosis": kurt, "n_users": int(x.size)}, reason
+
+    return _leaning_measure(
+        bimodality,
+        BimodalityResult,
+        compute,
+        discussion_or_graph,
+        leaning=leaning,
+        sides=sides,
+        pair=pair,
+        null=null,
+        n_null=n_null,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+        progress=progress,
+    )
+
+
+def _leaning_measure(
+    measure: Callable[..., Any],
+    result_cls: type,
+    compute: Callable[[np.ndarray], tuple[float, dict[str, Any], str | None]],
+    discussion_or_graph: Any,
+    *,
+    leaning: Any,
+    sides: Any,
+    pair: tuple[Any, Any] | None,
+    null: str | None,
+    n_null: int,
+    n_boot: int,
+    ci: float,
+    seed: int | None,
+    progress: bool | None,
+) -> Any:
+    """Checks, leanings, ``compute(x)`` and the thread bootstrap shared by the two measures."""
+    func = measure.__name__
     check_common(func, discussion_or_graph, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
     _check_no_null(null, func)
     params: dict[str, Any] = {
@@ -368,11 +389,10 @@ def bimodality(
         x, pair_used = got
         if pair_used is not None:
             params["compared"] = list(pair_used)
-        value, skew, kurt, reason = _bimodality(x)
-        fields = {"skewness": skew, "kurtosis": kurt, "n_users": int(x.size)}
+        value, fields, reason = compute(x)
 
     def again(d: Any) -> float:
-        return bimodality(d, leaning=leaning, sides=sides, pair=pair or pair_used).value
+        return measure(d, leaning=leaning, sides=sides, pair=pair or pair_used).value
 
     interval = None
     if reason is None:
@@ -385,4 +405,4 @@ def bimodality(
             progress=progress,
             func=func,
         )
-    return BimodalityResult(func, value, ci=interval, params=params, reason=reason, **fields)
+    return result_cls(func, value, ci=interval, params=params, reason=reason, **fields)
