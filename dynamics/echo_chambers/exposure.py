@@ -204,12 +204,14 @@ def exposure_entropy(
         func=func,
     )
 
-    def stat_from(p: Prepared, src, dst, w, codes) -> float:
-        ex = _exposure(p.n, codes, src, dst, w)
+    def value_of(ex: _Exposure) -> float:
         h = ex.entropy[~np.isnan(ex.entropy)]
         if h.size == 0 or ex.n_sides < 2:
             return math.nan
         return float(h.mean() / (math.log2(ex.n_sides) if normalized else 1.0))
+
+    def stat_from(p: Prepared, src, dst, w, codes) -> float:
+        return value_of(_exposure(p.n, codes, src, dst, w))
 
     def recompute(d: Any) -> float:
         p = prepare(
@@ -224,7 +226,7 @@ def exposure_entropy(
     reason = prep.reason
     value = math.nan
     if reason is None:
-        value = stat_from(prep, prep.src, prep.dst, prep.w, prep.codes)
+        value = value_of(ex)  # the exposure table above, not computed a second time
         if math.isnan(value):
             reason = "no user interacts with a user who has a side"
     params = {

@@ -134,10 +134,12 @@ def homogeneity(
         rows = np.flatnonzero((codes >= 0) & (ex.total > 0))
         return rows, ex.own[rows] >= (threshold - _EPS) * ex.total[rows]
 
-    def stat_from(p: Prepared, src, dst, w, codes) -> float:
-        ex = _exposure(p.n, codes, src, dst, w)
+    def value_of(p: Prepared, ex: _Exposure, codes: np.ndarray) -> float:
         rows, homog = flags(p, ex, codes)
         return float(homog.mean()) if rows.size and ex.n_sides >= 2 else math.nan
+
+    def stat_from(p: Prepared, src, dst, w, codes) -> float:
+        return value_of(p, _exposure(p.n, codes, src, dst, w), codes)
 
     def recompute(d: Any) -> float:
         p = prepare(
@@ -150,7 +152,7 @@ def homogeneity(
     reason = prep.reason
     value = math.nan
     if reason is None:
-        value = stat_from(prep, prep.src, prep.dst, prep.w, prep.codes)
+        value = value_of(prep, ex, prep.codes)  # reuses the exposure table above
         if math.isnan(value):
             reason = "no user with a side interacts with a user who has a side"
     params = {
