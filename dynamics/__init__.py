@@ -7,9 +7,8 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from dynamics import text
+from dynamics._version import __version__
 from dynamics.errors import (
     DataQualityWarning,
     DynamicsError,

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -68,7 +68,7 @@ ProgressOpt = Annotated[
 ]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     _err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code=1)
 
@@ -297,11 +297,8 @@ def dashboard(
     ] = "adjacent",
     max_upload_mb: Annotated[float, typer.Option(help="Upload size limit in MB.")] = 50,
 ) -> None:
-    """Open the Dash app on FILE and print its address (needs the 'dashboard' extra)."""
-    try:
-        from dashboard.server import serve
-    except ImportError as error:
-        _fail(f"the dashboard needs Dash: pip install 'dynamics\\[dashboard]' ({error})")
+    """Open the Dash app on FILE and print its address."""
+    serve = _app_entry_point("dashboard")
     _guarded(
         lambda: serve(
             file,
@@ -312,6 +309,24 @@ def dashboard(
             max_upload_mb=max_upload_mb,
         )
     )
+
+
+def _app_entry_point(name: str) -> Callable[..., None]:
+    """The app registered as ``name`` in the ``dynamics.apps`` entry-point group.
+
+    The Dash app sits above the library; the CLI reaches it through the entry point that
+    ``pyproject.toml`` declares (``dashboard = "dashboard.server:serve"``), never by importing
+    it, so the library's layers only point down.
+    """
+    from importlib.metadata import entry_points
+
+    found = entry_points(group="dynamics.apps", name=name)
+    if not found:
+        _fail(f"the {name} app is not installed: pip install -e . from the dynamics repository")
+    try:
+        return next(iter(found)).load()
+    except ImportError as error:
+        _fail(f"the {name} app could not be imported ({error}): pip install -e . installs Dash")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from dynamics import __version__
 from dynamics._problems import ProblemLog
+from dynamics._version import __version__
 from dynamics.errors import DataQualityWarning, EmptyInputError, InputFormatError, ReaderOptionError
 from dynamics.io._base import ReadResult, finalize_comments, finalize_threads
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from

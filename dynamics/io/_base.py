@@ -3,7 +3,8 @@
 A reader turns one file (or directory, or frame) into a :class:`ReadResult`: a polars comments
 table following DESIGN section 3, an optional threads table (the posts / stories / articles the
 comments belong to) and a :class:`~dynamics._problems.ProblemLog` of what it met while parsing.
-Readers never import the model: :func:`dynamics.load` composes reader -> checks -> Discussion.
+Readers use only the model's schema (:mod:`dynamics.model.schema`), never the Discussion:
+:func:`dynamics.load` composes reader -> checks -> Discussion.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, BinaryIO, Protocol, runtime_checkable
 import polars as pl
 
 from dynamics._problems import ProblemLog
+from dynamics.model.schema import COMMENT_COLUMNS, DELETED_MARKERS, THREAD_COLUMNS
 
 __all__ = [
     "COMMENT_COLUMNS",
@@ -36,34 +38,6 @@ __all__ = [
     "to_utc",
 ]
 
-#: Columns of the comments table, in order, with their polars types (DESIGN section 3).
-COMMENT_COLUMNS: dict[str, pl.DataType] = {
-    "comment_id": pl.String(),
-    "parent_id": pl.String(),
-    "thread_id": pl.String(),
-    "author": pl.String(),
-    "text": pl.String(),
-    "created_at": pl.Datetime("us", "UTC"),
-    "source": pl.String(),
-    # flags: how much rests on inference, and what the source had deleted
-    "inferred": pl.Boolean(),
-    "inference": pl.String(),
-    "deleted": pl.Boolean(),
-}
-
-#: Columns of the threads table (one row per post / story / article / conversation root).
-THREAD_COLUMNS: dict[str, pl.DataType] = {
-    "thread_id": pl.String(),
-    "title": pl.String(),
-    "author": pl.String(),
-    "text": pl.String(),
-    "created_at": pl.Datetime("us", "UTC"),
-    "url": pl.String(),
-    "source": pl.String(),
-}
-
-#: Author or text values that mean "deleted by the platform or the user".
-DELETED_MARKERS = frozenset({"[deleted]", "[removed]", "[deleted by user]", "[removed by reddit]"})
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Writing a Discussion as a ConvoKit corpus: the work behind :func:`dynamics.io.convokit.write_corpus`.
+"""Writing a Discussion as a ConvoKit corpus (public as ``dynamics.io.convokit.write_corpus``).
 
 The layout is described in :mod:`dynamics.io.convokit`. Utterances are built column-wise in
 polars (one frame of fields, one of metadata, for the posts and for the comments), then written
@@ -14,28 +14,28 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dynamics.io._base import COMMENT_COLUMNS, THREAD_COLUMNS
-from dynamics.io._json_columns import index_type, json_ready, type_name
-from dynamics.io.convokit import (
-    _ANON,
-    _FLAGS,
-    _NO_TIME,
-    _NULL_TEXT,
-    _POST,
-    _SCHEMA,
-    _THREAD,
+from dynamics.io._convokit_layout import (
+    ANON_KEY,
     ANONYMOUS_SPEAKER,
     DELETED_SPEAKER,
+    FLAG_KEYS,
+    NO_TIME_KEY,
+    NULL_TEXT_KEY,
+    POST_KEY,
+    SCHEMA_KEY,
+    THREAD_KEY,
 )
+from dynamics.io._json_columns import index_type, json_ready, type_name
 
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
 
-__all__ = ["write_files"]
+__all__ = ["write_corpus", "write_files"]
 
 
 def write_files(discussion: Discussion, path: Path) -> None:
     """Write the five corpus files of ``discussion`` into the existing directory ``path``."""
-    from dynamics import __version__
+    from dynamics._version import __version__
 
     comments = discussion.to_polars()
     posts = discussion.posts
@@ -72,7 +72,7 @@ def write_files(discussion: Discussion, path: Path) -> None:
             ):
                 speakers.setdefault(speaker, {"meta": {}, "vectors": []})
                 if convo not in conversations:
-                    conversations[convo] = {"meta": {_THREAD: thread}, "vectors": []}
+                    conversations[convo] = {"meta": {THREAD_KEY: thread}, "vectors": []}
                 utterance = {
                     "id": uid,
                     "speaker": speaker,
@@ -84,7 +84,7 @@ def write_files(discussion: Discussion, path: Path) -> None:
                 }
                 fh.write(_dumps(utterance) + "\n")
     if anonymous in speakers:
-        speakers[anonymous]["meta"][_ANON] = True
+        speakers[anonymous]["meta"][ANON_KEY] = True
     schema = {
         "comments": [[c, type_name(comments.schema[c])] for c in _comment_extras(comments)],
         "threads": None
@@ -94,7 +94,7 @@ def write_files(discussion: Discussion, path: Path) -> None:
     corpus: dict[str, Any] = {
         "dynamics_version": __version__,
         "dynamics_format": discussion.report.format,
-        _SCHEMA: schema,
+        SCHEMA_KEY: schema,
     }
     str_type = ["<class 'str'>"]
     files = {
@@ -103,12 +103,12 @@ def write_files(discussion: Discussion, path: Path) -> None:
         "corpus.json": corpus,
         "index.json": {
             "utterances-index": index,
-            "speakers-index": {_ANON: ["<class 'bool'>"]} if anonymous in speakers else {},
-            "conversations-index": {_THREAD: str_type} if conversations else {},
+            "speakers-index": {ANON_KEY: ["<class 'bool'>"]} if anonymous in speakers else {},
+            "conversations-index": {THREAD_KEY: str_type} if conversations else {},
             "overall-index": {
                 "dynamics_version": str_type,
                 "dynamics_format": str_type,
-                _SCHEMA: ["<class 'dict'>"],
+                SCHEMA_KEY: ["<class 'dict'>"],
             },
             "version": 1,
             "vectors": [],
@@ -163,12 +163,12 @@ def _post_utterances(
         pl.col("text").fill_null(""),
     )
     meta = p.select(
-        pl.lit(value=True).alias(_POST),
+        pl.lit(value=True).alias(POST_KEY),
         "title",
         "url",
-        pl.col("source").alias(_FLAGS["source"]),
-        pl.col("text").is_null().alias(_NULL_TEXT),
-        pl.col("created_at").is_null().alias(_NO_TIME),
+        pl.col("source").alias(FLAG_KEYS["source"]),
+        pl.col("text").is_null().alias(NULL_TEXT_KEY),
+        pl.col("created_at").is_null().alias(NO_TIME_KEY),
     )
     extras = [json_ready(p.get_column(c)) for c in posts.columns if c not in THREAD_COLUMNS]
     return rows, meta.with_columns(extras)
@@ -193,12 +193,12 @@ def _comment_utterances(
         "text",
     )
     meta = c.select(
-        pl.lit(value=False).alias(_POST),
-        *(pl.col(col).alias(key) for col, key in _FLAGS.items() if col != "orphan_of"),
+        pl.lit(value=False).alias(POST_KEY),
+        *(pl.col(col).alias(key) for col, key in FLAG_KEYS.items() if col != "orphan_of"),
         pl.coalesce(orphan_of, pl.when(~present).then(pl.col("parent_id"))).alias(
-            _FLAGS["orphan_of"]
+            FLAG_KEYS["orphan_of"]
         ),
-        pl.col("created_at").is_null().alias(_NO_TIME),
+        pl.col("created_at").is_null().alias(NO_TIME_KEY),
     )
     return rows, meta.with_columns([json_ready(c.get_column(x)) for x in _comment_extras(comments)])
 
@@ -214,3 +214,56 @@ def _seconds(micros: int | None) -> int | float:
         return 0
     whole, rest = divmod(micros, 1_000_000)
     return whole if rest == 0 else micros / 1_000_000
+
+
+def write_corpus(discussion: Discussion, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write ``discussion`` as a ConvoKit corpus directory.
+
+    Parameters
+    ----------
+    discussion : Discussion
+        What to write: its comments table and, when present, its posts.
+    path : str or Path
+        The corpus directory; created when absent.
+    overwrite : bool, default False
+        Write into a directory that already holds files (the five corpus files are replaced,
+        other files are left alone).
+
+    Returns
+    -------
+    Path
+        ``path``, ready for ``dynamics.load(path)`` and ConvoKit's ``Corpus(filename=path)``.
+
+    Raises
+    ------
+    FileExistsError
+        ``path`` is a file, or a directory that is not empty and ``overwrite`` is False.
+
+    Notes
+    -----
+    The layout (one conversation per post, or per top-level comment when the post is absent;
+    ``[deleted]`` and ``[anonymous]`` speakers; ``dynamics_`` meta keys) is described in the
+    module docstring. Timestamps are Unix seconds: integers when whole, floats otherwise.
+    NaN and infinite floats in extra columns are written as null.
+
+    Examples
+    --------
+    >>> import dynamics as dyn
+    >>> d = dyn.load(pl.DataFrame({"id": ["a", "b"], "parent": [None, "a"],
+    ...                            "user": ["ann", "bob"], "body": ["hi", "hello"]}))
+    >>> out = write_corpus(d, getfixture("tmp_path") / "corpus")
+    >>> sorted(p.name for p in out.iterdir())
+    ['conversations.json', 'corpus.json', 'index.json', 'speakers.json', 'utterances.jsonl']
+    >>> dyn.load(out).to_polars().equals(d.to_polars())
+    True
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        msg = f"{path}: exists and is not a directory"
+        raise FileExistsError(msg)
+    if path.is_dir() and any(path.iterdir()) and not overwrite:
+        msg = f"{path}: directory is not empty; pass overwrite=True to write the corpus into it"
+        raise FileExistsError(msg)
+    path.mkdir(parents=True, exist_ok=True)
+    write_files(discussion, path)
+    return path

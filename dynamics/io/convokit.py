@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
@@ -52,31 +52,25 @@ from dynamics.io._base import (
     iter_json_lines,
     peek_text,
 )
+from dynamics.io._convokit_layout import (
+    ANON_KEY,
+    ANONYMOUS_SPEAKER,
+    DELETED_SPEAKER,
+    FLAG_KEYS,
+    NO_TIME_KEY,
+    NULL_TEXT_KEY,
+    POST_KEY,
+    SCHEMA_KEY,
+    THREAD_KEY,
+    UTTERANCE_FILES,
+)
+from dynamics.io._convokit_write import write_corpus
 from dynamics.io._json_columns import restore, scalar_series
-
-if TYPE_CHECKING:
-    from dynamics.model.discussion import Discussion
 
 __all__ = ["ANONYMOUS_SPEAKER", "DELETED_SPEAKER", "detect", "name", "read", "write_corpus"]
 
 name = "convokit"
 
-#: Speaker written for comments whose author was deleted (read back as a null author).
-DELETED_SPEAKER = "[deleted]"
-#: Speaker written for comments without an author that were not deleted.
-ANONYMOUS_SPEAKER = "[anonymous]"
-
-_UTTERANCE_FILES = ("utterances.jsonl", "utterances.json")
-_POST, _THREAD, _ANON, _NULL_TEXT, _NO_TIME = (
-    "dynamics_post",
-    "dynamics_thread_id",
-    "dynamics_anonymous",
-    "dynamics_null_text",
-    "dynamics_time_missing",
-)
-_SCHEMA = "dynamics_columns"
-#: comments-table columns ConvoKit has no field for -> utterance meta key
-_FLAGS = {c: f"dynamics_{c}" for c in ("deleted", "inferred", "inference", "source", "orphan_of")}
 _COMMENT_RESERVED = frozenset({*COMMENT_COLUMNS, "orphan_of", "parent_author", "parent_deleted"})
 _THREAD_RESERVED = frozenset(THREAD_COLUMNS)
 _SCALARS = (str, int, float, bool)
@@ -88,8 +82,8 @@ _SCALARS = (str, int, float, bool)
 def detect(path: Path) -> bool:
     """True for a directory holding ``utterances.jsonl`` / ``utterances.json``, or that file."""
     if path.is_dir():
-        return any((path / f).is_file() for f in _UTTERANCE_FILES)
-    if path.is_file() and path.name.lower() in _UTTERANCE_FILES:
+        return any((path / f).is_file() for f in UTTERANCE_FILES)
+    if path.is_file() and path.name.lower() in UTTERANCE_FILES:
         head = peek_text(path, 4096).lstrip()
         return head.startswith(("{", "[")) and '"id"' in head
     return False
@@ -122,7 +116,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     path = Path(path)
     directory = path if path.is_dir() else path.parent
     utt_file = path if path.is_file() else None
-    for candidate in _UTTERANCE_FILES:
+    for candidate in UTTERANCE_FILES:
         if utt_file is None and (directory / candidate).is_file():
             utt_file = directory / candidate
     if utt_file is None:
@@ -130,11 +124,11 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         raise InputFormatError(msg, path=path)
     problems = ProblemLog(path=utt_file, strict=strict)
     index = _json_object(directory / "index.json")
-    schema = _json_object(directory / "corpus.json").get(_SCHEMA)
+    schema = _json_object(directory / "corpus.json").get(SCHEMA_KEY)
     schema = schema if isinstance(schema, dict) else {}
     convos = _component_meta(_json_object(directory / "conversations.json"))
     speakers = _component_meta(_json_object(directory / "speakers.json"))
-    anonymous = {s for s, meta in speakers.items() if meta.get(_ANON) is True}
+    anonymous = {s for s, meta in speakers.items() if meta.get(ANON_KEY) is True}
     binary = {k for k, v in index.get("utterances-index", {}).items() if v in ("bin", ["bin"])}
 
     comments: list[dict[str, Any]] = []
@@ -154,22 +148,22 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
                 "parent_id": _as_id(utt["reply_to"] if "reply_to" in utt else utt.get("reply-to")),
                 "conversation": _as_id(utt.get("conversation_id", utt.get("root"))),
                 "author": None if speaker in anonymous else speaker,
-                "text": None if meta.get(_NULL_TEXT) is True else utt.get("text"),
-                "created_at": None if meta.get(_NO_TIME) is True else utt.get("timestamp"),
+                "text": None if meta.get(NULL_TEXT_KEY) is True else utt.get("text"),
+                "created_at": None if meta.get(NO_TIME_KEY) is True else utt.get("timestamp"),
             }
-            if meta.get(_POST) is True:
+            if meta.get(POST_KEY) is True:
                 row.update(title=meta.get("title"), url=meta.get("url"))
-                row["source"] = meta.get(_FLAGS["source"])
+                row["source"] = meta.get(FLAG_KEYS["source"])
                 row["_extra"] = _extras(meta, binary, _THREAD_RESERVED, skip=("title", "url"))
                 posts.append(row)
             else:
-                row.update({c: meta[key] for c, key in _FLAGS.items() if key in meta})
+                row.update({c: meta[key] for c, key in FLAG_KEYS.items() if key in meta})
                 row["_extra"] = _extras(meta, binary, _COMMENT_RESERVED)
                 comments.append(row)
     skipped = problems.counts.get("malformed_record", 0) + problems.counts.get("missing_field", 0)
     n_records = len(comments) + len(posts) + skipped
 
-    _link(comments, posts, {c: _as_id(m.get(_THREAD)) or c for c, m in convos.items()})
+    _link(comments, posts, {c: _as_id(m.get(THREAD_KEY)) or c for c, m in convos.items()})
     frame = _frame(comments, list(COMMENT_COLUMNS), schema.get("comments"))
     threads = None
     if posts or schema.get("threads") is not None:
@@ -286,58 +280,3 @@ def _frame(rows: list[dict[str, Any]], contract: list[str], schema: Any) -> pl.D
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def write_corpus(discussion: Discussion, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write ``discussion`` as a ConvoKit corpus directory.
-
-    Parameters
-    ----------
-    discussion : Discussion
-        What to write: its comments table and, when present, its posts.
-    path : str or Path
-        The corpus directory; created when absent.
-    overwrite : bool, default False
-        Write into a directory that already holds files (the five corpus files are replaced,
-        other files are left alone).
-
-    Returns
-    -------
-    Path
-        ``path``, ready for ``dynamics.load(path)`` and ConvoKit's ``Corpus(filename=path)``.
-
-    Raises
-    ------
-    FileExistsError
-        ``path`` is a file, or a directory that is not empty and ``overwrite`` is False.
-
-    Notes
-    -----
-    The layout (one conversation per post, or per top-level comment when the post is absent;
-    ``[deleted]`` and ``[anonymous]`` speakers; ``dynamics_`` meta keys) is described in the
-    module docstring. Timestamps are Unix seconds: integers when whole, floats otherwise.
-    NaN and infinite floats in extra columns are written as null.
-
-    Examples
-    --------
-    >>> import dynamics as dyn
-    >>> d = dyn.load(pl.DataFrame({"id": ["a", "b"], "parent": [None, "a"],
-    ...                            "user": ["ann", "bob"], "body": ["hi", "hello"]}))
-    >>> out = write_corpus(d, getfixture("tmp_path") / "corpus")
-    >>> sorted(p.name for p in out.iterdir())
-    ['conversations.json', 'corpus.json', 'index.json', 'speakers.json', 'utterances.jsonl']
-    >>> dyn.load(out).to_polars().equals(d.to_polars())
-    True
-    """
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        msg = f"{path}: exists and is not a directory"
-        raise FileExistsError(msg)
-    if path.is_dir() and any(path.iterdir()) and not overwrite:
-        msg = f"{path}: directory is not empty; pass overwrite=True to write the corpus into it"
-        raise FileExistsError(msg)
-    from dynamics.io._convokit_write import write_files
-
-    path.mkdir(parents=True, exist_ok=True)
-    write_files(discussion, path)
-    return path

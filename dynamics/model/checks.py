@@ -15,8 +15,8 @@ import numpy as np
 import polars as pl
 
 from dynamics._problems import PROBLEM_KINDS, ProblemLog
-from dynamics.io._base import DELETED_MARKERS
 from dynamics.model.forest import find_cycles, parent_index
+from dynamics.model.schema import DELETED_MARKERS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,11 +20,39 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-__all__ = ["PARQUET_KEY", "Discussion"]
+__all__ = ["PARQUET_KEY", "Discussion", "register_method"]
 
 #: Key of the Parquet file metadata that marks a file written by :meth:`Discussion.save`.
 PARQUET_KEY = b"dynamics"
 _DERIVED = ("parent_author", "parent_deleted")
+
+#: Methods that layers above the model lend to :class:`Discussion` (name -> function), so the
+#: model never imports them: :mod:`dynamics.text` registers ``annotate`` when it is imported
+#: (``import dynamics`` does that), as pandas registers accessors such as ``.plot``.
+_LENT: dict[str, Callable[..., Any]] = {}
+
+
+def register_method(name: str, func: Callable[..., Any]) -> None:
+    """Make ``func(discussion, *args, **kwargs)`` reachable as ``Discussion.<name>``.
+
+    Only names that :class:`Discussion` declares as lent (``annotate``) can be registered;
+    registering again replaces the function.
+    """
+    if name not in {"annotate"}:
+        msg = f"The 'name' parameter of register_method must be 'annotate'. Got {name!r} instead."
+        raise ValueError(msg)
+    _LENT[name] = func
+
+
+def _lent(name: str) -> Callable[..., Any]:
+    try:
+        return _LENT[name]
+    except KeyError:
+        msg = (
+            f"Discussion.{name} is provided by dynamics.text, which is not imported: "
+            "'import dynamics' (or 'import dynamics.text') first"
+        )
+        raise RuntimeError(msg) from None
 
 
 class Discussion:
@@ -269,11 +297,10 @@ class Discussion:
 
         Shorthand for :func:`dynamics.text.annotate` (see there for ``scorers``, ``cache``,
         ``cache_dir``, ``batch_size`` and ``progress``); scores are cached, so a second call
-        scores nothing.
+        scores nothing. The text layer lends this method to the model when it is imported
+        (:func:`register_method`), so the data model does not depend on the text layer.
         """
-        from dynamics.text.annotate import annotate
-
-        return annotate(self, scorers, **kwargs)
+        return _lent("annotate")(self, scorers, **kwargs)
 
     # ------------------------------------------------------------------ filters
     def filter(

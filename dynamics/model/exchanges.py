@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from dynamics._validation import check_param
+from dynamics._params import check_param
 from dynamics.model.forest import parent_index
 
 if TYPE_CHECKING:

@@ -267,7 +267,7 @@ def results_dict(
     read_options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The content of ``results.json`` (plain Python, deterministic for a given seed)."""
-    import dynamics
+    from dynamics._version import __version__
 
     d = collected.discussion
     families: dict[str, Any] = {}
@@ -303,7 +303,7 @@ def results_dict(
         if "sides" in m["arguments"]:
             m["arguments"]["sides"] = "the sides above (tables/sides.csv)"
     return {
-        "dynamics_version": dynamics.__version__,
+        "dynamics_version": __version__,
         "environment": environment(),
         "input": input_identity(d.report.path, read_options),
         # the file name only: an absolute path would publish the user's directories

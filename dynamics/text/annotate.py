@@ -21,7 +21,8 @@ import numpy as np
 import polars as pl
 
 from dynamics._progress import progress_bar
-from dynamics.io._base import COMMENT_COLUMNS, DELETED_MARKERS
+from dynamics.model.discussion import register_method
+from dynamics.model.schema import COMMENT_COLUMNS, DELETED_MARKERS
 from dynamics.text.base import Scorer, as_scorer, check_output
 
 if TYPE_CHECKING:
@@ -317,3 +318,8 @@ def _read_cache(folder: Path, unique_keys: pl.DataFrame) -> pl.DataFrame | None:
             list(_KEY), keep="last", maintain_order=True
         )
     return None
+
+
+# ``Discussion.annotate`` reaches this function through the model's registry (the model never
+# imports the text layer).
+register_method("annotate", annotate)

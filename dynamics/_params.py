@@ -1,0 +1,61 @@
+"""Parameter checks and seeding shared by every layer (the ground floor, like ``errors``).
+
+:func:`check_param` gives the sklearn-style message for a bad parameter; :func:`rng` and
+:func:`igraph_seed` are the only sources of randomness, so the same seed gives the same result.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+__all__ = ["check_param", "igraph_seed", "is_int", "rng"]
+
+
+def check_param(ok: bool, name: str, func: str, expected: str, got: Any) -> None:
+    """Raise the sklearn-style ``ValueError`` unless ``ok``.
+
+    >>> check_param(False, "ci", "ei_index", "in (0, 1)", 1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'ci' parameter of ei_index must be in (0, 1). Got 1.5 instead.
+    """
+    if not ok:
+        msg = f"The {name!r} parameter of {func} must be {expected}. Got {got!r} instead."
+        raise ValueError(msg)
+
+
+def is_int(x: Any) -> bool:
+    """True for Python and numpy integers, False for bools (a bool is not a count)."""
+    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
+def rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy generator from a seed (the only source of randomness in metrics)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+#: igraph's random number generator is process-wide: blocks that seed it run one at a time, so
+#: two threads (e.g. two dashboard callbacks) cannot interleave and break "same seed, same
+#: result".
+_IGRAPH_RNG = threading.RLock()
+
+
+@contextmanager
+def igraph_seed(seed: int | None) -> Iterator[None]:
+    """Make igraph's own random functions (Leiden, rewiring) deterministic inside the block."""
+    import igraph as ig
+
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
