@@ -13,7 +13,13 @@ import polars as pl
 
 from dynamics.model.checks import IngestReport
 from dynamics.model.forest import ReplyForest, depths, parent_index, subtree_sizes
-from dynamics.model.graph import AnonymousPolicy, reply_edges, to_igraph, to_networkx
+from dynamics.model.graph import (
+    AnonymousPolicy,
+    node_labels,
+    reply_edges,
+    to_igraph,
+    to_networkx,
+)
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -92,6 +98,22 @@ class Discussion:
         self._comments = comments
         self._report = report
         self._threads = threads
+        # derived structures, computed once per (immutable) Discussion: see _derived()
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def _derived(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """``build()`` the first time ``key`` is asked for, the same object afterwards.
+
+        A Discussion never changes, so its reply-tree table, user edge and node tables and its
+        igraph graph are computed once and kept on the instance (a page or a report that asks
+        for them again gets them for free). Concurrent first calls may both build; either
+        result is the same.
+        """
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = build()
+            return value
 
     # ------------------------------------------------------------------ basics
     @property
@@ -203,6 +225,9 @@ class Discussion:
             ``subtree_size`` (itself included), ``n_children`` and ``root_id`` (the top-level
             comment of its branch).
         """
+        return self._derived(("tree_table",), self._tree_table)
+
+    def _tree_table(self) -> pl.DataFrame:
         c = self._comments
         parent = parent_index(c.get_column("comment_id"), c.get_column("parent_id"))
         depth = depths(parent)
@@ -232,12 +257,16 @@ class Discussion:
 
         See :func:`dynamics.model.graph.reply_edges` for the columns and parameters.
         """
-        return reply_edges(self._comments, anonymous=anonymous, self_loops=self_loops)
+        return self._derived(
+            ("user_edges", anonymous, self_loops),
+            lambda: reply_edges(self._comments, anonymous=anonymous, self_loops=self_loops),
+        )
 
     def user_nodes(self, *, anonymous: AnonymousPolicy = "exclude") -> pl.DataFrame:
         """One row per user-graph node: ``author``, ``n_comments``, ``first``, ``last``."""
-        from dynamics.model.graph import node_labels
+        return self._derived(("user_nodes", anonymous), lambda: self._user_nodes(anonymous))
 
+    def _user_nodes(self, anonymous: AnonymousPolicy) -> pl.DataFrame:
         return (
             self._comments.select(
                 node_labels(self._comments, anonymous).alias("author"), "created_at"
@@ -276,14 +305,16 @@ class Discussion:
         networkx.DiGraph or igraph.Graph
             Nodes are authors (attributes ``n_comments``, ``first``, ``last``); edges carry
             ``count`` (replies u -> v), ``first`` and ``last`` reply time, and toxicity
-            aggregates once text signals exist.
+            aggregates once text signals exist. Each call returns a new graph object (the
+            edge and node tables behind it are computed once), so changing it is safe.
         """
         edges = self.user_edges(anonymous=anonymous, self_loops=self_loops)
         nodes = self.user_nodes(anonymous=anonymous)
         if backend == "networkx":
             return to_networkx(edges, nodes)
         if backend == "igraph":
-            return to_igraph(edges, nodes)
+            key = ("user_graph", "igraph", anonymous, self_loops)
+            return self._derived(key, lambda: to_igraph(edges, nodes)).copy()
         msg = f"The 'backend' parameter of user_graph must be 'networkx' or 'igraph'. Got {backend!r} instead."
         raise ValueError(msg)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,18 +42,9 @@ class ThreadStatResult(MetricResult):
 # --------------------------------------------------------------------------- helpers
 
 
-_TREES: weakref.WeakKeyDictionary[Any, pl.DataFrame] = weakref.WeakKeyDictionary()
-
-
 def _tree(d: Discussion) -> pl.DataFrame:
-    """``tree_table()`` with ``level`` (1 = top-level), cached per (immutable) Discussion."""
-    table = _TREES.get(d)
-    if table is None:
-        table = d.tree_table().select(
-            "thread_id", (pl.col("depth") + 1).alias("level"), "subtree_size"
-        )
-        _TREES[d] = table
-    return table
+    """``tree_table()`` (computed once per Discussion) with ``level`` (1 = top-level)."""
+    return d.tree_table().select("thread_id", (pl.col("depth") + 1).alias("level"), "subtree_size")
 
 
 def _summary(

@@ -238,3 +238,25 @@ def test_posts_without_comments_are_threads(tmp_path: Path) -> None:
     assert (len(quiet), quiet.n_threads) == (0, 1)
     assert d.filter(threads=["p1"]).thread_ids == ["p1"]
     assert d.filter(authors=["ann"]).posts.get_column("thread_id").to_list() == ["p1"]
+
+
+def test_derived_tables_are_computed_once(disc: dyn.Discussion) -> None:
+    assert disc.tree_table() is disc.tree_table()
+    assert disc.user_edges() is disc.user_edges()
+    assert disc.user_edges(self_loops=True) is not disc.user_edges()
+    assert disc.user_edges(self_loops=True).height == disc.user_edges().height + 1
+
+
+def test_each_igraph_graph_is_a_new_object(disc: dyn.Discussion) -> None:
+    g1 = disc.user_graph(backend="igraph")
+    g1.delete_edges(list(range(g1.ecount())))
+    g2 = disc.user_graph(backend="igraph")
+    assert g2 is not g1
+    assert g2.ecount() == disc.user_edges().height > 0
+
+
+def test_annotate_is_lent_by_the_text_layer() -> None:
+    from dynamics.model.discussion import register_method
+
+    with pytest.raises(ValueError, match="'name' parameter of register_method"):
+        register_method("plot", print)
