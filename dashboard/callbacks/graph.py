@@ -9,8 +9,8 @@ import polars as pl
 from dash import Input, Output, callback, no_update
 
 from dashboard import cache
-from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES, user_graph_figure
-from dashboard.graph_layout import MAX_NODES, layout_nodes
+from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES, LABEL_LIMIT, user_graph_figure
+from dashboard.graph_layout import MAX_NODES, layout_nodes, layout_users
 from dashboard.ids import ID, figure_id
 from dynamics import polarization
 
@@ -58,6 +58,15 @@ def window_bounds(disc, window):
     return lo, hi
 
 
+def own_layout(n_drawn: int, n_users: int) -> bool:
+    """Whether the drawn users get a layout of their own: few enough to name, out of many.
+
+    >>> own_layout(40, 5_000), own_layout(40, 50), own_layout(500, 5_000)
+    (True, False, False)
+    """
+    return n_drawn <= LABEL_LIMIT < n_users
+
+
 def graph_tables(key, window, threads, min_degree, color):
     """The node and edge tables the figure draws (cached per filter)."""
     disc = cache.get_discussion(key)
@@ -77,8 +86,12 @@ def graph_tables(key, window, threads, min_degree, color):
         nodes.join(degree, on="author", how="left")
         .with_columns(pl.col("degree").fill_null(0))
         .filter(pl.col("degree") >= (min_degree or 0))
-        .join(positions.select("author", "x", "y"), on="author", how="inner")
     )
+    if own_layout(nodes.height, len(disc.authors)):
+        # few enough to name, picked out of a large graph: laid out on their own, where the
+        # whole graph's layout would crowd them into a corner of its hairball
+        positions = layout_users(part, nodes["author"].to_list(), seed=0)
+    nodes = nodes.join(positions.select("author", "x", "y"), on="author", how="inner")
     labels = side_labels(key, color)
     group = pl.DataFrame(
         {"author": list(labels), "group": list(labels.values())},
@@ -119,6 +132,10 @@ def render(dataset, window, threads, min_degree, color, max_edges):
     drawn = int(max_edges) if max_edges in EDGE_CHOICES else DEFAULT_EDGES
     notes = [f"{nodes.height:,} users and {edges.height:,} reply edges match the filters."]
     n_users = len(disc.authors)
+    if 0 < nodes.height <= LABEL_LIMIT:
+        notes.append("Every user is named; hover an arrowhead to read who replied to whom.")
+    if own_layout(nodes.height, n_users):
+        notes.append("They are laid out on their own (the whole graph's layout would crowd them).")
     if n_users > MAX_NODES:
         notes.append(f"Only the {MAX_NODES:,} most connected of {n_users:,} users are laid out.")
     if edges.height > drawn:

@@ -1,4 +1,5 @@
-"""Overview page: counts, span, activity, IngestReport and threads."""
+"""Overview page: counts, span, activity (or, with no timestamps, the largest reply tree),
+IngestReport and threads."""
 
 from __future__ import annotations
 
@@ -8,9 +9,29 @@ from dash import Input, Output, callback, html
 from dashboard import cache
 from dashboard.components import figure_card, format_number, metric_card, notice, table_card
 from dashboard.figures.overview import activity_figure, activity_table, choose_period
+from dashboard.figures.thread import reply_tree_figure
 from dashboard.ids import ID
+from dashboard.thread_tables import thread_table
 
 __all__: list[str] = []
+
+
+def largest_thread_card(key: str, threads: pl.DataFrame) -> html.Div:
+    """The reply tree of the largest thread: the Overview's picture when nothing is timed."""
+    if threads.height == 0 or threads["n_comments"][0] == 0:
+        return notice("No timestamps and no comments: there is nothing to draw.")
+    largest = threads.row(0, named=True)
+    name = largest.get("title") or largest["thread_id"]
+    name = name if len(name) <= 60 else name[:59] + "…"
+    table = thread_table(key, largest["thread_id"])
+    title = f"Reply tree of the largest thread: {name} ({table.height:,} comments)"
+    return figure_card(
+        "largest_thread",
+        reply_tree_figure(table, title=title),
+        note="This dataset has no timestamps, so there is no activity over time. Each "
+        "marker is a comment, below the one it replies to, coloured by toxicity; the "
+        "Thread page shows every thread and opens a comment on click.",
+    )
 
 
 @callback(
@@ -48,7 +69,9 @@ def render(dataset):
     problems = report.to_frame()
     threads = disc.threads.sort("n_comments", descending=True)
     body = [
-        figure_card("activity", activity_figure(activity, every=every)),
+        figure_card("activity", activity_figure(activity, every=every))
+        if activity.height
+        else largest_thread_card(dataset["key"], threads),
         html.Div(
             [
                 table_card("ingest_report", problems, title="Data problems (IngestReport)")

@@ -9,13 +9,12 @@ from dashboard import cache
 from dashboard.components import comment_block
 from dashboard.figures.thread import reply_tree_figure
 from dashboard.ids import ID, figure_id
+from dashboard.thread_tables import thread_table
 
 __all__: list[str] = []
 
 #: The thread picker lists this many threads (largest first); typing searches all of them.
 MAX_OPTIONS = 200
-
-_FIELDS = ("comment_id", "author", "text", "toxicity", "created_at")
 
 
 def _threads(key: str) -> pl.DataFrame:
@@ -75,25 +74,6 @@ def search_threads(text, dataset, chosen):
         pl.col("label").str.contains(text, literal=True) | (pl.col("thread_id") == chosen)
     )
     return _options(hits.head(MAX_OPTIONS + 1))
-
-
-def thread_table(key: str, thread_id: str) -> pl.DataFrame:
-    """One thread's comments in chronological order with parent rows and depth (cached)."""
-
-    def compute() -> pl.DataFrame:
-        disc = cache.get_discussion(key)
-        forest = disc.forest(thread_id)
-        cols = [c for c in _FIELDS if c in disc.comments.columns]
-        order = pl.DataFrame(
-            {"comment_id": forest.comment_ids, "parent_row": forest.parent, "depth": forest.depth}
-        )
-        rows = disc.comments.filter(pl.col("thread_id") == thread_id).select(cols)
-        out = order.join(rows, on="comment_id", how="left", maintain_order="left")
-        if "toxicity" not in out.columns:
-            out = out.with_columns(pl.lit(None, pl.Float64).alias("toxicity"))
-        return out
-
-    return cache.memo(key, "thread_table", {"thread": thread_id}, compute)
 
 
 @callback(

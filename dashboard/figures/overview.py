@@ -65,6 +65,9 @@ def activity_figure(table: pl.DataFrame, *, every: str = "1d") -> go.Figure:
         mode="lines+markers",
         line={"color": "#d62728"},
     )
-    fig.update_layout(legend={"orientation": "h", "y": 1.1}, bargap=0.1)
+    fig.update_layout(
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        bargap=0.1,
+    )
     fig.update_yaxes(title_text=f"per {every}")
     return styled(fig, title="Activity over time")

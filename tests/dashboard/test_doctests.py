@@ -10,11 +10,15 @@ import pytest
 
 MODULES = [
     "dashboard.cache",
+    "dashboard.callbacks.graph",
     "dashboard.components",
     "dashboard.graph_layout",
     "dashboard.loading",
+    "dashboard.thread_tables",
     "dashboard.figures.base",
     "dashboard.figures.graph",
+    "dashboard.figures.graph_edges",
+    "dashboard.figures.graph_labels",
     "dashboard.figures.overview",
     "dashboard.figures.thread",
 ]

@@ -11,7 +11,13 @@ import polars as pl
 import pytest
 
 from dashboard.figures.base import empty_figure, safe_text, toxicity_color
-from dashboard.figures.graph import HOSTILITY_BINS, node_sizes, user_graph_figure
+from dashboard.figures.graph import (
+    DIRECTION_KEY,
+    HOSTILITY_BINS,
+    LABEL_LIMIT,
+    node_sizes,
+    user_graph_figure,
+)
 from dashboard.figures.metrics import estimates_figure, joint_density_figure, trend_figure
 from dashboard.figures.overview import activity_figure, activity_table, choose_period
 from dashboard.figures.thread import reply_tree_figure, tree_positions
@@ -73,19 +79,27 @@ def test_node_sizes_monotone() -> None:
     assert sizes[-1] == 28
 
 
+def _graph_nodes(n: int) -> pl.DataFrame:
+    return pl.DataFrame({"author": [f"user {i}" for i in range(n)],
+                         "x": [float(i) for i in range(n)], "y": [float(i % 3) for i in range(n)],
+                         "n_comments": [1 + i for i in range(n)], "group": ["1"] * n})  # fmt: skip
+
+
 def test_user_graph_figure_bins_edges_by_hostility() -> None:
-    nodes = pl.DataFrame({"author": ["a", "b", "c"], "x": [0.0, 1.0, 2.0], "y": [0.0, 1.0, 0.0],
-                          "n_comments": [1, 5, 2], "group": ["1", "-1", None]})  # fmt: skip
+    # "far" makes the layout wide enough to be drawn as it is
+    nodes = pl.DataFrame({"author": ["a", "b", "c", "far"], "x": [0.0, 1.0, 2.0, 3.0],
+                          "y": [0.0, 1.0, 0.0, 0.0], "n_comments": [1, 5, 2, 1],
+                          "group": ["1", "-1", None, None]})  # fmt: skip
     edges = pl.DataFrame({"x0": [0.0, 1.0, 0.0], "y0": [0.0, 1.0, 0.0], "x1": [1.0, 2.0, 2.0],
                           "y1": [1.0, 0.0, 0.0], "hostility": [0.1, 0.9, None]})  # fmt: skip
     fig = user_graph_figure(nodes, edges)
-    # nodes: WebGL markers, one trace per group
-    node_traces = [t for t in fig.data if t.mode == "markers"]
-    assert all(isinstance(t, go.Scattergl) for t in node_traces)
-    assert sorted(c for t in node_traces for c in t.customdata) == ["a", "b", "c"]
-    # edges: one path shape per hostility bin used, each with an empty legend-key trace
+    # nodes: one trace per group, each user once
+    node_traces = [t for t in fig.data if t.customdata is not None]
+    assert sorted(c for t in node_traces for c in t.customdata) == ["a", "b", "c", "far"]
+    # edges: one path shape of arcs per hostility bin used, each with an empty legend-key trace
     paths = [s.path for s in fig.layout.shapes]
-    assert paths == ["M0.0,0.0L1.0,1.0", "M1.0,1.0L2.0,0.0", "M0.0,0.0L2.0,0.0"]
+    assert paths == ["M0.0,0.0Q0.65,0.35 1.0,1.0", "M1.0,1.0Q1.35,0.35 2.0,0.0",
+                     "M0.0,0.0Q1.0,-0.3 2.0,0.0"]  # fmt: skip
     assert all(s.xref == "x" and s.yref == "y" and not s.showlegend for s in fig.layout.shapes)
     keys = [t for t in fig.data if t.mode == "lines"]
     assert [t.name for t in keys] == [
@@ -98,6 +112,61 @@ def test_user_graph_figure_bins_edges_by_hostility() -> None:
     assert len(HOSTILITY_BINS) == 5
 
 
+def test_user_graph_figure_arrowheads_point_from_replier_to_replied() -> None:
+    # a replied to b (up and right), b replied to a (back down), c replied to a (left)
+    nodes = _graph_nodes(4).with_columns(x=pl.Series([0.0, 1.0, 2.0, 3.0]),
+                                         y=pl.Series([0.0, 1.0, 0.0, 0.0]))  # fmt: skip
+    edges = pl.DataFrame({"source": ["user 0", "user 1", "user 2"],
+                          "target": ["user 1", "user 0", "user 0"], "count": [3, 1, 2],
+                          "x0": [0.0, 1.0, 2.0], "y0": [0.0, 1.0, 0.0], "x1": [1.0, 0.0, 0.0],
+                          "y1": [1.0, 0.0, 0.0], "hostility": [0.1, 0.2, 0.3]})  # fmt: skip
+    fig = user_graph_figure(nodes, edges)
+    heads = [t for t in fig.data if t.marker.symbol == "triangle-up"]
+    assert len(heads) == 2  # one trace per hostility bin used
+    angles = [a for t in heads for a in t.marker.angle]
+    assert angles == [45.0, -135.0, -90.0]  # clockwise from up: up-right, down-left, left
+    # replies both ways are two arcs: their middles lie on opposite sides of the chord
+    xs = [x for t in heads for x in t.x]
+    ys = [y for t in heads for y in t.y]
+    assert (xs[0], ys[0]) == pytest.approx((0.575, 0.425))
+    assert (xs[1], ys[1]) == pytest.approx((0.425, 0.575))
+    hover = [h for t in heads for h in t.hovertext]
+    assert hover[0] == "user 0 replied to user 1: 3 replies, hostility 0.10"
+    assert hover[1] == "user 1 replied to user 0: 1 reply, hostility 0.20"
+    assert DIRECTION_KEY in [t.name for t in fig.data]
+
+
+def test_user_graph_figure_widens_a_square_labelled_graph() -> None:
+    nodes = _graph_nodes(3).with_columns(x=pl.Series([0.0, 1.0, 0.0]), y=pl.Series([0.0, 0.0, 1.0]))
+    edges = pl.DataFrame({"x0": [0.0], "y0": [0.0], "x1": [1.0], "y1": [0.0],
+                          "hostility": [0.1]})  # fmt: skip
+    fig = user_graph_figure(nodes, edges)
+    assert list(fig.data[-1].x) == [0.0, 2.2, 0.0]  # as wide as the plot, about
+    assert list(fig.data[-1].y) == [0.0, 0.0, 1.0]
+    assert fig.layout.shapes[0].path.endswith(" 2.2,0.0")  # the edges follow
+    large = _graph_nodes(LABEL_LIMIT + 1).with_columns(y=pl.col("x"))
+    assert list(user_graph_figure(large, edges.head(0)).data[-1].x) == list(large["x"])
+
+
+def test_user_graph_figure_labels_small_graphs_only() -> None:
+    small = _graph_nodes(LABEL_LIMIT).with_columns(
+        pl.when(pl.col("author") == "user 0").then(pl.lit("<b>mallory</b>"))
+        .otherwise(pl.col("author")).alias("author")
+    )  # fmt: skip
+    no_edges = pl.DataFrame(schema={"x0": pl.Float64, "y0": pl.Float64, "x1": pl.Float64,
+                                    "y1": pl.Float64, "hostility": pl.Float64})  # fmt: skip
+    labelled = user_graph_figure(small, no_edges).data[0]
+    assert isinstance(labelled, go.Scatter)
+    assert labelled.mode == "markers+text"
+    assert labelled.text[0] == "&lt;b&gt;mallory&lt;/b&gt;"  # a name is text, never markup
+    assert list(labelled.text[1:]) == [f"user {i}" for i in range(1, LABEL_LIMIT)]
+    large = user_graph_figure(_graph_nodes(LABEL_LIMIT + 1), no_edges).data[0]
+    assert isinstance(large, go.Scattergl)
+    assert large.mode == "markers"
+    assert large.text is None
+    assert "user 60" in large.hovertext[-1]  # hover still names every user
+
+
 def test_user_graph_figure_without_edges_has_no_shapes() -> None:
     nodes = pl.DataFrame({"author": ["a"], "x": [0.0], "y": [0.0], "n_comments": [1],
                           "group": [None]}, schema_overrides={"group": pl.String})  # fmt: skip
@@ -105,7 +174,7 @@ def test_user_graph_figure_without_edges_has_no_shapes() -> None:
                                  "y1": pl.Float64, "hostility": pl.Float64})  # fmt: skip
     fig = user_graph_figure(nodes, edges)
     assert fig.layout.shapes == ()
-    assert fig.data[0].name == "side none"
+    assert [t.name for t in fig.data] == ["side none"]  # no direction key without edges
 
 
 def test_user_graph_figure_empty() -> None:

@@ -9,6 +9,7 @@ import dynamics as dyn
 from dashboard import cache
 from dashboard.callbacks.graph import render
 from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES
+from dashboard.graph_layout import layout_users
 
 N_REPLIERS = 2_100  # more than the smallest choice (2,000), fewer than the default (5,000)
 
@@ -52,3 +53,49 @@ def test_a_value_not_offered_falls_back_to_the_default(star_key: str) -> None:
     assert _segments(figure) == min(N_REPLIERS, DEFAULT_EDGES)
     figure, _ = render({"key": star_key}, [0, 100], None, 0, "none", "all")
     assert _segments(figure) == min(N_REPLIERS, DEFAULT_EDGES)
+
+
+@pytest.fixture(scope="module")
+def two_threads_key() -> str:
+    """A 100-user star thread, and a 3-user thread where a replied to b and b to c."""
+    users = ["root"] + [f"u{i}" for i in range(100)] + ["a", "b", "c"]
+    frame = pl.DataFrame(
+        {
+            "id": [str(i) for i in range(len(users))],
+            "parent": [None] + ["0"] * 100 + [None, "101", "102"],
+            "thread_id": ["star"] * 101 + ["small"] * 3,
+            "user": users,
+            "body": ["x"] * len(users),
+        }
+    )
+    return cache.put_discussion(dyn.load(frame), persist=False)
+
+
+def _node_traces(figure: dict) -> list[dict]:
+    return [t for t in figure["data"] if t.get("customdata")]
+
+
+def test_a_small_selection_of_a_large_graph_is_laid_out_alone_and_named(
+    two_threads_key: str,
+) -> None:
+    whole, note = render({"key": two_threads_key}, [0, 100], None, 0, "none", DEFAULT_EDGES)
+    assert "104 users" in note
+    assert "named" not in note
+    assert all(t["mode"] == "markers" for t in _node_traces(whole))
+    figure, note = render({"key": two_threads_key}, [0, 100], ["small"], 0, "none", DEFAULT_EDGES)
+    assert "3 users and 2 reply edges" in note
+    assert "laid out on their own" in note
+    (trace,) = _node_traces(figure)
+    assert trace["mode"] == "markers+text"
+    assert sorted(trace["text"]) == ["a", "b", "c"]
+    alone = layout_users(cache.get_discussion(two_threads_key), ["a", "b", "c"], seed=0)
+    # the figure may widen a layout (x times a factor >= 1) but keeps it otherwise
+    placed = pl.DataFrame({"author": trace["customdata"], "px": trace["x"], "py": trace["y"]})
+    both = alone.join(placed, on="author")
+    assert both["py"].to_list() == both["y"].to_list()
+    widen = (both["px"] / both["x"]).drop_nans().drop_nulls()
+    assert widen.min() >= 1
+    assert widen.max() - widen.min() < 0.01
+    arrows = [h for t in figure["data"] for h in t.get("hovertext") or [] if "replied to" in h]
+    assert sorted(arrows) == ["b replied to a: 1 reply, not scored",
+                              "c replied to b: 1 reply, not scored"]  # fmt: skip

@@ -51,6 +51,15 @@ def _click_point(dash_duo, name: str, customdata: str) -> None:
     )
 
 
+def _labels(dash_duo, name: str) -> list[str]:
+    """The text labels drawn on a figure's points."""
+    return dash_duo.driver.execute_script(
+        "return [...document.querySelector(arguments[0]).querySelectorAll('g.textpoint text')]"
+        ".map((t) => t.textContent);",
+        _graph_sel(name),
+    )
+
+
 _FIGURES_DRAWN = (
     'return [...document.querySelectorAll(`[id*=\'"type":"figure"\']`)]'
     ".every((f) => f.querySelector('.main-svg'));"
@@ -69,6 +78,10 @@ def test_overview(dash_duo, app, screenshot_dir) -> None:
     dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_CARDS}", "49", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_BODY}", "empty_text", timeout=TIMEOUT)
     assert "plaintext" in dash_duo.find_element(f"#{ID.OVERVIEW_CARDS}").text
+    # no timestamps: the largest thread's reply tree instead of an empty activity chart
+    dash_duo.wait_for_contains_text(_graph_sel("largest_thread"), "Reply tree of the largest",
+                                    timeout=TIMEOUT)  # fmt: skip
+    assert dash_duo.find_elements(_graph_sel("activity")) == []
     _shot(dash_duo, screenshot_dir, "overview")
     assert dash_duo.get_logs() == []
 
@@ -79,6 +92,11 @@ def test_graph_filter_and_click(dash_duo, app, screenshot_dir) -> None:
     before = dash_duo.find_element(f"#{ID.GRAPH_NOTE}").text
     n_before = int(before.split()[0].replace(",", ""))
     assert n_before > 5
+    # a small graph: every user is labelled with their name, and the legend explains direction
+    until(lambda: len(_labels(dash_duo, "user_graph")) == n_before, timeout=TIMEOUT)
+    assert "Tudor Miron" in _labels(dash_duo, "user_graph")
+    assert "arrowhead: replier → user replied to" in dash_duo.find_element(
+        _graph_sel("user_graph")).text  # fmt: skip
     _shot(dash_duo, screenshot_dir, "graph")
     # a filter change updates the figure: minimum degree 2 keeps 3 of the 14 users
     dash_duo.select_dcc_dropdown(f"#{ID.GRAPH_MIN_DEGREE}", value="2")

@@ -70,3 +70,17 @@ def test_user_page_renders_names_and_texts_as_text(dash_duo, hostile_app) -> Non
     assert SCRIPT in body
     dash_duo.wait_for_contains_text(".page", EVIL_AUTHOR, timeout=30)  # the picker shows it
     _no_execution(dash_duo)
+
+
+def test_graph_labels_render_names_as_text(dash_duo, hostile_app) -> None:
+    dash_duo.start_server(hostile_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/graph")
+    dash_duo.wait_for_contains_text(f"#{ID.GRAPH_NOTE}", "Every user is named", timeout=30)
+    labels = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('g.textpoint text')].map((t) => t.textContent);"
+    )
+    assert "alice" in labels
+    # the planted markup is shown literally (shortened to 24 characters), not as bold text
+    assert EVIL_AUTHOR[:23] + "…" in labels
+    assert dash_duo.find_elements("g.textpoint tspan[style*='bold']") == []
+    _no_execution(dash_duo)
