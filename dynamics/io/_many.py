@@ -53,6 +53,11 @@ def read_guarded(
     """
     try:
         return read(source, **options)
+    except InputFormatError as exc:
+        if exc.path is None and path is not None:  # raised where the file was not known
+            args = {"record": exc.record, "field": exc.field, "record_id": exc.record_id}
+            raise InputFormatError(exc.reason, path=path, **args) from exc
+        raise
     except DynamicsError:
         raise
     except _PARSE_ERRORS as exc:

@@ -15,7 +15,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
-from dynamics.errors import InputFormatError, ReaderOptionError
+from dynamics.errors import InputFormatError, ReaderOptionError, few
 from dynamics.io._base import ReadResult, json_objects, peek_text, strip_compression
 from dynamics.io._encoding import check_encoding, count_replaced_rows, read_as_utf8
 
@@ -133,8 +133,11 @@ def guess_columns(available: list[str], columns: dict[str, str] | None = None) -
             msg = f"The 'columns' parameter of load maps contract columns {list(GUESSES)}; got key {target!r}."
             raise ValueError(msg)
         if source not in available:
-            msg = f"column {source!r} (given for {target!r}) is not in the table; columns are {available}"
-            raise InputFormatError(msg)
+            msg = (
+                f"is mapped to column {source!r}, which is not in the table; "
+                f"columns are {few(available)}"
+            )
+            raise InputFormatError(msg, field=target)
     used = set(mapping.values())
     lower = {c.lower(): c for c in available}
     for target, candidates in GUESSES.items():
@@ -166,8 +169,9 @@ def read_frame(
     mapping = guess_columns(df.columns, columns)
     if "comment_id" not in mapping:
         msg = (
-            f"has no id column (looked for {', '.join(GUESSES['comment_id'][:6])}, ...); "
-            f"columns are {df.columns}; pass columns={{'comment_id': ...}}"
+            f"not found: no id column (looked for {', '.join(GUESSES['comment_id'][:4])}, ...); "
+            f"columns are {few(df.columns)}; pass columns={{'comment_id': ...}} "
+            "or format= another reader"
         )
         raise InputFormatError(msg, path=path, field="comment_id")
     if "author" not in mapping and df.height:
