@@ -299,3 +299,24 @@ def test_unknown_encoding_and_parquet_encoding_are_refused(tmp_path: Path) -> No
     pl.DataFrame({"id": ["1"], "author": ["ann"]}).write_parquet(pq)
     with pytest.raises(ReaderOptionError, match="Parquet"):
         dyn.load(pq, encoding="cp1252")
+
+
+SCRAPE = "Title line\n\nArticle paragraph.\n\nMary Major\n\nCaf\u00e9 \u201cnoir\u201d.\n\nJohn Roe\n\nYes.\n"
+
+
+def test_plaintext_scrape_in_cp1252(tmp_path: Path) -> None:
+    path = tmp_path / "scrape.txt"
+    path.write_bytes(SCRAPE.encode("cp1252"))
+    with pytest.warns(dyn.DataQualityWarning, match="1 non_utf8_text"):
+        lossy = dyn.load(path)
+    assert "encoding='cp1252'" in lossy.report.policy("non_utf8_text")
+    exact = dyn.load(path, encoding="cp1252")
+    assert exact.report["non_utf8_text"] == 0
+    assert exact.comments.get_column("text").to_list() == ["Caf\u00e9 \u201cnoir\u201d.", "Yes."]
+    assert exact.comments.get_column("author").to_list() == ["Mary Major", "John Roe"]
+
+
+def test_plaintext_utf8_with_a_replacement_character_is_not_counted(tmp_path: Path) -> None:
+    path = tmp_path / "scrape.txt"
+    path.write_text(SCRAPE.replace("noir", "\ufffd"), encoding="utf-8")
+    assert dyn.load(path).report["non_utf8_text"] == 0
