@@ -158,6 +158,9 @@ def load(
         result = read_guarded(tabular.read_frame, source, None, "frame", strict=strict, **options)
         return _assemble(result, None, orphans=orphans, strict=strict)
     if isinstance(source, list | tuple):
+        if cache is not False:
+            msg = "cache= keeps one file's Parquet copy; load a list of files without it"
+            raise ReaderOptionError(msg)
         result = read_many(source, format, strict=strict, progress=progress, **options)
         return _assemble(result, result.label, orphans=orphans, strict=strict)
 
@@ -195,7 +198,8 @@ def _assemble(
     if comments.height == 0:
         msg = f"{path.name if isinstance(path, Path) else path or 'frame'}: no comments found"
         if problems.counts:
-            msg += f" ({', '.join(f'{n} {k}' for k, n in problems.counts.items())})"
+            found = [f"{n:,} {k}" for k, n in problems.counts.items()]
+            msg += f" ({', '.join(found[:4])}{', ...' if len(found) > 4 else ''})"
         raise EmptyInputError(msg)
     comments = check_comments(comments, problems, orphans=orphans)
     threads = finalize_threads(result.threads, source=result.format)

@@ -107,6 +107,12 @@ CASES: list[tuple[str, Callable[[Path], object], dict, tuple[str, ...]]] = [
         ("encoding=",),
     ),
     (
+        "a table with a header and no rows",
+        lambda t: _csv(t, "id,author,text\n"),
+        {},
+        ("t.csv", "no comments"),
+    ),
+    (
         "Hacker News file without items",
         lambda t: _csv(t, '{"foo": 1}\n', "hn.jsonl"),
         {"format": "hackernews"},

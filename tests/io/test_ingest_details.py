@@ -244,9 +244,13 @@ def test_same_id_in_two_files_is_a_duplicate(tmp_path: Path) -> None:
     assert d.comments.get_column("author").to_list() == ["ann"]
 
 
-def test_empty_list_is_refused() -> None:
+def test_empty_list_and_cache_with_a_list_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFormatError, match="list of paths"):
         dyn.load([])
+    a = tmp_path / "a.csv"
+    a.write_text("id,author\n1,ann\n")
+    with pytest.raises(ReaderOptionError, match="cache="):
+        dyn.load([a], cache=tmp_path / "cache")
 
 
 def test_parsing_library_failure_is_wrapped(tmp_path: Path) -> None:
