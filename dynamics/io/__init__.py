@@ -229,12 +229,16 @@ def _warning_text(report: Any) -> str:
     return f"{report.path or 'frame'}: {'; '.join(parts)} (see Discussion.report)"
 
 
+#: Keyword parameters of the readers that ``load`` sets itself (the frame reader's bookkeeping).
+_INTERNAL_OPTIONS = frozenset({"strict", "progress", "path", "fmt", "problems", "n_records"})
+
+
 def _check_options(fmt: str, read: Any, options: dict[str, Any]) -> None:
     """Refuse options the reader does not take, so a misspelt option is never ignored."""
     accepted = {
         name
         for name, param in inspect.signature(read).parameters.items()
-        if param.kind is inspect.Parameter.KEYWORD_ONLY and name not in {"strict", "progress"}
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and name not in _INTERNAL_OPTIONS
     }
     unknown = sorted(set(options) - accepted)
     if unknown:

@@ -114,6 +114,27 @@ def test_reddit_created_utc_zero_is_a_missing_time(tmp_path: Path) -> None:
     assert d.report.start == datetime.fromtimestamp(1_700_000_000, tz=UTC)
 
 
+def test_pushshift_created_utc_zero_number_or_string(tmp_path: Path) -> None:
+    path = tmp_path / "RC_2023-11.ndjson"
+    times = [1_700_000_000, 0, "0", 1_700_000_100]
+    path.write_text(
+        "".join(
+            json.dumps(
+                {"id": f"c{i}", "parent_id": "t3_p", "link_id": "t3_p", "author": f"u{i}",
+                 "body": "x", "created_utc": t, "subreddit": "s"}
+            )
+            + "\n"
+            for i, t in enumerate(times)
+        )
+    )  # fmt: skip
+    with pytest.warns(dyn.DataQualityWarning, match="2 epoch_zero_time"):
+        d = dyn.load(path)
+    assert d.report.format == "reddit"
+    assert d.comments.get_column("created_at").is_null().to_list() == [False, True, True, False]
+    with pytest.raises(InputFormatError, match=r"field 'created_at' is 0 or before 1970"):
+        dyn.load(path, strict=True)
+
+
 def test_relative_seconds_near_1970_are_kept() -> None:
     # a simulation's clock: 0, 60, 120 seconds from the start is not a placeholder
     d = dyn.load(
