@@ -90,8 +90,13 @@ def cli_syntax(message: str) -> str:
     return message.replace("strict=True", "--strict")
 
 
+def _readable(exc: BaseException) -> str:
+    """The error's message in the CLI's syntax, safe from rich markup (``[deleted]``)."""
+    return escape(cli_syntax(str(exc)))
+
+
 def _fail(message: str) -> None:
-    _err.print(f"[bold red]error:[/] {escape(cli_syntax(message))}", soft_wrap=True)
+    _err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code=1)
 
 
@@ -100,9 +105,9 @@ def _guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except (DynamicsError, OSError) as exc:
-        _fail(str(exc))
+        _fail(_readable(exc))
     except ValueError as exc:  # parameter errors, sklearn-style messages
-        _fail(str(exc))
+        _fail(_readable(exc))
     raise AssertionError  # pragma: no cover - _fail always raises
 
 
