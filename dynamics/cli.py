@@ -74,6 +74,22 @@ ProgressOpt = Annotated[
 ]
 
 
+def _fail(message: str) -> None:
+    _err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
+def _guarded(fn: Callable[[], T]) -> T:
+    """Run ``fn``, turning input errors into one line on stderr and exit status 1."""
+    try:
+        return fn()
+    except (DynamicsError, OSError) as exc:
+        _fail(_readable(exc))
+    except ValueError as exc:  # parameter errors, sklearn-style messages
+        _fail(_readable(exc))
+    raise AssertionError  # pragma: no cover - _fail always raises
+
+
 def cli_syntax(message: str) -> str:
     """Say the library's option hints in the command line's own syntax.
 
@@ -93,22 +109,6 @@ def cli_syntax(message: str) -> str:
 def _readable(exc: BaseException) -> str:
     """The error's message in the CLI's syntax, safe from rich markup (``[deleted]``)."""
     return escape(cli_syntax(str(exc)))
-
-
-def _fail(message: str) -> None:
-    _err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    raise typer.Exit(code=1)
-
-
-def _guarded(fn: Callable[[], T]) -> T:
-    """Run ``fn``, turning input errors into one line on stderr and exit status 1."""
-    try:
-        return fn()
-    except (DynamicsError, OSError) as exc:
-        _fail(_readable(exc))
-    except ValueError as exc:  # parameter errors, sklearn-style messages
-        _fail(_readable(exc))
-    raise AssertionError  # pragma: no cover - _fail always raises
 
 
 def _load(
