@@ -22,6 +22,14 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "missing_field": ("records missing a required field", "skipped"),
     "non_utf8_text": ("records with bytes that are not UTF-8", "decoded with U+FFFD"),
     "bad_timestamp": ("timestamps that could not be parsed", "set to null"),
+    "epoch_zero_time": (
+        "times of 0 or before 1970 (an export's placeholder for no time)",
+        "set to null",
+    ),
+    "no_author_column": (
+        "comments read from a table with no author column",
+        "0 authors: no author column; pass columns={'author': ...}",
+    ),
     "duplicate_id": ("comments whose id occurs more than once", "first kept, later dropped"),
     "orphan": ("replies whose parent is not in the data", "attached to the thread root"),
     "cycle": ("comments on a reply cycle", "cycle broken: attached to the thread root"),
@@ -45,6 +53,8 @@ STRICT_MESSAGES: dict[str, tuple[str, str]] = {
     "missing_field": ("comment_id", "is missing"),
     "non_utf8_text": ("text", "holds bytes that are not UTF-8"),
     "bad_timestamp": ("created_at", "cannot be parsed as a time"),
+    "epoch_zero_time": ("created_at", "is 0 or before 1970 (a placeholder for no time)"),
+    "no_author_column": ("author", "has no column: pass columns={'author': ...}"),
     "duplicate_id": ("comment_id", "occurs more than once"),
     "orphan": ("parent_id", "refers to a comment that is not in the data"),
     "cycle": ("parent_id", "closes a reply cycle"),

@@ -7,6 +7,7 @@ status 1 (2 for a bad command line), never with a traceback.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -16,11 +17,12 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dynamics.errors import DataQualityWarning, DynamicsError
 
-__all__ = ["app"]
+__all__ = ["app", "cli_syntax"]
 
 app = typer.Typer(
     name="dynamics",
@@ -63,6 +65,10 @@ ColumnsOpt = Annotated[
     str | None,
     typer.Option(help="Column mapping for tables, e.g. 'comment_id=id,author=user'."),
 ]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(help="Text encoding of CSV / TSV / JSON tables, e.g. 'cp1252' (default UTF-8)."),
+]
 ProgressOpt = Annotated[
     bool | None, typer.Option("--progress/--no-progress", help="Progress bars.")
 ]
@@ -78,10 +84,31 @@ def _guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except (DynamicsError, OSError) as exc:
-        _fail(str(exc))
+        _fail(_readable(exc))
     except ValueError as exc:  # parameter errors, sklearn-style messages
-        _fail(str(exc))
+        _fail(_readable(exc))
     raise AssertionError  # pragma: no cover - _fail always raises
+
+
+def cli_syntax(message: str) -> str:
+    """Say the library's option hints in the command line's own syntax.
+
+    Examples
+    --------
+    >>> cli_syntax("has no id column; pass columns={'comment_id': ...}")
+    'has no id column; pass --columns comment_id=COL'
+    >>> cli_syntax("format not recognised; pass format= one of reddit, tabular")
+    'format not recognised; pass --format one of reddit, tabular'
+    """
+    message = re.sub(r"columns=\{'(\w+)': \.\.\.\}", r"--columns \1=COL", message)
+    message = re.sub(r"encoding='([^']+)'", r"--encoding \1", message)
+    message = re.sub(r"(?<![-\w])(columns|format|encoding)= ?", r"--\1 ", message)
+    return message.replace("strict=True", "--strict")
+
+
+def _readable(exc: BaseException) -> str:
+    """The error's message in the CLI's syntax, safe from rich markup (``[deleted]``)."""
+    return escape(cli_syntax(str(exc)))
 
 
 def _load(
@@ -93,10 +120,13 @@ def _load(
     infer_replies: str | None,
     columns: str | None,
     progress: bool | None,
+    encoding: str | None = None,
 ):  # -> Discussion
     import dynamics as dyn
 
     options: dict[str, Any] = {}
+    if encoding is not None:
+        options["encoding"] = encoding
     if infer_replies is not None:
         options["infer_replies"] = infer_replies
     if columns:
@@ -127,6 +157,7 @@ def info(
     strict: StrictOpt = False,
     orphans: OrphansOpt = Orphans.attach,
     columns: ColumnsOpt = None,
+    encoding: EncodingOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     progress: ProgressOpt = None,
 ) -> None:
@@ -139,6 +170,7 @@ def info(
         infer_replies=infer_replies,
         columns=columns,
         progress=progress,
+        encoding=encoding,
     )
     report = d.report
     if as_json:
@@ -174,7 +206,10 @@ def info(
         table.add_column(col, overflow="fold")
     for row in problems.itertuples(index=False):
         table.add_row(
-            row.problem, f"{row.count:,}", row.policy, ", ".join(row.samples.split(", ")[:3])
+            row.problem,
+            f"{row.count:,}",
+            escape(cli_syntax(row.policy)),
+            escape(", ".join(row.samples.split(", ")[:3])),
         )
     _out.print(table)
 
@@ -189,6 +224,7 @@ def convert(
     strict: StrictOpt = False,
     orphans: OrphansOpt = Orphans.attach,
     columns: ColumnsOpt = None,
+    encoding: EncodingOpt = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
     progress: ProgressOpt = None,
 ) -> None:
@@ -203,6 +239,7 @@ def convert(
         infer_replies=infer_replies,
         columns=columns,
         progress=progress,
+        encoding=encoding,
     )
     if to is Target.parquet:
         written = _guarded(lambda: d.save(output))
@@ -225,6 +262,7 @@ def analyze(
     strict: StrictOpt = False,
     orphans: OrphansOpt = Orphans.attach,
     columns: ColumnsOpt = None,
+    encoding: EncodingOpt = None,
     annotate: Annotated[
         bool, typer.Option(help="Score toxicity, sentiment, stance (needed for escalation).")
     ] = True,
@@ -244,9 +282,10 @@ def analyze(
         infer_replies=infer_replies,
         columns=columns,
         progress=progress,
+        encoding=encoding,
     )
     read_options = {"format": fmt, "infer_replies": infer_replies, "orphans": orphans.value}
-    read_options |= {"strict": strict, "columns": columns}
+    read_options |= {"strict": strict, "columns": columns, "encoding": encoding}
     page = _guarded(
         lambda: write_report(
             d,

@@ -16,7 +16,12 @@ from dynamics._validation import check_param
 from dynamics.escalation._signal import check_signal_params
 from dynamics.model.forest import depths, parent_index
 
-__all__ = ["KINDS", "RULES", "check_params", "detect"]
+__all__ = ["FLAT_RISE", "KINDS", "RULES", "check_params", "detect"]
+
+#: An episode whose signal climbs by less than this from a low to a later high is ``"flat"``:
+#: hostile throughout (e.g. 0.95, 1.0, 1.0), not an escalation. Flat episodes rank after the
+#: rising ones.
+FLAT_RISE = 0.1
 
 KINDS: tuple[str, ...] = ("both", "chains", "exchanges")
 RULES: tuple[str, ...] = ("slope", "steps")
@@ -292,14 +297,22 @@ def _tables(
             s.mean().alias("mean_toxicity"),
             (((x - x.mean()) * (s - s.mean())).sum() / ((x - x.mean()) ** 2).sum()).alias("slope"),
             s.filter(s >= threshold).sum().alias("score"),
+            (s - s.cum_min()).max().alias("rise"),
             pl.col("_first").first(),
         )
+        .with_columns(
+            pl.when(pl.col("rise") >= FLAT_RISE - _EPS)
+            .then(pl.lit("rising"))
+            .otherwise(pl.lit("flat"))
+            .alias("trend")
+        )
+        .with_columns((pl.col("trend") == "rising").alias("_rising"))
         .sort(
-            ["score", "peak_toxicity", "turns", "_first", "kind", "episode_id"],
-            descending=[True, True, True, False, False, False],
+            ["_rising", "score", "peak_toxicity", "turns", "_first", "kind", "episode_id"],
+            descending=[True, True, True, True, False, False, False],
         )
         .with_row_index("rank", offset=1)
         .with_columns(pl.col("rank").cast(pl.Int64))
-        .drop("_first")
+        .drop("_first", "_rising")
     )
     return agg, members

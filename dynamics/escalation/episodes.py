@@ -29,11 +29,15 @@ With ``k = min_turns`` and ``y`` the hostility signal of each comment:
    windows is an episode. ``kind="both"`` reports the chain episodes plus the exchange episodes
    that no chain episode contains.
 
-Score
------
+Score and trend
+---------------
 ``score`` = the sum of the signal over the episode's toxic comments (``y >= threshold``): how
 much hostility the flame war holds, so a long exchange of insults outranks a short one and mild
-comments add nothing. Episodes are ranked by score, then peak, then turns (all descending), then
+comments add nothing. ``rise`` = the largest climb of the signal from a comment to a later one
+in the episode; ``trend`` is ``"rising"`` when it is at least ``FLAT_RISE`` (0.1 on the 0-1
+toxicity scale) and ``"flat"`` otherwise: a chain that opens already hostile and stays so
+(0.95, 1.0, 1.0) passes the window rule by a hair but is not an escalation, and is labelled so.
+Episodes are ranked rising before flat, then by score, peak and turns (all descending), then
 the table position of the first comment, kind and id (ascending).
 """
 
@@ -78,6 +82,10 @@ class Episode:
     peak_toxicity, mean_toxicity, slope, score : float
         Highest and mean signal, OLS slope of the signal per turn, and the ranking score
         (sum of the signal over the toxic comments).
+    rise : float
+        Largest climb of the signal from a comment to a later one.
+    trend : {"rising", "flat"}
+        ``"flat"`` when ``rise`` is under ``FLAT_RISE`` (hostile throughout, not escalating).
     """
 
     episode_id: str
@@ -93,6 +101,8 @@ class Episode:
     mean_toxicity: float
     slope: float
     score: float
+    rise: float = math.nan
+    trend: str = "rising"
     _members: pl.DataFrame | None = field(default=None, repr=False, compare=False, hash=False)
 
     def comments(self) -> pl.DataFrame:
@@ -185,7 +195,8 @@ def episodes(
         ``value`` = number of episodes (0 when nothing escalates; NaN with a reason when no
         comment is scored); ``episodes`` the ranked :class:`Episode` list; tables ``"episodes"`` (rank,
         episode_id, thread_id, kind, participants, comment_ids, start_comment, peak_comment,
-        turns, duration, peak_toxicity, mean_toxicity, slope, score) and ``"comments"``.
+        turns, duration, peak_toxicity, mean_toxicity, slope, score, rise, trend) and
+        ``"comments"``.
 
     Raises
     ------

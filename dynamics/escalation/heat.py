@@ -152,7 +152,7 @@ def reply_heat(
         return undefined("no comments")
     lat = _latencies(comments)
     if lat.height == 0:
-        return undefined("no reply has a time on both ends (created_at missing)")
+        return undefined(_why_no_latency(comments))
     if y.null_count() == comments.height:
         return undefined(f"no comment has a {signal!r} score")
     table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
@@ -211,6 +211,24 @@ def _stat(f: Any, x: np.ndarray) -> float:
 
 def _q(x: np.ndarray, q: float) -> float:
     return float(np.quantile(x, q)) if x.size else math.nan
+
+
+def _why_no_latency(comments: pl.DataFrame) -> str:
+    """The real reason no reply latency could be measured, in the order a user would check."""
+    ids = comments.get_column("comment_id").cast(pl.String)
+    parents = comments.get_column("parent_id").cast(pl.String)
+    if parents.is_null().all():
+        return "no comment is a reply (parent_id is empty everywhere)"
+    has_parent = parents.is_in(ids.implode()).fill_null(value=False)
+    if not has_parent.any():
+        n = int(parents.is_not_null().sum())
+        return f"no reply has its parent in the data ({n:,} replies, every parent missing)"
+    if "created_at" not in comments.columns or comments.get_column("created_at").is_null().all():
+        return "created_at missing: no comment has a time"
+    return (
+        "no reply has a time on both ends at or after its parent's "
+        "(created_at missing or replies timestamped before their parents)"
+    )
 
 
 def _latencies(comments: pl.DataFrame) -> pl.DataFrame:

@@ -23,6 +23,7 @@ from dynamics._problems import ProblemLog
 from dynamics._version import __version__
 from dynamics.errors import DataQualityWarning, EmptyInputError, InputFormatError, ReaderOptionError
 from dynamics.io._base import ReadResult, finalize_comments, finalize_threads
+from dynamics.io._many import read_guarded, read_many
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from
 from dynamics.model.discussion import Discussion, _metadata
 
@@ -107,9 +108,11 @@ def load(
 
     Parameters
     ----------
-    source : path, polars.DataFrame or pandas.DataFrame
+    source : path, list of paths, polars.DataFrame or pandas.DataFrame
         A file in any supported format (compressed ``.gz``/``.zst`` too), a ConvoKit corpus
-        directory, a Parquet file written by :meth:`Discussion.save`, or a data frame.
+        directory, a Parquet file written by :meth:`Discussion.save`, or a data frame. A list
+        of files is read as one discussion: each file with its own reader, rows concatenated,
+        the file each row came from kept in a ``source_file`` column.
     format : str, default "auto"
         ``"auto"`` detects; otherwise one of :data:`READERS`.
     strict : bool, default False
@@ -125,8 +128,8 @@ def load(
     progress : bool or None, default None
         Show progress bars (None: only for large files on a terminal).
     **options
-        Passed to the reader: e.g. ``columns={"comment_id": "my_id"}`` for tables,
-        ``infer_replies="adjacent"`` for plain-text scrapes.
+        Passed to the reader: e.g. ``columns={"comment_id": "my_id"}`` or
+        ``encoding="cp1252"`` for tables, ``infer_replies="adjacent"`` for plain-text scrapes.
 
     Returns
     -------
@@ -135,8 +138,9 @@ def load(
     Raises
     ------
     InputFormatError
-        The file cannot be read as the format (message names file, record and field), or
-        ``strict=True`` and a data problem was found.
+        The file cannot be read as the format (message names file, record and field, and the
+        ``columns=`` / ``format=`` option to try), or ``strict=True`` and a data problem was
+        found. Failures inside the parsing libraries are wrapped in it too.
     EmptyInputError
         Nothing readable was found.
 
@@ -151,8 +155,14 @@ def load(
         from dynamics.io import tabular
 
         _check_options("frame", tabular.read_frame, options)
-        result = tabular.read_frame(source, strict=strict, **options)
+        result = read_guarded(tabular.read_frame, source, None, "frame", strict=strict, **options)
         return _assemble(result, None, orphans=orphans, strict=strict)
+    if isinstance(source, list | tuple):
+        if cache is not False:
+            msg = "cache= keeps one file's Parquet copy; load a list of files without it"
+            raise ReaderOptionError(msg)
+        result = read_many(source, format, strict=strict, progress=progress, **options)
+        return _assemble(result, result.label, orphans=orphans, strict=strict)
 
     path = Path(source)
     fmt = detect(path) if format == "auto" else format
@@ -166,7 +176,7 @@ def load(
         return Discussion.read_parquet(cache_file)
     # no name for the reader's result: _assemble releases its raw table as soon as it can
     disc = _assemble(
-        reader.read(path, strict=strict, progress=progress, **options),
+        read_guarded(reader.read, path, path, fmt, strict=strict, progress=progress, **options),
         path,
         orphans=orphans,
         strict=strict,
@@ -178,7 +188,7 @@ def load(
 
 
 def _assemble(
-    result: ReadResult, path: Path | None, *, orphans: OrphanPolicy, strict: bool
+    result: ReadResult, path: Path | str | None, *, orphans: OrphanPolicy, strict: bool
 ) -> Discussion:
     problems = result.problems
     problems.strict = strict
@@ -186,9 +196,10 @@ def _assemble(
     comments = finalize_comments(raw, source=result.format, problems=problems)
     del raw  # the raw table is not needed any more: free it before the checks copy columns
     if comments.height == 0:
-        msg = f"{path.name if path else 'frame'}: no comments found"
+        msg = f"{path.name if isinstance(path, Path) else path or 'frame'}: no comments found"
         if problems.counts:
-            msg += f" ({', '.join(f'{n} {k}' for k, n in problems.counts.items())})"
+            found = [f"{n:,} {k}" for k, n in problems.counts.items()]
+            msg += f" ({', '.join(found[:4])}{', ...' if len(found) > 4 else ''})"
         raise EmptyInputError(msg)
     comments = check_comments(comments, problems, orphans=orphans)
     threads = finalize_threads(result.threads, source=result.format)
@@ -201,16 +212,25 @@ def _assemble(
         threads=threads,
     )
     if not report.ok:
-        warnings.warn(
-            f"{report.path or 'frame'}: "
-            + "; ".join(
-                f"{n:,} {k}" for k, n in report.counts.items() if k not in ProblemLog.informational
-            )
-            + " (see Discussion.report)",
-            DataQualityWarning,
-            stacklevel=3,
-        )
+        warnings.warn(_warning_text(report), DataQualityWarning, stacklevel=3)
     return Discussion(comments, report, threads)
+
+
+def _warning_text(report: Any) -> str:
+    """One line naming each defect; a missing author column is said in words."""
+    parts = []
+    for kind, n in report.counts.items():
+        if kind in ProblemLog.informational:
+            continue
+        if kind == "no_author_column":
+            parts.append(report.policy(kind))
+        else:
+            parts.append(f"{n:,} {kind}")
+    return f"{report.path or 'frame'}: {'; '.join(parts)} (see Discussion.report)"
+
+
+#: Keyword parameters of the readers that ``load`` sets itself (the frame reader's bookkeeping).
+_INTERNAL_OPTIONS = frozenset({"strict", "progress", "path", "fmt", "problems", "n_records"})
 
 
 def _check_options(fmt: str, read: Any, options: dict[str, Any]) -> None:
@@ -218,7 +238,7 @@ def _check_options(fmt: str, read: Any, options: dict[str, Any]) -> None:
     accepted = {
         name
         for name, param in inspect.signature(read).parameters.items()
-        if param.kind is inspect.Parameter.KEYWORD_ONLY and name not in {"strict", "progress"}
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and name not in _INTERNAL_OPTIONS
     }
     unknown = sorted(set(options) - accepted)
     if unknown:

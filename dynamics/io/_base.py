@@ -15,6 +15,7 @@ import io
 import lzma
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
@@ -211,7 +212,12 @@ _NAIVE_FORMATS = (
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
 )
-_AWARE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%:z", "%a %b %d %H:%M:%S %z %Y", "%a, %d %b %Y %H:%M:%S %z")
+_AWARE_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
+    "%Y-%m-%dT%H:%M%:z",
+    "%a %b %d %H:%M:%S %z %Y",
+    "%a, %d %b %Y %H:%M:%S %z",
+)
 
 
 def _parse_iso(values: pl.Series) -> pl.Series:
@@ -220,14 +226,20 @@ def _parse_iso(values: pl.Series) -> pl.Series:
     Each value is tried against a fixed list of formats (no inference from the first value),
     so one odd value never stops the others from parsing; unparseable values become null.
     """
-    norm = values.str.replace(r"Z$", "+00:00").str.replace(r"([+-]\d\d)(\d\d)$", "$1:$2")
+    # a zone word ("UTC", "GMT", "Z") or a spaced offset becomes an ISO offset
+    norm = values.str.replace(r"(?i)\s*(?:UTC|GMT|Z)$", "+00:00")
+    norm = norm.str.replace(r"\s+([+-]\d\d:?\d\d)$", "$1")
+    norm = norm.str.replace(r"([+-]\d\d)(\d\d)$", "$1:$2")
     norm = norm.str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
     aware = pl.coalesce(
         [
             values.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
-            for fmt in _AWARE_FORMATS[1:]
+            for fmt in _AWARE_FORMATS[2:]
         ]
-        + [norm.str.to_datetime(_AWARE_FORMATS[0], strict=False, time_unit="us", time_zone="UTC")]
+        + [
+            norm.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+            for fmt in _AWARE_FORMATS[:2]
+        ]
     )
     naive = pl.coalesce(
         [norm.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in _NAIVE_FORMATS]
@@ -236,11 +248,46 @@ def _parse_iso(values: pl.Series) -> pl.Series:
 
 
 def _count_bad_times(before: pl.Series, after: pl.Series, ids: pl.Series, problems: ProblemLog):
+    """Count values that did not parse, naming a sample value in the policy."""
     bad = before.is_not_null() & after.is_null()
     if before.dtype == pl.String:
         bad = bad & (before.str.strip_chars() != "")
     if bad.any():
         problems.add_many("bad_timestamp", ids.filter(bad).head(10).to_list(), total=int(bad.sum()))
+        sample = str(before.filter(bad)[0])[:40]
+        problems.policies["bad_timestamp"] = (
+            f"set to null (values such as {sample!r} are not a time this library reads: "
+            "ISO 8601 with or without a zone, epoch seconds or milliseconds)"
+        )
+
+
+def null_epoch_placeholders(times: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Set placeholder times (0 or a negative epoch) to null; return them and the mask.
+
+    An epoch of 0 (or a negative one) is how many exports spell "no time" (Reddit's
+    ``created_utc: 0``). A time at or before 1970-01-01 00:00 UTC is taken as such a
+    placeholder when the column's other times are real dates (after 1971), or when every time
+    is exactly the epoch. A column that lives wholly near 1970 is relative seconds (0, 60, 120
+    from the start of a conversation, as in simulations) and is kept as it is.
+
+    Examples
+    --------
+    >>> t, gone = null_epoch_placeholders(to_utc(pl.Series([0, -5, 1_142_002_243])))
+    >>> t.dt.year().to_list(), gone.to_list()
+    ([None, None, 2006], [True, True, False])
+    >>> null_epoch_placeholders(to_utc(pl.Series([0, 60, 120])))[1].any()
+    False
+    """
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    at_or_before = (times <= epoch).fill_null(value=False)
+    if not at_or_before.any():
+        return times, at_or_before
+    known = times.drop_nulls()
+    real_dates = bool((known > datetime(1971, 1, 1, tzinfo=UTC)).any())
+    if not real_dates and not bool((known == epoch).all()):
+        return times, at_or_before & False
+    out = pl.select(pl.when(at_or_before).then(None).otherwise(times)).to_series()
+    return out.alias(times.name), at_or_before
 
 
 def finalize_comments(
@@ -265,9 +312,13 @@ def finalize_comments(
     if raw_time is None:
         cols["created_at"] = pl.Series("created_at", [None] * n, dtype=pl.Datetime("us", "UTC"))
     else:
-        cols["created_at"] = to_utc(raw_time).alias("created_at")
+        converted = to_utc(raw_time).alias("created_at")
+        cols["created_at"], placeholder = null_epoch_placeholders(converted)
         if problems is not None:
-            _count_bad_times(raw_time, cols["created_at"], cols["comment_id"], problems)
+            _count_bad_times(raw_time, converted, cols["comment_id"], problems)
+            if placeholder.any():
+                ids = cols["comment_id"].filter(placeholder)
+                problems.add_many("epoch_zero_time", ids.head(10).to_list(), total=ids.len())
     cols["source"] = (
         df.get_column("source").cast(pl.String)
         if "source" in df.columns
@@ -282,8 +333,10 @@ def finalize_comments(
     out = pl.DataFrame(cols)
     marker = out.get_column("author").is_in(list(DELETED_MARKERS)).fill_null(value=False)
     text_marker = out.get_column("text").is_in(list(DELETED_MARKERS)).fill_null(value=False)
+    # an empty author is a missing one, whatever the input (CSV readers already give null)
+    blank = (out.get_column("author").str.strip_chars() == "").fill_null(value=False)
     out = out.with_columns(
-        pl.when(marker).then(None).otherwise(pl.col("author")).alias("author"),
+        pl.when(marker | blank).then(None).otherwise(pl.col("author")).alias("author"),
         (pl.col("deleted") | marker | text_marker).alias("deleted"),
         pl.col("text").fill_null(""),
     )
@@ -302,7 +355,7 @@ def finalize_threads(df: pl.DataFrame | None, *, source: str) -> pl.DataFrame | 
     for name, dtype in THREAD_COLUMNS.items():
         if name == "created_at":
             cols[name] = (
-                to_utc(df.get_column(name)).alias(name)
+                null_epoch_placeholders(to_utc(df.get_column(name)).alias(name))[0]
                 if name in df.columns
                 else pl.Series(name, [None] * n, dtype=dtype)
             )

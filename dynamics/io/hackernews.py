@@ -22,6 +22,13 @@ Algolia HN Search (https://hn.algolia.com/api)
     each hit with ``objectID``, ``_tags``, ``comment_text``, ``story_id``, ``parent_id``) are read
     too: comment hits are comments, story hits are threads.
 
+BigQuery exports (``bigquery-public-data.hacker_news``), as JSON or CSV
+    The same item fields, often without ``type`` (e.g. ``id, by, time, text, parent``): a file
+    is taken as Hacker News when its fields include ``id``, ``by`` and ``time`` and one of
+    ``parent``, ``kids``, ``text``. An item without ``type`` is a comment when it has a parent,
+    a story when it has a title and no parent, else a top-level comment. In CSV, empty cells are
+    missing and ``true``/``false`` are booleans.
+
 HTML in ``text`` is decoded to plain text by :func:`dynamics.io._html.html_to_text`. Ids are
 Hacker News item ids (one id space for stories and comments), kept as strings.
 """
@@ -29,6 +36,7 @@ Hacker News item ids (one id space for stories and comments), kept as strings.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +45,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
-from dynamics.io._base import ReadResult, peek_text
+from dynamics.io._base import ReadResult, open_binary, peek_text, strip_compression
 from dynamics.io._html import html_to_text
 from dynamics.io._json_documents import iter_json_records
 
@@ -50,25 +58,59 @@ _FIREBASE_TYPE = re.compile(r'"type"\s*:\s*"(?:story|comment|job|poll|pollopt)"'
 _FIREBASE_KEY = re.compile(r'"(?:by|kids|descendants)"\s*:')
 _ALGOLIA_KEY = re.compile(r'"created_at_i"\s*:')
 _ALGOLIA_SHAPE = re.compile(r'"(?:children|story_id|objectID)"\s*:')
+_JSON_KEY = re.compile(r'"(id|by|time|parent|kids|text)"\s*:')
 
 
 def detect(path: Path) -> bool:
-    """True for JSON holding Hacker News items (Firebase or Algolia).
+    """True for JSON (or a CSV export) holding Hacker News items (Firebase or Algolia).
 
     Firebase items are recognised by a ``"type"`` of ``story``/``comment``/``job``/``poll``/
     ``pollopt`` next to ``"time"`` and one of ``"by"``, ``"kids"``, ``"descendants"``; Algolia
     items and hits by ``"created_at_i"`` next to ``"children"``, ``"story_id"`` or
-    ``"objectID"``. Only the first 64 KiB are read.
+    ``"objectID"``; items without ``type`` (BigQuery exports, JSON or CSV) by the field set
+    ``id``, ``by``, ``time`` plus one of ``parent``, ``kids``, ``text``. Only the first 64 KiB
+    are read.
     """
     if not path.is_file():
         return False
     head = peek_text(path)
+    if _is_csv(path):
+        return _hn_field_set(_csv_header(head))
     if not head.lstrip().startswith(("{", "[")):
         return False
     firebase = bool(_FIREBASE_TYPE.search(head)) and '"time"' in head
     firebase = firebase and bool(_FIREBASE_KEY.search(head))
     algolia = bool(_ALGOLIA_KEY.search(head)) and bool(_ALGOLIA_SHAPE.search(head))
-    return firebase or algolia
+    return firebase or algolia or _hn_field_set(set(_JSON_KEY.findall(head[:4096])))
+
+
+def _hn_field_set(fields: set[str]) -> bool:
+    """True for the Hacker News item fields without ``type`` (BigQuery exports)."""
+    return {"id", "by", "time"} <= fields and bool(fields & {"parent", "kids", "text"})
+
+
+def _is_csv(path: Path) -> bool:
+    return strip_compression(path).endswith(".csv")
+
+
+def _csv_header(head: str) -> set[str]:
+    first = head.split("\n", 1)[0]
+    return {f.strip().strip('"').lower() for f in first.split(",")}
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of a CSV export of items as dicts: empty cells None, "true"/"false" booleans."""
+    with open_binary(path) as fh:
+        table = pl.read_csv(fh.read(), infer_schema=False, encoding="utf8-lossy")
+    table = table.rename({c: c.strip().lower() for c in table.columns})
+    for number, row in enumerate(table.iter_rows(named=True), start=2):  # line 1: header
+        yield number, {k: _csv_value(v) for k, v in row.items()}
+
+
+def _csv_value(value: str | None) -> Any:
+    if value is None or value == "":
+        return None
+    return {"true": True, "false": False}.get(value.lower(), value)
 
 
 def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
@@ -106,7 +148,8 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     with progress_bar(
         f"reading {path.name}", None, enabled=progress, size=path.stat().st_size
     ) as bar:
-        for number, obj in iter_json_records(path, problems):
+        records = _csv_records(path) if _is_csv(path) else iter_json_records(path, problems)
+        for number, obj in records:
             n_records += _dispatch(obj, number, items, problems)
             bar.advance()
     n_records += problems.counts.get("malformed_record", 0)
@@ -176,7 +219,7 @@ def _firebase_item(item: dict[str, Any], number: int, items: _Items, problems: P
         )
         return
     items.seen_item = True
-    kind = item.get("type") or ("comment" if "parent" in item else None)
+    kind = item.get("type") or _untyped_kind(item)
     if kind is None:
         problems.add("missing_field", record=number, record_id=str(item_id), field="type")
         return
@@ -197,6 +240,15 @@ def _firebase_item(item: dict[str, Any], number: int, items: _Items, problems: P
         )
     elif kind == "comment":
         items.firebase.append((number, {**item, "id": item_id}))
+
+
+def _untyped_kind(item: dict[str, Any]) -> str | None:
+    """Kind of an item exported without ``type``: a reply is a comment, a titled root a story."""
+    if item.get("parent") is not None:
+        return "comment"
+    if item.get("title") is not None:
+        return "story"
+    return "comment" if "parent" in item or "by" in item else None
 
 
 def _count_unfetched(item: dict[str, Any], record: int, present: Any, problems: ProblemLog) -> None:

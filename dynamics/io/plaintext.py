@@ -44,6 +44,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, open_binary, peek_text, strip_compression
+from dynamics.io._encoding import check_encoding
 
 __all__ = ["detect", "name", "read", "split_comments"]
 
@@ -58,6 +59,7 @@ _DATE = re.compile(
 )
 _SENTENCE_PUNCT = re.compile(r"[.,!?;:…]|https?://|www\.")
 _MAX_NAME_WORDS = 6
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # the line ends bytes.splitlines knows, no others
 _MAX_NAME_CHARS = 50
 
 _OPENER = re.compile(
@@ -118,18 +120,27 @@ def _candidate(text: str) -> bool:
     )
 
 
-def _lines(path: Path, problems: ProblemLog) -> list[_Line]:
+def _lines(path: Path, problems: ProblemLog, encoding: str = "utf-8") -> list[_Line]:
+    codec = check_encoding(encoding)
     with open_binary(path) as fh:
         raw = fh.read()
+    try:
+        whole, lossy = raw.decode(codec), False
+    except UnicodeDecodeError:
+        whole, lossy = raw.decode(codec, errors="replace"), True
+        problems.policies["non_utf8_text"] = (
+            f"bytes not valid {codec} decoded as U+FFFD; "
+            "pass the file's encoding, e.g. encoding='cp1252'"
+        )
+    del raw
     out: list[_Line] = []
     blanks = 0
-    for number, chunk in enumerate(raw.splitlines(), start=1):
-        try:
-            text = chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.add("non_utf8_text", record=number, message="holds bytes that are not UTF-8")
-            text = chunk.decode("utf-8", errors="replace")
-        text = text.lstrip("\ufeff").strip()
+    for number, line in enumerate(_NEWLINE.split(whole), start=1):
+        if lossy and "\ufffd" in line:
+            problems.add(
+                "non_utf8_text", record=number, message=f"holds bytes that are not {codec}"
+            )
+        text = line.lstrip("\ufeff").strip()
         if not text:
             blanks += 1
             continue
@@ -231,6 +242,7 @@ def read(
     infer_replies: InferReplies = "none",
     thread_id: str | None = None,
     progress: bool | None = None,
+    encoding: str = "utf-8",
     **_: Any,
 ) -> ReadResult:
     """Read a plain-text scrape of a comment section.
@@ -244,6 +256,9 @@ def read(
         How to recover reply edges the copy lost (see the module docstring).
     thread_id : str, optional
         Id of the thread (default: the file name without extension).
+    encoding : str, default "utf-8"
+        Text encoding of the file (e.g. ``"cp1252"``); lines with bytes it cannot decode are
+        counted as ``non_utf8_text`` and read with U+FFFD.
 
     Returns
     -------
@@ -256,7 +271,7 @@ def read(
         msg = f"The 'infer_replies' parameter of load must be 'none' or 'adjacent'. Got {infer_replies!r} instead."
         raise ValueError(msg)
     problems = ProblemLog(path=path, strict=strict)
-    lines = _lines(path, problems)
+    lines = _lines(path, problems, encoding)
     if not lines:
         msg = "is empty"
         raise InputFormatError(msg, path=path)

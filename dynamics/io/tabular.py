@@ -15,8 +15,9 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
-from dynamics.errors import InputFormatError
-from dynamics.io._base import ReadResult, iter_json_lines, open_binary, peek_text, strip_compression
+from dynamics.errors import InputFormatError, ReaderOptionError, few
+from dynamics.io._base import ReadResult, json_objects, peek_text, strip_compression
+from dynamics.io._encoding import check_encoding, count_replaced_rows, read_as_utf8
 
 __all__ = ["GUESSES", "detect", "guess_columns", "name", "read", "read_frame"]
 
@@ -68,6 +69,13 @@ GUESSES: dict[str, tuple[str, ...]] = {
         "speaker",
         "screen_name",
         "author_name",
+        "user_text",
+        "user_login",
+        "login",
+        "nickname",
+        "handle",
+        "poster",
+        "commenter",
         "user_id",
         "author_id",
         "name",
@@ -125,8 +133,11 @@ def guess_columns(available: list[str], columns: dict[str, str] | None = None) -
             msg = f"The 'columns' parameter of load maps contract columns {list(GUESSES)}; got key {target!r}."
             raise ValueError(msg)
         if source not in available:
-            msg = f"column {source!r} (given for {target!r}) is not in the table; columns are {available}"
-            raise InputFormatError(msg)
+            msg = (
+                f"is mapped to column {source!r}, which is not in the table; "
+                f"columns are {few(available)}"
+            )
+            raise InputFormatError(msg, field=target)
     used = set(mapping.values())
     lower = {c.lower(): c for c in available}
     for target, candidates in GUESSES.items():
@@ -158,15 +169,19 @@ def read_frame(
     mapping = guess_columns(df.columns, columns)
     if "comment_id" not in mapping:
         msg = (
-            f"has no id column (looked for {', '.join(GUESSES['comment_id'][:6])}, ...); "
-            f"columns are {df.columns}; pass columns={{'comment_id': ...}}"
+            f"not found: no id column (looked for {', '.join(GUESSES['comment_id'][:4])}, ...); "
+            f"columns are {few(df.columns)}; pass columns={{'comment_id': ...}} "
+            "or format= another reader"
         )
         raise InputFormatError(msg, path=path, field="comment_id")
+    if "author" not in mapping and df.height:
+        # said in the report and the warning, never raised: a table may lack authors by design
+        problems.counts["no_author_column"] = df.height
     renamed = df.rename({src: dst for dst, src in mapping.items()})
     # ids may be numbers in the source: compare them as strings
-    for col in ("comment_id", "parent_id", "thread_id"):
+    for col in ("comment_id", "parent_id", "thread_id", "author", "text"):
         if col in renamed.columns and renamed.schema[col] != pl.String:
-            renamed = renamed.with_columns(_id_to_string(renamed.get_column(col)))
+            renamed = renamed.with_columns(_as_text(renamed.get_column(col), mapping[col], path))
     if "parent_id" in renamed.columns:
         # "no parent" spelled as a value; "0" only when no comment has the id "0"
         none = ["", "nan", "None", "null", "NULL"]
@@ -178,28 +193,21 @@ def read_frame(
             .otherwise(pl.col("parent_id"))
             .alias("parent_id")
         )
-    if "author" in renamed.columns and renamed.schema["author"] != pl.String:
-        renamed = renamed.with_columns(pl.col("author").cast(pl.String))
-    if "text" in renamed.columns:
-        renamed = renamed.with_columns(pl.col("text").cast(pl.String))
-    # undecodable bytes became U+FFFD (lossy CSV read); the careful JSON path counted its own
-    if not problems.counts.get("non_utf8_text"):
-        text_cols = [c for c in ("author", "text") if c in renamed.columns]
-        if text_cols:
-            bad = renamed.select(
-                pl.any_horizontal(
-                    pl.col(c).str.contains("\ufffd", literal=True) for c in text_cols
-                ).fill_null(value=False)
-            ).to_series()
-            if bad.any():
-                problems.add_many(
-                    "non_utf8_text",
-                    renamed.get_column("comment_id").filter(bad).head(10).to_list(),
-                    total=int(bad.sum()),
-                )
     return ReadResult(
         renamed, None, problems, fmt, n_records if n_records is not None else df.height
     )
+
+
+def _as_text(s: pl.Series, source: str, path: Path | None) -> pl.Series:
+    """Ids, authors and text as strings; a column of lists or structs is refused by name."""
+    if isinstance(s.dtype, pl.List | pl.Array | pl.Struct | pl.Object):
+        target = s.name
+        msg = (
+            f"is column {source!r}, which holds {s.dtype.base_type()} values, not one value "
+            f"per row; map another column with columns={{'{target}': ...}}"
+        )
+        raise InputFormatError(msg, path=path, record=1, field=target)
+    return _id_to_string(s) if s.name.endswith("_id") else s.cast(pl.String)
 
 
 def _id_to_string(s: pl.Series) -> pl.Series:
@@ -218,6 +226,7 @@ def read(
     strict: bool = False,
     progress: bool | None = None,
     separator: str | None = None,
+    encoding: str = "utf-8",
     **_: Any,
 ) -> ReadResult:
     """Read a CSV, TSV, JSON, JSON Lines or Parquet table.
@@ -231,24 +240,37 @@ def read(
     progress : bool or None
     separator : str, optional
         Field separator for delimited text (default: ``,`` for .csv, tab for .tsv).
+    encoding : str, default "utf-8"
+        Text encoding of CSV, TSV, JSON and JSON Lines files (e.g. ``"cp1252"``); bytes it
+        cannot decode become U+FFFD and their rows are counted as ``non_utf8_text``.
     """
     kind = _kind(path)
     problems = ProblemLog(path=path, strict=strict)
     size = path.stat().st_size
+    if kind == "parquet" and check_encoding(encoding) != "utf-8":
+        msg = "encoding= applies to text files; Parquet strings are UTF-8 already"
+        raise ReaderOptionError(msg)
     with progress_bar(f"reading {path.name}", None, enabled=progress, size=size):
-        if kind in {"csv", "tsv"}:
-            df = _read_delimited(path, separator or ("\t" if kind == "tsv" else ","))
-        elif kind == "parquet":
-            df = pl.read_parquet(path)
-        elif kind == "jsonl":
-            df = _read_jsonl(path, problems)
-        elif kind == "json":
-            df = _read_json(path)
+        if kind == "parquet":
+            df, lossy = pl.read_parquet(path), False
+        elif kind in {"csv", "tsv", "jsonl", "json"}:
+            data, lossy = read_as_utf8(path, encoding)
+            if kind == "jsonl":
+                df = _read_jsonl(data, problems)
+            elif kind == "json":
+                df = _read_json(data, path)
+            else:
+                df = pl.read_csv(
+                    data,
+                    separator=separator or ("\t" if kind == "tsv" else ","),
+                    infer_schema=False,
+                )
+            del data
         else:
             msg = f"unsupported table type {path.suffix!r}"
             raise InputFormatError(msg, path=path)
     n = df.height + problems.counts.get("malformed_record", 0)  # records skipped while parsing
-    return read_frame(
+    result = read_frame(
         df,
         columns=columns,
         strict=strict,
@@ -257,37 +279,24 @@ def read(
         problems=problems,
         n_records=n,
     )
+    if lossy:
+        count_replaced_rows(result.comments, problems, encoding)
+    return result
 
 
-def _read_delimited(path: Path, sep: str) -> pl.DataFrame:
-    with open_binary(path) as fh:
-        data = fh.read()
+def _read_jsonl(data: bytes, problems: ProblemLog) -> pl.DataFrame:
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return pl.read_csv(data, separator=sep, infer_schema=False)
-    # read with replacement characters; read_frame counts the rows that hold them
-    return pl.read_csv(data, separator=sep, infer_schema=False, encoding="utf8-lossy")
-
-
-def _read_jsonl(path: Path, problems: ProblemLog) -> pl.DataFrame:
-    try:
-        with open_binary(path) as fh:
-            return pl.read_ndjson(fh.read(), infer_schema_length=None)
+        return pl.read_ndjson(data, infer_schema_length=None)
     except pl.exceptions.PolarsError:
         pass
     # careful path: count malformed lines and bad bytes, keep the rest
-    rows = [obj for _, obj in iter_json_lines(path, problems)]
+    rows = [obj for _, obj in json_objects(data.splitlines(), 1, problems)]
     return pl.from_dicts(rows, infer_schema_length=None) if rows else pl.DataFrame()
 
 
-def _read_json(path: Path) -> pl.DataFrame:
+def _read_json(raw: bytes, path: Path) -> pl.DataFrame:
     import orjson
 
-    with open_binary(path) as fh:
-        raw = fh.read()
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

@@ -58,7 +58,7 @@ def activity(discussion: Discussion) -> go.Figure | None:
     """Comments per day (per hour for spans under three days), or None without timestamps.
 
     >>> import polars as pl
-    >>> activity(dyn.load(pl.DataFrame({"id": ["a"], "body": ["x"]}))) is None
+    >>> activity(dyn.load(pl.DataFrame({"id": ["a"], "by": ["ann"], "body": ["x"]}))) is None
     True
     """
     import plotly.graph_objects as go

@@ -351,6 +351,31 @@ def test_exchange_episodes_against_brute_force(seed):
     assert got == expected
 
 
+# ------------------------------------------------------------------ flat vs rising
+def test_flat_hostile_chain_is_labelled_flat_and_ranks_after_a_rising_one():
+    # F: 0.95, 1.0, 1.0 passes the window rule (slope 0.025 > 0, peak >= 0.5) and holds the
+    # highest score (2.95), but it climbs only 0.05: hostile throughout, not an escalation.
+    # R: 0.2, 0.5, 0.9 climbs 0.7 with score 1.4; the rising one ranks first.
+    r = episodes(load(chain([0.95, 1.0, 1.0], thread="F"), chain([0.2, 0.5, 0.9], thread="R")))
+    assert [(e.thread_id, e.trend) for e in r.episodes] == [("R", "rising"), ("F", "flat")]
+    rising, flat = r.episodes
+    assert rising.rise == pytest.approx(0.7)
+    assert flat.rise == pytest.approx(0.05)
+    assert flat.score > rising.score  # the score alone would have put the flat one first
+    table = r.table("episodes", backend="polars")
+    assert table.get_column("trend").to_list() == ["rising", "flat"]
+    assert table.get_column("rank").to_list() == [1, 2]
+
+
+def test_rise_is_the_largest_climb_not_last_minus_first():
+    # 0.3 -> 0.1 -> 0.5 -> 0.9: both windows escalate, so all four are one episode; the last
+    # is 0.6 above the first, but from the low 0.1 to the later 0.9 the climb is 0.8
+    r = episodes(load(chain([0.3, 0.1, 0.5, 0.9])))
+    assert [e.turns for e in r.episodes] == [4]
+    assert [e.rise for e in r.episodes] == [pytest.approx(0.8)]
+    assert r.episodes[0].trend == "rising"
+
+
 # ------------------------------------------------------------------ the seed thread
 def test_seed_thread_trolly_exchange_ranks_top(seed_thread):
     with pytest.warns(dyn.DataQualityWarning, match="empty_text"):
@@ -366,6 +391,10 @@ def test_seed_thread_trolly_exchange_ranks_top(seed_thread):
     assert hits, [e.comment_ids for e in top3]
     e = hits[0]
     assert "Tudor Miron" in e.participants
+    assert "Willing Conscience (The Truths" in e.participants
+    # it stays on top, and is said to be what it is: hostile from its first comment (0.95)
+    assert r.episodes[0] == e
+    assert e.trend == "flat"
     c = e.comments()
     # in order: each comment replies to the one before, and the "trolly" comment is in it
     assert c.get_column("comment_id").to_list() == list(e.comment_ids)

@@ -102,6 +102,31 @@ def test_nan_with_reason():
     assert "outside" in r.reason
 
 
+def test_reason_names_missing_parents_not_times():
+    # replies whose parents are not in the data (an excerpt of a larger thread): the times are
+    # there, the parents are not, and the reason says so
+    comments = thread("P", [0.2, 0.6, 0.9], [10, 20]).select(
+        pl.col("id").alias("comment_id"),
+        (pl.lit("gone") + pl.col("id")).alias("parent_id"),
+        pl.col("link_id").alias("thread_id"),
+        pl.col("user").alias("author"),
+        pl.col("created_utc")
+        .cast(pl.Int64)
+        .mul(1_000_000)
+        .cast(pl.Datetime("us", "UTC"))
+        .alias("created_at"),
+        "toxicity",
+    )
+    r = reply_heat(comments, n_boot=0)
+    assert math.isnan(r.value)
+    assert r.reason == "no reply has its parent in the data (3 replies, every parent missing)"
+    assert "created_at" not in r.reason
+    top_level = comments.with_columns(pl.lit(None, pl.String).alias("parent_id"))
+    assert reply_heat(top_level, n_boot=0).reason == (
+        "no comment is a reply (parent_id is empty everywhere)"
+    )
+
+
 def test_seed_thread_has_no_times(seed_thread):
     with pytest.warns(dyn.DataQualityWarning, match="empty_text"):
         d = dyn.load(seed_thread, infer_replies="adjacent").annotate()

@@ -63,9 +63,11 @@ def test_not_detected_on_reddit_dump() -> None:
     assert not hackernews.detect(REDDIT)
 
 
-def test_generic_table_with_hn_like_names_is_not_claimed(tmp_path: Path) -> None:
+def test_generic_table_with_some_hn_names_is_not_claimed(tmp_path: Path) -> None:
+    # ``by`` and ``time`` together with ``id`` and a parent or text are the HN item fields
+    # (BigQuery exports have no ``type``); without ``by`` it is a generic table
     path = tmp_path / "table.jsonl"
-    path.write_text('{"id": 1, "parent": null, "by": "x", "time": 5, "text": "hi"}\n')
+    path.write_text('{"id": 1, "parent": null, "user": "x", "time": 5, "text": "hi"}\n')
     assert not hackernews.detect(path)
 
 

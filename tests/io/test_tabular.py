@@ -97,7 +97,7 @@ def test_missing_id_column_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "noid.csv"
     path.write_text("who,words\nann,hi\n", encoding="utf-8")
     with pytest.raises(
-        dyn.InputFormatError, match=r"noid\.csv: field 'comment_id' has no id column"
+        dyn.InputFormatError, match=r"noid\.csv: field 'comment_id' not found: no id column"
     ):
         dyn.load(path)
     with pytest.raises(dyn.InputFormatError, match="column 'nope'"):

@@ -143,6 +143,7 @@ def test_missing_thread_ids_come_from_the_root() -> None:
             {
                 "id": ["a", "b", "c", "d"],
                 "parent": [None, "a", "b", None],
+                "author": ["ann", "bob", "ann", "cat"],
                 "text": ["w", "x", "y", "z"],
             }
         )

@@ -1,0 +1,150 @@
+"""Reading several files as one discussion, and keeping library internals out of errors.
+
+:func:`read_many` reads each file with its own reader and concatenates the rows, keeping the
+file each row came from in a ``source_file`` column. :func:`read_guarded` runs a reader and
+turns any failure of the parsing libraries (polars, orjson, codecs) into an
+:class:`~dynamics.errors.InputFormatError` that names the file and says what to try.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dynamics._problems import ProblemLog
+from dynamics.errors import DynamicsError, EmptyInputError, InputFormatError
+from dynamics.io._base import ReadResult
+
+__all__ = ["ManyResult", "read_guarded", "read_many"]
+
+#: Exceptions of the parsing libraries that mean "this input is not what the reader expects".
+_PARSE_ERRORS: tuple[type[BaseException], ...] = (
+    pl.exceptions.PolarsError,
+    UnicodeError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    OverflowError,
+)
+
+
+def read_guarded(
+    read: Callable[..., ReadResult], source: Any, path: Path | None, fmt: str, **options: Any
+) -> ReadResult:
+    """Run ``read(source, **options)``; wrap a parsing library's failure in InputFormatError.
+
+    Errors of ``dynamics`` itself (which already name the file, record and field) pass through.
+
+    Examples
+    --------
+    >>> def broken(source, **_):
+    ...     raise pl.exceptions.ComputeError("cannot compare list with str")
+    >>> try:
+    ...     read_guarded(broken, None, Path("t.csv"), "csv")
+    ... except InputFormatError as e:
+    ...     print(e)  # doctest: +ELLIPSIS
+    t.csv: cannot be read as csv (ComputeError: cannot compare list with str); ...
+    """
+    try:
+        return read(source, **options)
+    except InputFormatError as exc:
+        if exc.path is None and path is not None:  # raised where the file was not known
+            args = {"record": exc.record, "field": exc.field, "record_id": exc.record_id}
+            raise InputFormatError(exc.reason, path=path, **args) from exc
+        raise
+    except DynamicsError:
+        raise
+    except _PARSE_ERRORS as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith("The '"):
+            raise  # a parameter error ("The 'x' parameter of load must be ..."), not the input
+        detail = str(exc).strip().splitlines()[0][:100] if str(exc).strip() else ""
+        msg = (
+            f"cannot be read as {fmt} ({type(exc).__name__}{': ' + detail if detail else ''}); "
+            "try format= another reader, or columns= to map the fields"
+        )
+        raise InputFormatError(msg, path=path) from exc
+
+
+@dataclass
+class ManyResult(ReadResult):
+    """A :class:`ReadResult` of several files, with a label naming them for the report."""
+
+    label: str = ""
+
+
+def read_many(
+    sources: Sequence[str | Path],
+    format: str = "auto",
+    *,
+    strict: bool = False,
+    progress: bool | None = None,
+    **options: Any,
+) -> ManyResult:
+    """Read several files as one discussion (see :func:`dynamics.load`).
+
+    Each file is detected and read on its own; the comments (and threads) are concatenated,
+    with the file's name in a ``source_file`` column, and the problem counts added up. Comment
+    ids are one id space: the same id in two files is a ``duplicate_id``.
+    """
+    from dynamics.io import _check_options, detect, get_reader
+
+    paths = [Path(p) for p in sources]
+    if not paths or not all(isinstance(p, str | Path) for p in sources):
+        msg = "load takes a path, a list of paths or a data frame; got an empty or mixed list"
+        raise InputFormatError(msg)
+    results, fmts = [], []
+    for path in paths:
+        fmt = detect(path) if format == "auto" else format
+        if fmt == "parquet_cache":
+            msg = "is a saved Discussion; load it on its own, not in a list"
+            raise InputFormatError(msg, path=path)
+        reader = get_reader(fmt)
+        _check_options(fmt, reader.read, options)
+        result = read_guarded(
+            reader.read, path, path, fmt, strict=strict, progress=progress, **options
+        )
+        result.comments = result.comments.with_columns(pl.lit(path.name).alias("source_file"))
+        if result.threads is not None:
+            result.threads = result.threads.with_columns(pl.lit(path.name).alias("source_file"))
+        results.append(result)
+        fmts.append(result.format)
+    problems = ProblemLog(path=paths[0], strict=strict)
+    for r in results:
+        problems.merge(r.problems)
+    comments = [r.comments for r in results if r.comments.width]
+    if not comments:
+        msg = f"{paths[0].name} and {len(paths) - 1} more: no comments found"
+        raise EmptyInputError(msg)
+    threads = [r.threads for r in results if r.threads is not None]
+    label = (
+        paths[0].name
+        if len(paths) == 1
+        else f"{paths[0].name} (+{len(paths) - 1} file{'s' if len(paths) > 2 else ''})"
+    )
+    return ManyResult(
+        comments=_concat(comments, paths),
+        threads=_concat(threads, paths) if threads else None,
+        problems=problems,
+        format="+".join(dict.fromkeys(fmts)),
+        n_records=sum(r.n_records for r in results),
+        label=label,
+    )
+
+
+def _concat(frames: list[pl.DataFrame], paths: list[Path]) -> pl.DataFrame:
+    """Rows of every file; a column typed differently in two files is read as text."""
+    try:
+        return pl.concat(frames, how="diagonal_relaxed")
+    except pl.exceptions.PolarsError:
+        as_text = [f.with_columns(pl.all().cast(pl.String, strict=False)) for f in frames]
+        try:
+            return pl.concat(as_text, how="diagonal_relaxed")
+        except pl.exceptions.PolarsError as exc:
+            msg = f"and {len(paths) - 1} more files have columns that cannot be combined ({exc})"
+            raise InputFormatError(msg[:250], path=paths[0]) from exc
