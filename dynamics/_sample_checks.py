@@ -1,0 +1,136 @@
+"""Minimum sample sizes below which a number is shown with a warning (README "Minimum sample sizes").
+
+A measure computed on a handful of users or threads still returns a number, and readers quote
+numbers. The checks here turn each thin spot into one plain sentence that the result carries in
+``MetricResult.warnings`` and that the report and the dashboard show next to the value. Every
+threshold is a named constant of this module and nowhere else.
+
+The thresholds are rules of thumb, not significance levels: below them a value can flip with one
+user or one thread, so it should be read as anecdote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "MIN_BOOTSTRAP_THREADS",
+    "MIN_CROSS_SIDE_EDGES",
+    "MIN_ESCALATION_REPLIES",
+    "MIN_ESCALATION_THREADS",
+    "MIN_SIDE_EDGE_SHARE",
+    "MIN_SIDE_USER_SHARE",
+    "MIN_USERS_PER_SIDE",
+    "bootstrap_threads_warning",
+    "escalation_warnings",
+    "side_warnings",
+]
+
+#: Users a compared side needs; a smaller side gives a warning.
+MIN_USERS_PER_SIDE = 10
+#: Distinct user pairs linked across the two sides; fewer gives a warning (none: its own warning).
+MIN_CROSS_SIDE_EDGES = 10
+#: Share of the graph's users (with at least one reply edge) that the compared sides must hold.
+MIN_SIDE_USER_SHARE = 0.5
+#: Share of the graph's reply edges (distinct user pairs) with both ends on a compared side.
+MIN_SIDE_EDGE_SHARE = 0.5
+#: Threads the thread bootstrap needs; with fewer it returns no interval (``ci=None``).
+MIN_BOOTSTRAP_THREADS = 10
+#: Threads an escalation measure pooled over threads needs; fewer gives a warning.
+MIN_ESCALATION_THREADS = 10
+#: Scored replies (comments with a parent) an escalation measure needs; fewer gives a warning.
+MIN_ESCALATION_REPLIES = 50
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def side_warnings(
+    side_sizes: Mapping[Any, int],
+    *,
+    n_cross: int | None = None,
+    user_share: float | None = None,
+    edge_share: float | None = None,
+) -> tuple[str, ...]:
+    """Warnings about the sides a measure compares.
+
+    Parameters
+    ----------
+    side_sizes : mapping
+        Users per compared side label.
+    n_cross : int or None
+        Distinct user pairs with a reply edge across two different sides (None: not checked).
+    user_share, edge_share : float or None
+        Share of the graph's users, and of its reply edges, covered by the compared sides.
+
+    Returns
+    -------
+    tuple of str
+        One sentence per thin spot, empty when none.
+
+    Examples
+    --------
+    >>> side_warnings({"L": 43, "R": 37}, n_cross=0, user_share=80 / 1560, edge_share=0.04)[0]
+    'the sides hold 5% of the users (80 of them); minimum 50%'
+    >>> side_warnings({"L": 12, "R": 15}, n_cross=30, user_share=0.9, edge_share=0.8)
+    ()
+    """
+    out: list[str] = []
+    if user_share is not None and user_share < MIN_SIDE_USER_SHARE:
+        total = sum(side_sizes.values())
+        out.append(
+            f"the sides hold {_pct(user_share)} of the users ({total} of them); "
+            f"minimum {_pct(MIN_SIDE_USER_SHARE)}"
+        )
+    if edge_share is not None and edge_share < MIN_SIDE_EDGE_SHARE:
+        out.append(
+            f"the sides cover {_pct(edge_share)} of the reply edges; "
+            f"minimum {_pct(MIN_SIDE_EDGE_SHARE)}"
+        )
+    small = [f"{label!r} has {n}" for label, n in side_sizes.items() if n < MIN_USERS_PER_SIDE]
+    if small:
+        out.append(
+            f"side {', side '.join(small)} users; minimum {MIN_USERS_PER_SIDE} users per side"
+        )
+    if n_cross is not None:
+        if n_cross == 0:
+            out.append("the sides share no edge: no reply links users of different sides")
+        elif n_cross < MIN_CROSS_SIDE_EDGES:
+            out.append(f"only {n_cross} cross-side user pairs; minimum {MIN_CROSS_SIDE_EDGES}")
+    return tuple(out)
+
+
+def bootstrap_threads_warning(n_threads: int) -> str | None:
+    """Why the thread bootstrap gives no interval on ``n_threads`` threads (None: it may).
+
+    Examples
+    --------
+    >>> bootstrap_threads_warning(1)
+    'no bootstrap interval: 1 thread, minimum 10'
+    >>> bootstrap_threads_warning(25) is None
+    True
+    """
+    if n_threads >= MIN_BOOTSTRAP_THREADS:
+        return None
+    noun = "thread" if n_threads == 1 else "threads"
+    return f"no bootstrap interval: {n_threads} {noun}, minimum {MIN_BOOTSTRAP_THREADS}"
+
+
+def escalation_warnings(*, n_threads: int, n_replies: int) -> tuple[str, ...]:
+    """Warnings for an escalation measure pooled over ``n_threads`` threads and ``n_replies``.
+
+    Examples
+    --------
+    >>> escalation_warnings(n_threads=1, n_replies=12)
+    ('only 1 thread; minimum 10 threads', 'only 12 replies; minimum 50 replies')
+    """
+    out: list[str] = []
+    if n_threads < MIN_ESCALATION_THREADS:
+        noun = "thread" if n_threads == 1 else "threads"
+        out.append(f"only {n_threads} {noun}; minimum {MIN_ESCALATION_THREADS} threads")
+    if n_replies < MIN_ESCALATION_REPLIES:
+        noun = "reply" if n_replies == 1 else "replies"
+        out.append(f"only {n_replies} {noun}; minimum {MIN_ESCALATION_REPLIES} replies")
+    return tuple(out)
