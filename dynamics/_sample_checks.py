@@ -11,8 +11,12 @@ user or one thread, so it should be read as anecdote.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 __all__ = [
     "MIN_BOOTSTRAP_THREADS",
@@ -22,7 +26,9 @@ __all__ = [
     "MIN_SIDE_EDGE_SHARE",
     "MIN_SIDE_USER_SHARE",
     "MIN_USERS_PER_SIDE",
+    "Coverage",
     "bootstrap_threads_warning",
+    "coverage",
     "escalation_warnings",
     "side_warnings",
 ]
@@ -134,3 +140,106 @@ def escalation_warnings(*, n_threads: int, n_replies: int) -> tuple[str, ...]:
         noun = "reply" if n_replies == 1 else "replies"
         out.append(f"only {n_replies} {noun}; minimum {MIN_ESCALATION_REPLIES} replies")
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a graph the compared sides cover, and how they are linked.
+
+    Attributes
+    ----------
+    side_sizes : dict
+        Users per compared side label.
+    n_users, n_users_on_sides : int
+        Users with at least one reply edge, and those of them on a compared side.
+    n_edges, n_edges_on_sides : int
+        Reply edges (distinct user pairs, loops left out), and those with both ends on a
+        compared side.
+    n_cross : int
+        Reply edges between users of two different compared sides.
+    """
+
+    side_sizes: dict[Any, int]
+    n_users: int
+    n_users_on_sides: int
+    n_edges: int
+    n_edges_on_sides: int
+    n_cross: int
+
+    @property
+    def user_share(self) -> float:
+        """Share of the users with a reply edge who are on a compared side (NaN: no edge)."""
+        return self.n_users_on_sides / self.n_users if self.n_users else math.nan
+
+    @property
+    def edge_share(self) -> float:
+        """Share of the reply edges with both ends on a compared side (NaN: no edge)."""
+        return self.n_edges_on_sides / self.n_edges if self.n_edges else math.nan
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """:func:`side_warnings` for these facts."""
+        has_edges = self.n_edges > 0
+        return side_warnings(
+            self.side_sizes,
+            n_cross=self.n_cross if len(self.side_sizes) >= 2 and has_edges else None,
+            user_share=self.user_share if has_edges else None,
+            edge_share=self.edge_share if has_edges else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The facts as plain numbers (shares included), for JSON and tables."""
+        return {
+            "side_sizes": {str(k): v for k, v in self.side_sizes.items()},
+            "n_users": self.n_users,
+            "n_users_on_sides": self.n_users_on_sides,
+            "user_share": self.user_share,
+            "n_edges": self.n_edges,
+            "n_edges_on_sides": self.n_edges_on_sides,
+            "edge_share": self.edge_share,
+            "n_cross": self.n_cross,
+        }
+
+
+def coverage(
+    src: np.ndarray, dst: np.ndarray, codes: np.ndarray, labels: Sequence[Any]
+) -> Coverage:
+    """Coverage facts of sides ``labels`` given edge ends and a side code per vertex.
+
+    Parameters
+    ----------
+    src, dst : numpy.ndarray of int
+        Edge ends as vertex indices (direction, repeats and loops are ignored).
+    codes : numpy.ndarray of int
+        Side code per vertex: an index into ``labels``, or -1 for no compared side.
+    labels : sequence
+        The compared side labels.
+
+    Examples
+    --------
+    Two sides of two users each, one edge between them, one user without a side:
+
+    >>> import numpy as np
+    >>> c = coverage(np.array([0, 1, 2, 0]), np.array([1, 0, 3, 4]),
+    ...              np.array([0, 0, 1, 1, -1]), ["L", "R"])
+    >>> c.side_sizes, c.n_users_on_sides, c.n_users, c.n_edges_on_sides, c.n_edges, c.n_cross
+    ({'L': 2, 'R': 2}, 4, 5, 2, 3, 0)
+    """
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    codes = np.asarray(codes, dtype=np.int64)
+    keep = src != dst
+    lo, hi = np.minimum(src[keep], dst[keep]), np.maximum(src[keep], dst[keep])
+    pairs = np.unique(np.column_stack([lo, hi]), axis=0) if lo.size else np.empty((0, 2), int)
+    a, b = codes[pairs[:, 0]], codes[pairs[:, 1]]
+    both = (a >= 0) & (b >= 0)
+    active = np.unique(pairs.ravel())
+    sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
+    return Coverage(
+        side_sizes={label: int(sizes[i]) for i, label in enumerate(labels)},
+        n_users=int(active.size),
+        n_users_on_sides=int((codes[active] >= 0).sum()),
+        n_edges=int(pairs.shape[0]),
+        n_edges_on_sides=int(both.sum()),
+        n_cross=int((both & (a != b)).sum()),
+    )

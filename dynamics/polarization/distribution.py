@@ -394,9 +394,9 @@ def _leaning_measure(
     def again(d: Any) -> float:
         return measure(d, leaning=leaning, sides=sides, pair=pair or pair_used).value
 
-    interval = None
+    interval = why = None
     if reason is None:
-        interval = bootstrap(
+        interval, why = bootstrap(
             again,
             discussion_or_graph,
             n_boot=n_boot,
@@ -405,4 +405,9 @@ def _leaning_measure(
             progress=progress,
             func=func,
         )
-    return result_cls(func, value, ci=interval, params=params, reason=reason, **fields)
+    if why is not None:
+        params["ci_reason"] = why
+    said = () if why is None else (why,)
+    return result_cls(
+        func, value, ci=interval, params=params, reason=reason, warnings=said, **fields
+    )
