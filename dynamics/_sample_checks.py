@@ -97,9 +97,7 @@ def side_warnings(
         )
     small = [f"{label!r} has {n}" for label, n in side_sizes.items() if n < MIN_USERS_PER_SIDE]
     if small:
-        out.append(
-            f"side {', side '.join(small)} users; minimum {MIN_USERS_PER_SIDE} users per side"
-        )
+        out.append(f"sides under the minimum of {MIN_USERS_PER_SIDE} users: {', '.join(small)}")
     if n_cross is not None:
         if n_cross == 0:
             out.append("the sides share no edge: no reply links users of different sides")
