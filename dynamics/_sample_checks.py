@@ -5,6 +5,8 @@ numbers. The checks here turn each thin spot into one plain sentence that the re
 ``MetricResult.warnings`` and that the report and the dashboard show next to the value. Every
 threshold is a named constant of this module and nowhere else.
 
+Warning texts never contain ``"; "``, the separator of ``MetricResult.to_frame()``.
+
 The thresholds are rules of thumb, not significance levels: below them a value can flip with one
 user or one thread, so it should be read as anecdote.
 """
@@ -79,7 +81,7 @@ def side_warnings(
     Examples
     --------
     >>> side_warnings({"L": 43, "R": 37}, n_cross=0, user_share=80 / 1560, edge_share=0.04)[0]
-    'the sides hold 5% of the users (80 of them); minimum 50%'
+    'the sides hold 5% of the users (80 of them), under the minimum of 50%'
     >>> side_warnings({"L": 12, "R": 15}, n_cross=30, user_share=0.9, edge_share=0.8)
     ()
     """
@@ -87,13 +89,13 @@ def side_warnings(
     if user_share is not None and user_share < MIN_SIDE_USER_SHARE:
         total = sum(side_sizes.values())
         out.append(
-            f"the sides hold {_pct(user_share)} of the users ({total} of them); "
-            f"minimum {_pct(MIN_SIDE_USER_SHARE)}"
+            f"the sides hold {_pct(user_share)} of the users ({total} of them), "
+            f"under the minimum of {_pct(MIN_SIDE_USER_SHARE)}"
         )
     if edge_share is not None and edge_share < MIN_SIDE_EDGE_SHARE:
         out.append(
-            f"the sides cover {_pct(edge_share)} of the reply edges; "
-            f"minimum {_pct(MIN_SIDE_EDGE_SHARE)}"
+            f"the sides cover {_pct(edge_share)} of the reply edges, "
+            f"under the minimum of {_pct(MIN_SIDE_EDGE_SHARE)}"
         )
     small = [f"{label!r} has {n}" for label, n in side_sizes.items() if n < MIN_USERS_PER_SIDE]
     if small:
@@ -102,7 +104,11 @@ def side_warnings(
         if n_cross == 0:
             out.append("the sides share no edge: no reply links users of different sides")
         elif n_cross < MIN_CROSS_SIDE_EDGES:
-            out.append(f"only {n_cross} cross-side user pairs; minimum {MIN_CROSS_SIDE_EDGES}")
+            noun = "pair" if n_cross == 1 else "pairs"
+            out.append(
+                f"only {n_cross} cross-side user {noun}, under the minimum of "
+                f"{MIN_CROSS_SIDE_EDGES}"
+            )
     return tuple(out)
 
 
@@ -112,14 +118,16 @@ def bootstrap_threads_warning(n_threads: int) -> str | None:
     Examples
     --------
     >>> bootstrap_threads_warning(1)
-    'no bootstrap interval: 1 thread, minimum 10'
+    'no bootstrap interval: 1 thread, under the minimum of 10'
     >>> bootstrap_threads_warning(25) is None
     True
     """
     if n_threads >= MIN_BOOTSTRAP_THREADS:
         return None
     noun = "thread" if n_threads == 1 else "threads"
-    return f"no bootstrap interval: {n_threads} {noun}, minimum {MIN_BOOTSTRAP_THREADS}"
+    return (
+        f"no bootstrap interval: {n_threads} {noun}, under the minimum of {MIN_BOOTSTRAP_THREADS}"
+    )
 
 
 def escalation_warnings(*, n_threads: int, n_replies: int) -> tuple[str, ...]:
@@ -128,15 +136,15 @@ def escalation_warnings(*, n_threads: int, n_replies: int) -> tuple[str, ...]:
     Examples
     --------
     >>> escalation_warnings(n_threads=1, n_replies=12)
-    ('only 1 thread; minimum 10 threads', 'only 12 replies; minimum 50 replies')
+    ('only 1 thread, under the minimum of 10', 'only 12 replies, under the minimum of 50')
     """
     out: list[str] = []
     if n_threads < MIN_ESCALATION_THREADS:
         noun = "thread" if n_threads == 1 else "threads"
-        out.append(f"only {n_threads} {noun}; minimum {MIN_ESCALATION_THREADS} threads")
+        out.append(f"only {n_threads} {noun}, under the minimum of {MIN_ESCALATION_THREADS}")
     if n_replies < MIN_ESCALATION_REPLIES:
         noun = "reply" if n_replies == 1 else "replies"
-        out.append(f"only {n_replies} {noun}; minimum {MIN_ESCALATION_REPLIES} replies")
+        out.append(f"only {n_replies} {noun}, under the minimum of {MIN_ESCALATION_REPLIES}")
     return tuple(out)
 
 

@@ -56,7 +56,7 @@ def test_small_sides_are_named(measure) -> None:
     r = measure(g, sides)
     assert r.defined  # the number is still given, with the warnings beside it
     assert _said(r, f"sides under the minimum of {MIN_USERS_PER_SIDE} users: 'L' has 3, 'R' has 3")
-    assert _said(r, f"only 1 cross-side user pairs; minimum {MIN_CROSS_SIDE_EDGES}")
+    assert _said(r, f"only 1 cross-side user pair, under the minimum of {MIN_CROSS_SIDE_EDGES}")
 
 
 def test_sides_without_a_shared_edge() -> None:
@@ -112,6 +112,26 @@ def test_bundled_thread_says_its_sample_is_small(seed_thread) -> None:
         echo.insularity(d, sides=sides, n_boot=20, seed=0),
     ):
         assert r.ci is None  # not a degenerate [-1, -1]
-        assert r.params["ci_reason"] == "no bootstrap interval: 1 thread, minimum 10"
+        assert r.params["ci_reason"] == "no bootstrap interval: 1 thread, under the minimum of 10"
         assert _said(r, "sides under the minimum")
         assert _said(r, "no bootstrap interval")
+
+
+def test_warning_texts_survive_the_frame_separator() -> None:
+    """``to_frame`` joins warnings with "; ", so no warning may contain it."""
+    from dynamics._sample_checks import (
+        bootstrap_threads_warning,
+        escalation_warnings,
+        side_warnings,
+    )
+
+    texts = [
+        *side_warnings({"L": 1, "R": 2}, n_cross=1, user_share=0.1, edge_share=0.1),
+        *side_warnings({"L": 1, "R": 2}, n_cross=0),
+        bootstrap_threads_warning(2),
+        *escalation_warnings(n_threads=1, n_replies=1),
+    ]
+    assert len(texts) == 9
+    assert all("; " not in t for t in texts)
+    r = dyn.MetricResult("m", 0.0, warnings=texts)
+    assert r.to_frame().loc[0, "warnings"].split("; ") == texts

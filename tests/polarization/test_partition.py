@@ -135,7 +135,7 @@ def test_bootstrap_ci_on_a_discussion_and_note_for_graphs():
     few = pol.ei_index(dyn.load(two), sides=sides, n_boot=20, seed=0)
     assert few.value == 0.0
     assert few.ci is None  # two threads: below the bootstrap minimum
-    assert few.params["ci_reason"] == "no bootstrap interval: 2 threads, minimum 10"
+    assert few.params["ci_reason"] == "no bootstrap interval: 2 threads, under the minimum of 10"
     assert few.params["ci_reason"] in few.warnings
     copies = [two.with_columns(pl.col("id", "parent", "thread") + f"_{k}") for k in range(5)]
     r = pol.ei_index(dyn.load(pl.concat(copies)), sides=sides, n_boot=20, seed=0)

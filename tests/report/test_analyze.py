@@ -142,11 +142,11 @@ def test_report_shows_warnings_next_to_the_numbers(report_dir: Path, results: di
     """On the bundled thread (small sides, one thread) every warning reaches the report."""
     ei = next(m for m in results["metrics"] if m["metric"] == "ei_index")["result"]
     assert any(w.startswith("sides under the minimum") for w in ei["warnings"])
-    assert "no bootstrap interval: 1 thread, minimum 10" in ei["warnings"]
+    assert "no bootstrap interval: 1 thread, under the minimum of 10" in ei["warnings"]
     page = (report_dir / "report.html").read_text(encoding="utf-8")
     section = page[page.index("<h3>ei_index</h3>") :]
     section = section[: section.index("<h3>", 5)]
-    assert "CI n/a (no bootstrap interval: 1 thread, minimum 10)" in section
+    assert "CI n/a (no bootstrap interval: 1 thread, under the minimum of 10)" in section
     for w in ei["warnings"]:
         assert f'<p class="warning">Warning: {html.escape(w)}</p>' in section
     coverage = results["sides"]["details"]["coverage"]
