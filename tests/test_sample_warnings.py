@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 import dynamics as dyn
+from dynamics._results import MetricResult
 from dynamics._sample_checks import (
     MIN_BOOTSTRAP_THREADS,
     MIN_CROSS_SIDE_EDGES,
@@ -29,7 +30,7 @@ def _two_cliques(n: int, n_cross: int) -> tuple[nx.Graph, dict[str, str]]:
     return g, {u: u[0] for u in g}
 
 
-def _said(result: dyn.MetricResult, text: str) -> bool:
+def _said(result: MetricResult, text: str) -> bool:
     return any(text in w for w in result.warnings)
 
 
@@ -133,5 +134,5 @@ def test_warning_texts_survive_the_frame_separator() -> None:
     ]
     assert len(texts) == 9
     assert all("; " not in t for t in texts)
-    r = dyn.MetricResult("m", 0.0, warnings=texts)
+    r = MetricResult("m", 0.0, warnings=texts)
     assert r.to_frame().loc[0, "warnings"].split("; ") == texts
