@@ -130,8 +130,10 @@ def bootstrap_threads_warning(n_threads: int) -> str | None:
     )
 
 
-def escalation_warnings(*, n_threads: int, n_replies: int) -> tuple[str, ...]:
+def escalation_warnings(*, n_threads: int, n_replies: int | None = None) -> tuple[str, ...]:
     """Warnings for an escalation measure pooled over ``n_threads`` threads and ``n_replies``.
+
+    ``n_replies=None``: a per-thread measure, only the threads are checked.
 
     Examples
     --------
@@ -142,7 +144,7 @@ def escalation_warnings(*, n_threads: int, n_replies: int) -> tuple[str, ...]:
     if n_threads < MIN_ESCALATION_THREADS:
         noun = "thread" if n_threads == 1 else "threads"
         out.append(f"only {n_threads} {noun}, under the minimum of {MIN_ESCALATION_THREADS}")
-    if n_replies < MIN_ESCALATION_REPLIES:
+    if n_replies is not None and n_replies < MIN_ESCALATION_REPLIES:
         noun = "reply" if n_replies == 1 else "replies"
         out.append(f"only {n_replies} {noun}, under the minimum of {MIN_ESCALATION_REPLIES}")
     return tuple(out)
