@@ -136,3 +136,15 @@ def test_warning_texts_survive_the_frame_separator() -> None:
     assert all("; " not in t for t in texts)
     r = MetricResult("m", 0.0, warnings=texts)
     assert r.to_frame().loc[0, "warnings"].split("; ") == texts
+
+
+def test_leaning_distribution_names_a_thin_half() -> None:
+    g = nx.empty_graph([f"u{i}" for i in range(3 + N)])
+    lean = {f"u{i}": -0.8 if i < 3 else 0.7 for i in range(3 + N)}
+    r = pol.polarization_index(g, leaning=lean)
+    assert r.defined
+    assert r.warnings == (
+        f"sides under the minimum of {MIN_USERS_PER_SIDE} users: 'negative' has 3",
+    )
+    even = {f"u{i}": -0.8 if i < N else 0.7 for i in range(2 * N)}
+    assert pol.bimodality(nx.empty_graph(list(even)), leaning=even).warnings == ()

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from dynamics._results import MetricResult
+from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, check_param, side_labels
 from dynamics.polarization._common import bootstrap, check_common, choose_labels
 
@@ -405,9 +406,13 @@ def _leaning_measure(
             progress=progress,
             func=func,
         )
+    said: list[str] = []
+    if reason is None:  # the two halves of the leaning distribution, as sides
+        halves = {"negative": int((x < 0).sum()), "positive": int((x > 0).sum())}
+        said.extend(side_warnings(halves))
     if why is not None:
         params["ci_reason"] = why
-    said = () if why is None else (why,)
+        said.append(why)
     return result_cls(
-        func, value, ci=interval, params=params, reason=reason, warnings=said, **fields
+        func, value, ci=interval, params=params, reason=reason, warnings=tuple(said), **fields
     )
