@@ -148,3 +148,28 @@ def test_leaning_distribution_names_a_thin_half() -> None:
     )
     even = {f"u{i}": -0.8 if i < N else 0.7 for i in range(2 * N)}
     assert pol.bimodality(nx.empty_graph(list(even)), leaning=even).warnings == ()
+
+
+def test_real_networks_with_published_sides_give_no_warning(shared_data) -> None:
+    """Political blogs (Adamic and Glance 2005) with the published split: nothing to warn."""
+    base = shared_data / "garimella-controversy-networks"
+    lines = (base / "political_blogs_edges.csv").read_text(encoding="utf-8").split()
+    g = nx.Graph([tuple(line.split(",")[:2]) for line in lines])
+    sides = {}
+    for k in (1, 2):
+        text = (base / f"political_blogs_side{k}.txt").read_text(encoding="utf-8")
+        sides.update(dict.fromkeys(text.split(), k))
+    assert pol.ei_index(g, sides=sides).warnings == ()
+    assert echo.insularity(g, sides=sides).warnings == ()
+
+
+def test_real_discussion_with_found_sides_warns_on_coverage(shared_data) -> None:
+    """r/CollegeRant: the two largest Leiden communities hold about a tenth of the users."""
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    sides = pol.sides(d, method="leiden", n_sides=2, seed=0)
+    cov = sides.details["coverage"]
+    assert cov["user_share"] < MIN_SIDE_USER_SHARE
+    r = pol.ei_index(d, sides=sides)
+    assert r.warnings == cov["warnings"]
+    assert _said(r, "of the users")
