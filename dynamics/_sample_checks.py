@@ -238,16 +238,22 @@ def coverage(
     codes = np.asarray(codes, dtype=np.int64)
     keep = src != dst
     lo, hi = np.minimum(src[keep], dst[keep]), np.maximum(src[keep], dst[keep])
-    pairs = np.unique(np.column_stack([lo, hi]), axis=0) if lo.size else np.empty((0, 2), int)
-    a, b = codes[pairs[:, 0]], codes[pairs[:, 1]]
+    n = max(codes.size, 1)
+    key = np.sort(lo * n + hi)  # one int64 per pair; sort and mask beat np.unique's hashing
+    if key.size:
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    first, second = key // n, key % n
+    a, b = codes[first], codes[second]
     both = (a >= 0) & (b >= 0)
-    active = np.unique(pairs.ravel())
+    active = np.zeros(codes.size, dtype=bool)
+    active[first] = True
+    active[second] = True
     sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
     return Coverage(
         side_sizes={label: int(sizes[i]) for i, label in enumerate(labels)},
-        n_users=int(active.size),
-        n_users_on_sides=int((codes[active] >= 0).sum()),
-        n_edges=int(pairs.shape[0]),
+        n_users=int(active.sum()),
+        n_users_on_sides=int((active & (codes >= 0)).sum()),
+        n_edges=int(key.size),
         n_edges_on_sides=int(both.sum()),
         n_cross=int((both & (a != b)).sum()),
     )
