@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from dynamics._sample_checks import MIN_BOOTSTRAP_THREADS
 from dynamics.report._markup import (
     Raw,
     ci_text,
@@ -307,12 +308,17 @@ def render(
         "where computed), null-model z-score and p-value (where computed), or why it is missing "
         f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>).</p>'
     )
-    if report.n_threads < _FEW_THREADS and settings.n_boot:
+    if report.n_threads < MIN_BOOTSTRAP_THREADS and settings.n_boot:
         parts.append(
-            f'<p class="skipped">This input has {report.n_threads:,} thread'
-            f"{'s' if report.n_threads != 1 else ''}: the intervals resample threads, so they "
-            "cannot show much uncertainty here (with one thread every resample is the input "
-            "itself).</p>"
+            f'<p class="warning">This input has {report.n_threads:,} thread'
+            f"{'s' if report.n_threads != 1 else ''}, under the minimum of "
+            f"{MIN_BOOTSTRAP_THREADS} for a bootstrap interval over threads: no interval is "
+            "given (CI n/a), because resampling so few threads gives a degenerate one.</p>"
+        )
+    elif report.n_threads < _FEW_THREADS and settings.n_boot:
+        parts.append(
+            f'<p class="skipped">This input has {report.n_threads:,} threads: the intervals '
+            "resample threads, so they cannot show much uncertainty here.</p>"
         )
     rows = []
     for run in collected.runs:

@@ -147,6 +147,7 @@ def test_report_shows_warnings_next_to_the_numbers(report_dir: Path, results: di
     section = page[page.index("<h3>ei_index</h3>") :]
     section = section[: section.index("<h3>", 5)]
     assert "CI n/a (no bootstrap interval: 1 thread, under the minimum of 10)" in section
+    assert "This input has 1 thread, under the minimum of 10 for a bootstrap interval" in page
     for w in ei["warnings"]:
         assert f'<p class="warning">Warning: {html.escape(w)}</p>' in section
     coverage = results["sides"]["details"]["coverage"]
