@@ -97,7 +97,7 @@ def side_warnings(
             f"the sides cover {_pct(edge_share)} of the reply edges, "
             f"under the minimum of {_pct(MIN_SIDE_EDGE_SHARE)}"
         )
-    small = [f"{label!r} has {n}" for label, n in side_sizes.items() if n < MIN_USERS_PER_SIDE]
+    small = [f"side {label!r} has {n}" for label, n in side_sizes.items() if n < MIN_USERS_PER_SIDE]
     if small:
         out.append(f"sides under the minimum of {MIN_USERS_PER_SIDE} users: {', '.join(small)}")
     if n_cross is not None:

@@ -44,7 +44,7 @@ def test_to_dict_is_json_and_keeps_params() -> None:
 
 
 def test_warnings_reach_dict_frame_and_repr() -> None:
-    said = ("side 'L' has 2 users; minimum 10 users per side", "the sides share no edge")
+    said = ("side 'L' has 2 users, under the minimum of 10", "the sides share no edge")
     r = MetricResult("rwc", -1.0, warnings=list(said))
     assert r.warnings == said  # stored as a tuple whatever was passed
     assert json.loads(json.dumps(r.to_dict()))["warnings"] == list(said)

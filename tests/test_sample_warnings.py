@@ -56,7 +56,9 @@ def test_small_sides_are_named(measure) -> None:
     g, sides = _two_cliques(3, 1)
     r = measure(g, sides)
     assert r.defined  # the number is still given, with the warnings beside it
-    assert _said(r, f"sides under the minimum of {MIN_USERS_PER_SIDE} users: 'L' has 3, 'R' has 3")
+    assert _said(
+        r, f"sides under the minimum of {MIN_USERS_PER_SIDE} users: side 'L' has 3, side 'R' has 3"
+    )
     assert _said(r, f"only 1 cross-side user pair, under the minimum of {MIN_CROSS_SIDE_EDGES}")
 
 
@@ -144,7 +146,7 @@ def test_leaning_distribution_names_a_thin_half() -> None:
     r = pol.polarization_index(g, leaning=lean)
     assert r.defined
     assert r.warnings == (
-        f"sides under the minimum of {MIN_USERS_PER_SIDE} users: 'negative' has 3",
+        f"sides under the minimum of {MIN_USERS_PER_SIDE} users: side 'negative' has 3",
     )
     even = {f"u{i}": -0.8 if i < N else 0.7 for i in range(2 * N)}
     assert pol.bimodality(nx.empty_graph(list(even)), leaning=even).warnings == ()

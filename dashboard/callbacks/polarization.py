@@ -11,7 +11,6 @@ from dash import Input, Output, callback, html
 from dashboard import cache
 from dashboard.components import (
     figure_card,
-    format_number,
     metric_card,
     notice,
     table_card,
@@ -102,15 +101,19 @@ def _coverage_cards(sides) -> list:
     found = (getattr(sides, "details", None) or {}).get("coverage")
     if not found:
         return []
+
+    def percent(share) -> str:
+        return "n/a" if share is None or math.isnan(share) else f"{100 * share:.0f}%"
+
     return [
         metric_card(
             "users on a side",
-            format_number(found["user_share"]),
+            percent(found["user_share"]),
             f"{found['n_users_on_sides']:,} of {found['n_users']:,} with a reply",
         ),
         metric_card(
             "reply edges on a side",
-            format_number(found["edge_share"]),
+            percent(found["edge_share"]),
             f"{found['n_edges_on_sides']:,} of {found['n_edges']:,}",
         ),
         metric_card("cross-side edges", f"{found['n_cross']:,}"),
