@@ -71,3 +71,15 @@ def test_echo_page_warns_on_the_bundled_thread(thread_key: str) -> None:
     assert any(line.startswith("sides under the minimum of 10 users") for line in lines)
     res = echo_page._results(thread_key, "leiden")
     assert echo_page.sample_warnings(res) == lines
+
+
+def test_escalation_page_warns_on_the_bundled_thread(thread_key: str) -> None:
+    from dashboard.callbacks import escalation as esc_page
+
+    scored = cache.put_discussion(cache.get_discussion(thread_key).annotate(), persist=False)
+    body, _ = esc_page.render({"key": scored}, 0.5, 3)
+    lines = _notice_lines(body)
+    assert "only 1 thread, under the minimum of 10 (contagion, toxicity_by_depth, derailment)" in (
+        lines
+    )
+    assert any(line.startswith("no bootstrap interval: 1 thread") for line in lines)
