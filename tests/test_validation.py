@@ -95,9 +95,7 @@ def test_most_frequent_label_wins_ties_to_the_smallest() -> None:
 
 def test_check_param_message() -> None:
     check_param(True, "ci", "f", "in (0, 1)", 0.5)
-    with pytest.raises(
-        ValueError, match=r"^The 'n' parameter of f must be > 0\. Got -1 instead\.$"
-    ):
+    with pytest.raises(ValueError, match=r"^The 'n' parameter of f must be > 0\. Got -1 instead\.$"):
         check_param(False, "n", "f", "> 0", -1)
 
 
