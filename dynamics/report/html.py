@@ -98,8 +98,8 @@ def _metric_summary(run: MetricRun) -> str:
 
 def _coverage_html(found: Mapping[str, Any] | None) -> list[str]:
     """The sides' coverage facts (``Sides.details["coverage"]``) and their warnings."""
-    if not found:
-        return []
+    if not found or not found.get("n_edges"):
+        return []  # no reply edge: nothing to cover (the sides' reason says so)
     share = found.get("user_share")
     edges = found.get("edge_share")
     text = (
