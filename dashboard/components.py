@@ -9,6 +9,7 @@ Comment bodies and author names are attacker-controlled. They are only ever pass
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,8 @@ __all__ = [
     "notice",
     "table_card",
     "table_token",
+    "warning_lines",
+    "warnings_notice",
 ]
 
 
@@ -184,3 +187,29 @@ def metric_card(label: str, value: str, detail: str | None = None) -> html.Div:
 def notice(message: str, *, kind: str = "info") -> html.Div:
     """A highlighted message (``kind``: info, warning or error)."""
     return html.Div(message, className=f"notice {kind}")
+
+
+def warning_lines(by_measure: Mapping[str, Iterable[str]]) -> list[str]:
+    """One line per distinct warning, naming the measures it applies to (in order).
+
+    Examples
+    --------
+    >>> warning_lines({"ei_index": ["few threads", "small sides"], "rwc": ["few threads"]})
+    ['few threads (ei_index, rwc)', 'small sides (ei_index)']
+    """
+    seen: dict[str, list[str]] = {}
+    for name, said in by_measure.items():
+        for text in said:
+            if text:
+                seen.setdefault(text, []).append(name)
+    return [f"{text} ({', '.join(names)})" for text, names in seen.items()]
+
+
+def warnings_notice(lines: list[str], *, title: str) -> html.Div | None:
+    """A warning notice listing ``lines`` under ``title`` (None when there is nothing to say)."""
+    if not lines:
+        return None
+    return html.Div(
+        [html.B(title), html.Ul([html.Li(line) for line in lines])],
+        className="notice warning sample-warnings",
+    )

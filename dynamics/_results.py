@@ -50,6 +50,10 @@ class MetricResult:
         Why ``value`` is NaN, e.g. ``"only one side has nodes"``.
     tables : dict of str to polars.DataFrame
         Detail tables (per user, per thread, per community, ...); see :meth:`table`.
+    warnings : tuple of str
+        Plain sentences on what the value rests on when that is thin: sides smaller than a
+        minimum, sides that cover few users or share no edge, too few threads for a bootstrap
+        interval (thresholds in :mod:`dynamics._sample_checks`). Empty when none applies.
 
     Examples
     --------
@@ -58,6 +62,8 @@ class MetricResult:
     <share: 0.25 [0.1, 0.4]>
     >>> r.to_dict()["ci"]
     [0.1, 0.4]
+    >>> MetricResult("rwc", -1.0, warnings=("side 'L' has 2 users",))
+    <rwc: -1 (1 warning)>
     """
 
     name: str
@@ -68,8 +74,10 @@ class MetricResult:
     p_value: float | None = None
     reason: str | None = None
     tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "warnings", tuple(str(w) for w in self.warnings))
         object.__setattr__(self, "value", as_float(self.value))
         if self.ci is not None:
             object.__setattr__(self, "ci", (as_float(self.ci[0]), as_float(self.ci[1])))
@@ -102,7 +110,7 @@ class MetricResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: name, value, ci, z, p_value, reason, params, subclass scalars."""
+        """JSON-ready dict: name, value, ci, z, p_value, reason, warnings, params, scalars."""
         out: dict[str, Any] = {
             "name": self.name,
             "value": jsonable(self.value),
@@ -110,13 +118,17 @@ class MetricResult:
             "z": jsonable(self.z),
             "p_value": jsonable(self.p_value),
             "reason": self.reason,
+            "warnings": list(self.warnings),
             "params": {k: jsonable(v) for k, v in self.params.items()},
         }
         out.update({k: jsonable(v) for k, v in self._extra().items()})
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """One tidy row: metric, value, ci_low, ci_high, z, p_value, reason, then parameters."""
+        """One tidy row: metric, value, ci_low, ci_high, z, p_value, reason, warnings, params.
+
+        ``warnings`` is one string, the sentences joined by ``"; "`` (empty when none).
+        """
         import pandas as pd
 
         row: dict[str, Any] = {
@@ -127,6 +139,7 @@ class MetricResult:
             "z": math.nan if self.z is None else self.z,
             "p_value": math.nan if self.p_value is None else self.p_value,
             "reason": self.reason,
+            "warnings": "; ".join(self.warnings),
         }
         row.update(self._extra())
         row.update({f"param_{k}": _cell(v) for k, v in self.params.items()})
@@ -140,6 +153,9 @@ class MetricResult:
             text += f", p={self.p_value:.3g}"
         if self.reason is not None:
             text += f" ({self.reason})"
+        if self.warnings:
+            n = len(self.warnings)
+            text += f" ({n} warning{'s' if n > 1 else ''})"
         return text + ">"
 
 

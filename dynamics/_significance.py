@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._progress import progress_bar
+from dynamics._sample_checks import MIN_BOOTSTRAP_THREADS
 from dynamics._validation import check_param, igraph_seed, rng
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = [
     "NullTest",
     "bootstrap_threads",
     "check_significance",
+    "n_threads_with_comments",
     "null_test",
     "resample_threads",
 ]
@@ -176,6 +178,11 @@ def _compare(observed: float, values: np.ndarray, alternative: str) -> NullTest:
     return NullTest(z, p, values)
 
 
+def n_threads_with_comments(discussion: Discussion) -> int:
+    """Threads the bootstrap resamples: those with at least one comment."""
+    return int(discussion.comments.get_column("thread_id").n_unique())
+
+
 def resample_threads(discussion: Discussion, seed: int | np.random.Generator | None) -> Discussion:
     """A Discussion made of threads drawn with replacement from ``discussion``.
 
@@ -211,8 +218,13 @@ def bootstrap_threads(
     seed: int | None = 0,
     progress: bool | None = None,
     func: str = "bootstrap_threads",
-) -> tuple[tuple[float, float], np.ndarray]:
+    min_threads: int = MIN_BOOTSTRAP_THREADS,
+) -> tuple[tuple[float, float] | None, np.ndarray]:
     """Percentile bootstrap interval of ``statistic`` over threads.
+
+    With fewer than ``min_threads`` threads (with comments) there is no interval: resampling one
+    or two threads gives a degenerate one (``[-1, -1]``) that reads like certainty.
+    :func:`dynamics._sample_checks.bootstrap_threads_warning` says why.
 
     Parameters
     ----------
@@ -230,14 +242,19 @@ def bootstrap_threads(
         Show a progress bar.
     func : str
         The calling metric, for error messages.
+    min_threads : int, default ``MIN_BOOTSTRAP_THREADS``
+        Fewest threads that give an interval.
 
     Returns
     -------
-    ((low, high), samples)
-        The interval (NaN, NaN when no sample is defined) and the bootstrap values.
+    ((low, high) or None, samples)
+        The interval (NaN, NaN when no sample is defined; None below ``min_threads``) and the
+        bootstrap values (empty when None).
     """
     check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
     check_param(n_boot >= 2, "n_boot", func, "an integer >= 2", n_boot)
+    if n_threads_with_comments(discussion) < min_threads:
+        return None, np.empty(0)
     gen = rng(seed)
     values = np.full(n_boot, np.nan)
     with progress_bar(

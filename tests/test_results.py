@@ -38,8 +38,22 @@ def test_to_dict_is_json_and_keeps_params() -> None:
         "z": None,
         "p_value": None,
         "reason": None,
+        "warnings": [],
         "params": {"seed": 0, "pair": ["a", "b"]},
     }
+
+
+def test_warnings_reach_dict_frame_and_repr() -> None:
+    said = ("side 'L' has 2 users, under the minimum of 10", "the sides share no edge")
+    r = MetricResult("rwc", -1.0, warnings=list(said))
+    assert r.warnings == said  # stored as a tuple whatever was passed
+    assert json.loads(json.dumps(r.to_dict()))["warnings"] == list(said)
+    assert r.to_frame().loc[0, "warnings"] == "; ".join(said)
+    assert "2 warnings" in repr(r)
+    plain = MetricResult("rwc", 0.5)
+    assert plain.warnings == ()
+    assert plain.to_frame().loc[0, "warnings"] == ""
+    assert "warning" not in repr(plain)
 
 
 def test_to_frame_is_one_tidy_row() -> None:

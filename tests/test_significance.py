@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 import dynamics as dyn
+from dynamics._sample_checks import MIN_BOOTSTRAP_THREADS
 from dynamics._significance import _compare, bootstrap_threads, null_test, resample_threads
 
 
@@ -106,15 +107,31 @@ def test_bootstrap_interval(three_threads) -> None:
     def replies(d: dyn.Discussion) -> float:
         return float(d.comments["parent_id"].is_not_null().mean())
 
-    (low, high), values = bootstrap_threads(replies, three_threads, n_boot=300, seed=4)
+    kw = {"min_threads": 3}  # the helper itself, on a fixture under the metrics' minimum
+    (low, high), values = bootstrap_threads(replies, three_threads, n_boot=300, seed=4, **kw)
     assert values.size == 300
     assert 0 <= low <= replies(three_threads) <= high <= 1
-    again = bootstrap_threads(replies, three_threads, n_boot=300, seed=4)
+    again = bootstrap_threads(replies, three_threads, n_boot=300, seed=4, **kw)
     assert (low, high) == again[0]
-    constant = bootstrap_threads(lambda d: 1.0, three_threads, n_boot=10, seed=0)[0]
+    constant = bootstrap_threads(lambda d: 1.0, three_threads, n_boot=10, seed=0, **kw)[0]
     assert constant == (1.0, 1.0)
     with pytest.raises(ValueError, match="'ci' parameter of f must be in"):
         bootstrap_threads(replies, three_threads, ci=1.5, func="f")
+
+
+def test_bootstrap_below_the_thread_minimum_gives_no_interval(three_threads) -> None:
+    calls = []
+
+    def replies(d: dyn.Discussion) -> float:
+        calls.append(d)
+        return float(d.comments["parent_id"].is_not_null().mean())
+
+    assert MIN_BOOTSTRAP_THREADS > 3
+    interval, values = bootstrap_threads(replies, three_threads, n_boot=50, seed=0)
+    assert interval is None
+    assert values.size == 0
+    assert calls == []  # nothing resampled
+    assert bootstrap_threads(replies, three_threads, n_boot=5, min_threads=3)[0] is not None
 
 
 def test_rewired_edges_keep_the_edge_values(two_cliques) -> None:

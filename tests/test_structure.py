@@ -213,8 +213,18 @@ def test_participation_inequality_mean_difference_form():
 
 
 def test_participation_inequality_bootstrap_is_seeded(disc):
-    a = S.participation_inequality(disc, n_boot=50, seed=1)
-    b = S.participation_inequality(disc, n_boot=50, seed=1)
+    few = S.participation_inequality(disc, n_boot=50, seed=1)  # 3 threads: no interval
+    assert few.ci is None
+    assert few.params["ci_reason"] == "no bootstrap interval: 3 threads, under the minimum of 10"
+    assert few.warnings == (few.params["ci_reason"],)
+    # four copies of the three threads: 12 threads, same authors and so the same Gini
+    rows = [
+        (f"{r[0]}{k}", r[1] and f"{r[1]}{k}", f"{r[2]}{k}", *r[3:]) for k in range(4) for r in ROWS
+    ]
+    many = _load(rows)
+    assert S.participation_inequality(many).value == pytest.approx(few.value)
+    a = S.participation_inequality(many, n_boot=50, seed=1)
+    b = S.participation_inequality(many, n_boot=50, seed=1)
     assert a.ci == b.ci
     assert a.ci is not None
     assert a.ci[0] <= a.ci[1]

@@ -8,14 +8,22 @@ import polars as pl
 from dash import Input, Output, callback, html
 
 from dashboard import cache
-from dashboard.components import figure_card, format_number, metric_card, notice, table_card
+from dashboard.components import (
+    figure_card,
+    format_number,
+    metric_card,
+    notice,
+    table_card,
+    warning_lines,
+    warnings_notice,
+)
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import find_sides
 from dynamics import echo_chambers
 from dynamics.errors import DynamicsError
 
-__all__: list[str] = []
+__all__ = ["sample_warnings"]
 
 _BINS = 20
 _NAMES = ["neighbour_leaning", "insularity", "assortativity", "exposure_entropy"]
@@ -48,6 +56,23 @@ def _results(key: str, method: str) -> dict[str, object]:
     return out
 
 
+def sample_warnings(results: dict[str, object]) -> list[str]:
+    """Every measure's warnings (``MetricResult.warnings``), each said once with its measures."""
+    return warning_lines(
+        {name: getattr(r, "warnings", ()) for name, r in results.items() if not isinstance(r, str)}
+    )
+
+
+def _interval(r) -> str | None:
+    """The card's detail: the reason a value is missing, its CI, or why there is no CI."""
+    if r.reason:
+        return r.reason
+    if r.ci:
+        return f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]"
+    why = r.params.get("ci_reason")
+    return f"CI n/a: {why}" if why else None
+
+
 @callback(
     Output(ID.ECHO_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.ECHO_METHOD, "value")
 )
@@ -61,8 +86,7 @@ def render(dataset, method):
         if isinstance(r, str):
             cards.append(metric_card(name, "n/a", r[:120]))
             continue
-        ci = f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else None
-        cards.append(metric_card(name, format_number(r.value), r.reason or ci))
+        cards.append(metric_card(name, format_number(r.value), _interval(r)))
     nl = res["neighbour_leaning"]
     if not isinstance(nl, str) and "density" in nl.tables:
         parts.append(
@@ -93,4 +117,11 @@ def render(dataset, method):
         parts.append(table_card("echo_insularity_table", table, title="Insularity per side"))
     if not parts:
         parts.append(notice("No echo-chamber measure is defined on this data.", kind="warning"))
-    return [html.Div(cards, className="metrics"), html.Div(parts, className="grid2")]
+    said = warnings_notice(
+        sample_warnings(res), title="Read these numbers with care (small samples):"
+    )
+    return [
+        html.Div(cards, className="metrics"),
+        said,
+        html.Div(parts, className="grid2"),
+    ]

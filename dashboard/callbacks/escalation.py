@@ -15,6 +15,8 @@ from dashboard.components import (
     metric_card,
     notice,
     table_card,
+    warning_lines,
+    warnings_notice,
 )
 from dashboard.figures.metrics import side_bars_figure
 from dashboard.ids import ID, Pattern
@@ -110,7 +112,22 @@ def render(dataset, threshold, min_turns):
                 ),
             )
         )
-    body = [html.Div(cards, className="metrics"), html.Div(figs, className="grid2")]
+    said = warning_lines(
+        {
+            name: r.warnings
+            for name, r in (
+                ("contagion", cont),
+                ("toxicity_by_depth", depth),
+                ("derailment", derail),
+            )
+            if not isinstance(r, str)
+        }
+    )
+    body = [
+        html.Div(cards, className="metrics"),
+        warnings_notice(said, title="Read these numbers with care (small samples):"),
+        html.Div(figs, className="grid2"),
+    ]
     if isinstance(eps, str):
         return body, notice(f"Episodes: {eps}", kind="warning")
     table = eps.tables.get("episodes")

@@ -9,7 +9,14 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from dashboard import cache
-from dashboard.components import figure_card, metric_card, notice, table_card
+from dashboard.components import (
+    figure_card,
+    metric_card,
+    notice,
+    table_card,
+    warning_lines,
+    warnings_notice,
+)
 from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import estimates_figure, trend_figure
 from dashboard.ids import ID, figure_id
@@ -18,7 +25,7 @@ from dynamics import polarization
 from dynamics.errors import DynamicsError
 from dynamics.windows import over_time
 
-__all__: list[str] = []
+__all__ = ["sample_warnings"]
 
 #: measure -> uses the leaning distribution instead of the sides (and then has no null model:
 #: the value depends only on the leanings, which a label shuffle leaves unchanged)
@@ -75,6 +82,44 @@ def measures_table(key: str, method: str, seed: int, n: int) -> pd.DataFrame:
     return table.reindex(columns=cols + [c for c in table.columns if c not in cols])
 
 
+def sample_warnings(sides, table: pd.DataFrame) -> list[str]:
+    """Warnings for the page: the sides' coverage, then every measure's, each said once.
+
+    ``table`` is :func:`measures_table` (its ``warnings`` column joins a result's warnings
+    with ``"; "``); each line names the measures it applies to.
+    """
+    found = (getattr(sides, "details", None) or {}).get("coverage") or {}
+    by_measure: dict[str, list[str]] = {"sides": list(found.get("warnings", ()))}
+    if "warnings" in table.columns:
+        for metric, text in zip(table["metric"], table["warnings"], strict=True):
+            by_measure[str(metric)] = text.split("; ") if isinstance(text, str) and text else []
+    return warning_lines(by_measure)
+
+
+def _coverage_cards(sides) -> list:
+    """Share of the users and of the reply edges on a side, and the cross-side edges."""
+    found = (getattr(sides, "details", None) or {}).get("coverage")
+    if not found:
+        return []
+
+    def percent(share) -> str:
+        return "n/a" if share is None or math.isnan(share) else f"{100 * share:.0f}%"
+
+    return [
+        metric_card(
+            "users on a side",
+            percent(found["user_share"]),
+            f"{found['n_users_on_sides']:,} of {found['n_users']:,} with a reply",
+        ),
+        metric_card(
+            "reply edges on a side",
+            percent(found["edge_share"]),
+            f"{found['n_edges_on_sides']:,} of {found['n_edges']:,}",
+        ),
+        metric_card("cross-side edges", f"{found['n_cross']:,}"),
+    ]
+
+
 @callback(
     Output(ID.POL_BODY, "children"),
     Input(ID.DATASET, "data"),
@@ -90,12 +135,19 @@ def render(dataset, method, seed, n):
     cards = [metric_card("users with a side", f"{len(sides):,}")] + [
         metric_card(f"side {s}", f"{c:,}") for s, c in sizes.items()
     ]
+    cards.extend(_coverage_cards(sides))
     if getattr(sides, "reason", None):
         cards.append(notice(f"Sides: {sides.reason}", kind="warning"))
     table = measures_table(key, method, seed, int(n or 0))
+    if "warnings" not in table.columns:
+        table["warnings"] = ""
     shown = table[["metric", "value", "ci_low", "ci_high", "z", "p_value", "reason"]]
+    said = warnings_notice(
+        sample_warnings(sides, table), title="Read these numbers with care (small samples):"
+    )
     return [
         html.Div(cards, className="metrics"),
+        said,
         figure_card(
             "polarization_measures",
             estimates_figure(shown, title="Polarization measures"),
@@ -106,7 +158,7 @@ def render(dataset, method, seed, n):
             "polarization_measures_table",
             table.round(4),
             title="Measures (the CSV adds every parameter and detail)",
-            columns=["metric", "value", "ci_low", "ci_high", "z", "p_value", "reason"],
+            columns=["metric", "value", "ci_low", "ci_high", "z", "p_value", "reason", "warnings"],
         ),
     ]
 

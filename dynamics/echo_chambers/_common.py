@@ -5,6 +5,11 @@ one weighted *arc* per ordered pair of distinct users (an undirected graph gives
 edge, one each way), as numpy arrays ``src``, ``dst``, ``w`` indexed like the graph's vertices,
 plus a float leaning per vertex (NaN: unknown) and an integer side code per vertex (-1: no side).
 All measures are then a few ``numpy.bincount`` calls over the arcs (O(V + E)).
+
+:func:`prepare` also measures how much of the graph the sides cover
+(:func:`dynamics._sample_checks.coverage`) and :func:`significance` whether there are enough
+threads for a bootstrap interval; :meth:`Prepared.notes` and :meth:`Prepared.noted` hand those
+warnings and the reason for a missing interval to the result.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._significance import bootstrap_threads, null_test
+from dynamics._sample_checks import bootstrap_threads_warning, coverage
+from dynamics._significance import bootstrap_threads, n_threads_with_comments, null_test
 from dynamics._validation import as_igraph, check_param, side_labels
 
 if TYPE_CHECKING:
@@ -43,6 +49,16 @@ class Prepared:
     source: str
     reason: str | None = None
     _graph: ig.Graph | None = field(default=None, repr=False)
+    warnings: list[str] = field(default_factory=list)
+    ci_reason: str | None = None
+
+    def notes(self) -> tuple[str, ...]:
+        """Warnings for the result (none when the measure is undefined on this input)."""
+        return () if self.reason else tuple(self.warnings)
+
+    def noted(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` plus ``ci_reason`` when the bootstrap gave no interval."""
+        return params if self.ci_reason is None else {**params, "ci_reason": self.ci_reason}
 
     @property
     def n(self) -> int:
@@ -227,7 +243,9 @@ def prepare(
         reason = "only one side has users"
     elif need == "leaning" and int((~np.isnan(x)).sum()) < 2:
         reason = "fewer than two users have a leaning"
-    return Prepared(names, src, dst, w, is_directed, x, codes, labels, source, reason)
+    prep = Prepared(names, src, dst, w, is_directed, x, codes, labels, source, reason)
+    prep.warnings.extend(coverage(src, dst, codes, labels).warnings)
+    return prep
 
 
 def label_series(name: str, labels: list[Any], codes: np.ndarray) -> pl.Series:
@@ -291,4 +309,7 @@ def significance(
         interval, _ = bootstrap_threads(
             recompute, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
         )
+        if interval is None:
+            prep.ci_reason = bootstrap_threads_warning(n_threads_with_comments(obj))
+            prep.warnings.append(str(prep.ci_reason))
     return z, p, interval

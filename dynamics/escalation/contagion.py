@@ -11,6 +11,7 @@ import polars as pl
 
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
+from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
 from dynamics._validation import check_param, is_int, rng
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
@@ -220,7 +221,12 @@ def contagion(
 
     gen = rng(seed)
     interval: tuple[float, float] | None = None
-    if n_boot > 0:
+    said = list(escalation_warnings(n_threads=threads.height, n_replies=extra["n_replies"]))
+    no_interval = bootstrap_threads_warning(threads.height) if n_boot > 0 else None
+    if no_interval is not None:
+        params["ci_reason"] = no_interval
+        said.append(no_interval)
+    elif n_boot > 0:
         interval, depth_ci = _bootstrap(data, n_depths, n_boot, ci, gen)
         depth_table = depth_table.with_columns(
             pl.Series("ci_low", depth_ci[0]).fill_nan(None),
@@ -238,6 +244,7 @@ def contagion(
         p_value=p_value,
         tables={"threads": threads, "depths": depth_table.filter(pl.col("n_replies") > 0)},
         null_mean=null_mean,
+        warnings=tuple(said),
         **extra,
     )
 

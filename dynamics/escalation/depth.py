@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
 from dynamics._validation import check_param, is_int, rng
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
@@ -343,7 +344,12 @@ def _profile(
     low = np.full(levels.size, np.nan)
     high = np.full(levels.size, np.nan)
     interval = None
-    if n_boot > 0 and n_obs > 0:
+    said = list(escalation_warnings(n_threads=n_threads, n_replies=n_obs))
+    no_interval = bootstrap_threads_warning(n_threads) if n_boot > 0 and n_obs > 0 else None
+    if no_interval is not None:
+        params = {**params, "ci_reason": no_interval}
+        said.append(no_interval)
+    elif n_boot > 0 and n_obs > 0:
         gen = rng(seed)
         cell = thread * levels.size + level
         cells, inv = np.unique(cell, return_inverse=True)
@@ -379,6 +385,7 @@ def _profile(
         ci=None if reason else interval,
         params=params,
         reason=reason,
+        warnings=() if reason else tuple(said),
         tables={table_name: table},
         intercept=intercept,
         n_obs=n_obs,

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
 from dynamics._validation import check_param, rng
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
@@ -161,7 +162,12 @@ def derailment(
             func, math.nan, params=params, reason=why, tables={"threads": table}
         )
     interval = None
-    if n_boot:
+    said = list(escalation_warnings(n_threads=n_threads))
+    no_interval = bootstrap_threads_warning(scored.size) if n_boot else None
+    if no_interval is not None:
+        params["ci_reason"] = no_interval
+        said.append(no_interval)
+    elif n_boot:
         gen = rng(seed)
         t = scored.size
         samples = np.full(n_boot, np.nan)
@@ -180,6 +186,7 @@ def derailment(
         ci=interval,
         params=params,
         tables={"threads": table},
+        warnings=tuple(said),
         n_threads=n_threads,
         n_derailed=n_derailed,
         recovered_share=rec_share,

@@ -16,6 +16,7 @@ import polars as pl
 
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
+from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
 from dynamics._validation import check_param, rng
 from dynamics.escalation._detection import check_params, detect
 from dynamics.escalation._signal import comments_of, signal_values
@@ -198,10 +199,22 @@ def reply_heat(
         why = "the median latency outside episodes is 0"
         return ReplyHeatResult(func, math.nan, params=params, reason=why, tables=tables, **extra)
     interval = None
-    if n_boot:
+    n_threads = comments.get_column("thread_id").n_unique()
+    said = list(escalation_warnings(n_threads=n_threads, n_replies=lat.height))
+    no_interval = bootstrap_threads_warning(n_threads) if n_boot else None
+    if no_interval is not None:
+        params["ci_reason"] = no_interval
+        said.append(no_interval)
+    elif n_boot:
         interval = _bootstrap(comments, lat, n_boot, ci, seed, progress)
     return ReplyHeatResult(
-        func, med_in / med_out, ci=interval, params=params, tables=tables, **extra
+        func,
+        med_in / med_out,
+        ci=interval,
+        params=params,
+        tables=tables,
+        warnings=tuple(said),
+        **extra,
     )
 
 

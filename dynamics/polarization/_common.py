@@ -9,6 +9,11 @@ Every structural measure runs the same pipeline:
    dropped; with ``weight`` the merged weights add up, otherwise every edge weighs 1);
 4. the vertices whose side is one of the compared labels are kept (induced subgraph); the
    others (no side, or a third side) are dropped and counted in ``params["n_dropped"]``.
+
+Before step 4 the coverage of the sides is measured on the graph of step 3
+(:func:`dynamics._sample_checks.coverage`); its warnings (small sides, low coverage, no
+cross-side edge) and the thread bootstrap's (too few threads: no interval, the reason in
+``params["ci_reason"]``) reach the result's ``warnings``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._significance import bootstrap_threads, check_significance, null_test
+from dynamics._sample_checks import bootstrap_threads_warning, coverage
+from dynamics._significance import (
+    bootstrap_threads,
+    check_significance,
+    n_threads_with_comments,
+    null_test,
+)
 from dynamics._validation import as_igraph, check_param, side_labels, undirected
 
 if TYPE_CHECKING:
@@ -50,6 +61,7 @@ class Prepared:
     codes: np.ndarray  # side code per vertex: index into ``labels``
     labels: tuple[Any, ...]  # the compared side labels
     n_dropped: int  # vertices left out (no side, or not a compared side)
+    warnings: tuple[str, ...] = ()  # coverage warnings (dynamics._sample_checks)
 
 
 def check_common(
@@ -131,7 +143,9 @@ def prepare(
     code_all = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
     keep = np.flatnonzero(code_all >= 0)
     sub = h.induced_subgraph(keep.tolist(), implementation="create_from_scratch")
-    return Prepared(sub, code_all[keep], chosen, int(labels.size - keep.size))
+    ends = np.array(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    said = coverage(ends[:, 0], ends[:, 1], code_all, chosen).warnings
+    return Prepared(sub, code_all[keep], chosen, int(labels.size - keep.size), said)
 
 
 #: ``(graph, (src, dst, weight))`` of the last graph seen, replaced in one assignment so that
@@ -203,16 +217,22 @@ def bootstrap(
     seed: int | None,
     progress: bool | None,
     func: str,
-) -> tuple[float, float] | None:
-    """Percentile CI over resampled threads (Discussion input with ``n_boot > 0``), else None."""
+) -> tuple[tuple[float, float] | None, str | None]:
+    """``(interval, why_none)``: percentile CI over resampled threads, or None and a reason.
+
+    No interval without a Discussion or with ``n_boot=0`` (reason None: none was asked for),
+    nor below ``MIN_BOOTSTRAP_THREADS`` threads (the reason says so).
+    """
     from dynamics.model.discussion import Discussion
 
     if n_boot == 0 or not isinstance(obj, Discussion):
-        return None
+        return None, None
     interval, _ = bootstrap_threads(
         value_of, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
     )
-    return interval
+    if interval is None:
+        return None, bootstrap_threads_warning(n_threads_with_comments(obj))
+    return interval, None
 
 
 def finish(
@@ -251,11 +271,15 @@ def finish(
             progress=progress,
             func=func,
         )
-    interval = None
+    interval = why = None
     if reason is None:
-        interval = bootstrap(
+        interval, why = bootstrap(
             again, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
         )
+    said = list(prep.warnings) if prep is not None and reason is None else []
+    if why is not None:
+        params["ci_reason"] = why
+        said.append(why)
     if prep is not None:
         params["compared"] = list(prep.labels)
         params["n_dropped"] = prep.n_dropped
@@ -268,5 +292,6 @@ def finish(
         p_value=p,
         reason=reason,
         tables=dict(tables or {}),
+        warnings=tuple(said),
         **dict(fields or {}),
     )

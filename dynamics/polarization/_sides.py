@@ -57,6 +57,8 @@ class Sides(Mapping[Hashable, Hashable]):
         The parameters the assignment depends on (seed included).
     details : dict
         What the method found: number of communities, modularity, eigenvalue, iterations, ...
+        and ``"coverage"``: share of the users and of the reply edges on a side, cross-side
+        edges and their warnings (:class:`dynamics._sample_checks.Coverage`).
     reason : str or None
         Why the result is empty or has fewer than two sides, e.g. ``"the graph has no edges"``.
     order : tuple
@@ -526,6 +528,10 @@ def _result(
         )
     if reason is None and len(present) < 2:
         reason = "no author has a side" if not present else "only one side was found"
+    from dynamics.polarization._coverage import coverage_of
+
+    found = coverage_of(g, labels, tuple(v for v in order if v in present))
+    details = {**(details or {}), "coverage": {**found.to_dict(), "warnings": found.warnings}}
     return Sides(
         method=method,
         authors=authors,

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from dynamics._results import MetricResult
+from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, check_param, side_labels
 from dynamics.polarization._common import bootstrap, check_common, choose_labels
 
@@ -394,9 +395,9 @@ def _leaning_measure(
     def again(d: Any) -> float:
         return measure(d, leaning=leaning, sides=sides, pair=pair or pair_used).value
 
-    interval = None
+    interval = why = None
     if reason is None:
-        interval = bootstrap(
+        interval, why = bootstrap(
             again,
             discussion_or_graph,
             n_boot=n_boot,
@@ -405,4 +406,13 @@ def _leaning_measure(
             progress=progress,
             func=func,
         )
-    return result_cls(func, value, ci=interval, params=params, reason=reason, **fields)
+    said: list[str] = []
+    if reason is None:  # the two halves of the leaning distribution, as sides
+        halves = {"negative": int((x < 0).sum()), "positive": int((x > 0).sum())}
+        said.extend(side_warnings(halves))
+    if why is not None:
+        params["ci_reason"] = why
+        said.append(why)
+    return result_cls(
+        func, value, ci=interval, params=params, reason=reason, warnings=tuple(said), **fields
+    )

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import Prepared, check_common, choose_labels, finish
 
@@ -233,7 +234,9 @@ def cross_side_hostility(
         else:
             index = {lab: i for i, lab in enumerate(chosen)}
             codes = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
-            prep = Prepared(g, codes, chosen, int((codes < 0).sum()))
+            ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+            said = coverage(ends[:, 0], ends[:, 1], codes, chosen).warnings
+            prep = Prepared(g, codes, chosen, int((codes < 0).sum()), said)
             cs, cn, ws, wn = _parts(g, codes)
             fields = {
                 "cross_toxicity": cs / cn if cn else math.nan,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dynamics._results import MetricResult
+from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import (
     Prepared,
@@ -99,7 +100,8 @@ def _signed_graph(
     h.vs["name"] = [g.vs[int(i)]["name"] for i in keep]
     h.es["weight"] = w_sum.tolist()
     h.es["sign"] = s_sum.tolist()
-    return Prepared(h, code_all[keep], chosen, int(labels.size - keep.size))
+    said = coverage(ends[:, 0], ends[:, 1], code_all, chosen).warnings
+    return Prepared(h, code_all[keep], chosen, int(labels.size - keep.size), said)
 
 
 def _signs(g: ig.Graph) -> np.ndarray:

@@ -209,7 +209,8 @@ def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
 
 
 def summary_frame(collected: Collected) -> pl.DataFrame:
-    """One row per metric: family, metric, status, value, ci_low, ci_high, z, p_value, reason."""
+    """One row per metric: family, metric, status, value, ci_low, ci_high, z, p_value, reason,
+    warnings (the result's warnings joined by ``"; "``)."""
     rows = []
     for run in collected.runs:
         r = run.result
@@ -224,6 +225,7 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
                 "z": None if r is None else jsonable(r.z),
                 "p_value": None if r is None else jsonable(r.p_value),
                 "reason": run.reason if r is None else r.reason,
+                "warnings": None if r is None else "; ".join(r.warnings),
             }
         )
     schema = {
@@ -236,6 +238,7 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
         "z": pl.Float64,
         "p_value": pl.Float64,
         "reason": pl.String,
+        "warnings": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
 

@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from dynamics._sample_checks import MIN_BOOTSTRAP_THREADS
 from dynamics.report._markup import (
     Raw,
     ci_text,
@@ -67,7 +68,7 @@ margin-top:2.2rem}h3{margin-bottom:.3rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.muted{color:#666}.skipped{color:#a15c00}.failed{color:#b00020}.ok{color:#1b7f3b}
+.muted{color:#666}.skipped{color:#a15c00}.warning{color:#a15c00;font-weight:600}.failed{color:#b00020}.ok{color:#1b7f3b}
 .excerpt{max-width:36rem;white-space:pre-wrap;word-break:break-word}
 code{background:#f4f4f4;padding:0 .2rem}details{margin:.4rem 0 1rem}
 nav a{margin-right:1rem}
@@ -93,6 +94,28 @@ def _metric_summary(run: MetricRun) -> str:
         return ""
     doc = inspect.getdoc(func) or ""
     return doc.split("\n\n", 1)[0].replace("\n", " ").replace("``", "").replace(":math:", "")
+
+
+def _coverage_html(found: Mapping[str, Any] | None) -> list[str]:
+    """The sides' coverage facts (``Sides.details["coverage"]``) and their warnings."""
+    if not found or not found.get("n_edges"):
+        return []  # no reply edge: nothing to cover (the sides' reason says so)
+    share = found.get("user_share")
+    edges = found.get("edge_share")
+    text = (
+        f"<p>The sides hold {found['n_users_on_sides']:,} of the {found['n_users']:,} users "
+        f"with a reply edge ({esc(_percent(share))}) and {found['n_edges_on_sides']:,} of the "
+        f"{found['n_edges']:,} reply edges ({esc(_percent(edges))}); "
+        f"{found['n_cross']:,} edges link two sides.</p>"
+    )
+    warned = [f'<p class="warning">Warning: {esc(w)}</p>' for w in found.get("warnings", ())]
+    return [text, *warned]
+
+
+def _percent(share: Any) -> str:
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "n/a"
+    return f"{100 * share:.0f}%"
 
 
 def _params_text(params: Mapping[str, Any]) -> str:
@@ -271,6 +294,7 @@ def render(
             + (f' (<a href="{esc(paths["sides"]["sides"])}">CSV</a>).' if "sides" in paths else ".")
             + "</p>"
         )
+        parts.extend(_coverage_html(getattr(sides.labels, "details", {}).get("coverage")))
     else:
         parts.append(
             f'<p class="skipped">No sides ({esc(sides.status)}): {esc(sides.reason)}. '
@@ -284,12 +308,17 @@ def render(
         "where computed), null-model z-score and p-value (where computed), or why it is missing "
         f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>).</p>'
     )
-    if report.n_threads < _FEW_THREADS and settings.n_boot:
+    if report.n_threads < MIN_BOOTSTRAP_THREADS and settings.n_boot:
         parts.append(
-            f'<p class="skipped">This input has {report.n_threads:,} thread'
-            f"{'s' if report.n_threads != 1 else ''}: the intervals resample threads, so they "
-            "cannot show much uncertainty here (with one thread every resample is the input "
-            "itself).</p>"
+            f'<p class="warning">This input has {report.n_threads:,} thread'
+            f"{'s' if report.n_threads != 1 else ''}, under the minimum of "
+            f"{MIN_BOOTSTRAP_THREADS} for a bootstrap interval over threads: no interval is "
+            "given (CI n/a), because resampling so few threads gives a degenerate one.</p>"
+        )
+    elif report.n_threads < _FEW_THREADS and settings.n_boot:
+        parts.append(
+            f'<p class="skipped">This input has {report.n_threads:,} threads: the intervals '
+            "resample threads, so they cannot show much uncertainty here.</p>"
         )
     rows = []
     for run in collected.runs:
@@ -304,6 +333,7 @@ def render(
                     None,
                     "",
                     Raw(f'<span class="{run.status}">{esc(run.status)}: {esc(run.reason)}</span>'),
+                    "",
                 ]
             )
         else:
@@ -316,11 +346,11 @@ def render(
                     r.z,
                     p_text(r.p_value),
                     "; ".join(n for n in (r.reason, run.reason) if n),
+                    Raw(f'<span class="warning">{esc("; ".join(r.warnings))}</span>'),
                 ]
             )
-    parts.append(
-        table(["family", "metric", "value", "CI", "z", "p", "note"], rows, numeric={2, 3, 4, 5})
-    )
+    headers = ["family", "metric", "value", "CI", "z", "p", "note", "warnings"]
+    parts.append(table(headers, rows, numeric={2, 3, 4, 5}))
     add_figure(figures.z_scores(collected))
 
     # ------------------------------------------------------------------ families
@@ -342,6 +372,8 @@ def render(
             if ci_text(r.ci):
                 level = r.params.get("ci", 0.95)
                 line += f", {esc(fmt_number(100 * level))}% CI {esc(ci_text(r.ci))}"
+            elif r.params.get("ci_reason"):
+                line += f", CI n/a ({esc(r.params['ci_reason'])})"
             if r.z is not None:
                 line += f", z = {esc(fmt_number(r.z))}"
             if r.p_value is not None:
@@ -355,7 +387,7 @@ def render(
                             line += ": the smallest p-value they can give"
                     line += ")"
             extra = run.result.to_dict()
-            for key in ("name", "value", "ci", "z", "p_value", "reason", "params"):
+            for key in ("name", "value", "ci", "z", "p_value", "reason", "warnings", "params"):
                 extra.pop(key, None)
             if extra:
                 line += "; " + ", ".join(
@@ -363,6 +395,7 @@ def render(
                     for k, v in extra.items()
                 )
             parts.append(f"<p>{line}</p>")
+            parts.extend(f'<p class="warning">Warning: {esc(w)}</p>' for w in r.warnings)
             parts.extend(
                 f'<p class="muted">Note: {esc(note)}</p>' for note in (r.reason, run.reason) if note
             )

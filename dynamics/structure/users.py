@@ -9,7 +9,8 @@ import numpy as np
 import polars as pl
 
 from dynamics._results import MetricResult
-from dynamics._significance import bootstrap_threads
+from dynamics._sample_checks import bootstrap_threads_warning
+from dynamics._significance import bootstrap_threads, n_threads_with_comments
 from dynamics._validation import as_igraph, check_param
 from dynamics.errors import GraphKindError
 from dynamics.structure._common import _NAN, _discussion, _per_thread
@@ -303,15 +304,19 @@ def participation_inequality(
         pl.col("gini").fill_null(_NAN)
     )
     interval = None
+    params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}
     if n_boot and not math.isnan(value):
         interval, _ = bootstrap_threads(
             _gini_overall, d, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
         )
+        if interval is None:
+            params["ci_reason"] = bootstrap_threads_warning(n_threads_with_comments(d))
     return MetricResult(
         func,
         value,
         ci=interval,
-        params={"n_boot": n_boot, "ci": ci, "seed": seed},
+        params=params,
         reason="fewer than two authors" if math.isnan(value) else None,
         tables={"per_thread": per_thread},
+        warnings=(params["ci_reason"],) if "ci_reason" in params else (),
     )

@@ -139,6 +139,11 @@ def test_polarization(dash_duo, app, screenshot_dir) -> None:
     text = dash_duo.find_element(f"#{ID.POL_BODY}").text
     assert "users with a side" in text
     assert "modularity" in text
+    # 4-odd users with a side in one thread: the page says so instead of quoting [-1, -1]
+    assert "Read these numbers with care" in text
+    assert "sides under the minimum of 10 users" in text
+    assert "no bootstrap interval: 1 thread, under the minimum of 10" in text
+    assert "reply edges on a side" in text
     _shot(dash_duo, screenshot_dir, "polarization")
     assert dash_duo.get_logs() == []
 
@@ -146,7 +151,9 @@ def test_polarization(dash_duo, app, screenshot_dir) -> None:
 def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
     _open(dash_duo, app, "/echo-chambers")
     dash_duo.wait_for_contains_text(f"#{ID.ECHO_BODY}", "insularity", timeout=60)
-    assert "neighbour_leaning" in dash_duo.find_element(f"#{ID.ECHO_BODY}").text
+    text = dash_duo.find_element(f"#{ID.ECHO_BODY}").text
+    assert "neighbour_leaning" in text
+    assert "sides under the minimum of 10 users" in text
     _shot(dash_duo, screenshot_dir, "echo_chambers")
     assert dash_duo.get_logs() == []
 

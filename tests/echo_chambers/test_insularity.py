@@ -148,17 +148,18 @@ def test_discussion_bootstrap_is_seeded():
         ("4", None, "t2", "cy"), ("5", "4", "t2", "dee"), ("6", "5", "t2", "cy"),
         ("7", None, "t3", "ann"), ("8", "7", "t3", "bob"), ("9", "7", "t3", "dee"),
     ]  # fmt: skip
-    d = dyn.load(
-        pl.DataFrame(
-            {
-                "id": [r[0] for r in rows],
-                "parent": [r[1] for r in rows],
-                "thread": [r[2] for r in rows],
-                "user": [r[3] for r in rows],
-                "body": ["x"] * len(rows),
-            }
-        )
+    frame = pl.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "parent": [r[1] for r in rows],
+            "thread": [r[2] for r in rows],
+            "user": [r[3] for r in rows],
+            "body": ["x"] * len(rows),
+        }
     )
+    # five copies of the threads: enough threads (MIN_BOOTSTRAP_THREADS) for an interval
+    copies = [frame.with_columns(pl.col("id", "parent", "thread") + f"_{k}") for k in range(5)]
+    d = dyn.load(pl.concat(copies))
     sides = {"ann": "L", "bob": "L", "cy": "R", "dee": "R"}
     # replies: bob->ann (L in), cy->bob (R out), dee->cy, cy->dee (R in), bob->ann, dee->ann
     # L: 2 of 2 inside -> 1; R: cy->dee, dee->cy inside, cy->bob, dee->ann out -> 2/4

@@ -190,14 +190,30 @@ def _discussion() -> dyn.Discussion:
     return dyn.load(frame)
 
 
+def _copies(d: dyn.Discussion, k: int = 5) -> dyn.Discussion:
+    """``k`` copies of every thread (same authors): enough threads for a bootstrap interval."""
+    frame = d.comments.select("comment_id", "parent_id", "thread_id", "author", "text", "side")
+    copies = [
+        frame.with_columns(pl.col("comment_id", "parent_id", "thread_id") + f"_{i}")
+        for i in range(k)
+    ]
+    return dyn.load(pl.concat(copies))
+
+
 def test_discussion_with_columns_and_bootstrap():
     d = _discussion()
     # same structure as _graph(): out means ann -1, bob 0, cy 1, dee 1
     by_column = neighbour_leaning(d, sides="side")
     assert by_column.value == pytest.approx(3 / math.sqrt(11))
     assert neighbour_leaning(d, leaning="lean").value == pytest.approx(by_column.value)
-    a = neighbour_leaning(d, sides="side", n_boot=30, seed=1)
-    b = neighbour_leaning(d, sides="side", n_boot=30, seed=1)
+    few = neighbour_leaning(d, sides="side", n_boot=30, seed=1)
+    assert few.ci is None  # too few threads for an interval: the reason is recorded
+    assert few.params["ci_reason"].startswith("no bootstrap interval")
+    assert few.params["ci_reason"] in few.warnings
+    many = _copies(d)
+    assert neighbour_leaning(many, sides="side").value == pytest.approx(by_column.value)
+    a = neighbour_leaning(many, sides="side", n_boot=30, seed=1)
+    b = neighbour_leaning(many, sides="side", n_boot=30, seed=1)
     assert a.ci == b.ci
     assert a.ci is not None
     low, high = a.ci

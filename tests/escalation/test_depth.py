@@ -299,7 +299,9 @@ def test_nan_with_reason():
 def test_single_thread_has_no_interval():
     r = toxicity_by_depth(_table(["a", "b", "c"], [None, "a", "b"], ["t"] * 3, [0.1, 0.3, 0.5]))
     assert r.value == pytest.approx(0.2)
-    assert all(math.isnan(x) for x in r.ci)
+    assert r.ci is None
+    assert r.params["ci_reason"] == "no bootstrap interval: 1 thread, under the minimum of 10"
+    assert "only 1 thread, under the minimum of 10" in r.warnings
 
 
 # ----------------------------------------------------------------------------- errors

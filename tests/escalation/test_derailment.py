@@ -94,9 +94,25 @@ def test_recovery_window_parameter():
     assert t.get_column("recovered").to_list() == [True, False, None, False]
 
 
+def twelve_threads():
+    """The four threads three times each: enough threads for a bootstrap interval."""
+    values = {"A": [0.1, 0.2, 0.8, 0.1, 0.1, 0.1], "B": [0.1, 0.9, 0.2, 0.7], "C": [0.1, 0.1]}
+    values["D"] = [0.6, 0.1, 0.1, 0.1, 0.9]
+    return dyn.load(pl.concat([thread(f"{k}{i}", v) for i in range(3) for k, v in values.items()]))
+
+
+def test_few_threads_give_no_interval_and_say_why():
+    r = derailment(four_threads(), n_boot=60, seed=3)
+    assert r.value == 0.75
+    assert r.ci is None
+    assert r.params["ci_reason"] == "no bootstrap interval: 4 threads, under the minimum of 10"
+    assert r.warnings == ("only 4 threads, under the minimum of 10", r.params["ci_reason"])
+
+
 def test_bootstrap_ci_equals_resampling_discussions():
-    d = four_threads()
+    d = twelve_threads()
     r = derailment(d, n_boot=60, seed=3)
+    assert r.value == 0.75
     ref, _ = bootstrap_threads(
         lambda x: derailment(x, n_boot=0).value, d, n_boot=60, seed=3, ci=0.95
     )

@@ -70,8 +70,24 @@ def test_replies_that_slow_down_give_a_ratio_above_one():
 def test_bootstrap_equals_resampling_discussions():
     # the weighted-median bootstrap draws the same threads as bootstrap_threads and must give
     # the same interval as recomputing the statistic on each resampled Discussion
-    d = discussion()
+    assert reply_heat(discussion(), n_boot=80, seed=5).ci is None  # 4 threads: too few
+    d = dyn.load(
+        pl.concat(
+            [
+                frame
+                for i in range(3)
+                for frame in (
+                    thread(f"F1{i}", [0.2, 0.6, 0.9], [30, 90]),
+                    thread(f"F2{i}", [0.1, 0.4, 0.7, 0.9], [60, 60, 120]),
+                    thread(f"Q1{i}", [0.1, 0.1, 0.1], [600, 900]),
+                    thread(f"Q2{i}", [0.2, 0.1, 0.2], [300, 1200]),
+                )
+            ]
+        )
+    )
     r = reply_heat(d, n_boot=80, seed=5)
+    assert r.value == pytest.approx(0.08)
+    assert r.ci is not None
     ref, _ = bootstrap_threads(
         lambda x: reply_heat(x, n_boot=0).value, d, n_boot=80, seed=5, ci=0.95
     )

@@ -62,18 +62,19 @@ def test_bimodality_known_answer():
 
 
 def test_column_leaning_bootstrap_and_invariance():
-    d = dyn.load(
-        pl.DataFrame(
-            {
-                "id": [str(i) for i in range(8)],
-                "parent": [None, "0", "1", "2", None, "4", "5", "6"],
-                "thread": ["t1"] * 4 + ["t2"] * 4,
-                "user": ["a", "b", "a", "c", "d", "e", "d", "f"],
-                "body": list("abcdefgh"),
-                "lean": [-1.0, 0.5, -0.5, 1.0, -0.8, 0.9, -0.6, 0.7],
-            }
-        )
+    two = pl.DataFrame(
+        {
+            "id": [str(i) for i in range(8)],
+            "parent": [None, "0", "1", "2", None, "4", "5", "6"],
+            "thread": ["t1"] * 4 + ["t2"] * 4,
+            "user": ["a", "b", "a", "c", "d", "e", "d", "f"],
+            "body": list("abcdefgh"),
+            "lean": [-1.0, 0.5, -0.5, 1.0, -0.8, 0.9, -0.6, 0.7],
+        }
     )
+    # five copies of the two threads: enough threads for a bootstrap interval
+    copies = [two.with_columns(pl.col("id", "parent", "thread") + f"_{k}") for k in range(5)]
+    d = dyn.load(pl.concat(copies))
     # per author means: a -0.75, b 0.5, c 1, d -0.7, e 0.9, f 0.7
     r = pol.polarization_index(d, leaning="lean", n_boot=30, seed=0)
     a_minus, gc_minus = 2 / 6, (-0.75 - 0.7) / 2

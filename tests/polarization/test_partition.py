@@ -122,22 +122,27 @@ def test_null_model_significance_and_seed_determinism():
 
 
 def test_bootstrap_ci_on_a_discussion_and_note_for_graphs():
-    d = dyn.load(
-        pl.DataFrame(
-            {
-                "id": ["1", "2", "3", "4", "5", "6"],
-                "parent": [None, "1", "2", None, "4", "5"],
-                "thread": ["t1", "t1", "t1", "t2", "t2", "t2"],
-                "user": ["ann", "bob", "ann", "cy", "dan", "cy"],
-                "body": list("abcdef"),
-            }
-        )
+    two = pl.DataFrame(
+        {
+            "id": ["1", "2", "3", "4", "5", "6"],
+            "parent": [None, "1", "2", None, "4", "5"],
+            "thread": ["t1", "t1", "t1", "t2", "t2", "t2"],
+            "user": ["ann", "bob", "ann", "cy", "dan", "cy"],
+            "body": list("abcdef"),
+        }
     )
     sides = {"ann": "L", "bob": "L", "cy": "L", "dan": "R"}
-    r = pol.ei_index(d, sides=sides, n_boot=20, seed=0)
+    few = pol.ei_index(dyn.load(two), sides=sides, n_boot=20, seed=0)
+    assert few.value == 0.0
+    assert few.ci is None  # two threads: below the bootstrap minimum
+    assert few.params["ci_reason"] == "no bootstrap interval: 2 threads, under the minimum of 10"
+    assert few.params["ci_reason"] in few.warnings
+    copies = [two.with_columns(pl.col("id", "parent", "thread") + f"_{k}") for k in range(5)]
+    r = pol.ei_index(dyn.load(pl.concat(copies)), sides=sides, n_boot=20, seed=0)
     # edges ann-bob (in), cy-dan (across): (1 - 1) / 2
     assert r.value == 0.0
     assert r.ci is not None
+    assert "ci_reason" not in r.params
     assert -1 <= r.ci[0] <= r.ci[1] <= 1
     g, s = bridge()
     with pytest.raises(ValueError, match="'n_boot' parameter of ei_index resamples threads"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import math
 import warnings
@@ -108,7 +109,10 @@ def test_results_match_the_metric_called_directly(
     got = by_key["polarization", "ei_index"]["result"]
     assert got["value"] == direct.value
     assert got["p_value"] == direct.p_value
-    assert got["ci"] == list(direct.ci)
+    assert direct.ci is None  # one thread: no bootstrap interval, and the report says why
+    assert got["ci"] is None
+    assert got["params"]["ci_reason"] == direct.params["ci_reason"]
+    assert got["warnings"] == list(direct.warnings)
     assert got["params"]["n_null"] == 19
     direct = dyn.escalation.contagion(d, seed=0, **FAST)
     got = by_key["escalation", "contagion"]["result"]
@@ -132,6 +136,27 @@ def test_summary_csv_agrees_with_results_json(report_dir: Path, results: dict) -
             assert row["value"] == ""
         else:
             assert math.isclose(float(row["value"]), value)
+
+
+def test_report_shows_warnings_next_to_the_numbers(report_dir: Path, results: dict) -> None:
+    """On the bundled thread (small sides, one thread) every warning reaches the report."""
+    ei = next(m for m in results["metrics"] if m["metric"] == "ei_index")["result"]
+    assert any(w.startswith("sides under the minimum") for w in ei["warnings"])
+    assert "no bootstrap interval: 1 thread, under the minimum of 10" in ei["warnings"]
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("<h3>ei_index</h3>") :]
+    section = section[: section.index("<h3>", 5)]
+    assert "CI n/a (no bootstrap interval: 1 thread, under the minimum of 10)" in section
+    assert "This input has 1 thread, under the minimum of 10 for a bootstrap interval" in page
+    for w in ei["warnings"]:
+        assert f'<p class="warning">Warning: {html.escape(w)}</p>' in section
+    coverage = results["sides"]["details"]["coverage"]
+    assert (
+        f"The sides hold {coverage['n_users_on_sides']} of the {coverage['n_users']} users" in page
+    )
+    with (report_dir / "tables" / "summary.csv").open(encoding="utf-8") as fh:
+        rows = {row["metric"]: row for row in csv.DictReader(fh)}
+    assert rows["ei_index"]["warnings"] == "; ".join(ei["warnings"])
 
 
 def test_html_reads_well(report_dir: Path, results: dict) -> None:

@@ -1,0 +1,85 @@
+"""The Polarization and Echo chambers pages say when a number rests on a thin sample."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import dynamics as dyn
+from dashboard import cache
+from dashboard.callbacks import echo_chambers as echo_page
+from dashboard.callbacks import polarization as pol_page
+from dynamics.errors import DataQualityWarning
+
+SEED_THREAD = (
+    Path(__file__).resolve().parents[2] / "dynamics" / "data" / "southfront-idlib-thread.txt"
+)
+
+
+@pytest.fixture(scope="module")
+def thread_key() -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        d = dyn.load(SEED_THREAD, infer_replies="adjacent")
+    return cache.put_discussion(d, persist=False)
+
+
+def _notice_lines(children: list) -> list[str]:
+    found = [c for c in children if c is not None and "sample-warnings" in c.className]
+    assert len(found) == 1
+    items = found[0].children[1].children
+    return [li.children for li in items]
+
+
+def test_helper_says_each_warning_once_with_its_measures() -> None:
+    class FakeSides:  # only the details the helper reads
+        def __init__(self) -> None:
+            self.details = {"coverage": {"warnings": ("the sides share no edge: x",)}}
+
+    table = pd.DataFrame(
+        {
+            "metric": ["ei_index", "modularity", "frustration"],
+            "warnings": ["the sides share no edge: x; no bootstrap interval: y", "", None],
+        }
+    )
+    assert pol_page.sample_warnings(FakeSides(), table) == [
+        "the sides share no edge: x (sides, ei_index)",
+        "no bootstrap interval: y (ei_index)",
+    ]
+    assert pol_page.sample_warnings(None, table.iloc[1:]) == []
+
+
+def test_polarization_page_warns_on_the_bundled_thread(thread_key: str) -> None:
+    children = pol_page.render({"key": thread_key}, "leiden", 0, 20)
+    lines = _notice_lines(children)
+    assert any(line.startswith("sides under the minimum of 10 users") for line in lines)
+    boot = [line for line in lines if line.startswith("no bootstrap interval: 1 thread")]
+    assert len(boot) == 1
+    assert "ei_index" in boot[0]
+    table = pol_page.measures_table(thread_key, "leiden", 0, 20)
+    ei = table.set_index("metric").loc["ei_index"]
+    assert pd.isna(ei["ci_low"])  # no degenerate [-1, -1]
+    assert pd.isna(ei["ci_high"])
+
+
+def test_echo_page_warns_on_the_bundled_thread(thread_key: str) -> None:
+    children = echo_page.render({"key": thread_key}, "leiden")
+    lines = _notice_lines(children)
+    assert any(line.startswith("sides under the minimum of 10 users") for line in lines)
+    res = echo_page._results(thread_key, "leiden")
+    assert echo_page.sample_warnings(res) == lines
+
+
+def test_escalation_page_warns_on_the_bundled_thread(thread_key: str) -> None:
+    from dashboard.callbacks import escalation as esc_page
+
+    scored = cache.put_discussion(cache.get_discussion(thread_key).annotate(), persist=False)
+    body, _ = esc_page.render({"key": scored}, 0.5, 3)
+    lines = _notice_lines(body)
+    assert "only 1 thread, under the minimum of 10 (contagion, toxicity_by_depth, derailment)" in (
+        lines
+    )
+    assert any(line.startswith("no bootstrap interval: 1 thread") for line in lines)
