@@ -42,7 +42,9 @@ READERS: tuple[str, ...] = (
     "hackernews",
     "twitter",
     "disqus",
+    "wikiconv",
     "nested",
+    "keyed_json",
     "plaintext",
     "tabular",
 )
@@ -55,7 +57,9 @@ _MODULES = {
     "hackernews": "dynamics.io.hackernews",
     "twitter": "dynamics.io.twitter",
     "disqus": "dynamics.io.disqus",
+    "wikiconv": "dynamics.io.wikiconv",
     "nested": "dynamics.io.nested",
+    "keyed_json": "dynamics.io.keyed_json",
     "plaintext": "dynamics.io.plaintext",
     "tabular": "dynamics.io.tabular",
 }
