@@ -10,4 +10,19 @@ from __future__ import annotations
 from dynamics.io._chains import read_turns
 from dynamics.io._fullnames import read_fullnames
 
-__all__ = ["read_fullnames", "read_turns"]
+__all__ = ["TABLE_LAYOUTS", "read_fullnames", "read_turns"]
+
+#: Layouts read inside the generic table readers (csv, tsv, json, jsonl, parquet, frames):
+#: name, how it is chosen, and what it reads. ``dynamics formats`` lists them.
+TABLE_LAYOUTS: tuple[tuple[str, str], ...] = (
+    (
+        "  + reddit fullnames",
+        "any table whose parent_id (or id) holds Reddit t1_/t3_ fullnames, e.g. PRAW CSVs "
+        "(automatic)",
+    ),
+    (
+        "  + turns",
+        "threads stored as ordered lists of turns, e.g. ToxiChat "
+        "(--columns turns=reddit_thread)",
+    ),
+)

@@ -182,3 +182,14 @@ def test_cli_info_reads_a_wikiconv_file() -> None:
     assert "wikiconv" in result.output
     assert re.search(r"comments\s+7\b", result.output)
     assert "comment_versions" in result.output
+
+
+def test_formats_lists_the_new_layouts() -> None:
+    from typer.testing import CliRunner
+
+    from dynamics.cli import app
+
+    out = CliRunner().invoke(app, ["formats"], terminal_width=200).output
+    for name in ("wikiconv", "keyed_json", "reddit fullnames", "turns=reddit_thread"):
+        assert name in out
+    assert out.index(" wikiconv ") < out.index(" nested ") < out.index(" keyed_json ")
