@@ -17,12 +17,10 @@ __all__ = ["TABLE_LAYOUTS", "read_fullnames", "read_turns"]
 TABLE_LAYOUTS: tuple[tuple[str, str], ...] = (
     (
         "  + reddit fullnames",
-        "any table whose parent_id (or id) holds Reddit t1_/t3_ fullnames, e.g. PRAW CSVs "
-        "(automatic)",
+        "any table whose parent_id (or id) holds Reddit t1_/t3_ fullnames (automatic)",
     ),
     (
         "  + turns",
-        "threads stored as ordered lists of turns, e.g. ToxiChat "
-        "(--columns turns=reddit_thread)",
+        "threads as ordered lists of turns (--columns turns=reddit_thread)",
     ),
 )
