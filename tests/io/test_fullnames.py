@@ -126,3 +126,14 @@ def test_plain_tables_are_not_read_as_fullnames() -> None:
     d = dyn.load(df)
     assert d.report["reddit_fullnames"] == 0
     assert parents(d) == {"t1": None, "t2": "t1"}
+
+
+def test_info_states_the_guess() -> None:
+    from typer.testing import CliRunner
+
+    from dynamics.cli import app
+
+    result = CliRunner().invoke(app, ["info", str(PRAW_CSV)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "reddit_fullnames" in result.output
+    assert "read as Reddit fullnames" in result.output

@@ -193,3 +193,26 @@ def test_formats_lists_the_new_layouts() -> None:
     for name in ("wikiconv", "keyed_json", "reddit fullnames", "turns=reddit_thread"):
         assert name in out
     assert out.index(" wikiconv ") < out.index(" nested ") < out.index(" keyed_json ")
+
+
+def test_a_large_conversation_is_detected_not_read_as_thousands_of_columns(tmp_path) -> None:
+    """The issue's case: thousands of action ids used to become thousands of table columns."""
+    conv = {
+        f"{100 + i}.{i}.{i}": {
+            "id": f"{100 + i}.{i}.{i}",
+            "comment_type": "SECTION_CREATION" if i == 0 else "COMMENT_ADDING",
+            "parent_id": "" if i == 0 else f"{100 + (i - 1) // 2}.{(i - 1) // 2}.{(i - 1) // 2}",
+            "user_text": f"user{i % 40}",
+            "content": f"comment {i}",
+            "timestamp": f"2012-01-01 00:{i % 60:02d}:00 UTC",
+            "page_title": "Talk:Big",
+        }
+        for i in range(3000)
+    }
+    path = tmp_path / "conversations.json"
+    path.write_bytes(orjson.dumps([conv]))
+    assert dyn.detect(path) == "wikiconv"
+    d = load(path)
+    assert d.report.n_comments == 3000
+    assert d.report.n_threads == 1
+    assert d.comments["parent_id"].null_count() == 1
