@@ -30,13 +30,15 @@ __all__ = ["is_fullname_table", "read_fullnames"]
 _FULLNAME = r"^t[1-6]_[0-9A-Za-z]+$"
 _PERMALINK = r"/comments/([0-9A-Za-z]+)/"
 _STUB_ID = "_"
+_SAMPLE = 100_000  # values looked at to recognise the layout
 
 
 def is_fullname_table(df: pl.DataFrame, mapping: dict[str, str]) -> bool:
     """True when the mapped parent (or id) column holds Reddit fullnames.
 
     At least half of the non-null parent values must be fullnames (``t1_...`` or ``t3_...``),
-    or, without parents, half of the ids must be ``t1_`` fullnames.
+    or, without parents, half of the ids must be ``t1_`` fullnames (among the first 100,000
+    non-null values).
 
     Examples
     --------
@@ -50,7 +52,7 @@ def is_fullname_table(df: pl.DataFrame, mapping: dict[str, str]) -> bool:
         col = mapping.get(target)
         if col is None or df.schema[col] != pl.String:
             continue
-        values = df.get_column(col).drop_nulls()
+        values = df.get_column(col).drop_nulls().head(_SAMPLE)
         values = values.filter(values != _STUB_ID)
         if values.len() == 0:
             continue
