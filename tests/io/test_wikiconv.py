@@ -216,3 +216,23 @@ def test_a_large_conversation_is_detected_not_read_as_thousands_of_columns(tmp_p
     assert d.report.n_comments == 3000
     assert d.report.n_threads == 1
     assert d.comments["parent_id"].null_count() == 1
+
+
+def test_snapshot_layout_entries_are_comments(tmp_path) -> None:
+    """Snapshots (a ``status`` per entry) hold each comment's current state: no merging."""
+    conv = {
+        "550613551.0.0": {"id": "550613551.0.0", "comment_type": "SECTION_CREATION",
+                          "parent_id": "", "user_text": "Adamdaley", "content": "== Name ==",
+                          "timestamp": "2013-04-16 08:55:31 UTC", "status": "just added",
+                          "page_title": "Talk:T"},
+        "550613600.3.3": {"id": "550613600.3.3", "comment_type": "COMMENT_MODIFICATION",
+                          "parent_id": "550613551.0.0", "user_text": "Bea",
+                          "content": "Fixed my typo.", "timestamp": "2013-04-16 09:00:00 UTC",
+                          "status": "content changed", "page_title": "Talk:T"},
+    }  # fmt: skip
+    path = tmp_path / "snapshot.json"
+    path.write_bytes(orjson.dumps([conv]))
+    c = by_id(load(path))
+    assert c["550613600.3.3"]["parent_id"] == "550613551.0.0"
+    assert c["550613600.3.3"]["author"] == "Bea"
+    assert c["550613551.0.0"]["text"] == "== Name =="
