@@ -17,6 +17,7 @@ import polars as pl
 from dynamics._problems import PROBLEM_KINDS, ProblemLog
 from dynamics.io._base import DELETED_MARKERS
 from dynamics.model.forest import find_cycles, parent_index
+from dynamics.model.orphan_threads import orphan_threads
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -248,7 +249,8 @@ def check_comments(
             parent = parent_index(ids, df.get_column("parent_id"))
     df = df.with_columns(orphan_of)
     if orphan_mask.any() and orphans != "drop":
-        df = _orphan_threads(df, orphan_mask, problems, orphans)
+        df = orphan_threads(df, orphan_mask, problems, attached=orphans == "attach")
+        problems.policies["orphan"] = f"{_ORPHAN_POLICIES[orphans]}; {problems.policies['orphan']}"
 
     # cycles: break each at its earliest comment (attach it to the thread root)
     cycles = find_cycles(parent)
@@ -338,36 +340,6 @@ def check_comments(
         df,
         df.get_column("inferred") & df.get_column("parent_id").is_not_null(),
     )
-    return df
-
-
-def _orphan_threads(
-    df: pl.DataFrame, orphan_mask: np.ndarray, problems: ProblemLog, orphans: OrphanPolicy
-) -> pl.DataFrame:
-    """Give orphans a thread, and say in the orphan policy which rule did.
-
-    An orphan keeps the thread its source gave it (``link_id``, permalink, ``thread``, ...).
-    One without a thread shares the thread of the other orphans of the same missing parent:
-    a thread named after that parent's id, so the replies to one comment outside the data stay
-    together (their replies follow them down the tree).
-    """
-    mask = pl.Series(orphan_mask)
-    missing = pl.col("orphan_of") if orphans == "attach" else pl.col("parent_id")
-    threadless = mask & df.get_column("thread_id").is_null()
-    n_given = int((mask & ~threadless).sum())
-    n_grouped = int(threadless.sum())
-    if n_grouped:
-        df = df.with_columns(
-            pl.when(threadless).then(missing).otherwise(pl.col("thread_id")).alias("thread_id")
-        )
-    rules = []
-    if n_given:
-        rules.append(f"{n_given:,} took the thread given by the source")
-    if n_grouped:
-        rules.append(
-            f"{n_grouped:,} without one share a thread per missing parent (named after its id)"
-        )
-    problems.policies["orphan"] = f"{_ORPHAN_POLICIES[orphans]}; threads: {'; '.join(rules)}"
     return df
 
 
