@@ -17,7 +17,6 @@ import polars as pl
 from dynamics._problems import PROBLEM_KINDS, ProblemLog
 from dynamics.io._base import DELETED_MARKERS
 from dynamics.model.forest import find_cycles, parent_index
-from dynamics.model.orphan_threads import orphan_threads
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -249,6 +248,8 @@ def check_comments(
             parent = parent_index(ids, df.get_column("parent_id"))
     df = df.with_columns(orphan_of)
     if orphan_mask.any() and orphans != "drop":
+        from dynamics.model.orphan_threads import orphan_threads
+
         df = orphan_threads(df, orphan_mask, problems, attached=orphans == "attach")
         problems.policies["orphan"] = f"{_ORPHAN_POLICIES[orphans]}; {problems.policies['orphan']}"
 

@@ -11,7 +11,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 
-__all__ = ["orphan_threads"]
+__all__ = ["orphan_rule", "orphan_threads"]
 
 
 def orphan_threads(
@@ -59,6 +59,18 @@ def orphan_threads(
         df = df.with_columns(
             pl.when(threadless).then(missing).otherwise(pl.col("thread_id")).alias("thread_id")
         )
+    problems.policies["orphan"] = orphan_rule(n_given, n_grouped)
+    return df
+
+
+def orphan_rule(n_given: int, n_grouped: int) -> str:
+    """The words the report uses for the thread rule (shared with other check engines).
+
+    Examples
+    --------
+    >>> orphan_rule(3, 0)
+    'threads: 3 took the thread given by the source'
+    """
     rules = []
     if n_given:
         rules.append(f"{n_given:,} took the thread given by the source")
@@ -66,5 +78,4 @@ def orphan_threads(
         rules.append(
             f"{n_grouped:,} without one share a thread per missing parent (named after its id)"
         )
-    problems.policies["orphan"] = f"threads: {'; '.join(rules)}"
-    return df
+    return f"threads: {'; '.join(rules)}"
