@@ -46,6 +46,14 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "thread_mismatch": ("replies whose thread differs from their parent's", "parent's thread used"),
     "unfetched_replies": ("'more' stubs: replies the source did not include", "counted"),
     "inferred_reply": ("reply edges inferred, not given by the source", "flagged `inferred`"),
+    "reddit_fullnames": (
+        "rows whose ids are Reddit fullnames (t1_/t3_ prefixes)",
+        "t1_ parent = reply to that comment; t3_ parent = top-level",
+    ),
+    "comment_versions": (
+        "later text versions of a comment (edits, restorations)",
+        "latest text kept; versions counted in `versions`",
+    ),
 }
 
 #: For ``strict=True`` errors raised by the checks: the field concerned and what is wrong.
@@ -90,7 +98,14 @@ class ProblemLog:
 
     #: Kinds that describe the data rather than a defect; ``strict`` does not raise on them.
     informational = frozenset(
-        {"inferred_reply", "anonymous_author", "unfetched_replies", "deleted_comment"}
+        {
+            "inferred_reply",
+            "anonymous_author",
+            "unfetched_replies",
+            "deleted_comment",
+            "reddit_fullnames",
+            "comment_versions",
+        }
     )
 
     def add(

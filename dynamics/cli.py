@@ -314,6 +314,10 @@ def formats() -> None:
     for name in READERS[1:]:
         doc = importlib.import_module(f"dynamics.io.{name}").__doc__ or ""
         table.add_row(name, doc.strip().splitlines()[0].replace("``", "`"))
+    from dynamics.io._table_layouts import TABLE_LAYOUTS
+
+    for layout, reads in TABLE_LAYOUTS:
+        table.add_row(layout, reads)
     _out.print(table)
 
 

@@ -43,7 +43,9 @@ READERS: tuple[str, ...] = (
     "hackernews",
     "twitter",
     "disqus",
+    "wikiconv",
     "nested",
+    "keyed_json",
     "plaintext",
     "tabular",
 )
@@ -56,7 +58,9 @@ _MODULES = {
     "hackernews": "dynamics.io.hackernews",
     "twitter": "dynamics.io.twitter",
     "disqus": "dynamics.io.disqus",
+    "wikiconv": "dynamics.io.wikiconv",
     "nested": "dynamics.io.nested",
+    "keyed_json": "dynamics.io.keyed_json",
     "plaintext": "dynamics.io.plaintext",
     "tabular": "dynamics.io.tabular",
 }

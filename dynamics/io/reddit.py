@@ -17,9 +17,12 @@ Dataset", https://doi.org/10.1609/icwsm.v14i1.7347) and Arctic Shift
 
 Comments become the comments table with bare ids (``t1_k3x9`` -> ``k3x9``): ``parent_id`` is
 the bare parent comment id, or null for a top-level comment; ``thread_id`` is the bare post
-id. ``score`` and ``subreddit`` are kept as extra columns, and ``edited`` as ``edited_at``
-(UTC time of the last edit; null when not edited, or when the dump says only ``true``, as
-some old comments do). Submissions become the threads table. Every other field is ignored.
+id (from ``link_id``, else a ``t3_`` parent, else the ``permalink``
+``/r/<sub>/comments/<post>/...``, so PRAW exports without ``link_id`` read too). "Continue this
+thread" stubs (id ``_``, as PRAW writes ``MoreComments``) are dropped and counted as
+``unfetched_replies``. ``score`` and ``subreddit`` are kept as extra columns, and ``edited`` as
+``edited_at`` (UTC time of the last edit; null when not edited, or when the dump says only
+``true``, as some old comments do). Submissions become the threads table. Every other field is ignored.
 
 Speed: the file is parsed by polars in blocks of about 16 MB with a schema naming only the
 fields above, and the ids are split with vectorised expressions, so memory stays bounded for
@@ -159,7 +162,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
                 frame = _parse_careful(block, first_line, problems)
             n_records += frame.height
             # split each block at once, so that only the slim contract columns accumulate
-            parts.append(_split(_drop_incomplete(frame, problems)))
+            parts.append(_split(_drop_incomplete(_drop_stubs(frame, problems), problems)))
             first_line += block.count(b"\n")
             bar.advance(len(block))
             del frame, block
@@ -256,8 +259,21 @@ def _kinds() -> tuple[pl.Expr, pl.Expr]:
     return is_comment, is_submission
 
 
+def _drop_stubs(frame: pl.DataFrame, problems: ProblemLog) -> pl.DataFrame:
+    """Drop "continue this thread" stubs (id ``_``), counted as one unfetched reply each."""
+    stub = (pl.col("id") == "_").fill_null(value=False)
+    n = frame.select(stub.sum()).item()
+    if not n:
+        return frame
+    problems.add("unfetched_replies", message="'continue this thread' stubs", count=n)
+    problems.policies["unfetched_replies"] = (
+        "counted; 'continue this thread' stubs (id '_') dropped, one reply each"
+    )
+    return frame.filter(~stub)
+
+
 def _thread_expr() -> pl.Expr:
-    """Bare thread id: from ``link_id``, or from a ``t3_`` parent."""
+    """Bare thread id: from ``link_id``, a ``t3_`` parent, or the ``permalink``'s post."""
     return (
         pl.col("link_id")
         .str.replace(_PREFIX, "")
@@ -266,6 +282,7 @@ def _thread_expr() -> pl.Expr:
                 pl.col("parent_id").str.slice(3)
             )
         )
+        .fill_null(pl.col("permalink").str.extract(r"/comments/([0-9A-Za-z]+)/", 1))
     )
 
 

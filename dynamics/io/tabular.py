@@ -166,6 +166,10 @@ def read_frame(
     """Read a pandas or polars data frame (see :func:`guess_columns` for the mapping)."""
     df = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
     problems = problems or ProblemLog(path=path, strict=strict)
+    from dynamics.io._table_layouts import read_fullnames, read_turns
+
+    df, columns = read_turns(df, columns, problems, path=path)
+    df, columns = read_fullnames(df, guess_columns(df.columns, columns), problems)
     mapping = guess_columns(df.columns, columns)
     if "comment_id" not in mapping:
         msg = (

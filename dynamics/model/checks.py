@@ -247,6 +247,11 @@ def check_comments(
             ids = df.get_column("comment_id")
             parent = parent_index(ids, df.get_column("parent_id"))
     df = df.with_columns(orphan_of)
+    if orphan_mask.any() and orphans != "drop":
+        from dynamics.model.orphan_threads import orphan_threads
+
+        df = orphan_threads(df, orphan_mask, problems, attached=orphans == "attach")
+        problems.policies["orphan"] = f"{_ORPHAN_POLICIES[orphans]}; {problems.policies['orphan']}"
 
     # cycles: break each at its earliest comment (attach it to the thread root)
     cycles = find_cycles(parent)

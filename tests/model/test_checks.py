@@ -191,3 +191,40 @@ def test_report_round_trips_and_renders() -> None:
 def test_bad_orphan_policy() -> None:
     with pytest.raises(ValueError, match="'orphans' parameter"):
         dyn.load(frame(id=["a"]), orphans="ignore")
+
+
+# ------------------------------------------------ orphans: which thread they take (issue 15.1)
+
+
+def test_orphans_sharing_a_missing_parent_share_one_thread() -> None:
+    df = pl.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e"],
+            "parent": ["gone", "gone", "b", "lost", None],
+            "user": ["u1", "u2", "u3", "u4", "u5"],
+            "body": ["x"] * 5,
+        }
+    )
+    d = load(df)
+    thread = dict(zip(d.comments["comment_id"], d.comments["thread_id"], strict=True))
+    assert thread["a"] == thread["b"] == thread["c"] == "gone"  # c follows its orphan parent
+    assert thread["d"] == "lost"
+    assert thread["e"] == "e"
+    assert d.report.n_threads == 3
+    assert "share a thread per missing parent" in d.report.policy("orphan")
+    assert "given by the source" not in d.report.policy("orphan")
+
+
+def test_orphans_keep_the_thread_their_source_gives() -> None:
+    df = frame(id=["a", "b", "c"], parent=[None, "gone", "gone"], thread=["t1", "t1", "t2"])
+    d = load(df)
+    assert d.comments["thread_id"].to_list() == ["t1", "t1", "t2"]
+    assert "2 took the thread given by the source" in d.report.policy("orphan")
+
+
+@pytest.mark.parametrize("policy", ["keep", "attach"])
+def test_orphan_thread_rule_applies_to_kept_and_attached_orphans(policy) -> None:
+    df = pl.DataFrame({"id": ["a", "b"], "parent": ["gone", "gone"], "user": ["u1", "u2"]})
+    d = load(df, orphans=policy)
+    assert d.comments["thread_id"].to_list() == ["gone", "gone"]
+    assert d.report.n_threads == 1
