@@ -49,13 +49,13 @@ CASES: list[tuple[str, Callable[[Path], object], dict, tuple[str, ...]]] = [
     (
         "thousands of columns, no id",
         _wide_conversations,
-        {},
+        {"format": "tabular"},
         ("conversations.json", "comment_id", "more)", "columns={'comment_id': ...}"),
     ),
     (
         "columns= names a column that is not there",
         _wide_conversations,
-        {"columns": {"comment_id": "utterance"}},
+        {"format": "tabular", "columns": {"comment_id": "utterance"}},
         ("conversations.json", "'utterance'", "more)"),
     ),
     (
