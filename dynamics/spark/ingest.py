@@ -132,12 +132,12 @@ def ingest(
         )
     threads = _threads(spark, staging)
     with stage("write dataset", progress=progress):
-        report, n_buckets = _write(comments, threads, problems, out, results, formats, buckets)
+        report, n_buckets = _write(comments, threads, problems, out, results, buckets)
     shutil.rmtree(staging, ignore_errors=True)
     manifest = {
         "dynamics_version": __version__,
         "inputs": [str(f) for f in files],
-        "formats": formats,
+        "formats": [r.format for r in results],
         "orphans": orphans,
         "strict": strict,
         "buckets": n_buckets,
@@ -215,7 +215,6 @@ def _write(
     problems: ProblemLog,
     out: Path,
     results: list[FileResult],
-    formats: list[str],
     buckets: int | None,
 ) -> tuple[IngestReport, int]:
     from pyspark.sql import functions as F
@@ -242,7 +241,8 @@ def _write(
     )
     if threads is not None:
         threads.orderBy("_file", "_row").write.parquet(str(out / "threads"))
-    fmt = formats[0] if len(set(formats)) == 1 else "+".join(sorted(set(formats)))
+    formats = sorted({r.format for r in results})
+    fmt = formats[0] if len(formats) == 1 else "+".join(formats)
     report = IngestReport(
         path=results[0].path if len(results) == 1 else str(out),
         format=fmt,

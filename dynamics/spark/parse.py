@@ -35,7 +35,7 @@ class FileResult:
 
     index: int
     path: str
-    format: str
+    format: str  # the reader's own name for what it read (the ``source`` of the rows)
     n_records: int = 0
     n_rows: int = 0
     counts: dict[str, int] = field(default_factory=dict)
@@ -75,14 +75,14 @@ def parse_file(
     row = 0
     blocks = _parts(Path(path), fmt, problems, result, options)
     for part, (raw, raw_threads) in enumerate(blocks):
-        comments = finalize_comments(raw, source=fmt, problems=problems)
+        comments = finalize_comments(raw, source=result.format, problems=problems)
         n = comments.height
         comments = comments.with_columns(
             pl.lit(index, dtype=pl.Int64).alias("_file"),
             pl.int_range(row, row + n, dtype=pl.Int64).alias("_row"),
         )
         _write(_no_null_types(comments), out / "comments" / f"f{index:06d}-p{part:06d}.parquet")
-        threads = finalize_threads(raw_threads, source=fmt)
+        threads = finalize_threads(raw_threads, source=result.format)
         if threads is not None and threads.height:
             threads = threads.with_columns(
                 pl.lit(index, dtype=pl.Int64).alias("_file"),
@@ -125,6 +125,7 @@ def _parts(
     read = get_reader(fmt).read(path, strict=False, progress=False, **(options or {}))
     problems.merge(read.problems)
     result.n_records = read.n_records
+    result.format = read.format  # a reader may name the variant (e.g. tabular -> parquet)
     comments = read.comments
     for start in range(0, max(comments.height, 1), PART_ROWS):
         threads = read.threads if start == 0 else None

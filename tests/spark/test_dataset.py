@@ -1,0 +1,115 @@
+"""SparkDataset answers as the in-memory Discussion does: edges, nodes, graphs, tables, subsets."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tests.spark.conftest import ingest_both
+
+
+@pytest.mark.parametrize("anonymous", ["exclude", "separate", "pool"])
+def test_edge_and_node_tables_equal(planted_both, anonymous):
+    memory, _, dataset = planted_both
+    edges = dataset.user_edges(anonymous=anonymous)
+    assert edges.height > 100
+    assert edges.equals(memory.user_edges(anonymous=anonymous))
+    assert dataset.user_nodes(anonymous=anonymous).equals(memory.user_nodes(anonymous=anonymous))
+
+
+def test_self_loops_kept_on_request(planted_both):
+    memory, _, dataset = planted_both
+    edges = dataset.user_edges(self_loops=True)
+    assert edges.filter(pl.col("source") == pl.col("target")).height > 0
+    assert edges.equals(memory.user_edges(self_loops=True))
+
+
+def test_user_graphs_equal(college_both):
+    memory, _, dataset = college_both
+    g, h = memory.user_graph("igraph"), dataset.user_graph("igraph")
+    assert g.vs["name"] == h.vs["name"]
+    assert g.get_edgelist() == h.get_edgelist()
+    assert g.es["count"] == h.es["count"]
+    assert g.vs["n_comments"] == h.vs["n_comments"]
+    nx_mem, nx_spark = memory.user_graph(), dataset.user_graph("networkx")
+    assert nx_mem.number_of_edges() == nx_spark.number_of_edges() == g.ecount()
+    assert sorted(nx_mem.edges(data="count")) == sorted(nx_spark.edges(data="count"))
+
+
+def test_scored_edges_with_toxicity_and_stance(spark, tmp_path):
+    """Mean/max toxicity, agree/disagree/hostile counts and the sign, as in memory."""
+    rng = __import__("numpy").random.default_rng(1)
+    n = 300
+    users = [f"u{i}" for i in rng.integers(0, 12, n)]
+    parents = [None] + [str(int(p)) for p in rng.integers(0, range(1, n))]
+    stance = rng.choice(["agree", "disagree", "neutral", None], n).tolist()
+    toxicity = [None if i % 17 == 0 else float(v) for i, v in enumerate(rng.random(n))]
+    frame = pl.DataFrame(
+        {
+            "id": [str(i) for i in range(n)],
+            "parent_id": parents,
+            "user": users,
+            "body": ["x"] * n,
+            "timestamp": list(range(n)),
+            "toxicity": toxicity,
+            "stance": stance,
+        }
+    )
+    path = tmp_path / "scored.parquet"
+    frame.write_parquet(path)
+    memory, _, dataset = ingest_both(spark, path, tmp_path / "ds")
+    edges = dataset.user_edges()
+    assert {"mean_toxicity", "max_toxicity", "agree", "disagree", "hostile", "sign"} <= set(
+        edges.columns
+    )
+    expected = memory.user_edges()
+    assert edges.drop("mean_toxicity").equals(expected.drop("mean_toxicity"))
+    assert (edges["mean_toxicity"] - expected["mean_toxicity"]).abs().max() < 1e-12
+
+
+def test_to_discussion_selects_whole_threads(planted_both):
+    memory, _, dataset = planted_both
+    firsts = memory.comments.group_by("thread_id").agg(pl.col("created_at").min().alias("t0"))
+    chosen = sorted(firsts["thread_id"].to_list())[:3]
+    sub = dataset.to_discussion(threads=chosen)
+    expected = memory.comments.filter(pl.col("thread_id").is_in(chosen))
+    assert sub.comments.select(expected.columns[:14]).equals(expected.select(expected.columns[:14]))
+    cut = firsts["t0"].sort()[len(firsts) // 2]
+    late = dataset.to_discussion(start=cut)
+    keep = firsts.filter(pl.col("t0") >= cut)["thread_id"]
+    assert set(late.comments["thread_id"].unique()) == set(keep)
+    assert late.report.n_comments == late.comments.height
+    assert dataset.to_discussion(subreddits=["nowhere"]).comments.height == 0
+    with pytest.raises(ValueError, match="max_comments"):
+        dataset.to_discussion(max_comments=10)
+
+
+def test_thread_and_author_tables(college_both):
+    memory, _, dataset = college_both
+    c = memory.comments
+    threads = pl.from_arrow(dataset.thread_table().toArrow()).sort("thread_id")
+    expected = (
+        c.group_by("thread_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("n_comments"),
+            pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("n_authors"),
+            pl.col("parent_id").is_not_null().sum().cast(pl.Int64).alias("n_replies"),
+        )
+        .sort("thread_id")
+    )
+    assert threads.select(expected.columns).equals(expected)
+    authors = pl.from_arrow(dataset.author_table().toArrow()).sort("author")
+    received = (
+        c.filter(pl.col("parent_author").is_not_null())
+        .group_by(pl.col("parent_author").alias("author"))
+        .agg(pl.len().cast(pl.Int64).alias("n_replies_received"))
+    )
+    mine = (
+        c.filter(pl.col("author").is_not_null())
+        .group_by("author")
+        .agg(pl.len().cast(pl.Int64).alias("n_comments"))
+        .join(received, on="author", how="left")
+        .with_columns(pl.col("n_replies_received").fill_null(0))
+        .sort("author")
+    )
+    assert authors.select(mine.columns).equals(mine)
