@@ -34,7 +34,8 @@ def test_ingest_then_analyze_on_spark_gives_the_in_memory_report(spark, planted,
     assert result.exit_code == 0, result.output
     a = json.loads((on_spark / "results.json").read_text())
     b = json.loads((in_memory / "results.json").read_text())
-    assert a["metrics"] and a["families"]
+    assert a["metrics"]
+    assert a["families"]
     assert _without_run_details(a) == _without_run_details(b)
     assert a["input"]["read_options"]["engine"] == "spark"
 
