@@ -9,11 +9,13 @@ the dashboard and drill-down.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -207,6 +209,31 @@ class SparkDataset:
             return to_igraph(edges, nodes)
         msg = f"The 'backend' parameter of user_graph must be 'networkx' or 'igraph'. Got {backend!r} instead."
         raise ValueError(msg)
+
+    # ------------------------------------------------------------------ text signals
+    def annotate(
+        self,
+        scorers: str | Iterable[Any] = ("toxicity", "sentiment", "stance"),
+        *,
+        batch_size: int = 16_384,
+    ) -> SparkDataset:
+        """A view of the dataset whose comments carry text scores computed on the executors.
+
+        The scorers of :func:`dynamics.text.annotate` (names or picklable Scorer objects) run
+        over Arrow batches, each model loaded once per executor worker; the same null rules
+        apply. The edge table then aggregates ``toxicity`` and ``stance`` as in memory. The
+        scores are computed here and kept on the executors (a local checkpoint) for the
+        session; ``.comments.write.parquet(...)`` saves them.
+        """
+        from dynamics.spark.annotate import annotate_frame
+
+        names = [scorers] if isinstance(scorers, str) else list(scorers)
+        view = copy.copy(self)
+        # checkpointed on the executors: scored once, and a plain relation for the self-joins
+        view.comments = annotate_frame(
+            self.comments, names, batch_size=batch_size
+        ).localCheckpoint()
+        return view
 
     # ------------------------------------------------------------------ tables
     def thread_table(self) -> DataFrame:

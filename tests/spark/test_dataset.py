@@ -113,3 +113,23 @@ def test_thread_and_author_tables(college_both):
         .sort("author")
     )
     assert authors.select(mine.columns).equals(mine)
+
+
+def test_annotate_on_executors_as_in_memory(planted_both):
+    """Scores computed on the executors give the in-memory scores and scored edges."""
+    memory, _, dataset = planted_both
+    scorers = ["toxicity", "sentiment", "stance"]
+    scored = dataset.annotate(scorers)
+    on_spark = scored.to_discussion()
+    expected = memory.annotate(scorers, cache=False)
+    for col in ("toxicity", "sentiment", "agreement", "disagreement", "stance"):
+        a, b = on_spark.comments.get_column(col), expected.comments.get_column(col)
+        assert a.null_count() == b.null_count(), col
+        if a.dtype.is_float():
+            assert (a - b).abs().max() < 1e-9, col
+        else:
+            assert a.equals(b), col
+    edges, want = scored.user_edges(), expected.user_edges()
+    assert {"mean_toxicity", "sign", "hostile"} <= set(edges.columns)
+    assert edges.drop("mean_toxicity").equals(want.drop("mean_toxicity"))
+    assert (edges["mean_toxicity"] - want["mean_toxicity"]).abs().max() < 1e-9
