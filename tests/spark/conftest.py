@@ -122,7 +122,7 @@ def planted(tmp_path_factory) -> Path:
     return write_dump(planted_lines(work / "synthetic"), work / "RC_2023-01.ndjson")
 
 
-def ingest_both(spark, path, out, **options):
+def ingest_both(spark, path, out, *, buckets=None, **options):
     """(in-memory Discussion, Spark IngestReport, SparkDataset) for the same input."""
     import warnings
 
@@ -133,14 +133,15 @@ def ingest_both(spark, path, out, **options):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         memory = dyn.load(path, **options)
-        report = dsp.ingest(path, out, spark=spark, progress=False, **options)
+        report = dsp.ingest(path, out, spark=spark, progress=False, buckets=buckets, **options)
     return memory, report, dsp.open(out, spark=spark)
 
 
 @pytest.fixture(scope="session")
 def planted_both(spark, planted, tmp_path_factory):
     """The planted dump loaded in memory and ingested with Spark (default policies)."""
-    return ingest_both(spark, planted, tmp_path_factory.mktemp("planted-ds") / "ds")
+    # three thread buckets, so grouped maps and reads cross partitions
+    return ingest_both(spark, planted, tmp_path_factory.mktemp("planted-ds") / "ds", buckets=3)
 
 
 @pytest.fixture(scope="session")

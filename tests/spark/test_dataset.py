@@ -133,3 +133,30 @@ def test_annotate_on_executors_as_in_memory(planted_both):
     assert {"mean_toxicity", "sign", "hostile"} <= set(edges.columns)
     assert edges.drop("mean_toxicity").equals(want.drop("mean_toxicity"))
     assert (edges["mean_toxicity"] - want["mean_toxicity"]).abs().max() < 1e-9
+
+
+def test_thread_measures_as_grouped_maps_equal_in_memory(planted_both):
+    """Per-thread tables and exact summaries (mean, median, max over threads) as in memory."""
+    from dynamics import structure
+    from dynamics.spark import thread_measure
+    from dynamics.spark.per_thread import THREAD_MEASURES
+
+    memory, _, dataset = planted_both
+    assert sorted(p.name for p in (dataset.path / "comments").glob("thread_bucket=*")) == [
+        "thread_bucket=0",
+        "thread_bucket=1",
+        "thread_bucket=2",
+    ]
+    for name, column in THREAD_MEASURES.items():
+        table, summary = thread_measure(dataset, name)
+        expected = getattr(structure, name)(memory)
+        want = expected.table("per_thread", backend="polars").sort("thread_id")
+        got = pl.from_arrow(table.toArrow()).sort("thread_id").select(want.columns)
+        assert got.height == want.height == len(memory.thread_ids), name
+        assert got.drop(column).equals(want.drop(column)), name
+        diff = (got[column].cast(pl.Float64) - want[column].cast(pl.Float64)).abs().max()
+        assert diff is None or diff < 1e-9, name
+        assert summary["n_threads"] == expected.n_threads, name
+        assert summary["value"] == pytest.approx(expected.value, rel=1e-12), name
+        assert summary["median"] == pytest.approx(expected.median, rel=1e-12), name
+        assert summary["maximum"] == pytest.approx(expected.maximum, rel=1e-12), name
