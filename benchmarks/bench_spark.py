@@ -5,7 +5,8 @@ as monthly Pushshift-layout dumps compressed with zstd's 2 GiB window (``--long=
 real dumps), plus the same data as one ``.zst`` for the in-memory path. Each path then runs in
 its own child process, in the same run:
 
-* **memory**: ``dyn.load(whole.zst)`` + ``user_edges()``; wall time and peak RSS of the child;
+* **memory**: ``dyn.load(whole.zst)`` + ``user_edges()``; wall time and peak RSS (VmHWM) of
+  the child;
 * **spark**: ``dynamics.spark.ingest(months/)`` + ``open(...).user_edges()`` on ``local[2]``
   (driver memory 2 GB); wall time per stage, peak RSS of the Python driver, and peak RSS of the
   JVM (in local mode the JVM is the driver *and* the executors: it bounds executor memory).
@@ -101,6 +102,14 @@ def _rss_tree_mb(root: int) -> float:
     return total / 1024
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss not inherited over exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child_memory(path: Path) -> dict:
     import dynamics as dyn
 
@@ -110,7 +119,7 @@ def child_memory(path: Path) -> dict:
     seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _peak_mb(),
         "n_comments": d.report.n_comments,
         "n_edges": edges.height,
     }
@@ -148,7 +157,7 @@ def child_spark(months: Path, dataset: Path) -> dict:
         "session_start_s": started - t0,
         "ingest_s": ingested - started,
         "edges_s": done - ingested,
-        "driver_python_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "driver_python_peak_rss_mb": _peak_mb(),
         "jvm_peak_rss_mb": peak["jvm"],
         "n_comments": report.n_comments,
         "n_edges": edges.height,
