@@ -162,24 +162,46 @@ def check_comments(
         "deleted_comment": F.col("deleted") & ~author_null & ~removed,
         "inferred_reply": F.col("inferred") & F.col("parent_id").isNotNull(),
     }
-    totals = df.agg(
-        *[F.sum(F.coalesce(m, F.lit(False)).cast("long")).alias(k) for k, m in kinds.items()]
-    ).first()
-    for kind, mask in kinds.items():
-        n = int(totals[kind] or 0)
+    found = _counts_and_samples(df, kinds, F.struct(*order))
+    for kind in kinds:
+        n, ids = found.get(kind, (0, []))
         if n:
-            _, ids = _count_and_sample(
-                df, F.coalesce(mask, F.lit(False)), F.struct(*order), "comment_id", n
-            )
             problems.add_many(kind, ids, total=n)
-        if kind == "thread_mismatch" and n:
-            # roots define threads: every row takes its root's thread
-            df = (
-                df.join(root_rows, "_root", "left")
-                .withColumn("thread_id", F.coalesce(F.col("_root_thread"), F.col("_root")))
-                .drop("_root_thread")
-            )
+    if found.get("thread_mismatch", (0, []))[0]:
+        # roots define threads: every row takes its root's thread
+        df = (
+            df.join(root_rows, "_root", "left")
+            .withColumn("thread_id", F.coalesce(F.col("_root_thread"), F.col("_root")))
+            .drop("_root_thread")
+        )
     return df.drop("_p_id", "_p_thread", "_p_author", "_p_time", "_root")
+
+
+def _counts_and_samples(
+    df: DataFrame, kinds: dict[str, Column], order: Column
+) -> dict[str, tuple[int, list[str]]]:
+    """Per kind, the rows where its mask holds: count and first ten ids, in one Spark job."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    flags = F.array(*[F.when(F.coalesce(m, F.lit(False)), F.lit(k)) for k, m in kinds.items()])
+    hits = df.select(
+        order.alias("_at"), "comment_id", F.explode(F.array_compact(flags)).alias("_kind")
+    )
+    per_kind = Window.partitionBy("_kind")
+    rows = (
+        hits.withColumn("_n", F.row_number().over(per_kind.orderBy("_at")))
+        .withColumn("_total", F.count(F.lit(1)).over(per_kind))
+        .filter(F.col("_n") <= 10)
+        .orderBy("_kind", "_n")
+        .collect()
+    )
+    out: dict[str, tuple[int, list[str]]] = {}
+    for row in rows:
+        total, ids = out.get(row["_kind"], (int(row["_total"]), []))
+        ids.append(row["comment_id"])
+        out[row["_kind"]] = (total, ids)
+    return out
 
 
 def _count_and_sample(

@@ -17,13 +17,23 @@ def _without_run_details(results: dict) -> dict:
     return {k: v for k, v in results.items() if k not in {"input", "environment"}}
 
 
-def test_ingest_then_analyze_on_spark_gives_the_in_memory_report(spark, planted, tmp_path):
+def test_ingest_command_writes_a_dataset(spark, tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("id,parent,user,body\na,,ann,hi\nb,a,bob,no\nb,a,cy,dup\nc,zz,dee,lost\n")
     ds = tmp_path / "ds"
-    result = runner.invoke(app, ["ingest", str(planted), "-o", str(ds), "--json"])
+    result = runner.invoke(app, ["ingest", str(table), "-o", str(ds), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads((ds / "ingest_report.json").read_text())
-    assert report["problems"]["cycle"]["count"] == 2
-    assert '"cycle"' in result.output
+    assert report["problems"]["duplicate_id"]["count"] == 1
+    assert report["problems"]["orphan"]["count"] == 1
+    assert '"duplicate_id"' in result.output
+    again = runner.invoke(app, ["ingest", str(table), "-o", str(ds)])
+    assert again.exit_code == 1
+    assert "overwrite" in again.output
+
+
+def test_analyze_on_spark_gives_the_in_memory_report(planted, planted_both, tmp_path):
+    ds = planted_both[2].path
 
     on_spark, in_memory = tmp_path / "spark", tmp_path / "memory"
     result = runner.invoke(

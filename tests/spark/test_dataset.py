@@ -5,8 +5,6 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.spark.conftest import ingest_both
-
 
 @pytest.mark.parametrize("anonymous", ["exclude", "separate", "pool"])
 def test_edge_and_node_tables_equal(planted_both, anonymous):
@@ -34,37 +32,6 @@ def test_user_graphs_equal(college_both):
     nx_mem, nx_spark = memory.user_graph(), dataset.user_graph("networkx")
     assert nx_mem.number_of_edges() == nx_spark.number_of_edges() == g.ecount()
     assert sorted(nx_mem.edges(data="count")) == sorted(nx_spark.edges(data="count"))
-
-
-def test_scored_edges_with_toxicity_and_stance(spark, tmp_path):
-    """Mean/max toxicity, agree/disagree/hostile counts and the sign, as in memory."""
-    rng = __import__("numpy").random.default_rng(1)
-    n = 300
-    users = [f"u{i}" for i in rng.integers(0, 12, n)]
-    parents = [None] + [str(int(p)) for p in rng.integers(0, range(1, n))]
-    stance = rng.choice(["agree", "disagree", "neutral", None], n).tolist()
-    toxicity = [None if i % 17 == 0 else float(v) for i, v in enumerate(rng.random(n))]
-    frame = pl.DataFrame(
-        {
-            "id": [str(i) for i in range(n)],
-            "parent_id": parents,
-            "user": users,
-            "body": ["x"] * n,
-            "timestamp": list(range(n)),
-            "toxicity": toxicity,
-            "stance": stance,
-        }
-    )
-    path = tmp_path / "scored.parquet"
-    frame.write_parquet(path)
-    memory, _, dataset = ingest_both(spark, path, tmp_path / "ds")
-    edges = dataset.user_edges()
-    assert {"mean_toxicity", "max_toxicity", "agree", "disagree", "hostile", "sign"} <= set(
-        edges.columns
-    )
-    expected = memory.user_edges()
-    assert edges.drop("mean_toxicity").equals(expected.drop("mean_toxicity"))
-    assert (edges["mean_toxicity"] - expected["mean_toxicity"]).abs().max() < 1e-12
 
 
 def test_to_discussion_selects_whole_threads(planted_both):
