@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from dynamics.spark.dataset import SparkDataset
 
-__all__ = ["THREAD_MEASURES", "thread_measure"]
+__all__ = ["THREAD_MEASURES", "contagion", "thread_measure"]
 
 #: Per-thread measures of :mod:`dynamics.structure` that run as grouped maps, with the
 #: ``per_thread`` column their summary is taken over.
@@ -58,11 +58,21 @@ def _bucket_discussion(comments: pl.DataFrame, posts: pl.DataFrame | None) -> An
     return Discussion(comments, report, posts)
 
 
-def run_measure(name: str, comments: pl.DataFrame, posts: pl.DataFrame | None) -> pl.DataFrame:
-    """The ``per_thread`` table of measure ``name`` on one bucket (runs on an executor)."""
+def run_measure(
+    name: str,
+    comments: pl.DataFrame,
+    posts: pl.DataFrame | None,
+    options: dict[str, Any] | None = None,
+) -> pl.DataFrame:
+    """The per-thread table of measure ``name`` on one bucket (runs on an executor)."""
+    d = _bucket_discussion(comments, posts)
+    if name == "contagion":
+        from dynamics.escalation import contagion
+
+        result = contagion(d, null=False, n_boot=0, **(options or {}))
+        return result.table("threads", backend="polars")
     from dynamics import structure
 
-    d = _bucket_discussion(comments, posts)
     return getattr(structure, name)(d).table("per_thread", backend="polars")
 
 
@@ -83,16 +93,62 @@ def thread_measure(ds: SparkDataset, name: str) -> tuple[DataFrame, dict[str, fl
         the in-memory :class:`~dynamics.structure.ThreadStatResult` gives: ``value`` (mean
         over threads where defined), ``median``, ``maximum``, ``n_threads``.
     """
+    if name not in THREAD_MEASURES:
+        msg = f"The 'name' parameter of thread_measure must be one of {sorted(THREAD_MEASURES)}. Got {name!r} instead."
+        raise ValueError(msg)
+    table = _per_bucket_table(ds, name)
+    return table, _summary(table, name)
+
+
+def contagion(
+    ds: SparkDataset, *, signal: str = "toxicity", threshold: float = 0.5
+) -> dict[str, Any]:
+    """Toxicity contagion ratio R over all threads, from per-thread sufficient statistics.
+
+    Each bucket runs :func:`dynamics.escalation.contagion` (without null model and bootstrap)
+    and returns its per-thread counts ``n`` (eligible replies), ``a`` (with a toxic parent),
+    ``t`` (toxic) and ``b`` (toxic with a toxic parent); Spark sums them and
+    ``R = b n / (a t)``, exactly the in-memory value. The within-thread null and the thread
+    bootstrap are not distributed yet. ``ds`` must carry the signal (see
+    :meth:`SparkDataset.annotate`).
+
+    Returns
+    -------
+    dict
+        ``value`` (R), ``n_replies``, ``n_toxic_parents``, ``n_toxic_replies``,
+        ``n_toxic_after_toxic``, ``p_toxic_after_toxic``, ``p_toxic_reply`` and ``threads``
+        (the per-thread table, a Spark DataFrame).
+    """
+    from pyspark.sql import functions as F
+
+    table = _per_bucket_table(ds, "contagion", {"signal": signal, "threshold": threshold})
+    cols = ["n_replies", "n_toxic_parents", "n_toxic_replies", "n_toxic_after_toxic"]
+    row = table.agg(*[F.sum(c).cast("long").alias(c) for c in cols]).first()
+    n, a, t, b = (int(row[c] or 0) for c in cols)
+    return {
+        "value": (b * n) / (a * t) if n and a and t else math.nan,
+        "n_replies": n,
+        "n_toxic_parents": a,
+        "n_toxic_replies": t,
+        "n_toxic_after_toxic": b,
+        "p_toxic_after_toxic": b / a if a else math.nan,
+        "p_toxic_reply": t / n if n else math.nan,
+        "threads": table,
+    }
+
+
+def _per_bucket_table(
+    ds: SparkDataset, name: str, options: dict[str, Any] | None = None
+) -> DataFrame:
+    """The per-thread table of ``name``, one grouped-map call per thread bucket."""
     import pyarrow as pa
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    if name not in THREAD_MEASURES:
-        msg = f"The 'name' parameter of thread_measure must be one of {sorted(THREAD_MEASURES)}. Got {name!r} instead."
-        raise ValueError(msg)
     comments = ds.comments
+    opts = dict(options or {})
     probe = pl.from_arrow(comments.limit(1).toArrow())
-    sample = run_measure(name, probe, None).to_arrow()
+    sample = run_measure(name, probe, None, opts).to_arrow()
     schema = pa.schema([_plain(f) for f in sample.schema])
     posts = ds.posts
     if posts is None:
@@ -106,13 +162,18 @@ def thread_measure(ds: SparkDataset, name: str) -> tuple[DataFrame, dict[str, fl
         p = pl.from_arrow(right) if right.num_rows else None
         if c.height == 0 and p is None:
             return schema.empty_table()
-        return run_measure(name, c, p).to_arrow().cast(schema)
+        return run_measure(name, c, p, opts).to_arrow().cast(schema)
 
-    table = (
+    return (
         comments.groupBy("thread_bucket")
         .cogroup(posts.groupBy("thread_bucket"))
         .applyInArrow(per_bucket, from_arrow_schema(schema))
     )
+
+
+def _summary(table: DataFrame, name: str) -> dict[str, float | int]:
+    from pyspark.sql import functions as F
+
     column = THREAD_MEASURES[name]
     values = table.select(F.col(column).cast("double").alias("v")).filter(
         F.col("v").isNotNull() & ~F.isnan("v")
@@ -123,13 +184,12 @@ def thread_measure(ds: SparkDataset, name: str) -> tuple[DataFrame, dict[str, fl
         F.max("v").alias("maximum"),
         F.count(F.lit(1)).alias("n_threads"),
     ).first()
-    summary = {
+    return {
         "value": math.nan if row["value"] is None else float(row["value"]),
         "median": math.nan if row["median"] is None else float(row["median"]),
         "maximum": math.nan if row["maximum"] is None else float(row["maximum"]),
         "n_threads": int(row["n_threads"]),
     }
-    return table, summary
 
 
 def _n_buckets(ds: SparkDataset) -> int:

@@ -96,6 +96,14 @@ def test_annotate_on_executors_as_in_memory(planted_both):
             assert (a - b).abs().max() < 1e-9, col
         else:
             assert a.equals(b), col
+    from dynamics.escalation import contagion as contagion_in_memory
+    from dynamics.spark import contagion
+
+    on_spark_r = contagion(scored, threshold=0.3)
+    want_r = contagion_in_memory(expected, threshold=0.3, null=False, n_boot=0)
+    assert on_spark_r["n_replies"] == want_r.n_replies > 0
+    assert on_spark_r["n_toxic_after_toxic"] == want_r.n_toxic_after_toxic
+    assert on_spark_r["value"] == pytest.approx(want_r.value, rel=1e-12, nan_ok=True)
     edges, want = scored.user_edges(), expected.user_edges()
     assert {"mean_toxicity", "sign", "hostile"} <= set(edges.columns)
     assert edges.drop("mean_toxicity").equals(want.drop("mean_toxicity"))
