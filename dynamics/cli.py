@@ -44,6 +44,13 @@ class Target(StrEnum):
     convokit = "convokit"
 
 
+class Engine(StrEnum):
+    """Where ``analyze`` reads and aggregates: in memory, or on Apache Spark."""
+
+    memory = "memory"
+    spark = "spark"
+
+
 class Orphans(StrEnum):
     """Orphan policies."""
 
@@ -68,6 +75,10 @@ ColumnsOpt = Annotated[
 EncodingOpt = Annotated[
     str | None,
     typer.Option(help="Text encoding of CSV / TSV / JSON tables, e.g. 'cp1252' (default UTF-8)."),
+]
+MasterOpt = Annotated[
+    str | None,
+    typer.Option(help="Spark master: local[*], spark://host:7077, yarn (default: spark-submit's)."),
 ]
 ProgressOpt = Annotated[
     bool | None, typer.Option("--progress/--no-progress", help="Progress bars.")
@@ -270,21 +281,39 @@ def analyze(
     n_boot: Annotated[int, typer.Option(help="Bootstrap samples per metric (0: no CIs).")] = 200,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
     progress: ProgressOpt = None,
+    engine: Annotated[
+        Engine, typer.Option(help="'spark': FILE is a dataset from `dynamics ingest` (or input).")
+    ] = Engine.memory,
+    master: MasterOpt = None,
 ) -> None:
     """Run every metric and write report.html, results.json and CSV tables to a folder."""
     from dynamics.report import analyze as write_report
 
-    d = _load(
-        file,
-        fmt,
-        strict=strict,
-        orphans=orphans,
-        infer_replies=infer_replies,
-        columns=columns,
-        progress=progress,
-        encoding=encoding,
-    )
+    if engine is Engine.spark:
+        d = _spark_discussion(
+            file,
+            output,
+            fmt=fmt,
+            strict=strict,
+            orphans=orphans,
+            columns=columns,
+            master=master,
+            overwrite=overwrite,
+        )
+    else:
+        d = _load(
+            file,
+            fmt,
+            strict=strict,
+            orphans=orphans,
+            infer_replies=infer_replies,
+            columns=columns,
+            progress=progress,
+            encoding=encoding,
+        )
     read_options = {"format": fmt, "infer_replies": infer_replies, "orphans": orphans.value}
+    if engine is Engine.spark:
+        read_options["engine"] = "spark"
     read_options |= {"strict": strict, "columns": columns, "encoding": encoding}
     page = _guarded(
         lambda: write_report(
@@ -300,6 +329,95 @@ def analyze(
         )
     )
     _out.print(f"wrote {page}, {page.parent / 'results.json'} and {page.parent / 'tables'}/")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Dumps (RC_*.zst, .gz, plain), tables, or folders of them.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Dataset folder to create.")],
+    engine: Annotated[
+        Engine, typer.Option(help="Only 'spark': `dynamics convert` is the in-memory path.")
+    ] = Engine.spark,
+    master: MasterOpt = None,
+    fmt: FormatOpt = "auto",
+    strict: StrictOpt = False,
+    orphans: OrphansOpt = Orphans.attach,
+    columns: ColumnsOpt = None,
+    buckets: Annotated[
+        int | None, typer.Option(help="Thread-hash partitions (default: one per 1M comments).")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing dataset.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Read archive dumps with Apache Spark into a checked, partitioned Parquet dataset."""
+    if engine is not Engine.spark:
+        _fail("ingest runs on Spark (--engine spark); use `dynamics convert` in memory")
+    from dynamics import spark as dsp
+
+    options = _column_option(columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        report = _guarded(
+            lambda: dsp.ingest(
+                list(paths),
+                output,
+                spark=dsp.get_session(master),
+                format=fmt,
+                strict=strict,
+                orphans=orphans.value,
+                buckets=buckets,
+                overwrite=overwrite,
+                **options,
+            )
+        )
+    _out.print(json.dumps(report.to_dict(), indent=2) if as_json else report.summary())
+    _out.print(f"wrote {output}/ (open it with dynamics.spark.open)")
+
+
+def _column_option(columns: str | None) -> dict[str, Any]:
+    if not columns:
+        return {}
+    try:
+        return {"columns": dict(pair.split("=", 1) for pair in columns.split(","))}
+    except ValueError:
+        _fail(f"--columns must look like 'comment_id=id,author=user'; got {columns!r}")
+
+
+def _spark_discussion(
+    file: Path,
+    output: Path,
+    *,
+    fmt: str,
+    strict: bool,
+    orphans: Orphans,
+    columns: str | None,
+    master: str | None,
+    overwrite: bool,
+):  # -> Discussion
+    """The whole dataset at FILE (ingested first when FILE is an input) pulled to the driver."""
+    from dynamics import spark as dsp
+
+    spark = _guarded(lambda: dsp.get_session(master))
+    dataset = file
+    if not (file / "ingest_report.json").is_file():
+        dataset = output / "dataset"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            _guarded(
+                lambda: dsp.ingest(
+                    file,
+                    dataset,
+                    spark=spark,
+                    format=fmt,
+                    strict=strict,
+                    orphans=orphans.value,
+                    overwrite=overwrite,
+                    **_column_option(columns),
+                )
+            )
+    return _guarded(lambda: dsp.open(dataset, spark=spark).to_discussion())
 
 
 @app.command()

@@ -1,0 +1,415 @@
+"""``dynamics.spark.open``: a dataset written by :func:`dynamics.spark.ingest`, analysed on Spark.
+
+:class:`SparkDataset` gives what a :class:`~dynamics.Discussion` gives, at archive scale: the
+user reply edge table (aggregated on Spark, with the same columns and rules as
+:func:`dynamics.model.graph.reply_edges`), the user graph collected to the driver, per-thread
+and per-author tables, and :meth:`SparkDataset.to_discussion` to pull a subset into memory for
+the dashboard and drill-down.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from dynamics.model.checks import IngestReport
+from dynamics.model.graph import (
+    ANONYMOUS,
+    DELETED,
+    HOSTILE_TOXICITY,
+    AnonymousPolicy,
+    node_labels,
+    to_igraph,
+    to_networkx,
+)
+from dynamics.model.schema import COMMENT_COLUMNS
+from dynamics.spark.session import get_session
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import networkx as nx
+    from pyspark.sql import Column, DataFrame, SparkSession
+
+    from dynamics.model.discussion import Discussion
+
+__all__ = ["SparkDataset", "open"]
+
+#: Columns the dataset adds to the comments contract: input position and partition.
+BOOKKEEPING = ("_file", "_row", "thread_bucket")
+
+
+def open(path: str | Path, *, spark: SparkSession | None = None) -> SparkDataset:
+    """Open a dataset written by :func:`dynamics.spark.ingest`.
+
+    Parameters
+    ----------
+    path : path
+        The dataset directory (``comments/``, ``ingest_report.json``, optional ``threads/``).
+    spark : SparkSession, optional
+        Default: the active session, or ``local[*]``.
+
+    Returns
+    -------
+    SparkDataset
+    """
+    return SparkDataset(path, spark=spark)
+
+
+class SparkDataset:
+    """A checked comments dataset on Spark (see :func:`open`).
+
+    Attributes
+    ----------
+    path : Path
+        The dataset directory.
+    spark : SparkSession
+        The session its tables live in.
+    comments : pyspark.sql.DataFrame
+        The comments table (contract columns, source extras, ``orphan_of``, and the
+        bookkeeping columns ``_file``, ``_row``, ``thread_bucket``).
+    posts : pyspark.sql.DataFrame or None
+        The threads (posts) table when the input had submissions.
+    report : IngestReport
+        What ingest read and every problem it found.
+    """
+
+    def __init__(self, path: str | Path, *, spark: SparkSession | None = None) -> None:
+        self.path = Path(path)
+        if not (self.path / "comments").is_dir():
+            msg = f"{self.path} is not a dataset written by dynamics ingest (no comments/ folder)"
+            raise FileNotFoundError(msg)
+        self.spark = spark or get_session()
+        self.comments: DataFrame = self.spark.read.parquet(str(self.path / "comments"))
+        threads = self.path / "threads"
+        self.posts: DataFrame | None = (
+            self.spark.read.parquet(str(threads)) if threads.is_dir() else None
+        )
+        self.report = IngestReport.from_dict(
+            json.loads((self.path / "ingest_report.json").read_text())
+        )
+
+    def __repr__(self) -> str:
+        r = self.report
+        return (
+            f"<SparkDataset {self.path}: {r.n_comments:,} comments, {r.n_threads:,} threads, "
+            f"{r.n_authors:,} authors>"
+        )
+
+    # ------------------------------------------------------------------ edges and graph
+    def with_parent_fields(self) -> DataFrame:
+        """Comments with ``parent_author`` and ``parent_deleted`` (null when no parent row)."""
+        from pyspark.sql import functions as F
+
+        parents = self.comments.select(
+            F.col("comment_id").alias("_pid"),
+            F.col("author").alias("parent_author"),
+            F.col("deleted").alias("parent_deleted"),
+        )
+        joined = self.comments.join(parents, self.comments["parent_id"] == parents["_pid"], "left")
+        return joined.drop("_pid")
+
+    def edge_table(
+        self,
+        *,
+        anonymous: AnonymousPolicy = "exclude",
+        self_loops: bool = False,
+        comments: DataFrame | None = None,
+    ) -> DataFrame:
+        """The weighted user reply edge table as a Spark DataFrame (not collected).
+
+        Same columns and rules as :func:`dynamics.model.graph.reply_edges`: ``source``,
+        ``target``, ``count``, ``first``, ``last``; ``mean_toxicity`` and ``max_toxicity``
+        with a ``toxicity`` column; ``agree``, ``disagree`` (``hostile``) and ``sign`` with a
+        ``stance`` column. ``comments`` (default: the whole dataset, with parent fields) lets
+        the caller pass an annotated or filtered table.
+        """
+        from pyspark.sql import functions as F
+
+        node_labels(pl.DataFrame(), anonymous)  # validates the policy with the same message
+        c = comments if comments is not None else self.with_parent_fields()
+        src = _label(F.col("author"), F.col("deleted"), F.col("comment_id"), anonymous)
+        tgt = F.when(F.col("parent_deleted").isNull(), F.lit(None)).otherwise(
+            _label(F.col("parent_author"), F.col("parent_deleted"), F.col("parent_id"), anonymous)
+        )
+        replies = c.filter(F.col("parent_id").isNotNull()).select(
+            "*", src.alias("_source"), tgt.alias("_target")
+        )
+        replies = replies.filter(F.col("_source").isNotNull() & F.col("_target").isNotNull())
+        if not self_loops:
+            replies = replies.filter(F.col("_source") != F.col("_target"))
+        aggs = [
+            F.count(F.lit(1)).cast("long").alias("count"),
+            F.min("created_at").alias("first"),
+            F.max("created_at").alias("last"),
+        ]
+        scored = "toxicity" in c.columns
+        if scored:
+            tox = F.col("toxicity").cast("double")
+            aggs += [F.avg(tox).alias("mean_toxicity"), F.max(tox).alias("max_toxicity")]
+        if "stance" in c.columns:
+            aggs += _sign_aggregations(hostile=scored)
+        return replies.groupBy(
+            F.col("_source").alias("source"), F.col("_target").alias("target")
+        ).agg(*aggs)
+
+    def user_edges(
+        self, *, anonymous: AnonymousPolicy = "exclude", self_loops: bool = False
+    ) -> pl.DataFrame:
+        """The edge table collected to the driver (polars, sorted by source and target)."""
+        edges = self.edge_table(anonymous=anonymous, self_loops=self_loops)
+        return _collect(edges).sort("source", "target")
+
+    def node_table(
+        self, *, anonymous: AnonymousPolicy = "exclude", comments: DataFrame | None = None
+    ) -> DataFrame:
+        """One row per user-graph node: ``author``, ``n_comments``, ``first``, ``last``."""
+        from pyspark.sql import functions as F
+
+        node_labels(pl.DataFrame(), anonymous)
+        c = comments if comments is not None else self.comments
+        label = _label(F.col("author"), F.col("deleted"), F.col("comment_id"), anonymous)
+        return (
+            c.select(label.alias("author"), "created_at")
+            .filter(F.col("author").isNotNull())
+            .groupBy("author")
+            .agg(
+                F.count(F.lit(1)).cast("long").alias("n_comments"),
+                F.min("created_at").alias("first"),
+                F.max("created_at").alias("last"),
+            )
+        )
+
+    def user_nodes(self, *, anonymous: AnonymousPolicy = "exclude") -> pl.DataFrame:
+        """The node table collected to the driver (polars, sorted by author)."""
+        return _collect(self.node_table(anonymous=anonymous)).sort("author")
+
+    def user_graph(
+        self,
+        backend: Literal["networkx", "igraph"] = "networkx",
+        *,
+        anonymous: AnonymousPolicy = "exclude",
+        self_loops: bool = False,
+    ) -> nx.DiGraph | ig.Graph:
+        """The user reply graph, aggregated on Spark and built on the driver.
+
+        Same nodes, edges and attributes as :meth:`dynamics.Discussion.user_graph`.
+        """
+        edges = self.user_edges(anonymous=anonymous, self_loops=self_loops)
+        nodes = self.user_nodes(anonymous=anonymous)
+        if backend == "networkx":
+            return to_networkx(edges, nodes)
+        if backend == "igraph":
+            return to_igraph(edges, nodes)
+        msg = f"The 'backend' parameter of user_graph must be 'networkx' or 'igraph'. Got {backend!r} instead."
+        raise ValueError(msg)
+
+    # ------------------------------------------------------------------ text signals
+    def annotate(
+        self,
+        scorers: str | Iterable[Any] = ("toxicity", "sentiment", "stance"),
+        *,
+        batch_size: int = 16_384,
+    ) -> SparkDataset:
+        """A view of the dataset whose comments carry text scores computed on the executors.
+
+        The scorers of :func:`dynamics.text.annotate` (names or picklable Scorer objects) run
+        over Arrow batches, each model loaded once per executor worker; the same null rules
+        apply. The edge table then aggregates ``toxicity`` and ``stance`` as in memory. The
+        scores are computed here and kept on the executors (a local checkpoint) for the
+        session; ``.comments.write.parquet(...)`` saves them.
+        """
+        from dynamics.spark.annotate import annotate_frame
+
+        names = [scorers] if isinstance(scorers, str) else list(scorers)
+        view = copy.copy(self)
+        # checkpointed on the executors: scored once, and a plain relation for the self-joins
+        view.comments = annotate_frame(
+            self.comments, names, batch_size=batch_size
+        ).localCheckpoint()
+        return view
+
+    # ------------------------------------------------------------------ tables
+    def thread_table(self) -> DataFrame:
+        """Per thread: ``n_comments``, ``n_authors``, ``n_replies``, ``first``, ``last``.
+
+        ``n_authors`` counts distinct non-null authors; ``n_replies`` counts comments with a
+        parent. Extra source columns ``subreddit`` (first value) are kept when present.
+        """
+        from pyspark.sql import functions as F
+
+        aggs = [
+            F.count(F.lit(1)).cast("long").alias("n_comments"),
+            F.countDistinct("author").cast("long").alias("n_authors"),
+            F.count("parent_id").cast("long").alias("n_replies"),
+            F.min("created_at").alias("first"),
+            F.max("created_at").alias("last"),
+        ]
+        if "subreddit" in self.comments.columns:
+            aggs.append(F.first("subreddit", ignorenulls=True).alias("subreddit"))
+        return self.comments.groupBy("thread_id").agg(*aggs)
+
+    def author_table(self) -> DataFrame:
+        """Per author: ``n_comments``, ``n_threads``, ``n_replies_received``, ``first``, ``last``."""
+        from pyspark.sql import functions as F
+
+        c = self.with_parent_fields()
+        received = (
+            c.filter(F.col("parent_author").isNotNull())
+            .groupBy(F.col("parent_author").alias("author"))
+            .agg(F.count(F.lit(1)).cast("long").alias("n_replies_received"))
+        )
+        own = (
+            self.comments.filter(F.col("author").isNotNull())
+            .groupBy("author")
+            .agg(
+                F.count(F.lit(1)).cast("long").alias("n_comments"),
+                F.countDistinct("thread_id").cast("long").alias("n_threads"),
+                F.min("created_at").alias("first"),
+                F.max("created_at").alias("last"),
+            )
+        )
+        return own.join(received, "author", "left").fillna(0, subset=["n_replies_received"])
+
+    # ------------------------------------------------------------------ subsets
+    def select(
+        self,
+        *,
+        threads: list[str] | None = None,
+        subreddits: list[str] | None = None,
+        start: datetime | str | None = None,
+        end: datetime | str | None = None,
+    ) -> DataFrame:
+        """Comments of whole threads chosen by id, subreddit and time (Spark DataFrame).
+
+        ``start``/``end`` keep the threads whose first comment falls in ``[start, end)``, so
+        threads are never cut in the middle (a reply's parent is always kept).
+        """
+        from pyspark.sql import functions as F
+
+        df = self.comments
+        if threads is not None:
+            df = df.filter(F.col("thread_id").isin(list(threads)))
+        if subreddits is not None:
+            if "subreddit" not in df.columns:
+                msg = "the dataset has no subreddit column; select with threads= instead"
+                raise ValueError(msg)
+            df = df.filter(F.col("subreddit").isin(list(subreddits)))
+        if start is not None or end is not None:
+            first = df.groupBy("thread_id").agg(F.min("created_at").alias("_t0"))
+            if start is not None:
+                first = first.filter(F.col("_t0") >= _timestamp(start))
+            if end is not None:
+                first = first.filter(F.col("_t0") < _timestamp(end))
+            df = df.join(first.select("thread_id"), "thread_id", "left_semi")
+        return df
+
+    def to_discussion(
+        self,
+        *,
+        threads: list[str] | None = None,
+        subreddits: list[str] | None = None,
+        start: datetime | str | None = None,
+        end: datetime | str | None = None,
+        max_comments: int = 10_000_000,
+    ) -> Discussion:
+        """Pull whole threads into an in-memory :class:`~dynamics.Discussion`.
+
+        Parameters are those of :meth:`select`; rows come in input order and with the
+        columns :func:`dynamics.load` gives, so the whole dataset pulled back equals the
+        in-memory load of the same input. ``max_comments`` guards the driver's memory.
+
+        Raises
+        ------
+        ValueError
+            When the selection holds more than ``max_comments`` comments.
+        """
+        from dynamics.model.discussion import Discussion
+
+        df = self.select(threads=threads, subreddits=subreddits, start=start, end=end)
+        n = df.count()
+        if n > max_comments:
+            msg = (
+                f"the selection holds {n:,} comments, over max_comments={max_comments:,}; narrow it"
+            )
+            raise ValueError(msg)
+        table = _collect(df).sort("_file", "_row")
+        extras = [c for c in table.columns if c not in COMMENT_COLUMNS and c not in BOOKKEEPING]
+        extras = [c for c in extras if c != "orphan_of"] + ["orphan_of"]
+        table = table.select([*COMMENT_COLUMNS, *extras])
+        posts = None
+        if self.posts is not None:
+            wanted = table.get_column("thread_id").unique().to_list()
+            from pyspark.sql import functions as F
+
+            chosen = self.posts.filter(F.col("thread_id").isin(wanted))
+            posts = _collect(chosen).sort("_file", "_row").drop("_file", "_row")
+        times = table.get_column("created_at").drop_nulls()
+        ids = table.get_column("thread_id")
+        if posts is not None:
+            ids = pl.concat([ids, posts.get_column("thread_id")])
+        report = dataclasses.replace(
+            self.report,
+            n_comments=table.height,
+            n_threads=ids.n_unique(),
+            n_authors=table.get_column("author").drop_nulls().n_unique(),
+            start=times.min() if times.len() else None,
+            end=times.max() if times.len() else None,
+        )
+        return Discussion(table, report, posts)
+
+
+def _label(author: Column, deleted: Column, comment_id: Column, anonymous: str) -> Column:
+    """Spark form of :func:`dynamics.model.graph.node_labels`."""
+    from pyspark.sql import functions as F
+
+    if anonymous == "exclude":
+        return author
+    marker = F.when(deleted, F.lit(DELETED)).otherwise(F.lit(ANONYMOUS))
+    if anonymous == "pool":
+        return F.coalesce(author, marker)
+    return F.coalesce(author, F.concat(marker, F.lit(":"), comment_id))
+
+
+def _sign_aggregations(*, hostile: bool) -> list[Column]:
+    """Spark form of the sign rule of :func:`dynamics.model.graph.reply_edges`."""
+    from pyspark.sql import functions as F
+
+    agree = F.col("stance") == "agree"
+    disagree = F.col("stance") == "disagree"
+
+    def total(mask: Column) -> Column:
+        return F.coalesce(F.sum(mask.cast("long")), F.lit(0)).cast("long")
+
+    aggs = [total(agree).alias("agree"), total(disagree).alias("disagree")]
+    if hostile:
+        is_hostile = F.coalesce(F.col("toxicity") >= HOSTILE_TOXICITY, F.lit(False))
+        aggs.append(total(is_hostile).alias("hostile"))
+        positive = total(F.coalesce(agree, F.lit(False)) & ~is_hostile)
+        negative = total(F.coalesce(disagree, F.lit(False)) | is_hostile)
+    else:
+        positive, negative = total(agree), total(disagree)
+    aggs.append(F.signum(positive - negative).cast("long").alias("sign"))
+    return aggs
+
+
+def _timestamp(value: datetime | str) -> Column:
+    from pyspark.sql import functions as F
+
+    from dynamics.model.discussion import _utc
+
+    micros = int(_utc(value).timestamp() * 1_000_000)
+    return F.timestamp_micros(F.lit(micros))
+
+
+def _collect(df: DataFrame) -> pl.DataFrame:
+    """A (small) Spark DataFrame on the driver as polars, through Arrow."""
+    out = pl.from_arrow(df.toArrow())
+    assert isinstance(out, pl.DataFrame)
+    return out

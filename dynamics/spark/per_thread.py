@@ -1,0 +1,205 @@
+"""Per-thread measures as grouped maps over thread buckets, aggregated exactly on Spark.
+
+Threads are the independent units, and ingest puts each thread, whole, in one
+``thread_bucket``. Each bucket (its comments co-grouped with its posts) becomes an in-memory
+:class:`~dynamics.Discussion` on an executor, where the in-memory measure of
+:mod:`dynamics.structure` runs unchanged and returns its ``per_thread`` table. The summary is
+then computed on Spark from the per-thread values themselves (mean = sum / count, exact median,
+maximum), never as an average of per-bucket averages, so it equals the in-memory result.
+A bucket must fit in an executor's memory (ingest's ``buckets`` sets their size: one per
+million comments by default).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from dynamics.model.checks import IngestReport
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pyspark.sql import DataFrame
+
+    from dynamics.spark.dataset import SparkDataset
+
+__all__ = ["THREAD_MEASURES", "contagion", "thread_measure"]
+
+#: Per-thread measures of :mod:`dynamics.structure` that run as grouped maps, with the
+#: ``per_thread`` column their summary is taken over.
+THREAD_MEASURES: dict[str, str] = {
+    "thread_size": "n_comments",
+    "depth": "depth",
+    "width": "width",
+    "structural_virality": "structural_virality",
+    "h_index": "h_index",
+}
+_BOOKKEEPING = ("_file", "_row", "thread_bucket")
+
+
+def _bucket_discussion(comments: pl.DataFrame, posts: pl.DataFrame | None) -> Any:
+    from dynamics.model.discussion import Discussion
+
+    comments = comments.sort("_file", "_row").drop(
+        [c for c in _BOOKKEEPING if c in comments.columns]
+    )
+    if posts is not None:
+        posts = posts.sort("_file", "_row").drop([c for c in _BOOKKEEPING if c in posts.columns])
+    report = IngestReport(
+        path=None,
+        format="spark",
+        n_records=comments.height,
+        n_comments=comments.height,
+        n_threads=0,
+        n_authors=0,
+    )
+    return Discussion(comments, report, posts)
+
+
+def run_measure(
+    name: str,
+    comments: pl.DataFrame,
+    posts: pl.DataFrame | None,
+    options: dict[str, Any] | None = None,
+) -> pl.DataFrame:
+    """The per-thread table of measure ``name`` on one bucket (runs on an executor)."""
+    d = _bucket_discussion(comments, posts)
+    if name == "contagion":
+        from dynamics.escalation import contagion
+
+        result = contagion(d, null=False, n_boot=0, **(options or {}))
+        return result.table("threads", backend="polars")
+    from dynamics import structure
+
+    return getattr(structure, name)(d).table("per_thread", backend="polars")
+
+
+def thread_measure(ds: SparkDataset, name: str) -> tuple[DataFrame, dict[str, float | int]]:
+    """Run per-thread measure ``name`` over every thread on Spark.
+
+    Parameters
+    ----------
+    ds : SparkDataset
+        The dataset (its ``comments`` carry ``thread_bucket``).
+    name : str
+        One of :data:`THREAD_MEASURES`.
+
+    Returns
+    -------
+    (pyspark.sql.DataFrame, dict)
+        The ``per_thread`` table of the in-memory measure for all threads, and the summary
+        the in-memory :class:`~dynamics.structure.ThreadStatResult` gives: ``value`` (mean
+        over threads where defined), ``median``, ``maximum``, ``n_threads``.
+    """
+    if name not in THREAD_MEASURES:
+        msg = f"The 'name' parameter of thread_measure must be one of {sorted(THREAD_MEASURES)}. Got {name!r} instead."
+        raise ValueError(msg)
+    table = _per_bucket_table(ds, name)
+    return table, _summary(table, name)
+
+
+def contagion(
+    ds: SparkDataset, *, signal: str = "toxicity", threshold: float = 0.5
+) -> dict[str, Any]:
+    """Toxicity contagion ratio R over all threads, from per-thread sufficient statistics.
+
+    Each bucket runs :func:`dynamics.escalation.contagion` (without null model and bootstrap)
+    and returns its per-thread counts ``n`` (eligible replies), ``a`` (with a toxic parent),
+    ``t`` (toxic) and ``b`` (toxic with a toxic parent); Spark sums them and
+    ``R = b n / (a t)``, exactly the in-memory value. The within-thread null and the thread
+    bootstrap are not distributed yet. ``ds`` must carry the signal (see
+    :meth:`SparkDataset.annotate`).
+
+    Returns
+    -------
+    dict
+        ``value`` (R), ``n_replies``, ``n_toxic_parents``, ``n_toxic_replies``,
+        ``n_toxic_after_toxic``, ``p_toxic_after_toxic``, ``p_toxic_reply`` and ``threads``
+        (the per-thread table, a Spark DataFrame).
+    """
+    from pyspark.sql import functions as F
+
+    table = _per_bucket_table(ds, "contagion", {"signal": signal, "threshold": threshold})
+    cols = ["n_replies", "n_toxic_parents", "n_toxic_replies", "n_toxic_after_toxic"]
+    row = table.agg(*[F.sum(c).cast("long").alias(c) for c in cols]).first()
+    n, a, t, b = (int(row[c] or 0) for c in cols)
+    return {
+        "value": (b * n) / (a * t) if n and a and t else math.nan,
+        "n_replies": n,
+        "n_toxic_parents": a,
+        "n_toxic_replies": t,
+        "n_toxic_after_toxic": b,
+        "p_toxic_after_toxic": b / a if a else math.nan,
+        "p_toxic_reply": t / n if n else math.nan,
+        "threads": table,
+    }
+
+
+def _per_bucket_table(
+    ds: SparkDataset, name: str, options: dict[str, Any] | None = None
+) -> DataFrame:
+    """The per-thread table of ``name``, one grouped-map call per thread bucket."""
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    comments = ds.comments
+    opts = dict(options or {})
+    probe = pl.from_arrow(comments.limit(1).toArrow())
+    sample = run_measure(name, probe, None, opts).to_arrow()
+    schema = pa.schema([_plain(f) for f in sample.schema])
+    posts = ds.posts
+    if posts is None:
+        posts = comments.limit(0).select("thread_id", "_file", "_row")
+    n_buckets = _n_buckets(ds)  # the ingest's bucket count: posts go where their thread is
+    bucket = F.pmod(F.xxhash64("thread_id"), F.lit(n_buckets)).cast("int")
+    posts = posts.withColumn("thread_bucket", bucket)
+
+    def per_bucket(left: pa.Table, right: pa.Table) -> pa.Table:
+        c = pl.from_arrow(left)
+        p = pl.from_arrow(right) if right.num_rows else None
+        if c.height == 0 and p is None:
+            return schema.empty_table()
+        return run_measure(name, c, p, opts).to_arrow().cast(schema)
+
+    return (
+        comments.groupBy("thread_bucket")
+        .cogroup(posts.groupBy("thread_bucket"))
+        .applyInArrow(per_bucket, from_arrow_schema(schema))
+    )
+
+
+def _summary(table: DataFrame, name: str) -> dict[str, float | int]:
+    from pyspark.sql import functions as F
+
+    column = THREAD_MEASURES[name]
+    values = table.select(F.col(column).cast("double").alias("v")).filter(
+        F.col("v").isNotNull() & ~F.isnan("v")
+    )
+    row = values.agg(
+        F.avg("v").alias("value"),
+        F.percentile("v", F.lit(0.5)).alias("median"),
+        F.max("v").alias("maximum"),
+        F.count(F.lit(1)).alias("n_threads"),
+    ).first()
+    return {
+        "value": math.nan if row["value"] is None else float(row["value"]),
+        "median": math.nan if row["median"] is None else float(row["median"]),
+        "maximum": math.nan if row["maximum"] is None else float(row["maximum"]),
+        "n_threads": int(row["n_threads"]),
+    }
+
+
+def _n_buckets(ds: SparkDataset) -> int:
+    import json
+
+    manifest = ds.path / "manifest.json"
+    return int(json.loads(manifest.read_text())["buckets"])
+
+
+def _plain(field: pa.Field) -> pa.Field:
+    import pyarrow as pa
+
+    return field.with_type(pa.string()) if pa.types.is_large_string(field.type) else field

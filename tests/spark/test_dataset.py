@@ -1,0 +1,137 @@
+"""SparkDataset answers as the in-memory Discussion does: edges, nodes, graphs, tables, subsets."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+
+@pytest.mark.parametrize("anonymous", ["exclude", "separate", "pool"])
+def test_edge_and_node_tables_equal(planted_both, anonymous):
+    memory, _, dataset = planted_both
+    edges = dataset.user_edges(anonymous=anonymous)
+    assert edges.height > 100
+    assert edges.equals(memory.user_edges(anonymous=anonymous))
+    assert dataset.user_nodes(anonymous=anonymous).equals(memory.user_nodes(anonymous=anonymous))
+
+
+def test_self_loops_kept_on_request(planted_both):
+    memory, _, dataset = planted_both
+    edges = dataset.user_edges(self_loops=True)
+    assert edges.filter(pl.col("source") == pl.col("target")).height > 0
+    assert edges.equals(memory.user_edges(self_loops=True))
+
+
+def test_user_graphs_equal(college_both):
+    memory, _, dataset = college_both
+    g, h = memory.user_graph("igraph"), dataset.user_graph("igraph")
+    assert g.vs["name"] == h.vs["name"]
+    assert g.get_edgelist() == h.get_edgelist()
+    assert g.es["count"] == h.es["count"]
+    assert g.vs["n_comments"] == h.vs["n_comments"]
+    nx_mem, nx_spark = memory.user_graph(), dataset.user_graph("networkx")
+    assert nx_mem.number_of_edges() == nx_spark.number_of_edges() == g.ecount()
+    assert sorted(nx_mem.edges(data="count")) == sorted(nx_spark.edges(data="count"))
+
+
+def test_to_discussion_selects_whole_threads(planted_both):
+    memory, _, dataset = planted_both
+    firsts = memory.comments.group_by("thread_id").agg(pl.col("created_at").min().alias("t0"))
+    chosen = sorted(firsts["thread_id"].to_list())[:3]
+    sub = dataset.to_discussion(threads=chosen)
+    expected = memory.comments.filter(pl.col("thread_id").is_in(chosen))
+    assert sub.comments.select(expected.columns[:14]).equals(expected.select(expected.columns[:14]))
+    cut = firsts["t0"].sort()[len(firsts) // 2]
+    late = dataset.to_discussion(start=cut)
+    keep = firsts.filter(pl.col("t0") >= cut)["thread_id"]
+    assert set(late.comments["thread_id"].unique()) == set(keep)
+    assert late.report.n_comments == late.comments.height
+    assert dataset.to_discussion(subreddits=["nowhere"]).comments.height == 0
+    with pytest.raises(ValueError, match="max_comments"):
+        dataset.to_discussion(max_comments=10)
+
+
+def test_thread_and_author_tables(college_both):
+    memory, _, dataset = college_both
+    c = memory.comments
+    threads = pl.from_arrow(dataset.thread_table().toArrow()).sort("thread_id")
+    expected = (
+        c.group_by("thread_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("n_comments"),
+            pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("n_authors"),
+            pl.col("parent_id").is_not_null().sum().cast(pl.Int64).alias("n_replies"),
+        )
+        .sort("thread_id")
+    )
+    assert threads.select(expected.columns).equals(expected)
+    authors = pl.from_arrow(dataset.author_table().toArrow()).sort("author")
+    received = (
+        c.filter(pl.col("parent_author").is_not_null())
+        .group_by(pl.col("parent_author").alias("author"))
+        .agg(pl.len().cast(pl.Int64).alias("n_replies_received"))
+    )
+    mine = (
+        c.filter(pl.col("author").is_not_null())
+        .group_by("author")
+        .agg(pl.len().cast(pl.Int64).alias("n_comments"))
+        .join(received, on="author", how="left")
+        .with_columns(pl.col("n_replies_received").fill_null(0))
+        .sort("author")
+    )
+    assert authors.select(mine.columns).equals(mine)
+
+
+def test_annotate_on_executors_as_in_memory(planted_both):
+    """Scores computed on the executors give the in-memory scores and scored edges."""
+    memory, _, dataset = planted_both
+    scorers = ["toxicity", "sentiment", "stance"]
+    scored = dataset.annotate(scorers)
+    on_spark = scored.to_discussion()
+    expected = memory.annotate(scorers, cache=False)
+    for col in ("toxicity", "sentiment", "agreement", "disagreement", "stance"):
+        a, b = on_spark.comments.get_column(col), expected.comments.get_column(col)
+        assert a.null_count() == b.null_count(), col
+        if a.dtype.is_float():
+            assert (a - b).abs().max() < 1e-9, col
+        else:
+            assert a.equals(b), col
+    from dynamics.escalation import contagion as contagion_in_memory
+    from dynamics.spark import contagion
+
+    on_spark_r = contagion(scored, threshold=0.3)
+    want_r = contagion_in_memory(expected, threshold=0.3, null=False, n_boot=0)
+    assert on_spark_r["n_replies"] == want_r.n_replies > 0
+    assert on_spark_r["n_toxic_after_toxic"] == want_r.n_toxic_after_toxic
+    assert on_spark_r["value"] == pytest.approx(want_r.value, rel=1e-12, nan_ok=True)
+    edges, want = scored.user_edges(), expected.user_edges()
+    assert {"mean_toxicity", "sign", "hostile"} <= set(edges.columns)
+    assert edges.drop("mean_toxicity").equals(want.drop("mean_toxicity"))
+    assert (edges["mean_toxicity"] - want["mean_toxicity"]).abs().max() < 1e-9
+
+
+def test_thread_measures_as_grouped_maps_equal_in_memory(planted_both):
+    """Per-thread tables and exact summaries (mean, median, max over threads) as in memory."""
+    from dynamics import structure
+    from dynamics.spark import thread_measure
+    from dynamics.spark.per_thread import THREAD_MEASURES
+
+    memory, _, dataset = planted_both
+    assert sorted(p.name for p in (dataset.path / "comments").glob("thread_bucket=*")) == [
+        "thread_bucket=0",
+        "thread_bucket=1",
+        "thread_bucket=2",
+    ]
+    for name, column in THREAD_MEASURES.items():
+        table, summary = thread_measure(dataset, name)
+        expected = getattr(structure, name)(memory)
+        want = expected.table("per_thread", backend="polars").sort("thread_id")
+        got = pl.from_arrow(table.toArrow()).sort("thread_id").select(want.columns)
+        assert got.height == want.height == len(memory.thread_ids), name
+        assert got.drop(column).equals(want.drop(column)), name
+        diff = (got[column].cast(pl.Float64) - want[column].cast(pl.Float64)).abs().max()
+        assert diff is None or diff < 1e-9, name
+        assert summary["n_threads"] == expected.n_threads, name
+        assert summary["value"] == pytest.approx(expected.value, rel=1e-12), name
+        assert summary["median"] == pytest.approx(expected.median, rel=1e-12), name
+        assert summary["maximum"] == pytest.approx(expected.maximum, rel=1e-12), name

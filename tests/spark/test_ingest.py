@@ -1,0 +1,134 @@
+"""Spark ingest gives the in-memory load's comments table and IngestReport on the same input."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import polars as pl
+import pytest
+
+import dynamics as dyn
+from dynamics import spark as dsp
+from dynamics.errors import DataQualityWarning, InputFormatError
+from tests.spark.conftest import ingest_both, planted_lines, write_dump
+
+
+def _both(spark, path, out, **options):
+    """(in-memory Discussion, Spark report, Spark dataset pulled back into memory)."""
+    memory, report, dataset = ingest_both(spark, path, out, **options)
+    return memory, report, dataset.to_discussion()
+
+
+def _same_report(a, b):
+    assert a.counts == b.counts
+    assert a.policies == b.policies
+    for key in ("n_records", "n_comments", "n_threads", "n_authors", "start", "end", "format"):
+        assert getattr(a, key) == getattr(b, key), key
+
+
+def test_planted_problems_counted_as_in_memory(planted_both):
+    memory, report, dataset = planted_both
+    pulled = dataset.to_discussion()
+    kinds = (
+        "duplicate_id",
+        "orphan",
+        "cycle",
+        "self_reply",
+        "reply_before_parent",
+        "deleted_author",
+        "removed_text",
+        "empty_text",
+        "thread_mismatch",
+        "malformed_record",
+        "non_utf8_text",
+        "missing_field",
+    )
+    for kind in kinds:
+        assert report[kind] > 0, kind  # every planted problem is found...
+    _same_report(memory.report, report)  # ...with the in-memory counts and policies
+    for kind in (
+        "duplicate_id",
+        "orphan",
+        "self_reply",
+        "reply_before_parent",
+        "thread_mismatch",
+        "malformed_record",
+        "non_utf8_text",
+        "missing_field",
+        "deleted_author",
+    ):
+        assert report.samples[kind] == memory.report.samples[kind], kind
+    assert pulled.comments.equals(memory.comments)
+    assert sorted(report.samples["cycle"]) == ["cyc1", "cyc2"]
+    saved = json.loads((dataset.path / "ingest_report.json").read_text())
+    assert saved["problems"]["orphan"]["count"] == report["orphan"]
+
+
+def test_zst_and_gz_months_read_like_one_plain_file(spark, tmp_path):
+    """Monthly .zst (2 GiB window, as real dumps) and .gz parts, orphans kept dangling."""
+    lines = planted_lines(tmp_path / "syn", n_comments=400, seed=3)
+    whole = write_dump(lines, tmp_path / "all.ndjson")
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    zst = write_dump(lines[:200], parts / "RC_2023-01.ndjson.zst")
+    write_dump(lines[200:], parts / "RC_2023-02.ndjson.gz")
+    import zstandard
+
+    with zst.open("rb") as fh, pytest.raises(zstandard.ZstdError):
+        zstandard.ZstdDecompressor().stream_reader(fh).read(10)  # a default decoder refuses it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        memory = dyn.load(whole, orphans="keep")
+        report = dsp.ingest(parts, tmp_path / "ds", spark=spark, progress=False, orphans="keep")
+    pulled = dsp.open(tmp_path / "ds", spark=spark).to_discussion()
+    assert report.counts == memory.report.counts
+    assert report.policies == memory.report.policies
+    assert report.n_records == memory.report.n_records
+    assert pulled.comments.equals(memory.comments)
+    assert pulled.comments.filter(pl.col("comment_id") == "orph1")["parent_id"].item() == "gone99"
+    manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text())
+    assert [p.rsplit("/", 1)[1] for p in manifest["inputs"]] == [
+        "RC_2023-01.ndjson.zst",
+        "RC_2023-02.ndjson.gz",
+    ]
+
+
+def test_parquet_table_as_in_memory(spark, tmp_path):
+    frame = pl.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "b", "e"],
+            "parent": [None, "a", "b", "x", "a", "e"],
+            "user": ["ann", "bob", "ann", None, "cy", "dee"],
+            "body": ["hi", "no", "yes", "lost", "dup", "me"],
+            "timestamp": [1, 2, 3, 4, 5, 6],
+            "thread": ["t", "t", "t", "t", "t", "u"],
+        }
+    )
+    path = tmp_path / "table.parquet"
+    frame.write_parquet(path)
+    memory, report, pulled = _both(spark, path, tmp_path / "ds", orphans="drop")
+    _same_report(memory.report, report)
+    assert report["duplicate_id"] == 1
+    assert report["orphan"] == 1
+    assert report["cycle"] == 1
+    assert pulled.comments.equals(memory.comments)
+    assert "d" not in pulled.comments["comment_id"].to_list()  # the orphan, dropped
+
+
+def test_real_reddit_dump_as_in_memory(college_both):
+    memory, report, dataset = college_both
+    _same_report(memory.report, report)
+    assert report.samples == memory.report.samples
+    assert dataset.to_discussion().comments.equals(memory.comments)
+
+
+def test_strict_raises_naming_file(spark, planted, tmp_path):
+    with pytest.raises(InputFormatError, match="RC_2023-01"):
+        dsp.ingest(planted, tmp_path / "ds", spark=spark, strict=True, progress=False)
+
+
+def test_refuses_to_overwrite(spark, planted, tmp_path):
+    (tmp_path / "ds").mkdir()
+    with pytest.raises(FileExistsError, match="overwrite"):
+        dsp.ingest(planted, tmp_path / "ds", spark=spark, progress=False)
