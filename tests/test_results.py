@@ -37,6 +37,9 @@ def test_to_dict_is_json_and_keeps_params() -> None:
         "ci": [0.1, 0.4],
         "z": None,
         "p_value": None,
+        "null_mean": None,
+        "null_sd": None,
+        "excess": None,
         "reason": None,
         "params": {"seed": 0, "pair": ["a", "b"]},
     }

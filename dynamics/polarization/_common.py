@@ -9,6 +9,10 @@ Every structural measure runs the same pipeline:
    dropped; with ``weight`` the merged weights add up, otherwise every edge weighs 1);
 4. the vertices whose side is one of the compared labels are kept (induced subgraph); the
    others (no side, or a third side) are dropped and counted in ``params["n_dropped"]``.
+
+Significance (:func:`finish`): ``null=None`` with ``n_null`` picks the null by the sides (see
+:func:`dynamics._significance.choose_null`): sides found in the graph get the null that rewires
+the graph and finds the sides again (``"rewire-refit"``), given sides get label shuffles.
 """
 
 from __future__ import annotations
@@ -21,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._significance import bootstrap_threads, check_significance, null_test
+from dynamics._significance import (
+    REFIT_NULLS,
+    RefitMeasure,
+    bootstrap_threads,
+    check_significance,
+    choose_null,
+    null_test,
+    refit_null_test,
+)
 from dynamics._validation import as_igraph, check_param, side_labels, undirected
 
 if TYPE_CHECKING:
@@ -57,7 +69,7 @@ def check_common(
     obj: object,
     *,
     null: str | None,
-    n_null: int,
+    n_null: int | None,
     n_boot: int,
     ci: float,
     edges: str | None = None,
@@ -175,10 +187,10 @@ def significance(
     alternative: str,
     progress: bool | None,
     func: str,
-) -> tuple[float | None, float | None]:
-    """``(z, p_value)`` from :func:`dynamics._significance.null_test` (None, None without null)."""
+) -> dict[str, float]:
+    """``z``, ``p_value``, null mean and sd, excess from a label or rewiring null ({} without)."""
     if null is None or math.isnan(observed):
-        return None, None
+        return {}
     res = null_test(
         statistic,
         graph,
@@ -191,7 +203,7 @@ def significance(
         progress=progress,
         func=func,
     )
-    return res.z, res.p_value
+    return res.fields()
 
 
 def bootstrap(
@@ -226,20 +238,41 @@ def finish(
     params: dict[str, Any],
     statistic: Callable[[ig.Graph, np.ndarray], float] | None,
     alternative: str,
-    again: Callable[[Any], float],
+    again: Callable[..., float],
     null: str | None,
-    n_null: int,
+    n_null: int | None,
     n_boot: int,
     ci: float,
     seed: int | None,
     progress: bool | None,
+    sides: Any = None,
     fields: Mapping[str, Any] | None = None,
     tables: Mapping[str, Any] | None = None,
 ) -> Any:
-    """Add the null test and bootstrap CI to a computed value and build the result object."""
-    z = p = None
-    if prep is not None and statistic is not None and reason is None:
-        z, p = significance(
+    """Add the null test and bootstrap CI to a computed value and build the result object.
+
+    ``again(obj, sides)`` recomputes the measure (no null, no bootstrap) on a resampled
+    Discussion or a null graph; ``sides`` is what the caller gave, which decides the null
+    when ``null`` is None (:func:`dynamics._significance.choose_null`).
+    """
+    null, n_null = choose_null(null, n_null, sides)
+    params["null"], params["n_null"] = null, n_null
+    test: dict[str, float] = {}
+    if prep is not None and statistic is not None and reason is None and null in REFIT_NULLS:
+        test = refit_significance(
+            again,
+            obj,
+            sides,
+            observed=value,
+            null=null,
+            n_null=n_null,
+            seed=seed,
+            weight=params.get("weight"),
+            alternative=alternative,
+            func=func,
+        )
+    elif prep is not None and statistic is not None and reason is None:
+        test = significance(
             statistic,
             prep.graph,
             prep.codes,
@@ -264,9 +297,45 @@ def finish(
         value,
         ci=interval,
         params=params,
-        z=z,
-        p_value=p,
         reason=reason,
         tables=dict(tables or {}),
+        **test,
         **dict(fields or {}),
     )
+
+
+def refit_significance(
+    again: Callable[..., float],
+    obj: Any,
+    sides: Any,
+    *,
+    observed: float,
+    null: str,
+    n_null: int,
+    seed: int | None,
+    weight: str | None,
+    alternative: str,
+    func: str,
+) -> dict[str, float]:
+    """The re-inferring null (``"rewire-refit"``) for sides found in the graph.
+
+    Rewires the full user graph of ``obj`` keeping degrees, finds the sides on it with the
+    method and parameters of ``sides`` (:func:`dynamics.polarization._sides.refit_sides`) and
+    recomputes the measure with ``again``.
+    """
+    from dynamics.polarization._sides import refit_sides
+
+    found_with = getattr(sides, "params", {}).get("weight")
+    unit = tuple(w for w in {weight, found_with} if isinstance(w, str))
+    res = refit_null_test(
+        RefitMeasure(again, refit_sides, sides),
+        as_igraph(obj, func=func),
+        observed=observed,
+        null=null,
+        n_null=n_null,
+        seed=seed,
+        unit_weights=unit,
+        alternative=alternative,  # type: ignore[arg-type]
+        func=func,
+    )
+    return res.fields()

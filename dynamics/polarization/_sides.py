@@ -22,7 +22,7 @@ from dynamics.polarization._signed_split import _signed
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["METHODS", "Sides", "sides"]
+__all__ = ["METHODS", "Sides", "refit_sides", "sides"]
 
 
 def sides(
@@ -279,8 +279,37 @@ def sides(
     if method == "signed":
         params["rounding"] = rounding
         return _signed(g, params)
-    params.update(tol=tol, max_iter=max_iter, solver=solver)
+    params.update(tol=tol, max_iter=max_iter, solver=solver, seeds=dict(seeds or {}))
     return _propagation(g, seeds or {}, params)
+
+
+def refit_sides(found: Sides, graph: Any, *, seed: int | None = None) -> Sides:
+    """Find sides on ``graph`` the way ``found`` was found: same method, same parameters.
+
+    The null models that rewire the graph call this on every null graph (see
+    :func:`dynamics._significance.refit_null_test`). ``seed`` is used only when ``found`` had
+    no seed, so that a null sample is reproducible.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"),
+    ...               ("d", "e"), ("e", "f"), ("d", "f")])
+    >>> s = dyn.polarization.sides(G, method="leiden", seed=0)
+    >>> H = nx.relabel_nodes(G, {"a": "z"})
+    >>> again = refit_sides(s, H)
+    >>> again.method, again.params == s.params, sorted(again)
+    ('leiden', True, ['b', 'c', 'd', 'e', 'f', 'z'])
+    """
+    if found.method not in METHODS or found.method == "labels":
+        msg = (
+            f"refit_sides needs sides found in the graph (method one of {METHODS[1:]}). "
+            f"Got method={found.method!r} instead."
+        )
+        raise ValueError(msg)
+    kwargs = dict(found.params)
+    if kwargs.get("seed") is None:
+        kwargs["seed"] = seed
+    return sides(graph, **kwargs)
 
 
 # ---------------------------------------------------------------------------- parameters

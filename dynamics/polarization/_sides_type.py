@@ -129,6 +129,12 @@ class Sides(Mapping[Hashable, Hashable]):
             data["leaning"] = np.asarray(self.scores, dtype=float)
         return pd.DataFrame(data)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by the constructor's fields (the read-only view is rebuilt), for worker pools."""
+        fields = (self.method, self.authors, self.labels, self.scores)
+        rest = (dict(self.params), dict(self.details), self.reason, self.order)
+        return (Sides, fields + rest)
+
     def __repr__(self) -> str:
         sizes = ", ".join(f"{label!r}: {n}" for label, n in self.sizes.items())
         text = f"<Sides {self.method}: {{{sizes}}}, {len(self.unassigned)} unassigned"
