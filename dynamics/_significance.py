@@ -340,7 +340,10 @@ def refit_null_test(
     alternative : {"greater", "less", "two-sided"}, default "greater"
         Direction of the test.
     n_jobs : int or None
-        Worker processes (joblib's loky pool) over batches of samples; None or 1 runs here.
+        Worker processes (joblib's loky pool), one batch of samples each; None takes joblib's
+        setting (``with joblib.parallel_config(n_jobs=4): ...`` around any measure; 1 unless
+        set), 1 runs here. Pays when one sample takes more than about a tenth of a second
+        (a pool starts in about a second).
     func : str
         The calling metric, for error messages.
 
@@ -371,13 +374,12 @@ def refit_null_test(
         for name in unit_weights:
             if name in keep:
                 keep[name] = [1.0] * graph.ecount()
-    jobs = 1 if n_jobs is None else int(n_jobs)
-    if jobs == 1 or n_null < 4:
-        values = _refit_batch(value_of, graph, keep, seeds)
-    else:
-        from joblib import Parallel, delayed, effective_n_jobs
+    from joblib import Parallel, delayed, effective_n_jobs
 
-        workers = max(1, min(effective_n_jobs(jobs), n_null))
+    workers = max(1, min(effective_n_jobs(n_jobs), n_null))
+    if workers == 1:
+        values = _refit_batch(value_of, graph, keep, seeds)
+    else:  # one batch per worker: the graph and the measure are sent once per worker
         batches = [b.tolist() for b in np.array_split(np.asarray(seeds), workers) if b.size]
         parts = Parallel(n_jobs=workers)(
             delayed(_refit_batch)(value_of, graph, keep, b) for b in batches
