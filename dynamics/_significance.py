@@ -4,9 +4,10 @@
   (``"label-shuffle"``: same graph, same side sizes) or whose edges are rewired keeping every
   node's degree (``"degree-preserving"``), and compare the observed value with that null
   distribution (z-score and a one-sided permutation p-value).
-- :func:`refit_null_test`: for sides *found* in the graph, rewire the graph keeping degrees and
-  find the sides again on every null graph before recomputing the measure (``"rewire-refit"``,
-  ``"rewire-refit-weights"``); :func:`choose_null` picks it by itself for found sides.
+- :func:`dynamics._refit_null.refit_null_test`: for sides *found* in the graph, rewire the graph
+  keeping degrees and find the sides again on every null graph before recomputing the measure
+  (``"rewire-refit"``, ``"rewire-refit-weights"``); :func:`choose_null` picks it by itself for
+  found sides.
 
 Which null answers which question:
 
@@ -50,12 +51,10 @@ if TYPE_CHECKING:
 __all__ = [
     "NULL_MODELS",
     "NullTest",
-    "RefitMeasure",
     "bootstrap_threads",
     "check_significance",
     "choose_null",
     "null_test",
-    "refit_null_test",
     "resample_threads",
 ]
 
@@ -278,133 +277,6 @@ def _compare(observed: float, values: np.ndarray, alternative: str) -> NullTest:
         extreme = np.abs(values - mean) >= abs(observed - mean)
     p = (1 + int(extreme.sum())) / (1 + values.size)
     return NullTest(z, p, values, observed)
-
-
-@dataclass(frozen=True)
-class RefitMeasure:
-    """``value_of`` of :func:`refit_null_test`: find the sides again, then the measure.
-
-    ``measure(graph, sides)`` computes the measure (no null, no bootstrap);
-    ``refit(found, graph, seed=...)`` finds sides on ``graph`` the way ``found`` was found.
-    A class rather than a closure, so worker processes can receive it.
-    """
-
-    measure: Callable[[Any, Any], float]
-    refit: Callable[..., Any]
-    found: Any
-
-    def __call__(self, graph: ig.Graph, sample_seed: int) -> float:
-        """The measure on ``graph`` with sides found on ``graph``."""
-        return self.measure(graph, self.refit(self.found, graph, seed=sample_seed))
-
-
-def refit_null_test(
-    value_of: Callable[[ig.Graph, int], float],
-    graph: ig.Graph,
-    *,
-    observed: float,
-    null: str = "rewire-refit",
-    n_null: int = 200,
-    seed: int | None = 0,
-    unit_weights: tuple[str, ...] = (),
-    alternative: Literal["greater", "less", "two-sided"] = "greater",
-    n_jobs: int | None = None,
-    func: str = "refit_null_test",
-) -> NullTest:
-    """Compare ``observed`` with the whole measure, sides found again, on rewired graphs.
-
-    Each null sample ``i`` copies ``graph``, rewires it keeping every node's degree (in- and
-    out-degree for a directed graph; ``10 * edges`` swap attempts, igraph ``rewire``, simple
-    edges) and calls ``value_of(rewired, sample_seed)``, which finds the sides on it the way
-    the observed sides were found and returns the measure. The sample seeds are drawn from
-    ``seed`` up front, so the values are the same whatever ``n_jobs`` is.
-
-    Parameters
-    ----------
-    value_of : callable
-        ``value_of(graph, sample_seed) -> float``; picklable when ``n_jobs`` is not 1.
-    graph : igraph.Graph
-        The full user graph the sides were found on (every vertex, every edge attribute).
-    observed : float
-        The measure on the real data.
-    null : {"rewire-refit", "rewire-refit-weights"}, default "rewire-refit"
-        Rewired edges keep every edge attribute of the edge in their position (signs,
-        toxicity, weights: the same multiset of values); with ``"rewire-refit"`` the
-        attributes named in ``unit_weights`` are set to 1 instead, so only the degrees are kept.
-    n_null : int, default 200
-        Number of null samples.
-    seed : int or None, default 0
-        Seed of the rewirings (and of the side search when the sides had no seed).
-    unit_weights : tuple of str
-        The edge attributes that weigh edges for the sides or the measure.
-    alternative : {"greater", "less", "two-sided"}, default "greater"
-        Direction of the test.
-    n_jobs : int or None
-        Worker processes (joblib's loky pool), one batch of samples each; None takes joblib's
-        setting (``with joblib.parallel_config(n_jobs=4): ...`` around any measure; 1 unless
-        set), 1 runs here. Pays when one sample takes more than about a tenth of a second
-        (a pool starts in about a second).
-    func : str
-        The calling metric, for error messages.
-
-    Returns
-    -------
-    NullTest
-        ``z``, ``p_value``, the null values and their ``mean``, ``sd`` and ``excess``.
-
-    Examples
-    --------
-    The share of edges inside the two halves of a ring of 8 (found by splitting the ring at
-    its first vertex): rewired graphs keep every degree 2 but scatter the edges.
-
-    >>> import igraph as ig
-    >>> def inside_share(g, sample_seed):
-    ...     half = [v < g.vcount() // 2 for v in range(g.vcount())]
-    ...     return sum(half[a] == half[b] for a, b in g.get_edgelist()) / g.ecount()
-    >>> ring = ig.Graph.Ring(8)
-    >>> t = refit_null_test(inside_share, ring, observed=inside_share(ring, 0), n_null=50)
-    >>> t.excess > 0, 0 < t.p_value <= 1, t.null_values.size
-    (True, True, 50)
-    """
-    check_param(null in REFIT_NULLS, "null", func, f"one of {REFIT_NULLS}", null)
-    check_param(n_null >= 1, "n_null", func, "a positive integer", n_null)
-    seeds = rng(seed).integers(2**31, size=n_null).tolist()
-    keep = {name: graph.es[name] for name in graph.es.attributes()}
-    if null == "rewire-refit":
-        for name in unit_weights:
-            if name in keep:
-                keep[name] = [1.0] * graph.ecount()
-    from joblib import Parallel, delayed, effective_n_jobs
-
-    workers = max(1, min(effective_n_jobs(n_jobs), n_null))
-    if workers == 1:
-        values = _refit_batch(value_of, graph, keep, seeds)
-    else:  # one batch per worker: the graph and the measure are sent once per worker
-        batches = [b.tolist() for b in np.array_split(np.asarray(seeds), workers) if b.size]
-        parts = Parallel(n_jobs=workers)(
-            delayed(_refit_batch)(value_of, graph, keep, b) for b in batches
-        )
-        values = [v for part in parts for v in part]
-    arr = np.asarray(values, dtype=float)
-    return _compare(observed, arr[~np.isnan(arr)], alternative)
-
-
-def _refit_batch(
-    value_of: Callable[[ig.Graph, int], float],
-    graph: ig.Graph,
-    attrs: dict[str, list[Any]],
-    seeds: list[int],
-) -> list[float]:
-    """The null values of one batch of samples (one per seed), in seed order."""
-    out = []
-    for s in seeds:
-        g = graph.copy()
-        with igraph_seed(int(s)):
-            g.rewire(n=10 * g.ecount(), allowed_edge_types="simple")
-        for name, values in attrs.items():  # rewire blanks them: the values stay in position
-            g.es[name] = values
-        out.append(float(value_of(g, int(s))))
-    return out
 
 
 def resample_threads(discussion: Discussion, seed: int | np.random.Generator | None) -> Discussion:

@@ -12,19 +12,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
 
-from dynamics._significance import (
-    REFIT_NULLS,
-    RefitMeasure,
-    bootstrap_threads,
-    choose_null,
-    null_test,
-    refit_null_test,
-)
+from dynamics._refit_null import refit_null_test
+from dynamics._significance import REFIT_NULLS, bootstrap_threads, choose_null, null_test
 from dynamics._validation import as_igraph, check_param, side_labels
 
 if TYPE_CHECKING:
@@ -286,17 +281,19 @@ def significance(
         from dynamics.polarization._sides import refit_sides
 
         weight = None if params is None else params.get("weight")
-        unit = tuple(w for w in {weight, sides.params.get("weight")} if isinstance(w, str))
+        unit = tuple(sorted(w for w in {weight, sides.params.get("weight")} if isinstance(w, str)))
         test = refit_null_test(
-            RefitMeasure(recompute, refit_sides, sides),
+            recompute,
             as_igraph(obj, func=func),
+            partial(refit_sides, sides),
+            cache=sides.null_cache,
             observed=observed,
             null=null,  # type: ignore[arg-type]
             n_null=n_null,
             seed=seed,
             unit_weights=unit,
+            search_weights=tuple(w for w in [sides.params.get("weight")] if isinstance(w, str)),
             alternative=alternative,
-            func=func,
         ).fields()
     elif null is not None:
         values = prep.leaning if use_leaning else prep.codes

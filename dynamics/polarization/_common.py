@@ -21,18 +21,18 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dynamics._refit_null import refit_null_test
 from dynamics._significance import (
     REFIT_NULLS,
-    RefitMeasure,
     bootstrap_threads,
     check_significance,
     choose_null,
     null_test,
-    refit_null_test,
 )
 from dynamics._validation import as_igraph, check_param, side_labels, undirected
 
@@ -325,17 +325,19 @@ def refit_significance(
     """
     from dynamics.polarization._sides import refit_sides
 
-    found_with = getattr(sides, "params", {}).get("weight")
-    unit = tuple(w for w in {weight, found_with} if isinstance(w, str))
+    found_with = sides.params.get("weight")
+    unit = tuple(sorted(w for w in {weight, found_with} if isinstance(w, str)))
     res = refit_null_test(
-        RefitMeasure(again, refit_sides, sides),
+        again,
         as_igraph(obj, func=func),
+        partial(refit_sides, sides),
+        cache=sides.null_cache,
         observed=observed,
         null=null,
         n_null=n_null,
         seed=seed,
         unit_weights=unit,
+        search_weights=tuple(w for w in [found_with] if isinstance(w, str)),
         alternative=alternative,  # type: ignore[arg-type]
-        func=func,
     )
     return res.fields()

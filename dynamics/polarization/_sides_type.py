@@ -57,6 +57,8 @@ class Sides(Mapping[Hashable, Hashable]):
         What the method found: number of communities, modularity, eigenvalue, iterations, ...
     reason : str or None
         Why the result is empty or has fewer than two sides, e.g. ``"the graph has no edges"``.
+        The ``params`` are everything :func:`~dynamics.polarization.sides` needs to find
+        the sides again the same way on another graph (the re-inferring null does so).
     order : tuple
         The side labels, in the order of :attr:`sizes`.
 
@@ -77,6 +79,7 @@ class Sides(Mapping[Hashable, Hashable]):
     reason: str | None = None
     order: tuple[Hashable, ...] = ()
     _map: Mapping[Hashable, Hashable] = field(init=False, repr=False)
+    _null_cache: dict[Any, Any] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         mapping = {a: s for a, s in zip(self.authors, self.labels, strict=True) if s is not None}
@@ -92,6 +95,15 @@ class Sides(Mapping[Hashable, Hashable]):
 
     def __len__(self) -> int:
         return len(self._map)
+
+    @property
+    def null_cache(self) -> dict[Any, Any]:
+        """Null samples drawn for these sides (rewired graphs with the sides found again).
+
+        Filled by the measures' ``"rewire-refit"`` null and reused by every later measure on
+        the same graph with the same null settings (see :mod:`dynamics._refit_null`).
+        """
+        return self._null_cache
 
     @property
     def sizes(self) -> dict[Hashable, int]:

@@ -7,8 +7,8 @@ must not look polarized, and a planted split must.
 
 from __future__ import annotations
 
-import math
 import pickle
+from functools import partial
 
 import joblib
 import networkx as nx
@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 import dynamics as dyn
-from dynamics._significance import RefitMeasure, choose_null, refit_null_test
+from dynamics._refit_null import null_samples, refit_null_test
+from dynamics._significance import choose_null
 from dynamics._validation import as_igraph
 from dynamics.polarization._sides import refit_sides
 
@@ -152,27 +153,43 @@ def test_weights_kept_or_dropped_on_rewired_edges() -> None:
     graph = as_igraph(g, func="test")
     total = float(sum(graph.es["count"]))
 
-    def weight_sum(h, sample_seed) -> float:
+    def no_sides(h, seed=None) -> dict:
+        return {}
+
+    def weight_sum(h, sides) -> float:
         return float(sum(h.es["count"]))
 
-    def degrees(h, sample_seed) -> float:
-        return float(h.degree() == graph.degree())
+    def same_degrees(h, sides) -> float:
+        return float(h.degree() == graph.degree() and h.get_edgelist() != graph.get_edgelist())
 
-    kept = refit_null_test(
-        weight_sum,
-        graph,
-        observed=0.0,
-        null="rewire-refit-weights",
-        n_null=3,
-        unit_weights=("count",),
-    )
-    unit = refit_null_test(
-        weight_sum, graph, observed=0.0, null="rewire-refit", n_null=3, unit_weights=("count",)
-    )
-    same_degrees = refit_null_test(degrees, graph, observed=0.0, n_null=3)
-    assert kept.null_values.tolist() == [total] * 3
-    assert unit.null_values.tolist() == [150.0] * 3
-    assert same_degrees.null_values.tolist() == [1.0] * 3
+    def run(measure, null: str):
+        return refit_null_test(
+            measure, graph, no_sides, observed=0.0, null=null, n_null=3, unit_weights=("count",)
+        ).null_values.tolist()
+
+    assert run(weight_sum, "rewire-refit-weights") == [total] * 3
+    assert run(weight_sum, "rewire-refit") == [150.0] * 3
+    assert run(same_degrees, "rewire-refit") == [1.0] * 3
+
+
+def test_null_samples_are_drawn_once_and_shared_by_the_measures() -> None:
+    g = _planted(0.02)
+    sides = pol.sides(g, seed=0)
+    first = pol.modularity(g, sides=sides, n_null=6)
+    assert len(sides.null_cache) == 1
+    (samples,) = sides.null_cache.values()
+    pol.ei_index(g, sides=sides, n_null=6)
+    ech.insularity(g, sides=sides, n_null=6)
+    assert len(sides.null_cache) == 1
+    assert next(iter(sides.null_cache.values())) is samples
+    pol.modularity(g, sides=sides, n_null=6, seed=1)
+    assert len(sides.null_cache) == 2
+    fresh = pol.sides(g, seed=0)  # no cache: the same samples drawn again
+    again = pol.modularity(g, sides=fresh, n_null=6)
+    assert (again.null_mean, again.p_value) == (first.null_mean, first.p_value)
+    graph = as_igraph(g, func="test")
+    drawn = null_samples(graph, partial(refit_sides, sides), n_null=6)
+    assert all((a.edges == b.edges).all() for a, b in zip(drawn, samples, strict=True))
 
 
 def test_refit_sides_repeats_method_and_parameters() -> None:
@@ -189,15 +206,3 @@ def test_refit_sides_repeats_method_and_parameters() -> None:
     assert (clone == found, clone.params, clone.order) == (True, found.params, found.order)
     with pytest.raises(ValueError, match="refit_sides needs sides found in the graph"):
         refit_sides(pol.sides(g, method="labels", labels={0: "a", 1: "b"}), g)
-
-
-def test_refit_measure_is_picklable_for_workers() -> None:
-    g = _planted(0.003)
-    sides = pol.sides(g, seed=0)
-
-    def measure(graph, s) -> float:
-        return pol.modularity(graph, sides=s).value
-
-    value_of = RefitMeasure(measure, refit_sides, sides)
-    graph = as_igraph(g, func="test")
-    assert math.isclose(value_of(graph, 0), pol.modularity(g, sides=sides).value)
