@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dynamics._results import MetricResult
+from dynamics._significance import NULL_MODELS
 from dynamics._validation import check_param
 from dynamics.errors import DynamicsError
 
@@ -130,11 +131,15 @@ class Settings:
     n_boot : int, default 200
         Bootstrap samples over threads for the confidence intervals, for every metric that
         takes ``n_boot``; 0 computes no interval.
-    null : str or None, default "label-shuffle"
+    null : str or None, default "auto"
         Null model passed to the metrics whose null model is off unless asked for (their
-        ``null`` defaults to None): ``"label-shuffle"`` keeps the graph and shuffles the side
-        labels, ``"degree-preserving"`` rewires edges keeping degrees, None runs none. Metrics
-        whose null model is on by default (contagion's within-thread shuffle) keep theirs.
+        ``null`` defaults to None). ``"auto"``: each measure picks the null by the sides, so
+        sides found in the graph (the report's Leiden sides) get ``"rewire-refit"``: the user
+        graph rewired keeping degrees, the sides found again the same way on every rewired
+        graph (Garimella et al. 2018; Guimera et al. 2004), and given labels get
+        ``"label-shuffle"``. Or one of :data:`~dynamics._significance.NULL_MODELS`; None runs
+        none. Metrics whose null model is on by default (contagion's within-thread shuffle)
+        keep theirs.
     annotate : bool, default True
         Score the texts (toxicity, sentiment, stance) before measuring; without scores the
         escalation metrics and the cross-side hostility are skipped.
@@ -147,7 +152,7 @@ class Settings:
     seed: int = 0
     n_null: int = 200
     n_boot: int = 200
-    null: str | None = "label-shuffle"
+    null: str | None = "auto"
     annotate: bool = True
     sides_method: str = "leiden"
     n_sides: int = 2
@@ -167,7 +172,7 @@ class Settings:
             "0 or an int >= 2",
             self.n_boot,
         )
-        nulls = ("label-shuffle", "degree-preserving")
+        nulls = ("auto", *NULL_MODELS)
         check_param(
             self.null is None or self.null in nulls,
             "null",

@@ -59,6 +59,8 @@ _FAMILY_INTRO = {
 }
 #: Below this many threads the page warns that thread-bootstrap intervals say little.
 _FEW_THREADS = 20
+#: Null-model fields shown beside the value, not again among the extra fields.
+_NULL_KEYS = ("null_mean", "null_sd", "excess")
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;
 max-width:1100px;padding:1.5rem 2rem;color:#222;line-height:1.45}
@@ -223,9 +225,11 @@ def render(
                     "null",
                     settings.null or "none",
                     (
-                        "null model of the side-based measures: "
-                        "label-shuffle keeps the graph and shuffles side labels; metrics with their own "
-                        "default null model (contagion: toxicity shuffled within threads) keep it"
+                        "null model of the side-based measures: auto re-finds sides found in the "
+                        "graph on degree-preserving rewirings of it (rewire-refit) and shuffles "
+                        "given labels (label-shuffle); excess = value - null mean; metrics with "
+                        "their own default null model (contagion: toxicity shuffled within "
+                        "threads) keep it"
                     ),
                 ],
                 [
@@ -281,7 +285,8 @@ def render(
     parts.append('<h2 id="summary">Summary</h2>')
     parts.append(
         "<p>Every metric: its value, confidence interval (percentile bootstrap over threads, "
-        "where computed), null-model z-score and p-value (where computed), or why it is missing "
+        "where computed), null-model z-score, p-value, null mean and excess (value - null "
+        "mean, where computed), or why it is missing "
         f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>).</p>'
     )
     if report.n_threads < _FEW_THREADS and settings.n_boot:
@@ -303,6 +308,8 @@ def render(
                     "",
                     None,
                     "",
+                    None,
+                    None,
                     Raw(f'<span class="{run.status}">{esc(run.status)}: {esc(run.reason)}</span>'),
                 ]
             )
@@ -315,11 +322,17 @@ def render(
                     ci_text(r.ci),
                     r.z,
                     p_text(r.p_value),
+                    r.null_mean,
+                    r.excess,
                     "; ".join(n for n in (r.reason, run.reason) if n),
                 ]
             )
     parts.append(
-        table(["family", "metric", "value", "CI", "z", "p", "note"], rows, numeric={2, 3, 4, 5})
+        table(
+            ["family", "metric", "value", "CI", "z", "p", "null mean", "excess", "note"],
+            rows,
+            numeric={2, 3, 4, 5, 6, 7},
+        )
     )
     add_figure(figures.z_scores(collected))
 
@@ -354,8 +367,13 @@ def render(
                         if math.isclose(r.p_value, 1 / (n_null + 1)):
                             line += ": the smallest p-value they can give"
                     line += ")"
+            if r.null_mean is not None:
+                line += (
+                    f", null mean {esc(fmt_number(r.null_mean))} (sd "
+                    f"{esc(fmt_number(r.null_sd))}), excess {esc(fmt_number(r.excess))}"
+                )
             extra = run.result.to_dict()
-            for key in ("name", "value", "ci", "z", "p_value", "reason", "params"):
+            for key in ("name", "value", "ci", "z", "p_value", "reason", "params", *_NULL_KEYS):
                 extra.pop(key, None)
             if extra:
                 line += "; " + ", ".join(

@@ -82,7 +82,7 @@ def test_results_json_holds_every_family_and_metric(results: dict) -> None:
         "seed": 0,
         "n_null": 19,
         "n_boot": 10,
-        "null": "label-shuffle",
+        "null": "auto",
         "annotate": True,
         "sides": {"method": "leiden", "n_sides": 2},
     }
@@ -104,12 +104,16 @@ def test_results_match_the_metric_called_directly(
     d = seed_discussion.annotate()
     sides = dyn.polarization.sides(d, method="leiden", n_sides=2, seed=0)
     by_key = {(m["family"], m["metric"]): m for m in results["metrics"]}
-    direct = dyn.polarization.ei_index(d, sides=sides, null="label-shuffle", seed=0, **FAST)
+    direct = dyn.polarization.ei_index(d, sides=sides, seed=0, **FAST)
     got = by_key["polarization", "ei_index"]["result"]
     assert got["value"] == direct.value
     assert got["p_value"] == direct.p_value
     assert got["ci"] == list(direct.ci)
     assert got["params"]["n_null"] == 19
+    # found sides: the null re-finds them on rewired graphs, and the report shows its mean
+    assert got["params"]["null"] == "rewire-refit"
+    assert (got["null_mean"], got["excess"]) == (direct.null_mean, direct.excess)
+    assert got["excess"] == pytest.approx(got["value"] - got["null_mean"])
     direct = dyn.escalation.contagion(d, seed=0, **FAST)
     got = by_key["escalation", "contagion"]["result"]
     assert got["value"] == direct.value
@@ -148,6 +152,10 @@ def test_html_reads_well(report_dir: Path, results: dict) -> None:
     assert results["input"]["sha256"] in page
     modularity = next(m for m in results["metrics"] if m["metric"] == "modularity")["result"]
     assert f"<b>{modularity['value']:.4g}</b>" in page
+    # the null beside the number: its mean and the excess over it
+    assert f"excess {modularity['excess']:.4g}" in page
+    assert f"null mean {modularity['null_mean']:.4g}" in page
+    assert "rewire-refit null" in page
 
 
 def test_same_seed_same_bytes(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
