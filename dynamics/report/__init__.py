@@ -54,6 +54,7 @@ def analyze(
     annotate: bool = True,
     sides_method: str = "leiden",
     n_sides: int = 2,
+    n_jobs: int = 1,
     read_options: Mapping[str, Any] | None = None,
     overwrite: bool = False,
     progress: bool | None = None,
@@ -86,6 +87,9 @@ def analyze(
         graph, seeded).
     n_sides : int, default 2
         Keep the ``n_sides`` largest communities as sides.
+    n_jobs : int, default 1
+        Worker processes for the null samples that re-find the sides (-1: every core); the
+        results do not depend on it.
     read_options : Mapping, optional
         How the input was read (format, reader options), recorded in ``results.json``.
     overwrite : bool, default False
@@ -121,6 +125,7 @@ def analyze(
         annotate=annotate,
         sides_method=sides_method,
         n_sides=n_sides,
+        n_jobs=n_jobs,
     )
     out = Path(out_dir)
     if out.exists() and not out.is_dir():

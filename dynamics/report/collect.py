@@ -147,6 +147,9 @@ class Settings:
         ``method`` of :func:`dynamics.polarization.sides`.
     n_sides : int, default 2
         Number of sides asked of :func:`dynamics.polarization.sides`.
+    n_jobs : int, default 1
+        Worker processes for the null samples that re-find the sides (joblib; -1: every
+        core). The results are the same for any value, so it is not part of :meth:`to_dict`.
     """
 
     seed: int = 0
@@ -156,6 +159,7 @@ class Settings:
     annotate: bool = True
     sides_method: str = "leiden"
     n_sides: int = 2
+    n_jobs: int = 1
 
     def __post_init__(self) -> None:
         def _int(v: Any) -> bool:
@@ -182,6 +186,8 @@ class Settings:
         )
         ok = _int(self.n_sides) and self.n_sides >= 2
         check_param(ok, "n_sides", "analyze", "an int >= 2", self.n_sides)
+        ok = _int(self.n_jobs) and self.n_jobs != 0
+        check_param(ok, "n_jobs", "analyze", "a non-zero int", self.n_jobs)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form, for ``results.json``."""
@@ -310,10 +316,13 @@ def collect(
         annotation = {"scorers": list(DEFAULT_SCORERS), "status": "ok"}
     step("finding sides")
     sides = _find_sides(discussion, settings)
+    from joblib import parallel_config
+
     runs = []
-    for spec in METRICS:
-        step(spec.key)
-        runs.append(_run(spec, discussion, settings, sides))
+    with parallel_config(n_jobs=settings.n_jobs):  # the re-inferring null's workers
+        for spec in METRICS:
+            step(spec.key)
+            runs.append(_run(spec, discussion, settings, sides))
     return Collected(discussion, settings, annotation, sides, tuple(runs))
 
 
