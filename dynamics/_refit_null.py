@@ -144,7 +144,8 @@ def refit_null_test(
 ) -> NullTest:
     """Compare ``observed`` with ``measure`` on rewired graphs whose sides were found again.
 
-    ``measure(rewired_graph, sides) -> float`` computes the measure (no null, no bootstrap);
+    ``measure(rewired_graph, sides) -> float`` computes the measure (no null, no bootstrap;
+    with ``n_jobs`` workers, over batches of samples in worker processes);
     the samples come from :func:`null_samples` (same parameters; ``search_weights``, the
     weights the side search uses, default ``unit_weights``, are its ``unit_weights``, so
     measures that weigh edges differently share the samples). ``unit_weights`` are the edge
@@ -185,20 +186,44 @@ def refit_null_test(
         n_jobs=n_jobs,
         cache=cache,
     )
-    import igraph as ig
+    from joblib import Parallel, delayed, effective_n_jobs
 
     attrs = _edge_attributes(graph, null, unit_weights)
+    workers = max(1, min(effective_n_jobs(n_jobs), len(samples)))
+    if workers == 1:
+        values = _evaluate(measure, graph, attrs, samples)
+    else:  # the measure travels by cloudpickle (loky), once per batch
+        batches = np.array_split(np.arange(len(samples)), workers)
+        parts = Parallel(n_jobs=workers)(
+            delayed(_evaluate)(measure, graph, attrs, [samples[i] for i in b])
+            for b in batches
+            if b.size
+        )
+        values = [v for part in parts for v in part]
+    arr = np.asarray(values, dtype=float)
+    return _compare(observed, arr[~np.isnan(arr)], alternative)
+
+
+def _evaluate(
+    measure: Callable[[ig.Graph, Mapping[Any, Any]], float],
+    graph: ig.Graph,
+    attrs: dict[str, list[Any]],
+    samples: list[NullSample],
+) -> list[float]:
+    """``measure`` on the rewired graph and sides of every sample, in order."""
+    import igraph as ig
+
     names = list(graph.vs["name"])
     vertex_attrs = {a: graph.vs[a] for a in graph.vs.attributes()}
-    values = np.full(len(samples), np.nan)
-    for i, sample in enumerate(samples):
+    out = []
+    for sample in samples:
         h = ig.Graph(n=graph.vcount(), edges=sample.edges, directed=graph.is_directed())
         for name, vals in vertex_attrs.items():
             h.vs[name] = vals
         for name, vals in attrs.items():
             h.es[name] = vals
-        values[i] = float(measure(h, sample.sides(names)))
-    return _compare(observed, values[~np.isnan(values)], alternative)
+        out.append(float(measure(h, sample.sides(names))))
+    return out
 
 
 def _edge_attributes(graph: ig.Graph, null: str, unit_weights: tuple[str, ...]) -> dict:

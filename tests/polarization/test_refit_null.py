@@ -135,8 +135,12 @@ def test_same_seed_same_null_whatever_the_number_of_workers() -> None:
     g = _planted(0.012)
     sides = pol.sides(g, seed=0)
     here = pol.ei_index(g, sides=sides, n_null=8, seed=3)
+    echo_here = ech.insularity(g, sides=sides, n_null=8, seed=3)
+    sides.null_cache.clear()  # draw the samples in the workers too
     with joblib.parallel_config(n_jobs=2):
         pooled = pol.ei_index(g, sides=sides, n_null=8, seed=3)
+        echo_pooled = ech.insularity(g, sides=sides, n_null=8, seed=3)
+    assert (echo_pooled.null_mean, echo_pooled.p_value) == (echo_here.null_mean, echo_here.p_value)
     assert (pooled.null_mean, pooled.null_sd, pooled.p_value) == (
         here.null_mean,
         here.null_sd,
