@@ -217,7 +217,10 @@ def _evaluate(
     vertex_attrs = {a: graph.vs[a] for a in graph.vs.attributes()}
     out = []
     for sample in samples:
-        h = ig.Graph(n=graph.vcount(), edges=sample.edges, directed=graph.is_directed())
+        h = ig.Graph(n=graph.vcount(), directed=graph.is_directed())
+        # pairs of ints convert about 3x faster than a numpy array in igraph 0.11
+        src, dst = sample.edges[:, 0].tolist(), sample.edges[:, 1].tolist()
+        h.add_edges(list(zip(src, dst, strict=True)))
         for name, vals in vertex_attrs.items():
             h.vs[name] = vals
         for name, vals in attrs.items():
