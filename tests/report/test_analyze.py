@@ -167,6 +167,16 @@ def test_same_seed_same_bytes(seed_discussion: dyn.Discussion, tmp_path: Path) -
         assert csv_a.read_bytes() == (b / "tables" / csv_a.name).read_bytes(), csv_a.name
 
 
+def test_workers_do_not_change_the_report(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
+    """``n_jobs`` only spreads the re-inferring null's samples over processes."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    analyze(seed_discussion, a, annotate=False, n_null=8, n_boot=0)
+    analyze(seed_discussion, b, annotate=False, n_null=8, n_boot=0, n_jobs=2)
+    assert (a / "results.json").read_bytes() == (b / "results.json").read_bytes()
+    with pytest.raises(ValueError, match="'n_jobs' parameter of analyze"):
+        analyze(seed_discussion, tmp_path / "c", n_jobs=0)
+
+
 def test_existing_report_needs_overwrite(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
     analyze(seed_discussion, tmp_path, annotate=False, n_null=2, n_boot=0)
     stale = tmp_path / "tables" / "stale.csv"
