@@ -95,7 +95,9 @@ def null_samples(
         setting (``with joblib.parallel_config(n_jobs=2): ...``; 1 unless set). A pool starts
         in about a second, so it pays from a few seconds of work.
     cache : mutable mapping, optional
-        Where samples are kept for the next call with the same graph and settings.
+        Where samples are kept for the next call with the same graph and settings (keyed by a
+        digest of the graph's names, edges, ``unit_weights`` and ``sign`` attributes, which are
+        all a side search reads).
 
     Returns
     -------
@@ -106,7 +108,8 @@ def null_samples(
     attrs = _edge_attributes(graph, null, unit_weights)
     key = None
     if cache is not None:
-        key = (_fingerprint(graph), null, n_null, seed, tuple(sorted(unit_weights)))
+        used = (*sorted(unit_weights), "sign")  # what a side search can read
+        key = (_fingerprint(graph, used), null, n_null, seed, tuple(sorted(unit_weights)))
         if key in cache:
             return cache[key]
     seeds = rng(seed).integers(2**31, size=n_null).tolist()
@@ -238,13 +241,14 @@ def _edge_attributes(graph: ig.Graph, null: str, unit_weights: tuple[str, ...]) 
     return attrs
 
 
-def _fingerprint(graph: ig.Graph) -> str:
-    """A digest of the graph: direction, vertex names, edges and every edge attribute."""
+def _fingerprint(graph: ig.Graph, attributes: tuple[str, ...]) -> str:
+    """A digest of what the samples depend on: direction, names, edges, the named attributes."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((graph.is_directed(), graph.vcount(), graph.vs["name"])).encode())
     digest.update(np.asarray(graph.get_edgelist(), dtype=np.int64).tobytes())
-    for name in sorted(graph.es.attributes()):
-        digest.update(repr((name, graph.es[name])).encode())
+    for name in attributes:
+        if name in graph.es.attributes():
+            digest.update(repr((name, graph.es[name])).encode())
     return digest.hexdigest()
 
 
