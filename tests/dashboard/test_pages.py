@@ -121,6 +121,8 @@ def test_polarization(dash_duo, app, screenshot_dir) -> None:
     text = dash_duo.find_element(f"#{ID.POL_BODY}").text
     assert "users with a side" in text
     assert "modularity" in text
+    assert "null_mean" in text  # the null beside every number
+    assert "excess" in text
     _shot(dash_duo, screenshot_dir, "polarization")
     assert dash_duo.get_logs() == []
 
