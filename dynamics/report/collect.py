@@ -387,10 +387,12 @@ def _run(
             "or call Discussion.annotate() first)"
         )
         return MetricRun(spec, "skipped", reason=reason)
+    optional_null = "null" in params and params["null"].default is None
     wanted: dict[str, Any] = {
         "seed": settings.seed,
-        "null": settings.null if "null" in params and params["null"].default is None else None,
-        "n_null": settings.n_null,
+        "null": settings.null if optional_null else None,
+        # n_null alone would make the measure pick a null: none asked, none given
+        "n_null": None if optional_null and settings.null is None else settings.n_null,
         "n_boot": settings.n_boot,
         "sides": sides.labels,
         "progress": False,

@@ -167,6 +167,15 @@ def test_same_seed_same_bytes(seed_discussion: dyn.Discussion, tmp_path: Path) -
         assert csv_a.read_bytes() == (b / "tables" / csv_a.name).read_bytes(), csv_a.name
 
 
+def test_no_null_means_no_null(seed_discussion: dyn.Discussion) -> None:
+    c = collect(seed_discussion, Settings(annotate=False, null=None, n_null=5, n_boot=0))
+    ei = next(r for r in c.runs if r.spec.name == "ei_index").result
+    assert (ei.params["null"], ei.p_value, ei.excess) == (None, None, None)
+    c = collect(seed_discussion, Settings(annotate=False, n_null=5, n_boot=0))
+    ei = next(r for r in c.runs if r.spec.name == "ei_index").result
+    assert (ei.params["null"], ei.params["n_null"]) == ("rewire-refit", 5)
+
+
 def test_workers_do_not_change_the_report(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
     """``n_jobs`` only spreads the re-inferring null's samples over processes."""
     a, b = tmp_path / "a", tmp_path / "b"
