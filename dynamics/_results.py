@@ -46,6 +46,12 @@ class MetricResult:
         Every parameter the value depends on (seed included), for reproducibility.
     z, p_value : float or None
         Null-model z-score and p-value, when a null model was run (``params["null"]`` names it).
+    null_mean, null_sd : float or None
+        Mean and standard deviation of the measure over the null samples.
+    excess : float or None
+        ``value - null_mean``: the part of the value the null model does not explain (for
+        sides found in the graph, what is left once random graphs of the same degrees, split
+        the same way, are accounted for).
     reason : str or None
         Why ``value`` is NaN, e.g. ``"only one side has nodes"``.
     tables : dict of str to polars.DataFrame
@@ -75,13 +81,16 @@ class MetricResult:
     reason: str | None = None
     tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    null_mean: float | None = None
+    null_sd: float | None = None
+    excess: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "warnings", tuple(str(w) for w in self.warnings))
         object.__setattr__(self, "value", as_float(self.value))
         if self.ci is not None:
             object.__setattr__(self, "ci", (as_float(self.ci[0]), as_float(self.ci[1])))
-        for name in ("z", "p_value"):
+        for name in _NULL_FIELDS:
             v = getattr(self, name)
             if v is not None:
                 object.__setattr__(self, name, as_float(v))
@@ -110,13 +119,16 @@ class MetricResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: name, value, ci, z, p_value, reason, warnings, params, scalars."""
+        """JSON-ready dict: name, value, ci, z, p_value, null fields, reason, warnings, params."""
         out: dict[str, Any] = {
             "name": self.name,
             "value": jsonable(self.value),
             "ci": None if self.ci is None else [jsonable(self.ci[0]), jsonable(self.ci[1])],
             "z": jsonable(self.z),
             "p_value": jsonable(self.p_value),
+            "null_mean": jsonable(self.null_mean),
+            "null_sd": jsonable(self.null_sd),
+            "excess": jsonable(self.excess),
             "reason": self.reason,
             "warnings": list(self.warnings),
             "params": {k: jsonable(v) for k, v in self.params.items()},
@@ -125,7 +137,7 @@ class MetricResult:
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """One tidy row: metric, value, ci_low, ci_high, z, p_value, reason, warnings, params.
+        """One tidy row: metric, value, CI, z, p_value, null fields, reason, warnings, params.
 
         ``warnings`` is one string, the sentences joined by ``"; "`` (empty when none).
         """
@@ -138,6 +150,9 @@ class MetricResult:
             "ci_high": self.ci[1] if self.ci else math.nan,
             "z": math.nan if self.z is None else self.z,
             "p_value": math.nan if self.p_value is None else self.p_value,
+            "null_mean": math.nan if self.null_mean is None else self.null_mean,
+            "null_sd": math.nan if self.null_sd is None else self.null_sd,
+            "excess": math.nan if self.excess is None else self.excess,
             "reason": self.reason,
             "warnings": "; ".join(self.warnings),
         }
@@ -157,6 +172,10 @@ class MetricResult:
             n = len(self.warnings)
             text += f" ({n} warning{'s' if n > 1 else ''})"
         return text + ">"
+
+
+#: The optional float fields a null model fills.
+_NULL_FIELDS = ("z", "p_value", "null_mean", "null_sd", "excess")
 
 
 def _is_scalar(value: Any) -> bool:

@@ -4,6 +4,28 @@
   (``"label-shuffle"``: same graph, same side sizes) or whose edges are rewired keeping every
   node's degree (``"degree-preserving"``), and compare the observed value with that null
   distribution (z-score and a one-sided permutation p-value).
+- :func:`dynamics._refit_null.refit_null_test`: for sides *found* in the graph, rewire the graph
+  keeping degrees and find the sides again on every null graph before recomputing the measure
+  (``"rewire-refit"``, ``"rewire-refit-weights"``); :func:`choose_null` picks it by itself for
+  found sides.
+
+Which null answers which question:
+
+- ``"label-shuffle"`` asks *is the split by these given labels more separated than a random
+  split of the same sizes on this graph?* It is the right test when the sides come from
+  outside the graph (``method="labels"``: declared leaning, subreddit, party). For sides found
+  by maximising separation on this very graph it is circular: every graph, even a random one,
+  beats it, because the search optimised exactly what the shuffle destroys.
+- ``"degree-preserving"`` keeps the labels and rewires the edges: *is this labelled graph more
+  separated than graphs with the same degrees and the same labels?*
+- ``"rewire-refit"`` / ``"rewire-refit-weights"`` ask *is this graph more polarized than graphs
+  with the same degrees, once the sides are found the same way on them?* This is the comparison
+  of Garimella et al. (2018), who score controversy against partitions found the same way on
+  non-controversial graphs, and it follows Guimera, Sales-Pardo and Amaral (2004): random graphs
+  have high modularity, so a found partition's modularity means little until set against that
+  of random graphs of the same degrees (doi:10.1103/PhysRevE.70.025101). The excess
+  ``observed - null mean`` is the polarization beyond what the search finds in structureless
+  graphs.
 - :func:`bootstrap_threads`: resample threads with replacement (threads are the independent
   units of a discussion) and take the percentile interval of the statistic.
 """
@@ -11,9 +33,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
@@ -32,17 +54,59 @@ __all__ = [
     "NullTest",
     "bootstrap_threads",
     "check_significance",
+    "choose_null",
     "n_threads_with_comments",
     "null_test",
     "resample_threads",
 ]
 
-NullModel = Literal["label-shuffle", "degree-preserving"]
-NULL_MODELS: tuple[str, ...] = ("label-shuffle", "degree-preserving")
+NullModel = Literal["label-shuffle", "degree-preserving", "rewire-refit", "rewire-refit-weights"]
+NULL_MODELS: tuple[str, ...] = (
+    "label-shuffle",
+    "degree-preserving",
+    "rewire-refit",
+    "rewire-refit-weights",
+)
+#: The nulls that find the sides again on every rewired graph.
+REFIT_NULLS: tuple[str, ...] = ("rewire-refit", "rewire-refit-weights")
+#: Null samples when a null is asked for without ``n_null``.
+DEFAULT_N_NULL = 200
+#: Ways of finding sides in the graph itself (see ``dynamics.polarization.sides``).
+_FOUND = frozenset({"leiden", "multilevel", "signed", "propagation"})
+
+
+def sides_found(sides: Any) -> bool:
+    """True when ``sides`` is a ``Sides`` result found in the graph (not given labels)."""
+    return getattr(sides, "method", None) in _FOUND and isinstance(
+        getattr(sides, "params", None), Mapping
+    )
+
+
+def choose_null(null: str | None, n_null: int | None, sides: Any) -> tuple[str | None, int]:
+    """The null model and sample count a measure runs, from what the caller gave.
+
+    ``null=None`` with ``n_null`` > 0 (or ``null="auto"``) picks the null by the sides:
+    ``"rewire-refit"`` for sides found in the graph (a :class:`Sides` of method ``"leiden"``,
+    ``"multilevel"``, ``"signed"`` or ``"propagation"``), ``"label-shuffle"`` for sides given
+    from outside (a mapping, a column, ``method="labels"``). A named null without ``n_null``
+    runs 200 samples. No null and no ``n_null``: no test.
+
+    Examples
+    --------
+    >>> choose_null(None, None, {"a": "L"}), choose_null(None, 50, {"a": "L"})
+    ((None, 0), ('label-shuffle', 50))
+    >>> choose_null("degree-preserving", None, {"a": "L"})
+    ('degree-preserving', 200)
+    """
+    if null == "auto" or (null is None and n_null):
+        null = "rewire-refit" if sides_found(sides) else "label-shuffle"
+    if null is None:
+        return None, 0
+    return null, DEFAULT_N_NULL if not n_null else int(n_null)
 
 
 def check_significance(
-    func: str, null: str | None, n_null: int, n_boot: int, ci: float, obj: object = None
+    func: str, null: str | None, n_null: int | None, n_boot: int, ci: float, obj: object = None
 ) -> None:
     """The sklearn-style checks of ``null``, ``n_null``, ``n_boot`` and ``ci`` of a measure.
 
@@ -50,10 +114,19 @@ def check_significance(
     bootstrap resamples threads, which a graph does not have.
     """
     check_param(
-        null is None or null in NULL_MODELS, "null", func, f"None or one of {NULL_MODELS}", null
+        null is None or null == "auto" or null in NULL_MODELS,
+        "null",
+        func,
+        f"None, 'auto' or one of {NULL_MODELS}",
+        null,
     )
     check_param(
-        isinstance(n_null, int) and n_null >= 1, "n_null", func, "a positive integer", n_null
+        n_null is None
+        or (isinstance(n_null, int) and not isinstance(n_null, bool) and n_null >= 1),
+        "n_null",
+        func,
+        "None or a positive integer",
+        n_null,
     )
     check_param(
         isinstance(n_boot, int) and (n_boot == 0 or n_boot >= 2),
@@ -87,11 +160,40 @@ class NullTest:
         ``"less"``; for ``"two-sided"`` the distance from the null mean is compared). Never 0.
     null_values : numpy.ndarray
         The statistic on each null sample (NaN samples dropped).
+    observed : float
+        The observed value the null was compared with.
     """
 
     z: float
     p_value: float
     null_values: np.ndarray
+    observed: float = math.nan
+
+    @property
+    def mean(self) -> float:
+        """Mean of the null values (NaN without any)."""
+        return float(self.null_values.mean()) if self.null_values.size else math.nan
+
+    @property
+    def sd(self) -> float:
+        """Standard deviation of the null values (``ddof=1``; NaN with fewer than two)."""
+        v = self.null_values
+        return float(v.std(ddof=1)) if v.size > 1 else math.nan
+
+    @property
+    def excess(self) -> float:
+        """``observed - mean``: the part of the value the null does not explain."""
+        return self.observed - self.mean
+
+    def fields(self) -> dict[str, float]:
+        """``z``, ``p_value``, ``null_mean``, ``null_sd`` and ``excess``, for a result."""
+        return {
+            "z": self.z,
+            "p_value": self.p_value,
+            "null_mean": self.mean,
+            "null_sd": self.sd,
+            "excess": self.excess,
+        }
 
 
 def null_test(
@@ -139,7 +241,8 @@ def null_test(
     -------
     NullTest
     """
-    check_param(null in NULL_MODELS, "null", func, f"one of {NULL_MODELS}", null)
+    plain = ("label-shuffle", "degree-preserving")
+    check_param(null in plain, "null", func, f"one of {plain}", null)
     check_param(n_null >= 1, "n_null", func, "a positive integer", n_null)
     gen = rng(seed)
     values = np.full(n_null, np.nan)
@@ -165,7 +268,7 @@ def null_test(
 
 def _compare(observed: float, values: np.ndarray, alternative: str) -> NullTest:
     if math.isnan(observed) or values.size == 0:
-        return NullTest(math.nan, math.nan, values)
+        return NullTest(math.nan, math.nan, values, observed)
     mean, sd = float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
     z = (observed - mean) / sd if sd > 0 else math.nan
     if alternative == "greater":
@@ -175,7 +278,7 @@ def _compare(observed: float, values: np.ndarray, alternative: str) -> NullTest:
     else:
         extreme = np.abs(values - mean) >= abs(observed - mean)
     p = (1 + int(extreme.sum())) / (1 + values.size)
-    return NullTest(z, p, values)
+    return NullTest(z, p, values, observed)
 
 
 def n_threads_with_comments(discussion: Discussion) -> int:

@@ -279,6 +279,9 @@ def analyze(
     ] = True,
     n_null: Annotated[int, typer.Option(help="Null-model samples per metric.")] = 200,
     n_boot: Annotated[int, typer.Option(help="Bootstrap samples per metric (0: no CIs).")] = 200,
+    n_jobs: Annotated[
+        int, typer.Option(help="Worker processes for the null samples (-1: all cores).")
+    ] = 1,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
     progress: ProgressOpt = None,
     engine: Annotated[
@@ -322,6 +325,7 @@ def analyze(
             seed=seed,
             n_null=n_null,
             n_boot=n_boot,
+            n_jobs=n_jobs,
             annotate=annotate,
             read_options=read_options,
             overwrite=overwrite,

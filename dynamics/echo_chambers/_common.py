@@ -17,13 +17,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
 
+from dynamics._refit_null import refit_null_test
 from dynamics._sample_checks import bootstrap_threads_warning, coverage
-from dynamics._significance import bootstrap_threads, n_threads_with_comments, null_test
+from dynamics._significance import (
+    REFIT_NULLS,
+    bootstrap_threads,
+    choose_null,
+    n_threads_with_comments,
+    null_test,
+)
 from dynamics._validation import as_igraph, check_param, side_labels
 
 if TYPE_CHECKING:
@@ -263,29 +271,55 @@ def significance(
     observed: float,
     *,
     statistic: Callable[[Prepared, np.ndarray, np.ndarray, np.ndarray, np.ndarray], float],
-    recompute: Callable[[Any], float],
+    recompute: Callable[..., float],
     use_leaning: bool,
     null: str | None,
-    n_null: int,
+    n_null: int | None,
     n_boot: int,
     ci: float,
     seed: int | None,
     alternative: Literal["greater", "less", "two-sided"],
     progress: bool | None,
     func: str,
-) -> tuple[float | None, float | None, tuple[float, float] | None]:
-    """Null-model z and p (when ``null``) and thread-bootstrap interval (when ``n_boot``).
+    sides: Any = None,
+    params: dict[str, Any] | None = None,
+) -> tuple[dict[str, float], tuple[float, float] | None]:
+    """Null-model fields (when a null runs) and thread-bootstrap interval (when ``n_boot``).
 
     ``statistic(prep, src, dst, w, values)`` recomputes the measure on arcs and per-vertex
-    values (leanings or side codes); ``recompute(discussion)`` the whole measure on a
-    resampled Discussion.
+    values (leanings or side codes); ``recompute(obj, sides)`` the whole measure on a
+    resampled Discussion or a rewired graph. ``null=None`` with ``n_null`` picks the null by
+    ``sides`` (:func:`dynamics._significance.choose_null`; ``"rewire-refit"`` for sides found in
+    the graph, which rewires the graph and finds the sides again on every null graph);
+    ``params["null"]`` and ``params["n_null"]`` are set to what ran. Returns
+    ``({"z", "p_value", "null_mean", "null_sd", "excess"} or {}, interval)``.
     """
-
-    z = p = None
+    null, n_null = choose_null(null, n_null, sides)
+    if params is not None:
+        params["null"], params["n_null"] = null, n_null
+    test: dict[str, float] = {}
     interval = None
     if math.isnan(observed):
-        return z, p, interval
-    if null is not None:
+        return test, interval
+    if null in REFIT_NULLS:
+        from dynamics.polarization._sides import refit_sides
+
+        weight = None if params is None else params.get("weight")
+        unit = tuple(sorted(w for w in {weight, sides.params.get("weight")} if isinstance(w, str)))
+        test = refit_null_test(
+            recompute,
+            as_igraph(obj, func=func),
+            partial(refit_sides, sides),
+            cache=sides.null_cache,
+            observed=observed,
+            null=null,  # type: ignore[arg-type]
+            n_null=n_null,
+            seed=seed,
+            unit_weights=unit,
+            search_weights=tuple(w for w in [sides.params.get("weight")] if isinstance(w, str)),
+            alternative=alternative,
+        ).fields()
+    elif null is not None:
         values = prep.leaning if use_leaning else prep.codes
 
         def on_graph(g: ig.Graph, labels: np.ndarray) -> float:
@@ -303,8 +337,7 @@ def significance(
             alternative=alternative,
             progress=progress,
             func=func,
-        )
-        z, p = test.z, test.p_value
+        ).fields()
     if n_boot:  # check_significance has made sure obj is a Discussion
         interval, _ = bootstrap_threads(
             recompute, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
@@ -312,4 +345,4 @@ def significance(
         if interval is None:
             prep.ci_reason = bootstrap_threads_warning(n_threads_with_comments(obj))
             prep.warnings.append(str(prep.ci_reason))
-    return z, p, interval
+    return test, interval

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -67,8 +67,8 @@ def assortativity(
     sides: Any = None,
     directed: bool = False,
     weight: str | None = None,
-    null: Literal["label-shuffle", "degree-preserving"] | None = None,
-    n_null: int = 200,
+    null: str | None = None,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -108,10 +108,17 @@ def assortativity(
         Edge attribute weighting each edge (e.g. ``"count"``); reciprocal replies add up in
         the undirected graph. Default None: every edge weighs 1. Edges lacking the attribute
         weigh 1.
-    null : {"label-shuffle", "degree-preserving"}, optional
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, greater).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph
+        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
+        ``"label-shuffle"``. See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads for ``ci`` (Discussion input only).
     ci : float, default 0.95
@@ -220,7 +227,7 @@ def assortativity(
             }
         )
 
-    def recompute(d: Any) -> float:
+    def recompute(d: Any, sides: Any = sides) -> float:
         p = prepare(
             d,
             leaning=leaning,
@@ -236,12 +243,14 @@ def assortativity(
             return _numeric(p.leaning, p.src, p.dst, p.w)
         return _nominal(p.codes, len(p.labels), p.src, p.dst, p.w)
 
-    z, p_value, interval = significance(
+    test, interval = significance(
         discussion_or_graph,
         prep,
         value,
         statistic=statistic,
         recompute=recompute,
+        sides=sides,
+        params=params,
         use_leaning=kind == "numeric",
         null=null,
         n_null=n_null,
@@ -258,8 +267,7 @@ def assortativity(
         ci=interval,
         params=prep.noted(params),
         warnings=prep.notes(),
-        z=z,
-        p_value=p_value,
+        **test,
         reason=reason,
         tables=tables,
         kind=kind,

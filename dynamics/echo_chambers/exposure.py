@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -100,8 +100,8 @@ def exposure_entropy(
     leaning: Any = None,
     weight: str | None = "count",
     normalized: bool = False,
-    null: Literal["label-shuffle", "degree-preserving"] | None = None,
-    n_null: int = 200,
+    null: str | None = None,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -133,11 +133,18 @@ def exposure_entropy(
         1. None: each directed edge counts once.
     normalized : bool, default False
         Divide by :math:`\log_2 K` so the value lies in [0, 1].
-    null : {"label-shuffle", "degree-preserving"}, optional
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, *less*: echo chambers lower the
         entropy).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph
+        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
+        ``"label-shuffle"``. See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads for ``ci`` (Discussion input only).
     ci : float, default 0.95
@@ -213,7 +220,7 @@ def exposure_entropy(
     def stat_from(p: Prepared, src, dst, w, codes) -> float:
         return value_of(_exposure(p.n, codes, src, dst, w))
 
-    def recompute(d: Any) -> float:
+    def recompute(d: Any, sides: Any = sides) -> float:
         p = prepare(
             d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=func
         )
@@ -239,12 +246,14 @@ def exposure_entropy(
         "ci": ci,
         "seed": seed,
     }
-    z, p_value, interval = significance(
+    test, interval = significance(
         discussion_or_graph,
         prep,
         value,
         statistic=stat_from,
         recompute=recompute,
+        sides=sides,
+        params=params,
         use_leaning=False,
         null=null,
         n_null=n_null,
@@ -261,8 +270,7 @@ def exposure_entropy(
         ci=interval,
         params=prep.noted(params),
         warnings=prep.notes(),
-        z=z,
-        p_value=p_value,
+        **test,
         reason=reason,
         tables={"users": _users_table(prep, ex, rows, entropy)},
         n_users=int(rows.size),

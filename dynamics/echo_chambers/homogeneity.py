@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -26,8 +26,8 @@ def homogeneity(
     leaning: Any = None,
     threshold: float = 1.0,
     weight: str | None = "count",
-    null: Literal["label-shuffle", "degree-preserving"] | None = None,
-    n_null: int = 200,
+    null: str | None = None,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -59,10 +59,17 @@ def homogeneity(
     weight : str or None, default "count"
         Edge attribute counting replies; edges lacking it weigh 1. None: each directed edge
         counts once. With ``threshold=1`` weights do not matter.
-    null : {"label-shuffle", "degree-preserving"}, optional
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, greater).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph
+        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
+        ``"label-shuffle"``. See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads for ``ci`` (Discussion input only).
     ci : float, default 0.95
@@ -141,7 +148,7 @@ def homogeneity(
     def stat_from(p: Prepared, src, dst, w, codes) -> float:
         return value_of(p, _exposure(p.n, codes, src, dst, w), codes)
 
-    def recompute(d: Any) -> float:
+    def recompute(d: Any, sides: Any = sides) -> float:
         p = prepare(
             d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=func
         )
@@ -165,12 +172,14 @@ def homogeneity(
         "ci": ci,
         "seed": seed,
     }
-    z, p_value, interval = significance(
+    test, interval = significance(
         discussion_or_graph,
         prep,
         value,
         statistic=stat_from,
         recompute=recompute,
+        sides=sides,
+        params=params,
         use_leaning=False,
         null=null,
         n_null=n_null,
@@ -190,8 +199,7 @@ def homogeneity(
         ci=interval,
         params=prep.noted(params),
         warnings=prep.notes(),
-        z=z,
-        p_value=p_value,
+        **test,
         reason=reason,
         tables={"users": users},
         n_users=int(rows.size),

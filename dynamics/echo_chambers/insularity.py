@@ -94,7 +94,7 @@ def _run(
     weight: str | None,
     average: str,
     null: str | None,
-    n_null: int,
+    n_null: int | None,
     n_boot: int,
     ci: float,
     seed: int | None,
@@ -112,7 +112,7 @@ def _run(
             return _insularity(parts[0], parts[1], average)
         return _mean_conductance(*parts)
 
-    def recompute(d: Any) -> float:
+    def recompute(d: Any, sides: Any = sides) -> float:
         p = prepare(
             d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=which
         )
@@ -133,12 +133,14 @@ def _run(
     if which == "insularity":
         params["average"] = average
     params.update(null=null, n_null=n_null, n_boot=n_boot, ci=ci, seed=seed)
-    z, p_value, interval = significance(
+    test, interval = significance(
         obj,
         prep,
         value,
         statistic=statistic,
         recompute=recompute,
+        sides=sides,
+        params=params,
         use_leaning=False,
         null=null,
         n_null=n_null,
@@ -155,8 +157,7 @@ def _run(
         ci=interval,
         params=prep.noted(params),
         warnings=prep.notes(),
-        z=z,
-        p_value=p_value,
+        **test,
         reason=reason,
         tables={"sides": _table(prep)},
         n_sides=len(set(prep.codes[prep.codes >= 0].tolist())),
@@ -170,8 +171,8 @@ def insularity(
     leaning: Any = None,
     weight: str | None = "count",
     average: Literal["sides", "replies"] = "sides",
-    null: Literal["label-shuffle", "degree-preserving"] | None = None,
-    n_null: int = 200,
+    null: str | None = None,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -205,10 +206,17 @@ def insularity(
         None: each connected pair counts once.
     average : {"sides", "replies"}, default "sides"
         Mean over sides, or weighted by each side's replies.
-    null : {"label-shuffle", "degree-preserving"}, optional
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, greater).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph
+        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
+        ``"label-shuffle"``. See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads for ``ci`` (Discussion input only).
     ci : float, default 0.95
@@ -289,8 +297,8 @@ def conductance(
     sides: Any = None,
     leaning: Any = None,
     weight: str | None = "count",
-    null: Literal["label-shuffle", "degree-preserving"] | None = None,
-    n_null: int = 200,
+    null: str | None = None,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -320,11 +328,18 @@ def conductance(
     weight : str or None, default "count"
         Edge attribute counting replies; edges lacking it weigh 1. None: each directed edge
         counts once.
-    null : {"label-shuffle", "degree-preserving"}, optional
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, *less*: low conductance means
         closed sides).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph
+        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
+        ``"label-shuffle"``. See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads for ``ci`` (Discussion input only).
     ci : float, default 0.95

@@ -90,8 +90,8 @@ def neighbour_leaning(
     direction: Direction = "out",
     weight: str | None = None,
     bins: int = 20,
-    null: Literal["label-shuffle", "degree-preserving"] | None = None,
-    n_null: int = 200,
+    null: str | None = None,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -133,11 +133,18 @@ def neighbour_leaning(
         attribute weigh 1.
     bins : int, default 20
         Bins per axis of the ``density`` table over [-1, 1] x [-1, 1].
-    null : {"label-shuffle", "degree-preserving"}, optional
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, greater): shuffle leanings over
         users, or rewire edges keeping degrees.
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph
+        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
+        ``"label-shuffle"``. See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads for ``ci`` (Discussion input only); 0: no interval.
     ci : float, default 0.95
@@ -262,18 +269,20 @@ def neighbour_leaning(
         }
     )
 
-    def recompute(d: Any) -> float:
+    def recompute(d: Any, sides: Any = sides) -> float:
         p = prepare(
             d, leaning=leaning, sides=sides, weight=weight, directed=True, need="leaning", func=func
         )
         return math.nan if p.reason else statistic(p, p.src, p.dst, p.w, p.leaning)
 
-    z, p_value, interval = significance(
+    test, interval = significance(
         discussion_or_graph,
         prep,
         value,
         statistic=statistic,
         recompute=recompute,
+        sides=sides,
+        params=params,
         use_leaning=True,
         null=null,
         n_null=n_null,
@@ -290,8 +299,7 @@ def neighbour_leaning(
         ci=interval,
         params=prep.noted(params),
         warnings=prep.notes(),
-        z=z,
-        p_value=p_value,
+        **test,
         reason=reason,
         tables={"users": users, "density": density},
         n_users=int(ok.sum()),

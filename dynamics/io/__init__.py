@@ -8,24 +8,22 @@ format names in detection order; ``detect(path)`` says which one would be used.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import inspect
 import logging
 import os
 import warnings
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics._version import __version__
-from dynamics.errors import DataQualityWarning, EmptyInputError, InputFormatError, ReaderOptionError
+from dynamics.errors import DataQualityWarning, EmptyInputError, ReaderOptionError
 from dynamics.io._base import ReadResult, finalize_comments, finalize_threads
 from dynamics.io._many import read_guarded, read_many
+from dynamics.io._registry import READERS, check_options, detect, get_reader
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from
-from dynamics.model.discussion import Discussion, _metadata
+from dynamics.model.discussion import Discussion
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,69 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["READERS", "detect", "get_reader", "load"]
 
 logger = logging.getLogger(__name__)
-
-#: Format names in detection order: specific formats first, generic tables last.
-READERS: tuple[str, ...] = (
-    "parquet_cache",
-    "convokit",
-    "reddit",
-    "reddit_api",
-    "hackernews",
-    "twitter",
-    "disqus",
-    "wikiconv",
-    "nested",
-    "keyed_json",
-    "plaintext",
-    "tabular",
-)
-
-_MODULES = {
-    "parquet_cache": None,
-    "convokit": "dynamics.io.convokit",
-    "reddit": "dynamics.io.reddit",
-    "reddit_api": "dynamics.io.reddit_api",
-    "hackernews": "dynamics.io.hackernews",
-    "twitter": "dynamics.io.twitter",
-    "disqus": "dynamics.io.disqus",
-    "wikiconv": "dynamics.io.wikiconv",
-    "nested": "dynamics.io.nested",
-    "keyed_json": "dynamics.io.keyed_json",
-    "plaintext": "dynamics.io.plaintext",
-    "tabular": "dynamics.io.tabular",
-}
-
-
-def get_reader(name: str) -> ModuleType:
-    """Import and return the reader module for format ``name``."""
-    if name not in _MODULES or _MODULES[name] is None:
-        msg = f"The 'format' parameter of load must be one of {['auto', *READERS]}. Got {name!r} instead."
-        raise ValueError(msg)
-    return importlib.import_module(_MODULES[name])  # type: ignore[arg-type]
-
-
-def detect(path: str | Path) -> str:
-    """Name of the format ``load`` would use for ``path``.
-
-    Raises
-    ------
-    InputFormatError
-        When no reader recognises the file.
-    """
-    path = Path(path)
-    if not path.exists():
-        msg = "no such file or directory"
-        raise InputFormatError(msg, path=path)
-    if path.is_file() and path.suffix.lower() == ".parquet" and _metadata(path) is not None:
-        return "parquet_cache"
-    for name in READERS[1:]:
-        if get_reader(name).detect(path):
-            return name
-    msg = (
-        "format not recognised; pass format= one of "
-        f"{', '.join(READERS[1:])} (and columns= for a generic table)"
-    )
-    raise InputFormatError(msg, path=path)
 
 
 def load(
@@ -158,7 +93,7 @@ def load(
     if isinstance(source, pl.DataFrame) or type(source).__name__ == "DataFrame":
         from dynamics.io import tabular
 
-        _check_options("frame", tabular.read_frame, options)
+        check_options("frame", tabular.read_frame, options)
         result = read_guarded(tabular.read_frame, source, None, "frame", strict=strict, **options)
         return _assemble(result, None, orphans=orphans, strict=strict)
     if isinstance(source, list | tuple):
@@ -173,7 +108,7 @@ def load(
     if fmt == "parquet_cache":
         return Discussion.read_parquet(path)
     reader = get_reader(fmt)
-    _check_options(fmt, reader.read, options)
+    check_options(fmt, reader.read, options)
     cache_file = _cache_file(path, fmt, cache, strict=strict, orphans=orphans, options=options)
     if cache_file is not None and cache_file.exists():
         logger.info("reading %s from cache %s", path, cache_file)
@@ -231,26 +166,6 @@ def _warning_text(report: Any) -> str:
         else:
             parts.append(f"{n:,} {kind}")
     return f"{report.path or 'frame'}: {'; '.join(parts)} (see Discussion.report)"
-
-
-#: Keyword parameters of the readers that ``load`` sets itself (the frame reader's bookkeeping).
-_INTERNAL_OPTIONS = frozenset({"strict", "progress", "path", "fmt", "problems", "n_records"})
-
-
-def _check_options(fmt: str, read: Any, options: dict[str, Any]) -> None:
-    """Refuse options the reader does not take, so a misspelt option is never ignored."""
-    accepted = {
-        name
-        for name, param in inspect.signature(read).parameters.items()
-        if param.kind is inspect.Parameter.KEYWORD_ONLY and name not in _INTERNAL_OPTIONS
-    }
-    unknown = sorted(set(options) - accepted)
-    if unknown:
-        msg = (
-            f"the {fmt} reader takes no option {', '.join(map(repr, unknown))}; "
-            f"its options are: {', '.join(sorted(accepted)) or 'none'}"
-        )
-        raise ReaderOptionError(msg)
 
 
 def _cache_file(path: Path, fmt: str, cache: bool | str | Path, **key: Any) -> Path | None:

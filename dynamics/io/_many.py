@@ -18,6 +18,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics.errors import DynamicsError, EmptyInputError, InputFormatError
 from dynamics.io._base import ReadResult
+from dynamics.io._registry import check_options, detect, get_reader
 
 __all__ = ["ManyResult", "read_guarded", "read_many"]
 
@@ -92,8 +93,6 @@ def read_many(
     with the file's name in a ``source_file`` column, and the problem counts added up. Comment
     ids are one id space: the same id in two files is a ``duplicate_id``.
     """
-    from dynamics.io import _check_options, detect, get_reader
-
     paths = [Path(p) for p in sources]
     if not paths or not all(isinstance(p, str | Path) for p in sources):
         msg = "load takes a path, a list of paths or a data frame; got an empty or mixed list"
@@ -105,7 +104,7 @@ def read_many(
             msg = "is a saved Discussion; load it on its own, not in a list"
             raise InputFormatError(msg, path=path)
         reader = get_reader(fmt)
-        _check_options(fmt, reader.read, options)
+        check_options(fmt, reader.read, options)
         result = read_guarded(
             reader.read, path, path, fmt, strict=strict, progress=progress, **options
         )

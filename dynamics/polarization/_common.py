@@ -14,6 +14,10 @@ Before step 4 the coverage of the sides is measured on the graph of step 3
 (:func:`dynamics._sample_checks.coverage`); its warnings (small sides, low coverage, no
 cross-side edge) and the thread bootstrap's (too few threads: no interval, the reason in
 ``params["ci_reason"]``) reach the result's ``warnings``.
+
+Significance (:func:`finish`): ``null=None`` with ``n_null`` picks the null by the sides (see
+:func:`dynamics._significance.choose_null`): sides found in the graph get the null that rewires
+the graph and finds the sides again (``"rewire-refit"``), given sides get label shuffles.
 """
 
 from __future__ import annotations
@@ -22,14 +26,18 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dynamics._refit_null import refit_null_test
 from dynamics._sample_checks import bootstrap_threads_warning, coverage
 from dynamics._significance import (
+    REFIT_NULLS,
     bootstrap_threads,
     check_significance,
+    choose_null,
     n_threads_with_comments,
     null_test,
 )
@@ -69,7 +77,7 @@ def check_common(
     obj: object,
     *,
     null: str | None,
-    n_null: int,
+    n_null: int | None,
     n_boot: int,
     ci: float,
     edges: str | None = None,
@@ -189,10 +197,10 @@ def significance(
     alternative: str,
     progress: bool | None,
     func: str,
-) -> tuple[float | None, float | None]:
-    """``(z, p_value)`` from :func:`dynamics._significance.null_test` (None, None without null)."""
+) -> dict[str, float]:
+    """``z``, ``p_value``, null mean and sd, excess from a label or rewiring null ({} without)."""
     if null is None or math.isnan(observed):
-        return None, None
+        return {}
     res = null_test(
         statistic,
         graph,
@@ -205,7 +213,7 @@ def significance(
         progress=progress,
         func=func,
     )
-    return res.z, res.p_value
+    return res.fields()
 
 
 def bootstrap(
@@ -246,20 +254,41 @@ def finish(
     params: dict[str, Any],
     statistic: Callable[[ig.Graph, np.ndarray], float] | None,
     alternative: str,
-    again: Callable[[Any], float],
+    again: Callable[..., float],
     null: str | None,
-    n_null: int,
+    n_null: int | None,
     n_boot: int,
     ci: float,
     seed: int | None,
     progress: bool | None,
+    sides: Any = None,
     fields: Mapping[str, Any] | None = None,
     tables: Mapping[str, Any] | None = None,
 ) -> Any:
-    """Add the null test and bootstrap CI to a computed value and build the result object."""
-    z = p = None
-    if prep is not None and statistic is not None and reason is None:
-        z, p = significance(
+    """Add the null test and bootstrap CI to a computed value and build the result object.
+
+    ``again(obj, sides)`` recomputes the measure (no null, no bootstrap) on a resampled
+    Discussion or a null graph; ``sides`` is what the caller gave, which decides the null
+    when ``null`` is None (:func:`dynamics._significance.choose_null`).
+    """
+    null, n_null = choose_null(null, n_null, sides)
+    params["null"], params["n_null"] = null, n_null
+    test: dict[str, float] = {}
+    if prep is not None and statistic is not None and reason is None and null in REFIT_NULLS:
+        test = refit_significance(
+            again,
+            obj,
+            sides,
+            observed=value,
+            null=null,
+            n_null=n_null,
+            seed=seed,
+            weight=params.get("weight"),
+            alternative=alternative,
+            func=func,
+        )
+    elif prep is not None and statistic is not None and reason is None:
+        test = significance(
             statistic,
             prep.graph,
             prep.codes,
@@ -288,10 +317,48 @@ def finish(
         value,
         ci=interval,
         params=params,
-        z=z,
-        p_value=p,
         reason=reason,
         tables=dict(tables or {}),
         warnings=tuple(said),
+        **test,
         **dict(fields or {}),
     )
+
+
+def refit_significance(
+    again: Callable[..., float],
+    obj: Any,
+    sides: Any,
+    *,
+    observed: float,
+    null: str,
+    n_null: int,
+    seed: int | None,
+    weight: str | None,
+    alternative: str,
+    func: str,
+) -> dict[str, float]:
+    """The re-inferring null (``"rewire-refit"``) for sides found in the graph.
+
+    Rewires the full user graph of ``obj`` keeping degrees, finds the sides on it with the
+    method and parameters of ``sides`` (:func:`dynamics.polarization._sides.refit_sides`) and
+    recomputes the measure with ``again``.
+    """
+    from dynamics.polarization._sides import refit_sides
+
+    found_with = sides.params.get("weight")
+    unit = tuple(sorted(w for w in {weight, found_with} if isinstance(w, str)))
+    res = refit_null_test(
+        again,
+        as_igraph(obj, func=func),
+        partial(refit_sides, sides),
+        cache=sides.null_cache,
+        observed=observed,
+        null=null,
+        n_null=n_null,
+        seed=seed,
+        unit_weights=unit,
+        search_weights=tuple(w for w in [found_with] if isinstance(w, str)),
+        alternative=alternative,  # type: ignore[arg-type]
+    )
+    return res.fields()

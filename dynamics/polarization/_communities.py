@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dynamics._validation import igraph_seed, rng, undirected
-from dynamics.polarization._sides import _DENSE_MAX, _result
+from dynamics.polarization._sides_type import _DENSE_MAX, _result
 
 if TYPE_CHECKING:
     import igraph as ig
     import scipy.sparse as sp
 
-    from dynamics.polarization._sides import Sides
+    from dynamics.polarization._sides_type import Sides
 
 
 def _communities(g: ig.Graph, params: dict[str, Any]) -> Sides:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dynamics._validation import undirected
-from dynamics.polarization._sides import _result, _sorted_labels
+from dynamics.polarization._sides_type import _result, _sorted_labels
 
 if TYPE_CHECKING:
     import igraph as ig
     import scipy.sparse as sp
 
-    from dynamics.polarization._sides import Sides
+    from dynamics.polarization._sides_type import Sides
 
 
 def _propagation(g: ig.Graph, seeds: Mapping[Hashable, Hashable], params: dict[str, Any]) -> Sides:

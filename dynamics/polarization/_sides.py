@@ -8,137 +8,20 @@ can be passed as ``sides=`` to every polarization and echo-chamber measure.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterator, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
-from dynamics._validation import as_igraph, check_param, is_int, side_labels
+from dynamics._validation import as_igraph, check_param, side_labels
+from dynamics.polarization._communities import _communities
+from dynamics.polarization._propagation import _propagation
+from dynamics.polarization._sides_checks import _check_params
+from dynamics.polarization._sides_type import METHODS, Sides, _result
+from dynamics.polarization._signed_split import _signed
 
 if TYPE_CHECKING:
     import igraph as ig
-    import pandas as pd
 
-__all__ = ["METHODS", "Sides", "sides"]
-
-#: The ways :func:`sides` can assign sides.
-METHODS = ("labels", "leiden", "multilevel", "signed", "propagation")
-
-#: Rounding rules of the signed spectral partition (Bonchi et al. 2019, Algorithms 1 and 2).
-ROUNDINGS = ("eigensign", "random-eigensign")
-
-#: Up to this many users the signed method uses a dense eigensolver (ARPACK needs k < n).
-_DENSE_MAX = 500
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Sides(Mapping[Hashable, Hashable]):
-    """Who is on which side: a read-only mapping ``author -> side label``, with its provenance.
-
-    Only authors with a side are keys; authors left without one (small communities, neutral
-    users of the signed partition, users no seed reaches) are in :attr:`authors` and in
-    :meth:`to_frame` with side ``None``. Like a dict, a ``Sides`` equals any mapping with the same
-    items.
-
-    Attributes
-    ----------
-    method : str
-        How the sides were assigned (one of :data:`METHODS`).
-    authors : tuple
-        Every user of the graph, in graph order.
-    labels : tuple
-        Side label of each entry of ``authors`` (``None`` for no side).
-    scores : tuple of float, or None
-        Leaning of each entry of ``authors`` in [-1, 1] (NaN where unknown), or None when the
-        method gives no continuous score and the split is not two-sided.
-    params : dict
-        The parameters the assignment depends on (seed included).
-    details : dict
-        What the method found: number of communities, modularity, eigenvalue, iterations, ...
-        and ``"coverage"``: share of the users and of the reply edges on a side, cross-side
-        edges and their warnings (:class:`dynamics._sample_checks.Coverage`).
-    reason : str or None
-        Why the result is empty or has fewer than two sides, e.g. ``"the graph has no edges"``.
-    order : tuple
-        The side labels, in the order of :attr:`sizes`.
-
-    Examples
-    --------
-    >>> s = dyn.polarization.sides(nx.Graph([("a", "b"), ("b", "c")]), method="labels",
-    ...                            labels={"a": "L", "c": "R"})
-    >>> dict(s), s.sizes, s.leaning["b"]
-    ({'a': 'L', 'c': 'R'}, {'L': 1, 'R': 1}, nan)
-    """
-
-    method: str
-    authors: tuple[Hashable, ...]
-    labels: tuple[Hashable | None, ...]
-    scores: tuple[float, ...] | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    details: Mapping[str, Any] = field(default_factory=dict)
-    reason: str | None = None
-    order: tuple[Hashable, ...] = ()
-    _map: Mapping[Hashable, Hashable] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        mapping = {a: s for a, s in zip(self.authors, self.labels, strict=True) if s is not None}
-        object.__setattr__(self, "_map", MappingProxyType(mapping))
-        if not self.order:
-            object.__setattr__(self, "order", tuple(_sorted_labels(set(mapping.values()))))
-
-    def __getitem__(self, author: Hashable) -> Hashable:
-        return self._map[author]
-
-    def __iter__(self) -> Iterator[Hashable]:
-        return iter(self._map)
-
-    def __len__(self) -> int:
-        return len(self._map)
-
-    @property
-    def sizes(self) -> dict[Hashable, int]:
-        """Number of authors on each side, in :attr:`order`."""
-        counts = dict.fromkeys(self.order, 0)
-        for label in self._map.values():
-            counts[label] += 1
-        return counts
-
-    @property
-    def unassigned(self) -> tuple[Hashable, ...]:
-        """Authors of the graph without a side."""
-        return tuple(a for a, s in zip(self.authors, self.labels, strict=True) if s is None)
-
-    @property
-    def leaning(self) -> Mapping[Hashable, float] | None:
-        """``author -> leaning`` in [-1, 1] for every author (NaN where unknown), or None.
-
-        Continuous for ``"signed"`` and ``"propagation"``; for any split into exactly two sides
-        the first side of :attr:`order` maps to -1 and the second to +1.
-        """
-        if self.scores is None:
-            return None
-        return MappingProxyType(dict(zip(self.authors, self.scores, strict=True)))
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per author: ``author``, ``side`` (None for no side) and ``leaning`` if any."""
-        import pandas as pd
-
-        data: dict[str, Any] = {
-            "author": pd.Series(self.authors, dtype=object),
-            "side": pd.Series(self.labels, dtype=object),
-        }
-        if self.scores is not None:
-            data["leaning"] = np.asarray(self.scores, dtype=float)
-        return pd.DataFrame(data)
-
-    def __repr__(self) -> str:
-        sizes = ", ".join(f"{label!r}: {n}" for label, n in self.sizes.items())
-        text = f"<Sides {self.method}: {{{sizes}}}, {len(self.unassigned)} unassigned"
-        if self.reason is not None:
-            text += f" ({self.reason})"
-        return text + ">"
+__all__ = ["METHODS", "Sides", "refit_sides", "sides"]
 
 
 def sides(
@@ -387,161 +270,45 @@ def sides(
         params["column"] = column
         return _from_labels(discussion_or_graph, g, labels if column is None else column, params)
     params["weight"] = weight
-    # the method modules import _result from this module, so they are imported on first use
     if method in ("leiden", "multilevel"):
         params.update(n_sides=n_sides, others=others, resolution=resolution)
         if method == "leiden":
             params["n_iterations"] = n_iterations
-        from dynamics.polarization._communities import _communities
-
         return _communities(g, params)
     if method == "signed":
         params["rounding"] = rounding
-        from dynamics.polarization._signed_split import _signed
-
         return _signed(g, params)
-    params.update(tol=tol, max_iter=max_iter, solver=solver)
-    from dynamics.polarization._propagation import _propagation
-
+    params.update(tol=tol, max_iter=max_iter, solver=solver, seeds=dict(seeds or {}))
     return _propagation(g, seeds or {}, params)
 
 
-# ---------------------------------------------------------------------------- parameters
-def _check_params(**p: Any) -> None:
-    """Validate :func:`sides` parameters (sklearn wording)."""
-    func = "sides"
-    method = p["method"]
-    check_param(
-        method in METHODS, "method", func, f"one of {', '.join(map(repr, METHODS))}", method
-    )
-    if method == "labels":
-        check_param(
-            (p["labels"] is None) != (p["column"] is None),
-            "labels",
-            func,
-            "given (or 'column' given instead) when method='labels'",
-            p["labels"],
+def refit_sides(found: Sides, graph: Any, *, seed: int | None = None) -> Sides:
+    """Find sides on ``graph`` the way ``found`` was found: same method, same parameters.
+
+    The null models that rewire the graph call this on every null graph (see
+    :func:`dynamics._significance.refit_null_test`). ``seed`` is used only when ``found`` had
+    no seed, so that a null sample is reproducible.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"),
+    ...               ("d", "e"), ("e", "f"), ("d", "f")])
+    >>> s = dyn.polarization.sides(G, method="leiden", seed=0)
+    >>> H = nx.relabel_nodes(G, {"a": "z"})
+    >>> again = refit_sides(s, H)
+    >>> again.method, again.params == s.params, sorted(again)
+    ('leiden', True, ['b', 'c', 'd', 'e', 'f', 'z'])
+    """
+    if found.method not in METHODS or found.method == "labels":
+        msg = (
+            f"refit_sides needs sides found in the graph (method one of {METHODS[1:]}). "
+            f"Got method={found.method!r} instead."
         )
-        if p["labels"] is not None and not isinstance(p["labels"], Mapping):
-            msg = (
-                "The 'labels' parameter of sides must be a mapping author -> side label. "
-                f"Got {type(p['labels']).__name__} instead."
-            )
-            raise TypeError(msg)
-        check_param(
-            p["column"] is None or isinstance(p["column"], str),
-            "column",
-            func,
-            "a str",
-            p["column"],
-        )
-    else:
-        check_param(p["labels"] is None, "labels", func, "None unless method='labels'", p["labels"])
-        check_param(p["column"] is None, "column", func, "None unless method='labels'", p["column"])
-    if method == "propagation":
-        seeds = p["seeds"]
-        if not isinstance(seeds, Mapping):
-            msg = (
-                "The 'seeds' parameter of sides must be a mapping author -> side label when "
-                f"method='propagation'. Got {type(seeds).__name__} instead."
-            )
-            raise TypeError(msg)
-        distinct = {v for v in seeds.values() if v is not None}
-        check_param(
-            len(distinct) == 2,
-            "seeds",
-            func,
-            "a mapping author -> label with exactly two distinct labels",
-            sorted(map(repr, distinct)),
-        )
-    else:
-        check_param(
-            p["seeds"] is None, "seeds", func, "None unless method='propagation'", p["seeds"]
-        )
-    n_sides = p["n_sides"]
-    check_param(
-        n_sides is None or (is_int(n_sides) and n_sides >= 2),
-        "n_sides",
-        func,
-        "an int >= 2 or None",
-        n_sides,
-    )
-    others = p["others"]
-    check_param(others in ("drop", "merge"), "others", func, "'drop' or 'merge'", others)
-    weight = p["weight"]
-    check_param(weight is None or isinstance(weight, str), "weight", func, "a str or None", weight)
-    res = p["resolution"]
-    check_param(
-        _is_real(res) and math.isfinite(res) and res > 0, "resolution", func, "a float > 0", res
-    )
-    check_param(is_int(p["n_iterations"]), "n_iterations", func, "an int", p["n_iterations"])
-    check_param(
-        p["rounding"] in ROUNDINGS,
-        "rounding",
-        func,
-        f"one of {', '.join(map(repr, ROUNDINGS))}",
-        p["rounding"],
-    )
-    tol = p["tol"]
-    check_param(_is_real(tol) and math.isfinite(tol) and tol > 0, "tol", func, "a float > 0", tol)
-    max_iter = p["max_iter"]
-    check_param(is_int(max_iter) and max_iter >= 1, "max_iter", func, "an int >= 1", max_iter)
-    solver = p["solver"]
-    check_param(solver in ("iterate", "cg"), "solver", func, "'iterate' or 'cg'", solver)
-    seed = p["seed"]
-    check_param(seed is None or is_int(seed), "seed", func, "an int or None", seed)
-
-
-def _is_real(x: Any) -> bool:
-    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
-
-
-def _sorted_labels(values: Any) -> list[Any]:
-    """Labels in natural order (by ``repr`` when they do not compare)."""
-    try:
-        return sorted(values)
-    except TypeError:
-        return sorted(values, key=repr)
-
-
-def _result(
-    g: ig.Graph,
-    method: str,
-    labels: list[Any] | np.ndarray,
-    params: dict[str, Any],
-    *,
-    scores: np.ndarray | None = None,
-    details: dict[str, Any] | None = None,
-    reason: str | None = None,
-    order: tuple[Any, ...] = (),
-) -> Sides:
-    """Build :class:`Sides`; a two-sided split without scores gets -1/+1 leanings."""
-    authors = tuple(g.vs["name"])
-    labels = tuple(None if v is None else v for v in labels)
-    present = {v for v in labels if v is not None}
-    if not order:
-        order = tuple(_sorted_labels(present))
-    if scores is None and len(present) == 2:
-        first = next(v for v in order if v in present)
-        scores = np.array(
-            [math.nan if v is None else (-1.0 if v == first else 1.0) for v in labels]
-        )
-    if reason is None and len(present) < 2:
-        reason = "no author has a side" if not present else "only one side was found"
-    from dynamics.polarization._coverage import coverage_of
-
-    found = coverage_of(g, labels, tuple(v for v in order if v in present))
-    details = {**(details or {}), "coverage": {**found.to_dict(), "warnings": found.warnings}}
-    return Sides(
-        method=method,
-        authors=authors,
-        labels=labels,
-        scores=None if scores is None else tuple(float(x) for x in scores),
-        params=dict(params),
-        details=dict(details or {}),
-        reason=reason,
-        order=tuple(v for v in order if v in present),
-    )
+        raise ValueError(msg)
+    kwargs = dict(found.params)
+    if kwargs.get("seed") is None:
+        kwargs["seed"] = seed
+    return sides(graph, **kwargs)
 
 
 # ---------------------------------------------------------------------------- labels

@@ -12,13 +12,13 @@ import numpy as np
 
 from dynamics._validation import rng
 from dynamics.errors import GraphKindError
-from dynamics.polarization._sides import _DENSE_MAX, _result
+from dynamics.polarization._sides_type import _DENSE_MAX, _result
 
 if TYPE_CHECKING:
     import igraph as ig
     import scipy.sparse as sp
 
-    from dynamics.polarization._sides import Sides
+    from dynamics.polarization._sides_type import Sides
 
 #: Eigenvector entries below this share of the largest one count as exactly zero.
 _ZERO = 1e-9

@@ -117,7 +117,7 @@ def cross_side_hostility(
     toxicity: str | None = None,
     pair: tuple[Any, Any] | None = None,
     null: str | None = None,
-    n_null: int = 200,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -146,12 +146,20 @@ def cross_side_hostility(
     pair : tuple of two labels, optional
         Compare only these two sides; without it every side label counts (a reply is
         cross-side when its two authors have different labels).
-    null : {None, "label-shuffle", "degree-preserving"}, default None
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: H higher than chance). Label shuffle
         moves the sides over users (unlabelled users included); degree-preserving rewires the
         directed user graph, keeping each edge's toxicity totals.
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph (the
+        question: more polarized than random graphs split the same way? Garimella et al. 2018;
+        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
+        split of the same sizes?). See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads (Discussion input only).
     ci : float, default 0.95
@@ -253,7 +261,7 @@ def cross_side_hostility(
             else:
                 value = (cs / cn) / (ws / wn)
 
-    def again(d: Any) -> float:
+    def again(d: Any, sides: Any = sides) -> float:
         return cross_side_hostility(d, sides=sides, toxicity=toxicity, pair=pair).value
 
     return finish(
@@ -267,6 +275,7 @@ def cross_side_hostility(
         statistic=_hostility_stat,
         alternative="greater",
         again=again,
+        sides=sides,
         null=null,
         n_null=n_null,
         n_boot=n_boot,

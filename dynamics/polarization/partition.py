@@ -46,7 +46,7 @@ def ei_index(
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
     null: str | None = None,
-    n_null: int = 200,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -73,10 +73,18 @@ def ei_index(
     pair : tuple of two labels, optional
         Compare only these two sides. Without it every side label present is used (the index is
         defined for any partition).
-    null : {None, "label-shuffle", "degree-preserving"}, default None
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: E/I lower than chance).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph (the
+        question: more polarized than random graphs split the same way? Garimella et al. 2018;
+        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
+        split of the same sizes?). See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads for ``ci`` (Discussion input only: with a graph,
         ``n_boot > 0`` raises ``ValueError``).
@@ -185,7 +193,7 @@ def ei_index(
             )
         }
 
-    def again(d: Any) -> float:
+    def again(d: Any, sides: Any = sides) -> float:
         return ei_index(d, sides=sides, weight=weight, edges=edges, pair=pair).value
 
     return finish(
@@ -199,6 +207,7 @@ def ei_index(
         statistic=_ei_stat,
         alternative="less",
         again=again,
+        sides=sides,
         null=null,
         n_null=n_null,
         n_boot=n_boot,
@@ -230,7 +239,7 @@ def modularity(
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
     null: str | None = None,
-    n_null: int = 200,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -256,10 +265,18 @@ def modularity(
         ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.
     pair : tuple of two labels, optional
         Compare only these two sides; without it every side label present is a community.
-    null : {None, "label-shuffle", "degree-preserving"}, default None
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: Q higher than chance).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph (the
+        question: more polarized than random graphs split the same way? Garimella et al. 2018;
+        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
+        split of the same sizes?). See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads (Discussion input only).
     ci : float, default 0.95
@@ -343,7 +360,7 @@ def modularity(
         if math.isnan(value):
             reason = "no edges between the compared sides' nodes"
 
-    def again(d: Any) -> float:
+    def again(d: Any, sides: Any = sides) -> float:
         return modularity(d, sides=sides, weight=weight, edges=edges, pair=pair).value
 
     return finish(
@@ -357,6 +374,7 @@ def modularity(
         statistic=_modularity_stat,
         alternative="greater",
         again=again,
+        sides=sides,
         null=null,
         n_null=n_null,
         n_boot=n_boot,

@@ -146,7 +146,7 @@ def frustration(
     weight: str | None = None,
     pair: tuple[Any, Any] | None = None,
     null: str | None = None,
-    n_null: int = 200,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -184,12 +184,20 @@ def frustration(
         Edge attribute weighing each edge's contribution (merged directions add up).
     pair : tuple of two labels, optional
         The two sides; without it, the two largest sides (ties by label order).
-    null : {None, "label-shuffle", "degree-preserving"}, default None
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: frustration lower than chance).
         ``"degree-preserving"`` rewires edges and keeps the sign multiset (signs re-attached
         by edge position, since igraph's rewiring drops edge attributes).
-    n_null : int, default 200
-        Null samples.
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph (the
+        question: more polarized than random graphs split the same way? Garimella et al. 2018;
+        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
+        split of the same sizes?). See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads (Discussion input only).
     ci : float, default 0.95
@@ -277,7 +285,7 @@ def frustration(
         }
     pair_used = None if prep is None else prep.labels
 
-    def again(d: Any) -> float:
+    def again(d: Any, sides: Any = sides) -> float:
         return frustration(d, sides=sides, sign=sign, weight=weight, pair=pair or pair_used).value
 
     return finish(
@@ -291,6 +299,7 @@ def frustration(
         statistic=_frustration_stat,
         alternative="less",
         again=again,
+        sides=sides,
         null=null,
         n_null=n_null,
         n_boot=n_boot,

@@ -135,7 +135,7 @@ def random_walk_controversy(
     n_walks: int = 10_000,
     max_steps: int = 100_000,
     null: str | None = None,
-    n_null: int = 200,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -169,10 +169,19 @@ def random_walk_controversy(
         Walks started from each side.
     max_steps : int, default 100000
         Walks still running after this many steps are dropped (counted in ``n_unfinished``).
-    null : {None, "label-shuffle", "degree-preserving"}, default None
+    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+        One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: RWC higher than chance).
-    n_null : int, default 200
-        Null samples (each runs all the walks again).
+        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+        rewires the graph keeping degrees and finds the sides again on every null graph (the
+        question: more polarized than random graphs split the same way? Garimella et al. 2018;
+        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
+        split of the same sizes?). See :mod:`dynamics._significance`.
+    n_null : int or None, default None
+        Null samples, each running all the walks again (200 when ``null`` is named without
+        it; None with no ``null``: no test).
     n_boot : int, default 0
         Bootstrap samples over threads (Discussion input only).
     ci : float, default 0.95
@@ -313,7 +322,7 @@ def random_walk_controversy(
         }
     pair_used = None if prep is None else prep.labels
 
-    def again(d: Any) -> float:
+    def again(d: Any, sides: Any = sides) -> float:
         return random_walk_controversy(
             d,
             sides=sides,
@@ -337,6 +346,7 @@ def random_walk_controversy(
         statistic=statistic,
         alternative="greater",
         again=again,
+        sides=sides,
         null=null,
         n_null=n_null,
         n_boot=n_boot,

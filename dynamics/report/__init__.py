@@ -50,10 +50,11 @@ def analyze(
     seed: int = 0,
     n_null: int = 200,
     n_boot: int = 200,
-    null: str | None = "label-shuffle",
+    null: str | None = "auto",
     annotate: bool = True,
     sides_method: str = "leiden",
     n_sides: int = 2,
+    n_jobs: int = 1,
     read_options: Mapping[str, Any] | None = None,
     overwrite: bool = False,
     progress: bool | None = None,
@@ -74,9 +75,10 @@ def analyze(
     n_boot : int, default 200
         Bootstrap samples over threads for the confidence intervals, for every metric that
         takes them; 0 computes no interval.
-    null : {"label-shuffle", "degree-preserving"} or None, default "label-shuffle"
-        Null model for the side-based measures whose null model is off by default (see
-        :class:`~dynamics.report.collect.Settings`); None runs none.
+    null : str or None, default "auto"
+        Null model for the side-based measures whose null model is off by default: "auto"
+        re-finds the sides on rewired graphs for found sides ("rewire-refit") and shuffles
+        given labels (see :class:`~dynamics.report.collect.Settings`); None runs none.
     annotate : bool, default True
         Score toxicity, sentiment and stance first (cached); without it the escalation
         metrics and the cross-side hostility are skipped.
@@ -85,6 +87,9 @@ def analyze(
         graph, seeded).
     n_sides : int, default 2
         Keep the ``n_sides`` largest communities as sides.
+    n_jobs : int, default 1
+        Worker processes for the null samples that re-find the sides (-1: every core); the
+        results do not depend on it.
     read_options : Mapping, optional
         How the input was read (format, reader options), recorded in ``results.json``.
     overwrite : bool, default False
@@ -120,6 +125,7 @@ def analyze(
         annotate=annotate,
         sides_method=sides_method,
         n_sides=n_sides,
+        n_jobs=n_jobs,
     )
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -209,8 +215,8 @@ def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
 
 
 def summary_frame(collected: Collected) -> pl.DataFrame:
-    """One row per metric: family, metric, status, value, ci_low, ci_high, z, p_value, reason,
-    warnings (the result's warnings joined by ``"; "``)."""
+    """One row per metric: family, metric, status, value, ci_low, ci_high, z, p_value, null_mean,
+    excess, reason, warnings (the result's warnings joined by ``"; "``)."""
     rows = []
     for run in collected.runs:
         r = run.result
@@ -224,6 +230,8 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
                 "ci_high": None if r is None or r.ci is None else jsonable(r.ci[1]),
                 "z": None if r is None else jsonable(r.z),
                 "p_value": None if r is None else jsonable(r.p_value),
+                "null_mean": None if r is None else jsonable(r.null_mean),
+                "excess": None if r is None else jsonable(r.excess),
                 "reason": run.reason if r is None else r.reason,
                 "warnings": None if r is None else "; ".join(r.warnings),
             }
@@ -237,6 +245,8 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
         "ci_high": pl.Float64,
         "z": pl.Float64,
         "p_value": pl.Float64,
+        "null_mean": pl.Float64,
+        "excess": pl.Float64,
         "reason": pl.String,
         "warnings": pl.String,
     }

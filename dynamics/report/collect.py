@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dynamics._results import MetricResult
+from dynamics._significance import NULL_MODELS
 from dynamics._validation import check_param
 from dynamics.errors import DynamicsError
 
@@ -130,11 +131,15 @@ class Settings:
     n_boot : int, default 200
         Bootstrap samples over threads for the confidence intervals, for every metric that
         takes ``n_boot``; 0 computes no interval.
-    null : str or None, default "label-shuffle"
+    null : str or None, default "auto"
         Null model passed to the metrics whose null model is off unless asked for (their
-        ``null`` defaults to None): ``"label-shuffle"`` keeps the graph and shuffles the side
-        labels, ``"degree-preserving"`` rewires edges keeping degrees, None runs none. Metrics
-        whose null model is on by default (contagion's within-thread shuffle) keep theirs.
+        ``null`` defaults to None). ``"auto"``: each measure picks the null by the sides, so
+        sides found in the graph (the report's Leiden sides) get ``"rewire-refit"``: the user
+        graph rewired keeping degrees, the sides found again the same way on every rewired
+        graph (Garimella et al. 2018; Guimera et al. 2004), and given labels get
+        ``"label-shuffle"``. Or one of :data:`~dynamics._significance.NULL_MODELS`; None runs
+        none. Metrics whose null model is on by default (contagion's within-thread shuffle)
+        keep theirs.
     annotate : bool, default True
         Score the texts (toxicity, sentiment, stance) before measuring; without scores the
         escalation metrics and the cross-side hostility are skipped.
@@ -142,15 +147,19 @@ class Settings:
         ``method`` of :func:`dynamics.polarization.sides`.
     n_sides : int, default 2
         Number of sides asked of :func:`dynamics.polarization.sides`.
+    n_jobs : int, default 1
+        Worker processes for the null samples that re-find the sides (joblib; -1: every
+        core). The results are the same for any value, so it is not part of :meth:`to_dict`.
     """
 
     seed: int = 0
     n_null: int = 200
     n_boot: int = 200
-    null: str | None = "label-shuffle"
+    null: str | None = "auto"
     annotate: bool = True
     sides_method: str = "leiden"
     n_sides: int = 2
+    n_jobs: int = 1
 
     def __post_init__(self) -> None:
         def _int(v: Any) -> bool:
@@ -167,7 +176,7 @@ class Settings:
             "0 or an int >= 2",
             self.n_boot,
         )
-        nulls = ("label-shuffle", "degree-preserving")
+        nulls = ("auto", *NULL_MODELS)
         check_param(
             self.null is None or self.null in nulls,
             "null",
@@ -177,6 +186,8 @@ class Settings:
         )
         ok = _int(self.n_sides) and self.n_sides >= 2
         check_param(ok, "n_sides", "analyze", "an int >= 2", self.n_sides)
+        ok = _int(self.n_jobs) and self.n_jobs != 0
+        check_param(ok, "n_jobs", "analyze", "a non-zero int", self.n_jobs)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form, for ``results.json``."""
@@ -305,10 +316,13 @@ def collect(
         annotation = {"scorers": list(DEFAULT_SCORERS), "status": "ok"}
     step("finding sides")
     sides = _find_sides(discussion, settings)
+    from joblib import parallel_config
+
     runs = []
-    for spec in METRICS:
-        step(spec.key)
-        runs.append(_run(spec, discussion, settings, sides))
+    with parallel_config(n_jobs=settings.n_jobs):  # the re-inferring null's workers
+        for spec in METRICS:
+            step(spec.key)
+            runs.append(_run(spec, discussion, settings, sides))
     return Collected(discussion, settings, annotation, sides, tuple(runs))
 
 
@@ -373,10 +387,12 @@ def _run(
             "or call Discussion.annotate() first)"
         )
         return MetricRun(spec, "skipped", reason=reason)
+    optional_null = "null" in params and params["null"].default is None
     wanted: dict[str, Any] = {
         "seed": settings.seed,
-        "null": settings.null if "null" in params and params["null"].default is None else None,
-        "n_null": settings.n_null,
+        "null": settings.null if optional_null else None,
+        # n_null alone would make the measure pick a null: none asked, none given
+        "n_null": None if optional_null and settings.null is None else settings.n_null,
         "n_boot": settings.n_boot,
         "sides": sides.labels,
         "progress": False,

@@ -60,6 +60,8 @@ _FAMILY_INTRO = {
 }
 #: Below this many threads the page warns that thread-bootstrap intervals say little.
 _FEW_THREADS = 20
+#: Null-model fields shown beside the value, not again among the extra fields.
+_NULL_KEYS = ("null_mean", "null_sd", "excess")
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;
 max-width:1100px;padding:1.5rem 2rem;color:#222;line-height:1.45}
@@ -246,9 +248,11 @@ def render(
                     "null",
                     settings.null or "none",
                     (
-                        "null model of the side-based measures: "
-                        "label-shuffle keeps the graph and shuffles side labels; metrics with their own "
-                        "default null model (contagion: toxicity shuffled within threads) keep it"
+                        "null model of the side-based measures: auto re-finds sides found in the "
+                        "graph on degree-preserving rewirings of it (rewire-refit) and shuffles "
+                        "given labels (label-shuffle); excess = value - null mean; metrics with "
+                        "their own default null model (contagion: toxicity shuffled within "
+                        "threads) keep it"
                     ),
                 ],
                 [
@@ -305,7 +309,8 @@ def render(
     parts.append('<h2 id="summary">Summary</h2>')
     parts.append(
         "<p>Every metric: its value, confidence interval (percentile bootstrap over threads, "
-        "where computed), null-model z-score and p-value (where computed), or why it is missing "
+        "where computed), null-model z-score, p-value, null mean and excess (value - null "
+        "mean, where computed), or why it is missing "
         f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>).</p>'
     )
     if report.n_threads < MIN_BOOTSTRAP_THREADS and settings.n_boot:
@@ -332,6 +337,8 @@ def render(
                     "",
                     None,
                     "",
+                    None,
+                    None,
                     Raw(f'<span class="{run.status}">{esc(run.status)}: {esc(run.reason)}</span>'),
                     "",
                 ]
@@ -345,12 +352,30 @@ def render(
                     ci_text(r.ci),
                     r.z,
                     p_text(r.p_value),
+                    r.null_mean,
+                    r.excess,
                     "; ".join(n for n in (r.reason, run.reason) if n),
                     Raw(f'<span class="warning">{esc("; ".join(r.warnings))}</span>'),
                 ]
             )
-    headers = ["family", "metric", "value", "CI", "z", "p", "note", "warnings"]
-    parts.append(table(headers, rows, numeric={2, 3, 4, 5}))
+    parts.append(
+        table(
+            [
+                "family",
+                "metric",
+                "value",
+                "CI",
+                "z",
+                "p",
+                "null mean",
+                "excess",
+                "note",
+                "warnings",
+            ],
+            rows,
+            numeric={2, 3, 4, 5, 6, 7},
+        )
+    )
     add_figure(figures.z_scores(collected))
 
     # ------------------------------------------------------------------ families
@@ -386,8 +411,23 @@ def render(
                         if math.isclose(r.p_value, 1 / (n_null + 1)):
                             line += ": the smallest p-value they can give"
                     line += ")"
+            if r.null_mean is not None:
+                line += (
+                    f", null mean {esc(fmt_number(r.null_mean))} (sd "
+                    f"{esc(fmt_number(r.null_sd))}), excess {esc(fmt_number(r.excess))}"
+                )
             extra = run.result.to_dict()
-            for key in ("name", "value", "ci", "z", "p_value", "reason", "warnings", "params"):
+            for key in (
+                "name",
+                "value",
+                "ci",
+                "z",
+                "p_value",
+                "reason",
+                "warnings",
+                "params",
+                *_NULL_KEYS,
+            ):
                 extra.pop(key, None)
             if extra:
                 line += "; " + ", ".join(

@@ -144,6 +144,8 @@ def test_polarization(dash_duo, app, screenshot_dir) -> None:
     assert "sides under the minimum of 10 users" in text
     assert "no bootstrap interval: 1 thread, under the minimum of 10" in text
     assert "reply edges on a side" in text
+    assert "null_mean" in text  # the null beside every number
+    assert "excess" in text
     _shot(dash_duo, screenshot_dir, "polarization")
     assert dash_duo.get_logs() == []
 

@@ -83,7 +83,7 @@ def test_results_json_holds_every_family_and_metric(results: dict) -> None:
         "seed": 0,
         "n_null": 19,
         "n_boot": 10,
-        "null": "label-shuffle",
+        "null": "auto",
         "annotate": True,
         "sides": {"method": "leiden", "n_sides": 2},
     }
@@ -105,7 +105,7 @@ def test_results_match_the_metric_called_directly(
     d = seed_discussion.annotate()
     sides = dyn.polarization.sides(d, method="leiden", n_sides=2, seed=0)
     by_key = {(m["family"], m["metric"]): m for m in results["metrics"]}
-    direct = dyn.polarization.ei_index(d, sides=sides, null="label-shuffle", seed=0, **FAST)
+    direct = dyn.polarization.ei_index(d, sides=sides, seed=0, **FAST)
     got = by_key["polarization", "ei_index"]["result"]
     assert got["value"] == direct.value
     assert got["p_value"] == direct.p_value
@@ -114,6 +114,10 @@ def test_results_match_the_metric_called_directly(
     assert got["params"]["ci_reason"] == direct.params["ci_reason"]
     assert got["warnings"] == list(direct.warnings)
     assert got["params"]["n_null"] == 19
+    # found sides: the null re-finds them on rewired graphs, and the report shows its mean
+    assert got["params"]["null"] == "rewire-refit"
+    assert (got["null_mean"], got["excess"]) == (direct.null_mean, direct.excess)
+    assert got["excess"] == pytest.approx(got["value"] - got["null_mean"])
     direct = dyn.escalation.contagion(d, seed=0, **FAST)
     got = by_key["escalation", "contagion"]["result"]
     assert got["value"] == direct.value
@@ -173,6 +177,10 @@ def test_html_reads_well(report_dir: Path, results: dict) -> None:
     assert results["input"]["sha256"] in page
     modularity = next(m for m in results["metrics"] if m["metric"] == "modularity")["result"]
     assert f"<b>{modularity['value']:.4g}</b>" in page
+    # the null beside the number: its mean and the excess over it
+    assert f"excess {modularity['excess']:.4g}" in page
+    assert f"null mean {modularity['null_mean']:.4g}" in page
+    assert "rewire-refit null" in page
 
 
 def test_same_seed_same_bytes(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
@@ -182,6 +190,25 @@ def test_same_seed_same_bytes(seed_discussion: dyn.Discussion, tmp_path: Path) -
     assert (a / "results.json").read_bytes() == (b / "results.json").read_bytes()
     for csv_a in sorted((a / "tables").glob("*.csv")):
         assert csv_a.read_bytes() == (b / "tables" / csv_a.name).read_bytes(), csv_a.name
+
+
+def test_no_null_means_no_null(seed_discussion: dyn.Discussion) -> None:
+    c = collect(seed_discussion, Settings(annotate=False, null=None, n_null=5, n_boot=0))
+    ei = next(r for r in c.runs if r.spec.name == "ei_index").result
+    assert (ei.params["null"], ei.p_value, ei.excess) == (None, None, None)
+    c = collect(seed_discussion, Settings(annotate=False, n_null=5, n_boot=0))
+    ei = next(r for r in c.runs if r.spec.name == "ei_index").result
+    assert (ei.params["null"], ei.params["n_null"]) == ("rewire-refit", 5)
+
+
+def test_workers_do_not_change_the_report(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
+    """``n_jobs`` only spreads the re-inferring null's samples over processes."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    analyze(seed_discussion, a, annotate=False, n_null=8, n_boot=0)
+    analyze(seed_discussion, b, annotate=False, n_null=8, n_boot=0, n_jobs=2)
+    assert (a / "results.json").read_bytes() == (b / "results.json").read_bytes()
+    with pytest.raises(ValueError, match="'n_jobs' parameter of analyze"):
+        analyze(seed_discussion, tmp_path / "c", n_jobs=0)
 
 
 def test_existing_report_needs_overwrite(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:

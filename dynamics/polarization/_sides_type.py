@@ -1,0 +1,205 @@
+"""The :class:`Sides` type: who is on which side, with how it was found (a leaf module).
+
+:func:`~dynamics.polarization.sides` (in ``_sides.py``) dispatches to the method modules
+(``_communities``, ``_signed_split``, ``_propagation``), which build their result with
+:func:`_result` from here; this module imports none of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dynamics.polarization._coverage import coverage_of
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import pandas as pd
+
+__all__ = ["METHODS", "ROUNDINGS", "Sides"]
+
+#: The ways :func:`sides` can assign sides.
+METHODS = ("labels", "leiden", "multilevel", "signed", "propagation")
+
+#: Rounding rules of the signed spectral partition (Bonchi et al. 2019, Algorithms 1 and 2).
+ROUNDINGS = ("eigensign", "random-eigensign")
+
+#: Up to this many users the signed method uses a dense eigensolver (ARPACK needs k < n).
+_DENSE_MAX = 500
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Sides(Mapping[Hashable, Hashable]):
+    """Who is on which side: a read-only mapping ``author -> side label``, with its provenance.
+
+    Only authors with a side are keys; authors left without one (small communities, neutral
+    users of the signed partition, users no seed reaches) are in :attr:`authors` and in
+    :meth:`to_frame` with side ``None``. Like a dict, a ``Sides`` equals any mapping with the same
+    items.
+
+    Attributes
+    ----------
+    method : str
+        How the sides were assigned (one of :data:`METHODS`).
+    authors : tuple
+        Every user of the graph, in graph order.
+    labels : tuple
+        Side label of each entry of ``authors`` (``None`` for no side).
+    scores : tuple of float, or None
+        Leaning of each entry of ``authors`` in [-1, 1] (NaN where unknown), or None when the
+        method gives no continuous score and the split is not two-sided.
+    params : dict
+        The parameters the assignment depends on (seed included).
+    details : dict
+        What the method found: number of communities, modularity, eigenvalue, iterations, ...
+        and ``"coverage"``: share of the users and of the reply edges on a side, cross-side
+        edges and their warnings (:class:`dynamics._sample_checks.Coverage`).
+    reason : str or None
+        Why the result is empty or has fewer than two sides, e.g. ``"the graph has no edges"``.
+        The ``params`` are everything :func:`~dynamics.polarization.sides` needs to find
+        the sides again the same way on another graph (the re-inferring null does so).
+    order : tuple
+        The side labels, in the order of :attr:`sizes`.
+
+    Examples
+    --------
+    >>> s = dyn.polarization.sides(nx.Graph([("a", "b"), ("b", "c")]), method="labels",
+    ...                            labels={"a": "L", "c": "R"})
+    >>> dict(s), s.sizes, s.leaning["b"]
+    ({'a': 'L', 'c': 'R'}, {'L': 1, 'R': 1}, nan)
+    """
+
+    method: str
+    authors: tuple[Hashable, ...]
+    labels: tuple[Hashable | None, ...]
+    scores: tuple[float, ...] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+    order: tuple[Hashable, ...] = ()
+    _map: Mapping[Hashable, Hashable] = field(init=False, repr=False)
+    _null_cache: dict[Any, Any] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        mapping = {a: s for a, s in zip(self.authors, self.labels, strict=True) if s is not None}
+        object.__setattr__(self, "_map", MappingProxyType(mapping))
+        if not self.order:
+            object.__setattr__(self, "order", tuple(_sorted_labels(set(mapping.values()))))
+
+    def __getitem__(self, author: Hashable) -> Hashable:
+        return self._map[author]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._map)
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    @property
+    def null_cache(self) -> dict[Any, Any]:
+        """Null samples drawn for these sides (rewired graphs with the sides found again).
+
+        Filled by the measures' ``"rewire-refit"`` null and reused by every later measure on
+        the same graph with the same null settings (see :mod:`dynamics._refit_null`).
+        """
+        return self._null_cache
+
+    @property
+    def sizes(self) -> dict[Hashable, int]:
+        """Number of authors on each side, in :attr:`order`."""
+        counts = dict.fromkeys(self.order, 0)
+        for label in self._map.values():
+            counts[label] += 1
+        return counts
+
+    @property
+    def unassigned(self) -> tuple[Hashable, ...]:
+        """Authors of the graph without a side."""
+        return tuple(a for a, s in zip(self.authors, self.labels, strict=True) if s is None)
+
+    @property
+    def leaning(self) -> Mapping[Hashable, float] | None:
+        """``author -> leaning`` in [-1, 1] for every author (NaN where unknown), or None.
+
+        Continuous for ``"signed"`` and ``"propagation"``; for any split into exactly two sides
+        the first side of :attr:`order` maps to -1 and the second to +1.
+        """
+        if self.scores is None:
+            return None
+        return MappingProxyType(dict(zip(self.authors, self.scores, strict=True)))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per author: ``author``, ``side`` (None for no side) and ``leaning`` if any."""
+        import pandas as pd
+
+        data: dict[str, Any] = {
+            "author": pd.Series(self.authors, dtype=object),
+            "side": pd.Series(self.labels, dtype=object),
+        }
+        if self.scores is not None:
+            data["leaning"] = np.asarray(self.scores, dtype=float)
+        return pd.DataFrame(data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by the constructor's fields (the read-only view is rebuilt), for worker pools."""
+        fields = (self.method, self.authors, self.labels, self.scores)
+        rest = (dict(self.params), dict(self.details), self.reason, self.order)
+        return (Sides, fields + rest)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{label!r}: {n}" for label, n in self.sizes.items())
+        text = f"<Sides {self.method}: {{{sizes}}}, {len(self.unassigned)} unassigned"
+        if self.reason is not None:
+            text += f" ({self.reason})"
+        return text + ">"
+
+
+def _sorted_labels(values: Any) -> list[Any]:
+    """Labels in natural order (by ``repr`` when they do not compare)."""
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=repr)
+
+
+def _result(
+    g: ig.Graph,
+    method: str,
+    labels: list[Any] | np.ndarray,
+    params: dict[str, Any],
+    *,
+    scores: np.ndarray | None = None,
+    details: dict[str, Any] | None = None,
+    reason: str | None = None,
+    order: tuple[Any, ...] = (),
+) -> Sides:
+    """Build :class:`Sides`; a two-sided split without scores gets -1/+1 leanings."""
+    authors = tuple(g.vs["name"])
+    labels = tuple(None if v is None else v for v in labels)
+    present = {v for v in labels if v is not None}
+    if not order:
+        order = tuple(_sorted_labels(present))
+    if scores is None and len(present) == 2:
+        first = next(v for v in order if v in present)
+        scores = np.array(
+            [math.nan if v is None else (-1.0 if v == first else 1.0) for v in labels]
+        )
+    if reason is None and len(present) < 2:
+        reason = "no author has a side" if not present else "only one side was found"
+    found = coverage_of(g, labels, tuple(v for v in order if v in present))
+    details = {**(details or {}), "coverage": {**found.to_dict(), "warnings": found.warnings}}
+    return Sides(
+        method=method,
+        authors=authors,
+        labels=labels,
+        scores=None if scores is None else tuple(float(x) for x in scores),
+        params=dict(params),
+        details=dict(details or {}),
+        reason=reason,
+        order=tuple(v for v in order if v in present),
+    )
