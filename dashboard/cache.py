@@ -14,10 +14,11 @@ import json
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import cachetools
 
 if TYPE_CHECKING:
     from dynamics import Discussion
@@ -67,7 +68,7 @@ def params_key(params: Mapping[str, Any]) -> str:
 
 
 class ResultCache:
-    """A thread-safe LRU mapping with at most ``maxsize`` entries.
+    """A thread-safe LRU mapping with at most ``maxsize`` entries (a ``cachetools.LRUCache``).
 
     ``get_or_compute(key, fn)`` runs ``fn`` once per key even when several requests ask at
     the same time (the others wait for the first).
@@ -75,7 +76,7 @@ class ResultCache:
 
     def __init__(self, maxsize: int = 256) -> None:
         self.maxsize = maxsize
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._data: cachetools.LRUCache[Hashable, Any] = cachetools.LRUCache(maxsize)
         self._lock = threading.Lock()
         self._pending: dict[Hashable, threading.Lock] = {}
 
@@ -87,20 +88,14 @@ class ResultCache:
         return len(self._data)
 
     def get(self, key: Hashable, default: Any = None) -> Any:
-        """The cached value, or ``default``."""
+        """The cached value (now the most recently used), or ``default``."""
         with self._lock:
-            if key not in self._data:
-                return default
-            self._data.move_to_end(key)
-            return self._data[key]
+            return self._data.get(key, default)
 
     def put(self, key: Hashable, value: Any) -> None:
         """Store ``value``, evicting the least recently used entry when full."""
         with self._lock:
             self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
 
     def get_or_compute(self, key: Hashable, fn: Callable[[], T]) -> T:
         """The cached value for ``key``, computing and storing it with ``fn()`` on a miss."""

@@ -25,9 +25,9 @@ class ID(StrEnum):
     INFER_REPLIES = "infer-replies"
     SCORE_TEXT = "score-text"
     JOB = "job-store"
-    JOB_POLL = "job-poll"
     LOAD_MESSAGE = "load-message"
     LOAD_PROGRESS = "load-progress"
+    LOAD_STATUS = "load-status"
     # overview
     OVERVIEW_CARDS = "overview-cards"
     OVERVIEW_BODY = "overview-body"

@@ -84,6 +84,9 @@ def _loader(settings: Settings) -> html.Details:
                     html.Progress(
                         id=ids.ID.LOAD_PROGRESS, value="0", max="1", style={"display": "none"}
                     ),
+                    html.Div(
+                        id=ids.ID.LOAD_STATUS, className="load-message", style={"display": "none"}
+                    ),
                     html.Div(id=ids.ID.LOAD_MESSAGE, className="load-message"),
                 ],
                 className="loader-body",
@@ -101,7 +104,6 @@ def shell(dataset: dict[str, Any], settings: Settings) -> html.Div:
             dcc.Location(id=ids.ID.URL, refresh="callback-nav"),
             dcc.Store(id=ids.ID.DATASET, data=dataset, storage_type="memory"),
             dcc.Store(id=ids.ID.JOB, data=None, storage_type="memory"),
-            dcc.Interval(id=ids.ID.JOB_POLL, interval=400, disabled=True),
             html.Header(
                 [
                     html.Div(

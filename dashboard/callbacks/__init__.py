@@ -32,14 +32,11 @@ def register() -> None:
     from dash import _callback
 
     if _saved is None:
-        before_map = set(_callback.GLOBAL_CALLBACK_MAP)
-        before_list = len(_callback.GLOBAL_CALLBACK_LIST)
+        # everything registered so far, not only what these imports add: a module imported
+        # earlier (by a test, say) has put its callbacks there already
         for name in MODULES:
             importlib.import_module(f"dashboard.callbacks.{name}")
-        _saved = (
-            {k: v for k, v in _callback.GLOBAL_CALLBACK_MAP.items() if k not in before_map},
-            list(_callback.GLOBAL_CALLBACK_LIST[before_list:]),
-        )
+        _saved = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST))
         return
     callback_map, callback_list = _saved
     for key, value in callback_map.items():

@@ -1,14 +1,22 @@
-"""Loading another dataset: upload or local path -> background job -> dataset key."""
+"""Loading another dataset: upload or local path -> checked -> loaded in the background.
+
+``start_load`` runs in the request (it needs the app's settings): it checks the upload or
+path and files a ticket. ``run_load`` is a Dash background callback (see
+:mod:`dashboard.background`): it redeems the ticket, reads and scores the file with progress,
+keeps the Discussion on the server and hands the page only its key.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 from dash import Input, Output, State, callback, ctx, no_update
 
-from dashboard import cache, jobs
+from dashboard import cache
+from dashboard.background import MANAGER, file_ticket, redeem_ticket
+from dashboard.components import notice
 from dashboard.ids import ID
 from dashboard.loading import (
     LoadError,
@@ -22,18 +30,8 @@ from dashboard.settings import current
 __all__: list[str] = []
 
 
-def _job(source: Path, label: str, infer: str):
-    def run(progress: Any) -> dict[str, str]:
-        disc = load_discussion(source, infer_replies=infer, progress=progress, display_name=label)
-        progress(1.0, "Keeping the dataset on the server")
-        return {"key": cache.put_discussion(disc), "label": label}
-
-    return run
-
-
 @callback(
     Output(ID.JOB, "data"),
-    Output(ID.JOB_POLL, "disabled"),
     Output(ID.LOAD_MESSAGE, "children"),
     Input(ID.UPLOAD, "contents"),
     Input(ID.PATH_BUTTON, "n_clicks"),
@@ -44,12 +42,12 @@ def _job(source: Path, label: str, infer: str):
     prevent_initial_call=True,
 )
 def start_load(contents, _clicks, _submit, filename, path_text, infer):
-    """Check the upload or path, then start loading it in the background."""
+    """Check the upload or path, then hand it to the background load."""
     settings = current()
     try:
         if ctx.triggered_id == ID.UPLOAD:
             if not contents:
-                return no_update, no_update, no_update
+                return no_update, no_update
             name = safe_filename(filename or "upload")
             data = decode_upload(contents, name, settings.max_upload_bytes)
             folder = settings.upload_dir / uuid.uuid4().hex
@@ -61,40 +59,46 @@ def start_load(contents, _clicks, _submit, filename, path_text, infer):
             source = resolve_local_path(path_text or "", settings.data_dirs)
             label = source.name
     except LoadError as error:
-        return None, True, html_error(str(error))
-    job_id = jobs.start(_job(source, label, infer))
-    return {"job": job_id}, False, f"Loading {label}..."
-
-
-def html_error(message: str):
-    """The error line shown under the loader."""
-    from dashboard.components import notice
-
-    return notice(message, kind="error")
+        return no_update, notice(str(error), kind="error")
+    return {"ticket": file_ticket(source, label, infer)}, f"Loading {label}..."
 
 
 @callback(
-    Output(ID.LOAD_PROGRESS, "value"),
-    Output(ID.LOAD_PROGRESS, "style"),
-    Output(ID.LOAD_MESSAGE, "children", allow_duplicate=True),
-    Output(ID.JOB_POLL, "disabled", allow_duplicate=True),
     Output(ID.DATASET, "data"),
     Output(ID.DATASET_LABEL, "children"),
-    Input(ID.JOB_POLL, "n_intervals"),
-    State(ID.JOB, "data"),
+    Output(ID.LOAD_MESSAGE, "children", allow_duplicate=True),
+    Input(ID.JOB, "data"),
+    background=True,
+    manager=MANAGER,
+    progress=[Output(ID.LOAD_PROGRESS, "value"), Output(ID.LOAD_STATUS, "children")],
+    running=[
+        (Output(ID.LOAD_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
+        (Output(ID.LOAD_STATUS, "style"), {"display": "block"}, {"display": "none"}),
+    ],
     prevent_initial_call=True,
 )
-def poll_load(_n, job):
-    """Show the job's progress; when it is done, switch the app to the new dataset."""
-    if not job:
-        return no_update, {"display": "none"}, no_update, True, no_update, no_update
-    state = jobs.status(job["job"])
-    shown = {"display": "block"}
-    if state["state"] == "running":
-        text = f"{state['message']}... ({state['elapsed']:.0f} s)"
-        return str(state["fraction"]), shown, text, False, no_update, no_update
-    if state["state"] == "error":
-        return "0", {"display": "none"}, html_error(state["message"]), True, no_update, no_update
-    result = state["result"]
-    done = f"Loaded {result['label']} in {state['elapsed']:.1f} s"
-    return "1", {"display": "none"}, done, True, result, result["label"]
+def run_load(set_progress, job):
+    """Read and score the ticket's file, then switch the app to it (in a background process)."""
+    ticket = redeem_ticket((job or {}).get("ticket"))
+    if ticket is None:
+        return no_update, no_update, notice("This load was lost; start it again.", kind="error")
+    started = time.monotonic()
+    label = ticket["label"]
+
+    def progress(fraction: float, message: str) -> None:
+        elapsed = time.monotonic() - started
+        set_progress((str(fraction), f"{message}... ({elapsed:.0f} s)"))
+
+    try:
+        disc = load_discussion(
+            Path(ticket["source"]),
+            infer_replies=ticket["infer"],
+            progress=progress,
+            display_name=label,
+        )
+    except LoadError as error:
+        return no_update, no_update, notice(str(error), kind="error")
+    progress(1.0, "Keeping the dataset on the server")
+    key = cache.put_discussion(disc)  # on disk too: the app's process reopens it by key
+    done = f"Loaded {label} in {time.monotonic() - started:.1f} s"
+    return {"key": key, "label": label}, label, done

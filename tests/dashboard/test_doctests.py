@@ -9,6 +9,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "dashboard.background",
     "dashboard.cache",
     "dashboard.callbacks.graph",
     "dashboard.components",

@@ -12,6 +12,7 @@ import pytest
 
 from dashboard.figures.base import empty_figure, safe_text, toxicity_color
 from dashboard.figures.graph import (
+    ANGLE_STEP,
     DIRECTION_KEY,
     HOSTILITY_BINS,
     LABEL_LIMIT,
@@ -146,6 +147,20 @@ def test_user_graph_figure_widens_a_square_labelled_graph() -> None:
     assert fig.layout.shapes[0].path.endswith(" 2.2,0.0")  # the edges follow
     large = _graph_nodes(LABEL_LIMIT + 1).with_columns(y=pl.col("x"))
     assert list(user_graph_figure(large, edges.head(0)).data[-1].x) == list(large["x"])
+
+
+def test_user_graph_figure_large_graph_arrowheads_in_few_angles() -> None:
+    n = LABEL_LIMIT + 40
+    nodes = _graph_nodes(n).with_columns(
+        x=pl.Series(np.cos(np.arange(n))), y=pl.Series(np.sin(np.arange(n)))
+    )
+    edges = nodes.select(x0=pl.lit(0.0), y0=pl.lit(0.0), x1="x", y1="y", hostility=pl.lit(0.1))
+    (heads,) = [t for t in user_graph_figure(nodes, edges).data if t.marker.symbol == "triangle-up"]
+    assert isinstance(heads, go.Scattergl)
+    angles = np.array(heads.marker.angle)
+    exact = np.degrees(np.arctan2(nodes["x"].to_numpy(), nodes["y"].to_numpy()))
+    assert set(np.unique(angles % ANGLE_STEP)) == {0.0}  # one marker image per step
+    assert np.abs((angles - exact + 180) % 360 - 180).max() <= ANGLE_STEP / 2 + 0.1
 
 
 def test_user_graph_figure_labels_small_graphs_only() -> None:

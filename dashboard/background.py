@@ -1,0 +1,66 @@
+"""Dash's background callbacks for long loads: a disk cache manager, and load tickets.
+
+A load runs in a process that :class:`dash.DiskcacheManager` starts; Dash itself polls it and
+shows its progress. The browser never holds a server path: the callback that checks an
+upload or a path files a *ticket* (source, label, reply inference) here under a random
+token, and the background callback redeems the token. Tickets live in the same disk cache,
+so the load's process reads what the request's process wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import diskcache
+import multiprocess
+from dash import DiskcacheManager
+
+from dashboard.cache import cache_dir
+
+__all__ = ["MANAGER", "TICKET_SECONDS", "file_ticket", "redeem_ticket"]
+
+#: A ticket not redeemed within this many seconds is forgotten.
+TICKET_SECONDS = 3600
+
+# Dash starts each job with ``multiprocess.Process``; a forked child of the server (threads,
+# polars' thread pool) can hang for good, so jobs start in a fresh interpreter instead. Only
+# the ``multiprocess`` package is set: ``multiprocessing`` and joblib keep their defaults.
+multiprocess.set_start_method("spawn", force=True)
+# A job's process imports this module afresh: the directory goes to it through the
+# environment it inherits, so both ends use one store even when the cache directory
+# setting changed after the server started (as the tests do).
+_DIRECTORY = os.environ.setdefault("DYNAMICS_BACKGROUND_DIR", str(cache_dir() / "background"))
+_store = diskcache.Cache(_DIRECTORY)
+#: The manager every background callback of the app runs under.
+MANAGER = DiskcacheManager(_store)
+
+
+def file_ticket(source: Path, label: str, infer: str | None) -> str:
+    """Keep what to load under a new random token, and return the token.
+
+    Examples
+    --------
+    >>> token = file_ticket(Path("/data/a.csv"), "a.csv", "adjacent")
+    >>> redeem_ticket(token)
+    {'source': '/data/a.csv', 'label': 'a.csv', 'infer': 'adjacent'}
+    >>> redeem_ticket("forged") is None
+    True
+    """
+    token = secrets.token_hex(16)
+    ticket = {"source": str(source), "label": label, "infer": infer}
+    _store.set(("ticket", token), ticket, expire=TICKET_SECONDS)
+    return token
+
+
+def redeem_ticket(token: Any) -> dict[str, Any] | None:
+    """The ticket filed under ``token``, or None when there is none (or it expired).
+
+    A ticket stays until it expires: Dash may start a job again (it cancels the first
+    when the same callback fires while it runs), and the second start needs it too.
+    """
+    if not isinstance(token, str):
+        return None
+    return _store.get(("ticket", token), default=None)
