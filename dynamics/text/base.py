@@ -137,7 +137,8 @@ def _code_hash(func: Callable[..., Any]) -> str:
 _BUILTINS: dict[str, tuple[str, str]] = {
     "toxicity": ("dynamics.text.toxicity", "ToxicityScorer"),
     "sentiment": ("dynamics.text.sentiment", "SentimentScorer"),
-    "stance": ("dynamics.text.stance", "StanceScorer"),
+    "stance": ("dynamics.text.stance_model", "StanceScorer"),
+    "stance-markers": ("dynamics.text.stance", "MarkerStanceScorer"),
 }
 _REGISTRY: dict[str, Scorer] = {}
 
@@ -232,7 +233,7 @@ def as_scorer(obj: str | Scorer | Callable[[Sequence[str]], Any]) -> Scorer:
     >>> dyn.text.as_scorer(len).name
     'len'
     >>> dyn.text.as_scorer("stance").columns
-    ('agreement', 'disagreement', 'stance')
+    ('agreement', 'disagreement', 'p_agree', 'p_disagree', 'p_neutral', 'stance')
     """
     if isinstance(obj, str):
         return get_scorer(obj)
