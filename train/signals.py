@@ -43,6 +43,12 @@ class Settings:
     bigrams_stance: bool = True
     c_toxicity: float = 3.0
     c_stance: float = 1.0
+    #: dense features are standardised, then multiplied by this (a weaker penalty on them
+    #: than on the thousands of word weights)
+    dense_boost: float = 1.0
+    #: None keeps the probabilities near the data's class frequencies (they feed thresholds
+    #: and the signed graph's weights); the stance labels get decision offsets instead
+    class_weight: str | None = None
 
 
 def folds(groups: np.ndarray, n_folds: int = N_FOLDS, seed: int = SEED) -> list[tuple]:
@@ -105,8 +111,9 @@ def _fit(
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0
+    scale = scale / s.dense_boost
     x = sparse.hstack([x_text, sparse.csr_matrix((dense - mean) / scale)]).tocsr()
-    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=SEED)
+    clf = LogisticRegression(C=c, class_weight=s.class_weight, max_iter=2000, random_state=SEED)
     clf.fit(x, y)
     coef = clf.coef_
     v = idf.shape[0]
@@ -155,7 +162,7 @@ def decide(p: np.ndarray, offset: np.ndarray) -> np.ndarray:
 
 
 #: Offsets tried for agree and disagree (neutral stays 0): log-odds shifts.
-OFFSET_GRID = np.round(np.arange(-2.0, 2.01, 0.25), 2)
+OFFSET_GRID = np.round(np.arange(-1.0, 3.51, 0.25), 2)
 
 
 def choose_offset(p: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from dynamics.text.base import (
     Scorer,
     as_scorer,
     available_scorers,
+    describe,
     get_scorer,
     register,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "annotate",
     "as_scorer",
     "available_scorers",
+    "describe",
     "get_scorer",
     "register",
 ]

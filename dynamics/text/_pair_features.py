@@ -49,8 +49,8 @@ def pair_features(replies: pl.Series, parents: pl.Series) -> np.ndarray:
     Examples
     --------
     >>> x = pair_features(pl.Series(["No, you are wrong?"]), pl.Series(["Cats are great?"]))
-    >>> dict(zip(PAIR_FEATURES, x[0].round(2).tolist()))["disagree_markers"]
-    1.0
+    >>> dict(zip(PAIR_FEATURES, x[0].round(2).tolist()))["disagree_markers"]  # "No", "wrong"
+    2.0
     """
     from dynamics.text.stance import marker_totals
 

@@ -56,7 +56,7 @@ The dev ROC AUC is flat near the top: 0.909-0.913 for the noisy-OR with both wei
 more (0.913 here), against 0.914 for the best max rule, a difference of a few pairs.
 """
 
-_LEXICON_VERSION = "1"
+_LEXICON_VERSION = "2"
 
 
 def _series(texts: Sequence[str | None] | pl.Series) -> pl.Series:
