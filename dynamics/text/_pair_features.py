@@ -38,13 +38,20 @@ _WORDS = r"\b\w\w+\b"
 _NEGATIONS = r"\b(?:not|no|never|nothing|nobody|none|isn't|aren't|wasn't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|nope|nah)\b"
 
 
-def pair_features(replies: pl.Series, parents: pl.Series) -> np.ndarray:
+def pair_features(
+    replies: pl.Series,
+    parents: pl.Series,
+    markers: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Dense features of each (reply, parent) pair, shape ``(n, len(PAIR_FEATURES))``.
 
     Parameters
     ----------
     replies, parents : polars.Series of str
         Equally long; a missing parent is the empty text.
+    markers : (agreement, disagreement) arrays, optional
+        The replies' marker counts from :func:`~dynamics.text.stance.marker_totals`, when
+        already computed.
 
     Examples
     --------
@@ -56,7 +63,7 @@ def pair_features(replies: pl.Series, parents: pl.Series) -> np.ndarray:
 
     reply = replies.fill_null("").str.replace_all("[\u2018\u2019\u02bc`]", "'")
     parent = parents.fill_null("").str.replace_all("[\u2018\u2019\u02bc`]", "'")
-    agree, disagree = marker_totals(reply)
+    agree, disagree = marker_totals(replies) if markers is None else markers
     low = pl.DataFrame({"r": reply.str.to_lowercase(), "p": parent.str.to_lowercase()})
     feats = low.select(
         pl.col("r").str.count_matches(r"\?").alias("reply_questions"),

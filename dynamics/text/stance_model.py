@@ -143,7 +143,8 @@ class StanceScorer:
         if replies.len() == 0:
             p = np.zeros((0, 3))
         else:
-            p = model.probabilities(replies, pair_features(replies, parent))
+            dense = pair_features(replies, parent, (agreement, disagreement))
+            p = model.probabilities(replies, dense)
         decision = np.argmax(np.log(np.clip(p, 1e-12, 1.0)) + model.offset, axis=1)
         labels = np.array(model.classes, dtype=object)[decision]
         order = {c: i for i, c in enumerate(model.classes)}
