@@ -6,14 +6,16 @@ Model card
 with, *disagrees* with, or is *neutral* towards its parent, and a label (the argmax after the
 decision offsets below).
 
-**Model.** Multinomial logistic regression (scikit-learn, ``class_weight="balanced"``,
-C = 1) over the reply's TF-IDF words and word pairs (sublinear tf, tokens in at least 2
-training replies) and 16 dense pair features (:data:`~dynamics.text._pair_features.PAIR_FEATURES`:
-the agreement and disagreement markers of :mod:`dynamics.text.stance`, questions in the reply
-and the parent, negations, second-person address, quoting, lengths, word overlap with the
-parent). Per-class log-odds offsets that maximise macro-F1 are chosen on grouped out-of-fold
-probabilities. Inference is polars + numpy (:mod:`dynamics.text._linear`); the arrays are in
-``dynamics/text/models/stance.npz`` (about 0.1 MB), loaded on first use.
+**Model.** Multinomial logistic regression (scikit-learn, no class weights, so the
+probabilities stay near the data's class frequencies; C = 1) over the reply's TF-IDF words and
+word pairs (sublinear tf, tokens in at least 2 training replies) and 16 dense pair features
+(:data:`~dynamics.text._pair_features.PAIR_FEATURES`: the agreement and disagreement markers
+of :mod:`dynamics.text.stance`, questions in the reply and the parent, negations,
+second-person address, quoting, lengths, word overlap with the parent). The label is the
+argmax of the log-probabilities plus per-class offsets (+1 agree, +2 disagree, 0 neutral),
+chosen for macro-F1 on grouped out-of-fold probabilities. Inference is polars + numpy
+(:mod:`dynamics.text._linear`); the arrays are in ``dynamics/text/models/stance.npz`` (about
+0.1 MB), loaded on first use.
 
 **Training data.** ToxiChat (Baheti, Sap, Ritter & Riedl 2021) train + dev splits: 1,700 real
 Reddit threads, 2,219 replies with a crowd-sourced stance towards the turn they reply to
@@ -21,11 +23,11 @@ Reddit threads, 2,219 replies with a crowd-sourced stance towards the turn they 
 licensed CC BY-SA 4.0, and this model is derived from it: the weights are shared under the
 same licence (CC BY-SA 4.0, attribution to Baheti et al. 2021).
 
-**Cross-validated quality** (5 folds grouped by thread, seeded; offsets chosen inside each
-training fold only; ``python benchmarks/eval_signals.py``): see the README section "Text
-signals" and ``benchmarks/results/signals.json``. In short: disagreement is found poorly
-(F1 about 0.15-0.2, the target of 0.5 is **not** met), agreement moderately (about 0.35);
-the marker rule it replaces had disagreement F1 0.13.
+**Cross-validated quality** (5 folds grouped by thread, seed 0; offsets chosen inside each
+training fold only; ``python benchmarks/eval_signals.py``; 2,219 replies): macro-F1 0.445
+(target 0.55, **not met**), agreement F1 0.356, disagreement F1 0.163 (precision 0.13, recall
+0.23; target 0.5, **not met**), neutral F1 0.816. The marker rule it replaces: macro-F1
+0.399, agreement 0.246, disagreement 0.088; always "neutral": macro-F1 0.290.
 
 **Known failure modes.** Disagreement without cue words, sarcasm and irony ("yeah, great
 idea"), and stance carried by the parent's content rather than the reply's words; replies to
