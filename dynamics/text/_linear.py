@@ -62,20 +62,20 @@ def tfidf(texts: pl.Series, vocabulary: pl.DataFrame, idf: np.ndarray, *, bigram
     from scipy import sparse
 
     n = texts.len()
-    counts = (
-        token_table(texts, bigrams=bigrams)
-        .join(vocabulary, on="token", how="inner")
-        .group_by("row", "column")
-        .len()
-        .sort("row", "column")  # a fixed summation order: the same floats on every run
+    hits = token_table(texts, bigrams=bigrams).join(vocabulary, on="token", how="inner")
+    rows = hits["row"].to_numpy().astype(np.int32)
+    columns = hits["column"].to_numpy().astype(np.int32)
+    # the CSR constructor sums duplicate (row, column) entries: the token counts; it also
+    # sorts the entries of each row, so the sums below run in a fixed order
+    x = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, idf.shape[0])
     )
-    rows = counts["row"].to_numpy().astype(np.int64)
-    columns = counts["column"].to_numpy().astype(np.int64)
-    values = (1.0 + np.log(counts["len"].to_numpy().astype(np.float64))) * idf[columns]
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
-    if rows.size:
-        values /= norms[rows]
-    return sparse.csr_matrix((values, (rows, columns)), shape=(n, idf.shape[0]))
+    x.sum_duplicates()
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
 
 
 @dataclass(frozen=True)

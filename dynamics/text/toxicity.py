@@ -171,17 +171,21 @@ def _tfidf(texts: pl.Series, vectorizer: Any, vocabulary: pl.DataFrame) -> Any:
         .with_row_index("row")
         .explode("token")
         .join(vocabulary, on="token", how="inner")
-        .group_by("row", "column")
-        .len()
-        .sort("row", "column")  # a fixed summation order: the same floats on every run
     )
-    rows = tokens["row"].to_numpy()
-    columns = tokens["column"].to_numpy()
+    rows = tokens["row"].to_numpy().astype(np.int32)
+    columns = tokens["column"].to_numpy().astype(np.int32)
     idf = vectorizer.idf_
-    values = tokens["len"].to_numpy().astype(np.float64) * idf[columns]
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
-    values /= norms[rows]
-    return sparse.csr_matrix((values, (rows, columns)), shape=(n, idf.shape[0]))
+    # the CSR constructor sums duplicate (row, column) entries into counts and sorts each
+    # row's entries, so the sums below run in a fixed order: the same floats on every run
+    x = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, idf.shape[0])
+    )
+    x.sum_duplicates()
+    x.data *= idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
 
 
 def model_probability(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
