@@ -247,23 +247,31 @@ def speed(n: int, repeat: int) -> dict:
     annotate(
         d.filter(threads=d.threads["thread_id"].head(20).to_list()), cache=False
     )  # load models
-    runs = []
+    runs, cpu = [], []
+    load = os.getloadavg()
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         annotate(d, cache=False, progress=False)
         runs.append(time.perf_counter() - start)
-    per = {}
+        cpu.append(time.process_time() - start_cpu)
+    per, per_cpu = {}, {}
     for name in ("toxicity", "sentiment", "stance"):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         annotate(d, [name], cache=False, progress=False)
         per[name] = round(len(d) / (time.perf_counter() - start))
+        per_cpu[name] = round(time.process_time() - start_cpu, 2)
     return {
         "comments": len(d),
         "seconds": [round(r, 2) for r in runs],
+        # CPU seconds of this process (all its threads): what the work costs, whatever the
+        # other processes on a shared machine do to the wall-clock time
+        "cpu_seconds": [round(c, 2) for c in cpu],
+        "per_scorer_cpu_seconds": per_cpu,
         "comments_per_s_best": round(len(d) / min(runs)),
         "comments_per_s_median": round(len(d) / float(np.median(runs))),
         "per_scorer_comments_per_s": per,
-        "load_average_before": os.getloadavg(),
+        "load_average_before": load,
+        "load_average_after": os.getloadavg(),
         "cpus": os.cpu_count(),
     }
 
