@@ -69,6 +69,8 @@ def test_overview(dash_duo, app, screenshot_dir) -> None:
     dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_CARDS}", "49", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_BODY}", "empty_text", timeout=TIMEOUT)
     assert "plaintext" in dash_duo.find_element(f"#{ID.OVERVIEW_CARDS}").text
+    # the toxicity score says which model produced it
+    assert "toxichat-toxicity" in dash_duo.find_element(f"#{ID.OVERVIEW_CARDS}").text
     _shot(dash_duo, screenshot_dir, "overview")
     assert dash_duo.get_logs() == []
 
