@@ -57,7 +57,7 @@ def render(dataset):
         metric_card("reply edges (users)", format_number(n_edges)),
         metric_card("time span", span),
         metric_card("format", report.format, report.path and str(report.path).split("/")[-1]),
-        metric_card("mean toxicity", format_number(tox, 2)),
+        metric_card("mean toxicity", format_number(tox, 2), _toxicity_model() if tox else None),
     ]
     every = choose_period(start, end)
     activity = cache.memo(
@@ -89,3 +89,11 @@ def render(dataset):
         ),
     ]
     return cards, body
+
+
+def _toxicity_model() -> str:
+    """Which model produced the toxicity column (name and version)."""
+    from dynamics.text import describe
+
+    info = describe("toxicity")
+    return f"model: {info['model']} ({info['version']})"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HOSTILE_TOXICITY",
+    "SIGN_MARGIN",
     "AnonymousPolicy",
     "node_labels",
     "reply_edges",
@@ -29,6 +30,10 @@ _ANON_POLICIES = ("exclude", "separate", "pool")
 
 #: Replies with at least this toxicity count as hostile (negative) when edges are signed.
 HOSTILE_TOXICITY = 0.5
+
+#: With stance probabilities, an edge whose ``sign_weight`` lies within this margin of 0 is
+#: neutral (``sign`` 0): about what a reply the stance model finds neutral gives.
+SIGN_MARGIN = 0.1
 
 #: Node names used for comments without an author under ``anonymous="pool"``/``"separate"``.
 ANONYMOUS = "[anonymous]"
@@ -57,7 +62,7 @@ def reply_edges(
     anonymous: AnonymousPolicy = "exclude",
     self_loops: bool = False,
 ) -> pl.DataFrame:
-    """Aggregate replies into the weighted user edge table.
+    r"""Aggregate replies into the weighted user edge table.
 
     Parameters
     ----------
@@ -75,12 +80,31 @@ def reply_edges(
     polars.DataFrame
         ``source``, ``target``, ``count``, ``first``, ``last`` (and ``mean_toxicity``,
         ``max_toxicity`` when a ``toxicity`` column exists; ``agree``, ``disagree``, ``sign``,
-        plus ``hostile`` with toxicity, when a ``stance`` column exists), one row per
-        (source, target).
+        plus ``hostile`` with toxicity, when a ``stance`` column exists; ``sign_weight``
+        when ``p_agree`` and ``p_disagree`` exist), one row per (source, target).
 
     Notes
     -----
-    **Edge sign** (the signed user graph, DESIGN section 6). Each reply u -> v counts as
+    **Edge sign from stance probabilities** (the signed user graph, DESIGN section 6; used
+    whenever the comments have ``p_agree`` and ``p_disagree``, as the default
+    :class:`~dynamics.text.StanceScorer` gives). Each reply u -> v contributes
+    :math:`P(\text{agree}) - P(\text{disagree})`, or -1 when it is hostile (``toxicity >=``
+    :data:`HOSTILE_TOXICITY`), so "I agree, you idiot" is negative. The edge's **sign
+    weight** is the mean contribution over u's replies to v, in [-1, 1]:
+
+    .. math:: w_{uv} = \frac{1}{n_{uv}} \sum_{r: u \to v}
+              \begin{cases} -1 & r \text{ hostile} \\
+              P_r(\text{agree}) - P_r(\text{disagree}) & \text{otherwise} \end{cases}
+
+    and ``sign`` is +1 when :math:`w_{uv} > ` :data:`SIGN_MARGIN`, -1 when
+    :math:`w_{uv} < -`:data:`SIGN_MARGIN`, else 0. Using the probabilities rather than the
+    labels keeps the model's uncertainty: many weakly disagreeing replies add up, one
+    uncertain label does not flip an edge. Null probabilities (deleted texts) are left out
+    of the mean; an edge with none has weight 0. ``agree`` and ``disagree`` still count
+    replies by their argmax label.
+
+    **Edge sign from labels only** (a ``stance`` column without probabilities, e.g. from the
+    marker rule or the user's own labels). Each reply u -> v counts as
     *negative* when its ``stance`` is ``"disagree"`` or it is hostile (``toxicity >=``
     :data:`HOSTILE_TOXICITY`), and as *positive* when its stance is ``"agree"`` and it is not
     hostile; other replies are neutral. ``agree`` and ``disagree`` count replies by stance,
@@ -117,7 +141,12 @@ def reply_edges(
         ]
     if "stance" in comments.columns:
         cols.append(pl.col("stance").cast(pl.String))
-        aggs += _sign_aggregations(hostile="toxicity" in comments.columns)
+        probabilities = {"p_agree", "p_disagree"} <= set(comments.columns)
+        if probabilities:
+            cols += [pl.col("p_agree").cast(pl.Float64), pl.col("p_disagree").cast(pl.Float64)]
+        aggs += _sign_aggregations(
+            hostile="toxicity" in comments.columns, probabilities=probabilities
+        )
     replies = comments.filter(pl.col("parent_id").is_not_null()).select(*cols)
     parents = comments.filter(pl.col("parent_id").is_not_null()).select(
         pl.col("parent_id").alias("comment_id"),
@@ -135,7 +164,7 @@ def reply_edges(
     return replies.group_by("source", "target").agg(aggs).sort("source", "target")
 
 
-def _sign_aggregations(*, hostile: bool) -> list[pl.Expr]:
+def _sign_aggregations(*, hostile: bool, probabilities: bool = False) -> list[pl.Expr]:
     """Per-edge ``agree``, ``disagree`` (, ``hostile``) counts and ``sign`` (see reply_edges)."""
     agree = pl.col("stance") == "agree"
     disagree = pl.col("stance") == "disagree"
@@ -143,9 +172,19 @@ def _sign_aggregations(*, hostile: bool) -> list[pl.Expr]:
         agree.sum().cast(pl.Int64).alias("agree"),
         disagree.sum().cast(pl.Int64).alias("disagree"),
     ]
+    is_hostile = (pl.col("toxicity") >= HOSTILE_TOXICITY).fill_null(value=False)
     if hostile:
-        is_hostile = (pl.col("toxicity") >= HOSTILE_TOXICITY).fill_null(value=False)
         aggs.append(is_hostile.sum().cast(pl.Int64).alias("hostile"))
+    if probabilities:
+        value = pl.col("p_agree") - pl.col("p_disagree")
+        if hostile:
+            value = pl.when(is_hostile).then(pl.lit(-1.0)).otherwise(value)
+        weight = value.mean().fill_null(0.0)
+        aggs.append(weight.alias("sign_weight"))
+        sign = pl.when(weight > SIGN_MARGIN).then(1).when(weight < -SIGN_MARGIN).then(-1)
+        aggs.append(sign.otherwise(0).cast(pl.Int64).alias("sign"))
+        return aggs
+    if hostile:
         positive = (agree.fill_null(value=False) & ~is_hostile).sum()
         negative = (disagree.fill_null(value=False) | is_hostile).sum()
     else:

@@ -310,10 +310,21 @@ def collect(
     annotation: dict[str, Any] = {"scorers": [], "status": "off"}
     if settings.annotate:
         step("scoring texts")
+        from dynamics.text import describe
         from dynamics.text.annotate import DEFAULT_SCORERS
 
-        discussion = discussion.annotate(DEFAULT_SCORERS, progress=False)
-        annotation = {"scorers": list(DEFAULT_SCORERS), "status": "ok"}
+        models = [describe(name) for name in DEFAULT_SCORERS]
+        produced = {c for m in models for c in m["columns"].split(", ")}
+        replaced = sorted(produced & set(discussion.comments.columns))
+        # the report's metrics read these columns by name: scores replace input columns of
+        # the same name, and the report says which ones (text_signals.replaced_columns)
+        discussion = discussion.annotate(DEFAULT_SCORERS, progress=False, existing="replace")
+        annotation = {
+            "scorers": list(DEFAULT_SCORERS),
+            "status": "ok",
+            "models": models,
+            "replaced_columns": replaced,
+        }
     step("finding sides")
     sides = _find_sides(discussion, settings)
     from joblib import parallel_config

@@ -265,8 +265,20 @@ def render(
                 ],
                 [
                     "text signals",
-                    ", ".join(collected.annotation["scorers"]) or "off",
-                    "toxicity, sentiment and stance scored offline (cached) before measuring",
+                    "; ".join(
+                        f"{m['scorer']}: {m['model']} ({m['version']})"
+                        for m in collected.annotation.get("models", [])
+                    )
+                    or ", ".join(collected.annotation["scorers"])
+                    or "off",
+                    "toxicity, sentiment and stance scored offline (cached) before measuring; "
+                    "each score column with the model and version that produced it"
+                    + (
+                        "; input columns replaced by scores: "
+                        + ", ".join(collected.annotation["replaced_columns"])
+                        if collected.annotation.get("replaced_columns")
+                        else ""
+                    ),
                 ],
                 [
                     "sides method",

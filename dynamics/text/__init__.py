@@ -2,7 +2,7 @@
 
 >>> import dynamics.text
 >>> d = dyn.load("thread.txt")                                  # doctest: +SKIP
->>> d = d.annotate()  # adds toxicity, sentiment, agreement, disagreement, stance  # doctest: +SKIP
+>>> d = d.annotate()  # adds toxicity, sentiment, p_agree, p_disagree, p_neutral, stance  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -15,15 +15,18 @@ from dynamics.text.base import (
     Scorer,
     as_scorer,
     available_scorers,
+    describe,
     get_scorer,
     register,
 )
 from dynamics.text.sentiment import SentimentScorer
-from dynamics.text.stance import StanceScorer
+from dynamics.text.stance import MarkerStanceScorer
+from dynamics.text.stance_model import StanceScorer
 
 __all__ = [
     "DEFAULT_SCORERS",
     "CallableScorer",
+    "MarkerStanceScorer",
     "Scorer",
     "SentimentScorer",
     "StanceScorer",
@@ -31,6 +34,7 @@ __all__ = [
     "annotate",
     "as_scorer",
     "available_scorers",
+    "describe",
     "get_scorer",
     "register",
 ]

@@ -105,7 +105,7 @@ _INSULT = [
         r"|bitch(?:es)?|bastards?|hypocrites?|bigots?|trolls?|shills?|sheeple|fuckwits?|fuckheads?"
         r"|shitheads?|dickheads?|scumbag|lowlifes?|dweebs?|pathetic)\b"
     ),
-    r"\bpiece of (?:shit|crap|garbage|trash|work)\b",
+    r"\bp(?:ie|ei)ces? of (?:shit|crap|garbage|trash|work)\b",  # plural, common misspelling
     # epithets that are insults after an article or a second person ("a dick", "you weirdo")
     (
         r"\b(?:a|such a|like a|you|what a|total|complete|absolute) "

@@ -55,16 +55,21 @@ def annotate(
     cache_dir: str | Path | None = None,
     batch_size: int = 16_384,
     progress: bool | None = None,
+    existing: str = "error",
+    prefix: str = "",
 ) -> Discussion:
     """A new Discussion whose comments table has the scorers' columns added.
 
     Each scorer's columns (``toxicity``; ``sentiment``; ``agreement``, ``disagreement``,
-    ``stance``; or one column per user function) are computed for every comment and added to
-    the comments table; columns of the same name already there are replaced. The input is not
-    changed. Identical texts are scored once. Comments whose text is a deletion marker
-    (``[deleted]``, ``[removed]``, ...) get null scores, since there is nothing to score, and
-    columns a scorer lists in ``reply_columns`` (``stance``) are null for top-level comments,
-    which reply to no comment.
+    ``p_agree``, ``p_disagree``, ``p_neutral``, ``stance``; or one column per user function)
+    are computed for every comment and added to the comments table. A column the input
+    already has is never silently overwritten (see ``existing``). The input is not changed.
+    Identical texts are scored once. Comments whose text is a deletion marker (``[deleted]``,
+    ``[removed]``, ...) get null scores, since there is nothing to score, and columns a scorer
+    lists in ``reply_columns`` (the stance probabilities and label) are null for top-level
+    comments, which reply to no comment. A scorer with ``needs_parent = True`` (the stance
+    model) is given each comment's parent text as well (``score(texts, parents)``), and its
+    cache key includes the parent's text.
 
     Parameters
     ----------
@@ -86,6 +91,14 @@ def annotate(
     progress : bool or None, default None
         Show a progress bar (on standard error); None shows one when at least
         ``AUTO_COMMENTS`` texts need scoring and standard error is a terminal.
+    existing : {"error", "replace"}, default "error"
+        What to do when the comments table already has a column of a score's name (a gold
+        ``stance`` label column, say): ``"error"`` raises a ``ValueError`` naming the column
+        and the way out; ``"replace"`` overwrites it (for re-annotating an annotated
+        Discussion with other scorers or versions).
+    prefix : str, default ""
+        Put before every score column's name (``prefix="pred_"`` gives ``pred_stance``), so
+        that scores can sit beside columns of the same name.
 
     Returns
     -------
@@ -96,21 +109,30 @@ def annotate(
     ------
     ValueError
         Unknown scorer name, two scorers with the same column, a column that would overwrite
-        the comments table's own columns, or a scorer returning the wrong number of values.
+        the comments table's own columns, a score column already in the input (with
+        ``existing="error"``), or a scorer returning the wrong number of values.
 
     Examples
     --------
     >>> d = dyn.load(pl.DataFrame({"id": ["a", "b", "c"], "parent": [None, "a", "a"],
     ...     "user": ["ann", "bob", "cy"], "body": ["Great news!", "I agree.", "Nonsense."]}))
-    >>> a = dyn.text.annotate(d, ["sentiment", "stance"], cache=False)
+    >>> a = dyn.text.annotate(d, ["sentiment", "stance-markers"], cache=False)
     >>> a.comments.select("sentiment", "agreement", "disagreement", "stance").rows()
     [(0.6588, 0, 0, None), (0.3612, 1, 0, 'agree'), (-0.4019, 0, 1, 'disagree')]
+    >>> try:
+    ...     a.annotate(["stance"], cache=False)
+    ... except ValueError as error:
+    ...     print(str(error)[:66])
+    annotate: the comments table already has a column 'agreement', whi
+    >>> a.annotate(["stance"], cache=False, prefix="model_").comments["model_stance"].to_list()
+    [None, 'agree', 'neutral']
     >>> def n_words(texts):
     ...     return [len(t.split()) for t in texts]
     >>> d.annotate([n_words], cache=False).comments["n_words"].to_list()
     [2, 2, 1]
     """
     resolved = _resolve(scorers)
+    _check_existing(discussion.comments.columns, resolved, existing, prefix)
     if not isinstance(batch_size, int) or batch_size < 1:
         msg = (
             "The 'batch_size' parameter of annotate must be a positive int. "
@@ -128,10 +150,18 @@ def annotate(
     removed = texts.is_in(list(DELETED_MARKERS)).to_numpy()
     is_root = comments.get_column("parent_id").is_null().to_numpy()
     root = _cache_root(cache_dir) if cache else None
+    pair_keys: pl.DataFrame | None = None
+    parents: pl.Series | None = None
+    if any(getattr(s, "needs_parent", False) for s in resolved):
+        parents = _parent_texts(comments, texts)
+        pair_keys = keys.with_columns(_text_hashes(parents + "\x00" + texts))
 
     new_columns: list[pl.Series] = []
     for scorer in resolved:
-        table = _scores_for(scorer, keys, texts, root, batch_size, progress)
+        if getattr(scorer, "needs_parent", False):
+            table = _scores_for(scorer, pair_keys, texts, root, batch_size, progress, parents)
+        else:
+            table = _scores_for(scorer, keys, texts, root, batch_size, progress)
         for col in scorer.columns:
             values = table.get_column(col)
             nulls = removed | is_root if col in getattr(scorer, "reply_columns", ()) else removed
@@ -141,7 +171,7 @@ def annotate(
                     .select(pl.when(~pl.col("null")).then(pl.col("v")))
                     .to_series()
                 )
-            new_columns.append(values.alias(col))
+            new_columns.append(values.alias(prefix + col))
 
     from dynamics.model.discussion import Discussion
 
@@ -183,6 +213,50 @@ def _resolve(scorers: ScorerLike | Iterable[ScorerLike]) -> list[Scorer]:
     return resolved
 
 
+def _check_existing(columns: list[str], scorers: list[Scorer], existing: str, prefix: str) -> None:
+    if existing not in ("error", "replace"):
+        msg = (
+            "The 'existing' parameter of annotate must be 'error' or 'replace'. "
+            f"Got {existing!r} instead."
+        )
+        raise ValueError(msg)
+    if not isinstance(prefix, str):
+        msg = f"The 'prefix' parameter of annotate must be a str. Got {prefix!r} instead."
+        raise TypeError(msg)
+    for s in scorers:
+        for col in s.columns:
+            name = prefix + col
+            if name in _RESERVED or name in _KEY:
+                msg = f"annotate: prefix {prefix!r} makes score column {name!r} clash with a "
+                msg += "column of the comments table; choose another prefix"
+                raise ValueError(msg)
+            if existing == "error" and name in columns:
+                msg = (
+                    f"annotate: the comments table already has a column {name!r}, which "
+                    f"scorer {s.name!r} would overwrite. Rename that column, pass "
+                    "prefix='pred_' (or any prefix) to name the score columns differently, or "
+                    "existing='replace' to overwrite it."
+                )
+                raise ValueError(msg)
+
+
+def _parent_texts(comments: pl.DataFrame, texts: pl.Series) -> pl.Series:
+    """Each comment's parent text ("" for top-level comments and missing parents)."""
+    lookup = pl.DataFrame({"parent_id": comments.get_column("comment_id"), "ptext": texts})
+    return (
+        comments.select("parent_id")
+        .join(
+            lookup.unique("parent_id", keep="first"),
+            on="parent_id",
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("ptext")
+        .fill_null("")
+        .alias("parent_text")
+    )
+
+
 def _cache_root(cache_dir: str | Path | None) -> Path:
     if cache_dir is not None:
         return Path(cache_dir)
@@ -207,6 +281,7 @@ def _scores_for(
     root: Path | None,
     batch_size: int,
     progress: bool | None,
+    parents: pl.Series | None = None,
 ) -> pl.DataFrame:
     """The scorer's columns for every row of ``keys``, from the cache or freshly scored."""
     folder = scores_dir(scorer, root) if root is not None else None
@@ -221,7 +296,9 @@ def _scores_for(
     )
     parts = [cached] if cached is not None and cached.height else []
     if missing.height or not parts:  # (an empty discussion is "scored" to learn the dtypes)
-        parts.append(_score_missing(scorer, keys, texts, missing, folder, batch_size, progress))
+        parts.append(
+            _score_missing(scorer, keys, texts, missing, folder, batch_size, progress, parents)
+        )
     found = pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
     return keys.join(found, on=list(_KEY), how="left", maintain_order="left")
 
@@ -234,19 +311,28 @@ def _score_missing(
     folder: Path | None,
     batch_size: int,
     progress: bool | None,
+    parents: pl.Series | None = None,
 ) -> pl.DataFrame:
     # one text per distinct hash among the missing comments: identical texts are scored once
+    # (for a scorer that needs parents, the hash covers the parent's text too)
     rows = (
         keys.with_row_index("_row")
         .join(missing, on=list(_KEY), how="semi", maintain_order="left")
         .unique("text_hash", keep="first", maintain_order=True)
     )
     todo = texts.gather(rows.get_column("_row")).to_list()
+    todo_parents = None if parents is None else parents.gather(rows.get_column("_row")).to_list()
     hashes = rows.get_column("text_hash")
     n = len(todo)
     show = progress if progress is not None else n >= AUTO_COMMENTS and sys.stderr.isatty()
+
+    def run(start: int, stop: int) -> Any:
+        if todo_parents is None:
+            return scorer.score(todo[start:stop])
+        return scorer.score(todo[start:stop], todo_parents[start:stop])  # type: ignore[call-arg]
+
     if n == 0:  # nothing to score (empty discussion): one empty call gives the dtypes
-        empty = check_output(scorer, scorer.score([]), 0)
+        empty = check_output(scorer, run(0, 0), 0)
         return missing.join(
             pl.DataFrame([hashes] + [pl.Series(c, v) for c, v in empty.items()]),
             on="text_hash",
@@ -258,7 +344,7 @@ def _score_missing(
     with progress_bar(f"scoring {scorer.name}", n, enabled=show) as bar:
         for start in range(0, n, batch_size):
             batch = todo[start : start + batch_size]
-            cols = check_output(scorer, scorer.score(batch), len(batch))
+            cols = check_output(scorer, run(start, start + batch_size), len(batch))
             frame = pl.DataFrame(
                 [hashes.slice(start, len(batch))] + [pl.Series(c, cols[c]) for c in scorer.columns]
             )

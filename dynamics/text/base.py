@@ -23,6 +23,7 @@ __all__ = [
     "as_scorer",
     "available_scorers",
     "check_output",
+    "describe",
     "get_scorer",
     "register",
 ]
@@ -47,9 +48,11 @@ class Scorer(Protocol):
     ``score(texts)`` receives a sequence of ``str`` (never ``None``: missing texts are passed
     as ``""``) and returns a dict with one array per name in ``columns``, each as long as
     ``texts``. Scores must depend on each text alone, so that they can be cached per comment
-    and computed in any batch order. A scorer may also define ``reply_columns``, the subset of
-    ``columns`` that only makes sense for replies; :func:`~dynamics.text.annotate` sets those
-    to null on top-level comments.
+    and computed in any batch order; a scorer that sets ``needs_parent = True`` (the stance
+    model) is called as ``score(texts, parents)`` and may depend on the pair, which is then
+    the cache key. A scorer may also define ``reply_columns``, the subset of ``columns`` that
+    only makes sense for replies; :func:`~dynamics.text.annotate` sets those to null on
+    top-level comments, and ``model_name``, the model behind its scores, which reports show.
 
     Examples
     --------
@@ -137,7 +140,8 @@ def _code_hash(func: Callable[..., Any]) -> str:
 _BUILTINS: dict[str, tuple[str, str]] = {
     "toxicity": ("dynamics.text.toxicity", "ToxicityScorer"),
     "sentiment": ("dynamics.text.sentiment", "SentimentScorer"),
-    "stance": ("dynamics.text.stance", "StanceScorer"),
+    "stance": ("dynamics.text.stance_model", "StanceScorer"),
+    "stance-markers": ("dynamics.text.stance", "MarkerStanceScorer"),
 }
 _REGISTRY: dict[str, Scorer] = {}
 
@@ -232,7 +236,7 @@ def as_scorer(obj: str | Scorer | Callable[[Sequence[str]], Any]) -> Scorer:
     >>> dyn.text.as_scorer(len).name
     'len'
     >>> dyn.text.as_scorer("stance").columns
-    ('agreement', 'disagreement', 'stance')
+    ('agreement', 'disagreement', 'p_agree', 'p_disagree', 'p_neutral', 'stance')
     """
     if isinstance(obj, str):
         return get_scorer(obj)
@@ -283,3 +287,23 @@ def check_output(scorer: Scorer, out: Any, n: int) -> dict[str, np.ndarray]:
             raise ValueError(msg)
         cols[col] = values
     return cols
+
+
+def describe(scorer: str | Scorer | Callable[[Sequence[str]], Any]) -> dict[str, str]:
+    """Which model produced a scorer's columns: scorer name, version, model and columns.
+
+    Reports (``results.json``, the HTML report) and the dashboard show this beside the scores.
+
+    Examples
+    --------
+    >>> info = dyn.text.describe("toxicity")
+    >>> info["scorer"], info["model"]
+    ('toxicity', 'toxichat-toxicity 1')
+    """
+    obj = as_scorer(scorer)
+    return {
+        "scorer": obj.name,
+        "version": str(obj.version),
+        "model": str(getattr(obj, "model_name", obj.version)),
+        "columns": ", ".join(obj.columns),
+    }

@@ -1,5 +1,8 @@
 """Agreement and disagreement markers in replies, and the stance they give (DESIGN section 5).
 
+The markers are features of the trained stance model (:mod:`dynamics.text.stance_model`) and,
+as :class:`MarkerStanceScorer`, a transparent rule of their own.
+
 Each marker is a case-insensitive regular expression with word boundaries, run over all texts
 at once with polars (``str.count_matches``, compiled once by the Rust regex engine). That
 engine has no look-around, so exceptions are expressed as *subtracted* markers: a pattern that
@@ -15,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-__all__ = ["MARKERS", "Marker", "StanceScorer", "stance_label"]
+__all__ = ["MARKERS", "Marker", "MarkerStanceScorer", "marker_totals", "stance_label"]
 
 
 class Marker(NamedTuple):
@@ -131,7 +134,13 @@ MARKERS: tuple[Marker, ...] = (
         "i'm with you",
         "agreement",
         1,
-        r"\b(?:i'm|i am|im)\s+with\s+you\b|\bsame here\b|\bme too\b|\bi second (?:this|that)\b",
+        r"\b(?:i'm|i am|im)\s+with\s+you\b|\bsame here\b|\bme\s+too\b|\bi second (?:this|that)\b",
+    ),
+    Marker(
+        "for me too (taken back)",
+        "agreement",
+        -1,
+        r"\b(?:for|from|about|at)\s+me\s+too\b",
     ),
     Marker("+1", "agreement", 1, r"(?:^|\s)\+1\b"),
     # -------------------------------------------------------------- disagreement
@@ -262,10 +271,11 @@ def stance_label(agreement: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
     return out
 
 
-def _counts(texts: Sequence[str | None]) -> pl.DataFrame:
+def _counts(texts: Sequence[str | None] | pl.Series) -> pl.DataFrame:
     """One column per marker: how often it matches each text (weights not applied)."""
+    series = texts if isinstance(texts, pl.Series) else pl.Series("t", list(texts), dtype=pl.String)
     raw = (
-        pl.Series("t", list(texts), dtype=pl.String)
+        series.cast(pl.String)
         .fill_null("")
         .str.to_lowercase()
         .str.replace_all(r"[\u2018\u2019\u02bc\u0060\u00b4]", "'")
@@ -282,8 +292,34 @@ def _counts(texts: Sequence[str | None]) -> pl.DataFrame:
     )
 
 
-class StanceScorer:
-    """Agreement and disagreement markers in each comment, and the stance they give.
+def marker_totals(texts: Sequence[str | None] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Agreement and disagreement marker counts of each text (int64, weights applied).
+
+    Examples
+    --------
+    >>> marker_totals(["I agree, well said.", "No, that's a lie."])
+    (array([2, 0]), array([0, 2]))
+    """
+    counts = _counts(texts)
+    agreement = np.zeros(counts.height, dtype=np.int64)
+    disagreement = np.zeros(counts.height, dtype=np.int64)
+    for i, marker in enumerate(MARKERS):
+        values = counts.get_column(str(i)).to_numpy().astype(np.int64) * marker.weight
+        if marker.kind == "agreement":
+            agreement += values
+        else:
+            disagreement += values
+    # subtracted markers take back matches of their base marker, so the sums are >= 0;
+    # the clip only guards against a future pattern pair that does not nest exactly
+    np.maximum(agreement, 0, out=agreement)
+    np.maximum(disagreement, 0, out=disagreement)
+    return agreement, disagreement
+
+
+class MarkerStanceScorer:
+    """Agreement and disagreement markers in each comment, and the stance they give (the rule
+    used before the trained :class:`~dynamics.text.StanceScorer`; registered as
+    ``"stance-markers"``).
 
     A reply's **agreement** is the number of agreement markers it contains ("I agree",
     "agreed", "exactly", "yes" / "yeah" opening a sentence, "you're right", "good point",
@@ -308,7 +344,7 @@ class StanceScorer:
     Attributes
     ----------
     name : str
-        ``"stance"``.
+        ``"stance-markers"``.
     version : str
         Revision of the marker list.
     columns : tuple of str
@@ -345,7 +381,7 @@ class StanceScorer:
 
     Examples
     --------
-    >>> out = dyn.text.StanceScorer().score([
+    >>> out = dyn.text.MarkerStanceScorer().score([
     ...     "I agree, well said.", "No, that's a lie.", "I don't agree.", "No doubt about it.",
     ...     "Look at her eyes"])
     >>> out["agreement"].tolist(), out["disagreement"].tolist()
@@ -354,26 +390,14 @@ class StanceScorer:
     ['agree', 'disagree', 'disagree', 'neutral', 'neutral']
     """
 
-    name = "stance"
-    version = "markers-1"
+    name = "stance-markers"
+    version = "markers-2"
     columns = ("agreement", "disagreement", "stance")
     reply_columns = ("stance",)
 
     def score(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Marker counts (int64) and stance labels of ``texts``."""
-        counts = _counts(texts)
-        agreement = np.zeros(counts.height, dtype=np.int64)
-        disagreement = np.zeros(counts.height, dtype=np.int64)
-        for i, marker in enumerate(MARKERS):
-            values = counts.get_column(str(i)).to_numpy().astype(np.int64) * marker.weight
-            if marker.kind == "agreement":
-                agreement += values
-            else:
-                disagreement += values
-        # subtracted markers take back matches of their base marker, so the sums are >= 0;
-        # the clip only guards against a future pattern pair that does not nest exactly
-        np.maximum(agreement, 0, out=agreement)
-        np.maximum(disagreement, 0, out=disagreement)
+        agreement, disagreement = marker_totals(texts)
         return {
             "agreement": agreement,
             "disagreement": disagreement,
@@ -385,7 +409,7 @@ class StanceScorer:
 
         Examples
         --------
-        >>> for marker, n in dyn.text.StanceScorer().explain("Yeah, but you forget!").items():
+        >>> for marker, n in dyn.text.MarkerStanceScorer().explain("Yeah, but you forget!").items():
         ...     print(f"{n:+d} {marker}")
         +1 yes (opening)
         -1 yes, but (taken back)
@@ -396,4 +420,4 @@ class StanceScorer:
         return {m.name: n * m.weight for m, n in zip(MARKERS, row, strict=True) if n}
 
     def __repr__(self) -> str:
-        return "StanceScorer()"
+        return "MarkerStanceScorer()"

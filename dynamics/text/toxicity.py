@@ -56,7 +56,7 @@ The dev ROC AUC is flat near the top: 0.909-0.913 for the noisy-OR with both wei
 more (0.913 here), against 0.914 for the best max rule, a difference of a few pairs.
 """
 
-_LEXICON_VERSION = "1"
+_LEXICON_VERSION = "2"
 
 
 def _series(texts: Sequence[str | None] | pl.Series) -> pl.Series:
@@ -171,17 +171,21 @@ def _tfidf(texts: pl.Series, vectorizer: Any, vocabulary: pl.DataFrame) -> Any:
         .with_row_index("row")
         .explode("token")
         .join(vocabulary, on="token", how="inner")
-        .group_by("row", "column")
-        .len()
-        .sort("row", "column")  # a fixed summation order: the same floats on every run
     )
-    rows = tokens["row"].to_numpy()
-    columns = tokens["column"].to_numpy()
+    rows = tokens["row"].to_numpy().astype(np.int32)
+    columns = tokens["column"].to_numpy().astype(np.int32)
     idf = vectorizer.idf_
-    values = tokens["len"].to_numpy().astype(np.float64) * idf[columns]
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
-    values /= norms[rows]
-    return sparse.csr_matrix((values, (rows, columns)), shape=(n, idf.shape[0]))
+    # the CSR constructor sums duplicate (row, column) entries into counts and sorts each
+    # row's entries, so the sums below run in a fixed order: the same floats on every run
+    x = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, idf.shape[0])
+    )
+    x.sum_duplicates()
+    x.data *= idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
 
 
 def model_probability(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
@@ -264,16 +268,62 @@ def combine(
     return np.clip(p_model + (1.0 - p_model) * (1.0 - lexicon_keep), 0.0, 1.0)
 
 
+def _toxichat_probability(
+    series: pl.Series, p_model: np.ndarray, matches: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """The trained ToxiChat model's probability (its dense inputs: the profanity-check logit and
+    the four lexicon categories)."""
+    from dynamics.text._linear import load_model
+
+    p = np.clip(p_model, 1e-4, 1 - 1e-4)
+    dense = np.column_stack(
+        [np.log(p / (1 - p))] + [matches[c].astype(np.float64) for c in CATEGORIES]
+    )
+    return load_model("toxicity").probabilities(series, dense)
+
+
 class ToxicityScorer:
-    r"""Probability that a comment is toxic: a trained model combined with a flame-war lexicon.
+    r"""Probability that a comment is toxic: a model trained on real Reddit threads, combined
+    with a flame-war lexicon.
 
     The score is the noisy-OR of :func:`combine`,
-    :math:`p = 1 - (1 - p_\text{model}) \prod_{c\,\text{matched}} (1 - w_c)`, where
-    :math:`p_\text{model}` is the ``profanity-check`` linear SVM's calibrated probability
-    (:func:`model_probability`) and :math:`c` runs over the lexicon categories the text matches
-    (:func:`lexicon_matches`): ``dehumanising`` (people called vermin, parasites, animals),
-    ``violence`` (calls to kill or wipe out, wishes of harm), ``insult`` (name-calling, "shut
-    up") and ``obfuscated`` (masked swear words such as "f*ck", "sh!t", "f.u.c.k").
+    :math:`p = 1 - (1 - p_\text{model}) \prod_{c\,\text{matched}} (1 - w_c)`, where :math:`c`
+    runs over the lexicon categories the text matches (:func:`lexicon_matches`):
+    ``dehumanising`` (people called vermin, parasites, animals), ``violence`` (calls to kill or
+    wipe out, wishes of harm), ``insult`` (name-calling, "shut up") and ``obfuscated`` (masked
+    swear words such as "f*ck", "sh!t", "f.u.c.k"). The OR keeps the lexicon's strength on
+    dehumanising language whatever the model says.
+
+    :math:`p_\text{model}` is, by default (``model="toxichat"``), the trained model below; with
+    ``model="profanity"`` it is the ``profanity-check`` linear SVM's calibrated probability
+    (:func:`model_probability`), the scorer of earlier versions.
+
+    Model card (``model="toxichat"``)
+    ---------------------------------
+    **Model.** Logistic regression (scikit-learn, no class weights, C = 3) over the
+    comment's TF-IDF words (sublinear tf, words in at least 2 training comments) and five dense
+    inputs: the ``profanity-check`` logit and the four lexicon categories. Arrays in
+    ``dynamics/text/models/toxicity.npz`` (about 0.06 MB), loaded on first use; inference in
+    polars + numpy. Trained by ``train/train_signals.py`` (seeded).
+
+    **Training data.** ToxiChat (Baheti et al. 2021) train + dev: 3,919 real Reddit turns
+    from 1,700 threads, 1,133 labelled Offensive by crowd workers (machine-generated turns left
+    out). ToxiChat is CC BY-SA 4.0; this model is derived from it and shared under the same
+    licence, with attribution. ``profanity-check`` was trained on Davidson et al. (2017) and
+    the Jigsaw Wikipedia comments.
+
+    **Cross-validated quality** (5 folds grouped by thread, seeded; ``python
+    benchmarks/eval_signals.py``): ROC AUC 0.845 on ToxiChat train + dev (target 0.85,
+    **not met**), 0.817 on replies only, against 0.770 and 0.746 for the previous scorer
+    (``model="profanity"``); 0.923 (previous 0.914) on the 449 labelled comments of
+    ``benchmarks/labels``. Calibration is close below 0.9; scores above 0.9, mostly lexicon
+    matches, are Offensive 77 % of the time on ToxiChat.
+
+    **Known failure modes.** Offensiveness carried by context (a Safe-looking reply to an
+    offensive post), sarcasm, and slurs or dog whistles absent from 3,900 training comments;
+    venting with swear words ("this fucking exam") still scores high; trained on English Reddit
+    threads sampled for offensive content, so the base rate (29 % Offensive) is that of
+    heated threads.
 
     Parameters
     ----------
@@ -282,26 +332,30 @@ class ToxicityScorer:
         out is not used; ``{}`` gives the model alone.
     use_model : bool, default True
         False scores with the lexicon alone (:math:`p_\text{model} = 0`).
+    model : {"toxichat", "profanity"}, default "toxichat"
+        Which model gives :math:`p_\text{model}`.
 
     Attributes
     ----------
     name : str
         ``"toxicity"``.
     version : str
-        Changes whenever the scores would: the lexicon version, the weights and the installed
-        ``alt-profanity-check`` version.
+        Changes whenever the scores would: the model, the lexicon version, the weights and the
+        installed ``alt-profanity-check`` version.
     columns : tuple of str
         ``("toxicity",)``.
 
     Notes
     -----
     ``None`` texts score as the empty text. Scoring is vectorised (polars regular expressions
-    and a sparse matrix product) and deterministic. The model learned word-level offensiveness
-    on tweets and Wikipedia talk pages; it scores venting ("this fucking exam") high although
-    such venting is not aimed at anyone, and misses sarcasm without offensive words.
+    and sparse matrix products) and deterministic.
 
     References
     ----------
+    Baheti, A., Sap, M., Ritter, A. & Riedl, M. (2021). Just Say No: Analyzing the Stance of
+    Neural Dialogue Generation in Offensive Contexts. EMNLP 2021.
+    https://doi.org/10.18653/v1/2021.emnlp-main.397
+
     Zhou, V. (2018). profanity-check. https://github.com/vzhou842/profanity-check
 
     Davidson, T., Warmsley, D., Macy, M. & Weber, I. (2017). Automated Hate Speech Detection and
@@ -312,7 +366,7 @@ class ToxicityScorer:
     >>> scorer = ToxicityScorer()
     >>> texts = ["these people are vermin and should be wiped out", "what time is the exam?"]
     >>> p = scorer.score(texts)["toxicity"]
-    >>> bool(p[0] > 0.9), bool(p[1] < 0.2)
+    >>> bool(p[0] > 0.9), bool(p[1] < 0.3)
     (True, True)
     """
 
@@ -320,12 +374,23 @@ class ToxicityScorer:
     columns = ("toxicity",)
 
     def __init__(
-        self, *, weights: Mapping[str, float] | None = None, use_model: bool = True
+        self,
+        *,
+        weights: Mapping[str, float] | None = None,
+        use_model: bool = True,
+        model: str = "toxichat",
     ) -> None:
         self.weights = weights
         self.use_model = use_model
+        self.model = model
 
     def _weights(self) -> Mapping[str, float]:
+        if self.model not in ("toxichat", "profanity"):
+            msg = (
+                "The 'model' parameter of ToxicityScorer must be 'toxichat' or 'profanity'. "
+                f"Got {self.model!r} instead."
+            )
+            raise ValueError(msg)
         weights = DEFAULT_WEIGHTS if self.weights is None else self.weights
         for category, weight in weights.items():
             if category not in CATEGORIES:
@@ -343,13 +408,26 @@ class ToxicityScorer:
         return weights
 
     @property
+    def model_name(self) -> str:
+        """The model behind :math:`p_\text{model}`, e.g. ``"toxichat-toxicity 1"``."""
+        if not self.use_model:
+            return "lexicon only"
+        if self.model == "profanity":
+            return f"alt-profanity-check {_package_version('alt-profanity-check')}"
+        from dynamics.text._linear import load_model
+
+        meta = load_model("toxicity").meta
+        return f"{meta['name']} {meta['version']}"
+
+    @property
     def version(self) -> str:
-        """Identifies the scores, for caching: lexicon, weights, model version."""
+        """Identifies the scores, for caching: model, lexicon, weights, profanity-check version."""
         weights = self._weights()
         key = ",".join(f"{c}={float(weights[c]):g}" for c in CATEGORIES if c in weights)
         digest = hashlib.sha1(f"{key};{self.use_model}".encode(), usedforsecurity=False)
-        model = _package_version("alt-profanity-check") if self.use_model else "none"
-        return f"lexicon{_LEXICON_VERSION}-{digest.hexdigest()[:8]}+apc{model}"
+        apc = _package_version("alt-profanity-check") if self.use_model else "none"
+        head = self.model_name.replace(" ", "-") if self.use_model else "none"
+        return f"{head}+lexicon{_LEXICON_VERSION}-{digest.hexdigest()[:8]}+apc{apc}"
 
     def score(self, texts: Sequence[str | None]) -> dict[str, np.ndarray]:
         """Score texts.
@@ -366,12 +444,17 @@ class ToxicityScorer:
         """
         weights = self._weights()
         series = _series(texts)
-        if self.use_model:
+        matches = lexicon_matches(series) if weights or self.model == "toxichat" else {}
+        if not self.use_model:
+            p_model = np.zeros(series.len(), dtype=np.float64)
+        elif self.model == "profanity" or series.len() == 0:
             p_model = model_probability(series)
         else:
-            p_model = np.zeros(series.len(), dtype=np.float64)
-        matches = lexicon_matches(series) if weights else {}
+            p_model = _toxichat_probability(series, model_probability(series), matches)
         return {"toxicity": combine(p_model, matches, weights)}
 
     def __repr__(self) -> str:
-        return f"ToxicityScorer(weights={self.weights!r}, use_model={self.use_model!r})"
+        return (
+            f"ToxicityScorer(weights={self.weights!r}, use_model={self.use_model!r}, "
+            f"model={self.model!r})"
+        )

@@ -1,5 +1,10 @@
 """Optional heavy scorer: a Hugging Face or Detoxify classifier loaded from a local directory.
 
+This is the way to plug in a stronger local model than the shipped linear ones (whose
+cross-validated quality on ToxiChat is in the README, "Text signals"): a fine-tuned
+transformer for toxicity, say, registered under its own name or used as
+``annotate([TransformersScorer(path, ...)], existing="replace")`` in place of the default.
+
 Nothing here downloads. The user names a directory that already holds the model; with
 ``torch`` and ``transformers`` missing, or the directory missing or incomplete, the scorer raises
 an error that says what to install or provide.

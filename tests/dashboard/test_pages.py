@@ -82,6 +82,8 @@ def test_overview(dash_duo, app, screenshot_dir) -> None:
     dash_duo.wait_for_contains_text(_graph_sel("largest_thread"), "Reply tree of the largest",
                                     timeout=TIMEOUT)  # fmt: skip
     assert dash_duo.find_elements(_graph_sel("activity")) == []
+    # the toxicity score says which model produced it
+    assert "toxichat-toxicity" in dash_duo.find_element(f"#{ID.OVERVIEW_CARDS}").text
     _shot(dash_duo, screenshot_dir, "overview")
     assert dash_duo.get_logs() == []
 

@@ -109,7 +109,7 @@ def test_signs_from_annotate():
                 "id": ["1", "2", "3"],
                 "parent": [None, "1", "1"],
                 "user": ["ann", "bob", "cy"],
-                "body": ["Tuition should be free.", "No, that's nonsense.", "I agree, well said."],
+                "body": ["Tuition should be free.", "No, you are wrong.", "I agree, well said."],
             }
         )
     )
@@ -126,3 +126,62 @@ def test_counts_are_python_ints(backend):
         [d["sign"] for _, _, d in g.edges(data=True)] if backend == "networkx" else g.es["sign"]
     )
     assert all(type(v) is int for v in values)
+
+
+# Stance probabilities (the trained StanceScorer's p_agree / p_disagree) sign the edges by
+# their mean difference; hostile replies count -1. Worked out by hand:
+#   bob->ann: 0.1 - 0.7 = -0.6 -> -1;  ann->bob: hostile -> -1.0 -> -1
+#   cy->ann: mean(0.8 - 0.1, 0.1 - 0.7) = (0.7 - 0.6) / 2 = 0.05 -> within the margin -> 0
+#   dan->bob: mean(0.5, 0.5, -0.2) = 0.2667 -> +1;  eve->ann: 0.2 - 0.15 = 0.05 -> 0
+P_AGREE = [None, 0.1, 0.6, 0.8, 0.1, 0.6, 0.6, 0.2, 0.2]
+P_DISAGREE = [None, 0.7, 0.1, 0.1, 0.7, 0.1, 0.1, 0.4, 0.15]
+EXPECTED_WEIGHT = {
+    ("ann", "bob"): (-1.0, -1),
+    ("bob", "ann"): (-0.6, -1),
+    ("cy", "ann"): (0.05, 0),
+    ("dan", "bob"): (0.8 / 3, 1),
+    ("eve", "ann"): (0.05, 0),
+}
+
+
+def test_sign_weight_is_mean_p_agree_minus_p_disagree():
+    edges = discussion(p_agree=P_AGREE, p_disagree=P_DISAGREE).user_edges()
+    got = {
+        (r["source"], r["target"]): (r["sign_weight"], r["sign"])
+        for r in edges.iter_rows(named=True)
+    }
+    assert got.keys() == EXPECTED_WEIGHT.keys()
+    for key, (weight, sign) in EXPECTED_WEIGHT.items():
+        assert got[key][0] == pytest.approx(weight)
+        assert got[key][1] == sign, key
+    # the label counts stay as they were
+    assert edges.filter(pl.col("source") == "dan").select("agree", "disagree").row(0) == (2, 1)
+
+
+def test_sign_weight_without_toxicity_ignores_hostility():
+    rows = {k: v for k, v in ROWS.items() if k != "toxicity"}
+    d = dyn.load(pl.DataFrame({**rows, "p_agree": P_AGREE, "p_disagree": P_DISAGREE}))
+    edge = d.user_edges().filter(pl.col("source") == "ann")
+    assert edge["sign_weight"][0] == pytest.approx(0.5)  # 0.6 - 0.1: no longer hostile
+    assert edge["sign"][0] == 1
+
+
+def test_sign_weight_from_annotate_probabilities():
+    d = dyn.load(
+        pl.DataFrame(
+            {
+                "id": ["1", "2", "3"],
+                "parent": [None, "1", "1"],
+                "user": ["ann", "bob", "cy"],
+                "body": ["Tuition should be free.", "No, you are wrong.", "I agree, well said."],
+            }
+        )
+    ).annotate(["stance"], cache=False)
+    c = d.comments
+    g = d.user_graph()
+    for user in ("bob", "cy"):
+        row = c.filter(pl.col("author") == user)
+        expected = row["p_agree"][0] - row["p_disagree"][0]
+        assert g.edges[user, "ann"]["sign_weight"] == pytest.approx(expected)
+    assert g.edges["bob", "ann"]["sign"] == -1
+    assert g.edges["cy", "ann"]["sign"] == 1

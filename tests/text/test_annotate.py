@@ -53,11 +53,81 @@ def test_adds_columns_and_returns_a_new_discussion():
     assert isinstance(a, dyn.Discussion)
     assert a is not d
     assert "sentiment" not in d.comments.columns  # the input is untouched
-    assert {"sentiment", "agreement", "disagreement", "stance"} <= set(a.comments.columns)
+    assert {"sentiment", "p_agree", "p_disagree", "p_neutral", "stance"} <= set(a.comments.columns)
     assert a.report is d.report
     assert a.comments.get_column("comment_id").to_list() == ROWS["id"]
-    # "I agree." replies agree, "Nonsense." disagrees; the root has no stance
-    assert a.comments.get_column("stance").to_list() == [None, "agree", "disagree", "agree", None]
+    # "I agree." replies agree; the roots (and the removed text) have no stance
+    stance = a.comments.get_column("stance").to_list()
+    assert [stance[i] for i in (0, 1, 3, 4)] == [None, "agree", "agree", None]
+    assert a.comments.get_column("p_agree").is_null().to_list() == [True, False, False, False, True]
+
+
+def test_stance_model_gets_the_parent_text():
+    # the same reply under two different parents: the pair, not the text, is scored
+    rows = {
+        "id": ["a", "b", "c", "d"],
+        "parent": [None, "a", None, "c"],
+        "user": ["ann", "bob", "cy", "dan"],
+        "body": [
+            "Is the library open on Sunday?",
+            "Yes it is.",
+            "The library is open.",
+            "Yes it is.",
+        ],
+    }
+    c = annotate(dyn.load(pl.DataFrame(rows)), ["stance"], cache=False).comments
+    p = c.get_column("p_neutral").to_list()
+    assert p[1] != p[3]
+    s = dyn.text.StanceScorer()
+    direct = s.score(["Yes it is."] * 2, parents=[rows["body"][0], rows["body"][2]])
+    assert [p[1], p[3]] == pytest.approx(direct["p_neutral"].tolist())
+
+
+def test_changed_parent_text_is_scored_again(tmp_path):
+    d = discussion()
+    first = annotate(d, ["stance"], cache_dir=tmp_path).comments
+    changed = discussion(body=["Is that really great news?", *ROWS["body"][1:]])
+    second = annotate(changed, ["stance"], cache_dir=tmp_path).comments
+    fresh = annotate(changed, ["stance"], cache=False).comments
+    assert_frame_equal(second, fresh)
+    # "b" replies to "a", whose text changed: its pair is new; "d" replies to "b", unchanged
+    assert second["p_agree"][1] != first["p_agree"][1]
+    assert second["p_agree"][3] == first["p_agree"][3]
+
+
+def test_refuses_to_overwrite_an_input_column():
+    gold = discussion(stance=["x", "agree", "disagree", "agree", None])
+    with pytest.raises(ValueError, match=r"already has a column 'stance'.*prefix=") as err:
+        annotate(gold, ["stance"], cache=False)
+    assert "existing='replace'" in str(err.value)
+    assert "stance" in gold.comments.columns  # untouched
+
+
+def test_prefix_keeps_the_input_column():
+    gold = discussion(stance=["x", "agree", "disagree", "agree", None])
+    a = annotate(gold, ["stance"], cache=False, prefix="pred_").comments
+    assert a["stance"].to_list() == ["x", "agree", "disagree", "agree", None]
+    assert {"pred_stance", "pred_p_agree", "pred_p_disagree"} <= set(a.columns)
+    assert a["pred_stance"][1] == "agree"
+
+
+def test_existing_replace_overwrites_on_request():
+    gold = discussion(stance=["x", "agree", "disagree", "agree", None])
+    a = annotate(gold, ["stance"], cache=False, existing="replace").comments
+    assert a["stance"][0] is None  # a root: the scorer's null, not the input's "x"
+
+
+def _id(texts):
+    return [0] * len(texts)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"existing": "keep"}, "'existing' parameter"), ({"prefix": "comment"}, "'comment_id' clash")],
+)
+def test_bad_existing_or_prefix(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        annotate(discussion(), [_id], cache=False, **kwargs)
 
 
 def test_discussion_method_delegates():
@@ -71,7 +141,7 @@ def test_discussion_method_delegates():
 def test_removed_texts_get_null_scores():
     a = annotate(discussion(), ["sentiment", "stance"], cache=False).comments
     removed = a.filter(pl.col("comment_id") == "e")
-    assert removed.select("sentiment", "agreement", "disagreement", "stance").row(0) == (
+    assert removed.select("sentiment", "agreement", "p_agree", "stance").row(0) == (
         None,
         None,
         None,
@@ -161,7 +231,7 @@ def test_callable_scorer():
 
 def test_reannotating_replaces_columns():
     a = annotate(discussion(), ["stance"], cache=False)
-    b = annotate(a, ["stance"], cache=False)
+    b = annotate(a, ["stance"], cache=False, existing="replace")
     assert b.comments.columns == a.comments.columns
     assert_frame_equal(a.comments, b.comments)
 

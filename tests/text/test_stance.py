@@ -1,4 +1,4 @@
-"""StanceScorer: agreement / disagreement markers and the reply stance."""
+"""MarkerStanceScorer: agreement / disagreement markers and the stance rule they give."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 import dynamics as dyn
-from dynamics.text import StanceScorer, annotate
+from dynamics.text import MarkerStanceScorer as StanceScorer
+from dynamics.text import annotate
 from dynamics.text.stance import MARKERS
 
 # (text, agreement markers, disagreement markers), each count worked out by reading the text
@@ -117,7 +118,7 @@ def seed_annotated(seed_thread) -> pl.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dyn.DataQualityWarning)
         d = dyn.load(seed_thread, infer_replies="adjacent")
-    return annotate(d, ["stance"], cache=False).comments
+    return annotate(d, ["stance-markers"], cache=False).comments
 
 
 @pytest.mark.parametrize(
@@ -152,3 +153,8 @@ def test_seed_thread_roots_have_no_stance_but_keep_counts(seed_thread):
 
 def test_deterministic(seed_thread):
     assert seed_annotated(seed_thread).equals(seed_annotated(seed_thread))
+
+
+def test_me_too_is_agreement_but_not_inside_for_me_too():
+    out = StanceScorer().score(["Me too!", "This is hard for me too.", "Works for me too. Me too."])
+    assert out["agreement"].tolist() == [1, 0, 1]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ from dynamics.text.toxicity import (
     CATEGORIES,
     DEFAULT_WEIGHTS,
     ToxicityScorer,
+    _toxichat_probability,
     combine,
     lexicon_matches,
     model_probability,
@@ -180,14 +183,50 @@ def test_combine_ignores_categories_without_weight_and_is_monotone() -> None:
 
 def test_scorer_is_the_documented_combination() -> None:
     texts = [*NEUTRAL, *(t for texts in HOSTILE.values() for t in texts)]
-    expected = combine(model_probability(texts), lexicon_matches(texts), DEFAULT_WEIGHTS)
+    hits = lexicon_matches(texts)
+    p_trained = _toxichat_probability(pl.Series(texts), model_probability(texts), hits)
+    expected = combine(p_trained, hits, DEFAULT_WEIGHTS)
     np.testing.assert_array_equal(ToxicityScorer().score(texts)["toxicity"], expected)
+    # the previous scorer: profanity-check's model OR the lexicon
+    previous = combine(model_probability(texts), hits, DEFAULT_WEIGHTS)
+    np.testing.assert_array_equal(
+        ToxicityScorer(model="profanity").score(texts)["toxicity"], previous
+    )
+
+
+def test_trained_model_is_the_shipped_arrays() -> None:
+    # the logistic model recomputed by hand from the .npz arrays and scipy's own TF-IDF
+    from dynamics.text._linear import load_model
+
+    m = load_model("toxicity")
+    texts = ["you are a complete idiot", "thanks for the link"]
+    hits = lexicon_matches(texts)
+    p = np.clip(model_probability(texts), 1e-4, 1 - 1e-4)
+    dense = np.column_stack([np.log(p / (1 - p))] + [hits[c] for c in CATEGORIES])
+    vocab = dict(
+        zip(m.vocabulary["token"].to_list(), m.vocabulary["column"].to_list(), strict=True)
+    )
+    logits = []
+    for i, text in enumerate(texts):
+        tokens = [t for t in re.findall(r"\b\w\w+\b", text.lower()) if t in vocab]
+        counts = Counter(tokens)
+        x = np.zeros(len(m.idf))
+        for token, n in counts.items():
+            x[vocab[token]] = (1 + np.log(n)) * m.idf[vocab[token]]
+        x /= np.linalg.norm(x)
+        z = x @ m.coef[0] + ((dense[i] - m.dense_mean) / m.dense_scale) @ m.dense_coef[0]
+        logits.append(z + m.intercept[0])
+    expected = 1 / (1 + np.exp(-np.array(logits)))
+    got = _toxichat_probability(pl.Series(texts), model_probability(texts), hits)
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
+    assert got[0] > 0.5 > got[1]
 
 
 def test_model_alone_and_lexicon_alone() -> None:
     texts = ["they are vermin", "what time is it", "you are an idiot and a liar"]
     np.testing.assert_array_equal(
-        ToxicityScorer(weights={}).score(texts)["toxicity"], model_probability(texts)
+        ToxicityScorer(weights={}, model="profanity").score(texts)["toxicity"],
+        model_probability(texts),
     )
     lexicon_only = ToxicityScorer(use_model=False).score(texts)["toxicity"]
     # "they are vermin" matches dehumanising only; "what time" nothing; the last insult only

@@ -1,0 +1,180 @@
+"""Bag-of-words features in polars and the small linear models that ship as ``.npz`` files.
+
+The trained toxicity and stance models (``dynamics/text/models/*.npz``, written by
+``train/train_signals.py``) are plain arrays: a vocabulary of words and word pairs with their
+idf, one weight row per class, weights for a few dense features and per-class offsets. Their
+inference is a TF-IDF transform run in polars (tokens exploded, joined with the vocabulary,
+counted) and a sparse matrix product; no scikit-learn is needed at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+__all__ = ["TOKEN_PATTERN", "LinearModel", "load_model", "tfidf", "token_table"]
+
+#: Tokens: runs of two or more word characters, after lower-casing (scikit-learn's default).
+TOKEN_PATTERN = r"\b\w\w+\b"
+
+
+def token_table(texts: pl.Series, *, bigrams: bool = True) -> pl.DataFrame:
+    """One row per (text index ``row``, ``token``): the words of each text and, with
+    ``bigrams``, each pair of neighbouring words joined by a space.
+
+    Examples
+    --------
+    >>> token_table(pl.Series(["No, you are wrong"])).get_column("token").to_list()
+    ['no', 'you', 'are', 'wrong', 'no you', 'you are', 'are wrong']
+    """
+    words = (
+        pl.DataFrame(
+            {"token": texts.fill_null("").str.to_lowercase().str.extract_all(TOKEN_PATTERN)}
+        )
+        .with_row_index("row")
+        .explode("token")
+        .drop_nulls("token")
+    )
+    if not bigrams:
+        return words
+    pairs = words.with_columns(
+        (pl.col("token") + " " + pl.col("token").shift(-1).over("row")).alias("token")
+    ).drop_nulls("token")
+    return pl.concat([words, pairs])
+
+
+def tfidf(texts: pl.Series, vocabulary: pl.DataFrame, idf: np.ndarray, *, bigrams: bool) -> Any:
+    """L2-normalised TF-IDF rows of ``texts`` over ``vocabulary`` (``token``, ``column``).
+
+    Term frequencies are sublinear (``1 + log(count)``); only in-vocabulary tokens count, as in
+    scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with a fixed vocabulary.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``len(texts)`` rows, ``len(idf)`` columns.
+    """
+    from scipy import sparse
+
+    n = texts.len()
+    hits = token_table(texts, bigrams=bigrams).join(vocabulary, on="token", how="inner")
+    rows = hits["row"].to_numpy().astype(np.int32)
+    columns = hits["column"].to_numpy().astype(np.int32)
+    # the CSR constructor sums duplicate (row, column) entries: the token counts; it also
+    # sorts the entries of each row, so the sums below run in a fixed order
+    x = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, idf.shape[0])
+    )
+    x.sum_duplicates()
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A multinomial (or binary) logistic model over TF-IDF and dense features.
+
+    ``logits = tfidf(texts) @ coef.T + ((dense - mean) / scale) @ dense_coef.T + intercept
+    + offset``; probabilities are the softmax of the logits (the sigmoid of the one logit for a
+    binary model). ``offset`` holds the per-class decision offsets chosen inside the
+    cross-validation folds at training time (zero for a model used as a probability only).
+    """
+
+    classes: tuple[str, ...]
+    vocabulary: pl.DataFrame
+    idf: np.ndarray
+    coef: np.ndarray
+    dense_names: tuple[str, ...]
+    dense_mean: np.ndarray
+    dense_scale: np.ndarray
+    dense_coef: np.ndarray
+    intercept: np.ndarray
+    offset: np.ndarray
+    bigrams: bool
+    meta: dict[str, str]
+
+    def logits(self, texts: pl.Series, dense: np.ndarray | None = None) -> np.ndarray:
+        """Raw scores, shape ``(len(texts), len(intercept))``."""
+        x = tfidf(texts, self.vocabulary, self.idf, bigrams=self.bigrams)
+        out = np.asarray(x @ self.coef.T) + self.intercept
+        if self.dense_names:
+            if dense is None or dense.shape != (texts.len(), len(self.dense_names)):
+                msg = f"model {self.meta.get('name')!r} needs dense features {self.dense_names}"
+                raise ValueError(msg)
+            out += ((dense - self.dense_mean) / self.dense_scale) @ self.dense_coef.T
+        return out
+
+    def probabilities(self, texts: pl.Series, dense: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities (without the decision offsets), one row per text."""
+        z = self.logits(texts, dense)
+        if z.shape[1] == 1:
+            return 1.0 / (1.0 + np.exp(-z[:, 0]))
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def save(self, path: Any) -> None:
+        """Write the model as one compressed ``.npz`` file."""
+        np.savez_compressed(
+            path,
+            classes=np.array(self.classes),
+            tokens=np.array(self.vocabulary.get_column("token").to_list()),
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            dense_names=np.array(self.dense_names, dtype=str),
+            dense_mean=self.dense_mean,
+            dense_scale=self.dense_scale,
+            dense_coef=self.dense_coef,
+            intercept=self.intercept,
+            offset=self.offset,
+            bigrams=np.array(self.bigrams),
+            meta_keys=np.array(list(self.meta)),
+            meta_values=np.array(list(self.meta.values())),
+        )
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> LinearModel:
+        """Rebuild a model from the arrays :meth:`save` wrote."""
+        tokens = arrays["tokens"].tolist()
+        vocabulary = pl.DataFrame(
+            {"token": tokens, "column": np.arange(len(tokens), dtype=np.uint32)},
+            schema={"token": pl.String, "column": pl.UInt32},
+        )
+        return cls(
+            classes=tuple(arrays["classes"].tolist()),
+            vocabulary=vocabulary,
+            idf=arrays["idf"].astype(np.float64),
+            coef=arrays["coef"].astype(np.float64),
+            dense_names=tuple(arrays["dense_names"].tolist()),
+            dense_mean=arrays["dense_mean"].astype(np.float64),
+            dense_scale=arrays["dense_scale"].astype(np.float64),
+            dense_coef=arrays["dense_coef"].astype(np.float64),
+            intercept=arrays["intercept"].astype(np.float64),
+            offset=arrays["offset"].astype(np.float64),
+            bigrams=bool(arrays["bigrams"]),
+            meta=dict(
+                zip(arrays["meta_keys"].tolist(), arrays["meta_values"].tolist(), strict=True)
+            ),
+        )
+
+
+@cache
+def load_model(name: str) -> LinearModel:
+    """The shipped model ``dynamics/text/models/<name>.npz``, loaded once (on first use).
+
+    Examples
+    --------
+    >>> load_model("stance").classes
+    ('agree', 'disagree', 'neutral')
+    """
+    resource = files("dynamics.text") / "models" / f"{name}.npz"
+    with resource.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
+        return LinearModel.from_arrays(arrays)

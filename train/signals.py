@@ -1,0 +1,211 @@
+"""Features, fitting and cross-validation of the shipped toxicity and stance models.
+
+Shared by ``train/train_signals.py`` (fits on all of ToxiChat train + dev and writes the
+``.npz`` files) and ``benchmarks/eval_signals.py`` (cross-validated figures). Every fit is
+seeded; folds are grouped by thread (a thread's turns are never split between training and
+test), so the figures are for threads the model has not seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold
+
+from dynamics.text._linear import LinearModel, tfidf, token_table
+from dynamics.text._pair_features import PAIR_FEATURES, pair_features
+
+SEED = 0
+N_FOLDS = 5
+STANCE_CLASSES = ("agree", "disagree", "neutral")
+TOXICITY_DENSE = (
+    "profanity_logit",
+    "lexicon_dehumanising",
+    "lexicon_violence",
+    "lexicon_insult",
+    "lexicon_obfuscated",
+)
+
+
+@dataclass
+class Settings:
+    """Hyper-parameters (fixed before looking at any cross-validated figure of this version,
+    then changed only on the cross-validated figures of train + dev)."""
+
+    min_df: int = 2
+    max_features: int = 30_000
+    bigrams_toxicity: bool = False
+    bigrams_stance: bool = True
+    c_toxicity: float = 3.0
+    c_stance: float = 1.0
+    #: dense features are standardised, then multiplied by this (a weaker penalty on them
+    #: than on the thousands of word weights)
+    dense_boost: float = 1.0
+    #: None keeps the probabilities near the data's class frequencies (they feed thresholds
+    #: and the signed graph's weights); the stance labels get decision offsets instead
+    class_weight: str | None = None
+
+
+def folds(groups: np.ndarray, n_folds: int = N_FOLDS, seed: int = SEED) -> list[tuple]:
+    """Grouped folds, with the threads shuffled by ``seed`` first (GroupKFold is ordered)."""
+    rng = np.random.default_rng(seed)
+    unique = np.unique(groups)
+    shuffled = dict(zip(unique, rng.permutation(unique.size), strict=True))
+    keys = np.array([shuffled[g] for g in groups])
+    return list(GroupKFold(n_splits=n_folds).split(keys, groups=keys))
+
+
+def vocabulary(texts: pl.Series, s: Settings, bigrams: bool) -> tuple[pl.DataFrame, np.ndarray]:
+    """Tokens in at least ``min_df`` texts (the ``max_features`` most frequent) and their
+    smoothed idf, ``ln((1 + n) / (1 + df)) + 1``."""
+    n = texts.len()
+    df = (
+        token_table(texts, bigrams=bigrams)
+        .unique()
+        .group_by("token")
+        .len()
+        .filter(pl.col("len") >= s.min_df)
+        .sort(["len", "token"], descending=[True, False])
+        .head(s.max_features)
+        .sort("token")
+    )
+    vocab = pl.DataFrame(
+        {"token": df["token"], "column": np.arange(df.height, dtype=np.uint32)},
+        schema={"token": pl.String, "column": pl.UInt32},
+    )
+    idf = np.log((1.0 + n) / (1.0 + df["len"].to_numpy().astype(np.float64))) + 1.0
+    return vocab, idf
+
+
+def toxicity_dense(texts: pl.Series) -> np.ndarray:
+    """The profanity-check model's logit and the four lexicon categories."""
+    from dynamics.text.toxicity import lexicon_matches, model_probability
+
+    p = np.clip(model_probability(texts), 1e-4, 1 - 1e-4)
+    hits = lexicon_matches(texts)
+    cols = [np.log(p / (1 - p))]
+    cols += [
+        hits[c].astype(np.float64) for c in ("dehumanising", "violence", "insult", "obfuscated")
+    ]
+    return np.column_stack(cols)
+
+
+def _fit(
+    texts: pl.Series,
+    dense: np.ndarray,
+    y: np.ndarray,
+    classes: tuple[str, ...],
+    c: float,
+    s: Settings,
+    meta: dict[str, str],
+    dense_names: tuple[str, ...],
+    bigrams: bool,
+) -> LinearModel:
+    vocab, idf = vocabulary(texts, s, bigrams)
+    x_text = tfidf(texts, vocab, idf, bigrams=bigrams)
+    mean = dense.mean(axis=0)
+    scale = dense.std(axis=0)
+    scale[scale == 0] = 1.0
+    scale = scale / s.dense_boost
+    x = sparse.hstack([x_text, sparse.csr_matrix((dense - mean) / scale)]).tocsr()
+    clf = LogisticRegression(C=c, class_weight=s.class_weight, max_iter=2000, random_state=SEED)
+    clf.fit(x, y)
+    coef = clf.coef_
+    v = idf.shape[0]
+    k = coef.shape[0]
+    return LinearModel(
+        classes=classes,
+        vocabulary=vocab,
+        idf=idf,
+        coef=coef[:, :v],
+        dense_names=dense_names,
+        dense_mean=mean,
+        dense_scale=scale,
+        dense_coef=coef[:, v:],
+        intercept=clf.intercept_.astype(np.float64),
+        offset=np.zeros(k),
+        bigrams=bigrams,
+        meta=meta,
+    )
+
+
+def fit_toxicity(turns: pl.DataFrame, s: Settings, meta: dict[str, str]) -> LinearModel:
+    texts = turns["text"]
+    y = turns["offensive"].to_numpy().astype(int)
+    dense = toxicity_dense(texts)
+    return _fit(
+        texts, dense, y, ("offensive",), s.c_toxicity, s, meta, TOXICITY_DENSE, s.bigrams_toxicity
+    )
+
+
+def fit_stance(pairs: pl.DataFrame, s: Settings, meta: dict[str, str]) -> LinearModel:
+    texts = pairs["text"]
+    dense = pair_features(texts, pairs["parent"])
+    y = pairs["stance"].to_numpy()
+    return _fit(
+        texts, dense, y, STANCE_CLASSES, s.c_stance, s, meta, PAIR_FEATURES, s.bigrams_stance
+    )
+
+
+def stance_probabilities(model: LinearModel, pairs: pl.DataFrame) -> np.ndarray:
+    return model.probabilities(pairs["text"], pair_features(pairs["text"], pairs["parent"]))
+
+
+def decide(p: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """Argmax of log-probabilities plus per-class offsets: the label index per row."""
+    return np.argmax(np.log(np.clip(p, 1e-12, 1)) + offset, axis=1)
+
+
+#: Offsets tried for agree and disagree (neutral stays 0): log-odds shifts.
+OFFSET_GRID = np.round(np.arange(-1.0, 3.51, 0.25), 2)
+
+
+def choose_offset(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The (agree, disagree) log-odds offsets that maximise macro-F1 on (p, y)."""
+    yi = np.array([STANCE_CLASSES.index(v) for v in y])
+    best, best_f1 = np.zeros(3), -1.0
+    for a in OFFSET_GRID:
+        for d in OFFSET_GRID:
+            off = np.array([a, d, 0.0])
+            f1 = f1_score(yi, decide(p, off), average="macro", labels=[0, 1, 2], zero_division=0)
+            if f1 > best_f1 + 1e-12:
+                best, best_f1 = off, f1
+    return best
+
+
+def cross_validate_toxicity(turns: pl.DataFrame, s: Settings) -> np.ndarray:
+    """Out-of-fold probabilities of the trained toxicity model (before the lexicon's OR)."""
+    dense = toxicity_dense(turns["text"])
+    oof = np.zeros(turns.height)
+    for train, test in folds(turns["thread"].to_numpy()):
+        model = fit_toxicity(turns[train], s, {})
+        oof[test] = model.probabilities(turns["text"][test], dense[test])
+    return oof
+
+
+def out_of_fold_stance(pairs: pl.DataFrame, s: Settings, seed: int = SEED) -> np.ndarray:
+    """Out-of-fold stance probabilities (columns in STANCE_CLASSES order)."""
+    p = np.zeros((pairs.height, len(STANCE_CLASSES)))
+    for train, test in folds(pairs["thread"].to_numpy(), seed=seed):
+        p[test] = stance_probabilities(fit_stance(pairs[train], s, {}), pairs[test])
+    return p
+
+
+def cross_validate_stance(pairs: pl.DataFrame, s: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities and labels; each outer fold's decision offsets are chosen
+    by an inner grouped CV on that fold's training threads only."""
+    p = np.zeros((pairs.height, len(STANCE_CLASSES)))
+    labels = np.empty(pairs.height, dtype=object)
+    for train, test in folds(pairs["thread"].to_numpy()):
+        inner = pairs[train]
+        offset = choose_offset(
+            out_of_fold_stance(inner, s, seed=SEED + 1), inner["stance"].to_numpy()
+        )
+        p[test] = stance_probabilities(fit_stance(inner, s, {}), pairs[test])
+        labels[test] = np.array(STANCE_CLASSES)[decide(p[test], offset)]
+    return p, labels.astype(str)
