@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["annotate_frame", "score_batch"]
 
+#: Column holding each comment's parent text while pair scorers (``needs_parent``) run.
+PARENT_TEXT = "_parent_text"
+
 #: Scorers resolved in this worker process, by the names (or objects) asked for.
 _WORKER_SCORERS: dict[tuple[Any, ...], list[Any]] = {}
 
@@ -37,6 +40,9 @@ def _scorers(key: tuple[Any, ...]) -> list[Any]:
 def score_batch(batch: pl.DataFrame, scorers: list[Any]) -> pl.DataFrame:
     """``batch`` (``text``, ``parent_id``, ...) with the scorers' columns added.
 
+    A scorer with ``needs_parent = True`` (the stance model) reads each comment's parent text
+    from the ``parent_text`` column ("" where there is none, as in memory).
+
     Examples
     --------
     >>> from dynamics.text import get_scorer
@@ -50,9 +56,17 @@ def score_batch(batch: pl.DataFrame, scorers: list[Any]) -> pl.DataFrame:
     removed = texts.is_in(list(DELETED_MARKERS)).to_numpy()
     is_root = batch.get_column("parent_id").is_null().to_numpy()
     todo = texts.to_list()
+    parents = (
+        batch.get_column(PARENT_TEXT).fill_null("").to_list()
+        if PARENT_TEXT in batch.columns
+        else [""] * len(todo)
+    )
     columns = []
     for scorer in scorers:
-        out = check_output(scorer, scorer.score(todo), len(todo))
+        if getattr(scorer, "needs_parent", False):
+            out = check_output(scorer, scorer.score(todo, parents), len(todo))
+        else:
+            out = check_output(scorer, scorer.score(todo), len(todo))
         for col in scorer.columns:
             values = pl.Series(col, out[col])
             nulls = removed | is_root if col in getattr(scorer, "reply_columns", ()) else removed
@@ -91,21 +105,25 @@ def annotate_frame(
     probe = score_batch(pl.DataFrame({"text": ["x"], "parent_id": ["p"]}), resolved)
     added = [c for c in probe.columns if c not in ("text", "parent_id")]
     base = comments.drop(*[c for c in added if c in comments.columns])
+    names = base.columns
+    if any(getattr(s, "needs_parent", False) for s in resolved):
+        base = _with_parent_text(base)
     probe_schema = pa.schema(_arrow_fields(pa.schema([]), probe.select(added).to_arrow().schema))
     from pyspark.sql.types import StructField, StructType
 
     extra = [StructField(f.name, f.dataType, True) for f in from_arrow_schema(probe_schema).fields]
-    schema = StructType([*base.schema.fields, *extra])  # a new type: df.schema is shared
-    names = base.columns
+    kept = [f for f in base.schema.fields if f.name in names]
+    schema = StructType([*kept, *extra])  # a new type: df.schema is shared
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         workers = _scorers(key)
         for batch in batches:
             frame = pl.from_arrow(pa.Table.from_batches([batch]))
             scored = score_batch(frame, workers).select([*names, *added])
+            kept_schema = pa.schema([f for f in batch.schema if f.name in names])
             yield from (
                 scored.to_arrow()
-                .cast(pa.schema(_arrow_fields(batch.schema, probe_schema)))
+                .cast(pa.schema(_arrow_fields(kept_schema, probe_schema)))
                 .to_batches()
             )
 
@@ -123,3 +141,14 @@ def _arrow_fields(base: pa.Schema, added: pa.Schema) -> list[pa.Field]:
         return field
 
     return [*base, *(plain(f) for f in added)]
+
+
+def _with_parent_text(comments: DataFrame) -> DataFrame:
+    """``comments`` with each comment's parent text (the in-memory rule: "" when none)."""
+    from pyspark.sql import functions as F
+
+    lookup = comments.select(
+        F.col("comment_id").alias("_pid"), F.coalesce(F.col("text"), F.lit("")).alias(PARENT_TEXT)
+    )
+    joined = comments.join(lookup, comments["parent_id"] == lookup["_pid"], "left").drop("_pid")
+    return joined.withColumn(PARENT_TEXT, F.coalesce(F.col(PARENT_TEXT), F.lit("")))

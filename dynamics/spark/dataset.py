@@ -24,6 +24,7 @@ from dynamics.model.graph import (
     ANONYMOUS,
     DELETED,
     HOSTILE_TOXICITY,
+    SIGN_MARGIN,
     AnonymousPolicy,
     node_labels,
     to_igraph,
@@ -154,7 +155,8 @@ class SparkDataset:
             tox = F.col("toxicity").cast("double")
             aggs += [F.avg(tox).alias("mean_toxicity"), F.max(tox).alias("max_toxicity")]
         if "stance" in c.columns:
-            aggs += _sign_aggregations(hostile=scored)
+            probabilities = {"p_agree", "p_disagree"} <= set(c.columns)
+            aggs += _sign_aggregations(hostile=scored, probabilities=probabilities)
         return replies.groupBy(
             F.col("_source").alias("source"), F.col("_target").alias("target")
         ).agg(*aggs)
@@ -377,7 +379,7 @@ def _label(author: Column, deleted: Column, comment_id: Column, anonymous: str) 
     return F.coalesce(author, F.concat(marker, F.lit(":"), comment_id))
 
 
-def _sign_aggregations(*, hostile: bool) -> list[Column]:
+def _sign_aggregations(*, hostile: bool, probabilities: bool = False) -> list[Column]:
     """Spark form of the sign rule of :func:`dynamics.model.graph.reply_edges`."""
     from pyspark.sql import functions as F
 
@@ -388,9 +390,17 @@ def _sign_aggregations(*, hostile: bool) -> list[Column]:
         return F.coalesce(F.sum(mask.cast("long")), F.lit(0)).cast("long")
 
     aggs = [total(agree).alias("agree"), total(disagree).alias("disagree")]
+    is_hostile = F.coalesce(F.col("toxicity") >= HOSTILE_TOXICITY, F.lit(False))
     if hostile:
-        is_hostile = F.coalesce(F.col("toxicity") >= HOSTILE_TOXICITY, F.lit(False))
         aggs.append(total(is_hostile).alias("hostile"))
+    if probabilities:
+        value = F.col("p_agree").cast("double") - F.col("p_disagree").cast("double")
+        if hostile:
+            value = F.when(is_hostile, F.lit(-1.0)).otherwise(value)
+        weight = F.coalesce(F.avg(value), F.lit(0.0))
+        sign = F.when(weight > SIGN_MARGIN, 1).when(weight < -SIGN_MARGIN, -1).otherwise(0)
+        return [*aggs, weight.alias("sign_weight"), sign.cast("long").alias("sign")]
+    if hostile:
         positive = total(F.coalesce(agree, F.lit(False)) & ~is_hostile)
         negative = total(F.coalesce(disagree, F.lit(False)) | is_hostile)
     else:
