@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from dynamics._validation import igraph_seed
+from dynamics._params import igraph_seed
 
 if TYPE_CHECKING:
     from collections.abc import Collection

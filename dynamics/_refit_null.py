@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from dynamics._params import check_param, igraph_seed, rng
 from dynamics._significance import REFIT_NULLS, NullTest, _compare
-from dynamics._validation import check_param, igraph_seed, rng
 
 if TYPE_CHECKING:
     import igraph as ig

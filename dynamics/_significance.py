@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param, igraph_seed, rng
 from dynamics._progress import progress_bar
 from dynamics._sample_checks import MIN_BOOTSTRAP_THREADS
-from dynamics._validation import check_param, igraph_seed, rng
 
 if TYPE_CHECKING:
     import igraph as ig

@@ -11,21 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._params import check_param, igraph_seed, is_int, rng
 from dynamics.errors import GraphKindError
 
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = [
-    "as_igraph",
-    "check_param",
-    "igraph_seed",
-    "is_int",
-    "rng",
-    "side_labels",
-    "undirected",
-]
+__all__ = ["as_igraph", "side_labels", "undirected"]
 
 
 def as_igraph(

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._validation import check_param
 from dynamics.errors import DynamicsError
 
 if TYPE_CHECKING:

@@ -9,14 +9,8 @@ import polars as pl
 import pytest
 
 import dynamics as dyn
-from dynamics._validation import (
-    as_igraph,
-    check_param,
-    igraph_seed,
-    rng,
-    side_labels,
-    undirected,
-)
+from dynamics._params import check_param, igraph_seed, rng
+from dynamics._validation import as_igraph, side_labels, undirected
 from dynamics.errors import GraphKindError
 
 
@@ -95,7 +89,9 @@ def test_most_frequent_label_wins_ties_to_the_smallest() -> None:
 
 def test_check_param_message() -> None:
     check_param(True, "ci", "f", "in (0, 1)", 0.5)
-    with pytest.raises(ValueError, match=r"^The 'n' parameter of f must be > 0\. Got -1 instead\.$"):
+    with pytest.raises(
+        ValueError, match=r"^The 'n' parameter of f must be > 0\. Got -1 instead\.$"
+    ):
         check_param(False, "n", "f", "> 0", -1)
 
 

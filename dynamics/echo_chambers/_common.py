@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param
 from dynamics._refit_null import refit_null_test
 from dynamics._sample_checks import bootstrap_threads_warning, coverage
 from dynamics._significance import (
@@ -32,7 +33,7 @@ from dynamics._significance import (
     n_threads_with_comments,
     null_test,
 )
-from dynamics._validation import as_igraph, check_param, side_labels
+from dynamics._validation import as_igraph, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig

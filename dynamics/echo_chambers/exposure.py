@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._significance import check_significance
-from dynamics._validation import check_param
 from dynamics.echo_chambers._common import (
     Prepared,
     distinct,

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param
 from dynamics._significance import check_significance
-from dynamics._validation import check_param
 from dynamics.echo_chambers._common import Prepared, prepare, significance
 from dynamics.echo_chambers.exposure import ExposureResult, _Exposure, _exposure, _users_table
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dynamics._validation import check_param, is_int
+from dynamics._params import check_param, is_int
 from dynamics.escalation._signal import check_signal_params, signal_values
 
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param, is_int, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
-from dynamics._validation import check_param, is_int, rng
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 

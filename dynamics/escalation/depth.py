@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param, is_int, rng
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
-from dynamics._validation import check_param, is_int, rng
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
 from dynamics.model.forest import depths, parent_index

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
-from dynamics._validation import check_param, rng
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 

@@ -14,10 +14,10 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
-from dynamics._validation import check_param, rng
 from dynamics.escalation._detection import check_params, detect
 from dynamics.escalation._signal import comments_of, signal_values
 

@@ -18,8 +18,8 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._validation import check_param
 from dynamics.escalation._detection import check_params, detect
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 

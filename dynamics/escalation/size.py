@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from dynamics._validation import check_param, is_int, rng
+from dynamics._params import check_param, is_int, rng
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
 from dynamics.escalation.depth import TrendResult

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._validation import igraph_seed, rng, undirected
+from dynamics._params import igraph_seed, rng
+from dynamics._validation import undirected
 from dynamics.polarization._sides_type import _DENSE_MAX, _result
 
 if TYPE_CHECKING:

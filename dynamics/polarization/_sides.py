@@ -11,7 +11,8 @@ import math
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from dynamics._validation import as_igraph, check_param, side_labels
+from dynamics._params import check_param
+from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._communities import _communities
 from dynamics.polarization._propagation import _propagation
 from dynamics.polarization._sides_checks import _check_params

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from dynamics._validation import check_param, is_int
+from dynamics._params import check_param, is_int
 from dynamics.polarization._sides_type import METHODS, ROUNDINGS
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._validation import rng
+from dynamics._params import rng
 from dynamics.errors import GraphKindError
 from dynamics.polarization._sides_type import _DENSE_MAX, _result
 

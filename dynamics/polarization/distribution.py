@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
-from dynamics._validation import as_igraph, check_param, side_labels
+from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import bootstrap, check_common, choose_labels
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
-from dynamics._validation import check_param, rng
 from dynamics.polarization._common import check_common, edge_arrays, finish, prepare
 
 if TYPE_CHECKING:

@@ -20,9 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._significance import NULL_MODELS
-from dynamics._validation import check_param
 from dynamics.errors import DynamicsError
 
 if TYPE_CHECKING:

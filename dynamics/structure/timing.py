@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._validation import check_param
 from dynamics.structure._common import _NAN, _discussion, _per_thread
 
 if TYPE_CHECKING:

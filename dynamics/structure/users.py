@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
 from dynamics._significance import bootstrap_threads, n_threads_with_comments
-from dynamics._validation import as_igraph, check_param
+from dynamics._validation import as_igraph
 from dynamics.errors import GraphKindError
 from dynamics.structure._common import _NAN, _discussion, _per_thread
 
