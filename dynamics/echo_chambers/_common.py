@@ -17,14 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
 
 from dynamics._params import check_param
-from dynamics._refit_null import refit_null_test
 from dynamics._sample_checks import bootstrap_threads_warning, coverage
 from dynamics._significance import (
     REFIT_NULLS,
@@ -34,6 +32,7 @@ from dynamics._significance import (
     null_test,
 )
 from dynamics._validation import as_igraph, side_labels
+from dynamics.polarization._common import refit_significance
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -303,23 +302,18 @@ def significance(
     if math.isnan(observed):
         return test, interval
     if null in REFIT_NULLS:
-        from dynamics.polarization._sides import refit_sides
-
-        weight = None if params is None else params.get("weight")
-        unit = tuple(sorted(w for w in {weight, sides.params.get("weight")} if isinstance(w, str)))
-        test = refit_null_test(
+        test = refit_significance(
             recompute,
-            as_igraph(obj, func=func),
-            partial(refit_sides, sides),
-            cache=sides.null_cache,
+            obj,
+            sides,
             observed=observed,
-            null=null,  # type: ignore[arg-type]
+            null=null,
             n_null=n_null,
             seed=seed,
-            unit_weights=unit,
-            search_weights=tuple(w for w in [sides.params.get("weight")] if isinstance(w, str)),
+            weight=None if params is None else params.get("weight"),
             alternative=alternative,
-        ).fields()
+            func=func,
+        )
     elif null is not None:
         values = prep.leaning if use_leaning else prep.codes
 
