@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import polars as pl
 
 from dynamics._params import check_param, igraph_seed, rng
 from dynamics._progress import progress_bar
@@ -291,25 +290,14 @@ def resample_threads(discussion: Discussion, seed: int | np.random.Generator | N
 
     The k-th copy of a thread gets ids suffixed ``"#b<k>"`` (comments, parents, thread) so
     copies stay separate threads; authors are unchanged, so a user active in two drawn threads
-    links them as in the data.
+    links them as in the data. The sample's user graph is aggregated from the original's
+    replies and its comments table is built only when used
+    (:class:`dynamics.model.resample.ResampledDiscussion`).
     """
-    from dynamics.model.discussion import Discussion
+    from dynamics.model.resample import resampler_of
 
-    gen = rng(seed)
-    comments = discussion.comments
-    ids = comments.get_column("thread_id").unique(maintain_order=True)
-    drawn = pl.DataFrame({"thread_id": ids.gather(gen.integers(0, ids.len(), ids.len()))})
-    drawn = drawn.with_columns(
-        pl.int_range(pl.len()).over("thread_id").cast(pl.String).alias("_copy")
-    )
-    suffix = pl.lit("#b") + pl.col("_copy")
-    sample = drawn.join(comments, on="thread_id", how="inner").with_columns(
-        pl.col("comment_id") + suffix,
-        pl.col("parent_id") + suffix,
-        pl.col("thread_id") + suffix,
-    )
-    # parent_author / parent_deleted stay valid: a copy's parent is in the same copy
-    return Discussion(sample.drop("_copy"), discussion.report)
+    resampler = resampler_of(discussion)
+    return resampler.discussion(resampler.draw(rng(seed)))
 
 
 def bootstrap_threads(
@@ -358,13 +346,19 @@ def bootstrap_threads(
     check_param(n_boot >= 2, "n_boot", func, "an integer >= 2", n_boot)
     if n_threads_with_comments(discussion) < min_threads:
         return None, np.empty(0)
+    from dynamics.model.resample import resampler_of
+
     gen = rng(seed)
+    resampler = resampler_of(discussion)
+    # the i-th sample of seed s is the same for every metric: its user graph is built once
+    seeded = isinstance(seed, int | np.integer)
     values = np.full(n_boot, np.nan)
     with progress_bar(
         f"{func}: bootstrap", n_boot, enabled=progress, size=n_boot * len(discussion) * 64
     ) as bar:
         for i in range(n_boot):
-            values[i] = statistic(resample_threads(discussion, gen))
+            key = ("bootstrap", int(seed), i) if seeded else None
+            values[i] = statistic(resampler.discussion(resampler.draw(gen), key))
             bar.advance()
     values = values[~np.isnan(values)]
     if values.size == 0:

@@ -167,4 +167,5 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
             f"name. Got {type(sides).__name__} instead."
         )
         raise TypeError(msg)
-    return np.array([sides.get(name) for name in graph.vs["name"]], dtype=object)
+    get = sides.get
+    return np.array([get(name) for name in graph.vs["name"]], dtype=object)

@@ -21,6 +21,7 @@ __all__ = [
     "AnonymousPolicy",
     "node_labels",
     "reply_edges",
+    "reply_rows",
     "to_igraph",
     "to_networkx",
 ]
@@ -126,8 +127,25 @@ def reply_edges(
     ...                                "sign").rows()
     [('ann', 'bob', 1, 0, 1, -1), ('bob', 'ann', 0, 1, 0, -1), ('cy', 'ann', 1, 0, 0, 1)]
     """
+    rows, aggs = reply_rows(comments, anonymous=anonymous, self_loops=self_loops)
+    return rows.group_by("source", "target").agg(aggs).sort("source", "target")
+
+
+def reply_rows(
+    comments: pl.DataFrame,
+    *,
+    anonymous: AnonymousPolicy = "exclude",
+    self_loops: bool = False,
+) -> tuple[pl.DataFrame, list[pl.Expr]]:
+    """The replies behind :func:`reply_edges`, one row each, and the aggregations over them.
+
+    ``rows`` has ``source``, ``target``, ``thread_id``, ``created_at`` and the signal columns
+    the aggregations read; ``rows.group_by("source", "target").agg(aggs)`` is the edge table.
+    Kept apart so that a thread bootstrap can aggregate the replies of resampled threads
+    without rebuilding them (:mod:`dynamics.model.resample`).
+    """
     src = node_labels(comments, anonymous).alias("source")
-    cols = [src, pl.col("created_at")]
+    cols = [src, pl.col("thread_id"), pl.col("created_at")]
     aggs = [
         pl.len().cast(pl.Int64).alias("count"),
         pl.col("created_at").min().alias("first"),
@@ -161,7 +179,7 @@ def reply_edges(
     replies = replies.filter(pl.col("source").is_not_null() & pl.col("target").is_not_null())
     if not self_loops:
         replies = replies.filter(pl.col("source") != pl.col("target"))
-    return replies.group_by("source", "target").agg(aggs).sort("source", "target")
+    return replies, aggs
 
 
 def _sign_aggregations(*, hostile: bool, probabilities: bool = False) -> list[pl.Expr]:

@@ -97,6 +97,10 @@ class Sides(Mapping[Hashable, Hashable]):
     def __iter__(self) -> Iterator[Hashable]:
         return iter(self._map)
 
+    def get(self, author: Hashable, default: Any = None) -> Any:
+        """The side of ``author``, or ``default`` (the read-only dict's own lookup: fast)."""
+        return self._map.get(author, default)
+
     def __len__(self) -> int:
         return len(self._map)
 

@@ -1,0 +1,329 @@
+"""Threads drawn with replacement: the Discussions of the thread bootstrap.
+
+A bootstrap sample is a Discussion made of threads drawn with replacement from another one
+(threads are the independent units of a discussion). Metrics computed on a sample mostly read
+its user reply graph, which is a re-weighting of the original's: a thread drawn ``k`` times
+contributes its replies ``k`` times, and the copies have the same authors. So
+:class:`ThreadResampler` keeps the original's replies and comment authors once, with integer
+codes for users and threads, and a :class:`ResampledDiscussion` aggregates the drawn threads'
+rows into its user edge and node tables and its igraph graph without building a comments
+table. The comments table (with ids suffixed ``"#b<k>"`` for the k-th copy of a thread) is
+built only when something asks for it, so every metric sees the same Discussion as before.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import polars as pl
+
+from dynamics.model.discussion import Discussion
+from dynamics.model.graph import AnonymousPolicy, node_labels, reply_rows
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import networkx as nx
+
+__all__ = ["ResampledDiscussion", "ThreadResampler", "resampler_of"]
+
+#: Anonymous policies whose node names do not depend on comment ids (the fast path).
+_BY_AUTHOR = ("exclude", "pool")
+
+#: Sample graphs of seeded bootstraps are kept (for the next metric, which draws the same
+#: samples) while their estimated size stays under this many bytes per original Discussion.
+GRAPH_CACHE_BYTES = 256 * 2**20
+
+
+class ThreadResampler:
+    """Draws thread bootstrap samples of one Discussion and builds their user graphs fast.
+
+    Parameters
+    ----------
+    discussion : Discussion
+        The original; its threads (those with comments) are the resampled units, in order of
+        first appearance.
+
+    Examples
+    --------
+    >>> d = dyn.load(pl.DataFrame({
+    ...     "id": ["a", "b", "c", "d"], "parent": [None, "a", None, "c"],
+    ...     "user": ["ann", "bob", "cy", "ann"], "thread": ["t1", "t1", "t2", "t2"]}))
+    >>> sample = ThreadResampler(d).discussion(np.array([0, 0]))  # thread t1 twice
+    >>> sorted(sample.user_graph().edges(data="count"))
+    [('bob', 'ann', 2)]
+    >>> sorted(sample.comments.get_column("comment_id"))
+    ['a#b0', 'a#b1', 'b#b0', 'b#b1']
+    """
+
+    def __init__(self, discussion: Discussion) -> None:
+        self.parent = discussion
+        self.thread_ids = discussion.comments.get_column("thread_id").unique(maintain_order=True)
+        self._tables: dict[tuple[Any, ...], Any] = {}
+        self._graphs: dict[tuple[Any, ...], ig.Graph] = {}
+        self._graph_bytes = 0
+
+    @property
+    def n_threads(self) -> int:
+        """Number of resampled threads (threads with at least one comment)."""
+        return self.thread_ids.len()
+
+    def draw(self, gen: np.random.Generator) -> np.ndarray:
+        """Indices into :attr:`thread_ids` of ``n_threads`` threads drawn with replacement."""
+        return gen.integers(0, self.n_threads, self.n_threads)
+
+    def discussion(self, drawn: np.ndarray, key: Any = None) -> ResampledDiscussion:
+        """The Discussion made of the threads ``drawn`` (indices into :attr:`thread_ids`).
+
+        ``key`` names the draw (e.g. ``(seed, i)`` for the i-th sample of a seeded bootstrap):
+        samples with the same key share their igraph user graph, so the metrics of one report,
+        which draw the same samples, build each sample graph once.
+        """
+        return ResampledDiscussion(self, np.asarray(drawn, dtype=np.int64), key)
+
+    def shared_graph(self, key: tuple[Any, ...] | None, build: Any) -> ig.Graph:
+        """The graph kept under ``key``, or ``build()`` (kept while the cache has room)."""
+        if key is None:
+            return build()
+        try:
+            return self._graphs[key]
+        except KeyError:
+            pass
+        g = build()
+        size = 16 * (
+            g.ecount() * (len(g.es.attributes()) + 2) + g.vcount() * (len(g.vs.attributes()) + 1)
+        )
+        if self._graph_bytes + size <= GRAPH_CACHE_BYTES:
+            self._graphs[key] = g
+            self._graph_bytes += size
+        return g
+
+    # ------------------------------------------------------------------ original's tables
+    def _table(self, key: tuple[Any, ...], build: Any) -> Any:
+        try:
+            return self._tables[key]
+        except KeyError:
+            value = self._tables[key] = build()
+            return value
+
+    def _thread_codes(self) -> pl.DataFrame:
+        return pl.DataFrame(
+            {"thread_id": self.thread_ids, "_thr": np.arange(self.n_threads, dtype=np.int64)}
+        )
+
+    def names(self, anonymous: AnonymousPolicy) -> pl.Series:
+        """Node names of the original's user graph (sorted, as in ``user_nodes``)."""
+        return self.parent.user_nodes(anonymous=anonymous).get_column("author")
+
+    def _name_codes(self, anonymous: AnonymousPolicy, column: str, code: str) -> pl.DataFrame:
+        names = self.names(anonymous)
+        return pl.DataFrame({column: names, code: np.arange(names.len(), dtype=np.int64)})
+
+    def node_rows(self, anonymous: AnonymousPolicy) -> pl.DataFrame:
+        """One row per authored comment: user code ``_a``, ``created_at``, thread code ``_thr``."""
+
+        def build() -> pl.DataFrame:
+            c = self.parent.comments
+            rows = c.select(
+                node_labels(c, anonymous).alias("author"), "created_at", "thread_id"
+            ).drop_nulls("author")
+            return (
+                rows.join(self._name_codes(anonymous, "author", "_a"), on="author")
+                .join(self._thread_codes(), on="thread_id")
+                .select("_a", "created_at", "_thr")
+            )
+
+        return self._table(("nodes", anonymous), build)
+
+    def edge_rows(self, anonymous: AnonymousPolicy, self_loops: bool) -> tuple[pl.DataFrame, list]:
+        """The original's replies with user codes ``_s``, ``_t`` and thread code ``_thr``."""
+
+        def build() -> tuple[pl.DataFrame, list]:
+            rows, aggs = reply_rows(
+                self.parent.comments, anonymous=anonymous, self_loops=self_loops
+            )
+            coded = (
+                rows.join(self._name_codes(anonymous, "source", "_s"), on="source")
+                .join(self._name_codes(anonymous, "target", "_t"), on="target")
+                .join(self._thread_codes(), on="thread_id")
+                .drop("source", "target", "thread_id")
+            )
+            return coded, aggs
+
+        return self._table(("edges", anonymous, self_loops), build)
+
+    def times(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct ``created_at`` values: stored integers (sorted) and their datetimes."""
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            t = self.parent.comments.get_column("created_at").drop_nulls().unique().sort()
+            objects = np.empty(t.len(), dtype=object)
+            objects[:] = t.to_list()
+            return t.to_physical().to_numpy(), objects
+
+        return self._table(("times",), build)
+
+    def datetimes(self, column: pl.Series) -> list[Any]:
+        """A temporal column of a sample as the Python datetimes ``to_list`` gives."""
+        keys, objects = self.times()
+        stored = column.to_physical()
+        out = np.full(stored.len(), None, dtype=object)
+        known = stored.is_not_null().to_numpy()
+        if keys.size:
+            out[known] = objects[np.searchsorted(keys, stored.drop_nulls().to_numpy())]
+        return out.tolist()
+
+
+def resampler_of(discussion: Discussion) -> ThreadResampler:
+    """The :class:`ThreadResampler` of ``discussion``, made once and kept on it."""
+    return discussion._derived(("thread_resampler",), lambda: ThreadResampler(discussion))
+
+
+def _repeat(rows: pl.DataFrame, weights: np.ndarray) -> pl.DataFrame:
+    """``rows`` with each row repeated as often as its thread was drawn."""
+    times = weights[rows.get_column("_thr").to_numpy()]
+    return rows[np.repeat(np.arange(rows.height), times)]
+
+
+class ResampledDiscussion(Discussion):
+    """A thread bootstrap sample: threads drawn with replacement from another Discussion.
+
+    Behaves as the Discussion of the drawn threads, the k-th copy of a thread with its comment,
+    parent and thread ids suffixed ``"#b<k>"`` (copies stay separate threads; authors are
+    unchanged). The user edge and node tables and the igraph user graph are aggregated from
+    the original's coded rows (:class:`ThreadResampler`); the comments table is built on
+    first use.
+    """
+
+    def __init__(self, resampler: ThreadResampler, drawn: np.ndarray, key: Any = None) -> None:
+        self._resampler = resampler
+        self._key = key
+        self._drawn = drawn
+        self._weights = np.bincount(drawn, minlength=resampler.n_threads)
+        self._report = resampler.parent.report
+        self._threads = None
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._built: pl.DataFrame | None = None
+
+    @property
+    def _comments(self) -> pl.DataFrame:  # type: ignore[override]
+        if self._built is None:
+            self._built = self._build_comments()
+        return self._built
+
+    def _build_comments(self) -> pl.DataFrame:
+        r = self._resampler
+        drawn = pl.DataFrame({"thread_id": r.thread_ids.gather(self._drawn)})
+        drawn = drawn.with_columns(
+            pl.int_range(pl.len()).over("thread_id").cast(pl.String).alias("_copy")
+        )
+        suffix = pl.lit("#b") + pl.col("_copy")
+        sample = drawn.join(r.parent.comments, on="thread_id", how="inner").with_columns(
+            pl.col("comment_id") + suffix,
+            pl.col("parent_id") + suffix,
+            pl.col("thread_id") + suffix,
+        )
+        # parent_author / parent_deleted stay valid: a copy's parent is in the same copy
+        return sample.drop("_copy")
+
+    # ------------------------------------------------------------------ fast user graph
+    def _node_codes(self, anonymous: AnonymousPolicy) -> pl.DataFrame:
+        rows = _repeat(self._resampler.node_rows(anonymous), self._weights)
+        return (
+            rows.group_by("_a")
+            .agg(
+                pl.len().cast(pl.Int64).alias("n_comments"),
+                pl.col("created_at").min().alias("first"),
+                pl.col("created_at").max().alias("last"),
+            )
+            .sort("_a")
+        )
+
+    def _edge_codes(self, anonymous: AnonymousPolicy, self_loops: bool) -> pl.DataFrame:
+        rows, aggs = self._resampler.edge_rows(anonymous, self_loops)
+        return _repeat(rows, self._weights).group_by("_s", "_t").agg(aggs).sort("_s", "_t")
+
+    def user_edges(
+        self, *, anonymous: AnonymousPolicy = "exclude", self_loops: bool = False
+    ) -> pl.DataFrame:
+        """As :meth:`Discussion.user_edges`, aggregated from the original's replies."""
+        if anonymous not in _BY_AUTHOR:
+            return super().user_edges(anonymous=anonymous, self_loops=self_loops)
+
+        def build() -> pl.DataFrame:
+            codes = self._derived(
+                ("edge_codes", anonymous, self_loops),
+                lambda: self._edge_codes(anonymous, self_loops),
+            )
+            names = self._resampler.names(anonymous)
+            return codes.select(
+                pl.Series("source", names.gather(codes.get_column("_s"))),
+                pl.Series("target", names.gather(codes.get_column("_t"))),
+                pl.exclude("_s", "_t"),
+            )
+
+        return self._derived(("user_edges", anonymous, self_loops), build)
+
+    def user_nodes(self, *, anonymous: AnonymousPolicy = "exclude") -> pl.DataFrame:
+        """As :meth:`Discussion.user_nodes`, aggregated from the original's comments."""
+        if anonymous not in _BY_AUTHOR:
+            return super().user_nodes(anonymous=anonymous)
+
+        def build() -> pl.DataFrame:
+            codes = self._derived(("node_codes", anonymous), lambda: self._node_codes(anonymous))
+            names = self._resampler.names(anonymous)
+            return codes.select(
+                pl.Series("author", names.gather(codes.get_column("_a"))), pl.exclude("_a")
+            )
+
+        return self._derived(("user_nodes", anonymous), build)
+
+    def user_graph(
+        self,
+        backend: Literal["networkx", "igraph"] = "networkx",
+        *,
+        anonymous: AnonymousPolicy = "exclude",
+        self_loops: bool = False,
+    ) -> nx.DiGraph | ig.Graph:
+        """As :meth:`Discussion.user_graph`; the igraph form is built from integer codes."""
+        if backend != "igraph" or anonymous not in _BY_AUTHOR:
+            return super().user_graph(backend, anonymous=anonymous, self_loops=self_loops)
+        key = ("user_graph", "igraph", anonymous, self_loops)
+        shared = None if self._key is None else (self._key, anonymous, self_loops)
+        return self._derived(
+            key,
+            lambda: self._resampler.shared_graph(
+                shared, lambda: self._igraph(anonymous, self_loops)
+            ),
+        ).copy()
+
+    def _igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
+        import igraph as ig
+
+        nodes = self._derived(("node_codes", anonymous), lambda: self._node_codes(anonymous))
+        edges = self._derived(
+            ("edge_codes", anonymous, self_loops),
+            lambda: self._edge_codes(anonymous, self_loops),
+        )
+        present = nodes.get_column("_a").to_numpy()
+        position = np.full(self._resampler.names(anonymous).len(), -1, dtype=np.int64)
+        position[present] = np.arange(present.size)
+        pairs = np.column_stack(
+            [
+                position[edges.get_column("_s").to_numpy()],
+                position[edges.get_column("_t").to_numpy()],
+            ]
+        )
+        g = ig.Graph(n=present.size, directed=True)
+        g.add_edges(pairs)
+        g.vs["name"] = self._resampler.names(anonymous).gather(present).to_list()
+        for seq, table, skip in ((g.vs, nodes, ("_a",)), (g.es, edges, ("_s", "_t"))):
+            for col in table.columns:
+                if col in skip:
+                    continue
+                s = table.get_column(col)
+                if s.dtype.is_temporal():
+                    seq[col] = self._resampler.datetimes(s)
+                else:
+                    seq[col] = s.to_list()
+        return g

@@ -1,0 +1,145 @@
+"""Thread bootstrap samples: the fast user graph equals the one built from the comments table."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+import dynamics as dyn
+from dynamics.model.discussion import Discussion
+from dynamics.model.resample import ThreadResampler
+
+
+def _scored_rant(shared_data: Path) -> Discussion:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    # real replies, threads and authors; a seeded score column stands in for the text models
+    # so the test stays fast (the aggregation is what is tested, not the scores)
+    first = d.comments.head(3000)
+    gen = np.random.default_rng(1)
+    n = first.height
+    p_agree = gen.uniform(0, 0.6, n)
+    scored = first.with_columns(
+        pl.Series(
+            "toxicity", np.where(gen.uniform(size=n) < 0.05, np.nan, gen.beta(0.5, 2, n))
+        ).fill_nan(None),
+        pl.Series("stance", gen.choice(["agree", "disagree", "neutral"], n)),
+        pl.Series("p_agree", p_agree),
+        pl.Series("p_disagree", gen.uniform(0, 1 - p_agree)),
+    )
+    return Discussion(scored, d.report)
+
+
+def _same_graph(fast, slow) -> None:
+    assert fast.vs["name"] == slow.vs["name"]
+    assert fast.get_edgelist() == slow.get_edgelist()
+    for seq_fast, seq_slow in ((fast.vs, slow.vs), (fast.es, slow.es)):
+        assert sorted(seq_fast.attributes()) == sorted(seq_slow.attributes())
+        for attr in seq_slow.attributes():
+            a, b = seq_fast[attr], seq_slow[attr]
+            if attr in {"mean_toxicity", "sign_weight"}:
+                np.testing.assert_allclose(
+                    np.array(a, dtype=float), np.array(b, dtype=float), rtol=1e-12
+                )
+            else:
+                assert a == b, attr
+
+
+@pytest.mark.parametrize("anonymous", ["exclude", "pool", "separate"])
+def test_sample_graph_matches_materialised_comments(shared_data: Path, anonymous: str) -> None:
+    d = _scored_rant(shared_data)
+    resampler = ThreadResampler(d)
+    drawn = resampler.draw(np.random.default_rng(7))
+    assert np.bincount(drawn).max() > 1  # some thread is drawn twice
+    fast = resampler.discussion(drawn)
+    slow = Discussion(fast.comments, d.report)  # the comments table, built the long way
+    assert fast.comments.height == int(
+        d.comments.group_by("thread_id")
+        .len()
+        .join(pl.DataFrame({"thread_id": resampler.thread_ids.gather(drawn)}), on="thread_id")[
+            "len"
+        ]
+        .sum()
+    )
+    for self_loops in (False, True):
+        assert fast.user_edges(anonymous=anonymous, self_loops=self_loops).equals(
+            slow.user_edges(anonymous=anonymous, self_loops=self_loops)
+        ) or _close_tables(
+            fast.user_edges(anonymous=anonymous, self_loops=self_loops),
+            slow.user_edges(anonymous=anonymous, self_loops=self_loops),
+        )
+        _same_graph(
+            fast.user_graph("igraph", anonymous=anonymous, self_loops=self_loops),
+            slow.user_graph("igraph", anonymous=anonymous, self_loops=self_loops),
+        )
+    assert fast.user_nodes(anonymous=anonymous).equals(slow.user_nodes(anonymous=anonymous))
+
+
+def _close_tables(a: pl.DataFrame, b: pl.DataFrame) -> bool:
+    """Equal up to float rounding (means summed in another order)."""
+    assert a.columns == b.columns
+    for col in a.columns:
+        if a[col].dtype.is_float():
+            np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-12)
+        else:
+            assert a[col].to_list() == b[col].to_list(), col
+    return True
+
+
+def test_sample_without_timestamps_or_scores(seed_thread: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = dyn.load(seed_thread, infer_replies="adjacent")
+    resampler = ThreadResampler(d)
+    fast = resampler.discussion(resampler.draw(np.random.default_rng(0)))
+    slow = Discussion(fast.comments, d.report)
+    _same_graph(fast.user_graph("igraph"), slow.user_graph("igraph"))
+    assert fast.user_edges().equals(slow.user_edges())
+
+
+def test_bootstrap_sample_draws_as_before(shared_data: Path) -> None:
+    """The draw is the one the bootstrap always made: ``n`` thread indices from the seed."""
+    d = _scored_rant(shared_data)
+    from dynamics._significance import resample_threads
+
+    sample = resample_threads(d, 3)
+    ids = d.comments.get_column("thread_id").unique(maintain_order=True)
+    expected = ids.gather(np.random.default_rng(3).integers(0, ids.len(), ids.len()))
+    got = sample.comments.get_column("thread_id").str.replace(r"#b\d+$", "")
+    assert sorted(got.unique().to_list()) == sorted(expected.unique().to_list())
+    assert len(sample) == sum(
+        d.comments.filter(pl.col("thread_id") == t).height for t in expected.to_list()
+    )
+
+
+def test_seeded_bootstraps_share_sample_graphs(shared_data: Path) -> None:
+    """Two metrics bootstrapped with the same seed draw the same samples: graphs built once."""
+    from dynamics._significance import bootstrap_threads
+    from dynamics.model.resample import resampler_of
+
+    d = _scored_rant(shared_data)
+    seen: list[object] = []
+
+    def edges_of(sample: Discussion) -> float:
+        g = sample.user_graph("igraph")
+        seen.append(sample)
+        return g.ecount()
+
+    first, values = bootstrap_threads(edges_of, d, n_boot=5, seed=4)
+    kept = dict(resampler_of(d)._graphs)
+    assert len(kept) == 5
+    again, values_again = bootstrap_threads(edges_of, d, n_boot=5, seed=4)
+    assert again == first
+    np.testing.assert_array_equal(values, values_again)
+    assert resampler_of(d)._graphs == kept  # nothing new was built
+    bootstrap_threads(edges_of, d, n_boot=5, seed=5)
+    assert len(resampler_of(d)._graphs) == 10
+    # the kept graph is the one the comments table gives
+    sample = seen[-1]
+    slow = Discussion(sample.comments, d.report)
+    _same_graph(sample.user_graph("igraph"), slow.user_graph("igraph"))
