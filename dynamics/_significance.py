@@ -256,6 +256,8 @@ def null_test(
                 values[i] = statistic(graph, gen.permutation(labels))
             else:
                 g = graph.copy()
+                for name in g.attributes():  # graph attributes describe the original edges
+                    del g[name]
                 g.rewire(n=10 * g.ecount(), allowed_edge_types="simple")
                 for name, attr in edge_attrs.items():  # rewire blanks them: keep the values
                     g.es[name] = attr

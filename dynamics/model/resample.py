@@ -48,7 +48,8 @@ class ThreadResampler:
     --------
     >>> d = dyn.load(pl.DataFrame({
     ...     "id": ["a", "b", "c", "d"], "parent": [None, "a", None, "c"],
-    ...     "user": ["ann", "bob", "cy", "ann"], "thread": ["t1", "t1", "t2", "t2"]}))
+    ...     "user": ["ann", "bob", "cy", "ann"], "thread": ["t1", "t1", "t2", "t2"],
+    ...     "body": ["hi", "no", "so?", "yes"]}))
     >>> sample = ThreadResampler(d).discussion(np.array([0, 0]))  # thread t1 twice
     >>> sorted(sample.user_graph().edges(data="count"))
     [('bob', 'ann', 2)]

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     import igraph as ig
 
 __all__ = [
+    "ARRAYS",
     "EDGE_MODES",
     "Prepared",
     "bootstrap",
@@ -152,38 +153,36 @@ def prepare(
     code_all = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
     keep = np.flatnonzero(code_all >= 0)
     sub = h.induced_subgraph(keep.tolist(), implementation="create_from_scratch")
+    for attr in sub.attributes():  # a user graph's own graph attributes describe other edges
+        del sub[attr]
+    sub[ARRAYS] = edge_arrays(sub)
     ends = np.array(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     said = coverage(ends[:, 0], ends[:, 1], code_all, chosen).warnings
     return Prepared(sub, code_all[keep], chosen, int(labels.size - keep.size), said)
 
 
-#: ``(graph, (src, dst, weight))`` of the last graph seen, replaced in one assignment so that
-#: concurrent metric calls (a threaded dashboard server) never pair one graph with another's
-#: arrays.
-_LAST: tuple[Any, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+#: Graph attribute under which :func:`prepare` keeps the edge arrays of the graph it built, so
+#: that the label-shuffle null, which reuses that graph for every sample, reads them once.
+ARRAYS = "_edge_arrays"
 
 
 def edge_arrays(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(src, dst, weight)`` of ``g`` as numpy arrays (cached for the last graph seen).
+    """``(src, dst, weight)`` of ``g`` as numpy arrays.
 
-    Null samples of the label-shuffle model reuse one graph, so its edge list is read once.
-    Rewired graphs of the degree-preserving null keep their edge attributes
-    (:func:`dynamics._significance.null_test` restores them). A graph without a ``weight``
-    attribute weighs 1 per edge.
+    A graph built by :func:`prepare` carries them (graph attribute :data:`ARRAYS`); any other
+    graph is read here. Rewired copies of the degree-preserving null drop graph attributes
+    (:func:`dynamics._significance.null_test`) and keep their edge attributes in position. A
+    graph without a ``weight`` attribute weighs 1 per edge.
     """
-    global _LAST  # noqa: PLW0603 -- a one-slot cache, swapped atomically
-    last = _LAST
-    if last is not None and last[0] is g:
-        return last[1]
+    if ARRAYS in g.attributes():
+        return g[ARRAYS]
     m = g.ecount()
     ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
     if "weight" in g.es.attributes() and m and g.es[0]["weight"] is not None:
         w = np.asarray(g.es["weight"], dtype=float)
     else:
         w = np.ones(m)
-    out = (ends[:, 0], ends[:, 1], w)
-    _LAST = (g, out)
-    return out
+    return ends[:, 0], ends[:, 1], w
 
 
 def significance(
