@@ -62,7 +62,7 @@ CHROME_ARGS = (
 PAGES = (
     ("Overview", "/", "#overview-cards", "comments", None),
     ("Graph", "/graph", "#graph-note", "users and", "user_graph"),
-    ("Polarization", "/polarization", "#pol-body", "ei_index", None),
+    ("Polarization", "/polarization", "#pol-estimates", "ei_index", None),
     ("Echo chambers", "/echo-chambers", "#echo-body", "insularity", None),
     ("Escalation", "/escalation", "#esc-body", "contagion", None),
     ("Thread", "/thread", '[id*=\'"name":"reply_tree"\']', "Reply tree", "reply_tree"),

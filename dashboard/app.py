@@ -71,7 +71,6 @@ def create_app(
         infer_replies=infer_replies,
         upload_dir=Path(tempfile.mkdtemp(prefix="dynamics-uploads-")),
     )
-    callbacks.register()
     app = dash.Dash(
         "dashboard",
         use_pages=True,
@@ -84,4 +83,5 @@ def create_app(
     # an upload travels base64-encoded (4/3 of its size) inside a JSON callback request
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes * 4 // 3 + 64 * 1024**2
     app.layout = shell({"key": key, "label": name}, settings)
+    callbacks.register(app)
     return app

@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from dynamics import Discussion
 
 __all__ = [
+    "Failed",
     "ResultCache",
+    "attempt",
     "cache_dir",
     "dataset_key",
     "get_discussion",
@@ -162,5 +165,38 @@ def get_discussion(key: str) -> Discussion:
 
 
 def memo(key: str, name: str, params: Mapping[str, Any], fn: Callable[[], T]) -> T:
-    """``fn()``, cached under ``(dataset key, name, params)``."""
+    """``fn()``, cached under ``(dataset key, name, params)``; an exception is not cached."""
     return results.get_or_compute((key, name, params_key(params)), fn)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The library refused a computation (bad parameters for this data, say): shown as an error.
+
+    Never cached: the same request computes again, so a fixed input or a changed setting is
+    never answered with an old error.
+    """
+
+    name: str
+    error: Exception
+
+    @property
+    def message(self) -> str:
+        """``"<ErrorType>: <message>"``, the way the page shows it."""
+        return f"{type(self.error).__name__}: {self.error}"
+
+
+def attempt(key: str, name: str, params: Mapping[str, Any], fn: Callable[[], T]) -> T | Failed:
+    """:func:`memo`, with the library's errors for this input returned as :class:`Failed`.
+
+    ``DynamicsError``, ``ValueError`` and ``TypeError`` (a measure's parameters do not suit
+    the data) become a :class:`Failed` that the page shows as an error; anything else is a bug
+    and propagates.
+    """
+    from dynamics.errors import DynamicsError
+
+    try:
+        return memo(key, name, params, fn)
+    except (DynamicsError, ValueError, TypeError) as error:
+        logger.info("%s failed on %s: %s", name, key, error)
+        return Failed(name, error)

@@ -22,6 +22,7 @@ from dashboard.figures.base import toxicity_color
 
 __all__ = [
     "comment_block",
+    "error_card",
     "figure_card",
     "format_number",
     "metric_card",
@@ -181,6 +182,18 @@ def metric_card(label: str, value: str, detail: str | None = None) -> html.Div:
             html.Div(detail, className="metric-detail") if detail else None,
         ],
         className="metric-card",
+    )
+
+
+def error_card(label: str, message: str) -> html.Div:
+    """A metric card for a computation the library refused: the error, marked as one."""
+    return html.Div(
+        [
+            html.Div(label, className="metric-label"),
+            html.Div("error", className="metric-value"),
+            html.Div(message, className="metric-detail"),
+        ],
+        className="metric-card error",
     )
 
 

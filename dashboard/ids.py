@@ -45,6 +45,7 @@ class ID(StrEnum):
     POL_TREND_METRIC = "pol-trend-metric"
     POL_BY = "pol-by"
     POL_BODY = "pol-body"
+    POL_ESTIMATES = "pol-estimates"
     POL_TREND = "pol-trend"
     # echo chambers
     ECHO_METHOD = "echo-method"

@@ -1,16 +1,23 @@
 """Callbacks, one module per page plus the shell (loading) and figure export.
 
-Callbacks use Dash's global ``@callback``. Dash hands the global callbacks to the first app
-that starts and then forgets them, so :func:`register` keeps a copy and gives it to every
-app that :func:`dashboard.create_app` builds (the tests build several in one process).
+A page module declares its callbacks with :func:`on` (and browser-side ones with
+:func:`on_client`), which take the arguments of Dash's ``app.callback``; nothing is registered
+when a module is imported. :func:`register` gives them all to one app, so every app that
+:func:`dashboard.create_app` builds (the tests build several in one process) gets its own
+callbacks through Dash's public ``app.callback`` API. The functions stay plain functions:
+tests call them directly.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["MODULES", "register"]
+if TYPE_CHECKING:
+    import dash
+
+__all__ = ["MODULES", "on", "on_client", "register"]
 
 MODULES = (
     "shell",
@@ -23,23 +30,33 @@ MODULES = (
     "thread",
     "user",
 )
-_saved: tuple[dict[str, Any], list[Any]] | None = None
+
+#: (arguments of ``app.callback``, function) of every declared callback, in import order.
+_DECLARED: list[tuple[tuple[Any, ...], dict[str, Any], Callable[..., Any]]] = []
+#: arguments of ``app.clientside_callback`` of every declared browser-side callback.
+_CLIENTSIDE: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
 
 
-def register() -> None:
-    """Make every callback of the app known to the next Dash app that starts."""
-    global _saved  # noqa: PLW0603 - one registry per process, filled once
-    from dash import _callback
+def on(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a callback: ``@on(Output(...), Input(...), ...)`` as with ``app.callback``."""
 
-    if _saved is None:
-        # everything registered so far, not only what these imports add: a module imported
-        # earlier (by a test, say) has put its callbacks there already
-        for name in MODULES:
-            importlib.import_module(f"dashboard.callbacks.{name}")
-        _saved = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST))
-        return
-    callback_map, callback_list = _saved
-    for key, value in callback_map.items():
-        _callback.GLOBAL_CALLBACK_MAP.setdefault(key, value)
-    present = {c["output"] for c in _callback.GLOBAL_CALLBACK_LIST}
-    _callback.GLOBAL_CALLBACK_LIST.extend(c for c in callback_list if c["output"] not in present)
+    def declare(func: Callable[..., Any]) -> Callable[..., Any]:
+        _DECLARED.append((args, kwargs, func))
+        return func
+
+    return declare
+
+
+def on_client(*args: Any, **kwargs: Any) -> None:
+    """Declare a browser-side callback (the arguments of ``app.clientside_callback``)."""
+    _CLIENTSIDE.append((args, kwargs))
+
+
+def register(app: dash.Dash) -> None:
+    """Register every callback of the dashboard on ``app``."""
+    for name in MODULES:
+        importlib.import_module(f"dashboard.callbacks.{name}")
+    for args, kwargs, func in _DECLARED:
+        app.callback(*args, **kwargs)(func)
+    for args, kwargs in _CLIENTSIDE:
+        app.clientside_callback(*args, **kwargs)

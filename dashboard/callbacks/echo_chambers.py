@@ -5,10 +5,12 @@ from __future__ import annotations
 import warnings
 
 import polars as pl
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from dashboard import cache
+from dashboard.callbacks import on
 from dashboard.components import (
+    error_card,
     figure_card,
     format_number,
     metric_card,
@@ -21,7 +23,6 @@ from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import find_sides
 from dynamics import echo_chambers
-from dynamics.errors import DynamicsError
 
 __all__ = ["sample_warnings"]
 
@@ -45,21 +46,22 @@ def _results(key: str, method: str) -> dict[str, object]:
         fn = getattr(echo_chambers, name)
 
         def run(fn=fn, kwargs=kwargs) -> object:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    return fn(disc, seed=0, progress=False, **kwargs)
-            except (DynamicsError, ValueError, TypeError) as error:
-                return str(error)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return fn(disc, seed=0, progress=False, **kwargs)
 
-        out[name] = cache.memo(key, f"echo.{name}", {"method": method}, run)
+        out[name] = cache.attempt(key, f"echo.{name}", {"method": method}, run)
     return out
+
+
+def _failed(result: object) -> bool:
+    return isinstance(result, cache.Failed)
 
 
 def sample_warnings(results: dict[str, object]) -> list[str]:
     """Every measure's warnings (``MetricResult.warnings``), each said once with its measures."""
     return warning_lines(
-        {name: getattr(r, "warnings", ()) for name, r in results.items() if not isinstance(r, str)}
+        {name: getattr(r, "warnings", ()) for name, r in results.items() if not _failed(r)}
     )
 
 
@@ -73,9 +75,7 @@ def _interval(r) -> str | None:
     return f"CI n/a: {why}" if why else None
 
 
-@callback(
-    Output(ID.ECHO_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.ECHO_METHOD, "value")
-)
+@on(Output(ID.ECHO_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.ECHO_METHOD, "value"))
 def render(dataset, method):
     """Density plot, insularity bars, summary cards and tables."""
     key = dataset["key"]
@@ -83,12 +83,12 @@ def render(dataset, method):
     cards, parts = [], []
     for name in _NAMES:
         r = res[name]
-        if isinstance(r, str):
-            cards.append(metric_card(name, "n/a", r[:120]))
+        if _failed(r):
+            cards.append(error_card(name, r.message[:200]))
             continue
         cards.append(metric_card(name, format_number(r.value), _interval(r)))
     nl = res["neighbour_leaning"]
-    if not isinstance(nl, str) and "density" in nl.tables:
+    if not _failed(nl) and "density" in nl.tables:
         parts.append(
             figure_card(
                 "echo_density",
@@ -101,7 +101,7 @@ def render(dataset, method):
         )
         parts.append(table_card("echo_users", nl.tables["users"], title="Users"))
     ins = res["insularity"]
-    if not isinstance(ins, str) and "sides" in ins.tables:
+    if not _failed(ins) and "sides" in ins.tables:
         table = ins.tables["sides"].with_columns(pl.col("side").cast(pl.String))
         parts.append(
             figure_card(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import warnings
 
 import polars as pl
-from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from dashboard import cache
+from dashboard.callbacks import on
 from dashboard.components import (
     comment_block,
+    error_card,
     figure_card,
     format_number,
     metric_card,
@@ -21,7 +23,6 @@ from dashboard.components import (
 from dashboard.figures.metrics import side_bars_figure
 from dashboard.ids import ID, Pattern
 from dynamics import escalation
-from dynamics.errors import DynamicsError
 
 __all__: list[str] = []
 
@@ -29,23 +30,20 @@ _N = 200  # bootstrap resamples and null draws
 
 
 def _call(key: str, name: str, params: dict, **extra: object) -> object:
-    """``dynamics.escalation.<name>`` on the dataset (cached); an error string on failure."""
+    """``dynamics.escalation.<name>`` on the dataset (cached), or :class:`cache.Failed`."""
     fn = getattr(escalation, name)
 
     def run() -> object:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                return fn(cache.get_discussion(key), seed=0, **params, **extra)
-        except (DynamicsError, ValueError) as error:
-            return str(error)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(cache.get_discussion(key), seed=0, **params, **extra)
 
-    return cache.memo(key, f"escalation.{name}", {**params, **extra}, run)
+    return cache.attempt(key, f"escalation.{name}", {**params, **extra}, run)
 
 
 def _card(label: str, r: object, detail: str | None = None) -> object:
-    if isinstance(r, str):
-        return metric_card(label, "n/a", r[:120])
+    if isinstance(r, cache.Failed):
+        return error_card(label, r.message[:200])
     ci = f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else ""
     p = f", p = {format_number(r.p_value)}" if r.p_value is not None else ""
     return metric_card(label, format_number(r.value), r.reason or (detail or "") + ci + p)
@@ -56,7 +54,7 @@ def episodes_result(key: str, threshold: float, min_turns: int) -> object:
     return _call(key, "episodes", {"threshold": threshold, "min_turns": min_turns})
 
 
-@callback(
+@on(
     Output(ID.ESC_BODY, "children"),
     Output(ID.ESC_EPISODES, "children"),
     Input(ID.DATASET, "data"),
@@ -78,7 +76,7 @@ def render(dataset, threshold, min_turns):
             "contagion P(toxic | toxic parent) / P(toxic)",
             cont,
             ""
-            if isinstance(cont, str)
+            if isinstance(cont, cache.Failed)
             else f"null mean {format_number(getattr(cont, 'null_mean', None))} ; ",
         ),
         _card("toxicity slope per depth level", depth),
@@ -86,7 +84,7 @@ def render(dataset, threshold, min_turns):
         _card("escalation episodes", eps),
     ]
     figs = []
-    if not isinstance(depth, str) and "depths" in depth.tables:
+    if not isinstance(depth, cache.Failed) and "depths" in depth.tables:
         figs.append(
             figure_card(
                 "toxicity_by_depth",
@@ -99,7 +97,7 @@ def render(dataset, threshold, min_turns):
                 ),
             )
         )
-    if not isinstance(cont, str) and "depths" in cont.tables:
+    if not isinstance(cont, cache.Failed) and "depths" in cont.tables:
         figs.append(
             figure_card(
                 "contagion_by_depth",
@@ -120,7 +118,7 @@ def render(dataset, threshold, min_turns):
                 ("toxicity_by_depth", depth),
                 ("derailment", derail),
             )
-            if not isinstance(r, str)
+            if not isinstance(r, cache.Failed)
         }
     )
     body = [
@@ -128,8 +126,8 @@ def render(dataset, threshold, min_turns):
         warnings_notice(said, title="Read these numbers with care (small samples):"),
         html.Div(figs, className="grid2"),
     ]
-    if isinstance(eps, str):
-        return body, notice(f"Episodes: {eps}", kind="warning")
+    if isinstance(eps, cache.Failed):
+        return body, notice(f"Episodes: {eps.message}", kind="error")
     table = eps.tables.get("episodes")
     if table is None or table.height == 0:
         return body, notice("No escalation episode with these parameters.")
@@ -155,7 +153,7 @@ def render(dataset, threshold, min_turns):
     )
 
 
-@callback(
+@on(
     Output(ID.ESC_EPISODE_VIEW, "children"),
     Input({"type": Pattern.ROW, "table": "episodes", "row": ALL}, "n_clicks"),
     State(ID.DATASET, "data"),

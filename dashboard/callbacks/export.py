@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from dash import MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback
+from dash import MATCH, ClientsideFunction, Input, Output, State
 
 from dashboard import cache
+from dashboard.callbacks import on, on_client
 from dashboard.ids import Pattern
 
 __all__: list[str] = []
 
 for _fmt in ("png", "svg"):
-    clientside_callback(
+    on_client(
         ClientsideFunction(namespace="dynamics", function_name=f"download_{_fmt}"),
         Output({"type": Pattern.EXPORT, "name": MATCH, "format": _fmt}, "title"),
         Input({"type": Pattern.EXPORT, "name": MATCH, "format": _fmt}, "n_clicks"),
@@ -20,7 +21,7 @@ for _fmt in ("png", "svg"):
     )
 
 
-@callback(
+@on(
     Output({"type": Pattern.DOWNLOAD, "name": MATCH}, "data"),
     Input({"type": Pattern.EXPORT, "name": MATCH, "format": "html"}, "n_clicks"),
     State({"type": Pattern.FIGURE, "name": MATCH}, "figure"),
@@ -33,7 +34,7 @@ def download_html(_clicks, figure, graph_id):
     return {"content": html, "filename": f"{graph_id['name']}.html", "type": "text/html"}
 
 
-@callback(
+@on(
     Output({"type": Pattern.CSV_DOWNLOAD, "name": MATCH}, "data"),
     Input({"type": Pattern.CSV, "name": MATCH}, "n_clicks"),
     State({"type": Pattern.CSV, "name": MATCH}, "value"),

@@ -6,9 +6,10 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import polars as pl
-from dash import Input, Output, callback, no_update
+from dash import Input, Output, no_update
 
 from dashboard import cache
+from dashboard.callbacks import on
 from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES, LABEL_LIMIT, user_graph_figure
 from dashboard.graph_layout import MAX_NODES, layout_nodes, layout_users
 from dashboard.ids import ID, figure_id
@@ -23,7 +24,7 @@ _SIDES = {
 }
 
 
-@callback(Output(ID.GRAPH_THREADS, "options"), Input(ID.DATASET, "data"))
+@on(Output(ID.GRAPH_THREADS, "options"), Input(ID.DATASET, "data"))
 def thread_options(dataset):
     """The dataset's threads, largest first."""
     disc = cache.get_discussion(dataset["key"])
@@ -111,7 +112,7 @@ def graph_tables(key, window, threads, min_degree, color):
     return nodes, edges
 
 
-@callback(
+@on(
     Output(figure_id("user_graph"), "figure"),
     Output(ID.GRAPH_NOTE, "children"),
     Input(ID.DATASET, "data"),
@@ -158,7 +159,7 @@ def render(dataset, window, threads, min_degree, color, max_edges):
     return figure, " ".join(notes)
 
 
-@callback(
+@on(
     Output(ID.URL, "href"),
     Input(figure_id("user_graph"), "clickData"),
     prevent_initial_call=True,

@@ -4,9 +4,10 @@ IngestReport and threads."""
 from __future__ import annotations
 
 import polars as pl
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from dashboard import cache
+from dashboard.callbacks import on
 from dashboard.components import figure_card, format_number, metric_card, notice, table_card
 from dashboard.figures.overview import activity_figure, activity_table, choose_period
 from dashboard.figures.thread import reply_tree_figure
@@ -34,7 +35,7 @@ def largest_thread_card(key: str, threads: pl.DataFrame) -> html.Div:
     )
 
 
-@callback(
+@on(
     Output(ID.OVERVIEW_CARDS, "children"),
     Output(ID.OVERVIEW_BODY, "children"),
     Input(ID.DATASET, "data"),

@@ -6,9 +6,10 @@ import math
 import warnings
 
 import pandas as pd
-from dash import Input, Output, callback, html
+from dash import Input, Output, html, no_update
 
 from dashboard import cache
+from dashboard.callbacks import on
 from dashboard.components import (
     figure_card,
     metric_card,
@@ -22,7 +23,6 @@ from dashboard.figures.metrics import estimates_figure, trend_figure
 from dashboard.ids import ID, figure_id
 from dashboard.sides_options import find_sides
 from dynamics import polarization
-from dynamics.errors import DynamicsError
 from dynamics.windows import over_time
 
 __all__ = ["sample_warnings"]
@@ -45,44 +45,53 @@ MEASURES = {
 
 
 def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
-    """One measure as a one-row frame (a row with the reason when it fails)."""
+    """One measure as a one-row frame (library errors propagate: see :func:`measures_table`)."""
     fn = getattr(polarization, name)
     disc = cache.get_discussion(key)
     kwargs = {"leaning": dict(sides.leaning)} if MEASURES[name] else {"sides": sides}
     if name == "cross_side_hostility" and "toxicity" not in disc.comments.columns:
         return pd.DataFrame([{"metric": name, "value": math.nan, "reason": "no toxicity scores"}])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            res = fn(
-                disc,
-                n_boot=n,
-                # "auto": found sides get the null that re-finds them on rewired graphs
-                null="auto" if n and not MEASURES[name] else None,
-                n_null=n or None,
-                seed=0,
-                progress=False,
-                **kwargs,
-            )
-    except (DynamicsError, ValueError) as error:
-        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": str(error)}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = fn(
+            disc,
+            n_boot=n,
+            # "auto": found sides get the null that re-finds them on rewired graphs
+            null="auto" if n and not MEASURES[name] else None,
+            n_null=n or None,
+            seed=0,
+            progress=False,
+            **kwargs,
+        )
     return res.to_frame()
+
+
+def _memo_params(method: str, seed: int, n: int) -> dict:
+    return {"method": method, "seed": seed, "n": n}
+
+
+def measures_ready(key: str, method: str, seed: int, n: int) -> bool:
+    """Whether every measure is already computed with these parameters (nothing to wait for)."""
+    params = cache.params_key(_memo_params(method, seed, n))
+    return all((key, f"polarization.{m}", params) in cache.results for m in MEASURES)
 
 
 def measures_table(key: str, method: str, seed: int, n: int) -> pd.DataFrame:
     """Every measure, one row each (cached per dataset and parameters)."""
     sides = find_sides(key, method, seed)
-    frames = [
-        cache.memo(
+    frames = []
+    for m in MEASURES:
+        got = cache.attempt(
             key,
             f"polarization.{m}",
-            {"method": method, "seed": seed, "n": n},
+            _memo_params(method, seed, n),
             lambda m=m: _run(m, key, sides, n),
         )
-        for m in MEASURES
-    ]
+        if isinstance(got, cache.Failed):  # shown as an error row, computed again next time
+            got = pd.DataFrame([{"metric": m, "value": math.nan, "error": got.message}])
+        frames.append(got)
     table = pd.concat(frames, ignore_index=True)
-    cols = [*SHOWN[:-1], "null_sd", "reason"]
+    cols = [*SHOWN[:-1], "null_sd", "reason", "error"]
     return table.reindex(columns=cols + [c for c in table.columns if c not in cols])
 
 
@@ -124,16 +133,23 @@ def _coverage_cards(sides) -> list:
     ]
 
 
-@callback(
+@on(
     Output(ID.POL_BODY, "children"),
+    Output(ID.POL_ESTIMATES, "children"),
     Input(ID.DATASET, "data"),
     Input(ID.POL_METHOD, "value"),
     Input(ID.POL_SEED, "value"),
     Input(ID.POL_N_BOOT, "value"),
 )
 def render(dataset, method, seed, n):
-    """Sides summary, estimates figure and the full table."""
-    key, seed = dataset["key"], int(seed or 0)
+    """Sides summary and the point estimates; the null and intervals fill in after them.
+
+    The measures without null models and bootstrap take about a second; with them, minutes
+    on a large discussion. So this callback shows the point estimates at once (or everything,
+    when it is already computed) and :func:`render_null` replaces them when the null models
+    and intervals are done.
+    """
+    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
     sides = find_sides(key, method, seed)
     sizes = dict(getattr(sides, "sizes", {}) or {})
     cards = [metric_card("users with a side", f"{len(sides):,}")] + [
@@ -142,34 +158,74 @@ def render(dataset, method, seed, n):
     cards.extend(_coverage_cards(sides))
     if getattr(sides, "reason", None):
         cards.append(notice(f"Sides: {sides.reason}", kind="warning"))
-    table = measures_table(key, method, seed, int(n or 0))
+    if n == 0 or measures_ready(key, method, seed, n):
+        return html.Div(cards, className="metrics"), estimates(key, method, seed, n)
+    pending = notice(
+        f"Null models and bootstrap intervals ({n} draws each) are being computed; the "
+        "p-values, null means, excess and intervals fill in here when they are ready.",
+        kind="info",
+    )
+    return html.Div(cards, className="metrics"), [pending, *estimates(key, method, seed, 0)]
+
+
+@on(
+    Output(ID.POL_ESTIMATES, "children", allow_duplicate=True),
+    Input(ID.DATASET, "data"),
+    Input(ID.POL_METHOD, "value"),
+    Input(ID.POL_SEED, "value"),
+    Input(ID.POL_N_BOOT, "value"),
+    prevent_initial_call="initial_duplicate",
+)
+def render_null(dataset, method, seed, n):
+    """The measures with their null models and bootstrap intervals (after :func:`render`)."""
+    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
+    if n == 0:
+        return no_update
+    return estimates(key, method, seed, n)
+
+
+def estimates(key: str, method: str, seed: int, n: int) -> list:
+    """Warnings, the estimates figure and the full table of the measures."""
+    sides = find_sides(key, method, seed)
+    table = measures_table(key, method, seed, n)
     if "warnings" not in table.columns:
         table["warnings"] = ""
     shown = table[SHOWN]
     said = warnings_notice(
         sample_warnings(sides, table), title="Read these numbers with care (small samples):"
     )
+    failed = table.dropna(subset=["error"]) if "error" in table.columns else table.iloc[:0]
+    errors = [
+        notice(f"{metric}: {message}", kind="error")
+        for metric, message in zip(failed["metric"], failed["error"], strict=True)
+    ]
+    null_note = (
+        "Bars: bootstrap confidence intervals over threads. Null model: the sides "
+        "are found in the graph, so each null draw rewires the user graph keeping degrees "
+        "and finds the sides again the same way (random graphs split well too: Guimera et "
+        "al. 2004); excess = value - null mean is the polarization beyond that."
+        if n
+        else "Point estimates only (choose bootstrap resamples / null draws above for "
+        "intervals, p-values and the excess over the null)."
+    )
     return [
-        html.Div(cards, className="metrics"),
+        *errors,
         said,
         figure_card(
             "polarization_measures",
             estimates_figure(shown, title="Polarization measures"),
-            note="Bars: bootstrap confidence intervals over threads. Null model: the sides "
-            "are found in the graph, so each null draw rewires the user graph keeping degrees "
-            "and finds the sides again the same way (random graphs split well too: Guimera et "
-            "al. 2004); excess = value - null mean is the polarization beyond that.",
+            note=null_note,
         ),
         table_card(
             "polarization_measures_table",
             table.round(4),
             title="Measures (the CSV adds every parameter and detail)",
-            columns=[*SHOWN, "warnings"],
+            columns=[*SHOWN, "warnings", *(["error"] if errors else [])],
         ),
     ]
 
 
-@callback(
+@on(
     Output(figure_id("polarization_trend"), "figure"),
     Output(ID.POL_TREND, "children"),
     Input(ID.DATASET, "data"),
@@ -194,11 +250,10 @@ def render_trend(dataset, method, seed, metric, by):
             warnings.simplefilter("ignore", RuntimeWarning)
             return over_time(fn, disc, by=by, min_comments=20, sides=sides, seed=0, progress=False)
 
-    try:
-        frame = cache.memo(
-            key, "trend", {"metric": metric, "method": method, "seed": seed, "by": by}, compute
-        )
-    except (DynamicsError, ValueError) as error:
-        return empty_figure(str(error)), ""
+    frame = cache.attempt(
+        key, "trend", {"metric": metric, "method": method, "seed": seed, "by": by}, compute
+    )
+    if isinstance(frame, cache.Failed):
+        return empty_figure(frame.message), notice(frame.message, kind="error")
     note = f"{len(frame)} windows of {by}; windows with fewer than 20 comments are left empty."
     return trend_figure(frame, title=f"{metric} per {by}"), note

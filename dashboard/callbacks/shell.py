@@ -12,10 +12,11 @@ import time
 import uuid
 from pathlib import Path
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
 from dashboard import cache
 from dashboard.background import MANAGER, file_ticket, redeem_ticket
+from dashboard.callbacks import on
 from dashboard.components import notice
 from dashboard.ids import ID
 from dashboard.loading import (
@@ -30,7 +31,7 @@ from dashboard.settings import current
 __all__: list[str] = []
 
 
-@callback(
+@on(
     Output(ID.JOB, "data"),
     Output(ID.LOAD_MESSAGE, "children"),
     Input(ID.UPLOAD, "contents"),
@@ -63,7 +64,7 @@ def start_load(contents, _clicks, _submit, filename, path_text, infer):
     return {"ticket": file_ticket(source, label, infer)}, f"Loading {label}..."
 
 
-@callback(
+@on(
     Output(ID.DATASET, "data"),
     Output(ID.DATASET_LABEL, "children"),
     Output(ID.LOAD_MESSAGE, "children", allow_duplicate=True),

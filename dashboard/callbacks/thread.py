@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from dashboard import cache
+from dashboard.callbacks import on
 from dashboard.components import comment_block
 from dashboard.figures.thread import reply_tree_figure
 from dashboard.ids import ID, figure_id
@@ -37,7 +38,7 @@ def _options(frame: pl.DataFrame) -> list[dict[str, str]]:
     return [{"label": lab, "value": i} for i, lab in frame.select("thread_id", "label").iter_rows()]
 
 
-@callback(
+@on(
     Output(ID.THREAD_SELECT, "options"),
     Output(ID.THREAD_SELECT, "value"),
     Input(ID.DATASET, "data"),
@@ -58,7 +59,7 @@ def thread_options(dataset, chosen):
     return options, value
 
 
-@callback(
+@on(
     Output(ID.THREAD_SELECT, "options", allow_duplicate=True),
     Input(ID.THREAD_SELECT, "search_value"),
     State(ID.DATASET, "data"),
@@ -76,7 +77,7 @@ def search_threads(text, dataset, chosen):
     return _options(hits.head(MAX_OPTIONS + 1))
 
 
-@callback(
+@on(
     Output(figure_id("reply_tree"), "figure"),
     Input(ID.DATASET, "data"),
     Input(ID.THREAD_SELECT, "value"),
@@ -91,7 +92,7 @@ def render(dataset, thread_id):
     return reply_tree_figure(table, title=f"Reply tree ({table.height:,} comments)")
 
 
-@callback(
+@on(
     Output(ID.THREAD_COMMENT, "children"),
     Input(figure_id("reply_tree"), "clickData"),
     State(ID.DATASET, "data"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, html
 
 from dashboard import cache
+from dashboard.callbacks import on
 from dashboard.components import figure_card, format_number, metric_card, notice, table_card
 from dashboard.figures.user import partners_figure
 from dashboard.ids import ID
@@ -22,7 +23,7 @@ _SIDE_METHODS = {
 }
 
 
-@callback(
+@on(
     Output(ID.USER_SELECT, "options"),
     Output(ID.USER_SELECT, "value"),
     Input(ID.DATASET, "data"),
@@ -74,9 +75,7 @@ def _episodes_started(key: str, author: str) -> pl.DataFrame | None:
     return mine.drop("starter", "comment_ids").with_columns(pl.col("participants").list.join(", "))
 
 
-@callback(
-    Output(ID.USER_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.USER_SELECT, "value")
-)
+@on(Output(ID.USER_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.USER_SELECT, "value"))
 def render(dataset, author):
     """Everything about one user."""
     if not author:

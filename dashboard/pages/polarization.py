@@ -61,6 +61,7 @@ def layout(**_query: str) -> html.Div:
                 className="controls",
             ),
             html.Div(id=ID.POL_BODY),
+            html.Div(id=ID.POL_ESTIMATES),
             html.H3("Trend over time"),
             html.Div(
                 [

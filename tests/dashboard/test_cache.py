@@ -85,3 +85,48 @@ def test_unknown_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     with pytest.raises(KeyError, match="no longer loaded"):
         cache.get_discussion("0" * 20)
+
+
+def test_library_errors_are_shown_not_cached() -> None:
+    """A refused computation comes back as Failed, and the next request computes again."""
+    from dynamics.errors import DynamicsError
+
+    calls: list[int] = []
+
+    def refuse() -> int:
+        calls.append(1)
+        raise DynamicsError("the sides share no edge")
+
+    key = cache.dataset_key(_disc("attempt"))
+    got = cache.attempt(key, "m", {}, refuse)
+    assert isinstance(got, cache.Failed)
+    assert got.message == "DynamicsError: the sides share no edge"
+    again = cache.attempt(key, "m", {}, refuse)
+    assert isinstance(again, cache.Failed)
+    assert len(calls) == 2  # not answered from the cache
+    assert cache.attempt(key, "m", {}, lambda: 7) == 7  # a fixed input is computed
+
+    def bug() -> int:
+        raise KeyError("a bug, not a refusal")
+
+    with pytest.raises(KeyError):
+        cache.attempt(key, "bug", {}, bug)
+
+
+def test_escalation_page_shows_a_refused_parameter_as_an_error(seed_thread: Path) -> None:
+    import warnings
+
+    from dashboard.callbacks import escalation as esc_page
+    from dashboard.loading import load_discussion
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = load_discussion(seed_thread, infer_replies="adjacent", scorers=("toxicity",))
+    key = cache.put_discussion(d, persist=False)
+    body, episodes = esc_page.render({"key": key}, "high", 2)  # the library refuses it
+    cards = body[0].children
+    failed = [c for c in cards if "error" in c.className]
+    assert failed, "the refused measures show as error cards"
+    assert "threshold" in failed[0].children[2].children
+    assert "error" in episodes.className
+    assert not any(isinstance(v, cache.Failed) for v in cache.results._data.values())

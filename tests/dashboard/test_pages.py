@@ -137,9 +137,13 @@ def test_user_page(dash_duo, app, screenshot_dir) -> None:
 
 def test_polarization(dash_duo, app, screenshot_dir) -> None:
     _open(dash_duo, app, "/polarization")
-    dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "ei_index", timeout=60)
+    dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "users with a side", timeout=60)
+    # the null models and intervals fill in after the point estimates
+    dash_duo.wait_for_contains_text(f"#{ID.POL_ESTIMATES}", "no bootstrap interval", timeout=90)
     text = dash_duo.find_element(f"#{ID.POL_BODY}").text
-    assert "users with a side" in text
+    text += dash_duo.find_element(f"#{ID.POL_ESTIMATES}").text
+    assert "being computed" not in text
+    assert "ei_index" in text
     assert "modularity" in text
     # 4-odd users with a side in one thread: the page says so instead of quoting [-1, -1]
     assert "Read these numbers with care" in text

@@ -53,7 +53,7 @@ def test_helper_says_each_warning_once_with_its_measures() -> None:
 
 
 def test_polarization_page_warns_on_the_bundled_thread(thread_key: str) -> None:
-    children = pol_page.render({"key": thread_key}, "leiden", 0, 20)
+    children = pol_page.render_null({"key": thread_key}, "leiden", 0, 20)
     lines = _notice_lines(children)
     assert any(line.startswith("sides under the minimum of 10 users") for line in lines)
     boot = [line for line in lines if line.startswith("no bootstrap interval: 1 thread")]
@@ -83,3 +83,23 @@ def test_escalation_page_warns_on_the_bundled_thread(thread_key: str) -> None:
         lines
     )
     assert any(line.startswith("no bootstrap interval: 1 thread") for line in lines)
+
+
+def test_polarization_page_shows_estimates_before_the_null(thread_key: str) -> None:
+    """Point estimates at once with a note; the null and intervals replace them when done."""
+    cards, first = pol_page.render({"key": thread_key}, "multilevel", 0, 30)
+    texts = [getattr(c, "children", "") for c in first]
+    assert any("are being computed" in str(t) for t in texts)
+    assert not pol_page.measures_ready(thread_key, "multilevel", 0, 30)
+    done = pol_page.render_null({"key": thread_key}, "multilevel", 0, 30)
+    assert not any("are being computed" in str(getattr(c, "children", "")) for c in done)
+    assert pol_page.measures_ready(thread_key, "multilevel", 0, 30)
+    full = pol_page.measures_table(thread_key, "multilevel", 0, 30).set_index("metric")
+    point = pol_page.measures_table(thread_key, "multilevel", 0, 0).set_index("metric")
+    assert full["null_mean"].notna().any()  # the null filled in
+    assert "null_mean" not in point.columns or point["null_mean"].isna().all()
+    pd.testing.assert_series_equal(full["value"], point["value"])  # same point estimates
+    # once computed, the first callback shows everything (nothing to wait for)
+    _, again = pol_page.render({"key": thread_key}, "multilevel", 0, 30)
+    assert not any("are being computed" in str(getattr(c, "children", "")) for c in again)
+    assert pol_page.render_null({"key": thread_key}, "multilevel", 0, 0) is pol_page.no_update
