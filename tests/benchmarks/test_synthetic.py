@@ -41,8 +41,11 @@ def test_ndjson_and_parquet_give_the_same_discussion(files: tuple[Path, Path]) -
     assert a.report.format == "reddit"
     assert a.report.n_comments == b.report.n_comments == 5_000
     cols = ["comment_id", "parent_id", "thread_id", "author"]
-    assert a.to_polars().select(cols).sort("comment_id").equals(
-        b.to_polars().select(cols).sort("comment_id")
+    assert (
+        a.to_polars()
+        .select(cols)
+        .sort("comment_id")
+        .equals(b.to_polars().select(cols).sort("comment_id"))
     )
     # generated data is clean apart from the deleted accounts it models on purpose
     assert set(a.report.counts) <= {"deleted_author", "removed_text", "self_reply"}

@@ -95,7 +95,8 @@ def test_library_errors_are_shown_not_cached() -> None:
 
     def refuse() -> int:
         calls.append(1)
-        raise DynamicsError("the sides share no edge")
+        msg = "the sides share no edge"
+        raise DynamicsError(msg)
 
     key = cache.dataset_key(_disc("attempt"))
     got = cache.attempt(key, "m", {}, refuse)
@@ -107,7 +108,8 @@ def test_library_errors_are_shown_not_cached() -> None:
     assert cache.attempt(key, "m", {}, lambda: 7) == 7  # a fixed input is computed
 
     def bug() -> int:
-        raise KeyError("a bug, not a refusal")
+        msg = "a bug, not a refusal"
+        raise KeyError(msg)
 
     with pytest.raises(KeyError):
         cache.attempt(key, "bug", {}, bug)

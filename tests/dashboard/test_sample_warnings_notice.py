@@ -87,7 +87,7 @@ def test_escalation_page_warns_on_the_bundled_thread(thread_key: str) -> None:
 
 def test_polarization_page_shows_estimates_before_the_null(thread_key: str) -> None:
     """Point estimates at once with a note; the null and intervals replace them when done."""
-    cards, first = pol_page.render({"key": thread_key}, "multilevel", 0, 30)
+    _cards, first = pol_page.render({"key": thread_key}, "multilevel", 0, 30)
     texts = [getattr(c, "children", "") for c in first]
     assert any("are being computed" in str(t) for t in texts)
     assert not pol_page.measures_ready(thread_key, "multilevel", 0, 30)

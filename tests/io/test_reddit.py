@@ -417,9 +417,7 @@ def test_not_detected_on_other_formats(path: Path) -> None:
     assert not reddit.detect(path)
 
 
-def test_blocks_with_different_time_encodings_read_as_one_file(
-    tmp_path: Path, monkeypatch
-) -> None:
+def test_blocks_with_different_time_encodings_read_as_one_file(tmp_path: Path, monkeypatch) -> None:
     """Each block is reduced to the contract columns on its own; their times must still agree."""
     lines = [POST]
     for i in range(1, 120):

@@ -212,14 +212,38 @@ def test_forest_arrays_large_random_tree() -> None:
 def _dump_with_a_silent_post(tmp_path: Path) -> Path:
     """Two Pushshift submissions, one of which drew no comment, and two comments."""
     lines = [
-        {"id": "p1", "title": "Asked", "selftext": "", "author": "ann", "created_utc": 100,
-         "subreddit": "x"},
-        {"id": "p2", "title": "Ignored", "selftext": "", "author": "bob", "created_utc": 200,
-         "subreddit": "x"},
-        {"id": "c1", "parent_id": "t3_p1", "link_id": "t3_p1", "author": "bob",
-         "body": "an answer", "created_utc": 150},
-        {"id": "c2", "parent_id": "t1_c1", "link_id": "t3_p1", "author": "ann",
-         "body": "thanks", "created_utc": 160},
+        {
+            "id": "p1",
+            "title": "Asked",
+            "selftext": "",
+            "author": "ann",
+            "created_utc": 100,
+            "subreddit": "x",
+        },
+        {
+            "id": "p2",
+            "title": "Ignored",
+            "selftext": "",
+            "author": "bob",
+            "created_utc": 200,
+            "subreddit": "x",
+        },
+        {
+            "id": "c1",
+            "parent_id": "t3_p1",
+            "link_id": "t3_p1",
+            "author": "bob",
+            "body": "an answer",
+            "created_utc": 150,
+        },
+        {
+            "id": "c2",
+            "parent_id": "t1_c1",
+            "link_id": "t3_p1",
+            "author": "ann",
+            "body": "thanks",
+            "created_utc": 160,
+        },
     ]
     path = tmp_path / "RS_RC.ndjson"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
