@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import refit_significance
 from dynamics._params import check_param
 from dynamics._sample_checks import bootstrap_threads_warning, coverage
 from dynamics._significance import (
@@ -32,7 +33,6 @@ from dynamics._significance import (
     null_test,
 )
 from dynamics._validation import as_igraph, side_labels
-from dynamics.polarization._common import refit_significance
 
 if TYPE_CHECKING:
     import igraph as ig

@@ -15,33 +15,20 @@ Before step 4 the coverage of the sides is measured on the graph of step 3
 cross-side edge) and the thread bootstrap's (too few threads: no interval, the reason in
 ``params["ci_reason"]``) reach the result's ``warnings``.
 
-Significance (:func:`finish`): ``null=None`` with ``n_null`` picks the null by the sides (see
-:func:`dynamics._significance.choose_null`): sides found in the graph get the null that rewires
-the graph and finds the sides again (``"rewire-refit"``), given sides get label shuffles.
+Significance, bootstrap and the result are the kernel's (:func:`dynamics._kernel.run_sided`).
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dynamics._params import check_param
-from dynamics._refit_null import refit_null_test
-from dynamics._sample_checks import bootstrap_threads_warning, coverage
-from dynamics._significance import (
-    REFIT_NULLS,
-    bootstrap_threads,
-    check_significance,
-    choose_null,
-    n_threads_with_comments,
-    null_test,
-)
+from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels, undirected
 
 if TYPE_CHECKING:
@@ -51,13 +38,10 @@ __all__ = [
     "ARRAYS",
     "EDGE_MODES",
     "Prepared",
-    "bootstrap",
-    "check_common",
     "choose_labels",
     "edge_arrays",
     "keep_agreement",
     "prepare",
-    "significance",
 ]
 
 EDGE_MODES = ("all", "agreement")
@@ -72,22 +56,6 @@ class Prepared:
     labels: tuple[Any, ...]  # the compared side labels
     n_dropped: int  # vertices left out (no side, or not a compared side)
     warnings: tuple[str, ...] = ()  # coverage warnings (dynamics._sample_checks)
-
-
-def check_common(
-    func: str,
-    obj: object,
-    *,
-    null: str | None,
-    n_null: int | None,
-    n_boot: int,
-    ci: float,
-    edges: str | None = None,
-) -> None:
-    """The sklearn-style checks shared by every measure."""
-    check_significance(func, null, n_null, n_boot, ci, obj)
-    if edges is not None:
-        check_param(edges in EDGE_MODES, "edges", func, f"one of {EDGE_MODES}", edges)
 
 
 def keep_agreement(g: ig.Graph, edges: str) -> ig.Graph | str:
@@ -183,182 +151,3 @@ def edge_arrays(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     else:
         w = np.ones(m)
     return ends[:, 0], ends[:, 1], w
-
-
-def significance(
-    statistic: Callable[[ig.Graph, np.ndarray], float],
-    graph: ig.Graph,
-    codes: np.ndarray,
-    *,
-    observed: float,
-    null: str | None,
-    n_null: int,
-    seed: int | None,
-    alternative: str,
-    progress: bool | None,
-    func: str,
-) -> dict[str, float]:
-    """``z``, ``p_value``, null mean and sd, excess from a label or rewiring null ({} without)."""
-    if null is None or math.isnan(observed):
-        return {}
-    res = null_test(
-        statistic,
-        graph,
-        codes,
-        observed=observed,
-        null=null,  # type: ignore[arg-type]
-        n_null=n_null,
-        seed=seed,
-        alternative=alternative,  # type: ignore[arg-type]
-        progress=progress,
-        func=func,
-    )
-    return res.fields()
-
-
-def bootstrap(
-    value_of: Callable[[Any], float],
-    obj: Any,
-    *,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
-    progress: bool | None,
-    func: str,
-) -> tuple[tuple[float, float] | None, str | None]:
-    """``(interval, why_none)``: percentile CI over resampled threads, or None and a reason.
-
-    No interval without a Discussion or with ``n_boot=0`` (reason None: none was asked for),
-    nor below ``MIN_BOOTSTRAP_THREADS`` threads (the reason says so).
-    """
-    from dynamics.model.discussion import Discussion
-
-    if n_boot == 0 or not isinstance(obj, Discussion):
-        return None, None
-    interval, _ = bootstrap_threads(
-        value_of, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
-    )
-    if interval is None:
-        return None, bootstrap_threads_warning(n_threads_with_comments(obj))
-    return interval, None
-
-
-def finish(
-    cls: type,
-    func: str,
-    obj: Any,
-    *,
-    prep: Prepared | None,
-    value: float,
-    reason: str | None,
-    params: dict[str, Any],
-    statistic: Callable[[ig.Graph, np.ndarray], float] | None,
-    alternative: str,
-    again: Callable[..., float],
-    null: str | None,
-    n_null: int | None,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
-    progress: bool | None,
-    sides: Any = None,
-    fields: Mapping[str, Any] | None = None,
-    tables: Mapping[str, Any] | None = None,
-) -> Any:
-    """Add the null test and bootstrap CI to a computed value and build the result object.
-
-    ``again(obj, sides)`` recomputes the measure (no null, no bootstrap) on a resampled
-    Discussion or a null graph; ``sides`` is what the caller gave, which decides the null
-    when ``null`` is None (:func:`dynamics._significance.choose_null`).
-    """
-    null, n_null = choose_null(null, n_null, sides)
-    params["null"], params["n_null"] = null, n_null
-    test: dict[str, float] = {}
-    if prep is not None and statistic is not None and reason is None and null in REFIT_NULLS:
-        test = refit_significance(
-            again,
-            obj,
-            sides,
-            observed=value,
-            null=null,
-            n_null=n_null,
-            seed=seed,
-            weight=params.get("weight"),
-            alternative=alternative,
-            func=func,
-        )
-    elif prep is not None and statistic is not None and reason is None:
-        test = significance(
-            statistic,
-            prep.graph,
-            prep.codes,
-            observed=value,
-            null=null,
-            n_null=n_null,
-            seed=seed,
-            alternative=alternative,
-            progress=progress,
-            func=func,
-        )
-    interval = why = None
-    if reason is None:
-        interval, why = bootstrap(
-            again, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
-        )
-    said = list(prep.warnings) if prep is not None and reason is None else []
-    if why is not None:
-        params["ci_reason"] = why
-        said.append(why)
-    if prep is not None:
-        params["compared"] = list(prep.labels)
-        params["n_dropped"] = prep.n_dropped
-    return cls(
-        func,
-        value,
-        ci=interval,
-        params=params,
-        reason=reason,
-        tables=dict(tables or {}),
-        warnings=tuple(said),
-        **test,
-        **dict(fields or {}),
-    )
-
-
-def refit_significance(
-    again: Callable[..., float],
-    obj: Any,
-    sides: Any,
-    *,
-    observed: float,
-    null: str,
-    n_null: int,
-    seed: int | None,
-    weight: str | None,
-    alternative: str,
-    func: str,
-) -> dict[str, float]:
-    """The re-inferring null (``"rewire-refit"``) for sides found in the graph.
-
-    Rewires the full user graph of ``obj`` keeping degrees, finds the sides on it with the
-    method and parameters of ``sides`` (:func:`dynamics.polarization._sides.refit_sides`) and
-    recomputes the measure with ``again``.
-    """
-    from dynamics.polarization._sides import refit_sides
-
-    found_with = sides.params.get("weight")
-    unit = tuple(sorted(w for w in {weight, found_with} if isinstance(w, str)))
-    res = refit_null_test(
-        again,
-        as_igraph(obj, func=func),
-        partial(refit_sides, sides),
-        cache=sides.null_cache,
-        observed=observed,
-        null=null,
-        n_null=n_null,
-        seed=seed,
-        unit_weights=unit,
-        search_weights=tuple(w for w in [found_with] if isinstance(w, str)),
-        alternative=alternative,  # type: ignore[arg-type]
-    )
-    return res.fields()

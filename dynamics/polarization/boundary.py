@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
 from dynamics._results import MetricResult
-from dynamics.polarization._common import check_common, edge_arrays, finish, prepare
+from dynamics.polarization._common import Prepared, edge_arrays
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -59,6 +60,14 @@ def _boundary_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float(np.mean(di / (di + db) - 0.5))
 
 
+@measure(
+    "polarization",
+    needs={"sides"},
+    nulls=SIDE_NULLS,
+    alternative="greater",
+    result=BoundaryResult,
+    tables=("boundary",),
+)
 def boundary_polarization(
     discussion_or_graph: Any,
     *,
@@ -161,79 +170,48 @@ def boundary_polarization(
     >>> round(dyn.polarization.boundary_polarization(G, sides=sides).value, 12)
     0.166666666667
     """
-    func = "boundary_polarization"
-    check_common(
-        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
-    )
-    params: dict[str, Any] = {
-        "weight": weight,
-        "edges": edges,
-        "pair": pair,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    prep = prepare(
-        discussion_or_graph, sides=sides, weight=weight, edges=edges, pair=pair, func=func
-    )
-    value, reason, fields, tables = math.nan, None, {}, {}
-    if isinstance(prep, str):
-        reason, prep = prep, None
-    else:
-        boundary, internal, d_i, d_b = _parts(prep.graph, prep.codes)
-        fields = {"n_boundary": int(boundary.sum()), "n_internal": int(internal.sum())}
-        idx = np.flatnonzero(boundary)
-        score = d_i[idx] / (d_i[idx] + d_b[idx]) - 0.5 if idx.size else np.array([])
-        names = prep.graph.vs["name"]
-        tables = {
-            "boundary": pl.DataFrame(
-                {
-                    "author": [str(names[i]) for i in idx.tolist()],
-                    "side": [str(prep.labels[c]) for c in prep.codes[idx].tolist()],
-                    "d_internal": d_i[idx],
-                    "d_boundary": d_b[idx],
-                    "score": score,
-                },
-                schema={
-                    "author": pl.String,
-                    "side": pl.String,
-                    "d_internal": pl.Float64,
-                    "d_boundary": pl.Float64,
-                    "score": pl.Float64,
-                },
-            )
-        }
-        if idx.size == 0:
-            reason = "no boundary node: no node has both a cross-side edge and an internal one"
-        else:
-            value = float(score.mean())
-    pair_used = None if prep is None else prep.labels
-
-    def again(d: Any, sides: Any = sides) -> float:
-        return boundary_polarization(
-            d, sides=sides, weight=weight, edges=edges, pair=pair or pair_used
-        ).value
-
-    return finish(
-        BoundaryResult,
-        func,
+    return run_sided(
+        boundary_polarization,
         discussion_or_graph,
-        prep=prep,
-        value=value,
-        reason=reason,
-        params=params,
-        statistic=_boundary_stat,
-        alternative="greater",
-        again=again,
         sides=sides,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
-        fields=fields,
-        tables=tables,
+        options={"weight": weight, "edges": edges, "pair": pair},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=_boundary,
+        statistic=_boundary_stat,
     )
+
+
+def _boundary(prep: Prepared) -> Computed:
+    """The mean boundary score, the node counts and the per-boundary-node table."""
+    boundary, internal, d_i, d_b = _parts(prep.graph, prep.codes)
+    fields = {"n_boundary": int(boundary.sum()), "n_internal": int(internal.sum())}
+    idx = np.flatnonzero(boundary)
+    score = d_i[idx] / (d_i[idx] + d_b[idx]) - 0.5 if idx.size else np.array([])
+    names = prep.graph.vs["name"]
+    table = pl.DataFrame(
+        {
+            "author": [str(names[i]) for i in idx.tolist()],
+            "side": [str(prep.labels[c]) for c in prep.codes[idx].tolist()],
+            "d_internal": d_i[idx],
+            "d_boundary": d_b[idx],
+            "score": score,
+        },
+        schema={
+            "author": pl.String,
+            "side": pl.String,
+            "d_internal": pl.Float64,
+            "d_boundary": pl.Float64,
+            "score": pl.Float64,
+        },
+    )
+    if idx.size == 0:
+        reason = "no boundary node: no node has both a cross-side edge and an internal one"
+        return Computed(math.nan, reason, fields, {"boundary": table})
+    return Computed(float(score.mean()), None, fields, {"boundary": table})

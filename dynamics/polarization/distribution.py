@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from dynamics._kernel import bootstrap, check_common, measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, side_labels
-from dynamics.polarization._common import bootstrap, check_common, choose_labels
+from dynamics.polarization._common import choose_labels
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
 
@@ -121,6 +122,7 @@ def _morales(x: np.ndarray) -> tuple[float, dict[str, float], str | None]:
     return (1 - delta_a) * d, fields, None
 
 
+@measure("polarization", needs={"leaning"}, result=PolarizationIndexResult)
 def polarization_index(
     discussion_or_graph: Any,
     *,
@@ -247,6 +249,7 @@ def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
     return bc, skew, kurt, None
 
 
+@measure("polarization", needs={"leaning"}, result=BimodalityResult)
 def bimodality(
     discussion_or_graph: Any,
     *,

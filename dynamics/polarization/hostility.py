@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
-from dynamics.polarization._common import Prepared, check_common, choose_labels, finish
+from dynamics.polarization._common import Prepared, choose_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -32,7 +33,7 @@ class HostilityResult(MetricResult):
     n_within: int = 0
 
 
-def _reply_graph(obj: Any, toxicity: str, func: str) -> ig.Graph | str:
+def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
     """Directed user graph whose edges carry ``tox_sum`` and ``tox_n`` (scored replies)."""
     import igraph as ig
 
@@ -40,18 +41,18 @@ def _reply_graph(obj: Any, toxicity: str, func: str) -> ig.Graph | str:
 
     if isinstance(obj, Discussion):
         c = obj.comments
-        if toxicity not in c.columns:
-            return f"no {toxicity!r} column: annotate the Discussion with a toxicity scorer first"
+        if signal not in c.columns:
+            return f"no {signal!r} column: annotate the Discussion with a toxicity scorer first"
         edges = (
             c.filter(
                 pl.col("parent_author").is_not_null()
                 & pl.col("author").is_not_null()
                 & (pl.col("author") != pl.col("parent_author"))
-                & pl.col(toxicity).is_not_null()
+                & pl.col(signal).is_not_null()
             )
             .group_by("author", "parent_author")
             .agg(
-                pl.col(toxicity).cast(pl.Float64).sum().alias("tox_sum"),
+                pl.col(signal).cast(pl.Float64).sum().alias("tox_sum"),
                 pl.len().cast(pl.Float64).alias("tox_n"),
             )
             .sort("author", "parent_author")
@@ -65,12 +66,12 @@ def _reply_graph(obj: Any, toxicity: str, func: str) -> ig.Graph | str:
         g.es["tox_n"] = edges.get_column("tox_n").to_list()
         return g
     g = as_igraph(obj, func=func)
-    if toxicity not in g.es.attributes():
+    if signal not in g.es.attributes():
         return (
-            f"the graph has no edge attribute {toxicity!r} (the 'toxicity' parameter; user "
+            f"the graph has no edge attribute {signal!r} (the 'signal' parameter; user "
             "graphs of annotated Discussions have 'mean_toxicity')"
         )
-    mean = np.array([np.nan if x is None else float(x) for x in g.es[toxicity]])
+    mean = np.array([np.nan if x is None else float(x) for x in g.es[signal]])
     count = (
         np.array([1.0 if x is None else float(x) for x in g.es["count"]])
         if "count" in g.es.attributes()
@@ -110,11 +111,18 @@ def _hostility_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float((cs / cn) / (ws / wn))
 
 
+@measure(
+    "polarization",
+    needs={"sides", "signal"},
+    nulls=SIDE_NULLS,
+    alternative="greater",
+    result=HostilityResult,
+)
 def cross_side_hostility(
     discussion_or_graph: Any,
     *,
     sides: Mapping[Any, Any] | str,
-    toxicity: str | None = None,
+    signal: str | None = None,
     pair: tuple[Any, Any] | None = None,
     null: str | None = None,
     n_null: int | None = None,
@@ -140,7 +148,7 @@ def cross_side_hostility(
         weighted by the edge attribute ``count`` when present.
     sides : Mapping or str
         Author -> side label, or a comments column name.
-    toxicity : str or None, default None
+    signal : str or None, default None
         The comments column (Discussion; default ``"toxicity"``) or edge attribute (graph;
         default ``"mean_toxicity"``) holding toxicity.
     pair : tuple of two labels, optional
@@ -217,70 +225,61 @@ def cross_side_hostility(
     """
     from dynamics.model.discussion import Discussion
 
-    func = "cross_side_hostility"
-    check_common(func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci)
     is_disc = isinstance(discussion_or_graph, Discussion)
-    tox = toxicity or ("toxicity" if is_disc else "mean_toxicity")
-    params: dict[str, Any] = {
-        "toxicity": tox,
-        "pair": pair,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    value, reason, fields, prep = math.nan, None, {}, None
-    g = _reply_graph(discussion_or_graph, tox, func)
-    if isinstance(g, str):
-        reason = g
-    else:
-        labels = side_labels(discussion_or_graph, g, sides, func=func)
-        chosen = choose_labels(labels, pair, func, all_labels=True)
-        if isinstance(chosen, str):
-            reason = chosen
-        else:
-            index = {lab: i for i, lab in enumerate(chosen)}
-            codes = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
-            ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-            said = coverage(ends[:, 0], ends[:, 1], codes, chosen).warnings
-            prep = Prepared(g, codes, chosen, int((codes < 0).sum()), said)
-            cs, cn, ws, wn = _parts(g, codes)
-            fields = {
-                "cross_toxicity": cs / cn if cn else math.nan,
-                "within_toxicity": ws / wn if wn else math.nan,
-                "n_cross": int(cn),
-                "n_within": int(wn),
-            }
-            if cn == 0:
-                reason = "no scored reply between users of different sides"
-            elif wn == 0:
-                reason = "no scored reply between users of the same side"
-            elif ws == 0:
-                reason = "within-side replies have zero mean toxicity"
-            else:
-                value = (cs / cn) / (ws / wn)
-
-    def again(d: Any, sides: Any = sides) -> float:
-        return cross_side_hostility(d, sides=sides, toxicity=toxicity, pair=pair).value
-
-    return finish(
-        HostilityResult,
-        func,
+    return run_sided(
+        cross_side_hostility,
         discussion_or_graph,
-        prep=prep,
-        value=value,
-        reason=reason,
-        params=params,
-        statistic=_hostility_stat,
-        alternative="greater",
-        again=again,
         sides=sides,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
-        fields=fields,
+        options={
+            "signal": signal or ("toxicity" if is_disc else "mean_toxicity"),
+            "pair": pair,
+        },
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=_hostility,
+        statistic=_hostility_stat,
+        prepare=_prepare,
+        all_labels=True,
     )
+
+
+def _prepare(
+    obj: Any, *, sides: Any, func: str, signal: str, pair: tuple[Any, Any] | None
+) -> Prepared | str:
+    """The scored reply graph with every user's side code (-1: none); a reason string if not."""
+    g = _reply_graph(obj, signal, func)
+    if isinstance(g, str):
+        return g
+    labels = side_labels(obj, g, sides, func=func)
+    chosen = choose_labels(labels, pair, func, all_labels=True)
+    if isinstance(chosen, str):
+        return chosen
+    index = {lab: i for i, lab in enumerate(chosen)}
+    codes = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
+    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    said = coverage(ends[:, 0], ends[:, 1], codes, chosen).warnings
+    return Prepared(g, codes, chosen, int((codes < 0).sum()), said)
+
+
+def _hostility(prep: Prepared) -> Computed:
+    """The ratio of the cross-side and within-side mean toxicities, with both means."""
+    cs, cn, ws, wn = _parts(prep.graph, prep.codes)
+    fields = {
+        "cross_toxicity": cs / cn if cn else math.nan,
+        "within_toxicity": ws / wn if wn else math.nan,
+        "n_cross": int(cn),
+        "n_within": int(wn),
+    }
+    if cn == 0:
+        return Computed(reason="no scored reply between users of different sides", fields=fields)
+    if wn == 0:
+        return Computed(reason="no scored reply between users of the same side", fields=fields)
+    if ws == 0:
+        return Computed(reason="within-side replies have zero mean toxicity", fields=fields)
+    return Computed((cs / cn) / (ws / wn), None, fields)

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
 from dynamics._results import MetricResult
-from dynamics.polarization._common import check_common, edge_arrays, finish, prepare
+from dynamics.polarization._common import Prepared, edge_arrays
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -38,6 +39,14 @@ def _ei_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return (ext - inn) / (ext + inn) if ext + inn > 0 else math.nan
 
 
+@measure(
+    "polarization",
+    needs={"sides"},
+    nulls=SIDE_NULLS,
+    alternative="less",
+    result=EIResult,
+    tables=("sides",),
+)
 def ei_index(
     discussion_or_graph: Any,
     *,
@@ -137,86 +146,54 @@ def ei_index(
     >>> dyn.polarization.ei_index(G, sides=sides).value
     -0.7142857142857143
     """
-    func = "ei_index"
-    check_common(
-        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
-    )
-    params: dict[str, Any] = {
-        "weight": weight,
-        "edges": edges,
-        "pair": pair,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    prep = prepare(
+    return run_sided(
+        ei_index,
         discussion_or_graph,
         sides=sides,
-        weight=weight,
-        edges=edges,
-        pair=pair,
-        func=func,
+        options={"weight": weight, "edges": edges, "pair": pair},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=_ei,
+        statistic=_ei_stat,
         all_labels=True,
     )
-    value, reason, fields, tables = math.nan, None, {}, {}
-    if isinstance(prep, str):
-        reason, prep = prep, None
+
+
+def _ei(prep: Prepared) -> Computed:
+    """E/I of the prepared graph, its edge totals and the per-side table."""
+    src, dst, w = edge_arrays(prep.graph)
+    a, b = prep.codes[src], prep.codes[dst]
+    cross = a != b
+    ext, inn = float(w[cross].sum()), float(w[~cross].sum())
+    value, reason = math.nan, None
+    if ext + inn == 0:
+        reason = "no edges between the compared sides' nodes"
     else:
-        src, dst, w = edge_arrays(prep.graph)
-        a, b = prep.codes[src], prep.codes[dst]
-        cross = a != b
-        ext, inn = float(w[cross].sum()), float(w[~cross].sum())
-        fields = {"external": ext, "internal": inn}
-        if ext + inn == 0:
-            reason = "no edges between the compared sides' nodes"
-        else:
-            value = (ext - inn) / (ext + inn)
-        k = len(prep.labels)
-        side_int = np.bincount(a[~cross], weights=w[~cross], minlength=k)
-        side_ext = np.bincount(a[cross], weights=w[cross], minlength=k) + np.bincount(
-            b[cross], weights=w[cross], minlength=k
-        )
-        tot = side_int + side_ext
-        with np.errstate(invalid="ignore", divide="ignore"):
-            side_ei = np.where(tot > 0, (side_ext - side_int) / np.where(tot > 0, tot, 1), np.nan)
-        tables = {
-            "sides": pl.DataFrame(
-                {
-                    "side": [str(x) for x in prep.labels],
-                    "n_nodes": np.bincount(prep.codes, minlength=k).astype(np.int64),
-                    "internal": side_int,
-                    "external": side_ext,
-                    "ei": side_ei,
-                }
-            )
-        }
-
-    def again(d: Any, sides: Any = sides) -> float:
-        return ei_index(d, sides=sides, weight=weight, edges=edges, pair=pair).value
-
-    return finish(
-        EIResult,
-        func,
-        discussion_or_graph,
-        prep=prep,
-        value=value,
-        reason=reason,
-        params=params,
-        statistic=_ei_stat,
-        alternative="less",
-        again=again,
-        sides=sides,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
-        fields=fields,
-        tables=tables,
+        value = (ext - inn) / (ext + inn)
+    k = len(prep.labels)
+    side_int = np.bincount(a[~cross], weights=w[~cross], minlength=k)
+    side_ext = np.bincount(a[cross], weights=w[cross], minlength=k) + np.bincount(
+        b[cross], weights=w[cross], minlength=k
     )
+    tot = side_int + side_ext
+    with np.errstate(invalid="ignore", divide="ignore"):
+        side_ei = np.where(tot > 0, (side_ext - side_int) / np.where(tot > 0, tot, 1), np.nan)
+    table = pl.DataFrame(
+        {
+            "side": [str(x) for x in prep.labels],
+            "n_nodes": np.bincount(prep.codes, minlength=k).astype(np.int64),
+            "internal": side_int,
+            "external": side_ext,
+            "ei": side_ei,
+        }
+    )
+    return Computed(value, reason, {"external": ext, "internal": inn}, {"sides": table})
 
 
 def _modularity_stat(g: ig.Graph, codes: np.ndarray) -> float:
@@ -231,6 +208,7 @@ def _modularity_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float((inside / total - (strength / (2 * total)) ** 2).sum())
 
 
+@measure("polarization", needs={"sides"}, nulls=SIDE_NULLS, alternative="greater")
 def modularity(
     discussion_or_graph: Any,
     *,
@@ -329,56 +307,27 @@ def modularity(
     >>> round(dyn.polarization.modularity(G, sides=sides).value, 12)
     0.357142857143
     """
-    func = "modularity"
-    check_common(
-        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
-    )
-    params: dict[str, Any] = {
-        "weight": weight,
-        "edges": edges,
-        "pair": pair,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    prep = prepare(
+    return run_sided(
+        modularity,
         discussion_or_graph,
         sides=sides,
-        weight=weight,
-        edges=edges,
-        pair=pair,
-        func=func,
+        options={"weight": weight, "edges": edges, "pair": pair},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=_modularity,
+        statistic=_modularity_stat,
         all_labels=True,
     )
-    value, reason = math.nan, None
-    if isinstance(prep, str):
-        reason, prep = prep, None
-    else:
-        value = _modularity_stat(prep.graph, prep.codes)
-        if math.isnan(value):
-            reason = "no edges between the compared sides' nodes"
 
-    def again(d: Any, sides: Any = sides) -> float:
-        return modularity(d, sides=sides, weight=weight, edges=edges, pair=pair).value
 
-    return finish(
-        MetricResult,
-        func,
-        discussion_or_graph,
-        prep=prep,
-        value=value,
-        reason=reason,
-        params=params,
-        statistic=_modularity_stat,
-        alternative="greater",
-        again=again,
-        sides=sides,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
+def _modularity(prep: Prepared) -> Computed:
+    value = _modularity_stat(prep.graph, prep.codes)
+    return Computed(
+        value, "no edges between the compared sides' nodes" if math.isnan(value) else None
     )

@@ -9,16 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
-from dynamics.polarization._common import (
-    Prepared,
-    check_common,
-    choose_labels,
-    edge_arrays,
-    finish,
-)
+from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -100,6 +95,7 @@ def _signed_graph(
     h.vs["name"] = [g.vs[int(i)]["name"] for i in keep]
     h.es["weight"] = w_sum.tolist()
     h.es["sign"] = s_sum.tolist()
+    h[ARRAYS] = edge_arrays(h)
     said = coverage(ends[:, 0], ends[:, 1], code_all, chosen).warnings
     return Prepared(h, code_all[keep], chosen, int(labels.size - keep.size), said)
 
@@ -138,6 +134,13 @@ def _triangles(g: ig.Graph) -> tuple[float, int]:
     return float((prod > 0).mean()), int(tri.shape[0])
 
 
+@measure(
+    "polarization",
+    needs={"sides", "signed"},
+    nulls=SIDE_NULLS,
+    alternative="less",
+    result=FrustrationResult,
+)
 def frustration(
     discussion_or_graph: Any,
     *,
@@ -252,59 +255,37 @@ def frustration(
     >>> round(r.value, 12), r.balanced_triangles
     (0.333333333333, 0.0)
     """
-    func = "frustration"
-    check_common(func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci)
-    params: dict[str, Any] = {
-        "sign": sign,
-        "weight": weight,
-        "pair": pair,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    prep = _signed_graph(
-        discussion_or_graph, sides=sides, sign=sign, weight=weight, pair=pair, func=func
-    )
-    value, reason, fields = math.nan, None, {}
-    if isinstance(prep, str):
-        reason, prep = prep, None
-    elif prep.graph.ecount() == 0:
-        reason = "no signed edge between the compared sides' nodes"
-    else:
-        value = _frustration_stat(prep.graph, prep.codes)
-        _, _, w = edge_arrays(prep.graph)
-        share, n_tri = _triangles(prep.graph)
-        fields = {
-            "frustrated": value * float(w.sum()),
-            "signed_edges": float(w.sum()),
-            "balance": 1 - 2 * value,
-            "balanced_triangles": share,
-            "n_triangles": n_tri,
-        }
-    pair_used = None if prep is None else prep.labels
-
-    def again(d: Any, sides: Any = sides) -> float:
-        return frustration(d, sides=sides, sign=sign, weight=weight, pair=pair or pair_used).value
-
-    return finish(
-        FrustrationResult,
-        func,
+    return run_sided(
+        frustration,
         discussion_or_graph,
-        prep=prep,
-        value=value,
-        reason=reason,
-        params=params,
-        statistic=_frustration_stat,
-        alternative="less",
-        again=again,
         sides=sides,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
-        fields=fields,
+        options={"sign": sign, "weight": weight, "pair": pair},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=_frustration,
+        statistic=_frustration_stat,
+        prepare=_signed_graph,
     )
+
+
+def _frustration(prep: Prepared) -> Computed:
+    """Frustration of the split, with the balance and triangle fields."""
+    if prep.graph.ecount() == 0:
+        return Computed(reason="no signed edge between the compared sides' nodes")
+    value = _frustration_stat(prep.graph, prep.codes)
+    _, _, w = edge_arrays(prep.graph)
+    share, n_tri = _triangles(prep.graph)
+    fields = {
+        "frustrated": value * float(w.sum()),
+        "signed_edges": float(w.sum()),
+        "balance": 1 - 2 * value,
+        "balanced_triangles": share,
+        "n_triangles": n_tri,
+    }
+    return Computed(value, None, fields)

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
-from dynamics.polarization._common import check_common, edge_arrays, finish, prepare
+from dynamics.polarization._common import Prepared, edge_arrays
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -124,6 +125,14 @@ def _rwc(counts: np.ndarray) -> tuple[float, np.ndarray]:
     return float(value), p
 
 
+@measure(
+    "polarization",
+    needs={"sides"},
+    nulls=SIDE_NULLS,
+    alternative="greater",
+    result=RandomWalkControversyResult,
+    tables=("walks", "hubs"),
+)
 def random_walk_controversy(
     discussion_or_graph: Any,
     *,
@@ -241,34 +250,14 @@ def random_walk_controversy(
     0.8
     """
     func = "random_walk_controversy"
-    check_common(
-        func, discussion_or_graph, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=edges
-    )
     for name, val in (("k", k), ("n_walks", n_walks), ("max_steps", max_steps)):
         ok = isinstance(val, int | np.integer) and not isinstance(val, bool) and val >= 1
         check_param(ok, name, func, "a positive integer", val)
-    params: dict[str, Any] = {
-        "weight": weight,
-        "edges": edges,
-        "pair": pair,
-        "k": k,
-        "n_walks": n_walks,
-        "max_steps": max_steps,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    prep = prepare(
-        discussion_or_graph, sides=sides, weight=weight, edges=edges, pair=pair, func=func
-    )
-    value, reason, fields, tables = math.nan, None, {}, {}
     weighted = weight is not None
     walk_seed = np.random.SeedSequence(seed).spawn(1)[0] if seed is not None else None
 
-    def statistic(g: ig.Graph, codes: np.ndarray) -> float:
-        w = _walk(
+    def walk(g: ig.Graph, codes: np.ndarray) -> _Walks:
+        return _walk(
             g,
             codes,
             k=k,
@@ -277,20 +266,12 @@ def random_walk_controversy(
             weighted=weighted,
             seed=np.random.default_rng(walk_seed),
         )
-        return _rwc(w.counts)[0]
 
-    if isinstance(prep, str):
-        reason, prep = prep, None
-    else:
-        walks = _walk(
-            prep.graph,
-            prep.codes,
-            k=k,
-            n_walks=n_walks,
-            max_steps=max_steps,
-            weighted=weighted,
-            seed=np.random.default_rng(walk_seed),
-        )
+    def statistic(g: ig.Graph, codes: np.ndarray) -> float:
+        return _rwc(walk(g, codes).counts)[0]
+
+    def compute(prep: Prepared) -> Computed:
+        walks = walk(prep.graph, prep.codes)
         value, p = _rwc(walks.counts)
         fields = {
             "p_xx": p[0, 0],
@@ -299,6 +280,7 @@ def random_walk_controversy(
             "p_yy": p[1, 1],
             "n_unfinished": walks.unfinished,
         }
+        reason = None
         if math.isnan(value):
             reason = "no walk ended on one of the sides (no hub reachable)"
         lab = [str(x) for x in prep.labels]
@@ -320,39 +302,29 @@ def random_walk_controversy(
                 }
             ),
         }
-    pair_used = None if prep is None else prep.labels
+        return Computed(value, reason, fields, tables)
 
-    def again(d: Any, sides: Any = sides) -> float:
-        return random_walk_controversy(
-            d,
-            sides=sides,
-            weight=weight,
-            edges=edges,
-            pair=pair or pair_used,
-            k=k,
-            n_walks=n_walks,
-            max_steps=max_steps,
-            seed=seed,
-        ).value
-
-    return finish(
-        RandomWalkControversyResult,
-        func,
+    return run_sided(
+        random_walk_controversy,
         discussion_or_graph,
-        prep=prep,
-        value=value,
-        reason=reason,
-        params=params,
-        statistic=statistic,
-        alternative="greater",
-        again=again,
         sides=sides,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
-        fields=fields,
-        tables=tables,
+        options={
+            "weight": weight,
+            "edges": edges,
+            "pair": pair,
+            "k": k,
+            "n_walks": n_walks,
+            "max_steps": max_steps,
+        },
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=compute,
+        statistic=statistic,
+        seeded=True,
     )

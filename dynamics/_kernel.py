@@ -1,0 +1,541 @@
+"""The metric kernel: a measure states its statistic and needs; the rest is written here once.
+
+Defining a measure
+------------------
+A measure is a public function decorated with :func:`measure`, which records a
+:class:`Measure` spec in :data:`REGISTRY`: its family, what it needs from the data
+(:data:`NEEDS`), the null models it accepts, the direction of its test, its result type and
+detail tables. The report (:mod:`dynamics.report.collect`), the dashboard and the benchmarks
+iterate over the registry (:func:`measures`) instead of keeping their own lists, and decide from
+the spec what to pass and when to skip.
+
+Running a measure
+-----------------
+The plumbing every measure shares lives here: the parameter checks (:func:`check_common`),
+significance (:func:`finish`: the null chosen by the sides, label shuffles or rewiring, or the
+re-inferring null for found sides; the thread bootstrap; warnings; the result object). A
+side-based graph measure hands :func:`run_sided` its options, a function computing the value and
+detail tables from the prepared graph, and the statistic its null models recompute; nothing
+else. The defaults are the same in every family (:data:`DEFAULTS`).
+
+Example: a new measure, the share of edges that cross sides (``tests/test_kernel.py`` runs it)::
+
+    @measure("polarization", needs={"sides"}, nulls=SIDE_NULLS, alternative="less")
+    def cross_share(discussion_or_graph, *, sides, weight=None, edges="all", pair=None,
+                    null=None, n_null=None, n_boot=0, ci=0.95, seed=0, progress=None):
+        '''Share of the edges between the compared sides that cross them.'''
+        def compute(prep):
+            src, dst, w = edge_arrays(prep.graph)
+            cross = prep.codes[src] != prep.codes[dst]
+            return Computed(float(w[cross].sum() / w.sum()) if w.sum() else math.nan)
+
+        return run_sided(cross_share, discussion_or_graph, sides=sides,
+                         options={"weight": weight, "edges": edges, "pair": pair},
+                         significance=dict(null=null, n_null=n_null, n_boot=n_boot, ci=ci,
+                                           seed=seed, progress=progress),
+                         compute=compute, statistic=_cross_share_stat)
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dynamics._params import check_param
+from dynamics._refit_null import refit_null_test
+from dynamics._results import MetricResult
+from dynamics._sample_checks import bootstrap_threads_warning
+from dynamics._significance import (
+    NULL_MODELS,
+    REFIT_NULLS,
+    bootstrap_threads,
+    check_significance,
+    choose_null,
+    n_threads_with_comments,
+    null_test,
+)
+from dynamics._validation import as_igraph
+
+if TYPE_CHECKING:
+    import igraph as ig
+
+__all__ = [
+    "DEFAULTS",
+    "FAMILIES",
+    "NEEDS",
+    "REGISTRY",
+    "SIDE_NULLS",
+    "Computed",
+    "Measure",
+    "bootstrap",
+    "check_common",
+    "finish",
+    "measure",
+    "measures",
+    "refit_significance",
+    "run_sided",
+    "significance",
+]
+
+#: The metric families, in report order.
+FAMILIES: tuple[str, ...] = ("structure", "polarization", "echo_chambers", "escalation")
+
+#: What a measure can need from the data, and what a reader should know about each.
+NEEDS: dict[str, str] = {
+    "discussion": "a Discussion (threads, comments), not a bare graph",
+    "sides": "sides: a mapping author -> side, a Sides, or a comments column",
+    "leaning": "a leaning per user in [-1, 1] (or two sides mapped to -1 and +1)",
+    "signal": "a per-comment score column (signal=, default 'toxicity': annotate first)",
+    "signed": "signed reply edges (stance scores: annotate first)",
+    "timestamps": "comment times",
+}
+
+#: The null models a side-based graph measure accepts ("auto": chosen by the sides).
+SIDE_NULLS: tuple[str, ...] = ("auto", *NULL_MODELS)
+
+#: The defaults every family shares (one table in the README, section "Defaults").
+DEFAULTS: dict[str, Any] = {
+    "seed": 0,
+    "n_boot": 0,
+    "ci": 0.95,
+    "null": None,
+    "n_null": None,
+    "weight": None,
+    "signal": "toxicity",
+    "threshold": 0.5,
+    "progress": None,
+}
+
+#: The keyword arguments of significance and reproducibility a measure may take.
+SETTINGS: tuple[str, ...] = ("null", "n_null", "n_boot", "ci", "seed", "progress")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure's spec: what it is, what it needs, how it is tested.
+
+    Attributes
+    ----------
+    name, family : str
+        ``dynamics.<family>.<name>`` is the function; :attr:`key` is ``"family.name"``.
+    func : callable
+        The public function.
+    needs : frozenset of str
+        Keys of :data:`NEEDS`. ``"sides"`` and ``"leaning"`` are alternatives when both appear
+        (a measure of leanings also takes two sides).
+    nulls : tuple of str
+        Null models ``null=`` accepts (empty: the measure has no null model).
+    alternative : str or None
+        Direction of the test: ``"greater"``, ``"less"`` or ``"two-sided"``.
+    result : type
+        The :class:`~dynamics._results.MetricResult` subclass returned.
+    tables : tuple of str
+        Names of the detail tables in ``result.tables``.
+    takes : frozenset of str
+        Which of :data:`SETTINGS` the function takes.
+    """
+
+    name: str
+    family: str
+    func: Callable[..., MetricResult] = field(repr=False)
+    needs: frozenset[str] = frozenset()
+    nulls: tuple[str, ...] = ()
+    alternative: str | None = None
+    result: type = MetricResult
+    tables: tuple[str, ...] = ()
+    takes: frozenset[str] = frozenset()
+
+    @property
+    def key(self) -> str:
+        """``family.name``, the measure's id in ``results.json``."""
+        return f"{self.family}.{self.name}"
+
+    @property
+    def summary(self) -> str:
+        """The first line of the function's docstring."""
+        return (inspect.getdoc(self.func) or "").split("\n", 1)[0]
+
+
+#: Every measure, by key, in registration order (see :func:`measures` for report order).
+REGISTRY: dict[str, Measure] = {}
+
+
+def measure(
+    family: str,
+    *,
+    needs: Iterable[str] = (),
+    nulls: Iterable[str] = (),
+    alternative: str | None = None,
+    result: type = MetricResult,
+    tables: Iterable[str] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated function as a measure of ``family`` (see :class:`Measure`).
+
+    The function is returned unchanged, with its spec as the attribute ``spec``.
+    """
+    check_param(family in FAMILIES, "family", "measure", f"one of {FAMILIES}", family)
+    unknown = set(needs) - set(NEEDS)
+    check_param(not unknown, "needs", "measure", f"a subset of {sorted(NEEDS)}", sorted(unknown))
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        params = inspect.signature(func).parameters
+        spec = Measure(
+            name=func.__name__,
+            family=family,
+            func=func,
+            needs=frozenset(needs),
+            nulls=tuple(nulls),
+            alternative=alternative,
+            result=result,
+            tables=tuple(tables),
+            takes=frozenset(s for s in SETTINGS if s in params),
+        )
+        REGISTRY[spec.key] = spec
+        func.spec = spec  # type: ignore[attr-defined]
+        return func
+
+    return register
+
+
+def measures(family: str | None = None) -> list[Measure]:
+    """The registered measures, family by family in :data:`FAMILIES` order (one family if named).
+
+    The families are imported first (a measure registers itself when its module is imported);
+    within a family the order is that of registration (module by module).
+
+    >>> [m.name for m in measures("polarization")][:3]
+    ['boundary_polarization', 'polarization_index', 'bimodality']
+    >>> sorted(measures("polarization")[0].needs), measures("polarization")[0].alternative
+    (['sides'], 'greater')
+    """
+    import importlib
+
+    for name in FAMILIES if family is None else (family,):
+        importlib.import_module(f"dynamics.{name}")
+    order = {f: i for i, f in enumerate(FAMILIES)}
+    chosen = [m for m in REGISTRY.values() if family is None or m.family == family]
+    return sorted(chosen, key=lambda m: order[m.family])  # stable: registration order within
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a measure's own code computes: the value (or why not), extra fields, detail tables."""
+
+    value: float = math.nan
+    reason: str | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    tables: Mapping[str, Any] = field(default_factory=dict)
+
+
+def check_common(
+    func: str,
+    obj: object,
+    *,
+    null: str | None,
+    n_null: int | None,
+    n_boot: int,
+    ci: float,
+    edges: str | None = None,
+) -> None:
+    """The sklearn-style checks shared by every measure."""
+    from dynamics.polarization._common import EDGE_MODES
+
+    check_significance(func, null, n_null, n_boot, ci, obj)
+    if edges is not None:
+        check_param(edges in EDGE_MODES, "edges", func, f"one of {EDGE_MODES}", edges)
+
+
+def run_sided(
+    func: Callable[..., MetricResult],
+    obj: Any,
+    *,
+    sides: Any,
+    options: Mapping[str, Any],
+    significance: Mapping[str, Any],
+    compute: Callable[[Any], Computed],
+    statistic: Callable[[ig.Graph, np.ndarray], float] | None,
+    prepare: Callable[..., Any] | None = None,
+    all_labels: bool = False,
+    seeded: bool = False,
+) -> Any:
+    """Run a side-based graph measure: checks, the prepared graph, ``compute``, significance.
+
+    Parameters
+    ----------
+    func : callable
+        The measure (registered with :func:`measure`): it is called again, without null and
+        bootstrap, on resampled Discussions and null graphs.
+    obj : Discussion or graph
+        What the measure was given.
+    sides : mapping, Sides or str
+        The measure's ``sides``.
+    options : mapping
+        The measure's own parameters (``weight``, ``edges``, ``pair``, ...), in the order they
+        appear in ``result.params``; passed back to ``func`` when it is called again.
+    significance : mapping
+        ``null``, ``n_null``, ``n_boot``, ``ci``, ``seed``, ``progress``.
+    compute : callable
+        ``compute(prepared) -> Computed`` on the prepared graph.
+    statistic : callable or None
+        ``statistic(graph, codes) -> float`` for the label-shuffle and rewiring nulls.
+    prepare : callable, optional
+        ``prepare(obj, sides=..., func=..., **options) -> Prepared | str`` (default
+        :func:`dynamics.polarization._common.prepare`, which reads ``weight``, ``edges``,
+        ``pair``); a string is the reason the measure is undefined.
+    all_labels : bool, default False
+        Compare every side label (else the two largest, or ``pair``). Two-sided measures
+        called again keep the pair of sides compared here.
+    seeded : bool, default False
+        The value itself depends on ``seed`` (random walks): called again with the same seed.
+    """
+    from dynamics.polarization._common import prepare as prepare_graph
+
+    spec: Measure = func.spec  # type: ignore[attr-defined]
+    name = spec.name
+    null, n_null = significance.get("null"), significance.get("n_null")
+    n_boot, ci = significance.get("n_boot", 0), significance.get("ci", 0.95)
+    seed, progress = significance.get("seed", 0), significance.get("progress")
+    check_common(
+        name, obj, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=options.get("edges")
+    )
+    params: dict[str, Any] = {
+        **options,
+        "null": null,
+        "n_null": n_null,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
+    if prepare is None:
+        prep = prepare_graph(
+            obj,
+            sides=sides,
+            weight=options.get("weight"),
+            edges=options.get("edges", "all"),
+            pair=options.get("pair"),
+            func=name,
+            all_labels=all_labels,
+        )
+    else:
+        prep = prepare(obj, sides=sides, func=name, **options)
+    if isinstance(prep, str):
+        computed, prep = Computed(reason=prep), None
+    else:
+        computed = compute(prep)
+    again_options = dict(options)
+    if not all_labels and "pair" in options and prep is not None:
+        again_options["pair"] = options["pair"] or prep.labels
+    if seeded:
+        again_options["seed"] = seed
+
+    def again(d: Any, sides: Any = sides) -> float:
+        return func(d, sides=sides, **again_options).value
+
+    return finish(
+        spec.result,
+        name,
+        obj,
+        prep=prep,
+        value=computed.value,
+        reason=computed.reason,
+        params=params,
+        statistic=statistic,
+        alternative=spec.alternative or "greater",
+        again=again,
+        sides=sides,
+        null=null,
+        n_null=n_null,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+        progress=progress,
+        fields=computed.fields,
+        tables=computed.tables,
+    )
+
+
+def significance(
+    statistic: Callable[[ig.Graph, np.ndarray], float],
+    graph: ig.Graph,
+    codes: np.ndarray,
+    *,
+    observed: float,
+    null: str | None,
+    n_null: int,
+    seed: int | None,
+    alternative: str,
+    progress: bool | None,
+    func: str,
+) -> dict[str, float]:
+    """``z``, ``p_value``, null mean and sd, excess from a label or rewiring null ({} without)."""
+    if null is None or math.isnan(observed):
+        return {}
+    res = null_test(
+        statistic,
+        graph,
+        codes,
+        observed=observed,
+        null=null,  # type: ignore[arg-type]
+        n_null=n_null,
+        seed=seed,
+        alternative=alternative,  # type: ignore[arg-type]
+        progress=progress,
+        func=func,
+    )
+    return res.fields()
+
+
+def bootstrap(
+    value_of: Callable[[Any], float],
+    obj: Any,
+    *,
+    n_boot: int,
+    ci: float,
+    seed: int | None,
+    progress: bool | None,
+    func: str,
+) -> tuple[tuple[float, float] | None, str | None]:
+    """``(interval, why_none)``: percentile CI over resampled threads, or None and a reason.
+
+    No interval without a Discussion or with ``n_boot=0`` (reason None: none was asked for),
+    nor below ``MIN_BOOTSTRAP_THREADS`` threads (the reason says so).
+    """
+    from dynamics.model.discussion import Discussion
+
+    if n_boot == 0 or not isinstance(obj, Discussion):
+        return None, None
+    interval, _ = bootstrap_threads(
+        value_of, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
+    )
+    if interval is None:
+        return None, bootstrap_threads_warning(n_threads_with_comments(obj))
+    return interval, None
+
+
+def finish(
+    cls: type,
+    func: str,
+    obj: Any,
+    *,
+    prep: Any,
+    value: float,
+    reason: str | None,
+    params: dict[str, Any],
+    statistic: Callable[[ig.Graph, np.ndarray], float] | None,
+    alternative: str,
+    again: Callable[..., float],
+    null: str | None,
+    n_null: int | None,
+    n_boot: int,
+    ci: float,
+    seed: int | None,
+    progress: bool | None,
+    sides: Any = None,
+    fields: Mapping[str, Any] | None = None,
+    tables: Mapping[str, Any] | None = None,
+) -> Any:
+    """Add the null test and bootstrap CI to a computed value and build the result object.
+
+    ``prep`` has ``graph``, ``codes``, ``labels``, ``n_dropped`` and ``warnings`` (a
+    :class:`dynamics.polarization._common.Prepared`). ``again(obj, sides)`` recomputes the
+    measure (no null, no bootstrap) on a resampled Discussion or a null graph; ``sides`` is
+    what the caller gave, which decides the null when ``null`` is None
+    (:func:`dynamics._significance.choose_null`).
+    """
+    null, n_null = choose_null(null, n_null, sides)
+    params["null"], params["n_null"] = null, n_null
+    test: dict[str, float] = {}
+    if prep is not None and statistic is not None and reason is None and null in REFIT_NULLS:
+        test = refit_significance(
+            again,
+            obj,
+            sides,
+            observed=value,
+            null=null,
+            n_null=n_null,
+            seed=seed,
+            weight=params.get("weight"),
+            alternative=alternative,
+            func=func,
+        )
+    elif prep is not None and statistic is not None and reason is None:
+        test = significance(
+            statistic,
+            prep.graph,
+            prep.codes,
+            observed=value,
+            null=null,
+            n_null=n_null,
+            seed=seed,
+            alternative=alternative,
+            progress=progress,
+            func=func,
+        )
+    interval = why = None
+    if reason is None:
+        interval, why = bootstrap(
+            again, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
+        )
+    said = list(prep.warnings) if prep is not None and reason is None else []
+    if why is not None:
+        params["ci_reason"] = why
+        said.append(why)
+    if prep is not None:
+        params["compared"] = list(prep.labels)
+        params["n_dropped"] = prep.n_dropped
+    return cls(
+        func,
+        value,
+        ci=interval,
+        params=params,
+        reason=reason,
+        tables=dict(tables or {}),
+        warnings=tuple(said),
+        **test,
+        **dict(fields or {}),
+    )
+
+
+def refit_significance(
+    again: Callable[..., float],
+    obj: Any,
+    sides: Any,
+    *,
+    observed: float,
+    null: str,
+    n_null: int,
+    seed: int | None,
+    weight: str | None,
+    alternative: str,
+    func: str,
+) -> dict[str, float]:
+    """The re-inferring null (``"rewire-refit"``) for sides found in the graph.
+
+    Rewires the full user graph of ``obj`` keeping degrees, finds the sides on it with the
+    method and parameters of ``sides`` (:func:`dynamics.polarization._sides.refit_sides`) and
+    recomputes the measure with ``again``.
+    """
+    from dynamics.polarization._sides import refit_sides
+
+    found_with = sides.params.get("weight")
+    unit = tuple(sorted(w for w in {weight, found_with} if isinstance(w, str)))
+    res = refit_null_test(
+        again,
+        as_igraph(obj, func=func),
+        partial(refit_sides, sides),
+        cache=sides.null_cache,
+        observed=observed,
+        null=null,
+        n_null=n_null,
+        seed=seed,
+        unit_weights=unit,
+        search_weights=tuple(w for w in [found_with] if isinstance(w, str)),
+        alternative=alternative,  # type: ignore[arg-type]
+    )
+    return res.fields()
