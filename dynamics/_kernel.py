@@ -29,11 +29,10 @@ Example: a new measure, the share of edges that cross sides (``tests/test_kernel
             cross = prep.codes[src] != prep.codes[dst]
             return Computed(float(w[cross].sum() / w.sum()) if w.sum() else math.nan)
 
-        return run_sided(cross_share, discussion_or_graph, sides=sides,
-                         options={"weight": weight, "edges": edges, "pair": pair},
-                         significance=dict(null=null, n_null=n_null, n_boot=n_boot, ci=ci,
-                                           seed=seed, progress=progress),
-                         compute=compute, statistic=_cross_share_stat)
+        return run_sided(cross_share, locals(), compute=compute, statistic=_cross_share_stat)
+
+Its docstring's Parameters section can end with a line ``{significance}`` (and the ``null``
+entry with ``{null_choice}``): :func:`measure` puts the shared text there (:data:`DOC_BLOCKS`).
 """
 
 from __future__ import annotations
@@ -115,6 +114,57 @@ DEFAULTS: dict[str, Any] = {
 #: The keyword arguments of significance and reproducibility a measure may take.
 SETTINGS: tuple[str, ...] = ("null", "n_null", "n_boot", "ci", "seed", "progress")
 
+#: Docstring blocks a measure's docstring names by a line holding only ``{name}``; the
+#: :func:`measure` decorator puts the block there, indented like the line.
+DOC_BLOCKS: dict[str, str] = {
+    "null_choice": """\
+With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
+sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
+``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
+rewires the graph keeping degrees and finds the sides again on every null graph (the
+question: more polarized than random graphs split the same way? Garimella et al. 2018;
+Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
+split of the same sizes?). See :mod:`dynamics._significance`.""",
+    "significance": """\
+n_null : int or None, default None
+    Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
+n_boot : int, default 0
+    Bootstrap samples over threads for ``ci`` (Discussion input only: with a graph,
+    ``n_boot > 0`` raises ``ValueError``).
+ci : float, default 0.95
+    Level of the bootstrap interval.
+seed : int or None, default 0
+    Seed of the null model and the bootstrap (and of anything random in the measure).
+progress : bool or None
+    Progress bar for null samples and bootstrap.""",
+    "raises": """\
+ValueError, TypeError
+    For invalid parameters (sklearn wording: which parameter, what it must be, what it got).
+GraphKindError
+    When the first argument is not a Discussion or a graph.""",
+}
+
+
+def fill_doc(doc: str | None) -> str | None:
+    """``doc`` with every line that holds only ``{name}`` of :data:`DOC_BLOCKS` replaced.
+
+    >>> print(fill_doc("Parameters\\n    {significance}").splitlines()[1])
+        n_null : int or None, default None
+    """
+    if not doc:
+        return doc
+    out = []
+    for line in doc.splitlines():
+        token = line.strip()
+        if token.startswith("{") and token.endswith("}") and token[1:-1] in DOC_BLOCKS:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.extend(
+                indent + part if part else part for part in DOC_BLOCKS[token[1:-1]].splitlines()
+            )
+        else:
+            out.append(line)
+    return "\n".join(out)
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -139,6 +189,8 @@ class Measure:
         Names of the detail tables in ``result.tables``.
     takes : frozenset of str
         Which of :data:`SETTINGS` the function takes.
+    params : tuple of str
+        The function's parameter names, in order (the first is the data).
     """
 
     name: str
@@ -150,6 +202,7 @@ class Measure:
     result: type = MetricResult
     tables: tuple[str, ...] = ()
     takes: frozenset[str] = frozenset()
+    params: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -177,7 +230,8 @@ def measure(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as a measure of ``family`` (see :class:`Measure`).
 
-    The function is returned unchanged, with its spec as the attribute ``spec``.
+    The function is returned with its spec as the attribute ``spec`` and the shared blocks of
+    its docstring filled in (:func:`fill_doc`).
     """
     check_param(family in FAMILIES, "family", "measure", f"one of {FAMILIES}", family)
     unknown = set(needs) - set(NEEDS)
@@ -195,9 +249,11 @@ def measure(
             result=result,
             tables=tuple(tables),
             takes=frozenset(s for s in SETTINGS if s in params),
+            params=tuple(params),
         )
         REGISTRY[spec.key] = spec
         func.spec = spec  # type: ignore[attr-defined]
+        func.__doc__ = fill_doc(func.__doc__)
         return func
 
     return register
@@ -253,11 +309,8 @@ def check_common(
 
 def run_sided(
     func: Callable[..., MetricResult],
-    obj: Any,
+    args: Mapping[str, Any],
     *,
-    sides: Any,
-    options: Mapping[str, Any],
-    significance: Mapping[str, Any],
     compute: Callable[[Any], Computed],
     statistic: Callable[[ig.Graph, np.ndarray], float] | None,
     prepare: Callable[..., Any] | None = None,
@@ -271,15 +324,12 @@ def run_sided(
     func : callable
         The measure (registered with :func:`measure`): it is called again, without null and
         bootstrap, on resampled Discussions and null graphs.
-    obj : Discussion or graph
-        What the measure was given.
-    sides : mapping, Sides or str
-        The measure's ``sides``.
-    options : mapping
-        The measure's own parameters (``weight``, ``edges``, ``pair``, ...), in the order they
-        appear in ``result.params``; passed back to ``func`` when it is called again.
-    significance : mapping
-        ``null``, ``n_null``, ``n_boot``, ``ci``, ``seed``, ``progress``.
+    args : mapping
+        The measure's arguments by name (``locals()`` in the measure, or a dict with some
+        resolved): the data (its first parameter), ``sides``, the measure's own options
+        (every other parameter but :data:`SETTINGS`, in signature order: they are
+        ``result.params`` and are passed back to ``func``) and the settings ``null``,
+        ``n_null``, ``n_boot``, ``ci``, ``seed``, ``progress``.
     compute : callable
         ``compute(prepared) -> Computed`` on the prepared graph.
     statistic : callable or None
@@ -298,9 +348,11 @@ def run_sided(
 
     spec: Measure = func.spec  # type: ignore[attr-defined]
     name = spec.name
-    null, n_null = significance.get("null"), significance.get("n_null")
-    n_boot, ci = significance.get("n_boot", 0), significance.get("ci", 0.95)
-    seed, progress = significance.get("seed", 0), significance.get("progress")
+    obj, sides = args[spec.params[0]], args["sides"]
+    options = {k: args[k] for k in spec.params[1:] if k != "sides" and k not in SETTINGS}
+    null, n_null = args.get("null"), args.get("n_null")
+    n_boot, ci = args.get("n_boot", 0), args.get("ci", 0.95)
+    seed, progress = args.get("seed", 0), args.get("progress")
     check_common(
         name, obj, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=options.get("edges")
     )

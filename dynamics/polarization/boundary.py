@@ -110,23 +110,8 @@ def boundary_polarization(
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
         One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: P higher than chance).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph (the
-        question: more polarized than random graphs split the same way? Garimella et al. 2018;
-        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
-        split of the same sizes?). See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads (Discussion input only).
-    ci : float, default 0.95
-        Level of the bootstrap interval.
-    seed : int or None, default 0
-        Seed of the null model and the bootstrap.
-    progress : bool or None
-        Progress bar for null samples and bootstrap.
+        {null_choice}
+    {significance}
 
     Returns
     -------
@@ -137,10 +122,7 @@ def boundary_polarization(
 
     Raises
     ------
-    ValueError, TypeError
-        For invalid parameters.
-    GraphKindError
-        When the first argument is not a Discussion or a graph.
+    {raises}
 
     See Also
     --------
@@ -172,17 +154,7 @@ def boundary_polarization(
     """
     return run_sided(
         boundary_polarization,
-        discussion_or_graph,
-        sides=sides,
-        options={"weight": weight, "edges": edges, "pair": pair},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=_boundary,
         statistic=_boundary_stat,
     )

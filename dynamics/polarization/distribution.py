@@ -130,7 +130,7 @@ def polarization_index(
     sides: Mapping[Any, Any] | str | None = None,
     pair: tuple[Any, Any] | None = None,
     null: str | None = None,
-    n_null: int = 200,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -158,16 +158,7 @@ def polarization_index(
         (in label order).
     null : None
         Must stay None: graph null models leave the leaning distribution unchanged.
-    n_null : int, default 200
-        Unused (kept for a uniform signature).
-    n_boot : int, default 0
-        Bootstrap samples over threads (Discussion input only).
-    ci : float, default 0.95
-        Level of the bootstrap interval.
-    seed : int or None, default 0
-        Seed of the bootstrap.
-    progress : bool or None
-        Progress bar for the bootstrap.
+    {significance}
 
     Returns
     -------
@@ -257,7 +248,7 @@ def bimodality(
     sides: Mapping[Any, Any] | str | None = None,
     pair: tuple[Any, Any] | None = None,
     null: str | None = None,
-    n_null: int = 200,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
@@ -283,16 +274,7 @@ def bimodality(
         With ``sides``: the labels mapped to -1 and +1; without it the two largest sides.
     null : None
         Must stay None: graph null models leave the leaning distribution unchanged.
-    n_null : int, default 200
-        Unused (kept for a uniform signature).
-    n_boot : int, default 0
-        Bootstrap samples over threads (Discussion input only).
-    ci : float, default 0.95
-        Level of the bootstrap interval.
-    seed : int or None, default 0
-        Seed of the bootstrap.
-    progress : bool or None
-        Progress bar for the bootstrap.
+    {significance}
 
     Returns
     -------
@@ -303,10 +285,7 @@ def bimodality(
 
     Raises
     ------
-    ValueError, TypeError
-        For invalid parameters or a leaning outside [-1, 1].
-    GraphKindError
-        When the first argument is not a Discussion or a graph.
+    {raises}
 
     See Also
     --------
@@ -368,7 +347,7 @@ def _leaning_measure(
     sides: Any,
     pair: tuple[Any, Any] | None,
     null: str | None,
-    n_null: int,
+    n_null: int | None,
     n_boot: int,
     ci: float,
     seed: int | None,

@@ -159,23 +159,8 @@ def cross_side_hostility(
         Null model for ``z`` and ``p_value`` (one-sided: H higher than chance). Label shuffle
         moves the sides over users (unlabelled users included); degree-preserving rewires the
         directed user graph, keeping each edge's toxicity totals.
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph (the
-        question: more polarized than random graphs split the same way? Garimella et al. 2018;
-        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
-        split of the same sizes?). See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads (Discussion input only).
-    ci : float, default 0.95
-        Level of the bootstrap interval.
-    seed : int or None, default 0
-        Seed of the null model and the bootstrap.
-    progress : bool or None
-        Progress bar for null samples and bootstrap.
+        {null_choice}
+    {significance}
 
     Returns
     -------
@@ -186,10 +171,7 @@ def cross_side_hostility(
 
     Raises
     ------
-    ValueError, TypeError
-        For invalid parameters.
-    GraphKindError
-        When the first argument is not a Discussion or a graph.
+    {raises}
 
     See Also
     --------
@@ -226,22 +208,10 @@ def cross_side_hostility(
     from dynamics.model.discussion import Discussion
 
     is_disc = isinstance(discussion_or_graph, Discussion)
+    resolved = signal or ("toxicity" if is_disc else "mean_toxicity")
     return run_sided(
         cross_side_hostility,
-        discussion_or_graph,
-        sides=sides,
-        options={
-            "signal": signal or ("toxicity" if is_disc else "mean_toxicity"),
-            "pair": pair,
-        },
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        {**locals(), "signal": resolved},
         compute=_hostility,
         statistic=_hostility_stat,
         prepare=_prepare,

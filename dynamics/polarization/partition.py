@@ -85,24 +85,8 @@ def ei_index(
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
         One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: E/I lower than chance).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph (the
-        question: more polarized than random graphs split the same way? Garimella et al. 2018;
-        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
-        split of the same sizes?). See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only: with a graph,
-        ``n_boot > 0`` raises ``ValueError``).
-    ci : float, default 0.95
-        Level of the bootstrap interval.
-    seed : int or None, default 0
-        Seed of the null model and the bootstrap.
-    progress : bool or None
-        Progress bar for null samples and bootstrap.
+        {null_choice}
+    {significance}
 
     Returns
     -------
@@ -113,10 +97,7 @@ def ei_index(
 
     Raises
     ------
-    ValueError, TypeError
-        For invalid parameters (sklearn wording).
-    GraphKindError
-        When the first argument is not a Discussion or a graph.
+    {raises}
 
     See Also
     --------
@@ -148,17 +129,7 @@ def ei_index(
     """
     return run_sided(
         ei_index,
-        discussion_or_graph,
-        sides=sides,
-        options={"weight": weight, "edges": edges, "pair": pair},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=_ei,
         statistic=_ei_stat,
         all_labels=True,
@@ -246,23 +217,8 @@ def modularity(
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
         One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided: Q higher than chance).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph (the
-        question: more polarized than random graphs split the same way? Garimella et al. 2018;
-        Guimera et al. 2004); given sides get ``"label-shuffle"`` (more separated than a random
-        split of the same sizes?). See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads (Discussion input only).
-    ci : float, default 0.95
-        Level of the bootstrap interval.
-    seed : int or None, default 0
-        Seed of the null model and the bootstrap.
-    progress : bool or None
-        Progress bar for null samples and bootstrap.
+        {null_choice}
+    {significance}
 
     Returns
     -------
@@ -274,10 +230,7 @@ def modularity(
 
     Raises
     ------
-    ValueError, TypeError
-        For invalid parameters.
-    GraphKindError
-        When the first argument is not a Discussion or a graph.
+    {raises}
 
     See Also
     --------
@@ -309,17 +262,7 @@ def modularity(
     """
     return run_sided(
         modularity,
-        discussion_or_graph,
-        sides=sides,
-        options={"weight": weight, "edges": edges, "pair": pair},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=_modularity,
         statistic=_modularity_stat,
         all_labels=True,
