@@ -314,9 +314,14 @@ class Discussion:
             return to_networkx(edges, nodes)
         if backend == "igraph":
             key = ("user_graph", "igraph", anonymous, self_loops)
-            return self._derived(key, lambda: to_igraph(edges, nodes)).copy()
+            return self._derived(key, lambda: self._build_igraph(anonymous, self_loops)).copy()
         msg = f"The 'backend' parameter of user_graph must be 'networkx' or 'igraph'. Got {backend!r} instead."
         raise ValueError(msg)
+
+    def _build_igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
+        """The igraph user graph, built once per Discussion (a subclass may build it faster)."""
+        edges = self.user_edges(anonymous=anonymous, self_loops=self_loops)
+        return to_igraph(edges, self.user_nodes(anonymous=anonymous))
 
     # ------------------------------------------------------------------ text signals
     def annotate(

@@ -13,7 +13,7 @@ built only when something asks for it, so every metric sees the same Discussion 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -23,7 +23,6 @@ from dynamics.model.graph import AnonymousPolicy, node_labels, reply_rows
 
 if TYPE_CHECKING:
     import igraph as ig
-    import networkx as nx
 
 __all__ = ["ResampledDiscussion", "ThreadResampler", "resampler_of"]
 
@@ -279,24 +278,12 @@ class ResampledDiscussion(Discussion):
 
         return self._derived(("user_nodes", anonymous), build)
 
-    def user_graph(
-        self,
-        backend: Literal["networkx", "igraph"] = "networkx",
-        *,
-        anonymous: AnonymousPolicy = "exclude",
-        self_loops: bool = False,
-    ) -> nx.DiGraph | ig.Graph:
-        """As :meth:`Discussion.user_graph`; the igraph form is built from integer codes."""
-        if backend != "igraph" or anonymous not in _BY_AUTHOR:
-            return super().user_graph(backend, anonymous=anonymous, self_loops=self_loops)
-        key = ("user_graph", "igraph", anonymous, self_loops)
+    def _build_igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
+        """The igraph user graph from integer codes, shared by samples with the same key."""
+        if anonymous not in _BY_AUTHOR:
+            return super()._build_igraph(anonymous, self_loops)
         shared = None if self._key is None else (self._key, anonymous, self_loops)
-        return self._derived(
-            key,
-            lambda: self._resampler.shared_graph(
-                shared, lambda: self._igraph(anonymous, self_loops)
-            ),
-        ).copy()
+        return self._resampler.shared_graph(shared, lambda: self._igraph(anonymous, self_loops))
 
     def _igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
         import igraph as ig
