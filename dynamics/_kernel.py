@@ -316,6 +316,7 @@ def run_sided(
     prepare: Callable[..., Any] | None = None,
     all_labels: bool = False,
     seeded: bool = False,
+    resolved: Mapping[str, Any] | None = None,
 ) -> Any:
     """Run a side-based graph measure: checks, the prepared graph, ``compute``, significance.
 
@@ -343,6 +344,11 @@ def run_sided(
         called again keep the pair of sides compared here.
     seeded : bool, default False
         The value itself depends on ``seed`` (random walks): called again with the same seed.
+    resolved : mapping, optional
+        Options whose default depends on the input (``signal=None``: a Discussion's
+        ``"toxicity"`` column, a graph's ``"mean_toxicity"`` edges): ``result.params`` records
+        the value used, while the measure called again (on null graphs, say) gets the option
+        as given, to resolve it for its own input.
     """
     from dynamics.polarization._common import prepare as prepare_graph
 
@@ -364,6 +370,7 @@ def run_sided(
         "ci": ci,
         "seed": seed,
     }
+    params.update(resolved or {})
     if prepare is None:
         prep = prepare_graph(
             obj,
@@ -375,7 +382,7 @@ def run_sided(
             all_labels=all_labels,
         )
     else:
-        prep = prepare(obj, sides=sides, func=name, **options)
+        prep = prepare(obj, sides=sides, func=name, **{**options, **(resolved or {})})
     if isinstance(prep, str):
         computed, prep = Computed(reason=prep), None
     else:

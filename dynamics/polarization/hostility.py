@@ -208,10 +208,10 @@ def cross_side_hostility(
     from dynamics.model.discussion import Discussion
 
     is_disc = isinstance(discussion_or_graph, Discussion)
-    resolved = signal or ("toxicity" if is_disc else "mean_toxicity")
     return run_sided(
         cross_side_hostility,
-        {**locals(), "signal": resolved},
+        locals(),
+        resolved={"signal": signal or ("toxicity" if is_disc else "mean_toxicity")},
         compute=_hostility,
         statistic=_hostility_stat,
         prepare=_prepare,

@@ -89,3 +89,24 @@ def test_errors():
         pol.cross_side_hostility(discussion(toxicity=TOX), sides=SIDES, n_boot=-1)
     with pytest.raises(ValueError, match="names a column"):
         pol.cross_side_hostility(discussion(toxicity=TOX), sides="party")
+
+
+def test_found_sides_null_on_a_discussion(shared_data) -> None:
+    """The re-inferring null recomputes the ratio on rewired user graphs (their edges carry
+    ``mean_toxicity``), so a Discussion's test has null values like a graph's."""
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    gen = np.random.default_rng(0)
+    tox = gen.beta(0.5, 2, len(d))
+    d = dyn.Discussion(d.comments.with_columns(pl.Series("toxicity", tox)), d.report)
+    sides = pol.sides(d, seed=0)
+    r = pol.cross_side_hostility(d, sides=sides, n_null=5, seed=0)
+    assert r.params["null"] == "rewire-refit"
+    assert r.params["signal"] == "toxicity"
+    assert math.isfinite(r.null_mean)
+    assert math.isfinite(r.p_value)
