@@ -338,7 +338,9 @@ def run_sided(
     prepare : callable, optional
         ``prepare(obj, sides=..., func=..., **options) -> Prepared | str`` (default
         :func:`dynamics.polarization._common.prepare`, which reads ``weight``, ``edges``,
-        ``pair``); a string is the reason the measure is undefined.
+        ``pair``); a string is the reason the measure is undefined. Resampled Discussions and
+        null graphs are prepared the same way and given to ``statistic``, which must give
+        the value ``compute`` gives (NaN where it gives a reason).
     all_labels : bool, default False
         Compare every side label (else the two largest, or ``pair``). Two-sided measures
         called again keep the pair of sides compared here.
@@ -347,8 +349,8 @@ def run_sided(
     resolved : mapping, optional
         Options whose default depends on the input (``signal=None``: a Discussion's
         ``"toxicity"`` column, a graph's ``"mean_toxicity"`` edges): ``result.params`` records
-        the value used, while the measure called again (on null graphs, say) gets the option
-        as given, to resolve it for its own input.
+        the value used; ``prepare`` gets the option as given and resolves it for each input
+        (null graphs are graphs even when the measure was given a Discussion).
     """
     from dynamics.polarization._common import prepare as prepare_graph
 
@@ -371,18 +373,21 @@ def run_sided(
         "seed": seed,
     }
     params.update(resolved or {})
-    if prepare is None:
-        prep = prepare_graph(
-            obj,
-            sides=sides,
-            weight=options.get("weight"),
-            edges=options.get("edges", "all"),
-            pair=options.get("pair"),
-            func=name,
-            all_labels=all_labels,
-        )
-    else:
-        prep = prepare(obj, sides=sides, func=name, **{**options, **(resolved or {})})
+
+    def prepared(d: Any, sides: Any, chosen: Mapping[str, Any]) -> Any:
+        if prepare is None:
+            return prepare_graph(
+                d,
+                sides=sides,
+                weight=chosen.get("weight"),
+                edges=chosen.get("edges", "all"),
+                pair=chosen.get("pair"),
+                func=name,
+                all_labels=all_labels,
+            )
+        return prepare(d, sides=sides, func=name, **chosen)
+
+    prep = prepared(obj, sides, options)
     if isinstance(prep, str):
         computed, prep = Computed(reason=prep), None
     else:
@@ -394,7 +399,12 @@ def run_sided(
         again_options["seed"] = seed
 
     def again(d: Any, sides: Any = sides) -> float:
-        return func(d, sides=sides, **again_options).value
+        """The value on a resampled Discussion or a null graph: the statistic alone (no
+        checks, tables or result; NaN where ``compute`` would give a reason)."""
+        if statistic is None:
+            return func(d, sides=sides, **again_options).value
+        found = prepared(d, sides, again_options)
+        return math.nan if isinstance(found, str) else statistic(found.graph, found.codes)
 
     return finish(
         spec.result,

@@ -205,13 +205,10 @@ def cross_side_hostility(
     >>> round(dyn.polarization.cross_side_hostility(d, sides=sides).value, 12)
     3.5
     """
-    from dynamics.model.discussion import Discussion
-
-    is_disc = isinstance(discussion_or_graph, Discussion)
     return run_sided(
         cross_side_hostility,
         locals(),
-        resolved={"signal": signal or ("toxicity" if is_disc else "mean_toxicity")},
+        resolved={"signal": _signal(discussion_or_graph, signal)},
         compute=_hostility,
         statistic=_hostility_stat,
         prepare=_prepare,
@@ -219,11 +216,18 @@ def cross_side_hostility(
     )
 
 
+def _signal(obj: Any, signal: str | None) -> str:
+    """The score read: ``signal``, or a Discussion's ``toxicity`` / a graph's ``mean_toxicity``."""
+    from dynamics.model.discussion import Discussion
+
+    return signal or ("toxicity" if isinstance(obj, Discussion) else "mean_toxicity")
+
+
 def _prepare(
-    obj: Any, *, sides: Any, func: str, signal: str, pair: tuple[Any, Any] | None
+    obj: Any, *, sides: Any, func: str, signal: str | None, pair: tuple[Any, Any] | None
 ) -> Prepared | str:
     """The scored reply graph with every user's side code (-1: none); a reason string if not."""
-    g = _reply_graph(obj, signal, func)
+    g = _reply_graph(obj, _signal(obj, signal), func)
     if isinstance(g, str):
         return g
     labels = side_labels(obj, g, sides, func=func)
