@@ -308,10 +308,9 @@ class Discussion:
             aggregates once text signals exist. Each call returns a new graph object (the
             edge and node tables behind it are computed once), so changing it is safe.
         """
-        edges = self.user_edges(anonymous=anonymous, self_loops=self_loops)
-        nodes = self.user_nodes(anonymous=anonymous)
         if backend == "networkx":
-            return to_networkx(edges, nodes)
+            edges = self.user_edges(anonymous=anonymous, self_loops=self_loops)
+            return to_networkx(edges, self.user_nodes(anonymous=anonymous))
         if backend == "igraph":
             key = ("user_graph", "igraph", anonymous, self_loops)
             return self._derived(key, lambda: self._build_igraph(anonymous, self_loops)).copy()

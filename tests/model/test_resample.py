@@ -143,3 +143,14 @@ def test_seeded_bootstraps_share_sample_graphs(shared_data: Path) -> None:
     sample = seen[-1]
     slow = Discussion(sample.comments, d.report)
     _same_graph(sample.user_graph("igraph"), slow.user_graph("igraph"))
+
+
+def test_sample_graph_builds_no_comments_table(shared_data: Path) -> None:
+    """The igraph graph of a sample comes from the coded rows alone (the speed of the bootstrap
+    rests on it): no comments table, no string edge table."""
+    d = _scored_rant(shared_data)
+    resampler = ThreadResampler(d)
+    sample = resampler.discussion(resampler.draw(np.random.default_rng(2)))
+    sample.user_graph("igraph")
+    assert sample._built is None
+    assert not any(key[0] in {"user_edges", "user_nodes"} for key in sample._cache)
