@@ -28,6 +28,7 @@ import numpy as np
 
 from dynamics._params import check_param, igraph_seed, rng
 from dynamics._significance import REFIT_NULLS, NullTest, _compare
+from dynamics._validation import VertexSides
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -50,9 +51,11 @@ class NullSample:
     codes: np.ndarray
     labels: tuple[Any, ...]
 
-    def sides(self, names: list[Any]) -> dict[Any, Any]:
-        """``author -> side`` of this sample."""
-        return {names[v]: self.labels[c] for v, c in enumerate(self.codes.tolist()) if c >= 0}
+    def sides(self, names: list[Any]) -> VertexSides:
+        """``author -> side`` of this sample (``names``: the graph's vertex names, in order)."""
+        labels = np.empty(len(self.labels) + 1, dtype=object)
+        labels[:-1] = self.labels  # code -1 (no side) reads the last entry, None
+        return VertexSides(names, labels[self.codes])
 
 
 def null_samples(

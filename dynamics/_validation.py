@@ -7,6 +7,7 @@ attribute ``name`` (author names, or the node ids of a networkx graph).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from dynamics.errors import GraphKindError
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["as_igraph", "side_labels", "undirected"]
+__all__ = ["VertexSides", "as_igraph", "side_labels", "undirected"]
 
 
 def as_igraph(
@@ -112,6 +113,42 @@ def undirected(g: ig.Graph, *, weight: str | None = None) -> ig.Graph:
     return h
 
 
+class VertexSides(Mapping[Any, Any]):
+    """``author -> side`` given as one label per vertex of a graph (None: no side).
+
+    The sides found on a null graph come this way (:class:`dynamics._refit_null.NullSample`):
+    :func:`side_labels` reads the labels directly when asked for the vertices they were given
+    for, instead of looking every author up.
+
+    >>> s = VertexSides(["a", "b", "c"], np.array(["L", None, "R"], dtype=object))
+    >>> dict(s), len(s)
+    ({'a': 'L', 'c': 'R'}, 2)
+    """
+
+    def __init__(self, names: list[Any], labels: np.ndarray) -> None:
+        self.names = names
+        self.labels = labels
+        self._map: dict[Any, Any] | None = None
+
+    def _mapping(self) -> dict[Any, Any]:
+        if self._map is None:
+            self._map = {
+                n: lab
+                for n, lab in zip(self.names, self.labels.tolist(), strict=True)
+                if lab is not None
+            }
+        return self._map
+
+    def __getitem__(self, author: Any) -> Any:
+        return self._mapping()[author]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
+
+
 def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarray:
     """Side label of every vertex of ``graph`` (None where the user has no side).
 
@@ -139,8 +176,6 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
     >>> side_labels(None, g, {"a": "L", "c": "R"}, func="demo").tolist()
     ['L', None, 'R']
     """
-    from collections.abc import Mapping
-
     import polars as pl
 
     from dynamics.model.discussion import Discussion
@@ -167,5 +202,8 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
             f"name. Got {type(sides).__name__} instead."
         )
         raise TypeError(msg)
+    names = graph.vs["name"]
+    if isinstance(sides, VertexSides) and sides.names == names:
+        return sides.labels.copy()
     get = sides.get
-    return np.array([get(name) for name in graph.vs["name"]], dtype=object)
+    return np.array([get(name) for name in names], dtype=object)
