@@ -266,7 +266,7 @@ def measures(family: str | None = None) -> list[Measure]:
     within a family the order is that of registration (module by module).
 
     >>> [m.name for m in measures("polarization")][:3]
-    ['boundary_polarization', 'polarization_index', 'bimodality']
+    ['random_walk_controversy', 'boundary_polarization', 'ei_index']
     >>> sorted(measures("polarization")[0].needs), measures("polarization")[0].alternative
     (['sides'], 'greater')
     """

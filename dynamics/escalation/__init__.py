@@ -6,6 +6,13 @@ or any Discussion with a numeric hostility column named by ``signal=``.
 
 from __future__ import annotations
 
+import importlib
+
+# The measures register in the order their modules are imported, which is the report's
+# order (dynamics._kernel.measures); the imports below then find them loaded.
+for _module in ('contagion', 'depth', 'size', 'episodes', 'derailment', 'instigators', 'heat'):
+    importlib.import_module(f"dynamics.escalation.{_module}")
+
 from dynamics.escalation.contagion import ContagionResult, contagion
 from dynamics.escalation.depth import TrendResult, toxicity_by_depth, toxicity_by_turn
 from dynamics.escalation.derailment import DerailmentResult, derailment

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
@@ -58,6 +59,14 @@ class ContagionResult(MetricResult):
     null_mean: float | None = None
 
 
+@measure(
+    "escalation",
+    needs={"discussion", "signal"},
+    nulls=("within-thread",),
+    alternative="greater",
+    result=ContagionResult,
+    tables=("threads", "depths"),
+)
 def contagion(
     discussion: Discussion,
     *,

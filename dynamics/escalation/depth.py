@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
@@ -49,6 +50,7 @@ class TrendResult(MetricResult):
     n_threads: int = 0
 
 
+@measure("escalation", needs={"discussion", "signal"}, result=TrendResult)
 def toxicity_by_depth(
     discussion: Discussion,
     *,
@@ -160,6 +162,7 @@ def toxicity_by_depth(
     )
 
 
+@measure("escalation", needs={"discussion", "signal"}, result=TrendResult)
 def toxicity_by_turn(
     discussion: Discussion,
     *,

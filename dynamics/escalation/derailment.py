@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
@@ -44,6 +45,7 @@ class DerailmentResult(MetricResult):
     recovered_share: float = math.nan
 
 
+@measure("escalation", needs={"discussion", "signal"}, result=DerailmentResult)
 def derailment(
     discussion: Any,
     *,

@@ -51,6 +51,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._results import MetricResult
 from dynamics.escalation._detection import KINDS, RULES, check_params, detect
 from dynamics.escalation._signal import comments_of, signal_values
@@ -148,6 +149,7 @@ class EpisodesResult(MetricResult):
         return out
 
 
+@measure("escalation", needs={"discussion", "signal"}, result=EpisodesResult)
 def episodes(
     discussion: Any,
     *,

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
@@ -42,6 +43,7 @@ class ReplyHeatResult(MetricResult):
     n_outside: int = 0
 
 
+@measure("escalation", needs={"discussion", "signal"}, result=ReplyHeatResult)
 def reply_heat(
     discussion: Any,
     *,

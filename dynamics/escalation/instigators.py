@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.escalation._detection import check_params, detect
@@ -39,6 +40,7 @@ class InstigatorsResult(MetricResult):
     n_top: int = 0
 
 
+@measure("escalation", needs={"discussion", "signal"}, result=InstigatorsResult)
 def instigators(
     discussion: Any,
     *,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["toxicity_by_thread_size"]
 
 
+@measure("escalation", needs={"discussion", "signal"})
 def toxicity_by_thread_size(
     discussion: Discussion,
     *,

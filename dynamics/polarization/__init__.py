@@ -7,6 +7,13 @@ whose ``.value`` is a float.
 
 from __future__ import annotations
 
+import importlib
+
+# The measures register in the order their modules are imported, which is the report's
+# order (dynamics._kernel.measures); the imports below then find them loaded.
+for _module in ('walks', 'boundary', 'partition', 'signed', 'distribution', 'hostility'):
+    importlib.import_module(f"dynamics.polarization.{_module}")
+
 from dynamics.polarization._sides import Sides, sides
 from dynamics.polarization.boundary import BoundaryResult, boundary_polarization
 from dynamics.polarization.distribution import (

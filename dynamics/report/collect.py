@@ -1,25 +1,26 @@
 """Run every metric family on a Discussion and gather the results (the data behind the report).
 
 :func:`collect` runs, in order: the text signals (:meth:`Discussion.annotate`), the sides
-(:func:`dynamics.polarization.sides`), then each metric of :data:`METRICS` with its own
-documented defaults, passing only the report-wide settings the metric takes (``seed``,
-``n_null``, ``n_boot``, ``sides``, ``progress``). A family that cannot be imported, a metric
-that does not exist, and a metric that raises a :class:`~dynamics.errors.DynamicsError` (for
-example "only one side has nodes") are recorded as *skipped* with the reason; any other
-exception is recorded as *failed* (a bug to report), so one metric never sinks the report.
+(:func:`dynamics.polarization.sides`), then every measure of the registry
+(:func:`dynamics._kernel.measures`, family by family) with its own documented defaults. The
+measure's spec says what to pass and when to skip: the report-wide settings go to the measures
+that take them (``seed``, ``n_boot``, ``progress``; ``null`` and ``n_null`` to those with null
+models), the sides to those that need sides or leanings; a measure that needs sides when none
+were found, or a score column the comments lack, is *skipped* with the reason. A measure that
+raises a :class:`~dynamics.errors.DynamicsError` (for example "only one side has nodes") is
+*skipped* with its message; any other exception is recorded as *failed* (a bug to report), so
+one measure never sinks the report.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import logging
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dynamics._kernel import DEFAULTS, FAMILIES, Measure, measures
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._significance import NULL_MODELS
@@ -30,92 +31,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAMILIES",
-    "METRICS",
     "Collected",
     "MetricRun",
-    "MetricSpec",
     "Settings",
     "SidesRun",
     "collect",
 ]
 
 logger = logging.getLogger(__name__)
-
-#: The metric families, in report order.
-FAMILIES: tuple[str, ...] = ("structure", "polarization", "echo_chambers", "escalation")
-
-
-@dataclass(frozen=True)
-class MetricSpec:
-    """One metric the report runs: ``dynamics.<family>.<name>``."""
-
-    family: str
-    name: str
-
-    @property
-    def key(self) -> str:
-        """``family.name``, the metric's id in ``results.json``."""
-        return f"{self.family}.{self.name}"
-
-
-#: Every metric the report runs, family by family.
-METRICS: tuple[MetricSpec, ...] = tuple(
-    MetricSpec(family, name)
-    for family, names in (
-        (
-            "structure",
-            (
-                "thread_size",
-                "depth",
-                "width",
-                "structural_virality",
-                "h_index",
-                "reciprocity",
-                "dyadic_exchanges",
-                "participation_inequality",
-                "response_times",
-            ),
-        ),
-        (
-            "polarization",
-            (
-                "random_walk_controversy",
-                "boundary_polarization",
-                "ei_index",
-                "modularity",
-                "frustration",
-                "polarization_index",
-                "bimodality",
-                "cross_side_hostility",
-            ),
-        ),
-        (
-            "echo_chambers",
-            (
-                "neighbour_leaning",
-                "assortativity",
-                "insularity",
-                "conductance",
-                "exposure_entropy",
-                "homogeneity",
-            ),
-        ),
-        (
-            "escalation",
-            (
-                "contagion",
-                "toxicity_by_depth",
-                "toxicity_by_turn",
-                "toxicity_by_thread_size",
-                "episodes",
-                "derailment",
-                "instigators",
-                "reply_heat",
-            ),
-        ),
-    )
-    for name in names
-)
 
 
 @dataclass(frozen=True)
@@ -209,7 +132,7 @@ class MetricRun:
     it ran, if any (e.g. that it takes no null model).
     """
 
-    spec: MetricSpec
+    spec: Measure
     status: str
     result: MetricResult | None = None
     reason: str | None = None
@@ -270,7 +193,7 @@ class Collected:
 
 def n_steps(settings: Settings) -> int:
     """Steps :func:`collect` reports to ``on_step``: scoring, sides, then one per metric."""
-    return int(settings.annotate) + 1 + len(METRICS)
+    return int(settings.annotate) + 1 + len(measures())
 
 
 def collect(
@@ -279,7 +202,7 @@ def collect(
     *,
     on_step: Callable[[str], None] | None = None,
 ) -> Collected:
-    """Score the texts, find the sides, and run every metric of :data:`METRICS`.
+    """Score the texts, find the sides, and run every registered measure.
 
     Parameters
     ----------
@@ -331,22 +254,19 @@ def collect(
 
     runs = []
     with parallel_config(n_jobs=settings.n_jobs):  # the re-inferring null's workers
-        for spec in METRICS:
+        for spec in measures():
             step(spec.key)
             runs.append(_run(spec, discussion, settings, sides))
     return Collected(discussion, settings, annotation, sides, tuple(runs))
 
 
 def _find_sides(discussion: Discussion, settings: Settings) -> SidesRun:
+    from dynamics.polarization import sides as find
+
     started = time.perf_counter()
+    kwargs = {"method": settings.sides_method, "n_sides": settings.n_sides, "seed": settings.seed}
     try:
-        func = _function(MetricSpec("polarization", "sides"))
-    except _Missing as exc:
-        return SidesRun("skipped", reason=str(exc))
-    wanted = {"method": settings.sides_method, "n_sides": settings.n_sides, "seed": settings.seed}
-    kwargs = _accepted(func, wanted)
-    try:
-        labels = func(discussion, **kwargs)
+        labels = find(discussion, **kwargs)
     except DynamicsError as exc:
         return SidesRun("skipped", reason=str(exc), params=kwargs)
     except Exception as exc:  # a bug in sides(): record it, keep the report going
@@ -358,70 +278,49 @@ def _find_sides(discussion: Discussion, settings: Settings) -> SidesRun:
     )
 
 
-class _Missing(Exception):
-    pass
+def arguments(spec: Measure, settings: Settings, sides: SidesRun) -> dict[str, Any]:
+    """What the report passes to a measure, read from its spec.
+
+    The settings the measure takes (``spec.takes``); ``null`` and ``n_null`` only to measures
+    with null models (``spec.nulls``; ``null=None`` in the settings runs none); the sides to
+    measures of sides or leanings (two sides are the leanings -1 and +1).
+    """
+    takes = spec.takes
+    wanted: dict[str, Any] = {"seed": settings.seed, "n_boot": settings.n_boot, "progress": False}
+    kwargs = {k: v for k, v in wanted.items() if k in takes}
+    if spec.nulls and settings.null is not None:
+        chosen = settings.null if settings.null in spec.nulls else spec.nulls[0]
+        kwargs.update(
+            {k: v for k, v in (("null", chosen), ("n_null", settings.n_null)) if k in takes}
+        )
+    if spec.needs & {"sides", "leaning"} and "sides" in spec.params:
+        kwargs["sides"] = sides.labels
+    return kwargs
 
 
-def _function(spec: MetricSpec) -> Callable[..., Any]:
-    try:
-        module = importlib.import_module(f"dynamics.{spec.family}")
-    except ImportError as exc:
-        msg = f"family dynamics.{spec.family} is not available ({exc})"
-        raise _Missing(msg) from exc
-    func = getattr(module, spec.name, None)
-    if not callable(func):
-        msg = f"dynamics.{spec.family} has no metric {spec.name!r}"
-        raise _Missing(msg)
-    return func
-
-
-def _accepted(func: Callable[..., Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
-    """The entries of ``wanted`` that ``func`` names as parameters (None values dropped)."""
-    params = inspect.signature(func).parameters
-    return {k: v for k, v in wanted.items() if k in params and v is not None}
-
-
-def _run(
-    spec: MetricSpec, discussion: Discussion, settings: Settings, sides: SidesRun
-) -> MetricRun:
-    try:
-        func = _function(spec)
-    except _Missing as exc:
-        return MetricRun(spec, "skipped", reason=str(exc))
-    params = inspect.signature(func).parameters
-    if "sides" in params and sides.labels is None:
-        return MetricRun(spec, "skipped", reason=f"no sides: {sides.reason}")
-    signal = params["signal"].default if "signal" in params else None
-    if isinstance(signal, str) and signal not in discussion.comments.columns:
-        reason = (
+def _skip_reason(spec: Measure, discussion: Discussion, sides: SidesRun) -> str | None:
+    """Why the measure cannot run on this input, from its needs (None: it can)."""
+    if spec.needs & {"sides", "leaning"} and sides.labels is None:
+        return f"no sides: {sides.reason}"
+    signal = DEFAULTS["signal"]
+    if "signal" in spec.needs and signal not in discussion.comments.columns:
+        return (
             f"no {signal!r} column: the texts were not scored (run without --no-annotate, "
             "or call Discussion.annotate() first)"
         )
-        return MetricRun(spec, "skipped", reason=reason)
-    optional_null = "null" in params and params["null"].default is None
-    wanted: dict[str, Any] = {
-        "seed": settings.seed,
-        "null": settings.null if optional_null else None,
-        # n_null alone would make the measure pick a null: none asked, none given
-        "n_null": None if optional_null and settings.null is None else settings.n_null,
-        "n_boot": settings.n_boot,
-        "sides": sides.labels,
-        "progress": False,
-    }
-    kwargs = _accepted(func, wanted)
+    return None
+
+
+def _run(spec: Measure, discussion: Discussion, settings: Settings, sides: SidesRun) -> MetricRun:
+    skip = _skip_reason(spec, discussion, sides)
+    if skip is not None:
+        return MetricRun(spec, "skipped", reason=skip)
+    kwargs = arguments(spec, settings, sides)
+    refuses_null = "null" in spec.takes and not spec.nulls and settings.null is not None
+    note = "no null model applies to this measure" if refuses_null else None
     started = time.perf_counter()
-    note = None
     try:
-        try:
-            result = func(discussion, **kwargs)
-        except ValueError as exc:
-            # a metric whose value no null model can change refuses one: run it without
-            if "null" not in kwargs or "'null' parameter" not in str(exc):
-                raise
-            why = re.search(r"\((.+)\)", str(exc))
-            note = "no null model applies" + (f": {why.group(1)}" if why else f" ({exc})")
-            kwargs = {k: v for k, v in kwargs.items() if k != "null"}
-            result = func(discussion, **kwargs)
+        result = spec.func(discussion, **kwargs)
     except DynamicsError as exc:
         return MetricRun(spec, "skipped", reason=str(exc), kwargs=kwargs)
     except Exception as exc:  # a bug in a metric: record it, keep the report going

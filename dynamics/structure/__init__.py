@@ -13,6 +13,13 @@ group-bys and numpy, never with a Python loop per thread or per comment.
 
 from __future__ import annotations
 
+import importlib
+
+# The measures register in the order their modules are imported, which is the report's
+# order (dynamics._kernel.measures); the imports below then find them loaded.
+for _module in ('trees', 'users', 'exchanges', 'timing'):
+    importlib.import_module(f"dynamics.structure.{_module}")
+
 from dynamics.structure.exchanges import ExchangeResult, dyadic_exchanges
 from dynamics.structure.timing import ResponseTimeResult, response_times
 from dynamics.structure.trees import (

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._results import MetricResult
 from dynamics.model.exchanges import dyadic_exchanges as _exchange_table
 from dynamics.structure._common import _NAN, _discussion, _per_thread
@@ -36,6 +37,7 @@ class ExchangeResult(MetricResult):
 # --------------------------------------------------------------------------- exchanges
 
 
+@measure("structure", needs={"discussion"}, result=ExchangeResult)
 def dyadic_exchanges(discussion: Discussion, *, min_turns: int = 2) -> ExchangeResult:
     """Dyadic exchanges: maximal back-and-forth runs between two users.
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.structure._common import _NAN, _discussion, _per_thread
@@ -40,6 +41,7 @@ class ResponseTimeResult(MetricResult):
 _QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 
+@measure("structure", needs={"discussion", "timestamps"}, result=ResponseTimeResult)
 def response_times(
     discussion: Discussion, *, quantiles: tuple[float, ...] = _QUANTILES
 ) -> ResponseTimeResult:

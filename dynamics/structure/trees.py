@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._results import MetricResult
 from dynamics.structure._common import _NAN, _discussion, _per_thread
 
@@ -69,6 +70,7 @@ def _summary(
 # --------------------------------------------------------------------------- thread shape
 
 
+@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def thread_size(discussion: Discussion) -> ThreadStatResult:
     """Number of comments per thread.
 
@@ -127,6 +129,7 @@ def thread_size(discussion: Discussion) -> ThreadStatResult:
     return _summary("thread_size", table, "n_comments", {}, "the discussion has no thread")
 
 
+@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def depth(discussion: Discussion) -> ThreadStatResult:
     """Depth of each thread's reply tree: the longest chain of replies.
 
@@ -187,6 +190,7 @@ def depth(discussion: Discussion) -> ThreadStatResult:
     return _summary("depth", table, "depth", {}, "the discussion has no thread")
 
 
+@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def width(discussion: Discussion) -> ThreadStatResult:
     """Width of each thread's reply tree: the most comments on one level.
 
@@ -249,6 +253,7 @@ def width(discussion: Discussion) -> ThreadStatResult:
     return _summary("width", table, "width", {}, "the discussion has no thread")
 
 
+@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def structural_virality(discussion: Discussion) -> ThreadStatResult:
     """Structural virality: mean distance between all pairs of nodes of the reply tree.
 
@@ -320,6 +325,7 @@ def structural_virality(discussion: Discussion) -> ThreadStatResult:
     )
 
 
+@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def h_index(discussion: Discussion) -> ThreadStatResult:
     """Reply-tree h-index of each thread (Gómez et al. 2008).
 

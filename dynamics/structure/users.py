@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
@@ -89,6 +90,7 @@ def _reciprocity_by(edges: pl.DataFrame, by: list[str], *, weighted: bool) -> pl
     return e.group_by(*by).agg(aggs) if by else e.select(aggs)
 
 
+@measure("structure")
 def reciprocity(discussion_or_graph: Any, *, weight: str | None = None) -> MetricResult:
     """Reciprocity of the user reply graph: the share of replies that are answered in kind.
 
@@ -213,6 +215,7 @@ def _gini_overall(d: Discussion) -> float:
     return _NAN if g is None else float(g)
 
 
+@measure("structure", needs={"discussion"})
 def participation_inequality(
     discussion: Discussion,
     *,

@@ -16,10 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 import dynamics as dyn
+from dynamics._kernel import measures
 from dynamics.cli import app
 from dynamics.errors import DataQualityWarning
 from dynamics.report import analyze
-from dynamics.report.collect import FAMILIES, METRICS, MetricSpec, Settings, _run, collect
+from dynamics.report.collect import FAMILIES, Settings, _run, collect
 
 runner = CliRunner()
 SEED_THREAD = (
@@ -74,7 +75,7 @@ def test_report_files_exist(report_dir: Path, results: dict) -> None:
 def test_results_json_holds_every_family_and_metric(results: dict) -> None:
     assert set(results["families"]) == set(FAMILIES)
     assert [(m["family"], m["metric"]) for m in results["metrics"]] == [
-        (s.family, s.name) for s in METRICS
+        (s.family, s.name) for s in measures()
     ]
     # every family exists now: nothing is missing or broken on the bundled thread
     assert [m for m in results["metrics"] if m["status"] == "failed"] == []
@@ -128,7 +129,7 @@ def test_results_match_the_metric_called_directly(
 def test_summary_csv_agrees_with_results_json(report_dir: Path, results: dict) -> None:
     with (report_dir / "tables" / "summary.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == len(METRICS)
+    assert len(rows) == len(measures())
     for row, m in zip(rows, results["metrics"], strict=True):
         assert (row["family"], row["metric"], row["status"]) == (
             m["family"],
@@ -237,15 +238,36 @@ def test_without_text_signals_escalation_is_skipped_with_reason(
     assert "skipped: no &#x27;toxicity&#x27; column" in page
 
 
-def test_missing_family_or_metric_is_skipped(seed_discussion: dyn.Discussion) -> None:
-    c = collect(seed_discussion, Settings(annotate=False, n_null=2, n_boot=0))
-    for spec, words in (
-        (MetricSpec("no_such_family", "x"), "family dynamics.no_such_family is not available"),
-        (MetricSpec("structure", "no_such_metric"), "has no metric 'no_such_metric'"),
-    ):
-        run = _run(spec, seed_discussion, c.settings, c.sides)
-        assert run.status == "skipped"
-        assert words in run.reason
+def test_refusing_or_broken_measure_is_skipped_or_failed(seed_discussion: dyn.Discussion) -> None:
+    """A DynamicsError skips the measure with its message; any other error is a failed run."""
+    from dynamics._kernel import REGISTRY, measure
+    from dynamics.errors import DynamicsError
+
+    @measure("structure", needs={"discussion"})
+    def refuses(discussion, *, seed=0):
+        """Always refuses."""
+        msg = "nothing to measure here"
+        raise DynamicsError(msg)
+
+    @measure("structure", needs={"discussion"})
+    def broken(discussion):
+        """Always breaks."""
+        return 1 / 0
+
+    try:
+        c = collect(seed_discussion, Settings(annotate=False, n_null=2, n_boot=0))
+        runs = {r.spec.name: r for r in c.by_family("structure")}
+        assert runs["refuses"].status == "skipped"
+        assert runs["refuses"].reason == "nothing to measure here"
+        assert runs["refuses"].kwargs == {"seed": 0}  # what its spec says it takes
+        assert runs["broken"].status == "failed"
+        assert "ZeroDivisionError" in runs["broken"].reason
+        assert runs["thread_size"].status == "ok"  # the others ran
+    finally:
+        REGISTRY.pop("structure.refuses")
+        REGISTRY.pop("structure.broken")
+    run = _run(REGISTRY["structure.thread_size"], seed_discussion, c.settings, c.sides)
+    assert run.status == "ok"
 
 
 def test_bad_parameter_or_folder_is_refused(
