@@ -22,7 +22,7 @@ from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import estimates_figure, trend_figure
 from dashboard.ids import ID, figure_id
 from dashboard.sides_options import find_sides
-from dynamics import polarization
+from dynamics._kernel import DEFAULTS, Measure, measures
 from dynamics.windows import over_time
 
 __all__ = ["sample_warnings"]
@@ -30,34 +30,33 @@ __all__ = ["sample_warnings"]
 #: The columns shown: every estimate beside its null mean and excess (value - null mean).
 SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "excess", "reason"]
 
-#: measure -> uses the leaning distribution instead of the sides (and then has no null model:
-#: the value depends only on the leanings, which a label shuffle leaves unchanged)
-MEASURES = {
-    "random_walk_controversy": False,
-    "boundary_polarization": False,
-    "ei_index": False,
-    "modularity": False,
-    "frustration": False,
-    "cross_side_hostility": False,
-    "polarization_index": True,
-    "bimodality": True,
-}
+
+def measure_specs() -> dict[str, Measure]:
+    """The polarization measures of the registry, in report order, by name."""
+    return {m.name: m for m in measures("polarization")}
+
+
+def _uses_leaning(spec: Measure) -> bool:
+    """Measures of the leaning distribution take the sides' leanings and have no null model."""
+    return "leaning" in spec.needs and "sides" not in spec.needs
 
 
 def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
     """One measure as a one-row frame (library errors propagate: see :func:`measures_table`)."""
-    fn = getattr(polarization, name)
+    spec = measure_specs()[name]
     disc = cache.get_discussion(key)
-    kwargs = {"leaning": dict(sides.leaning)} if MEASURES[name] else {"sides": sides}
-    if name == "cross_side_hostility" and "toxicity" not in disc.comments.columns:
-        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": "no toxicity scores"}])
+    leaning = _uses_leaning(spec)
+    kwargs = {"leaning": dict(sides.leaning)} if leaning else {"sides": sides}
+    if "signal" in spec.needs and DEFAULTS["signal"] not in disc.comments.columns:
+        reason = f"no {DEFAULTS['signal']} scores"
+        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": reason}])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = fn(
+        res = spec.func(
             disc,
             n_boot=n,
             # "auto": found sides get the null that re-finds them on rewired graphs
-            null="auto" if n and not MEASURES[name] else None,
+            null="auto" if n and spec.nulls else None,
             n_null=n or None,
             seed=0,
             progress=False,
@@ -70,17 +69,22 @@ def _memo_params(method: str, seed: int, n: int) -> dict:
     return {"method": method, "seed": seed, "n": n}
 
 
+def trend_measures() -> list[str]:
+    """Measures of the sides, offered for the trend over time (the page's dropdown)."""
+    return [name for name, spec in measure_specs().items() if not _uses_leaning(spec)]
+
+
 def measures_ready(key: str, method: str, seed: int, n: int) -> bool:
     """Whether every measure is already computed with these parameters (nothing to wait for)."""
     params = cache.params_key(_memo_params(method, seed, n))
-    return all((key, f"polarization.{m}", params) in cache.results for m in MEASURES)
+    return all((key, f"polarization.{m}", params) in cache.results for m in measure_specs())
 
 
 def measures_table(key: str, method: str, seed: int, n: int) -> pd.DataFrame:
     """Every measure, one row each (cached per dataset and parameters)."""
     sides = find_sides(key, method, seed)
     frames = []
-    for m in MEASURES:
+    for m in measure_specs():
         got = cache.attempt(
             key,
             f"polarization.{m}",
@@ -237,9 +241,9 @@ def estimates(key: str, method: str, seed: int, n: int) -> list:
 def render_trend(dataset, method, seed, metric, by):
     """One measure per time window (``dynamics.windows.over_time``), sides fixed."""
     key, seed = dataset["key"], int(seed or 0)
-    if metric not in MEASURES:  # the value comes from the browser: only the offered names
+    if metric not in trend_measures():  # the value comes from the browser: only those offered
         return empty_figure(f"Unknown measure {metric!r}"), ""
-    fn = getattr(polarization, metric)
+    fn = measure_specs()[metric].func
     sides = find_sides(key, method, seed)
     disc = cache.get_discussion(key)
     if disc.time_span[0] is None:

@@ -5,21 +5,13 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from dashboard.callbacks.polarization import trend_measures
 from dashboard.components import figure_card
 from dashboard.figures.base import empty_figure
 from dashboard.ids import ID
 from dashboard.sides_options import SIDE_METHODS
 
 dash.register_page(__name__, path="/polarization", name="Polarization", order=2)
-
-TREND_METRICS = [
-    "ei_index",
-    "modularity",
-    "boundary_polarization",
-    "cross_side_hostility",
-    "random_walk_controversy",
-    "frustration",
-]
 
 
 def layout(**_query: str) -> html.Div:
@@ -69,7 +61,7 @@ def layout(**_query: str) -> html.Div:
                         "Measure",
                         dcc.Dropdown(
                             id=ID.POL_TREND_METRIC,
-                            options=TREND_METRICS,
+                            options=trend_measures(),
                             value="ei_index",
                             clearable=False,
                         ),
