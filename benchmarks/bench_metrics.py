@@ -44,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import dynamics as dyn
+from dynamics._kernel import Measure, measures
 from dynamics.model.discussion import Discussion
 
 
@@ -58,24 +59,20 @@ def _value(result: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _quick(spec: Measure) -> dict[str, Any]:
+    """No null model and no bootstrap: the point estimate's own cost."""
+    quick = {"n_boot": 0, "null": None}
+    return {k: v for k, v in quick.items() if k in spec.takes}
+
+
 def structure_rows(d: Discussion) -> list[dict[str, Any]]:
     s = dyn.structure
-    names = (
-        "thread_size",
-        "depth",
-        "width",
-        "structural_virality",
-        "h_index",
-        "reciprocity",
-        "dyadic_exchanges",
-        "participation_inequality",
-        "response_times",
-    )
-    calls = {name: partial(getattr(s, name), d) for name in names}
     rows = []
-    for name, call in calls.items():
-        r, sec = _timed(call)
-        rows.append({"family": "structure", "measure": name, "seconds": sec, "value": _value(r)})
+    for spec in measures("structure"):
+        r, sec = _timed(partial(spec.func, d, **_quick(spec)))
+        rows.append(
+            {"family": "structure", "measure": spec.name, "seconds": sec, "value": _value(r)}
+        )
     graph = d.user_graph(backend="igraph")
     G = nx.DiGraph(graph.get_edgelist())
     _, base = _timed(lambda: nx.overall_reciprocity(G))
@@ -108,7 +105,7 @@ def synthetic_graph(n: int, m: int, seed: int) -> tuple[ig.Graph, dict, dict]:
 
 
 def graph_rows(g: ig.Graph, sides: dict, leaning: dict, seed: int) -> list[dict[str, Any]]:
-    pol, echo = dyn.polarization, dyn.echo_chambers
+    pol = dyn.polarization
     calls: dict[str, tuple[str, Callable[[], Any]]] = {
         "sides (leiden)": ("sides", lambda: pol.sides(g, method="leiden", seed=seed)),
         "sides (multilevel)": ("sides", lambda: pol.sides(g, method="multilevel", seed=seed)),
@@ -117,26 +114,14 @@ def graph_rows(g: ig.Graph, sides: dict, leaning: dict, seed: int) -> list[dict[
             "sides",
             lambda: pol.sides(g, method="propagation", seeds={"u0": "A", "u1": "B"}),
         ),
-        "random_walk_controversy": (
-            "polarization",
-            lambda: pol.random_walk_controversy(g, sides=sides, seed=seed),
-        ),
-        "boundary_polarization": (
-            "polarization",
-            lambda: pol.boundary_polarization(g, sides=sides),
-        ),
-        "ei_index": ("polarization", lambda: pol.ei_index(g, sides=sides)),
-        "modularity": ("polarization", lambda: pol.modularity(g, sides=sides)),
-        "frustration": ("polarization", lambda: pol.frustration(g, sides=sides)),
-        "polarization_index": ("polarization", lambda: pol.polarization_index(g, leaning=leaning)),
-        "bimodality": ("polarization", lambda: pol.bimodality(g, leaning=leaning)),
-        "cross_side_hostility": ("polarization", lambda: pol.cross_side_hostility(g, sides=sides)),
-        "neighbour_leaning": ("echo_chambers", lambda: echo.neighbour_leaning(g, leaning=leaning)),
-        "assortativity": ("echo_chambers", lambda: echo.assortativity(g, leaning=leaning)),
-        "insularity": ("echo_chambers", lambda: echo.insularity(g, sides=sides)),
-        "exposure_entropy": ("echo_chambers", lambda: echo.exposure_entropy(g, sides=sides)),
-        "homogeneity": ("echo_chambers", lambda: echo.homogeneity(g, sides=sides)),
     }
+    for spec in [*measures("polarization"), *measures("echo_chambers")]:
+        # the sides or the leaning, whichever the measure names first (its main input)
+        given = next(p for p in spec.params if p in {"sides", "leaning"})
+        kwargs = {given: sides if given == "sides" else leaning, **_quick(spec)}
+        if "seed" in spec.takes:
+            kwargs["seed"] = seed
+        calls[spec.name] = (spec.family, partial(spec.func, g, **kwargs))
     rows = []
     for name, (family, call) in calls.items():
         r, sec = _timed(call)
@@ -169,18 +154,12 @@ def escalation_rows(d: Discussion, seed: int) -> list[dict[str, Any]]:
     scored = Discussion(
         d.comments.with_columns(pl.Series("toxicity", gen.beta(0.5, 2.0, len(d)))), d.report
     )
-    esc = dyn.escalation
-    calls = {
-        "contagion": lambda: esc.contagion(scored, null=False, n_boot=0),
-        "contagion (n_null=200, n_boot=200)": lambda: esc.contagion(
-            scored, n_null=200, n_boot=200, seed=seed
-        ),
-        "episodes": lambda: esc.episodes(scored),
-        "toxicity_by_depth": lambda: esc.toxicity_by_depth(scored, n_boot=0),
-        "derailment": lambda: esc.derailment(scored),
-        "instigators": lambda: esc.instigators(scored),
-        "reply_heat": lambda: esc.reply_heat(scored, n_boot=0),
+    calls: dict[str, Callable[[], Any]] = {
+        spec.name: partial(spec.func, scored, **_quick(spec)) for spec in measures("escalation")
     }
+    calls["contagion (n_null=200, n_boot=200)"] = partial(
+        dyn.escalation.contagion, scored, n_null=200, n_boot=200, seed=seed
+    )
     rows = []
     for name, call in calls.items():
         r, sec = _timed(call)

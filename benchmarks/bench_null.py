@@ -1,7 +1,8 @@
 """Benchmark: the cost of the null that re-finds the sides, per measure, on r/CollegeRant.
 
 On the user graph of ``../shared/data/reddit-college/CollegeRant-pushshift.ndjson`` (default
-Leiden sides, seed 0) it times, for every measure that takes ``sides=``:
+Leiden sides, seed 0) it times, for every registered measure that takes sides and has the
+re-inferring null (``dynamics._kernel.measures``):
 
 - the point estimate alone (no null, no bootstrap);
 - with 200 label shuffles (``null="label-shuffle"``);
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import dynamics as dyn
+from dynamics._kernel import Measure, measures
 from dynamics._refit_null import null_samples
 from dynamics._validation import as_igraph
 from dynamics.polarization._sides import refit_sides
@@ -40,18 +42,11 @@ from dynamics.polarization._sides import refit_sides
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reddit-college"
 INPUT = DATA / "CollegeRant-pushshift.ndjson"
 OUT = Path(__file__).resolve().parent / "results" / "null-collegerant.json"
-MEASURES = (
-    ("polarization", "random_walk_controversy"),
-    ("polarization", "boundary_polarization"),
-    ("polarization", "ei_index"),
-    ("polarization", "modularity"),
-    ("echo_chambers", "neighbour_leaning"),
-    ("echo_chambers", "assortativity"),
-    ("echo_chambers", "insularity"),
-    ("echo_chambers", "conductance"),
-    ("echo_chambers", "exposure_entropy"),
-    ("echo_chambers", "homogeneity"),
-)
+
+
+def side_measures() -> list[Measure]:
+    """Every registered measure that takes sides and has the re-inferring null."""
+    return [m for m in measures() if "sides" in m.needs and "rewire-refit" in m.nulls]
 
 
 def _timed(f: Any) -> tuple[Any, float]:
@@ -86,8 +81,8 @@ def main() -> None:
         lambda: null_samples(g, find, n_null=args.n_null, n_jobs=args.n_jobs)
     )
     rows = []
-    for family, name in MEASURES:
-        f = getattr(getattr(dyn, family), name)
+    for spec in side_measures():
+        family, name, f = spec.family, spec.name, spec.func
         point, t_point = _timed(lambda f=f: f(d, sides=sides))
         _, t_shuffle = _timed(
             lambda f=f: f(d, sides=sides, null="label-shuffle", n_null=args.n_null)
