@@ -14,6 +14,7 @@ from dynamics._params import check_param, is_int, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
+from dynamics._significance import DEFAULT_N_NULL
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 
@@ -62,7 +63,7 @@ class ContagionResult(MetricResult):
 @measure(
     "escalation",
     needs={"discussion", "signal"},
-    nulls=("within-thread",),
+    nulls=("auto", "within-thread"),
     alternative="greater",
     result=ContagionResult,
     tables=("threads", "depths"),
@@ -72,9 +73,9 @@ def contagion(
     *,
     signal: str = "toxicity",
     threshold: float = 0.5,
-    null: bool | Literal["within-thread"] | None = True,
-    n_null: int = 200,
-    n_boot: int = 200,
+    null: bool | Literal["auto", "within-thread"] | None = None,
+    n_null: int | None = None,
+    n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
     progress: bool | None = None,
@@ -103,15 +104,16 @@ def contagion(
         The numeric per-comment hostility column.
     threshold : float, default 0.5
         A comment is toxic when ``signal >= threshold``.
-    null : True, "within-thread", False or None, default True
-        Run the permutation null (True means ``"within-thread"``): the toxic flags of the
-        scored comments are shuffled *within each thread*, which keeps every thread's number
-        of toxic comments and its reply tree and breaks only the link between a comment and
-        its parent. False or None skips it (``z``, ``p_value`` stay None).
-    n_null : int, default 200
-        Permutation samples.
-    n_boot : int, default 200
-        Bootstrap samples over threads for ``ci`` (0 skips the interval).
+    null : {None, "auto", "within-thread"}, True or False, default None
+        The permutation null (``"auto"`` and True mean ``"within-thread"``, its only null): the
+        toxic flags of the scored comments are shuffled *within each thread*, which keeps
+        every thread's number of toxic comments and its reply tree and breaks only the link
+        between a comment and its parent. None runs it only when ``n_null`` is given; False
+        never (``z``, ``p_value`` stay None).
+    n_null : int or None, default None
+        Permutation samples (200 when the null runs without it).
+    n_boot : int, default 0
+        Bootstrap samples over threads for ``ci`` (0: no interval).
     ci : float, default 0.95
         Level of the percentile bootstrap interval, in (0, 1).
     seed : int or None, default 0
@@ -197,7 +199,7 @@ def contagion(
     """
     comments = comments_of(discussion, _FUNC)
     check_signal_params(signal, threshold, _FUNC)
-    null_model = _check_params(null, n_null, n_boot, ci, seed)
+    null_model, n_null = _check_params(null, n_null, n_boot, ci, seed)
     params: dict[str, Any] = {
         "signal": signal,
         "threshold": float(threshold),
@@ -261,15 +263,24 @@ def contagion(
 # --------------------------------------------------------------------------- helpers
 
 
-def _check_params(null: Any, n_null: Any, n_boot: Any, ci: Any, seed: Any) -> str | None:
-    if null is True:
+def _check_params(
+    null: Any, n_null: Any, n_boot: Any, ci: Any, seed: Any
+) -> tuple[str | None, int | None]:
+    """The null model that runs (None: none) and its number of samples."""
+    if null is True or null == "auto":
         null_model: str | None = "within-thread"
-    elif null is False or null is None:
+    elif null is None:  # n_null alone asks for the null, as in every family
+        null_model = None if n_null is None else "within-thread"
+    elif null is False:
         null_model = None
     else:
-        check_param(null in _NULLS, "null", _FUNC, f"True, False, None or one of {_NULLS}", null)
+        allowed = f"None, True, False, 'auto' or one of {_NULLS}"
+        check_param(null in _NULLS, "null", _FUNC, allowed, null)
         null_model = str(null)
-    check_param(is_int(n_null) and n_null >= 1, "n_null", _FUNC, "an integer >= 1", n_null)
+    if null_model is not None and n_null is None:
+        n_null = DEFAULT_N_NULL
+    ok = n_null is None or (is_int(n_null) and n_null >= 1)
+    check_param(ok, "n_null", _FUNC, "None or an integer >= 1", n_null)
     check_param(
         is_int(n_boot) and (n_boot == 0 or n_boot >= 2),
         "n_boot",
@@ -291,7 +302,7 @@ def _check_params(null: Any, n_null: Any, n_boot: Any, ci: Any, seed: Any) -> st
         "an int, a numpy Generator or None",
         seed,
     )
-    return null_model
+    return null_model, n_null
 
 
 @dataclass(frozen=True)

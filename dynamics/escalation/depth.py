@@ -57,7 +57,7 @@ def toxicity_by_depth(
     signal: str = "toxicity",
     threshold: float | None = None,
     within: bool = False,
-    n_boot: int = 200,
+    n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
 ) -> TrendResult:
@@ -84,7 +84,7 @@ def toxicity_by_depth(
         ``signal >= threshold`` (the share of toxic comments).
     within : bool, default False
         Thread fixed-effects slope instead of the pooled one.
-    n_boot : int, default 200
+    n_boot : int, default 0
         Bootstrap samples over threads (0 skips the intervals).
     ci : float, default 0.95
         Interval level, in (0, 1).
@@ -170,7 +170,7 @@ def toxicity_by_turn(
     threshold: float | None = None,
     min_turns: int = 2,
     within: bool = False,
-    n_boot: int = 200,
+    n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
 ) -> TrendResult:

@@ -52,7 +52,7 @@ def derailment(
     signal: str = "toxicity",
     threshold: float = 0.5,
     recovery: int = 3,
-    n_boot: int = 200,
+    n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
 ) -> DerailmentResult:
@@ -76,7 +76,7 @@ def derailment(
     recovery : int, default 3
         A derailed thread recovered when its last ``recovery`` scored comments (all after the
         first toxic one) are below the threshold.
-    n_boot : int, default 200
+    n_boot : int, default 0
         Bootstrap samples over threads for the CI (0 = no CI).
     ci : float, default 0.95
         Interval level.

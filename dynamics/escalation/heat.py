@@ -52,7 +52,7 @@ def reply_heat(
     min_turns: int = 3,
     kind: Literal["both", "chains", "exchanges"] = "both",
     rule: Literal["slope", "steps"] = "slope",
-    n_boot: int = 200,
+    n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
     progress: bool | None = None,
@@ -72,7 +72,7 @@ def reply_heat(
         A scored discussion (with ``created_at``) or its comments table.
     signal, threshold, min_turns, kind, rule
         As in :func:`~dynamics.escalation.episodes`.
-    n_boot : int, default 200
+    n_boot : int, default 0
         Bootstrap samples over threads (0 = no CI).
     ci : float, default 0.95
         Interval level.

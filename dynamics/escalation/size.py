@@ -28,7 +28,7 @@ def toxicity_by_thread_size(
     threshold: float | None = 0.5,
     n_bins: int = 21,
     min_threads: int = 50,
-    n_boot: int = 200,
+    n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
 ) -> TrendResult:

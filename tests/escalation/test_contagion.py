@@ -277,7 +277,7 @@ def test_no_replies():
 
 def test_single_thread_has_no_bootstrap_interval():
     c = _table(["a", "b", "c", "e"], [None, "a", None, "c"], ["t"] * 4, [0.9, 0.9, 0.1, 0.1])
-    r = contagion(c, n_null=20)
+    r = contagion(c, n_null=20, n_boot=200)  # an interval asked for: none, and why
     assert r.value == pytest.approx(2.0)  # n = 2, a = 1, t = 1, b = 1
     assert r.ci is None
     assert r.params["ci_reason"] == "no bootstrap interval: 1 thread, under the minimum of 10"

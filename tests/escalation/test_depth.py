@@ -164,11 +164,11 @@ def test_turn_known_answer_pooled_and_within():
 
 
 def test_turn_planted_rise_and_flat():
-    rising = toxicity_by_turn(_exchanges(120, slope=0.04, seed=1), within=True, seed=2)
+    rising = toxicity_by_turn(_exchanges(120, slope=0.04, seed=1), within=True, n_boot=200, seed=2)
     assert rising.ci[0] > 0
     assert rising.ci[0] <= 0.04 <= rising.ci[1]
     covered = _flat_coverage(
-        lambda c, k: toxicity_by_turn(c, within=True, seed=k),
+        lambda c, k: toxicity_by_turn(c, within=True, n_boot=200, seed=k),
         lambda s: _exchanges(60, slope=0.0, seed=s),
     )
     assert covered >= _MIN_COVERED
@@ -231,10 +231,11 @@ def test_thread_size_t_interval():
 
 
 def test_thread_size_planted_rise_and_flat():
-    rising = toxicity_by_thread_size(_sized(3000, rise=0.1, seed=1), seed=2)
+    rising = toxicity_by_thread_size(_sized(3000, rise=0.1, seed=1), n_boot=200, seed=2)
     assert rising.ci[0] > 0
     covered = _flat_coverage(
-        lambda c, k: toxicity_by_thread_size(c, seed=k), lambda s: _sized(1500, rise=0.0, seed=s)
+        lambda c, k: toxicity_by_thread_size(c, n_boot=200, seed=k),
+        lambda s: _sized(1500, rise=0.0, seed=s),
     )
     assert covered >= _MIN_COVERED
 
@@ -297,7 +298,9 @@ def test_nan_with_reason():
 
 
 def test_single_thread_has_no_interval():
-    r = toxicity_by_depth(_table(["a", "b", "c"], [None, "a", "b"], ["t"] * 3, [0.1, 0.3, 0.5]))
+    r = toxicity_by_depth(
+        _table(["a", "b", "c"], [None, "a", "b"], ["t"] * 3, [0.1, 0.3, 0.5]), n_boot=200
+    )
     assert r.value == pytest.approx(0.2)
     assert r.ci is None
     assert r.params["ci_reason"] == "no bootstrap interval: 1 thread, under the minimum of 10"
