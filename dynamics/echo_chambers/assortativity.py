@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    label_series,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, label_series
+from dynamics.echo_chambers._run import run_echo
 
 __all__ = ["AssortativityResult", "assortativity"]
 
@@ -60,6 +57,48 @@ def _nominal(codes: np.ndarray, k: int, src: np.ndarray, dst: np.ndarray, w: np.
     return float((np.trace(e) - ab) / (1 - ab))
 
 
+def _assortativity_stat(p: Prepared, src, dst, w, values, *, kind: str = "numeric") -> float:
+    if kind == "numeric":
+        return _numeric(values, src, dst, w)
+    return _nominal(values, len(p.labels), src, dst, w)
+
+
+def _computed(prep: Prepared, *, kind: str) -> Computed:
+    """The coefficient, the edges it rests on and (nominal) the ``mixing`` table."""
+    values = prep.leaning if kind == "numeric" else prep.codes
+    known = ~np.isnan(values) if kind == "numeric" else values >= 0
+    used = known[prep.src] & known[prep.dst]
+    n_edges = int(used.sum()) if prep.directed else int(used.sum()) // 2
+    value = _assortativity_stat(prep, prep.src, prep.dst, prep.w, values, kind=kind)
+    reason = None
+    if n_edges == 0:
+        reason = "no edge joins two users with a leaning or side"
+    elif math.isnan(value):
+        reason = "the leanings (sides) at the edge ends do not vary"
+    tables = {}
+    k = len(prep.labels)
+    if kind == "nominal" and k:
+        e = _mixing(prep.codes, k, prep.src, prep.dst, prep.w)
+        ids = np.arange(k)
+        tables["mixing"] = pl.DataFrame(
+            {
+                "source_side": label_series("source_side", prep.labels, np.repeat(ids, k)),
+                "target_side": label_series("target_side", prep.labels, np.tile(ids, k)),
+                "weight": e.ravel(),
+                "share": e.ravel() / e.sum() if e.sum() > 0 else np.full(k * k, np.nan),
+            }
+        )
+    return Computed(value, reason, {"kind": kind, "n_edges": n_edges}, tables)
+
+
+@measure(
+    "echo_chambers",
+    needs={"sides", "leaning"},
+    nulls=SIDE_NULLS,
+    alternative="greater",
+    result=AssortativityResult,
+    tables=("mixing",),
+)
 def assortativity(
     discussion_or_graph: Any,
     *,
@@ -173,103 +212,22 @@ def assortativity(
     >>> round(r.value, 4), r.kind
     (0.3333, 'nominal')
     """
-    func = "assortativity"
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
+    kind = "numeric" if leaning is not None else "nominal"
+    return run_echo(
+        assortativity,
         discussion_or_graph,
         leaning=leaning,
         sides=sides,
-        weight=weight,
-        directed=directed,
+        options={"directed": directed, "weight": weight},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=partial(_computed, kind=kind),
+        statistic=partial(_assortativity_stat, kind=kind),
         need="leaning" if leaning is not None else "labels",
-        func=func,
-    )
-    kind = "numeric" if leaning is not None else "nominal"
-    k = len(prep.labels)
-    params = {
-        "input": prep.source,
-        "directed": directed,
-        "weight": weight,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-
-    def statistic(p: Prepared, src, dst, w, values) -> float:
-        if kind == "numeric":
-            return _numeric(values, src, dst, w)
-        return _nominal(values, k, src, dst, w)
-
-    values = prep.leaning if kind == "numeric" else prep.codes
-    known = ~np.isnan(values) if kind == "numeric" else values >= 0
-    used = known[prep.src] & known[prep.dst]
-    n_edges = int(used.sum()) if prep.directed else int(used.sum()) // 2
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = statistic(prep, prep.src, prep.dst, prep.w, values)
-        if n_edges == 0:
-            reason = "no edge joins two users with a leaning or side"
-        elif math.isnan(value):
-            reason = "the leanings (sides) at the edge ends do not vary"
-    tables = {}
-    if kind == "nominal" and k:
-        e = _mixing(prep.codes, k, prep.src, prep.dst, prep.w)
-        ids = np.arange(k)
-        tables["mixing"] = pl.DataFrame(
-            {
-                "source_side": label_series("source_side", prep.labels, np.repeat(ids, k)),
-                "target_side": label_series("target_side", prep.labels, np.tile(ids, k)),
-                "weight": e.ravel(),
-                "share": e.ravel() / e.sum() if e.sum() > 0 else np.full(k * k, np.nan),
-            }
-        )
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d,
-            leaning=leaning,
-            sides=sides,
-            weight=weight,
-            directed=directed,
-            need="leaning" if leaning is not None else "labels",
-            func=func,
-        )
-        if p.reason:
-            return math.nan
-        if kind == "numeric":
-            return _numeric(p.leaning, p.src, p.dst, p.w)
-        return _nominal(p.codes, len(p.labels), p.src, p.dst, p.w)
-
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=statistic,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=kind == "numeric",
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater",
-        progress=progress,
-        func=func,
-    )
-    return AssortativityResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables=tables,
-        kind=kind,
-        n_edges=n_edges,
     )

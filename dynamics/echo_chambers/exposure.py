@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    distinct,
-    label_series,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, distinct, label_series
+from dynamics.echo_chambers._run import run_echo
 
 __all__ = ["ExposureResult", "exposure_entropy"]
 
@@ -93,12 +89,42 @@ def _users_table(prep: Prepared, ex: _Exposure, rows: np.ndarray, entropy: np.nd
     ).with_columns(pl.col("own_share").fill_nan(None))
 
 
+def _mean_entropy(ex: _Exposure, normalized: bool) -> float:
+    h = ex.entropy[~np.isnan(ex.entropy)]
+    if h.size == 0 or ex.n_sides < 2:
+        return math.nan
+    return float(h.mean() / (math.log2(ex.n_sides) if normalized else 1.0))
+
+
+def _exposure_stat(p: Prepared, src, dst, w, codes, *, normalized: bool = False) -> float:
+    return _mean_entropy(_exposure(p.n, codes, src, dst, w), normalized)
+
+
+def _computed(prep: Prepared, *, normalized: bool) -> Computed:
+    """The value (from one exposure table, also behind ``users``) and the ``users`` table."""
+    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
+    value = _mean_entropy(ex, normalized)
+    reason = "no user interacts with a user who has a side" if math.isnan(value) else None
+    scale = math.log2(ex.n_sides) if normalized and ex.n_sides >= 2 else 1.0
+    rows = np.flatnonzero(ex.total > 0)
+    users = _users_table(prep, ex, rows, ex.entropy / scale)
+    return Computed(value, reason, {"n_users": int(rows.size)}, {"users": users})
+
+
+@measure(
+    "echo_chambers",
+    needs={"sides", "leaning"},
+    nulls=SIDE_NULLS,
+    alternative="less",
+    result=ExposureResult,
+    tables=("users",),
+)
 def exposure_entropy(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
-    weight: str | None = "count",
+    weight: str | None = None,
     normalized: bool = False,
     null: str | None = None,
     n_null: int | None = None,
@@ -109,9 +135,9 @@ def exposure_entropy(
 ) -> ExposureResult:
     r"""Mean Shannon entropy of the sides each user interacts with.
 
-    For user i, let :math:`p_{is}` be the share of i's interactions (replies i gave plus
-    replies i received, each weighted by its count) whose partner is on side s. The exposure
-    entropy is
+    For user i, let :math:`p_{is}` be the share of i's interactions (the users i replied to
+    plus those who replied to i; with ``weight="count"``, each reply) whose partner is on side
+    s. The exposure entropy is
 
     .. math:: H_i = -\sum_s p_{is} \log_2 p_{is}
 
@@ -128,9 +154,9 @@ def exposure_entropy(
         Author -> side or community label (any number of labels), or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
-    weight : str or None, default "count"
-        Edge attribute counting replies (a Discussion's ``count``); edges lacking it weigh
-        1. None: each directed edge counts once.
+    weight : str or None, default None
+        None: each directed edge counts once. ``weight="count"`` weighs by replies (a
+        Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1.
     normalized : bool, default False
         Divide by :math:`\log_2 K` so the value lies in [0, 1].
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
@@ -198,80 +224,23 @@ def exposure_entropy(
     >>> round(r.value, 4), r.n_users
     (0.3333, 3)
     """
-    func = "exposure_entropy"
-    check_param(isinstance(normalized, bool), "normalized", func, "a bool", normalized)
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
+    check_param(
+        isinstance(normalized, bool), "normalized", "exposure_entropy", "a bool", normalized
+    )
+    return run_echo(
+        exposure_entropy,
         discussion_or_graph,
         leaning=leaning,
         sides=sides,
-        weight=weight,
-        directed=True,
-        need="labels",
-        func=func,
-    )
-
-    def value_of(ex: _Exposure) -> float:
-        h = ex.entropy[~np.isnan(ex.entropy)]
-        if h.size == 0 or ex.n_sides < 2:
-            return math.nan
-        return float(h.mean() / (math.log2(ex.n_sides) if normalized else 1.0))
-
-    def stat_from(p: Prepared, src, dst, w, codes) -> float:
-        return value_of(_exposure(p.n, codes, src, dst, w))
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=func
-        )
-        return math.nan if p.reason else stat_from(p, p.src, p.dst, p.w, p.codes)
-
-    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
-    scale = math.log2(ex.n_sides) if normalized and ex.n_sides >= 2 else 1.0
-    entropy = ex.entropy / scale
-    rows = np.flatnonzero(ex.total > 0)
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = value_of(ex)  # the exposure table above, not computed a second time
-        if math.isnan(value):
-            reason = "no user interacts with a user who has a side"
-    params = {
-        "input": prep.source,
-        "weight": weight,
-        "normalized": normalized,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=stat_from,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=False,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="less",
-        progress=progress,
-        func=func,
-    )
-    return ExposureResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"users": _users_table(prep, ex, rows, entropy)},
-        n_users=int(rows.size),
+        options={"weight": weight, "normalized": normalized},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=partial(_computed, normalized=normalized),
+        statistic=partial(_exposure_stat, normalized=normalized),
     )

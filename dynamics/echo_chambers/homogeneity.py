@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure
 from dynamics._params import check_param
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import Prepared, prepare, significance
+from dynamics.echo_chambers._common import Prepared
+from dynamics.echo_chambers._run import run_echo
 from dynamics.echo_chambers.exposure import ExposureResult, _Exposure, _exposure, _users_table
 
 __all__ = ["homogeneity"]
@@ -19,13 +21,50 @@ __all__ = ["homogeneity"]
 _EPS = 1e-12
 
 
+def _flags(ex: _Exposure, codes: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """The users counted (a side, a partner with a side) and whether each is homogeneous."""
+    rows = np.flatnonzero((codes >= 0) & (ex.total > 0))
+    return rows, ex.own[rows] >= (threshold - _EPS) * ex.total[rows]
+
+
+def _share(ex: _Exposure, rows: np.ndarray, homog: np.ndarray) -> float:
+    return float(homog.mean()) if rows.size and ex.n_sides >= 2 else math.nan
+
+
+def _homogeneity_stat(p: Prepared, src, dst, w, codes, *, threshold: float = 1.0) -> float:
+    ex = _exposure(p.n, codes, src, dst, w)
+    return _share(ex, *_flags(ex, codes, threshold))
+
+
+def _computed(prep: Prepared, *, threshold: float) -> Computed:
+    """The value (from one exposure table, also behind ``users``) and the ``users`` table."""
+    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
+    rows, homog = _flags(ex, prep.codes, threshold)
+    value = _share(ex, rows, homog)
+    reason = None
+    if math.isnan(value):
+        reason = "no user with a side interacts with a user who has a side"
+    users = _users_table(prep, ex, rows, ex.entropy).with_columns(
+        pl.Series("homogeneous", homog, dtype=pl.Boolean)
+    )
+    return Computed(value, reason, {"n_users": int(rows.size)}, {"users": users})
+
+
+@measure(
+    "echo_chambers",
+    needs={"sides", "leaning"},
+    nulls=SIDE_NULLS,
+    alternative="greater",
+    result=ExposureResult,
+    tables=("users",),
+)
 def homogeneity(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
     threshold: float = 1.0,
-    weight: str | None = "count",
+    weight: str | None = None,
     null: str | None = None,
     n_null: int | None = None,
     n_boot: int = 0,
@@ -56,9 +95,10 @@ def homogeneity(
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
     threshold : float, default 1.0
         Own-side share, in (0, 1], that makes a neighbourhood homogeneous.
-    weight : str or None, default "count"
-        Edge attribute counting replies; edges lacking it weigh 1. None: each directed edge
-        counts once. With ``threshold=1`` weights do not matter.
+    weight : str or None, default None
+        None: each directed edge counts once. ``weight="count"`` weighs by replies (a
+        Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1. With
+        ``threshold=1`` weights do not matter.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
         One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, greater).
@@ -118,89 +158,27 @@ def homogeneity(
     >>> round(r.value, 4), r.n_users
     (0.3333, 3)
     """
-    func = "homogeneity"
     check_param(
         isinstance(threshold, float | int) and 0 < threshold <= 1,
         "threshold",
-        func,
+        "homogeneity",
         "in (0, 1]",
         threshold,
     )
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
+    return run_echo(
+        homogeneity,
         discussion_or_graph,
         leaning=leaning,
         sides=sides,
-        weight=weight,
-        directed=True,
-        need="labels",
-        func=func,
-    )
-
-    def flags(p: Prepared, ex: _Exposure, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.flatnonzero((codes >= 0) & (ex.total > 0))
-        return rows, ex.own[rows] >= (threshold - _EPS) * ex.total[rows]
-
-    def value_of(p: Prepared, ex: _Exposure, codes: np.ndarray) -> float:
-        rows, homog = flags(p, ex, codes)
-        return float(homog.mean()) if rows.size and ex.n_sides >= 2 else math.nan
-
-    def stat_from(p: Prepared, src, dst, w, codes) -> float:
-        return value_of(p, _exposure(p.n, codes, src, dst, w), codes)
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=func
-        )
-        return math.nan if p.reason else stat_from(p, p.src, p.dst, p.w, p.codes)
-
-    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
-    rows, homog = flags(prep, ex, prep.codes)
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = value_of(prep, ex, prep.codes)  # reuses the exposure table above
-        if math.isnan(value):
-            reason = "no user with a side interacts with a user who has a side"
-    params = {
-        "input": prep.source,
-        "threshold": threshold,
-        "weight": weight,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=stat_from,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=False,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater",
-        progress=progress,
-        func=func,
-    )
-    users = _users_table(prep, ex, rows, ex.entropy).with_columns(
-        pl.Series("homogeneous", homog, dtype=pl.Boolean)
-    )
-    return ExposureResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"users": users},
-        n_users=int(rows.size),
+        options={"threshold": threshold, "weight": weight},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=partial(_computed, threshold=threshold),
+        statistic=partial(_homogeneity_stat, threshold=threshold),
     )

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    label_series,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, label_series
+from dynamics.echo_chambers._run import Statistic, run_echo
 
 __all__ = ["InsularityResult", "conductance", "insularity"]
 
@@ -85,91 +82,37 @@ def _table(prep: Prepared) -> pl.DataFrame:
     ).with_columns(pl.col("insularity", "conductance").fill_nan(None))
 
 
-def _run(
-    which: str,
-    obj: Any,
-    *,
-    leaning: Any,
-    sides: Any,
-    weight: str | None,
-    average: str,
-    null: str | None,
-    n_null: int | None,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
-    progress: bool | None,
-) -> InsularityResult:
-    check_significance(which, null, n_null, n_boot, ci, obj)
-    prep = prepare(
-        obj, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=which
-    )
-    k = len(prep.labels)
-
-    def statistic(p: Prepared, src, dst, w, codes) -> float:
-        parts = _per_side(codes, k, src, dst, w)
-        if which == "insularity":
-            return _insularity(parts[0], parts[1], average)
-        return _mean_conductance(*parts)
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=which
-        )
-        if p.reason:
-            return math.nan
-        parts = _per_side(p.codes, len(p.labels), p.src, p.dst, p.w)
-        if which == "insularity":
-            return _insularity(parts[0], parts[1], average)
-        return _mean_conductance(*parts)
-
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = statistic(prep, prep.src, prep.dst, prep.w, prep.codes)
-        if math.isnan(value):
-            reason = "no edge joins two users with a side"
-    params: dict[str, Any] = {"input": prep.source, "weight": weight}
-    if which == "insularity":
-        params["average"] = average
-    params.update(null=null, n_null=n_null, n_boot=n_boot, ci=ci, seed=seed)
-    test, interval = significance(
-        obj,
-        prep,
-        value,
-        statistic=statistic,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=False,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater" if which == "insularity" else "less",
-        progress=progress,
-        func=which,
-    )
-    return InsularityResult(
-        which,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"sides": _table(prep)},
-        n_sides=len(set(prep.codes[prep.codes >= 0].tolist())),
-    )
+def _insularity_stat(p: Prepared, src, dst, w, codes, *, average: str = "sides") -> float:
+    internal, out_total, _ = _per_side(codes, len(p.labels), src, dst, w)
+    return _insularity(internal, out_total, average)
 
 
+def _conductance_stat(p: Prepared, src, dst, w, codes) -> float:
+    return _mean_conductance(*_per_side(codes, len(p.labels), src, dst, w))
+
+
+def _computed(prep: Prepared, *, statistic: Statistic) -> Computed:
+    """The value, the number of sides with users and the per-side table."""
+    value = statistic(prep, prep.src, prep.dst, prep.w, prep.codes)
+    reason = "no edge joins two users with a side" if math.isnan(value) else None
+    n_sides = len(set(prep.codes[prep.codes >= 0].tolist()))
+    return Computed(value, reason, {"n_sides": n_sides}, {"sides": _table(prep)})
+
+
+@measure(
+    "echo_chambers",
+    needs={"sides", "leaning"},
+    nulls=SIDE_NULLS,
+    alternative="greater",
+    result=InsularityResult,
+    tables=("sides",),
+)
 def insularity(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
-    weight: str | None = "count",
+    weight: str | None = None,
     average: Literal["sides", "replies"] = "sides",
     null: str | None = None,
     n_null: int | None = None,
@@ -184,8 +127,8 @@ def insularity(
 
     .. math:: I(S) = \frac{w(S \to S)}{w(S \to V)},
 
-    with :math:`w(A \to B)` the replies (edge weights) from users in A to users in B and V
-    every user with a side. The value is the mean of :math:`I(S)` over the sides
+    with :math:`w(A \to B)` the edges (or, with ``weight="count"``, the replies) from users in
+    A to users in B and V every user with a side. The value is the mean of :math:`I(S)` over the sides
     (``average="sides"``), or the share of all replies that stay inside their side
     (``average="replies"``, :math:`\sum_S w(S \to S) / \sum_S w(S \to V)`). The per-side
     table also gives the conductance of each side (see :func:`conductance`).
@@ -201,9 +144,9 @@ def insularity(
         or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
-    weight : str or None, default "count"
-        Edge attribute counting replies (a Discussion's ``count``); edges lacking it weigh 1.
-        None: each connected pair counts once.
+    weight : str or None, default None
+        None: every replying pair counts once (per direction). ``weight="count"`` weighs by
+        replies (a Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1.
     average : {"sides", "replies"}, default "sides"
         Mean over sides, or weighted by each side's replies.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
@@ -275,28 +218,40 @@ def insularity(
     [0.3333333333333333, 0.3333333333333333]
     """
     check_param(average in _AVERAGES, "average", "insularity", f"one of {_AVERAGES}", average)
-    return _run(
-        "insularity",
+    statistic = partial(_insularity_stat, average=average)
+    return run_echo(
+        insularity,
         discussion_or_graph,
         leaning=leaning,
         sides=sides,
-        weight=weight,
-        average=average,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
+        options={"weight": weight, "average": average},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=partial(_computed, statistic=statistic),
+        statistic=statistic,
     )
 
 
+@measure(
+    "echo_chambers",
+    needs={"sides", "leaning"},
+    nulls=SIDE_NULLS,
+    alternative="less",
+    result=InsularityResult,
+    tables=("sides",),
+)
 def conductance(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
-    weight: str | None = "count",
+    weight: str | None = None,
     null: str | None = None,
     n_null: int | None = None,
     n_boot: int = 0,
@@ -325,9 +280,9 @@ def conductance(
         Author -> side or community label, or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
-    weight : str or None, default "count"
-        Edge attribute counting replies; edges lacking it weigh 1. None: each directed edge
-        counts once.
+    weight : str or None, default None
+        None: each directed edge counts once. ``weight="count"`` weighs by replies (a
+        Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
         One of those or ``"rewire-refit-weights"``, default None.
         Null model for ``z`` and ``p_value`` (one-sided, *less*: low conductance means
@@ -387,17 +342,20 @@ def conductance(
     >>> round(r.value, 4)
     0.3333
     """
-    return _run(
-        "conductance",
+    return run_echo(
+        conductance,
         discussion_or_graph,
         leaning=leaning,
         sides=sides,
-        weight=weight,
-        average="sides",
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
+        options={"weight": weight},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=partial(_computed, statistic=_conductance_stat),
+        statistic=_conductance_stat,
     )

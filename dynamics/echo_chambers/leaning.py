@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import SIDE_NULLS, Computed, measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    _arcs,
-    distinct,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, _arcs, distinct
+from dynamics.echo_chambers._run import run_echo
 
 __all__ = ["NeighbourLeaningResult", "neighbour_leaning"]
 
@@ -82,6 +78,56 @@ def _degrees(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, ...]
     return out_deg, in_deg, deg
 
 
+def _computed(prep: Prepared, *, direction: str, bins: int, binary: bool) -> Computed:
+    """The correlation, the ``users`` table and the joint ``density`` of the users in it."""
+    x = prep.leaning
+    out_mean = _mean_leaning(prep.n, prep.src, prep.dst, prep.w, x)
+    in_mean = _mean_leaning(prep.n, prep.dst, prep.src, prep.w, x)
+    s, t, ww = _neighbour_arcs(prep, prep.src, prep.dst, prep.w, "all", binary)
+    all_mean = _mean_leaning(prep.n, s, t, ww, x)
+    y = {"out": out_mean, "in": in_mean, "all": all_mean}[direction]
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    value = _pearson(x[ok], y[ok])
+    reason = None
+    if ok.sum() < 3:
+        reason = "fewer than 3 users have a leaning and a neighbour with a leaning"
+    elif math.isnan(value):
+        reason = "the leanings (or the neighbour means) do not vary"
+    out_deg, in_deg, deg = _degrees(prep.n, prep.src, prep.dst)
+    has = ~np.isnan(x)
+    users = pl.DataFrame(
+        {
+            "author": [prep.names[i] for i in np.flatnonzero(has)],
+            "leaning": x[has],
+            "out_mean": out_mean[has],
+            "in_mean": in_mean[has],
+            "neighbour_mean": all_mean[has],
+            "out_degree": out_deg[has],
+            "in_degree": in_deg[has],
+            "degree": deg[has],
+        }
+    ).with_columns(pl.col("^.*_mean$").fill_nan(None))
+    edges = np.linspace(-1.0, 1.0, bins + 1)
+    counts, _, _ = np.histogram2d(x[ok], y[ok], bins=[edges, edges])
+    centres = (edges[:-1] + edges[1:]) / 2
+    density = pl.DataFrame(
+        {
+            "x_bin": np.repeat(centres, bins),
+            "y_bin": np.tile(centres, bins),
+            "count": counts.ravel().astype(np.int64),
+        }
+    )
+    return Computed(value, reason, {"n_users": int(ok.sum())}, {"users": users, "density": density})
+
+
+@measure(
+    "echo_chambers",
+    needs={"sides", "leaning"},
+    nulls=SIDE_NULLS,
+    alternative="greater",
+    result=NeighbourLeaningResult,
+    tables=("users", "density"),
+)
 def neighbour_leaning(
     discussion_or_graph: Any,
     *,
@@ -207,100 +253,21 @@ def neighbour_leaning(
     func = "neighbour_leaning"
     check_param(direction in _DIRECTIONS, "direction", func, f"one of {_DIRECTIONS}", direction)
     check_param(isinstance(bins, int) and bins >= 1, "bins", func, "a positive integer", bins)
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
+    return run_echo(
+        neighbour_leaning,
         discussion_or_graph,
         leaning=leaning,
         sides=sides,
-        weight=weight,
-        directed=True,
+        options={"direction": direction, "weight": weight, "bins": bins},
+        significance={
+            "null": null,
+            "n_null": n_null,
+            "n_boot": n_boot,
+            "ci": ci,
+            "seed": seed,
+            "progress": progress,
+        },
+        compute=partial(_computed, direction=direction, bins=bins, binary=weight is None),
+        statistic=_statistic(direction, weight is None),
         need="leaning",
-        func=func,
-    )
-    params = {
-        "input": prep.source,
-        "direction": direction,
-        "weight": weight,
-        "bins": bins,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    statistic = _statistic(direction, weight is None)
-    x = prep.leaning
-    out_mean = _mean_leaning(prep.n, prep.src, prep.dst, prep.w, x)
-    in_mean = _mean_leaning(prep.n, prep.dst, prep.src, prep.w, x)
-    s, t, ww = _neighbour_arcs(prep, prep.src, prep.dst, prep.w, "all", weight is None)
-    all_mean = _mean_leaning(prep.n, s, t, ww, x)
-    y = {"out": out_mean, "in": in_mean, "all": all_mean}[direction]
-    ok = ~np.isnan(x) & ~np.isnan(y)
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = _pearson(x[ok], y[ok])
-        if ok.sum() < 3:
-            reason = "fewer than 3 users have a leaning and a neighbour with a leaning"
-        elif math.isnan(value):
-            reason = "the leanings (or the neighbour means) do not vary"
-    out_deg, in_deg, deg = _degrees(prep.n, prep.src, prep.dst)
-    has = ~np.isnan(x)
-    users = pl.DataFrame(
-        {
-            "author": [prep.names[i] for i in np.flatnonzero(has)],
-            "leaning": x[has],
-            "out_mean": out_mean[has],
-            "in_mean": in_mean[has],
-            "neighbour_mean": all_mean[has],
-            "out_degree": out_deg[has],
-            "in_degree": in_deg[has],
-            "degree": deg[has],
-        }
-    ).with_columns(pl.col("^.*_mean$").fill_nan(None))
-    edges = np.linspace(-1.0, 1.0, bins + 1)
-    counts, _, _ = np.histogram2d(x[ok], y[ok], bins=[edges, edges])
-    centres = (edges[:-1] + edges[1:]) / 2
-    density = pl.DataFrame(
-        {
-            "x_bin": np.repeat(centres, bins),
-            "y_bin": np.tile(centres, bins),
-            "count": counts.ravel().astype(np.int64),
-        }
-    )
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="leaning", func=func
-        )
-        return math.nan if p.reason else statistic(p, p.src, p.dst, p.w, p.leaning)
-
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=statistic,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=True,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater",
-        progress=progress,
-        func=func,
-    )
-    return NeighbourLeaningResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"users": users, "density": density},
-        n_users=int(ok.sum()),
     )
