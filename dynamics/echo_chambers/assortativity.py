@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure
+from dynamics._kernel import Computed
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, label_series
-from dynamics.echo_chambers._run import run_echo
+from dynamics.echo_chambers._run import echo_measure, run_echo
 
 __all__ = ["AssortativityResult", "assortativity"]
 
@@ -63,42 +63,7 @@ def _assortativity_stat(p: Prepared, src, dst, w, values, *, kind: str = "numeri
     return _nominal(values, len(p.labels), src, dst, w)
 
 
-def _computed(prep: Prepared, *, kind: str) -> Computed:
-    """The coefficient, the edges it rests on and (nominal) the ``mixing`` table."""
-    values = prep.leaning if kind == "numeric" else prep.codes
-    known = ~np.isnan(values) if kind == "numeric" else values >= 0
-    used = known[prep.src] & known[prep.dst]
-    n_edges = int(used.sum()) if prep.directed else int(used.sum()) // 2
-    value = _assortativity_stat(prep, prep.src, prep.dst, prep.w, values, kind=kind)
-    reason = None
-    if n_edges == 0:
-        reason = "no edge joins two users with a leaning or side"
-    elif math.isnan(value):
-        reason = "the leanings (sides) at the edge ends do not vary"
-    tables = {}
-    k = len(prep.labels)
-    if kind == "nominal" and k:
-        e = _mixing(prep.codes, k, prep.src, prep.dst, prep.w)
-        ids = np.arange(k)
-        tables["mixing"] = pl.DataFrame(
-            {
-                "source_side": label_series("source_side", prep.labels, np.repeat(ids, k)),
-                "target_side": label_series("target_side", prep.labels, np.tile(ids, k)),
-                "weight": e.ravel(),
-                "share": e.ravel() / e.sum() if e.sum() > 0 else np.full(k * k, np.nan),
-            }
-        )
-    return Computed(value, reason, {"kind": kind, "n_edges": n_edges}, tables)
-
-
-@measure(
-    "echo_chambers",
-    needs={"sides", "leaning"},
-    nulls=SIDE_NULLS,
-    alternative="greater",
-    result=AssortativityResult,
-    tables=("mixing",),
-)
+@echo_measure(alternative="greater", result=AssortativityResult, tables=("mixing",))
 def assortativity(
     discussion_or_graph: Any,
     *,
@@ -148,24 +113,11 @@ def assortativity(
         the undirected graph. Default None: every edge weighs 1. Edges lacking the attribute
         weigh 1.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: does like meet like more often than chance?
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -215,19 +167,36 @@ def assortativity(
     kind = "numeric" if leaning is not None else "nominal"
     return run_echo(
         assortativity,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        options={"directed": directed, "weight": weight},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=partial(_computed, kind=kind),
         statistic=partial(_assortativity_stat, kind=kind),
         need="leaning" if leaning is not None else "labels",
     )
+
+
+def _computed(prep: Prepared, *, kind: str) -> Computed:
+    """The coefficient, the edges it rests on and (nominal) the ``mixing`` table."""
+    values = prep.leaning if kind == "numeric" else prep.codes
+    known = ~np.isnan(values) if kind == "numeric" else values >= 0
+    used = known[prep.src] & known[prep.dst]
+    n_edges = int(used.sum()) if prep.directed else int(used.sum()) // 2
+    value = _assortativity_stat(prep, prep.src, prep.dst, prep.w, values, kind=kind)
+    reason = None
+    if n_edges == 0:
+        reason = "no edge joins two users with a leaning or side"
+    elif math.isnan(value):
+        reason = "the leanings (sides) at the edge ends do not vary"
+    tables = {}
+    k = len(prep.labels)
+    if kind == "nominal" and k:
+        e = _mixing(prep.codes, k, prep.src, prep.dst, prep.w)
+        ids = np.arange(k)
+        tables["mixing"] = pl.DataFrame(
+            {
+                "source_side": label_series("source_side", prep.labels, np.repeat(ids, k)),
+                "target_side": label_series("target_side", prep.labels, np.tile(ids, k)),
+                "weight": e.ravel(),
+                "share": e.ravel() / e.sum() if e.sum() > 0 else np.full(k * k, np.nan),
+            }
+        )
+    return Computed(value, reason, {"kind": kind, "n_edges": n_edges}, tables)

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure
+from dynamics._kernel import Computed
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, distinct, label_series
-from dynamics.echo_chambers._run import run_echo
+from dynamics.echo_chambers._run import echo_measure, run_echo
 
 __all__ = ["ExposureResult", "exposure_entropy"]
 
@@ -100,25 +100,7 @@ def _exposure_stat(p: Prepared, src, dst, w, codes, *, normalized: bool = False)
     return _mean_entropy(_exposure(p.n, codes, src, dst, w), normalized)
 
 
-def _computed(prep: Prepared, *, normalized: bool) -> Computed:
-    """The value (from one exposure table, also behind ``users``) and the ``users`` table."""
-    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
-    value = _mean_entropy(ex, normalized)
-    reason = "no user interacts with a user who has a side" if math.isnan(value) else None
-    scale = math.log2(ex.n_sides) if normalized and ex.n_sides >= 2 else 1.0
-    rows = np.flatnonzero(ex.total > 0)
-    users = _users_table(prep, ex, rows, ex.entropy / scale)
-    return Computed(value, reason, {"n_users": int(rows.size)}, {"users": users})
-
-
-@measure(
-    "echo_chambers",
-    needs={"sides", "leaning"},
-    nulls=SIDE_NULLS,
-    alternative="less",
-    result=ExposureResult,
-    tables=("users",),
-)
+@echo_measure(alternative="less", result=ExposureResult, tables=("users",))
 def exposure_entropy(
     discussion_or_graph: Any,
     *,
@@ -155,30 +137,18 @@ def exposure_entropy(
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
     weight : str or None, default None
-        None: each directed edge counts once. ``weight="count"`` weighs by replies (a
-        Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1.
+        None: each partner counts once per direction (replied to, replying).
+        ``weight="count"`` weighs by replies (a Discussion's ``count`` edge attribute); edges
+        lacking it weigh 1.
     normalized : bool, default False
         Divide by :math:`\log_2 K` so the value lies in [0, 1].
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, *less*: echo chambers lower the
-        entropy).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: *lower* entropy than chance (echo chambers
+        lower it).
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -192,7 +162,8 @@ def exposure_entropy(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        ``normalized`` not a bool, another bad parameter (sklearn wording), or both or
+        neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -229,18 +200,35 @@ def exposure_entropy(
     )
     return run_echo(
         exposure_entropy,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        options={"weight": weight, "normalized": normalized},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=partial(_computed, normalized=normalized),
         statistic=partial(_exposure_stat, normalized=normalized),
     )
+
+
+def _per_user(
+    prep: Prepared,
+    ex: _Exposure,
+    rows: np.ndarray,
+    value: float,
+    why: str,
+    entropy: np.ndarray,
+    *extra: pl.Series,
+) -> Computed:
+    """What a per-user measure computed: the value (``why`` when NaN), ``n_users``, ``users``.
+
+    ``users`` has one row per user in ``rows`` (:func:`_users_table`), plus the ``extra``
+    columns.
+    """
+    users = _users_table(prep, ex, rows, entropy).with_columns(*extra)
+    reason = why if math.isnan(value) else None
+    return Computed(value, reason, {"n_users": int(rows.size)}, {"users": users})
+
+
+def _computed(prep: Prepared, *, normalized: bool) -> Computed:
+    """The mean entropy and the ``users`` table, from one exposure table."""
+    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
+    scale = math.log2(ex.n_sides) if normalized and ex.n_sides >= 2 else 1.0
+    why = "no user interacts with a user who has a side"
+    rows = np.flatnonzero(ex.total > 0)
+    return _per_user(prep, ex, rows, _mean_entropy(ex, normalized), why, ex.entropy / scale)

@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure
+from dynamics._kernel import Computed
 from dynamics._params import check_param
 from dynamics.echo_chambers._common import Prepared
-from dynamics.echo_chambers._run import run_echo
-from dynamics.echo_chambers.exposure import ExposureResult, _Exposure, _exposure, _users_table
+from dynamics.echo_chambers._run import echo_measure, run_echo
+from dynamics.echo_chambers.exposure import ExposureResult, _Exposure, _exposure, _per_user
 
 __all__ = ["homogeneity"]
 
@@ -36,28 +36,7 @@ def _homogeneity_stat(p: Prepared, src, dst, w, codes, *, threshold: float = 1.0
     return _share(ex, *_flags(ex, codes, threshold))
 
 
-def _computed(prep: Prepared, *, threshold: float) -> Computed:
-    """The value (from one exposure table, also behind ``users``) and the ``users`` table."""
-    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
-    rows, homog = _flags(ex, prep.codes, threshold)
-    value = _share(ex, rows, homog)
-    reason = None
-    if math.isnan(value):
-        reason = "no user with a side interacts with a user who has a side"
-    users = _users_table(prep, ex, rows, ex.entropy).with_columns(
-        pl.Series("homogeneous", homog, dtype=pl.Boolean)
-    )
-    return Computed(value, reason, {"n_users": int(rows.size)}, {"users": users})
-
-
-@measure(
-    "echo_chambers",
-    needs={"sides", "leaning"},
-    nulls=SIDE_NULLS,
-    alternative="greater",
-    result=ExposureResult,
-    tables=("users",),
-)
+@echo_measure(alternative="greater", result=ExposureResult, tables=("users",))
 def homogeneity(
     discussion_or_graph: Any,
     *,
@@ -100,24 +79,12 @@ def homogeneity(
         Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1. With
         ``threshold=1`` weights do not matter.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: more homogeneous neighbourhoods than
+        chance.
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -130,7 +97,8 @@ def homogeneity(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        ``threshold`` outside (0, 1], another bad parameter (sklearn wording), or both or
+        neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -167,18 +135,16 @@ def homogeneity(
     )
     return run_echo(
         homogeneity,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        options={"threshold": threshold, "weight": weight},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=partial(_computed, threshold=threshold),
         statistic=partial(_homogeneity_stat, threshold=threshold),
     )
+
+
+def _computed(prep: Prepared, *, threshold: float) -> Computed:
+    """The share of homogeneous users, and the ``users`` table with ``homogeneous``."""
+    ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
+    rows, homog = _flags(ex, prep.codes, threshold)
+    why = "no user with a side interacts with a user who has a side"
+    flag = pl.Series("homogeneous", homog, dtype=pl.Boolean)
+    return _per_user(prep, ex, rows, _share(ex, rows, homog), why, ex.entropy, flag)

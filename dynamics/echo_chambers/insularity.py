@@ -10,11 +10,11 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure
+from dynamics._kernel import Computed
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, label_series
-from dynamics.echo_chambers._run import Statistic, run_echo
+from dynamics.echo_chambers._run import Statistic, echo_measure, run_echo
 
 __all__ = ["InsularityResult", "conductance", "insularity"]
 
@@ -91,22 +91,7 @@ def _conductance_stat(p: Prepared, src, dst, w, codes) -> float:
     return _mean_conductance(*_per_side(codes, len(p.labels), src, dst, w))
 
 
-def _computed(prep: Prepared, *, statistic: Statistic) -> Computed:
-    """The value, the number of sides with users and the per-side table."""
-    value = statistic(prep, prep.src, prep.dst, prep.w, prep.codes)
-    reason = "no edge joins two users with a side" if math.isnan(value) else None
-    n_sides = len(set(prep.codes[prep.codes >= 0].tolist()))
-    return Computed(value, reason, {"n_sides": n_sides}, {"sides": _table(prep)})
-
-
-@measure(
-    "echo_chambers",
-    needs={"sides", "leaning"},
-    nulls=SIDE_NULLS,
-    alternative="greater",
-    result=InsularityResult,
-    tables=("sides",),
-)
+@echo_measure(alternative="greater", result=InsularityResult, tables=("sides",))
 def insularity(
     discussion_or_graph: Any,
     *,
@@ -128,8 +113,8 @@ def insularity(
     .. math:: I(S) = \frac{w(S \to S)}{w(S \to V)},
 
     with :math:`w(A \to B)` the edges (or, with ``weight="count"``, the replies) from users in
-    A to users in B and V every user with a side. The value is the mean of :math:`I(S)` over the sides
-    (``average="sides"``), or the share of all replies that stay inside their side
+    A to users in B and V every user with a side. The value is the mean of :math:`I(S)` over
+    the sides (``average="sides"``), or the share of all replies that stay inside their side
     (``average="replies"``, :math:`\sum_S w(S \to S) / \sum_S w(S \to V)`). The per-side
     table also gives the conductance of each side (see :func:`conductance`).
 
@@ -150,24 +135,12 @@ def insularity(
     average : {"sides", "replies"}, default "sides"
         Mean over sides, or weighted by each side's replies.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: do more replies stay inside the sides than by
+        chance?
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -183,7 +156,8 @@ def insularity(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        ``average`` not "sides" or "replies", another bad parameter (sklearn wording), or
+        both or neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -221,31 +195,13 @@ def insularity(
     statistic = partial(_insularity_stat, average=average)
     return run_echo(
         insularity,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        options={"weight": weight, "average": average},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=partial(_computed, statistic=statistic),
         statistic=statistic,
     )
 
 
-@measure(
-    "echo_chambers",
-    needs={"sides", "leaning"},
-    nulls=SIDE_NULLS,
-    alternative="less",
-    result=InsularityResult,
-    tables=("sides",),
-)
+@echo_measure(alternative="less", result=InsularityResult, tables=("sides",))
 def conductance(
     discussion_or_graph: Any,
     *,
@@ -281,28 +237,15 @@ def conductance(
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
     weight : str or None, default None
-        None: each directed edge counts once. ``weight="count"`` weighs by replies (a
-        Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1.
+        None: each directed edge counts once in the cut and the volumes. ``weight="count"``
+        weighs by replies (a Discussion's ``count`` edge attribute); edges lacking it weigh 1.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, *less*: low conductance means
-        closed sides).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: *less* open than chance (low conductance
+        means closed sides).
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -315,7 +258,7 @@ def conductance(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        A bad parameter (sklearn wording), or both or neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -344,18 +287,15 @@ def conductance(
     """
     return run_echo(
         conductance,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        options={"weight": weight},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=partial(_computed, statistic=_conductance_stat),
         statistic=_conductance_stat,
     )
+
+
+def _computed(prep: Prepared, *, statistic: Statistic) -> Computed:
+    """The value, the number of sides with users and the per-side table."""
+    value = statistic(prep, prep.src, prep.dst, prep.w, prep.codes)
+    reason = "no edge joins two users with a side" if math.isnan(value) else None
+    n_sides = len(set(prep.codes[prep.codes >= 0].tolist()))
+    return Computed(value, reason, {"n_sides": n_sides}, {"sides": _table(prep)})

@@ -10,11 +10,11 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure
+from dynamics._kernel import Computed
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, _arcs, distinct
-from dynamics.echo_chambers._run import run_echo
+from dynamics.echo_chambers._run import echo_measure, run_echo
 
 __all__ = ["NeighbourLeaningResult", "neighbour_leaning"]
 
@@ -78,56 +78,7 @@ def _degrees(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, ...]
     return out_deg, in_deg, deg
 
 
-def _computed(prep: Prepared, *, direction: str, bins: int, binary: bool) -> Computed:
-    """The correlation, the ``users`` table and the joint ``density`` of the users in it."""
-    x = prep.leaning
-    out_mean = _mean_leaning(prep.n, prep.src, prep.dst, prep.w, x)
-    in_mean = _mean_leaning(prep.n, prep.dst, prep.src, prep.w, x)
-    s, t, ww = _neighbour_arcs(prep, prep.src, prep.dst, prep.w, "all", binary)
-    all_mean = _mean_leaning(prep.n, s, t, ww, x)
-    y = {"out": out_mean, "in": in_mean, "all": all_mean}[direction]
-    ok = ~np.isnan(x) & ~np.isnan(y)
-    value = _pearson(x[ok], y[ok])
-    reason = None
-    if ok.sum() < 3:
-        reason = "fewer than 3 users have a leaning and a neighbour with a leaning"
-    elif math.isnan(value):
-        reason = "the leanings (or the neighbour means) do not vary"
-    out_deg, in_deg, deg = _degrees(prep.n, prep.src, prep.dst)
-    has = ~np.isnan(x)
-    users = pl.DataFrame(
-        {
-            "author": [prep.names[i] for i in np.flatnonzero(has)],
-            "leaning": x[has],
-            "out_mean": out_mean[has],
-            "in_mean": in_mean[has],
-            "neighbour_mean": all_mean[has],
-            "out_degree": out_deg[has],
-            "in_degree": in_deg[has],
-            "degree": deg[has],
-        }
-    ).with_columns(pl.col("^.*_mean$").fill_nan(None))
-    edges = np.linspace(-1.0, 1.0, bins + 1)
-    counts, _, _ = np.histogram2d(x[ok], y[ok], bins=[edges, edges])
-    centres = (edges[:-1] + edges[1:]) / 2
-    density = pl.DataFrame(
-        {
-            "x_bin": np.repeat(centres, bins),
-            "y_bin": np.tile(centres, bins),
-            "count": counts.ravel().astype(np.int64),
-        }
-    )
-    return Computed(value, reason, {"n_users": int(ok.sum())}, {"users": users, "density": density})
-
-
-@measure(
-    "echo_chambers",
-    needs={"sides", "leaning"},
-    nulls=SIDE_NULLS,
-    alternative="greater",
-    result=NeighbourLeaningResult,
-    tables=("users", "density"),
-)
+@echo_measure(alternative="greater", result=NeighbourLeaningResult, tables=("users", "density"))
 def neighbour_leaning(
     discussion_or_graph: Any,
     *,
@@ -180,25 +131,12 @@ def neighbour_leaning(
     bins : int, default 20
         Bins per axis of the ``density`` table over [-1, 1] x [-1, 1].
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater): shuffle leanings over
-        users, or rewire edges keeping degrees.
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only); 0: no interval.
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: a higher correlation than chance (with
+        ``"label-shuffle"``, leanings shuffled over the users).
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -255,19 +193,50 @@ def neighbour_leaning(
     check_param(isinstance(bins, int) and bins >= 1, "bins", func, "a positive integer", bins)
     return run_echo(
         neighbour_leaning,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        options={"direction": direction, "weight": weight, "bins": bins},
-        significance={
-            "null": null,
-            "n_null": n_null,
-            "n_boot": n_boot,
-            "ci": ci,
-            "seed": seed,
-            "progress": progress,
-        },
+        locals(),
         compute=partial(_computed, direction=direction, bins=bins, binary=weight is None),
         statistic=_statistic(direction, weight is None),
         need="leaning",
     )
+
+
+def _computed(prep: Prepared, *, direction: str, bins: int, binary: bool) -> Computed:
+    """The correlation, the ``users`` table and the joint ``density`` of the users in it."""
+    x = prep.leaning
+    out_mean = _mean_leaning(prep.n, prep.src, prep.dst, prep.w, x)
+    in_mean = _mean_leaning(prep.n, prep.dst, prep.src, prep.w, x)
+    s, t, ww = _neighbour_arcs(prep, prep.src, prep.dst, prep.w, "all", binary)
+    all_mean = _mean_leaning(prep.n, s, t, ww, x)
+    y = {"out": out_mean, "in": in_mean, "all": all_mean}[direction]
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    value = _pearson(x[ok], y[ok])
+    reason = None
+    if ok.sum() < 3:
+        reason = "fewer than 3 users have a leaning and a neighbour with a leaning"
+    elif math.isnan(value):
+        reason = "the leanings (or the neighbour means) do not vary"
+    out_deg, in_deg, deg = _degrees(prep.n, prep.src, prep.dst)
+    has = ~np.isnan(x)
+    users = pl.DataFrame(
+        {
+            "author": [prep.names[i] for i in np.flatnonzero(has)],
+            "leaning": x[has],
+            "out_mean": out_mean[has],
+            "in_mean": in_mean[has],
+            "neighbour_mean": all_mean[has],
+            "out_degree": out_deg[has],
+            "in_degree": in_deg[has],
+            "degree": deg[has],
+        }
+    ).with_columns(pl.col("^.*_mean$").fill_nan(None))
+    edges = np.linspace(-1.0, 1.0, bins + 1)
+    counts, _, _ = np.histogram2d(x[ok], y[ok], bins=[edges, edges])
+    centres = (edges[:-1] + edges[1:]) / 2
+    density = pl.DataFrame(
+        {
+            "x_bin": np.repeat(centres, bins),
+            "y_bin": np.tile(centres, bins),
+            "count": counts.ravel().astype(np.int64),
+        }
+    )
+    return Computed(value, reason, {"n_users": int(ok.sum())}, {"users": users, "density": density})
