@@ -1,4 +1,4 @@
-"""Shared input handling of the echo-chamber measures: graph, leaning, sides and significance.
+"""Shared input handling of the echo-chamber measures: graph, leaning and sides.
 
 Every measure works on the same internal form (:class:`Prepared`): the user graph reduced to
 one weighted *arc* per ordered pair of distinct users (an undirected graph gives two arcs per
@@ -7,37 +7,29 @@ plus a float leaning per vertex (NaN: unknown) and an integer side code per vert
 All measures are then a few ``numpy.bincount`` calls over the arcs (O(V + E)).
 
 :func:`prepare` also measures how much of the graph the sides cover
-(:func:`dynamics._sample_checks.coverage`) and :func:`significance` whether there are enough
-threads for a bootstrap interval; :meth:`Prepared.notes` and :meth:`Prepared.noted` hand those
-warnings and the reason for a missing interval to the result.
+(:func:`dynamics._sample_checks.coverage`) and :func:`dynamics.echo_chambers._run.run_echo`
+whether there are enough threads for a bootstrap interval; :meth:`Prepared.notes` and
+:meth:`Prepared.noted` hand those warnings and the reason for a missing interval to the result.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import refit_significance
 from dynamics._params import check_param
-from dynamics._sample_checks import bootstrap_threads_warning, coverage
-from dynamics._significance import (
-    REFIT_NULLS,
-    bootstrap_threads,
-    choose_null,
-    n_threads_with_comments,
-    null_test,
-)
+from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["Prepared", "distinct", "label_series", "prepare", "significance"]
+__all__ = ["Need", "Prepared", "distinct", "label_series", "prepare"]
 
 Need = Literal["leaning", "labels"]
 
@@ -263,81 +255,3 @@ def label_series(name: str, labels: list[Any], codes: np.ndarray) -> pl.Series:
         return pl.Series(name, values)
     except (TypeError, ValueError, pl.exceptions.PolarsError):
         return pl.Series(name, [None if v is None else str(v) for v in values], dtype=pl.String)
-
-
-def significance(
-    obj: Any,
-    prep: Prepared,
-    observed: float,
-    *,
-    statistic: Callable[[Prepared, np.ndarray, np.ndarray, np.ndarray, np.ndarray], float],
-    recompute: Callable[..., float],
-    use_leaning: bool,
-    null: str | None,
-    n_null: int | None,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
-    alternative: Literal["greater", "less", "two-sided"],
-    progress: bool | None,
-    func: str,
-    sides: Any = None,
-    params: dict[str, Any] | None = None,
-) -> tuple[dict[str, float], tuple[float, float] | None]:
-    """Null-model fields (when a null runs) and thread-bootstrap interval (when ``n_boot``).
-
-    ``statistic(prep, src, dst, w, values)`` recomputes the measure on arcs and per-vertex
-    values (leanings or side codes); ``recompute(obj, sides)`` the whole measure on a
-    resampled Discussion or a rewired graph. ``null=None`` with ``n_null`` picks the null by
-    ``sides`` (:func:`dynamics._significance.choose_null`; ``"rewire-refit"`` for sides found in
-    the graph, which rewires the graph and finds the sides again on every null graph);
-    ``params["null"]`` and ``params["n_null"]`` are set to what ran. Returns
-    ``({"z", "p_value", "null_mean", "null_sd", "excess"} or {}, interval)``.
-    """
-    null, n_null = choose_null(null, n_null, sides)
-    if params is not None:
-        params["null"], params["n_null"] = null, n_null
-    test: dict[str, float] = {}
-    interval = None
-    if math.isnan(observed):
-        return test, interval
-    if null in REFIT_NULLS:
-        test = refit_significance(
-            recompute,
-            obj,
-            sides,
-            observed=observed,
-            null=null,
-            n_null=n_null,
-            seed=seed,
-            weight=None if params is None else params.get("weight"),
-            alternative=alternative,
-            func=func,
-        )
-    elif null is not None:
-        values = prep.leaning if use_leaning else prep.codes
-
-        def on_graph(g: ig.Graph, labels: np.ndarray) -> float:
-            src, dst, w = prep.with_graph(g)
-            return statistic(prep, src, dst, w, labels)
-
-        test = null_test(
-            on_graph,
-            prep.graph(),
-            values,
-            observed=observed,
-            null=null,  # type: ignore[arg-type]
-            n_null=n_null,
-            seed=seed,
-            alternative=alternative,
-            progress=progress,
-            func=func,
-        ).fields()
-    if n_boot:  # check_significance has made sure obj is a Discussion
-        interval, _ = bootstrap_threads(
-            recompute, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
-        )
-        if interval is None:
-            prep.ci_reason = bootstrap_threads_warning(n_threads_with_comments(obj))
-            prep.warnings.append(str(prep.ci_reason))
-    return test, interval

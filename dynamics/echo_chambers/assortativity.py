@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Computed
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    label_series,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, label_series
+from dynamics.echo_chambers._run import echo_measure, run_echo
 
 __all__ = ["AssortativityResult", "assortativity"]
 
@@ -60,6 +57,13 @@ def _nominal(codes: np.ndarray, k: int, src: np.ndarray, dst: np.ndarray, w: np.
     return float((np.trace(e) - ab) / (1 - ab))
 
 
+def _assortativity_stat(p: Prepared, src, dst, w, values, *, kind: str = "numeric") -> float:
+    if kind == "numeric":
+        return _numeric(values, src, dst, w)
+    return _nominal(values, len(p.labels), src, dst, w)
+
+
+@echo_measure(alternative="greater", result=AssortativityResult, tables=("mixing",))
 def assortativity(
     discussion_or_graph: Any,
     *,
@@ -109,24 +113,11 @@ def assortativity(
         the undirected graph. Default None: every edge weighs 1. Edges lacking the attribute
         weigh 1.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: does like meet like more often than chance?
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -173,48 +164,30 @@ def assortativity(
     >>> round(r.value, 4), r.kind
     (0.3333, 'nominal')
     """
-    func = "assortativity"
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        weight=weight,
-        directed=directed,
-        need="leaning" if leaning is not None else "labels",
-        func=func,
-    )
     kind = "numeric" if leaning is not None else "nominal"
-    k = len(prep.labels)
-    params = {
-        "input": prep.source,
-        "directed": directed,
-        "weight": weight,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
+    return run_echo(
+        assortativity,
+        locals(),
+        compute=partial(_computed, kind=kind),
+        statistic=partial(_assortativity_stat, kind=kind),
+        need="leaning" if leaning is not None else "labels",
+    )
 
-    def statistic(p: Prepared, src, dst, w, values) -> float:
-        if kind == "numeric":
-            return _numeric(values, src, dst, w)
-        return _nominal(values, k, src, dst, w)
 
+def _computed(prep: Prepared, *, kind: str) -> Computed:
+    """The coefficient, the edges it rests on and (nominal) the ``mixing`` table."""
     values = prep.leaning if kind == "numeric" else prep.codes
     known = ~np.isnan(values) if kind == "numeric" else values >= 0
     used = known[prep.src] & known[prep.dst]
     n_edges = int(used.sum()) if prep.directed else int(used.sum()) // 2
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = statistic(prep, prep.src, prep.dst, prep.w, values)
-        if n_edges == 0:
-            reason = "no edge joins two users with a leaning or side"
-        elif math.isnan(value):
-            reason = "the leanings (sides) at the edge ends do not vary"
+    value = _assortativity_stat(prep, prep.src, prep.dst, prep.w, values, kind=kind)
+    reason = None
+    if n_edges == 0:
+        reason = "no edge joins two users with a leaning or side"
+    elif math.isnan(value):
+        reason = "the leanings (sides) at the edge ends do not vary"
     tables = {}
+    k = len(prep.labels)
     if kind == "nominal" and k:
         e = _mixing(prep.codes, k, prep.src, prep.dst, prep.w)
         ids = np.arange(k)
@@ -226,50 +199,4 @@ def assortativity(
                 "share": e.ravel() / e.sum() if e.sum() > 0 else np.full(k * k, np.nan),
             }
         )
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d,
-            leaning=leaning,
-            sides=sides,
-            weight=weight,
-            directed=directed,
-            need="leaning" if leaning is not None else "labels",
-            func=func,
-        )
-        if p.reason:
-            return math.nan
-        if kind == "numeric":
-            return _numeric(p.leaning, p.src, p.dst, p.w)
-        return _nominal(p.codes, len(p.labels), p.src, p.dst, p.w)
-
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=statistic,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=kind == "numeric",
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater",
-        progress=progress,
-        func=func,
-    )
-    return AssortativityResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables=tables,
-        kind=kind,
-        n_edges=n_edges,
-    )
+    return Computed(value, reason, {"kind": kind, "n_edges": n_edges}, tables)

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Computed
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    distinct,
-    label_series,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, distinct, label_series
+from dynamics.echo_chambers._run import echo_measure, run_echo
 
 __all__ = ["ExposureResult", "exposure_entropy"]
 
@@ -93,12 +89,24 @@ def _users_table(prep: Prepared, ex: _Exposure, rows: np.ndarray, entropy: np.nd
     ).with_columns(pl.col("own_share").fill_nan(None))
 
 
+def _mean_entropy(ex: _Exposure, normalized: bool) -> float:
+    h = ex.entropy[~np.isnan(ex.entropy)]
+    if h.size == 0 or ex.n_sides < 2:
+        return math.nan
+    return float(h.mean() / (math.log2(ex.n_sides) if normalized else 1.0))
+
+
+def _exposure_stat(p: Prepared, src, dst, w, codes, *, normalized: bool = False) -> float:
+    return _mean_entropy(_exposure(p.n, codes, src, dst, w), normalized)
+
+
+@echo_measure(alternative="less", result=ExposureResult, tables=("users",))
 def exposure_entropy(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
-    weight: str | None = "count",
+    weight: str | None = None,
     normalized: bool = False,
     null: str | None = None,
     n_null: int | None = None,
@@ -109,9 +117,9 @@ def exposure_entropy(
 ) -> ExposureResult:
     r"""Mean Shannon entropy of the sides each user interacts with.
 
-    For user i, let :math:`p_{is}` be the share of i's interactions (replies i gave plus
-    replies i received, each weighted by its count) whose partner is on side s. The exposure
-    entropy is
+    For user i, let :math:`p_{is}` be the share of i's interactions (the users i replied to
+    plus those who replied to i; with ``weight="count"``, each reply) whose partner is on side
+    s. The exposure entropy is
 
     .. math:: H_i = -\sum_s p_{is} \log_2 p_{is}
 
@@ -128,31 +136,19 @@ def exposure_entropy(
         Author -> side or community label (any number of labels), or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
-    weight : str or None, default "count"
-        Edge attribute counting replies (a Discussion's ``count``); edges lacking it weigh
-        1. None: each directed edge counts once.
+    weight : str or None, default None
+        None: each partner counts once per direction (replied to, replying).
+        ``weight="count"`` weighs by replies (a Discussion's ``count`` edge attribute); edges
+        lacking it weigh 1.
     normalized : bool, default False
         Divide by :math:`\log_2 K` so the value lies in [0, 1].
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, *less*: echo chambers lower the
-        entropy).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: *lower* entropy than chance (echo chambers
+        lower it).
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -166,7 +162,8 @@ def exposure_entropy(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        ``normalized`` not a bool, another bad parameter (sklearn wording), or both or
+        neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -198,80 +195,40 @@ def exposure_entropy(
     >>> round(r.value, 4), r.n_users
     (0.3333, 3)
     """
-    func = "exposure_entropy"
-    check_param(isinstance(normalized, bool), "normalized", func, "a bool", normalized)
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        weight=weight,
-        directed=True,
-        need="labels",
-        func=func,
+    check_param(
+        isinstance(normalized, bool), "normalized", "exposure_entropy", "a bool", normalized
+    )
+    return run_echo(
+        exposure_entropy,
+        locals(),
+        compute=partial(_computed, normalized=normalized),
+        statistic=partial(_exposure_stat, normalized=normalized),
     )
 
-    def value_of(ex: _Exposure) -> float:
-        h = ex.entropy[~np.isnan(ex.entropy)]
-        if h.size == 0 or ex.n_sides < 2:
-            return math.nan
-        return float(h.mean() / (math.log2(ex.n_sides) if normalized else 1.0))
 
-    def stat_from(p: Prepared, src, dst, w, codes) -> float:
-        return value_of(_exposure(p.n, codes, src, dst, w))
+def _per_user(
+    prep: Prepared,
+    ex: _Exposure,
+    rows: np.ndarray,
+    value: float,
+    why: str,
+    entropy: np.ndarray,
+    *extra: pl.Series,
+) -> Computed:
+    """What a per-user measure computed: the value (``why`` when NaN), ``n_users``, ``users``.
 
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=func
-        )
-        return math.nan if p.reason else stat_from(p, p.src, p.dst, p.w, p.codes)
+    ``users`` has one row per user in ``rows`` (:func:`_users_table`), plus the ``extra``
+    columns.
+    """
+    users = _users_table(prep, ex, rows, entropy).with_columns(*extra)
+    reason = why if math.isnan(value) else None
+    return Computed(value, reason, {"n_users": int(rows.size)}, {"users": users})
 
+
+def _computed(prep: Prepared, *, normalized: bool) -> Computed:
+    """The mean entropy and the ``users`` table, from one exposure table."""
     ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
     scale = math.log2(ex.n_sides) if normalized and ex.n_sides >= 2 else 1.0
-    entropy = ex.entropy / scale
+    why = "no user interacts with a user who has a side"
     rows = np.flatnonzero(ex.total > 0)
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = value_of(ex)  # the exposure table above, not computed a second time
-        if math.isnan(value):
-            reason = "no user interacts with a user who has a side"
-    params = {
-        "input": prep.source,
-        "weight": weight,
-        "normalized": normalized,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=stat_from,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=False,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="less",
-        progress=progress,
-        func=func,
-    )
-    return ExposureResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"users": _users_table(prep, ex, rows, entropy)},
-        n_users=int(rows.size),
-    )
+    return _per_user(prep, ex, rows, _mean_entropy(ex, normalized), why, ex.entropy / scale)

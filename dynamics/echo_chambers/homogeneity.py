@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Computed
 from dynamics._params import check_param
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import Prepared, prepare, significance
-from dynamics.echo_chambers.exposure import ExposureResult, _Exposure, _exposure, _users_table
+from dynamics.echo_chambers._common import Prepared
+from dynamics.echo_chambers._run import echo_measure, run_echo
+from dynamics.echo_chambers.exposure import ExposureResult, _Exposure, _exposure, _per_user
 
 __all__ = ["homogeneity"]
 
@@ -19,13 +21,29 @@ __all__ = ["homogeneity"]
 _EPS = 1e-12
 
 
+def _flags(ex: _Exposure, codes: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """The users counted (a side, a partner with a side) and whether each is homogeneous."""
+    rows = np.flatnonzero((codes >= 0) & (ex.total > 0))
+    return rows, ex.own[rows] >= (threshold - _EPS) * ex.total[rows]
+
+
+def _share(ex: _Exposure, rows: np.ndarray, homog: np.ndarray) -> float:
+    return float(homog.mean()) if rows.size and ex.n_sides >= 2 else math.nan
+
+
+def _homogeneity_stat(p: Prepared, src, dst, w, codes, *, threshold: float = 1.0) -> float:
+    ex = _exposure(p.n, codes, src, dst, w)
+    return _share(ex, *_flags(ex, codes, threshold))
+
+
+@echo_measure(alternative="greater", result=ExposureResult, tables=("users",))
 def homogeneity(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
     threshold: float = 1.0,
-    weight: str | None = "count",
+    weight: str | None = None,
     null: str | None = None,
     n_null: int | None = None,
     n_boot: int = 0,
@@ -56,28 +74,17 @@ def homogeneity(
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
     threshold : float, default 1.0
         Own-side share, in (0, 1], that makes a neighbourhood homogeneous.
-    weight : str or None, default "count"
-        Edge attribute counting replies; edges lacking it weigh 1. None: each directed edge
-        counts once. With ``threshold=1`` weights do not matter.
+    weight : str or None, default None
+        None: each directed edge counts once. ``weight="count"`` weighs by replies (a
+        Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1. With
+        ``threshold=1`` weights do not matter.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: more homogeneous neighbourhoods than
+        chance.
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -90,7 +97,8 @@ def homogeneity(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        ``threshold`` outside (0, 1], another bad parameter (sklearn wording), or both or
+        neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -118,89 +126,25 @@ def homogeneity(
     >>> round(r.value, 4), r.n_users
     (0.3333, 3)
     """
-    func = "homogeneity"
     check_param(
         isinstance(threshold, float | int) and 0 < threshold <= 1,
         "threshold",
-        func,
+        "homogeneity",
         "in (0, 1]",
         threshold,
     )
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        weight=weight,
-        directed=True,
-        need="labels",
-        func=func,
+    return run_echo(
+        homogeneity,
+        locals(),
+        compute=partial(_computed, threshold=threshold),
+        statistic=partial(_homogeneity_stat, threshold=threshold),
     )
 
-    def flags(p: Prepared, ex: _Exposure, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.flatnonzero((codes >= 0) & (ex.total > 0))
-        return rows, ex.own[rows] >= (threshold - _EPS) * ex.total[rows]
 
-    def value_of(p: Prepared, ex: _Exposure, codes: np.ndarray) -> float:
-        rows, homog = flags(p, ex, codes)
-        return float(homog.mean()) if rows.size and ex.n_sides >= 2 else math.nan
-
-    def stat_from(p: Prepared, src, dst, w, codes) -> float:
-        return value_of(p, _exposure(p.n, codes, src, dst, w), codes)
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=func
-        )
-        return math.nan if p.reason else stat_from(p, p.src, p.dst, p.w, p.codes)
-
+def _computed(prep: Prepared, *, threshold: float) -> Computed:
+    """The share of homogeneous users, and the ``users`` table with ``homogeneous``."""
     ex = _exposure(prep.n, prep.codes, prep.src, prep.dst, prep.w)
-    rows, homog = flags(prep, ex, prep.codes)
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = value_of(prep, ex, prep.codes)  # reuses the exposure table above
-        if math.isnan(value):
-            reason = "no user with a side interacts with a user who has a side"
-    params = {
-        "input": prep.source,
-        "threshold": threshold,
-        "weight": weight,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=stat_from,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=False,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater",
-        progress=progress,
-        func=func,
-    )
-    users = _users_table(prep, ex, rows, ex.entropy).with_columns(
-        pl.Series("homogeneous", homog, dtype=pl.Boolean)
-    )
-    return ExposureResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"users": users},
-        n_users=int(rows.size),
-    )
+    rows, homog = _flags(ex, prep.codes, threshold)
+    why = "no user with a side interacts with a user who has a side"
+    flag = pl.Series("homogeneous", homog, dtype=pl.Boolean)
+    return _per_user(prep, ex, rows, _share(ex, rows, homog), why, ex.entropy, flag)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Computed
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    label_series,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, label_series
+from dynamics.echo_chambers._run import Statistic, echo_measure, run_echo
 
 __all__ = ["InsularityResult", "conductance", "insularity"]
 
@@ -85,91 +82,22 @@ def _table(prep: Prepared) -> pl.DataFrame:
     ).with_columns(pl.col("insularity", "conductance").fill_nan(None))
 
 
-def _run(
-    which: str,
-    obj: Any,
-    *,
-    leaning: Any,
-    sides: Any,
-    weight: str | None,
-    average: str,
-    null: str | None,
-    n_null: int | None,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
-    progress: bool | None,
-) -> InsularityResult:
-    check_significance(which, null, n_null, n_boot, ci, obj)
-    prep = prepare(
-        obj, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=which
-    )
-    k = len(prep.labels)
-
-    def statistic(p: Prepared, src, dst, w, codes) -> float:
-        parts = _per_side(codes, k, src, dst, w)
-        if which == "insularity":
-            return _insularity(parts[0], parts[1], average)
-        return _mean_conductance(*parts)
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="labels", func=which
-        )
-        if p.reason:
-            return math.nan
-        parts = _per_side(p.codes, len(p.labels), p.src, p.dst, p.w)
-        if which == "insularity":
-            return _insularity(parts[0], parts[1], average)
-        return _mean_conductance(*parts)
-
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = statistic(prep, prep.src, prep.dst, prep.w, prep.codes)
-        if math.isnan(value):
-            reason = "no edge joins two users with a side"
-    params: dict[str, Any] = {"input": prep.source, "weight": weight}
-    if which == "insularity":
-        params["average"] = average
-    params.update(null=null, n_null=n_null, n_boot=n_boot, ci=ci, seed=seed)
-    test, interval = significance(
-        obj,
-        prep,
-        value,
-        statistic=statistic,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=False,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater" if which == "insularity" else "less",
-        progress=progress,
-        func=which,
-    )
-    return InsularityResult(
-        which,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"sides": _table(prep)},
-        n_sides=len(set(prep.codes[prep.codes >= 0].tolist())),
-    )
+def _insularity_stat(p: Prepared, src, dst, w, codes, *, average: str = "sides") -> float:
+    internal, out_total, _ = _per_side(codes, len(p.labels), src, dst, w)
+    return _insularity(internal, out_total, average)
 
 
+def _conductance_stat(p: Prepared, src, dst, w, codes) -> float:
+    return _mean_conductance(*_per_side(codes, len(p.labels), src, dst, w))
+
+
+@echo_measure(alternative="greater", result=InsularityResult, tables=("sides",))
 def insularity(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
-    weight: str | None = "count",
+    weight: str | None = None,
     average: Literal["sides", "replies"] = "sides",
     null: str | None = None,
     n_null: int | None = None,
@@ -184,9 +112,9 @@ def insularity(
 
     .. math:: I(S) = \frac{w(S \to S)}{w(S \to V)},
 
-    with :math:`w(A \to B)` the replies (edge weights) from users in A to users in B and V
-    every user with a side. The value is the mean of :math:`I(S)` over the sides
-    (``average="sides"``), or the share of all replies that stay inside their side
+    with :math:`w(A \to B)` the edges (or, with ``weight="count"``, the replies) from users in
+    A to users in B and V every user with a side. The value is the mean of :math:`I(S)` over
+    the sides (``average="sides"``), or the share of all replies that stay inside their side
     (``average="replies"``, :math:`\sum_S w(S \to S) / \sum_S w(S \to V)`). The per-side
     table also gives the conductance of each side (see :func:`conductance`).
 
@@ -201,30 +129,18 @@ def insularity(
         or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
-    weight : str or None, default "count"
-        Edge attribute counting replies (a Discussion's ``count``); edges lacking it weigh 1.
-        None: each connected pair counts once.
+    weight : str or None, default None
+        None: every replying pair counts once (per direction). ``weight="count"`` weighs by
+        replies (a Discussion's ``count`` edge attribute); edges lacking the attribute weigh 1.
     average : {"sides", "replies"}, default "sides"
         Mean over sides, or weighted by each side's replies.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: do more replies stay inside the sides than by
+        chance?
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -240,7 +156,8 @@ def insularity(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        ``average`` not "sides" or "replies", another bad parameter (sklearn wording), or
+        both or neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -275,28 +192,22 @@ def insularity(
     [0.3333333333333333, 0.3333333333333333]
     """
     check_param(average in _AVERAGES, "average", "insularity", f"one of {_AVERAGES}", average)
-    return _run(
-        "insularity",
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        weight=weight,
-        average=average,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
+    statistic = partial(_insularity_stat, average=average)
+    return run_echo(
+        insularity,
+        locals(),
+        compute=partial(_computed, statistic=statistic),
+        statistic=statistic,
     )
 
 
+@echo_measure(alternative="less", result=InsularityResult, tables=("sides",))
 def conductance(
     discussion_or_graph: Any,
     *,
     sides: Any = None,
     leaning: Any = None,
-    weight: str | None = "count",
+    weight: str | None = None,
     null: str | None = None,
     n_null: int | None = None,
     n_boot: int = 0,
@@ -325,29 +236,16 @@ def conductance(
         Author -> side or community label, or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
-    weight : str or None, default "count"
-        Edge attribute counting replies; edges lacking it weigh 1. None: each directed edge
-        counts once.
+    weight : str or None, default None
+        None: each directed edge counts once in the cut and the volumes. ``weight="count"``
+        weighs by replies (a Discussion's ``count`` edge attribute); edges lacking it weigh 1.
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, *less*: low conductance means
-        closed sides).
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only).
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: *less* open than chance (low conductance
+        means closed sides).
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -360,7 +258,7 @@ def conductance(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``sides`` and ``leaning``.
+        A bad parameter (sklearn wording), or both or neither of ``sides`` and ``leaning``.
     GraphKindError
         When the first argument is not a Discussion or graph.
 
@@ -387,17 +285,17 @@ def conductance(
     >>> round(r.value, 4)
     0.3333
     """
-    return _run(
-        "conductance",
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        weight=weight,
-        average="sides",
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
+    return run_echo(
+        conductance,
+        locals(),
+        compute=partial(_computed, statistic=_conductance_stat),
+        statistic=_conductance_stat,
     )
+
+
+def _computed(prep: Prepared, *, statistic: Statistic) -> Computed:
+    """The value, the number of sides with users and the per-side table."""
+    value = statistic(prep, prep.src, prep.dst, prep.w, prep.codes)
+    reason = "no edge joins two users with a side" if math.isnan(value) else None
+    n_sides = len(set(prep.codes[prep.codes >= 0].tolist()))
+    return Computed(value, reason, {"n_sides": n_sides}, {"sides": _table(prep)})

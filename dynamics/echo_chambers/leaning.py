@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Computed
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics._significance import check_significance
-from dynamics.echo_chambers._common import (
-    Prepared,
-    _arcs,
-    distinct,
-    prepare,
-    significance,
-)
+from dynamics.echo_chambers._common import Prepared, _arcs, distinct
+from dynamics.echo_chambers._run import echo_measure, run_echo
 
 __all__ = ["NeighbourLeaningResult", "neighbour_leaning"]
 
@@ -82,6 +78,7 @@ def _degrees(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, ...]
     return out_deg, in_deg, deg
 
 
+@echo_measure(alternative="greater", result=NeighbourLeaningResult, tables=("users", "density"))
 def neighbour_leaning(
     discussion_or_graph: Any,
     *,
@@ -134,25 +131,12 @@ def neighbour_leaning(
     bins : int, default 20
         Bins per axis of the ``density`` table over [-1, 1] x [-1, 1].
     null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
-        Null model for ``z`` and ``p_value`` (one-sided, greater): shuffle leanings over
-        users, or rewire edges keeping degrees.
-        With ``n_null`` and no ``null`` (or ``"auto"``), the null is chosen by the sides:
-        sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
-        ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which
-        rewires the graph keeping degrees and finds the sides again on every null graph
-        (Garimella et al. 2018; Guimera et al. 2004); given sides or a leaning get
-        ``"label-shuffle"``. See :mod:`dynamics._significance`.
-    n_null : int or None, default None
-        Null samples (200 when ``null`` is named without it; None with no ``null``: no test).
-    n_boot : int, default 0
-        Bootstrap samples over threads for ``ci`` (Discussion input only); 0: no interval.
-    ci : float, default 0.95
-        Interval level.
-    seed : int or None, default 0
-        Seed of the null model and bootstrap.
-    progress : bool or None
-        Show progress of null model and bootstrap.
+        One of those or ``"rewire-refit-weights"``, default None: the null model behind ``z``
+        and ``p_value`` (the sides choose it when only ``n_null`` is given; see
+        :mod:`dynamics.echo_chambers`), one-sided: a higher correlation than chance (with
+        ``"label-shuffle"``, leanings shuffled over the users).
+    n_null, n_boot, ci, seed, progress
+        As for every echo-chamber measure (defaults None, 0, 0.95, 0 and None).
 
     Returns
     -------
@@ -207,43 +191,30 @@ def neighbour_leaning(
     func = "neighbour_leaning"
     check_param(direction in _DIRECTIONS, "direction", func, f"one of {_DIRECTIONS}", direction)
     check_param(isinstance(bins, int) and bins >= 1, "bins", func, "a positive integer", bins)
-    check_significance(func, null, n_null, n_boot, ci, discussion_or_graph)
-    prep = prepare(
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        weight=weight,
-        directed=True,
+    return run_echo(
+        neighbour_leaning,
+        locals(),
+        compute=partial(_computed, direction=direction, bins=bins, binary=weight is None),
+        statistic=_statistic(direction, weight is None),
         need="leaning",
-        func=func,
     )
-    params = {
-        "input": prep.source,
-        "direction": direction,
-        "weight": weight,
-        "bins": bins,
-        "null": null,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
-    statistic = _statistic(direction, weight is None)
+
+
+def _computed(prep: Prepared, *, direction: str, bins: int, binary: bool) -> Computed:
+    """The correlation, the ``users`` table and the joint ``density`` of the users in it."""
     x = prep.leaning
     out_mean = _mean_leaning(prep.n, prep.src, prep.dst, prep.w, x)
     in_mean = _mean_leaning(prep.n, prep.dst, prep.src, prep.w, x)
-    s, t, ww = _neighbour_arcs(prep, prep.src, prep.dst, prep.w, "all", weight is None)
+    s, t, ww = _neighbour_arcs(prep, prep.src, prep.dst, prep.w, "all", binary)
     all_mean = _mean_leaning(prep.n, s, t, ww, x)
     y = {"out": out_mean, "in": in_mean, "all": all_mean}[direction]
     ok = ~np.isnan(x) & ~np.isnan(y)
-    reason = prep.reason
-    value = math.nan
-    if reason is None:
-        value = _pearson(x[ok], y[ok])
-        if ok.sum() < 3:
-            reason = "fewer than 3 users have a leaning and a neighbour with a leaning"
-        elif math.isnan(value):
-            reason = "the leanings (or the neighbour means) do not vary"
+    value = _pearson(x[ok], y[ok])
+    reason = None
+    if ok.sum() < 3:
+        reason = "fewer than 3 users have a leaning and a neighbour with a leaning"
+    elif math.isnan(value):
+        reason = "the leanings (or the neighbour means) do not vary"
     out_deg, in_deg, deg = _degrees(prep.n, prep.src, prep.dst)
     has = ~np.isnan(x)
     users = pl.DataFrame(
@@ -268,39 +239,4 @@ def neighbour_leaning(
             "count": counts.ravel().astype(np.int64),
         }
     )
-
-    def recompute(d: Any, sides: Any = sides) -> float:
-        p = prepare(
-            d, leaning=leaning, sides=sides, weight=weight, directed=True, need="leaning", func=func
-        )
-        return math.nan if p.reason else statistic(p, p.src, p.dst, p.w, p.leaning)
-
-    test, interval = significance(
-        discussion_or_graph,
-        prep,
-        value,
-        statistic=statistic,
-        recompute=recompute,
-        sides=sides,
-        params=params,
-        use_leaning=True,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        alternative="greater",
-        progress=progress,
-        func=func,
-    )
-    return NeighbourLeaningResult(
-        func,
-        value,
-        ci=interval,
-        params=prep.noted(params),
-        warnings=prep.notes(),
-        **test,
-        reason=reason,
-        tables={"users": users, "density": density},
-        n_users=int(ok.sum()),
-    )
+    return Computed(value, reason, {"n_users": int(ok.sum())}, {"users": users, "density": density})

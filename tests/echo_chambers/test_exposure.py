@@ -39,12 +39,13 @@ def test_replies_given_and_received_weighted_by_count():
     g = nx.DiGraph()
     g.add_edge("x", "a", count=3)
     g.add_edge("b", "x", count=1)
-    r = exposure_entropy(g, sides=STAR_SIDES)
+    r = exposure_entropy(g, sides=STAR_SIDES, weight="count")
     users = r.table("users", backend="polars").sort("author")
     h = -(0.75 * math.log2(0.75) + 0.25 * math.log2(0.25))
     assert users["entropy"].to_list() == pytest.approx([0.0, 0.0, h])
     assert users["interactions"].to_list() == [3.0, 1.0, 4.0]
-    # unweighted: one reply each way -> 1 bit
+    # unweighted (the default): one reply each way -> 1 bit
+    assert exposure_entropy(g, sides=STAR_SIDES).value == pytest.approx(1 / 3)
     assert exposure_entropy(g, sides=STAR_SIDES, weight=None).value == pytest.approx(1 / 3)
 
 

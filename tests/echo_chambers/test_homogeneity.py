@@ -33,7 +33,9 @@ def test_threshold_uses_reply_counts():
     g.add_edge("x", "a", count=3)
     g.add_edge("x", "b", count=1)
     sides = STAR_SIDES
-    users = homogeneity(g, sides=sides, threshold=0.7).table("users", backend="polars")
+    users = homogeneity(g, sides=sides, threshold=0.7, weight="count").table(
+        "users", backend="polars"
+    )
     assert dict(users.select("author", "homogeneous").iter_rows())["x"] is True
     users = homogeneity(g, sides=sides, threshold=0.7, weight=None).table("users", backend="polars")
     assert dict(users.select("author", "homogeneous").iter_rows())["x"] is False

@@ -42,14 +42,16 @@ def test_directed_weighted_known_answer():
     # L: a->b 2 inside, b->c 1 out -> 2/3; R: c->d 1 + d->c 3 inside, d->a 1 out -> 4/5
     g = _replies()
     sides = {"a": "L", "b": "L", "c": "R", "d": "R"}
-    r = insularity(g, sides=sides)
+    r = insularity(g, sides=sides, weight="count")
     assert r.value == pytest.approx((2 / 3 + 4 / 5) / 2, abs=1e-12)
     # replies-weighted: (2 + 4) / (3 + 5)
-    assert insularity(g, sides=sides, average="replies").value == pytest.approx(6 / 8)
-    # each connected pair once: L 1 of 2, R 2 of 3 (c->d, d->c in; d->a out)
+    replies = insularity(g, sides=sides, weight="count", average="replies")
+    assert replies.value == pytest.approx(6 / 8)
+    # each connected pair once (the default): L 1 of 2, R 2 of 3 (c->d, d->c in; d->a out)
+    assert insularity(g, sides=sides).value == pytest.approx((1 / 2 + 2 / 3) / 2)
     assert insularity(g, sides=sides, weight=None).value == pytest.approx((1 / 2 + 2 / 3) / 2)
     # conductance: cut = b->c + d->a = 2; vol(L) = out 3 + in 3 = 6, vol(R) = 5 + 5 = 10
-    c = conductance(g, sides=sides)
+    c = conductance(g, sides=sides, weight="count")
     assert c.value == pytest.approx(2 / 6, abs=1e-12)
     table = c.table("sides", backend="polars")
     assert table["cut"].to_list() == [2.0, 2.0]
