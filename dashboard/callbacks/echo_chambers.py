@@ -22,35 +22,38 @@ from dashboard.components import (
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import find_sides
-from dynamics import echo_chambers
+from dynamics._kernel import Measure, measures
 
 __all__ = ["sample_warnings"]
 
 _BINS = 20
-_NAMES = ["neighbour_leaning", "insularity", "assortativity", "exposure_entropy"]
+#: Options of a measure beyond its input (the joint-density plot's bins).
+_EXTRA = {"neighbour_leaning": {"bins": _BINS}}
+
+
+def _input(spec: Measure, sides, leaning) -> dict[str, object]:
+    """The sides or the leaning, whichever the measure names first (its main input)."""
+    first = next(p for p in spec.params if p in {"sides", "leaning"})
+    if first == "leaning" and leaning is not None:
+        return {"leaning": leaning}
+    return {"sides": sides}
 
 
 def _results(key: str, method: str) -> dict[str, object]:
-    """The four measures on the dataset with the chosen sides (each cached)."""
+    """Every echo-chamber measure of the registry on the dataset with the chosen sides."""
     sides = find_sides(key, method, 0)
     disc = cache.get_discussion(key)
     leaning = dict(sides.leaning) if sides.leaning is not None else None
-    calls = {
-        "neighbour_leaning": {"leaning": leaning, "bins": _BINS},
-        "insularity": {"sides": sides},
-        "assortativity": {"leaning": leaning} if leaning else {"sides": sides},
-        "exposure_entropy": {"sides": sides},
-    }
     out: dict[str, object] = {}
-    for name, kwargs in calls.items():
-        fn = getattr(echo_chambers, name)
+    for spec in measures("echo_chambers"):
+        kwargs = {**_input(spec, sides, leaning), **_EXTRA.get(spec.name, {})}
 
-        def run(fn=fn, kwargs=kwargs) -> object:
+        def run(fn=spec.func, kwargs=kwargs) -> object:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 return fn(disc, seed=0, progress=False, **kwargs)
 
-        out[name] = cache.attempt(key, f"echo.{name}", {"method": method}, run)
+        out[spec.name] = cache.attempt(key, f"echo.{spec.name}", {"method": method}, run)
     return out
 
 
@@ -81,7 +84,7 @@ def render(dataset, method):
     key = dataset["key"]
     res = _results(key, method)
     cards, parts = [], []
-    for name in _NAMES:
+    for name in res:
         r = res[name]
         if _failed(r):
             cards.append(error_card(name, r.message[:200]))

@@ -42,6 +42,13 @@ Every measure takes the same settings, with the defaults of every family
 
 from __future__ import annotations
 
+import importlib
+
+# The measures register in the order their modules are imported, which is the report's
+# order (dynamics._kernel.measures); the imports below then find them loaded.
+for _module in ('leaning', 'assortativity', 'insularity', 'exposure', 'homogeneity'):
+    importlib.import_module(f"dynamics.echo_chambers.{_module}")
+
 from dynamics.echo_chambers.assortativity import AssortativityResult, assortativity
 from dynamics.echo_chambers.exposure import ExposureResult, exposure_entropy
 from dynamics.echo_chambers.homogeneity import homogeneity
