@@ -17,7 +17,7 @@ from dynamics.errors import GraphKindError
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["VertexSides", "as_igraph", "side_labels", "undirected"]
+__all__ = ["VertexSides", "as_igraph", "per_author", "side_labels", "undirected"]
 
 
 def as_igraph(
@@ -149,6 +149,42 @@ class VertexSides(Mapping[Any, Any]):
         return len(self._mapping())
 
 
+def per_author(obj: Any, column: str, *, param: str, func: str, how: str) -> dict[Any, Any]:
+    """``author -> value`` from a comments column named by a measure's ``param``.
+
+    ``how="mode"``: the value an author's comments carry most often (ties: the smallest);
+    ``how="mean"``: the mean of the values as floats. Nulls are left out.
+
+    Raises
+    ------
+    ValueError
+        Unless ``obj`` is a Discussion whose comments table has ``column``.
+    """
+    import polars as pl
+
+    from dynamics.model.discussion import Discussion
+
+    if not isinstance(obj, Discussion) or column not in obj.comments.columns:
+        msg = (
+            f"The '{param}' parameter of {func} names a column, {column!r}, which needs a "
+            "Discussion whose comments table has it"
+        )
+        raise ValueError(msg)
+    c = obj.comments
+    if how == "mean":
+        values = c.select("author", pl.col(column).cast(pl.Float64).alias("x")).drop_nulls()
+        return dict(values.group_by("author").agg(pl.col("x").mean()).iter_rows())
+    modes = (
+        c.select("author", pl.col(column).alias("x"))
+        .drop_nulls()
+        .group_by("author", "x")
+        .len()
+        .sort(["author", "len", "x"], descending=[False, True, False])
+        .unique("author", keep="first")
+    )
+    return dict(modes.select("author", "x").iter_rows())
+
+
 def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarray:
     """Side label of every vertex of ``graph`` (None where the user has no side).
 
@@ -176,26 +212,9 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
     >>> side_labels(None, g, {"a": "L", "c": "R"}, func="demo").tolist()
     ['L', None, 'R']
     """
-    import polars as pl
-
-    from dynamics.model.discussion import Discussion
 
     if isinstance(sides, str):
-        if not isinstance(obj, Discussion) or sides not in obj.comments.columns:
-            msg = (
-                f"The 'sides' parameter of {func} names a column, {sides!r}, which needs a "
-                "Discussion whose comments table has it"
-            )
-            raise ValueError(msg)
-        per_author = (
-            obj.comments.select("author", pl.col(sides).alias("side"))
-            .drop_nulls()
-            .group_by("author", "side")
-            .len()
-            .sort(["author", "len", "side"], descending=[False, True, False])
-            .unique("author", keep="first")
-        )
-        sides = dict(per_author.select("author", "side").iter_rows())
+        sides = per_author(obj, sides, param="sides", func=func, how="mode")
     if not isinstance(sides, Mapping):
         msg = (
             f"The 'sides' parameter of {func} must be a mapping author -> side or a column "

@@ -24,7 +24,7 @@ import polars as pl
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, side_labels
+from dynamics._validation import as_igraph, per_author, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -127,22 +127,8 @@ def _sorted_labels(values: list[Any]) -> list[Any]:
 
 
 def _leaning_array(obj: Any, names: list[Any], leaning: Any, func: str) -> np.ndarray:
-    from dynamics.model.discussion import Discussion
-
     if isinstance(leaning, str):
-        if not isinstance(obj, Discussion) or leaning not in obj.comments.columns:
-            msg = (
-                f"The 'leaning' parameter of {func} names a column, {leaning!r}, which needs a "
-                "Discussion whose comments table has it"
-            )
-            raise ValueError(msg)
-        per_author = (
-            obj.comments.select("author", pl.col(leaning).cast(pl.Float64).alias("x"))
-            .drop_nulls()
-            .group_by("author")
-            .agg(pl.col("x").mean())
-        )
-        leaning = dict(per_author.iter_rows())
+        leaning = per_author(obj, leaning, param="leaning", func=func, how="mean")
     if not isinstance(leaning, Mapping):
         msg = (
             f"The 'leaning' parameter of {func} must be a mapping author -> float in [-1, 1] "

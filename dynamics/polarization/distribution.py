@@ -18,7 +18,7 @@ from dynamics._kernel import bootstrap, check_common, measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
-from dynamics._validation import as_igraph, side_labels
+from dynamics._validation import as_igraph, per_author, side_labels
 from dynamics.polarization._common import choose_labels
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
@@ -54,9 +54,6 @@ def _values(
     func: str,
 ) -> tuple[np.ndarray, tuple[Any, ...] | None] | str:
     """The leaning of every user of ``obj`` that has one (or a reason string)."""
-    import polars as pl
-
-    from dynamics.model.discussion import Discussion
 
     if (leaning is None) == (sides is None):
         msg = f"{func} needs exactly one of 'leaning' and 'sides'."
@@ -72,19 +69,7 @@ def _values(
         vals = np.array([code.get(x, np.nan) for x in labels.tolist()], dtype=float)
         return vals[~np.isnan(vals)], chosen
     if isinstance(leaning, str):
-        if not isinstance(obj, Discussion) or leaning not in obj.comments.columns:
-            msg = (
-                f"The 'leaning' parameter of {func} names a column, {leaning!r}, which needs a "
-                "Discussion whose comments table has it"
-            )
-            raise ValueError(msg)
-        per_author = (
-            obj.comments.select("author", pl.col(leaning).cast(pl.Float64))
-            .drop_nulls()
-            .group_by("author")
-            .mean()
-        )
-        leaning = dict(per_author.iter_rows())
+        leaning = per_author(obj, leaning, param="leaning", func=func, how="mean")
     if not isinstance(leaning, Mapping):
         msg = (
             f"The 'leaning' parameter of {func} must be a mapping author -> float or a column "
