@@ -14,9 +14,10 @@ Running a measure
 The plumbing every measure shares lives here: the parameter checks (:func:`check_common`),
 significance (:func:`finish`: the null chosen by the sides, label shuffles or rewiring, or the
 re-inferring null for found sides; the thread bootstrap; warnings; the result object). A
-side-based graph measure hands :func:`run_sided` its options, a function computing the value and
-detail tables from the prepared graph, and the statistic its null models recompute; nothing
-else. The defaults are the same in every family (:data:`DEFAULTS`).
+side-based graph measure hands :func:`run_sided` its arguments (``locals()``), a function
+computing the value and detail tables from the prepared graph, and the statistic that the null
+models and the bootstrap recompute; nothing else. The defaults are the same in every family
+(:data:`DEFAULTS`).
 
 Example: a new measure, the share of edges that cross sides (``tests/test_kernel.py`` runs it)::
 
