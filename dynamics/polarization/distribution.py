@@ -192,21 +192,7 @@ def polarization_index(
         value, fields, reason = _morales(x)
         return value, {**fields, "n_users": int(x.size)}, reason
 
-    return _leaning_measure(
-        polarization_index,
-        PolarizationIndexResult,
-        compute,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        pair=pair,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
-    )
+    return _leaning_measure(polarization_index, locals(), compute)
 
 
 def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
@@ -305,43 +291,25 @@ def bimodality(
         value, skew, kurt, reason = _bimodality(x)
         return value, {"skewness": skew, "kurtosis": kurt, "n_users": int(x.size)}, reason
 
-    return _leaning_measure(
-        bimodality,
-        BimodalityResult,
-        compute,
-        discussion_or_graph,
-        leaning=leaning,
-        sides=sides,
-        pair=pair,
-        null=null,
-        n_null=n_null,
-        n_boot=n_boot,
-        ci=ci,
-        seed=seed,
-        progress=progress,
-    )
+    return _leaning_measure(bimodality, locals(), compute)
 
 
 def _leaning_measure(
     measure: Callable[..., Any],
-    result_cls: type,
+    args: Mapping[str, Any],
     compute: Callable[[np.ndarray], tuple[float, dict[str, Any], str | None]],
-    discussion_or_graph: Any,
-    *,
-    leaning: Any,
-    sides: Any,
-    pair: tuple[Any, Any] | None,
-    null: str | None,
-    n_null: int | None,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
-    progress: bool | None,
 ) -> Any:
-    """Checks, leanings, ``compute(x)`` and the thread bootstrap shared by the two measures."""
+    """Checks, leanings, ``compute(x)`` and the thread bootstrap shared by the two measures.
+
+    ``args`` are the measure's arguments by name (``locals()`` in the measure).
+    """
     func = measure.__name__
-    check_common(func, discussion_or_graph, null=None, n_null=n_null, n_boot=n_boot, ci=ci)
-    _check_no_null(null, func)
+    discussion_or_graph, leaning, sides, pair = (
+        args[k] for k in ("discussion_or_graph", "leaning", "sides", "pair")
+    )
+    n_boot, ci, seed, progress = (args[k] for k in ("n_boot", "ci", "seed", "progress"))
+    check_common(func, discussion_or_graph, null=None, n_null=args["n_null"], n_boot=n_boot, ci=ci)
+    _check_no_null(args["null"], func)
     params: dict[str, Any] = {
         "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
         "sides": sides if isinstance(sides, str) else None if sides is None else "mapping",
@@ -381,6 +349,6 @@ def _leaning_measure(
     if why is not None:
         params["ci_reason"] = why
         said.append(why)
-    return result_cls(
+    return measure.spec.result(
         func, value, ci=interval, params=params, reason=reason, warnings=tuple(said), **fields
     )
