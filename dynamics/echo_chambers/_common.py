@@ -192,11 +192,10 @@ def prepare(
         w = np.ones_like(w)
     reason = None
     if sides is not None:
-        raw = side_labels(obj, g, sides, func=func)
-        present = [v for v in raw.tolist() if not _missing(v)]
-        labels = _sorted_labels(present)
-        code_of = {label: i for i, label in enumerate(labels)}
-        codes = np.array([-1 if _missing(v) else code_of[v] for v in raw], dtype=int)
+        values = side_labels(obj, g, sides, func=func).tolist()
+        labels = _sorted_labels([v for v in set(values) if not _missing(v)])
+        code_of = {label: i for i, label in enumerate(labels)}.get  # no side (None, NaN): -1
+        codes = np.fromiter((code_of(v, -1) for v in values), dtype=int, count=len(values))
         if need == "leaning":
             if len(labels) > 2:
                 msg = (
