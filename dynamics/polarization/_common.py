@@ -29,7 +29,7 @@ import numpy as np
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, side_labels, undirected
+from dynamics._validation import as_igraph, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -116,17 +116,48 @@ def prepare(
         return g2
     if weight is not None and weight not in g2.es.attributes() and g2.ecount() > 0:
         return f"the graph has no edge attribute {weight!r} (the 'weight' parameter)"
-    h = undirected(g2, weight=weight)
-    index = {lab: i for i, lab in enumerate(chosen)}
-    code_all = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
+    src, dst, w = _simple_undirected(g2, weight)
+    index = {lab: i for i, lab in enumerate(chosen)}.get
+    code_all = np.fromiter((index(x, -1) for x in labels.tolist()), np.int64, labels.size)
+    said = coverage(src, dst, code_all, chosen).warnings
     keep = np.flatnonzero(code_all >= 0)
-    sub = h.induced_subgraph(keep.tolist(), implementation="create_from_scratch")
-    for attr in sub.attributes():  # a user graph's own graph attributes describe other edges
-        del sub[attr]
-    sub[ARRAYS] = edge_arrays(sub)
-    ends = np.array(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    said = coverage(ends[:, 0], ends[:, 1], code_all, chosen).warnings
+    position = np.full(code_all.size, -1, dtype=np.int64)
+    position[keep] = np.arange(keep.size)
+    inside = (position[src] >= 0) & (position[dst] >= 0)
+    s, t, w = position[src[inside]], position[dst[inside]], w[inside]
+    order = np.lexsort((s, t))  # igraph's induced-subgraph order: by higher end, then lower
+    s, t, w = s[order], t[order], w[order]
+    import igraph as ig
+
+    sub = ig.Graph(n=keep.size)
+    sub.add_edges(np.column_stack([s, t]))
+    names = g.vs["name"]
+    sub.vs["name"] = [names[i] for i in keep.tolist()]
+    sub.es["weight"] = w.tolist()
+    sub[ARRAYS] = (s, t, w)
     return Prepared(sub, code_all[keep], chosen, int(labels.size - keep.size), said)
+
+
+def _simple_undirected(
+    g: ig.Graph, weight: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges of :func:`dynamics._validation.undirected` (``g``), as ``(src, dst, weight)`` arrays.
+
+    One edge per connected pair, ``src < dst``, in (src, dst) order (igraph's order after
+    ``to_undirected`` and ``simplify``), no self-loops; with ``weight`` the merged edges' values
+    add up (a missing value counts 1), without it every edge weighs 1.
+    """
+    m, n = g.ecount(), max(g.vcount(), 1)
+    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    if weight is not None and m and weight in g.es.attributes():
+        w = np.array([1.0 if v is None else float(v) for v in g.es[weight]], dtype=float)
+    else:
+        w = np.ones(m)
+    lo, hi = np.minimum(ends[:, 0], ends[:, 1]), np.maximum(ends[:, 0], ends[:, 1])
+    loop = lo == hi
+    key, inverse = np.unique(lo[~loop] * n + hi[~loop], return_inverse=True)
+    summed = np.bincount(inverse, weights=w[~loop], minlength=key.size)
+    return key // n, key % n, summed if weight is not None else np.ones(key.size)
 
 
 #: Graph attribute under which :func:`prepare` keeps the edge arrays of the graph it built, so
