@@ -25,6 +25,7 @@ def as_igraph(
     *,
     func: str,
     anonymous: str = "exclude",
+    copy: bool = True,
 ) -> ig.Graph:
     """The user graph of ``obj`` as a directed or undirected ``igraph.Graph``.
 
@@ -39,6 +40,9 @@ def as_igraph(
         The calling metric, for error messages.
     anonymous : str, default "exclude"
         Passed to :meth:`Discussion.user_graph` for comments without an author.
+    copy : bool, default True
+        False gives a Discussion's own cached graph (for callers that only read it); graphs
+        passed in are always copied.
 
     Raises
     ------
@@ -57,7 +61,7 @@ def as_igraph(
     from dynamics.model.discussion import Discussion
 
     if isinstance(obj, Discussion):
-        return obj.user_graph(backend="igraph", anonymous=anonymous)
+        return obj.user_graph(backend="igraph", anonymous=anonymous, copy=copy)
     if isinstance(obj, ig.Graph):
         g = obj.copy()
         if "name" not in g.vs.attributes():

@@ -178,7 +178,7 @@ def prepare(
         raise ValueError(msg)
     check_param(weight is None or isinstance(weight, str), "weight", func, "None or a str", weight)
     check_param(isinstance(directed, bool), "directed", func, "a bool", directed)
-    g = as_igraph(obj, func=func)
+    g = as_igraph(obj, func=func, copy=False)  # only read below
     names = list(g.vs["name"])
     n = g.vcount()
     edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)

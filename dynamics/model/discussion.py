@@ -287,6 +287,7 @@ class Discussion:
         *,
         anonymous: AnonymousPolicy = "exclude",
         self_loops: bool = False,
+        copy: bool = True,
     ) -> nx.DiGraph | ig.Graph:
         """The directed, weighted user reply graph: u -> v when u replied to v.
 
@@ -299,6 +300,9 @@ class Discussion:
             Comments without an author: leave out, one node per comment, or one pooled node.
         self_loops : bool, default False
             Keep replies to one's own comments as self-loops.
+        copy : bool, default True
+            igraph only: False returns the Discussion's own graph instead of a copy (faster
+            for code that only reads it; never change it).
 
         Returns
         -------
@@ -313,7 +317,8 @@ class Discussion:
             return to_networkx(edges, self.user_nodes(anonymous=anonymous))
         if backend == "igraph":
             key = ("user_graph", "igraph", anonymous, self_loops)
-            return self._derived(key, lambda: self._build_igraph(anonymous, self_loops)).copy()
+            graph = self._derived(key, lambda: self._build_igraph(anonymous, self_loops))
+            return graph.copy() if copy else graph
         msg = f"The 'backend' parameter of user_graph must be 'networkx' or 'igraph'. Got {backend!r} instead."
         raise ValueError(msg)
 

@@ -106,7 +106,7 @@ def prepare(
     all_labels: bool = False,
 ) -> Prepared | str:
     """Run the pipeline of the module docstring; a reason string when the measure is undefined."""
-    g = as_igraph(obj, func=func)
+    g = as_igraph(obj, func=func, copy=False)  # only read below
     labels = side_labels(obj, g, sides, func=func)
     chosen = choose_labels(labels, pair, func, all_labels=all_labels)
     if isinstance(chosen, str):

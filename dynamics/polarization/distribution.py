@@ -58,7 +58,7 @@ def _values(
     if (leaning is None) == (sides is None):
         msg = f"{func} needs exactly one of 'leaning' and 'sides'."
         raise ValueError(msg)
-    g = as_igraph(obj, func=func)
+    g = as_igraph(obj, func=func, copy=False)  # only read below
     names = g.vs["name"]
     if sides is not None:
         labels = side_labels(obj, g, sides, func=func)

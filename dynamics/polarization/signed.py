@@ -50,7 +50,7 @@ def _signed_graph(
     """Simple undirected signed graph on the two sides: edge attrs ``weight`` and ``sign``."""
     import igraph as ig
 
-    g = as_igraph(obj, func=func)
+    g = as_igraph(obj, func=func, copy=False)  # only read below
     labels = side_labels(obj, g, sides, func=func)
     chosen = choose_labels(labels, pair, func)
     if isinstance(chosen, str):
