@@ -44,10 +44,17 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """Import the metric families on first use, so ``import dynamics`` stays fast."""
+    """Import the metric families on first use, so ``import dynamics`` stays fast.
+
+    ``dyn.measures()`` lists every measure with its spec (:func:`dynamics._kernel.measures`).
+    """
     if name in _LAZY:
         import importlib
 
         return importlib.import_module(f"dynamics.{name}")
+    if name == "measures":
+        from dynamics._kernel import measures
+
+        return measures
     msg = f"module 'dynamics' has no attribute {name!r}"
     raise AttributeError(msg)

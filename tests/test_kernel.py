@@ -115,3 +115,10 @@ def test_measure_rejects_unknown_needs() -> None:
         measure("polarization", needs={"telepathy"})
     with pytest.raises(ValueError, match="'family' parameter of measure"):
         measure("astrology")
+
+
+def test_measures_reachable_from_the_facade() -> None:
+    assert dyn.measures is measures
+    keys = {m.key for m in dyn.measures("escalation")}
+    assert "escalation.contagion" in keys
+    assert dyn.measures("escalation")[0].needs == frozenset({"discussion", "signal"})
