@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dynamics._memo import reuse
 from dynamics._params import check_param
 from dynamics._refit_null import refit_null_test
 from dynamics._results import MetricResult
@@ -401,10 +402,16 @@ def run_sided(
 
     def again(d: Any, sides: Any = sides) -> float:
         """The value on a resampled Discussion or a null graph: the statistic alone (no
-        checks, tables or result; NaN where ``compute`` would give a reason)."""
+        checks, tables or result; NaN where ``compute`` would give a reason). The prepared
+        graph is kept on the sample for the next measure that prepares it the same way."""
         if statistic is None:
             return func(d, sides=sides, **again_options).value
-        found = prepared(d, sides, again_options)
+        found = reuse(
+            d,
+            ("prepared", prepare, all_labels, tuple(sorted(again_options.items()))),
+            (sides,),
+            lambda: prepared(d, sides, again_options),
+        )
         return math.nan if isinstance(found, str) else statistic(found.graph, found.codes)
 
     return finish(
@@ -597,7 +604,7 @@ def refit_significance(
     unit = tuple(sorted(w for w in {weight, found_with} if isinstance(w, str)))
     res = refit_null_test(
         again,
-        as_igraph(obj, func=func),
+        as_igraph(obj, func=func, copy=False),  # only read (rewired copies are made from it)
         partial(refit_sides, sides),
         cache=sides.null_cache,
         observed=observed,

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from dynamics._memo import Budget, Memo, Scoped
 from dynamics._params import check_param, igraph_seed, rng
 from dynamics._significance import REFIT_NULLS, NullTest, _compare
 from dynamics._validation import VertexSides
@@ -37,6 +38,8 @@ __all__ = ["NullSample", "null_samples", "refit_null_test"]
 
 #: Samples are cached only while they take less memory than this (bytes).
 CACHE_LIMIT = 256 * 2**20
+#: The null graphs rebuilt from the samples of one draw are kept within this many bytes.
+GRAPH_BYTES = 128 * 2**20
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,17 @@ class NullSample:
     """One rewired graph and the sides found on it.
 
     ``edges`` is the rewired edge list in the graph's edge order (edge attributes stay in
-    position); ``codes[v]`` indexes ``labels`` for vertex ``v`` (-1: no side).
+    position); ``codes[v]`` indexes ``labels`` for vertex ``v`` (-1: no side). ``memo`` keeps
+    the sample's sides and what measures prepared on its graph, ``graphs`` the rebuilt graphs,
+    for the next measure (the samples of one draw share a byte budget for each, see
+    :mod:`dynamics._memo`).
     """
 
     edges: np.ndarray
     codes: np.ndarray
     labels: tuple[Any, ...]
+    memo: Memo = field(default_factory=lambda: Memo(Budget(0)), compare=False, repr=False)
+    graphs: Memo = field(default_factory=lambda: Memo(Budget(0)), compare=False, repr=False)
 
     def sides(self, names: list[Any]) -> VertexSides:
         """``author -> side`` of this sample (``names``: the graph's vertex names, in order)."""
@@ -127,6 +135,8 @@ def null_samples(
             delayed(_sample_batch)(graph, find, attrs, b) for b in batches
         )
         samples = [s for part in parts for s in part]
+    kept, graphs = Budget(), Budget(GRAPH_BYTES)
+    samples = [NullSample(s.edges, s.codes, s.labels, Memo(kept), Memo(graphs)) for s in samples]
     size = n_null * (graph.ecount() * 8 + graph.vcount() * 4)
     if cache is not None and size <= CACHE_LIMIT:
         cache[key] = samples
@@ -195,13 +205,14 @@ def refit_null_test(
     from joblib import Parallel, delayed, effective_n_jobs
 
     attrs = _edge_attributes(graph, null, unit_weights)
+    variant = (null, tuple(sorted(unit_weights)))
     workers = max(1, min(effective_n_jobs(n_jobs), len(samples)))
     if workers == 1:
-        values = _evaluate(measure, graph, attrs, samples)
+        values = _evaluate(measure, graph, attrs, samples, variant)
     else:  # the measure travels by cloudpickle (loky), once per batch
         batches = np.array_split(np.arange(len(samples)), workers)
         parts = Parallel(n_jobs=workers)(
-            delayed(_evaluate)(measure, graph, attrs, [samples[i] for i in b])
+            delayed(_evaluate)(measure, graph, attrs, [samples[i] for i in b], variant)
             for b in batches
             if b.size
         )
@@ -215,24 +226,45 @@ def _evaluate(
     graph: ig.Graph,
     attrs: dict[str, list[Any]],
     samples: list[NullSample],
+    variant: tuple[Any, ...] = (),
 ) -> list[float]:
-    """``measure`` on the rewired graph and sides of every sample, in order."""
-    import igraph as ig
+    """``measure`` on the rewired graph and sides of every sample, in order.
 
+    The rebuilt graph of a sample is kept in its memo for the next measure with the same
+    ``variant`` (the null and the edge attributes set to 1) on the same ``graph``, and it
+    carries that part of the memo (attribute ``memo``), so a measure can keep what it
+    prepares on it (:func:`dynamics._memo.reuse`) even when the graph itself did not fit.
+    """
     names = list(graph.vs["name"])
     vertex_attrs = {a: graph.vs[a] for a in graph.vs.attributes()}
     out = []
     for sample in samples:
-        h = ig.Graph(n=graph.vcount(), directed=graph.is_directed())
-        # pairs of ints convert about 3x faster than a numpy array in igraph 0.11
-        src, dst = sample.edges[:, 0].tolist(), sample.edges[:, 1].tolist()
-        h.add_edges(list(zip(src, dst, strict=True)))
-        for name, vals in vertex_attrs.items():
-            h.vs[name] = vals
-        for name, vals in attrs.items():
-            h.es[name] = vals
-        out.append(float(measure(h, sample.sides(names))))
+        sides = sample.memo.get(("sides",), (graph,), lambda s=sample: s.sides(names))
+        h = sample.graphs.get(
+            variant,
+            (graph,),
+            lambda s=sample: _rebuilt(graph, s, vertex_attrs, attrs),
+        )
+        h.memo = Scoped(sample.memo, variant, (graph,))
+        out.append(float(measure(h, sides)))
     return out
+
+
+def _rebuilt(
+    graph: ig.Graph, sample: NullSample, vertex_attrs: dict[str, list[Any]], attrs: dict
+) -> ig.Graph:
+    """The rewired graph of ``sample`` with the vertex and edge attributes of ``graph``."""
+    import igraph as ig
+
+    h = ig.Graph(n=graph.vcount(), directed=graph.is_directed())
+    # pairs of ints convert about 3x faster than a numpy array in igraph 0.11
+    src, dst = sample.edges[:, 0].tolist(), sample.edges[:, 1].tolist()
+    h.add_edges(list(zip(src, dst, strict=True)))
+    for name, vals in vertex_attrs.items():
+        h.vs[name] = vals
+    for name, vals in attrs.items():
+        h.es[name] = vals
+    return h
 
 
 def _edge_attributes(graph: ig.Graph, null: str, unit_weights: tuple[str, ...]) -> dict:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._memo import Budget, Memo, graph_bytes
 from dynamics.model.discussion import Discussion
 from dynamics.model.graph import AnonymousPolicy, node_labels, reply_rows
 
@@ -62,6 +63,8 @@ class ThreadResampler:
         self._tables: dict[tuple[Any, ...], Any] = {}
         self._graphs: dict[tuple[Any, ...], ig.Graph] = {}
         self._graph_bytes = 0
+        self._memos: dict[Any, Memo] = {}
+        self._memo_budget = Budget()
 
     @property
     def n_threads(self) -> int:
@@ -90,13 +93,19 @@ class ThreadResampler:
         except KeyError:
             pass
         g = build()
-        size = 16 * (
-            g.ecount() * (len(g.es.attributes()) + 2) + g.vcount() * (len(g.vs.attributes()) + 1)
-        )
+        size = graph_bytes(g)
         if self._graph_bytes + size <= GRAPH_CACHE_BYTES:
             self._graphs[key] = g
             self._graph_bytes += size
         return g
+
+    def memo(self, key: Any) -> Memo:
+        """The :class:`~dynamics._memo.Memo` of the samples drawn under ``key``."""
+        try:
+            return self._memos[key]
+        except KeyError:
+            memo = self._memos[key] = Memo(self._memo_budget)
+            return memo
 
     # ------------------------------------------------------------------ original's tables
     def _table(self, key: tuple[Any, ...], build: Any) -> Any:
@@ -204,6 +213,12 @@ class ResampledDiscussion(Discussion):
         self._threads = None
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._built: pl.DataFrame | None = None
+
+    @property
+    def memo(self) -> Memo | None:
+        """What measures prepared on this sample, for the next measure on a sample drawn under
+        the same key (None without a key: the sample is not shared)."""
+        return None if self._key is None else self._resampler.memo(self._key)
 
     @property
     def _comments(self) -> pl.DataFrame:  # type: ignore[override]

@@ -1,0 +1,127 @@
+"""What one measure prepared on a bootstrap sample or a null graph, kept for the next measure.
+
+The measures of a report draw the same samples (seeded thread bootstraps share their sample
+graphs, the re-inferring null shares its rewired graphs), and several measures prepare a sample
+the same way: the same sides, weights and edge mode give the same labelled undirected graph.
+A :class:`Memo` belongs to one sample and keeps those prepared forms; every memo of one draw
+spends from one :class:`Budget`, so the kept forms stay within a fixed number of bytes
+whatever the graph size (past it, forms are built again, as they were before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+__all__ = ["Budget", "Memo", "Scoped", "graph_bytes", "reuse"]
+
+#: Bytes the memos of one draw (all samples of one bootstrap or one null) may keep.
+MEMO_BYTES = 256 * 2**20
+
+
+class Budget:
+    """Bytes left to the memos of one draw of samples (``limit``, default :data:`MEMO_BYTES`)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.left = MEMO_BYTES if limit is None else limit
+
+
+class Memo:
+    """Prepared forms of one sample, keyed by how they were prepared and from what.
+
+    A value is kept with the objects it was made from (``owners``: e.g. the sides and the
+    graph) and served again only for those very objects (compared by identity, and kept alive
+    with the value, so an identity is never reused while the value is kept).
+
+    Parameters
+    ----------
+    budget : Budget
+        Shared by the memos of one draw.
+
+    Examples
+    --------
+    >>> memo = Memo(Budget())
+    >>> sides = {"a": 0}
+    >>> memo.get(("ei", None), (sides,), lambda: [1, 2])
+    [1, 2]
+    >>> memo.get(("ei", None), (sides,), lambda: "not built again")
+    [1, 2]
+    >>> memo.get(("ei", None), ({"a": 0},), lambda: "other sides (an equal copy): built")
+    'other sides (an equal copy): built'
+    """
+
+    def __init__(self, budget: Budget) -> None:
+        self._budget = budget
+        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled empty (worker processes keep nothing; the values can be large graphs)."""
+        return {"_budget": Budget(0), "_kept": {}}
+
+    def get(self, key: Hashable, owners: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """The value kept under ``key`` for the same ``owners``, or ``build()``.
+
+        A built value is kept while the budget has room for it; an unhashable ``key`` is never
+        kept.
+        """
+        try:
+            hit = self._kept.get(key)
+        except TypeError:
+            return build()
+        if hit is not None and _same(hit[0], owners):
+            return hit[1]
+        value = build()
+        size = _value_bytes(value)
+        if size <= self._budget.left:
+            self._kept[key] = (owners, value)
+            self._budget.left -= size
+        return value
+
+
+class Scoped:
+    """A view of a :class:`Memo` whose keys carry ``scope`` and whose values also belong to
+    ``owners`` (e.g. one way of rebuilding a null graph from one original graph).
+
+    Examples
+    --------
+    >>> memo, original = Memo(Budget()), object()
+    >>> view = Scoped(memo, ("unit weights",), (original,))
+    >>> view.get("x", (), lambda: 1), memo.get("x", (), lambda: 2)
+    (1, 2)
+    """
+
+    def __init__(self, memo: Memo, scope: Hashable, owners: tuple[Any, ...]) -> None:
+        self._memo, self._scope, self._owners = memo, scope, owners
+
+    def get(self, key: Hashable, owners: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """As :meth:`Memo.get`, within the scope."""
+        return self._memo.get((self._scope, key), owners + self._owners, build)
+
+
+def reuse(sample: Any, key: Hashable, owners: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """``build()``, kept on ``sample`` when it carries a :class:`Memo` or :class:`Scoped`
+    (attribute ``memo``).
+
+    Samples without one (the data a user passed in, unseeded bootstrap samples) build every
+    time.
+    """
+    memo = getattr(sample, "memo", None)
+    return build() if memo is None else memo.get(key, owners, build)
+
+
+def graph_bytes(g: Any) -> int:
+    """A rough size of an igraph graph with its attributes (16 bytes a value, a list slot)."""
+    return 16 * (
+        g.ecount() * (len(g.es.attributes()) + 2) + g.vcount() * (len(g.vs.attributes()) + 1)
+    )
+
+
+def _same(kept: tuple[Any, ...], owners: tuple[Any, ...]) -> bool:
+    return len(kept) == len(owners) and all(a is b for a, b in zip(kept, owners, strict=True))
+
+
+def _value_bytes(value: Any) -> int:
+    graph = getattr(value, "graph", value)
+    size = graph_bytes(graph) if hasattr(graph, "ecount") else 1024
+    codes = getattr(value, "codes", None)
+    return size + int(getattr(codes, "nbytes", 0))

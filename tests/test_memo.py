@@ -1,0 +1,83 @@
+"""Prepared graphs kept on bootstrap samples and null graphs: same numbers, less work."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+import dynamics as dyn
+import dynamics._memo as memo_module
+import dynamics._refit_null as refit_module
+from dynamics._memo import Budget, Memo, Scoped
+from dynamics.model.resample import resampler_of
+from dynamics.polarization import _common
+
+
+def test_memo_keeps_within_its_budget() -> None:
+    built: list[int] = []
+
+    def build() -> list[int]:
+        built.append(1)
+        return [len(built)]
+
+    empty = Memo(Budget(0))
+    assert empty.get("k", (), build) == [1]
+    assert empty.get("k", (), build) == [2]  # no room: built again
+    roomy = Memo(Budget(10_000))
+    owner = object()
+    assert roomy.get("k", (owner,), build) == [3]
+    assert roomy.get("k", (owner,), build) == [3]
+    assert roomy.get("k", (object(),), build) == [4]  # another owner: built again
+    assert roomy.get(["unhashable"], (), build) == [5]
+    scoped = Scoped(roomy, "scope", (owner,))
+    assert scoped.get("k", (), build) == [6]  # its own key space
+    assert scoped.get("k", (), build) == [6]
+
+
+def _rant(shared_data: Path) -> dyn.Discussion:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    return dyn.Discussion(d.comments.head(4000), d.report)
+
+
+def _results(d: dyn.Discussion) -> list[dict]:
+    found = dyn.polarization.sides(d, method="leiden", seed=0)
+    options = {"sides": found, "n_null": 12, "n_boot": 12, "seed": 3}
+    return [
+        dyn.polarization.ei_index(d, **options).to_dict(),
+        dyn.polarization.modularity(d, **options).to_dict(),
+        dyn.polarization.boundary_polarization(d, **options).to_dict(),
+    ]
+
+
+def test_kept_preparations_give_the_same_numbers(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three measures on the same found sides (re-inferring null, thread bootstrap): the
+    samples are prepared once for the measures that prepare them alike, and every number
+    (value, null z and p, interval) is the one computed with nothing kept."""
+    calls = {"n": 0}
+    prepare = _common.prepare
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(_common, "prepare", counted)
+    d = _rant(shared_data)
+    kept = _results(d)
+    calls_kept = calls["n"]
+    assert resampler_of(d)._memos  # the bootstrap samples carry what was prepared
+
+    calls["n"] = 0
+    monkeypatch.setattr(memo_module, "MEMO_BYTES", 0)
+    monkeypatch.setattr(refit_module, "GRAPH_BYTES", 0)
+    fresh = _rant(shared_data)
+    assert _results(fresh) == kept
+    # ei_index and modularity prepare alike: the second one's 12 + 12 samples were kept
+    # ei_index and boundary_polarization prepare alike (the two largest sides, no weight):
+    # the second one's 12 bootstrap samples and 12 null graphs were prepared once
+    assert calls["n"] - calls_kept == 24
