@@ -1,10 +1,12 @@
-"""Dash's background callbacks for long loads: a disk cache manager, and load tickets.
+"""Dash's background callbacks for long work: a disk cache manager, load tickets, results.
 
-A load runs in a process that :class:`dash.DiskcacheManager` starts; Dash itself polls it and
-shows its progress. The browser never holds a server path: the callback that checks an
-upload or a path files a *ticket* (source, label, reply inference) here under a random
-token, and the background callback redeems the token. Tickets live in the same disk cache,
-so the load's process reads what the request's process wrote.
+A load, or the null models and intervals of the Polarization page, runs in a process that
+:class:`dash.DiskcacheManager` starts; Dash itself polls it and shows its progress, and the
+server stays free for every other callback (a page switch never waits for it). The browser
+never holds a server path: the callback that checks an upload or a path files a *ticket*
+(source, label, reply inference) here under a random token, and the background callback
+redeems the token. Tickets and finished results live in the same disk cache, so the app's
+process reads what a job's process wrote.
 """
 
 from __future__ import annotations
@@ -20,10 +22,20 @@ from dash import DiskcacheManager
 
 from dashboard.cache import cache_dir
 
-__all__ = ["MANAGER", "TICKET_SECONDS", "file_ticket", "redeem_ticket"]
+__all__ = [
+    "MANAGER",
+    "RESULT_SECONDS",
+    "TICKET_SECONDS",
+    "file_ticket",
+    "redeem_ticket",
+    "store_result",
+    "stored_result",
+]
 
 #: A ticket not redeemed within this many seconds is forgotten.
 TICKET_SECONDS = 3600
+#: A result a job stored is kept this many seconds (a day).
+RESULT_SECONDS = 86_400
 
 # Dash starts each job with ``multiprocess.Process``; a forked child of the server (threads,
 # polars' thread pool) can hang for good, so jobs start in a fresh interpreter instead. Only
@@ -64,3 +76,22 @@ def redeem_ticket(token: Any) -> dict[str, Any] | None:
     if not isinstance(token, str):
         return None
     return _store.get(("ticket", token), default=None)
+
+
+def store_result(name: tuple[str, ...], value: Any) -> None:
+    """Keep a job's finished result (a small table) under ``name`` for the app's process.
+
+    Examples
+    --------
+    >>> store_result(("dataset", "measure", "{}"), [1, 2])
+    >>> stored_result(("dataset", "measure", "{}"))
+    [1, 2]
+    >>> stored_result(("dataset", "other", "{}")) is None
+    True
+    """
+    _store.set(("result", *name), value, expire=RESULT_SECONDS)
+
+
+def stored_result(name: tuple[str, ...]) -> Any:
+    """The result stored under ``name``, or None."""
+    return _store.get(("result", *name), default=None)

@@ -46,6 +46,8 @@ class ID(StrEnum):
     POL_BY = "pol-by"
     POL_BODY = "pol-body"
     POL_ESTIMATES = "pol-estimates"
+    POL_PROGRESS = "pol-progress"
+    POL_STATUS = "pol-status"
     POL_TREND = "pol-trend"
     # echo chambers
     ECHO_METHOD = "echo-method"

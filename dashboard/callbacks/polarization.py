@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import time
 import warnings
+from collections.abc import Callable
 
 import pandas as pd
 from dash import Input, Output, html, no_update
 
 from dashboard import cache
+from dashboard.background import MANAGER, store_result, stored_result
 from dashboard.callbacks import on
 from dashboard.components import (
     figure_card,
@@ -74,29 +77,60 @@ def trend_measures() -> list[str]:
     return [name for name, spec in measure_specs().items() if not _uses_leaning(spec)]
 
 
+def _stored_name(key: str, measure: str, method: str, seed: int, n: int) -> tuple[str, ...]:
+    return (key, f"polarization.{measure}", cache.params_key(_memo_params(method, seed, n)))
+
+
 def measures_ready(key: str, method: str, seed: int, n: int) -> bool:
-    """Whether every measure is already computed with these parameters (nothing to wait for)."""
-    params = cache.params_key(_memo_params(method, seed, n))
-    return all((key, f"polarization.{m}", params) in cache.results for m in measure_specs())
+    """Whether every measure is already computed with these parameters (nothing to wait for):
+    in this process's cache, or stored by the background job that computed it."""
+    return all(
+        name in cache.results or stored_result(name) is not None
+        for name in (_stored_name(key, m, method, seed, n) for m in measure_specs())
+    )
 
 
-def measures_table(key: str, method: str, seed: int, n: int) -> pd.DataFrame:
-    """Every measure, one row each (cached per dataset and parameters)."""
+def measures_table(
+    key: str,
+    method: str,
+    seed: int,
+    n: int,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> pd.DataFrame:
+    """Every measure, one row each (cached per dataset and parameters).
+
+    With null models and intervals (``n > 0``) each finished measure is also stored on disk
+    (:func:`dashboard.background.store_result`), so what a background job computed is there
+    for the app's process. ``progress(done, total, next_measure)`` is called before each
+    measure and once at the end (``next_measure`` empty).
+    """
     sides = find_sides(key, method, seed)
+    names = list(measure_specs())
     frames = []
-    for m in measure_specs():
-        got = cache.attempt(
-            key,
-            f"polarization.{m}",
-            _memo_params(method, seed, n),
-            lambda m=m: _run(m, key, sides, n),
-        )
+    for i, m in enumerate(names):
+        if progress is not None:
+            progress(i, len(names), m)
+        stored = stored_result(_stored_name(key, m, method, seed, n)) if n else None
+        got = stored if stored is not None else _attempt(m, key, sides, method, seed, n)
         if isinstance(got, cache.Failed):  # shown as an error row, computed again next time
             got = pd.DataFrame([{"metric": m, "value": math.nan, "error": got.message}])
         frames.append(got)
+    if progress is not None:
+        progress(len(names), len(names), "")
     table = pd.concat(frames, ignore_index=True)
     cols = [*SHOWN[:-1], "null_sd", "reason", "error"]
     return table.reindex(columns=cols + [c for c in table.columns if c not in cols])
+
+
+def _attempt(m: str, key: str, sides, method: str, seed: int, n: int):
+    """One measure from the cache or computed (a :class:`cache.Failed` when the library
+    refused); a computed one with null models and intervals is stored for other processes."""
+    got = cache.attempt(
+        key, f"polarization.{m}", _memo_params(method, seed, n), lambda: _run(m, key, sides, n)
+    )
+    if n and not isinstance(got, cache.Failed):
+        store_result(_stored_name(key, m, method, seed, n), got)
+    return got
 
 
 def sample_warnings(sides, table: pd.DataFrame) -> list[str]:
@@ -178,20 +212,51 @@ def render(dataset, method, seed, n):
     Input(ID.POL_METHOD, "value"),
     Input(ID.POL_SEED, "value"),
     Input(ID.POL_N_BOOT, "value"),
+    background=True,
+    manager=MANAGER,
+    progress=[
+        Output(ID.POL_PROGRESS, "value"),
+        Output(ID.POL_PROGRESS, "max"),
+        Output(ID.POL_STATUS, "children"),
+    ],
+    running=[
+        (Output(ID.POL_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
+        (Output(ID.POL_STATUS, "style"), {"display": "block"}, {"display": "none"}),
+    ],
     prevent_initial_call="initial_duplicate",
 )
-def render_null(dataset, method, seed, n):
-    """The measures with their null models and bootstrap intervals (after :func:`render`)."""
+def render_null(set_progress, dataset, method, seed, n):
+    """The measures with their null models and bootstrap intervals (after :func:`render`).
+
+    A Dash background callback: it runs in a job process, shows which measure it is on
+    (a progress bar and a line of text above the estimates) and stores each finished
+    measure, so the server answers every other callback meanwhile and a second visit finds
+    them done.
+    """
     key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
     if n == 0:
         return no_update
-    return estimates(key, method, seed, n)
+    started = time.monotonic()
+
+    def progress(done: int, total: int, name: str) -> None:
+        elapsed = time.monotonic() - started
+        doing = f"computing {name}..." if name else "done"
+        line = f"Null models and intervals: {done} of {total} measures ({elapsed:.0f} s), {doing}"
+        set_progress((str(done), str(total), line))
+
+    return estimates(key, method, seed, n, progress=progress)
 
 
-def estimates(key: str, method: str, seed: int, n: int) -> list:
+def estimates(
+    key: str,
+    method: str,
+    seed: int,
+    n: int,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list:
     """Warnings, the estimates figure and the full table of the measures."""
     sides = find_sides(key, method, seed)
-    table = measures_table(key, method, seed, n)
+    table = measures_table(key, method, seed, n, progress)
     if "warnings" not in table.columns:
         table["warnings"] = ""
     shown = table[SHOWN]

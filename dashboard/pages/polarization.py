@@ -53,6 +53,8 @@ def layout(**_query: str) -> html.Div:
                 className="controls",
             ),
             html.Div(id=ID.POL_BODY),
+            html.Progress(id=ID.POL_PROGRESS, value="0", max="1", style={"display": "none"}),
+            html.Div(id=ID.POL_STATUS, className="load-message", style={"display": "none"}),
             html.Div(id=ID.POL_ESTIMATES),
             html.H3("Trend over time"),
             html.Div(

@@ -138,8 +138,12 @@ def test_user_page(dash_duo, app, screenshot_dir) -> None:
 def test_polarization(dash_duo, app, screenshot_dir) -> None:
     _open(dash_duo, app, "/polarization")
     dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "users with a side", timeout=60)
-    # the null models and intervals fill in after the point estimates
+    # the null models and intervals fill in after the point estimates, computed by a
+    # background job whose progress bar shows while it runs (what it says is checked in
+    # test_sample_warnings_notice.py: on this small thread the job may end between polls)
+    dash_duo.wait_for_style_to_equal(f"#{ID.POL_PROGRESS}", "display", "block", timeout=60)
     dash_duo.wait_for_contains_text(f"#{ID.POL_ESTIMATES}", "no bootstrap interval", timeout=90)
+    dash_duo.wait_for_style_to_equal(f"#{ID.POL_PROGRESS}", "display", "none", timeout=30)
     text = dash_duo.find_element(f"#{ID.POL_BODY}").text
     text += dash_duo.find_element(f"#{ID.POL_ESTIMATES}").text
     assert "being computed" not in text

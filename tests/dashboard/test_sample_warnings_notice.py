@@ -27,6 +27,10 @@ def thread_key() -> str:
     return cache.put_discussion(d, persist=False)
 
 
+def _quiet(_progress: tuple[str, str, str]) -> None:
+    """``set_progress`` of a background callback called directly (progress not looked at)."""
+
+
 def _notice_lines(children: list) -> list[str]:
     found = [c for c in children if c is not None and "sample-warnings" in c.className]
     assert len(found) == 1
@@ -53,7 +57,7 @@ def test_helper_says_each_warning_once_with_its_measures() -> None:
 
 
 def test_polarization_page_warns_on_the_bundled_thread(thread_key: str) -> None:
-    children = pol_page.render_null({"key": thread_key}, "leiden", 0, 20)
+    children = pol_page.render_null(_quiet, {"key": thread_key}, "leiden", 0, 20)
     lines = _notice_lines(children)
     assert any(line.startswith("sides under the minimum of 10 users") for line in lines)
     boot = [line for line in lines if line.startswith("no bootstrap interval: 1 thread")]
@@ -91,8 +95,20 @@ def test_polarization_page_shows_estimates_before_the_null(thread_key: str) -> N
     texts = [getattr(c, "children", "") for c in first]
     assert any("are being computed" in str(t) for t in texts)
     assert not pol_page.measures_ready(thread_key, "multilevel", 0, 30)
-    done = pol_page.render_null({"key": thread_key}, "multilevel", 0, 30)
+    shown: list[tuple[str, str, str]] = []
+    done = pol_page.render_null(shown.append, {"key": thread_key}, "multilevel", 0, 30)
     assert not any("are being computed" in str(getattr(c, "children", "")) for c in done)
+    assert pol_page.measures_ready(thread_key, "multilevel", 0, 30)
+    # the job said which measure it was on, from 0 of 8 to 8 of 8
+    names = list(pol_page.measure_specs())
+    assert [(value, total) for value, total, _ in shown] == [
+        (str(i), str(len(names))) for i in range(len(names) + 1)
+    ]
+    assert f"0 of {len(names)} measures" in shown[0][2]
+    assert f"computing {names[0]}" in shown[0][2]
+    assert shown[-1][2].endswith("done")
+    # each finished measure is stored for the app's process, which reads it from there
+    cache.results.clear()
     assert pol_page.measures_ready(thread_key, "multilevel", 0, 30)
     full = pol_page.measures_table(thread_key, "multilevel", 0, 30).set_index("metric")
     point = pol_page.measures_table(thread_key, "multilevel", 0, 0).set_index("metric")
@@ -102,4 +118,6 @@ def test_polarization_page_shows_estimates_before_the_null(thread_key: str) -> N
     # once computed, the first callback shows everything (nothing to wait for)
     _, again = pol_page.render({"key": thread_key}, "multilevel", 0, 30)
     assert not any("are being computed" in str(getattr(c, "children", "")) for c in again)
-    assert pol_page.render_null({"key": thread_key}, "multilevel", 0, 0) is pol_page.no_update
+    assert (
+        pol_page.render_null(_quiet, {"key": thread_key}, "multilevel", 0, 0) is pol_page.no_update
+    )
