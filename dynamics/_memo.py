@@ -5,11 +5,13 @@ graphs, the re-inferring null shares its rewired graphs), and several measures p
 the same way: the same sides, weights and edge mode give the same labelled undirected graph.
 A :class:`Memo` belongs to one sample and keeps those prepared forms; every memo of one draw
 spends from one :class:`Budget`, so the kept forms stay within a fixed number of bytes
-whatever the graph size (past it, forms are built again, as they were before).
+whatever the graph size: past it, the least recently used forms of other kinds make room
+(and are built again if asked for, as they were before).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -20,10 +22,61 @@ MEMO_BYTES = 256 * 2**20
 
 
 class Budget:
-    """Bytes left to the memos of one draw of samples (``limit``, default :data:`MEMO_BYTES`)."""
+    """The bytes the memos of one draw may keep (``limit``, default :data:`MEMO_BYTES`), and
+    which kept values to drop first (see :meth:`admit`), whichever memo holds them.
+
+    Examples
+    --------
+    >>> budget = Budget(3000)
+    >>> a, b, c = Memo(budget), Memo(budget), Memo(budget)
+    >>> a.get("x", (), lambda: "kept"), b.get("x", (), lambda: "kept")
+    ('kept', 'kept')
+    >>> _ = c.get("x", (), lambda: "no room beside two of its kind: not kept")
+    >>> c.get("x", (), lambda: "built again")
+    'built again'
+    >>> a.get("x", (), lambda: "not built")  # used: now the most recent
+    'kept'
+    >>> _ = c.get("y", (), lambda: "another kind: b's older x made room")
+    >>> b.get("x", (), lambda: "built again"), a.get("x", (), lambda: "not built")
+    ('built again', 'kept')
+    """
 
     def __init__(self, limit: int | None = None) -> None:
-        self.left = MEMO_BYTES if limit is None else limit
+        self.limit = MEMO_BYTES if limit is None else limit
+        self.used = 0
+        self._order: OrderedDict[tuple[int, Hashable], tuple[Memo, int]] = OrderedDict()
+
+    def admit(self, memo: Memo, key: Hashable, size: int) -> bool:
+        """Make room for ``size`` bytes under ``(memo, key)``; False when there is none.
+
+        Room is made by dropping the least recently used values kept under *other* keys: the
+        measures of a run visit the samples in the same order, so a key's own values, dropped
+        to make room for each other, would all be built again (a cycle defeats LRU); a key that
+        does not fit beside those of its kind is not kept.
+        """
+        if self.used + size > self.limit:
+            for memo_id, old in list(self._order):
+                if old == key:
+                    continue
+                holder, freed = self._order.pop((memo_id, old))
+                holder._kept.pop(old, None)
+                self.used -= freed
+                if self.used + size <= self.limit:
+                    break
+        if self.used + size > self.limit:
+            return False
+        self._order[(id(memo), key)] = (memo, size)
+        self.used += size
+        return True
+
+    def release(self, memo: Memo, key: Hashable) -> None:
+        """Forget ``(memo, key)`` (its value was dropped)."""
+        _, size = self._order.pop((id(memo), key))
+        self.used -= size
+
+    def touch(self, memo: Memo, key: Hashable) -> None:
+        """``(memo, key)`` was just used: drop it last."""
+        self._order.move_to_end((id(memo), key))
 
 
 class Memo:
@@ -61,20 +114,22 @@ class Memo:
     def get(self, key: Hashable, owners: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """The value kept under ``key`` for the same ``owners``, or ``build()``.
 
-        A built value is kept while the budget has room for it; an unhashable ``key`` is never
-        kept.
+        A built value is kept when the budget has or makes room (:meth:`Budget.admit`); one
+        with an unhashable ``key`` is not kept.
         """
         try:
             hit = self._kept.get(key)
         except TypeError:
             return build()
         if hit is not None and _same(hit[0], owners):
+            self._budget.touch(self, key)
             return hit[1]
         value = build()
-        size = _value_bytes(value)
-        if size <= self._budget.left:
+        if hit is not None:  # made from other owners: this value replaces it
+            self._kept.pop(key)
+            self._budget.release(self, key)
+        if self._budget.admit(self, key, _value_bytes(value)):
             self._kept[key] = (owners, value)
-            self._budget.left -= size
         return value
 
 
@@ -121,7 +176,8 @@ def _same(kept: tuple[Any, ...], owners: tuple[Any, ...]) -> bool:
 
 
 def _value_bytes(value: Any) -> int:
+    """A rough size: the graph it holds (or is) and its numpy arrays; 1 KiB for the rest."""
     graph = getattr(value, "graph", value)
     size = graph_bytes(graph) if hasattr(graph, "ecount") else 1024
-    codes = getattr(value, "codes", None)
-    return size + int(getattr(codes, "nbytes", 0))
+    fields = getattr(value, "__dict__", {})
+    return size + sum(int(getattr(v, "nbytes", 0)) for v in fields.values())

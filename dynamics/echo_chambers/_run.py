@@ -29,6 +29,7 @@ from dynamics._kernel import (
     refit_significance,
 )
 from dynamics._kernel import significance as null_fields
+from dynamics._memo import reuse
 from dynamics._significance import REFIT_NULLS, choose_null
 from dynamics.echo_chambers._common import Need, Prepared, prepare
 
@@ -194,7 +195,13 @@ def run_echo(
     params.update((key, settings[key]) for key in ("null", "n_null", "n_boot", "ci", "seed"))
 
     def again(d: Any, sides: Any = sides) -> float:
-        p = prepare(d, leaning=leaning, sides=sides, need=need, func=name, **shape)
+        # kept on the sample for the next measure that prepares it alike (dynamics._memo)
+        p = reuse(
+            d,
+            ("echo", need, tuple(shape.items())),
+            (sides, leaning),
+            lambda: prepare(d, leaning=leaning, sides=sides, need=need, func=name, **shape),
+        )
         values = p.leaning if need == "leaning" else p.codes
         return math.nan if p.reason else statistic(p, p.src, p.dst, p.w, values)
 
