@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dynamics import _docs
 from dynamics._memo import reuse
 from dynamics._params import check_param
 from dynamics._refit_null import refit_null_test
@@ -153,19 +154,7 @@ def fill_doc(doc: str | None) -> str | None:
     >>> print(fill_doc("Parameters\\n    {significance}").splitlines()[1])
         n_null : int or None, default None
     """
-    if not doc:
-        return doc
-    out = []
-    for line in doc.splitlines():
-        token = line.strip()
-        if token.startswith("{") and token.endswith("}") and token[1:-1] in DOC_BLOCKS:
-            indent = line[: len(line) - len(line.lstrip())]
-            out.extend(
-                indent + part if part else part for part in DOC_BLOCKS[token[1:-1]].splitlines()
-            )
-        else:
-            out.append(line)
-    return "\n".join(out)
+    return _docs.fill_doc(doc, DOC_BLOCKS)
 
 
 @dataclass(frozen=True)

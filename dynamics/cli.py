@@ -6,11 +6,14 @@ status 1 (2 for a bad command line), never with a traceback.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import re
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -84,6 +87,9 @@ ProgressOpt = Annotated[
     bool | None, typer.Option("--progress/--no-progress", help="Progress bars.")
 ]
 
+#: Placeholder default of a command's ``read`` parameter (see :func:`_reads_input`).
+_READ: Any = None
+
 
 def _fail(message: str) -> NoReturn:
     _err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
@@ -122,67 +128,97 @@ def _readable(exc: BaseException) -> str:
     return escape(cli_syntax(str(exc)))
 
 
-def _load(
-    path: Path,
-    fmt: str,
-    *,
-    strict: bool,
-    orphans: Orphans,
-    infer_replies: str | None,
-    columns: str | None,
-    progress: bool | None,
-    encoding: str | None = None,
-):  # -> Discussion
-    import dynamics as dyn
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a command reads its input: the options ``info``, ``convert`` and ``analyze`` share."""
 
-    options: dict[str, Any] = {}
-    if encoding is not None:
-        options["encoding"] = encoding
-    if infer_replies is not None:
-        options["infer_replies"] = infer_replies
-    if columns:
+    fmt: str = "auto"
+    infer_replies: str | None = None
+    strict: bool = False
+    orphans: Orphans = Orphans.attach
+    columns: str | None = None
+    encoding: str | None = None
+
+    def column_option(self) -> dict[str, Any]:
+        """``{"columns": mapping}`` from ``--columns a=b,c=d``, or ``{}``."""
+        if not self.columns:
+            return {}
         try:
-            options["columns"] = dict(pair.split("=", 1) for pair in columns.split(","))
+            return {"columns": dict(pair.split("=", 1) for pair in self.columns.split(","))}
         except ValueError:
-            _fail(f"--columns must look like 'comment_id=id,author=user'; got {columns!r}")
-    with warnings.catch_warnings():
-        # the report printed by the command says the same, in full
-        warnings.simplefilter("ignore", DataQualityWarning)
-        return _guarded(
-            lambda: dyn.load(
-                path,
-                fmt,
-                strict=strict,
-                orphans=orphans.value,
-                progress=progress if progress is not None else sys.stderr.isatty(),
-                **options,
+            _fail(f"--columns must look like 'comment_id=id,author=user'; got {self.columns!r}")
+
+    def load(self, path: Path, progress: bool | None):  # -> Discussion
+        """``dynamics.load(path, ...)`` with these options; input errors exit with one line."""
+        import dynamics as dyn
+
+        options = self.column_option()
+        if self.encoding is not None:
+            options["encoding"] = self.encoding
+        if self.infer_replies is not None:
+            options["infer_replies"] = self.infer_replies
+        with warnings.catch_warnings():
+            # the report printed by the command says the same, in full
+            warnings.simplefilter("ignore", DataQualityWarning)
+            return _guarded(
+                lambda: dyn.load(
+                    path,
+                    self.fmt,
+                    strict=self.strict,
+                    orphans=self.orphans.value,
+                    progress=progress if progress is not None else sys.stderr.isatty(),
+                    **options,
+                )
             )
-        )
+
+
+#: The command-line form of :class:`ReadOptions`, in its field order.
+_READ_PARAMETERS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+    for name, kind, default in [
+        ("fmt", FormatOpt, "auto"),
+        ("infer_replies", InferOpt, None),
+        ("strict", StrictOpt, False),
+        ("orphans", OrphansOpt, Orphans.attach),
+        ("columns", ColumnsOpt, None),
+        ("encoding", EncodingOpt, None),
+    ]
+]
+
+
+def _reads_input(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the read options in place of its parameter ``read`` (a ReadOptions).
+
+    Typer reads the wrapper's signature, in which ``read`` is replaced by the options of
+    :class:`ReadOptions` (``--format``, ``--infer-replies``, ``--strict``, ``--orphans``,
+    ``--columns``, ``--encoding``); the wrapper gathers them into one ``ReadOptions``.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    params = list(signature.parameters.values())
+    at = [p.name for p in params].index("read")
+    params[at : at + 1] = _READ_PARAMETERS
+    names = [p.name for p in _READ_PARAMETERS]
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        read = ReadOptions(**{name: kwargs.pop(name) for name in names})
+        return command(read=read, **kwargs)
+
+    keyword = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
+    run.__signature__ = signature.replace(parameters=keyword)  # type: ignore[attr-defined]
+    return run
 
 
 @app.command()
+@_reads_input
 def info(
     file: Annotated[Path, typer.Argument(help="File or ConvoKit directory to read.")],
-    fmt: FormatOpt = "auto",
-    infer_replies: InferOpt = None,
-    strict: StrictOpt = False,
-    orphans: OrphansOpt = Orphans.attach,
-    columns: ColumnsOpt = None,
-    encoding: EncodingOpt = None,
+    read: ReadOptions = _READ,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     progress: ProgressOpt = None,
 ) -> None:
     """Print what was read: format, comments, threads, authors, time span, data problems."""
-    d = _load(
-        file,
-        fmt,
-        strict=strict,
-        orphans=orphans,
-        infer_replies=infer_replies,
-        columns=columns,
-        progress=progress,
-        encoding=encoding,
-    )
+    d = read.load(file, progress)
     report = d.report
     if as_json:
         _out.print_json(json.dumps(report.to_dict()))
@@ -226,32 +262,19 @@ def info(
 
 
 @app.command()
+@_reads_input
 def convert(
     file: Annotated[Path, typer.Argument(help="File or ConvoKit directory to read.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write.")],
     to: Annotated[Target, typer.Option("--to", help="Output format.")] = Target.parquet,
-    fmt: FormatOpt = "auto",
-    infer_replies: InferOpt = None,
-    strict: StrictOpt = False,
-    orphans: OrphansOpt = Orphans.attach,
-    columns: ColumnsOpt = None,
-    encoding: EncodingOpt = None,
+    read: ReadOptions = _READ,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
     progress: ProgressOpt = None,
 ) -> None:
     """Convert a discussion to Parquet (reopens instantly) or to a ConvoKit corpus directory."""
     if output.exists() and not overwrite:
         _fail(f"{output} exists; pass --overwrite to replace it")
-    d = _load(
-        file,
-        fmt,
-        strict=strict,
-        orphans=orphans,
-        infer_replies=infer_replies,
-        columns=columns,
-        progress=progress,
-        encoding=encoding,
-    )
+    d = read.load(file, progress)
     if to is Target.parquet:
         written = _guarded(lambda: d.save(output))
     else:
@@ -262,18 +285,14 @@ def convert(
 
 
 @app.command()
+@_reads_input
 def analyze(
     file: Annotated[Path, typer.Argument(help="File or ConvoKit directory to read.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for report.html, results.json, tables/.")
     ],
     seed: Annotated[int, typer.Option(help="Seed of the sides, null models, bootstraps.")] = 0,
-    fmt: FormatOpt = "auto",
-    infer_replies: InferOpt = None,
-    strict: StrictOpt = False,
-    orphans: OrphansOpt = Orphans.attach,
-    columns: ColumnsOpt = None,
-    encoding: EncodingOpt = None,
+    read: ReadOptions = _READ,
     annotate: Annotated[
         bool, typer.Option(help="Score toxicity, sentiment, stance (needed for escalation).")
     ] = True,
@@ -293,31 +312,17 @@ def analyze(
     from dynamics.report import analyze as write_report
 
     if engine is Engine.spark:
-        d = _spark_discussion(
-            file,
-            output,
-            fmt=fmt,
-            strict=strict,
-            orphans=orphans,
-            columns=columns,
-            master=master,
-            overwrite=overwrite,
-        )
+        d = _spark_discussion(file, output, read, master=master, overwrite=overwrite)
     else:
-        d = _load(
-            file,
-            fmt,
-            strict=strict,
-            orphans=orphans,
-            infer_replies=infer_replies,
-            columns=columns,
-            progress=progress,
-            encoding=encoding,
-        )
-    read_options = {"format": fmt, "infer_replies": infer_replies, "orphans": orphans.value}
+        d = read.load(file, progress)
+    read_options = {
+        "format": read.fmt,
+        "infer_replies": read.infer_replies,
+        "orphans": read.orphans.value,
+    }
     if engine is Engine.spark:
         read_options["engine"] = "spark"
-    read_options |= {"strict": strict, "columns": columns, "encoding": encoding}
+    read_options |= {"strict": read.strict, "columns": read.columns, "encoding": read.encoding}
     page = _guarded(
         lambda: write_report(
             d,
@@ -360,7 +365,7 @@ def ingest(
         _fail("ingest runs on Spark (--engine spark); use `dynamics convert` in memory")
     from dynamics import spark as dsp
 
-    options = _column_option(columns)
+    options = ReadOptions(columns=columns).column_option()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         report = _guarded(
@@ -380,25 +385,8 @@ def ingest(
     _out.print(f"wrote {output}/ (open it with dynamics.spark.open)")
 
 
-def _column_option(columns: str | None) -> dict[str, Any]:
-    if not columns:
-        return {}
-    try:
-        return {"columns": dict(pair.split("=", 1) for pair in columns.split(","))}
-    except ValueError:
-        _fail(f"--columns must look like 'comment_id=id,author=user'; got {columns!r}")
-
-
 def _spark_discussion(
-    file: Path,
-    output: Path,
-    *,
-    fmt: str,
-    strict: bool,
-    orphans: Orphans,
-    columns: str | None,
-    master: str | None,
-    overwrite: bool,
+    file: Path, output: Path, read: ReadOptions, *, master: str | None, overwrite: bool
 ):  # -> Discussion
     """The whole dataset at FILE (ingested first when FILE is an input) pulled to the driver."""
     from dynamics import spark as dsp
@@ -414,11 +402,11 @@ def _spark_discussion(
                     file,
                     dataset,
                     spark=spark,
-                    format=fmt,
-                    strict=strict,
-                    orphans=orphans.value,
+                    format=read.fmt,
+                    strict=read.strict,
+                    orphans=read.orphans.value,
                     overwrite=overwrite,
-                    **_column_option(columns),
+                    **read.column_option(),
                 )
             )
     return _guarded(lambda: dsp.open(dataset, spark=spark).to_discussion())

@@ -4,7 +4,8 @@ The imports are read from the source with ``ast`` (module level and inside funct
 imports under ``if TYPE_CHECKING:`` are annotations only and are left out). The floors, from the
 ground up:
 
-0. ``errors``, ``_version``, ``_params``, ``_problems``, ``_progress``, ``_results``, ``_memo``
+0. ``errors``, ``_version``, ``_params``, ``_problems``, ``_progress``, ``_results``, ``_memo``,
+   ``_docs``
 1. ``model`` (the data contract, the Discussion, its checks and derived structures)
 2. ``io`` and ``text`` (siblings: neither imports the other)
 3. the metric families and their shared plumbing (``structure``, ``polarization``,
@@ -24,7 +25,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("dynamics", "dashboard")
 
-GROUND = {"errors", "_version", "_params", "_problems", "_progress", "_results", "_memo"}
+GROUND = {"errors", "_version", "_params", "_problems", "_progress", "_results", "_memo", "_docs"}
 TOP = {"report", "cli", "__main__"}
 
 

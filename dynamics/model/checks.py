@@ -103,13 +103,8 @@ class IngestReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form (JSON-serialisable)."""
-        return {
-            "path": self.path,
-            "format": self.format,
-            "n_records": self.n_records,
-            "n_comments": self.n_comments,
-            "n_threads": self.n_threads,
-            "n_authors": self.n_authors,
+        counted = ("path", "format", "n_records", "n_comments", "n_threads", "n_authors")
+        return {name: getattr(self, name) for name in counted} | {
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "problems": {

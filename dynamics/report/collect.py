@@ -114,14 +114,9 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form, for ``results.json``."""
-        return {
-            "seed": self.seed,
-            "n_null": self.n_null,
-            "n_boot": self.n_boot,
-            "null": self.null,
-            "annotate": self.annotate,
-            "sides": {"method": self.sides_method, "n_sides": self.n_sides},
-        }
+        plain = ("seed", "n_null", "n_boot", "null", "annotate")
+        sides = {"method": self.sides_method, "n_sides": self.n_sides}
+        return {name: getattr(self, name) for name in plain} | {"sides": sides}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from dynamics._docs import doc_blocks
 from dynamics.text._toxicity_lexicon import CATEGORIES, PATTERNS
 
 __all__ = [
@@ -58,6 +59,17 @@ more (0.913 here), against 0.914 for the best max rule, a difference of a few pa
 
 _LEXICON_VERSION = "2"
 
+#: The ``texts`` parameter the module's functions share (see :mod:`dynamics._docs`).
+_TEXTS = doc_blocks(
+    {
+        "texts_parameter": """\
+Parameters
+----------
+texts : sequence of str or None, or polars.Series
+    Comment texts; ``None`` counts as the empty text."""
+    }
+)
+
 
 def _series(texts: Sequence[str | None] | pl.Series) -> pl.Series:
     if isinstance(texts, pl.Series):
@@ -65,13 +77,11 @@ def _series(texts: Sequence[str | None] | pl.Series) -> pl.Series:
     return pl.Series("text", list(texts), dtype=pl.String).fill_null("")
 
 
+@_TEXTS
 def normalise(texts: Sequence[str | None] | pl.Series) -> pl.Series:
     """Lowercase the texts and straighten curly apostrophes: what the lexicon patterns expect.
 
-    Parameters
-    ----------
-    texts : sequence of str or None, or polars.Series
-        Comment texts; ``None`` counts as the empty text.
+    {texts_parameter}
 
     Returns
     -------
@@ -95,6 +105,7 @@ def _compiled_categories() -> dict[str, str]:
     }
 
 
+@_TEXTS
 def lexicon_matches(texts: Sequence[str | None] | pl.Series) -> dict[str, np.ndarray]:
     """Which lexicon categories each text matches.
 
@@ -102,10 +113,7 @@ def lexicon_matches(texts: Sequence[str | None] | pl.Series) -> dict[str, np.nda
     :func:`normalise`. The patterns of one category run as one regular expression, vectorised
     over all texts by polars.
 
-    Parameters
-    ----------
-    texts : sequence of str or None, or polars.Series
-        Comment texts; ``None`` counts as the empty text.
+    {texts_parameter}
 
     Returns
     -------
@@ -188,16 +196,14 @@ def _tfidf(texts: pl.Series, vectorizer: Any, vocabulary: pl.DataFrame) -> Any:
     return x
 
 
+@_TEXTS
 def model_probability(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
     """The probability that each text is offensive, from the ``profanity-check`` model.
 
     Equal to ``profanity_check.predict_prob(texts)`` (to floating-point rounding), computed with
     the model's TF-IDF step run in polars, which is several times faster on long comments.
 
-    Parameters
-    ----------
-    texts : sequence of str or None, or polars.Series
-        Comment texts; ``None`` counts as the empty text.
+    {texts_parameter}
 
     Returns
     -------
@@ -430,17 +436,9 @@ class ToxicityScorer:
         return f"{head}+lexicon{_LEXICON_VERSION}-{digest.hexdigest()[:8]}+apc{apc}"
 
     def score(self, texts: Sequence[str | None]) -> dict[str, np.ndarray]:
-        """Score texts.
+        """``{"toxicity": array}``: float64 probabilities in [0, 1], one per text.
 
-        Parameters
-        ----------
-        texts : sequence of str or None
-            Comment texts; ``None`` counts as the empty text.
-
-        Returns
-        -------
-        dict
-            ``{"toxicity": array}``: float64 probabilities in [0, 1], one per text.
+        ``None`` counts as the empty text.
         """
         weights = self._weights()
         series = _series(texts)

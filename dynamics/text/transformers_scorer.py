@@ -260,17 +260,9 @@ class TransformersScorer:
         return self
 
     def score(self, texts: Sequence[str | None]) -> dict[str, np.ndarray]:
-        """Probability of the chosen label for each text.
+        """``{column: array}``: the chosen label's float64 probability for each text.
 
-        Parameters
-        ----------
-        texts : sequence of str or None
-            Comment texts; ``None`` counts as the empty text.
-
-        Returns
-        -------
-        dict
-            ``{column: array}``: float64 probabilities in [0, 1], one per text.
+        ``None`` counts as the empty text.
         """
         loaded = self.load()._loaded
         assert loaded is not None
