@@ -153,17 +153,32 @@ class VertexSides(Mapping[Any, Any]):
         return len(self._mapping())
 
 
-def per_author(obj: Any, column: str, *, param: str, func: str, how: str) -> dict[Any, Any]:
+def per_author(
+    obj: Any, column: Any, *, param: str, func: str, how: str, expected: str | None = None
+) -> Mapping[Any, Any]:
     """``author -> value`` from a comments column named by a measure's ``param``.
 
     ``how="mode"``: the value an author's comments carry most often (ties: the smallest);
     ``how="mean"``: the mean of the values as floats. Nulls are left out.
 
+    With ``expected`` (what ``param`` must be, for the message), ``column`` is the parameter as
+    given: a mapping ``author -> value`` is returned as it is, a str read as a column.
+
     Raises
     ------
     ValueError
         Unless ``obj`` is a Discussion whose comments table has ``column``.
+    TypeError
+        With ``expected``, when ``column`` is neither a str nor a mapping.
     """
+    if expected is not None and not isinstance(column, str):
+        if isinstance(column, Mapping):
+            return column
+        msg = (
+            f"The '{param}' parameter of {func} must be {expected}. "
+            f"Got {type(column).__name__} instead."
+        )
+        raise TypeError(msg)
     import polars as pl
 
     from dynamics.model.discussion import Discussion

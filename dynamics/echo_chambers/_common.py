@@ -15,7 +15,6 @@ whether there are enough threads for a bootstrap interval; :meth:`Prepared.notes
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -127,14 +126,8 @@ def _sorted_labels(values: list[Any]) -> list[Any]:
 
 
 def _leaning_array(obj: Any, names: list[Any], leaning: Any, func: str) -> np.ndarray:
-    if isinstance(leaning, str):
-        leaning = per_author(obj, leaning, param="leaning", func=func, how="mean")
-    if not isinstance(leaning, Mapping):
-        msg = (
-            f"The 'leaning' parameter of {func} must be a mapping author -> float in [-1, 1] "
-            f"or a column name. Got {type(leaning).__name__} instead."
-        )
-        raise TypeError(msg)
+    expected = "a mapping author -> float in [-1, 1] or a column name"
+    leaning = per_author(obj, leaning, param="leaning", func=func, how="mean", expected=expected)
     values = [leaning.get(name) for name in names]
     try:
         x = np.array([math.nan if v is None else float(v) for v in values], dtype=float)
