@@ -38,12 +38,13 @@ entry with ``{null_choice}``): :func:`measure` puts the shared text there (:data
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
@@ -75,6 +76,8 @@ __all__ = [
     "SIDE_NULLS",
     "Computed",
     "Measure",
+    "Settings",
+    "arguments",
     "bootstrap",
     "check_common",
     "finish",
@@ -83,6 +86,7 @@ __all__ = [
     "refit_significance",
     "run_sided",
     "significance",
+    "with_settings",
 ]
 
 #: The metric families, in report order.
@@ -116,6 +120,27 @@ DEFAULTS: dict[str, Any] = {
 
 #: The keyword arguments of significance and reproducibility a measure may take.
 SETTINGS: tuple[str, ...] = ("null", "n_null", "n_boot", "ci", "seed", "progress")
+
+
+class Settings(TypedDict, total=False):
+    """The keywords of :data:`SETTINGS`, typed: a measure's ``**settings: Unpack[Settings]``.
+
+    A measure written with ``**settings`` gets these as keyword-only parameters with the
+    defaults of :data:`DEFAULTS` in its signature (:func:`measure` writes them there once), and
+    receives all of them in ``settings``.
+    """
+
+    null: str | None
+    n_null: int | None
+    n_boot: int
+    ci: float
+    seed: int | None
+    progress: bool | None
+
+
+#: The settings a measure takes when :func:`measure` is not told: all with a null model,
+#: else those of the bootstrap and the seed.
+_UNTESTED: tuple[str, ...] = ("n_boot", "ci", "seed", "progress")
 
 #: Docstring blocks a measure's docstring names by a line holding only ``{name}``; the
 #: :func:`measure` decorator puts the block there, indented like the line.
@@ -218,17 +243,24 @@ def measure(
     alternative: str | None = None,
     result: type = MetricResult,
     tables: Iterable[str] = (),
+    settings: Iterable[str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as a measure of ``family`` (see :class:`Measure`).
 
     The function is returned with its spec as the attribute ``spec`` and the shared blocks of
-    its docstring filled in (:func:`fill_doc`).
+    its docstring filled in (:func:`fill_doc`). A function that ends in ``**settings`` is
+    returned wrapped (:func:`with_settings`): ``settings`` (default: all of :data:`SETTINGS`
+    when ``nulls`` is given, else ``n_boot``, ``ci``, ``seed``, ``progress``) become
+    keyword-only parameters of its signature with the defaults of :data:`DEFAULTS`.
     """
     check_param(family in FAMILIES, "family", "measure", f"one of {FAMILIES}", family)
     unknown = set(needs) - set(NEEDS)
     check_param(not unknown, "needs", "measure", f"a subset of {sorted(NEEDS)}", sorted(unknown))
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
+            chosen = settings if settings is not None else SETTINGS if nulls else _UNTESTED
+            func = with_settings(func, chosen)
         params = inspect.signature(func).parameters
         spec = Measure(
             name=func.__name__,
@@ -248,6 +280,55 @@ def measure(
         return func
 
     return register
+
+
+def with_settings(func: Callable[..., Any], names: Iterable[str]) -> Callable[..., Any]:
+    """``func(..., **settings)`` with the settings ``names`` as keyword-only parameters.
+
+    The wrapper's signature is ``func``'s with ``**settings`` replaced by ``names`` (defaults
+    from :data:`DEFAULTS`), so help, the registry and callers see every parameter; a call binds
+    to it (an unknown keyword raises ``TypeError`` naming the measure) and passes ``func`` every
+    setting, given or default, in ``settings``.
+
+    >>> def demo(x, *, k=1, **settings):
+    ...     return x, k, settings
+    >>> demo = with_settings(demo, ["seed", "ci"])
+    >>> str(inspect.signature(demo))
+    "(x, *, k=1, seed: 'int | None' = 0, ci: 'float' = 0.95)"
+    >>> demo(1, ci=0.9)
+    (1, 1, {'seed': 0, 'ci': 0.9})
+    """
+    signature = inspect.signature(func)
+    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    # the annotations as written (strings, like the rest of a signature under PEP 563)
+    hints = {k: getattr(v, "__forward_arg__", v) for k, v in Settings.__annotations__.items()}
+    added = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=DEFAULTS[name], annotation=hints[name]
+        )
+        for name in names
+    ]
+    full = signature.replace(parameters=[*own, *added])
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = full.bind(*args, **kwargs)
+        except TypeError as exc:
+            msg = f"{func.__name__}(): {exc}"
+            raise TypeError(msg) from None
+        bound.apply_defaults()
+        return func(*bound.args, **bound.kwargs)
+
+    call.__signature__ = full  # type: ignore[attr-defined]
+    return call
+
+
+def arguments(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A measure's ``locals()`` with its ``settings`` (see :func:`with_settings`) spread out."""
+    out = dict(args)
+    out.update(out.pop("settings", None) or {})
+    return out
 
 
 def measures(family: str | None = None) -> list[Measure]:
@@ -347,6 +428,7 @@ def run_sided(
 
     spec: Measure = func.spec  # type: ignore[attr-defined]
     name = spec.name
+    args = arguments(args)
     obj, sides = args[spec.params[0]], args["sides"]
     options = {k: args[k] for k in spec.params[1:] if k != "sides" and k not in SETTINGS}
     null, n_null = args.get("null"), args.get("n_null")

@@ -46,7 +46,7 @@ import importlib
 
 # The measures register in the order their modules are imported, which is the report's
 # order (dynamics._kernel.measures); the imports below then find them loaded.
-for _module in ('leaning', 'assortativity', 'insularity', 'exposure', 'homogeneity'):
+for _module in ("leaning", "assortativity", "insularity", "exposure", "homogeneity"):
     importlib.import_module(f"dynamics.echo_chambers.{_module}")
 
 from dynamics.echo_chambers.assortativity import AssortativityResult, assortativity

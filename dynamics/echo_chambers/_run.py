@@ -23,6 +23,7 @@ from dynamics._kernel import (
     SIDE_NULLS,
     Computed,
     Measure,
+    arguments,
     bootstrap,
     check_common,
     measure,
@@ -174,6 +175,7 @@ def run_echo(
     spec: Measure = func.spec  # type: ignore[attr-defined]
     name = spec.name
     first, *rest = inspect.signature(func).parameters
+    args = arguments(args)
     obj, leaning, sides = args[first], args.get("leaning"), args.get("sides")
     settings = {key: args.get(key, DEFAULTS[key]) for key in SETTINGS}
     options = {key: args[key] for key in rest if key not in {"leaning", "sides", *SETTINGS}}

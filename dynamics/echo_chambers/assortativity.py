@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, label_series
 from dynamics.echo_chambers._run import echo_measure, run_echo
@@ -71,12 +71,7 @@ def assortativity(
     sides: Any = None,
     directed: bool = False,
     weight: str | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> AssortativityResult:
     r"""Assortativity of the user graph by leaning (numeric) or by side (nominal).
 

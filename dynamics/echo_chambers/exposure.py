@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, distinct, label_series
@@ -108,12 +108,7 @@ def exposure_entropy(
     leaning: Any = None,
     weight: str | None = None,
     normalized: bool = False,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> ExposureResult:
     r"""Mean Shannon entropy of the sides each user interacts with.
 

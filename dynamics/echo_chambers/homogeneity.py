@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings
 from dynamics._params import check_param
 from dynamics.echo_chambers._common import Prepared
 from dynamics.echo_chambers._run import echo_measure, run_echo
@@ -44,12 +44,7 @@ def homogeneity(
     leaning: Any = None,
     threshold: float = 1.0,
     weight: str | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> ExposureResult:
     r"""Share of users whose interactions stay on their own side.
 

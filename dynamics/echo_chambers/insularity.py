@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, label_series
@@ -99,12 +99,7 @@ def insularity(
     leaning: Any = None,
     weight: str | None = None,
     average: Literal["sides", "replies"] = "sides",
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> InsularityResult:
     r"""Share of each side's (community's) replies that stay inside it.
 
@@ -208,12 +203,7 @@ def conductance(
     sides: Any = None,
     leaning: Any = None,
     weight: str | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> InsularityResult:
     r"""Mean conductance of the sides (communities): how open each side is to the rest.
 

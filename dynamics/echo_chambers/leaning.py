@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.echo_chambers._common import Prepared, _arcs, distinct
@@ -87,12 +87,7 @@ def neighbour_leaning(
     direction: Direction = "out",
     weight: str | None = None,
     bins: int = 20,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> NeighbourLeaningResult:
     r"""Correlation between each user's leaning and the mean leaning of their neighbours.
 
