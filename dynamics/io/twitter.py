@@ -40,6 +40,7 @@ from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, peek_text
+from dynamics.io._docs import reader_doc
 from dynamics.io._json_documents import iter_json_records
 
 __all__ = ["detect", "name", "read"]
@@ -75,6 +76,7 @@ def detect(path: Path) -> bool:
     return sum(marker in head for marker in _MARKERS) >= 2
 
 
+@reader_doc
 def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
     """Read API v2 responses (or tweets) into a comments table.
 
@@ -83,10 +85,8 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     path : Path
         One response, a JSON array of responses, or JSON Lines of responses or tweets
         (``.gz``/``.zst`` too).
-    strict : bool, default False
-        Raise on the first data problem instead of counting it.
-    progress : bool or None, default None
-        Show a progress bar (None: only for large files on a terminal).
+    {strict}
+    {progress}
 
     Returns
     -------
