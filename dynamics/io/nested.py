@@ -34,7 +34,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics.errors import InputFormatError
-from dynamics.io._base import ReadResult, iter_json_lines, open_binary, peek_text
+from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, iter_json_lines, open_binary, peek_text
 from dynamics.io.tabular import guess_columns
 
 __all__ = ["REPLY_KEYS", "detect", "name", "read"]
@@ -413,15 +413,7 @@ class _Builder:
 
     def comments(self) -> pl.DataFrame:
         if not self.rows:
-            return pl.DataFrame(
-                schema={
-                    "comment_id": pl.String,
-                    "parent_id": pl.String,
-                    "thread_id": pl.String,
-                    "author": pl.String,
-                    "text": pl.String,
-                }
-            )
+            return pl.DataFrame(schema=ID_TEXT_SCHEMA)
         keys = dict.fromkeys(key for row in self.rows for key in row)
         return pl.DataFrame(
             {key: _series(key, [row.get(key) for row in self.rows]) for key in keys}

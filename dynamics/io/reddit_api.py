@@ -33,7 +33,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics.errors import InputFormatError
-from dynamics.io._base import ReadResult, open_binary, peek_text
+from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, open_binary, peek_text
 
 __all__ = ["detect", "name", "read"]
 
@@ -106,11 +106,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
 
 
 _COMMENT_SCHEMA = {
-    "comment_id": pl.String,
-    "parent_id": pl.String,
-    "thread_id": pl.String,
-    "author": pl.String,
-    "text": pl.String,
+    **ID_TEXT_SCHEMA,
     "created_at": pl.Float64,
     "score": pl.Int64,
     "subreddit": pl.String,
