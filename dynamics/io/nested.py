@@ -331,12 +331,7 @@ class _Builder:
         id_field = fields.field.get("comment_id", "id")
         thread_id = _bare(record.get(id_field))
         if thread_id is None:
-            self.problems.add(
-                "missing_field",
-                record=number,
-                field=id_field,
-                message="is missing: the post and its comments are skipped",
-            )
+            self._missing_id(number, None, field=id_field, post=True)
             return
         f = fields.field
         self.posts.append(
@@ -405,11 +400,15 @@ class _Builder:
             if reply_key is not None:
                 stack.extend((k, o, own) for k, o in reversed(_entries(obj[reply_key])))
 
-    def _missing_id(self, number: int, parent: str | None, *, field: str) -> None:
-        where = f" (a reply to {parent!r})" if parent else ""
-        self.problems.add(
-            "missing_field", record=number, field=field, message=f"is missing on a comment{where}"
-        )
+    def _missing_id(
+        self, number: int, parent: str | None, *, field: str, post: bool = False
+    ) -> None:
+        """Count a post or comment without an id (``parent``: the comment it replies to)."""
+        if post:
+            message = "is missing: the post and its comments are skipped"
+        else:
+            message = "is missing on a comment" + (f" (a reply to {parent!r})" if parent else "")
+        self.problems.add("missing_field", record=number, field=field, message=message)
 
     def comments(self) -> pl.DataFrame:
         if not self.rows:
