@@ -27,6 +27,7 @@ from dynamics.model.schema import COMMENT_COLUMNS, DELETED_MARKERS, THREAD_COLUM
 __all__ = [
     "COMMENT_COLUMNS",
     "DELETED_MARKERS",
+    "ID_TEXT_SCHEMA",
     "THREAD_COLUMNS",
     "ReadResult",
     "Reader",
@@ -39,6 +40,11 @@ __all__ = [
     "to_utc",
 ]
 
+#: The leading contract columns as a reader builds them: ids, author and text, all strings
+#: (:func:`finalize_comments` adds and types the rest).
+ID_TEXT_SCHEMA: dict[str, pl.DataType] = {
+    column: pl.String() for column in ("comment_id", "parent_id", "thread_id", "author", "text")
+}
 
 
 @dataclass

@@ -13,18 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from dynamics.io import _convokit_layout as layout
 from dynamics.io._base import COMMENT_COLUMNS, THREAD_COLUMNS
-from dynamics.io._convokit_layout import (
-    ANON_KEY,
-    ANONYMOUS_SPEAKER,
-    DELETED_SPEAKER,
-    FLAG_KEYS,
-    NO_TIME_KEY,
-    NULL_TEXT_KEY,
-    POST_KEY,
-    SCHEMA_KEY,
-    THREAD_KEY,
-)
 from dynamics.io._json_columns import index_type, json_ready, type_name
 
 if TYPE_CHECKING:
@@ -51,7 +41,7 @@ def write_files(discussion: Discussion, path: Path) -> None:
     authors = set(comments.get_column("author").drop_nulls().to_list())
     if posts is not None:
         authors |= set(posts.get_column("author").drop_nulls().to_list())
-    anonymous, n = ANONYMOUS_SPEAKER, 0
+    anonymous, n = layout.ANONYMOUS_SPEAKER, 0
     while anonymous in authors:  # a real author called "[anonymous]" keeps that name
         n += 1
         anonymous = f"[anonymous-{n}]"
@@ -72,7 +62,7 @@ def write_files(discussion: Discussion, path: Path) -> None:
             ):
                 speakers.setdefault(speaker, {"meta": {}, "vectors": []})
                 if convo not in conversations:
-                    conversations[convo] = {"meta": {THREAD_KEY: thread}, "vectors": []}
+                    conversations[convo] = {"meta": {layout.THREAD_KEY: thread}, "vectors": []}
                 utterance = {
                     "id": uid,
                     "speaker": speaker,
@@ -84,7 +74,7 @@ def write_files(discussion: Discussion, path: Path) -> None:
                 }
                 fh.write(_dumps(utterance) + "\n")
     if anonymous in speakers:
-        speakers[anonymous]["meta"][ANON_KEY] = True
+        speakers[anonymous]["meta"][layout.ANON_KEY] = True
     schema = {
         "comments": [[c, type_name(comments.schema[c])] for c in _comment_extras(comments)],
         "threads": None
@@ -94,21 +84,21 @@ def write_files(discussion: Discussion, path: Path) -> None:
     corpus: dict[str, Any] = {
         "dynamics_version": __version__,
         "dynamics_format": discussion.report.format,
-        SCHEMA_KEY: schema,
+        layout.SCHEMA_KEY: schema,
     }
-    str_type = ["<class 'str'>"]
+    str_type, bool_type = ["<class 'str'>"], ["<class 'bool'>"]
     files = {
         "speakers.json": speakers,
         "conversations.json": conversations,
         "corpus.json": corpus,
         "index.json": {
             "utterances-index": index,
-            "speakers-index": {ANON_KEY: ["<class 'bool'>"]} if anonymous in speakers else {},
-            "conversations-index": {THREAD_KEY: str_type} if conversations else {},
+            "speakers-index": {layout.ANON_KEY: bool_type} if anonymous in speakers else {},
+            "conversations-index": {layout.THREAD_KEY: str_type} if conversations else {},
             "overall-index": {
                 "dynamics_version": str_type,
                 "dynamics_format": str_type,
-                SCHEMA_KEY: ["<class 'dict'>"],
+                layout.SCHEMA_KEY: ["<class 'dict'>"],
             },
             "version": 1,
             "vectors": [],
@@ -130,7 +120,7 @@ def _speaker(anonymous: str, deleted: pl.Expr) -> pl.Expr:
         pl.when(pl.col("author").is_not_null())
         .then(pl.col("author"))
         .when(deleted)
-        .then(pl.lit(DELETED_SPEAKER))
+        .then(pl.lit(layout.DELETED_SPEAKER))
         .otherwise(pl.lit(anonymous))
     )
 
@@ -163,12 +153,12 @@ def _post_utterances(
         pl.col("text").fill_null(""),
     )
     meta = p.select(
-        pl.lit(value=True).alias(POST_KEY),
+        pl.lit(value=True).alias(layout.POST_KEY),
         "title",
         "url",
-        pl.col("source").alias(FLAG_KEYS["source"]),
-        pl.col("text").is_null().alias(NULL_TEXT_KEY),
-        pl.col("created_at").is_null().alias(NO_TIME_KEY),
+        pl.col("source").alias(layout.FLAG_KEYS["source"]),
+        pl.col("text").is_null().alias(layout.NULL_TEXT_KEY),
+        pl.col("created_at").is_null().alias(layout.NO_TIME_KEY),
     )
     extras = [json_ready(p.get_column(c)) for c in posts.columns if c not in THREAD_COLUMNS]
     return rows, meta.with_columns(extras)
@@ -193,12 +183,12 @@ def _comment_utterances(
         "text",
     )
     meta = c.select(
-        pl.lit(value=False).alias(POST_KEY),
-        *(pl.col(col).alias(key) for col, key in FLAG_KEYS.items() if col != "orphan_of"),
+        pl.lit(value=False).alias(layout.POST_KEY),
+        *(pl.col(col).alias(key) for col, key in layout.FLAG_KEYS.items() if col != "orphan_of"),
         pl.coalesce(orphan_of, pl.when(~present).then(pl.col("parent_id"))).alias(
-            FLAG_KEYS["orphan_of"]
+            layout.FLAG_KEYS["orphan_of"]
         ),
-        pl.col("created_at").is_null().alias(NO_TIME_KEY),
+        pl.col("created_at").is_null().alias(layout.NO_TIME_KEY),
     )
     return rows, meta.with_columns([json_ready(c.get_column(x)) for x in _comment_extras(comments)])
 

@@ -65,6 +65,7 @@ from dynamics.io._convokit_layout import (
     UTTERANCE_FILES,
 )
 from dynamics.io._convokit_write import write_corpus
+from dynamics.io._docs import reader_doc
 from dynamics.io._json_columns import restore, scalar_series
 
 __all__ = ["ANONYMOUS_SPEAKER", "DELETED_SPEAKER", "detect", "name", "read", "write_corpus"]
@@ -89,6 +90,7 @@ def detect(path: Path) -> bool:
     return False
 
 
+@reader_doc
 def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
     """Read a ConvoKit corpus directory (or its utterances file).
 
@@ -99,8 +101,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         corpus files are read from the same directory when present.
     strict : bool, default False
         Raise on the first malformed or id-less utterance instead of counting it.
-    progress : bool or None, default None
-        Show a progress bar (None: only for large files on a terminal).
+    {progress}
 
     Returns
     -------

@@ -35,6 +35,7 @@ from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, open_binary, peek_text
+from dynamics.io._docs import reader_doc
 from dynamics.io._html import html_to_text
 
 __all__ = ["detect", "name", "read"]
@@ -53,6 +54,7 @@ def detect(path: Path) -> bool:
     return bool(_ROOT.search(peek_text(path, 8192)))
 
 
+@reader_doc
 def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
     """Read a Disqus XML export into comments and threads.
 
@@ -60,10 +62,8 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     ----------
     path : Path
         The export (``.xml``, or ``.xml.gz`` as Disqus mails it).
-    strict : bool, default False
-        Raise on the first data problem instead of counting it.
-    progress : bool or None, default None
-        Show a progress bar (None: only for large files on a terminal).
+    {strict}
+    {progress}
 
     Returns
     -------

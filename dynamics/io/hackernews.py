@@ -46,6 +46,7 @@ from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, open_binary, peek_text, strip_compression
+from dynamics.io._docs import reader_doc
 from dynamics.io._html import html_to_text
 from dynamics.io._json_documents import iter_json_records
 
@@ -113,6 +114,7 @@ def _csv_value(value: str | None) -> Any:
     return {"true": True, "false": False}.get(value.lower(), value)
 
 
+@reader_doc
 def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
     """Read Hacker News items (Firebase or Algolia) into comments and threads.
 
@@ -120,10 +122,8 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     ----------
     path : Path
         JSON Lines, a JSON array or one JSON object (``.gz``/``.zst`` too).
-    strict : bool, default False
-        Raise on the first data problem instead of counting it.
-    progress : bool or None, default None
-        Show a progress bar (None: only for large files on a terminal).
+    {strict}
+    {progress}
 
     Returns
     -------

@@ -34,7 +34,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics.errors import InputFormatError
-from dynamics.io._base import ReadResult, iter_json_lines, open_binary, peek_text
+from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, iter_json_lines, open_binary, peek_text
 from dynamics.io.tabular import guess_columns
 
 __all__ = ["REPLY_KEYS", "detect", "name", "read"]
@@ -331,12 +331,7 @@ class _Builder:
         id_field = fields.field.get("comment_id", "id")
         thread_id = _bare(record.get(id_field))
         if thread_id is None:
-            self.problems.add(
-                "missing_field",
-                record=number,
-                field=id_field,
-                message="is missing: the post and its comments are skipped",
-            )
+            self._missing_id(number, None, field=id_field, post=True)
             return
         f = fields.field
         self.posts.append(
@@ -405,23 +400,19 @@ class _Builder:
             if reply_key is not None:
                 stack.extend((k, o, own) for k, o in reversed(_entries(obj[reply_key])))
 
-    def _missing_id(self, number: int, parent: str | None, *, field: str) -> None:
-        where = f" (a reply to {parent!r})" if parent else ""
-        self.problems.add(
-            "missing_field", record=number, field=field, message=f"is missing on a comment{where}"
-        )
+    def _missing_id(
+        self, number: int, parent: str | None, *, field: str, post: bool = False
+    ) -> None:
+        """Count a post or comment without an id (``parent``: the comment it replies to)."""
+        if post:
+            message = "is missing: the post and its comments are skipped"
+        else:
+            message = "is missing on a comment" + (f" (a reply to {parent!r})" if parent else "")
+        self.problems.add("missing_field", record=number, field=field, message=message)
 
     def comments(self) -> pl.DataFrame:
         if not self.rows:
-            return pl.DataFrame(
-                schema={
-                    "comment_id": pl.String,
-                    "parent_id": pl.String,
-                    "thread_id": pl.String,
-                    "author": pl.String,
-                    "text": pl.String,
-                }
-            )
+            return pl.DataFrame(schema=ID_TEXT_SCHEMA)
         keys = dict.fromkeys(key for row in self.rows for key in row)
         return pl.DataFrame(
             {key: _series(key, [row.get(key) for row in self.rows]) for key in keys}

@@ -33,7 +33,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics.errors import InputFormatError
-from dynamics.io._base import ReadResult, open_binary, peek_text
+from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, open_binary, peek_text
 
 __all__ = ["detect", "name", "read"]
 
@@ -106,11 +106,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
 
 
 _COMMENT_SCHEMA = {
-    "comment_id": pl.String,
-    "parent_id": pl.String,
-    "thread_id": pl.String,
-    "author": pl.String,
-    "text": pl.String,
+    **ID_TEXT_SCHEMA,
     "created_at": pl.Float64,
     "score": pl.Int64,
     "subreddit": pl.String,
@@ -216,6 +212,18 @@ def _url(data: dict[str, Any]) -> str | None:
     return url if isinstance(url, str) else None
 
 
+def _shared_fields(data: dict[str, Any], *, text: str) -> dict[str, Any]:
+    """The fields posts (``t3``) and comments (``t1``) share; the text is under ``text``."""
+    return {
+        "author": _str(data.get("author")),
+        "text": _str(data.get(text)),
+        "created_at": _time(data.get("created_utc")),
+        "url": _url(data),
+        "score": _int(data.get("score")),
+        "subreddit": _str(data.get("subreddit")),
+    }
+
+
 def _str(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -277,22 +285,23 @@ class _Walker:
                     replies = _children(data.get("replies"))
                     stack.extend((reply, comment_id) for reply in reversed(replies))
 
-    def _post(self, data: dict[str, Any], number: int) -> str | None:
-        post_id = _bare(data.get("id")) or _bare(data.get("name"))
-        if post_id is None:
+    def _id(self, data: dict[str, Any], number: int) -> str | None:
+        """The bare id of a post or comment (None, counted as ``missing_field``, without one)."""
+        thing_id = _bare(data.get("id")) or _bare(data.get("name"))
+        if thing_id is None:
             self.problems.add("missing_field", record=number, field="id", message="is missing")
+        return thing_id
+
+    def _post(self, data: dict[str, Any], number: int) -> str | None:
+        post_id = self._id(data, number)
+        if post_id is None:
             return None
         if not self.threads:
             self.threads = {key: [] for key in _THREAD_SCHEMA}
         row = {
             "thread_id": post_id,
             "title": _str(data.get("title")),
-            "author": _str(data.get("author")),
-            "text": _str(data.get("selftext")),
-            "created_at": _time(data.get("created_utc")),
-            "url": _url(data),
-            "score": _int(data.get("score")),
-            "subreddit": _str(data.get("subreddit")),
+            **_shared_fields(data, text="selftext"),
             "num_comments": _int(data.get("num_comments")),
         }
         for key, value in row.items():
@@ -302,9 +311,8 @@ class _Walker:
     def _comment(
         self, data: dict[str, Any], nest_parent: str | None, post_id: str | None, number: int
     ) -> str | None:
-        comment_id = _bare(data.get("id")) or _bare(data.get("name"))
+        comment_id = self._id(data, number)
         if comment_id is None:
-            self.problems.add("missing_field", record=number, field="id", message="is missing")
             return None
         thread_id = _bare(data.get("link_id")) or post_id
         if thread_id is None:
@@ -325,12 +333,7 @@ class _Walker:
             "comment_id": comment_id,
             "parent_id": parent,
             "thread_id": thread_id,
-            "author": _str(data.get("author")),
-            "text": _str(data.get("body")),
-            "created_at": _time(data.get("created_utc")),
-            "score": _int(data.get("score")),
-            "subreddit": _str(data.get("subreddit")),
-            "url": _url(data),
+            **_shared_fields(data, text="body"),
             "edited_at": _time(data.get("edited")),
         }
         for key, value in row.items():

@@ -40,6 +40,7 @@ from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, peek_text
+from dynamics.io._docs import reader_doc
 from dynamics.io._json_documents import iter_json_records
 
 __all__ = ["detect", "name", "read"]
@@ -75,6 +76,7 @@ def detect(path: Path) -> bool:
     return sum(marker in head for marker in _MARKERS) >= 2
 
 
+@reader_doc
 def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
     """Read API v2 responses (or tweets) into a comments table.
 
@@ -83,10 +85,8 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     path : Path
         One response, a JSON array of responses, or JSON Lines of responses or tweets
         (``.gz``/``.zst`` too).
-    strict : bool, default False
-        Raise on the first data problem instead of counting it.
-    progress : bool or None, default None
-        Show a progress bar (None: only for large files on a terminal).
+    {strict}
+    {progress}
 
     Returns
     -------
@@ -197,17 +197,23 @@ def _comment_rows(
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     read_ids: set[str] = set()
+
+    def add(tweet: dict[str, Any], *, included: bool) -> dict[str, Any] | None:
+        """Add the row of ``tweet`` and return it (None for a retweet: no comment)."""
+        refs = _refs(tweet)
+        if "retweeted" in refs:
+            return None
+        rows.append(_row(tweet, refs, users, included=included))
+        read_ids.add(rows[-1]["comment_id"])
+        return rows[-1]
+
     for number, where, tweet in tweets:
         if tweet.get("id") in (None, ""):
             problems.add(
                 "missing_field", record=number, field="id", message=f"is missing ({where})"
             )
             continue
-        refs = _refs(tweet)
-        if "retweeted" in refs:
-            continue
-        rows.append(_row(tweet, refs, users, included=False))
-        read_ids.add(rows[-1]["comment_id"])
+        add(tweet, included=False)
     # replied-to parents that the API expanded into includes.tweets, up the chain
     pending = list(rows)
     while pending:
@@ -217,12 +223,9 @@ def _comment_rows(
             continue
         if str(parent.get("conversation_id")) != row["thread_id"]:
             continue
-        refs = _refs(parent)
-        if "retweeted" in refs:
-            continue
-        rows.append(_row(parent, refs, users, included=True))
-        read_ids.add(rows[-1]["comment_id"])
-        pending.append(rows[-1])
+        added = add(parent, included=True)
+        if added is not None:
+            pending.append(added)
     return rows
 
 

@@ -49,7 +49,7 @@ from typing import Any
 import polars as pl
 
 from dynamics._problems import ProblemLog
-from dynamics.io._base import ReadResult, peek_text, to_utc
+from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, peek_text, to_utc
 from dynamics.io._keyed import iter_groups, looks_keyed
 
 __all__ = ["ACTION_TYPES", "detect", "name", "read"]
@@ -130,11 +130,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None) -> R
     comments = pl.DataFrame(
         rows,
         schema={
-            "comment_id": pl.String,
-            "parent_id": pl.String,
-            "thread_id": pl.String,
-            "author": pl.String,
-            "text": pl.String,
+            **ID_TEXT_SCHEMA,
             "created_at": pl.String,
             "deleted": pl.Boolean,
             "page_title": pl.String,
