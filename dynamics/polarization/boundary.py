@@ -97,18 +97,13 @@ def boundary_polarization(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {graph_input}
+    {sides_entry}
     weight : str or None, default None
         Edge attribute: d_i and d_b become sums of weights. None counts edges (the paper).
-    edges : {"all", "agreement"}, default "all"
-        ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.
-    pair : tuple of two labels, optional
-        The two sides; without it, the two largest sides (ties by label order).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {agreement_entry}
+    {two_sides_entry}
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: P higher than chance).
         {null_choice}
     {significance}

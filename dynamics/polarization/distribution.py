@@ -131,18 +131,11 @@ def polarization_index(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        Its users (authors, or graph nodes) are the population; users without a leaning are
-        left out.
-    leaning : Mapping or str, optional
-        Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
-    sides : Mapping or str, optional
-        Instead of ``leaning``: author -> side label, mapped to -1 and +1.
+    {leaning_entries}
     pair : tuple of two labels, optional
         With ``sides``: the labels mapped to -1 and +1; without it the two largest sides
         (in label order).
-    null : None
-        Must stay None: graph null models leave the leaning distribution unchanged.
+    {leaning_null_entry}
     {significance}
 
     Returns
@@ -234,17 +227,10 @@ def bimodality(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        Its users (authors, or graph nodes) are the population; users without a leaning are
-        left out.
-    leaning : Mapping or str, optional
-        Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
-    sides : Mapping or str, optional
-        Instead of ``leaning``: author -> side label, mapped to -1 and +1.
+    {leaning_entries}
     pair : tuple of two labels, optional
         With ``sides``: the labels mapped to -1 and +1; without it the two largest sides.
-    null : None
-        Must stay None: graph null models leave the leaning distribution unchanged.
+    {leaning_null_entry}
     {significance}
 
     Returns

@@ -146,16 +146,14 @@ def cross_side_hostility(
         An annotated Discussion (comments column ``toxicity``), or a user graph whose edges
         carry a mean toxicity (``mean_toxicity`` in an annotated Discussion's user graph),
         weighted by the edge attribute ``count`` when present.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {sides_entry}
     signal : str or None, default None
         The comments column (Discussion; default ``"toxicity"``) or edge attribute (graph;
         default ``"mean_toxicity"``) holding toxicity.
     pair : tuple of two labels, optional
         Compare only these two sides; without it every side label counts (a reply is
         cross-side when its two authors have different labels).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: H higher than chance). Label shuffle
         moves the sides over users (unlabelled users included); degree-preserving rewires the
         directed user graph, keeping each edge's toxicity totals.

@@ -70,8 +70,7 @@ def ei_index(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
+    {graph_input}
     sides : Mapping or str
         Author -> side label (e.g. from ``polarization.sides``), or a comments column name.
     weight : str or None, default None
@@ -82,8 +81,7 @@ def ei_index(
     pair : tuple of two labels, optional
         Compare only these two sides. Without it every side label present is used (the index is
         defined for any partition).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: E/I lower than chance).
         {null_choice}
     {significance}
@@ -204,18 +202,14 @@ def modularity(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {graph_input}
+    {sides_entry}
     weight : str or None, default None
         Edge attribute for weighted modularity; None counts edges.
-    edges : {"all", "agreement"}, default "all"
-        ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.
+    {agreement_entry}
     pair : tuple of two labels, optional
         Compare only these two sides; without it every side label present is a community.
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: Q higher than chance).
         {null_choice}
     {significance}

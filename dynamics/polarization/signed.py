@@ -176,8 +176,7 @@ def frustration(
     ----------
     discussion_or_graph : Discussion, networkx graph or igraph.Graph
         An annotated Discussion gives its signed user reply graph (edge attribute ``sign``).
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {sides_entry}
     sign : str or None, default "sign"
         Edge attribute holding the sign (> 0 positive, < 0 negative, 0 or None neutral). The
         two directions of a pair are merged by the sign of their sum; neutral pairs are left
@@ -185,10 +184,8 @@ def frustration(
         then the value is the share of edges across the sides).
     weight : str or None, default None
         Edge attribute weighing each edge's contribution (merged directions add up).
-    pair : tuple of two labels, optional
-        The two sides; without it, the two largest sides (ties by label order).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {two_sides_entry}
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: frustration lower than chance).
         ``"degree-preserving"`` rewires edges and keeps the sign multiset (signs re-attached
         by edge position, since igraph's rewiring drops edge attributes).

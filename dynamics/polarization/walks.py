@@ -161,15 +161,12 @@ def random_walk_controversy(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {graph_input}
+    {sides_entry}
     weight : str or None, default None
         Edge attribute: steps follow an edge with probability proportional to its weight. Hubs
         are always chosen by degree (number of neighbours). None: unweighted walks (the paper).
-    edges : {"all", "agreement"}, default "all"
-        ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.
+    {agreement_entry}
     pair : tuple of two labels, optional
         The sides X and Y; without it, the two largest sides (ties by label order).
     k : int, default 10
@@ -178,8 +175,7 @@ def random_walk_controversy(
         Walks started from each side.
     max_steps : int, default 100000
         Walks still running after this many steps are dropped (counted in ``n_unfinished``).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: RWC higher than chance).
         {null_choice}
     {significance}
