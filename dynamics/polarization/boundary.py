@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed, run_sided
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -60,10 +61,7 @@ def _boundary_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float(np.mean(di / (di + db) - 0.5))
 
 
-@measure(
-    "polarization",
-    needs={"sides"},
-    nulls=SIDE_NULLS,
+@polarization_measure(
     alternative="greater",
     result=BoundaryResult,
     tables=("boundary",),
@@ -75,12 +73,7 @@ def boundary_polarization(
     weight: str | None = None,
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> BoundaryResult:
     """Guerra et al.'s boundary polarization P of a two-sided split.
 
@@ -149,7 +142,7 @@ def boundary_polarization(
     """
     return run_sided(
         boundary_polarization,
-        locals(),
+        {**locals(), **settings},
         compute=_boundary,
         statistic=_boundary_stat,
     )

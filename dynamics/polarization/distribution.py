@@ -10,16 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
-from dynamics._kernel import bootstrap, check_common, measure
+from dynamics._kernel import bootstrap, check_common
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, per_author, side_labels
 from dynamics.polarization._common import choose_labels
+from dynamics.polarization._settings import Settings, polarization_measure
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
 
@@ -107,19 +108,14 @@ def _morales(x: np.ndarray) -> tuple[float, dict[str, float], str | None]:
     return (1 - delta_a) * d, fields, None
 
 
-@measure("polarization", needs={"leaning"}, result=PolarizationIndexResult)
+@polarization_measure(needs={"leaning"}, nulls=(), result=PolarizationIndexResult)
 def polarization_index(
     discussion_or_graph: Any,
     *,
     leaning: Mapping[Any, float] | str | None = None,
     sides: Mapping[Any, Any] | str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> PolarizationIndexResult:
     """Morales et al.'s polarization index μ of the users' leaning distribution.
 
@@ -185,7 +181,7 @@ def polarization_index(
         value, fields, reason = _morales(x)
         return value, {**fields, "n_users": int(x.size)}, reason
 
-    return _leaning_measure(polarization_index, locals(), compute)
+    return _leaning_measure(polarization_index, {**locals(), **settings}, compute)
 
 
 def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
@@ -204,19 +200,14 @@ def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
     return bc, skew, kurt, None
 
 
-@measure("polarization", needs={"leaning"}, result=BimodalityResult)
+@polarization_measure(needs={"leaning"}, nulls=(), result=BimodalityResult)
 def bimodality(
     discussion_or_graph: Any,
     *,
     leaning: Mapping[Any, float] | str | None = None,
     sides: Mapping[Any, Any] | str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> BimodalityResult:
     """Bimodality coefficient of the users' leaning distribution (SAS formula).
 
@@ -277,7 +268,7 @@ def bimodality(
         value, skew, kurt, reason = _bimodality(x)
         return value, {"skewness": skew, "kurtosis": kurt, "n_users": int(x.size)}, reason
 
-    return _leaning_measure(bimodality, locals(), compute)
+    return _leaning_measure(bimodality, {**locals(), **settings}, compute)
 
 
 def _leaning_measure(

@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import Prepared, choose_labels
+from dynamics.polarization._settings import Settings, polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -111,10 +112,8 @@ def _hostility_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float((cs / cn) / (ws / wn))
 
 
-@measure(
-    "polarization",
+@polarization_measure(
     needs={"sides", "signal"},
-    nulls=SIDE_NULLS,
     alternative="greater",
     result=HostilityResult,
 )
@@ -124,12 +123,7 @@ def cross_side_hostility(
     sides: Mapping[Any, Any] | str,
     signal: str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> HostilityResult:
     """Mean toxicity of cross-side replies over the mean toxicity of within-side replies.
 
@@ -205,7 +199,7 @@ def cross_side_hostility(
     """
     return run_sided(
         cross_side_hostility,
-        locals(),
+        {**locals(), **settings},
         resolved={"signal": _signal(discussion_or_graph, signal)},
         compute=_hostility,
         statistic=_hostility_stat,

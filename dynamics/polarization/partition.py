@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed, run_sided
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -39,10 +40,7 @@ def _ei_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return (ext - inn) / (ext + inn) if ext + inn > 0 else math.nan
 
 
-@measure(
-    "polarization",
-    needs={"sides"},
-    nulls=SIDE_NULLS,
+@polarization_measure(
     alternative="less",
     result=EIResult,
     tables=("sides",),
@@ -54,12 +52,7 @@ def ei_index(
     weight: str | None = None,
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> EIResult:
     """Krackhardt and Stern's E/I index of a split: external minus internal ties, normalised.
 
@@ -127,7 +120,7 @@ def ei_index(
     """
     return run_sided(
         ei_index,
-        locals(),
+        {**locals(), **settings},
         compute=_ei,
         statistic=_ei_stat,
         all_labels=True,
@@ -177,7 +170,7 @@ def _modularity_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float((inside / total - (strength / (2 * total)) ** 2).sum())
 
 
-@measure("polarization", needs={"sides"}, nulls=SIDE_NULLS, alternative="greater")
+@polarization_measure(alternative="greater")
 def modularity(
     discussion_or_graph: Any,
     *,
@@ -185,12 +178,7 @@ def modularity(
     weight: str | None = None,
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> MetricResult:
     """Newman's modularity of the split into sides.
 
@@ -256,7 +244,7 @@ def modularity(
     """
     return run_sided(
         modularity,
-        locals(),
+        {**locals(), **settings},
         compute=_modularity,
         statistic=_modularity_stat,
         all_labels=True,

@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -134,10 +135,8 @@ def _triangles(g: ig.Graph) -> tuple[float, int]:
     return float((prod > 0).mean()), int(tri.shape[0])
 
 
-@measure(
-    "polarization",
+@polarization_measure(
     needs={"sides", "signed"},
-    nulls=SIDE_NULLS,
     alternative="less",
     result=FrustrationResult,
 )
@@ -148,12 +147,7 @@ def frustration(
     sign: str | None = "sign",
     weight: str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> FrustrationResult:
     """Frustration of a two-sided split of the signed graph, and the share of balanced triangles.
 
@@ -236,7 +230,7 @@ def frustration(
     """
     return run_sided(
         frustration,
-        locals(),
+        {**locals(), **settings},
         compute=_frustration,
         statistic=_frustration_stat,
         prepare=_signed_graph,

@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed, run_sided
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -125,10 +126,7 @@ def _rwc(counts: np.ndarray) -> tuple[float, np.ndarray]:
     return float(value), p
 
 
-@measure(
-    "polarization",
-    needs={"sides"},
-    nulls=SIDE_NULLS,
+@polarization_measure(
     alternative="greater",
     result=RandomWalkControversyResult,
     tables=("walks", "hubs"),
@@ -143,12 +141,7 @@ def random_walk_controversy(
     k: int = 10,
     n_walks: int = 10_000,
     max_steps: int = 100_000,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> RandomWalkControversyResult:
     """Random Walk Controversy: do random walks stay on the side they started from?
 
@@ -231,6 +224,7 @@ def random_walk_controversy(
         ok = isinstance(val, int | np.integer) and not isinstance(val, bool) and val >= 1
         check_param(ok, name, func, "a positive integer", val)
     weighted = weight is not None
+    seed = settings["seed"]
     walk_seed = np.random.SeedSequence(seed).spawn(1)[0] if seed is not None else None
 
     def walk(g: ig.Graph, codes: np.ndarray) -> _Walks:
@@ -283,7 +277,7 @@ def random_walk_controversy(
 
     return run_sided(
         random_walk_controversy,
-        locals(),
+        {**locals(), **settings},
         compute=compute,
         statistic=statistic,
         seeded=True,
