@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ForwardRef, TypedDict
 
-from dynamics._kernel import DEFAULTS, SETTINGS, SIDE_NULLS, measure
+from dynamics._kernel import DEFAULTS, SETTINGS, SIDE_NULLS, measure, run_sided
 from dynamics._results import MetricResult
 
 
@@ -82,3 +82,9 @@ def polarization_measure(
         return measure("polarization", needs=needs, nulls=nulls, **spec)(_with_settings(func))
 
     return register
+
+
+def run_measure(func: Callable[..., Any], args: Mapping[str, Any], **how: Any) -> Any:
+    """:func:`~dynamics._kernel.run_sided` on a measure's ``locals()``, its settings spread out
+    (``how``: ``compute``, ``statistic`` and the other options of ``run_sided``)."""
+    return run_sided(func, {**args, **args["settings"]}, **how)

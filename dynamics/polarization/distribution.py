@@ -181,7 +181,7 @@ def polarization_index(
         value, fields, reason = _morales(x)
         return value, {**fields, "n_users": int(x.size)}, reason
 
-    return _leaning_measure(polarization_index, {**locals(), **settings}, compute)
+    return _leaning_measure(polarization_index, locals(), compute)
 
 
 def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
@@ -268,7 +268,7 @@ def bimodality(
         value, skew, kurt, reason = _bimodality(x)
         return value, {"skewness": skew, "kurtosis": kurt, "n_users": int(x.size)}, reason
 
-    return _leaning_measure(bimodality, {**locals(), **settings}, compute)
+    return _leaning_measure(bimodality, locals(), compute)
 
 
 def _leaning_measure(
@@ -278,9 +278,11 @@ def _leaning_measure(
 ) -> Any:
     """Checks, leanings, ``compute(x)`` and the thread bootstrap shared by the two measures.
 
-    ``args`` are the measure's arguments by name (``locals()`` in the measure).
+    ``args`` are the measure's arguments by name (``locals()`` in the measure: its settings
+    in ``args["settings"]``).
     """
     func = measure.__name__
+    args = {**args, **args["settings"]}
     discussion_or_graph, leaning, sides, pair = (
         args[k] for k in ("discussion_or_graph", "leaning", "sides", "pair")
     )

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed, run_sided
+from dynamics._kernel import Computed
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import Prepared, choose_labels
-from dynamics.polarization._settings import Settings, polarization_measure
+from dynamics.polarization._settings import Settings, polarization_measure, run_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -197,9 +197,9 @@ def cross_side_hostility(
     >>> round(dyn.polarization.cross_side_hostility(d, sides=sides).value, 12)
     3.5
     """
-    return run_sided(
+    return run_measure(
         cross_side_hostility,
-        {**locals(), **settings},
+        locals(),
         resolved={"signal": _signal(discussion_or_graph, signal)},
         compute=_hostility,
         statistic=_hostility_stat,

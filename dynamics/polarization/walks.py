@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed, run_sided
+from dynamics._kernel import Computed
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
-from dynamics.polarization._settings import Settings, polarization_measure
+from dynamics.polarization._settings import Settings, polarization_measure, run_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -275,10 +275,6 @@ def random_walk_controversy(
         }
         return Computed(value, reason, fields, tables)
 
-    return run_sided(
-        random_walk_controversy,
-        {**locals(), **settings},
-        compute=compute,
-        statistic=statistic,
-        seeded=True,
+    return run_measure(
+        random_walk_controversy, locals(), compute=compute, statistic=statistic, seeded=True
     )
