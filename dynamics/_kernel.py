@@ -170,6 +170,32 @@ ValueError, TypeError
     For invalid parameters (sklearn wording: which parameter, what it must be, what it got).
 GraphKindError
     When the first argument is not a Discussion or a graph.""",
+    "graph_input": """\
+discussion_or_graph : Discussion, networkx graph or igraph.Graph
+    A Discussion gives its user reply graph; every graph is made simple and undirected.""",
+    "sides_entry": """\
+sides : Mapping or str
+    Author -> side label, or a comments column name.""",
+    "agreement_entry": """\
+edges : {"all", "agreement"}, default "all"
+    ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.""",
+    "two_sides_entry": """\
+pair : tuple of two labels, optional
+    The two sides; without it, the two largest sides (ties by label order).""",
+    "side_nulls_entry": """\
+null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
+    One of those or ``"rewire-refit-weights"``, default None.""",
+    "leaning_entries": """\
+discussion_or_graph : Discussion, networkx graph or igraph.Graph
+    Its users (authors, or graph nodes) are the population; users without a leaning are
+    left out.
+leaning : Mapping or str, optional
+    Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
+sides : Mapping or str, optional
+    Instead of ``leaning``: author -> side label, mapped to -1 and +1.""",
+    "leaning_null_entry": """\
+null : None
+    Must stay None: graph null models leave the leaning distribution unchanged.""",
 }
 
 

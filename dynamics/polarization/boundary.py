@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure, run_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -60,10 +61,7 @@ def _boundary_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float(np.mean(di / (di + db) - 0.5))
 
 
-@measure(
-    "polarization",
-    needs={"sides"},
-    nulls=SIDE_NULLS,
+@polarization_measure(
     alternative="greater",
     result=BoundaryResult,
     tables=("boundary",),
@@ -75,12 +73,7 @@ def boundary_polarization(
     weight: str | None = None,
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> BoundaryResult:
     """Guerra et al.'s boundary polarization P of a two-sided split.
 
@@ -97,18 +90,13 @@ def boundary_polarization(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {graph_input}
+    {sides_entry}
     weight : str or None, default None
         Edge attribute: d_i and d_b become sums of weights. None counts edges (the paper).
-    edges : {"all", "agreement"}, default "all"
-        ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.
-    pair : tuple of two labels, optional
-        The two sides; without it, the two largest sides (ties by label order).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {agreement_entry}
+    {two_sides_entry}
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: P higher than chance).
         {null_choice}
     {significance}
@@ -152,12 +140,7 @@ def boundary_polarization(
     >>> round(dyn.polarization.boundary_polarization(G, sides=sides).value, 12)
     0.166666666667
     """
-    return run_sided(
-        boundary_polarization,
-        locals(),
-        compute=_boundary,
-        statistic=_boundary_stat,
-    )
+    return run_measure(boundary_polarization, locals(), compute=_boundary, statistic=_boundary_stat)
 
 
 def _boundary(prep: Prepared) -> Computed:

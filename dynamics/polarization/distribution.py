@@ -10,16 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
-from dynamics._kernel import bootstrap, check_common, measure
+from dynamics._kernel import bootstrap, check_common
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, per_author, side_labels
 from dynamics.polarization._common import choose_labels
+from dynamics.polarization._settings import Settings, polarization_measure
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
 
@@ -107,19 +108,14 @@ def _morales(x: np.ndarray) -> tuple[float, dict[str, float], str | None]:
     return (1 - delta_a) * d, fields, None
 
 
-@measure("polarization", needs={"leaning"}, result=PolarizationIndexResult)
+@polarization_measure(needs={"leaning"}, nulls=(), result=PolarizationIndexResult)
 def polarization_index(
     discussion_or_graph: Any,
     *,
     leaning: Mapping[Any, float] | str | None = None,
     sides: Mapping[Any, Any] | str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> PolarizationIndexResult:
     """Morales et al.'s polarization index μ of the users' leaning distribution.
 
@@ -131,18 +127,11 @@ def polarization_index(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        Its users (authors, or graph nodes) are the population; users without a leaning are
-        left out.
-    leaning : Mapping or str, optional
-        Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
-    sides : Mapping or str, optional
-        Instead of ``leaning``: author -> side label, mapped to -1 and +1.
+    {leaning_entries}
     pair : tuple of two labels, optional
         With ``sides``: the labels mapped to -1 and +1; without it the two largest sides
         (in label order).
-    null : None
-        Must stay None: graph null models leave the leaning distribution unchanged.
+    {leaning_null_entry}
     {significance}
 
     Returns
@@ -211,19 +200,14 @@ def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
     return bc, skew, kurt, None
 
 
-@measure("polarization", needs={"leaning"}, result=BimodalityResult)
+@polarization_measure(needs={"leaning"}, nulls=(), result=BimodalityResult)
 def bimodality(
     discussion_or_graph: Any,
     *,
     leaning: Mapping[Any, float] | str | None = None,
     sides: Mapping[Any, Any] | str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> BimodalityResult:
     """Bimodality coefficient of the users' leaning distribution (SAS formula).
 
@@ -234,17 +218,10 @@ def bimodality(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        Its users (authors, or graph nodes) are the population; users without a leaning are
-        left out.
-    leaning : Mapping or str, optional
-        Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
-    sides : Mapping or str, optional
-        Instead of ``leaning``: author -> side label, mapped to -1 and +1.
+    {leaning_entries}
     pair : tuple of two labels, optional
         With ``sides``: the labels mapped to -1 and +1; without it the two largest sides.
-    null : None
-        Must stay None: graph null models leave the leaning distribution unchanged.
+    {leaning_null_entry}
     {significance}
 
     Returns
@@ -301,9 +278,11 @@ def _leaning_measure(
 ) -> Any:
     """Checks, leanings, ``compute(x)`` and the thread bootstrap shared by the two measures.
 
-    ``args`` are the measure's arguments by name (``locals()`` in the measure).
+    ``args`` are the measure's arguments by name (``locals()`` in the measure: its settings
+    in ``args["settings"]``).
     """
     func = measure.__name__
+    args = {**args, **args["settings"]}
     discussion_or_graph, leaning, sides, pair = (
         args[k] for k in ("discussion_or_graph", "leaning", "sides", "pair")
     )

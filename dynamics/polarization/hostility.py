@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import Prepared, choose_labels
+from dynamics.polarization._settings import Settings, polarization_measure, run_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -111,10 +112,8 @@ def _hostility_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float((cs / cn) / (ws / wn))
 
 
-@measure(
-    "polarization",
+@polarization_measure(
     needs={"sides", "signal"},
-    nulls=SIDE_NULLS,
     alternative="greater",
     result=HostilityResult,
 )
@@ -124,12 +123,7 @@ def cross_side_hostility(
     sides: Mapping[Any, Any] | str,
     signal: str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> HostilityResult:
     """Mean toxicity of cross-side replies over the mean toxicity of within-side replies.
 
@@ -146,16 +140,14 @@ def cross_side_hostility(
         An annotated Discussion (comments column ``toxicity``), or a user graph whose edges
         carry a mean toxicity (``mean_toxicity`` in an annotated Discussion's user graph),
         weighted by the edge attribute ``count`` when present.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {sides_entry}
     signal : str or None, default None
         The comments column (Discussion; default ``"toxicity"``) or edge attribute (graph;
         default ``"mean_toxicity"``) holding toxicity.
     pair : tuple of two labels, optional
         Compare only these two sides; without it every side label counts (a reply is
         cross-side when its two authors have different labels).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: H higher than chance). Label shuffle
         moves the sides over users (unlabelled users included); degree-preserving rewires the
         directed user graph, keeping each edge's toxicity totals.
@@ -205,7 +197,7 @@ def cross_side_hostility(
     >>> round(dyn.polarization.cross_side_hostility(d, sides=sides).value, 12)
     3.5
     """
-    return run_sided(
+    return run_measure(
         cross_side_hostility,
         locals(),
         resolved={"signal": _signal(discussion_or_graph, signal)},

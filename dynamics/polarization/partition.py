@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure, run_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -39,10 +40,7 @@ def _ei_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return (ext - inn) / (ext + inn) if ext + inn > 0 else math.nan
 
 
-@measure(
-    "polarization",
-    needs={"sides"},
-    nulls=SIDE_NULLS,
+@polarization_measure(
     alternative="less",
     result=EIResult,
     tables=("sides",),
@@ -54,12 +52,7 @@ def ei_index(
     weight: str | None = None,
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> EIResult:
     """Krackhardt and Stern's E/I index of a split: external minus internal ties, normalised.
 
@@ -70,8 +63,7 @@ def ei_index(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
+    {graph_input}
     sides : Mapping or str
         Author -> side label (e.g. from ``polarization.sides``), or a comments column name.
     weight : str or None, default None
@@ -82,8 +74,7 @@ def ei_index(
     pair : tuple of two labels, optional
         Compare only these two sides. Without it every side label present is used (the index is
         defined for any partition).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: E/I lower than chance).
         {null_choice}
     {significance}
@@ -127,13 +118,7 @@ def ei_index(
     >>> dyn.polarization.ei_index(G, sides=sides).value
     -0.7142857142857143
     """
-    return run_sided(
-        ei_index,
-        locals(),
-        compute=_ei,
-        statistic=_ei_stat,
-        all_labels=True,
-    )
+    return run_measure(ei_index, locals(), compute=_ei, statistic=_ei_stat, all_labels=True)
 
 
 def _ei(prep: Prepared) -> Computed:
@@ -179,7 +164,7 @@ def _modularity_stat(g: ig.Graph, codes: np.ndarray) -> float:
     return float((inside / total - (strength / (2 * total)) ** 2).sum())
 
 
-@measure("polarization", needs={"sides"}, nulls=SIDE_NULLS, alternative="greater")
+@polarization_measure(alternative="greater")
 def modularity(
     discussion_or_graph: Any,
     *,
@@ -187,12 +172,7 @@ def modularity(
     weight: str | None = None,
     edges: str = "all",
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> MetricResult:
     """Newman's modularity of the split into sides.
 
@@ -204,18 +184,14 @@ def modularity(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {graph_input}
+    {sides_entry}
     weight : str or None, default None
         Edge attribute for weighted modularity; None counts edges.
-    edges : {"all", "agreement"}, default "all"
-        ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.
+    {agreement_entry}
     pair : tuple of two labels, optional
         Compare only these two sides; without it every side label present is a community.
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: Q higher than chance).
         {null_choice}
     {significance}
@@ -260,12 +236,8 @@ def modularity(
     >>> round(dyn.polarization.modularity(G, sides=sides).value, 12)
     0.357142857143
     """
-    return run_sided(
-        modularity,
-        locals(),
-        compute=_modularity,
-        statistic=_modularity_stat,
-        all_labels=True,
+    return run_measure(
+        modularity, locals(), compute=_modularity, statistic=_modularity_stat, all_labels=True
     )
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure, run_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -134,10 +135,8 @@ def _triangles(g: ig.Graph) -> tuple[float, int]:
     return float((prod > 0).mean()), int(tri.shape[0])
 
 
-@measure(
-    "polarization",
+@polarization_measure(
     needs={"sides", "signed"},
-    nulls=SIDE_NULLS,
     alternative="less",
     result=FrustrationResult,
 )
@@ -148,12 +147,7 @@ def frustration(
     sign: str | None = "sign",
     weight: str | None = None,
     pair: tuple[Any, Any] | None = None,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> FrustrationResult:
     """Frustration of a two-sided split of the signed graph, and the share of balanced triangles.
 
@@ -176,8 +170,7 @@ def frustration(
     ----------
     discussion_or_graph : Discussion, networkx graph or igraph.Graph
         An annotated Discussion gives its signed user reply graph (edge attribute ``sign``).
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {sides_entry}
     sign : str or None, default "sign"
         Edge attribute holding the sign (> 0 positive, < 0 negative, 0 or None neutral). The
         two directions of a pair are merged by the sign of their sum; neutral pairs are left
@@ -185,10 +178,8 @@ def frustration(
         then the value is the share of edges across the sides).
     weight : str or None, default None
         Edge attribute weighing each edge's contribution (merged directions add up).
-    pair : tuple of two labels, optional
-        The two sides; without it, the two largest sides (ties by label order).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {two_sides_entry}
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: frustration lower than chance).
         ``"degree-preserving"`` rewires edges and keeps the sign multiset (signs re-attached
         by edge position, since igraph's rewiring drops edge attributes).
@@ -237,7 +228,7 @@ def frustration(
     >>> round(r.value, 12), r.balanced_triangles
     (0.333333333333, 0.0)
     """
-    return run_sided(
+    return run_measure(
         frustration,
         locals(),
         compute=_frustration,

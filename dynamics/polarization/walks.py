@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import SIDE_NULLS, Computed, measure, run_sided
+from dynamics._kernel import Computed
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
+from dynamics.polarization._settings import Settings, polarization_measure, run_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -125,10 +126,7 @@ def _rwc(counts: np.ndarray) -> tuple[float, np.ndarray]:
     return float(value), p
 
 
-@measure(
-    "polarization",
-    needs={"sides"},
-    nulls=SIDE_NULLS,
+@polarization_measure(
     alternative="greater",
     result=RandomWalkControversyResult,
     tables=("walks", "hubs"),
@@ -143,12 +141,7 @@ def random_walk_controversy(
     k: int = 10,
     n_walks: int = 10_000,
     max_steps: int = 100_000,
-    null: str | None = None,
-    n_null: int | None = None,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> RandomWalkControversyResult:
     """Random Walk Controversy: do random walks stay on the side they started from?
 
@@ -161,15 +154,12 @@ def random_walk_controversy(
 
     Parameters
     ----------
-    discussion_or_graph : Discussion, networkx graph or igraph.Graph
-        A Discussion gives its user reply graph; every graph is made simple and undirected.
-    sides : Mapping or str
-        Author -> side label, or a comments column name.
+    {graph_input}
+    {sides_entry}
     weight : str or None, default None
         Edge attribute: steps follow an edge with probability proportional to its weight. Hubs
         are always chosen by degree (number of neighbours). None: unweighted walks (the paper).
-    edges : {"all", "agreement"}, default "all"
-        ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.
+    {agreement_entry}
     pair : tuple of two labels, optional
         The sides X and Y; without it, the two largest sides (ties by label order).
     k : int, default 10
@@ -178,8 +168,7 @@ def random_walk_controversy(
         Walks started from each side.
     max_steps : int, default 100000
         Walks still running after this many steps are dropped (counted in ``n_unfinished``).
-    null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
-        One of those or ``"rewire-refit-weights"``, default None.
+    {side_nulls_entry}
         Null model for ``z`` and ``p_value`` (one-sided: RWC higher than chance).
         {null_choice}
     {significance}
@@ -235,6 +224,7 @@ def random_walk_controversy(
         ok = isinstance(val, int | np.integer) and not isinstance(val, bool) and val >= 1
         check_param(ok, name, func, "a positive integer", val)
     weighted = weight is not None
+    seed = settings["seed"]
     walk_seed = np.random.SeedSequence(seed).spawn(1)[0] if seed is not None else None
 
     def walk(g: ig.Graph, codes: np.ndarray) -> _Walks:
@@ -285,10 +275,6 @@ def random_walk_controversy(
         }
         return Computed(value, reason, fields, tables)
 
-    return run_sided(
-        random_walk_controversy,
-        locals(),
-        compute=compute,
-        statistic=statistic,
-        seeded=True,
+    return run_measure(
+        random_walk_controversy, locals(), compute=compute, statistic=statistic, seeded=True
     )
