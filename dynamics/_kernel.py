@@ -341,7 +341,7 @@ def with_settings(func: Callable[..., Any], names: Iterable[str]) -> Callable[..
         try:
             bound = full.bind(*args, **kwargs)
         except TypeError as exc:
-            msg = f"{func.__name__}(): {exc}"
+            msg = f"{func.__name__}() {exc}"
             raise TypeError(msg) from None
         bound.apply_defaults()
         return func(*bound.args, **bound.kwargs)

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
-from dynamics.polarization._settings import Settings, polarization_measure, run_measure
+from dynamics.polarization._settings import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -140,7 +140,7 @@ def boundary_polarization(
     >>> round(dyn.polarization.boundary_polarization(G, sides=sides).value, 12)
     0.166666666667
     """
-    return run_measure(boundary_polarization, locals(), compute=_boundary, statistic=_boundary_stat)
+    return run_sided(boundary_polarization, locals(), compute=_boundary, statistic=_boundary_stat)
 
 
 def _boundary(prep: Prepared) -> Computed:

@@ -14,13 +14,13 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from dynamics._kernel import bootstrap, check_common
+from dynamics._kernel import Settings, arguments, bootstrap, check_common
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, per_author, side_labels
 from dynamics.polarization._common import choose_labels
-from dynamics.polarization._settings import Settings, polarization_measure
+from dynamics.polarization._settings import polarization_measure
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
 
@@ -278,11 +278,10 @@ def _leaning_measure(
 ) -> Any:
     """Checks, leanings, ``compute(x)`` and the thread bootstrap shared by the two measures.
 
-    ``args`` are the measure's arguments by name (``locals()`` in the measure: its settings
-    in ``args["settings"]``).
+    ``args`` are the measure's arguments by name (``locals()`` in the measure).
     """
     func = measure.__name__
-    args = {**args, **args["settings"]}
+    args = arguments(args)
     discussion_or_graph, leaning, sides, pair = (
         args[k] for k in ("discussion_or_graph", "leaning", "sides", "pair")
     )

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import Prepared, choose_labels
-from dynamics.polarization._settings import Settings, polarization_measure, run_measure
+from dynamics.polarization._settings import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -197,7 +197,7 @@ def cross_side_hostility(
     >>> round(dyn.polarization.cross_side_hostility(d, sides=sides).value, 12)
     3.5
     """
-    return run_measure(
+    return run_sided(
         cross_side_hostility,
         locals(),
         resolved={"signal": _signal(discussion_or_graph, signal)},

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
-from dynamics.polarization._settings import Settings, polarization_measure, run_measure
+from dynamics.polarization._settings import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -118,7 +118,7 @@ def ei_index(
     >>> dyn.polarization.ei_index(G, sides=sides).value
     -0.7142857142857143
     """
-    return run_measure(ei_index, locals(), compute=_ei, statistic=_ei_stat, all_labels=True)
+    return run_sided(ei_index, locals(), compute=_ei, statistic=_ei_stat, all_labels=True)
 
 
 def _ei(prep: Prepared) -> Computed:
@@ -236,7 +236,7 @@ def modularity(
     >>> round(dyn.polarization.modularity(G, sides=sides).value, 12)
     0.357142857143
     """
-    return run_measure(
+    return run_sided(
         modularity, locals(), compute=_modularity, statistic=_modularity_stat, all_labels=True
     )
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
-from dynamics.polarization._settings import Settings, polarization_measure, run_measure
+from dynamics.polarization._settings import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -228,7 +228,7 @@ def frustration(
     >>> round(r.value, 12), r.balanced_triangles
     (0.333333333333, 0.0)
     """
-    return run_measure(
+    return run_sided(
         frustration,
         locals(),
         compute=_frustration,

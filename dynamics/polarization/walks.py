@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import Computed
+from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
-from dynamics.polarization._settings import Settings, polarization_measure, run_measure
+from dynamics.polarization._settings import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -275,6 +275,6 @@ def random_walk_controversy(
         }
         return Computed(value, reason, fields, tables)
 
-    return run_measure(
+    return run_sided(
         random_walk_controversy, locals(), compute=compute, statistic=statistic, seeded=True
     )
