@@ -20,9 +20,9 @@ import polars as pl
 from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
 from dynamics._results import MetricResult
-from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
+from dynamics.escalation._bootstrap import percentile_interval, sample_warnings
 from dynamics.escalation._signal import comments_of
-from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
+from dynamics.escalation._trend import _check, _codes, _params, _values
 from dynamics.model.forest import depths, parent_index
 
 if TYPE_CHECKING:
@@ -347,12 +347,10 @@ def _profile(
     low = np.full(levels.size, np.nan)
     high = np.full(levels.size, np.nan)
     interval = None
-    said = list(escalation_warnings(n_threads=n_threads, n_replies=n_obs))
-    no_interval = bootstrap_threads_warning(n_threads) if n_boot > 0 and n_obs > 0 else None
-    if no_interval is not None:
-        params = {**params, "ci_reason": no_interval}
-        said.append(no_interval)
-    elif n_boot > 0 and n_obs > 0:
+    said, boot = sample_warnings(
+        params, n_boot if n_obs > 0 else 0, n_threads, n_threads=n_threads, n_replies=n_obs
+    )
+    if boot:
         gen = rng(seed)
         cell = thread * levels.size + level
         cells, inv = np.unique(cell, return_inverse=True)
@@ -371,9 +369,9 @@ def _profile(
                 means[i] = np.bincount(c_l, wc * c_y, levels.size) / np.bincount(
                     c_l, wc * c_n, levels.size
                 )
-        interval = _interval(slopes, ci, n_threads)
+        interval = percentile_interval(slopes, ci, n_threads)
         for k in range(levels.size):
-            low[k], high[k] = _interval(means[:, k], ci, n_threads)
+            low[k], high[k] = percentile_interval(means[:, k], ci, n_threads)
     table = pl.DataFrame(
         {level_name: levels, count: cnt, "mean": mean, "ci_low": low, "ci_high": high}
     ).with_columns(pl.col("mean", "ci_low", "ci_high").fill_nan(None))

@@ -15,10 +15,10 @@ import numpy as np
 import polars as pl
 
 from dynamics._kernel import measure
-from dynamics._params import check_param, rng
+from dynamics._params import rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
-from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
+from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
 from dynamics.escalation._detection import check_params, detect
 from dynamics.escalation._signal import comments_of, signal_values
 
@@ -127,14 +127,7 @@ def reply_heat(
     """
     func = "reply_heat"
     check_params(signal, threshold, min_turns, kind, rule, func)
-    check_param(
-        isinstance(n_boot, int) and n_boot >= 0 and n_boot != 1,
-        "n_boot",
-        func,
-        "0 or an integer >= 2",
-        n_boot,
-    )
-    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    check_boot(n_boot, ci, func)
     comments = comments_of(discussion, func)
     y = signal_values(comments, signal, func)
     params = {
@@ -202,12 +195,10 @@ def reply_heat(
         return ReplyHeatResult(func, math.nan, params=params, reason=why, tables=tables, **extra)
     interval = None
     n_threads = comments.get_column("thread_id").n_unique()
-    said = list(escalation_warnings(n_threads=n_threads, n_replies=lat.height))
-    no_interval = bootstrap_threads_warning(n_threads) if n_boot else None
-    if no_interval is not None:
-        params["ci_reason"] = no_interval
-        said.append(no_interval)
-    elif n_boot:
+    said, boot = sample_warnings(
+        params, n_boot, n_threads, n_threads=n_threads, n_replies=lat.height
+    )
+    if boot:
         interval = _bootstrap(comments, lat, n_boot, ci, seed, progress)
     return ReplyHeatResult(
         func,
@@ -295,12 +286,7 @@ def _bootstrap(
             if med[1] > 0:
                 values[i] = med[0] / med[1]
             bar.advance()
-    values = values[~np.isnan(values)]
-    if values.size == 0:
-        return (math.nan, math.nan)
-    alpha = (1 - ci) / 2
-    lo, hi = np.quantile(values, [alpha, 1 - alpha])
-    return (float(lo), float(hi))
+    return percentile_interval(values, ci, t)
 
 
 def _weighted_median(x: np.ndarray, w: np.ndarray) -> float:

@@ -10,8 +10,9 @@ import polars as pl
 
 from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
+from dynamics.escalation._bootstrap import percentile_interval
 from dynamics.escalation._signal import comments_of
-from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
+from dynamics.escalation._trend import _check, _codes, _params, _values
 from dynamics.escalation.depth import TrendResult
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def toxicity_by_thread_size(
                 if ok.sum() > 1
                 else np.nan
             )
-        interval = _interval(samples, ci, n_threads)
+        interval = percentile_interval(samples, ci, n_threads)
     return TrendResult(
         func,
         slope,
