@@ -147,8 +147,10 @@ GraphKindError
 }
 
 
-def fill_doc(doc: str | None) -> str | None:
-    """``doc`` with every line that holds only ``{name}`` of :data:`DOC_BLOCKS` replaced.
+def fill_doc(doc: str | None, blocks: Mapping[str, str] = DOC_BLOCKS) -> str | None:
+    """``doc`` with every line that holds only ``{name}`` of ``blocks`` replaced.
+
+    ``blocks`` defaults to :data:`DOC_BLOCKS`; a family may pass its own shared text.
 
     >>> print(fill_doc("Parameters\\n    {significance}").splitlines()[1])
         n_null : int or None, default None
@@ -158,10 +160,10 @@ def fill_doc(doc: str | None) -> str | None:
     out = []
     for line in doc.splitlines():
         token = line.strip()
-        if token.startswith("{") and token.endswith("}") and token[1:-1] in DOC_BLOCKS:
+        if token.startswith("{") and token.endswith("}") and token[1:-1] in blocks:
             indent = line[: len(line) - len(line.lstrip())]
             out.extend(
-                indent + part if part else part for part in DOC_BLOCKS[token[1:-1]].splitlines()
+                indent + part if part else part for part in blocks[token[1:-1]].splitlines()
             )
         else:
             out.append(line)

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import percentile_interval, sample_warnings
+from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import _check, _codes, _params, _values
 from dynamics.model.forest import depths, parent_index
@@ -50,7 +50,7 @@ class TrendResult(MetricResult):
     n_threads: int = 0
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=TrendResult)
+@escalation_measure(needs={"discussion", "signal"}, result=TrendResult)
 def toxicity_by_depth(
     discussion: Discussion,
     *,
@@ -100,10 +100,7 @@ def toxicity_by_depth(
         ``n_comments``, ``mean``, ``ci_low``, ``ci_high``. NaN with a ``reason`` when no
         comment is scored or all scored comments sit at one depth.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For a missing or non-numeric signal column, or bad parameters.
+    {profile_errors}
 
     See Also
     --------
@@ -162,7 +159,7 @@ def toxicity_by_depth(
     )
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=TrendResult)
+@escalation_measure(needs={"discussion", "signal"}, result=TrendResult)
 def toxicity_by_turn(
     discussion: Discussion,
     *,
@@ -203,10 +200,7 @@ def toxicity_by_turn(
         with ``turn``, ``n_turns``, ``mean``, ``ci_low``, ``ci_high``; NaN with a ``reason``
         when there is no exchange with scored turns.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For a missing or non-numeric signal column, or bad parameters.
+    {profile_errors}
 
     See Also
     --------

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
+from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 
@@ -45,7 +45,7 @@ class DerailmentResult(MetricResult):
     recovered_share: float = math.nan
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=DerailmentResult)
+@escalation_measure(needs={"discussion", "signal"}, result=DerailmentResult)
 def derailment(
     discussion: Any,
     *,
@@ -91,10 +91,7 @@ def derailment(
         n_toxic, derailed, first_toxic (comment id), turn (1-based chronological position),
         depth, time_to_derail (from the thread's first comment), first_signal, recovered.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For bad parameters or a missing / non-numeric signal column.
+    {signal_errors}
 
     See Also
     --------

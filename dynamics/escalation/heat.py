@@ -14,12 +14,12 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
 from dynamics.escalation._detection import check_params, detect
+from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import comments_of, signal_values
 
 __all__ = ["ReplyHeatResult", "reply_heat"]
@@ -43,7 +43,7 @@ class ReplyHeatResult(MetricResult):
     n_outside: int = 0
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=ReplyHeatResult)
+@escalation_measure(needs={"discussion", "signal"}, result=ReplyHeatResult)
 def reply_heat(
     discussion: Any,
     *,
@@ -70,8 +70,7 @@ def reply_heat(
     ----------
     discussion : Discussion or polars.DataFrame
         A scored discussion (with ``created_at``) or its comments table.
-    signal, threshold, min_turns, kind, rule
-        As in :func:`~dynamics.escalation.episodes`.
+    {detection_params}
     n_boot : int, default 0
         Bootstrap samples over threads (0 = no CI).
     ci : float, default 0.95
@@ -91,10 +90,7 @@ def reply_heat(
         Table ``"latency"``: one row per side (inside, outside) with n, median, mean, q25, q75
         in seconds.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For bad parameters or a missing / non-numeric signal column.
+    {signal_errors}
 
     See Also
     --------
@@ -108,8 +104,7 @@ def reply_heat(
 
     References
     ----------
-    Kumar, S., Hamilton, W. L., Leskovec, J. & Jurafsky, D. (2018). Community interaction and
-    conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141
+    {kumar2018}
 
     Examples
     --------

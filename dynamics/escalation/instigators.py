@@ -18,10 +18,10 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics.escalation._detection import check_params, detect
+from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 
 __all__ = ["InstigatorsResult", "instigators"]
@@ -40,7 +40,7 @@ class InstigatorsResult(MetricResult):
     n_top: int = 0
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=InstigatorsResult)
+@escalation_measure(needs={"discussion", "signal"}, result=InstigatorsResult)
 def instigators(
     discussion: Any,
     *,
@@ -67,8 +67,7 @@ def instigators(
     ----------
     discussion : Discussion or polars.DataFrame
         A scored discussion or its comments table.
-    signal, threshold, min_turns, kind, rule
-        As in :func:`~dynamics.escalation.episodes`.
+    {detection_params}
     calm : float or None, default None
         A reply is calm when ``signal < calm``; None means ``threshold / 2``.
     top : float, default 0.1
@@ -84,10 +83,7 @@ def instigators(
         ``"authors"``: author, started, targeted, deescalated, participated, ranked by
         started, targeted, deescalated (descending) then name.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For bad parameters or a missing / non-numeric signal column.
+    {signal_errors}
 
     See Also
     --------
@@ -100,8 +96,7 @@ def instigators(
 
     References
     ----------
-    Kumar, S., Hamilton, W. L., Leskovec, J. & Jurafsky, D. (2018). Community interaction and
-    conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141
+    {kumar2018}
 
     Examples
     --------
