@@ -17,7 +17,7 @@ from dynamics.escalation._signal import check_signal_params
 from dynamics.model.exchanges import _heights, _heirs, _roots, dyadic_exchanges
 from dynamics.model.forest import depths, parent_index
 
-__all__ = ["FLAT_RISE", "KINDS", "RULES", "check_params", "detect"]
+__all__ = ["FLAT_RISE", "KINDS", "RULES", "check_params", "detect", "episode_params"]
 
 #: An episode whose signal climbs by less than this from a low to a later high is ``"flat"``:
 #: hostile throughout (e.g. 0.95, 1.0, 1.0), not an escalation. Flat episodes rank after the
@@ -46,6 +46,19 @@ def check_params(
     )
     check_param(kind in KINDS, "kind", func, f"one of {KINDS}", kind)
     check_param(rule in RULES, "rule", func, f"one of {RULES}", rule)
+
+
+def episode_params(
+    signal: str, threshold: float, min_turns: int, kind: str, rule: str
+) -> dict[str, Any]:
+    """The episode parameters as a result's ``params`` hold them (checked ones)."""
+    return {
+        "signal": signal,
+        "threshold": float(threshold),
+        "min_turns": int(min_turns),
+        "kind": kind,
+        "rule": rule,
+    }
 
 
 def detect(

@@ -26,7 +26,7 @@ from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
 from dynamics.escalation._family import escalation_measure
-from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
+from dynamics.escalation._signal import check_signal_params, comments_of, signal_values, unscored
 from dynamics.model.forest import depths, parent_index
 
 __all__ = ["DerailmentResult", "derailment"]
@@ -148,8 +148,8 @@ def derailment(
     n_threads, n_derailed = int(scored.sum()), int(derailed.sum())
     rec = table.get_column("recovered").drop_nulls()
     rec_share = float(rec.mean()) if rec.len() else math.nan  # type: ignore[arg-type]
-    if n_threads == 0:
-        why = "no comments" if comments.height == 0 else f"no comment has a {signal!r} score"
+    why = unscored(comments, y, signal)  # no thread has a scored comment
+    if why is not None:
         return DerailmentResult(
             func, math.nan, params=params, reason=why, tables={"threads": table}
         )

@@ -52,9 +52,9 @@ from typing import Any, Literal
 import polars as pl
 
 from dynamics._results import MetricResult
-from dynamics.escalation._detection import KINDS, RULES, check_params, detect
+from dynamics.escalation._detection import KINDS, RULES, check_params, detect, episode_params
 from dynamics.escalation._family import escalation_measure
-from dynamics.escalation._signal import comments_of, signal_values
+from dynamics.escalation._signal import comments_of, signal_values, unscored
 
 __all__ = ["KINDS", "RULES", "Episode", "EpisodesResult", "episodes"]
 
@@ -244,16 +244,9 @@ def episodes(
     check_params(signal, threshold, min_turns, kind, rule, func)
     comments = comments_of(discussion, func)
     y = signal_values(comments, signal, func)
-    params = {
-        "signal": signal,
-        "threshold": float(threshold),
-        "min_turns": int(min_turns),
-        "kind": kind,
-        "rule": rule,
-        "seed": seed,
-    }
-    if comments.height == 0 or y.null_count() == comments.height:
-        why = "no comments" if comments.height == 0 else f"no comment has a {signal!r} score"
+    params = episode_params(signal, threshold, min_turns, kind, rule) | {"seed": seed}
+    why = unscored(comments, y, signal)
+    if why is not None:
         return EpisodesResult(func, math.nan, params=params, reason=why)
     table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
     return EpisodesResult(

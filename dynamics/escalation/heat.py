@@ -18,7 +18,7 @@ from dynamics._params import rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
-from dynamics.escalation._detection import check_params, detect
+from dynamics.escalation._detection import check_params, detect, episode_params
 from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import comments_of, signal_values
 
@@ -125,16 +125,8 @@ def reply_heat(
     check_boot(n_boot, ci, func)
     comments = comments_of(discussion, func)
     y = signal_values(comments, signal, func)
-    params = {
-        "signal": signal,
-        "threshold": float(threshold),
-        "min_turns": min_turns,
-        "kind": kind,
-        "rule": rule,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
+    params = episode_params(signal, threshold, min_turns, kind, rule)
+    params |= {"n_boot": n_boot, "ci": ci, "seed": seed}
 
     def undefined(why: str, **extra: Any) -> ReplyHeatResult:
         return ReplyHeatResult(func, math.nan, params=params, reason=why, **extra)
@@ -178,16 +170,14 @@ def reply_heat(
     }
     tables = {"latency": summary}
     if table.height == 0:
-        return ReplyHeatResult(
-            func, math.nan, params=params, reason="no escalation episodes", tables=tables, **extra
-        )
+        return undefined("no escalation episodes", tables=tables, **extra)
     if not inside.any() or inside.all():
         side = "inside" if not inside.any() else "outside"
-        why = f"no reply {side} episodes has a time on both ends"
-        return ReplyHeatResult(func, math.nan, params=params, reason=why, tables=tables, **extra)
+        return undefined(
+            f"no reply {side} episodes has a time on both ends", tables=tables, **extra
+        )
     if med_out <= 0:
-        why = "the median latency outside episodes is 0"
-        return ReplyHeatResult(func, math.nan, params=params, reason=why, tables=tables, **extra)
+        return undefined("the median latency outside episodes is 0", tables=tables, **extra)
     interval = None
     n_threads = comments.get_column("thread_id").n_unique()
     said, boot = sample_warnings(
