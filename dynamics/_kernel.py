@@ -162,9 +162,7 @@ def fill_doc(doc: str | None, blocks: Mapping[str, str] = DOC_BLOCKS) -> str | N
         token = line.strip()
         if token.startswith("{") and token.endswith("}") and token[1:-1] in blocks:
             indent = line[: len(line) - len(line.lstrip())]
-            out.extend(
-                indent + part if part else part for part in blocks[token[1:-1]].splitlines()
-            )
+            out.extend(indent + part if part else part for part in blocks[token[1:-1]].splitlines())
         else:
             out.append(line)
     return "\n".join(out)
@@ -231,11 +229,13 @@ def measure(
     alternative: str | None = None,
     result: type = MetricResult,
     tables: Iterable[str] = (),
+    blocks: Mapping[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as a measure of ``family`` (see :class:`Measure`).
 
     The function is returned with its spec as the attribute ``spec`` and the shared blocks of
-    its docstring filled in (:func:`fill_doc`).
+    its docstring filled in (:func:`fill_doc`): the family's own ``blocks`` first, if given,
+    then :data:`DOC_BLOCKS`.
     """
     check_param(family in FAMILIES, "family", "measure", f"one of {FAMILIES}", family)
     unknown = set(needs) - set(NEEDS)
@@ -257,7 +257,7 @@ def measure(
         )
         REGISTRY[spec.key] = spec
         func.spec = spec  # type: ignore[attr-defined]
-        func.__doc__ = fill_doc(func.__doc__)
+        func.__doc__ = fill_doc(fill_doc(func.__doc__, blocks or {}))
         return func
 
     return register

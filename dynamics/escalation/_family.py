@@ -1,16 +1,15 @@
 """The escalation family's measure decorator and the docstring text its measures share.
 
 A line of a measure's docstring that holds only ``{name}`` of :data:`BLOCKS` is replaced by
-that text, indented like the line (:func:`dynamics._kernel.fill_doc`).
+that text, indented like the line (:func:`dynamics._kernel.fill_doc`), when the measure is
+registered with :data:`escalation_measure`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from functools import partial
 
-from dynamics._kernel import fill_doc, measure
-from dynamics._results import MetricResult
+from dynamics._kernel import measure
 
 __all__ = ["BLOCKS", "escalation_measure"]
 
@@ -34,14 +33,5 @@ conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141""",
 }
 
 
-def escalation_measure(
-    *, needs: Iterable[str] = (), result: type = MetricResult, tables: Iterable[str] = ()
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """:func:`dynamics._kernel.measure` of the escalation family, :data:`BLOCKS` filled in."""
-    register = measure("escalation", needs=needs, result=result, tables=tables)
-
-    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
-        func.__doc__ = fill_doc(func.__doc__, BLOCKS)
-        return register(func)
-
-    return wrap
+#: :func:`dynamics._kernel.measure` of the escalation family, :data:`BLOCKS` filled in.
+escalation_measure = partial(measure, "escalation", blocks=BLOCKS)
