@@ -22,6 +22,9 @@ Raises
 ------
 ValueError, TypeError
     For bad parameters or a missing / non-numeric signal column.""",
+    "profile_data": """\
+discussion : Discussion
+    A scored discussion (or its comments table).""",
     "profile_errors": """\
 Raises
 ------

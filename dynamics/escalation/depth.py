@@ -75,8 +75,7 @@ def toxicity_by_depth(
 
     Parameters
     ----------
-    discussion : Discussion
-        A scored discussion (or its comments table).
+    {profile_data}
     signal : str, default "toxicity"
         The numeric hostility column.
     threshold : float or None, default None
@@ -184,8 +183,7 @@ def toxicity_by_turn(
 
     Parameters
     ----------
-    discussion : Discussion
-        A scored discussion (or its comments table).
+    {profile_data}
     signal, threshold : see :func:`toxicity_by_depth`.
     min_turns : int, default 2
         Shortest exchange kept.

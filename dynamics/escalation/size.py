@@ -50,8 +50,7 @@ def toxicity_by_thread_size(
 
     Parameters
     ----------
-    discussion : Discussion
-        A scored discussion (or its comments table).
+    {profile_data}
     signal : str, default "toxicity"
         The numeric hostility column.
     threshold : float or None, default 0.5
