@@ -199,13 +199,15 @@ null : None
 }
 
 
-def fill_doc(doc: str | None) -> str | None:
-    """``doc`` with every line that holds only ``{name}`` of :data:`DOC_BLOCKS` replaced.
+def fill_doc(doc: str | None, blocks: Mapping[str, str] = DOC_BLOCKS) -> str | None:
+    """``doc`` with every line that holds only ``{name}`` of ``blocks`` replaced.
+
+    ``blocks`` defaults to :data:`DOC_BLOCKS`; a family may pass its own shared text.
 
     >>> print(fill_doc("Parameters\\n    {significance}").splitlines()[1])
         n_null : int or None, default None
     """
-    return _docs.fill_doc(doc, DOC_BLOCKS)
+    return _docs.fill_doc(doc, blocks)
 
 
 @dataclass(frozen=True)
@@ -270,14 +272,16 @@ def measure(
     result: type = MetricResult,
     tables: Iterable[str] = (),
     settings: Iterable[str] | None = None,
+    blocks: Mapping[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as a measure of ``family`` (see :class:`Measure`).
 
     The function is returned with its spec as the attribute ``spec`` and the shared blocks of
-    its docstring filled in (:func:`fill_doc`). A function that ends in ``**settings`` is
-    returned wrapped (:func:`with_settings`): ``settings`` (default: all of :data:`SETTINGS`
-    when ``nulls`` is given, else ``n_boot``, ``ci``, ``seed``, ``progress``) become
-    keyword-only parameters of its signature with the defaults of :data:`DEFAULTS`.
+    its docstring filled in (:func:`fill_doc`): the family's own ``blocks`` first, if given,
+    then :data:`DOC_BLOCKS`. A function that ends in ``**settings`` is returned wrapped
+    (:func:`with_settings`): ``settings`` (default: all of :data:`SETTINGS` when ``nulls`` is
+    given, else ``n_boot``, ``ci``, ``seed``, ``progress``) become keyword-only parameters of
+    its signature with the defaults of :data:`DEFAULTS`.
     """
     check_param(family in FAMILIES, "family", "measure", f"one of {FAMILIES}", family)
     unknown = set(needs) - set(NEEDS)
@@ -302,7 +306,7 @@ def measure(
         )
         REGISTRY[spec.key] = spec
         func.spec = spec  # type: ignore[attr-defined]
-        func.__doc__ = fill_doc(func.__doc__)
+        func.__doc__ = fill_doc(fill_doc(func.__doc__, blocks or {}))
         return func
 
     return register

@@ -14,9 +14,10 @@ import polars as pl
 
 from dynamics._params import check_param
 from dynamics.escalation._signal import check_signal_params
+from dynamics.model.exchanges import _heights, _heirs, _roots, dyadic_exchanges
 from dynamics.model.forest import depths, parent_index
 
-__all__ = ["FLAT_RISE", "KINDS", "RULES", "check_params", "detect"]
+__all__ = ["FLAT_RISE", "KINDS", "RULES", "check_params", "detect", "episode_params"]
 
 #: An episode whose signal climbs by less than this from a low to a later high is ``"flat"``:
 #: hostile throughout (e.g. 0.95, 1.0, 1.0), not an escalation. Flat episodes rank after the
@@ -45,6 +46,19 @@ def check_params(
     )
     check_param(kind in KINDS, "kind", func, f"one of {KINDS}", kind)
     check_param(rule in RULES, "rule", func, f"one of {RULES}", rule)
+
+
+def episode_params(
+    signal: str, threshold: float, min_turns: int, kind: str, rule: str
+) -> dict[str, Any]:
+    """The episode parameters as a result's ``params`` hold them (checked ones)."""
+    return {
+        "signal": signal,
+        "threshold": float(threshold),
+        "min_turns": int(min_turns),
+        "kind": kind,
+        "rule": rule,
+    }
 
 
 def detect(
@@ -116,21 +130,6 @@ def _windows(
     return ends, link
 
 
-def _roots(up: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pointer doubling on an acyclic pointer array: (root of each slot, steps to it)."""
-    n = up.shape[0]
-    root = np.where(up >= 0, up, np.arange(n))
-    dist = (up >= 0).astype(np.int64)
-    for _ in range(int(np.ceil(np.log2(max(n, 2)))) + 2):
-        nxt = root[root]
-        if (nxt == root).all():
-            return root, dist
-        dist = dist + dist[root]
-        root = nxt
-    msg = "the replies form a cycle; load the comments with dynamics.load, which breaks cycles"
-    raise ValueError(msg)
-
-
 # ---------------------------------------------------------------------- chains
 def _chain_members(
     par: np.ndarray, y: np.ndarray, threshold: float, k: int, rule: str, t: np.ndarray
@@ -138,20 +137,9 @@ def _chain_members(
     n = par.shape[0]
     ends, link = _windows(par, y, threshold, k, rule)
     up = np.where(link, par, -1)
-    # longest continuation below each linked comment, one scatter per depth level
-    height = np.zeros(n, dtype=np.int64)
-    kids = np.flatnonzero(link)
-    if kids.size:
-        level = depths(up)
-        order = kids[np.argsort(-level[kids], kind="stable")]
-        for chunk in np.split(order, np.flatnonzero(np.diff(level[order])) + 1):
-            np.maximum.at(height, up[chunk], height[chunk] + 1)
-    heir = np.full(n, -1, dtype=np.int64)
-    if kids.size:
-        srt = kids[np.lexsort((kids, t[kids], -height[kids], up[kids]))]
-        first = np.ones(srt.size, dtype=bool)
-        first[1:] = up[srt][1:] != up[srt][:-1]
-        heir[up[srt][first]] = srt[first]
+    # the branching rule of the exchanges: each linked comment goes on along its reply with the
+    # longest continuation (ties: earliest, then table order)
+    heir = _heirs(up, _heights(up), t)
     cont = link & (heir[np.maximum(up, 0)] == np.arange(n))
     head, pos = _roots(np.where(cont, par, -1))
     # a comment is in the chain it continues (linked) or starts (unlinked, with an heir)
@@ -182,8 +170,6 @@ def _chain_members(
 def _exchange_members(
     comments: pl.DataFrame, y: np.ndarray, threshold: float, k: int, rule: str
 ) -> pl.DataFrame:
-    from dynamics.model.exchanges import dyadic_exchanges
-
     empty = pl.DataFrame(
         schema={"_key": pl.Int64, "kind": pl.String, "turn": pl.Int64, "_row": pl.Int64}
     )

@@ -17,6 +17,8 @@ API
     The signal as a ``Float64`` series aligned with the comments table (NaN -> null).
 ``is_toxic(discussion, signal, threshold, func)``
     ``signal >= threshold`` as a ``Boolean`` series, null where unscored.
+``unscored(comments, y, signal)``
+    Why nothing can be measured: no comment, or no comment scored (None otherwise).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import polars as pl
 
 from dynamics.errors import GraphKindError
 
-__all__ = ["check_signal_params", "comments_of", "is_toxic", "signal_values"]
+__all__ = ["check_signal_params", "comments_of", "is_toxic", "signal_values", "unscored"]
 
 
 def comments_of(obj: Any, func: str) -> pl.DataFrame:
@@ -144,3 +146,19 @@ def is_toxic(discussion: Any, signal: str, threshold: float, func: str) -> pl.Se
     """
     check_signal_params(signal, threshold, func)
     return (signal_values(discussion, signal, func) >= float(threshold)).alias("toxic")
+
+
+def unscored(comments: pl.DataFrame, y: pl.Series, signal: str) -> str | None:
+    """Why no comment can count: the table is empty, or ``y`` (the signal) is null everywhere.
+
+    Examples
+    --------
+    >>> c = pl.DataFrame({"toxicity": [None, None]}, schema={"toxicity": pl.Float64})
+    >>> unscored(c, c.get_column("toxicity"), "toxicity")
+    "no comment has a 'toxicity' score"
+    """
+    if comments.height == 0:
+        return "no comments"
+    if y.null_count() == comments.height:
+        return f"no comment has a {signal!r} score"
+    return None

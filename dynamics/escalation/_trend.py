@@ -1,12 +1,11 @@
 """Helpers shared by the escalation profiles (:mod:`.depth` and :mod:`.size`).
 
 Per-comment values ``y`` (the signal or the 0/1 toxic flag), the checks and ``params`` of the
-bootstrap parameters, thread codes and percentile intervals.
+bootstrap parameters, and thread codes (the intervals are :mod:`._bootstrap`'s).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -77,12 +76,3 @@ def _codes(ids: pl.Series) -> tuple[pl.Series, np.ndarray]:
         .astype(np.int64)
     )
     return uniq, code
-
-
-def _interval(samples: np.ndarray, ci: float, n_threads: int) -> tuple[float, float]:
-    samples = samples[~np.isnan(samples)]
-    if samples.size == 0 or n_threads < 2:
-        return math.nan, math.nan
-    alpha = (1 - ci) / 2
-    low, high = np.quantile(samples, [alpha, 1 - alpha])
-    return float(low), float(high)

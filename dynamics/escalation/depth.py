@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
 from dynamics._results import MetricResult
-from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
+from dynamics.escalation._bootstrap import percentile_interval, sample_warnings
+from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import comments_of
-from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
+from dynamics.escalation._trend import _check, _codes, _params, _values
 from dynamics.model.forest import depths, parent_index
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class TrendResult(MetricResult):
     n_threads: int = 0
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=TrendResult)
+@escalation_measure(needs={"discussion", "signal"}, result=TrendResult)
 def toxicity_by_depth(
     discussion: Discussion,
     *,
@@ -75,8 +75,7 @@ def toxicity_by_depth(
 
     Parameters
     ----------
-    discussion : Discussion
-        A scored discussion (or its comments table).
+    {profile_data}
     signal : str, default "toxicity"
         The numeric hostility column.
     threshold : float or None, default None
@@ -100,10 +99,7 @@ def toxicity_by_depth(
         ``n_comments``, ``mean``, ``ci_low``, ``ci_high``. NaN with a ``reason`` when no
         comment is scored or all scored comments sit at one depth.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For a missing or non-numeric signal column, or bad parameters.
+    {profile_errors}
 
     See Also
     --------
@@ -162,7 +158,7 @@ def toxicity_by_depth(
     )
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=TrendResult)
+@escalation_measure(needs={"discussion", "signal"}, result=TrendResult)
 def toxicity_by_turn(
     discussion: Discussion,
     *,
@@ -187,8 +183,7 @@ def toxicity_by_turn(
 
     Parameters
     ----------
-    discussion : Discussion
-        A scored discussion (or its comments table).
+    {profile_data}
     signal, threshold : see :func:`toxicity_by_depth`.
     min_turns : int, default 2
         Shortest exchange kept.
@@ -203,10 +198,7 @@ def toxicity_by_turn(
         with ``turn``, ``n_turns``, ``mean``, ``ci_low``, ``ci_high``; NaN with a ``reason``
         when there is no exchange with scored turns.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For a missing or non-numeric signal column, or bad parameters.
+    {profile_errors}
 
     See Also
     --------
@@ -347,12 +339,10 @@ def _profile(
     low = np.full(levels.size, np.nan)
     high = np.full(levels.size, np.nan)
     interval = None
-    said = list(escalation_warnings(n_threads=n_threads, n_replies=n_obs))
-    no_interval = bootstrap_threads_warning(n_threads) if n_boot > 0 and n_obs > 0 else None
-    if no_interval is not None:
-        params = {**params, "ci_reason": no_interval}
-        said.append(no_interval)
-    elif n_boot > 0 and n_obs > 0:
+    said, boot = sample_warnings(
+        params, n_boot if n_obs > 0 else 0, n_threads, n_threads=n_threads, n_replies=n_obs
+    )
+    if boot:
         gen = rng(seed)
         cell = thread * levels.size + level
         cells, inv = np.unique(cell, return_inverse=True)
@@ -371,9 +361,9 @@ def _profile(
                 means[i] = np.bincount(c_l, wc * c_y, levels.size) / np.bincount(
                     c_l, wc * c_n, levels.size
                 )
-        interval = _interval(slopes, ci, n_threads)
+        interval = percentile_interval(slopes, ci, n_threads)
         for k in range(levels.size):
-            low[k], high[k] = _interval(means[:, k], ci, n_threads)
+            low[k], high[k] = percentile_interval(means[:, k], ci, n_threads)
     table = pl.DataFrame(
         {level_name: levels, count: cnt, "mean": mean, "ci_low": low, "ci_high": high}
     ).with_columns(pl.col("mean", "ci_low", "ci_high").fill_nan(None))

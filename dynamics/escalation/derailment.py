@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
-from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
-from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
+from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
+from dynamics.escalation._family import escalation_measure
+from dynamics.escalation._signal import check_signal_params, comments_of, signal_values, unscored
 from dynamics.model.forest import depths, parent_index
 
 __all__ = ["DerailmentResult", "derailment"]
@@ -45,7 +45,7 @@ class DerailmentResult(MetricResult):
     recovered_share: float = math.nan
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=DerailmentResult)
+@escalation_measure(needs={"discussion", "signal"}, result=DerailmentResult)
 def derailment(
     discussion: Any,
     *,
@@ -91,10 +91,7 @@ def derailment(
         n_toxic, derailed, first_toxic (comment id), turn (1-based chronological position),
         depth, time_to_derail (from the thread's first comment), first_signal, recovered.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For bad parameters or a missing / non-numeric signal column.
+    {signal_errors}
 
     See Also
     --------
@@ -134,14 +131,7 @@ def derailment(
         "an integer >= 1",
         recovery,
     )
-    check_param(
-        isinstance(n_boot, int) and n_boot >= 0 and n_boot != 1,
-        "n_boot",
-        func,
-        "0 or an integer >= 2",
-        n_boot,
-    )
-    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    check_boot(n_boot, ci, func)
     comments = comments_of(discussion, func)
     params = {
         "signal": signal,
@@ -158,18 +148,14 @@ def derailment(
     n_threads, n_derailed = int(scored.sum()), int(derailed.sum())
     rec = table.get_column("recovered").drop_nulls()
     rec_share = float(rec.mean()) if rec.len() else math.nan  # type: ignore[arg-type]
-    if n_threads == 0:
-        why = "no comments" if comments.height == 0 else f"no comment has a {signal!r} score"
+    why = unscored(comments, y, signal)  # no thread has a scored comment
+    if why is not None:
         return DerailmentResult(
             func, math.nan, params=params, reason=why, tables={"threads": table}
         )
     interval = None
-    said = list(escalation_warnings(n_threads=n_threads))
-    no_interval = bootstrap_threads_warning(scored.size) if n_boot else None
-    if no_interval is not None:
-        params["ci_reason"] = no_interval
-        said.append(no_interval)
-    elif n_boot:
+    said, boot = sample_warnings(params, n_boot, scored.size, n_threads=n_threads)
+    if boot:
         gen = rng(seed)
         t = scored.size
         samples = np.full(n_boot, np.nan)
@@ -178,10 +164,7 @@ def derailment(
             den = scored[idx].sum()
             if den:
                 samples[i] = derailed[idx].sum() / den
-        samples = samples[~np.isnan(samples)]
-        alpha = (1 - ci) / 2
-        lo, hi = np.quantile(samples, [alpha, 1 - alpha])
-        interval = (float(lo), float(hi))
+        interval = percentile_interval(samples, ci, t)
     return DerailmentResult(
         func,
         n_derailed / n_threads,

@@ -51,10 +51,10 @@ from typing import Any, Literal
 
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._results import MetricResult
-from dynamics.escalation._detection import KINDS, RULES, check_params, detect
-from dynamics.escalation._signal import comments_of, signal_values
+from dynamics.escalation._detection import KINDS, RULES, check_params, detect, episode_params
+from dynamics.escalation._family import escalation_measure
+from dynamics.escalation._signal import comments_of, signal_values, unscored
 
 __all__ = ["KINDS", "RULES", "Episode", "EpisodesResult", "episodes"]
 
@@ -149,7 +149,7 @@ class EpisodesResult(MetricResult):
         return out
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=EpisodesResult)
+@escalation_measure(needs={"discussion", "signal"}, result=EpisodesResult)
 def episodes(
     discussion: Any,
     *,
@@ -200,10 +200,7 @@ def episodes(
         turns, duration, peak_toxicity, mean_toxicity, slope, score, rise, trend) and
         ``"comments"``.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For bad parameters or a missing / non-numeric signal column.
+    {signal_errors}
     GraphKindError
         When ``discussion`` is neither a Discussion nor a polars DataFrame.
 
@@ -220,8 +217,7 @@ def episodes(
 
     References
     ----------
-    Kumar, S., Hamilton, W. L., Leskovec, J. & Jurafsky, D. (2018). Community interaction and
-    conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141
+    {kumar2018}
     Avalle, M. et al. (2024). Persistent interaction patterns across social media platforms
     and over time. Nature 628, 582-589. https://doi.org/10.1038/s41586-024-07229-y
 
@@ -248,16 +244,9 @@ def episodes(
     check_params(signal, threshold, min_turns, kind, rule, func)
     comments = comments_of(discussion, func)
     y = signal_values(comments, signal, func)
-    params = {
-        "signal": signal,
-        "threshold": float(threshold),
-        "min_turns": int(min_turns),
-        "kind": kind,
-        "rule": rule,
-        "seed": seed,
-    }
-    if comments.height == 0 or y.null_count() == comments.height:
-        why = "no comments" if comments.height == 0 else f"no comment has a {signal!r} score"
+    params = episode_params(signal, threshold, min_turns, kind, rule) | {"seed": seed}
+    why = unscored(comments, y, signal)
+    if why is not None:
         return EpisodesResult(func, math.nan, params=params, reason=why)
     table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
     return EpisodesResult(

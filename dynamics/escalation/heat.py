@@ -14,12 +14,12 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
-from dynamics._params import check_param, rng
+from dynamics._params import rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
-from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
-from dynamics.escalation._detection import check_params, detect
+from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
+from dynamics.escalation._detection import check_params, detect, episode_params
+from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import comments_of, signal_values
 
 __all__ = ["ReplyHeatResult", "reply_heat"]
@@ -43,7 +43,7 @@ class ReplyHeatResult(MetricResult):
     n_outside: int = 0
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=ReplyHeatResult)
+@escalation_measure(needs={"discussion", "signal"}, result=ReplyHeatResult)
 def reply_heat(
     discussion: Any,
     *,
@@ -70,8 +70,7 @@ def reply_heat(
     ----------
     discussion : Discussion or polars.DataFrame
         A scored discussion (with ``created_at``) or its comments table.
-    signal, threshold, min_turns, kind, rule
-        As in :func:`~dynamics.escalation.episodes`.
+    {detection_params}
     n_boot : int, default 0
         Bootstrap samples over threads (0 = no CI).
     ci : float, default 0.95
@@ -91,10 +90,7 @@ def reply_heat(
         Table ``"latency"``: one row per side (inside, outside) with n, median, mean, q25, q75
         in seconds.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For bad parameters or a missing / non-numeric signal column.
+    {signal_errors}
 
     See Also
     --------
@@ -108,8 +104,7 @@ def reply_heat(
 
     References
     ----------
-    Kumar, S., Hamilton, W. L., Leskovec, J. & Jurafsky, D. (2018). Community interaction and
-    conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141
+    {kumar2018}
 
     Examples
     --------
@@ -127,26 +122,11 @@ def reply_heat(
     """
     func = "reply_heat"
     check_params(signal, threshold, min_turns, kind, rule, func)
-    check_param(
-        isinstance(n_boot, int) and n_boot >= 0 and n_boot != 1,
-        "n_boot",
-        func,
-        "0 or an integer >= 2",
-        n_boot,
-    )
-    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    check_boot(n_boot, ci, func)
     comments = comments_of(discussion, func)
     y = signal_values(comments, signal, func)
-    params = {
-        "signal": signal,
-        "threshold": float(threshold),
-        "min_turns": min_turns,
-        "kind": kind,
-        "rule": rule,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
+    params = episode_params(signal, threshold, min_turns, kind, rule)
+    params |= {"n_boot": n_boot, "ci": ci, "seed": seed}
 
     def undefined(why: str, **extra: Any) -> ReplyHeatResult:
         return ReplyHeatResult(func, math.nan, params=params, reason=why, **extra)
@@ -190,24 +170,20 @@ def reply_heat(
     }
     tables = {"latency": summary}
     if table.height == 0:
-        return ReplyHeatResult(
-            func, math.nan, params=params, reason="no escalation episodes", tables=tables, **extra
-        )
+        return undefined("no escalation episodes", tables=tables, **extra)
     if not inside.any() or inside.all():
         side = "inside" if not inside.any() else "outside"
-        why = f"no reply {side} episodes has a time on both ends"
-        return ReplyHeatResult(func, math.nan, params=params, reason=why, tables=tables, **extra)
+        return undefined(
+            f"no reply {side} episodes has a time on both ends", tables=tables, **extra
+        )
     if med_out <= 0:
-        why = "the median latency outside episodes is 0"
-        return ReplyHeatResult(func, math.nan, params=params, reason=why, tables=tables, **extra)
+        return undefined("the median latency outside episodes is 0", tables=tables, **extra)
     interval = None
     n_threads = comments.get_column("thread_id").n_unique()
-    said = list(escalation_warnings(n_threads=n_threads, n_replies=lat.height))
-    no_interval = bootstrap_threads_warning(n_threads) if n_boot else None
-    if no_interval is not None:
-        params["ci_reason"] = no_interval
-        said.append(no_interval)
-    elif n_boot:
+    said, boot = sample_warnings(
+        params, n_boot, n_threads, n_threads=n_threads, n_replies=lat.height
+    )
+    if boot:
         interval = _bootstrap(comments, lat, n_boot, ci, seed, progress)
     return ReplyHeatResult(
         func,
@@ -295,12 +271,7 @@ def _bootstrap(
             if med[1] > 0:
                 values[i] = med[0] / med[1]
             bar.advance()
-    values = values[~np.isnan(values)]
-    if values.size == 0:
-        return (math.nan, math.nan)
-    alpha = (1 - ci) / 2
-    lo, hi = np.quantile(values, [alpha, 1 - alpha])
-    return (float(lo), float(hi))
+    return percentile_interval(values, ci, t)
 
 
 def _weighted_median(x: np.ndarray, w: np.ndarray) -> float:

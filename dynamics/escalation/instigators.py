@@ -18,11 +18,11 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics.escalation._detection import check_params, detect
-from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
+from dynamics.escalation._detection import check_params, detect, episode_params
+from dynamics.escalation._family import escalation_measure
+from dynamics.escalation._signal import check_signal_params, comments_of, signal_values, unscored
 
 __all__ = ["InstigatorsResult", "instigators"]
 
@@ -40,7 +40,7 @@ class InstigatorsResult(MetricResult):
     n_top: int = 0
 
 
-@measure("escalation", needs={"discussion", "signal"}, result=InstigatorsResult)
+@escalation_measure(needs={"discussion", "signal"}, result=InstigatorsResult)
 def instigators(
     discussion: Any,
     *,
@@ -67,8 +67,7 @@ def instigators(
     ----------
     discussion : Discussion or polars.DataFrame
         A scored discussion or its comments table.
-    signal, threshold, min_turns, kind, rule
-        As in :func:`~dynamics.escalation.episodes`.
+    {detection_params}
     calm : float or None, default None
         A reply is calm when ``signal < calm``; None means ``threshold / 2``.
     top : float, default 0.1
@@ -84,10 +83,7 @@ def instigators(
         ``"authors"``: author, started, targeted, deescalated, participated, ranked by
         started, targeted, deescalated (descending) then name.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For bad parameters or a missing / non-numeric signal column.
+    {signal_errors}
 
     See Also
     --------
@@ -100,8 +96,7 @@ def instigators(
 
     References
     ----------
-    Kumar, S., Hamilton, W. L., Leskovec, J. & Jurafsky, D. (2018). Community interaction and
-    conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141
+    {kumar2018}
 
     Examples
     --------
@@ -131,45 +126,23 @@ def instigators(
     calm_at = float(threshold) / 2 if calm is None else float(calm)
     comments = comments_of(discussion, func)
     y = signal_values(comments, signal, func)
-    params = {
-        "signal": signal,
-        "threshold": float(threshold),
-        "min_turns": min_turns,
-        "kind": kind,
-        "rule": rule,
-        "calm": calm_at,
-        "top": top,
-        "seed": seed,
-    }
+    params = episode_params(signal, threshold, min_turns, kind, rule)
+    params |= {"calm": calm_at, "top": top, "seed": seed}
     authors = comments.get_column("author").cast(pl.String).drop_nulls().unique()
     n_authors = authors.len()
-    if comments.height == 0 or y.null_count() == comments.height:
-        why = "no comments" if comments.height == 0 else f"no comment has a {signal!r} score"
+    why = unscored(comments, y, signal)
+    if why is not None:
         return InstigatorsResult(func, math.nan, params=params, reason=why, n_authors=n_authors)
     table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
     per_author = _per_author(comments, y, table, members, float(threshold), calm_at)
     n_ep = table.height
-    n_top = max(1, math.ceil(top * n_authors))
+    counts = {"n_authors": n_authors, "n_top": max(1, math.ceil(top * n_authors))}
+    tables = {"authors": per_author}
     if n_ep == 0:
-        return InstigatorsResult(
-            func,
-            math.nan,
-            params=params,
-            reason="no escalation episodes",
-            tables={"authors": per_author},
-            n_authors=n_authors,
-            n_top=n_top,
-        )
-    share = float(per_author.get_column("started").head(n_top).sum()) / n_ep
-    return InstigatorsResult(
-        func,
-        share,
-        params=params,
-        tables={"authors": per_author},
-        n_episodes=n_ep,
-        n_authors=n_authors,
-        n_top=n_top,
-    )
+        why = "no escalation episodes"
+        return InstigatorsResult(func, math.nan, params=params, reason=why, tables=tables, **counts)
+    share = float(per_author.get_column("started").head(counts["n_top"]).sum()) / n_ep
+    return InstigatorsResult(func, share, params=params, tables=tables, n_episodes=n_ep, **counts)
 
 
 def _per_author(

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
+from dynamics.escalation._bootstrap import percentile_interval
+from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import comments_of
-from dynamics.escalation._trend import _check, _codes, _interval, _params, _values
+from dynamics.escalation._trend import _check, _codes, _params, _values
 from dynamics.escalation.depth import TrendResult
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["toxicity_by_thread_size"]
 
 
-@measure("escalation", needs={"discussion", "signal"})
+@escalation_measure(needs={"discussion", "signal"})
 def toxicity_by_thread_size(
     discussion: Discussion,
     *,
@@ -49,8 +50,7 @@ def toxicity_by_thread_size(
 
     Parameters
     ----------
-    discussion : Discussion
-        A scored discussion (or its comments table).
+    {profile_data}
     signal : str, default "toxicity"
         The numeric hostility column.
     threshold : float or None, default 0.5
@@ -72,10 +72,7 @@ def toxicity_by_thread_size(
         ``ci_low``, ``ci_high`` (non-empty bins only). NaN with a ``reason`` when fewer than
         two bins are occupied.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For a missing or non-numeric signal column, or bad parameters.
+    {profile_errors}
 
     See Also
     --------
@@ -163,7 +160,7 @@ def toxicity_by_thread_size(
                 if ok.sum() > 1
                 else np.nan
             )
-        interval = _interval(samples, ci, n_threads)
+        interval = percentile_interval(samples, ci, n_threads)
     return TrendResult(
         func,
         slope,

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._results import MetricResult
 from dynamics.model.exchanges import dyadic_exchanges as _exchange_table
-from dynamics.structure._common import _NAN, _discussion, _per_thread
+from dynamics.structure._common import _NAN, _discussion, _per_thread, _structure_measure
 
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
@@ -37,7 +36,7 @@ class ExchangeResult(MetricResult):
 # --------------------------------------------------------------------------- exchanges
 
 
-@measure("structure", needs={"discussion"}, result=ExchangeResult)
+@_structure_measure(needs={"discussion"}, result=ExchangeResult)
 def dyadic_exchanges(discussion: Discussion, *, min_turns: int = 2) -> ExchangeResult:
     """Dyadic exchanges: maximal back-and-forth runs between two users.
 
@@ -63,10 +62,7 @@ def dyadic_exchanges(discussion: Discussion, *, min_turns: int = 2) -> ExchangeR
         ``user_b``, ``comment_ids``, ``turns``, ``start``, ``end``) and ``per_thread``
         (``thread_id``, ``n_exchanges``, ``mean_turns``, ``max_turns``).
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
     ValueError
         If ``min_turns`` is not an integer >= 2.
 
@@ -83,8 +79,7 @@ def dyadic_exchanges(discussion: Discussion, *, min_turns: int = 2) -> ExchangeR
 
     References
     ----------
-    Kumar, R., Mahdian, M. & McGlohon, M. (2010). Dynamics of conversations. KDD '10,
-    553-562. https://doi.org/10.1145/1835804.1835875
+    {kumar2010}
 
     Examples
     --------

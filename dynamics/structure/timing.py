@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics.structure._common import _NAN, _discussion, _per_thread
+from dynamics.structure._common import _NAN, _discussion, _per_thread, _structure_measure
 
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
@@ -41,7 +40,7 @@ class ResponseTimeResult(MetricResult):
 _QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 
-@measure("structure", needs={"discussion", "timestamps"}, result=ResponseTimeResult)
+@_structure_measure(needs={"discussion", "timestamps"}, result=ResponseTimeResult)
 def response_times(
     discussion: Discussion, *, quantiles: tuple[float, ...] = _QUANTILES
 ) -> ResponseTimeResult:
@@ -67,10 +66,7 @@ def response_times(
         (``comment_id``, ``parent_id``, ``thread_id``, ``seconds``). NaN when no reply has a
         time on both ends.
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
     ValueError
         If a quantile is outside [0, 1].
 

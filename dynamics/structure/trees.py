@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._results import MetricResult
-from dynamics.structure._common import _NAN, _discussion, _per_thread
+from dynamics.structure._common import _NAN, _discussion, _per_thread, _structure_measure
 
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
@@ -49,18 +48,28 @@ def _tree(d: Discussion) -> pl.DataFrame:
 
 
 def _summary(
-    name: str, table: pl.DataFrame, column: str, params: dict[str, Any], empty: str
+    name: str,
+    d: Discussion,
+    stats: pl.DataFrame,
+    fill: dict[str, Any],
+    column: str | None = None,
+    empty: str = "the discussion has no thread",
 ) -> ThreadStatResult:
-    values = table.get_column(column).cast(pl.Float64).fill_nan(None).drop_nulls()
+    """Per-thread ``stats`` on every thread (:func:`_per_thread`), summarised over ``column``.
+
+    ``column`` defaults to the measure's ``name``; ``empty`` is the reason when no thread has
+    a value.
+    """
+    table = _per_thread(d, stats, fill)
+    values = table.get_column(column or name).cast(pl.Float64).fill_nan(None).drop_nulls()
+    tables = {"per_thread": table}
     if values.len() == 0:
-        return ThreadStatResult(
-            name, _NAN, params=params, reason=empty, tables={"per_thread": table}
-        )
+        return ThreadStatResult(name, _NAN, params={}, reason=empty, tables=tables)
     return ThreadStatResult(
         name,
         values.mean(),  # type: ignore[arg-type]
-        params=params,
-        tables={"per_thread": table},
+        params={},
+        tables=tables,
         median=float(values.median()),  # type: ignore[arg-type]
         maximum=float(values.max()),  # type: ignore[arg-type]
         n_threads=values.len(),
@@ -70,28 +79,19 @@ def _summary(
 # --------------------------------------------------------------------------- thread shape
 
 
-@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
+@_structure_measure(needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def thread_size(discussion: Discussion) -> ThreadStatResult:
     """Number of comments per thread.
 
     The size of a thread is the number of its comments, ``n_t = |comments in t|`` (the post
     itself is not counted); the result is the mean over threads, ``(1/T) sum_t n_t``.
 
-    Parameters
-    ----------
-    discussion : Discussion
-
-    Returns
-    -------
-    ThreadStatResult
+    {thread_stat_params}
         ``value`` >= 0 (mean comments per thread), ``median``, ``maximum``; table
         ``per_thread``: ``thread_id``, ``n_comments``, ``n_authors`` (distinct known authors),
         ``n_top_level``. NaN when the discussion has no thread.
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
 
     See Also
     --------
@@ -103,9 +103,7 @@ def thread_size(discussion: Discussion) -> ThreadStatResult:
 
     References
     ----------
-    Gómez, V., Kaltenbrunner, A. & López, V. (2008). Statistical analysis of the social
-    network and discussion threads in Slashdot. WWW '08, 645-654.
-    https://doi.org/10.1145/1367497.1367585
+    {gomez2008}
 
     Examples
     --------
@@ -125,32 +123,23 @@ def thread_size(discussion: Discussion) -> ThreadStatResult:
         pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("n_authors"),
         pl.col("parent_id").is_null().sum().cast(pl.Int64).alias("n_top_level"),
     )
-    table = _per_thread(d, stats, {"n_comments": 0, "n_authors": 0, "n_top_level": 0})
-    return _summary("thread_size", table, "n_comments", {}, "the discussion has no thread")
+    fill = {"n_comments": 0, "n_authors": 0, "n_top_level": 0}
+    return _summary("thread_size", d, stats, fill, "n_comments")
 
 
-@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
+@_structure_measure(needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def depth(discussion: Discussion) -> ThreadStatResult:
     """Depth of each thread's reply tree: the longest chain of replies.
 
     The depth of a thread is ``max_c level(c)`` where a top-level comment has level 1 and a
     reply has its parent's level + 1 (the post is level 0); the result is the mean over threads.
 
-    Parameters
-    ----------
-    discussion : Discussion
-
-    Returns
-    -------
-    ThreadStatResult
+    {thread_stat_params}
         ``value`` >= 0 (mean thread depth; 1 = nobody replied to a comment); table
         ``per_thread``: ``thread_id``, ``depth``, ``mean_level`` (mean comment level, NaN
         without comments). NaN when the discussion has no thread.
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
 
     See Also
     --------
@@ -162,9 +151,7 @@ def depth(discussion: Discussion) -> ThreadStatResult:
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. Management Science 62(1), 180-196.
-    https://doi.org/10.1287/mnsc.2015.2158
+    {goel2016}
 
     Examples
     --------
@@ -186,32 +173,22 @@ def depth(discussion: Discussion) -> ThreadStatResult:
             pl.col("level").mean().alias("mean_level"),
         )
     )
-    table = _per_thread(d, stats, {"depth": 0})
-    return _summary("depth", table, "depth", {}, "the discussion has no thread")
+    return _summary("depth", d, stats, {"depth": 0})
 
 
-@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
+@_structure_measure(needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def width(discussion: Discussion) -> ThreadStatResult:
     """Width of each thread's reply tree: the most comments on one level.
 
     The width of a thread is ``max_l |{c : level(c) = l}|`` (level 1 = top-level comments);
     the result is the mean over threads.
 
-    Parameters
-    ----------
-    discussion : Discussion
-
-    Returns
-    -------
-    ThreadStatResult
+    {thread_stat_params}
         ``value`` >= 0 (mean thread width); table ``per_thread``: ``thread_id``, ``width``,
         ``widest_level`` (the shallowest level of that width; null without comments). NaN
         when the discussion has no thread.
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
 
     See Also
     --------
@@ -223,8 +200,7 @@ def width(discussion: Discussion) -> ThreadStatResult:
 
     References
     ----------
-    Kumar, R., Mahdian, M. & McGlohon, M. (2010). Dynamics of conversations. KDD '10,
-    553-562. https://doi.org/10.1145/1835804.1835875
+    {kumar2010}
 
     Examples
     --------
@@ -249,11 +225,10 @@ def width(discussion: Discussion) -> ThreadStatResult:
             pl.col("level").first().cast(pl.Int64).alias("widest_level"),
         )
     )
-    table = _per_thread(d, stats, {"width": 0})
-    return _summary("width", table, "width", {}, "the discussion has no thread")
+    return _summary("width", d, stats, {"width": 0})
 
 
-@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
+@_structure_measure(needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def structural_virality(discussion: Discussion) -> ThreadStatResult:
     """Structural virality: mean distance between all pairs of nodes of the reply tree.
 
@@ -264,23 +239,14 @@ def structural_virality(discussion: Discussion) -> ThreadStatResult:
     ``n - s_c``, so ``sum_{i<j} d_ij = sum_c s_c (n - s_c)`` and ``v = 2 sum_c s_c (n - s_c)
     / (n (n - 1))``. The result is the mean over threads with at least one comment.
 
-    Parameters
-    ----------
-    discussion : Discussion
-
-    Returns
-    -------
-    ThreadStatResult
+    {thread_stat_params}
         ``value`` >= 1: 1 for threads of top-level comments only (a star), about ``n / 3``
         for one long chain; high values mean deep, branching, conversation-like trees, low
         values broadcast-like ones. Table ``per_thread``: ``thread_id``, ``n_nodes``,
         ``structural_virality`` (NaN for a thread without comments: one node has no pair).
         NaN when no thread has a comment.
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
 
     See Also
     --------
@@ -292,9 +258,7 @@ def structural_virality(discussion: Discussion) -> ThreadStatResult:
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. Management Science 62(1), 180-196.
-    https://doi.org/10.1287/mnsc.2015.2158
+    {goel2016}
 
     Examples
     --------
@@ -319,13 +283,11 @@ def structural_virality(discussion: Discussion) -> ThreadStatResult:
             ).alias("structural_virality"),
         )
     )
-    table = _per_thread(d, stats, {"n_nodes": 1, "structural_virality": _NAN})
-    return _summary(
-        "structural_virality", table, "structural_virality", {}, "no thread has a comment"
-    )
+    fill = {"n_nodes": 1, "structural_virality": _NAN}
+    return _summary("structural_virality", d, stats, fill, empty="no thread has a comment")
 
 
-@measure("structure", needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
+@_structure_measure(needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
 def h_index(discussion: Discussion) -> ThreadStatResult:
     """Reply-tree h-index of each thread (Gómez et al. 2008).
 
@@ -335,21 +297,12 @@ def h_index(discussion: Discussion) -> ThreadStatResult:
     both the depth and the width of the debate, the paper's measure of how much controversy
     a post provoked. The result is the mean over threads.
 
-    Parameters
-    ----------
-    discussion : Discussion
-
-    Returns
-    -------
-    ThreadStatResult
+    {thread_stat_params}
         ``value`` >= 0 (mean h-index; 0 = no comments, 1 = no level below 1 with enough
         replies); table ``per_thread``: ``thread_id``, ``h_index``. NaN when the discussion
         has no thread.
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
 
     See Also
     --------
@@ -362,9 +315,7 @@ def h_index(discussion: Discussion) -> ThreadStatResult:
 
     References
     ----------
-    Gómez, V., Kaltenbrunner, A. & López, V. (2008). Statistical analysis of the social
-    network and discussion threads in Slashdot. WWW '08, 645-654.
-    https://doi.org/10.1145/1367497.1367585
+    {gomez2008}
 
     Examples
     --------
@@ -386,5 +337,4 @@ def h_index(discussion: Discussion) -> ThreadStatResult:
         .group_by("thread_id")
         .agg(pl.col("level").max().cast(pl.Int64).alias("h_index"))
     )
-    table = _per_thread(d, stats, {"h_index": 0})
-    return _summary("h_index", table, "h_index", {}, "the discussion has no thread")
+    return _summary("h_index", d, stats, {"h_index": 0})

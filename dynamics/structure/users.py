@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
 from dynamics._significance import bootstrap_threads, n_threads_with_comments
 from dynamics._validation import as_igraph
 from dynamics.errors import GraphKindError
-from dynamics.structure._common import _NAN, _discussion, _per_thread
+from dynamics.structure._common import _NAN, _discussion, _per_thread, _structure_measure
 
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
@@ -90,7 +89,7 @@ def _reciprocity_by(edges: pl.DataFrame, by: list[str], *, weighted: bool) -> pl
     return e.group_by(*by).agg(aggs) if by else e.select(aggs)
 
 
-@measure("structure")
+@_structure_measure()
 def reciprocity(discussion_or_graph: Any, *, weight: str | None = None) -> MetricResult:
     """Reciprocity of the user reply graph: the share of replies that are answered in kind.
 
@@ -215,7 +214,7 @@ def _gini_overall(d: Discussion) -> float:
     return _NAN if g is None else float(g)
 
 
-@measure("structure", needs={"discussion"})
+@_structure_measure(needs={"discussion"})
 def participation_inequality(
     discussion: Discussion,
     *,
@@ -250,10 +249,7 @@ def participation_inequality(
         nearly everything. NaN with fewer than two authors. ``ci`` with ``n_boot``. Table
         ``per_thread``: ``thread_id``, ``n_authors``, ``gini`` (NaN below two authors).
 
-    Raises
-    ------
-    GraphKindError
-        If given a graph instead of a Discussion.
+    {discussion_errors}
     ValueError
         If ``n_boot`` is neither 0 nor >= 2, or ``ci`` is outside (0, 1).
 
