@@ -154,24 +154,23 @@ class VertexSides(Mapping[Any, Any]):
 
 
 def per_author(
-    obj: Any, column: Any, *, param: str, func: str, how: str, expected: str | None = None
+    obj: Any, column: Any, *, param: str, func: str, how: str, expected: str
 ) -> Mapping[Any, Any]:
-    """``author -> value`` from a comments column named by a measure's ``param``.
+    """``author -> value`` from a measure's ``param``: a mapping, or a comments column's name.
 
-    ``how="mode"``: the value an author's comments carry most often (ties: the smallest);
-    ``how="mean"``: the mean of the values as floats. Nulls are left out.
-
-    With ``expected`` (what ``param`` must be, for the message), ``column`` is the parameter as
-    given: a mapping ``author -> value`` is returned as it is, a str read as a column.
+    A mapping ``author -> value`` is returned as it is. A column: ``how="mode"``, the value an
+    author's comments carry most often (ties: the smallest); ``how="mean"``, the mean of the
+    values as floats. Nulls are left out. ``expected`` says what ``param`` must be (for the
+    message).
 
     Raises
     ------
     ValueError
-        Unless ``obj`` is a Discussion whose comments table has ``column``.
+        For a column, unless ``obj`` is a Discussion whose comments table has it.
     TypeError
-        With ``expected``, when ``column`` is neither a str nor a mapping.
+        When ``column`` is neither a str nor a mapping.
     """
-    if expected is not None and not isinstance(column, str):
+    if not isinstance(column, str):
         if isinstance(column, Mapping):
             return column
         msg = (
@@ -232,14 +231,8 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
     ['L', None, 'R']
     """
 
-    if isinstance(sides, str):
-        sides = per_author(obj, sides, param="sides", func=func, how="mode")
-    if not isinstance(sides, Mapping):
-        msg = (
-            f"The 'sides' parameter of {func} must be a mapping author -> side or a column "
-            f"name. Got {type(sides).__name__} instead."
-        )
-        raise TypeError(msg)
+    expected = "a mapping author -> side or a column name"
+    sides = per_author(obj, sides, param="sides", func=func, how="mode", expected=expected)
     names = graph.vs["name"]
     if isinstance(sides, VertexSides) and sides.names == names:
         return sides.labels.copy()

@@ -69,14 +69,8 @@ def _values(
         code = {chosen[0]: -1.0, chosen[1]: 1.0}
         vals = np.array([code.get(x, np.nan) for x in labels.tolist()], dtype=float)
         return vals[~np.isnan(vals)], chosen
-    if isinstance(leaning, str):
-        leaning = per_author(obj, leaning, param="leaning", func=func, how="mean")
-    if not isinstance(leaning, Mapping):
-        msg = (
-            f"The 'leaning' parameter of {func} must be a mapping author -> float or a column "
-            f"name. Got {type(leaning).__name__} instead."
-        )
-        raise TypeError(msg)
+    expected = "a mapping author -> float or a column name"
+    leaning = per_author(obj, leaning, param="leaning", func=func, how="mean", expected=expected)
     raw = [leaning.get(name) for name in names]
     vals = np.array([np.nan if x is None else float(x) for x in raw], dtype=float)
     vals = vals[~np.isnan(vals)]
