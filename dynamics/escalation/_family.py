@@ -11,7 +11,7 @@ from functools import partial
 
 from dynamics._kernel import measure
 
-__all__ = ["BLOCKS", "escalation_measure"]
+__all__ = ["BLOCKS", "BOOTSTRAP", "escalation_measure"]
 
 BLOCKS: dict[str, str] = {
     "detection_params": """\
@@ -35,6 +35,10 @@ Kumar, S., Hamilton, W. L., Leskovec, J. & Jurafsky, D. (2018). Community intera
 conflict on the web. WWW '18. https://doi.org/10.1145/3178876.3186141""",
 }
 
+
+#: The settings of the measures with a thread bootstrap (``settings=`` of
+#: :func:`dynamics._kernel.measure`; they come to the measure in ``**settings``).
+BOOTSTRAP: tuple[str, ...] = ("n_boot", "ci", "seed")
 
 #: :func:`dynamics._kernel.measure` of the escalation family, :data:`BLOCKS` filled in.
 escalation_measure = partial(measure, "escalation", blocks=BLOCKS)

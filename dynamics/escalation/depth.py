@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Settings
 from dynamics._params import check_param, is_int, rng
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import percentile_interval, sample_warnings
-from dynamics.escalation._family import escalation_measure
+from dynamics.escalation._family import BOOTSTRAP, escalation_measure
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import _check, _codes, _params, _values
 from dynamics.model.forest import depths, parent_index
@@ -50,16 +51,14 @@ class TrendResult(MetricResult):
     n_threads: int = 0
 
 
-@escalation_measure(needs={"discussion", "signal"}, result=TrendResult)
+@escalation_measure(needs={"discussion", "signal"}, result=TrendResult, settings=BOOTSTRAP)
 def toxicity_by_depth(
     discussion: Discussion,
     *,
     signal: str = "toxicity",
     threshold: float | None = None,
     within: bool = False,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
+    **settings: Unpack[Settings],
 ) -> TrendResult:
     r"""Mean toxicity per reply depth, and the OLS slope of toxicity on depth.
 
@@ -129,6 +128,7 @@ def toxicity_by_depth(
     >>> round(r.value, 6), r.table("depths", backend="polars")["mean"].round(6).to_list()
     (0.2, [0.1, 0.3, 0.5])
     """
+    n_boot, ci, seed = (settings[k] for k in BOOTSTRAP)
     func = "toxicity_by_depth"
     comments = comments_of(discussion, func)
     y = _values(comments, signal, threshold, func)
@@ -158,7 +158,7 @@ def toxicity_by_depth(
     )
 
 
-@escalation_measure(needs={"discussion", "signal"}, result=TrendResult)
+@escalation_measure(needs={"discussion", "signal"}, result=TrendResult, settings=BOOTSTRAP)
 def toxicity_by_turn(
     discussion: Discussion,
     *,
@@ -166,9 +166,7 @@ def toxicity_by_turn(
     threshold: float | None = None,
     min_turns: int = 2,
     within: bool = False,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
+    **settings: Unpack[Settings],
 ) -> TrendResult:
     r"""Mean toxicity per turn of a dyadic exchange, and the slope of toxicity on turn.
 
@@ -229,6 +227,7 @@ def toxicity_by_turn(
     >>> round(dyn.escalation.toxicity_by_turn(d, n_boot=0).value, 6)
     0.14
     """
+    n_boot, ci, seed = (settings[k] for k in BOOTSTRAP)
     from dynamics.model.exchanges import dyadic_exchanges
 
     func = "toxicity_by_turn"

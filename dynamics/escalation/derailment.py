@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Settings
 from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
-from dynamics.escalation._family import escalation_measure
+from dynamics.escalation._family import BOOTSTRAP, escalation_measure
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values, unscored
 from dynamics.model.forest import depths, parent_index
 
@@ -45,16 +46,14 @@ class DerailmentResult(MetricResult):
     recovered_share: float = math.nan
 
 
-@escalation_measure(needs={"discussion", "signal"}, result=DerailmentResult)
+@escalation_measure(needs={"discussion", "signal"}, result=DerailmentResult, settings=BOOTSTRAP)
 def derailment(
     discussion: Any,
     *,
     signal: str = "toxicity",
     threshold: float = 0.5,
     recovery: int = 3,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
+    **settings: Unpack[Settings],
 ) -> DerailmentResult:
     """Per thread, the first comment over the threshold, when it came, and whether it recovered.
 
@@ -122,6 +121,7 @@ def derailment(
     >>> r.table("threads", backend="polars").select("first_toxic", "turn", "depth").row(0)
     ('b', 2, 1)
     """
+    n_boot, ci, seed = (settings[k] for k in BOOTSTRAP)
     func = "derailment"
     check_signal_params(signal, threshold, func)
     check_param(

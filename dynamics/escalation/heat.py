@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Settings
 from dynamics._params import rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
 from dynamics.escalation._detection import check_params, detect, episode_params
-from dynamics.escalation._family import escalation_measure
+from dynamics.escalation._family import BOOTSTRAP, escalation_measure
 from dynamics.escalation._signal import comments_of, signal_values
 
 __all__ = ["ReplyHeatResult", "reply_heat"]
@@ -43,7 +44,11 @@ class ReplyHeatResult(MetricResult):
     n_outside: int = 0
 
 
-@escalation_measure(needs={"discussion", "signal"}, result=ReplyHeatResult)
+@escalation_measure(
+    needs={"discussion", "signal"},
+    result=ReplyHeatResult,
+    settings=(*BOOTSTRAP, "progress"),
+)
 def reply_heat(
     discussion: Any,
     *,
@@ -52,10 +57,7 @@ def reply_heat(
     min_turns: int = 3,
     kind: Literal["both", "chains", "exchanges"] = "both",
     rule: Literal["slope", "steps"] = "slope",
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    progress: bool | None = None,
+    **settings: Unpack[Settings],
 ) -> ReplyHeatResult:
     """Median reply latency inside escalation episodes over the median outside them.
 
@@ -120,6 +122,7 @@ def reply_heat(
     >>> round(r.value, 4), r.median_inside, r.median_outside
     (0.1333, 120.0, 900.0)
     """
+    n_boot, ci, seed, progress = (settings[k] for k in (*BOOTSTRAP, "progress"))
     func = "reply_heat"
     check_params(signal, threshold, min_turns, kind, rule, func)
     check_boot(n_boot, ci, func)

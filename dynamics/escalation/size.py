@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import numpy as np
 import polars as pl
 
+from dynamics._kernel import Settings
 from dynamics._params import check_param, is_int, rng
 from dynamics.escalation._bootstrap import percentile_interval
-from dynamics.escalation._family import escalation_measure
+from dynamics.escalation._family import BOOTSTRAP, escalation_measure
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import _check, _codes, _params, _values
 from dynamics.escalation.depth import TrendResult
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["toxicity_by_thread_size"]
 
 
-@escalation_measure(needs={"discussion", "signal"})
+@escalation_measure(needs={"discussion", "signal"}, settings=BOOTSTRAP)
 def toxicity_by_thread_size(
     discussion: Discussion,
     *,
@@ -29,9 +30,7 @@ def toxicity_by_thread_size(
     threshold: float | None = 0.5,
     n_bins: int = 21,
     min_threads: int = 50,
-    n_boot: int = 0,
-    ci: float = 0.95,
-    seed: int | None = 0,
+    **settings: Unpack[Settings],
 ) -> TrendResult:
     r"""Thread toxicity against thread size, log-binned as in Avalle et al. (2024).
 
@@ -105,6 +104,7 @@ def toxicity_by_thread_size(
     >>> r.value, r.table("sizes", backend="polars").select("bin", "n_threads", "mean").rows()
     (1.0, [(0, 4, 0.0), (1, 1, 1.0)])
     """
+    n_boot, ci, seed = (settings[k] for k in BOOTSTRAP)
     func = "toxicity_by_thread_size"
     comments = comments_of(discussion, func)
     y = _values(comments, signal, threshold, func)
