@@ -23,7 +23,7 @@ Example: a new measure, the share of edges that cross sides (``tests/test_kernel
 
     @measure("polarization", needs={"sides"}, nulls=SIDE_NULLS, alternative="less")
     def cross_share(discussion_or_graph, *, sides, weight=None, edges="all", pair=None,
-                    null=None, n_null=None, n_boot=0, ci=0.95, seed=0, progress=None):
+                    **settings: Unpack[Settings]):
         '''Share of the edges between the compared sides that cross them.'''
         def compute(prep):
             src, dst, w = edge_arrays(prep.graph)
@@ -32,6 +32,8 @@ Example: a new measure, the share of edges that cross sides (``tests/test_kernel
 
         return run_sided(cross_share, locals(), compute=compute, statistic=_cross_share_stat)
 
+``**settings`` stands for the six :data:`SETTINGS` (:class:`Settings`): :func:`measure` writes
+them into the signature with the defaults of :data:`DEFAULTS` (:func:`with_settings`).
 Its docstring's Parameters section can end with a line ``{significance}`` (and the ``null``
 entry with ``{null_choice}``): :func:`measure` puts the shared text there (:data:`DOC_BLOCKS`).
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from pathlib import Path
+from typing import Unpack
 
 import networkx as nx
 import numpy as np
@@ -12,9 +13,12 @@ import pytest
 
 import dynamics as dyn
 from dynamics._kernel import (
+    DEFAULTS,
     REGISTRY,
+    SETTINGS,
     SIDE_NULLS,
     Computed,
+    Settings,
     measure,
     measures,
     run_sided,
@@ -40,12 +44,7 @@ def cross_share():
         weight=None,
         edges="all",
         pair=None,
-        null=None,
-        n_null=None,
-        n_boot=0,
-        ci=0.95,
-        seed=0,
-        progress=None,
+        **settings: Unpack[Settings],
     ):
         """Share of the edges between the compared sides that cross them."""
 
@@ -57,6 +56,25 @@ def cross_share():
 
     yield cross_share
     REGISTRY.pop(cross_share.spec.key)  # the registry is the package's: leave it as found
+
+
+def test_settings_written_into_the_signature(cross_share) -> None:
+    """``**settings`` becomes the six keyword-only settings with the shared defaults."""
+    import inspect
+
+    params = inspect.signature(cross_share).parameters
+    assert list(params)[-len(SETTINGS) :] == list(SETTINGS)
+    assert {name: params[name].default for name in SETTINGS} == {k: DEFAULTS[k] for k in SETTINGS}
+    assert cross_share.spec.takes == frozenset(SETTINGS)
+    with pytest.raises(
+        TypeError, match=r"cross_share\(\) got an unexpected keyword argument 'seeds'"
+    ):
+        cross_share(nx.Graph([("a", "b")]), sides={"a": 1, "b": 2}, seeds=1)
+    # every measure of the package: the settings it takes have the shared defaults
+    for spec in measures():
+        params = inspect.signature(spec.func).parameters
+        for name in spec.takes:
+            assert params[name].default == DEFAULTS[name], (spec.key, name)
 
 
 def test_new_measure_known_answer(cross_share) -> None:
