@@ -15,6 +15,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import numpy as np
+
 __all__ = ["Budget", "Memo", "Scoped", "graph_bytes", "reuse"]
 
 #: Bytes the memos of one draw (all samples of one bootstrap or one null) may keep.
@@ -177,6 +179,8 @@ def _same(kept: tuple[Any, ...], owners: tuple[Any, ...]) -> bool:
 
 def _value_bytes(value: Any) -> int:
     """A rough size: the graph it holds (or is) and its numpy arrays; 1 KiB for the rest."""
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes) + 128
     graph = getattr(value, "graph", value)
     size = graph_bytes(graph) if hasattr(graph, "ecount") else 1024
     fields = getattr(value, "__dict__", {})

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dynamics._memo import reuse
 from dynamics.errors import GraphKindError
 
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["VertexSides", "as_igraph", "per_author", "side_labels", "undirected"]
+__all__ = ["VertexSides", "as_igraph", "edge_ends", "per_author", "side_labels", "undirected"]
 
 
 def as_igraph(
@@ -203,6 +204,25 @@ def per_author(
     return dict(modes.select("author", "x").iter_rows())
 
 
+def edge_ends(graph: ig.Graph, sample: Any = None) -> np.ndarray:
+    """The edges of ``graph`` as a read-only ``(m, 2)`` int64 array (source, target).
+
+    With ``sample`` (the bootstrap sample or null graph ``graph`` was read from, which carries
+    a memo: :func:`dynamics._memo.reuse`), the array is kept for the next measure that reads
+    the same graph.
+
+    >>> edge_ends(as_igraph(nx.Graph([("a", "b"), ("b", "c")]), func="demo")).tolist()
+    [[0, 1], [1, 2]]
+    """
+
+    def read() -> np.ndarray:
+        ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        ends.setflags(write=False)
+        return ends
+
+    return reuse(sample, ("edge_ends",), (graph,), read)
+
+
 def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarray:
     """Side label of every vertex of ``graph`` (None where the user has no side).
 
@@ -222,7 +242,8 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
     Returns
     -------
     numpy.ndarray
-        Object array aligned with ``graph.vs``.
+        Object array aligned with ``graph.vs``, read-only (on a bootstrap sample or null graph
+        it is kept for the next measure with the same sides).
 
     Examples
     --------
@@ -231,10 +252,16 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
     ['L', None, 'R']
     """
 
-    expected = "a mapping author -> side or a column name"
-    sides = per_author(obj, sides, param="sides", func=func, how="mode", expected=expected)
-    names = graph.vs["name"]
-    if isinstance(sides, VertexSides) and sides.names == names:
-        return sides.labels.copy()
-    get = sides.get
-    return np.array([get(name) for name in names], dtype=object)
+    def read() -> np.ndarray:
+        expected = "a mapping author -> side or a column name"
+        given = per_author(obj, sides, param="sides", func=func, how="mode", expected=expected)
+        names = graph.vs["name"]
+        if isinstance(given, VertexSides) and given.names == names:
+            labels = given.labels.copy()
+        else:
+            get = given.get
+            labels = np.array([get(name) for name in names], dtype=object)
+        labels.setflags(write=False)
+        return labels
+
+    return reuse(obj, ("side_labels",), (graph, sides), read)

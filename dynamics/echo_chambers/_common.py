@@ -23,7 +23,7 @@ import polars as pl
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, per_author, side_labels
+from dynamics._validation import as_igraph, edge_ends, per_author, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -174,7 +174,7 @@ def prepare(
     g = as_igraph(obj, func=func, copy=False)  # only read below
     names = list(g.vs["name"])
     n = g.vcount()
-    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    edges = edge_ends(g, obj)
     if weight is not None and weight in g.es.attributes():
         w = np.array([1.0 if v is None else float(v) for v in g.es[weight]], dtype=float)
     else:

@@ -29,7 +29,7 @@ import numpy as np
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, side_labels
+from dynamics._validation import as_igraph, edge_ends, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -116,7 +116,7 @@ def prepare(
         return g2
     if weight is not None and weight not in g2.es.attributes() and g2.ecount() > 0:
         return f"the graph has no edge attribute {weight!r} (the 'weight' parameter)"
-    src, dst, w = _simple_undirected(g2, weight)
+    src, dst, w = _simple_undirected(g2, weight, edge_ends(g2, obj if g2 is g else None))
     index = {lab: i for i, lab in enumerate(chosen)}.get
     code_all = np.fromiter((index(x, -1) for x in labels.tolist()), np.int64, labels.size)
     said = coverage(src, dst, code_all, chosen).warnings
@@ -139,16 +139,16 @@ def prepare(
 
 
 def _simple_undirected(
-    g: ig.Graph, weight: str | None
+    g: ig.Graph, weight: str | None, ends: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges of :func:`dynamics._validation.undirected` (``g``), as ``(src, dst, weight)`` arrays.
 
     One edge per connected pair, ``src < dst``, in (src, dst) order (igraph's order after
     ``to_undirected`` and ``simplify``), no self-loops; with ``weight`` the merged edges' values
-    add up (a missing value counts 1), without it every edge weighs 1.
+    add up (a missing value counts 1), without it every edge weighs 1. ``ends``: the edges of
+    ``g`` (:func:`dynamics._validation.edge_ends`).
     """
     m, n = g.ecount(), max(g.vcount(), 1)
-    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
     if weight is not None and m and weight in g.es.attributes():
         w = np.array([1.0 if v is None else float(v) for v in g.es[weight]], dtype=float)
     else:

@@ -13,7 +13,7 @@ import polars as pl
 from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, side_labels
+from dynamics._validation import as_igraph, edge_ends, side_labels
 from dynamics.polarization._common import Prepared, choose_labels
 from dynamics.polarization._settings import polarization_measure
 
@@ -66,7 +66,7 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
         g.es["tox_sum"] = edges.get_column("tox_sum").to_list()
         g.es["tox_n"] = edges.get_column("tox_n").to_list()
         return g
-    g = as_igraph(obj, func=func)
+    g = as_igraph(obj, func=func, copy=False)  # only read below
     if signal not in g.es.attributes():
         return (
             f"the graph has no edge attribute {signal!r} (the 'signal' parameter; user "
@@ -78,7 +78,7 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
         if "count" in g.es.attributes()
         else np.ones(g.ecount())
     )
-    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = edge_ends(g, obj)
     keep = ~np.isnan(mean) & (ends[:, 0] != ends[:, 1])
     h = g.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
     for attr in list(h.es.attributes()):

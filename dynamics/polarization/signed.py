@@ -12,7 +12,7 @@ import numpy as np
 from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, side_labels
+from dynamics._validation import as_igraph, edge_ends, side_labels
 from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
 from dynamics.polarization._settings import polarization_measure
 
@@ -70,7 +70,7 @@ def _signed_graph(
     new_id = np.full(code_all.size, -1, dtype=np.int64)
     new_id[keep] = np.arange(keep.size)
     m = g.ecount()
-    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    ends = edge_ends(g, obj)
     s_val = (
         np.ones(m)
         if sign is None
