@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,28 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = Path(target) if target else tmp_path_factory.mktemp("screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def click_until():
+    """``click(dash_duo, target, selector, text)``: click ``target`` until ``selector`` shows ``text``.
+
+    A click that lands while its table is being drawn again (a second update of the page's
+    inputs) goes to an element about to be replaced and is lost, as it would be for a user;
+    the test then clicks again, as a user would, instead of waiting in vain.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+
+    def click(dash_duo, target: str, selector: str, text: str, timeout: float = 60) -> None:
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                dash_duo.find_element(target).click()
+                dash_duo.wait_for_contains_text(selector, text, timeout=5)
+            except (StaleElementReferenceException, TimeoutException):
+                if time.monotonic() > end:
+                    raise
+            else:
+                return
+
+    return click

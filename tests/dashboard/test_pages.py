@@ -170,11 +170,11 @@ def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
     assert dash_duo.get_logs() == []
 
 
-def test_escalation_episode_click(dash_duo, app, screenshot_dir) -> None:
+def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) -> None:
     _open(dash_duo, app, "/escalation")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
-    dash_duo.find_element(f"#{ID.ESC_EPISODES} tr.clickable td").click()
-    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODE_VIEW}", "turns", timeout=TIMEOUT)
+    row = f"#{ID.ESC_EPISODES} tr.clickable td"
+    click_until(dash_duo, row, f"#{ID.ESC_EPISODE_VIEW}", "turns", timeout=TIMEOUT)
     comments = dash_duo.find_elements(f"#{ID.ESC_EPISODE_VIEW} .comment")
     assert len(comments) == 3  # the bundled thread's episode: #33 -> #34 -> #35
     assert [c.text.count("southfront-idlib-thread#3") for c in comments] == [1, 1, 1]

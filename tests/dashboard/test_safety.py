@@ -49,12 +49,12 @@ def _no_execution(dash_duo) -> None:
     assert dash_duo.get_logs() == []
 
 
-def test_episode_comments_render_as_text(dash_duo, hostile_app) -> None:
+def test_episode_comments_render_as_text(dash_duo, hostile_app, click_until) -> None:
     dash_duo.start_server(hostile_app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/escalation")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
-    dash_duo.find_element(f"#{ID.ESC_EPISODES} tr.clickable td").click()
-    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODE_VIEW}", "<script>", timeout=30)
+    row = f"#{ID.ESC_EPISODES} tr.clickable td"
+    click_until(dash_duo, row, f"#{ID.ESC_EPISODE_VIEW}", "<script>", timeout=30)
     shown = dash_duo.find_element(f"#{ID.ESC_EPISODE_VIEW}").text
     assert SCRIPT in shown
     assert IMG in shown
