@@ -303,8 +303,12 @@ def _sample_batch(
             g.es[name] = values
         found = find(g, seed=int(s))
         labels = tuple(getattr(found, "order", ()) or _sorted(set(found.values())))
-        index = {label: i for i, label in enumerate(labels)}
-        codes = np.array([index.get(found.get(n), -1) for n in g.vs["name"]], dtype=np.int32)
+        index = {label: i for i, label in enumerate(labels)}.get
+        names = g.vs["name"]
+        # a Sides lists every vertex in order: its labels are read as they are, not by name
+        ordered = getattr(found, "authors", None) == tuple(names)
+        per_vertex = found.labels if ordered else [found.get(n) for n in names]
+        codes = np.fromiter((index(x, -1) for x in per_vertex), np.int32, len(names))
         edges = np.asarray(g.get_edgelist(), dtype=np.int32).reshape(-1, 2)
         out.append(NullSample(edges, codes, labels))
     return out
