@@ -14,7 +14,7 @@ import polars as pl
 
 from dynamics._params import check_param
 from dynamics.escalation._signal import check_signal_params
-from dynamics.model.exchanges import _heights, _heirs, _roots, dyadic_exchanges
+from dynamics.model.exchanges import dyadic_exchanges, link_heights, link_heirs, pointer_roots
 from dynamics.model.forest import depths, parent_index
 
 __all__ = ["FLAT_RISE", "KINDS", "RULES", "check_params", "detect", "episode_params"]
@@ -139,9 +139,9 @@ def _chain_members(
     up = np.where(link, par, -1)
     # the branching rule of the exchanges: each linked comment goes on along its reply with the
     # longest continuation (ties: earliest, then table order)
-    heir = _heirs(up, _heights(up), t)
+    heir = link_heirs(up, link_heights(up), t)
     cont = link & (heir[np.maximum(up, 0)] == np.arange(n))
-    head, pos = _roots(np.where(cont, par, -1))
+    head, pos = pointer_roots(np.where(cont, par, -1))
     # a comment is in the chain it continues (linked) or starts (unlinked, with an heir)
     rows = np.flatnonzero(link | (heir >= 0))
     side_heads = np.flatnonzero(link & ~cont)

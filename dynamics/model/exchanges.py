@@ -41,7 +41,7 @@ from dynamics.model.forest import parent_index
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
 
-__all__ = ["EXCHANGE_SCHEMA", "dyadic_exchanges"]
+__all__ = ["EXCHANGE_SCHEMA", "dyadic_exchanges", "link_heights", "link_heirs", "pointer_roots"]
 
 #: Columns of the exchanges table.
 EXCHANGE_SCHEMA: dict[str, pl.DataType] = {
@@ -151,11 +151,11 @@ def dyadic_exchanges(comments: pl.DataFrame | Discussion, *, min_turns: int = 2)
     cont = valid & valid[p] & (gp >= 0) & (code == code[g])
     up = np.where(cont, par, -1)  # link forest: a link -> the link it continues
 
-    height = _heights(up)
-    heir = _heirs(up, height, t)
+    height = link_heights(up)
+    heir = link_heirs(up, height, t)
     # chain pointer: follow a link's continued link only when this link is its heir
     chain_up = np.where(cont & (heir[p] == np.arange(n)), par, -1)
-    head, pos = _roots(chain_up)
+    head, pos = pointer_roots(chain_up)
 
     links = np.flatnonzero(valid)
     heads = links[chain_up[links] < 0]
@@ -199,7 +199,7 @@ def dyadic_exchanges(comments: pl.DataFrame | Discussion, *, min_turns: int = 2)
     return out.cast(EXCHANGE_SCHEMA)  # type: ignore[arg-type]
 
 
-def _roots(up: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pointer_roots(up: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pointer doubling on an acyclic pointer array: (root of each node, steps to it)."""
     n = up.shape[0]
     root = np.where(up >= 0, up, np.arange(n))
@@ -216,9 +216,9 @@ def _roots(up: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     raise ValueError(msg)
 
 
-def _heights(up: np.ndarray) -> np.ndarray:
+def link_heights(up: np.ndarray) -> np.ndarray:
     """Links below each link along its longest continuation (0 for a link nobody continues)."""
-    _, level = _roots(up)
+    _, level = pointer_roots(up)
     height = np.zeros(up.shape[0], dtype=np.int64)
     has = up >= 0
     if not has.any():
@@ -231,7 +231,7 @@ def _heights(up: np.ndarray) -> np.ndarray:
     return height
 
 
-def _heirs(up: np.ndarray, height: np.ndarray, t: np.ndarray) -> np.ndarray:
+def link_heirs(up: np.ndarray, height: np.ndarray, t: np.ndarray) -> np.ndarray:
     """For each link, the continuing reply the exchange goes on with (-1 if none).
 
     Longest continuation first, then earliest ``created_at`` (``t``), then table order.
