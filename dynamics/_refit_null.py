@@ -29,7 +29,7 @@ import numpy as np
 from dynamics._memo import Budget, Memo, Scoped
 from dynamics._params import check_param, igraph_seed, rng
 from dynamics._significance import REFIT_NULLS, NullTest, _compare
-from dynamics._validation import VertexSides
+from dynamics._validation import VertexSides, edge_ends
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -246,6 +246,7 @@ def _evaluate(
             lambda s=sample: _rebuilt(graph, s, vertex_attrs, attrs),
         )
         h.memo = Scoped(sample.memo, variant, (graph,))
+        edge_ends(h, h, built_from=sample.edges)  # kept for the measure, which reads them
         out.append(float(measure(h, sides)))
     return out
 

@@ -204,19 +204,26 @@ def per_author(
     return dict(modes.select("author", "x").iter_rows())
 
 
-def edge_ends(graph: ig.Graph, sample: Any = None) -> np.ndarray:
+def edge_ends(graph: ig.Graph, sample: Any = None, *, built_from: Any = None) -> np.ndarray:
     """The edges of ``graph`` as a read-only ``(m, 2)`` int64 array (source, target).
 
     With ``sample`` (the bootstrap sample or null graph ``graph`` was read from, which carries
     a memo: :func:`dynamics._memo.reuse`), the array is kept for the next measure that reads
-    the same graph.
+    the same graph. ``built_from``: the ``(m, 2)`` edge list ``graph`` was just built from, in
+    its edge order, read instead of asking igraph (which keeps an undirected edge as
+    (lower, higher)).
 
     >>> edge_ends(as_igraph(nx.Graph([("a", "b"), ("b", "c")]), func="demo")).tolist()
     [[0, 1], [1, 2]]
     """
 
     def read() -> np.ndarray:
-        ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        if built_from is None:
+            ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        elif graph.is_directed():
+            ends = np.array(built_from, dtype=np.int64).reshape(-1, 2)
+        else:
+            ends = np.sort(np.asarray(built_from, dtype=np.int64).reshape(-1, 2), axis=1)
         ends.setflags(write=False)
         return ends
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import dynamics as dyn
@@ -81,3 +82,20 @@ def test_kept_preparations_give_the_same_numbers(
     # ei_index and boundary_polarization prepare alike (the two largest sides, no weight):
     # the second one's 12 bootstrap samples and 12 null graphs were prepared once
     assert calls["n"] - calls_kept == 24
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_edge_ends_built_from_the_edge_list_igraph_keeps(directed: bool) -> None:
+    """A graph built from an edge list gives that list back as igraph does (an undirected edge
+    as (lower, higher)), kept on the graph's memo for the next reader."""
+    import igraph as ig
+
+    from dynamics._validation import edge_ends
+
+    pairs = np.array([[2, 0], [1, 2], [3, 1], [0, 3]], dtype=np.int32)
+    g = ig.Graph(n=4, edges=pairs.tolist(), directed=directed)
+    g.memo = Memo(Budget())
+    ends = edge_ends(g, g, built_from=pairs)
+    assert ends.tolist() == [list(e) for e in g.get_edgelist()]
+    assert not ends.flags.writeable
+    assert edge_ends(g, g) is ends  # kept: igraph is not asked again

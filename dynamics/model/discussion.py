@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -125,6 +125,20 @@ class Discussion:
     def comments(self) -> pl.DataFrame:
         """The comments table (polars), including derived ``parent_author``/``parent_deleted``."""
         return self._comments
+
+    def comment_rows(self, columns: Sequence[str]) -> pl.DataFrame:
+        """The comments table's ``columns``, one row per comment.
+
+        A thread bootstrap sample gives them without building its comments table (its
+        original's rows, each as often as its thread was drawn): measures that aggregate a
+        few columns over comments read them this way.
+
+        Raises
+        ------
+        polars.exceptions.ColumnNotFoundError
+            When a column is not in the comments table.
+        """
+        return self._comments.select(columns)
 
     def __len__(self) -> int:
         return self._comments.height

@@ -13,6 +13,7 @@ built only when something asks for it, so every metric sees the same Discussion 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -161,6 +162,22 @@ class ThreadResampler:
 
         return self._table(("edges", anonymous, self_loops), build)
 
+    def comment_rows(self, columns: tuple[str, ...]) -> pl.DataFrame:
+        """The original's comments (``columns``) with their thread code ``_thr``, in order."""
+
+        def build() -> pl.DataFrame:
+            return (
+                self.parent.comments.select(*columns, pl.col("thread_id").alias("thread_id_"))
+                .join(
+                    self._thread_codes().rename({"thread_id": "thread_id_"}),
+                    on="thread_id_",
+                    maintain_order="left",
+                )
+                .drop("thread_id_")
+            )
+
+        return self._table(("comment_rows", columns), build)
+
     def times(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct ``created_at`` values: stored integers (sorted) and their datetimes."""
 
@@ -240,6 +257,12 @@ class ResampledDiscussion(Discussion):
         )
         # parent_author / parent_deleted stay valid: a copy's parent is in the same copy
         return sample.drop("_copy")
+
+    def comment_rows(self, columns: Sequence[str]) -> pl.DataFrame:
+        """As :meth:`Discussion.comment_rows`: the original's rows repeated as often as their
+        thread was drawn (in the original's order), without building the comments table."""
+        rows = self._resampler.comment_rows(tuple(columns))
+        return _repeat(rows, self._weights).drop("_thr")
 
     # ------------------------------------------------------------------ fast user graph
     def _node_codes(self, anonymous: AnonymousPolicy) -> pl.DataFrame:

@@ -41,8 +41,9 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
     from dynamics.model.discussion import Discussion
 
     if isinstance(obj, Discussion):
-        c = obj.comments
-        if signal not in c.columns:
+        try:  # a bootstrap sample gives the columns without building its comments table
+            c = obj.comment_rows(["author", "parent_author", signal])
+        except pl.exceptions.ColumnNotFoundError:
             return f"no {signal!r} column: annotate the Discussion with a toxicity scorer first"
         edges = (
             c.filter(
@@ -58,7 +59,7 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
             )
             .sort("author", "parent_author")
         )
-        names = sorted(set(obj.authors))
+        names = sorted(set(c.get_column("author").drop_nulls().to_list()))
         index = {name: i for i, name in enumerate(names)}
         pairs = [(index[a], index[b]) for a, b in edges.select("author", "parent_author").rows()]
         g = ig.Graph(n=len(names), edges=pairs, directed=True)

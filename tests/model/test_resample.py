@@ -154,3 +154,22 @@ def test_sample_graph_builds_no_comments_table(shared_data: Path) -> None:
     sample.user_graph("igraph")
     assert sample._built is None
     assert not any(key[0] in {"user_edges", "user_nodes"} for key in sample._cache)
+
+
+def test_sample_comment_rows_match_its_comments(shared_data: Path) -> None:
+    """A sample's ``comment_rows`` are its comments' columns (the same rows, repeated threads
+    included) without the comments table being built; a missing column raises as polars does."""
+    d = _scored_rant(shared_data)
+    resampler = ThreadResampler(d)
+    sample = resampler.discussion(resampler.draw(np.random.default_rng(3)))
+    columns = ["author", "parent_author", "toxicity", "thread_id"]
+    rows = sample.comment_rows(columns)
+    assert sample._built is None
+    assert rows.columns == columns
+    expected = sample.comments.select(columns).with_columns(
+        pl.col("thread_id").str.replace(r"#b\d+$", "")  # the copies' suffix
+    )
+    assert rows.sort(columns, nulls_last=True).equals(expected.sort(columns, nulls_last=True))
+    assert d.comment_rows(columns).equals(d.comments.select(columns))
+    with pytest.raises(pl.exceptions.ColumnNotFoundError):
+        sample.comment_rows(["no_such_column"])
