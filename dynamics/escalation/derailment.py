@@ -27,10 +27,10 @@ from dynamics._params import check_param, rng
 from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
 from dynamics.escalation._family import BOOTSTRAP, escalation_measure
-from dynamics.escalation._signal import check_signal_params, comments_of, signal_values, unscored
+from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 
-__all__ = ["DerailmentResult", "derailment"]
+__all__ = ["DerailmentResult", "derailment", "from_threads", "thread_table"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -133,23 +133,30 @@ def derailment(
     )
     check_boot(n_boot, ci, func)
     comments = comments_of(discussion, func)
-    params = {
-        "signal": signal,
-        "threshold": float(threshold),
-        "recovery": recovery,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
     y = signal_values(comments, signal, func)
-    table = _threads(comments, y, float(threshold), recovery)
+    table = thread_table(comments, y, float(threshold), recovery)
+    params = {"signal": signal, "threshold": float(threshold), "recovery": recovery}
+    return from_threads(table, params, n_boot=n_boot, ci=ci, seed=seed)
+
+
+def from_threads(
+    table: pl.DataFrame, params: dict[str, Any], *, n_boot: int, ci: float, seed: int | None
+) -> DerailmentResult:
+    """The result of :func:`derailment` from its per-thread table (threads in order of first
+    appearance), so that any engine that builds the table per thread gives the same result.
+
+    ``params`` holds ``signal``, ``threshold`` and ``recovery``; the bootstrap draws threads
+    from the table's rows.
+    """
+    func = "derailment"
+    params = {**params, "n_boot": n_boot, "ci": ci, "seed": seed}
     scored = table.get_column("n_scored").to_numpy() > 0
     derailed = table.get_column("derailed").fill_null(value=False).to_numpy()
     n_threads, n_derailed = int(scored.sum()), int(derailed.sum())
     rec = table.get_column("recovered").drop_nulls()
     rec_share = float(rec.mean()) if rec.len() else math.nan  # type: ignore[arg-type]
-    why = unscored(comments, y, signal)  # no thread has a scored comment
-    if why is not None:
+    if not n_threads:  # no comment, or none scored
+        why = "no comments" if table.height == 0 else f"no comment has a {params['signal']!r} score"
         return DerailmentResult(
             func, math.nan, params=params, reason=why, tables={"threads": table}
         )
@@ -178,7 +185,10 @@ def derailment(
     )
 
 
-def _threads(comments: pl.DataFrame, y: pl.Series, threshold: float, recovery: int) -> pl.DataFrame:
+def thread_table(
+    comments: pl.DataFrame, y: pl.Series, threshold: float, recovery: int
+) -> pl.DataFrame:
+    """The per-thread table of :func:`derailment` (threads in order of first appearance)."""
     ids = comments.get_column("comment_id").cast(pl.String)
     par = parent_index(ids, comments.get_column("parent_id").cast(pl.String))
     n = comments.height

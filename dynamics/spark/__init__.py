@@ -6,20 +6,22 @@ and per-author tables); the per-thread measures run as grouped maps that reuse t
 functions. PySpark (``pip install "dynamics[spark]"``) and Java 17 are needed at call time only.
 
 >>> from dynamics import spark as dsp
->>> sorted(n for n in dsp.__all__)
-['SparkDataset', 'contagion', 'get_session', 'ingest', 'open', 'require_spark', 'thread_measure']
+>>> sorted(n for n in dsp.__all__)  # doctest: +NORMALIZE_WHITESPACE
+['SparkDataset', 'contagion', 'derailment', 'get_session', 'ingest', 'open', 'require_spark',
+ 'thread_measure']
 """
 
 from __future__ import annotations
 
 from dynamics.spark.dataset import SparkDataset, open
 from dynamics.spark.ingest import ingest
-from dynamics.spark.per_thread import contagion, thread_measure
+from dynamics.spark.per_thread import contagion, derailment, thread_measure
 from dynamics.spark.session import get_session, require_spark
 
 __all__ = [
     "SparkDataset",
     "contagion",
+    "derailment",
     "get_session",
     "ingest",
     "open",

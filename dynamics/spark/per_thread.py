@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from dynamics.spark.dataset import SparkDataset
 
-__all__ = ["THREAD_MEASURES", "contagion", "thread_measure"]
+__all__ = ["THREAD_MEASURES", "contagion", "derailment", "thread_measure"]
 
 #: Per-thread measures of :mod:`dynamics.structure` that run as grouped maps, with the
 #: ``per_thread`` column their summary is taken over.
@@ -71,6 +71,10 @@ def run_measure(
 
         result = contagion(d, null=False, n_boot=0, **(options or {}))
         return result.table("threads", backend="polars")
+    if name == "derailment":
+        from dynamics.escalation import derailment
+
+        return derailment(d, n_boot=0, **(options or {})).table("threads", backend="polars")
     from dynamics import structure
 
     return getattr(structure, name)(d).table("per_thread", backend="polars")
@@ -135,6 +139,51 @@ def contagion(
         "p_toxic_reply": t / n if n else math.nan,
         "threads": table,
     }
+
+
+def derailment(
+    ds: SparkDataset,
+    *,
+    signal: str = "toxicity",
+    threshold: float = 0.5,
+    recovery: int = 3,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+) -> Any:
+    """:func:`dynamics.escalation.derailment` over every thread: the same result object.
+
+    Each bucket builds the per-thread table of the in-memory measure (first toxic comment,
+    turn, depth, time, recovery); the rows come to the driver (one per thread, in order of the
+    thread's first comment in the input, as in memory), where the share of derailed threads,
+    the recovered share and the thread bootstrap are computed by the in-memory code
+    (:func:`dynamics.escalation.derailment.from_threads`): the value, the counts and the
+    interval (same seed, same draws) equal the in-memory ones. ``ds`` must carry the signal
+    (see :meth:`SparkDataset.annotate`).
+
+    Returns
+    -------
+    DerailmentResult
+        As in memory (table ``"threads"`` included).
+    """
+    from pyspark.sql import functions as F
+
+    from dynamics._params import check_param
+    from dynamics.escalation._bootstrap import check_boot
+    from dynamics.escalation._signal import check_signal_params
+    from dynamics.escalation.derailment import from_threads
+
+    func = "derailment"
+    check_signal_params(signal, threshold, func)
+    ok = isinstance(recovery, int) and not isinstance(recovery, bool) and recovery >= 1
+    check_param(ok, "recovery", func, "an integer >= 1", recovery)
+    check_boot(n_boot, ci, func)
+    options = {"signal": signal, "threshold": float(threshold), "recovery": recovery}
+    table = _per_bucket_table(ds, "derailment", options)
+    first = ds.comments.groupBy("thread_id").agg(F.min(F.struct("_file", "_row")).alias("_at"))
+    ordered = table.join(first, "thread_id", "left").orderBy("_at").drop("_at")
+    rows = pl.from_arrow(ordered.toArrow())
+    return from_threads(rows, options, n_boot=n_boot, ci=ci, seed=seed)
 
 
 def _per_bucket_table(

@@ -138,3 +138,36 @@ def test_thread_measures_as_grouped_maps_equal_in_memory(planted_both):
         assert summary["value"] == pytest.approx(expected.value, rel=1e-12), name
         assert summary["median"] == pytest.approx(expected.median, rel=1e-12), name
         assert summary["maximum"] == pytest.approx(expected.maximum, rel=1e-12), name
+
+
+def test_derailment_on_spark_equals_in_memory(planted_both):
+    """Derailment from per-thread tables built on the executors: the in-memory result, interval
+    included (the threads come to the driver in the input's order, so the bootstrap draws the
+    same threads)."""
+    from dynamics.escalation import derailment as derailment_in_memory
+    from dynamics.spark import derailment
+
+    memory, _, dataset = planted_both
+    scored = dataset.annotate(["toxicity"])
+    expected = memory.annotate(["toxicity"], cache=False)
+    got = derailment(scored, threshold=0.3, recovery=2, n_boot=50, seed=3)
+    want = derailment_in_memory(expected, threshold=0.3, recovery=2, n_boot=50, seed=3)
+    assert want.n_derailed > 0
+    assert want.ci is not None
+    assert (got.value, got.n_threads, got.n_derailed) == (
+        want.value,
+        want.n_threads,
+        want.n_derailed,
+    )
+    assert got.recovered_share == pytest.approx(want.recovered_share, nan_ok=True)
+    assert got.ci == want.ci
+    assert got.params == want.params
+    assert got.warnings == want.warnings
+    table, expected_table = (
+        got.table("threads", backend="polars"),
+        want.table("threads", backend="polars"),
+    )
+    assert table.columns == expected_table.columns
+    assert table.equals(expected_table)
+    with pytest.raises(ValueError, match="'recovery' parameter of derailment"):
+        derailment(scored, recovery=0)
