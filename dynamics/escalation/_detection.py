@@ -17,7 +17,15 @@ from dynamics.escalation._signal import check_signal_params
 from dynamics.model.exchanges import dyadic_exchanges, link_heights, link_heirs, pointer_roots
 from dynamics.model.forest import depths, parent_index
 
-__all__ = ["FLAT_RISE", "KINDS", "RULES", "check_params", "detect", "episode_params"]
+__all__ = [
+    "FLAT_RISE",
+    "KINDS",
+    "RULES",
+    "check_params",
+    "detect",
+    "episode_params",
+    "rank_episodes",
+]
 
 #: An episode whose signal climbs by less than this from a low to a later high is ``"flat"``:
 #: hostile throughout (e.g. 0.95, 1.0, 1.0), not an escalation. Flat episodes rank after the
@@ -292,7 +300,16 @@ def _tables(
             .otherwise(pl.lit("flat"))
             .alias("trend")
         )
-        .with_columns((pl.col("trend") == "rising").alias("_rising"))
+    )
+    return rank_episodes(agg), members
+
+
+def rank_episodes(table: pl.DataFrame) -> pl.DataFrame:
+    """The episodes ranked: rising before flat, then score, peak and turns (descending), then
+    ``_first`` (the table position of the first comment), kind and id; column ``rank`` added
+    first, ``_first`` dropped."""
+    return (
+        table.with_columns((pl.col("trend") == "rising").alias("_rising"))
         .sort(
             ["_rising", "score", "peak_toxicity", "turns", "_first", "kind", "episode_id"],
             descending=[True, True, True, True, False, False, False],
@@ -301,4 +318,3 @@ def _tables(
         .with_columns(pl.col("rank").cast(pl.Int64))
         .drop("_first", "_rising")
     )
-    return agg, members

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from dynamics.spark.dataset import SparkDataset
 
-__all__ = ["THREAD_MEASURES", "contagion", "derailment", "thread_measure"]
+__all__ = ["THREAD_MEASURES", "contagion", "derailment", "episodes", "thread_measure"]
 
 #: Per-thread measures of :mod:`dynamics.structure` that run as grouped maps, with the
 #: ``per_thread`` column their summary is taken over.
@@ -71,6 +71,14 @@ def run_measure(
 
         result = contagion(d, null=False, n_boot=0, **(options or {}))
         return result.table("threads", backend="polars")
+    if name in ("episodes", "episode_comments"):
+        from dynamics.escalation._detection import detect
+        from dynamics.escalation._signal import signal_values
+
+        o = dict(options or {})
+        y = signal_values(d.comments, o["signal"], "episodes")
+        table, members = detect(d.comments, y, o["threshold"], o["min_turns"], o["kind"], o["rule"])
+        return table if name == "episodes" else members
     if name == "derailment":
         from dynamics.escalation import derailment
 
@@ -186,6 +194,70 @@ def derailment(
     return from_threads(rows, options, n_boot=n_boot, ci=ci, seed=seed)
 
 
+def episodes(
+    ds: SparkDataset,
+    *,
+    signal: str = "toxicity",
+    threshold: float = 0.5,
+    min_turns: int = 3,
+    kind: str = "both",
+    rule: str = "slope",
+    seed: int | None = 0,
+) -> Any:
+    """:func:`dynamics.escalation.episodes` over every thread: the same result object.
+
+    An episode lies inside one thread, so each bucket detects its episodes with the in-memory
+    code; the episode and (episode, comment) tables come to the driver, where the episodes are
+    ranked over the whole dataset by the in-memory rule (ties by the input position of the
+    first comment, read from the dataset's file and row order) and the comments put in the
+    in-memory order. ``ds`` must carry the signal (see :meth:`SparkDataset.annotate`).
+    Detection runs twice per bucket (once per table).
+
+    Returns
+    -------
+    EpisodesResult
+        As in memory: ``value`` the number of episodes, tables ``"episodes"`` (ranked) and
+        ``"comments"``, :attr:`~dynamics.escalation.EpisodesResult.episodes` records.
+    """
+    from pyspark.sql import functions as F
+
+    from dynamics.escalation import EpisodesResult
+    from dynamics.escalation._detection import check_params, episode_params, rank_episodes
+    from dynamics.escalation._signal import signal_values
+
+    func = "episodes"
+    check_params(signal, threshold, min_turns, kind, rule, func)
+    signal_values(pl.from_arrow(ds.comments.limit(0).toArrow()), signal, func)  # a clear error
+    params = episode_params(signal, threshold, min_turns, kind, rule) | {"seed": seed}
+    col = F.col(signal)
+    counts = ds.comments.agg(
+        F.count(F.lit(1)).alias("n"),
+        F.count(F.when(col.isNotNull() & ~F.isnan(col.cast("double")), 1)).alias("scored"),
+    ).first()
+    if not counts["scored"]:
+        why = "no comments" if not counts["n"] else f"no comment has a {signal!r} score"
+        return EpisodesResult(func, math.nan, params=params, reason=why)
+    options = {k: params[k] for k in ("signal", "threshold", "min_turns", "kind", "rule")}
+    position = ds.comments.select(F.col("comment_id").alias("_id"), "_file", "_row")
+
+    def at(table: DataFrame, key: Any) -> pl.DataFrame:
+        """``table`` on the driver with the input position of comment ``key`` (_file, _row)."""
+        joined = table.withColumn("_id", key).join(position, "_id", "left").drop("_id")
+        return pl.from_arrow(joined.toArrow())
+
+    ranked = at(_per_bucket_table(ds, "episodes", options), F.col("start_comment"))
+    ranked = rank_episodes(
+        ranked.sort("_file", "_row").with_row_index("_first").drop("rank", "_file", "_row")
+    )
+    members = at(
+        _per_bucket_table(ds, "episode_comments", options),
+        F.expr("substring(episode_id, instr(episode_id, ':') + 1)"),  # "<kind>:<comment id>"
+    )
+    members = members.sort("_file", "_row", "episode_id", "turn").drop("_file", "_row")
+    tables = {"episodes": ranked, "comments": members}
+    return EpisodesResult(func, float(ranked.height), params=params, tables=tables)
+
+
 def _per_bucket_table(
     ds: SparkDataset, name: str, options: dict[str, Any] | None = None
 ) -> DataFrame:
@@ -249,6 +321,15 @@ def _n_buckets(ds: SparkDataset) -> int:
 
 
 def _plain(field: pa.Field) -> pa.Field:
+    """``field`` with polars' large strings and lists as the plain ones Spark reads (a list's
+    item named ``element``, as Spark names it)."""
     import pyarrow as pa
 
-    return field.with_type(pa.string()) if pa.types.is_large_string(field.type) else field
+    def plain(kind: pa.DataType) -> pa.DataType:
+        if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+            return pa.string()
+        if pa.types.is_large_list(kind) or pa.types.is_list(kind):
+            return pa.list_(pa.field("element", plain(kind.value_type)))
+        return kind
+
+    return field.with_type(plain(field.type))

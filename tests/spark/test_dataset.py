@@ -171,3 +171,27 @@ def test_derailment_on_spark_equals_in_memory(planted_both):
     assert table.equals(expected_table)
     with pytest.raises(ValueError, match="'recovery' parameter of derailment"):
         derailment(scored, recovery=0)
+    with pytest.raises(ValueError, match="derailment needs a numeric hostility column 'toxicity'"):
+        derailment(dataset)  # not scored
+
+
+def test_episodes_on_spark_equal_in_memory(planted_both):
+    """Episodes detected per bucket and ranked on the driver: the in-memory tables, row for row."""
+    from dynamics.escalation import episodes as episodes_in_memory
+    from dynamics.spark import episodes
+
+    memory, _, dataset = planted_both
+    scored = dataset.annotate(["toxicity"])
+    expected = memory.annotate(["toxicity"], cache=False)
+    for options in ({"threshold": 0.3, "min_turns": 2}, {"threshold": 0.3, "kind": "exchanges"}):
+        got = episodes(scored, **options)
+        want = episodes_in_memory(expected, **options)
+        assert want.value > 0, options
+        assert got.value == want.value, options
+        assert got.params == want.params, options
+        for name in ("episodes", "comments"):
+            table = got.table(name, backend="polars")
+            assert table.equals(want.table(name, backend="polars")), (options, name)
+        assert got.episodes[0].comments().equals(want.episodes[0].comments())
+    with pytest.raises(ValueError, match="episodes needs a numeric hostility column 'toxicity'"):
+        episodes(dataset)  # not scored
