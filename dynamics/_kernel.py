@@ -142,7 +142,7 @@ class Settings(TypedDict, total=False):
 
 #: The settings a measure takes when :func:`measure` is not told: all with a null model,
 #: else those of the bootstrap and the seed.
-_UNTESTED: tuple[str, ...] = ("n_boot", "ci", "seed", "progress")
+_WITHOUT_NULL: tuple[str, ...] = ("n_boot", "ci", "seed", "progress")
 
 #: Docstring blocks a measure's docstring names by a line holding only ``{name}``; the
 #: :func:`measure` decorator puts the block there, indented like the line.
@@ -291,7 +291,7 @@ def measure(
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
-            chosen = settings if settings is not None else SETTINGS if nulls else _UNTESTED
+            chosen = settings if settings is not None else SETTINGS if nulls else _WITHOUT_NULL
             func = with_settings(func, chosen)
         params = inspect.signature(func).parameters
         spec = Measure(
