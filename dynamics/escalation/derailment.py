@@ -30,7 +30,7 @@ from dynamics.escalation._family import BOOTSTRAP, escalation_measure
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 
-__all__ = ["DerailmentResult", "derailment", "from_threads", "thread_table"]
+__all__ = ["DerailmentResult", "checked_params", "derailment", "from_threads", "thread_table"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -122,6 +122,18 @@ def derailment(
     ('b', 2, 1)
     """
     n_boot, ci, seed = (settings[k] for k in BOOTSTRAP)
+    params = checked_params(signal, threshold, recovery, n_boot, ci)
+    comments = comments_of(discussion, "derailment")
+    y = signal_values(comments, signal, "derailment")
+    table = thread_table(comments, y, float(threshold), recovery)
+    return from_threads(table, params, n_boot=n_boot, ci=ci, seed=seed)
+
+
+def checked_params(
+    signal: str, threshold: float, recovery: int, n_boot: int, ci: float
+) -> dict[str, Any]:
+    """Check the parameters of :func:`derailment` (any engine); ``signal``, ``threshold`` and
+    ``recovery`` as ``params`` hold them."""
     func = "derailment"
     check_signal_params(signal, threshold, func)
     check_param(
@@ -132,11 +144,7 @@ def derailment(
         recovery,
     )
     check_boot(n_boot, ci, func)
-    comments = comments_of(discussion, func)
-    y = signal_values(comments, signal, func)
-    table = thread_table(comments, y, float(threshold), recovery)
-    params = {"signal": signal, "threshold": float(threshold), "recovery": recovery}
-    return from_threads(table, params, n_boot=n_boot, ci=ci, seed=seed)
+    return {"signal": signal, "threshold": float(threshold), "recovery": recovery}
 
 
 def from_threads(

@@ -13,7 +13,7 @@ import polars as pl
 from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
-from dynamics.polarization._settings import polarization_measure
+from dynamics.polarization._family import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig

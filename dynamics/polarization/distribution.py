@@ -20,7 +20,7 @@ from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, per_author, side_labels
 from dynamics.polarization._common import choose_labels
-from dynamics.polarization._settings import polarization_measure
+from dynamics.polarization._family import polarization_measure
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
 

@@ -15,7 +15,7 @@ from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, edge_ends, side_labels
 from dynamics.polarization._common import Prepared, choose_labels
-from dynamics.polarization._settings import polarization_measure
+from dynamics.polarization._family import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig

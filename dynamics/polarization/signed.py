@@ -14,7 +14,7 @@ from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, edge_ends, side_labels
 from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
-from dynamics.polarization._settings import polarization_measure
+from dynamics.polarization._family import polarization_measure
 
 if TYPE_CHECKING:
     import igraph as ig

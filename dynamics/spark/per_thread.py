@@ -176,17 +176,9 @@ def derailment(
     """
     from pyspark.sql import functions as F
 
-    from dynamics._params import check_param
-    from dynamics.escalation._bootstrap import check_boot
-    from dynamics.escalation._signal import check_signal_params
-    from dynamics.escalation.derailment import from_threads
+    from dynamics.escalation.derailment import checked_params, from_threads
 
-    func = "derailment"
-    check_signal_params(signal, threshold, func)
-    ok = isinstance(recovery, int) and not isinstance(recovery, bool) and recovery >= 1
-    check_param(ok, "recovery", func, "an integer >= 1", recovery)
-    check_boot(n_boot, ci, func)
-    options = {"signal": signal, "threshold": float(threshold), "recovery": recovery}
+    options = checked_params(signal, threshold, recovery, n_boot, ci)
     table = _per_bucket_table(ds, "derailment", options)
     first = ds.comments.groupBy("thread_id").agg(F.min(F.struct("_file", "_row")).alias("_at"))
     ordered = table.join(first, "thread_id", "left").orderBy("_at").drop("_at")
