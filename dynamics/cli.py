@@ -6,6 +6,7 @@ status 1 (2 for a bad command line), never with a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
@@ -13,7 +14,6 @@ import re
 import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -128,7 +128,7 @@ def _readable(exc: BaseException) -> str:
     return escape(cli_syntax(str(exc)))
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ReadOptions:
     """How a command reads its input: the options ``info``, ``convert`` and ``analyze`` share."""
 
@@ -172,17 +172,22 @@ class ReadOptions:
             )
 
 
-#: The command-line form of :class:`ReadOptions`, in its field order.
+#: The command-line option of each field of :class:`ReadOptions`.
+_READ_OPTIONS = {
+    "fmt": FormatOpt,
+    "infer_replies": InferOpt,
+    "strict": StrictOpt,
+    "orphans": OrphansOpt,
+    "columns": ColumnsOpt,
+    "encoding": EncodingOpt,
+}
+
+#: The command-line form of :class:`ReadOptions`: its fields, in order, with their defaults.
 _READ_PARAMETERS = [
-    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
-    for name, kind, default in [
-        ("fmt", FormatOpt, "auto"),
-        ("infer_replies", InferOpt, None),
-        ("strict", StrictOpt, False),
-        ("orphans", OrphansOpt, Orphans.attach),
-        ("columns", ColumnsOpt, None),
-        ("encoding", EncodingOpt, None),
-    ]
+    inspect.Parameter(
+        f.name, inspect.Parameter.KEYWORD_ONLY, annotation=_READ_OPTIONS[f.name], default=f.default
+    )
+    for f in dataclasses.fields(ReadOptions)
 ]
 
 
