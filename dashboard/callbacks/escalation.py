@@ -44,9 +44,12 @@ def _call(key: str, name: str, params: dict, **extra: object) -> object:
 def _card(label: str, r: object, detail: str | None = None) -> object:
     if isinstance(r, cache.Failed):
         return error_card(label, r.message[:200])
-    ci = f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else ""
-    p = f", p = {format_number(r.p_value)}" if r.p_value is not None else ""
-    return metric_card(label, format_number(r.value), r.reason or (detail or "") + ci + p)
+    parts = [
+        detail,
+        f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else None,
+        f"p = {format_number(r.p_value)}" if r.p_value is not None else None,
+    ]
+    return metric_card(label, format_number(r.value), r.reason or "; ".join(filter(None, parts)))
 
 
 def episodes_result(key: str, threshold: float, min_turns: int) -> object:
@@ -75,9 +78,9 @@ def render(dataset, threshold, min_turns):
         _card(
             "contagion P(toxic | toxic parent) / P(toxic)",
             cont,
-            ""
+            None
             if isinstance(cont, cache.Failed)
-            else f"null mean {format_number(getattr(cont, 'null_mean', None))} ; ",
+            else f"null mean {format_number(getattr(cont, 'null_mean', None))}",
         ),
         _card("toxicity slope per depth level", depth),
         _card("derailed threads (share)", derail),
