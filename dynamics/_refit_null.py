@@ -29,7 +29,7 @@ import numpy as np
 from dynamics._memo import Budget, Memo, Scoped
 from dynamics._params import check_param, igraph_seed, rng
 from dynamics._significance import REFIT_NULLS, NullTest, _compare
-from dynamics._validation import VertexSides, edge_ends
+from dynamics._validation import VertexSides, edge_ends, label_codes
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -304,12 +304,11 @@ def _sample_batch(
             g.es[name] = values
         found = find(g, seed=int(s))
         labels = tuple(getattr(found, "order", ()) or _sorted(set(found.values())))
-        index = {label: i for i, label in enumerate(labels)}.get
         names = g.vs["name"]
         # a Sides lists every vertex in order: its labels are read as they are, not by name
         ordered = getattr(found, "authors", None) == tuple(names)
         per_vertex = found.labels if ordered else [found.get(n) for n in names]
-        codes = np.fromiter((index(x, -1) for x in per_vertex), np.int32, len(names))
+        codes = label_codes(per_vertex, labels, np.int32)
         edges = np.asarray(g.get_edgelist(), dtype=np.int32).reshape(-1, 2)
         out.append(NullSample(edges, codes, labels))
     return out

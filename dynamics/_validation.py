@@ -7,7 +7,7 @@ attribute ``name`` (author names, or the node ids of a networkx graph).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +18,15 @@ from dynamics.errors import GraphKindError
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["VertexSides", "as_igraph", "edge_ends", "per_author", "side_labels", "undirected"]
+__all__ = [
+    "VertexSides",
+    "as_igraph",
+    "edge_ends",
+    "label_codes",
+    "per_author",
+    "side_labels",
+    "undirected",
+]
 
 
 def as_igraph(
@@ -42,8 +50,9 @@ def as_igraph(
     anonymous : str, default "exclude"
         Passed to :meth:`Discussion.user_graph` for comments without an author.
     copy : bool, default True
-        False gives a Discussion's own cached graph (for callers that only read it); graphs
-        passed in are always copied.
+        False gives a Discussion's own cached graph, or an igraph graph passed in that has
+        vertex names, itself (for callers that only read it; a null graph then keeps what
+        measures prepared on it, see :func:`edge_ends`).
 
     Raises
     ------
@@ -64,6 +73,8 @@ def as_igraph(
     if isinstance(obj, Discussion):
         return obj.user_graph(backend="igraph", anonymous=anonymous, copy=copy)
     if isinstance(obj, ig.Graph):
+        if not copy and "name" in obj.vs.attributes():
+            return obj
         g = obj.copy()
         if "name" not in g.vs.attributes():
             g.vs["name"] = list(range(g.vcount()))
@@ -228,6 +239,27 @@ def edge_ends(graph: ig.Graph, sample: Any = None, *, built_from: Any = None) ->
         return ends
 
     return reuse(sample, ("edge_ends",), (graph,), read)
+
+
+def label_codes(values: Any, labels: Sequence[Any], dtype: Any = np.int64) -> np.ndarray:
+    """The position of each of ``values`` in ``labels`` (-1 where it is not there).
+
+    A few scalar labels are compared column-wise (``values == label`` on the whole array), which
+    costs a fraction of a dictionary lookup per value; many labels, or labels that are not
+    scalars, are looked up one value at a time.
+
+    >>> label_codes(np.array(["R", None, "L", "x"], dtype=object), ("L", "R")).tolist()
+    [1, -1, 0, -1]
+    """
+    if not isinstance(values, np.ndarray):  # fromiter keeps tuples as values, not rows
+        values = np.fromiter(values, dtype=object, count=len(values))
+    codes = np.full(values.size, -1, dtype=dtype)
+    if len(labels) <= 8 and all(np.ndim(label) == 0 for label in labels):
+        for i, label in enumerate(labels):
+            codes[values == label] = i
+        return codes
+    index = {label: i for i, label in enumerate(labels)}.get
+    return np.fromiter((index(x, -1) for x in values.tolist()), dtype, values.size)
 
 
 def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarray:

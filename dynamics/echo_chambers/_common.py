@@ -23,7 +23,7 @@ import polars as pl
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, edge_ends, per_author, side_labels
+from dynamics._validation import as_igraph, edge_ends, label_codes, per_author, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -185,10 +185,9 @@ def prepare(
         w = np.ones_like(w)
     reason = None
     if sides is not None:
-        values = side_labels(obj, g, sides, func=func).tolist()
-        labels = _sorted_labels([v for v in set(values) if not _missing(v)])
-        code_of = {label: i for i, label in enumerate(labels)}.get  # no side (None, NaN): -1
-        codes = np.fromiter((code_of(v, -1) for v in values), dtype=int, count=len(values))
+        values = side_labels(obj, g, sides, func=func)
+        labels = _sorted_labels([v for v in set(values.tolist()) if not _missing(v)])
+        codes = label_codes(values, labels, dtype=int)  # no side (None, NaN): -1
         if need == "leaning":
             if len(labels) > 2:
                 msg = (

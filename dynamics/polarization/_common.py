@@ -29,7 +29,7 @@ import numpy as np
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, edge_ends, side_labels
+from dynamics._validation import as_igraph, edge_ends, label_codes, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -117,8 +117,7 @@ def prepare(
     if weight is not None and weight not in g2.es.attributes() and g2.ecount() > 0:
         return f"the graph has no edge attribute {weight!r} (the 'weight' parameter)"
     src, dst, w = _simple_undirected(g2, weight, edge_ends(g2, obj if g2 is g else None))
-    index = {lab: i for i, lab in enumerate(chosen)}.get
-    code_all = np.fromiter((index(x, -1) for x in labels.tolist()), np.int64, labels.size)
+    code_all = label_codes(labels, chosen)
     said = coverage(src, dst, code_all, chosen).warnings
     keep = np.flatnonzero(code_all >= 0)
     position = np.full(code_all.size, -1, dtype=np.int64)
