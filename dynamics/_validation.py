@@ -22,6 +22,7 @@ __all__ = [
     "VertexSides",
     "as_igraph",
     "edge_ends",
+    "graph_from_ends",
     "label_codes",
     "per_author",
     "side_labels",
@@ -239,6 +240,19 @@ def edge_ends(graph: ig.Graph, sample: Any = None, *, built_from: Any = None) ->
         return ends
 
     return reuse(sample, ("edge_ends",), (graph,), read)
+
+
+def graph_from_ends(n: int, src: np.ndarray, dst: np.ndarray, *, directed: bool) -> ig.Graph:
+    """An igraph graph on ``n`` vertices with edges ``src[i] -> dst[i]``, in that order.
+
+    >>> graph_from_ends(3, np.array([0, 2]), np.array([1, 1]), directed=True).get_edgelist()
+    [(0, 1), (2, 1)]
+    """
+    import igraph as ig
+
+    # pairs of ints convert about 3x faster than a numpy array in igraph 0.11
+    edges = list(zip(np.asarray(src).tolist(), np.asarray(dst).tolist(), strict=True))
+    return ig.Graph(n=n, edges=edges, directed=directed)
 
 
 def label_codes(values: Any, labels: Sequence[Any], dtype: Any = np.int64) -> np.ndarray:

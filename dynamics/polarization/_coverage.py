@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from dynamics._sample_checks import Coverage, coverage
-from dynamics._validation import as_igraph
+from dynamics._validation import as_igraph, edge_ends, label_codes
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -22,9 +20,8 @@ __all__ = ["coverage_of", "side_coverage"]
 
 def coverage_of(g: ig.Graph, labels: Sequence[Any], order: Sequence[Any]) -> Coverage:
     """Coverage of the sides ``order`` given a side label (or None) per vertex of ``g``."""
-    index = {label: i for i, label in enumerate(order)}
-    codes = np.array([index.get(v, -1) if v is not None else -1 for v in labels], dtype=np.int64)
-    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    codes = label_codes(labels, tuple(order))
+    ends = edge_ends(g, g)  # kept on a null graph that carries a memo
     return coverage(ends[:, 0], ends[:, 1], codes, list(order))
 
 

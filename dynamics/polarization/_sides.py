@@ -262,7 +262,7 @@ def sides(
         solver=solver,
         seed=seed,
     )
-    g = as_igraph(discussion_or_graph, func=func)
+    g = as_igraph(discussion_or_graph, func=func, copy=False)  # only read
     if weight is not None and g.ecount() > 0 and weight not in g.es.attributes():
         known = ", ".join(sorted(g.es.attributes())) or "none"
         check_param(False, "weight", func, f"an edge attribute of the graph ({known})", weight)

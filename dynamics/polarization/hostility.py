@@ -13,7 +13,13 @@ import polars as pl
 from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, edge_ends, side_labels
+from dynamics._validation import (
+    as_igraph,
+    edge_ends,
+    graph_from_ends,
+    label_codes,
+    side_labels,
+)
 from dynamics.polarization._common import Prepared, choose_labels
 from dynamics.polarization._family import polarization_measure
 
@@ -36,7 +42,6 @@ class HostilityResult(MetricResult):
 
 def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
     """Directed user graph whose edges carry ``tox_sum`` and ``tox_n`` (scored replies)."""
-    import igraph as ig
 
     from dynamics.model.discussion import Discussion
 
@@ -59,13 +64,16 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
             )
             .sort("author", "parent_author")
         )
-        names = sorted(set(c.get_column("author").drop_nulls().to_list()))
-        index = {name: i for i, name in enumerate(names)}
-        pairs = [(index[a], index[b]) for a, b in edges.select("author", "parent_author").rows()]
-        g = ig.Graph(n=len(names), edges=pairs, directed=True)
-        g.vs["name"] = names
-        g.es["tox_sum"] = edges.get_column("tox_sum").to_list()
-        g.es["tox_n"] = edges.get_column("tox_n").to_list()
+        names = c.get_column("author").drop_nulls().unique().sort()  # code point order
+        src = names.search_sorted(edges.get_column("author")).to_numpy().astype(np.int64)
+        dst = names.search_sorted(edges.get_column("parent_author")).to_numpy().astype(np.int64)
+        ts = edges.get_column("tox_sum").to_numpy()
+        tn = edges.get_column("tox_n").to_numpy()
+        g = graph_from_ends(names.len(), src, dst, directed=True)
+        g.vs["name"] = names.to_list()
+        g.es["tox_sum"] = ts.tolist()
+        g.es["tox_n"] = tn.tolist()
+        g[_TOX_EDGES] = (src, dst, ts, tn)
         return g
     g = as_igraph(obj, func=func, copy=False)  # only read below
     if signal not in g.es.attributes():
@@ -81,16 +89,24 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
     )
     ends = edge_ends(g, obj)
     keep = ~np.isnan(mean) & (ends[:, 0] != ends[:, 1])
-    h = g.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
-    for attr in list(h.es.attributes()):
-        del h.es[attr]
-    h.es["tox_sum"] = (mean[keep] * count[keep]).tolist()
-    h.es["tox_n"] = count[keep].tolist()
+    src, dst = ends[keep, 0], ends[keep, 1]
+    ts, tn = mean[keep] * count[keep], count[keep]
+    h = graph_from_ends(g.vcount(), src, dst, directed=True)
+    h.vs["name"] = g.vs["name"]
+    h.es["tox_sum"] = ts.tolist()
+    h.es["tox_n"] = tn.tolist()
+    h[_TOX_EDGES] = (src, dst, ts, tn)
     return h
+
+
+#: Graph attribute under which :func:`_reply_graph` keeps the arrays of :func:`_edge_tox`.
+_TOX_EDGES = "_tox_edges"
 
 
 def _edge_tox(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(src, dst, tox_sum, tox_n); rewired null graphs keep them (null_test restores them)."""
+    if _TOX_EDGES in g.attributes():  # rewired copies drop graph attributes
+        return g[_TOX_EDGES]
     m = g.ecount()
     ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
     ts = np.asarray(g.es["tox_sum"], dtype=float) if m else np.zeros(0)
@@ -227,10 +243,9 @@ def _prepare(
     chosen = choose_labels(labels, pair, func, all_labels=True)
     if isinstance(chosen, str):
         return chosen
-    index = {lab: i for i, lab in enumerate(chosen)}
-    codes = np.array([index.get(x, -1) for x in labels.tolist()], dtype=np.int64)
-    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    said = coverage(ends[:, 0], ends[:, 1], codes, chosen).warnings
+    codes = label_codes(labels, chosen)
+    src, dst, _, _ = _edge_tox(g)
+    said = coverage(src, dst, codes, chosen).warnings
     return Prepared(g, codes, chosen, int((codes < 0).sum()), said)
 
 
