@@ -27,6 +27,9 @@ class Budget:
     """The bytes the memos of one draw may keep (``limit``, default :data:`MEMO_BYTES`), and
     which kept values to drop first (see :meth:`admit`), whichever memo holds them.
 
+    ``value_bytes`` is what one attribute value of a kept igraph graph is counted
+    (:func:`graph_bytes`): 8 where the graphs share their values with another graph.
+
     Examples
     --------
     >>> budget = Budget(3000)
@@ -43,8 +46,9 @@ class Budget:
     ('built again', 'kept')
     """
 
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, *, value_bytes: int = 16) -> None:
         self.limit = MEMO_BYTES if limit is None else limit
+        self.value_bytes = value_bytes  # an attribute value of a kept graph (graph_bytes)
         self.used = 0
         self._order: OrderedDict[tuple[int, Hashable], tuple[Memo, int]] = OrderedDict()
 
@@ -130,7 +134,7 @@ class Memo:
         if hit is not None:  # made from other owners: this value replaces it
             self._kept.pop(key)
             self._budget.release(self, key)
-        if self._budget.admit(self, key, _value_bytes(value)):
+        if self._budget.admit(self, key, _value_bytes(value, self._budget.value_bytes)):
             self._kept[key] = (owners, value)
         return value
 
@@ -166,22 +170,27 @@ def reuse(sample: Any, key: Hashable, owners: tuple[Any, ...], build: Callable[[
     return build() if memo is None else memo.get(key, owners, build)
 
 
-def graph_bytes(g: Any) -> int:
-    """A rough size of an igraph graph with its attributes (16 bytes a value, a list slot)."""
-    return 16 * (
-        g.ecount() * (len(g.es.attributes()) + 2) + g.vcount() * (len(g.vs.attributes()) + 1)
-    )
+def graph_bytes(g: Any, value_bytes: int = 16) -> int:
+    """A rough size of an igraph graph with its attributes.
+
+    igraph keeps 32 bytes per edge (two ends, two index vectors) and 16 per vertex; an
+    attribute value costs its list slot (8 bytes) plus the object when the graph owns it
+    (``value_bytes=16`` is a middle between small shared ints and floats of 24 bytes; 8 for
+    graphs whose attribute lists refer to another graph's values).
+    """
+    values = g.ecount() * len(g.es.attributes()) + g.vcount() * len(g.vs.attributes())
+    return 32 * g.ecount() + 16 * g.vcount() + value_bytes * values
 
 
 def _same(kept: tuple[Any, ...], owners: tuple[Any, ...]) -> bool:
     return len(kept) == len(owners) and all(a is b for a, b in zip(kept, owners, strict=True))
 
 
-def _value_bytes(value: Any) -> int:
+def _value_bytes(value: Any, value_bytes: int = 16) -> int:
     """A rough size: the graph it holds (or is) and its numpy arrays; 1 KiB for the rest."""
     if isinstance(value, np.ndarray):
         return int(value.nbytes) + 128
     graph = getattr(value, "graph", value)
-    size = graph_bytes(graph) if hasattr(graph, "ecount") else 1024
+    size = graph_bytes(graph, value_bytes) if hasattr(graph, "ecount") else 1024
     fields = getattr(value, "__dict__", {})
     return size + sum(int(getattr(v, "nbytes", 0)) for v in fields.values())

@@ -38,8 +38,9 @@ __all__ = ["NullSample", "null_samples", "refit_null_test"]
 
 #: Samples are cached only while they take less memory than this (bytes).
 CACHE_LIMIT = 256 * 2**20
-#: The null graphs rebuilt from the samples of one draw are kept within this many bytes.
-GRAPH_BYTES = 128 * 2**20
+#: The null graphs rebuilt from the samples of one draw are kept within this many bytes
+#: (they share their attribute values with the original graph, see ``graph_bytes``).
+GRAPH_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def null_samples(
             delayed(_sample_batch)(graph, find, attrs, b) for b in batches
         )
         samples = [s for part in parts for s in part]
-    kept, graphs = Budget(), Budget(GRAPH_BYTES)
+    kept, graphs = Budget(), Budget(GRAPH_BYTES, value_bytes=8)
     samples = [NullSample(s.edges, s.codes, s.labels, Memo(kept), Memo(graphs)) for s in samples]
     size = n_null * (graph.ecount() * 8 + graph.vcount() * 4)
     if cache is not None and size <= CACHE_LIMIT:

@@ -37,6 +37,24 @@ def test_memo_keeps_within_its_budget() -> None:
     assert scoped.get("k", (), build) == [6]
 
 
+def test_graph_sizes_count_the_values_a_graph_owns() -> None:
+    """igraph's 32 bytes an edge and 16 a vertex, plus each attribute value: 16 bytes for a
+    graph that owns its values, 8 (a list slot) for one that shares another graph's."""
+    import igraph as ig
+
+    g = ig.Graph(n=4, edges=[(0, 1), (1, 2), (2, 3)], directed=True)
+    g.vs["name"] = list("abcd")
+    g.es["count"] = [1, 2, 3]
+    g.es["first"] = [0.5, 1.5, 2.5]
+    structure = 32 * 3 + 16 * 4
+    assert memo_module.graph_bytes(g) == structure + 16 * (4 + 6)
+    assert memo_module.graph_bytes(g, value_bytes=8) == structure + 8 * (4 + 6)
+    shared = Budget(structure + 8 * 10, value_bytes=8)  # room for exactly one shared graph
+    assert Memo(shared).get("g", (), lambda: g) is g
+    assert shared.used == shared.limit
+    assert not Budget(structure + 8 * 10).admit(Memo(Budget()), "g", memo_module.graph_bytes(g))
+
+
 def _rant(shared_data: Path) -> dyn.Discussion:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
