@@ -161,9 +161,11 @@ def refit_null_test(
 ) -> NullTest:
     """Compare ``observed`` with ``measure`` on rewired graphs whose sides were found again.
 
-    ``measure(rewired_graph, sides) -> float`` computes the measure (no null, no bootstrap;
-    with ``n_jobs`` workers, over batches of samples in worker processes);
-    the samples come from :func:`null_samples` (same parameters; ``search_weights``, the
+    ``measure(rewired_graph, sides) -> float`` computes the measure (no null, no bootstrap),
+    in this process: ``n_jobs`` workers draw the samples, the costly part (rewiring and side
+    search); evaluated here, a sample keeps what one measure prepared on it for the next
+    (:mod:`dynamics._memo`), which a worker process would lose.
+    The samples come from :func:`null_samples` (same parameters; ``search_weights``, the
     weights the side search uses, default ``unit_weights``, are its ``unit_weights``, so
     measures that weigh edges differently share the samples). ``unit_weights`` are the edge
     attributes the measure weighs by, set to 1 on the rewired graphs with ``"rewire-refit"``.
@@ -203,21 +205,9 @@ def refit_null_test(
         n_jobs=n_jobs,
         cache=cache,
     )
-    from joblib import Parallel, delayed, effective_n_jobs
-
     attrs = _edge_attributes(graph, null, unit_weights)
     variant = (null, tuple(sorted(unit_weights)))
-    workers = max(1, min(effective_n_jobs(n_jobs), len(samples)))
-    if workers == 1:
-        values = _evaluate(measure, graph, attrs, samples, variant)
-    else:  # the measure travels by cloudpickle (loky), once per batch
-        batches = np.array_split(np.arange(len(samples)), workers)
-        parts = Parallel(n_jobs=workers)(
-            delayed(_evaluate)(measure, graph, attrs, [samples[i] for i in b], variant)
-            for b in batches
-            if b.size
-        )
-        values = [v for part in parts for v in part]
+    values = _evaluate(measure, graph, attrs, samples, variant)
     arr = np.asarray(values, dtype=float)
     return _compare(observed, arr[~np.isnan(arr)], alternative)
 
