@@ -140,6 +140,18 @@ class Discussion:
         """
         return self._comments.select(columns)
 
+    def comments_per_author(self) -> np.ndarray:
+        """Comments of each named author (comments without an author left out), in no set
+        order; a thread bootstrap sample counts them from its original's per-thread counts.
+
+        >>> d = dyn.load(pl.DataFrame({"id": ["1", "2", "3"], "parent": [None, "1", "2"],
+        ...                            "user": ["ann", "bob", "ann"], "body": ["x"] * 3}))
+        >>> sorted(d.comments_per_author().tolist())
+        [1, 2]
+        """
+        counts = self._comments.get_column("author").drop_nulls().value_counts()
+        return counts.get_column("count").to_numpy()
+
     def __len__(self) -> int:
         return self._comments.height
 

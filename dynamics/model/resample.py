@@ -178,6 +178,24 @@ class ThreadResampler:
 
         return self._table(("comment_rows", columns), build)
 
+    def author_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The original's comments per (thread, named author): thread codes, author codes
+        (dense, arbitrary) and counts."""
+
+        def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            counts = (
+                self.parent.comments.select("thread_id", "author")
+                .drop_nulls("author")
+                .join(self._thread_codes(), on="thread_id")
+                .group_by("_thr", "author")
+                .agg(pl.len().alias("n"))
+            )
+            codes = counts.get_column("author").rank("dense").to_numpy().astype(np.int64) - 1
+            thr = counts.get_column("_thr").to_numpy()
+            return thr, codes, counts.get_column("n").to_numpy().astype(np.int64)
+
+        return self._table(("author_counts",), build)
+
     def times(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct ``created_at`` values: stored integers (sorted) and their datetimes."""
 
@@ -263,6 +281,13 @@ class ResampledDiscussion(Discussion):
         thread was drawn (in the original's order), without building the comments table."""
         rows = self._resampler.comment_rows(tuple(columns))
         return _repeat(rows, self._weights).drop("_thr")
+
+    def comments_per_author(self) -> np.ndarray:
+        """As :meth:`Discussion.comments_per_author`: each thread's counts times the number of
+        times it was drawn, without building the comments table."""
+        thr, author, n = self._resampler.author_counts()
+        totals = np.bincount(author, weights=n * self._weights[thr])
+        return totals[totals > 0].astype(np.int64)
 
     # ------------------------------------------------------------------ fast user graph
     def _node_codes(self, anonymous: AnonymousPolicy) -> pl.DataFrame:

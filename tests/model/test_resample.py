@@ -173,3 +173,21 @@ def test_sample_comment_rows_match_its_comments(shared_data: Path) -> None:
     assert d.comment_rows(columns).equals(d.comments.select(columns))
     with pytest.raises(pl.exceptions.ColumnNotFoundError):
         sample.comment_rows(["no_such_column"])
+
+
+def test_sample_comments_per_author_match_its_comments(shared_data: Path) -> None:
+    """A sample counts each author's comments from its original's per-thread counts (threads
+    drawn twice count twice), as its comments table would, without building that table; the
+    participation Gini of the sample is the one of the comments table."""
+    d = _scored_rant(shared_data)
+    resampler = ThreadResampler(d)
+    drawn = resampler.draw(np.random.default_rng(4))
+    sample = resampler.discussion(drawn)
+    counts = sample.comments_per_author()
+    assert sample._built is None
+    slow = Discussion(sample.comments, d.report)
+    assert sorted(counts.tolist()) == sorted(slow.comments_per_author().tolist())
+    expected = slow.comments.get_column("author").drop_nulls().value_counts()
+    assert counts.sum() == expected.get_column("count").sum() > len(d.authors)
+    gini = dyn.structure.participation_inequality
+    assert gini(sample).value == gini(slow).value
