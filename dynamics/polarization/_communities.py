@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 def _communities(g: ig.Graph, params: dict[str, Any]) -> Sides:
     """``method="leiden" / "multilevel"``: modularity communities as sides."""
-    import polars as pl
 
     method, n_sides = params["method"], params["n_sides"]
     h = undirected(g, weight=params["weight"])
@@ -55,19 +54,7 @@ def _communities(g: ig.Graph, params: dict[str, Any]) -> Sides:
         membership = _merge(h, membership, active, n_sides, params["seed"])
         joined = np.where(active, membership, membership.max() + 1)  # isolated: degree 0
         details["merged_modularity"] = float(h.modularity(joined.tolist(), weights=weights))
-    # rank the communities of interacting users: larger first, then smallest author name
-    ranked = (
-        pl.DataFrame(
-            {
-                "c": membership[active],
-                "name": [str(x) for x, a in zip(h.vs["name"], active, strict=True) if a],
-            }
-        )
-        .group_by("c")
-        .agg(pl.len().alias("size"), pl.col("name").min())
-        .sort(["size", "name"], descending=[True, False])
-    )
-    order = ranked.get_column("c").to_numpy()
+    order = _ranked(membership, active, h.vs["name"], n_sides)
     keep = len(order) if n_sides is None else min(n_sides, len(order))
     rank = np.full(membership.max() + 1, -1, dtype=np.int64)
     rank[order[:keep]] = np.arange(keep)
@@ -79,6 +66,35 @@ def _communities(g: ig.Graph, params: dict[str, Any]) -> Sides:
     return _result(
         g, method, labels, params, details=details, reason=reason, order=tuple(range(keep))
     )
+
+
+def _ranked(
+    membership: np.ndarray, active: np.ndarray, names: list[Any], n_sides: int | None
+) -> np.ndarray:
+    """Communities of interacting users, larger first, then by smallest author name (as a
+    string); names are read only when equal sizes decide which communities are kept or in
+    which order."""
+    import polars as pl
+
+    sizes = np.bincount(membership[active])
+    ids = np.flatnonzero(sizes)
+    order = ids[np.argsort(-sizes[ids], kind="stable")]
+    keep = len(order) if n_sides is None else min(n_sides, len(order))
+    decided = sizes[order[: keep + 1]]
+    if np.all(decided[1:] < decided[:-1]):  # no tie among the kept and the next one
+        return order
+    ranked = (
+        pl.DataFrame(
+            {
+                "c": membership[active],
+                "name": [str(x) for x, a in zip(names, active, strict=True) if a],
+            }
+        )
+        .group_by("c")
+        .agg(pl.len().alias("size"), pl.col("name").min())
+        .sort(["size", "name"], descending=[True, False])
+    )
+    return ranked.get_column("c").to_numpy()
 
 
 def _merge(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dynamics._validation import label_codes
 from dynamics.polarization._coverage import coverage_of
 
 if TYPE_CHECKING:
@@ -184,15 +185,16 @@ def _result(
 ) -> Sides:
     """Build :class:`Sides`; a two-sided split without scores gets -1/+1 leanings."""
     authors = tuple(g.vs["name"])
-    labels = tuple(None if v is None else v for v in labels)
-    present = {v for v in labels if v is not None}
+    labels = tuple(labels)
+    present = set(labels)
+    present.discard(None)
     if not order:
         order = tuple(_sorted_labels(present))
     if scores is None and len(present) == 2:
         first = next(v for v in order if v in present)
-        scores = np.array(
-            [math.nan if v is None else (-1.0 if v == first else 1.0) for v in labels]
-        )
+        codes = label_codes(labels, (first, None))
+        scores = np.where(codes == 0, -1.0, 1.0)
+        scores[codes == 1] = math.nan
     if reason is None and len(present) < 2:
         reason = "no author has a side" if not present else "only one side was found"
     found = coverage_of(g, labels, tuple(v for v in order if v in present))
@@ -201,7 +203,7 @@ def _result(
         method=method,
         authors=authors,
         labels=labels,
-        scores=None if scores is None else tuple(float(x) for x in scores),
+        scores=None if scores is None else tuple(np.asarray(scores, dtype=float).tolist()),
         params=dict(params),
         details=dict(details or {}),
         reason=reason,

@@ -184,6 +184,24 @@ def test_n_sides_keeps_the_largest_communities_and_none_keeps_all() -> None:
     assert every.leaning is None
 
 
+def test_equal_sizes_at_the_cut_go_to_the_smallest_name() -> None:
+    """Cliques of 5, 4 and 4 users: the two of 4 tie for the second side, which goes to the
+    one holding the smallest author name, whatever the order the communities were found in."""
+    for first, second in (("z", "m"), ("m", "z")):
+        g = nx.union_all(
+            [
+                nx.complete_graph([f"a{i}" for i in range(5)]),
+                nx.complete_graph([f"{first}{i}" for i in range(4)]),
+                nx.complete_graph([f"{second}{i}" for i in range(4)]),
+            ]
+        )
+        s = sides(g, method="leiden", seed=0)
+        assert s.sizes == {0: 5, 1: 4}
+        assert s["a0"] == 0
+        assert s["m0"] == 1
+        assert "z0" in s.unassigned
+
+
 def test_merge_joins_communities_greedily_into_two() -> None:
     # Zachary's karate club: Leiden at resolution 1 finds 4 communities. Merging them into two
     # greedily must reach the best two-way grouping of those communities, found here by brute
