@@ -311,9 +311,10 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
         names = graph.vs["name"]
         if isinstance(given, VertexSides) and given.names == names:
             labels = given.labels.copy()
+        elif hasattr(given, "labels_of"):  # a Sides: one lookup per name, in C
+            labels = given.labels_of(names)
         else:
-            get = given.get
-            labels = np.array([get(name) for name in names], dtype=object)
+            labels = np.fromiter(map(given.get, names), dtype=object, count=len(names))
         labels.setflags(write=False)
         return labels
 

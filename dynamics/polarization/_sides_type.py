@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -104,6 +104,16 @@ class Sides(Mapping[Hashable, Hashable]):
 
     def __len__(self) -> int:
         return len(self._map)
+
+    def labels_of(self, names: Sequence[Hashable]) -> np.ndarray:
+        """The side of each of ``names`` (None: no side), as an object array.
+
+        >>> s = dyn.polarization.sides(nx.Graph([("a", "b")]), method="labels",
+        ...                            labels={"a": "L"})
+        >>> s.labels_of(["b", "a"]).tolist()
+        [None, 'L']
+        """
+        return np.fromiter(map(self._map.get, names), dtype=object, count=len(names))
 
     @property
     def null_cache(self) -> dict[Any, Any]:
