@@ -90,29 +90,32 @@ def _walk(
     pos = np.concatenate(
         [gen.choice(np.flatnonzero(codes == side), size=n_walks) for side in (0, 1)]
     )
-    counts = np.zeros((2, 2), dtype=np.int64)
     alive = comp_has_hub[comp[pos]] & (deg[pos] > 0)
     unfinished = int((~alive).sum())
-    walker = np.flatnonzero(alive)
-    pos = pos[walker]
+    side, pos = start_side[alive], pos[alive]  # the start side of each walk still going
     base = np.concatenate([[0.0], cum])
+    ended: list[np.ndarray] = []  # 2 * start side + end side of the walks that reached a hub
     for _ in range(max_steps):
-        if walker.size == 0:
+        if pos.size == 0:
             break
-        u = gen.random(walker.size)
-        lo, hi = indptr[pos], indptr[pos + 1]
+        u = gen.random(pos.size)
+        lo = indptr[pos]
         if weighted:
+            hi = indptr[pos + 1]
             target = base[lo] + u * (base[hi] - base[lo])
             j = np.searchsorted(cum, target, side="right")
             j = np.clip(j, lo, hi - 1)
         else:
-            j = lo + (u * (hi - lo)).astype(np.int64)
+            j = lo + (u * deg[pos]).astype(np.int64)
         pos = nbr[j]
         done = is_hub[pos]
         if done.any():
-            np.add.at(counts, (start_side[walker[done]], codes[pos[done]]), 1)
-            walker, pos = walker[~done], pos[~done]
-    unfinished += int(walker.size)
+            ended.append(2 * side[done] + codes[pos[done]])
+            going = ~done
+            side, pos = side[going], pos[going]
+    unfinished += int(pos.size)
+    finished = np.concatenate(ended) if ended else np.zeros(0, dtype=np.int64)
+    counts = np.bincount(finished, minlength=4).reshape(2, 2).astype(np.int64)
     return _Walks(counts, unfinished, hub_idx)
 
 
