@@ -304,8 +304,13 @@ def analyze(
     n_null: Annotated[int, typer.Option(help="Null-model samples per metric.")] = 200,
     n_boot: Annotated[int, typer.Option(help="Bootstrap samples per metric (0: no CIs).")] = 200,
     n_jobs: Annotated[
-        int, typer.Option(help="Worker processes for the null samples (-1: all cores).")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="Worker processes drawing the null samples (-1: all cores). Default: 1 below "
+            "5,000 comments, else the cores available, at most 4. Same results for any value.",
+            show_default=False,
+        ),
+    ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
     progress: ProgressOpt = None,
     engine: Annotated[
@@ -320,6 +325,10 @@ def analyze(
         d = _spark_discussion(file, output, read, master=master, overwrite=overwrite)
     else:
         d = read.load(file, progress)
+    if n_jobs is None:
+        from dynamics.report.collect import default_jobs
+
+        n_jobs = default_jobs(len(d))
     read_options = {
         "format": read.fmt,
         "infer_replies": read.infer_replies,

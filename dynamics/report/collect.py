@@ -15,6 +15,7 @@ one measure never sinks the report.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,9 +37,37 @@ __all__ = [
     "Settings",
     "SidesRun",
     "collect",
+    "default_jobs",
 ]
 
 logger = logging.getLogger(__name__)
+
+#: Below this many comments ``dynamics analyze`` draws the null samples in one process.
+POOL_MIN_COMMENTS = 5_000
+#: At most this many worker processes by default.
+POOL_MAX_JOBS = 4
+
+
+def default_jobs(n_comments: int) -> int:
+    """The worker processes ``dynamics analyze`` uses unless told (``--n-jobs``).
+
+    One process below :data:`POOL_MIN_COMMENTS` comments: starting a worker pool costs about a
+    second, more than the re-inferring null's samples take on a small discussion. Above, the
+    cores this process may use, at most :data:`POOL_MAX_JOBS` (each worker holds a copy of the
+    user graph; 200 samples gain little from more). The results do not depend on it.
+
+    >>> default_jobs(100)
+    1
+    >>> 1 <= default_jobs(1_000_000) <= POOL_MAX_JOBS
+    True
+    """
+    if n_comments < POOL_MIN_COMMENTS:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, POOL_MAX_JOBS))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import importlib
 import json
 import math
 import warnings
@@ -210,6 +211,20 @@ def test_workers_do_not_change_the_report(seed_discussion: dyn.Discussion, tmp_p
     assert (a / "results.json").read_bytes() == (b / "results.json").read_bytes()
     with pytest.raises(ValueError, match="'n_jobs' parameter of analyze"):
         analyze(seed_discussion, tmp_path / "c", n_jobs=0)
+
+
+def test_cli_default_workers_follow_the_size_and_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``dynamics analyze`` without ``--n-jobs``: one process on small discussions, else the
+    cores this process may use, at most four."""
+    collect_module = importlib.import_module("dynamics.report.collect")  # not the function
+    for cores, expected in ((1, 1), (2, 2), (16, 4)):
+        monkeypatch.setattr(
+            collect_module.os, "sched_getaffinity", lambda _, c=cores: set(range(c))
+        )
+        assert collect_module.default_jobs(4_999) == 1
+        assert collect_module.default_jobs(5_000) == expected
 
 
 def test_existing_report_needs_overwrite(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
