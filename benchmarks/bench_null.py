@@ -8,7 +8,7 @@ re-inferring null (``dynamics._kernel.measures``):
 - with 200 label shuffles (``null="label-shuffle"``);
 - with the re-inferring null (``n_null=200``, chosen by the sides: ``"rewire-refit"``), the
   null samples (rewired graph + sides found again) already drawn, as every measure after the
-  first finds them;
+  first finds them (the first, RWC, draws them for the others: its time includes the drawing);
 
 and, once, drawing the 200 null samples (``dynamics._refit_null.null_samples``), with one
 worker and with ``--n-jobs`` workers. With ``--analyze`` it also runs the whole report
