@@ -186,7 +186,7 @@ def _same(kept: tuple[Any, ...], owners: tuple[Any, ...]) -> bool:
     return len(kept) == len(owners) and all(a is b for a, b in zip(kept, owners, strict=True))
 
 
-def _value_bytes(value: Any, value_bytes: int = 16) -> int:
+def _value_bytes(value: Any, value_bytes: int) -> int:
     """A rough size: the graph it holds (or is) and its numpy arrays; 1 KiB for the rest."""
     if isinstance(value, np.ndarray):
         return int(value.nbytes) + 128

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 def _communities(g: ig.Graph, params: dict[str, Any]) -> Sides:
     """``method="leiden" / "multilevel"``: modularity communities as sides."""
-
     method, n_sides = params["method"], params["n_sides"]
     h = undirected(g, weight=params["weight"])
     n = h.vcount()

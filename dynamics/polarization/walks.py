@@ -115,7 +115,7 @@ def _walk(
             side, pos = side[going], pos[going]
     unfinished += int(pos.size)
     finished = np.concatenate(ended) if ended else np.zeros(0, dtype=np.int64)
-    counts = np.bincount(finished, minlength=4).reshape(2, 2).astype(np.int64)
+    counts = np.bincount(finished, minlength=4).reshape(2, 2)
     return _Walks(counts, unfinished, hub_idx)
 
 
