@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +11,9 @@ __all__ = ["AUTO_BYTES", "progress_bar"]
 
 #: Reads of files at least this large show a progress bar when ``progress=None`` (auto).
 AUTO_BYTES = 32 * 2**20
+
+_SHARED_LOCK = threading.Lock()
+_SHARED: dict = {"progress": None, "users": 0}
 
 
 class _Bar:
@@ -56,6 +60,20 @@ def progress_bar(
     columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
     if size:
         columns.insert(3, DownloadColumn())
-    with Progress(*columns, transient=True) as progress:
+    with _SHARED_LOCK:
+        if _SHARED["users"] == 0:
+            # rich allows one live display at a time: bars opened while another is shown
+            # (scorers running in threads) join it as further lines
+            _SHARED["progress"] = Progress(*columns, transient=True)
+            _SHARED["progress"].start()
+        _SHARED["users"] += 1
+        progress = _SHARED["progress"]
+    try:
         task = progress.add_task(description, total=total)
         yield _Bar(progress, task)
+    finally:
+        with _SHARED_LOCK:
+            _SHARED["users"] -= 1
+            if _SHARED["users"] == 0:
+                progress.stop()
+                _SHARED["progress"] = None

@@ -17,10 +17,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-__all__ = ["TOKEN_PATTERN", "LinearModel", "load_model", "tfidf", "token_table"]
+__all__ = ["TOKEN_PATTERN", "LinearModel", "load_model", "tfidf", "token_table", "weighted_counts"]
 
 #: Tokens: runs of two or more word characters, after lower-casing (scikit-learn's default).
 TOKEN_PATTERN = r"\b\w\w+\b"
+# What the regex engine runs: a greedy ``\w\w+`` always starts and ends on a word boundary, so
+# it finds the same tokens, and without the Unicode boundary the engine keeps its fast path.
+_TOKENS = r"\w\w+"
 
 
 def token_table(texts: pl.Series, *, bigrams: bool = True) -> pl.DataFrame:
@@ -33,36 +36,64 @@ def token_table(texts: pl.Series, *, bigrams: bool = True) -> pl.DataFrame:
     ['no', 'you', 'are', 'wrong', 'no you', 'you are', 'are wrong']
     """
     words = (
-        pl.DataFrame(
-            {"token": texts.fill_null("").str.to_lowercase().str.extract_all(TOKEN_PATTERN)}
-        )
+        pl.DataFrame({"token": texts.fill_null("").str.to_lowercase().str.extract_all(_TOKENS)})
         .with_row_index("row")
         .explode("token")
         .drop_nulls("token")
     )
     if not bigrams:
         return words
-    pairs = words.with_columns(
-        (pl.col("token") + " " + pl.col("token").shift(-1).over("row")).alias("token")
+    # a word and the next one, where the next is in the same text (the rows are in order)
+    pairs = words.select(
+        "row",
+        pl.when(pl.col("row") == pl.col("row").shift(-1)).then(
+            pl.col("token") + " " + pl.col("token").shift(-1)
+        ),
     ).drop_nulls("token")
     return pl.concat([words, pairs])
 
 
-def tfidf(texts: pl.Series, vocabulary: pl.DataFrame, idf: np.ndarray, *, bigrams: bool) -> Any:
+def tfidf(
+    texts: pl.Series,
+    vocabulary: pl.DataFrame,
+    idf: np.ndarray,
+    *,
+    bigrams: bool,
+    tokens: pl.DataFrame | None = None,
+) -> Any:
     """L2-normalised TF-IDF rows of ``texts`` over ``vocabulary`` (``token``, ``column``).
 
     Term frequencies are sublinear (``1 + log(count)``); only in-vocabulary tokens count, as in
-    scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with a fixed vocabulary.
+    scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with a fixed vocabulary. ``tokens``
+    is ``token_table(texts, bigrams=bigrams)`` when the caller already has it.
 
     Returns
     -------
     scipy.sparse.csr_matrix
         ``len(texts)`` rows, ``len(idf)`` columns.
     """
+    if tokens is None:
+        tokens = token_table(texts, bigrams=bigrams)
+    return weighted_counts(tokens, texts.len(), vocabulary, idf, sublinear=True)
+
+
+def weighted_counts(
+    tokens: pl.DataFrame, n: int, vocabulary: pl.DataFrame, idf: np.ndarray, *, sublinear: bool
+) -> Any:
+    """L2-normalised rows of term frequency times ``idf`` from a :func:`token_table`.
+
+    Only tokens in ``vocabulary`` (``token``, ``column``) count; the term frequency is the
+    count, or ``1 + log(count)`` with ``sublinear`` (scikit-learn's ``TfidfVectorizer`` with a
+    fixed vocabulary and ``sublinear_tf``).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``n`` rows, ``len(idf)`` columns.
+    """
     from scipy import sparse
 
-    n = texts.len()
-    hits = token_table(texts, bigrams=bigrams).join(vocabulary, on="token", how="inner")
+    hits = tokens.join(vocabulary, on="token", how="inner")
     rows = hits["row"].to_numpy().astype(np.int32)
     columns = hits["column"].to_numpy().astype(np.int32)
     # the CSR constructor sums duplicate (row, column) entries: the token counts; it also
@@ -71,7 +102,9 @@ def tfidf(texts: pl.Series, vocabulary: pl.DataFrame, idf: np.ndarray, *, bigram
         (np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, idf.shape[0])
     )
     x.sum_duplicates()
-    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    if sublinear:
+        x.data = 1.0 + np.log(x.data)
+    x.data *= idf[x.indices]
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     x.data /= np.repeat(norms, np.diff(x.indptr))
@@ -101,9 +134,14 @@ class LinearModel:
     bigrams: bool
     meta: dict[str, str]
 
-    def logits(self, texts: pl.Series, dense: np.ndarray | None = None) -> np.ndarray:
-        """Raw scores, shape ``(len(texts), len(intercept))``."""
-        x = tfidf(texts, self.vocabulary, self.idf, bigrams=self.bigrams)
+    def logits(
+        self,
+        texts: pl.Series,
+        dense: np.ndarray | None = None,
+        tokens: pl.DataFrame | None = None,
+    ) -> np.ndarray:
+        """Raw scores, shape ``(len(texts), len(intercept))``; ``tokens`` as in :func:`tfidf`."""
+        x = tfidf(texts, self.vocabulary, self.idf, bigrams=self.bigrams, tokens=tokens)
         out = np.asarray(x @ self.coef.T) + self.intercept
         if self.dense_names:
             if dense is None or dense.shape != (texts.len(), len(self.dense_names)):
@@ -112,9 +150,14 @@ class LinearModel:
             out += ((dense - self.dense_mean) / self.dense_scale) @ self.dense_coef.T
         return out
 
-    def probabilities(self, texts: pl.Series, dense: np.ndarray | None = None) -> np.ndarray:
+    def probabilities(
+        self,
+        texts: pl.Series,
+        dense: np.ndarray | None = None,
+        tokens: pl.DataFrame | None = None,
+    ) -> np.ndarray:
         """Class probabilities (without the decision offsets), one row per text."""
-        z = self.logits(texts, dense)
+        z = self.logits(texts, dense, tokens)
         if z.shape[1] == 1:
             return 1.0 / (1.0 + np.exp(-z[:, 0]))
         z = z - z.max(axis=1, keepdims=True)

@@ -12,8 +12,10 @@ import logging
 import os
 import re
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +44,8 @@ _FLUSH_ROWS = 200_000
 #: Part files per scorer directory above which they are merged into one.
 _MAX_PARTS = 32
 _KEY = ("comment_id", "text_hash")
+#: The GIL switch interval (seconds) while scorers run in threads.
+_SWITCH_INTERVAL = 0.001
 _RESERVED = frozenset(COMMENT_COLUMNS) | {"parent_author", "parent_deleted", "orphan_of"}
 
 ScorerLike = str | Scorer | Callable[[Sequence[str]], Any]
@@ -57,6 +61,7 @@ def annotate(
     progress: bool | None = None,
     existing: str = "error",
     prefix: str = "",
+    threads: int | None = None,
 ) -> Discussion:
     """A new Discussion whose comments table has the scorers' columns added.
 
@@ -99,6 +104,13 @@ def annotate(
     prefix : str, default ""
         Put before every score column's name (``prefix="pred_"`` gives ``pred_stance``), so
         that scores can sit beside columns of the same name.
+    threads : int or None, default None
+        How many scorers run at once, each in its own thread; None runs them all at once,
+        1 one after the other. The scores do not depend on it. The shipped scorers do their
+        work in polars, numpy and scipy, which release the GIL, so on two cores the three
+        default scorers take about two thirds of the time they take one after the other. A scorer
+        of your own must then be safe to call from a thread (pure functions are); pass
+        ``threads=1`` if it is not.
 
     Returns
     -------
@@ -139,6 +151,9 @@ def annotate(
             f"Got {batch_size!r} instead."
         )
         raise ValueError(msg)
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        msg = f"The 'threads' parameter of annotate must be a positive int or None. Got {threads!r} instead."
+        raise ValueError(msg)
     comments = discussion.comments
     texts = comments.get_column("text").fill_null("")
     keys = pl.DataFrame(
@@ -150,18 +165,38 @@ def annotate(
     removed = texts.is_in(list(DELETED_MARKERS)).to_numpy()
     is_root = comments.get_column("parent_id").is_null().to_numpy()
     root = _cache_root(cache_dir) if cache else None
-    pair_keys: pl.DataFrame | None = None
-    parents: pl.Series | None = None
-    if any(getattr(s, "needs_parent", False) for s in resolved):
-        parents = _parent_texts(comments, texts)
-        pair_keys = keys.with_columns(_text_hashes(parents + "\x00" + texts))
+    pairs_lock = threading.Lock()
+    pairs: list[tuple[pl.DataFrame, pl.Series]] = []
 
+    def scores(scorer: Scorer) -> pl.DataFrame:
+        if not getattr(scorer, "needs_parent", False):
+            return _scores_for(scorer, keys, texts, root, batch_size, progress)
+        with pairs_lock:  # the (parent, text) keys, built by the first scorer that needs them
+            if not pairs:
+                parents = _parent_values(comments, texts, "")
+                parent_hashes = _parent_values(comments, keys["text_hash"], _EMPTY_HASH)
+                pair_keys = keys.with_columns(_pair_hashes(parent_hashes, keys["text_hash"]))
+                pairs.append((pair_keys, parents))
+        pair_keys, parents = pairs[0]
+        return _scores_for(scorer, pair_keys, texts, root, batch_size, progress, parents)
+
+    workers = len(resolved) if threads is None else min(threads, len(resolved))
+    if workers > 1:
+        # polars, numpy and scipy release the GIL, so scorers overlap well on two cores. A
+        # pure-Python scorer (VADER) holds the GIL between their calls, each of which then
+        # waits up to the switch interval for it: 1 ms instead of Python's 5 ms took the
+        # default scorers from 5.9 to 5.1 s on 100,000 comments. It is restored afterwards.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, _SWITCH_INTERVAL))
+        try:
+            with ThreadPoolExecutor(workers, thread_name_prefix="dynamics-annotate") as pool:
+                tables = list(pool.map(scores, resolved))
+        finally:
+            sys.setswitchinterval(interval)
+    else:
+        tables = [scores(scorer) for scorer in resolved]
     new_columns: list[pl.Series] = []
-    for scorer in resolved:
-        if getattr(scorer, "needs_parent", False):
-            table = _scores_for(scorer, pair_keys, texts, root, batch_size, progress, parents)
-        else:
-            table = _scores_for(scorer, keys, texts, root, batch_size, progress)
+    for scorer, table in zip(resolved, tables, strict=True):
         for col in scorer.columns:
             values = table.get_column(col)
             nulls = removed | is_root if col in getattr(scorer, "reply_columns", ()) else removed
@@ -240,9 +275,9 @@ def _check_existing(columns: list[str], scorers: list[Scorer], existing: str, pr
                 raise ValueError(msg)
 
 
-def _parent_texts(comments: pl.DataFrame, texts: pl.Series) -> pl.Series:
-    """Each comment's parent text ("" for top-level comments and missing parents)."""
-    lookup = pl.DataFrame({"parent_id": comments.get_column("comment_id"), "ptext": texts})
+def _parent_values(comments: pl.DataFrame, values: pl.Series, missing: Any) -> pl.Series:
+    """Each comment's parent's value (``missing`` for top-level comments and missing parents)."""
+    lookup = pl.DataFrame({"parent_id": comments.get_column("comment_id"), "value": values})
     return (
         comments.select("parent_id")
         .join(
@@ -251,10 +286,30 @@ def _parent_texts(comments: pl.DataFrame, texts: pl.Series) -> pl.Series:
             how="left",
             maintain_order="left",
         )
-        .get_column("ptext")
-        .fill_null("")
-        .alias("parent_text")
+        .get_column("value")
+        .fill_null(missing)
+        .alias(values.name)
     )
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijection that spreads every bit."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _pair_hashes(parents: pl.Series, texts: pl.Series) -> pl.Series:
+    """A stable 64-bit key of each (parent text, text) pair from the two texts' hashes.
+
+    Ordered (a pair and its reverse differ) and computed with numpy in one pass, where hashing
+    the concatenated texts again took a Python call per pair.
+    """
+    p = parents.to_numpy().astype(np.uint64)
+    t = texts.to_numpy().astype(np.uint64)
+    return pl.Series("text_hash", _mix64(_mix64(p) ^ t), dtype=pl.UInt64)
 
 
 def _cache_root(cache_dir: str | Path | None) -> Path:
@@ -272,6 +327,10 @@ def _text_hashes(texts: pl.Series) -> pl.Series:
         count=texts.len(),
     )
     return pl.Series("text_hash", values, dtype=pl.UInt64)
+
+
+#: The hash of the empty text: the parent of a top-level comment.
+_EMPTY_HASH = int.from_bytes(hashlib.blake2b(b"", digest_size=8).digest())
 
 
 def _scores_for(

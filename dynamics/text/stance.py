@@ -13,6 +13,7 @@ example "couldn't agree more" is taken back from "couldn't agree" and counted as
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -287,9 +288,17 @@ def _counts(texts: Sequence[str | None] | pl.Series) -> pl.DataFrame:
         pl.col("raw").str.replace_all(r"(?m)^[ \t]*>[^\n]*", "").alias("clean")
     )
     return frame.select(
-        pl.col("raw" if m.raw else "clean").str.count_matches(m.pattern).alias(str(i))
-        for i, m in enumerate(MARKERS)
+        pl.col("raw" if m.raw else "clean").str.count_matches(pattern).alias(str(i))
+        for i, (m, pattern) in enumerate(zip(MARKERS, _engine_patterns(), strict=True))
     )
+
+
+@cache
+def _engine_patterns() -> tuple[str, ...]:
+    # ASCII word boundaries for the Rust engine: a Unicode one keeps it off its fast path
+    # (the counts are 1.5x cheaper). They differ only where a marker word touches a non-ASCII
+    # letter ("agreeé"); the counts were identical on 100,000 real Reddit comments.
+    return tuple(m.pattern.replace(r"\b", r"(?-u:\b)") for m in MARKERS)
 
 
 def marker_totals(texts: Sequence[str | None] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -391,7 +400,7 @@ class MarkerStanceScorer:
     """
 
     name = "stance-markers"
-    version = "markers-2"
+    version = "markers-3"
     columns = ("agreement", "disagreement", "stance")
     reply_columns = ("stance",)
 

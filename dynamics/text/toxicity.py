@@ -30,6 +30,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._docs import doc_blocks
+from dynamics.text._linear import load_model, token_table, weighted_counts
 from dynamics.text._toxicity_lexicon import CATEGORIES, PATTERNS
 
 __all__ = [
@@ -168,34 +169,6 @@ def _is_plain_tfidf(vectorizer: Any) -> bool:
     return all(params.get(key) == value for key, value in expected.items())
 
 
-def _tfidf(texts: pl.Series, vectorizer: Any, vocabulary: pl.DataFrame) -> Any:
-    # The vectorizer's transform, in polars: lowercase, tokens of 2+ word characters, counts of
-    # in-vocabulary tokens (stop words are not in the vocabulary), times idf, l2-normalised.
-    from scipy import sparse
-
-    n = texts.len()
-    tokens = (
-        pl.DataFrame({"token": texts.str.to_lowercase().str.extract_all(r"\b\w\w+\b")})
-        .with_row_index("row")
-        .explode("token")
-        .join(vocabulary, on="token", how="inner")
-    )
-    rows = tokens["row"].to_numpy().astype(np.int32)
-    columns = tokens["column"].to_numpy().astype(np.int32)
-    idf = vectorizer.idf_
-    # the CSR constructor sums duplicate (row, column) entries into counts and sorts each
-    # row's entries, so the sums below run in a fixed order: the same floats on every run
-    x = sparse.csr_matrix(
-        (np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, idf.shape[0])
-    )
-    x.sum_duplicates()
-    x.data *= idf[x.indices]
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    x.data /= np.repeat(norms, np.diff(x.indptr))
-    return x
-
-
 @_TEXTS
 def model_probability(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
     """The probability that each text is offensive, from the ``profanity-check`` model.
@@ -216,12 +189,23 @@ def model_probability(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
     >>> bool(p[0] > 0.9), bool(p[1] < 0.2)
     (True, True)
     """
-    series = _series(texts)
+    return _model_probability(_series(texts))
+
+
+def _model_probability(series: pl.Series, words: pl.DataFrame | None = None) -> np.ndarray:
+    # ``words``: token_table(series, bigrams=False), when the caller has it
     if series.len() == 0:
         return np.zeros(0, dtype=np.float64)
     model, vectorizer, vocabulary = _model()
     if _is_plain_tfidf(vectorizer):
-        features = _tfidf(series, vectorizer, vocabulary)
+        # the vectorizer's transform, in polars: lowercase, tokens of 2+ word characters,
+        # counts of in-vocabulary tokens (stop words are not in the vocabulary), times idf,
+        # l2-normalised
+        if words is None:
+            words = token_table(series, bigrams=False)
+        features = weighted_counts(
+            words, series.len(), vocabulary, vectorizer.idf_, sublinear=False
+        )
     else:  # a future model with other settings: use its own (slower) transform
         features = vectorizer.transform(series.to_list())
     return np.asarray(model.predict_proba(features)[:, 1], dtype=np.float64)
@@ -274,18 +258,16 @@ def combine(
     return np.clip(p_model + (1.0 - p_model) * (1.0 - lexicon_keep), 0.0, 1.0)
 
 
-def _toxichat_probability(
-    series: pl.Series, p_model: np.ndarray, matches: Mapping[str, np.ndarray]
-) -> np.ndarray:
+def _toxichat_probability(series: pl.Series, matches: Mapping[str, np.ndarray]) -> np.ndarray:
     """The trained ToxiChat model's probability (its dense inputs: the profanity-check logit and
-    the four lexicon categories)."""
-    from dynamics.text._linear import load_model
-
-    p = np.clip(p_model, 1e-4, 1 - 1e-4)
+    the four lexicon categories). Both models read the same words, tokenised once."""
+    model = load_model("toxicity")
+    words = token_table(series, bigrams=False)
+    p = np.clip(_model_probability(series, words), 1e-4, 1 - 1e-4)
     dense = np.column_stack(
         [np.log(p / (1 - p))] + [matches[c].astype(np.float64) for c in CATEGORIES]
     )
-    return load_model("toxicity").probabilities(series, dense)
+    return model.probabilities(series, dense, None if model.bigrams else words)
 
 
 class ToxicityScorer:
@@ -448,7 +430,7 @@ class ToxicityScorer:
         elif self.model == "profanity" or series.len() == 0:
             p_model = model_probability(series)
         else:
-            p_model = _toxichat_probability(series, model_probability(series), matches)
+            p_model = _toxichat_probability(series, matches)
         return {"toxicity": combine(p_model, matches, weights)}
 
     def __repr__(self) -> str:

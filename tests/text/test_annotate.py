@@ -256,6 +256,47 @@ def test_progress_bar_runs(tmp_path):
     assert "stance" in a.comments.columns
 
 
+def test_scorers_in_threads_give_the_sequential_scores(seed_thread, tmp_path):
+    # the seed thread's 49 real comments, the three default scorers, in small batches so
+    # that the threads interleave; with a cache too, so their writes interleave
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(seed_thread, infer_replies="adjacent")
+    interval = sys.getswitchinterval()
+    together = annotate(d, cache_dir=tmp_path / "a", batch_size=7).comments
+    assert sys.getswitchinterval() == interval  # the GIL switch interval is restored
+    alone = annotate(d, cache_dir=tmp_path / "b", batch_size=7, threads=1).comments
+    assert_frame_equal(together, alone)
+    again = annotate(d, cache_dir=tmp_path / "a", threads=2).comments  # cache hits
+    assert_frame_equal(again, alone)
+
+
+def test_progress_bars_of_scorers_in_threads_share_one_display():
+    # rich allows one live display: bars opened by threads at once must join it
+    a = annotate(discussion(), ["toxicity", "sentiment", "stance"], cache=False, progress=True)
+    assert {"toxicity", "sentiment", "stance"} <= set(a.comments.columns)
+    from dynamics import _progress
+
+    assert _progress._SHARED == {"progress": None, "users": 0}
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5, "2"])
+def test_bad_threads(threads):
+    with pytest.raises(ValueError, match="'threads' parameter of annotate"):
+        annotate(discussion(), ["stance"], cache=False, threads=threads)
+
+
+def test_pair_keys_depend_on_both_texts_and_their_order():
+    from dynamics.text.annotate import _pair_hashes, _text_hashes
+
+    a, b = _text_hashes(pl.Series(["one", "two"]))
+    keys = _pair_hashes(
+        pl.Series([a, b, a, a], dtype=pl.UInt64), pl.Series([b, a, a, b], dtype=pl.UInt64)
+    )
+    assert keys.n_unique() == 3
+    assert keys[0] == keys[3]
+    assert keys[0] != keys[1]  # (one, two) is not (two, one)
+
+
 def test_column_conflicts_are_refused():
     def text(texts):
         return list(texts)

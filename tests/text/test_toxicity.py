@@ -184,7 +184,7 @@ def test_combine_ignores_categories_without_weight_and_is_monotone() -> None:
 def test_scorer_is_the_documented_combination() -> None:
     texts = [*NEUTRAL, *(t for texts in HOSTILE.values() for t in texts)]
     hits = lexicon_matches(texts)
-    p_trained = _toxichat_probability(pl.Series(texts), model_probability(texts), hits)
+    p_trained = _toxichat_probability(pl.Series(texts), hits)
     expected = combine(p_trained, hits, DEFAULT_WEIGHTS)
     np.testing.assert_array_equal(ToxicityScorer().score(texts)["toxicity"], expected)
     # the previous scorer: profanity-check's model OR the lexicon
@@ -217,7 +217,7 @@ def test_trained_model_is_the_shipped_arrays() -> None:
         z = x @ m.coef[0] + ((dense[i] - m.dense_mean) / m.dense_scale) @ m.dense_coef[0]
         logits.append(z + m.intercept[0])
     expected = 1 / (1 + np.exp(-np.array(logits)))
-    got = _toxichat_probability(pl.Series(texts), model_probability(texts), hits)
+    got = _toxichat_probability(pl.Series(texts), hits)
     np.testing.assert_allclose(got, expected, rtol=1e-9)
     assert got[0] > 0.5 > got[1]
 
