@@ -14,8 +14,9 @@ import re
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,8 @@ _MAX_PARTS = 32
 _KEY = ("comment_id", "text_hash")
 #: The GIL switch interval (seconds) while scorers run in threads.
 _SWITCH_INTERVAL = 0.001
+_SWITCH_LOCK = threading.Lock()
+_SWITCH: dict[str, Any] = {"users": 0, "saved": None}
 _RESERVED = frozenset(COMMENT_COLUMNS) | {"parent_author", "parent_deleted", "orphan_of"}
 
 ScorerLike = str | Scorer | Callable[[Sequence[str]], Any]
@@ -186,13 +189,11 @@ def annotate(
         # pure-Python scorer (VADER) holds the GIL between their calls, each of which then
         # waits up to the switch interval for it: 1 ms instead of Python's 5 ms took the
         # default scorers from 5.9 to 5.1 s on 100,000 comments. It is restored afterwards.
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(interval, _SWITCH_INTERVAL))
-        try:
-            with ThreadPoolExecutor(workers, thread_name_prefix="dynamics-annotate") as pool:
-                tables = list(pool.map(scores, resolved))
-        finally:
-            sys.setswitchinterval(interval)
+        with (
+            _short_switch_interval(),
+            ThreadPoolExecutor(workers, thread_name_prefix="dynamics-annotate") as pool,
+        ):
+            tables = list(pool.map(scores, resolved))
     else:
         tables = [scores(scorer) for scorer in resolved]
     new_columns: list[pl.Series] = []
@@ -273,6 +274,24 @@ def _check_existing(columns: list[str], scorers: list[Scorer], existing: str, pr
                     "existing='replace' to overwrite it."
                 )
                 raise ValueError(msg)
+
+
+@contextmanager
+def _short_switch_interval() -> Iterator[None]:
+    """The GIL switch interval at most ``_SWITCH_INTERVAL`` inside the block; the previous one
+    is restored when the last of any concurrent blocks (two annotate calls) ends."""
+    with _SWITCH_LOCK:
+        if _SWITCH["users"] == 0:
+            _SWITCH["saved"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_SWITCH["saved"], _SWITCH_INTERVAL))
+        _SWITCH["users"] += 1
+    try:
+        yield
+    finally:
+        with _SWITCH_LOCK:
+            _SWITCH["users"] -= 1
+            if _SWITCH["users"] == 0:
+                sys.setswitchinterval(_SWITCH["saved"])
 
 
 def _parent_values(comments: pl.DataFrame, values: pl.Series, missing: Any) -> pl.Series:

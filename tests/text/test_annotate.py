@@ -279,6 +279,16 @@ def test_progress_bars_of_scorers_in_threads_share_one_display():
     assert _progress._SHARED == {"progress": None, "users": 0}
 
 
+def test_concurrent_annotate_calls_restore_the_switch_interval():
+    from concurrent.futures import ThreadPoolExecutor
+
+    interval = sys.getswitchinterval()
+    with ThreadPoolExecutor(3) as pool:
+        done = list(pool.map(lambda _: annotate(discussion(), cache=False), range(3)))
+    assert sys.getswitchinterval() == interval
+    assert all(d.comments.equals(done[0].comments) for d in done)
+
+
 @pytest.mark.parametrize("threads", [0, -1, 1.5, "2"])
 def test_bad_threads(threads):
     with pytest.raises(ValueError, match="'threads' parameter of annotate"):
