@@ -111,9 +111,9 @@ def annotate(
         How many scorers run at once, each in its own thread; None runs them all at once,
         1 one after the other. The scores do not depend on it. The shipped scorers do their
         work in polars, numpy and scipy, which release the GIL, so on two cores the three
-        default scorers take about two thirds of the time they take one after the other. A scorer
-        of your own must then be safe to call from a thread (pure functions are); pass
-        ``threads=1`` if it is not.
+        default scorers take about two thirds of the time they take one after the other. A
+        scorer of your own must then be safe to call from a thread (pure functions are);
+        pass ``threads=1`` if it is not.
 
     Returns
     -------
@@ -154,7 +154,9 @@ def annotate(
             f"Got {batch_size!r} instead."
         )
         raise ValueError(msg)
-    if threads is not None and (not isinstance(threads, int) or threads < 1):
+    if threads is not None and (
+        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
+    ):
         msg = f"The 'threads' parameter of annotate must be a positive int or None. Got {threads!r} instead."
         raise ValueError(msg)
     comments = discussion.comments

@@ -289,7 +289,7 @@ def test_concurrent_annotate_calls_restore_the_switch_interval():
     assert all(d.comments.equals(done[0].comments) for d in done)
 
 
-@pytest.mark.parametrize("threads", [0, -1, 1.5, "2"])
+@pytest.mark.parametrize("threads", [0, -1, 1.5, "2", True])
 def test_bad_threads(threads):
     with pytest.raises(ValueError, match="'threads' parameter of annotate"):
         annotate(discussion(), ["stance"], cache=False, threads=threads)
