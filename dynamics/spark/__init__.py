@@ -7,15 +7,21 @@ functions. PySpark (``pip install "dynamics[spark]"``) and Java 17 are needed at
 
 >>> from dynamics import spark as dsp
 >>> sorted(n for n in dsp.__all__)  # doctest: +NORMALIZE_WHITESPACE
-['SparkDataset', 'contagion', 'derailment', 'episodes', 'get_session', 'ingest', 'open',
- 'require_spark', 'thread_measure']
+['SparkDataset', 'contagion', 'derailment', 'episodes', 'get_session', 'ingest',
+ 'instigators', 'open', 'require_spark', 'thread_measure']
 """
 
 from __future__ import annotations
 
 from dynamics.spark.dataset import SparkDataset, open
 from dynamics.spark.ingest import ingest
-from dynamics.spark.per_thread import contagion, derailment, episodes, thread_measure
+from dynamics.spark.per_thread import (
+    contagion,
+    derailment,
+    episodes,
+    instigators,
+    thread_measure,
+)
 from dynamics.spark.session import get_session, require_spark
 
 __all__ = [
@@ -25,6 +31,7 @@ __all__ = [
     "episodes",
     "get_session",
     "ingest",
+    "instigators",
     "open",
     "require_spark",
     "thread_measure",

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 
     from dynamics.spark.dataset import SparkDataset
 
-__all__ = ["THREAD_MEASURES", "contagion", "derailment", "episodes", "thread_measure"]
+__all__ = [
+    "THREAD_MEASURES",
+    "contagion",
+    "derailment",
+    "episodes",
+    "instigators",
+    "thread_measure",
+]
 
 #: Per-thread measures of :mod:`dynamics.structure` that run as grouped maps, with the
 #: ``per_thread`` column their summary is taken over.
@@ -79,6 +86,25 @@ def run_measure(
         y = signal_values(d.comments, o["signal"], "episodes")
         table, members = detect(d.comments, y, o["threshold"], o["min_turns"], o["kind"], o["rule"])
         return table if name == "episodes" else members
+    if name == "instigators":
+        from dynamics.escalation._detection import detect
+        from dynamics.escalation._signal import signal_values
+        from dynamics.escalation.instigators import _per_author
+
+        o = dict(options or {})
+        c = d.comments
+        y = signal_values(c, o["signal"], "instigators")
+        table, members = detect(c, y, o["threshold"], o["min_turns"], o["kind"], o["rule"])
+        authors = _per_author(c, y, table, members, o["threshold"], o["calm"])
+        # one row without an author: the bucket's episodes whose first comment has none
+        # (they count in the denominator, as in memory)
+        unattributed = table.height - int(authors.get_column("started").sum())
+        row = pl.DataFrame(
+            {"author": [None], "started": [unattributed]}, schema_overrides={"author": pl.String}
+        )
+        return pl.concat([authors, row], how="diagonal").with_columns(
+            pl.col("targeted", "deescalated", "participated").fill_null(0)
+        )
     if name == "derailment":
         from dynamics.escalation import derailment
 
@@ -248,6 +274,93 @@ def episodes(
     members = members.sort("_file", "_row", "episode_id", "turn").drop("_file", "_row")
     tables = {"episodes": ranked, "comments": members}
     return EpisodesResult(func, float(ranked.height), params=params, tables=tables)
+
+
+def instigators(
+    ds: SparkDataset,
+    *,
+    signal: str = "toxicity",
+    threshold: float = 0.5,
+    min_turns: int = 3,
+    kind: str = "both",
+    rule: str = "slope",
+    calm: float | None = None,
+    top: float = 0.1,
+    seed: int | None = 0,
+) -> Any:
+    """:func:`dynamics.escalation.instigators` over every thread: the same result object.
+
+    An episode, its target replies and the calm reply that ends it lie inside one thread, so
+    each bucket counts, per author, the episodes started, the toxic replies received inside
+    them, the episodes calmed and those taken part in (with the in-memory code), plus its
+    episodes whose first comment has no author. Spark sums the counts per author (sufficient
+    statistics: the sums are the in-memory counts); the driver ranks the authors and takes the
+    top share as in memory, with the number of known authors counted on Spark. ``ds`` must
+    carry the signal (see :meth:`SparkDataset.annotate`). Detection runs once per bucket.
+
+    Returns
+    -------
+    InstigatorsResult
+        As in memory: ``value``, ``n_episodes``, ``n_authors``, ``n_top`` and table
+        ``"authors"``.
+    """
+    from pyspark.sql import functions as F
+
+    from dynamics._params import check_param
+    from dynamics.escalation._detection import check_params, episode_params
+    from dynamics.escalation._signal import check_signal_params, signal_values
+    from dynamics.escalation.instigators import InstigatorsResult
+
+    func = "instigators"
+    check_params(signal, threshold, min_turns, kind, rule, func)
+    if calm is not None:
+        check_signal_params(signal, calm, func)
+    check_param(
+        isinstance(top, int | float) and not isinstance(top, bool) and 0 < top <= 1,
+        "top",
+        func,
+        "in (0, 1]",
+        top,
+    )
+    signal_values(pl.from_arrow(ds.comments.limit(0).toArrow()), signal, func)  # a clear error
+    calm_at = float(threshold) / 2 if calm is None else float(calm)
+    params = episode_params(signal, threshold, min_turns, kind, rule)
+    params |= {"calm": calm_at, "top": top, "seed": seed}
+    col = F.col(signal)
+    row = ds.comments.agg(
+        F.count(F.lit(1)).alias("n"),
+        F.count(F.when(col.isNotNull() & ~F.isnan(col.cast("double")), 1)).alias("scored"),
+        F.countDistinct("author").alias("authors"),
+    ).first()
+    n_authors = int(row["authors"])
+    if not row["scored"]:
+        why = "no comments" if not row["n"] else f"no comment has a {signal!r} score"
+        return InstigatorsResult(func, math.nan, params=params, reason=why, n_authors=n_authors)
+    options = {k: params[k] for k in ("signal", "threshold", "min_turns", "kind", "rule")}
+    options["calm"] = calm_at
+    counts = ["started", "targeted", "deescalated", "participated"]
+    summed = (
+        _per_bucket_table(ds, "instigators", options)
+        .groupBy("author")
+        .agg(*[F.sum(c).cast("long").alias(c) for c in counts])
+    )
+    table = pl.from_arrow(summed.toArrow())
+    n_ep = int(table.get_column("started").sum())
+    per_author = (
+        table.drop_nulls("author")
+        .with_columns(pl.col(counts).cast(pl.Int64))
+        .sort(
+            ["started", "targeted", "deescalated", "author"],
+            descending=[True, True, True, False],
+        )
+    )
+    sizes = {"n_authors": n_authors, "n_top": max(1, math.ceil(top * n_authors))}
+    tables = {"authors": per_author}
+    if n_ep == 0:
+        why = "no escalation episodes"
+        return InstigatorsResult(func, math.nan, params=params, reason=why, tables=tables, **sizes)
+    share = float(per_author.get_column("started").head(sizes["n_top"]).sum()) / n_ep
+    return InstigatorsResult(func, share, params=params, tables=tables, n_episodes=n_ep, **sizes)
 
 
 def _per_bucket_table(

@@ -195,3 +195,36 @@ def test_episodes_on_spark_equal_in_memory(planted_both):
         assert got.episodes[0].comments().equals(want.episodes[0].comments())
     with pytest.raises(ValueError, match="episodes needs a numeric hostility column 'toxicity'"):
         episodes(dataset)  # not scored
+
+
+def test_instigators_on_spark_equal_in_memory(planted_both):
+    """Per-author counts summed over buckets, ranked on the driver: the in-memory result."""
+    from dynamics.escalation import instigators as instigators_in_memory
+    from dynamics.spark import instigators
+
+    memory, _, dataset = planted_both
+    scored = dataset.annotate(["toxicity"])
+    expected = memory.annotate(["toxicity"], cache=False)
+    for options in (
+        {"threshold": 0.3, "min_turns": 2},
+        {"threshold": 0.3, "top": 0.5, "calm": 0.2},
+    ):
+        got = instigators(scored, **options)
+        want = instigators_in_memory(expected, **options)
+        assert want.n_episodes > 0, options
+        assert (got.value, got.n_episodes, got.n_authors, got.n_top) == (
+            want.value,
+            want.n_episodes,
+            want.n_authors,
+            want.n_top,
+        ), options
+        assert got.params == want.params, options
+        table = got.table("authors", backend="polars")
+        assert table.equals(want.table("authors", backend="polars")), options
+        assert table.get_column("deescalated").sum() > 0, options
+    none = instigators(scored, threshold=0.99, min_turns=5)
+    assert none.reason == instigators_in_memory(expected, threshold=0.99, min_turns=5).reason
+    with pytest.raises(ValueError, match="'top' parameter of instigators"):
+        instigators(scored, top=0)
+    with pytest.raises(ValueError, match="instigators needs a numeric hostility column 'toxicity'"):
+        instigators(dataset)  # not scored
