@@ -282,9 +282,10 @@ def test_progress_bars_of_scorers_in_threads_share_one_display():
 def test_concurrent_annotate_calls_restore_the_switch_interval():
     from concurrent.futures import ThreadPoolExecutor
 
+    d = discussion()  # (warnings.catch_warnings, in discussion(), is not thread-safe)
     interval = sys.getswitchinterval()
     with ThreadPoolExecutor(3) as pool:
-        done = list(pool.map(lambda _: annotate(discussion(), cache=False), range(3)))
+        done = list(pool.map(lambda _: annotate(d, cache=False), range(3)))
     assert sys.getswitchinterval() == interval
     assert all(d.comments.equals(done[0].comments) for d in done)
 
