@@ -113,6 +113,32 @@ def instigators(
     [('ann', 1, 1, 0, 1), ('bob', 0, 1, 0, 1), ('cat', 0, 0, 1, 0)]
     """
     func = "instigators"
+    params = checked_params(signal, threshold, min_turns, kind, rule, calm, top, seed)
+    comments = comments_of(discussion, func)
+    y = signal_values(comments, signal, func)
+    authors = comments.get_column("author").cast(pl.String).drop_nulls().unique()
+    n_authors = authors.len()
+    why = unscored(comments, y, signal)
+    if why is not None:
+        return InstigatorsResult(func, math.nan, params=params, reason=why, n_authors=n_authors)
+    table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
+    per_author = _per_author(comments, y, table, members, float(threshold), params["calm"])
+    return from_authors(per_author, table.height, n_authors, params)
+
+
+def checked_params(
+    signal: str,
+    threshold: float,
+    min_turns: int,
+    kind: str,
+    rule: str,
+    calm: float | None,
+    top: float,
+    seed: int | None,
+) -> dict[str, Any]:
+    """Check the parameters of :func:`instigators` (any engine); its ``params``, with ``calm``
+    resolved (``threshold / 2`` when None)."""
+    func = "instigators"
     check_params(signal, threshold, min_turns, kind, rule, func)
     if calm is not None:
         check_signal_params(signal, calm, func)
@@ -124,25 +150,31 @@ def instigators(
         top,
     )
     calm_at = float(threshold) / 2 if calm is None else float(calm)
-    comments = comments_of(discussion, func)
-    y = signal_values(comments, signal, func)
     params = episode_params(signal, threshold, min_turns, kind, rule)
-    params |= {"calm": calm_at, "top": top, "seed": seed}
-    authors = comments.get_column("author").cast(pl.String).drop_nulls().unique()
-    n_authors = authors.len()
-    why = unscored(comments, y, signal)
-    if why is not None:
-        return InstigatorsResult(func, math.nan, params=params, reason=why, n_authors=n_authors)
-    table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
-    per_author = _per_author(comments, y, table, members, float(threshold), calm_at)
-    n_ep = table.height
-    counts = {"n_authors": n_authors, "n_top": max(1, math.ceil(top * n_authors))}
-    tables = {"authors": per_author}
-    if n_ep == 0:
+    return params | {"calm": calm_at, "top": top, "seed": seed}
+
+
+def from_authors(
+    per_author: pl.DataFrame, n_episodes: int, n_authors: int, params: dict[str, Any]
+) -> InstigatorsResult:
+    """The result of :func:`instigators` from its per-author counts (``author``, ``started``,
+    ``targeted``, ``deescalated``, ``participated``, in any order), the number of episodes and
+    of known authors, so that any engine that counts per thread gives the same result."""
+    func = "instigators"
+    counts = ["started", "targeted", "deescalated", "participated"]
+    ranked = per_author.select("author", *counts).sort(
+        ["started", "targeted", "deescalated", "author"],
+        descending=[True, True, True, False],
+    )
+    sizes = {"n_authors": n_authors, "n_top": max(1, math.ceil(params["top"] * n_authors))}
+    tables = {"authors": ranked}
+    if n_episodes == 0:
         why = "no escalation episodes"
-        return InstigatorsResult(func, math.nan, params=params, reason=why, tables=tables, **counts)
-    share = float(per_author.get_column("started").head(counts["n_top"]).sum()) / n_ep
-    return InstigatorsResult(func, share, params=params, tables=tables, n_episodes=n_ep, **counts)
+        return InstigatorsResult(func, math.nan, params=params, reason=why, tables=tables, **sizes)
+    share = float(ranked.get_column("started").head(sizes["n_top"]).sum()) / n_episodes
+    return InstigatorsResult(
+        func, share, params=params, tables=tables, n_episodes=n_episodes, **sizes
+    )
 
 
 def _per_author(
@@ -198,11 +230,4 @@ def _per_author(
     out = everyone.drop_nulls()
     for f in (started, targeted, ended, part):
         out = out.join(f, on="author", how="left")
-    return (
-        out.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64))
-        .sort(
-            ["started", "targeted", "deescalated", "author"],
-            descending=[True, True, True, False],
-        )
-        .select("author", *counts)
-    )
+    return out.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64)).select("author", *counts)

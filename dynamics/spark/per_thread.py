@@ -241,19 +241,12 @@ def episodes(
 
     from dynamics.escalation import EpisodesResult
     from dynamics.escalation._detection import check_params, episode_params, rank_episodes
-    from dynamics.escalation._signal import signal_values
 
     func = "episodes"
     check_params(signal, threshold, min_turns, kind, rule, func)
-    signal_values(pl.from_arrow(ds.comments.limit(0).toArrow()), signal, func)  # a clear error
     params = episode_params(signal, threshold, min_turns, kind, rule) | {"seed": seed}
-    col = F.col(signal)
-    counts = ds.comments.agg(
-        F.count(F.lit(1)).alias("n"),
-        F.count(F.when(col.isNotNull() & ~F.isnan(col.cast("double")), 1)).alias("scored"),
-    ).first()
-    if not counts["scored"]:
-        why = "no comments" if not counts["n"] else f"no comment has a {signal!r} score"
+    why, _ = _unscored(ds, signal, func)
+    if why is not None:
         return EpisodesResult(func, math.nan, params=params, reason=why)
     options = {k: params[k] for k in ("signal", "threshold", "min_turns", "kind", "rule")}
     position = ds.comments.select(F.col("comment_id").alias("_id"), "_file", "_row")
@@ -306,38 +299,15 @@ def instigators(
     """
     from pyspark.sql import functions as F
 
-    from dynamics._params import check_param
-    from dynamics.escalation._detection import check_params, episode_params
-    from dynamics.escalation._signal import check_signal_params, signal_values
-    from dynamics.escalation.instigators import InstigatorsResult
+    from dynamics.escalation.instigators import InstigatorsResult, checked_params, from_authors
 
     func = "instigators"
-    check_params(signal, threshold, min_turns, kind, rule, func)
-    if calm is not None:
-        check_signal_params(signal, calm, func)
-    check_param(
-        isinstance(top, int | float) and not isinstance(top, bool) and 0 < top <= 1,
-        "top",
-        func,
-        "in (0, 1]",
-        top,
-    )
-    signal_values(pl.from_arrow(ds.comments.limit(0).toArrow()), signal, func)  # a clear error
-    calm_at = float(threshold) / 2 if calm is None else float(calm)
-    params = episode_params(signal, threshold, min_turns, kind, rule)
-    params |= {"calm": calm_at, "top": top, "seed": seed}
-    col = F.col(signal)
-    row = ds.comments.agg(
-        F.count(F.lit(1)).alias("n"),
-        F.count(F.when(col.isNotNull() & ~F.isnan(col.cast("double")), 1)).alias("scored"),
-        F.countDistinct("author").alias("authors"),
-    ).first()
+    params = checked_params(signal, threshold, min_turns, kind, rule, calm, top, seed)
+    why, row = _unscored(ds, signal, func, authors=F.countDistinct("author"))
     n_authors = int(row["authors"])
-    if not row["scored"]:
-        why = "no comments" if not row["n"] else f"no comment has a {signal!r} score"
+    if why is not None:
         return InstigatorsResult(func, math.nan, params=params, reason=why, n_authors=n_authors)
-    options = {k: params[k] for k in ("signal", "threshold", "min_turns", "kind", "rule")}
-    options["calm"] = calm_at
+    options = {k: params[k] for k in ("signal", "threshold", "min_turns", "kind", "rule", "calm")}
     counts = ["started", "targeted", "deescalated", "participated"]
     summed = (
         _per_bucket_table(ds, "instigators", options)
@@ -345,22 +315,31 @@ def instigators(
         .agg(*[F.sum(c).cast("long").alias(c) for c in counts])
     )
     table = pl.from_arrow(summed.toArrow())
-    n_ep = int(table.get_column("started").sum())
-    per_author = (
-        table.drop_nulls("author")
-        .with_columns(pl.col(counts).cast(pl.Int64))
-        .sort(
-            ["started", "targeted", "deescalated", "author"],
-            descending=[True, True, True, False],
-        )
-    )
-    sizes = {"n_authors": n_authors, "n_top": max(1, math.ceil(top * n_authors))}
-    tables = {"authors": per_author}
-    if n_ep == 0:
-        why = "no escalation episodes"
-        return InstigatorsResult(func, math.nan, params=params, reason=why, tables=tables, **sizes)
-    share = float(per_author.get_column("started").head(sizes["n_top"]).sum()) / n_ep
-    return InstigatorsResult(func, share, params=params, tables=tables, n_episodes=n_ep, **sizes)
+    n_episodes = int(table.get_column("started").sum())  # the author-less row included
+    per_author = table.drop_nulls("author").with_columns(pl.col(counts).cast(pl.Int64))
+    return from_authors(per_author, n_episodes, n_authors, params)
+
+
+def _unscored(ds: SparkDataset, signal: str, func: str, **extra: Any) -> tuple[str | None, Any]:
+    """Why no comment of ``ds`` can count (no comments, or none has a ``signal`` score), or
+    None; and the row of counts, with the ``extra`` aggregates computed in the same pass.
+
+    Raises the in-memory measure's clear error when ``ds`` has no numeric ``signal`` column.
+    """
+    from pyspark.sql import functions as F
+
+    from dynamics.escalation._signal import signal_values
+
+    signal_values(pl.from_arrow(ds.comments.limit(0).toArrow()), signal, func)
+    col = F.col(signal)
+    row = ds.comments.agg(
+        F.count(F.lit(1)).alias("n"),
+        F.count(F.when(col.isNotNull() & ~F.isnan(col.cast("double")), 1)).alias("scored"),
+        *[value.alias(name) for name, value in extra.items()],
+    ).first()
+    if row["scored"]:
+        return None, row
+    return ("no comments" if not row["n"] else f"no comment has a {signal!r} score"), row
 
 
 def _per_bucket_table(
