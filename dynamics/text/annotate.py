@@ -170,20 +170,17 @@ def annotate(
     removed = texts.is_in(list(DELETED_MARKERS)).to_numpy()
     is_root = comments.get_column("parent_id").is_null().to_numpy()
     root = _cache_root(cache_dir) if cache else None
-    pairs_lock = threading.Lock()
-    pairs: list[tuple[pl.DataFrame, pl.Series]] = []
+    pair_keys: pl.DataFrame | None = None
+    parents: pl.Series | None = None
+    if any(getattr(s, "needs_parent", False) for s in resolved):
+        parents = _parent_values(comments, texts, "")
+        parent_hashes = _parent_values(comments, keys["text_hash"], _EMPTY_HASH)
+        pair_keys = keys.with_columns(_pair_hashes(parent_hashes, keys["text_hash"]))
 
     def scores(scorer: Scorer) -> pl.DataFrame:
-        if not getattr(scorer, "needs_parent", False):
-            return _scores_for(scorer, keys, texts, root, batch_size, progress)
-        with pairs_lock:  # the (parent, text) keys, built by the first scorer that needs them
-            if not pairs:
-                parents = _parent_values(comments, texts, "")
-                parent_hashes = _parent_values(comments, keys["text_hash"], _EMPTY_HASH)
-                pair_keys = keys.with_columns(_pair_hashes(parent_hashes, keys["text_hash"]))
-                pairs.append((pair_keys, parents))
-        pair_keys, parents = pairs[0]
-        return _scores_for(scorer, pair_keys, texts, root, batch_size, progress, parents)
+        if getattr(scorer, "needs_parent", False):
+            return _scores_for(scorer, pair_keys, texts, root, batch_size, progress, parents)
+        return _scores_for(scorer, keys, texts, root, batch_size, progress)
 
     workers = len(resolved) if threads is None else min(threads, len(resolved))
     if workers > 1:
