@@ -23,7 +23,7 @@ from dynamics._results import MetricResult
 from dynamics.escalation._bootstrap import percentile_interval, sample_warnings
 from dynamics.escalation._family import BOOTSTRAP, escalation_measure
 from dynamics.escalation._signal import comments_of
-from dynamics.escalation._trend import _check, _codes, _params, _values
+from dynamics.escalation._trend import ThreadCells, _check, _codes, _params, _values
 from dynamics.model.forest import depths, parent_index
 
 if TYPE_CHECKING:
@@ -133,29 +133,9 @@ def toxicity_by_depth(
     comments = comments_of(discussion, func)
     y = _values(comments, signal, threshold, func)
     _check(n_boot, ci, seed, func)
-    par = parent_index(
-        comments.get_column("comment_id").cast(pl.String),
-        comments.get_column("parent_id").cast(pl.String),
-    )
-    thread_ids, thread = _codes(comments.get_column("thread_id"))
-    keep = ~np.isnan(y)
-    x = depths(par)[keep].astype(float)
     params = _params(signal, threshold, within, n_boot, ci, seed)
-    return _profile(
-        func,
-        "depths",
-        "depth",
-        x,
-        y[keep],
-        thread[keep],
-        thread[keep] if within else None,
-        len(thread_ids),
-        params,
-        n_boot,
-        ci,
-        seed,
-        count="n_comments",
-    )
+    cells, _ = depth_cells(comments, y, within)
+    return profile(func, cells, within, params, n_boot, ci, seed)
 
 
 @escalation_measure(needs={"discussion", "signal"}, result=TrendResult, settings=BOOTSTRAP)
@@ -228,15 +208,40 @@ def toxicity_by_turn(
     0.14
     """
     n_boot, ci, seed = (settings[k] for k in BOOTSTRAP)
-    from dynamics.model.exchanges import dyadic_exchanges
-
     func = "toxicity_by_turn"
     comments = comments_of(discussion, func)
-    y_all = _values(comments, signal, threshold, func)
+    y = _values(comments, signal, threshold, func)
     _check(n_boot, ci, seed, func)
-    check_param(
-        is_int(min_turns) and min_turns >= 2, "min_turns", func, "an integer >= 2", min_turns
+    check_min_turns(min_turns, func)
+    params = _params(signal, threshold, within, n_boot, ci, seed) | {"min_turns": min_turns}
+    cells, _ = turn_cells(comments, y, min_turns, within)
+    return profile(func, cells, within, params, n_boot, ci, seed)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def depth_cells(
+    comments: pl.DataFrame, y: np.ndarray, within: bool
+) -> tuple[ThreadCells, pl.Series]:
+    """Cells of the depth profile: ``y`` at each scored comment's depth, and the row threads."""
+    par = parent_index(
+        comments.get_column("comment_id").cast(pl.String),
+        comments.get_column("parent_id").cast(pl.String),
     )
+    thread_ids, thread = _codes(comments.get_column("thread_id"))
+    keep = ~np.isnan(y)
+    x = depths(par)[keep].astype(float)
+    cells, used = ThreadCells.of(x, y[keep], thread[keep], thread[keep] if within else None)
+    return cells, thread_ids.gather(used)
+
+
+def turn_cells(
+    comments: pl.DataFrame, y_all: np.ndarray, min_turns: int, within: bool
+) -> tuple[ThreadCells, pl.Series]:
+    """Cells of the turn profile: ``y`` at each scored turn of the dyadic exchanges."""
+    from dynamics.model.exchanges import dyadic_exchanges
+
     thread_ids, thread = _codes(comments.get_column("thread_id"))
     exchanges = dyadic_exchanges(comments, min_turns=min_turns)
     turns = (
@@ -257,29 +262,24 @@ def toxicity_by_turn(
     y = y_all[row]
     keep = ~np.isnan(y)
     exchange = turns.get_column("_exchange").to_numpy().astype(np.int64)[keep]
-    params = _params(signal, threshold, within, n_boot, ci, seed) | {"min_turns": min_turns}
-    return _profile(
-        func,
-        "turns",
-        "turn",
+    cells, used = ThreadCells.of(
         turns.get_column("_turn").to_numpy()[keep].astype(float),
         y[keep],
         thread[row][keep],
         exchange if within else None,
-        len(thread_ids),
-        params,
-        n_boot,
-        ci,
-        seed,
-        count="n_turns",
+    )
+    return cells, thread_ids.gather(used)
+
+
+def check_min_turns(min_turns: Any, func: str) -> None:
+    """``min_turns`` of the turn profile: an integer >= 2."""
+    check_param(
+        is_int(min_turns) and min_turns >= 2, "min_turns", func, "an integer >= 2", min_turns
     )
 
 
-# --------------------------------------------------------------------------- helpers
-
-
 def _slope_from_sums(s: np.ndarray, within: bool) -> float:
-    """Slope from summed sufficient statistics (see :func:`_thread_sums`)."""
+    """Slope from summed sufficient statistics (see :func:`._trend.thread_sums`)."""
     if within:
         return float(s[1] / s[0]) if s[0] > 0 else math.nan
     n, sx, sy, sxx, sxy = s
@@ -287,54 +287,34 @@ def _slope_from_sums(s: np.ndarray, within: bool) -> float:
     return float((n * sxy - sx * sy) / den) if n > 0 and den > 1e-12 * max(n * sxx, 1) else math.nan
 
 
-def _thread_sums(
-    x: np.ndarray, y: np.ndarray, thread: np.ndarray, group: np.ndarray | None, t: int
-) -> np.ndarray:
-    """Per-thread sufficient statistics of the slope.
-
-    Pooled: ``(n, sum x, sum y, sum x^2, sum xy)``. Within groups (threads or exchanges,
-    nested in threads): ``(sum (x - mean_g x)^2, sum (x - mean_g x)(y - mean_g y))``.
-    """
-    if group is None:
-        cols = [np.ones_like(x), x, y, x * x, x * y]
-        return np.stack([np.bincount(thread, weights=c, minlength=t) for c in cols], 1)
-    _, g = np.unique(group, return_inverse=True)
-    ng = np.bincount(g)
-    mx = np.bincount(g, weights=x) / ng
-    my = np.bincount(g, weights=y) / ng
-    dx = x - mx[g]
-    cols = [dx * dx, dx * (y - my[g])]
-    return np.stack([np.bincount(thread, weights=c, minlength=t) for c in cols], 1)
-
-
-def _profile(
+def profile(
     func: str,
-    table_name: str,
-    level_name: str,
-    x: np.ndarray,
-    y: np.ndarray,
-    thread: np.ndarray,
-    group: np.ndarray | None,
-    t: int,
+    cells: ThreadCells,
+    within: bool,
     params: dict[str, Any],
     n_boot: int,
     ci: float,
     seed: Any,
-    *,
-    count: str,
 ) -> TrendResult:
-    """Mean of ``y`` per level ``x`` with thread-bootstrap intervals, and the slope."""
-    within = group is not None
-    levels, level = np.unique(x.astype(np.int64), return_inverse=True)
-    n_obs = int(x.size)
-    used_threads = np.unique(thread)
-    n_threads = int(used_threads.size)
-    cnt = np.bincount(level, minlength=levels.size)
+    """Mean of ``y`` per level with thread-bootstrap intervals, and the slope, from the cells.
+
+    ``func`` is ``"toxicity_by_depth"`` or ``"toxicity_by_turn"``; each bootstrap sample
+    reweights the threads (the rows of ``cells``, drawn in their order) and costs
+    O(threads + cells).
+    """
+    table_name, level_name, count = _LEVELS[func]
+    levels, level = np.unique(cells.level, return_inverse=True)
+    n_threads = int(cells.sums.shape[0])
+    n_obs = int(cells.n.sum())
+    cnt = np.bincount(level, weights=cells.n, minlength=levels.size).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(level, weights=y, minlength=levels.size) / cnt
-    sums = _thread_sums(x, y, thread, group, t)
-    slope = _slope_from_sums(sums.sum(0), within)
-    intercept = math.nan if within or math.isnan(slope) else float(y.mean() - slope * x.mean())
+        mean = np.bincount(level, weights=cells.y, minlength=levels.size) / cnt
+    total = cells.sums.sum(0)
+    slope = _slope_from_sums(total, within)
+    intercept = math.nan
+    if not within and not math.isnan(slope):
+        n, sx, sy = total[:3]
+        intercept = float(sy / n - slope * sx / n)
     low = np.full(levels.size, np.nan)
     high = np.full(levels.size, np.nan)
     interval = None
@@ -343,22 +323,15 @@ def _profile(
     )
     if boot:
         gen = rng(seed)
-        cell = thread * levels.size + level
-        cells, inv = np.unique(cell, return_inverse=True)
-        c_n = np.bincount(inv).astype(float)
-        c_y = np.bincount(inv, weights=y)
-        c_t, c_l = cells // levels.size, cells % levels.size
         slopes = np.empty(n_boot)
         means = np.empty((n_boot, levels.size))
         for i in range(n_boot):  # one vectorised resample of all threads per sample
             w = np.bincount(gen.integers(0, n_threads, n_threads), minlength=n_threads)
-            wt = np.zeros(t)
-            wt[used_threads] = w
-            slopes[i] = _slope_from_sums(wt @ sums, within)
-            wc = wt[c_t]
+            slopes[i] = _slope_from_sums(w @ cells.sums, within)
+            wc = w[cells.thread]
             with np.errstate(invalid="ignore", divide="ignore"):
-                means[i] = np.bincount(c_l, wc * c_y, levels.size) / np.bincount(
-                    c_l, wc * c_n, levels.size
+                means[i] = np.bincount(level, wc * cells.y, levels.size) / np.bincount(
+                    level, wc * cells.n, levels.size
                 )
         interval = percentile_interval(slopes, ci, n_threads)
         for k in range(levels.size):
@@ -383,3 +356,10 @@ def _profile(
         n_obs=n_obs,
         n_threads=n_threads,
     )
+
+
+#: The table, level column and count column of each profile.
+_LEVELS = {
+    "toxicity_by_depth": ("depths", "depth", "n_comments"),
+    "toxicity_by_turn": ("turns", "turn", "n_turns"),
+}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import polars as pl
@@ -108,6 +108,18 @@ def toxicity_by_thread_size(
     func = "toxicity_by_thread_size"
     comments = comments_of(discussion, func)
     y = _values(comments, signal, threshold, func)
+    params = size_params(signal, threshold, n_bins, min_threads, n_boot, ci, seed)
+    return size_profile(size_threads(comments, y), params, n_boot, ci, seed)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def size_params(
+    signal: str, threshold: Any, n_bins: Any, min_threads: Any, n_boot: Any, ci: Any, seed: Any
+) -> dict[str, Any]:
+    """The checked ``params`` of :func:`toxicity_by_thread_size`."""
+    func = "toxicity_by_thread_size"
     _check(n_boot, ci, seed, func)
     check_param(is_int(n_bins) and n_bins >= 2, "n_bins", func, "an integer >= 2", n_bins)
     check_param(
@@ -119,16 +131,35 @@ def toxicity_by_thread_size(
     )
     params = _params(signal, threshold, False, n_boot, ci, seed)
     params.pop("within")
-    params |= {"n_bins": n_bins, "min_threads": min_threads}
+    return params | {"n_bins": n_bins, "min_threads": min_threads}
+
+
+def size_threads(comments: pl.DataFrame, y: np.ndarray) -> pl.DataFrame:
+    """Per thread, in order of first appearance: ``thread_id``, ``size`` (comments),
+    ``n_scored`` and ``total`` (sum of ``y`` over the scored ones)."""
     thread_ids, thread = _codes(comments.get_column("thread_id"))
     t = len(thread_ids)
-    size = np.bincount(thread, minlength=t)
     scored = ~np.isnan(y)
-    n_scored = np.bincount(thread[scored], minlength=t)
-    total = np.bincount(thread[scored], weights=y[scored], minlength=t)
-    keep = n_scored > 0
-    frac = total[keep] / n_scored[keep]
-    size = size[keep]
+    return pl.DataFrame(
+        {
+            "thread_id": thread_ids,
+            "size": np.bincount(thread, minlength=t).astype(np.int64),
+            "n_scored": np.bincount(thread[scored], minlength=t).astype(np.int64),
+            # float even without a scored comment (numpy gives int64 then)
+            "total": np.bincount(thread[scored], weights=y[scored], minlength=t).astype(float),
+        }
+    )
+
+
+def size_profile(
+    threads: pl.DataFrame, params: dict[str, Any], n_boot: int, ci: float, seed: Any
+) -> TrendResult:
+    """The size profile from :func:`size_threads`' table (its rows in the bootstrap's order)."""
+    func = "toxicity_by_thread_size"
+    n_bins, min_threads = params["n_bins"], params["min_threads"]
+    scored = threads.filter(pl.col("n_scored") > 0)
+    size = scored.get_column("size").to_numpy()
+    frac = scored.get_column("total").to_numpy() / scored.get_column("n_scored").to_numpy()
     if size.size == 0:
         return TrendResult(func, math.nan, params=params, reason="no comment is scored")
     bins, edges = _log_bins(size, n_bins, min_threads)
@@ -171,9 +202,6 @@ def toxicity_by_thread_size(
         n_obs=n_threads,
         n_threads=n_threads,
     )
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def _ols(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:

@@ -8,7 +8,8 @@ functions. PySpark (``pip install "dynamics[spark]"``) and Java 17 are needed at
 >>> from dynamics import spark as dsp
 >>> sorted(n for n in dsp.__all__)  # doctest: +NORMALIZE_WHITESPACE
 ['SparkDataset', 'contagion', 'derailment', 'episodes', 'get_session', 'ingest',
- 'instigators', 'open', 'require_spark', 'thread_measure']
+ 'instigators', 'open', 'require_spark', 'thread_measure', 'toxicity_by_depth',
+ 'toxicity_by_thread_size', 'toxicity_by_turn']
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from dynamics.spark.per_thread import (
     episodes,
     instigators,
     thread_measure,
+    toxicity_by_depth,
+    toxicity_by_thread_size,
+    toxicity_by_turn,
 )
 from dynamics.spark.session import get_session, require_spark
 
@@ -35,4 +39,7 @@ __all__ = [
     "open",
     "require_spark",
     "thread_measure",
+    "toxicity_by_depth",
+    "toxicity_by_thread_size",
+    "toxicity_by_turn",
 ]

@@ -32,6 +32,9 @@ __all__ = [
     "episodes",
     "instigators",
     "thread_measure",
+    "toxicity_by_depth",
+    "toxicity_by_thread_size",
+    "toxicity_by_turn",
 ]
 
 #: Per-thread measures of :mod:`dynamics.structure` that run as grouped maps, with the
@@ -44,6 +47,8 @@ THREAD_MEASURES: dict[str, str] = {
     "h_index": "h_index",
 }
 _BOOKKEEPING = ("_file", "_row", "thread_bucket")
+#: Escalation profiles whose buckets return per-thread sufficient statistics.
+_PROFILES = ("toxicity_by_depth", "toxicity_by_turn", "toxicity_by_thread_size")
 
 
 def _bucket_discussion(comments: pl.DataFrame, posts: pl.DataFrame | None) -> Any:
@@ -105,6 +110,20 @@ def run_measure(
         return pl.concat([authors, row], how="diagonal").with_columns(
             pl.col("targeted", "deescalated", "participated").fill_null(0)
         )
+    if name in _PROFILES:
+        from dynamics.escalation._trend import _values
+        from dynamics.escalation.depth import depth_cells, turn_cells
+        from dynamics.escalation.size import size_threads
+
+        o = dict(options or {})
+        y = _values(d.comments, o["signal"], o["threshold"], name)
+        if name == "toxicity_by_thread_size":
+            return size_threads(d.comments, y)
+        if name == "toxicity_by_depth":
+            cells, ids = depth_cells(d.comments, y, o["within"])
+        else:
+            cells, ids = turn_cells(d.comments, y, o["min_turns"], o["within"])
+        return cells.to_table(ids)
     if name == "derailment":
         from dynamics.escalation import derailment
 
@@ -200,16 +219,143 @@ def derailment(
     DerailmentResult
         As in memory (table ``"threads"`` included).
     """
-    from pyspark.sql import functions as F
-
     from dynamics.escalation.derailment import checked_params, from_threads
 
     options = checked_params(signal, threshold, recovery, n_boot, ci)
-    table = _per_bucket_table(ds, "derailment", options)
+    rows = _in_input_order(ds, _per_bucket_table(ds, "derailment", options))
+    return from_threads(rows, options, n_boot=n_boot, ci=ci, seed=seed)
+
+
+def toxicity_by_depth(
+    ds: SparkDataset,
+    *,
+    signal: str = "toxicity",
+    threshold: float | None = None,
+    within: bool = False,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+) -> Any:
+    """:func:`dynamics.escalation.toxicity_by_depth` over every thread: the same result object.
+
+    Each bucket reduces its scored comments to per-thread sufficient statistics with the
+    in-memory code (:class:`dynamics.escalation._trend.ThreadCells`: the slope's sums, and the
+    count and sum of the signal per (thread, depth) cell); the driver receives one row per
+    thread, in the input's thread order, and runs the in-memory profile on them, so the
+    slope, the table and the thread bootstrap (same seed, same draws) equal the in-memory
+    ones to float tolerance. Driver memory is O(threads + cells), not O(comments). ``ds``
+    must carry the signal (see :meth:`SparkDataset.annotate`).
+
+    Returns
+    -------
+    TrendResult
+        As in memory (table ``"depths"``).
+    """
+    return _profile_on_spark(ds, "toxicity_by_depth", signal, threshold, within, n_boot, ci, seed)
+
+
+def toxicity_by_turn(
+    ds: SparkDataset,
+    *,
+    signal: str = "toxicity",
+    threshold: float | None = None,
+    min_turns: int = 2,
+    within: bool = False,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+) -> Any:
+    """:func:`dynamics.escalation.toxicity_by_turn` over every thread: the same result object.
+
+    A dyadic exchange lies inside one thread, so each bucket finds its exchanges and reduces
+    their scored turns to per-thread cells (as :func:`toxicity_by_depth`, with the exchange
+    fixed-effects sums when ``within``); the driver runs the in-memory profile on them.
+
+    Returns
+    -------
+    TrendResult
+        As in memory (table ``"turns"``).
+    """
+    from dynamics.escalation.depth import check_min_turns
+
+    check_min_turns(min_turns, "toxicity_by_turn")
+    return _profile_on_spark(
+        ds, "toxicity_by_turn", signal, threshold, within, n_boot, ci, seed, min_turns=min_turns
+    )
+
+
+def toxicity_by_thread_size(
+    ds: SparkDataset,
+    *,
+    signal: str = "toxicity",
+    threshold: float | None = 0.5,
+    n_bins: int = 21,
+    min_threads: int = 50,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+) -> Any:
+    """:func:`dynamics.escalation.toxicity_by_thread_size` over every thread: the same result.
+
+    Each bucket counts, per thread, its comments, its scored comments and the sum of their
+    signal (or toxic flags); the driver receives one row per thread, in the input's thread
+    order, and bins and fits them with the in-memory code (bins, t-intervals and the thread
+    bootstrap as in memory).
+
+    Returns
+    -------
+    TrendResult
+        As in memory (table ``"sizes"``).
+    """
+    from dynamics.escalation.size import size_params, size_profile
+
+    func = "toxicity_by_thread_size"
+    _check_signal(ds, signal, threshold, func)
+    params = size_params(signal, threshold, n_bins, min_threads, n_boot, ci, seed)
+    options = {"signal": signal, "threshold": threshold}
+    rows = _in_input_order(ds, _per_bucket_table(ds, func, options))
+    return size_profile(rows, params, n_boot, ci, seed)
+
+
+def _profile_on_spark(
+    ds: SparkDataset,
+    func: str,
+    signal: str,
+    threshold: Any,
+    within: bool,
+    n_boot: int,
+    ci: float,
+    seed: Any,
+    **extra: Any,
+) -> Any:
+    """The depth or turn profile from per-thread cells built on the executors."""
+    from dynamics.escalation._trend import ThreadCells, _check, _params
+    from dynamics.escalation.depth import profile
+
+    _check_signal(ds, signal, threshold, func)
+    _check(n_boot, ci, seed, func)
+    params = _params(signal, threshold, within, n_boot, ci, seed) | extra
+    options = {"signal": signal, "threshold": threshold, "within": bool(within)} | extra
+    rows = _in_input_order(ds, _per_bucket_table(ds, func, options))
+    cells = ThreadCells.from_table(rows, 2 if within else 5)
+    return profile(func, cells, bool(within), params, n_boot, ci, seed)
+
+
+def _check_signal(ds: SparkDataset, signal: str, threshold: Any, func: str) -> None:
+    """The in-memory checks of ``signal`` and ``threshold``, on the dataset's schema."""
+    from dynamics.escalation._trend import _values
+
+    _values(pl.from_arrow(ds.comments.limit(0).toArrow()), signal, threshold, func)
+
+
+def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:
+    """A per-thread ``table`` on the driver, its threads in the order of their first comment
+    in the input (the in-memory order, in which the thread bootstraps draw)."""
+    from pyspark.sql import functions as F
+
     first = ds.comments.groupBy("thread_id").agg(F.min(F.struct("_file", "_row")).alias("_at"))
     ordered = table.join(first, "thread_id", "left").orderBy("_at").drop("_at")
-    rows = pl.from_arrow(ordered.toArrow())
-    return from_threads(rows, options, n_boot=n_boot, ci=ci, seed=seed)
+    return pl.from_arrow(ordered.toArrow())
 
 
 def episodes(

@@ -228,3 +228,50 @@ def test_instigators_on_spark_equal_in_memory(planted_both):
         instigators(scored, top=0)
     with pytest.raises(ValueError, match="instigators needs a numeric hostility column 'toxicity'"):
         instigators(dataset)  # not scored
+
+
+def test_escalation_profiles_on_spark_equal_in_memory(planted_both):
+    """Depth, turn and size profiles from per-thread cells built on the executors: the
+    in-memory slopes, tables and bootstrap intervals (same threads drawn in the same order)."""
+    from dynamics import escalation
+    from dynamics import spark as dsp
+
+    memory, _, dataset = planted_both
+    scored = dataset.annotate(["toxicity"])
+    expected = memory.annotate(["toxicity"], cache=False)
+    cases = [
+        ("toxicity_by_depth", {}),
+        ("toxicity_by_depth", {"within": True, "threshold": 0.3}),
+        ("toxicity_by_turn", {}),
+        ("toxicity_by_turn", {"within": True, "min_turns": 3}),
+        ("toxicity_by_thread_size", {"n_bins": 6, "min_threads": 3}),
+        ("toxicity_by_thread_size", {"threshold": None, "min_threads": 3}),
+    ]
+    for name, options in cases:
+        got = getattr(dsp, name)(scored, n_boot=50, seed=3, **options)
+        want = getattr(escalation, name)(expected, n_boot=50, seed=3, **options)
+        case = (name, options)
+        assert want.reason is None, case
+        assert want.ci is not None, case
+        assert want.n_threads >= 10, case
+        assert got.value == pytest.approx(want.value, rel=1e-9), case
+        assert got.ci == pytest.approx(want.ci, rel=1e-9), case
+        assert got.intercept == pytest.approx(want.intercept, rel=1e-9, nan_ok=True), case
+        assert (got.n_obs, got.n_threads) == (want.n_obs, want.n_threads), case
+        assert (got.params, got.warnings) == (want.params, want.warnings), case
+        (table_name,) = want.tables
+        table = got.table(table_name, backend="polars")
+        expected_table = want.table(table_name, backend="polars")
+        assert table.schema == expected_table.schema, case
+        floats = [c for c, t in expected_table.schema.items() if t.is_float()]
+        assert table.drop(floats).equals(expected_table.drop(floats)), case
+        for col in floats:
+            assert table[col].null_count() == expected_table[col].null_count(), (case, col)
+            diff = (table[col] - expected_table[col]).abs().max()
+            assert diff is None or diff < 1e-12, (case, col)
+    with pytest.raises(ValueError, match="'min_turns' parameter of toxicity_by_turn"):
+        dsp.toxicity_by_turn(scored, min_turns=1)
+    with pytest.raises(ValueError, match="'n_bins' parameter of toxicity_by_thread_size"):
+        dsp.toxicity_by_thread_size(scored, n_bins=1)
+    with pytest.raises(ValueError, match="toxicity_by_depth needs a numeric hostility column"):
+        dsp.toxicity_by_depth(dataset)  # not scored
