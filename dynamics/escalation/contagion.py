@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -198,28 +199,50 @@ def contagion(
     [('t1', 1.5), ('t2', None)]
     """
     comments = comments_of(discussion, _FUNC)
-    check_signal_params(signal, threshold, _FUNC)
-    null_model, n_null = _check_params(null, n_null, n_boot, ci, seed)
-    params: dict[str, Any] = {
-        "signal": signal,
-        "threshold": float(threshold),
-        "null": null_model,
-        "n_null": n_null,
-        "n_boot": n_boot,
-        "ci": ci,
-        "seed": seed,
-    }
+    params = checked_params(signal, threshold, null, n_null, n_boot, ci, seed)
+    null_model, n_null = params["null"], params["n_null"]
     values = signal_values(comments, signal, _FUNC).to_numpy(allow_copy=True).astype(float)
     data = _prepare(comments, values, float(threshold))
-    counts = _counts(data)
-    threads = _table(data.thread_ids, _group_counts(data, data.pair_thread, data.n_threads))
+
+    def null_model_of(value: float, gen: np.random.Generator) -> tuple[float, float, float]:
+        return _null(data, value, n_null, gen, progress)
+
+    return from_counts(
+        ContagionCounts.of(data),
+        params,
+        n_boot,
+        ci,
+        seed,
+        null_model_of if null_model is not None else None,
+    )
+
+
+def from_counts(
+    counts: ContagionCounts,
+    params: dict[str, Any],
+    n_boot: int,
+    ci: float,
+    seed: Any,
+    null_model: Callable[[float, np.random.Generator], tuple[float, float, float]] | None,
+) -> ContagionResult:
+    """The :class:`ContagionResult` from the per-thread and per-(thread, depth) counts.
+
+    ``null_model(R, gen)`` gives z, p and the null mean (drawn after the bootstrap from the
+    same generator), or is None when no null runs. The Spark path calls this on counts
+    built on its executors.
+    """
+    totals = counts.per_thread.sum(0)
+    threads = _table(counts.thread_ids, counts.per_thread)
     threads = threads.rename({"group": "thread_id"}).filter(pl.col("n_replies") > 0)
-    n_depths = int(data.pair_depth.max()) + 1 if data.pair_depth.size else 1
-    depth_counts = _group_counts(data, data.pair_depth, n_depths)
+    n_depths = int(counts.cell_depth.max()) + 1 if counts.cell_depth.size else 1
+    depth_counts = np.stack(
+        [np.bincount(counts.cell_depth, counts.cell_counts[:, k], n_depths) for k in range(4)],
+        1,
+    ).astype(np.int64)
     depth_table = _table(pl.Series(np.arange(n_depths)), depth_counts).rename({"group": "depth"})
 
-    value, reason = _ratio(counts)
-    extra = _extras(counts)
+    value, reason = _ratio(totals)
+    extra = _extras(totals)
     if reason is not None:
         return ContagionResult(
             _FUNC,
@@ -238,14 +261,14 @@ def contagion(
         params["ci_reason"] = no_interval
         said.append(no_interval)
     elif n_boot > 0:
-        interval, depth_ci = _bootstrap(data, n_depths, n_boot, ci, gen)
+        interval, depth_ci = _bootstrap(counts, n_depths, n_boot, ci, gen)
         depth_table = depth_table.with_columns(
             pl.Series("ci_low", depth_ci[0]).fill_nan(None),
             pl.Series("ci_high", depth_ci[1]).fill_nan(None),
         )
     z = p_value = null_mean = None
     if null_model is not None:
-        z, p_value, null_mean = _null(data, value, n_null, gen, progress)
+        z, p_value, null_mean = null_model(value, gen)
     return ContagionResult(
         _FUNC,
         value,
@@ -261,6 +284,23 @@ def contagion(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def checked_params(
+    signal: str, threshold: Any, null: Any, n_null: Any, n_boot: Any, ci: Any, seed: Any
+) -> dict[str, Any]:
+    """The checked ``params`` of :func:`contagion` (``null``: the null that runs, or None)."""
+    check_signal_params(signal, threshold, _FUNC)
+    null_model, n_null = _check_params(null, n_null, n_boot, ci, seed)
+    return {
+        "signal": signal,
+        "threshold": float(threshold),
+        "null": null_model,
+        "n_null": n_null,
+        "n_boot": n_boot,
+        "ci": ci,
+        "seed": seed,
+    }
 
 
 def _check_params(
@@ -360,14 +400,82 @@ def _prepare(comments: pl.DataFrame, values: np.ndarray, threshold: float) -> _D
     )
 
 
-def _counts(data: _Data) -> np.ndarray:
-    """``[n, a, t, b]`` over all eligible replies."""
-    tc = data.toxic[data.child]
-    tp = data.toxic[data.parent]
-    return np.array(
-        [tc.size, np.count_nonzero(tp), np.count_nonzero(tc), np.count_nonzero(tc & tp)],
-        dtype=np.int64,
-    )
+@dataclass(frozen=True)
+class ContagionCounts:
+    """The counts ``[n, a, t, b]`` of eligible replies that R, its tables and its thread
+    bootstrap need: per thread (every thread, in order of first appearance: the bootstrap
+    draws over all of them) and per (thread, depth) cell. O(threads + cells), not O(n).
+
+    Attributes
+    ----------
+    thread_ids : polars.Series
+        Thread of each row of ``per_thread``.
+    per_thread : numpy.ndarray
+        ``(threads, 4)`` int64 counts.
+    cell_thread, cell_depth : numpy.ndarray
+        Row in ``per_thread`` and depth (of the reply) of each cell.
+    cell_counts : numpy.ndarray
+        ``(cells, 4)`` int64 counts.
+    """
+
+    thread_ids: pl.Series
+    per_thread: np.ndarray
+    cell_thread: np.ndarray
+    cell_depth: np.ndarray
+    cell_counts: np.ndarray
+
+    @classmethod
+    def of(cls, data: _Data) -> ContagionCounts:
+        """The counts of prepared comments."""
+        per_thread = _group_counts(data, data.pair_thread, data.n_threads)
+        n_depths = int(data.pair_depth.max()) + 1 if data.pair_depth.size else 1
+        cells, index = np.unique(data.pair_thread * n_depths + data.pair_depth, return_inverse=True)
+        return cls(
+            data.thread_ids,
+            per_thread,
+            (cells // n_depths).astype(np.int64),
+            (cells % n_depths).astype(np.int64),
+            _group_counts(data, index, cells.size),
+        )
+
+    def to_table(self) -> pl.DataFrame:
+        """One row per thread: ``thread_id``, ``counts`` (n, a, t, b), and the cells as the
+        lists ``depths`` and ``cells`` (four counts each), the form the Spark buckets return."""
+        cells = (
+            pl.DataFrame(
+                {
+                    "_row": self.cell_thread,
+                    "depths": self.cell_depth,
+                    "cells": pl.Series(self.cell_counts.tolist(), dtype=pl.List(pl.Int64)),
+                }
+            )
+            .group_by("_row", maintain_order=True)
+            .agg("depths", "cells")
+        )
+        counts = pl.Series("counts", self.per_thread.tolist(), dtype=pl.List(pl.Int64))
+        return (
+            pl.DataFrame({"thread_id": self.thread_ids.cast(pl.String), "counts": counts})
+            .with_row_index("_row")
+            .join(cells, on="_row", how="left", maintain_order="left")
+            .drop("_row")
+            .with_columns(
+                pl.col("depths").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
+                pl.col("cells").fill_null(pl.lit([], dtype=pl.List(pl.List(pl.Int64)))),
+            )
+        )
+
+    @classmethod
+    def from_table(cls, table: pl.DataFrame) -> ContagionCounts:
+        """The counts of a :meth:`to_table` table, its rows in the order wanted."""
+        cells = table.select("depths", "cells").with_row_index("_row").explode("depths", "cells")
+        cells = cells.drop_nulls("depths")
+        return cls(
+            table.get_column("thread_id"),
+            np.array(table.get_column("counts").to_list(), dtype=np.int64).reshape(-1, 4),
+            cells.get_column("_row").to_numpy().astype(np.int64),
+            cells.get_column("depths").to_numpy().astype(np.int64),
+            np.array(cells.get_column("cells").to_list(), dtype=np.int64).reshape(-1, 4),
+        )
 
 
 def _group_counts(data: _Data, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -435,25 +543,21 @@ def _table(groups: pl.Series, c: np.ndarray) -> pl.DataFrame:
 
 
 def _bootstrap(
-    data: _Data, n_depths: int, n_boot: int, ci: float, gen: np.random.Generator
+    counts: ContagionCounts, n_depths: int, n_boot: int, ci: float, gen: np.random.Generator
 ) -> tuple[tuple[float, float], tuple[np.ndarray, np.ndarray]]:
     """Percentile intervals of R overall and per depth, resampling threads."""
-    per_thread = _group_counts(data, data.pair_thread, data.n_threads).astype(float)
-    # per (thread, depth) cell counts, for the per-depth intervals
-    cell = data.pair_thread * n_depths + data.pair_depth
-    cells, cell_index = np.unique(cell, return_inverse=True)
-    cell_counts = _group_counts(data, cell_index, cells.size).astype(float)
-    cell_thread = cells // n_depths
-    cell_depth = cells % n_depths
+    per_thread = counts.per_thread.astype(float)
+    cell_counts = counts.cell_counts.astype(float)
     overall = np.empty(n_boot)
     by_depth = np.empty((n_boot, n_depths))
-    t = data.n_threads
+    t = per_thread.shape[0]
     for i in range(n_boot):  # one vectorised resample of all threads per sample
         w = np.bincount(gen.integers(0, t, t), minlength=t).astype(float)
         overall[i] = _ratios(w @ per_thread)
-        wc = w[cell_thread]
+        wc = w[counts.cell_thread]
         sums = np.stack(
-            [np.bincount(cell_depth, wc * cell_counts[:, k], n_depths) for k in range(4)], 1
+            [np.bincount(counts.cell_depth, wc * cell_counts[:, k], n_depths) for k in range(4)],
+            1,
         )
         by_depth[i] = _ratios(sums)
     alpha = (1 - ci) / 2

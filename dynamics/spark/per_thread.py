@@ -79,10 +79,12 @@ def run_measure(
     """The per-thread table of measure ``name`` on one bucket (runs on an executor)."""
     d = _bucket_discussion(comments, posts)
     if name == "contagion":
-        from dynamics.escalation import contagion
+        from dynamics.escalation._signal import signal_values
+        from dynamics.escalation.contagion import ContagionCounts, _prepare
 
-        result = contagion(d, null=False, n_boot=0, **(options or {}))
-        return result.table("threads", backend="polars")
+        o = dict(options or {})
+        y = signal_values(d.comments, o["signal"], name).to_numpy(allow_copy=True).astype(float)
+        return ContagionCounts.of(_prepare(d.comments, y, o["threshold"])).to_table()
     if name in ("episodes", "episode_comments"):
         from dynamics.escalation._detection import detect
         from dynamics.escalation._signal import signal_values
@@ -158,40 +160,38 @@ def thread_measure(ds: SparkDataset, name: str) -> tuple[DataFrame, dict[str, fl
 
 
 def contagion(
-    ds: SparkDataset, *, signal: str = "toxicity", threshold: float = 0.5
-) -> dict[str, Any]:
-    """Toxicity contagion ratio R over all threads, from per-thread sufficient statistics.
+    ds: SparkDataset,
+    *,
+    signal: str = "toxicity",
+    threshold: float = 0.5,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = 0,
+) -> Any:
+    """:func:`dynamics.escalation.contagion` over every thread: the same result, without the null.
 
-    Each bucket runs :func:`dynamics.escalation.contagion` (without null model and bootstrap)
-    and returns its per-thread counts ``n`` (eligible replies), ``a`` (with a toxic parent),
-    ``t`` (toxic) and ``b`` (toxic with a toxic parent); Spark sums them and
-    ``R = b n / (a t)``, exactly the in-memory value. The within-thread null and the thread
-    bootstrap are not distributed yet. ``ds`` must carry the signal (see
-    :meth:`SparkDataset.annotate`).
+    Each bucket counts, with the in-memory code, the eligible replies ``n``, those with a
+    toxic parent ``a``, the toxic ones ``t`` and the toxic ones with a toxic parent ``b``, per
+    thread and per (thread, reply depth) cell
+    (:class:`dynamics.escalation.contagion.ContagionCounts`); one row per thread comes to the
+    driver, in the input's thread order, where ``R = b n / (a t)`` of the summed counts, the
+    thread and depth tables and the thread bootstrap (same seed, same draws) are computed by
+    the in-memory code: the result equals the in-memory one with ``null=False``. The
+    within-thread permutation null is not distributed (it permutes every comment's flag);
+    run it in memory on a subset (:meth:`SparkDataset.to_discussion`). ``ds`` must carry the
+    signal (see :meth:`SparkDataset.annotate`).
 
     Returns
     -------
-    dict
-        ``value`` (R), ``n_replies``, ``n_toxic_parents``, ``n_toxic_replies``,
-        ``n_toxic_after_toxic``, ``p_toxic_after_toxic``, ``p_toxic_reply`` and ``threads``
-        (the per-thread table, a Spark DataFrame).
+    ContagionResult
+        As in memory with ``null=False`` (tables ``"threads"`` and ``"depths"``).
     """
-    from pyspark.sql import functions as F
+    from dynamics.escalation.contagion import ContagionCounts, checked_params, from_counts
 
-    table = _per_bucket_table(ds, "contagion", {"signal": signal, "threshold": threshold})
-    cols = ["n_replies", "n_toxic_parents", "n_toxic_replies", "n_toxic_after_toxic"]
-    row = table.agg(*[F.sum(c).cast("long").alias(c) for c in cols]).first()
-    n, a, t, b = (int(row[c] or 0) for c in cols)
-    return {
-        "value": (b * n) / (a * t) if n and a and t else math.nan,
-        "n_replies": n,
-        "n_toxic_parents": a,
-        "n_toxic_replies": t,
-        "n_toxic_after_toxic": b,
-        "p_toxic_after_toxic": b / a if a else math.nan,
-        "p_toxic_reply": t / n if n else math.nan,
-        "threads": table,
-    }
+    params = checked_params(signal, threshold, False, None, n_boot, ci, seed)
+    _check_signal(ds, signal, None, "contagion")
+    rows = _in_input_order(ds, _per_bucket_table(ds, "contagion", params))
+    return from_counts(ContagionCounts.from_table(rows), params, n_boot, ci, seed, None)
 
 
 def derailment(

@@ -96,14 +96,6 @@ def test_annotate_on_executors_as_in_memory(planted_both):
             assert (a - b).abs().max() < 1e-9, col
         else:
             assert a.equals(b), col
-    from dynamics.escalation import contagion as contagion_in_memory
-    from dynamics.spark import contagion
-
-    on_spark_r = contagion(scored, threshold=0.3)
-    want_r = contagion_in_memory(expected, threshold=0.3, null=False, n_boot=0)
-    assert on_spark_r["n_replies"] == want_r.n_replies > 0
-    assert on_spark_r["n_toxic_after_toxic"] == want_r.n_toxic_after_toxic
-    assert on_spark_r["value"] == pytest.approx(want_r.value, rel=1e-12, nan_ok=True)
     edges, want = scored.user_edges(), expected.user_edges()
     assert {"mean_toxicity", "sign", "hostile", "sign_weight"} <= set(edges.columns)
     means = ["mean_toxicity", "sign_weight"]  # float means: summation order may differ
@@ -275,3 +267,34 @@ def test_escalation_profiles_on_spark_equal_in_memory(planted_both):
         dsp.toxicity_by_thread_size(scored, n_bins=1)
     with pytest.raises(ValueError, match="toxicity_by_depth needs a numeric hostility column"):
         dsp.toxicity_by_depth(dataset)  # not scored
+
+
+def test_contagion_on_spark_equals_in_memory(planted_both):
+    """R, its thread and depth tables and its thread-bootstrap intervals from per-thread counts
+    built on the executors: the in-memory ContagionResult (without the null)."""
+    from dynamics.escalation import contagion as contagion_in_memory
+    from dynamics.spark import contagion
+
+    memory, _, dataset = planted_both
+    scored = dataset.annotate(["toxicity"])
+    expected = memory.annotate(["toxicity"], cache=False)
+    for options in ({"threshold": 0.3, "n_boot": 50, "seed": 3}, {"threshold": 0.2}):
+        got = contagion(scored, **options)
+        want = contagion_in_memory(expected, null=False, **options)
+        assert want.reason is None and want.n_toxic_after_toxic > 0, options
+        assert got.value == want.value, options
+        assert got.ci == want.ci, options
+        assert (want.ci is not None) == ("n_boot" in options), options
+        for field in ("n_replies", "n_toxic_parents", "n_toxic_replies", "n_toxic_after_toxic"):
+            assert getattr(got, field) == getattr(want, field), (options, field)
+        assert (got.params, got.warnings, got.p_value) == (want.params, want.warnings, None)
+        for name in ("threads", "depths"):
+            table = got.table(name, backend="polars")
+            assert table.equals(want.table(name, backend="polars")), (options, name)
+    assert contagion(scored, threshold=0.99).reason == (
+        contagion_in_memory(expected, threshold=0.99, null=False).reason
+    )
+    with pytest.raises(ValueError, match="'n_boot' parameter of contagion"):
+        contagion(scored, n_boot=1)
+    with pytest.raises(ValueError, match="contagion needs a numeric hostility column 'toxicity'"):
+        contagion(dataset)  # not scored
