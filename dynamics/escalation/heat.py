@@ -8,6 +8,7 @@ episode when it and its parent are consecutive turns of one episode
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Unpack
 
@@ -124,30 +125,18 @@ def reply_heat(
     """
     n_boot, ci, seed, progress = (settings[k] for k in (*BOOTSTRAP, "progress"))
     func = "reply_heat"
-    check_params(signal, threshold, min_turns, kind, rule, func)
-    check_boot(n_boot, ci, func)
+    params = checked_params(signal, threshold, min_turns, kind, rule, n_boot, ci, seed)
     comments = comments_of(discussion, func)
     y = signal_values(comments, signal, func)
-    params = episode_params(signal, threshold, min_turns, kind, rule)
-    params |= {"n_boot": n_boot, "ci": ci, "seed": seed}
-
-    def undefined(why: str, **extra: Any) -> ReplyHeatResult:
-        return ReplyHeatResult(func, math.nan, params=params, reason=why, **extra)
-
     if comments.height == 0:
-        return undefined("no comments")
+        return ReplyHeatResult(func, math.nan, params=params, reason="no comments")
     lat = _latencies(comments)
     if lat.height == 0:
-        return undefined(_why_no_latency(comments))
+        return ReplyHeatResult(func, math.nan, params=params, reason=_why_no_latency(comments))
     if y.null_count() == comments.height:
-        return undefined(f"no comment has a {signal!r} score")
-    table, members = detect(comments, y, float(threshold), int(min_turns), kind, rule)
-    links = (
-        members.filter(pl.col("turn") > 0)
-        .select(pl.col("comment_id").alias("_cid"), pl.lit(value=True).alias("inside"))
-        .unique("_cid")
-    )
-    lat = lat.join(links, on="_cid", how="left").with_columns(pl.col("inside").fill_null(False))
+        why = f"no comment has a {signal!r} score"
+        return ReplyHeatResult(func, math.nan, params=params, reason=why)
+    lat, n_episodes = mark_inside(comments, y, lat, params)
     inside = lat.get_column("inside").to_numpy()
     secs = lat.get_column("latency").to_numpy()
     summary = pl.DataFrame(
@@ -160,6 +149,67 @@ def reply_heat(
             "q75": [_q(secs[inside], 0.75), _q(secs[~inside], 0.75)],
         }
     )
+    threads = comments.get_column("thread_id").cast(pl.String).unique(maintain_order=True)
+
+    def bootstrap() -> tuple[float, float]:
+        index = pl.DataFrame({"_thread": threads, "_t": np.arange(threads.len())})
+        tix = lat.join(index, on="_thread", how="left").get_column("_t").to_numpy()
+        return thread_bootstrap(tix, secs, inside, threads.len(), params, progress)
+
+    return from_summary(summary, n_episodes, threads.len(), params, bootstrap)
+
+
+def checked_params(
+    signal: str,
+    threshold: Any,
+    min_turns: Any,
+    kind: Any,
+    rule: Any,
+    n_boot: Any,
+    ci: Any,
+    seed: Any,
+) -> dict[str, Any]:
+    """The checked ``params`` of :func:`reply_heat`."""
+    func = "reply_heat"
+    check_params(signal, threshold, min_turns, kind, rule, func)
+    check_boot(n_boot, ci, func)
+    params = episode_params(signal, threshold, min_turns, kind, rule)
+    return params | {"n_boot": n_boot, "ci": ci, "seed": seed}
+
+
+def mark_inside(
+    comments: pl.DataFrame, y: pl.Series, lat: pl.DataFrame, params: dict[str, Any]
+) -> tuple[pl.DataFrame, int]:
+    """``lat`` (:func:`_latencies`) with ``inside``: the reply and its parent are consecutive
+    turns of an episode detected with ``params``; and the number of episodes."""
+    table, members = detect(
+        comments,
+        y,
+        float(params["threshold"]),
+        int(params["min_turns"]),
+        params["kind"],
+        params["rule"],
+    )
+    links = (
+        members.filter(pl.col("turn") > 0)
+        .select(pl.col("comment_id").alias("_cid"), pl.lit(value=True).alias("inside"))
+        .unique("_cid")
+    )
+    lat = lat.join(links, on="_cid", how="left").with_columns(pl.col("inside").fill_null(False))
+    return lat, table.height
+
+
+def from_summary(
+    summary: pl.DataFrame,
+    n_episodes: int,
+    n_threads: int,
+    params: dict[str, Any],
+    bootstrap: Callable[[], tuple[float, float]],
+) -> ReplyHeatResult:
+    """The result from the per-side latency table (side, n, median, mean, q25, q75), the
+    number of episodes and of threads; ``bootstrap()`` gives the interval when one is due."""
+    func = "reply_heat"
+    n_in, n_out = summary.get_column("n").to_list()
     med_in, med_out = summary.get_column("median").to_list()
     mean_in, mean_out = summary.get_column("mean").to_list()
     extra = {
@@ -168,26 +218,27 @@ def reply_heat(
         "mean_inside": mean_in,
         "mean_outside": mean_out,
         "mean_ratio": mean_in / mean_out if mean_out > 0 else math.nan,
-        "n_inside": int(inside.sum()),
-        "n_outside": int((~inside).sum()),
+        "n_inside": n_in,
+        "n_outside": n_out,
     }
     tables = {"latency": summary}
-    if table.height == 0:
-        return undefined("no escalation episodes", tables=tables, **extra)
-    if not inside.any() or inside.all():
-        side = "inside" if not inside.any() else "outside"
-        return undefined(
-            f"no reply {side} episodes has a time on both ends", tables=tables, **extra
-        )
+
+    def undefined(why: str) -> ReplyHeatResult:
+        return ReplyHeatResult(func, math.nan, params=params, reason=why, tables=tables, **extra)
+
+    if n_episodes == 0:
+        return undefined("no escalation episodes")
+    if n_in == 0 or n_out == 0:
+        side = "inside" if n_in == 0 else "outside"
+        return undefined(f"no reply {side} episodes has a time on both ends")
     if med_out <= 0:
-        return undefined("the median latency outside episodes is 0", tables=tables, **extra)
+        return undefined("the median latency outside episodes is 0")
     interval = None
-    n_threads = comments.get_column("thread_id").n_unique()
     said, boot = sample_warnings(
-        params, n_boot, n_threads, n_threads=n_threads, n_replies=lat.height
+        params, params["n_boot"], n_threads, n_threads=n_threads, n_replies=n_in + n_out
     )
     if boot:
-        interval = _bootstrap(comments, lat, n_boot, ci, seed, progress)
+        interval = bootstrap()
     return ReplyHeatResult(
         func,
         med_in / med_out,
@@ -211,13 +262,24 @@ def _why_no_latency(comments: pl.DataFrame) -> str:
     """The real reason no reply latency could be measured, in the order a user would check."""
     ids = comments.get_column("comment_id").cast(pl.String)
     parents = comments.get_column("parent_id").cast(pl.String)
-    if parents.is_null().all():
+    has_time = "created_at" in comments.columns and bool(
+        comments.get_column("created_at").is_not_null().any()
+    )
+    return why_no_latency(
+        int(parents.is_not_null().sum()),
+        bool(parents.is_in(ids.implode()).fill_null(value=False).any()),
+        has_time,
+    )
+
+
+def why_no_latency(n_replies: int, has_parent: bool, has_time: bool) -> str:
+    """Why no latency was measured, from the comments with a ``parent_id`` (``n_replies``),
+    whether any parent is in the data and whether any comment has a time."""
+    if n_replies == 0:
         return "no comment is a reply (parent_id is empty everywhere)"
-    has_parent = parents.is_in(ids.implode()).fill_null(value=False)
-    if not has_parent.any():
-        n = int(parents.is_not_null().sum())
-        return f"no reply has its parent in the data ({n:,} replies, every parent missing)"
-    if "created_at" not in comments.columns or comments.get_column("created_at").is_null().all():
+    if not has_parent:
+        return f"no reply has its parent in the data ({n_replies:,} replies, every parent missing)"
+    if not has_time:
         return "created_at missing: no comment has a time"
     return (
         "no reply has a time on both ends at or after its parent's "
@@ -246,27 +308,27 @@ def _latencies(comments: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _bootstrap(
-    comments: pl.DataFrame,
-    lat: pl.DataFrame,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
+def thread_bootstrap(
+    tix: np.ndarray,
+    secs: np.ndarray,
+    inside: np.ndarray,
+    t: int,
+    params: dict[str, Any],
     progress: bool | None,
 ) -> tuple[float, float]:
-    """Percentile interval of the median ratio over thread resamples (weighted medians)."""
-    threads = comments.get_column("thread_id").cast(pl.String).unique(maintain_order=True)
-    index = pl.DataFrame({"_thread": threads, "_t": np.arange(threads.len())})
-    lat = lat.join(index, on="_thread", how="left").sort("latency")
-    tix = lat.get_column("_t").to_numpy()
-    secs = lat.get_column("latency").to_numpy()
-    inside = lat.get_column("inside").to_numpy()
+    """Percentile interval of the median ratio over thread resamples (weighted medians).
+
+    ``tix`` is each latency's thread code among the ``t`` threads (in order of first
+    appearance, the order the threads are drawn in).
+    """
+    order = np.argsort(secs, kind="stable")
+    tix, secs, inside = tix[order], secs[order], inside[order]
     groups = [(tix[inside], secs[inside]), (tix[~inside], secs[~inside])]
-    gen = rng(seed)
-    t = threads.len()
+    n_boot = params["n_boot"]
+    gen = rng(params["seed"])
     values = np.full(n_boot, np.nan)
     with progress_bar(
-        "reply_heat: bootstrap", n_boot, enabled=progress, size=lat.height * n_boot
+        "reply_heat: bootstrap", n_boot, enabled=progress, size=secs.size * n_boot
     ) as bar:
         for i in range(n_boot):
             counts = np.bincount(gen.integers(0, t, t), minlength=t)
@@ -274,7 +336,7 @@ def _bootstrap(
             if med[1] > 0:
                 values[i] = med[0] / med[1]
             bar.advance()
-    return percentile_interval(values, ci, t)
+    return percentile_interval(values, params["ci"], t)
 
 
 def _weighted_median(x: np.ndarray, w: np.ndarray) -> float:

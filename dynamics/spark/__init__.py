@@ -8,7 +8,7 @@ functions. PySpark (``pip install "dynamics[spark]"``) and Java 17 are needed at
 >>> from dynamics import spark as dsp
 >>> sorted(n for n in dsp.__all__)  # doctest: +NORMALIZE_WHITESPACE
 ['SparkDataset', 'contagion', 'derailment', 'episodes', 'get_session', 'ingest',
- 'instigators', 'open', 'require_spark', 'thread_measure', 'toxicity_by_depth',
+ 'instigators', 'open', 'reply_heat', 'require_spark', 'thread_measure', 'toxicity_by_depth',
  'toxicity_by_thread_size', 'toxicity_by_turn']
 """
 
@@ -21,6 +21,7 @@ from dynamics.spark.per_thread import (
     derailment,
     episodes,
     instigators,
+    reply_heat,
     thread_measure,
     toxicity_by_depth,
     toxicity_by_thread_size,
@@ -37,6 +38,7 @@ __all__ = [
     "ingest",
     "instigators",
     "open",
+    "reply_heat",
     "require_spark",
     "thread_measure",
     "toxicity_by_depth",

@@ -298,3 +298,49 @@ def test_contagion_on_spark_equals_in_memory(planted_both):
         contagion(scored, n_boot=1)
     with pytest.raises(ValueError, match="contagion needs a numeric hostility column 'toxicity'"):
         contagion(dataset)  # not scored
+
+
+def test_reply_heat_on_spark_equals_in_memory(planted_both):
+    """Latencies marked inside episodes per bucket; exact per-side quantiles on Spark; the
+    thread bootstrap on the driver draws the same threads: the in-memory ReplyHeatResult."""
+    import copy
+
+    from pyspark.sql import functions as F
+
+    from dynamics.escalation import reply_heat as reply_heat_in_memory
+    from dynamics.spark import reply_heat
+
+    memory, _, dataset = planted_both
+    scored = dataset.annotate(["toxicity"])
+    expected = memory.annotate(["toxicity"], cache=False)
+    for options in (
+        {"threshold": 0.3, "min_turns": 2, "n_boot": 40, "seed": 2},
+        {"threshold": 0.3, "kind": "exchanges", "min_turns": 2},
+    ):
+        got = reply_heat(scored, **options)
+        want = reply_heat_in_memory(expected, **options)
+        assert want.reason is None and want.n_inside > 0, options
+        assert (want.ci is not None) == ("n_boot" in options), options
+        assert got.value == pytest.approx(want.value, rel=1e-12), options
+        assert got.ci == (None if want.ci is None else pytest.approx(want.ci, rel=1e-12))
+        assert (got.n_inside, got.n_outside) == (want.n_inside, want.n_outside), options
+        assert got.mean_ratio == pytest.approx(want.mean_ratio, rel=1e-9), options
+        assert (got.params, got.warnings) == (want.params, want.warnings), options
+        table, expected_table = (
+            got.table("latency", backend="polars"),
+            want.table("latency", backend="polars"),
+        )
+        assert table.select("side", "n").equals(expected_table.select("side", "n")), options
+        for col in ("median", "mean", "q25", "q75"):
+            assert (table[col] - expected_table[col]).abs().max() < 1e-6, (options, col)
+    no_episode = reply_heat(scored, threshold=0.99, min_turns=6, rule="steps")
+    assert no_episode.reason == "no escalation episodes"
+    none = reply_heat_in_memory(expected, threshold=0.99, min_turns=6, rule="steps")
+    assert no_episode.reason == none.reason
+    untimed = copy.copy(scored)
+    untimed.comments = scored.comments.withColumn("created_at", F.lit(None).cast("timestamp"))
+    assert reply_heat(untimed).reason == "created_at missing: no comment has a time"
+    with pytest.raises(ValueError, match="'min_turns' parameter of reply_heat"):
+        reply_heat(scored, min_turns=0)
+    with pytest.raises(ValueError, match="reply_heat needs a numeric hostility column 'toxicity'"):
+        reply_heat(dataset)  # not scored
