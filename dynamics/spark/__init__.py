@@ -8,8 +8,8 @@ functions. PySpark (``pip install "dynamics[spark]"``) and Java 17 are needed at
 >>> from dynamics import spark as dsp
 >>> sorted(n for n in dsp.__all__)  # doctest: +NORMALIZE_WHITESPACE
 ['SparkDataset', 'contagion', 'derailment', 'episodes', 'get_session', 'ingest',
- 'instigators', 'open', 'reply_heat', 'require_spark', 'thread_measure', 'toxicity_by_depth',
- 'toxicity_by_thread_size', 'toxicity_by_turn']
+ 'instigators', 'open', 'reply_heat', 'require_spark', 'thread_measure', 'thread_stat',
+ 'toxicity_by_depth', 'toxicity_by_thread_size', 'toxicity_by_turn']
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dynamics.spark.per_thread import (
     instigators,
     reply_heat,
     thread_measure,
+    thread_stat,
     toxicity_by_depth,
     toxicity_by_thread_size,
     toxicity_by_turn,
@@ -41,6 +42,7 @@ __all__ = [
     "reply_heat",
     "require_spark",
     "thread_measure",
+    "thread_stat",
     "toxicity_by_depth",
     "toxicity_by_thread_size",
     "toxicity_by_turn",

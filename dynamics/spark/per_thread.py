@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dynamics.model.checks import IngestReport
+from dynamics.structure.trees import SUMMARISED
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -33,6 +34,7 @@ __all__ = [
     "instigators",
     "reply_heat",
     "thread_measure",
+    "thread_stat",
     "toxicity_by_depth",
     "toxicity_by_thread_size",
     "toxicity_by_turn",
@@ -40,13 +42,7 @@ __all__ = [
 
 #: Per-thread measures of :mod:`dynamics.structure` that run as grouped maps, with the
 #: ``per_thread`` column their summary is taken over.
-THREAD_MEASURES: dict[str, str] = {
-    "thread_size": "n_comments",
-    "depth": "depth",
-    "width": "width",
-    "structural_virality": "structural_virality",
-    "h_index": "h_index",
-}
+THREAD_MEASURES: dict[str, str] = {name: column for name, (column, _) in SUMMARISED.items()}
 _BOOKKEEPING = ("_file", "_row", "thread_bucket")
 #: Escalation profiles whose buckets return per-thread sufficient statistics.
 _PROFILES = ("toxicity_by_depth", "toxicity_by_turn", "toxicity_by_thread_size")
@@ -362,13 +358,46 @@ def _check_signal(ds: SparkDataset, signal: str, threshold: Any, func: str) -> N
     _values(pl.from_arrow(ds.comments.limit(0).toArrow()), signal, threshold, func)
 
 
+def thread_stat(ds: SparkDataset, name: str) -> Any:
+    """Per-thread measure ``name`` over every thread: the in-memory result object.
+
+    As :func:`thread_measure`, but the per-thread table comes to the driver (one row per
+    thread, in the in-memory order: threads by their first comment in the input, then posts
+    that drew no comment) and is summarised by the in-memory code, so the
+    :class:`~dynamics.structure.ThreadStatResult` and its ``per_thread`` table equal the
+    in-memory ones.
+
+    Parameters
+    ----------
+    ds : SparkDataset
+        The dataset.
+    name : str
+        One of :data:`THREAD_MEASURES`.
+
+    Returns
+    -------
+    ThreadStatResult
+    """
+    from dynamics.structure.trees import summarise
+
+    if name not in THREAD_MEASURES:
+        msg = f"The 'name' parameter of thread_stat must be one of {sorted(THREAD_MEASURES)}. Got {name!r} instead."
+        raise ValueError(msg)
+    return summarise(name, _in_input_order(ds, _per_bucket_table(ds, name)))
+
+
 def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:
-    """A per-thread ``table`` on the driver, its threads in the order of their first comment
-    in the input (the in-memory order, in which the thread bootstraps draw)."""
+    """A per-thread ``table`` on the driver, its threads in the in-memory order (in which the
+    thread bootstraps draw): by their first comment in the input, then the posts that drew no
+    comment, in input order."""
     from pyspark.sql import functions as F
 
-    first = ds.comments.groupBy("thread_id").agg(F.min(F.struct("_file", "_row")).alias("_at"))
-    ordered = table.join(first, "thread_id", "left").orderBy("_at").drop("_at")
+    at = F.min(F.struct("_file", "_row")).alias("_at")
+    order = ds.comments.groupBy("thread_id").agg(at).withColumn("_k", F.lit(0))
+    if ds.posts is not None:
+        bare = ds.posts.groupBy("thread_id").agg(at).join(order, "thread_id", "left_anti")
+        order = order.unionByName(bare.withColumn("_k", F.lit(1)))
+    ordered = table.join(order, "thread_id", "left").orderBy("_k", "_at").drop("_k", "_at")
     return pl.from_arrow(ordered.toArrow())
 
 

@@ -48,20 +48,28 @@ def _tree(d: Discussion) -> pl.DataFrame:
 
 
 def _summary(
-    name: str,
-    d: Discussion,
-    stats: pl.DataFrame,
-    fill: dict[str, Any],
-    column: str | None = None,
-    empty: str = "the discussion has no thread",
+    name: str, d: Discussion, stats: pl.DataFrame, fill: dict[str, Any]
 ) -> ThreadStatResult:
-    """Per-thread ``stats`` on every thread (:func:`_per_thread`), summarised over ``column``.
+    """Per-thread ``stats`` on every thread (:func:`_per_thread`), summarised (:func:`summarise`)."""
+    return summarise(name, _per_thread(d, stats, fill))
 
-    ``column`` defaults to the measure's ``name``; ``empty`` is the reason when no thread has
-    a value.
-    """
-    table = _per_thread(d, stats, fill)
-    values = table.get_column(column or name).cast(pl.Float64).fill_nan(None).drop_nulls()
+
+#: The per-thread measures: the ``per_thread`` column each summarises, and the reason when no
+#: thread has a value.
+SUMMARISED: dict[str, tuple[str, str]] = {
+    "thread_size": ("n_comments", "the discussion has no thread"),
+    "depth": ("depth", "the discussion has no thread"),
+    "width": ("width", "the discussion has no thread"),
+    "structural_virality": ("structural_virality", "no thread has a comment"),
+    "h_index": ("h_index", "the discussion has no thread"),
+}
+
+
+def summarise(name: str, table: pl.DataFrame) -> ThreadStatResult:
+    """The result of per-thread measure ``name`` (a key of :data:`SUMMARISED`) from its
+    ``per_thread`` table: mean, median and maximum over the threads where it is defined."""
+    column, empty = SUMMARISED[name]
+    values = table.get_column(column).cast(pl.Float64).fill_nan(None).drop_nulls()
     tables = {"per_thread": table}
     if values.len() == 0:
         return ThreadStatResult(name, _NAN, params={}, reason=empty, tables=tables)
@@ -124,7 +132,7 @@ def thread_size(discussion: Discussion) -> ThreadStatResult:
         pl.col("parent_id").is_null().sum().cast(pl.Int64).alias("n_top_level"),
     )
     fill = {"n_comments": 0, "n_authors": 0, "n_top_level": 0}
-    return _summary("thread_size", d, stats, fill, "n_comments")
+    return _summary("thread_size", d, stats, fill)
 
 
 @_structure_measure(needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))
@@ -284,7 +292,7 @@ def structural_virality(discussion: Discussion) -> ThreadStatResult:
         )
     )
     fill = {"n_nodes": 1, "structural_virality": _NAN}
-    return _summary("structural_virality", d, stats, fill, empty="no thread has a comment")
+    return _summary("structural_virality", d, stats, fill)
 
 
 @_structure_measure(needs={"discussion"}, result=ThreadStatResult, tables=("per_thread",))

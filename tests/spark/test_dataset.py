@@ -108,7 +108,7 @@ def test_annotate_on_executors_as_in_memory(planted_both):
 def test_thread_measures_as_grouped_maps_equal_in_memory(planted_both):
     """Per-thread tables and exact summaries (mean, median, max over threads) as in memory."""
     from dynamics import structure
-    from dynamics.spark import thread_measure
+    from dynamics.spark import thread_measure, thread_stat
     from dynamics.spark.per_thread import THREAD_MEASURES
 
     memory, _, dataset = planted_both
@@ -130,6 +130,15 @@ def test_thread_measures_as_grouped_maps_equal_in_memory(planted_both):
         assert summary["value"] == pytest.approx(expected.value, rel=1e-12), name
         assert summary["median"] == pytest.approx(expected.median, rel=1e-12), name
         assert summary["maximum"] == pytest.approx(expected.maximum, rel=1e-12), name
+        result = thread_stat(dataset, name)  # the result object, per_thread table in order
+        assert (result.n_threads, result.reason) == (expected.n_threads, expected.reason), name
+        for field in ("value", "median", "maximum"):
+            assert getattr(result, field) == pytest.approx(getattr(expected, field), rel=1e-12)
+        ordered = result.table("per_thread", backend="polars")
+        in_memory = expected.table("per_thread", backend="polars")
+        assert ordered.drop(column).equals(in_memory.drop(column)), name
+        diff = (ordered[column].cast(pl.Float64) - in_memory[column].cast(pl.Float64)).abs()
+        assert diff.max() is None or diff.max() < 1e-9, name
 
 
 def test_derailment_on_spark_equals_in_memory(planted_both):
@@ -344,3 +353,24 @@ def test_reply_heat_on_spark_equals_in_memory(planted_both):
         reply_heat(scored, min_turns=0)
     with pytest.raises(ValueError, match="reply_heat needs a numeric hostility column 'toxicity'"):
         reply_heat(dataset)  # not scored
+
+
+def test_thread_stat_keeps_the_in_memory_thread_order_with_posts(college_both):
+    """Real Pushshift comments and submissions: threads ordered by first comment, then the
+    posts that drew no comment, as the in-memory per_thread table."""
+    from dynamics import structure
+    from dynamics.spark import thread_stat
+
+    memory, _, dataset = college_both
+    assert dataset.posts is not None
+    got = thread_stat(dataset, "thread_size")
+    want = structure.thread_size(memory)
+    table = want.table("per_thread", backend="polars")
+    assert (table.get_column("n_comments") == 0).sum() > 0  # posts without a comment
+    assert got.table("per_thread", backend="polars").equals(table)
+    assert (got.value, got.median, got.maximum, got.n_threads) == (
+        want.value,
+        want.median,
+        want.maximum,
+        want.n_threads,
+    )
