@@ -317,18 +317,32 @@ def analyze(
         Engine, typer.Option(help="'spark': FILE is a dataset from `dynamics ingest` (or input).")
     ] = Engine.memory,
     master: MasterOpt = None,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            help="With --engine spark: compute the metrics on Spark from distributed pieces "
+            "instead of pulling the dataset to the driver (some parts are not distributed yet; "
+            "the report says which)."
+        ),
+    ] = False,
 ) -> None:
     """Run every metric and write report.html, results.json and CSV tables to a folder."""
     from dynamics.report import analyze as write_report
 
+    if distributed and engine is not Engine.spark:
+        _fail("--distributed needs --engine spark")
     if engine is Engine.spark:
-        d = _spark_discussion(file, output, read, master=master, overwrite=overwrite)
+        d = _spark_input(file, output, read, master=master, overwrite=overwrite)
+        n_comments = d.report.n_comments
+        if not distributed:
+            d = _guarded(d.to_discussion)
     else:
         d = read.load(file, progress)
+        n_comments = len(d)
     if n_jobs is None:
         from dynamics.report.collect import default_jobs
 
-        n_jobs = default_jobs(len(d))
+        n_jobs = default_jobs(n_comments)
     read_options = {
         "format": read.fmt,
         "infer_replies": read.infer_replies,
@@ -336,6 +350,8 @@ def analyze(
     }
     if engine is Engine.spark:
         read_options["engine"] = "spark"
+        if distributed:
+            read_options["distributed"] = True
     read_options |= {"strict": read.strict, "columns": read.columns, "encoding": read.encoding}
     page = _guarded(
         lambda: write_report(
@@ -399,10 +415,10 @@ def ingest(
     _out.print(f"wrote {output}/ (open it with dynamics.spark.open)")
 
 
-def _spark_discussion(
+def _spark_input(
     file: Path, output: Path, read: ReadOptions, *, master: str | None, overwrite: bool
-):  # -> Discussion
-    """The whole dataset at FILE (ingested first when FILE is an input) pulled to the driver."""
+):  # -> SparkDataset
+    """The dataset at FILE, ingested first (into OUTPUT/dataset) when FILE is an input."""
     from dynamics import spark as dsp
 
     spark = _guarded(lambda: dsp.get_session(master))
@@ -423,7 +439,7 @@ def _spark_discussion(
                     **read.column_option(),
                 )
             )
-    return _guarded(lambda: dsp.open(dataset, spark=spark).to_discussion())
+    return _guarded(lambda: dsp.open(dataset, spark=spark))
 
 
 @app.command()

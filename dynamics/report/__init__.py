@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dynamics._results import jsonable
+from dynamics.model.discussion import Discussion
 from dynamics.report.collect import FAMILIES, Collected, Settings, collect, n_steps
 
 if TYPE_CHECKING:
-    from dynamics.model.discussion import Discussion
+    from dynamics.spark.dataset import SparkDataset
 
 __all__ = ["FILES", "Settings", "analyze", "results_dict"]
 
@@ -44,7 +45,7 @@ _LIBRARIES = ("polars", "igraph", "numpy", "networkx", "plotly", "scikit-learn",
 
 
 def analyze(
-    discussion: Discussion,
+    discussion: Discussion | SparkDataset,
     out_dir: str | Path,
     *,
     seed: int = 0,
@@ -63,8 +64,11 @@ def analyze(
 
     Parameters
     ----------
-    discussion : Discussion
-        What to analyse (as returned by :func:`dynamics.load`).
+    discussion : Discussion or SparkDataset
+        What to analyse (as returned by :func:`dynamics.load`). A
+        :class:`~dynamics.spark.SparkDataset` is analysed on Spark from distributed pieces,
+        without pulling its comments to the driver (:mod:`dynamics.report.on_spark` lists what
+        is not distributed yet); pull it with ``to_discussion()`` for the in-memory report.
     out_dir : str or Path
         Folder to write ``report.html``, ``results.json`` and ``tables/`` into; created if
         missing.
@@ -138,7 +142,12 @@ def analyze(
         )
         raise FileExistsError(msg)
     with _progress(n_steps(settings) + 1, enabled=progress) as step:
-        collected = collect(discussion, settings, on_step=step)
+        if isinstance(discussion, Discussion):
+            collected = collect(discussion, settings, on_step=step)
+        else:
+            from dynamics.report import on_spark
+
+            collected = on_spark.collect(discussion, settings, on_step=step)
         step("writing report")
         # only now touch the folder: a run that fails leaves an earlier report whole
         out.mkdir(parents=True, exist_ok=True)
@@ -198,7 +207,7 @@ def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
             )
         )
         paths["sides"] = {"sides": write(frame, "sides.csv")}
-    problems = collected.discussion.report.to_frame()
+    problems = collected.facts.report.to_frame()
     paths["ingest_report"] = {
         "ingest_report": write(
             pl.from_pandas(problems.astype({"count": "int64"})), "ingest_report.csv"
@@ -282,7 +291,7 @@ def results_dict(
     """The content of ``results.json`` (plain Python, deterministic for a given seed)."""
     from dynamics._version import __version__
 
-    d = collected.discussion
+    report = collected.facts.report
     families: dict[str, Any] = {}
     for family in FAMILIES:
         runs = collected.by_family(family)
@@ -318,11 +327,11 @@ def results_dict(
     return {
         "dynamics_version": __version__,
         "environment": environment(),
-        "input": input_identity(d.report.path, read_options),
+        "input": input_identity(report.path, read_options),
         # the file name only: an absolute path would publish the user's directories
         "ingest_report": {
-            **d.report.to_dict(),
-            "path": Path(d.report.path).name if d.report.path else None,
+            **report.to_dict(),
+            "path": Path(report.path).name if report.path else None,
         },
         "parameters": collected.settings.to_dict(),
         "text_signals": collected.annotation,

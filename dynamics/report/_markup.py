@@ -101,6 +101,15 @@ def frame_table(frame: pl.DataFrame, *, texts: Mapping[str, str] | None = None) 
     return table(headers, rows, numeric=numeric)
 
 
+def shown_comment_ids(frame: pl.DataFrame) -> list[str]:
+    """The comment ids whose texts :func:`frame_table` shows beside ``frame``."""
+    shown = frame.head(ROWS_SHOWN)
+    id_col = _comment_id_column(shown)
+    if id_col is None:
+        return []
+    return [str(v) for v in shown.get_column(id_col).to_list()]
+
+
 #: Columns that name one comment, in the order the page prefers for showing its text.
 _COMMENT_COLUMNS = ("peak_comment", "start_comment", "first_toxic", "comment_id")
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import polars as pl
 
 from dynamics._kernel import DEFAULTS, FAMILIES, Measure, measures
 from dynamics._params import check_param
@@ -28,6 +30,7 @@ from dynamics._significance import NULL_MODELS
 from dynamics.errors import DynamicsError
 
 if TYPE_CHECKING:
+    from dynamics.model.checks import IngestReport
     from dynamics.model.discussion import Discussion
 
 __all__ = [
@@ -201,14 +204,61 @@ class SidesRun:
 
 
 @dataclass(frozen=True)
-class Collected:
-    """Everything :func:`collect` produced, in report order."""
+class InputFacts:
+    """What the report shows of its input besides the measures.
 
-    discussion: Discussion
+    Attributes
+    ----------
+    report : IngestReport
+        What reading found (counts, problems, policies).
+    n_user_edges : int
+        Edges of the user reply graph.
+    activity : tuple or None
+        Comments per time unit (:func:`dynamics.report.figures.activity_counts`).
+    texts : callable
+        Comment ids -> ``{id: text}``, for the ids the page shows beside its tables.
+    """
+
+    report: IngestReport
+    n_user_edges: int
+    activity: tuple[str, pl.DataFrame] | None
+    texts: Callable[[Sequence[str]], dict[str, str]]
+
+    @classmethod
+    def of(cls, discussion: Discussion) -> InputFacts:
+        """The facts of an in-memory Discussion."""
+        from dynamics.report.figures import activity_counts
+
+        comments = discussion.comments
+
+        def texts(ids: Sequence[str]) -> dict[str, str]:
+            rows = comments.filter(pl.col("comment_id").is_in(list(ids))).select(
+                "comment_id", pl.col("text").fill_null("")
+            )
+            return dict(rows.iter_rows())
+
+        return cls(
+            discussion.report,
+            discussion.user_edges().height,
+            activity_counts(comments.get_column("created_at")),
+            texts,
+        )
+
+
+@dataclass(frozen=True)
+class Collected:
+    """Everything :func:`collect` produced, in report order.
+
+    ``discussion`` is the scored Discussion the measures ran on (None when they ran on Spark,
+    :func:`dynamics.report.on_spark.collect`); ``facts`` what the page shows of the input.
+    """
+
+    discussion: Discussion | None
     settings: Settings
     annotation: dict[str, Any]
     sides: SidesRun
     runs: tuple[MetricRun, ...]
+    facts: InputFacts
 
     def by_family(self, family: str) -> list[MetricRun]:
         """The runs of one family."""
@@ -281,7 +331,8 @@ def collect(
         for spec in measures():
             step(spec.key)
             runs.append(_run(spec, discussion, settings, sides))
-    return Collected(discussion, settings, annotation, sides, tuple(runs))
+    facts = InputFacts.of(discussion)
+    return Collected(discussion, settings, annotation, sides, tuple(runs), facts)
 
 
 def _find_sides(discussion: Discussion, settings: Settings) -> SidesRun:

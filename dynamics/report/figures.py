@@ -18,10 +18,9 @@ import polars as pl
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from dynamics.model.discussion import Discussion
     from dynamics.report.collect import Collected, MetricRun, SidesRun
 
-__all__ = ["activity", "for_metric", "side_sizes", "z_scores"]
+__all__ = ["activity", "activity_counts", "activity_unit", "for_metric", "side_sizes", "z_scores"]
 
 _HEIGHT = 340
 _MARGIN = {"l": 60, "r": 20, "t": 50, "b": 50}
@@ -54,27 +53,46 @@ def _finite(series: pl.Series) -> pl.Series:
     return s.filter(s.is_finite()).drop_nulls()
 
 
-def activity(discussion: Discussion) -> go.Figure | None:
-    """Comments per day (per hour for spans under three days), or None without timestamps.
+def activity_counts(times: pl.Series) -> tuple[str, pl.DataFrame] | None:
+    """Comments per day (per hour for spans under three days): the unit and a frame of
+    ``t`` (window start, UTC) and ``n``; None without timestamps.
 
-    >>> import polars as pl
-    >>> activity(dyn.load(pl.DataFrame({"id": ["a"], "by": ["ann"], "body": ["x"]}))) is None
+    >>> import datetime as dt
+    >>> t = pl.Series([dt.datetime(2024, 1, 1, 5), dt.datetime(2024, 1, 9), dt.datetime(2024, 1, 9, 1)])
+    >>> unit, counts = activity_counts(t)
+    >>> unit, counts.get_column("n").to_list()
+    ('day', [1, 2])
+    """
+    times = times.drop_nulls().sort()
+    if times.len() == 0:
+        return None
+    every, unit = activity_unit(times.min(), times.max())  # type: ignore[arg-type]
+    counts = (
+        pl.DataFrame({"t": times})
+        .group_by_dynamic("t", every=every)
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .sort("t")
+    )
+    return unit, counts
+
+
+def activity_unit(first: Any, last: Any) -> tuple[str, str]:
+    """The window (polars duration) and its name for a span of comment times."""
+    return ("1h", "hour") if (last - first).total_seconds() < 3 * 86400 else ("1d", "day")
+
+
+def activity(counts: tuple[str, pl.DataFrame] | None) -> go.Figure | None:
+    """The bar chart of :func:`activity_counts` (None without timestamps).
+
+    >>> activity(None) is None
     True
     """
     import plotly.graph_objects as go
 
-    times = discussion.comments.get_column("created_at").drop_nulls().sort()
-    if times.len() == 0:
+    if counts is None:
         return None
-    span = times.max() - times.min()  # type: ignore[operator]
-    every, unit = ("1h", "hour") if span.total_seconds() < 3 * 86400 else ("1d", "day")
-    counts = (
-        pl.DataFrame({"t": times})
-        .group_by_dynamic("t", every=every)
-        .agg(pl.len().alias("n"))
-        .sort("t")
-    )
-    fig = go.Figure(go.Bar(x=counts["t"].to_list(), y=counts["n"].to_list(), name="comments"))
+    unit, frame = counts
+    fig = go.Figure(go.Bar(x=frame["t"].to_list(), y=frame["n"].to_list(), name="comments"))
     return _layout(fig, f"Comments per {unit}", xaxis_title="time (UTC)", yaxis_title="comments")
 
 
@@ -125,7 +143,7 @@ def side_sizes(sides: SidesRun) -> go.Figure | None:
     return _layout(fig, "Users per side", yaxis_title="users")
 
 
-def for_metric(run: MetricRun, discussion: Discussion) -> go.Figure | None:
+def for_metric(run: MetricRun) -> go.Figure | None:
     """The figure of one metric's detail tables, or None when it has none."""
     result = run.result
     if result is None:

@@ -21,6 +21,7 @@ from dynamics.report._markup import (
     fmt_number,
     frame_table,
     p_text,
+    shown_comment_ids,
     table,
 )
 from dynamics.report.collect import FAMILIES, Collected, MetricRun
@@ -138,16 +139,17 @@ def render(
 
     from dynamics.report import figures
 
-    d = collected.discussion
-    report = d.report
+    facts = collected.facts
+    report = facts.report
     name = results["input"]["name"] or "<data frame>"
-    texts = dict(
-        zip(
-            d.comments.get_column("comment_id").to_list(),
-            d.comments.get_column("text").fill_null("").to_list(),
-            strict=True,
-        )
-    )
+    shown = {
+        i
+        for run in collected.runs
+        if run.result is not None
+        for frame in run.result.tables.values()
+        for i in shown_comment_ids(frame)
+    }
+    texts = facts.texts(sorted(shown))
     parts: list[str] = []
     n_fig = 0
 
@@ -179,7 +181,6 @@ def render(
     # ------------------------------------------------------------------ input
     start, end = report.start, report.end
     span = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC" if start and end else "no times"
-    edges = d.user_edges()
     parts.append('<h2 id="input">Input</h2>')
     parts.append(
         table(
@@ -192,12 +193,12 @@ def render(
                 ["threads", report.n_threads],
                 ["authors", report.n_authors],
                 ["time span", span],
-                ["user reply graph", f"{edges.height:,} edges (u replied to v)"],
+                ["user reply graph", f"{facts.n_user_edges:,} edges (u replied to v)"],
             ],
             numeric=set(),
         )
     )
-    add_figure(figures.activity(d))
+    add_figure(figures.activity(facts.activity))
     parts.append("<h3>Data problems (IngestReport)</h3>")
     problems = report.to_frame()
     if problems.empty:
@@ -453,7 +454,7 @@ def render(
             )
             if r.params:
                 parts.append(f'<p class="muted">Parameters: {_params_text(r.params)}</p>')
-            add_figure(figures.for_metric(run, d))
+            add_figure(figures.for_metric(run))
             for table_name, frame in r.tables.items():
                 href = paths.get(run.spec.key, {}).get(table_name)
                 link = f' (<a href="{esc(href)}">CSV</a>)' if href else ""

@@ -8,8 +8,9 @@ functions. PySpark (``pip install "dynamics[spark]"``) and Java 17 are needed at
 >>> from dynamics import spark as dsp
 >>> sorted(n for n in dsp.__all__)  # doctest: +NORMALIZE_WHITESPACE
 ['SparkDataset', 'contagion', 'derailment', 'episodes', 'get_session', 'ingest',
- 'instigators', 'open', 'reply_heat', 'require_spark', 'thread_measure', 'thread_stat',
- 'toxicity_by_depth', 'toxicity_by_thread_size', 'toxicity_by_turn']
+ 'instigators', 'open', 'participation_inequality', 'reciprocity', 'reply_heat',
+ 'require_spark', 'thread_measure', 'thread_stat', 'toxicity_by_depth',
+ 'toxicity_by_thread_size', 'toxicity_by_turn']
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dynamics.spark.per_thread import (
     derailment,
     episodes,
     instigators,
+    participation_inequality,
+    reciprocity,
     reply_heat,
     thread_measure,
     thread_stat,
@@ -39,6 +42,8 @@ __all__ = [
     "ingest",
     "instigators",
     "open",
+    "participation_inequality",
+    "reciprocity",
     "reply_heat",
     "require_spark",
     "thread_measure",

@@ -32,6 +32,8 @@ __all__ = [
     "derailment",
     "episodes",
     "instigators",
+    "participation_inequality",
+    "reciprocity",
     "reply_heat",
     "thread_measure",
     "thread_stat",
@@ -136,6 +138,14 @@ def run_measure(
         return pl.concat([rows, count], how="diagonal").with_columns(
             pl.col("n_episodes").fill_null(0)
         )
+    if name == "participation_inequality":
+        from dynamics.structure.users import gini_per_thread
+
+        return gini_per_thread(d)
+    if name == "reciprocity":
+        from dynamics.structure.users import reciprocity_per_thread
+
+        return reciprocity_per_thread(d, weighted=(options or {})["weight"] is not None)
     if name == "derailment":
         from dynamics.escalation import derailment
 
@@ -384,6 +394,61 @@ def thread_stat(ds: SparkDataset, name: str) -> Any:
         msg = f"The 'name' parameter of thread_stat must be one of {sorted(THREAD_MEASURES)}. Got {name!r} instead."
         raise ValueError(msg)
     return summarise(name, _in_input_order(ds, _per_bucket_table(ds, name)))
+
+
+def participation_inequality(
+    ds: SparkDataset, *, n_boot: int = 0, ci: float = 0.95, seed: int | None = 0
+) -> Any:
+    """:func:`dynamics.structure.participation_inequality` over every thread, without the
+    bootstrap: the same result object.
+
+    The Gini is taken over the comment counts of the authors, counted on Spark (one number
+    per author comes to the driver); the ``per_thread`` table is built per bucket with the
+    in-memory code and comes back in the in-memory thread order. The thread bootstrap is not
+    distributed: ``n_boot`` must be 0 (it is accepted so that the call reads as in memory).
+
+    Returns
+    -------
+    MetricResult
+        As in memory with ``n_boot=0``.
+    """
+    from pyspark.sql import functions as F
+
+    from dynamics._params import check_param
+    from dynamics.structure.users import gini, inequality_result
+
+    func = "participation_inequality"
+    check_param(
+        n_boot == 0, "n_boot", func, "0 on Spark (the bootstrap is not distributed)", n_boot
+    )
+    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    counts = ds.comments.filter(F.col("author").isNotNull()).groupBy("author").count()
+    value = gini(pl.from_arrow(counts.select("count").toArrow()).get_column("count").to_numpy())
+    per_thread = _in_input_order(ds, _per_bucket_table(ds, func))
+    params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}
+    return inequality_result(value, per_thread, params, None)
+
+
+def reciprocity(ds: SparkDataset, *, weight: str | None = None, graph: Any = None) -> Any:
+    """:func:`dynamics.structure.reciprocity` of the dataset: the same result object.
+
+    The overall value is the in-memory measure on the user reply graph collected to the
+    driver (``graph``, when it is at hand already: ``ds.user_graph("igraph")``); the
+    ``per_thread`` table (each thread's own user graph) is built per bucket with the
+    in-memory code and comes back in the in-memory thread order.
+
+    Returns
+    -------
+    MetricResult
+        As in memory on a Discussion (table ``"per_thread"``).
+    """
+    import dataclasses
+
+    from dynamics.structure import reciprocity as in_memory
+
+    result = in_memory(ds.user_graph("igraph") if graph is None else graph, weight=weight)
+    per_thread = _in_input_order(ds, _per_bucket_table(ds, "reciprocity", {"weight": weight}))
+    return dataclasses.replace(result, tables={"per_thread": per_thread})
 
 
 def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:

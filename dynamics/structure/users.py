@@ -163,23 +163,29 @@ def reciprocity(discussion_or_graph: Any, *, weight: str | None = None) -> Metri
     value = overall.item(0, "reciprocity") if n_edges else None
     tables: dict[str, pl.DataFrame] = {}
     if isinstance(discussion_or_graph, Discussion):
-        # one row per reply: weights are reply counts, as in the user graph
-        per_reply = discussion_or_graph.comments.select(
-            "thread_id",
-            pl.col("author").alias("source"),
-            pl.col("parent_author").alias("target"),
-            pl.lit(1.0).alias("w"),
-        ).drop_nulls(["source", "target"])
-        stats = _reciprocity_by(per_reply, ["thread_id"], weighted=weighted)
-        tables["per_thread"] = _per_thread(
-            discussion_or_graph, stats, {"n_edges": 0, "reciprocity": _NAN}
-        ).with_columns(pl.col("reciprocity").fill_null(_NAN))
+        tables["per_thread"] = reciprocity_per_thread(discussion_or_graph, weighted=weighted)
     return MetricResult(
         func,
         _NAN if value is None else value,
         params={"weight": weight},
         reason=None if n_edges else "the user graph has no edge between distinct users",
         tables=tables,
+    )
+
+
+def reciprocity_per_thread(d: Discussion, *, weighted: bool) -> pl.DataFrame:
+    """The ``per_thread`` table of :func:`reciprocity`: ``thread_id``, ``n_edges``,
+    ``reciprocity`` of each thread's own user graph, every thread."""
+    # one row per reply: weights are reply counts, as in the user graph
+    per_reply = d.comments.select(
+        "thread_id",
+        pl.col("author").alias("source"),
+        pl.col("parent_author").alias("target"),
+        pl.lit(1.0).alias("w"),
+    ).drop_nulls(["source", "target"])
+    stats = _reciprocity_by(per_reply, ["thread_id"], weighted=weighted)
+    return _per_thread(d, stats, {"n_edges": 0, "reciprocity": _NAN}).with_columns(
+        pl.col("reciprocity").fill_null(_NAN)
     )
 
 
@@ -207,7 +213,12 @@ def _gini_by(counts: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 def _gini_overall(d: Discussion) -> float:
     """The Gini of :func:`_gini_by` over the whole discussion (integer counts: exact sums)."""
-    x = np.sort(d.comments_per_author()).astype(float)
+    return gini(d.comments_per_author())
+
+
+def gini(counts: np.ndarray) -> float:
+    """Population Gini of comment counts (any order); NaN below two authors."""
+    x = np.sort(counts).astype(float)
     k = x.size
     if k < 2:
         return _NAN
@@ -295,14 +306,6 @@ def participation_inequality(
     )
     check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
     value = _gini_overall(d)
-    counts = (
-        d.comments.drop_nulls("author")
-        .group_by("thread_id", "author")
-        .agg(pl.len().cast(pl.Float64).alias("n"))
-    )
-    per_thread = _per_thread(d, _gini_by(counts, ["thread_id"]), {"n_authors": 0}).with_columns(
-        pl.col("gini").fill_null(_NAN)
-    )
     interval = None
     params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}
     if n_boot and not math.isnan(value):
@@ -311,8 +314,31 @@ def participation_inequality(
         )
         if interval is None:
             params["ci_reason"] = bootstrap_threads_warning(n_threads_with_comments(d))
+    return inequality_result(value, gini_per_thread(d), params, interval)
+
+
+def gini_per_thread(d: Discussion) -> pl.DataFrame:
+    """The ``per_thread`` table of :func:`participation_inequality`: ``thread_id``,
+    ``n_authors``, ``gini`` (NaN below two authors), every thread."""
+    counts = (
+        d.comments.drop_nulls("author")
+        .group_by("thread_id", "author")
+        .agg(pl.len().cast(pl.Float64).alias("n"))
+    )
+    return _per_thread(d, _gini_by(counts, ["thread_id"]), {"n_authors": 0}).with_columns(
+        pl.col("gini").fill_null(_NAN)
+    )
+
+
+def inequality_result(
+    value: float,
+    per_thread: pl.DataFrame,
+    params: dict[str, Any],
+    interval: tuple[float, float] | None,
+) -> MetricResult:
+    """The result of :func:`participation_inequality` from its parts."""
     return MetricResult(
-        func,
+        "participation_inequality",
         value,
         ci=interval,
         params=params,

@@ -1,0 +1,222 @@
+"""The report's measures on Spark, from distributed pieces (``analyze --engine spark --distributed``).
+
+:func:`collect` gives the :class:`~dynamics.report.collect.Collected` that
+:func:`dynamics.report.analyze` writes, without pulling the comments to the driver:
+
+- the texts are scored on the executors (:meth:`~dynamics.spark.SparkDataset.annotate`);
+- the user reply graph (with its scored edge attributes) comes to the driver, where the sides,
+  reciprocity and every polarization and echo-chamber measure run unchanged, null models
+  included (they rewire or relabel the graph);
+- the per-thread structure measures and the escalation measures run as grouped maps over
+  thread buckets (:mod:`dynamics.spark`) and come back as per-thread tables, episodes and
+  per-author counts, with the in-memory thread bootstraps.
+
+Driver memory then grows with the user graph and the number of threads, not with the
+comments (reply heat's bootstrap is the exception: see :func:`dynamics.spark.reply_heat`).
+What is not distributed yet is said in each run's note or reason, and the results otherwise
+equal the in-memory report's (tests compare them):
+
+- the thread bootstrap of the graph measures (it rebuilds the graph from resampled threads):
+  they carry no interval;
+- contagion's within-thread permutation null: contagion carries no z and p-value;
+- the thread bootstrap of ``participation_inequality``: no interval;
+- ``dyadic_exchanges`` and ``response_times``: skipped (their tables have a row per
+  exchange or per reply).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from dynamics._kernel import Measure, measures
+from dynamics._results import MetricResult
+from dynamics.errors import DynamicsError
+from dynamics.report.collect import (
+    Collected,
+    InputFacts,
+    MetricRun,
+    Settings,
+    SidesRun,
+    _find_sides,
+    _skip_reason,
+    arguments,
+)
+
+if TYPE_CHECKING:
+    from dynamics.spark.dataset import SparkDataset
+
+__all__ = ["NOT_DISTRIBUTED", "collect"]
+
+logger = logging.getLogger(__name__)
+
+#: Measures the distributed report skips, with the reason it gives.
+NOT_DISTRIBUTED: dict[str, str] = {
+    key: "not distributed yet: run `dynamics analyze` in memory (or on a subset from "
+    "SparkDataset.to_discussion) for this measure"
+    for key in (
+        "structure.dyadic_exchanges",
+        "structure.response_times",
+    )
+}
+_NO_GRAPH_INTERVAL = (
+    "no interval: the thread bootstrap of graph measures is not distributed (it rebuilds the "
+    "graph from resampled threads)"
+)
+#: Measures run without their thread bootstrap, with the note the run gives.
+_NO_BOOTSTRAP: dict[str, str] = {
+    **{
+        spec.key: _NO_GRAPH_INTERVAL
+        for spec in measures()
+        if "discussion" not in spec.needs and "n_boot" in spec.takes
+    },
+    "structure.participation_inequality": (
+        "no interval: its thread bootstrap is not distributed (the Gini is not additive over "
+        "threads, so each sample recounts every author)"
+    ),
+}
+_NO_CONTAGION_NULL = "no null model: contagion's within-thread permutation null is not distributed"
+
+
+def collect(
+    ds: SparkDataset,
+    settings: Settings | None = None,
+    *,
+    on_step: Callable[[str], None] | None = None,
+) -> Collected:
+    """Score the texts, find the sides and run every registered measure, on Spark.
+
+    Parameters
+    ----------
+    ds : SparkDataset
+        The dataset (:func:`dynamics.spark.open`).
+    settings : Settings, optional
+        Report-wide settings (default ``Settings()``).
+    on_step : callable, optional
+        Called with a short description before each step (for a progress display).
+
+    Returns
+    -------
+    Collected
+        With ``discussion`` None; each run as :func:`dynamics.report.collect.collect` gives
+        it, except the measures and parts listed in the module docstring.
+
+    Examples
+    --------
+    >>> from dynamics import spark as dsp                                # doctest: +SKIP
+    >>> c = collect(dsp.open("askreddit_ds"), Settings(n_null=50))       # doctest: +SKIP
+    >>> dyn.report.analyze(dsp.open("askreddit_ds"), "report")          # doctest: +SKIP
+    """
+    settings = settings or Settings()
+    step = on_step or (lambda _: None)
+    annotation: dict[str, Any] = {"scorers": [], "status": "off"}
+    if settings.annotate:
+        step("scoring texts on the executors")
+        from dynamics.text import describe
+        from dynamics.text.annotate import DEFAULT_SCORERS
+
+        models = [describe(name) for name in DEFAULT_SCORERS]
+        produced = {c for m in models for c in m["columns"].split(", ")}
+        replaced = sorted(produced & set(ds.comments.columns))
+        ds = ds.annotate(DEFAULT_SCORERS)
+        annotation = {
+            "scorers": list(DEFAULT_SCORERS),
+            "status": "ok",
+            "models": models,
+            "replaced_columns": replaced,
+        }
+    step("finding sides")
+    graph = ds.user_graph("igraph")
+    sides = _find_sides(graph, settings)
+    from joblib import parallel_config
+
+    runs = []
+    with parallel_config(n_jobs=settings.n_jobs):  # the re-inferring null's workers
+        for spec in measures():
+            step(spec.key)
+            runs.append(_run(spec, ds, graph, settings, sides))
+    facts = InputFacts(ds.report, graph.ecount(), _activity(ds), lambda ids: _texts(ds, ids))
+    return Collected(None, settings, annotation, sides, tuple(runs), facts)
+
+
+def _run(
+    spec: Measure, ds: SparkDataset, graph: Any, settings: Settings, sides: SidesRun
+) -> MetricRun:
+    """One measure on Spark (or on the collected graph), recorded as the in-memory report
+    records it; a note says what part of the in-memory run is not distributed."""
+    if spec.key in NOT_DISTRIBUTED:
+        return MetricRun(spec, "skipped", reason=NOT_DISTRIBUTED[spec.key])
+    skip = _skip_reason(spec, ds, sides)  # reads only ``comments.columns``
+    if skip is not None:
+        return MetricRun(spec, "skipped", reason=skip)
+    kwargs = arguments(spec, settings, sides)
+    kwargs.pop("progress", None)
+    note = None
+    if kwargs.get("n_boot") and spec.key in _NO_BOOTSTRAP:
+        kwargs["n_boot"] = 0
+        note = _NO_BOOTSTRAP[spec.key]
+    from dynamics import spark as dsp
+    from dynamics.spark.per_thread import THREAD_MEASURES
+
+    func: Callable[..., Any] = spec.func
+    target: Any = graph  # a graph measure: its nulls run on the graph
+    extra: dict[str, Any] = {}
+    if spec.name in THREAD_MEASURES:
+        func, target = partial(dsp.thread_stat, name=spec.name), ds
+    elif spec.name in dsp.__all__:
+        func, target = getattr(dsp, spec.name), ds
+        takes = inspect.signature(func).parameters
+        if {"null", "n_null"} & set(kwargs):
+            note = _NO_CONTAGION_NULL
+        kwargs = {k: v for k, v in kwargs.items() if k in takes}
+        extra = {"graph": graph} if "graph" in takes else {}
+    started = time.perf_counter()
+    try:
+        result = func(target, **kwargs, **extra)
+    except DynamicsError as exc:
+        return MetricRun(spec, "skipped", reason=str(exc), kwargs=kwargs)
+    except Exception as exc:  # a bug in a metric: record it, keep the report going
+        logger.exception("%s failed on Spark", spec.key)
+        return MetricRun(spec, "failed", reason=f"{type(exc).__name__}: {exc}", kwargs=kwargs)
+    seconds = time.perf_counter() - started
+    if not isinstance(result, MetricResult):
+        reason = f"returned {type(result).__name__}, not a MetricResult"
+        return MetricRun(spec, "failed", reason=reason, kwargs=kwargs, seconds=seconds)
+    return MetricRun(spec, "ok", result, reason=note, kwargs=kwargs, seconds=seconds)
+
+
+def _activity(ds: SparkDataset) -> tuple[str, pl.DataFrame] | None:
+    """:func:`dynamics.report.figures.activity_counts`, counted on Spark."""
+    from pyspark.sql import functions as F
+
+    from dynamics.report.figures import activity_unit
+
+    timed = ds.comments.filter(F.col("created_at").isNotNull())
+    row = timed.agg(F.min("created_at").alias("a"), F.max("created_at").alias("b")).first()
+    if row is None or row["a"] is None:
+        return None
+    _, unit = activity_unit(row["a"], row["b"])
+    counts = (
+        timed.groupBy(F.date_trunc(unit, "created_at").alias("t"))
+        .agg(F.count(F.lit(1)).cast("long").alias("n"))
+        .orderBy("t")
+    )
+    return unit, pl.from_arrow(counts.toArrow())
+
+
+def _texts(ds: SparkDataset, ids: Sequence[str]) -> dict[str, str]:
+    """The texts of the comments ``ids`` (the few the page shows), looked up on Spark."""
+    from pyspark.sql import functions as F
+
+    if not ids:
+        return {}
+    rows = ds.comments.filter(F.col("comment_id").isin(list(ids))).select(
+        "comment_id", F.coalesce(F.col("text"), F.lit("")).alias("text")
+    )
+    return dict(pl.from_arrow(rows.toArrow()).iter_rows())

@@ -1,0 +1,101 @@
+"""``dynamics analyze --engine spark --distributed``: the report from distributed pieces.
+
+Every metric that runs on Spark gives the in-memory report's result and tables; what is not
+distributed yet (listed in :mod:`dynamics.report.on_spark`) is said in the run's reason.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from dynamics.cli import app
+
+runner = CliRunner()
+SETTINGS = ["--n-null", "19", "--n-boot", "10", "--seed", "1"]
+
+
+def _close(a, b, where: str) -> None:
+    """``a`` equals ``b``, floats to 1e-9 (relative) or 1e-12 (absolute)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            _close(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _close(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float | int) and not isinstance(b, bool):
+        assert b == pytest.approx(a, rel=1e-9, abs=1e-12, nan_ok=True), where
+    else:
+        assert a == b, where
+
+
+@pytest.fixture(scope="module")
+def reports(planted, planted_both, tmp_path_factory):
+    """(in-memory results, distributed results, distributed folder, in-memory folder)."""
+    work = tmp_path_factory.mktemp("reports")
+    ds = planted_both[2].path
+    on_spark, in_memory = work / "spark", work / "memory"
+    args = ["analyze", str(ds), "-o", str(on_spark), "--engine", "spark", "--distributed"]
+    result = runner.invoke(app, [*args, *SETTINGS])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["analyze", str(planted), "-o", str(in_memory), *SETTINGS])
+    assert result.exit_code == 0, result.output
+    a = json.loads((in_memory / "results.json").read_text())
+    b = json.loads((on_spark / "results.json").read_text())
+    return a, b, on_spark, in_memory
+
+
+def test_distributed_report_equals_the_in_memory_one(reports):
+    from dynamics.report.on_spark import _NO_BOOTSTRAP, _NO_CONTAGION_NULL, NOT_DISTRIBUTED
+
+    memory, spark, on_spark, in_memory = reports
+    assert spark["input"]["read_options"]["distributed"] is True
+    for part in ("ingest_report", "parameters", "text_signals", "sides"):
+        assert spark[part] == memory[part], part
+    assert memory["text_signals"]["status"] == "ok"
+    compared = 0
+    for m, s in zip(memory["metrics"], spark["metrics"], strict=True):
+        key = f"{m['family']}.{m['metric']}"
+        assert m["status"] == "ok", key  # the planted data has what every measure needs
+        if key in NOT_DISTRIBUTED:
+            assert (s["status"], s["reason"], s["result"]) == ("skipped", NOT_DISTRIBUTED[key], None)
+            continue
+        assert s["status"] == "ok", (key, s["reason"])
+        want, got = dict(m["result"]), dict(s["result"])
+        if key in _NO_BOOTSTRAP:
+            assert s["reason"] == _NO_BOOTSTRAP[key], key
+            assert want["ci"] is not None and got["ci"] is None, key
+            assert got["params"]["n_boot"] == 0, key
+            for field in ("ci", "params", "warnings"):
+                want.pop(field), got.pop(field)
+        elif key == "escalation.contagion":
+            assert s["reason"] == _NO_CONTAGION_NULL
+            assert want["p_value"] is not None and got["p_value"] is None
+            for field in ("z", "p_value", "null_mean", "excess", "params"):
+                want.pop(field), got.pop(field)
+        else:
+            assert s["reason"] == m["reason"], key
+        _close(want, got, key)
+        assert s["tables"].keys() == m["tables"].keys(), key
+        for name, path in m["tables"].items():
+            a = pl.read_csv(in_memory / path, infer_schema_length=None)
+            b = pl.read_csv(on_spark / s["tables"][name], infer_schema_length=None)
+            _close(a.to_dict(as_series=False), b.to_dict(as_series=False), f"{key}:{name}")
+        compared += 1
+    assert compared == len(memory["metrics"]) - len(NOT_DISTRIBUTED)
+    page = (on_spark / "report.html").read_text()
+    assert "the thread bootstrap of graph measures is not distributed" in page
+    assert "Comments per" in page  # the activity figure, counted on Spark
+    assert not math.isnan(spark["metrics"][0]["result"]["value"])
+
+
+def test_distributed_needs_the_spark_engine(planted, tmp_path):
+    result = runner.invoke(app, ["analyze", str(planted), "-o", str(tmp_path), "--distributed"])
+    assert result.exit_code == 1
+    assert "--distributed needs --engine spark" in result.output
