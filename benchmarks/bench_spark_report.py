@@ -8,7 +8,7 @@ same report (``dynamics.report.analyze``, same settings, in the same run):
 * **pulled**: ``analyze(dsp.open(dataset).to_discussion())`` (``analyze --engine spark``);
 * **distributed**: ``analyze(dsp.open(dataset))`` (``analyze --engine spark --distributed``).
 
-Each reports wall time, the peak RSS of its Python process (the driver) and, for the Spark
+Each starts with an empty score cache (``XDG_CACHE_HOME``), and reports wall time, the peak RSS of its Python process (the driver) and, for the Spark
 ones, the peak RSS of the JVM (driver and executors in local mode). The metrics the
 distributed report computes are compared with the in-memory report's values (the count of
 equal values to 1e-9 is printed); the parts it does not distribute are listed in
@@ -123,11 +123,17 @@ def _run(n: int, mode: str, source: Path, out: Path, settings: dict) -> dict:
 
 def _spawn(args: list[str]) -> dict:
     import subprocess
+    import tempfile
 
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    out = subprocess.run(
-        [sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False
-    )
+    with tempfile.TemporaryDirectory() as cache:  # a cold score cache for every run
+        env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": cache}
+        out = subprocess.run(
+            [sys.executable, __file__, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if out.returncode:
         raise RuntimeError(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -77,46 +77,57 @@ def run_measure(
 ) -> pl.DataFrame:
     """The per-thread table of measure ``name`` on one bucket (runs on an executor)."""
     d = _bucket_discussion(comments, posts)
-    if name == "contagion":
-        from dynamics.escalation._signal import signal_values
-        from dynamics.escalation.contagion import ContagionCounts, _prepare
+    rows = _BUCKET_ROWS.get(name)
+    if rows is not None:
+        return rows(d, dict(options or {}))
+    from dynamics import structure
 
-        o = dict(options or {})
-        y = signal_values(d.comments, o["signal"], name).to_numpy(allow_copy=True).astype(float)
-        return ContagionCounts.of(_prepare(d.comments, y, o["threshold"])).to_table()
-    if name in ("episodes", "episode_comments"):
-        from dynamics.escalation._detection import detect
-        from dynamics.escalation._signal import signal_values
+    return getattr(structure, name)(d).table("per_thread", backend="polars")
 
-        o = dict(options or {})
-        y = signal_values(d.comments, o["signal"], "episodes")
-        table, members = detect(d.comments, y, o["threshold"], o["min_turns"], o["kind"], o["rule"])
-        return table if name == "episodes" else members
-    if name == "instigators":
-        from dynamics.escalation._detection import detect
-        from dynamics.escalation._signal import signal_values
-        from dynamics.escalation.instigators import _per_author
 
-        o = dict(options or {})
-        c = d.comments
-        y = signal_values(c, o["signal"], "instigators")
-        table, members = detect(c, y, o["threshold"], o["min_turns"], o["kind"], o["rule"])
-        authors = _per_author(c, y, table, members, o["threshold"], o["calm"])
-        # one row without an author: the bucket's episodes whose first comment has none
-        # (they count in the denominator, as in memory)
-        unattributed = table.height - int(authors.get_column("started").sum())
-        row = pl.DataFrame(
-            {"author": [None], "started": [unattributed]}, schema_overrides={"author": pl.String}
-        )
-        return pl.concat([authors, row], how="diagonal").with_columns(
-            pl.col("targeted", "deescalated", "participated").fill_null(0)
-        )
-    if name in _PROFILES:
+# ------------------------------------------------------------------ what each bucket returns
+
+
+def _contagion_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    from dynamics.escalation._signal import signal_values
+    from dynamics.escalation.contagion import ContagionCounts, _prepare
+
+    y = signal_values(d.comments, o["signal"], "contagion").to_numpy(allow_copy=True)
+    return ContagionCounts.of(_prepare(d.comments, y.astype(float), o["threshold"])).to_table()
+
+
+def _detected(d: Any, o: dict[str, Any], func: str) -> tuple[pl.Series, Any, Any]:
+    """The signal and the episodes and (episode, comment) tables of one bucket."""
+    from dynamics.escalation._detection import detect
+    from dynamics.escalation._signal import signal_values
+
+    y = signal_values(d.comments, o["signal"], func)
+    table, members = detect(d.comments, y, o["threshold"], o["min_turns"], o["kind"], o["rule"])
+    return y, table, members
+
+
+def _instigator_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    from dynamics.escalation.instigators import _per_author
+
+    y, table, members = _detected(d, o, "instigators")
+    authors = _per_author(d.comments, y, table, members, o["threshold"], o["calm"])
+    # one row without an author: the bucket's episodes whose first comment has none
+    # (they count in the denominator, as in memory)
+    unattributed = table.height - int(authors.get_column("started").sum())
+    row = pl.DataFrame(
+        {"author": [None], "started": [unattributed]}, schema_overrides={"author": pl.String}
+    )
+    return pl.concat([authors, row], how="diagonal").with_columns(
+        pl.col("targeted", "deescalated", "participated").fill_null(0)
+    )
+
+
+def _profile_rows(name: str) -> Any:
+    def rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
         from dynamics.escalation._trend import _values
         from dynamics.escalation.depth import depth_cells, turn_cells
         from dynamics.escalation.size import size_threads
 
-        o = dict(options or {})
         y = _values(d.comments, o["signal"], o["threshold"], name)
         if name == "toxicity_by_thread_size":
             return size_threads(d.comments, y)
@@ -125,34 +136,54 @@ def run_measure(
         else:
             cells, ids = turn_cells(d.comments, y, o["min_turns"], o["within"])
         return cells.to_table(ids)
-    if name == "reply_heat":
-        from dynamics.escalation._signal import signal_values
-        from dynamics.escalation.heat import _latencies, mark_inside
 
-        o = dict(options or {})
-        c = d.comments
-        lat, n_episodes = mark_inside(c, signal_values(c, o["signal"], name), _latencies(c), o)
-        # one row without a latency: the bucket's number of episodes
-        count = pl.DataFrame({"n_episodes": [n_episodes]}, schema={"n_episodes": pl.Int64})
-        rows = lat.select(pl.col("_thread").alias("thread_id"), "latency", "inside")
-        return pl.concat([rows, count], how="diagonal").with_columns(
-            pl.col("n_episodes").fill_null(0)
-        )
-    if name == "participation_inequality":
-        from dynamics.structure.users import gini_per_thread
+    return rows
 
-        return gini_per_thread(d)
-    if name == "reciprocity":
-        from dynamics.structure.users import reciprocity_per_thread
 
-        return reciprocity_per_thread(d, weighted=(options or {})["weight"] is not None)
-    if name == "derailment":
-        from dynamics.escalation import derailment
+def _reply_heat_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    from dynamics.escalation._signal import signal_values
+    from dynamics.escalation.heat import _latencies, mark_inside
 
-        return derailment(d, n_boot=0, **(options or {})).table("threads", backend="polars")
-    from dynamics import structure
+    c = d.comments
+    y = signal_values(c, o["signal"], "reply_heat")
+    lat, n_episodes = mark_inside(c, y, _latencies(c), o)
+    # one row without a latency: the bucket's number of episodes
+    count = pl.DataFrame({"n_episodes": [n_episodes]}, schema={"n_episodes": pl.Int64})
+    rows = lat.select(pl.col("_thread").alias("thread_id"), "latency", "inside")
+    return pl.concat([rows, count], how="diagonal").with_columns(pl.col("n_episodes").fill_null(0))
 
-    return getattr(structure, name)(d).table("per_thread", backend="polars")
+
+def _gini_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    from dynamics.structure.users import gini_per_thread
+
+    return gini_per_thread(d)
+
+
+def _reciprocity_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    from dynamics.structure.users import reciprocity_per_thread
+
+    return reciprocity_per_thread(d, weighted=o["weight"] is not None)
+
+
+def _derailment_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    from dynamics.escalation import derailment
+
+    return derailment(d, n_boot=0, **o).table("threads", backend="polars")
+
+
+#: The bucket tables other than the structure measures' ``per_thread``: name -> function of
+#: (bucket Discussion, options).
+_BUCKET_ROWS: dict[str, Any] = {
+    "contagion": _contagion_rows,
+    "episodes": lambda d, o: _detected(d, o, "episodes")[1],
+    "episode_comments": lambda d, o: _detected(d, o, "episodes")[2],
+    "instigators": _instigator_rows,
+    **{name: _profile_rows(name) for name in _PROFILES},
+    "reply_heat": _reply_heat_rows,
+    "participation_inequality": _gini_rows,
+    "reciprocity": _reciprocity_rows,
+    "derailment": _derailment_rows,
+}
 
 
 def thread_measure(ds: SparkDataset, name: str) -> tuple[DataFrame, dict[str, float | int]]:
