@@ -13,15 +13,15 @@
 
 Driver memory then grows with the user graph and the number of threads, not with the
 comments (reply heat's bootstrap is the exception: see :func:`dynamics.spark.reply_heat`).
-What is not distributed yet is said in each run's note or reason, and the results otherwise
+What is not distributed yet is said in each run's note, and the results otherwise
 equal the in-memory report's (tests compare them):
 
 - the thread bootstrap of the graph measures (it rebuilds the graph from resampled threads):
   they carry no interval;
 - contagion's within-thread permutation null: contagion carries no z and p-value;
 - the thread bootstrap of ``participation_inequality``: no interval;
-- ``dyadic_exchanges`` and ``response_times``: skipped (their tables have a row per
-  exchange or per reply).
+- the tables with a row per exchange (``dyadic_exchanges``) or per reply
+  (``response_times``) stay on Spark; their values and other tables are computed.
 """
 
 from __future__ import annotations
@@ -52,18 +52,16 @@ from dynamics.report.collect import (
 if TYPE_CHECKING:
     from dynamics.spark.dataset import SparkDataset
 
-__all__ = ["NOT_DISTRIBUTED", "collect"]
+__all__ = ["LEFT_ON_SPARK", "collect"]
 
 logger = logging.getLogger(__name__)
 
-#: Measures the distributed report skips, with the reason it gives.
-NOT_DISTRIBUTED: dict[str, str] = {
-    key: "not distributed yet: run `dynamics analyze` in memory (or on a subset from "
-    "SparkDataset.to_discussion) for this measure"
-    for key in (
-        "structure.dyadic_exchanges",
-        "structure.response_times",
-    )
+#: Measures whose big tables stay on Spark, with the note their run gives.
+LEFT_ON_SPARK: dict[str, str] = {
+    "structure.dyadic_exchanges": "the exchanges table (one row per exchange) is not brought "
+    "to the driver",
+    "structure.response_times": "the replies table (one row per timed reply) is not brought "
+    "to the driver",
 }
 _NO_GRAPH_INTERVAL = (
     "no interval: the thread bootstrap of graph measures is not distributed (it rebuilds the "
@@ -150,14 +148,12 @@ def _run(
 ) -> MetricRun:
     """One measure on Spark (or on the collected graph), recorded as the in-memory report
     records it; a note says what part of the in-memory run is not distributed."""
-    if spec.key in NOT_DISTRIBUTED:
-        return MetricRun(spec, "skipped", reason=NOT_DISTRIBUTED[spec.key])
     skip = _skip_reason(spec, ds, sides)  # reads only ``comments.columns``
     if skip is not None:
         return MetricRun(spec, "skipped", reason=skip)
     kwargs = arguments(spec, settings, sides)
     kwargs.pop("progress", None)
-    note = None
+    note = LEFT_ON_SPARK.get(spec.key)
     if kwargs.get("n_boot") and spec.key in _NO_BOOTSTRAP:
         kwargs["n_boot"] = 0
         note = _NO_BOOTSTRAP[spec.key]

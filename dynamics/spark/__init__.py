@@ -7,9 +7,9 @@ functions. PySpark (``pip install "dynamics[spark]"``) and Java 17 are needed at
 
 >>> from dynamics import spark as dsp
 >>> sorted(n for n in dsp.__all__)  # doctest: +NORMALIZE_WHITESPACE
-['SparkDataset', 'contagion', 'derailment', 'episodes', 'get_session', 'ingest',
- 'instigators', 'open', 'participation_inequality', 'reciprocity', 'reply_heat',
- 'require_spark', 'thread_measure', 'thread_stat', 'toxicity_by_depth',
+['SparkDataset', 'contagion', 'derailment', 'dyadic_exchanges', 'episodes', 'get_session',
+ 'ingest', 'instigators', 'open', 'participation_inequality', 'reciprocity', 'reply_heat',
+ 'require_spark', 'response_times', 'thread_measure', 'thread_stat', 'toxicity_by_depth',
  'toxicity_by_thread_size', 'toxicity_by_turn']
 """
 
@@ -20,11 +20,13 @@ from dynamics.spark.ingest import ingest
 from dynamics.spark.per_thread import (
     contagion,
     derailment,
+    dyadic_exchanges,
     episodes,
     instigators,
     participation_inequality,
     reciprocity,
     reply_heat,
+    response_times,
     thread_measure,
     thread_stat,
     toxicity_by_depth,
@@ -37,6 +39,7 @@ __all__ = [
     "SparkDataset",
     "contagion",
     "derailment",
+    "dyadic_exchanges",
     "episodes",
     "get_session",
     "ingest",
@@ -46,6 +49,7 @@ __all__ = [
     "reciprocity",
     "reply_heat",
     "require_spark",
+    "response_times",
     "thread_measure",
     "thread_stat",
     "toxicity_by_depth",

@@ -30,11 +30,13 @@ __all__ = [
     "THREAD_MEASURES",
     "contagion",
     "derailment",
+    "dyadic_exchanges",
     "episodes",
     "instigators",
     "participation_inequality",
     "reciprocity",
     "reply_heat",
+    "response_times",
     "thread_measure",
     "thread_stat",
     "toxicity_by_depth",
@@ -165,6 +167,21 @@ def _reciprocity_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
     return reciprocity_per_thread(d, weighted=o["weight"] is not None)
 
 
+def _exchange_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    from dynamics.structure import dyadic_exchanges
+
+    r = dyadic_exchanges(d, min_turns=o["min_turns"])
+    turns = (
+        r.table("exchanges", backend="polars")
+        .group_by("thread_id")
+        .agg(pl.col("turns").sum().cast(pl.Int64).alias("_turns"))
+    )
+    per_thread = r.table("per_thread", backend="polars")
+    return per_thread.join(turns, on="thread_id", how="left", maintain_order="left").with_columns(
+        pl.col("_turns").fill_null(0)
+    )
+
+
 def _derailment_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
     from dynamics.escalation import derailment
 
@@ -183,6 +200,7 @@ _BUCKET_ROWS: dict[str, Any] = {
     "participation_inequality": _gini_rows,
     "reciprocity": _reciprocity_rows,
     "derailment": _derailment_rows,
+    "dyadic_exchanges": _exchange_rows,
 }
 
 
@@ -482,10 +500,99 @@ def reciprocity(ds: SparkDataset, *, weight: str | None = None, graph: Any = Non
     return dataclasses.replace(result, tables={"per_thread": per_thread})
 
 
-def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:
-    """A per-thread ``table`` on the driver, its threads in the in-memory order (in which the
-    thread bootstraps draw): by their first comment in the input, then the posts that drew no
-    comment, in input order."""
+def dyadic_exchanges(ds: SparkDataset, *, min_turns: int = 2) -> Any:
+    """:func:`dynamics.structure.dyadic_exchanges` over every thread, without the
+    ``exchanges`` table.
+
+    An exchange lies inside one thread: each bucket finds its exchanges with the in-memory
+    code and returns the in-memory ``per_thread`` table with each thread's total turns; the
+    driver sums them (the number of exchanges, their mean and longest length are those of
+    memory). The ``exchanges`` table (one row per exchange, with its comment ids) stays on the
+    executors: ``ds`` can give it for a subset through :meth:`SparkDataset.to_discussion`.
+
+    Returns
+    -------
+    ExchangeResult
+        As in memory, with table ``"per_thread"`` only.
+    """
+    from dynamics.structure.exchanges import exchange_result
+
+    rows = _in_input_order(ds, _per_bucket_table(ds, "dyadic_exchanges", {"min_turns": min_turns}))
+    n = int(rows.get_column("n_exchanges").sum())
+    longest = rows.get_column("max_turns").max()
+    return exchange_result(
+        n,
+        int(rows.get_column("_turns").sum()),
+        math.nan if longest is None else float(longest),  # type: ignore[arg-type]
+        min_turns,
+        {"per_thread": rows.drop("_turns")},
+    )
+
+
+def response_times(
+    ds: SparkDataset, *, quantiles: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
+) -> Any:
+    """:func:`dynamics.structure.response_times` on Spark, without the ``replies`` table.
+
+    The delays (a reply's time minus its parent's, parents looked up by id over the whole
+    dataset, as in memory) are computed and summarised on Spark: the exact median and
+    quantiles (numpy's linear interpolation), the mean, the counts, and per thread the
+    number, exact median and mean, which come to the driver one row per thread with replies
+    and are laid on every thread in the in-memory order. The ``replies`` table (one row per
+    timed reply) stays on Spark.
+
+    Returns
+    -------
+    ResponseTimeResult
+        As in memory, with tables ``"quantiles"`` and ``"per_thread"``.
+    """
+    from pyspark.sql import functions as F
+
+    from dynamics.structure.timing import checked_quantiles, quantile_table, response_result
+
+    qs = checked_quantiles(quantiles)
+    c = ds.comments
+    parents = c.select(F.col("comment_id").alias("parent_id"), F.col("created_at").alias("_pt"))
+    micros = F.unix_micros("created_at") - F.unix_micros("_pt")
+    delays = (
+        c.filter(F.col("parent_id").isNotNull())
+        .join(parents, "parent_id")
+        .select("thread_id", (micros / 1e6).alias("seconds"))
+        .filter(F.col("seconds").isNotNull())
+    )
+    levels = F.array(*[F.lit(float(q)) for q in (*qs, 0.5)])
+    row = delays.agg(
+        F.count(F.when(F.col("seconds") < 0, 1)).alias("negative"),
+        F.count(F.when(F.col("seconds") >= 0, 1)).alias("n"),
+        F.avg(F.when(F.col("seconds") >= 0, F.col("seconds"))).alias("mean"),
+        F.percentile(F.when(F.col("seconds") >= 0, F.col("seconds")), levels).alias("q"),
+    ).first()
+    timed = delays.filter(F.col("seconds") >= 0)
+    stats = timed.groupBy("thread_id").agg(
+        F.count(F.lit(1)).cast("long").alias("n_replies"),
+        F.percentile("seconds", F.lit(0.5)).alias("median"),
+        F.avg("seconds").alias("mean"),
+    )
+    per_thread = (
+        _all_threads(ds)
+        .join(pl.from_arrow(stats.toArrow()), on="thread_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("n_replies").fill_null(0), pl.col("median", "mean").fill_null(math.nan)
+        )
+    )
+    n = int(row["n"])
+    at = list(row["q"]) if n else [math.nan] * (len(qs) + 1)
+    tables = {
+        "quantiles": quantile_table(qs, [float(v) for v in at[:-1]]),
+        "per_thread": per_thread,
+    }
+    mean = float(row["mean"]) if n else math.nan
+    return response_result(float(at[-1]), mean, n, int(row["negative"]), tables)
+
+
+def _thread_order(ds: SparkDataset) -> DataFrame:
+    """Every thread with its place in the in-memory order: ``_k`` 0 for threads with comments
+    (by their first comment in the input, ``_at``), 1 for posts that drew no comment."""
     from pyspark.sql import functions as F
 
     at = F.min(F.struct("_file", "_row")).alias("_at")
@@ -493,6 +600,20 @@ def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:
     if ds.posts is not None:
         bare = ds.posts.groupBy("thread_id").agg(at).join(order, "thread_id", "left_anti")
         order = order.unionByName(bare.withColumn("_k", F.lit(1)))
+    return order
+
+
+def _all_threads(ds: SparkDataset) -> pl.DataFrame:
+    """Every thread id, in the in-memory order (:func:`_thread_order`), on the driver."""
+    ordered = _thread_order(ds).orderBy("_k", "_at").select("thread_id")
+    return pl.from_arrow(ordered.toArrow()).with_columns(pl.col("thread_id").cast(pl.String))
+
+
+def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:
+    """A per-thread ``table`` on the driver, its threads in the in-memory order (in which the
+    thread bootstraps draw): by their first comment in the input, then the posts that drew no
+    comment, in input order."""
+    order = _thread_order(ds)
     ordered = table.join(order, "thread_id", "left").orderBy("_k", "_at").drop("_k", "_at")
     return pl.from_arrow(ordered.toArrow())
 

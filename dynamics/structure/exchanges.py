@@ -101,11 +101,24 @@ def dyadic_exchanges(discussion: Discussion, *, min_turns: int = 2) -> ExchangeR
     )
     per_thread = _per_thread(d, stats, {"n_exchanges": 0})
     turns = table.get_column("turns")
+    return exchange_result(
+        table.height,
+        int(turns.sum()),
+        _NAN if table.height == 0 else float(turns.max()),  # type: ignore[arg-type]
+        min_turns,
+        {"exchanges": table, "per_thread": per_thread},
+    )
+
+
+def exchange_result(
+    n: int, total_turns: int, max_turns: float, min_turns: int, tables: dict[str, pl.DataFrame]
+) -> ExchangeResult:
+    """The result of :func:`dyadic_exchanges` from the number of exchanges and their turns."""
     return ExchangeResult(
         "dyadic_exchanges",
-        table.height,
+        n,
         params={"min_turns": min_turns},
-        tables={"exchanges": table, "per_thread": per_thread},
-        mean_turns=_NAN if table.height == 0 else float(turns.mean()),  # type: ignore[arg-type]
-        max_turns=_NAN if table.height == 0 else float(turns.max()),  # type: ignore[arg-type]
+        tables=tables,
+        mean_turns=_NAN if n == 0 else total_turns / n,
+        max_turns=max_turns,
     )

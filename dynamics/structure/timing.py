@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -100,14 +100,7 @@ def response_times(
     """
     func = "response_times"
     d = _discussion(discussion, func)
-    qs = tuple(quantiles)
-    check_param(
-        len(qs) > 0 and all(isinstance(q, int | float) and 0 <= q <= 1 for q in qs),
-        "quantiles",
-        func,
-        "a non-empty sequence of numbers in [0, 1]",
-        quantiles,
-    )
+    qs = checked_quantiles(quantiles)
     c = d.comments
     parents = c.select(
         pl.col("comment_id").alias("parent_id"), pl.col("created_at").alias("_parent_time")
@@ -138,20 +131,47 @@ def response_times(
         pl.col("median", "mean").fill_null(_NAN)
     )
     arr = seconds.to_numpy()
-    qtable = pl.DataFrame(
-        {
-            "quantile": [float(q) for q in qs],
-            "seconds": [float(np.quantile(arr, q)) if arr.size else _NAN for q in qs],
-        }
-    )
+    at = [float(np.quantile(arr, q)) if arr.size else _NAN for q in qs]
     empty = seconds.len() == 0
-    return ResponseTimeResult(
-        func,
+    return response_result(
         _NAN if empty else float(np.median(arr)),
-        params={"quantiles": [float(q) for q in qs]},
-        reason="no reply has a time on both ends" if empty else None,
-        tables={"quantiles": qtable, "per_thread": per_thread, "replies": delays},
-        mean=_NAN if empty else float(arr.mean()),
-        n_replies=int(seconds.len()),
+        _NAN if empty else float(arr.mean()),
+        int(seconds.len()),
+        n_negative,
+        {"quantiles": quantile_table(qs, at), "per_thread": per_thread, "replies": delays},
+    )
+
+
+def checked_quantiles(quantiles: Any) -> tuple[float, ...]:
+    """The ``quantiles`` of :func:`response_times`, checked."""
+    qs = tuple(quantiles)
+    check_param(
+        len(qs) > 0 and all(isinstance(q, int | float) and 0 <= q <= 1 for q in qs),
+        "quantiles",
+        "response_times",
+        "a non-empty sequence of numbers in [0, 1]",
+        quantiles,
+    )
+    return qs
+
+
+def quantile_table(qs: tuple[float, ...], seconds: list[float]) -> pl.DataFrame:
+    """The ``quantiles`` table: each level and its delay in seconds."""
+    return pl.DataFrame({"quantile": [float(q) for q in qs], "seconds": seconds})
+
+
+def response_result(
+    median: float, mean: float, n_replies: int, n_negative: int, tables: dict[str, pl.DataFrame]
+) -> ResponseTimeResult:
+    """The result of :func:`response_times` from its parts (``tables`` holds ``quantiles``)."""
+    qs = tables["quantiles"].get_column("quantile").to_list()
+    return ResponseTimeResult(
+        "response_times",
+        median,
+        params={"quantiles": qs},
+        reason="no reply has a time on both ends" if n_replies == 0 else None,
+        tables=tables,
+        mean=mean,
+        n_replies=n_replies,
         n_negative=n_negative,
     )

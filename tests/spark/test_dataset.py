@@ -376,3 +376,50 @@ def test_thread_stat_keeps_the_in_memory_thread_order_with_posts(college_both):
         want.maximum,
         want.n_threads,
     )
+
+
+def test_exchanges_and_response_times_on_spark_equal_in_memory(college_both):
+    """Real CollegeRant comments and posts: values and per-thread tables as in memory (the
+    tables with a row per exchange or per reply stay on Spark)."""
+    from dynamics import spark as dsp
+    from dynamics import structure
+
+    memory, _, dataset = college_both
+    got, want = (
+        dsp.dyadic_exchanges(dataset, min_turns=3),
+        structure.dyadic_exchanges(memory, min_turns=3),
+    )
+    assert want.value > 0
+    assert (got.value, got.mean_turns, got.max_turns, got.params) == (
+        want.value,
+        want.mean_turns,
+        want.max_turns,
+        want.params,
+    )
+    assert list(got.tables) == ["per_thread"]
+    assert got.table("per_thread", backend="polars").equals(
+        want.table("per_thread", backend="polars")
+    )
+    got, want = dsp.response_times(dataset), structure.response_times(memory)
+    assert want.n_replies > 0
+    assert (got.n_replies, got.n_negative, got.params) == (
+        want.n_replies,
+        want.n_negative,
+        want.params,
+    )
+    assert got.value == pytest.approx(want.value, rel=1e-12)
+    assert got.mean == pytest.approx(want.mean, rel=1e-9)
+    assert sorted(got.tables) == ["per_thread", "quantiles"]
+    for name in ("quantiles", "per_thread"):
+        a, b = got.table(name, backend="polars"), want.table(name, backend="polars")
+        assert a.columns == b.columns, name
+        assert a.schema == b.schema, name
+        for col in a.columns:
+            if a.schema[col].is_float():
+                assert a[col].is_nan().equals(b[col].is_nan()), (name, col)
+                diff = (a[col].fill_nan(0) - b[col].fill_nan(0)).abs().max()
+                assert diff is None or diff < 1e-6, (name, col)
+            else:
+                assert a[col].equals(b[col]), (name, col)
+    with pytest.raises(ValueError, match="'quantiles' parameter of response_times"):
+        dsp.response_times(dataset, quantiles=(1.5,))
