@@ -307,32 +307,45 @@ def collect(
     annotation: dict[str, Any] = {"scorers": [], "status": "off"}
     if settings.annotate:
         step("scoring texts")
-        from dynamics.text import describe
-        from dynamics.text.annotate import DEFAULT_SCORERS
-
-        models = [describe(name) for name in DEFAULT_SCORERS]
-        produced = {c for m in models for c in m["columns"].split(", ")}
-        replaced = sorted(produced & set(discussion.comments.columns))
+        annotation = scored_annotation(discussion.comments.columns)
         # the report's metrics read these columns by name: scores replace input columns of
         # the same name, and the report says which ones (text_signals.replaced_columns)
-        discussion = discussion.annotate(DEFAULT_SCORERS, progress=False, existing="replace")
-        annotation = {
-            "scorers": list(DEFAULT_SCORERS),
-            "status": "ok",
-            "models": models,
-            "replaced_columns": replaced,
-        }
+        discussion = discussion.annotate(annotation["scorers"], progress=False, existing="replace")
     step("finding sides")
     sides = _find_sides(discussion, settings)
+    runs = run_all(settings, step, lambda spec: _run(spec, discussion, settings, sides))
+    facts = InputFacts.of(discussion)
+    return Collected(discussion, settings, annotation, sides, runs, facts)
+
+
+def scored_annotation(columns: Sequence[str]) -> dict[str, Any]:
+    """The report's ``text_signals`` record of the default scorers, for input ``columns``
+    (those the scores replace are listed)."""
+    from dynamics.text import describe
+    from dynamics.text.annotate import DEFAULT_SCORERS
+
+    models = [describe(name) for name in DEFAULT_SCORERS]
+    produced = {c for m in models for c in m["columns"].split(", ")}
+    return {
+        "scorers": list(DEFAULT_SCORERS),
+        "status": "ok",
+        "models": models,
+        "replaced_columns": sorted(produced & set(columns)),
+    }
+
+
+def run_all(
+    settings: Settings, step: Callable[[str], None], run: Callable[[Measure], MetricRun]
+) -> tuple[MetricRun, ...]:
+    """``run`` every registered measure in report order, announcing each to ``step``."""
     from joblib import parallel_config
 
     runs = []
     with parallel_config(n_jobs=settings.n_jobs):  # the re-inferring null's workers
         for spec in measures():
             step(spec.key)
-            runs.append(_run(spec, discussion, settings, sides))
-    facts = InputFacts.of(discussion)
-    return Collected(discussion, settings, annotation, sides, tuple(runs), facts)
+            runs.append(run(spec))
+    return tuple(runs)
 
 
 def _find_sides(discussion: Discussion, settings: Settings) -> SidesRun:

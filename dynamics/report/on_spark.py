@@ -47,6 +47,8 @@ from dynamics.report.collect import (
     _find_sides,
     _skip_reason,
     arguments,
+    run_all,
+    scored_annotation,
 )
 
 if TYPE_CHECKING:
@@ -116,31 +118,14 @@ def collect(
     annotation: dict[str, Any] = {"scorers": [], "status": "off"}
     if settings.annotate:
         step("scoring texts on the executors")
-        from dynamics.text import describe
-        from dynamics.text.annotate import DEFAULT_SCORERS
-
-        models = [describe(name) for name in DEFAULT_SCORERS]
-        produced = {c for m in models for c in m["columns"].split(", ")}
-        replaced = sorted(produced & set(ds.comments.columns))
-        ds = ds.annotate(DEFAULT_SCORERS)
-        annotation = {
-            "scorers": list(DEFAULT_SCORERS),
-            "status": "ok",
-            "models": models,
-            "replaced_columns": replaced,
-        }
+        annotation = scored_annotation(ds.comments.columns)
+        ds = ds.annotate(annotation["scorers"])
     step("finding sides")
     graph = ds.user_graph("igraph")
     sides = _find_sides(graph, settings)
-    from joblib import parallel_config
-
-    runs = []
-    with parallel_config(n_jobs=settings.n_jobs):  # the re-inferring null's workers
-        for spec in measures():
-            step(spec.key)
-            runs.append(_run(spec, ds, graph, settings, sides))
+    runs = run_all(settings, step, lambda spec: _run(spec, ds, graph, settings, sides))
     facts = InputFacts(ds.report, graph.ecount(), _activity(ds), lambda ids: _texts(ds, ids))
-    return Collected(None, settings, annotation, sides, tuple(runs), facts)
+    return Collected(None, settings, annotation, sides, runs, facts)
 
 
 def _run(
