@@ -10,14 +10,22 @@ counted) and a sparse matrix product; no scikit-learn is needed at run time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-__all__ = ["TOKEN_PATTERN", "LinearModel", "load_model", "tfidf", "token_table", "weighted_counts"]
+__all__ = [
+    "TOKEN_PATTERN",
+    "LinearModel",
+    "load_model",
+    "tfidf",
+    "token_table",
+    "weighted_counts",
+    "word_lists",
+]
 
 #: Tokens: runs of two or more word characters, after lower-casing (scikit-learn's default).
 TOKEN_PATTERN = r"\b\w\w+\b"
@@ -26,9 +34,23 @@ TOKEN_PATTERN = r"\b\w\w+\b"
 _TOKENS = r"\w\w+"
 
 
-def token_table(texts: pl.Series, *, bigrams: bool = True) -> pl.DataFrame:
+def word_lists(texts: pl.Series) -> pl.Series:
+    """The lower-cased words (:data:`TOKEN_PATTERN`) of each text, as a list column.
+
+    Examples
+    --------
+    >>> word_lists(pl.Series(["No, you are wrong"])).to_list()
+    [['no', 'you', 'are', 'wrong']]
+    """
+    return texts.fill_null("").str.to_lowercase().str.extract_all(_TOKENS)
+
+
+def token_table(
+    texts: pl.Series, *, bigrams: bool = True, words: pl.Series | None = None
+) -> pl.DataFrame:
     """One row per (text index ``row``, ``token``): the words of each text and, with
-    ``bigrams``, each pair of neighbouring words joined by a space.
+    ``bigrams``, each pair of neighbouring words joined by a space. ``words`` is
+    ``word_lists(texts)`` when the caller already has it.
 
     Examples
     --------
@@ -36,7 +58,7 @@ def token_table(texts: pl.Series, *, bigrams: bool = True) -> pl.DataFrame:
     ['no', 'you', 'are', 'wrong', 'no you', 'you are', 'are wrong']
     """
     words = (
-        pl.DataFrame({"token": texts.fill_null("").str.to_lowercase().str.extract_all(_TOKENS)})
+        pl.DataFrame({"token": word_lists(texts) if words is None else words})
         .with_row_index("row")
         .explode("token")
         .drop_nulls("token")
@@ -138,10 +160,11 @@ class LinearModel:
         self,
         texts: pl.Series,
         dense: np.ndarray | None = None,
-        tokens: pl.DataFrame | None = None,
+        words: pl.DataFrame | None = None,
     ) -> np.ndarray:
-        """Raw scores, shape ``(len(texts), len(intercept))``; ``tokens`` as in :func:`tfidf`."""
-        x = tfidf(texts, self.vocabulary, self.idf, bigrams=self.bigrams, tokens=tokens)
+        """Raw scores, shape ``(len(texts), len(intercept))``; ``words`` is
+        ``token_table(texts, bigrams=False)`` when the caller already has it."""
+        x = self.tfidf(texts, words)
         out = np.asarray(x @ self.coef.T) + self.intercept
         if self.dense_names:
             if dense is None or dense.shape != (texts.len(), len(self.dense_names)):
@@ -154,15 +177,67 @@ class LinearModel:
         self,
         texts: pl.Series,
         dense: np.ndarray | None = None,
-        tokens: pl.DataFrame | None = None,
+        words: pl.DataFrame | None = None,
     ) -> np.ndarray:
         """Class probabilities (without the decision offsets), one row per text."""
-        z = self.logits(texts, dense, tokens)
+        z = self.logits(texts, dense, words)
         if z.shape[1] == 1:
             return 1.0 / (1.0 + np.exp(-z[:, 0]))
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
+
+    def tfidf(self, texts: pl.Series, words: pl.DataFrame | None = None) -> Any:
+        """The model's TF-IDF rows of ``texts``: :func:`tfidf` over its vocabulary.
+
+        For a model with word pairs, the words are first replaced by integer codes (one join
+        with the words the vocabulary uses) and the pairs are looked up as pairs of codes,
+        which gives the same matrix without building a string per pair of neighbouring words
+        (about twice as fast). ``words`` as in :meth:`logits`.
+
+        Examples
+        --------
+        >>> m = load_model("stance")
+        >>> t = pl.Series(["No, you are wrong", "I agree with you"])
+        >>> bool((abs(m.tfidf(t) - tfidf(t, m.vocabulary, m.idf, bigrams=True)) > 1e-12).nnz == 0)
+        True
+        """
+        if words is None:
+            words = token_table(texts, bigrams=False)
+        if not self.bigrams:
+            return weighted_counts(words, texts.len(), self.vocabulary, self.idf, sublinear=True)
+        codes, vocabulary, width = self._pair_codes
+        coded = words.join(codes, on="token", how="left", maintain_order="left")
+        code = pl.col("code")
+        pairs = coded.select(
+            "row",
+            pl.when(pl.col("row") == pl.col("row").shift(-1))
+            .then((code + 1) * width + code.shift(-1))
+            .alias("token"),
+        )
+        tokens = pl.concat([coded.select("row", code.alias("token")), pairs]).drop_nulls("token")
+        return weighted_counts(tokens, texts.len(), vocabulary, self.idf, sublinear=True)
+
+    @cached_property
+    def _pair_codes(self) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+        """Integer codes of the vocabulary's words (``token``, ``code``), the vocabulary with
+        each entry coded (a word: its code ``c``; a pair ``a b``: ``(a + 1) * width + b``), and
+        ``width``, the number of words."""
+        entries = self.vocabulary.get_column("token")
+        parts = entries.str.split_exact(" ", 1).struct.unnest()
+        first, second = parts.get_column("field_0"), parts.get_column("field_1")
+        used = pl.concat([first, second.drop_nulls()]).unique().sort()
+        width = used.len()
+        codes = pl.DataFrame({"token": used, "code": np.arange(width, dtype=np.uint64)})
+        lookup = dict(zip(used.to_list(), range(width), strict=True))
+        a = np.array([lookup[w] for w in first.to_list()], dtype=np.uint64)
+        b = np.array([lookup.get(w, -1) for w in second.to_list()], dtype=np.int64)
+        coded = np.where(b < 0, a, (a + 1) * width + b.clip(0).astype(np.uint64))
+        vocabulary = pl.DataFrame(
+            {"token": coded, "column": self.vocabulary.get_column("column")},
+            schema={"token": pl.UInt64, "column": pl.UInt32},
+        )
+        return codes, vocabulary, width
 
     def save(self, path: Any) -> None:
         """Write the model as one compressed ``.npz`` file."""

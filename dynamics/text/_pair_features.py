@@ -38,6 +38,7 @@ PAIR_FEATURES: tuple[str, ...] = (
 # a word boundary, so it finds the same words, without the Unicode boundary that slows the
 # regex engine
 _WORDS = r"\w\w+"
+_QUOTES = "[\u2018\u2019\u02bc`]"
 _NEGATIONS = r"\b(?:not|no|never|nothing|nobody|none|isn't|aren't|wasn't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|nope|nah)\b"
 
 
@@ -45,6 +46,7 @@ def pair_features(
     replies: pl.Series,
     parents: pl.Series,
     markers: tuple[np.ndarray, np.ndarray] | None = None,
+    reply_words: pl.Series | None = None,
 ) -> np.ndarray:
     """Dense features of each (reply, parent) pair, shape ``(n, len(PAIR_FEATURES))``.
 
@@ -55,6 +57,9 @@ def pair_features(
     markers : (agreement, disagreement) arrays, optional
         The replies' marker counts from :func:`~dynamics.text.stance.marker_totals`, when
         already computed.
+    reply_words : polars.Series of list of str, optional
+        ``word_lists(replies)`` (:func:`~dynamics.text._linear.word_lists`), when already
+        computed.
 
     Examples
     --------
@@ -64,11 +69,10 @@ def pair_features(
     """
     from dynamics.text.stance import marker_totals
 
-    reply = replies.fill_null("").str.replace_all("[\u2018\u2019\u02bc`]", "'")
-    parent = parents.fill_null("").str.replace_all("[\u2018\u2019\u02bc`]", "'")
+    reply = replies.fill_null("").str.replace_all(_QUOTES, "'")
     agree, disagree = marker_totals(replies) if markers is None else markers
-    low = pl.DataFrame({"r": reply.str.to_lowercase(), "p": parent.str.to_lowercase()})
-    feats = low.select(
+    r = reply.str.to_lowercase()
+    feats = pl.DataFrame({"r": r}).select(
         pl.col("r").str.count_matches(r"\?").alias("reply_questions"),
         pl.col("r").str.count_matches("!").alias("reply_exclamations"),
         pl.col("r").str.count_matches(_NEGATIONS).alias("reply_negations"),
@@ -77,10 +81,22 @@ def pair_features(
         pl.col("r").str.contains(r"\b(?:lol|lmao|haha\w*|rofl)\b").alias("reply_laughs"),
         pl.col("r").str.contains(r"\b(?:thanks|thank you|thx|ty)\b").alias("reply_thanks"),
         pl.col("r").str.contains(r"(?m)^\s*(?:>|&gt;)").alias("reply_quotes_parent"),
+        _words(replies, r, reply_words).alias("rw"),
+    )
+    # a parent often has several replies: its features are computed once per distinct text
+    parent = pl.DataFrame({"p": parents.fill_null("")})
+    distinct = parent.unique().with_columns(
         pl.col("p").str.count_matches(r"\?").alias("parent_questions"),
         pl.col("p").str.contains(r"\?\s*$").alias("parent_ends_question"),
-        pl.col("r").str.extract_all(_WORDS).alias("rw"),
-        pl.col("p").str.extract_all(_WORDS).alias("pw"),
+        pl.col("p")
+        .str.replace_all(_QUOTES, "'")
+        .str.to_lowercase()
+        .str.extract_all(_WORDS)
+        .alias("pw"),
+    )
+    feats = pl.concat(
+        [feats, parent.join(distinct, on="p", how="left", maintain_order="left").drop("p")],
+        how="horizontal",
     )
     feats = feats.with_columns(
         pl.col("rw").list.len().alias("nr"),
@@ -116,3 +132,18 @@ def pair_features(
     out = np.column_stack([np.asarray(columns[c], dtype=np.float64) for c in PAIR_FEATURES])
     # counts are capped so one very long comment cannot dominate a linear model
     return np.minimum(out, 10.0)
+
+
+def _words(replies: pl.Series, lowered: pl.Series, given: pl.Series | None) -> pl.Series:
+    """The words of ``lowered`` (the lower-cased, quote-normalised ``replies``): ``given``
+    (the words of the replies as written) where normalising the quotes cannot change them. Of
+    the quotes, only the modifier letter apostrophe (U+02BC) is a word character, so only
+    replies holding it are tokenised again."""
+    if given is None:
+        return lowered.str.extract_all(_WORDS)
+    redo = replies.str.contains("\u02bc", literal=True).fill_null(False)
+    if not redo.any():
+        return given
+    frame = pl.DataFrame({"redo": redo, "text": lowered, "given": given})
+    again = pl.when("redo").then(pl.col("text")).str.extract_all(_WORDS)  # null elsewhere
+    return frame.select(pl.when("redo").then(again).otherwise("given")).to_series()

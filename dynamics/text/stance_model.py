@@ -51,7 +51,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from dynamics.text._linear import load_model
+from dynamics.text._linear import load_model, token_table, word_lists
 from dynamics.text._pair_features import pair_features
 from dynamics.text.stance import marker_totals
 
@@ -145,8 +145,11 @@ class StanceScorer:
         if replies.len() == 0:
             p = np.zeros((0, 3))
         else:
-            dense = pair_features(replies, parent, (agreement, disagreement))
-            p = model.probabilities(replies, dense)
+            words = word_lists(replies)
+            dense = pair_features(replies, parent, (agreement, disagreement), words)
+            p = model.probabilities(
+                replies, dense, token_table(replies, bigrams=False, words=words)
+            )
         decision = np.argmax(np.log(np.clip(p, 1e-12, 1.0)) + model.offset, axis=1)
         labels = np.array(model.classes, dtype=object)[decision]
         order = {c: i for i, c in enumerate(model.classes)}

@@ -267,7 +267,7 @@ def _toxichat_probability(series: pl.Series, matches: Mapping[str, np.ndarray]) 
     dense = np.column_stack(
         [np.log(p / (1 - p))] + [matches[c].astype(np.float64) for c in CATEGORIES]
     )
-    return model.probabilities(series, dense, None if model.bigrams else words)
+    return model.probabilities(series, dense, words)
 
 
 class ToxicityScorer:
