@@ -52,6 +52,14 @@ def _tables() -> tuple:
         vs.C_INCR,
         emoji_chars,
         frozenset(w for w in a.lexicon if w not in vs.BOOSTER_DICT),
+        # the words of the idioms and of the multi-word boosters: a phrase of words that are
+        # not all in this set is neither
+        frozenset(
+            w
+            for phrase in [*vs.SPECIAL_CASES, *vs.BOOSTER_DICT]
+            if " " in phrase or phrase in vs.SPECIAL_CASES
+            for w in phrase.split()
+        ),
     )
 
 
@@ -73,7 +81,7 @@ def _replace_emojis(text: str, emojis: dict[str, str]) -> str:
 
 def compound(text: str) -> float:
     """VADER compound score of one text, in [-1, 1] rounded to 4 places (0.0 for no words)."""
-    lex, boost, negate, special, n_scalar, c_incr, emoji_chars, active = _tables()
+    lex, boost, negate, special, n_scalar, c_incr, emoji_chars, active, idiom_words = _tables()
     if not text.isascii() and not emoji_chars.isdisjoint(text):
         text = _replace_emojis(text, _analyzer().emojis)
     words = [
@@ -110,14 +118,17 @@ def compound(text: str) -> float:
             valence = lex[lw] * n_scalar
         if cap_diff and words[i].isupper():
             valence = valence + c_incr if valence > 0 else valence - c_incr
-        for start_i in range(3):
+        for start_i in range(3):  # the three words before, nearest first
             j = i - start_i - 1
-            if j < 0 or low[j] in lex:
+            if j < 0:
+                continue
+            lj = low[j]
+            if lj in lex:
                 continue
             # scalar_inc_dec
             s = 0.0
-            if low[j] in boost:
-                s = boost[low[j]]
+            if lj in boost:
+                s = boost[lj]
                 if valence < 0:
                     s *= -1
                 if cap_diff and words[j].isupper():
@@ -127,9 +138,28 @@ def compound(text: str) -> float:
             if start_i == 2 and s != 0:
                 s = s * 0.9
             valence = valence + s
-            valence = _negation(valence, low, start_i, i, negate, n_scalar)
-            if start_i == 2:
-                valence = _idioms(valence, low, i, special, boost)
+            # _negation_check (inlined: it runs three times for every lexicon word)
+            negated = lj in negate or "n't" in lj
+            if start_i == 0:
+                if negated:
+                    valence = valence * n_scalar
+            elif start_i == 1:
+                if lj == "never" and low[i - 1] in _SO_THIS:
+                    valence = valence * 1.25
+                elif lj == "without" and low[i - 1] == "doubt":
+                    pass
+                elif negated:
+                    valence = valence * n_scalar
+            else:
+                if (lj == "never" and low[i - 2] in _SO_THIS) or low[i - 1] in _SO_THIS:
+                    valence = valence * 1.25
+                elif lj == "without" and (low[i - 2] == "doubt" or low[i - 1] == "doubt"):
+                    pass
+                elif negated:
+                    valence = valence * n_scalar
+                if not idiom_words.isdisjoint(low[j : i + 1]):
+                    # every phrase _idioms looks up holds low[i] or ends at low[i - 1]
+                    valence = _idioms(valence, low, i, special, boost)
         # _least_check
         if i > 1 and low[i - 1] not in lex and low[i - 1] == "least":
             if low[i - 2] != "at" and low[i - 2] != "very":
@@ -170,32 +200,6 @@ def _but(positions: list[int], values: list[float], bi: int) -> None:
             values[m] = v * 0.5
         elif positions[m] > bi:
             values[m] = v * 1.5
-
-
-def _negated(word: str, negate: frozenset[str]) -> bool:
-    return word in negate or "n't" in word
-
-
-def _negation(
-    valence: float, low: list[str], start_i: int, i: int, negate: frozenset[str], n_scalar: float
-) -> float:
-    if start_i == 0:
-        if _negated(low[i - 1], negate):
-            valence = valence * n_scalar
-    elif start_i == 1:
-        if low[i - 2] == "never" and low[i - 1] in _SO_THIS:
-            valence = valence * 1.25
-        elif low[i - 2] == "without" and low[i - 1] == "doubt":
-            pass
-        elif _negated(low[i - 2], negate):
-            valence = valence * n_scalar
-    elif (low[i - 3] == "never" and low[i - 2] in _SO_THIS) or low[i - 1] in _SO_THIS:
-        valence = valence * 1.25
-    elif low[i - 3] == "without" and (low[i - 2] == "doubt" or low[i - 1] == "doubt"):
-        pass
-    elif _negated(low[i - 3], negate):
-        valence = valence * n_scalar
-    return valence
 
 
 def _idioms(
