@@ -20,6 +20,7 @@ __all__ = [
     "SIGN_MARGIN",
     "AnonymousPolicy",
     "node_labels",
+    "python_values",
     "reply_edges",
     "reply_rows",
     "to_igraph",
@@ -218,12 +219,14 @@ def to_networkx(edges: pl.DataFrame, nodes: pl.DataFrame) -> nx.DiGraph:
 
     g = nx.DiGraph()
     attr_cols = [c for c in nodes.columns if c != "author"]
+    node_values = [python_values(nodes.get_column(c)) for c in ["author", *attr_cols]]
     g.add_nodes_from(
-        (row[0], dict(zip(attr_cols, row[1:], strict=True))) for row in nodes.iter_rows()
+        (name, dict(zip(attr_cols, rest, strict=True))) for name, *rest in zip(*node_values)
     )
     edge_cols = edges.columns[2:]
+    edge_values = [python_values(edges.get_column(c)) for c in edges.columns]
     g.add_edges_from(
-        (row[0], row[1], dict(zip(edge_cols, row[2:], strict=True))) for row in edges.iter_rows()
+        (u, v, dict(zip(edge_cols, rest, strict=True))) for u, v, *rest in zip(*edge_values)
     )
     return g
 
@@ -254,7 +257,36 @@ def to_igraph(edges: pl.DataFrame, nodes: pl.DataFrame) -> ig.Graph:
     g.add_edges(pairs)  # from the array's buffer: ~5x faster than Graph(edges=array)
     g.vs["name"] = names.to_list()
     for col in nodes.columns[1:]:
-        g.vs[col] = nodes.get_column(col).to_list()
+        g.vs[col] = python_values(nodes.get_column(col))
     for col in edges.columns[2:]:
-        g.es[col] = edges.get_column(col).to_list()
+        g.es[col] = python_values(edges.get_column(col))
     return g
+
+
+def python_values(values: pl.Series) -> list:
+    """``values.to_list()``, about four times faster for UTC or naive datetimes.
+
+    polars builds each time-zone-aware ``datetime`` through the zone's rules; for UTC (the
+    ``created_at`` of the comments contract) and naive times the same objects come from
+    adding each value's ``timedelta`` to the epoch, in numpy and C.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> s = pl.Series([datetime(2024, 5, 1, 12, 30, 0, 7)]).dt.replace_time_zone("UTC")
+    >>> python_values(s) == s.to_list()
+    True
+    """
+    dtype = values.dtype
+    if (
+        not isinstance(dtype, pl.Datetime)
+        or dtype.time_zone not in (None, "UTC")
+        or dtype.time_unit == "ns"  # polars truncates to microseconds: keep its way
+        or values.len() == 0
+        or values.null_count()
+    ):
+        return values.to_list()
+    epoch = values.slice(0, 1).to_list()[0]
+    epoch = epoch.replace(year=1970, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    offsets = values.to_physical().to_numpy().astype(f"timedelta64[{dtype.time_unit}]")
+    return list(map(epoch.__add__, offsets.astype(object)))
