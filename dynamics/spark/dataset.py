@@ -79,6 +79,9 @@ class SparkDataset:
         The threads (posts) table when the input had submissions.
     report : IngestReport
         What ingest read and every problem it found.
+    memo : dict
+        Small driver-side results computed once per dataset (the thread order of the
+        per-thread measures).
     """
 
     def __init__(self, path: str | Path, *, spark: SparkSession | None = None) -> None:
@@ -95,6 +98,7 @@ class SparkDataset:
         self.report = IngestReport.from_dict(
             json.loads((self.path / "ingest_report.json").read_text())
         )
+        self.memo: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         r = self.report
@@ -230,7 +234,7 @@ class SparkDataset:
         from dynamics.spark.annotate import annotate_frame
 
         names = [scorers] if isinstance(scorers, str) else list(scorers)
-        view = copy.copy(self)
+        view = copy.copy(self)  # shares memo: scores leave the threads and their order as they are
         # checkpointed on the executors: scored once, and a plain relation for the self-joins
         view.comments = annotate_frame(
             self.comments, names, batch_size=batch_size

@@ -376,6 +376,9 @@ def test_thread_stat_keeps_the_in_memory_thread_order_with_posts(college_both):
         want.maximum,
         want.n_threads,
     )
+    # the order is computed once per dataset and kept on it
+    order = dataset.memo["thread_order"]
+    assert order.get_column("thread_id").to_list() == table.get_column("thread_id").to_list()
 
 
 def test_exchanges_and_response_times_on_spark_equal_in_memory(college_both):
