@@ -221,12 +221,14 @@ def to_networkx(edges: pl.DataFrame, nodes: pl.DataFrame) -> nx.DiGraph:
     attr_cols = [c for c in nodes.columns if c != "author"]
     node_values = [python_values(nodes.get_column(c)) for c in ["author", *attr_cols]]
     g.add_nodes_from(
-        (name, dict(zip(attr_cols, rest, strict=True))) for name, *rest in zip(*node_values)
+        (name, dict(zip(attr_cols, rest, strict=True)))
+        for name, *rest in zip(*node_values, strict=True)
     )
     edge_cols = edges.columns[2:]
     edge_values = [python_values(edges.get_column(c)) for c in edges.columns]
     g.add_edges_from(
-        (u, v, dict(zip(edge_cols, rest, strict=True))) for u, v, *rest in zip(*edge_values)
+        (u, v, dict(zip(edge_cols, rest, strict=True)))
+        for u, v, *rest in zip(*edge_values, strict=True)
     )
     return g
 
