@@ -160,11 +160,11 @@ class LinearModel:
         self,
         texts: pl.Series,
         dense: np.ndarray | None = None,
-        words: pl.DataFrame | None = None,
+        word_table: pl.DataFrame | None = None,
     ) -> np.ndarray:
-        """Raw scores, shape ``(len(texts), len(intercept))``; ``words`` is
+        """Raw scores, shape ``(len(texts), len(intercept))``; ``word_table`` is
         ``token_table(texts, bigrams=False)`` when the caller already has it."""
-        x = self.tfidf(texts, words)
+        x = self.tfidf(texts, word_table)
         out = np.asarray(x @ self.coef.T) + self.intercept
         if self.dense_names:
             if dense is None or dense.shape != (texts.len(), len(self.dense_names)):
@@ -177,23 +177,23 @@ class LinearModel:
         self,
         texts: pl.Series,
         dense: np.ndarray | None = None,
-        words: pl.DataFrame | None = None,
+        word_table: pl.DataFrame | None = None,
     ) -> np.ndarray:
         """Class probabilities (without the decision offsets), one row per text."""
-        z = self.logits(texts, dense, words)
+        z = self.logits(texts, dense, word_table)
         if z.shape[1] == 1:
             return 1.0 / (1.0 + np.exp(-z[:, 0]))
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
-    def tfidf(self, texts: pl.Series, words: pl.DataFrame | None = None) -> Any:
+    def tfidf(self, texts: pl.Series, word_table: pl.DataFrame | None = None) -> Any:
         """The model's TF-IDF rows of ``texts``: :func:`tfidf` over its vocabulary.
 
         For a model with word pairs, the words are first replaced by integer codes (one join
         with the words the vocabulary uses) and the pairs are looked up as pairs of codes,
         which gives the same matrix without building a string per pair of neighbouring words
-        (about twice as fast). ``words`` as in :meth:`logits`.
+        (about twice as fast). ``word_table`` as in :meth:`logits`.
 
         Examples
         --------
@@ -202,12 +202,14 @@ class LinearModel:
         >>> bool((abs(m.tfidf(t) - tfidf(t, m.vocabulary, m.idf, bigrams=True)) > 1e-12).nnz == 0)
         True
         """
-        if words is None:
-            words = token_table(texts, bigrams=False)
+        if word_table is None:
+            word_table = token_table(texts, bigrams=False)
         if not self.bigrams:
-            return weighted_counts(words, texts.len(), self.vocabulary, self.idf, sublinear=True)
+            return weighted_counts(
+                word_table, texts.len(), self.vocabulary, self.idf, sublinear=True
+            )
         codes, vocabulary, width = self._pair_codes
-        coded = words.join(codes, on="token", how="left", maintain_order="left")
+        coded = word_table.join(codes, on="token", how="left", maintain_order="left")
         code = pl.col("code")
         pairs = coded.select(
             "row",
