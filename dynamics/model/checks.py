@@ -287,12 +287,13 @@ def check_comments(
     # relations to the parent: thread, author, time
     rows = np.flatnonzero(parent >= 0)
     if rows.size:
-        child = df[rows.tolist()].select("comment_id", "thread_id", "author", "created_at")
-        par = df[parent[rows].tolist()].select(
+        # the four columns first, then the rows: gathering whole rows would copy every text
+        child = df.select("comment_id", "thread_id", "author", "created_at").gather(rows)
+        par = df.select(
             pl.col("thread_id").alias("p_thread"),
             pl.col("author").alias("p_author"),
             pl.col("created_at").alias("p_time"),
-        )
+        ).gather(parent[rows])
         rel = pl.concat([child, par], how="horizontal")
         mismatch = rel.get_column("thread_id") != rel.get_column("p_thread")
         if mismatch.any():
