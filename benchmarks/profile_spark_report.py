@@ -20,13 +20,9 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def _rss_mb() -> float:
-    with Path("/proc/self/status").open() as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from bench_load import _rss_mb  # the resident memory now, in MB
 
 
 def main(argv: list[str] | None = None) -> None:
