@@ -406,13 +406,32 @@ def _run(spec: Measure, discussion: Discussion, settings: Settings, sides: Sides
     kwargs = arguments(spec, settings, sides)
     refuses_null = "null" in spec.takes and not spec.nulls and settings.null is not None
     note = "no null model applies to this measure" if refuses_null else None
+    return recorded(spec, lambda: spec.func(discussion, **kwargs), kwargs, note)
+
+
+def recorded(
+    spec: Measure,
+    call: Callable[[], Any],
+    kwargs: dict[str, Any],
+    note: str | None,
+    *,
+    log: logging.Logger | None = None,
+) -> MetricRun:
+    """Run one measure (``call``, with ``kwargs`` bound) and record it as the report does.
+
+    A :class:`~dynamics.errors.DynamicsError` skips it with its message; any other exception
+    is a bug in the metric, logged to ``log`` (default: this module's) and recorded as
+    failed, so the report goes on; a result that is not a ``MetricResult`` fails too. ``note``
+    is the reason kept beside a result.
+    """
+    log = log or logger
     started = time.perf_counter()
     try:
-        result = spec.func(discussion, **kwargs)
+        result = call()
     except DynamicsError as exc:
         return MetricRun(spec, "skipped", reason=str(exc), kwargs=kwargs)
     except Exception as exc:  # a bug in a metric: record it, keep the report going
-        logger.exception("%s failed", spec.key)
+        log.exception("%s failed", spec.key)
         return MetricRun(spec, "failed", reason=f"{type(exc).__name__}: {exc}", kwargs=kwargs)
     seconds = time.perf_counter() - started
     if not isinstance(result, MetricResult):

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -36,8 +35,6 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dynamics._kernel import Measure, measures
-from dynamics._results import MetricResult
-from dynamics.errors import DynamicsError
 from dynamics.report.collect import (
     Collected,
     InputFacts,
@@ -47,6 +44,7 @@ from dynamics.report.collect import (
     _find_sides,
     _skip_reason,
     arguments,
+    recorded,
     run_all,
     scored_annotation,
 )
@@ -157,19 +155,7 @@ def _run(
             note = _NO_CONTAGION_NULL
         kwargs = {k: v for k, v in kwargs.items() if k in takes}
         extra = {"graph": graph} if "graph" in takes else {}
-    started = time.perf_counter()
-    try:
-        result = func(target, **kwargs, **extra)
-    except DynamicsError as exc:
-        return MetricRun(spec, "skipped", reason=str(exc), kwargs=kwargs)
-    except Exception as exc:  # a bug in a metric: record it, keep the report going
-        logger.exception("%s failed on Spark", spec.key)
-        return MetricRun(spec, "failed", reason=f"{type(exc).__name__}: {exc}", kwargs=kwargs)
-    seconds = time.perf_counter() - started
-    if not isinstance(result, MetricResult):
-        reason = f"returned {type(result).__name__}, not a MetricResult"
-        return MetricRun(spec, "failed", reason=reason, kwargs=kwargs, seconds=seconds)
-    return MetricRun(spec, "ok", result, reason=note, kwargs=kwargs, seconds=seconds)
+    return recorded(spec, lambda: func(target, **kwargs, **extra), kwargs, note, log=logger)
 
 
 def _activity(ds: SparkDataset) -> tuple[str, pl.DataFrame] | None:
