@@ -16,6 +16,7 @@ from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
 from dynamics._significance import DEFAULT_N_NULL
+from dynamics.escalation._keyed_shuffle import GroupBlock
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
 
@@ -26,6 +27,10 @@ __all__ = ["ContagionResult", "contagion"]
 
 _FUNC = "contagion"
 _NULLS = ("within-thread",)
+#: Slots per thread in the null's blocks: exact up to 16 comments, then steps of about 20 %.
+_WIDTHS = np.unique(
+    np.r_[np.arange(1, 17), np.ceil(16 * 1.2 ** np.arange(1, 160))].astype(np.int64)
+)
 
 
 @dataclass(frozen=True, repr=False)
@@ -161,10 +166,15 @@ def contagion(
     signal) are left out as replies and as parents, and keep their place under the null.
     The bootstrap resamples whole threads with replacement, the independent units, using
     per-thread counts, so it costs O(threads) per sample. The null draws one permutation of
-    the scored comments of each thread with both toxic and non-toxic comments (threads
-    grouped by size, shuffled row-wise with ``numpy.random.Generator.permuted``), O(n) per
-    sample. On 1M comments the whole call with ``n_null=200`` takes seconds (see
-    ``benchmarks/``).
+    the scored comments of each thread with both toxic and non-toxic comments. A thread's
+    permutation in sample ``i`` is a function of a key drawn from ``seed`` (after the
+    bootstrap), the thread's place (its rank by first comment) and ``i`` alone (a
+    counter-based hash, :mod:`dynamics.escalation._keyed_shuffle`), not of the other
+    threads, so the Spark path (:func:`dynamics.spark.contagion`), which holds the threads
+    bucket by bucket, draws the same null and gives the same z and p-value. Threads of similar
+    size are shuffled together as the rows of one matrix, so a sample costs a few vectorised
+    sorts; on 1M comments the null with ``n_null=200`` takes about 2.5 s on two cores
+    (``benchmarks/bench_metrics.py``).
 
     References
     ----------
@@ -205,7 +215,8 @@ def contagion(
     data = _prepare(comments, values, float(threshold))
 
     def null_model_of(value: float, gen: np.random.Generator) -> tuple[float, float, float]:
-        return _null(data, value, n_null, gen, progress)
+        counts = null_counts(data, null_key(gen), n_null, progress=progress)
+        return null_test(counts, data.child.size, value)
 
     return from_counts(
         ContagionCounts.of(data),
@@ -579,52 +590,87 @@ def _quantiles(samples: np.ndarray, alpha: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _null(
-    data: _Data, observed: float, n_null: int, gen: np.random.Generator, progress: bool | None
-) -> tuple[float, float, float]:
-    """z, one-sided p-value and mean of R under the within-thread permutation null."""
+def null_key(gen: np.random.Generator) -> int:
+    """The key of the within-thread null's permutations, drawn from the measure's generator
+    (after the bootstrap), so the null depends on ``seed`` alone."""
+    return int(gen.integers(0, 2**63))
+
+
+def null_counts(
+    data: _Data,
+    key: int,
+    n_null: int,
+    places: np.ndarray | None = None,
+    progress: bool | None = False,
+) -> np.ndarray:
+    """``(n_null, 3)`` counts ``[a, t, b]`` of the eligible replies in each null sample.
+
+    Sample ``i`` permutes the flags of each thread's scored comments (in input order) by the
+    keyed hash of :mod:`dynamics.escalation._keyed_shuffle` with the thread's place
+    (``places[code]``, default its code: its rank by first comment), so a bucket of whole
+    threads given their places in the whole input draws the same permutations, and the
+    counts of buckets add up to the counts of the whole. ``n`` does not change under the null.
+    """
+    places = np.arange(data.n_threads) if places is None else np.asarray(places)
     scored_rows = np.flatnonzero(data.scored)
     th = data.thread[scored_rows]
     m = np.bincount(th, minlength=data.n_threads)  # scored comments per thread
     k = np.bincount(th, weights=data.toxic[scored_rows], minlength=data.n_threads)
     # only threads with both toxic and calm comments and an eligible reply change
-    informative = (k > 0) & (k < m) & (np.bincount(data.pair_thread, minlength=m.size) > 0)
-    rows = scored_rows[informative[th]]
-    # lay the moving comments out by (size, thread): each size block reshapes to threads x m
-    size = m[data.thread[rows]]
-    rows = rows[np.lexsort((data.thread[rows], size))]
-    size = m[data.thread[rows]]
-    flags = data.toxic[rows]
-    bounds = np.flatnonzero(np.diff(size)) + 1
-    blocks = [
-        (int(s), int(e), int(size[s]))
-        for s, e in zip(np.r_[0, bounds], np.r_[bounds, rows.size], strict=True)
-        if e > s
-    ]
-    # `work` holds the moving flags, then a constant False and a constant True; eligible-pair
-    # ends index into it (a comment that does not move points at the constant of its flag)
-    work = np.zeros(rows.size + 2, dtype=bool)
-    work[: rows.size] = flags
+    moving = (k > 0) & (k < m) & (np.bincount(data.pair_thread, minlength=m.size) > 0)
+    rows = scored_rows[moving[th]]  # in input order
+    codes = np.flatnonzero(moving)
+    # threads of similar size share a block of `width` slots per thread (a few blocks, not one
+    # per size); a thread's comments take its first slots, in input order
+    width = _WIDTHS[np.searchsorted(_WIDTHS, m[codes])]
+    codes = codes[np.lexsort((codes, width))]
+    width = _WIDTHS[np.searchsorted(_WIDTHS, m[codes])]
+    start = np.zeros(data.n_threads, dtype=np.int64)
+    start[codes] = np.r_[0, np.cumsum(width)[:-1]]
+    rows = rows[np.argsort(data.thread[rows], kind="stable")]
+    first = np.r_[0, np.flatnonzero(np.diff(data.thread[rows])) + 1]
+    position = np.arange(rows.size) - np.repeat(first, np.diff(np.r_[first, rows.size]))
+    slot = start[data.thread[rows]] + position
+    n_slots = int(width.sum())
+    # `work` holds the slots, then a constant False and a constant True; eligible-pair ends
+    # index into it (a comment that does not move points at the constant of its flag)
+    flags = np.zeros(n_slots, dtype=bool)
+    flags[slot] = data.toxic[rows]
+    work = np.zeros(n_slots + 2, dtype=bool)
     work[-1] = True
-    index = rows.size + data.toxic.astype(np.int64)
-    index[rows] = np.arange(rows.size)
+    index = n_slots + data.toxic.astype(np.int64)
+    index[rows] = slot
     cidx, pidx = index[data.child], index[data.parent]
-    views = [work[s:e].reshape(-1, width) for s, e, width in blocks]
-    n = data.child.size
-    values = np.empty(n_null)
+    blocks = []
+    bounds = np.flatnonzero(np.diff(width)) + 1
+    for s, e in zip(np.r_[0, bounds], np.r_[bounds, width.size], strict=True):
+        if e > s:  # threads s..e-1 (in `codes`) have `w` slots each, from slot `lo`
+            w, lo = int(width[s]), int(start[codes[s]])
+            group = GroupBlock(key, places[codes[s:e]], m[codes[s:e]], w)
+            part = slice(lo, lo + (e - s) * w)
+            blocks.append((work[part], flags[part], group, (np.arange(e - s) * w)[:, None]))
+    out = np.empty((n_null, 3), dtype=np.int64)
     with progress_bar(
-        f"{_FUNC}: within-thread null", n_null, enabled=progress, size=n_null * n * 32
+        f"{_FUNC}: within-thread null",
+        n_null,
+        enabled=progress,
+        size=n_null * data.child.size * 32,
     ) as bar:
         for i in range(n_null):
-            # shuffling in place each time: a uniform permutation of any arrangement is a
-            # fresh uniform permutation of the original, independent of the earlier ones
-            for view in views:
-                gen.permuted(view, axis=1, out=view)
+            for view, source, group, offsets in blocks:
+                view[:] = source[(group.orders(i) + offsets).ravel()]
             tc, tp = work[cidx], work[pidx]
-            a, t = np.count_nonzero(tp), np.count_nonzero(tc)
-            b = np.count_nonzero(tc & tp)
-            values[i] = b * n / (a * t) if a and t else math.nan
+            out[i] = np.count_nonzero(tp), np.count_nonzero(tc), np.count_nonzero(tc & tp)
             bar.advance()
+    return out
+
+
+def null_test(counts: np.ndarray, n: int, observed: float) -> tuple[float, float, float]:
+    """z, one-sided p-value and mean of R under the null, from :func:`null_counts` (summed
+    over every thread) and the number of eligible replies ``n``."""
+    a, t, b = (counts[:, j].astype(float) for j in range(3))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where((a > 0) & (t > 0), b * n / (a * t), np.nan)
     values = values[~np.isnan(values)]
     if values.size == 0:
         return math.nan, math.nan, math.nan

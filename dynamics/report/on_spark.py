@@ -18,7 +18,6 @@ equal the in-memory report's (tests compare them):
 
 - the thread bootstrap of the graph measures (it rebuilds the graph from resampled threads):
   they carry no interval;
-- contagion's within-thread permutation null: contagion carries no z and p-value;
 - the thread bootstrap of ``participation_inequality``: no interval;
 - the tables with a row per exchange (``dyadic_exchanges``) or per reply
   (``response_times``) stay on Spark; their values and other tables are computed.
@@ -79,7 +78,6 @@ _NO_BOOTSTRAP: dict[str, str] = {
         "threads, so each sample recounts every author)"
     ),
 }
-_NO_CONTAGION_NULL = "no null model: contagion's within-thread permutation null is not distributed"
 
 
 def collect(
@@ -151,8 +149,6 @@ def _run(
     elif spec.name in dsp.__all__:
         func, target = getattr(dsp, spec.name), ds
         takes = inspect.signature(func).parameters
-        if {"null", "n_null"} & set(kwargs):
-            note = _NO_CONTAGION_NULL
         kwargs = {k: v for k, v in kwargs.items() if k in takes}
         extra = {"graph": graph} if "graph" in takes else {}
     return recorded(spec, lambda: func(target, **kwargs, **extra), kwargs, note, log=logger)

@@ -98,6 +98,27 @@ def _contagion_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
     return ContagionCounts.of(_prepare(d.comments, y.astype(float), o["threshold"])).to_table()
 
 
+def _contagion_null_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
+    """One row: the bucket's null counts ``a``, ``t`` and ``b`` of every sample, its threads
+    permuted at their places in the whole input (column ``_place``)."""
+    from dynamics.escalation._signal import signal_values
+    from dynamics.escalation.contagion import _prepare, null_counts
+
+    y = signal_values(d.comments, o["signal"], "contagion").to_numpy(allow_copy=True)
+    data = _prepare(d.comments, y.astype(float), o["threshold"])
+    places = (  # in the order of data.thread_ids: first appearance
+        d.comments.select(pl.col("thread_id").cast(pl.String).fill_null(""), "_place")
+        .unique("thread_id", keep="first", maintain_order=True)
+        .get_column("_place")
+        .to_numpy()
+    )
+    counts = null_counts(data, o["key"], o["n_null"], places)
+    return pl.DataFrame(
+        {name: [counts[:, j].tolist()] for j, name in enumerate("atb")},
+        schema={name: pl.List(pl.Int64) for name in "atb"},
+    )
+
+
 def _detected(d: Any, o: dict[str, Any], func: str) -> tuple[pl.Series, Any, Any]:
     """The signal and the episodes and (episode, comment) tables of one bucket."""
     from dynamics.escalation._detection import detect
@@ -192,6 +213,7 @@ def _derailment_rows(d: Any, o: dict[str, Any]) -> pl.DataFrame:
 #: (bucket Discussion, options).
 _BUCKET_ROWS: dict[str, Any] = {
     "contagion": _contagion_rows,
+    "contagion_null": _contagion_null_rows,
     "episodes": lambda d, o: _detected(d, o, "episodes")[1],
     "episode_comments": lambda d, o: _detected(d, o, "episodes")[2],
     "instigators": _instigator_rows,
@@ -233,11 +255,13 @@ def contagion(
     *,
     signal: str = "toxicity",
     threshold: float = 0.5,
+    null: bool | str | None = None,
+    n_null: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | None = 0,
 ) -> Any:
-    """:func:`dynamics.escalation.contagion` over every thread: the same result, without the null.
+    """:func:`dynamics.escalation.contagion` over every thread: the same result, null included.
 
     Each bucket counts, with the in-memory code, the eligible replies ``n``, those with a
     toxic parent ``a``, the toxic ones ``t`` and the toxic ones with a toxic parent ``b``, per
@@ -245,22 +269,54 @@ def contagion(
     (:class:`dynamics.escalation.contagion.ContagionCounts`); one row per thread comes to the
     driver, in the input's thread order, where ``R = b n / (a t)`` of the summed counts, the
     thread and depth tables and the thread bootstrap (same seed, same draws) are computed by
-    the in-memory code: the result equals the in-memory one with ``null=False``. The
-    within-thread permutation null is not distributed (it permutes every comment's flag);
-    run it in memory on a subset (:meth:`SparkDataset.to_discussion`). ``ds`` must carry the
-    signal (see :meth:`SparkDataset.annotate`).
+    the in-memory code. The within-thread permutation null (``null``, ``n_null`` as in
+    memory) runs in the buckets too: a thread's permutations depend only on the key drawn from
+    ``seed``, the thread's place in the input's thread order and the sample
+    (:func:`dynamics.escalation.contagion.null_counts`), so each bucket returns its ``a``,
+    ``t`` and ``b`` for every sample, one row per bucket, and their sums are the in-memory
+    null's. ``ds`` must carry the signal (see :meth:`SparkDataset.annotate`).
 
     Returns
     -------
     ContagionResult
-        As in memory with ``null=False`` (tables ``"threads"`` and ``"depths"``).
+        As in memory: ``value``, intervals, tables ``"threads"`` and ``"depths"``, and
+        ``z``, ``p_value`` and ``null_mean`` when the null runs.
     """
-    from dynamics.escalation.contagion import ContagionCounts, checked_params, from_counts
+    from dynamics.escalation.contagion import (
+        ContagionCounts,
+        checked_params,
+        from_counts,
+        null_key,
+        null_test,
+    )
 
-    params = checked_params(signal, threshold, False, None, n_boot, ci, seed)
+    params = checked_params(signal, threshold, null, n_null, n_boot, ci, seed)
     _check_signal(ds, signal, None, "contagion")
     rows = _in_input_order(ds, _per_bucket_table(ds, "contagion", params))
-    return from_counts(ContagionCounts.from_table(rows), params, n_boot, ci, seed, None)
+    counts = ContagionCounts.from_table(rows)
+
+    def null_model(value: float, gen: Any) -> tuple[float, float, float]:
+        summed = _contagion_null(ds, {**params, "key": null_key(gen)})
+        return null_test(summed, int(counts.per_thread[:, 0].sum()), value)
+
+    on = params["null"] is not None
+    return from_counts(counts, params, n_boot, ci, seed, null_model if on else None)
+
+
+def _contagion_null(ds: SparkDataset, options: dict[str, Any]) -> Any:
+    """``(n_null, 3)`` null counts ``[a, t, b]`` summed over the buckets."""
+    import numpy as np
+
+    order = _all_threads(ds).with_row_index("_place").with_columns(pl.col("_place").cast(pl.Int64))
+    places = ds.spark.createDataFrame(order.to_arrow())
+    comments = ds.comments.join(places, "thread_id", "left")
+    table = _per_bucket_table(ds, "contagion_null", options, comments=comments)
+    rows = pl.from_arrow(table.toArrow())
+    summed = np.zeros((options["n_null"], 3), dtype=np.int64)
+    for j, name in enumerate("atb"):
+        for values in rows.get_column(name).to_list():
+            summed[:, j] += np.asarray(values, dtype=np.int64)
+    return summed
 
 
 def derailment(
@@ -886,14 +942,19 @@ def _unscored(ds: SparkDataset, signal: str, func: str, **extra: Any) -> tuple[s
 
 
 def _per_bucket_table(
-    ds: SparkDataset, name: str, options: dict[str, Any] | None = None
+    ds: SparkDataset,
+    name: str,
+    options: dict[str, Any] | None = None,
+    *,
+    comments: DataFrame | None = None,
 ) -> DataFrame:
-    """The per-thread table of ``name``, one grouped-map call per thread bucket."""
+    """The per-thread table of ``name``, one grouped-map call per thread bucket (of
+    ``comments``: default the dataset's, or those with extra columns a measure reads)."""
     import pyarrow as pa
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    comments = ds.comments
+    comments = ds.comments if comments is None else comments
     opts = dict(options or {})
     probe = pl.from_arrow(comments.limit(1).toArrow())
     sample = run_measure(name, probe, None, opts).to_arrow()

@@ -279,17 +279,23 @@ def test_escalation_profiles_on_spark_equal_in_memory(planted_both):
 
 
 def test_contagion_on_spark_equals_in_memory(planted_both):
-    """R, its thread and depth tables and its thread-bootstrap intervals from per-thread counts
-    built on the executors: the in-memory ContagionResult (without the null)."""
+    """R, its thread and depth tables, its thread-bootstrap intervals and its within-thread
+    null from counts built on the executors (three buckets): the in-memory ContagionResult."""
     from dynamics.escalation import contagion as contagion_in_memory
     from dynamics.spark import contagion
 
     memory, _, dataset = planted_both
     scored = dataset.annotate(["toxicity"])
     expected = memory.annotate(["toxicity"], cache=False)
-    for options in ({"threshold": 0.3, "n_boot": 50, "seed": 3}, {"threshold": 0.2}):
+    cases = (
+        {"threshold": 0.3, "n_boot": 50, "seed": 3},
+        {"threshold": 0.2},
+        {"threshold": 0.3, "n_boot": 20, "n_null": 60, "seed": 5},
+        {"threshold": 0.2, "null": True, "n_null": 30, "seed": 11},
+    )
+    for options in cases:
         got = contagion(scored, **options)
-        want = contagion_in_memory(expected, null=False, **options)
+        want = contagion_in_memory(expected, **options)
         assert want.reason is None, options
         assert want.n_toxic_after_toxic > 0, options
         assert got.value == want.value, options
@@ -297,7 +303,10 @@ def test_contagion_on_spark_equals_in_memory(planted_both):
         assert (want.ci is not None) == ("n_boot" in options), options
         for field in ("n_replies", "n_toxic_parents", "n_toxic_replies", "n_toxic_after_toxic"):
             assert getattr(got, field) == getattr(want, field), (options, field)
-        assert (got.params, got.warnings, got.p_value) == (want.params, want.warnings, None)
+        assert (got.params, got.warnings) == (want.params, want.warnings), options
+        # the null: the same permutations, thread by thread, so the same z and p exactly
+        assert (want.p_value is not None) == ("n_null" in options), options
+        assert (got.z, got.p_value, got.null_mean) == (want.z, want.p_value, want.null_mean)
         for name in ("threads", "depths"):
             table = got.table(name, backend="polars")
             assert table.equals(want.table(name, backend="polars")), (options, name)
