@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NULL_MODELS",
     "NullTest",
+    "bootstrap_draws",
     "bootstrap_threads",
     "check_significance",
     "choose_null",
@@ -344,23 +345,59 @@ def bootstrap_threads(
         The interval (NaN, NaN when no sample is defined; None below ``min_threads``) and the
         bootstrap values (empty when None).
     """
-    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
-    check_param(n_boot >= 2, "n_boot", func, "an integer >= 2", n_boot)
-    if n_threads_with_comments(discussion) < min_threads:
-        return None, np.empty(0)
     from dynamics.model.resample import resampler_of
 
-    gen = rng(seed)
     resampler = resampler_of(discussion)
     # the i-th sample of seed s is the same for every metric: its user graph is built once
     seeded = isinstance(seed, int | np.integer)
+
+    def on_sample(drawn: np.ndarray, i: int) -> float:
+        key = ("bootstrap", int(seed), i) if seeded else None  # type: ignore[arg-type]
+        return statistic(resampler.discussion(drawn, key))
+
+    return bootstrap_draws(
+        on_sample,
+        resampler.n_threads,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+        progress=progress,
+        func=func,
+        min_threads=min_threads,
+        work=len(discussion),
+    )
+
+
+def bootstrap_draws(
+    statistic: Callable[[np.ndarray, int], float],
+    n_threads: int,
+    *,
+    n_boot: int = 200,
+    ci: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+    func: str = "bootstrap_threads",
+    min_threads: int = MIN_BOOTSTRAP_THREADS,
+    work: int = 0,
+) -> tuple[tuple[float, float] | None, np.ndarray]:
+    """:func:`bootstrap_threads` on the draws themselves: ``statistic(drawn, i)`` gets sample
+    ``i``'s thread indices (``n_threads`` draws with replacement from ``range(n_threads)``, in
+    the order the threads first appear), the same draws :func:`bootstrap_threads` makes for
+    the same ``seed``. For measures that weigh per-thread counts by the draws (the Spark
+    path) instead of building the sample's Discussion. ``work`` sizes the progress bar's
+    threshold (comments).
+    """
+    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
+    check_param(n_boot >= 2, "n_boot", func, "an integer >= 2", n_boot)
+    if n_threads < min_threads:
+        return None, np.empty(0)
+    gen = rng(seed)
     values = np.full(n_boot, np.nan)
     with progress_bar(
-        f"{func}: bootstrap", n_boot, enabled=progress, size=n_boot * len(discussion) * 64
+        f"{func}: bootstrap", n_boot, enabled=progress, size=n_boot * work * 64
     ) as bar:
         for i in range(n_boot):
-            key = ("bootstrap", int(seed), i) if seeded else None
-            values[i] = statistic(resampler.discussion(resampler.draw(gen), key))
+            values[i] = statistic(gen.integers(0, n_threads, n_threads), i)
             bar.advance()
     values = values[~np.isnan(values)]
     if values.size == 0:

@@ -12,13 +12,13 @@
   per-author counts, with the in-memory thread bootstraps.
 
 Driver memory then grows with the user graph and the number of threads, not with the
-comments (reply heat's bootstrap is the exception: see :func:`dynamics.spark.reply_heat`).
+comments (the bootstraps of reply heat and participation inequality are the exceptions: see
+:func:`dynamics.spark.reply_heat` and :func:`dynamics.spark.participation_inequality`).
 What is not distributed yet is said in each run's note, and the results otherwise
 equal the in-memory report's (tests compare them):
 
 - the thread bootstrap of the graph measures (it rebuilds the graph from resampled threads):
   they carry no interval;
-- the thread bootstrap of ``participation_inequality``: no interval;
 - the tables with a row per exchange (``dyadic_exchanges``) or per reply
   (``response_times``) stay on Spark; their values and other tables are computed.
 """
@@ -68,15 +68,9 @@ _NO_GRAPH_INTERVAL = (
 )
 #: Measures run without their thread bootstrap, with the note the run gives.
 _NO_BOOTSTRAP: dict[str, str] = {
-    **{
-        spec.key: _NO_GRAPH_INTERVAL
-        for spec in measures()
-        if "discussion" not in spec.needs and "n_boot" in spec.takes
-    },
-    "structure.participation_inequality": (
-        "no interval: its thread bootstrap is not distributed (the Gini is not additive over "
-        "threads, so each sample recounts every author)"
-    ),
+    spec.key: _NO_GRAPH_INTERVAL
+    for spec in measures()
+    if "discussion" not in spec.needs and "n_boot" in spec.takes
 }
 
 

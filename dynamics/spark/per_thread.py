@@ -504,34 +504,60 @@ def thread_stat(ds: SparkDataset, name: str) -> Any:
 def participation_inequality(
     ds: SparkDataset, *, n_boot: int = 0, ci: float = 0.95, seed: int | None = 0
 ) -> Any:
-    """:func:`dynamics.structure.participation_inequality` over every thread, without the
-    bootstrap: the same result object.
+    """:func:`dynamics.structure.participation_inequality` over every thread: the same result
+    object, thread-bootstrap interval included.
 
     The Gini is taken over the comment counts of the authors, counted on Spark (one number
     per author comes to the driver); the ``per_thread`` table is built per bucket with the
-    in-memory code and comes back in the in-memory thread order. The thread bootstrap is not
-    distributed: ``n_boot`` must be 0 (it is accepted so that the call reads as in memory).
+    in-memory code and comes back in the in-memory thread order. With ``n_boot`` > 0 the
+    comments per (thread, author) are counted on Spark and come to the driver, where
+    :func:`dynamics.structure.users.gini_interval` (the in-memory bootstrap) weighs each
+    thread's counts by the times it was drawn: the same draws, the same interval. That table
+    has one row per (thread, author) pair, so with ``n_boot`` the driver's memory grows with
+    the data (about 40 bytes per pair).
 
     Returns
     -------
     MetricResult
-        As in memory with ``n_boot=0``.
+        As in memory.
     """
     from pyspark.sql import functions as F
 
-    from dynamics._params import check_param
-    from dynamics.structure.users import gini, inequality_result
+    from dynamics.structure.users import (
+        check_inequality_params,
+        gini,
+        gini_interval,
+        inequality_result,
+    )
 
     func = "participation_inequality"
-    check_param(
-        n_boot == 0, "n_boot", func, "0 on Spark (the bootstrap is not distributed)", n_boot
-    )
-    check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
-    counts = ds.comments.filter(F.col("author").isNotNull()).groupBy("author").count()
+    check_inequality_params(n_boot, ci)
+    authored = ds.comments.filter(F.col("author").isNotNull())
+    counts = authored.groupBy("author").count()
     value = gini(pl.from_arrow(counts.select("count").toArrow()).get_column("count").to_numpy())
     per_thread = _in_input_order(ds, _per_bucket_table(ds, func))
     params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}
-    return inequality_result(value, per_thread, params, None)
+    interval = None
+    if n_boot and not math.isnan(value):
+        pairs = authored.groupBy("thread_id", "author").count()
+        interval = gini_interval(*_author_counts(ds, pairs), params)
+    return inequality_result(value, per_thread, params, interval)
+
+
+def _author_counts(ds: SparkDataset, pairs: DataFrame) -> tuple[tuple[Any, Any, Any], int]:
+    """The in-memory ``author_counts`` arrays (thread code, author code, count) of a Spark
+    (thread_id, author, count) table, and the number of threads with comments; thread codes
+    follow the in-memory thread order (:func:`_all_threads`), whose threads with comments
+    come first."""
+    import numpy as np
+
+    n_threads = ds.comments.select("thread_id").distinct().count()
+    order = _all_threads(ds).head(n_threads).with_row_index("_thr")
+    rows = pl.from_arrow(pairs.toArrow()).with_columns(pl.col("thread_id").cast(pl.String))
+    rows = rows.join(order, on="thread_id", how="left")
+    thr = rows.get_column("_thr").to_numpy().astype(np.int64)
+    author = rows.get_column("author").rank("dense").to_numpy().astype(np.int64) - 1
+    return (thr, author, rows.get_column("count").to_numpy().astype(np.int64)), n_threads
 
 
 def reciprocity(ds: SparkDataset, *, weight: str | None = None, graph: Any = None) -> Any:

@@ -11,7 +11,7 @@ import polars as pl
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
-from dynamics._significance import bootstrap_threads, n_threads_with_comments
+from dynamics._significance import bootstrap_draws
 from dynamics._validation import as_igraph
 from dynamics.errors import GraphKindError
 from dynamics.structure._common import _NAN, _discussion, _per_thread, _structure_measure
@@ -297,6 +297,22 @@ def participation_inequality(
     """
     func = "participation_inequality"
     d = _discussion(discussion, func)
+    check_inequality_params(n_boot, ci)
+    value = _gini_overall(d)
+    interval = None
+    params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}
+    if n_boot and not math.isnan(value):
+        from dynamics.model.resample import resampler_of
+
+        resampler = resampler_of(d)
+        counts = resampler.author_counts()
+        interval = gini_interval(counts, resampler.n_threads, params, progress=progress)
+    return inequality_result(value, gini_per_thread(d), params, interval)
+
+
+def check_inequality_params(n_boot: Any, ci: Any) -> None:
+    """Validate ``n_boot`` (0 or an integer >= 2) and ``ci`` of participation_inequality."""
+    func = "participation_inequality"
     check_param(
         isinstance(n_boot, int | np.integer) and (n_boot == 0 or n_boot >= 2),
         "n_boot",
@@ -305,16 +321,45 @@ def participation_inequality(
         n_boot,
     )
     check_param(0 < ci < 1, "ci", func, "in (0, 1)", ci)
-    value = _gini_overall(d)
-    interval = None
-    params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}
-    if n_boot and not math.isnan(value):
-        interval, _ = bootstrap_threads(
-            _gini_overall, d, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
-        )
-        if interval is None:
-            params["ci_reason"] = bootstrap_threads_warning(n_threads_with_comments(d))
-    return inequality_result(value, gini_per_thread(d), params, interval)
+
+
+def gini_interval(
+    counts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    n_threads: int,
+    params: dict[str, Any],
+    *,
+    progress: bool | None = None,
+) -> tuple[float, float] | None:
+    """The thread-bootstrap interval of the overall Gini from per-(thread, author) counts.
+
+    ``counts`` are thread codes (in the threads' order of first appearance, the order the
+    bootstrap draws in), author codes (dense, any order) and comment counts, one entry per
+    (thread, named author) (:meth:`~dynamics.model.resample.ThreadResampler.author_counts`);
+    a sample's author totals are each thread's counts times the times it was drawn, so the
+    in-memory and the Spark path (whose counts come from a Spark aggregation) give the same
+    interval. ``params`` gives ``n_boot``, ``ci`` and ``seed``, and gets ``ci_reason`` when
+    there are too few threads (None is returned).
+    """
+    thr, author, n = counts
+
+    def on_sample(drawn: np.ndarray, _: int) -> float:
+        w = np.bincount(drawn, minlength=n_threads)
+        totals = np.bincount(author, weights=n * w[thr])
+        return gini(totals[totals > 0].astype(np.int64))
+
+    interval, _ = bootstrap_draws(
+        on_sample,
+        n_threads,
+        n_boot=params["n_boot"],
+        ci=params["ci"],
+        seed=params["seed"],
+        progress=progress,
+        func="participation_inequality",
+        work=int(n.sum()),
+    )
+    if interval is None:
+        params["ci_reason"] = bootstrap_threads_warning(n_threads)
+    return interval
 
 
 def gini_per_thread(d: Discussion) -> pl.DataFrame:

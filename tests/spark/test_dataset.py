@@ -390,6 +390,26 @@ def test_thread_stat_keeps_the_in_memory_thread_order_with_posts(college_both):
     assert order.get_column("thread_id").to_list() == table.get_column("thread_id").to_list()
 
 
+def test_participation_inequality_on_spark_equals_in_memory(college_both):
+    """Real CollegeRant comments and posts: the Gini, its per-thread table and its thread
+    bootstrap interval (per-(thread, author) counts from Spark, the same draws) as in memory."""
+    from dynamics import spark as dsp
+    from dynamics import structure
+
+    memory, _, dataset = college_both
+    for options in ({"n_boot": 40, "seed": 2}, {"n_boot": 0}, {"n_boot": 25, "ci": 0.8}):
+        got = dsp.participation_inequality(dataset, **options)
+        want = structure.participation_inequality(memory, **options)
+        assert got.value == want.value, options
+        assert got.ci == want.ci, options
+        assert (got.ci is not None) == bool(options["n_boot"]), options
+        assert (got.params, got.warnings, got.reason) == (want.params, want.warnings, want.reason)
+        table = got.table("per_thread", backend="polars")
+        assert table.equals(want.table("per_thread", backend="polars")), options
+    with pytest.raises(ValueError, match="'n_boot' parameter of participation_inequality"):
+        dsp.participation_inequality(dataset, n_boot=1)
+
+
 def test_exchanges_and_response_times_on_spark_equal_in_memory(college_both):
     """Real CollegeRant comments and posts: values and per-thread tables as in memory (the
     tables with a row per exchange or per reply stay on Spark)."""
