@@ -404,9 +404,14 @@ def _run(spec: Measure, discussion: Discussion, settings: Settings, sides: Sides
     if skip is not None:
         return MetricRun(spec, "skipped", reason=skip)
     kwargs = arguments(spec, settings, sides)
-    refuses_null = "null" in spec.takes and not spec.nulls and settings.null is not None
-    note = "no null model applies to this measure" if refuses_null else None
+    note = null_note(spec, settings)
     return recorded(spec, lambda: spec.func(discussion, **kwargs), kwargs, note)
+
+
+def null_note(spec: Measure, settings: Settings) -> str | None:
+    """The note of a measure that takes ``null`` but has no null model, when one was asked."""
+    refuses_null = "null" in spec.takes and not spec.nulls and settings.null is not None
+    return "no null model applies to this measure" if refuses_null else None
 
 
 def recorded(

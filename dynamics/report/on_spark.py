@@ -12,13 +12,16 @@
   per-author counts, with the in-memory thread bootstraps.
 
 Driver memory then grows with the user graph and the number of threads, not with the
-comments (the bootstraps of reply heat and participation inequality are the exceptions: see
-:func:`dynamics.spark.reply_heat` and :func:`dynamics.spark.participation_inequality`).
+comments, except in the thread bootstraps (``n_boot`` > 0): of the graph measures (below),
+reply heat and participation inequality (see :func:`dynamics.spark.reply_heat` and
+:func:`dynamics.spark.participation_inequality`).
 What is not distributed yet is said in each run's note, and the results otherwise
 equal the in-memory report's (tests compare them):
 
-- the thread bootstrap of the graph measures (it rebuilds the graph from resampled threads):
-  they carry no interval;
+- the thread bootstrap of the graph measures rebuilds the user graph from the replies of
+  resampled threads: with ``n_boot`` > 0 the comments come to the driver without their text
+  (and without the columns the graph does not read), and the graph measures run on them as in
+  memory; above :data:`GRAPH_BOOTSTRAP_COMMENTS` comments they do not, and carry no interval;
 - the tables with a row per exchange (``dyadic_exchanges``) or per reply
   (``response_times``) stay on Spark; their values and other tables are computed.
 """
@@ -34,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dynamics._kernel import Measure, measures
+from dynamics._validation import as_igraph
 from dynamics.report.collect import (
     Collected,
     InputFacts,
@@ -43,12 +47,14 @@ from dynamics.report.collect import (
     _find_sides,
     _skip_reason,
     arguments,
+    null_note,
     recorded,
     run_all,
     scored_annotation,
 )
 
 if TYPE_CHECKING:
+    from dynamics.model.discussion import Discussion
     from dynamics.spark.dataset import SparkDataset
 
 __all__ = ["LEFT_ON_SPARK", "collect"]
@@ -62,16 +68,21 @@ LEFT_ON_SPARK: dict[str, str] = {
     "structure.response_times": "the replies table (one row per timed reply) is not brought "
     "to the driver",
 }
-_NO_GRAPH_INTERVAL = (
-    "no interval: the thread bootstrap of graph measures is not distributed (it rebuilds the "
-    "graph from resampled threads)"
+#: Above this many comments the graph measures' thread bootstrap is not run (its replies
+#: would have to come to the driver).
+GRAPH_BOOTSTRAP_COMMENTS = 10_000_000
+#: The columns beyond the contract that the user graph's edges aggregate.
+_GRAPH_COLUMNS = ("toxicity", "stance", "p_agree", "p_disagree")
+#: Measures on the user graph with a thread bootstrap (it rebuilds the graph per sample).
+_GRAPH_BOOTSTRAP = frozenset(
+    spec.key for spec in measures() if "discussion" not in spec.needs and "n_boot" in spec.takes
 )
-#: Measures run without their thread bootstrap, with the note the run gives.
-_NO_BOOTSTRAP: dict[str, str] = {
-    spec.key: _NO_GRAPH_INTERVAL
-    for spec in measures()
-    if "discussion" not in spec.needs and "n_boot" in spec.takes
-}
+_NO_GRAPH_INTERVAL = (
+    f"no interval: the dataset holds more than {GRAPH_BOOTSTRAP_COMMENTS:,} comments, so the "
+    "thread bootstrap of graph measures (it rebuilds the user graph from the replies of "
+    "resampled threads, brought to the driver) did not run; pull a subset with "
+    "to_discussion() for intervals"
+)
 
 
 def collect(
@@ -110,33 +121,52 @@ def collect(
         step("scoring texts on the executors")
         annotation = scored_annotation(ds.comments.columns)
         ds = ds.annotate(annotation["scorers"])
+    replies = None
+    if settings.n_boot and ds.report.n_comments <= GRAPH_BOOTSTRAP_COMMENTS:
+        step("bringing the replies (without text) to the driver for the graph bootstrap")
+        extra = [c for c in _GRAPH_COLUMNS if c in ds.comments.columns]
+        replies = ds.to_discussion(text=False, columns=extra, max_comments=GRAPH_BOOTSTRAP_COMMENTS)
     step("finding sides")
-    graph = ds.user_graph("igraph")
+    if replies is None:
+        graph = ds.user_graph("igraph")
+    else:  # the same graph (tested), built once for the sides and every graph measure
+        graph = as_igraph(replies, func="report", copy=False)
     sides = _find_sides(graph, settings)
-    runs = run_all(settings, step, lambda spec: _run(spec, ds, graph, settings, sides))
+    runs = run_all(settings, step, lambda spec: _run(spec, ds, graph, settings, sides, replies))
     facts = InputFacts(ds.report, graph.ecount(), _activity(ds), lambda ids: _texts(ds, ids))
     return Collected(None, settings, annotation, sides, runs, facts)
 
 
 def _run(
-    spec: Measure, ds: SparkDataset, graph: Any, settings: Settings, sides: SidesRun
+    spec: Measure,
+    ds: SparkDataset,
+    graph: Any,
+    settings: Settings,
+    sides: SidesRun,
+    replies: Discussion | None,
 ) -> MetricRun:
     """One measure on Spark (or on the collected graph), recorded as the in-memory report
-    records it; a note says what part of the in-memory run is not distributed."""
+    records it; a note says what part of the in-memory run is not distributed.
+
+    ``replies`` (the comments without their text, or None above
+    :data:`GRAPH_BOOTSTRAP_COMMENTS`) is what the graph measures with a thread bootstrap run
+    on, as in memory."""
     skip = _skip_reason(spec, ds, sides)  # reads only ``comments.columns``
     if skip is not None:
         return MetricRun(spec, "skipped", reason=skip)
     kwargs = arguments(spec, settings, sides)
     kwargs.pop("progress", None)
-    note = LEFT_ON_SPARK.get(spec.key)
-    if kwargs.get("n_boot") and spec.key in _NO_BOOTSTRAP:
+    note = LEFT_ON_SPARK.get(spec.key) or null_note(spec, settings)
+    if kwargs.get("n_boot") and spec.key in _GRAPH_BOOTSTRAP and replies is None:
         kwargs["n_boot"] = 0
-        note = _NO_BOOTSTRAP[spec.key]
+        note = _NO_GRAPH_INTERVAL
     from dynamics import spark as dsp
     from dynamics.spark.per_thread import THREAD_MEASURES
 
     func: Callable[..., Any] = spec.func
     target: Any = graph  # a graph measure: its nulls run on the graph
+    if spec.key in _GRAPH_BOOTSTRAP and replies is not None:
+        target = replies  # its graph is `graph`; its threads are the bootstrap's units
     extra: dict[str, Any] = {}
     if spec.name in THREAD_MEASURES:
         func, target = partial(dsp.thread_stat, name=spec.name), ds

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -324,12 +324,18 @@ class SparkDataset:
         start: datetime | str | None = None,
         end: datetime | str | None = None,
         max_comments: int = 10_000_000,
+        text: bool = True,
+        columns: Sequence[str] | None = None,
     ) -> Discussion:
         """Pull whole threads into an in-memory :class:`~dynamics.Discussion`.
 
         Parameters are those of :meth:`select`; rows come in input order and with the
         columns :func:`dynamics.load` gives, so the whole dataset pulled back equals the
         in-memory load of the same input. ``max_comments`` guards the driver's memory.
+        ``text=False`` leaves the ``text`` column null (it is not read), and ``columns``
+        names the columns beyond the contract to keep (default all): a Discussion for the
+        measures of the user graph (``columns=["toxicity", "stance", "p_agree",
+        "p_disagree"]``, what its edges aggregate) takes a fraction of the memory.
 
         Raises
         ------
@@ -339,6 +345,11 @@ class SparkDataset:
         from dynamics.model.discussion import Discussion
 
         df = self.select(threads=threads, subreddits=subreddits, start=start, end=end)
+        if columns is not None:
+            wanted = set(COMMENT_COLUMNS) | set(BOOKKEEPING) | set(columns) | {"orphan_of"}
+            df = df.select([c for c in df.columns if c in wanted])
+        if not text:
+            df = df.drop("text")
         n = df.count()
         if n > max_comments:
             msg = (
@@ -346,6 +357,8 @@ class SparkDataset:
             )
             raise ValueError(msg)
         table = _collect(df).sort("_file", "_row")
+        if not text:
+            table = table.with_columns(pl.lit(None, dtype=pl.String).alias("text"))
         extras = [c for c in table.columns if c not in COMMENT_COLUMNS and c not in BOOKKEEPING]
         extras = [c for c in extras if c != "orphan_of"] + ["orphan_of"]
         table = table.select([*COMMENT_COLUMNS, *extras])

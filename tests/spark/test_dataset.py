@@ -49,6 +49,14 @@ def test_to_discussion_selects_whole_threads(planted_both):
     assert dataset.to_discussion(subreddits=["nowhere"]).comments.height == 0
     with pytest.raises(ValueError, match="max_comments"):
         dataset.to_discussion(max_comments=10)
+    # without text and extra columns: the rest as loaded, the same user graph
+    slim = dataset.to_discussion(text=False, columns=["score"])
+    assert slim.comments.get_column("text").null_count() == slim.comments.height
+    assert set(slim.comments.columns) < set(memory.comments.columns)
+    assert "score" in slim.comments.columns
+    same = [c for c in slim.comments.columns if c != "text"]
+    assert slim.comments.select(same).equals(memory.comments.select(same))
+    assert slim.user_edges().equals(memory.user_edges())
 
 
 def test_thread_and_author_tables(college_both):

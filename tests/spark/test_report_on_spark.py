@@ -52,7 +52,7 @@ def reports(planted, planted_both, tmp_path_factory):
 
 
 def test_distributed_report_equals_the_in_memory_one(reports):
-    from dynamics.report.on_spark import _NO_BOOTSTRAP, LEFT_ON_SPARK
+    from dynamics.report.on_spark import _GRAPH_BOOTSTRAP, LEFT_ON_SPARK
 
     memory, spark, on_spark, in_memory = reports
     assert spark["input"]["read_options"]["distributed"] is True
@@ -65,14 +65,10 @@ def test_distributed_report_equals_the_in_memory_one(reports):
         assert m["status"] == "ok", key  # the planted data has what every measure needs
         assert s["status"] == "ok", (key, s["reason"])
         want, got = dict(m["result"]), dict(s["result"])
-        if key in _NO_BOOTSTRAP:
-            assert s["reason"] == _NO_BOOTSTRAP[key], key
+        if key in _GRAPH_BOOTSTRAP:  # on the replies brought without text, as in memory
             assert want["ci"] is not None, key
-            assert got["ci"] is None, key
-            assert got["params"]["n_boot"] == 0, key
-            for field in ("ci", "params", "warnings"):
-                want.pop(field), got.pop(field)
-        elif key in LEFT_ON_SPARK:
+            assert got["ci"] is not None, key
+        if key in LEFT_ON_SPARK:
             assert s["reason"] == LEFT_ON_SPARK[key]
         else:
             assert s["reason"] == m["reason"], key
@@ -91,9 +87,29 @@ def test_distributed_report_equals_the_in_memory_one(reports):
     contagion = next(m for m in spark["metrics"] if m["metric"] == "contagion")
     assert contagion["result"]["p_value"] is not None  # its null runs on the buckets too
     page = (on_spark / "report.html").read_text()
-    assert "the thread bootstrap of graph measures is not distributed" in page
+    assert "thread bootstrap of graph measures" not in page
     assert "Comments per" in page  # the activity figure, counted on Spark
     assert not math.isnan(spark["metrics"][0]["result"]["value"])
+
+
+def test_graph_bootstrap_is_left_out_above_the_limit(planted_both, monkeypatch):
+    """Above GRAPH_BOOTSTRAP_COMMENTS the replies stay on Spark: the graph measures run on
+    the collected graph, without an interval, and say why."""
+    from dynamics.report import on_spark
+    from dynamics.report.collect import Settings
+
+    dataset = planted_both[2]
+    monkeypatch.setattr(on_spark, "GRAPH_BOOTSTRAP_COMMENTS", dataset.report.n_comments - 1)
+    settings = Settings(n_boot=5, null=None, annotate=False)
+    collected = on_spark.collect(dataset, settings)
+    ran = [
+        r for r in collected.runs if r.spec.key in on_spark._GRAPH_BOOTSTRAP and r.status == "ok"
+    ]
+    assert len(ran) >= 10  # those that need no text scores
+    for run in ran:
+        assert run.result.ci is None, run.spec.key
+        assert run.reason == on_spark._NO_GRAPH_INTERVAL, run.spec.key
+        assert run.kwargs["n_boot"] == 0, run.spec.key
 
 
 def test_distributed_needs_the_spark_engine(planted, tmp_path):
