@@ -321,8 +321,8 @@ def analyze(
         bool,
         typer.Option(
             help="With --engine spark: compute the metrics on Spark from distributed pieces "
-            "instead of pulling the dataset to the driver (some parts are not distributed yet; "
-            "the report says which)."
+            "instead of pulling the dataset to the driver (the graph measures' bootstrap "
+            "brings the comments without text, up to 1M; the report says what stays on Spark)."
         ),
     ] = False,
 ) -> None:

@@ -67,8 +67,9 @@ def analyze(
     discussion : Discussion or SparkDataset
         What to analyse (as returned by :func:`dynamics.load`). A
         :class:`~dynamics.spark.SparkDataset` is analysed on Spark from distributed pieces,
-        without pulling its comments to the driver (:mod:`dynamics.report.on_spark` lists what
-        is not distributed yet); pull it with ``to_discussion()`` for the in-memory report.
+        without pulling its texts to the driver (:mod:`dynamics.report.on_spark` says what
+        comes to the driver and what stays on Spark); pull it with ``to_discussion()`` for the
+        in-memory report.
     out_dir : str or Path
         Folder to write ``report.html``, ``results.json`` and ``tables/`` into; created if
         missing.

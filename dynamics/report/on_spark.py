@@ -1,7 +1,7 @@
 """The report's measures on Spark, from distributed pieces (``analyze --engine spark --distributed``).
 
 :func:`collect` gives the :class:`~dynamics.report.collect.Collected` that
-:func:`dynamics.report.analyze` writes, without pulling the comments to the driver:
+:func:`dynamics.report.analyze` writes, without pulling the texts to the driver:
 
 - the texts are scored on the executors (:meth:`~dynamics.spark.SparkDataset.annotate`);
 - the user reply graph (with its scored edge attributes) comes to the driver, where the sides,
@@ -15,7 +15,7 @@ Driver memory then grows with the user graph and the number of threads, not with
 comments, except in the thread bootstraps (``n_boot`` > 0): of the graph measures (below),
 reply heat and participation inequality (see :func:`dynamics.spark.reply_heat` and
 :func:`dynamics.spark.participation_inequality`).
-What is not distributed yet is said in each run's note, and the results otherwise
+What is done differently is said in each run's note, and the results otherwise
 equal the in-memory report's (tests compare them):
 
 - the thread bootstrap of the graph measures rebuilds the user graph from the replies of
@@ -68,9 +68,11 @@ LEFT_ON_SPARK: dict[str, str] = {
     "structure.response_times": "the replies table (one row per timed reply) is not brought "
     "to the driver",
 }
-#: Above this many comments the graph measures' thread bootstrap is not run (its replies
-#: would have to come to the driver).
-GRAPH_BOOTSTRAP_COMMENTS = 10_000_000
+#: Above this many comments the graph measures' thread bootstrap is not run: it needs the
+#: comments (without text) on the driver, and its sample graphs and what measures prepare on
+#: them make the driver's peak that of the in-memory report (at 1M comments 3.7 GB against
+#: 2.1 GB without it, README "At archive scale").
+GRAPH_BOOTSTRAP_COMMENTS = 1_000_000
 #: The columns beyond the contract that the user graph's edges aggregate.
 _GRAPH_COLUMNS = ("toxicity", "stance", "p_agree", "p_disagree")
 #: Measures on the user graph with a thread bootstrap (it rebuilds the graph per sample).
