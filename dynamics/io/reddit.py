@@ -24,9 +24,10 @@ thread" stubs (id ``_``, as PRAW writes ``MoreComments``) are dropped and counte
 ``edited_at`` (UTC time of the last edit; null when not edited, or when the dump says only
 ``true``, as some old comments do). Submissions become the threads table. Every other field is ignored.
 
-Speed: the file is parsed by polars in blocks of about 16 MB with a schema naming only the
-fields above, and the ids are split with vectorised expressions, so memory stays bounded for
-dumps larger than RAM. A block that polars rejects (a malformed line, bytes that are not
+Speed: the file is parsed by polars in blocks of about 16 MB, each in one lazy query
+(``scan_ndjson`` with a schema naming only the fields above, the ids split and the comment and
+submission columns derived in the same plan), so memory stays bounded for dumps larger than RAM.
+The Spark ingest parses its blocks with the same function (:func:`parse_block`). A block that polars rejects (a malformed line, bytes that are not
 UTF-8) or that holds a record missing a required field is parsed again line by line, which
 counts each problem with its line number and keeps the rest; the other blocks stay fast.
 """
@@ -67,7 +68,7 @@ _SCHEMA: dict[str, pl.DataType] = {
 }
 _INT_FIELDS = frozenset({"score", "num_comments"})
 _BLOCK_BYTES = 16 * 2**20
-_PREFIX = r"^t\d_"
+_PREFIXES = [f"t{digit}_" for digit in range(10)]
 _FULLNAME = re.compile(r'"(?:parent_id|link_id)"\s*:\s*"t[13]_')
 _SUBMISSION_KEYS = re.compile(r'"(?:selftext|num_comments)"\s*:')
 #: Keys under which scrapes nest a post's comments: such files are the nested reader's.
@@ -152,28 +153,48 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     plain = path.suffix.lower() not in {".gz", ".zst", ".zstd", ".bz2", ".xz"}
     parts: list[tuple[pl.DataFrame, pl.DataFrame | None]] = []
     n_records = 0
-    first_line = 1
     with progress_bar(
         f"reading {path.name}", size if plain else None, enabled=progress, size=size
     ) as bar:
+        first_line = 1
         for block in _blocks(path):
-            frame = _parse_fast(block)
-            if frame is None:
-                frame = _parse_careful(block, first_line, problems)
-            n_records += frame.height
-            # split each block at once, so that only the slim contract columns accumulate
-            parts.append(_split(_drop_incomplete(_drop_stubs(frame, problems), problems)))
+            comments, threads, n = parse_block(block, first_line, problems)
+            n_records += n
+            parts.append((comments, threads))
             first_line += block.count(b"\n")
             bar.advance(len(block))
-            del frame, block
+            del block
     if not parts:
-        parts.append(_split(pl.DataFrame(schema=_SCHEMA)))
+        parts.append(_split(_columns(pl.DataFrame(schema=_SCHEMA).lazy()).collect()))
     comments = _concat([c for c, _ in parts])
     posts = [t for _, t in parts if t is not None]
     threads = _concat(posts) if posts else None
     del parts
     n_records += problems.counts.get("malformed_record", 0)
     return ReadResult(comments, threads, problems, name, n_records)
+
+
+def parse_block(
+    block: bytes, first_line: int, problems: ProblemLog
+) -> tuple[pl.DataFrame, pl.DataFrame | None, int]:
+    """Comments and submissions of a block of whole lines, and the number of records read.
+
+    The block is parsed by polars; when polars rejects it or a record misses a required
+    field, it is parsed again line by line, which counts each problem in ``problems`` with
+    its line number (``first_line`` is the block's first) and keeps the rest. Malformed lines
+    are not among the records counted. The Spark ingest reads its files with this too.
+    """
+    frame = _parse_fast(block)
+    if frame is None:
+        raw = _parse_careful(block, first_line, problems)
+        n = raw.height
+        frame = _columns(_drop_incomplete(_drop_stubs(raw, problems, "id"), problems).lazy())
+        frame = frame.collect()
+    else:
+        n = frame.height
+        frame = _drop_stubs(frame, problems)
+    comments, threads = _split(frame)
+    return comments, threads, n
 
 
 # --------------------------------------------------------------------------- parsing
@@ -193,13 +214,16 @@ def _blocks(path: Path) -> Iterator[bytes]:
 
 
 def _parse_fast(block: bytes) -> pl.DataFrame | None:
-    """Parse a block with polars; None when it has a problem that needs line numbers."""
+    """Parse a block into :func:`_columns`; None when it has a problem.
+
+    A problem (a malformed line, bytes that are not UTF-8, a byte order mark, a record
+    missing a required field) needs the line-by-line parse, which numbers the lines.
+    """
     try:
-        frame = pl.read_ndjson(block, schema=_SCHEMA)
+        frame = _columns(pl.scan_ndjson(block, schema=_SCHEMA)).collect()
     except pl.exceptions.PolarsError:
         return None
-    masks = _problem_masks()
-    if frame.select(pl.any_horizontal(list(masks.values())).any()).item():
+    if frame.get_column("_bad").any():
         return None
     return frame
 
@@ -259,9 +283,11 @@ def _kinds() -> tuple[pl.Expr, pl.Expr]:
     return is_comment, is_submission
 
 
-def _drop_stubs(frame: pl.DataFrame, problems: ProblemLog) -> pl.DataFrame:
+def _drop_stubs(
+    frame: pl.DataFrame, problems: ProblemLog, id_column: str = "comment_id"
+) -> pl.DataFrame:
     """Drop "continue this thread" stubs (id ``_``), counted as one unfetched reply each."""
-    stub = (pl.col("id") == "_").fill_null(value=False)
+    stub = (pl.col(id_column) == "_").fill_null(value=False)
     n = frame.select(stub.sum()).item()
     if not n:
         return frame
@@ -272,11 +298,19 @@ def _drop_stubs(frame: pl.DataFrame, problems: ProblemLog) -> pl.DataFrame:
     return frame.filter(~stub)
 
 
+def _bare(column: str) -> pl.Expr:
+    """``column`` without a fullname prefix (``t1_k3x9`` -> ``k3x9``; ``t0_`` to ``t9_``).
+
+    The same as replacing the pattern ``^t\\d_``, without a regular expression.
+    """
+    value = pl.col(column)
+    return pl.when(value.str.slice(0, 3).is_in(_PREFIXES)).then(value.str.slice(3)).otherwise(value)
+
+
 def _thread_expr() -> pl.Expr:
     """Bare thread id: from ``link_id``, a ``t3_`` parent, or the ``permalink``'s post."""
     return (
-        pl.col("link_id")
-        .str.replace(_PREFIX, "")
+        _bare("link_id")
         .fill_null(
             pl.when(pl.col("parent_id").str.starts_with("t3_")).then(
                 pl.col("parent_id").str.slice(3)
@@ -323,15 +357,48 @@ def _drop_incomplete(frame: pl.DataFrame, problems: ProblemLog) -> pl.DataFrame:
     return flagged.filter(pl.col("_missing").is_null()).drop("_missing", "_line")
 
 
-def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Split comments from submissions and bring both to the contract's columns."""
-    frame = frame.with_columns(_epoch(frame.get_column("created_utc")))
+#: The columns of :func:`_columns` that make a comment and a submission.
+_COMMENT_COLUMNS = (
+    "comment_id",
+    "parent_id",
+    "thread_id",
+    "author",
+    "text",
+    "created_at",
+    "score",
+    "subreddit",
+    "edited_at",
+)
+_THREAD_COLUMNS = (
+    "thread_id",
+    "title",
+    "author",
+    "text",
+    "created_at",
+    "url",
+    "score",
+    "subreddit",
+    "num_comments",
+)
+
+
+def _columns(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Parsed records (:data:`_SCHEMA`) as the columns comments and submissions are made of.
+
+    ``_bad`` flags records that miss a required field, ``_comment`` and ``_submission`` tell
+    the kinds apart; ``text`` and ``url`` are a comment's and ``post_text`` and ``post_url``
+    a submission's.
+    """
     is_comment, is_submission = _kinds()
-    comments = frame.filter(is_comment).select(
-        pl.col("id").str.replace(_PREFIX, "").alias("comment_id"),
+    parent = _bare("parent_id")
+    return frame.select(
+        pl.any_horizontal(list(_problem_masks().values())).alias("_bad"),
+        is_comment.alias("_comment"),
+        is_submission.alias("_submission"),
+        _bare("id").alias("comment_id"),
         pl.when(pl.col("parent_id").str.starts_with("t3_"))
         .then(None)
-        .otherwise(pl.col("parent_id").str.replace(_PREFIX, ""))
+        .otherwise(parent)
         .alias("parent_id"),
         _thread_expr().alias("thread_id"),
         "author",
@@ -340,7 +407,23 @@ def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
         "score",
         "subreddit",
         _edited_expr().alias("edited_at"),
+        "title",
+        pl.col("selftext").alias("post_text"),
+        pl.when(pl.col("permalink").str.starts_with("/"))
+        .then(pl.lit("https://www.reddit.com") + pl.col("permalink"))
+        .otherwise(pl.col("permalink"))
+        .fill_null(pl.col("url"))
+        .alias("post_url"),
+        "num_comments",
     )
+
+
+def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Split comments from submissions (:func:`_columns`) and bring both to the contract's columns."""
+    frame = frame.with_columns(_epoch(frame.get_column("created_at")))
+    kinds = frame.select(pl.col("_comment").all(), pl.col("_submission").any()).row(0)
+    # a dump of comments only needs no filter (which would copy every text)
+    comments = (frame if kinds[0] else frame.filter(pl.col("_comment"))).select(_COMMENT_COLUMNS)
     # an unprefixed parent id equal to the post id also means "top-level"
     comments = comments.with_columns(
         pl.when(pl.col("parent_id") == pl.col("thread_id"))
@@ -348,23 +431,16 @@ def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
         .otherwise(pl.col("parent_id"))
         .alias("parent_id")
     )
-    submissions = frame.filter(is_submission)
     threads = None
-    if submissions.height:
-        threads = submissions.select(
-            pl.col("id").str.replace(_PREFIX, "").alias("thread_id"),
-            "title",
-            "author",
-            pl.col("selftext").alias("text"),
-            pl.col("created_utc").alias("created_at"),
-            pl.when(pl.col("permalink").str.starts_with("/"))
-            .then(pl.lit("https://www.reddit.com") + pl.col("permalink"))
-            .otherwise(pl.col("permalink"))
-            .fill_null(pl.col("url"))
-            .alias("url"),
-            "score",
-            "subreddit",
-            "num_comments",
+    if kinds[1]:
+        threads = (
+            frame.filter(pl.col("_submission"))
+            .with_columns(
+                pl.col("comment_id").alias("thread_id"),
+                pl.col("post_text").alias("text"),
+                pl.col("post_url").alias("url"),
+            )
+            .select(_THREAD_COLUMNS)
         )
     return comments, threads
 

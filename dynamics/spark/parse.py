@@ -111,12 +111,9 @@ def _parts(
         first_line = 1
         n_records = 0
         for block in reddit._blocks(path):
-            frame = reddit._parse_fast(block)
-            if frame is None:
-                frame = reddit._parse_careful(block, first_line, problems)
-            n_records += frame.height
+            comments, threads, n = reddit.parse_block(block, first_line, problems)
+            n_records += n
             first_line += block.count(b"\n")
-            comments, threads = reddit._split(reddit._drop_incomplete(frame, problems))
             yield comments, threads
         result.n_records = n_records + problems.counts.get("malformed_record", 0)
         return

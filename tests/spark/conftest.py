@@ -86,6 +86,7 @@ def planted_lines(work: Path, n_comments: int = 1200, seed: int = 0) -> list[byt
         _comment("mism1", f"t1_{p['comment_id']}", "zzother", "fay", "wrong thread", t0 + 10),
         _comment("gone1", f"t1_{c['comment_id']}", thread, "[deleted]", "[removed]", t0 + 11),
         _comment("empty1", f"t1_{c['comment_id']}", thread, "gus", "   ", t0 + 12),
+        _comment("_", f"t1_{c['comment_id']}", thread, None, "", t0 + 13),  # "continue this thread"
     ]
     planted = [json.dumps(e).encode() for e in extra]
     planted.append(lines[-1])  # a duplicate id (the last record again)

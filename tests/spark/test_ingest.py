@@ -43,6 +43,7 @@ def test_planted_problems_counted_as_in_memory(planted_both):
         "malformed_record",
         "non_utf8_text",
         "missing_field",
+        "unfetched_replies",
     )
     for kind in kinds:
         assert report[kind] > 0, kind  # every planted problem is found...
