@@ -22,7 +22,12 @@ from typing import Any, BinaryIO, Protocol, runtime_checkable
 import polars as pl
 
 from dynamics._problems import ProblemLog
-from dynamics.model.schema import COMMENT_COLUMNS, DELETED_MARKERS, THREAD_COLUMNS
+from dynamics.model.schema import (
+    COMMENT_COLUMNS,
+    DELETED_MARKERS,
+    THREAD_COLUMNS,
+    constant_column,
+)
 
 __all__ = [
     "COMMENT_COLUMNS",
@@ -313,10 +318,10 @@ def finalize_comments(
             s = df.get_column(name)
             cols[name] = s if s.dtype == pl.String else s.cast(pl.String)
         else:
-            cols[name] = pl.Series(name, [None] * n, dtype=pl.String)
+            cols[name] = constant_column(name, None, n, pl.String)
     raw_time = df.get_column("created_at") if "created_at" in df.columns else None
     if raw_time is None:
-        cols["created_at"] = pl.Series("created_at", [None] * n, dtype=pl.Datetime("us", "UTC"))
+        cols["created_at"] = constant_column("created_at", None, n, pl.Datetime("us", "UTC"))
     else:
         converted = to_utc(raw_time).alias("created_at")
         cols["created_at"], placeholder = null_epoch_placeholders(converted)
@@ -328,13 +333,13 @@ def finalize_comments(
     cols["source"] = (
         df.get_column("source").cast(pl.String)
         if "source" in df.columns
-        else pl.Series("source", [source] * n, dtype=pl.String)
+        else constant_column("source", source, n, pl.String)
     )
     for flag in ("inferred", "deleted"):
         cols[flag] = (
             df.get_column(flag).cast(pl.Boolean).fill_null(value=False)
             if flag in df.columns
-            else pl.Series(flag, [False] * n, dtype=pl.Boolean)
+            else constant_column(flag, False, n, pl.Boolean)
         )
     out = pl.DataFrame(cols)
     marker = out.get_column("author").is_in(list(DELETED_MARKERS)).fill_null(value=False)
@@ -363,14 +368,14 @@ def finalize_threads(df: pl.DataFrame | None, *, source: str) -> pl.DataFrame | 
             cols[name] = (
                 null_epoch_placeholders(to_utc(df.get_column(name)).alias(name))[0]
                 if name in df.columns
-                else pl.Series(name, [None] * n, dtype=dtype)
+                else constant_column(name, None, n, dtype)
             )
         elif name in df.columns:
             cols[name] = df.get_column(name).cast(pl.String)
         elif name == "source":
-            cols[name] = pl.Series(name, [source] * n, dtype=pl.String)
+            cols[name] = constant_column(name, source, n, pl.String)
         else:
-            cols[name] = pl.Series(name, [None] * n, dtype=pl.String)
+            cols[name] = constant_column(name, None, n, pl.String)
     out = pl.DataFrame(cols)
     out = out.with_columns(
         pl.when(pl.col("author").is_in(list(DELETED_MARKERS)))

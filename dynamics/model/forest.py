@@ -46,8 +46,17 @@ def _jump(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def find_cycles(parent: np.ndarray) -> list[list[int]]:
     """Return the reply cycles of ``parent`` as lists of rows (each cycle once, in walk order)."""
-    jump, _ = _jump(parent)
+    # pointer doubling over the rows still on their way to a root: what is left after
+    # 2n steps lies on a cycle or leads into one, and its ancestor then is on the cycle
+    n = parent.shape[0]
+    jump = parent.copy()
     stuck = np.flatnonzero(jump >= 0)
+    for _ in range(max(1, int(np.ceil(np.log2(max(n, 2)))) + 1)):
+        if stuck.size == 0:
+            return []
+        ahead = jump[jump[stuck]]
+        jump[stuck] = ahead
+        stuck = stuck[ahead >= 0]
     if stuck.size == 0:
         return []
     cycles: list[list[int]] = []

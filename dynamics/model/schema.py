@@ -39,3 +39,17 @@ THREAD_COLUMNS: dict[str, pl.DataType] = {
 
 #: Author or text values that mean "deleted by the platform or the user".
 DELETED_MARKERS = frozenset({"[deleted]", "[removed]", "[deleted by user]", "[removed by reddit]"})
+
+
+def constant_column(name: str, value: object, n: int, dtype: pl.DataType) -> pl.Series:
+    """A column of ``n`` copies of ``value`` (None for a null column).
+
+    Built by polars without a Python list of ``n`` items, which costs 0.03 s per column at
+    1M rows.
+
+    Examples
+    --------
+    >>> constant_column("source", "reddit", 3, pl.String).to_list()
+    ['reddit', 'reddit', 'reddit']
+    """
+    return pl.repeat(value, n, dtype=dtype, eager=True).alias(name)
