@@ -3,7 +3,7 @@
 Two views of the same work on the synthetic NDJSON (or any file given with ``--path``):
 
 - ``stages`` (default): runs the steps of :func:`dynamics.load` one by one (reader, finalize,
-  checks, report, Discussion, edges, nodes, graph) and prints each stage's wall time, the
+  checks, report, Discussion, nodes, edges, graph) and prints each stage's wall time, the
   resident memory after it and the peak during it (Linux: the peak is reset before each stage
   by writing 5 to ``/proc/self/clear_refs``). The steps mirror ``dynamics.io._assemble``; if
   that changes, update ``_stages`` here.
@@ -69,7 +69,7 @@ def _stages(path: Path, backend: str) -> list[dict[str, Any]]:
     from dynamics.io._base import finalize_comments, finalize_threads
     from dynamics.model.checks import check_comments, report_from
     from dynamics.model.discussion import Discussion
-    from dynamics.model.graph import to_igraph, to_networkx
+    from dynamics.model.graph import coded_reply_edges, to_igraph, to_networkx
 
     rows: list[dict[str, Any]] = [
         {"stage": "imports", "seconds": 0.0, "rss_mb": _status("VmRSS"), "peak_mb": 0.0}
@@ -98,10 +98,15 @@ def _stages(path: Path, backend: str) -> list[dict[str, Any]]:
     )
     disc = _stage(rows, "Discussion() parent join", Discussion, checked, report, threads)
     del checked
-    edges = _stage(rows, "user_edges", disc.user_edges)
+    # as Discussion.user_graph does: the node table, the edges by rank, then the graph
     nodes = _stage(rows, "user_nodes", disc.user_nodes)
-    build = to_igraph if backend == "igraph" else to_networkx
-    _stage(rows, f"to_{backend}", build, edges, nodes)
+    edges, ends = _stage(
+        rows, "coded_reply_edges", coded_reply_edges, disc.comments, nodes.get_column("author")
+    )
+    if backend == "igraph":
+        _stage(rows, "to_igraph", partial(to_igraph, ends=ends), edges, nodes)
+    else:
+        _stage(rows, "to_networkx", to_networkx, edges, nodes)
     return rows
 
 

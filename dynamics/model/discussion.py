@@ -15,8 +15,8 @@ from dynamics.model.checks import IngestReport
 from dynamics.model.forest import ReplyForest, depths, parent_index, subtree_sizes
 from dynamics.model.graph import (
     AnonymousPolicy,
+    coded_reply_edges,
     node_labels,
-    reply_edges,
     to_igraph,
     to_networkx,
 )
@@ -283,9 +283,18 @@ class Discussion:
 
         See :func:`dynamics.model.graph.reply_edges` for the columns and parameters.
         """
+        return self._coded_edges(anonymous, self_loops)[0]
+
+    def _coded_edges(
+        self, anonymous: AnonymousPolicy, self_loops: bool
+    ) -> tuple[pl.DataFrame, np.ndarray]:
+        """The edge table and its ends as rows of the node table (see coded_reply_edges)."""
+        names = self.user_nodes(anonymous=anonymous).get_column("author")
         return self._derived(
-            ("user_edges", anonymous, self_loops),
-            lambda: reply_edges(self._comments, anonymous=anonymous, self_loops=self_loops),
+            ("coded_edges", anonymous, self_loops),
+            lambda: coded_reply_edges(
+                self._comments, names, anonymous=anonymous, self_loops=self_loops
+            ),
         )
 
     def user_nodes(self, *, anonymous: AnonymousPolicy = "exclude") -> pl.DataFrame:
@@ -350,8 +359,8 @@ class Discussion:
 
     def _build_igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
         """The igraph user graph, built once per Discussion (a subclass may build it faster)."""
-        edges = self.user_edges(anonymous=anonymous, self_loops=self_loops)
-        return to_igraph(edges, self.user_nodes(anonymous=anonymous))
+        edges, ends = self._coded_edges(anonymous, self_loops)
+        return to_igraph(edges, self.user_nodes(anonymous=anonymous), ends=ends)
 
     # ------------------------------------------------------------------ text signals
     def annotate(

@@ -19,6 +19,7 @@ __all__ = [
     "HOSTILE_TOXICITY",
     "SIGN_MARGIN",
     "AnonymousPolicy",
+    "coded_reply_edges",
     "node_labels",
     "python_values",
     "reply_edges",
@@ -132,6 +133,45 @@ def reply_edges(
     return rows.group_by("source", "target").agg(aggs).sort("source", "target")
 
 
+def coded_reply_edges(
+    comments: pl.DataFrame,
+    names: pl.Series,
+    *,
+    anonymous: AnonymousPolicy = "exclude",
+    self_loops: bool = False,
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """:func:`reply_edges`, and each edge's source and target as rows of ``names``.
+
+    ``names`` are the graph's node names, sorted and distinct (the ``author`` column of
+    :meth:`Discussion.user_nodes <dynamics.Discussion.user_nodes>`). The replies are
+    aggregated by the rows of their ends in ``names`` rather than by the names themselves:
+    sorting the edges by integer ranks instead of strings gives the same order about three
+    times faster at 1M comments, and the ranks are the vertex ids of :func:`to_igraph`.
+
+    Returns
+    -------
+    (polars.DataFrame, numpy.ndarray)
+        The edge table of :func:`reply_edges`, equal to it, and an (n_edges, 2) int64 array
+        of (source, target) rows of ``names``.
+    """
+    rows, aggs = reply_rows(comments, anonymous=anonymous, self_loops=self_loops)
+    lookup = pl.DataFrame({"source": names, "_s": np.arange(names.len(), dtype=np.int64)})
+    rows = rows.join(lookup, on="source", how="left").join(
+        lookup.rename({"source": "target", "_s": "_t"}), on="target", how="left"
+    )
+    if rows.get_column("_s").has_nulls() or rows.get_column("_t").has_nulls():
+        msg = "coded_reply_edges: an end of a reply is not among the node names given"
+        raise ValueError(msg)
+    coded = rows.group_by("_s", "_t").agg(aggs).sort("_s", "_t")
+    ends = np.column_stack([coded.get_column("_s").to_numpy(), coded.get_column("_t").to_numpy()])
+    edges = coded.select(
+        names.gather(coded.get_column("_s")).alias("source"),
+        names.gather(coded.get_column("_t")).alias("target"),
+        pl.exclude("_s", "_t"),
+    )
+    return edges, ends
+
+
 def reply_rows(
     comments: pl.DataFrame,
     *,
@@ -233,28 +273,38 @@ def to_networkx(edges: pl.DataFrame, nodes: pl.DataFrame) -> nx.DiGraph:
     return g
 
 
-def to_igraph(edges: pl.DataFrame, nodes: pl.DataFrame) -> ig.Graph:
-    """Build a directed ``igraph.Graph`` with vertex attribute ``name`` = author."""
+def to_igraph(
+    edges: pl.DataFrame, nodes: pl.DataFrame, *, ends: np.ndarray | None = None
+) -> ig.Graph:
+    """Build a directed ``igraph.Graph`` with vertex attribute ``name`` = author.
+
+    ``ends``, when given, holds each edge's (source, target) rows of ``nodes`` (as
+    :func:`coded_reply_edges` gives them), which spares looking the names up.
+    """
     import igraph as ig
 
     names = nodes.get_column("author")
-    index = pl.DataFrame({"name": names, "_i": np.arange(names.len(), dtype=np.int64)})
-    ends = (
-        edges.select("source", "target")
-        .join(
-            index.rename({"name": "source", "_i": "s"}),
-            on="source",
-            how="left",
-            maintain_order="left",
+    pairs = ends
+    if pairs is None:
+        index = pl.DataFrame({"name": names, "_i": np.arange(names.len(), dtype=np.int64)})
+        found = (
+            edges.select("source", "target")
+            .join(
+                index.rename({"name": "source", "_i": "s"}),
+                on="source",
+                how="left",
+                maintain_order="left",
+            )
+            .join(
+                index.rename({"name": "target", "_i": "t"}),
+                on="target",
+                how="left",
+                maintain_order="left",
+            )
         )
-        .join(
-            index.rename({"name": "target", "_i": "t"}),
-            on="target",
-            how="left",
-            maintain_order="left",
+        pairs = np.column_stack(
+            [found.get_column("s").to_numpy(), found.get_column("t").to_numpy()]
         )
-    )
-    pairs = np.column_stack([ends.get_column("s").to_numpy(), ends.get_column("t").to_numpy()])
     g = ig.Graph(n=names.len(), directed=True)
     g.add_edges(pairs)  # from the array's buffer: ~5x faster than Graph(edges=array)
     g.vs["name"] = names.to_list()

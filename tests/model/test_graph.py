@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from dynamics.errors import DataQualityWarning
 from dynamics.model.graph import python_values
+
+REPO = Path(__file__).resolve().parents[2]
 
 TIMES = [
     datetime(1969, 12, 31, 23, 59, 59, 999_999),
@@ -40,3 +45,59 @@ def test_python_values_equal_to_list(unit, zone):
 )
 def test_python_values_other_columns(series):
     assert python_values(series) == series.to_list()
+
+
+@pytest.fixture(scope="module")
+def scored_rant():
+    """Real r/CollegeRant comments with deleted authors, orphans and seeded scores."""
+    import numpy as np
+
+    import dynamics as dyn
+
+    path = REPO.parent / "shared" / "data" / "reddit-college" / "CollegeRant-pushshift.ndjson"
+    if not path.is_file():
+        pytest.skip(f"shared data not available at {path}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)  # deleted authors, orphans
+        d = dyn.load(path)
+    rng = np.random.default_rng(0)
+    n = len(d)
+    p_agree = rng.random(n) * 0.5
+    return dyn.Discussion(
+        d.comments.with_columns(
+            pl.Series("toxicity", rng.random(n)),
+            pl.Series("p_agree", p_agree),
+            pl.Series("p_disagree", (1 - p_agree) * rng.random(n)),
+            pl.Series("stance", rng.choice(["agree", "disagree", "neutral"], n)),
+        ),
+        d.report,
+    )
+
+
+@pytest.mark.parametrize("anonymous", ["exclude", "separate", "pool"])
+@pytest.mark.parametrize("self_loops", [False, True])
+def test_edges_aggregated_by_rank_equal_the_string_group_by(scored_rant, anonymous, self_loops):
+    from dynamics.model.graph import coded_reply_edges, reply_edges, to_igraph
+
+    d = scored_rant
+    nodes = d.user_nodes(anonymous=anonymous)
+    edges, ends = coded_reply_edges(
+        d.comments, nodes.get_column("author"), anonymous=anonymous, self_loops=self_loops
+    )
+    slow = reply_edges(d.comments, anonymous=anonymous, self_loops=self_loops)
+    assert edges.height > 1000
+    assert edges.equals(slow)
+    assert d.user_edges(anonymous=anonymous, self_loops=self_loops).equals(slow)
+    # the ranks are the vertex ids the names would give
+    fast, looked_up = to_igraph(edges, nodes, ends=ends), to_igraph(slow, nodes)
+    assert fast.get_edgelist() == looked_up.get_edgelist()
+    assert fast.es["first"] == looked_up.es["first"]
+    assert fast.vs["name"] == looked_up.vs["name"]
+
+
+def test_coded_edges_refuse_names_that_miss_an_end(scored_rant):
+    from dynamics.model.graph import coded_reply_edges
+
+    names = scored_rant.user_nodes().get_column("author")
+    with pytest.raises(ValueError, match="not among the node names"):
+        coded_reply_edges(scored_rant.comments, names.slice(1))

@@ -153,7 +153,7 @@ def test_sample_graph_builds_no_comments_table(shared_data: Path) -> None:
     sample = resampler.discussion(resampler.draw(np.random.default_rng(2)))
     sample.user_graph("igraph")
     assert sample._built is None
-    assert not any(key[0] in {"user_edges", "user_nodes"} for key in sample._cache)
+    assert not any(key[0] in {"coded_edges", "user_edges", "user_nodes"} for key in sample._cache)
 
 
 def test_sample_comment_rows_match_its_comments(shared_data: Path) -> None:
