@@ -27,9 +27,10 @@ thread" stubs (id ``_``, as PRAW writes ``MoreComments``) are dropped and counte
 Speed: the file is parsed by polars in blocks of about 16 MB, each in one lazy query
 (``scan_ndjson`` with a schema naming only the fields above, the ids split and the comment and
 submission columns derived in the same plan), so memory stays bounded for dumps larger than RAM.
-The Spark ingest parses its blocks with the same function (:func:`parse_block`). A block that polars rejects (a malformed line, bytes that are not
-UTF-8) or that holds a record missing a required field is parsed again line by line, which
-counts each problem with its line number and keeps the rest; the other blocks stay fast.
+The Spark ingest parses its blocks with the same function (:func:`parse_block`). A block
+that polars rejects (a malformed line, bytes that are not UTF-8) or that holds a record
+missing a required field is parsed again line by line, which counts each problem with its
+line number and keeps the rest; the other blocks stay fast.
 """
 
 from __future__ import annotations
@@ -419,7 +420,7 @@ def _columns(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Split comments from submissions (:func:`_columns`) and bring both to the contract's columns."""
+    """Split comments from submissions (:func:`_columns`); both get the contract's columns."""
     frame = frame.with_columns(_epoch(frame.get_column("created_at")))
     kinds = frame.select(pl.col("_comment").all(), pl.col("_submission").any()).row(0)
     # a dump of comments only needs no filter (which would copy every text)
