@@ -11,7 +11,7 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 SEED_THREAD = REPO / "dynamics" / "data" / "southfront-idlib-thread.txt"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The public data folder, read in place (skip when this checkout has none)."""
     if not SHARED_DATA.is_dir():

@@ -189,8 +189,8 @@ def parse_block(
     if frame is None:
         raw = _parse_careful(block, first_line, problems)
         n = raw.height
-        frame = _columns(_drop_incomplete(_drop_stubs(raw, problems, "id"), problems).lazy())
-        frame = frame.collect()
+        complete = _drop_incomplete(_drop_stubs(raw, problems, "id"), problems)
+        frame = _columns(complete.lazy()).collect()
     else:
         n = frame.height
         frame = _drop_stubs(frame, problems)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import warnings
 from datetime import datetime
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from dynamics.errors import DataQualityWarning
 from dynamics.model.graph import python_values
-
-REPO = Path(__file__).resolve().parents[2]
 
 TIMES = [
     datetime(1969, 12, 31, 23, 59, 59, 999_999),
@@ -48,15 +45,13 @@ def test_python_values_other_columns(series):
 
 
 @pytest.fixture(scope="module")
-def scored_rant():
+def scored_rant(shared_data):
     """Real r/CollegeRant comments with deleted authors, orphans and seeded scores."""
     import numpy as np
 
     import dynamics as dyn
 
-    path = REPO.parent / "shared" / "data" / "reddit-college" / "CollegeRant-pushshift.ndjson"
-    if not path.is_file():
-        pytest.skip(f"shared data not available at {path}")
+    path = shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)  # deleted authors, orphans
         d = dyn.load(path)
