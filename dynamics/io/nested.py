@@ -169,7 +169,10 @@ def _first_records(path: Path) -> list[dict[str, Any]]:
             except json.JSONDecodeError:
                 break
             records.append(obj)
-        if records or len(head.encode("utf-8")) < size:  # found, or the whole file was read
+        # found; or the whole file was read; or it does not start with an object, which a
+        # longer peek cannot change (only a first record cut by the peek's end can)
+        starts_object = text.lstrip(" \t\r\n,").startswith("{")
+        if records or not starts_object or len(head.encode("utf-8")) < size:
             return records
     return []
 

@@ -378,6 +378,31 @@ def test_detected_when_the_first_line_is_longer_than_the_peek(tmp_path: Path) ->
     assert dyn.detect(path) == "nested"
 
 
+def test_detected_in_an_indented_list_whose_first_post_is_longer_than_the_peek(
+    tmp_path: Path,
+) -> None:
+    """A longer peek is read when the first object is cut, also after ``[`` and a newline."""
+    comments = {f"c{i}": {"author": f"u{i}", "text": "x" * 200} for i in range(1000)}
+    path = tmp_path / "big.json"
+    path.write_text(
+        json.dumps([{"sid": "p1", "title:": "T", "comments": comments}], indent=2),
+        encoding="utf-8",
+    )
+    assert path.stat().st_size > 65536
+    assert dyn.detect(path) == "nested"
+
+
+def test_a_file_not_starting_with_an_object_is_rejected_from_the_first_peek(
+    tmp_path: Path,
+) -> None:
+    """A CSV larger than the peek is not JSON however much of it is read."""
+    path = tmp_path / "table.csv"
+    path.write_text("id,parent,user\n" + "".join(f"{i},,u{i}\n" for i in range(20_000)))
+    assert path.stat().st_size > 65536
+    assert nested._first_records(path) == []
+    assert dyn.detect(path) == "tabular"
+
+
 def test_not_detected_on_a_plain_table(tmp_path: Path) -> None:
     rows = [{"id": "1", "parent": None, "user": "a"}, {"id": "2", "parent": "1", "user": "b"}]
     path = write_lines(tmp_path / "table.jsonl", rows)

@@ -55,6 +55,21 @@ def test_every_table_format_reads_the_same(tmp_path: Path, suffix: str) -> None:
     assert expected_edges(d) == [("ann", "bob", 1), ("bob", "ann", 1), ("cat", "ann", 1)]
 
 
+def test_a_parquet_file_is_no_text_to_the_detectors(tmp_path: Path) -> None:
+    """The text detectors get nothing from a Parquet file, whatever its name."""
+    from dynamics.io._base import peek_text
+
+    path = tmp_path / "comments.parquet"
+    HN_LIKE.write_parquet(path)
+    assert peek_text(path) == ""
+    assert dyn.detect(path) == "tabular"
+    renamed = path.rename(tmp_path / "comments.json")  # a table suffix that lies
+    assert peek_text(renamed) == ""
+    assert dyn.detect(renamed) == "tabular"  # by its suffix, and reading it says why not
+    with pytest.raises(dyn.InputFormatError, match=r"^comments\.json: is not valid JSON"):
+        dyn.load(renamed)
+
+
 def test_pandas_frame_with_explicit_mapping() -> None:
     pdf = pd.DataFrame(
         {
