@@ -84,7 +84,9 @@ def _stages(path: Path, backend: str) -> list[dict[str, Any]]:
         result.comments,
     )
     # like load(), keep `result` (and the reader's frame) alive until the Discussion exists
-    checked = _stage(rows, "check_comments", check_comments, final, problems)
+    checked = _stage(
+        rows, "check_comments", partial(check_comments, parent_fields=True), final, problems
+    )
     del final
     threads = _stage(
         rows, "finalize_threads", partial(finalize_threads, source=result.format), result.threads
@@ -96,7 +98,7 @@ def _stages(path: Path, backend: str) -> list[dict[str, Any]]:
         checked,
         problems,
     )
-    disc = _stage(rows, "Discussion() parent join", Discussion, checked, report, threads)
+    disc = _stage(rows, "Discussion()", Discussion, checked, report, threads)
     del checked
     # as Discussion.user_graph does: the node table, the edges by rank, then the graph
     nodes = _stage(rows, "user_nodes", disc.user_nodes)

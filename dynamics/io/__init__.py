@@ -140,7 +140,7 @@ def _assemble(
             found = [f"{n:,} {k}" for k, n in problems.counts.items()]
             msg += f" ({', '.join(found[:4])}{', ...' if len(found) > 4 else ''})"
         raise EmptyInputError(msg)
-    comments = check_comments(comments, problems, orphans=orphans)
+    comments = check_comments(comments, problems, orphans=orphans, parent_fields=True)
     threads = finalize_threads(result.threads, source=result.format)
     report = report_from(
         comments,

@@ -162,7 +162,16 @@ def coded_reply_edges(
     if rows.get_column("_s").has_nulls() or rows.get_column("_t").has_nulls():
         msg = "coded_reply_edges: an end of a reply is not among the node names given"
         raise ValueError(msg)
-    coded = rows.group_by("_s", "_t").agg(aggs).sort("_s", "_t")
+    # one integer key per (source, target) pair, in the same order: grouping and sorting on
+    # one column is about twice as fast as on two
+    n = names.len()
+    coded = (
+        rows.with_columns((pl.col("_s") * n + pl.col("_t")).alias("_key"))
+        .group_by("_key")
+        .agg(pl.col("_s").first(), pl.col("_t").first(), *aggs)
+        .sort("_key")
+        .drop("_key")
+    )
     ends = np.column_stack([coded.get_column("_s").to_numpy(), coded.get_column("_t").to_numpy()])
     edges = coded.select(
         names.gather(coded.get_column("_s")).alias("source"),

@@ -228,3 +228,31 @@ def test_orphan_thread_rule_applies_to_kept_and_attached_orphans(policy) -> None
     d = load(df, orphans=policy)
     assert d.comments["thread_id"].to_list() == ["gone", "gone"]
     assert d.report.n_threads == 1
+
+
+@pytest.mark.parametrize("orphans", ["attach", "drop", "keep"])
+def test_parent_fields_gathered_by_the_checks_equal_the_join(orphans) -> None:
+    """``check_comments(parent_fields=True)`` gives what the Discussion's id join gives."""
+    from dynamics._problems import ProblemLog
+    from dynamics.io._base import finalize_comments
+    from dynamics.io.tabular import read_frame
+    from dynamics.model.checks import check_comments
+    from dynamics.model.discussion import _with_parent_fields
+
+    # a missing id, a duplicate, an orphan with a reply, a two-cycle, a self-cycle, a deleted
+    # parent, a self-reply, an anonymous author and a thread mismatch
+    df = frame(
+        id=["a", "b", "", "b", "o", "p", "x", "y", "s", "d", "e", "f", "g"],
+        parent=[None, "a", "a", "a", "gone", "o", "y", "x", "s", None, "d", "e", "a"],
+        user=["u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "[deleted]", "u9", "u9", None],
+        thread=["t"] * 12 + ["other"],
+    )
+    final = finalize_comments(read_frame(df).comments, source="frame")
+    problems = ProblemLog()
+    gathered = check_comments(final, ProblemLog(), orphans=orphans, parent_fields=True)
+    joined = _with_parent_fields(check_comments(final, problems, orphans=orphans))
+    planted = {"duplicate_id", "missing_field", "orphan", "cycle", "self_reply", "thread_mismatch"}
+    assert planted <= set(problems.counts)
+    assert gathered.equals(joined)
+    assert gathered.columns[-2:] == ["parent_author", "parent_deleted"]
+    assert gathered.get_column("parent_author").null_count() < gathered.height
