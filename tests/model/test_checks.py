@@ -109,6 +109,14 @@ def test_empty_text_kept() -> None:
     assert len(d) == 2
 
 
+def test_text_of_unicode_whitespace_only_is_empty() -> None:
+    """Empty means nothing but Unicode White_Space (a zero-width space is not whitespace)."""
+    bodies = ["\n\t \u00a0", "\u3000\u2028", " x ", "\u200b", "\n\nok\n"]
+    d = load(frame(id=[str(i) for i in range(len(bodies))], body=bodies))
+    assert d.report["empty_text"] == 2
+    assert d.report.samples["empty_text"] == ["0", "1"]
+
+
 def test_non_utf8_text_in_csv(tmp_path) -> None:
     f = tmp_path / "c.csv"
     f.write_bytes(b"id,parent,author,text\n1,,ann,caf\xe9\n2,1,bob,fine\n")
