@@ -26,7 +26,7 @@ from dynamics.model.graph import AnonymousPolicy, node_labels, reply_rows
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["ResampledDiscussion", "ThreadResampler", "resampler_of"]
+__all__ = ["ResampledDiscussion", "ThreadResampler", "author_count_arrays", "resampler_of"]
 
 #: Anonymous policies whose node names do not depend on comment ids (the fast path).
 _BY_AUTHOR = ("exclude", "pool")
@@ -188,11 +188,9 @@ class ThreadResampler:
                 .drop_nulls("author")
                 .join(self._thread_codes(), on="thread_id")
                 .group_by("_thr", "author")
-                .agg(pl.len().alias("n"))
+                .agg(pl.len().alias("count"))
             )
-            codes = counts.get_column("author").rank("dense").to_numpy().astype(np.int64) - 1
-            thr = counts.get_column("_thr").to_numpy()
-            return thr, codes, counts.get_column("n").to_numpy().astype(np.int64)
+            return author_count_arrays(counts)
 
         return self._table(("author_counts",), build)
 
@@ -378,3 +376,25 @@ class ResampledDiscussion(Discussion):
                 else:
                     seq[col] = s.to_list()
         return g
+
+
+def author_count_arrays(counts: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Comments per (thread, author) as the arrays a thread bootstrap weighs.
+
+    ``counts`` has one row per (thread, named author): the thread's code ``_thr`` (its place
+    in the order the bootstrap draws threads), ``author`` and ``count``. Returns int64 thread
+    codes, dense author codes (in the authors' sorted order) and counts, in the rows' order;
+    the in-memory resampler and the Spark path (whose counts come from a Spark aggregation)
+    both use it.
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"_thr": [0, 0, 1], "author": ["bo", "al", "bo"], "count": [2, 1, 5]})
+    >>> [a.tolist() for a in author_count_arrays(rows)]
+    [[0, 0, 1], [1, 0, 1], [2, 1, 5]]
+    """
+    return (
+        counts.get_column("_thr").to_numpy().astype(np.int64),
+        counts.get_column("author").rank("dense").to_numpy().astype(np.int64) - 1,
+        counts.get_column("count").to_numpy().astype(np.int64),
+    )

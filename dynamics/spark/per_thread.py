@@ -533,31 +533,35 @@ def participation_inequality(
     func = "participation_inequality"
     check_inequality_params(n_boot, ci)
     authored = ds.comments.filter(F.col("author").isNotNull())
-    counts = authored.groupBy("author").count()
-    value = gini(pl.from_arrow(counts.select("count").toArrow()).get_column("count").to_numpy())
+    pairs = None
+    if n_boot:
+        # the bootstrap needs the counts per (thread, author): the authors' totals are their
+        # sums, so Spark aggregates once
+        pairs = pl.from_arrow(authored.groupBy("thread_id", "author").count().toArrow())
+        totals = pairs.group_by("author").agg(pl.col("count").sum()).get_column("count")
+    else:
+        totals = pl.from_arrow(authored.groupBy("author").count().select("count").toArrow())
+        totals = totals.get_column("count")
+    value = gini(totals.to_numpy())
     per_thread = _in_input_order(ds, _per_bucket_table(ds, func))
     params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}
     interval = None
-    if n_boot and not math.isnan(value):
-        pairs = authored.groupBy("thread_id", "author").count()
+    if pairs is not None and not math.isnan(value):
         interval = gini_interval(*_author_counts(ds, pairs), params)
     return inequality_result(value, per_thread, params, interval)
 
 
-def _author_counts(ds: SparkDataset, pairs: DataFrame) -> tuple[tuple[Any, Any, Any], int]:
-    """The in-memory ``author_counts`` arrays (thread code, author code, count) of a Spark
-    (thread_id, author, count) table, and the number of threads with comments; thread codes
-    follow the in-memory thread order (:func:`_all_threads`), whose threads with comments
-    come first."""
-    import numpy as np
+def _author_counts(ds: SparkDataset, pairs: pl.DataFrame) -> tuple[tuple[Any, Any, Any], int]:
+    """The in-memory ``author_counts`` arrays (thread code, author code, count) of a
+    (thread_id, author, count) table from Spark, and the number of threads with comments;
+    thread codes follow the in-memory thread order (:func:`_all_threads`), whose threads with
+    comments come first."""
+    from dynamics.model.resample import author_count_arrays
 
-    n_threads = ds.comments.select("thread_id").distinct().count()
+    n_threads = _threads_with_comments(ds)
     order = _all_threads(ds).head(n_threads).with_row_index("_thr")
-    rows = pl.from_arrow(pairs.toArrow()).with_columns(pl.col("thread_id").cast(pl.String))
-    rows = rows.join(order, on="thread_id", how="left")
-    thr = rows.get_column("_thr").to_numpy().astype(np.int64)
-    author = rows.get_column("author").rank("dense").to_numpy().astype(np.int64) - 1
-    return (thr, author, rows.get_column("count").to_numpy().astype(np.int64)), n_threads
+    rows = pairs.with_columns(pl.col("thread_id").cast(pl.String))
+    return author_count_arrays(rows.join(order, on="thread_id", how="left")), n_threads
 
 
 def reciprocity(ds: SparkDataset, *, weight: str | None = None, graph: Any = None) -> Any:
@@ -693,10 +697,19 @@ def _all_threads(ds: SparkDataset) -> pl.DataFrame:
     """
     cached = ds.memo.get("thread_order")
     if cached is None:
-        ordered = _thread_order(ds).orderBy("_k", "_at").select("thread_id")
-        cached = pl.from_arrow(ordered.toArrow()).select(pl.col("thread_id").cast(pl.String))
+        ordered = pl.from_arrow(
+            _thread_order(ds).orderBy("_k", "_at").select("thread_id", "_k").toArrow()
+        )
+        cached = ordered.select(pl.col("thread_id").cast(pl.String))
         ds.memo["thread_order"] = cached
+        ds.memo["threads_with_comments"] = int((ordered.get_column("_k") == 0).sum())
     return cached
+
+
+def _threads_with_comments(ds: SparkDataset) -> int:
+    """How many threads have comments: the first ones of :func:`_all_threads`."""
+    _all_threads(ds)
+    return ds.memo["threads_with_comments"]
 
 
 def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:
