@@ -399,19 +399,20 @@ def report_from(
     threads: pl.DataFrame | None = None,
 ) -> IngestReport:
     """Build the :class:`IngestReport` for a checked table (and the posts, when read)."""
-    times = comments.get_column("created_at").drop_nulls()
+    times = comments.get_column("created_at")  # min and max skip nulls; all null gives None
     thread_ids = comments.get_column("thread_id")
     if threads is not None:
         thread_ids = pl.concat([thread_ids, threads.get_column("thread_id")])
+    authors = comments.get_column("author")  # null (no author) is not one: no copy without it
     return IngestReport(
         path=str(path) if path is not None else None,
         format=fmt,
         n_records=n_records,
         n_comments=comments.height,
         n_threads=thread_ids.n_unique(),
-        n_authors=comments.get_column("author").drop_nulls().n_unique(),
-        start=times.min() if times.len() else None,
-        end=times.max() if times.len() else None,
+        n_authors=authors.n_unique() - (1 if authors.has_nulls() else 0),
+        start=times.min(),
+        end=times.max(),
         counts=dict(problems.counts),
         samples={k: list(v) for k, v in problems.samples.items()},
         policies={k: problems.policies.get(k, PROBLEM_KINDS[k][1]) for k in problems.counts},
