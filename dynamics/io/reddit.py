@@ -70,6 +70,8 @@ _SCHEMA: dict[str, pl.DataType] = {
 _INT_FIELDS = frozenset({"score", "num_comments"})
 _BLOCK_BYTES = 16 * 2**20
 _PREFIXES = [f"t{digit}_" for digit in range(10)]
+#: The post id in a comment's permalink (``/r/sub/comments/<post>/...``).
+_POST_IN_PERMALINK = r"/comments/([0-9A-Za-z]+)/"
 _FULLNAME = re.compile(r'"(?:parent_id|link_id)"\s*:\s*"t[13]_')
 _SUBMISSION_KEYS = re.compile(r'"(?:selftext|num_comments)"\s*:')
 #: Keys under which scrapes nest a post's comments: such files are the nested reader's.
@@ -317,7 +319,16 @@ def _thread_expr() -> pl.Expr:
                 pl.col("parent_id").str.slice(3)
             )
         )
-        .fill_null(pl.col("permalink").str.extract(r"/comments/([0-9A-Za-z]+)/", 1))
+        .fill_null(pl.col("permalink").str.extract(_POST_IN_PERMALINK, 1))
+    )
+
+
+def _no_thread() -> pl.Expr:
+    """True where :func:`_thread_expr` is null, without building the thread ids."""
+    return (
+        pl.col("link_id").is_null()
+        & ~pl.col("parent_id").str.starts_with("t3_").fill_null(value=False)
+        & pl.col("permalink").str.extract(_POST_IN_PERMALINK, 1).is_null()
     )
 
 
@@ -328,10 +339,7 @@ def _problem_masks() -> dict[str, pl.Expr]:
     return {
         "id": no_id,
         "parent_id": ~no_id & is_comment & pl.col("parent_id").is_null(),
-        "link_id": ~no_id
-        & is_comment
-        & pl.col("parent_id").is_not_null()
-        & _thread_expr().is_null(),
+        "link_id": ~no_id & is_comment & pl.col("parent_id").is_not_null() & _no_thread(),
         "body": ~no_id & ~is_comment & ~is_submission,
     }
 

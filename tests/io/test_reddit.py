@@ -434,3 +434,23 @@ def test_blocks_with_different_time_encodings_read_as_one_file(tmp_path: Path, m
     assert times.null_count() == 0
     assert times[0] == datetime(2020, 9, 13, 12, 27, 40, tzinfo=UTC)  # 1_600_000_060
     assert times[-1] == datetime(2020, 9, 13, 12, 39, tzinfo=UTC)
+
+
+def test_the_missing_thread_test_agrees_with_the_thread_ids() -> None:
+    """``_no_thread`` (used to flag records) is true exactly where the thread id is null."""
+    import itertools
+
+    links = [None, "t3_p1", "p1", ""]
+    parents = [None, "t3_p2", "t1_c1", "t3_", "c9"]
+    permalinks = [None, "/r/x/comments/p3/title/c2/", "/r/x/user/y/", "", "/comments//"]
+    rows = list(itertools.product(links, parents, permalinks))
+    frame = pl.DataFrame(
+        rows,
+        schema={"link_id": pl.String, "parent_id": pl.String, "permalink": pl.String},
+        orient="row",
+    )
+    got = frame.select(
+        reddit._no_thread().alias("missing"), reddit._thread_expr().is_null().alias("null")
+    )
+    assert got.get_column("missing").to_list() == got.get_column("null").to_list()
+    assert 0 < got.get_column("missing").sum() < len(rows)
