@@ -440,8 +440,9 @@ def _split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
         .otherwise(pl.col("parent_id"))
         .alias("parent_id")
     )
-    # one chunk per block (polars' parser gives dozens): a 16 MB copy now spares the comments
-    # table a copy of every column later, when a frame's columns are aligned
+    # one chunk per block (polars' parser gives dozens): the texts keep these chunks in the
+    # comments table (finalize_comments copies only the other columns), and dozens of small
+    # chunks per block slow every later pass over them
     comments = comments.rechunk()
     threads = None
     if kinds[1]:
