@@ -348,10 +348,10 @@ def check_comments(
         df,
         df.get_column("inferred") & df.get_column("parent_id").is_not_null(),
     )
-    return _with_parent_fields(df, parent) if parent_fields else df
+    return _gather_parent_fields(df, parent) if parent_fields else df
 
 
-def _with_parent_fields(df: pl.DataFrame, parent: np.ndarray) -> pl.DataFrame:
+def _gather_parent_fields(df: pl.DataFrame, parent: np.ndarray) -> pl.DataFrame:
     """Add ``parent_author`` and ``parent_deleted`` from the parent rows (-1: none)."""
     rows = pl.Series("_row", parent)
     rows = rows.to_frame().select(pl.when(pl.col("_row") >= 0).then(pl.col("_row"))).to_series()
