@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._problems import PROBLEM_KINDS, ProblemLog
-from dynamics.model.forest import find_cycles, parent_index
+from dynamics.model.forest import find_cycles, parent_index, with_parent_fields
 from dynamics.model.schema import DELETED_MARKERS, constant_column
 
 if TYPE_CHECKING:
@@ -348,17 +348,7 @@ def check_comments(
         df,
         df.get_column("inferred") & df.get_column("parent_id").is_not_null(),
     )
-    return _gather_parent_fields(df, parent) if parent_fields else df
-
-
-def _gather_parent_fields(df: pl.DataFrame, parent: np.ndarray) -> pl.DataFrame:
-    """Add ``parent_author`` and ``parent_deleted`` from the parent rows (-1: none)."""
-    rows = pl.Series("_row", parent)
-    rows = rows.to_frame().select(pl.when(pl.col("_row") >= 0).then(pl.col("_row"))).to_series()
-    return df.with_columns(
-        df.get_column("author").gather(rows).alias("parent_author"),
-        df.get_column("deleted").gather(rows).alias("parent_deleted"),
-    )
+    return with_parent_fields(df, parent) if parent_fields else df
 
 
 def _count(problems: ProblemLog, kind: str, df: pl.DataFrame, mask: pl.Series) -> None:

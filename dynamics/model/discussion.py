@@ -12,7 +12,13 @@ import numpy as np
 import polars as pl
 
 from dynamics.model.checks import IngestReport
-from dynamics.model.forest import ReplyForest, depths, parent_index, subtree_sizes
+from dynamics.model.forest import (
+    ReplyForest,
+    depths,
+    parent_index,
+    subtree_sizes,
+    with_parent_fields,
+)
 from dynamics.model.graph import (
     AnonymousPolicy,
     coded_reply_edges,
@@ -94,7 +100,7 @@ class Discussion:
         threads: pl.DataFrame | None = None,
     ) -> None:
         if "parent_author" not in comments.columns:
-            comments = _with_parent_fields(comments)
+            comments = with_parent_fields(comments)
         self._comments = comments
         self._report = report
         self._threads = threads
@@ -469,16 +475,6 @@ def _utc(value: datetime | str) -> datetime:
 
     t = datetime.fromisoformat(value) if isinstance(value, str) else value
     return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
-
-
-def _with_parent_fields(comments: pl.DataFrame) -> pl.DataFrame:
-    """Add ``parent_author`` and ``parent_deleted`` (null when the parent row is absent)."""
-    lookup = comments.select(
-        pl.col("comment_id").alias("parent_id"),
-        pl.col("author").alias("parent_author"),
-        pl.col("deleted").alias("parent_deleted"),
-    )
-    return comments.join(lookup, on="parent_id", how="left", maintain_order="left")
 
 
 def _forest(thread_id: str, rows: pl.DataFrame) -> ReplyForest:

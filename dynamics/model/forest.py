@@ -13,7 +13,14 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-__all__ = ["ReplyForest", "depths", "find_cycles", "parent_index", "subtree_sizes"]
+__all__ = [
+    "ReplyForest",
+    "depths",
+    "find_cycles",
+    "parent_index",
+    "subtree_sizes",
+    "with_parent_fields",
+]
 
 
 def parent_index(comment_ids: pl.Series, parent_ids: pl.Series) -> np.ndarray:
@@ -25,6 +32,30 @@ def parent_index(comment_ids: pl.Series, parent_ids: pl.Series) -> np.ndarray:
         lookup, on="parent_id", how="left", maintain_order="left"
     )
     return joined.get_column("_row").fill_null(-1).to_numpy().astype(np.int64)
+
+
+def with_parent_fields(comments: pl.DataFrame, parent: np.ndarray | None = None) -> pl.DataFrame:
+    """Add ``parent_author`` and ``parent_deleted``: the author and deletion flag of each
+    comment's parent row (null when the parent is not in the table).
+
+    ``parent`` is :func:`parent_index` of the table when the caller has it already (the
+    checks of a load do); the ids must be distinct.
+
+    Examples
+    --------
+    >>> c = pl.DataFrame({"comment_id": ["a", "b", "c"], "parent_id": [None, "a", "x"],
+    ...                   "author": ["ann", "bob", "cy"], "deleted": [False, False, False]})
+    >>> with_parent_fields(c).get_column("parent_author").to_list()
+    [None, 'ann', None]
+    """
+    if parent is None:
+        parent = parent_index(comments.get_column("comment_id"), comments.get_column("parent_id"))
+    rows = pl.Series("_row", parent).to_frame()
+    rows = rows.select(pl.when(pl.col("_row") >= 0).then(pl.col("_row"))).to_series()
+    return comments.with_columns(
+        comments.get_column("author").gather(rows).alias("parent_author"),
+        comments.get_column("deleted").gather(rows).alias("parent_deleted"),
+    )
 
 
 def _jump(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

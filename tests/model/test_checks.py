@@ -240,12 +240,14 @@ def test_orphan_thread_rule_applies_to_kept_and_attached_orphans(policy) -> None
 
 @pytest.mark.parametrize("orphans", ["attach", "drop", "keep"])
 def test_parent_fields_gathered_by_the_checks_equal_the_join(orphans) -> None:
-    """``check_comments(parent_fields=True)`` gives what the Discussion's id join gives."""
+    """``check_comments(parent_fields=True)``, and ``with_parent_fields`` without the parent
+    rows (as a Discussion built from a table without the fields does), give what a join on
+    the ids gives."""
     from dynamics._problems import ProblemLog
     from dynamics.io._base import finalize_comments
     from dynamics.io.tabular import read_frame
     from dynamics.model.checks import check_comments
-    from dynamics.model.discussion import _with_parent_fields
+    from dynamics.model.forest import with_parent_fields
 
     # a missing id, a duplicate, an orphan with a reply, a two-cycle, a self-cycle, a deleted
     # parent, a self-reply, an anonymous author and a thread mismatch
@@ -258,9 +260,16 @@ def test_parent_fields_gathered_by_the_checks_equal_the_join(orphans) -> None:
     final = finalize_comments(read_frame(df).comments, source="frame")
     problems = ProblemLog()
     gathered = check_comments(final, ProblemLog(), orphans=orphans, parent_fields=True)
-    joined = _with_parent_fields(check_comments(final, problems, orphans=orphans))
+    checked = check_comments(final, problems, orphans=orphans)
+    lookup = checked.select(
+        pl.col("comment_id").alias("parent_id"),
+        pl.col("author").alias("parent_author"),
+        pl.col("deleted").alias("parent_deleted"),
+    )
+    joined = checked.join(lookup, on="parent_id", how="left", maintain_order="left")
     planted = {"duplicate_id", "missing_field", "orphan", "cycle", "self_reply", "thread_mismatch"}
     assert planted <= set(problems.counts)
     assert gathered.equals(joined)
+    assert with_parent_fields(checked).equals(joined)
     assert gathered.columns[-2:] == ["parent_author", "parent_deleted"]
     assert gathered.get_column("parent_author").null_count() < gathered.height
