@@ -155,10 +155,7 @@ def coded_reply_edges(
         of (source, target) rows of ``names``.
     """
     rows, aggs = reply_rows(comments, anonymous=anonymous, self_loops=self_loops)
-    lookup = pl.DataFrame({"source": names, "_s": np.arange(names.len(), dtype=np.int64)})
-    rows = rows.join(lookup, on="source", how="left").join(
-        lookup.rename({"source": "target", "_s": "_t"}), on="target", how="left"
-    )
+    rows = _with_end_rows(rows, names)
     if rows.get_column("_s").has_nulls() or rows.get_column("_t").has_nulls():
         msg = "coded_reply_edges: an end of a reply is not among the node names given"
         raise ValueError(msg)
@@ -179,6 +176,18 @@ def coded_reply_edges(
         pl.exclude("_s", "_t"),
     )
     return edges, ends
+
+
+def _with_end_rows(frame: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
+    """``frame`` with ``_s`` and ``_t``: the rows of its ``source`` and ``target`` in
+    ``names`` (null when absent), in ``frame``'s order."""
+    lookup = pl.DataFrame({"source": names, "_s": np.arange(names.len(), dtype=np.int64)})
+    return frame.join(lookup, on="source", how="left", maintain_order="left").join(
+        lookup.rename({"source": "target", "_s": "_t"}),
+        on="target",
+        how="left",
+        maintain_order="left",
+    )
 
 
 def reply_rows(
@@ -295,24 +304,9 @@ def to_igraph(
     names = nodes.get_column("author")
     pairs = ends
     if pairs is None:
-        index = pl.DataFrame({"name": names, "_i": np.arange(names.len(), dtype=np.int64)})
-        found = (
-            edges.select("source", "target")
-            .join(
-                index.rename({"name": "source", "_i": "s"}),
-                on="source",
-                how="left",
-                maintain_order="left",
-            )
-            .join(
-                index.rename({"name": "target", "_i": "t"}),
-                on="target",
-                how="left",
-                maintain_order="left",
-            )
-        )
+        found = _with_end_rows(edges.select("source", "target"), names)
         pairs = np.column_stack(
-            [found.get_column("s").to_numpy(), found.get_column("t").to_numpy()]
+            [found.get_column("_s").to_numpy(), found.get_column("_t").to_numpy()]
         )
     g = ig.Graph(n=names.len(), directed=True)
     g.add_edges(pairs)  # from the array's buffer: ~5x faster than Graph(edges=array)
