@@ -46,6 +46,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -158,48 +159,55 @@ def _polars_read(path: Path) -> dict[str, object]:
     return {"seconds": t1 - t0, "load_s": t1 - t0, "import_mb": import_mb, "rows": df.height}
 
 
-def _duckdb_edges(path: Path) -> dict[str, object]:
+#: The weighted user edges of a relation of comments with ``id``, ``author`` and
+#: ``parent_id`` (replies to comments, named authors, no self-replies), in DuckDB SQL.
+_DUCKDB_EDGES = """
+    WITH named AS (
+        SELECT * FROM {comments} WHERE author IS NOT NULL AND author <> '[deleted]'
+    )
+    SELECT r.author AS source, p.author AS target, count(*) AS count
+    FROM named r JOIN named p ON substr(r.parent_id, 4) = p.id
+    WHERE r.parent_id LIKE 't1_%' AND r.author <> p.author
+    GROUP BY 1, 2
+"""
+
+
+def _duckdb_connection() -> Any:
     import duckdb
 
-    import_mb = _rss_mb()
     threads = int(os.environ.get("POLARS_MAX_THREADS", "0")) or os.cpu_count() or 1
-    con = duckdb.connect(config={"threads": threads})
-    t0 = time.perf_counter()
-    edges = con.execute(
-        """
-        WITH c AS (
-            SELECT id, author, parent_id
-            FROM read_json(?, format = 'newline_delimited',
-                           columns = {id: 'VARCHAR', author: 'VARCHAR', parent_id: 'VARCHAR'})
-            WHERE parent_id IS NOT NULL
-        ), named AS (
-            SELECT * FROM c WHERE author IS NOT NULL AND author <> '[deleted]'
-        )
-        SELECT r.author AS source, p.author AS target, count(*) AS count
-        FROM named r JOIN named p ON substr(r.parent_id, 4) = p.id
-        WHERE r.parent_id LIKE 't1_%' AND r.author <> p.author
-        GROUP BY 1, 2
-        """,
-        [str(path)],
-    ).to_arrow_table()
-    t1 = time.perf_counter()
+    return duckdb.connect(config={"threads": threads})
+
+
+def _edge_counts(edges: Any) -> dict[str, int]:
+    """Nodes, edges and replies of a DuckDB edge table (Arrow), as the other tasks report."""
     authors = set(edges.column("source").to_pylist()) | set(edges.column("target").to_pylist())
     return {
-        "seconds": t1 - t0,
-        "load_s": t1 - t0,
-        "import_mb": import_mb,
         "nodes": len(authors),
         "edges": edges.num_rows,
         "replies": int(sum(edges.column("count").to_pylist())),
     }
 
 
-def _duckdb_table_edges(path: Path) -> dict[str, object]:
-    import duckdb
-
+def _duckdb_edges(path: Path) -> dict[str, object]:
     import_mb = _rss_mb()
-    threads = int(os.environ.get("POLARS_MAX_THREADS", "0")) or os.cpu_count() or 1
-    con = duckdb.connect(config={"threads": threads})
+    con = _duckdb_connection()
+    t0 = time.perf_counter()
+    comments = """(
+        SELECT id, author, parent_id
+        FROM read_json(?, format = 'newline_delimited',
+                       columns = {id: 'VARCHAR', author: 'VARCHAR', parent_id: 'VARCHAR'})
+        WHERE parent_id IS NOT NULL
+    )"""
+    sql = _DUCKDB_EDGES.format(comments=comments)
+    edges = con.execute(sql, [str(path)]).to_arrow_table()
+    t1 = time.perf_counter()
+    return {"seconds": t1 - t0, "load_s": t1 - t0, "import_mb": import_mb, **_edge_counts(edges)}
+
+
+def _duckdb_table_edges(path: Path) -> dict[str, object]:
+    import_mb = _rss_mb()
+    con = _duckdb_connection()
     t0 = time.perf_counter()
     con.execute(
         """
@@ -214,26 +222,15 @@ def _duckdb_table_edges(path: Path) -> dict[str, object]:
     )
     table = con.execute("SELECT * FROM c").to_arrow_table()
     t1 = time.perf_counter()
-    edges = con.execute(
-        """
-        WITH named AS (SELECT * FROM c WHERE author IS NOT NULL AND author <> '[deleted]')
-        SELECT r.author AS source, p.author AS target, count(*) AS count
-        FROM named r JOIN named p ON substr(r.parent_id, 4) = p.id
-        WHERE r.parent_id LIKE 't1_%' AND r.author <> p.author
-        GROUP BY 1, 2
-        """
-    ).to_arrow_table()
+    edges = con.execute(_DUCKDB_EDGES.format(comments="c")).to_arrow_table()
     t2 = time.perf_counter()
-    authors = set(edges.column("source").to_pylist()) | set(edges.column("target").to_pylist())
     return {
         "seconds": t2 - t0,
         "load_s": t1 - t0,
         "graph_s": t2 - t1,
         "import_mb": import_mb,
         "rows": table.num_rows,
-        "nodes": len(authors),
-        "edges": edges.num_rows,
-        "replies": int(sum(edges.column("count").to_pylist())),
+        **_edge_counts(edges),
     }
 
 
