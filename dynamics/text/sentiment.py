@@ -29,7 +29,8 @@ class SentimentScorer:
     The scores equal ``vaderSentiment.SentimentIntensityAnalyzer().polarity_scores(t)
     ["compound"]`` exactly (the lexicon is the one shipped in ``vaderSentiment``); the rules run
     in :mod:`dynamics.text._vader`, a re-implementation that avoids the reference's quadratic
-    cost on long comments and is about six times faster.
+    cost on long comments and applies the rules to all texts at once (polars and numpy, which
+    release the GIL): about ten times less CPU than the reference on r/CollegeRant.
 
     Parameters
     ----------

@@ -8,6 +8,7 @@ import random
 import warnings
 
 import numpy as np
+import polars as pl
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -97,6 +98,36 @@ def test_equals_vader_on_random_word_salad(reference):
     rng = random.Random(7)
     texts = [" ".join(rng.choices(words, k=rng.randint(1, 12))) for _ in range(3000)]
     assert SentimentScorer().score(texts)["sentiment"].tolist() == reference(texts)
+
+
+def test_equals_vader_on_unicode_emoji_and_idiom_salad(reference):
+    # the vectorised path's own hazards: non-ASCII capitals (isupper asked of Python),
+    # every kind of whitespace Python's split() knows, emojis glued to words and emojis whose
+    # description holds "!", the idioms and multi-word boosters, "n't" words, repeated
+    # valences around "but" (the reference's list.index quirk)
+    words = ["not", "never", "no", "nor", "but", "BUT", "so", "this", "without", "doubt"]
+    words += ["kind", "of", "sort", "least", "at", "very", "extremely", "the", "shit", "bomb"]
+    words += ["kiss", "death", "to", "die", "for", "yeah", "right", "bus", "stop", "bad", "ass"]
+    words += ["beating", "heart", "just", "enough", "isn't", "don't", "good", "GOOD", "Good"]
+    words += ["love", "LOVE", "hate", "sad", ":)", "ÉNORME", "ÇA", "İs", "Ñoño", "ΣΑΣ", "ok!"]
+    words += ["\U0001f602", "x\U0001f602y", "\U0001f51b", "\u2764", "!!", "???", "no.", "NO"]
+    separators = [" ", "  ", "\n", "\t", "\xa0", "\u3000", "\x1c", "\x85", "\u2028", ", "]
+    rng = random.Random(11)
+    texts = [
+        "".join(w + rng.choice(separators) for w in rng.choices(words, k=rng.randint(1, 15)))
+        for _ in range(3000)
+    ]
+    assert SentimentScorer().score(texts)["sentiment"].tolist() == reference(texts)
+
+
+def test_words_split_where_python_splits():
+    # every code point between two letters: a word boundary exactly where str.split() has one
+    from dynamics.text._vader import _words
+
+    points = [c for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF]
+    texts = pl.Series([f"a{chr(c)}b" for c in points])
+    words = _words(texts).group_by("row").len().sort("row").get_column("len").to_list()
+    assert words == [len(t.split()) for t in texts.to_list()]
 
 
 def test_range_and_empty_texts():
