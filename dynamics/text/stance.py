@@ -25,13 +25,16 @@ __all__ = ["MARKERS", "Marker", "MarkerStanceScorer", "marker_totals", "stance_l
 class Marker(NamedTuple):
     """One (dis)agreement cue: ``kind`` is ``"agreement"`` or ``"disagreement"``; ``weight``
     is +1, or -1 for a pattern that takes back the exceptional matches of another; ``raw``
-    markers look at the text with quoted lines kept."""
+    markers look at the text with quoted lines kept. ``needs`` lists words or phrases one of
+    which every match contains (as a substring of the lower-cased text): the pattern is only
+    run on the texts that hold one (one Aho-Corasick pass finds them); empty runs it on all."""
 
     name: str
     kind: str
     weight: int
     pattern: str
     raw: bool = False
+    needs: tuple[str, ...] = ()
 
 
 # Building blocks (texts are lower-cased and curly quotes made straight before matching).
@@ -64,14 +67,23 @@ _INTENS = (
     r"(?:so|dead|completely|totally|simply|just|plain|absolutely|very|all|quite|clearly|"
     r"obviously|factually|100%)"
 )
+_YES_WORDS = ("yes", "yea", "yep", "yup", "ya")  # substrings of every _YES
 _YOU_ARE = r"(?:you're|youre|you are|you were|ur|u r)"
 _THAT_IS = r"(?:that's|thats|that is|that was|this is|this's|it's|it is)"
 
 #: Every marker, in the order :meth:`StanceScorer.explain` reports them.
 MARKERS: tuple[Marker, ...] = (
     # ----------------------------------------------------------------- agreement
-    Marker("i agree", "agreement", 1, rf"\b(?:i|we)(?:'d)?(?:\s+{_ADV})*\s+agree\b"),
-    Marker("agreed (opening)", "agreement", 1, rf"{_S}(?:{_ADV_OPEN}\s+)*agreed?\b"),
+    Marker(
+        "i agree",
+        "agreement",
+        1,
+        rf"\b(?:i|we)(?:'d)?(?:\s+{_ADV})*\s+agree\b",
+        needs=("agree",),
+    ),
+    Marker(
+        "agreed (opening)", "agreement", 1, rf"{_S}(?:{_ADV_OPEN}\s+)*agreed?\b", needs=("agree",)
+    ),
     Marker(
         "couldn't agree more",
         "agreement",
@@ -84,6 +96,7 @@ MARKERS: tuple[Marker, ...] = (
         "agreement",
         1,
         rf"{_S}(?:exactly|precisely|amen|bingo|this exactly|exactly this|so much this)\b",
+        needs=("exactly", "precisely", "amen", "bingo", "so much this"),
     ),
     Marker(
         "this. / true. (one-word reply)",
@@ -92,12 +105,13 @@ MARKERS: tuple[Marker, ...] = (
         rf"{_S}(?:this|true|correct|right|absolutely|indeed|same|100%|facts|truth|preach|"
         rf"definitely|of course|certainly|fair enough|fair|seconded|ditto){_END}",
     ),
-    Marker("yes (opening)", "agreement", 1, rf"{_S}{_YES}\b"),
+    Marker("yes (opening)", "agreement", 1, rf"{_S}{_YES}\b", needs=_YES_WORDS),
     Marker(
         "yes, but (taken back)",
         "agreement",
         -1,
         rf"{_S}{_YES}[\s,.!]*(?:but|right|no|nope|nah|sure|whatever|ok buddy)\b",
+        needs=_YES_WORDS,
     ),
     Marker(
         "you're right",
@@ -118,6 +132,7 @@ MARKERS: tuple[Marker, ...] = (
         1,
         r"\b(?:good|great|fair|valid|excellent|solid|interesting|very good|really good)\s+point\b"
         r"|\byou\s+(?:have|make|made|got|raise|raised)\s+a\s+(?:\w+\s+)?point\b",
+        needs=("point",),
     ),
     Marker(
         "well said",
@@ -145,8 +160,20 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker("+1", "agreement", 1, r"(?:^|\s)\+1\b"),
     # -------------------------------------------------------------- disagreement
-    Marker("i disagree", "disagreement", 1, rf"\b(?:i|we)(?:'d)?(?:\s+{_ADV})*\s+disagree\b"),
-    Marker("disagree (opening)", "disagreement", 1, rf"{_S}(?:{_ADV_OPEN}\s+)*disagree\b"),
+    Marker(
+        "i disagree",
+        "disagreement",
+        1,
+        rf"\b(?:i|we)(?:'d)?(?:\s+{_ADV})*\s+disagree\b",
+        needs=("disagree",),
+    ),
+    Marker(
+        "disagree (opening)",
+        "disagreement",
+        1,
+        rf"{_S}(?:{_ADV_OPEN}\s+)*disagree\b",
+        needs=("disagree",),
+    ),
     Marker("i don't agree", "disagreement", 1, rf"\b{_NEG}{_NEG_ADV}\s+agree\b"),
     Marker(
         "couldn't agree more (taken back)",
@@ -167,8 +194,15 @@ MARKERS: tuple[Marker, ...] = (
         "disagreement",
         1,
         rf"{_S}{_YES}[\s,.!]*(?:but|right|no|nope|nah|sure|whatever|ok buddy)\b",
+        needs=_YES_WORDS,
     ),
-    Marker("you're wrong", "disagreement", 1, rf"\b{_SUBJ_WRONG}(?:\s+{_INTENS})*\s+wrong\b"),
+    Marker(
+        "you're wrong",
+        "disagreement",
+        1,
+        rf"\b{_SUBJ_WRONG}(?:\s+{_INTENS})*\s+wrong\b",
+        needs=("wrong",),
+    ),
     Marker("wrong (opening)", "disagreement", 1, rf"{_S}(?:dead\s+|completely\s+|so\s+)?wrong\b"),
     Marker(
         "that's a lie",
@@ -178,6 +212,7 @@ MARKERS: tuple[Marker, ...] = (
         r"damn|fucking|bald-faced|bold-faced|flat|flat out)\s+)*lie\b"
         rf"|\b{_YOU_ARE}\s+(?:a\s+)?(?:\w+\s+)?(?:liar|lying)\b|\byou\s+lie\b|\bstop\s+lying\b"
         r"|\b(?:all|more|just|total|pure|blatant|such|your|damn|fucking)\s+lies\b",
+        needs=("lie", "liar", "lying"),
     ),
     Marker(
         "you forget",
@@ -213,6 +248,20 @@ MARKERS: tuple[Marker, ...] = (
         r"absolute|fucking|damn|such)\s+)*)"
         r"(?:nonsense|bullshit|bull\s*shit|bullcrap|bull\s+crap|horseshit|horse\s+shit|rubbish|"
         r"bollocks|hogwash|baloney|balderdash|poppycock|drivel|twaddle|bs)\b",
+        needs=(
+            "nonsense",
+            "bull",
+            "horse",
+            "rubbish",
+            "bollocks",
+            "hogwash",
+            "baloney",
+            "balderdash",
+            "poppycock",
+            "drivel",
+            "twaddle",
+            "bs",
+        ),
     ),
     Marker(
         "not true",
@@ -222,6 +271,15 @@ MARKERS: tuple[Marker, ...] = (
         rf"|\b(?:{_THAT_IS}|simply|completely|totally|patently|demonstrably)\s+(?:\w+\s+)?"
         r"(?:false|incorrect|inaccurate)\b"
         rf"|{_S}(?:false|incorrect|not really|not necessarily|not quite){_END}",
+        needs=(
+            "true",
+            "false",
+            "incorrect",
+            "inaccurate",
+            "not really",
+            "not necessarily",
+            "not quite",
+        ),
     ),
     Marker(
         "you are mistaken",
@@ -236,6 +294,7 @@ MARKERS: tuple[Marker, ...] = (
         1,
         r"\bi\s+(?:really\s+)?(?:don't|dont|do not)\s+think\s+so\b"
         r"|\bi\s+(?:highly\s+|seriously\s+|really\s+|very\s+much\s+)?doubt\s+(?:it|that|this)\b",
+        needs=("think", "doubt"),
     ),
     Marker(
         "what are you talking about",
@@ -244,6 +303,20 @@ MARKERS: tuple[Marker, ...] = (
         r"\b(?:what|wtf)\s+(?:the\s+\w+\s+)?(?:are|r)\s+(?:you|u)\s+(?:talking|on)\s+about\b"
         r"|\bare\s+you\s+(?:serious|kidding|joking|high|insane|crazy)\b"
         rf"|{_S}(?:really|seriously|says who|source|sources|citation needed|prove it)\s*\?",
+        needs=(
+            "about",
+            "serious",
+            "kidding",
+            "joking",
+            "high",
+            "insane",
+            "crazy",
+            "really",
+            "says who",
+            "source",
+            "citation needed",
+            "prove it",
+        ),
     ),
     Marker(
         "quote, then rebuttal",
@@ -252,6 +325,7 @@ MARKERS: tuple[Marker, ...] = (
         r"(?m)^[ \t]*>[^\n]*\n(?:[ \t]*\n)*[ \t]*[^>\s]"
         r"|^[ \t]*\"[^\"\n]{12,}\"[ \t]*(?:[.,:;!?-]+[ \t]*)?(?:\n[ \t]*)*[^\s\"]",
         raw=True,
+        needs=(">", '"'),
     ),
 )
 
@@ -287,10 +361,53 @@ def _counts(texts: Sequence[str | None] | pl.Series) -> pl.DataFrame:
         # quoted lines are the parent's words, not the replier's: drop them
         pl.col("raw").str.replace_all(r"(?m)^[ \t]*>[^\n]*", "").alias("clean")
     )
-    return frame.select(
-        pl.col("raw" if m.raw else "clean").str.count_matches(pattern).alias(str(i))
-        for i, (m, pattern) in enumerate(zip(MARKERS, _engine_patterns(), strict=True))
+    patterns = _engine_patterns()
+    # the markers every text is tried on, at once (polars runs them in parallel)
+    counts = frame.select(
+        pl.col("raw" if m.raw else "clean").str.count_matches(patterns[i]).alias(str(i))
+        for i, m in enumerate(MARKERS)
+        if not m.needs
     )
+    candidates = _candidates(raw)
+    for i, m in enumerate(MARKERS):
+        if not m.needs:
+            continue
+        rows = candidates.get(i, _NONE)
+        column = np.zeros(frame.height, dtype=np.uint32)
+        if rows.size:
+            found = frame.get_column("raw" if m.raw else "clean").gather(rows)
+            column[rows] = found.str.count_matches(patterns[i]).to_numpy()
+        counts = counts.with_columns(pl.Series(str(i), column))
+    return counts.select(str(i) for i in range(len(MARKERS)))
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _candidates(raw: pl.Series) -> dict[int, np.ndarray]:
+    """For each marker with ``needs``: the rows of ``raw`` that hold one of its words."""
+    needs = _needs()
+    words = needs.get_column("word").unique().sort().to_list()
+    hits = (
+        pl.DataFrame({"word": raw.str.extract_many(words, overlapping=True)})
+        .with_row_index("row")
+        .explode("word")
+        .drop_nulls("word")
+        .unique()
+        .join(needs, on="word")
+        .select("marker", pl.col("row").cast(pl.Int64))
+        .unique()
+        .sort("marker", "row")
+        .partition_by("marker", as_dict=True)
+    )
+    return {key[0]: frame.get_column("row").to_numpy() for key, frame in hits.items()}
+
+
+@cache
+def _needs() -> pl.DataFrame:
+    """(``word``, ``marker``): the words one of which a match of the marker holds."""
+    pairs = [(w, i) for i, m in enumerate(MARKERS) for w in m.needs]
+    return pl.DataFrame(pairs, schema={"word": pl.String, "marker": pl.Int64}, orient="row")
 
 
 @cache

@@ -114,6 +114,38 @@ def test_every_marker_is_a_valid_pattern_with_a_known_kind():
         pl.Series(["x"]).str.count_matches(marker.pattern)  # and for polars'
 
 
+def test_needed_words_skip_no_match(seed_thread, shared_data):
+    # each marker with `needs` is run only on texts holding one of its words; run every
+    # pattern on every text instead, and the counts must be the same
+    from dynamics.text.stance import _counts, _engine_patterns
+
+    texts = [t for t, _, _ in KNOWN]
+    texts += ["Disagree. The fees went up.", "Totally disagree!", "So much this.", "Bingo!"]
+    texts += ["Not really.", "Citation needed?", "Says who?", "You're lying.", "Such lies"]
+    texts += ["That is complete horseshit", "Bull shit.", "I doubt it", "Are you serious?"]
+    texts += ["Wtf are you talking about", "You make a good point", "Yup, but whatever"]
+    texts += ["That's just plain wrong", "That is patently false", "Precisely."]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        texts += dyn.load(seed_thread).comments.get_column("text").to_list()
+    path = shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson"
+    if path.exists():
+        texts += pl.read_ndjson(path).get_column("body").drop_nulls().head(3000).to_list()
+    texts += [f"{a} {b}" for a, b in zip(texts[:40], reversed(texts[:40]), strict=True)]
+    series = pl.Series(texts, dtype=pl.String)
+    lowered = series.str.to_lowercase().str.replace_all(r"[\u2018\u2019\u02bc`\u00b4]", "'")
+    lowered = lowered.str.replace_all(r"[\u201c\u201d\u201e\u00ab\u00bb]", '"')
+    lowered = lowered.str.replace_all("&gt;", ">", literal=True)
+    clean = lowered.str.replace_all(r"(?m)^[ \t]*>[^\n]*", "")
+    got = _counts(series)
+    for i, (marker, pattern) in enumerate(zip(MARKERS, _engine_patterns(), strict=True)):
+        every = (lowered if marker.raw else clean).str.count_matches(pattern)
+        assert got.get_column(str(i)).to_list() == every.to_list(), marker.name
+        if marker.needs:
+            assert every.sum() > 0, f"no text here exercises {marker.name!r}"
+            assert all(w == w.lower() for w in marker.needs)
+
+
 def seed_annotated(seed_thread) -> pl.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dyn.DataQualityWarning)
