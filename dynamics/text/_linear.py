@@ -21,8 +21,10 @@ __all__ = [
     "TOKEN_PATTERN",
     "LinearModel",
     "load_model",
+    "term_counts",
     "tfidf",
     "token_table",
+    "weigh",
     "weighted_counts",
     "word_lists",
 ]
@@ -106,12 +108,24 @@ def weighted_counts(
 
     Only tokens in ``vocabulary`` (``token``, ``column``) count; the term frequency is the
     count, or ``1 + log(count)`` with ``sublinear`` (scikit-learn's ``TfidfVectorizer`` with a
-    fixed vocabulary and ``sublinear_tf``).
+    fixed vocabulary and ``sublinear_tf``). The same as
+    ``weigh(term_counts(tokens, n, vocabulary, len(idf)), idf, sublinear=sublinear)``.
 
     Returns
     -------
     scipy.sparse.csr_matrix
         ``n`` rows, ``len(idf)`` columns.
+    """
+    return weigh(term_counts(tokens, n, vocabulary, idf.shape[0]), idf, sublinear=sublinear)
+
+
+def term_counts(tokens: pl.DataFrame, n: int, vocabulary: pl.DataFrame, width: int) -> Any:
+    """How often each ``vocabulary`` token occurs in each text of a :func:`token_table`.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``n`` rows, ``width`` columns, float64 counts; each row's entries in column order.
     """
     from scipy import sparse
 
@@ -119,11 +133,20 @@ def weighted_counts(
     rows = hits["row"].to_numpy().astype(np.int32)
     columns = hits["column"].to_numpy().astype(np.int32)
     # the CSR constructor sums duplicate (row, column) entries: the token counts; it also
-    # sorts the entries of each row, so the sums below run in a fixed order
-    x = sparse.csr_matrix(
-        (np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, idf.shape[0])
-    )
+    # sorts the entries of each row, so the sums in ``weigh`` run in a fixed order
+    x = sparse.csr_matrix((np.ones(rows.size, dtype=np.float64), (rows, columns)), shape=(n, width))
     x.sum_duplicates()
+    return x
+
+
+def weigh(counts: Any, idf: np.ndarray, *, sublinear: bool) -> Any:
+    """TF-IDF rows, L2-normalised, from :func:`term_counts` (a new matrix; ``counts`` is kept).
+
+    Each row's norm sums the squares in the order of the row's entries, so the columns of a
+    counts matrix taken in increasing order (``counts[:, sorted_columns]``) give exactly the
+    rows that counting over those columns alone would give.
+    """
+    x = counts.copy()
     if sublinear:
         x.data = 1.0 + np.log(x.data)
     x.data *= idf[x.indices]
@@ -161,10 +184,14 @@ class LinearModel:
         texts: pl.Series,
         dense: np.ndarray | None = None,
         word_table: pl.DataFrame | None = None,
+        *,
+        x: Any = None,
     ) -> np.ndarray:
         """Raw scores, shape ``(len(texts), len(intercept))``; ``word_table`` is
-        ``token_table(texts, bigrams=False)`` when the caller already has it."""
-        x = self.tfidf(texts, word_table)
+        ``token_table(texts, bigrams=False)`` and ``x`` the TF-IDF rows (:meth:`tfidf`) when
+        the caller already has them."""
+        if x is None:
+            x = self.tfidf(texts, word_table)
         out = np.asarray(x @ self.coef.T) + self.intercept
         if self.dense_names:
             if dense is None or dense.shape != (texts.len(), len(self.dense_names)):
@@ -178,9 +205,12 @@ class LinearModel:
         texts: pl.Series,
         dense: np.ndarray | None = None,
         word_table: pl.DataFrame | None = None,
+        *,
+        x: Any = None,
     ) -> np.ndarray:
-        """Class probabilities (without the decision offsets), one row per text."""
-        z = self.logits(texts, dense, word_table)
+        """Class probabilities (without the decision offsets), one row per text; arguments
+        as in :meth:`logits`."""
+        z = self.logits(texts, dense, word_table, x=x)
         if z.shape[1] == 1:
             return 1.0 / (1.0 + np.exp(-z[:, 0]))
         z = z - z.max(axis=1, keepdims=True)

@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._docs import doc_blocks
-from dynamics.text._linear import load_model, token_table, weighted_counts
+from dynamics.text._linear import load_model, term_counts, token_table, weigh, weighted_counts
 from dynamics.text._toxicity_lexicon import CATEGORIES, PATTERNS
 
 __all__ = [
@@ -192,12 +192,15 @@ def model_probability(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
     return _model_probability(_series(texts))
 
 
-def _model_probability(series: pl.Series, words: pl.DataFrame | None = None) -> np.ndarray:
-    # ``words``: token_table(series, bigrams=False), when the caller has it
+def _model_probability(
+    series: pl.Series, words: pl.DataFrame | None = None, features: Any = None
+) -> np.ndarray:
+    # ``words``: token_table(series, bigrams=False), ``features``: the vectorizer's rows, when
+    # the caller has them
     if series.len() == 0:
         return np.zeros(0, dtype=np.float64)
     model, vectorizer, vocabulary = _model()
-    if _is_plain_tfidf(vectorizer):
+    if features is None and _is_plain_tfidf(vectorizer):
         # the vectorizer's transform, in polars: lowercase, tokens of 2+ word characters,
         # counts of in-vocabulary tokens (stop words are not in the vocabulary), times idf,
         # l2-normalised
@@ -206,7 +209,7 @@ def _model_probability(series: pl.Series, words: pl.DataFrame | None = None) -> 
         features = weighted_counts(
             words, series.len(), vocabulary, vectorizer.idf_, sublinear=False
         )
-    else:  # a future model with other settings: use its own (slower) transform
+    elif features is None:  # a future model with other settings: its own (slower) transform
         features = vectorizer.transform(series.to_list())
     return np.asarray(model.predict_proba(features)[:, 1], dtype=np.float64)
 
@@ -260,14 +263,48 @@ def combine(
 
 def _toxichat_probability(series: pl.Series, matches: Mapping[str, np.ndarray]) -> np.ndarray:
     """The trained ToxiChat model's probability (its dense inputs: the profanity-check logit and
-    the four lexicon categories). Both models read the same words, tokenised once."""
+    the four lexicon categories). Both models read the same words, tokenised once, and where
+    they can, the same word counts (one join with the union of their vocabularies)."""
     model = load_model("toxicity")
     words = token_table(series, bigrams=False)
-    p = np.clip(_model_probability(series, words), 1e-4, 1 - 1e-4)
+    shared = _shared_columns()
+    x = profanity = None
+    if shared is not None and series.len():
+        union, profanity_columns, toxichat_columns = shared
+        counts = term_counts(words, series.len(), union, union.height)
+        profanity = weigh(counts[:, profanity_columns], _model()[1].idf_, sublinear=False)
+        x = weigh(counts[:, toxichat_columns], model.idf, sublinear=True)
+    p = np.clip(_model_probability(series, words, profanity), 1e-4, 1 - 1e-4)
     dense = np.column_stack(
         [np.log(p / (1 - p))] + [matches[c].astype(np.float64) for c in CATEGORIES]
     )
-    return model.probabilities(series, dense, words)
+    return model.probabilities(series, dense, words, x=x)
+
+
+@cache
+def _shared_columns() -> tuple[pl.DataFrame, np.ndarray, np.ndarray] | None:
+    """The union of the two models' vocabularies (``token``, ``column``), sorted, and the
+    union's columns of each model's columns, or None where they cannot share counts.
+
+    Both vocabularies list their words in sorted order (scikit-learn sorts a fitted
+    vocabulary; ``train/signals.py`` sorts its own) and so does the union, so each model's
+    columns come out of the union in increasing order and :func:`weigh` gives exactly the rows
+    of counting over that model's vocabulary alone.
+    """
+    _, vectorizer, profanity = _model()
+    toxichat = load_model("toxicity")
+    if not _is_plain_tfidf(vectorizer) or toxichat.bigrams:
+        return None
+    a = profanity.sort("column").get_column("token")
+    b = toxichat.vocabulary.sort("column").get_column("token")
+    if not (a.is_sorted() and b.is_sorted()):
+        return None
+    tokens = pl.concat([a, b]).unique().sort()
+    union = pl.DataFrame(
+        {"token": tokens, "column": np.arange(tokens.len(), dtype=np.uint32)},
+        schema={"token": pl.String, "column": pl.UInt32},
+    )
+    return union, tokens.search_sorted(a).to_numpy(), tokens.search_sorted(b).to_numpy()
 
 
 class ToxicityScorer:

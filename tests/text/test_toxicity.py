@@ -222,6 +222,20 @@ def test_trained_model_is_the_shipped_arrays() -> None:
     assert got[0] > 0.5 > got[1]
 
 
+def test_shared_counts_equal_each_models_own(shared_data: Path) -> None:
+    # the two models count words once over the union of their vocabularies; each model's
+    # TF-IDF rows, and so the probabilities, must be exactly those of its own vocabulary
+    from dynamics.text._linear import load_model, token_table
+
+    texts = pl.Series([*_collegerant_texts(shared_data)[:5000], "", "idiot idiot moron"])
+    hits = lexicon_matches(texts)
+    model = load_model("toxicity")
+    p = np.clip(model_probability(texts), 1e-4, 1 - 1e-4)
+    dense = np.column_stack([np.log(p / (1 - p))] + [hits[c] for c in CATEGORIES])
+    own = model.probabilities(texts, dense, token_table(texts, bigrams=False))
+    np.testing.assert_array_equal(_toxichat_probability(texts, hits), own)
+
+
 def test_model_alone_and_lexicon_alone() -> None:
     texts = ["they are vermin", "what time is it", "you are an idiot and a liar"]
     np.testing.assert_array_equal(
