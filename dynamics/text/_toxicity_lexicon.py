@@ -27,7 +27,7 @@ the strata apart and the combination without the insult category.
 
 from __future__ import annotations
 
-__all__ = ["CATEGORIES", "PATTERNS"]
+__all__ = ["CATEGORIES", "NEEDS", "PATTERNS"]
 
 _PERSON = r"(?:you|u|ya|they|them|these|those|he|she|him|her|these people|those people|all of them)"
 _BE = r"(?:are|r|is|'re|re|were|was|be)"
@@ -221,3 +221,16 @@ PATTERNS: dict[str, tuple[str, ...]] = {
 
 CATEGORIES: tuple[str, ...] = tuple(PATTERNS)
 """The lexicon categories, in a fixed order."""
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "dehumanising": (
+        *("vermin", "subhuman", "sub-human", "untermensch", "cockroach", "parasit", "maggot"),
+        *("termites", "leeches", "lice", "savages", "mongrel", "swine", "scum", "filth"),
+        *("inbred", "rats", "trash", "garbage", "waste", "animals", "beasts", "pigs", "dogs"),
+        *("apes", "monkeys", "insects", "bugs", "snakes", "sheep", "cattle", "roaches", "pests"),
+        *("cancer", "disease", "plague", "virus", "tumo", "infest", "breed"),
+    ),
+}
+"""Words one of which every match of a category contains (a substring of the normalised
+text): the category's expression runs only on texts holding one
+(:func:`dynamics.text._needs.rows_holding`). Categories not listed run on every text."""

@@ -19,6 +19,8 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
+from dynamics.text._needs import rows_holding
+
 __all__ = ["MARKERS", "Marker", "MarkerStanceScorer", "marker_totals", "stance_label"]
 
 
@@ -368,7 +370,7 @@ def _counts(texts: Sequence[str | None] | pl.Series) -> pl.DataFrame:
         for i, m in enumerate(MARKERS)
         if not m.needs
     )
-    candidates = _candidates(raw)
+    candidates = rows_holding(raw, {i: m.needs for i, m in enumerate(MARKERS) if m.needs})
     for i, m in enumerate(MARKERS):
         if not m.needs:
             continue
@@ -382,32 +384,6 @@ def _counts(texts: Sequence[str | None] | pl.Series) -> pl.DataFrame:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
-
-
-def _candidates(raw: pl.Series) -> dict[int, np.ndarray]:
-    """For each marker with ``needs``: the rows of ``raw`` that hold one of its words."""
-    needs = _needs()
-    words = needs.get_column("word").unique().sort().to_list()
-    hits = (
-        pl.DataFrame({"word": raw.str.extract_many(words, overlapping=True)})
-        .with_row_index("row")
-        .explode("word")
-        .drop_nulls("word")
-        .unique()
-        .join(needs, on="word")
-        .select("marker", pl.col("row").cast(pl.Int64))
-        .unique()
-        .sort("marker", "row")
-        .partition_by("marker", as_dict=True)
-    )
-    return {key[0]: frame.get_column("row").to_numpy() for key, frame in hits.items()}
-
-
-@cache
-def _needs() -> pl.DataFrame:
-    """(``word``, ``marker``): the words one of which a match of the marker holds."""
-    pairs = [(w, i) for i, m in enumerate(MARKERS) for w in m.needs]
-    return pl.DataFrame(pairs, schema={"word": pl.String, "marker": pl.Int64}, orient="row")
 
 
 @cache

@@ -31,7 +31,8 @@ import polars as pl
 
 from dynamics._docs import doc_blocks
 from dynamics.text._linear import load_model, term_counts, token_table, weigh, weighted_counts
-from dynamics.text._toxicity_lexicon import CATEGORIES, PATTERNS
+from dynamics.text._needs import rows_holding
+from dynamics.text._toxicity_lexicon import CATEGORIES, NEEDS, PATTERNS
 
 __all__ = [
     "CATEGORIES",
@@ -130,11 +131,18 @@ def lexicon_matches(texts: Sequence[str | None] | pl.Series) -> dict[str, np.nda
      'insult': [False, False, True, False], 'obfuscated': [False, False, True, False]}
     """
     text = normalise(texts)
+    patterns = _compiled_categories()
     frame = pl.DataFrame({"text": text}).select(
-        pl.col("text").str.contains(pattern).alias(category)
-        for category, pattern in _compiled_categories().items()
+        pl.col("text").str.contains(patterns[c]).alias(c) for c in CATEGORIES if c not in NEEDS
     )
-    return {category: frame[category].to_numpy() for category in CATEGORIES}
+    out = {c: frame.get_column(c).to_numpy() for c in frame.columns}
+    candidates = rows_holding(text, NEEDS)
+    for category in NEEDS:
+        rows = candidates.get(category)
+        out[category] = np.zeros(text.len(), dtype=bool)
+        if rows is not None:
+            out[category][rows] = text.gather(rows).str.contains(patterns[category]).to_numpy()
+    return {category: out[category] for category in CATEGORIES}
 
 
 @cache

@@ -124,6 +124,23 @@ def test_lexicon_matches_its_category(category: str, text: str) -> None:
     assert lexicon_matches([text])[category][0], text
 
 
+def test_needed_words_skip_no_match(shared_data: Path) -> None:
+    # a category with NEEDS runs only on texts holding one of its words; run every category
+    # on every text instead, and the matches must be the same
+    from dynamics.text._toxicity_lexicon import NEEDS
+    from dynamics.text.toxicity import _compiled_categories, normalise
+
+    texts = [*_collegerant_texts(shared_data)[:5000], *NEUTRAL]
+    texts += [t for examples in HOSTILE.values() for t in examples]
+    got = lexicon_matches(texts)
+    lowered = normalise(texts)
+    for category, pattern in _compiled_categories().items():
+        every = lowered.str.contains(pattern).to_numpy()
+        np.testing.assert_array_equal(got[category], every, err_msg=category)
+        if category in NEEDS:
+            assert every.sum() >= 3, f"too few texts here exercise {category!r}"
+
+
 @pytest.mark.parametrize("text", NEUTRAL)
 def test_lexicon_quiet_on_neutral_text(text: str) -> None:
     hits = lexicon_matches([text])
