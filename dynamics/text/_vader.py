@@ -335,10 +335,10 @@ def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
     row = words.get_column("row").to_numpy()
     n = np.bincount(row, minlength=n_texts)
     start = np.cumsum(n) - n
-    n_upper = np.bincount(row, weights=words.get_column("upper").to_numpy(), minlength=n_texts)
+    upper = words.get_column("upper").to_numpy()
+    n_upper = np.bincount(row[upper], minlength=n_texts)
     cap_diff = (n_upper > 0) & (n_upper < n)
     low = words.get_column("low")
-    upper = words.get_column("upper").to_numpy()
 
     g = np.flatnonzero(low.is_in(pl.Series(sorted(active), dtype=pl.String)).to_numpy())
     r = row[g]
