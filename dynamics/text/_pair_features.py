@@ -47,6 +47,7 @@ def pair_features(
     parents: pl.Series,
     markers: tuple[np.ndarray, np.ndarray] | None = None,
     reply_words: pl.Series | None = None,
+    parent_words: pl.Series | None = None,
 ) -> np.ndarray:
     """Dense features of each (reply, parent) pair, shape ``(n, len(PAIR_FEATURES))``.
 
@@ -57,9 +58,9 @@ def pair_features(
     markers : (agreement, disagreement) arrays, optional
         The replies' marker counts from :func:`~dynamics.text.stance.marker_totals`, when
         already computed.
-    reply_words : polars.Series of list of str, optional
-        ``word_lists(replies)`` (:func:`~dynamics.text._linear.word_lists`), when already
-        computed.
+    reply_words, parent_words : polars.Series of list of str, optional
+        ``word_lists(replies)`` and ``word_lists(parents)``
+        (:func:`~dynamics.text._linear.word_lists`), when already computed.
 
     Examples
     --------
@@ -81,23 +82,21 @@ def pair_features(
         pl.col("r").str.contains(r"\b(?:lol|lmao|haha\w*|rofl)\b").alias("reply_laughs"),
         pl.col("r").str.contains(r"\b(?:thanks|thank you|thx|ty)\b").alias("reply_thanks"),
         pl.col("r").str.contains(r"(?m)^\s*(?:>|&gt;)").alias("reply_quotes_parent"),
-        _words(replies, r, reply_words).alias("rw"),
+        _words(replies, reply_words, r).alias("rw"),
     )
     # a parent often has several replies: its features are computed once per distinct text
     parent = pl.DataFrame({"p": parents.fill_null("")})
-    distinct = parent.unique().with_columns(
+    per_text = [
         pl.col("p").str.count_matches(r"\?").alias("parent_questions"),
         pl.col("p").str.contains(r"\?\s*$").alias("parent_ends_question"),
-        pl.col("p")
-        .str.replace_all(_QUOTES, "'")
-        .str.to_lowercase()
-        .str.extract_all(_WORDS)
-        .alias("pw"),
-    )
-    feats = pl.concat(
-        [feats, parent.join(distinct, on="p", how="left", maintain_order="left").drop("p")],
-        how="horizontal",
-    )
+    ]
+    if parent_words is None:
+        per_text.append(_words(pl.col("p"), None).alias("pw"))
+    distinct = parent.unique().with_columns(per_text)
+    parts = [feats, parent.join(distinct, on="p", how="left", maintain_order="left").drop("p")]
+    if parent_words is not None:
+        parts.append(pl.DataFrame({"pw": _words(parents.fill_null(""), parent_words)}))
+    feats = pl.concat(parts, how="horizontal")
     feats = feats.with_columns(
         pl.col("rw").list.len().alias("nr"),
         pl.col("pw").list.len().alias("np"),
@@ -134,16 +133,24 @@ def pair_features(
     return np.minimum(out, 10.0)
 
 
-def _words(replies: pl.Series, lowered: pl.Series, given: pl.Series | None) -> pl.Series:
-    """The words of ``lowered`` (the lower-cased, quote-normalised ``replies``): ``given``
-    (the words of the replies as written) where normalising the quotes cannot change them. Of
-    the quotes, only the modifier letter apostrophe (U+02BC) is a word character, so only
-    replies holding it are tokenised again."""
+def _words(
+    texts: pl.Series | pl.Expr, given: pl.Series | None, lowered: pl.Series | None = None
+) -> pl.Series | pl.Expr:
+    """The words of ``texts`` lower-cased and quote-normalised: ``given`` (their words as
+    written, :func:`~dynamics.text._linear.word_lists`) where normalising the quotes cannot
+    change them. Of the quotes, only the modifier letter apostrophe (U+02BC) is a word
+    character, so only texts holding it are tokenised again. ``lowered``: the texts already
+    lower-cased and quote-normalised. Without ``given``, an expression or Series of the words."""
     if given is None:
-        return lowered.str.extract_all(_WORDS)
-    redo = replies.str.contains("\u02bc", literal=True).fill_null(False)
+        base = texts if lowered is None else lowered
+        if lowered is None:
+            base = base.str.replace_all(_QUOTES, "'").str.to_lowercase()
+        return base.str.extract_all(_WORDS)
+    redo = texts.str.contains("\u02bc", literal=True).fill_null(False)
     if not redo.any():
         return given
+    if lowered is None:
+        lowered = texts.str.replace_all(_QUOTES, "'").str.to_lowercase()
     frame = pl.DataFrame({"redo": redo, "text": lowered, "given": given})
     again = pl.when("redo").then(pl.col("text")).str.extract_all(_WORDS)  # null elsewhere
     return frame.select(pl.when("redo").then(again).otherwise("given")).to_series()

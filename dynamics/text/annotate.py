@@ -176,11 +176,15 @@ def annotate(
         parents = _parent_values(comments, texts, "")
         parent_hashes = _parent_values(comments, keys["text_hash"], _EMPTY_HASH)
         pair_keys = keys.with_columns(_pair_hashes(parent_hashes, keys["text_hash"]))
+    words = _SharedWords(comments, texts)
 
     def scores(scorer: Scorer) -> pl.DataFrame:
+        shared = words if getattr(scorer, "uses_words", False) else None
         if getattr(scorer, "needs_parent", False):
-            return _scores_for(scorer, pair_keys, texts, root, batch_size, progress, parents)
-        return _scores_for(scorer, keys, texts, root, batch_size, progress)
+            return _scores_for(
+                scorer, pair_keys, texts, root, batch_size, progress, parents, shared
+            )
+        return _scores_for(scorer, keys, texts, root, batch_size, progress, words=shared)
 
     workers = len(resolved) if threads is None else min(threads, len(resolved))
     if workers > 1:
@@ -293,6 +297,34 @@ def _short_switch_interval() -> Iterator[None]:
                 sys.setswitchinterval(_SWITCH["saved"])
 
 
+class _SharedWords:
+    """The lower-cased words of every comment (:func:`~dynamics.text._linear.word_lists`),
+    and of its parent, tokenised once by the first scorer thread that asks (the others wait
+    on the lock) and shared by every scorer with ``uses_words``."""
+
+    def __init__(self, comments: pl.DataFrame, texts: pl.Series) -> None:
+        self._comments = comments
+        self._texts = texts
+        self._lock = threading.Lock()
+        self._words: pl.Series | None = None
+        self._parents: pl.Series | None = None
+
+    def words(self) -> pl.Series:
+        from dynamics.text._linear import word_lists
+
+        with self._lock:
+            if self._words is None:
+                self._words = word_lists(self._texts)
+            return self._words
+
+    def parent_words(self) -> pl.Series:
+        words = self.words()
+        with self._lock:
+            if self._parents is None:
+                self._parents = _parent_values(self._comments, words, [])
+            return self._parents
+
+
 def _parent_values(comments: pl.DataFrame, values: pl.Series, missing: Any) -> pl.Series:
     """Each comment's parent's value (``missing`` for top-level comments and missing parents)."""
     lookup = pl.DataFrame({"parent_id": comments.get_column("comment_id"), "value": values})
@@ -359,6 +391,7 @@ def _scores_for(
     batch_size: int,
     progress: bool | None,
     parents: pl.Series | None = None,
+    words: _SharedWords | None = None,
 ) -> pl.DataFrame:
     """The scorer's columns for every row of ``keys``, from the cache or freshly scored."""
     folder = scores_dir(scorer, root) if root is not None else None
@@ -374,7 +407,9 @@ def _scores_for(
     parts = [cached] if cached is not None and cached.height else []
     if missing.height or not parts:  # (an empty discussion is "scored" to learn the dtypes)
         parts.append(
-            _score_missing(scorer, keys, texts, missing, folder, batch_size, progress, parents)
+            _score_missing(
+                scorer, keys, texts, missing, folder, batch_size, progress, parents, words
+            )
         )
     found = pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
     return keys.join(found, on=list(_KEY), how="left", maintain_order="left")
@@ -389,6 +424,7 @@ def _score_missing(
     batch_size: int,
     progress: bool | None,
     parents: pl.Series | None = None,
+    words: _SharedWords | None = None,
 ) -> pl.DataFrame:
     # one text per distinct hash among the missing comments: identical texts are scored once
     # (for a scorer that needs parents, the hash covers the parent's text too)
@@ -402,11 +438,17 @@ def _score_missing(
     hashes = rows.get_column("text_hash")
     n = len(todo)
     show = progress if progress is not None else n >= AUTO_COMMENTS and sys.stderr.isatty()
+    extra: dict[str, pl.Series] = {}
+    if words is not None and n:
+        extra["words"] = words.words().gather(rows.get_column("_row"))
+        if todo_parents is not None:
+            extra["parent_words"] = words.parent_words().gather(rows.get_column("_row"))
 
     def run(start: int, stop: int) -> Any:
+        given = {k: v.slice(start, stop - start) for k, v in extra.items()}
         if todo_parents is None:
-            return scorer.score(todo[start:stop])
-        return scorer.score(todo[start:stop], todo_parents[start:stop])  # type: ignore[call-arg]
+            return scorer.score(todo[start:stop], **given)
+        return scorer.score(todo[start:stop], todo_parents[start:stop], **given)  # type: ignore[call-arg]
 
     if n == 0:  # nothing to score (empty discussion): one empty call gives the dtypes
         empty = check_output(scorer, run(0, 0), 0)

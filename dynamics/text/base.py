@@ -50,7 +50,11 @@ class Scorer(Protocol):
     ``texts``. Scores must depend on each text alone, so that they can be cached per comment
     and computed in any batch order; a scorer that sets ``needs_parent = True`` (the stance
     model) is called as ``score(texts, parents)`` and may depend on the pair, which is then
-    the cache key. A scorer may also define ``reply_columns``, the subset of ``columns`` that
+    the cache key. A scorer that sets ``uses_words = True`` (the built-in toxicity and stance
+    scorers) is also given ``words=``, the lower-cased words of each text as a polars list
+    column (:func:`dynamics.text._linear.word_lists`), and with ``needs_parent`` also
+    ``parent_words=``: :func:`~dynamics.text.annotate` tokenises every comment once for all
+    of them. A scorer may also define ``reply_columns``, the subset of ``columns`` that
     only makes sense for replies; :func:`~dynamics.text.annotate` sets those to null on
     top-level comments, and ``model_name``, the model behind its scores, which reports show.
 

@@ -89,6 +89,8 @@ class StanceScorer:
         The probabilities and the label: null for top-level comments.
     needs_parent : bool
         True: ``score(texts, parents)`` takes the parent texts too.
+    uses_words : bool
+        True: :func:`~dynamics.text.annotate` passes the words of the replies and parents.
 
     Examples
     --------
@@ -105,6 +107,7 @@ class StanceScorer:
     columns = STANCE_COLUMNS
     reply_columns = ("p_agree", "p_disagree", "p_neutral", "stance")
     needs_parent = True
+    uses_words = True
 
     @property
     def version(self) -> str:
@@ -124,8 +127,14 @@ class StanceScorer:
         self,
         texts: Sequence[str | None] | pl.Series,
         parents: Sequence[str | None] | pl.Series | None = None,
+        words: pl.Series | None = None,
+        parent_words: pl.Series | None = None,
     ) -> dict[str, np.ndarray]:
         """Score replies against their parents (missing parents count as empty texts).
+
+        ``words`` and ``parent_words``: the words of the replies and of the parents
+        (:func:`~dynamics.text._linear.word_lists`) when the caller has them
+        (:func:`~dynamics.text.annotate` passes them).
 
         Returns
         -------
@@ -145,8 +154,9 @@ class StanceScorer:
         if replies.len() == 0:
             p = np.zeros((0, 3))
         else:
-            words = word_lists(replies)
-            dense = pair_features(replies, parent, (agreement, disagreement), words)
+            if words is None:
+                words = word_lists(replies)
+            dense = pair_features(replies, parent, (agreement, disagreement), words, parent_words)
             p = model.probabilities(
                 replies, dense, token_table(replies, bigrams=False, words=words)
             )

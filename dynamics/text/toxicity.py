@@ -269,12 +269,16 @@ def combine(
     return np.clip(p_model + (1.0 - p_model) * (1.0 - lexicon_keep), 0.0, 1.0)
 
 
-def _toxichat_probability(series: pl.Series, matches: Mapping[str, np.ndarray]) -> np.ndarray:
+def _toxichat_probability(
+    series: pl.Series, matches: Mapping[str, np.ndarray], words: pl.DataFrame | None = None
+) -> np.ndarray:
     """The trained ToxiChat model's probability (its dense inputs: the profanity-check logit and
-    the four lexicon categories). Both models read the same words, tokenised once, and where
-    they can, the same word counts (one join with the union of their vocabularies)."""
+    the four lexicon categories). Both models read the same words, tokenised once (``words``,
+    ``token_table(series, bigrams=False)``, when the caller has it), and where they can, the
+    same word counts (one join with the union of their vocabularies)."""
     model = load_model("toxicity")
-    words = token_table(series, bigrams=False)
+    if words is None:
+        words = token_table(series, bigrams=False)
     shared = _shared_columns()
     x = profanity = None
     if shared is not None and series.len():
@@ -406,6 +410,11 @@ class ToxicityScorer:
     name = "toxicity"
     columns = ("toxicity",)
 
+    @property
+    def uses_words(self) -> bool:
+        """True when the model runs: :func:`~dynamics.text.annotate` then passes the words."""
+        return self.use_model
+
     def __init__(
         self,
         *,
@@ -462,20 +471,25 @@ class ToxicityScorer:
         head = self.model_name.replace(" ", "-") if self.use_model else "none"
         return f"{head}+lexicon{_LEXICON_VERSION}-{digest.hexdigest()[:8]}+apc{apc}"
 
-    def score(self, texts: Sequence[str | None]) -> dict[str, np.ndarray]:
+    def score(
+        self, texts: Sequence[str | None], words: pl.Series | None = None
+    ) -> dict[str, np.ndarray]:
         """``{"toxicity": array}``: float64 probabilities in [0, 1], one per text.
 
-        ``None`` counts as the empty text.
+        ``None`` counts as the empty text. ``words``: the texts' words
+        (:func:`~dynamics.text._linear.word_lists`) when the caller has them
+        (:func:`~dynamics.text.annotate` passes them).
         """
         weights = self._weights()
         series = _series(texts)
         matches = lexicon_matches(series) if weights or self.model == "toxichat" else {}
+        table = None if words is None else token_table(series, bigrams=False, words=words)
         if not self.use_model:
             p_model = np.zeros(series.len(), dtype=np.float64)
         elif self.model == "profanity" or series.len() == 0:
-            p_model = model_probability(series)
+            p_model = _model_probability(series, table)
         else:
-            p_model = _toxichat_probability(series, matches)
+            p_model = _toxichat_probability(series, matches, table)
         return {"toxicity": combine(p_model, matches, weights)}
 
     def __repr__(self) -> str:

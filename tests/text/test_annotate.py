@@ -83,6 +83,49 @@ def test_stance_model_gets_the_parent_text():
     assert [p[1], p[3]] == pytest.approx(direct["p_neutral"].tolist())
 
 
+def test_words_given_by_annotate_give_the_same_scores(seed_thread):
+    # annotate tokenises every comment once and hands the words (and the parents' words) to
+    # the toxicity and stance scorers; their scores must be those they compute alone, also
+    # for the modifier letter apostrophe (a word character that the stance features
+    # normalise), curly quotes, empty and missing texts
+    from dynamics.text._linear import word_lists
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        texts = dyn.load(seed_thread).comments.get_column("text").fill_null("").to_list()
+    texts += ["I don\u02bct agree, you\u02bcre wrong", "You\u2019re right!", "", "No."]
+    parents = [*texts[-1:], *texts[:-1]]
+    for scorer in (dyn.text.StanceScorer(),):
+        alone = scorer.score(texts, parents)
+        given = scorer.score(
+            texts,
+            parents,
+            words=word_lists(pl.Series(texts)),
+            parent_words=word_lists(pl.Series(parents)),
+        )
+        for column in scorer.columns:
+            np.testing.assert_array_equal(alone[column], given[column], err_msg=column)
+    toxicity = dyn.text.ToxicityScorer()
+    np.testing.assert_array_equal(
+        toxicity.score(texts)["toxicity"],
+        toxicity.score(texts, words=word_lists(pl.Series(texts)))["toxicity"],
+    )
+    # and through annotate, against each scorer run on its own (to rounding: a batch of
+    # another size may take another BLAS kernel for the dense features' product)
+    d = annotate(discussion(), ["toxicity", "stance"], cache=False).comments
+    replies = d.filter(pl.col("parent_id").is_not_null() & (pl.col("text") != "[removed]"))
+    by_id = dict(zip(ROWS["id"], ROWS["body"], strict=True))
+    own = dyn.text.StanceScorer().score(
+        replies["text"].to_list(), [by_id[p] for p in replies["parent_id"].to_list()]
+    )
+    assert replies["p_disagree"].to_list() == pytest.approx(own["p_disagree"].tolist(), rel=1e-12)
+    own_toxicity = toxicity.score(d["text"].to_list())["toxicity"]
+    kept = d["text"] != "[removed]"
+    assert d.filter(kept)["toxicity"].to_list() == pytest.approx(
+        own_toxicity[kept.to_numpy()].tolist(), rel=1e-12
+    )
+
+
 def test_changed_parent_text_is_scored_again(tmp_path):
     d = discussion()
     first = annotate(d, ["stance"], cache_dir=tmp_path).comments
