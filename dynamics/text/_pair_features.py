@@ -141,16 +141,13 @@ def _words(
     change them. Of the quotes, only the modifier letter apostrophe (U+02BC) is a word
     character, so only texts holding it are tokenised again. ``lowered``: the texts already
     lower-cased and quote-normalised. Without ``given``, an expression or Series of the words."""
-    if given is None:
-        base = texts if lowered is None else lowered
-        if lowered is None:
-            base = base.str.replace_all(_QUOTES, "'").str.to_lowercase()
-        return base.str.extract_all(_WORDS)
-    redo = texts.str.contains("\u02bc", literal=True).fill_null(False)
-    if not redo.any():
+    redo = None if given is None else texts.str.contains("\u02bc", literal=True).fill_null(False)
+    if redo is not None and not redo.any():
         return given
     if lowered is None:
         lowered = texts.str.replace_all(_QUOTES, "'").str.to_lowercase()
+    if redo is None:
+        return lowered.str.extract_all(_WORDS)
     frame = pl.DataFrame({"redo": redo, "text": lowered, "given": given})
     again = pl.when("redo").then(pl.col("text")).str.extract_all(_WORDS)  # null elsewhere
     return frame.select(pl.when("redo").then(again).otherwise("given")).to_series()
