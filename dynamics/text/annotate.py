@@ -161,6 +161,11 @@ def annotate(
         raise ValueError(msg)
     comments = discussion.comments
     texts = comments.get_column("text").fill_null("")
+    root = _cache_root(cache_dir) if cache else None
+    words = _SharedWords(comments, texts)
+    if (threads is None or threads > 1) and _words_surely_needed(resolved, root):
+        # tokenising (polars, the GIL released) overlaps the hashing below (Python)
+        threading.Thread(target=words.words, name="dynamics-annotate-words", daemon=True).start()
     keys = pl.DataFrame(
         {
             "comment_id": comments.get_column("comment_id"),
@@ -169,14 +174,12 @@ def annotate(
     )
     removed = texts.is_in(list(DELETED_MARKERS)).to_numpy()
     is_root = comments.get_column("parent_id").is_null().to_numpy()
-    root = _cache_root(cache_dir) if cache else None
     pair_keys: pl.DataFrame | None = None
     parents: pl.Series | None = None
     if any(getattr(s, "needs_parent", False) for s in resolved):
         parents = _parent_values(comments, texts, "")
         parent_hashes = _parent_values(comments, keys["text_hash"], _EMPTY_HASH)
         pair_keys = keys.with_columns(_pair_hashes(parent_hashes, keys["text_hash"]))
-    words = _SharedWords(comments, texts)
 
     def scores(scorer: Scorer) -> pl.DataFrame:
         shared = words if getattr(scorer, "uses_words", False) else None
@@ -295,6 +298,16 @@ def _short_switch_interval() -> Iterator[None]:
             _SWITCH["users"] -= 1
             if _SWITCH["users"] == 0:
                 sys.setswitchinterval(_SWITCH["saved"])
+
+
+def _words_surely_needed(scorers: list[Scorer], root: Path | None) -> bool:
+    """Whether a scorer that uses words will score texts: one has no cache folder yet (or
+    the cache is off). With a cache folder, every text may be cached, so the words are only
+    made when a scorer asks."""
+    return any(
+        getattr(s, "uses_words", False) and (root is None or not scores_dir(s, root).exists())
+        for s in scorers
+    )
 
 
 class _SharedWords:

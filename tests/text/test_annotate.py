@@ -399,3 +399,18 @@ def test_part_files_are_merged_and_still_hit(tmp_path, monkeypatch):
     body[1] = "reply number 0"  # scored in the first run, now inside a merged file
     annotate(discussion(body=body), [s], cache_dir=tmp_path)
     assert s.n_scored == 0
+
+
+def test_words_made_ahead_only_when_some_text_will_be_scored(tmp_path):
+    # annotate tokenises ahead (beside the hashing) only when a scorer that uses words has
+    # no cache yet: with a cache, every text may be cached and the words never needed
+    from dynamics.text.annotate import _words_surely_needed
+
+    stance, sentiment = dyn.text.StanceScorer(), dyn.text.SentimentScorer()
+    assert _words_surely_needed([sentiment, stance], None)  # cache off
+    assert _words_surely_needed([stance], tmp_path)  # no cache folder yet
+    assert not _words_surely_needed([sentiment], None)  # no scorer uses words
+    annotate(discussion(), [stance], cache_dir=tmp_path)
+    assert scores_dir(stance, tmp_path).exists()
+    assert not _words_surely_needed([stance], tmp_path)
+    assert not _words_surely_needed([dyn.text.ToxicityScorer(use_model=False)], None)
