@@ -140,13 +140,14 @@ def term_counts(tokens: pl.DataFrame, n: int, vocabulary: pl.DataFrame, width: i
 
 
 def weigh(counts: Any, idf: np.ndarray, *, sublinear: bool) -> Any:
-    """TF-IDF rows, L2-normalised, from :func:`term_counts` (a new matrix; ``counts`` is kept).
+    """TF-IDF rows, L2-normalised, from :func:`term_counts`: ``counts`` itself, changed in
+    place (take a column slice or a copy to keep the counts).
 
     Each row's norm sums the squares in the order of the row's entries, so the columns of a
     counts matrix taken in increasing order (``counts[:, sorted_columns]``) give exactly the
     rows that counting over those columns alone would give.
     """
-    x = counts.copy()
+    x = counts
     if sublinear:
         x.data = 1.0 + np.log(x.data)
     x.data *= idf[x.indices]
