@@ -240,13 +240,14 @@ def _idioms(
 def compound_many(texts: Sequence[str | None] | pl.Series) -> np.ndarray:
     """Compound scores of many texts as a float64 array (null texts score 0.0).
 
-    The same rules as :func:`compound`, run for all texts at once: the words are split,
-    stripped and lower-cased in polars (which releases the GIL), only the lexicon words and
-    the three words before them are looked at, and the rules are numpy operations over those
-    words, in the reference's order of floating-point operations, so the scores are equal to
-    the last bit. Two steps stay in Python, on few values: the reference's ``but`` rule (on the
-    scored words of texts that hold "but") and the few texts with an emoji, scored by
-    :func:`compound`.
+    The same rules as :func:`compound`, run for all texts at once: emojis are spelled out and
+    the words split, stripped and lower-cased in polars (which releases the GIL); only the
+    lexicon words and the words up to three before and two after them are looked at, and the
+    rules are numpy operations over those words, in the reference's order of floating-point
+    operations, so the scores are equal to the last bit. Two steps stay in Python, on few
+    values: ``str.isupper`` of the non-ASCII words, and the reference's ``but`` rule for the
+    texts where a halved or raised value equals a later word's value (its ``list.index``
+    quirk).
 
     Examples
     --------
