@@ -31,7 +31,7 @@ from dynamics.text.base import Scorer, as_scorer, check_output
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
 
-__all__ = ["AUTO_COMMENTS", "DEFAULT_SCORERS", "annotate", "scores_dir"]
+__all__ = ["AUTO_COMMENTS", "DEFAULT_SCORERS", "SHARED_WORDS_MAX", "annotate", "scores_dir"]
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +162,12 @@ def annotate(
     comments = discussion.comments
     texts = comments.get_column("text").fill_null("")
     root = _cache_root(cache_dir) if cache else None
-    words = _SharedWords(comments, texts)
-    if (threads is None or threads > 1) and _words_surely_needed(resolved, root):
+    words = _SharedWords(comments, texts) if len(texts) <= SHARED_WORDS_MAX else None
+    if (
+        words is not None
+        and (threads is None or threads > 1)
+        and _words_surely_needed(resolved, root)
+    ):
         # tokenising (polars, the GIL released) overlaps the hashing below (Python)
         threading.Thread(target=words.words, name="dynamics-annotate-words", daemon=True).start()
     keys = pl.DataFrame(
@@ -182,7 +186,7 @@ def annotate(
         pair_keys = keys.with_columns(_pair_hashes(parent_hashes, keys["text_hash"]))
 
     def scores(scorer: Scorer) -> pl.DataFrame:
-        shared = words if getattr(scorer, "uses_words", False) else None
+        shared = words if getattr(scorer, "uses_words", False) else None  # None: they tokenise
         if getattr(scorer, "needs_parent", False):
             return _scores_for(
                 scorer, pair_keys, texts, root, batch_size, progress, parents, shared
@@ -310,17 +314,24 @@ def _words_surely_needed(scorers: list[Scorer], root: Path | None) -> bool:
     )
 
 
+#: Up to this many comments, :func:`annotate` tokenises all of them once and shares the words
+#: between the scorers that use words (about 1 KB of memory per comment); above, each scorer
+#: tokenises its own batches, so memory stays bounded by the batch size.
+SHARED_WORDS_MAX = 250_000
+
+
 class _SharedWords:
     """The lower-cased words of every comment (:func:`~dynamics.text._linear.word_lists`),
-    and of its parent, tokenised once by the first scorer thread that asks (the others wait
-    on the lock) and shared by every scorer with ``uses_words``."""
+    tokenised once by the first scorer thread that asks (the others wait on the lock) and
+    handed out by batch, with the words of each comment's parent, to every scorer with
+    ``uses_words``."""
 
     def __init__(self, comments: pl.DataFrame, texts: pl.Series) -> None:
         self._comments = comments
         self._texts = texts
         self._lock = threading.Lock()
         self._words: pl.Series | None = None
-        self._parents: pl.Series | None = None
+        self._parent_rows: pl.Series | None = None
 
     def words(self) -> pl.Series:
         from dynamics.text._linear import word_lists
@@ -330,18 +341,26 @@ class _SharedWords:
                 self._words = word_lists(self._texts)
             return self._words
 
-    def parent_words(self) -> pl.Series:
+    def of(self, rows: pl.Series) -> pl.Series:
+        """The words of the comments at ``rows``."""
+        return self.words().gather(rows)
+
+    def of_parents(self, rows: pl.Series) -> pl.Series:
+        """The words of the parents of the comments at ``rows`` (empty for top-level comments
+        and missing parents)."""
         words = self.words()
         with self._lock:
-            if self._parents is None:
-                self._parents = _parent_values(self._comments, words, [])
-            return self._parents
+            if self._parent_rows is None:
+                index = pl.Series("row", np.arange(len(self._texts), dtype=np.uint32))
+                self._parent_rows = _parent_values(self._comments, index, None)
+        return words.gather(self._parent_rows.gather(rows)).fill_null([])
 
 
 def _parent_values(comments: pl.DataFrame, values: pl.Series, missing: Any) -> pl.Series:
-    """Each comment's parent's value (``missing`` for top-level comments and missing parents)."""
+    """Each comment's parent's value (``missing`` for top-level comments and missing parents;
+    ``None`` leaves them null)."""
     lookup = pl.DataFrame({"parent_id": comments.get_column("comment_id"), "value": values})
-    return (
+    found = (
         comments.select("parent_id")
         .join(
             lookup.unique("parent_id", keep="first"),
@@ -350,9 +369,9 @@ def _parent_values(comments: pl.DataFrame, values: pl.Series, missing: Any) -> p
             maintain_order="left",
         )
         .get_column("value")
-        .fill_null(missing)
         .alias(values.name)
     )
+    return found if missing is None else found.fill_null(missing)
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -451,14 +470,14 @@ def _score_missing(
     hashes = rows.get_column("text_hash")
     n = len(todo)
     show = progress if progress is not None else n >= AUTO_COMMENTS and sys.stderr.isatty()
-    extra: dict[str, pl.Series] = {}
-    if words is not None and n:
-        extra["words"] = words.words().gather(rows.get_column("_row"))
-        if todo_parents is not None:
-            extra["parent_words"] = words.parent_words().gather(rows.get_column("_row"))
+    at = rows.get_column("_row")
 
     def run(start: int, stop: int) -> Any:
-        given = {k: v.slice(start, stop - start) for k, v in extra.items()}
+        given: dict[str, pl.Series] = {}
+        if words is not None and stop > start:  # the batch's words (and its parents')
+            given["words"] = words.of(at.slice(start, stop - start))
+            if todo_parents is not None:
+                given["parent_words"] = words.of_parents(at.slice(start, stop - start))
         if todo_parents is None:
             return scorer.score(todo[start:stop], **given)
         return scorer.score(todo[start:stop], todo_parents[start:stop], **given)  # type: ignore[call-arg]

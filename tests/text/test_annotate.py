@@ -414,3 +414,17 @@ def test_words_made_ahead_only_when_some_text_will_be_scored(tmp_path):
     assert scores_dir(stance, tmp_path).exists()
     assert not _words_surely_needed([stance], tmp_path)
     assert not _words_surely_needed([dyn.text.ToxicityScorer(use_model=False)], None)
+
+
+def test_large_discussions_tokenise_per_batch_with_the_same_scores(seed_thread, monkeypatch):
+    # above SHARED_WORDS_MAX comments the words are not shared (memory stays bounded by the
+    # batch); the scores are the same either way
+    annotate_module = sys.modules["dynamics.text.annotate"]  # (the package exports the function)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        d = dyn.load(seed_thread, infer_replies="adjacent")
+    shared = annotate(d, ["toxicity", "stance"], cache=False, batch_size=8).comments
+    monkeypatch.setattr(annotate_module, "SHARED_WORDS_MAX", 10)
+    assert len(d) > 10
+    alone = annotate(d, ["toxicity", "stance"], cache=False, batch_size=8).comments
+    assert_frame_equal(shared, alone)
