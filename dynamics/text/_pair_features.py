@@ -70,9 +70,8 @@ def pair_features(
     """
     from dynamics.text.stance import marker_totals
 
-    reply = replies.fill_null("").str.replace_all(_QUOTES, "'")
     agree, disagree = marker_totals(replies) if markers is None else markers
-    r = reply.str.to_lowercase()
+    r = _lowered(replies.fill_null(""))
     feats = pl.DataFrame({"r": r}).select(
         pl.col("r").str.count_matches(r"\?").alias("reply_questions"),
         pl.col("r").str.count_matches("!").alias("reply_exclamations"),
@@ -91,7 +90,7 @@ def pair_features(
         pl.col("p").str.contains(r"\?\s*$").alias("parent_ends_question"),
     ]
     if parent_words is None:
-        per_text.append(_words(pl.col("p"), None).alias("pw"))
+        per_text.append(_lowered(pl.col("p")).str.extract_all(_WORDS).alias("pw"))
     distinct = parent.unique().with_columns(per_text)
     parts = [feats, parent.join(distinct, on="p", how="left", maintain_order="left").drop("p")]
     if parent_words is not None:
@@ -133,19 +132,24 @@ def pair_features(
     return np.minimum(out, 10.0)
 
 
+def _lowered(texts: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
+    """The texts lower-cased, with their apostrophe-like quotes made ``'``."""
+    return texts.str.replace_all(_QUOTES, "'").str.to_lowercase()
+
+
 def _words(
-    texts: pl.Series | pl.Expr, given: pl.Series | None, lowered: pl.Series | None = None
-) -> pl.Series | pl.Expr:
-    """The words of ``texts`` lower-cased and quote-normalised: ``given`` (their words as
-    written, :func:`~dynamics.text._linear.word_lists`) where normalising the quotes cannot
-    change them. Of the quotes, only the modifier letter apostrophe (U+02BC) is a word
-    character, so only texts holding it are tokenised again. ``lowered``: the texts already
-    lower-cased and quote-normalised. Without ``given``, an expression or Series of the words."""
+    texts: pl.Series, given: pl.Series | None, lowered: pl.Series | None = None
+) -> pl.Series:
+    """The words of :func:`_lowered` ``texts``: ``given`` (their words as written,
+    :func:`~dynamics.text._linear.word_lists`) where normalising the quotes cannot change
+    them. Of the quotes, only the modifier letter apostrophe (U+02BC) is a word character, so
+    only texts holding it are tokenised again. ``lowered``: ``_lowered(texts)``, when the
+    caller has it."""
     redo = None if given is None else texts.str.contains("\u02bc", literal=True).fill_null(False)
     if redo is not None and not redo.any():
         return given
     if lowered is None:
-        lowered = texts.str.replace_all(_QUOTES, "'").str.to_lowercase()
+        lowered = _lowered(texts)
     if redo is None:
         return lowered.str.extract_all(_WORDS)
     frame = pl.DataFrame({"redo": redo, "text": lowered, "given": given})
