@@ -328,10 +328,22 @@ def _emojis_spelled(texts: pl.Series) -> pl.Series:
     ).to_series()
 
 
+@cache
+def _word_series() -> tuple[pl.Series, pl.Series, pl.Series]:
+    """The scored lexicon words, the whole lexicon and the boosters, as polars Series (built
+    once, not per batch)."""
+    lex, boost, *_, active, _ = _tables()
+    return (
+        pl.Series(sorted(active), dtype=pl.String),
+        pl.Series(list(lex), dtype=pl.String),
+        pl.Series(list(boost), dtype=pl.String),
+    )
+
+
 def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
     """:func:`compound`'s rules on the lexicon words of all texts (``words`` from
     :func:`_words`), each step a numpy operation over those words."""
-    lex, boost, negate, special, n_scalar, c_incr, _, active, idiom_words = _tables()
+    lex, boost, negate, special, n_scalar, c_incr, _, _, idiom_words = _tables()
     n_texts = texts.len()
     row = words.get_column("row").to_numpy()
     n = np.bincount(row, minlength=n_texts)
@@ -341,7 +353,8 @@ def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
     cap_diff = (n_upper > 0) & (n_upper < n)
     low = words.get_column("low")
 
-    g = np.flatnonzero(low.is_in(pl.Series(sorted(active), dtype=pl.String)).to_numpy())
+    active_words, lexicon, boosters = _word_series()
+    g = np.flatnonzero(low.is_in(active_words).to_numpy())
     r = row[g]
     pos = g - start[r]
     last = n[r] - 1
@@ -355,7 +368,6 @@ def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
     lw = low.gather(g)
     before = {k: near(-k) for k in (1, 2, 3)}
     after1, after2 = near(1), near(2)
-    lexicon = pl.Series(list(lex), dtype=pl.String)
 
     def is_(s: pl.Series, *values: str) -> np.ndarray:
         return s.is_in(pl.Series(values, dtype=pl.String)).fill_null(False).to_numpy()
@@ -382,7 +394,7 @@ def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
         k = start_i + 1
         lj = before[k]
         valid = (pos - k >= 0) & ~in_lex(lj)
-        in_boost = lj.is_in(pl.Series(list(boost), dtype=pl.String)).fill_null(False).to_numpy()
+        in_boost = lj.is_in(boosters).fill_null(False).to_numpy()
         s = lj.replace_strict(boost, default=0.0, return_dtype=pl.Float64).to_numpy()
         s = np.where(in_boost & (valence < 0), s * -1, s)
         j_caps = in_boost & cap_diff[r] & upper[np.clip(g - k, 0, None)]
