@@ -19,6 +19,7 @@ __all__ = [
     "HOSTILE_TOXICITY",
     "SIGN_MARGIN",
     "AnonymousPolicy",
+    "attribute_values",
     "coded_reply_edges",
     "node_labels",
     "python_values",
@@ -277,13 +278,13 @@ def to_networkx(edges: pl.DataFrame, nodes: pl.DataFrame) -> nx.DiGraph:
 
     g = nx.DiGraph()
     attr_cols = [c for c in nodes.columns if c != "author"]
-    node_values = [python_values(nodes.get_column(c)) for c in ["author", *attr_cols]]
+    node_values = attribute_values(nodes, ["author", *attr_cols]).values()
     g.add_nodes_from(
         (name, dict(zip(attr_cols, rest, strict=True)))
         for name, *rest in zip(*node_values, strict=True)
     )
     edge_cols = edges.columns[2:]
-    edge_values = [python_values(edges.get_column(c)) for c in edges.columns]
+    edge_values = attribute_values(edges, edges.columns).values()
     g.add_edges_from(
         (u, v, dict(zip(edge_cols, rest, strict=True)))
         for u, v, *rest in zip(*edge_values, strict=True)
@@ -311,10 +312,10 @@ def to_igraph(
     g = ig.Graph(n=names.len(), directed=True)
     g.add_edges(pairs)  # from the array's buffer: ~5x faster than Graph(edges=array)
     g.vs["name"] = names.to_list()
-    for col in nodes.columns[1:]:
-        g.vs[col] = python_values(nodes.get_column(col))
-    for col in edges.columns[2:]:
-        g.es[col] = python_values(edges.get_column(col))
+    for col, values in attribute_values(nodes, nodes.columns[1:]).items():
+        g.vs[col] = values
+    for col, values in attribute_values(edges, edges.columns[2:]).items():
+        g.es[col] = values
     return g
 
 
@@ -332,16 +333,60 @@ def python_values(values: pl.Series) -> list:
     >>> python_values(s) == s.to_list()
     True
     """
+    objects = _datetime_objects(values)
+    return values.to_list() if objects is None else objects.tolist()
+
+
+def attribute_values(table: pl.DataFrame, columns: list[str]) -> dict[str, list]:
+    """:func:`python_values` of each of ``table``'s ``columns``, by name, in that order.
+
+    Where ``first`` and ``last`` are both asked for, the ``last`` times equal to their row's
+    ``first`` (an edge of one reply, a user of one comment: 87 % of the edges and 41 % of the
+    users of the 1M-comment benchmark) are the same ``datetime`` objects, so only the others
+    are made: the graph's time attributes cost about half.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> t = pl.DataFrame({"first": [datetime(2024, 5, 1), datetime(2024, 5, 2)],
+    ...                   "last": [datetime(2024, 5, 1), datetime(2024, 5, 3)]})
+    >>> attribute_values(t, ["last", "first"]) == {c: t[c].to_list() for c in ["last", "first"]}
+    True
+    """
+    pair = _time_pair(table, columns)
+    return {c: pair[c] if c in pair else python_values(table.get_column(c)) for c in columns}
+
+
+def _time_pair(table: pl.DataFrame, columns: list[str]) -> dict[str, list]:
+    """``first`` and ``last`` as Python values, ``last`` reusing ``first``'s equal objects;
+    empty when the columns are not both asked for or not both fast to convert."""
+    if not {"first", "last"} <= set(columns):
+        return {}
+    first, last = table.get_column("first"), table.get_column("last")
+    starts = _datetime_objects(first)
+    if starts is None or last.dtype != first.dtype or last.null_count():
+        return {}
+    ends = starts.copy()
+    moved = np.flatnonzero((first != last).to_numpy())
+    if moved.size:
+        ends[moved] = _datetime_objects(last.gather(moved))
+    return {"first": starts.tolist(), "last": ends.tolist()}
+
+
+def _datetime_objects(values: pl.Series) -> np.ndarray | None:
+    """An object array of ``values.to_list()``'s datetimes for UTC or naive datetimes without
+    nulls (the epoch plus each value's ``timedelta``, in numpy and C), else None."""
     dtype = values.dtype
     if (
         not isinstance(dtype, pl.Datetime)
         or dtype.time_zone not in (None, "UTC")
         or dtype.time_unit == "ns"  # polars truncates to microseconds: keep its way
-        or values.len() == 0
         or values.null_count()
     ):
-        return values.to_list()
+        return None
+    if values.len() == 0:
+        return np.empty(0, dtype=object)
     epoch = values.slice(0, 1).to_list()[0]
     epoch = epoch.replace(year=1970, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     offsets = values.to_physical().to_numpy().astype(f"timedelta64[{dtype.time_unit}]")
-    return list(map(epoch.__add__, offsets.astype(object)))
+    return epoch + offsets.astype(object)

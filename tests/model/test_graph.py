@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from dynamics.errors import DataQualityWarning
-from dynamics.model.graph import python_values
+from dynamics.model.graph import attribute_values, python_values
 
 TIMES = [
     datetime(1969, 12, 31, 23, 59, 59, 999_999),
@@ -42,6 +42,53 @@ def test_python_values_equal_to_list(unit, zone):
 )
 def test_python_values_other_columns(series):
     assert python_values(series) == series.to_list()
+
+
+@pytest.mark.parametrize("zone", [None, "UTC", "Europe/Berlin"])
+@pytest.mark.parametrize(
+    "last",
+    [
+        [TIMES[0], TIMES[2], TIMES[2]],  # one equal to its first, two later
+        TIMES,  # all equal
+        [TIMES[1], TIMES[2], None],  # a null: polars' own conversion
+    ],
+)
+def test_attribute_values_first_last_equal_to_list(zone, last):
+    table = pl.DataFrame(
+        {"count": [1, 2, 3], "first": TIMES, "last": last},
+        schema_overrides={"last": pl.Datetime("us")},
+    )
+    if zone is not None:
+        table = table.with_columns(
+            pl.col("first", "last").dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
+        )
+    columns = ["last", "count", "first"]
+    got = attribute_values(table, columns)
+    assert list(got) == columns
+    for col in columns:
+        expected = table.get_column(col).to_list()
+        assert got[col] == expected
+        assert [getattr(v, "tzinfo", None) for v in got[col]] == [
+            getattr(v, "tzinfo", None) for v in expected
+        ]
+    # where last equals first, the two attributes share the datetime objects
+    shared = [a is b for a, b in zip(got["first"], got["last"], strict=True)]
+    if zone in (None, "UTC") and None not in last:
+        assert shared == [a == b for a, b in zip(TIMES, last, strict=True)]
+
+
+def test_user_graph_time_attributes_equal_the_tables(scored_rant):
+    g = scored_rant.user_graph(backend="igraph")
+    edges, nodes = scored_rant.user_edges(), scored_rant.user_nodes()
+    assert g.es["first"] == edges.get_column("first").to_list()
+    assert g.es["last"] == edges.get_column("last").to_list()
+    assert g.vs["first"] == nodes.get_column("first").to_list()
+    assert g.vs["last"] == nodes.get_column("last").to_list()
+    assert (edges.get_column("first") != edges.get_column("last")).any()  # both cases seen
+    nx_graph = scored_rant.user_graph()
+    u, v, attrs = next(iter(nx_graph.edges(data=True)))
+    row = edges.filter((pl.col("source") == u) & (pl.col("target") == v)).row(0, named=True)
+    assert (attrs["first"], attrs["last"]) == (row["first"], row["last"])
 
 
 @pytest.fixture(scope="module")
