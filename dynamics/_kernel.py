@@ -631,8 +631,10 @@ def finish(
     null, n_null = choose_null(null, n_null, sides)
     params["null"], params["n_null"] = null, n_null
     test: dict[str, float] = {}
-    if prep is not None and statistic is not None and reason is None and null in REFIT_NULLS:
-        test = refit_significance(
+    refit = prep is not None and statistic is not None and reason is None and null in REFIT_NULLS
+    interval = why = None
+    if refit:
+        test, (interval, why) = refit_and_bootstrap(
             again,
             obj,
             sides,
@@ -643,6 +645,9 @@ def finish(
             weight=params.get("weight"),
             alternative=alternative,
             func=func,
+            n_boot=n_boot,
+            ci=ci,
+            progress=progress,
         )
     elif prep is not None and statistic is not None and reason is None:
         test = significance(
@@ -657,8 +662,7 @@ def finish(
             progress=progress,
             func=func,
         )
-    interval = why = None
-    if reason is None:
+    if not refit and reason is None:
         interval, why = bootstrap(
             again, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
         )
@@ -694,12 +698,13 @@ def refit_significance(
     weight: str | None,
     alternative: str,
     func: str,
+    samples: list[Any] | None = None,
 ) -> dict[str, float]:
     """The re-inferring null (``"rewire-refit"``) for sides found in the graph.
 
     Rewires the full user graph of ``obj`` keeping degrees, finds the sides on it with the
     method and parameters of ``sides`` (:func:`dynamics.polarization._sides.refit_sides`) and
-    recomputes the measure with ``again``.
+    recomputes the measure with ``again``; ``samples``: those :func:`_refit_ahead` drew.
     """
     from dynamics.polarization._sides import refit_sides
 
@@ -715,7 +720,81 @@ def refit_significance(
         n_null=n_null,
         seed=seed,
         unit_weights=unit,
-        search_weights=tuple(w for w in [found_with] if isinstance(w, str)),
+        search_weights=_search_weights(sides),
         alternative=alternative,  # type: ignore[arg-type]
+        samples=samples,
     )
     return res.fields()
+
+
+def refit_and_bootstrap(
+    again: Callable[..., float],
+    obj: Any,
+    sides: Any,
+    *,
+    observed: float,
+    null: str,
+    n_null: int,
+    seed: int | None,
+    weight: str | None,
+    alternative: str,
+    func: str,
+    n_boot: int,
+    ci: float,
+    progress: bool | None,
+) -> tuple[dict[str, float], tuple[tuple[float, float] | None, str | None]]:
+    """:func:`refit_significance` and :func:`bootstrap` of one measure: ``(test, (interval,
+    why_none))``.
+
+    With worker processes and samples not drawn yet, the workers draw the null's samples
+    while this process computes the bootstrap (:func:`_refit_ahead`); otherwise one after
+    the other. The results are the same either way.
+    """
+    boot = {"n_boot": n_boot, "ci": ci, "seed": seed, "progress": progress, "func": func}
+    drawing = _refit_ahead(obj, sides, null, n_null, seed, n_boot, func)
+    done = bootstrap(again, obj, **boot) if drawing is not None else None
+    test = refit_significance(
+        again,
+        obj,
+        sides,
+        observed=observed,
+        null=null,
+        n_null=n_null,
+        seed=seed,
+        weight=weight,
+        alternative=alternative,
+        func=func,
+        samples=None if drawing is None else drawing.result(),
+    )
+    return test, done if done is not None else bootstrap(again, obj, **boot)
+
+
+def _search_weights(sides: Any) -> tuple[str, ...]:
+    """The edge weights the side search of ``sides`` reads (part of the null samples' key)."""
+    return tuple(w for w in [sides.params.get("weight")] if isinstance(w, str))
+
+
+def _refit_ahead(
+    obj: Any, sides: Any, null: str, n_null: int, seed: int | None, n_boot: int, func: str
+) -> Any:
+    """Start drawing the re-inferring null's samples in the background (a future), or None.
+
+    Only for a Discussion with a bootstrap to compute meanwhile, samples not drawn yet and
+    more than one worker (:func:`dynamics._refit_null.null_samples_ahead`); the samples are
+    those :func:`refit_significance` would draw, so no result changes.
+    """
+    from dynamics._refit_null import null_samples_ahead
+    from dynamics.model.discussion import Discussion
+    from dynamics.polarization._sides import refit_sides
+
+    if n_boot == 0 or not isinstance(obj, Discussion):
+        return None
+    return null_samples_ahead(
+        as_igraph(obj, func=func, copy=False),
+        partial(refit_sides, sides),
+        null=null,
+        n_null=n_null,
+        seed=seed,
+        unit_weights=_search_weights(sides),
+        cache=sides.null_cache,
+    )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, MutableMapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,7 +35,7 @@ from dynamics._validation import VertexSides, edge_ends, graph_from_ends, label_
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["NullSample", "null_samples", "refit_null_test"]
+__all__ = ["NullSample", "null_samples", "null_samples_ahead", "refit_null_test"]
 
 #: Samples are cached only while they take less memory than this (bytes).
 CACHE_LIMIT = 256 * 2**20
@@ -120,8 +121,7 @@ def null_samples(
     attrs = _edge_attributes(graph, null, unit_weights)
     key = None
     if cache is not None:
-        used = (*sorted(unit_weights), "sign")  # what a side search can read
-        key = (_fingerprint(graph, used), null, n_null, seed, tuple(sorted(unit_weights)))
+        key = _cache_key(graph, null, n_null, seed, unit_weights)
         if key in cache:
             return cache[key]
     seeds = rng(seed).integers(2**31, size=n_null).tolist()
@@ -144,6 +144,54 @@ def null_samples(
     return samples
 
 
+def _cache_key(
+    graph: ig.Graph, null: str, n_null: int, seed: int | None, unit_weights: tuple[str, ...]
+) -> tuple[Any, ...]:
+    used = (*sorted(unit_weights), "sign")  # what a side search can read
+    return (_fingerprint(graph, used), null, n_null, seed, tuple(sorted(unit_weights)))
+
+
+def null_samples_ahead(
+    graph: ig.Graph,
+    find: Callable[..., Mapping[Any, Any]],
+    *,
+    null: str = "rewire-refit",
+    n_null: int = 200,
+    seed: int | None = 0,
+    unit_weights: tuple[str, ...] = (),
+    cache: MutableMapping[Any, Any] | None = None,
+) -> Future[list[NullSample]] | None:
+    """Start :func:`null_samples` in a thread, so the caller can work while the workers draw.
+
+    Only when the samples are not in ``cache`` and joblib's setting gives more than one
+    worker (``joblib.parallel_config``, read here, in the caller's thread): the workers are
+    processes, so the caller's own work (a bootstrap) runs beside them instead of after
+    them. ``future.result()`` gives the samples, the same as :func:`null_samples` with the
+    same arguments (the seeds decide them); None when nothing was started.
+    """
+    from joblib import effective_n_jobs
+
+    workers = effective_n_jobs(None)
+    if workers <= 1 or n_null < 2:
+        return None
+    if cache is not None and _cache_key(graph, null, n_null, seed, unit_weights) in cache:
+        return None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamics-null")
+    future = pool.submit(
+        null_samples,
+        graph.copy(),  # the thread's own object: the caller may add attributes to its graph
+        find,
+        null=null,
+        n_null=n_null,
+        seed=seed,
+        unit_weights=unit_weights,
+        n_jobs=workers,
+        cache=cache,
+    )
+    pool.shutdown(wait=False)  # the thread ends with its one task
+    return future
+
+
 def refit_null_test(
     measure: Callable[[ig.Graph, Mapping[Any, Any]], float],
     graph: ig.Graph,
@@ -158,6 +206,7 @@ def refit_null_test(
     alternative: Literal["greater", "less", "two-sided"] = "greater",
     n_jobs: int | None = None,
     cache: MutableMapping[Any, Any] | None = None,
+    samples: list[NullSample] | None = None,
 ) -> NullTest:
     """Compare ``observed`` with ``measure`` on rewired graphs whose sides were found again.
 
@@ -167,9 +216,10 @@ def refit_null_test(
     (:mod:`dynamics._memo`), which a worker process would lose.
     The samples come from :func:`null_samples` (same parameters; ``search_weights``, the
     weights the side search uses, default ``unit_weights``, are its ``unit_weights``, so
-    measures that weigh edges differently share the samples). ``unit_weights`` are the edge
-    attributes the measure weighs by, set to 1 on the rewired graphs with ``"rewire-refit"``.
-    NaN values are dropped.
+    measures that weigh edges differently share the samples), or are ``samples`` when given
+    (drawn with the same parameters, e.g. by :func:`null_samples_ahead`). ``unit_weights``
+    are the edge attributes the measure weighs by, set to 1 on the rewired graphs with
+    ``"rewire-refit"``. NaN values are dropped.
 
     Returns
     -------
@@ -195,16 +245,17 @@ def refit_null_test(
     >>> round(t.observed, 3), t.excess > 0.3, t.p_value < 0.05
     (0.833, True, True)
     """
-    samples = null_samples(
-        graph,
-        find,
-        null=null,
-        n_null=n_null,
-        seed=seed,
-        unit_weights=unit_weights if search_weights is None else search_weights,
-        n_jobs=n_jobs,
-        cache=cache,
-    )
+    if samples is None:
+        samples = null_samples(
+            graph,
+            find,
+            null=null,
+            n_null=n_null,
+            seed=seed,
+            unit_weights=unit_weights if search_weights is None else search_weights,
+            n_jobs=n_jobs,
+            cache=cache,
+        )
     attrs = _edge_attributes(graph, null, unit_weights)
     variant = (null, tuple(sorted(unit_weights)))
     values = _evaluate(measure, graph, attrs, samples, variant)

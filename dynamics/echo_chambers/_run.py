@@ -27,7 +27,7 @@ from dynamics._kernel import (
     bootstrap,
     check_common,
     measure,
-    refit_significance,
+    refit_and_bootstrap,
 )
 from dynamics._kernel import significance as null_fields
 from dynamics._memo import reuse
@@ -96,8 +96,9 @@ def null_and_bootstrap(
     seed, progress = settings.get("seed", 0), settings.get("progress")
     common = {"observed": observed, "null": null, "n_null": n_null, "seed": seed}
     test: dict[str, float] = {}
-    if null in REFIT_NULLS:
-        test = refit_significance(
+    boot = {"n_boot": settings.get("n_boot", 0), "ci": settings.get("ci", 0.95)}
+    if null in REFIT_NULLS:  # the bootstrap runs beside the drawing of the null's samples
+        test, (interval, why) = refit_and_bootstrap(
             recompute,
             obj,
             sides,
@@ -105,32 +106,27 @@ def null_and_bootstrap(
             weight=params.get("weight"),
             alternative=alternative,
             func=func,
-        )
-    elif null is not None:
-        values = prep.leaning if use_leaning else prep.codes
-
-        def on_graph(g: ig.Graph, labels: np.ndarray) -> float:
-            src, dst, w = prep.with_graph(g)
-            return statistic(prep, src, dst, w, labels)
-
-        test = null_fields(
-            on_graph,
-            prep.graph(),
-            values,
-            **common,
-            alternative=alternative,
             progress=progress,
-            func=func,
+            **boot,
         )
-    interval, why = bootstrap(
-        recompute,
-        obj,
-        n_boot=settings.get("n_boot", 0),
-        ci=settings.get("ci", 0.95),
-        seed=seed,
-        progress=progress,
-        func=func,
-    )
+    else:
+        if null is not None:
+            values = prep.leaning if use_leaning else prep.codes
+
+            def on_graph(g: ig.Graph, labels: np.ndarray) -> float:
+                src, dst, w = prep.with_graph(g)
+                return statistic(prep, src, dst, w, labels)
+
+            test = null_fields(
+                on_graph,
+                prep.graph(),
+                values,
+                **common,
+                alternative=alternative,
+                progress=progress,
+                func=func,
+            )
+        interval, why = bootstrap(recompute, obj, seed=seed, progress=progress, func=func, **boot)
     if why is not None:
         prep.ci_reason = why
         prep.warnings.append(why)

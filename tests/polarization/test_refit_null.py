@@ -210,3 +210,62 @@ def test_refit_sides_repeats_method_and_parameters() -> None:
     assert (clone == found, clone.params, clone.order) == (True, found.params, found.order)
     with pytest.raises(ValueError, match="refit_sides needs sides found in the graph"):
         refit_sides(pol.sides(g, method="labels", labels={0: "a", 1: "b"}), g)
+
+
+@pytest.fixture(scope="module")
+def rant_part(shared_data) -> dyn.Discussion:
+    """400 real r/CollegeRant threads."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        rant = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    return rant.filter(threads=rant.threads["thread_id"].head(400).to_list())
+
+
+@pytest.mark.parametrize("first", [pol.ei_index, ech.insularity], ids=["kernel", "echo"])
+def test_samples_drawn_beside_the_bootstrap_give_the_same_result(rant_part, first) -> None:
+    """With workers, the null's samples are drawn in the background while the bootstrap runs
+    in this process (``null_samples_ahead``, from whichever measure draws them first);
+    value, interval and null are the same as one after the other."""
+
+    def run(n_jobs: int):
+        sides = pol.sides(rant_part, seed=0)
+        with joblib.parallel_config(n_jobs=n_jobs):
+            results = [m(rant_part, sides=sides, n_null=6, n_boot=6, seed=2) for m in measures]
+        return results, sides
+
+    measures = [first, *(m for m in (pol.ei_index, ech.insularity) if m is not first)]
+    here, here_sides = run(1)
+    pooled, pooled_sides = run(2)
+    for a, b in zip(here, pooled, strict=True):
+        assert a.ci is not None
+        assert a.p_value is not None
+        assert (b.value, b.ci, b.null_mean, b.null_sd, b.p_value) == (
+            a.value,
+            a.ci,
+            a.null_mean,
+            a.null_sd,
+            a.p_value,
+        )
+    (drawn,) = pooled_sides.null_cache.values()  # the background draw filled the cache
+    (kept,) = here_sides.null_cache.values()
+    assert all((a.edges == b.edges).all() for a, b in zip(drawn, kept, strict=True))
+
+
+def test_null_samples_ahead_draws_what_null_samples_draws(rant_part) -> None:
+    from dynamics._refit_null import null_samples_ahead
+
+    sides = pol.sides(rant_part, seed=0)
+    graph = as_igraph(rant_part, func="test")
+    find = partial(refit_sides, sides)
+    kept = null_samples(graph, find, n_null=6, seed=2, cache=sides.null_cache)
+    assert null_samples_ahead(graph, find, n_null=6, seed=2) is None  # one worker: no overlap
+    with joblib.parallel_config(n_jobs=2):
+        assert null_samples_ahead(graph, find, n_null=6, seed=2, cache=sides.null_cache) is None
+        future = null_samples_ahead(graph, find, n_null=6, seed=2)  # not cached: drawn
+        assert future is not None
+        ahead = future.result()
+    assert all((a.edges == b.edges).all() for a, b in zip(ahead, kept, strict=True))
+    assert all((a.codes == b.codes).all() for a, b in zip(ahead, kept, strict=True))
+    assert [a.labels for a in ahead] == [b.labels for b in kept]
