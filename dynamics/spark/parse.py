@@ -113,7 +113,7 @@ def _parts(
         for block in reddit._blocks(path):
             comments, threads, n = reddit.parse_block(block, first_line, problems)
             n_records += n
-            first_line += block.count(b"\n")
+            first_line += reddit.count_lines(block)
             yield comments, threads
         result.n_records = n_records + problems.counts.get("malformed_record", 0)
         return

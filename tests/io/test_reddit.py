@@ -454,3 +454,17 @@ def test_the_missing_thread_test_agrees_with_the_thread_ids() -> None:
     )
     assert got.get_column("missing").to_list() == got.get_column("null").to_list()
     assert 0 < got.get_column("missing").sum() < len(rows)
+
+
+@pytest.mark.parametrize("with_post", [False, True], ids=["comments_only", "with_post"])
+def test_comment_without_body_gets_empty_text(tmp_path: Path, with_post: bool) -> None:
+    """A comment without ``body`` has the empty text (counted as empty by the checks), whether
+    or not the block also holds submissions (whose missing ``body`` is not a comment's)."""
+    no_body = {k: v for k, v in REPLY.items() if k != "body"}
+    lines = ([POST] if with_post else []) + [TOP, no_body]
+    d = load_quietly(write_lines(tmp_path / "nobody.ndjson", lines))
+    texts = dict(d.comments.select("comment_id", "text").iter_rows())
+    assert texts[no_body["id"]] == ""
+    assert texts[TOP["id"]] == TOP["body"]
+    assert d.comments.get_column("text").null_count() == 0
+    assert (d.posts is not None) is with_post
