@@ -7,6 +7,7 @@ attribute ``name`` (author names, or the node ids of a networkx graph).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "VertexSides",
     "as_igraph",
     "edge_ends",
+    "float_values",
     "graph_from_ends",
     "label_codes",
     "per_author",
@@ -240,6 +242,19 @@ def edge_ends(graph: ig.Graph, sample: Any = None, *, built_from: Any = None) ->
         return ends
 
     return reuse(sample, ("edge_ends",), (graph,), read)
+
+
+def float_values(values: Sequence[Any], missing: float) -> np.ndarray:
+    """``np.array([missing if v is None else float(v) for v in values])``, about five times
+    faster where no value is None or NaN (numpy converts the list in C).
+
+    >>> float_values([2, 0.5, None], missing=1.0).tolist()
+    [2.0, 0.5, 1.0]
+    """
+    out = np.array(values, dtype=float)  # None becomes NaN here
+    if math.isnan(missing) or not np.isnan(out).any():
+        return out
+    return np.array([missing if v is None else float(v) for v in values], dtype=float)
 
 
 def graph_from_ends(n: int, src: np.ndarray, dst: np.ndarray, *, directed: bool) -> ig.Graph:

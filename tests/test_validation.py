@@ -10,7 +10,7 @@ import pytest
 
 import dynamics as dyn
 from dynamics._params import check_param, igraph_seed, rng
-from dynamics._validation import as_igraph, side_labels, undirected
+from dynamics._validation import as_igraph, float_values, side_labels, undirected
 from dynamics.errors import GraphKindError
 
 
@@ -117,3 +117,27 @@ def test_seeded_igraph_blocks_do_not_interleave_across_threads() -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(draw, (1, 2) * 4))
     assert together == alone
+
+
+@pytest.mark.parametrize("missing", [1.0, 0.0, float("nan")])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [0.25, 2, True, np.float32(0.5), np.int64(3), 10**20],
+        [0.25, None, 3],
+        [None, None],
+        [0.25, float("nan"), 1.0],  # a NaN that is not None stays NaN
+        [float("nan"), None, -1.5],
+    ],
+)
+def test_float_values_equal_the_python_conversion(values, missing) -> None:
+    got = float_values(values, missing=missing)
+    expected = np.array([missing if v is None else float(v) for v in values], dtype=float)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, expected)  # NaN where NaN, bit for bit elsewhere
+
+
+def test_float_values_refuse_what_float_refuses() -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 (numpy's and float's messages differ)
+        float_values([0.5, "left"], missing=1.0)

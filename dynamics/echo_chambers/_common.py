@@ -23,7 +23,14 @@ import polars as pl
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, edge_ends, label_codes, per_author, side_labels
+from dynamics._validation import (
+    as_igraph,
+    edge_ends,
+    float_values,
+    label_codes,
+    per_author,
+    side_labels,
+)
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -130,7 +137,7 @@ def _leaning_array(obj: Any, names: list[Any], leaning: Any, func: str) -> np.nd
     leaning = per_author(obj, leaning, param="leaning", func=func, how="mean", expected=expected)
     values = [leaning.get(name) for name in names]
     try:
-        x = np.array([math.nan if v is None else float(v) for v in values], dtype=float)
+        x = float_values(values, missing=math.nan)
     except (TypeError, ValueError):
         msg = (
             f"The 'leaning' parameter of {func} must map authors to numbers in [-1, 1]. "
@@ -176,7 +183,7 @@ def prepare(
     n = g.vcount()
     edges = edge_ends(g, obj)
     if weight is not None and weight in g.es.attributes():
-        w = np.array([1.0 if v is None else float(v) for v in g.es[weight]], dtype=float)
+        w = float_values(g.es[weight], missing=1.0)
     else:
         w = np.ones(len(edges))
     is_directed = g.is_directed() and directed

@@ -29,7 +29,7 @@ import numpy as np
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, edge_ends, label_codes, side_labels
+from dynamics._validation import as_igraph, edge_ends, float_values, label_codes, side_labels
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -149,7 +149,7 @@ def _simple_undirected(
     """
     m, n = g.ecount(), max(g.vcount(), 1)
     if weight is not None and m and weight in g.es.attributes():
-        w = np.array([1.0 if v is None else float(v) for v in g.es[weight]], dtype=float)
+        w = float_values(g.es[weight], missing=1.0)
     else:
         w = np.ones(m)
     lo, hi = np.minimum(ends[:, 0], ends[:, 1]), np.maximum(ends[:, 0], ends[:, 1])

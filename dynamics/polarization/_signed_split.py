@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dynamics._params import rng
+from dynamics._validation import float_values
 from dynamics.errors import GraphKindError
 from dynamics.polarization._sides_type import _DENSE_MAX, _result
 
@@ -38,10 +39,10 @@ def _signed_adjacency(g: ig.Graph, weight: str | None) -> sp.csr_matrix:
         )
         raise GraphKindError(msg)
     ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    sign = np.array([0.0 if s is None else float(s) for s in g.es["sign"]])
+    sign = float_values(g.es["sign"], missing=0.0)
     sign = np.sign(np.nan_to_num(sign))
     if weight is not None:
-        sign *= np.array([1.0 if w is None else float(w) for w in g.es[weight]])
+        sign *= float_values(g.es[weight], missing=1.0)
     lo, hi = ends.min(axis=1), ends.max(axis=1)
     keep = lo != hi
     upper = sp.coo_matrix((sign[keep], (lo[keep], hi[keep])), shape=(n, n)).tocsr()

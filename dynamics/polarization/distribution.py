@@ -18,7 +18,7 @@ from dynamics._kernel import Settings, arguments, bootstrap, check_common
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
-from dynamics._validation import as_igraph, per_author, side_labels
+from dynamics._validation import as_igraph, float_values, per_author, side_labels
 from dynamics.polarization._common import choose_labels
 from dynamics.polarization._family import polarization_measure
 
@@ -72,7 +72,7 @@ def _values(
     expected = "a mapping author -> float or a column name"
     leaning = per_author(obj, leaning, param="leaning", func=func, how="mean", expected=expected)
     raw = [leaning.get(name) for name in names]
-    vals = np.array([np.nan if x is None else float(x) for x in raw], dtype=float)
+    vals = float_values(raw, missing=np.nan)
     vals = vals[~np.isnan(vals)]
     bad = vals[(vals < -1) | (vals > 1)]
     check_param(bad.size == 0, "leaning", func, "a mapping to numbers in [-1, 1]", bad[:3].tolist())

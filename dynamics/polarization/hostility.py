@@ -16,6 +16,7 @@ from dynamics._sample_checks import coverage
 from dynamics._validation import (
     as_igraph,
     edge_ends,
+    float_values,
     graph_from_ends,
     label_codes,
     side_labels,
@@ -81,9 +82,9 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
             f"the graph has no edge attribute {signal!r} (the 'signal' parameter; user "
             "graphs of annotated Discussions have 'mean_toxicity')"
         )
-    mean = np.array([np.nan if x is None else float(x) for x in g.es[signal]])
+    mean = float_values(g.es[signal], missing=np.nan)
     count = (
-        np.array([1.0 if x is None else float(x) for x in g.es["count"]])
+        float_values(g.es["count"], missing=1.0)
         if "count" in g.es.attributes()
         else np.ones(g.ecount())
     )

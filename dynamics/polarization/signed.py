@@ -12,7 +12,7 @@ import numpy as np
 from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, edge_ends, side_labels
+from dynamics._validation import as_igraph, edge_ends, float_values, side_labels
 from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
 from dynamics.polarization._family import polarization_measure
 
@@ -71,16 +71,8 @@ def _signed_graph(
     new_id[keep] = np.arange(keep.size)
     m = g.ecount()
     ends = edge_ends(g, obj)
-    s_val = (
-        np.ones(m)
-        if sign is None
-        else np.array([0.0 if x is None else float(x) for x in g.es[sign]])
-    )
-    w_val = (
-        np.ones(m)
-        if weight is None
-        else np.array([1.0 if x is None else float(x) for x in g.es[weight]])
-    )
+    s_val = np.ones(m) if sign is None else float_values(g.es[sign], missing=0.0)
+    w_val = np.ones(m) if weight is None else float_values(g.es[weight], missing=1.0)
     a, b = new_id[ends[:, 0]], new_id[ends[:, 1]]
     ok = (a >= 0) & (b >= 0) & (a != b)
     lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])

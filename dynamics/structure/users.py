@@ -12,7 +12,7 @@ from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
 from dynamics._significance import bootstrap_draws
-from dynamics._validation import as_igraph
+from dynamics._validation import as_igraph, float_values
 from dynamics.errors import GraphKindError
 from dynamics.structure._common import _NAN, _discussion, _per_thread, _structure_measure
 
@@ -48,7 +48,7 @@ def _edge_frame(obj: Any, weight: str | None, func: str) -> pl.DataFrame:
     else:
         if weight not in g.es.attributes():
             _missing_weight(weight, func)
-        w = np.array([1.0 if x is None else float(x) for x in g.es[weight]], dtype=np.float64)
+        w = float_values(g.es[weight], missing=1.0)
     return pl.DataFrame(
         {
             "source": [str(x) for x in names[edges[:, 0]]],
