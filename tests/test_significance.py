@@ -97,7 +97,7 @@ def test_resampled_threads_are_whole_separate_copies(three_threads) -> None:
         assert sample.n_threads == 3
         # every copy keeps its own tree: parents are found inside the copy
         parents = table["parent_id"].drop_nulls()
-        assert parents.is_in(table["comment_id"]).all()
+        assert parents.is_in(table["comment_id"].implode()).all()
         drawn = table.group_by("thread_id").len()
         for thread_id, n in drawn.iter_rows():
             assert n == sizes[thread_id.split("#b")[0]]

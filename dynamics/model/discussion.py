@@ -427,7 +427,7 @@ class Discussion:
             # a post stays when a kept comment is in its thread, or when it matches the
             # conditions itself (a post without comments, posted in the window / by the author)
             posts = self._threads.filter(
-                pl.col("thread_id").is_in(kept.get_column("thread_id").unique()) | expr
+                pl.col("thread_id").is_in(kept.get_column("thread_id").unique().implode()) | expr
             )
         return Discussion(kept, self._report, posts)
 

@@ -354,7 +354,7 @@ def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
     low = words.get_column("low")
 
     active_words, lexicon, boosters = _word_series()
-    g = np.flatnonzero(low.is_in(active_words).to_numpy())
+    g = np.flatnonzero(low.is_in(active_words.implode()).to_numpy())
     r = row[g]
     pos = g - start[r]
     last = n[r] - 1
@@ -370,10 +370,10 @@ def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
     after1, after2 = near(1), near(2)
 
     def is_(s: pl.Series, *values: str) -> np.ndarray:
-        return s.is_in(pl.Series(values, dtype=pl.String)).fill_null(False).to_numpy()
+        return s.is_in(pl.Series(values, dtype=pl.String).implode()).fill_null(False).to_numpy()
 
     def in_lex(s: pl.Series) -> np.ndarray:
-        return s.is_in(lexicon).fill_null(False).to_numpy()
+        return s.is_in(lexicon.implode()).fill_null(False).to_numpy()
 
     kind_of = is_(lw, "kind") & is_(after1, "of")
     base = lw.replace_strict(lex, return_dtype=pl.Float64).to_numpy()
@@ -394,7 +394,7 @@ def _scores(texts: pl.Series, words: pl.DataFrame) -> np.ndarray:
         k = start_i + 1
         lj = before[k]
         valid = (pos - k >= 0) & ~in_lex(lj)
-        in_boost = lj.is_in(boosters).fill_null(False).to_numpy()
+        in_boost = lj.is_in(boosters.implode()).fill_null(False).to_numpy()
         s = lj.replace_strict(boost, default=0.0, return_dtype=pl.Float64).to_numpy()
         s = np.where(in_boost & (valence < 0), s * -1, s)
         j_caps = in_boost & cap_diff[r] & upper[np.clip(g - k, 0, None)]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 import pytest
 
-from dynamics.model.forest import find_cycles
+from dynamics.model.forest import find_cycles, parent_index
 
 
 def _cycles_by_walking(parent: np.ndarray) -> set[frozenset[int]]:
@@ -49,3 +50,36 @@ def test_cycles_match_a_plain_walk_on_random_forests(seed: int) -> None:
     parent = rng.integers(-1, n, size=n)
     parent[rng.random(n) < 0.3] = -1
     assert {frozenset(c) for c in find_cycles(parent)} == _cycles_by_walking(parent)
+
+
+@pytest.mark.parametrize(
+    ("ids", "parents"),
+    [
+        (["a", "b", "c", "d"], [None, "a", "x", "c"]),  # a root, a reply, an absent parent
+        (["a"], [None]),
+        ([], []),
+        (["b", "a"], ["a", "a"]),  # two replies to one parent, a self-reference
+    ],
+)
+def test_parent_index_gives_each_parent_row(ids, parents) -> None:
+    got = parent_index(pl.Series(ids, dtype=pl.String), pl.Series(parents, dtype=pl.String))
+    row = {c: i for i, c in enumerate(ids)}
+    assert got.tolist() == [row.get(p, -1) if p is not None else -1 for p in parents]
+    assert got.dtype == np.int64
+
+
+def test_parent_index_on_real_comments(shared_data) -> None:
+    import warnings
+
+    import dynamics as dyn
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        c = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson").comments
+    c = c.sample(fraction=0.8, seed=0)  # some parents are gone, the rows in another order
+    ids, parents = c.get_column("comment_id"), c.get_column("parent_id")
+    row = {x: i for i, x in enumerate(ids.to_list())}
+    expected = [-1 if p is None else row.get(p, -1) for p in parents.to_list()]
+    got = parent_index(ids, parents)
+    assert got.tolist() == expected
+    assert ((got == -1) & parents.is_not_null().to_numpy()).any()  # absent parents seen
