@@ -172,7 +172,9 @@ def null_samples_ahead(
     from joblib import effective_n_jobs
 
     workers = effective_n_jobs(None)
-    if workers <= 1 or n_null < 2:
+    # null_samples draws in this process with fewer than two workers: never in a thread
+    # beside other work (igraph's random generator is one per process)
+    if min(workers, n_null) < 2:
         return None
     if cache is not None and _cache_key(graph, null, n_null, seed, unit_weights) in cache:
         return None
