@@ -85,7 +85,7 @@ __all__ = [
     "finish",
     "measure",
     "measures",
-    "refit_significance",
+    "refit_and_bootstrap",
     "run_sided",
     "significance",
     "with_settings",
@@ -686,7 +686,7 @@ def finish(
     )
 
 
-def refit_significance(
+def _refit_test(
     again: Callable[..., float],
     obj: Any,
     sides: Any,
@@ -743,7 +743,7 @@ def refit_and_bootstrap(
     ci: float,
     progress: bool | None,
 ) -> tuple[dict[str, float], tuple[tuple[float, float] | None, str | None]]:
-    """:func:`refit_significance` and :func:`bootstrap` of one measure: ``(test, (interval,
+    """:func:`_refit_test` and :func:`bootstrap` of one measure: ``(test, (interval,
     why_none))``.
 
     With worker processes and samples not drawn yet, the workers draw the null's samples
@@ -753,7 +753,7 @@ def refit_and_bootstrap(
     boot = {"n_boot": n_boot, "ci": ci, "seed": seed, "progress": progress, "func": func}
     drawing = _refit_ahead(obj, sides, null, n_null, seed, n_boot, func)
     done = bootstrap(again, obj, **boot) if drawing is not None else None
-    test = refit_significance(
+    test = _refit_test(
         again,
         obj,
         sides,
@@ -781,7 +781,7 @@ def _refit_ahead(
 
     Only for a Discussion with a bootstrap to compute meanwhile, samples not drawn yet and
     more than one worker (:func:`dynamics._refit_null.null_samples_ahead`); the samples are
-    those :func:`refit_significance` would draw, so no result changes.
+    those :func:`_refit_test` would draw, so no result changes.
     """
     from dynamics._refit_null import null_samples_ahead
     from dynamics.model.discussion import Discussion
