@@ -146,6 +146,36 @@ class Discussion:
         """
         return self._comments.select(columns)
 
+    def author_rows(self, columns: Sequence[str]) -> pl.DataFrame:
+        """Each comment's author and parent's author as rows of :meth:`user_nodes` (``_a``,
+        ``_p``: Int64, null without an author or a parent row), and ``columns``, in the
+        order of :meth:`comment_rows`.
+
+        Measures that aggregate replies by the pair of users read these integer codes instead
+        of the names; a thread bootstrap sample gives them without building its comments
+        table or joining names (its original's codes, renumbered to the sample's users).
+
+        Examples
+        --------
+        >>> d = dyn.load(pl.DataFrame({"id": ["1", "2", "3"], "parent": [None, "1", "2"],
+        ...                            "user": ["cy", "ann", "cy"], "body": ["x"] * 3}))
+        >>> d.author_rows([]).rows()                        # user_nodes: ann, cy
+        [(1, None), (0, 1), (1, 0)]
+        """
+        names = self.user_nodes().get_column("author")
+        lookup = pl.DataFrame({"author": names, "_a": np.arange(names.len(), dtype=np.int64)})
+        rows = self.comment_rows(["author", "parent_author", *columns])
+        return (
+            rows.join(lookup, on="author", how="left", maintain_order="left")
+            .join(
+                lookup.rename({"author": "parent_author", "_a": "_p"}),
+                on="parent_author",
+                how="left",
+                maintain_order="left",
+            )
+            .select("_a", "_p", *columns)
+        )
+
     def comments_per_author(self) -> np.ndarray:
         """Comments of each named author (comments without an author left out), in no set
         order; a thread bootstrap sample counts them from its original's per-thread counts.

@@ -178,6 +178,17 @@ class ThreadResampler:
 
         return self._table(("comment_rows", columns), build)
 
+    def author_rows(self, columns: tuple[str, ...]) -> pl.DataFrame:
+        """The original's :meth:`Discussion.author_rows` (codes into :meth:`names`) with
+        each comment's thread code ``_thr``, in order."""
+
+        def build() -> pl.DataFrame:
+            rows = self.parent.author_rows(columns)
+            thr = self.comment_rows(("author",)).get_column("_thr")
+            return rows.with_columns(thr)
+
+        return self._table(("author_rows", columns), build)
+
     def author_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The original's comments per (thread, named author): thread codes, author codes
         (dense, arbitrary) and counts."""
@@ -279,6 +290,22 @@ class ResampledDiscussion(Discussion):
         thread was drawn (in the original's order), without building the comments table."""
         rows = self._resampler.comment_rows(tuple(columns))
         return _repeat(rows, self._weights).drop("_thr")
+
+    def author_rows(self, columns: Sequence[str]) -> pl.DataFrame:
+        """As :meth:`Discussion.author_rows`: the original's coded rows repeated as often as
+        their thread was drawn, the codes renumbered to this sample's users (the users of the
+        drawn threads, in the original's order of names)."""
+        rows = _repeat(self._resampler.author_rows(tuple(columns)), self._weights)
+        nodes = self._derived(("node_codes", "exclude"), lambda: self._node_codes("exclude"))
+        present = nodes.get_column("_a").to_numpy()
+        position = np.full(self._resampler.names("exclude").len(), -1, dtype=np.int64)
+        position[present] = np.arange(present.size)
+        renumber = pl.Series(position)  # a null code gathers a null
+        return rows.select(
+            renumber.gather(rows.get_column("_a")).alias("_a"),
+            renumber.gather(rows.get_column("_p")).alias("_p"),
+            *columns,
+        )
 
     def comments_per_author(self) -> np.ndarray:
         """As :meth:`Discussion.comments_per_author`: each thread's counts times the number of

@@ -47,30 +47,31 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
     from dynamics.model.discussion import Discussion
 
     if isinstance(obj, Discussion):
-        try:  # a bootstrap sample gives the columns without building its comments table
-            c = obj.comment_rows(["author", "parent_author", signal])
+        try:  # users as integer codes; a bootstrap sample gives them without its comments
+            c = obj.author_rows([signal])
         except pl.exceptions.ColumnNotFoundError:
             return f"no {signal!r} column: annotate the Discussion with a toxicity scorer first"
+        names = obj.user_nodes().get_column("author")  # the commenting users, sorted
+        n = names.len()
         edges = (
             c.filter(
-                pl.col("parent_author").is_not_null()
-                & pl.col("author").is_not_null()
-                & (pl.col("author") != pl.col("parent_author"))
+                pl.col("_p").is_not_null()
+                & pl.col("_a").is_not_null()
+                & (pl.col("_a") != pl.col("_p"))
                 & pl.col(signal).is_not_null()
             )
-            .group_by("author", "parent_author")
+            .group_by((pl.col("_a") * n + pl.col("_p")).alias("_pair"))
             .agg(
                 pl.col(signal).cast(pl.Float64).sum().alias("tox_sum"),
                 pl.len().cast(pl.Float64).alias("tox_n"),
             )
-            .sort("author", "parent_author")
+            .sort("_pair")  # by replier, then replied-to: the names' order
         )
-        names = c.get_column("author").drop_nulls().unique().sort()  # code point order
-        src = names.search_sorted(edges.get_column("author")).to_numpy().astype(np.int64)
-        dst = names.search_sorted(edges.get_column("parent_author")).to_numpy().astype(np.int64)
+        pair = edges.get_column("_pair").to_numpy()
+        src, dst = pair // max(n, 1), pair % max(n, 1)
         ts = edges.get_column("tox_sum").to_numpy()
         tn = edges.get_column("tox_n").to_numpy()
-        g = graph_from_ends(names.len(), src, dst, directed=True)
+        g = graph_from_ends(n, src, dst, directed=True)
         g.vs["name"] = names.to_list()
         g.es["tox_sum"] = ts.tolist()
         g.es["tox_n"] = tn.tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -191,3 +192,38 @@ def test_sample_comments_per_author_match_its_comments(shared_data: Path) -> Non
     assert counts.sum() == expected.get_column("count").sum() > len(d.authors)
     gini = dyn.structure.participation_inequality
     assert gini(sample).value == gini(slow).value
+
+
+def test_sample_author_rows_match_its_comments(shared_data: Path) -> None:
+    """``author_rows`` codes each comment's author and parent author as rows of the user
+    table: a sample renumbers its original's codes to its own users, equal (rows sorted) to
+    the codes of its comments table built the long way; the cross-side hostility of the
+    sample is the same either way."""
+    d = _scored_rant(shared_data)
+    names = d.user_nodes().get_column("author")
+    rows = d.author_rows(["toxicity"])
+    assert rows.columns == ["_a", "_p", "toxicity"]
+    plain = d.comment_rows(["author", "parent_author"])
+    assert names.gather(rows.get_column("_a")).equals(plain.get_column("author"), null_equal=True)
+    assert (
+        names.gather(rows.get_column("_p")).to_list() == plain.get_column("parent_author").to_list()
+    )
+    resampler = ThreadResampler(d)
+    drawn = resampler.draw(np.random.default_rng(5))
+    assert np.bincount(drawn).max() > 1
+    sample = resampler.discussion(drawn)
+    fast = sample.author_rows(["toxicity"])
+    assert sample._built is None
+    slow = Discussion(sample.comments, d.report)
+    expected = slow.author_rows(["toxicity"])
+    by = ["_a", "_p", "toxicity"]
+    assert fast.sort(by, nulls_last=True).equals(expected.sort(by, nulls_last=True))
+    assert fast.get_column("_a").max() < len(slow.authors) < len(d.authors)
+    sides = {name: i % 2 for i, name in enumerate(names.to_list())}  # every user on a side
+    hostility = dyn.polarization.cross_side_hostility
+    a, b = hostility(sample, sides=sides), hostility(slow, sides=sides)
+    assert not math.isnan(a.value)
+    assert (a.n_cross, a.n_within) == (b.n_cross, b.n_within)
+    # the same replies summed in another row order: equal to rounding
+    assert a.value == pytest.approx(b.value, rel=1e-12)
+    assert a.cross_toxicity == pytest.approx(b.cross_toxicity, rel=1e-12)
