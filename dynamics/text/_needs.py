@@ -9,12 +9,12 @@ whole words, so the filter never depends on how the pattern draws word boundarie
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 import polars as pl
 
-__all__ = ["rows_holding"]
+__all__ = ["on_rows", "rows_holding"]
 
 
 def rows_holding(
@@ -47,3 +47,22 @@ def rows_holding(
         .partition_by("key", as_dict=True)
     )
     return {keys[key[0]]: part.get_column("row").to_numpy() for key, part in found.items()}
+
+
+def on_rows(
+    texts: pl.Series,
+    rows: np.ndarray | None,
+    run: Callable[[pl.Series], pl.Series],
+    dtype: type | np.dtype,
+) -> np.ndarray:
+    """``run`` (a pattern's match test or count) on ``texts`` at ``rows`` only, zero (False)
+    on every other text: one value per text, as ``dtype``.
+
+    >>> on_rows(pl.Series(["a", "b a", "c"]), np.array([1]), lambda s: s.str.count_matches("a"),
+    ...         np.uint32).tolist()
+    [0, 1, 0]
+    """
+    out = np.zeros(texts.len(), dtype=dtype)
+    if rows is not None and rows.size:
+        out[rows] = run(texts.gather(rows)).to_numpy()
+    return out

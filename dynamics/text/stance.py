@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from dynamics.text._needs import rows_holding
+from dynamics.text._needs import on_rows, rows_holding
 
 __all__ = ["MARKERS", "Marker", "MarkerStanceScorer", "marker_totals", "stance_label"]
 
@@ -374,16 +374,12 @@ def _counts(texts: Sequence[str | None] | pl.Series) -> pl.DataFrame:
     for i, m in enumerate(MARKERS):
         if not m.needs:
             continue
-        rows = candidates.get(i, _NONE)
-        column = np.zeros(frame.height, dtype=np.uint32)
-        if rows.size:
-            found = frame.get_column("raw" if m.raw else "clean").gather(rows)
-            column[rows] = found.str.count_matches(patterns[i]).to_numpy()
+        texts = frame.get_column("raw" if m.raw else "clean")
+        column = on_rows(
+            texts, candidates.get(i), lambda s, i=i: s.str.count_matches(patterns[i]), np.uint32
+        )
         counts = counts.with_columns(pl.Series(str(i), column))
     return counts.select(str(i) for i in range(len(MARKERS)))
-
-
-_NONE = np.zeros(0, dtype=np.int64)
 
 
 @cache

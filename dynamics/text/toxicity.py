@@ -31,7 +31,7 @@ import polars as pl
 
 from dynamics._docs import doc_blocks
 from dynamics.text._linear import load_model, term_counts, token_table, weigh, weighted_counts
-from dynamics.text._needs import rows_holding
+from dynamics.text._needs import on_rows, rows_holding
 from dynamics.text._toxicity_lexicon import CATEGORIES, NEEDS, PATTERNS
 
 __all__ = [
@@ -137,11 +137,8 @@ def lexicon_matches(texts: Sequence[str | None] | pl.Series) -> dict[str, np.nda
     )
     out = {c: frame.get_column(c).to_numpy() for c in frame.columns}
     candidates = rows_holding(text, NEEDS)
-    for category in NEEDS:
-        rows = candidates.get(category)
-        out[category] = np.zeros(text.len(), dtype=bool)
-        if rows is not None:
-            out[category][rows] = text.gather(rows).str.contains(patterns[category]).to_numpy()
+    for c in NEEDS:
+        out[c] = on_rows(text, candidates.get(c), lambda s, c=c: s.str.contains(patterns[c]), bool)
     return {category: out[category] for category in CATEGORIES}
 
 
