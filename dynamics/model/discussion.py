@@ -22,6 +22,7 @@ from dynamics.model.forest import (
 from dynamics.model.graph import (
     AnonymousPolicy,
     coded_reply_edges,
+    name_rows,
     node_labels,
     to_igraph,
     to_networkx,
@@ -163,18 +164,9 @@ class Discussion:
         [(1, None), (0, 1), (1, 0)]
         """
         names = self.user_nodes().get_column("author")
-        lookup = pl.DataFrame({"author": names, "_a": np.arange(names.len(), dtype=np.int64)})
         rows = self.comment_rows(["author", "parent_author", *columns])
-        return (
-            rows.join(lookup, on="author", how="left", maintain_order="left")
-            .join(
-                lookup.rename({"author": "parent_author", "_a": "_p"}),
-                on="parent_author",
-                how="left",
-                maintain_order="left",
-            )
-            .select("_a", "_p", *columns)
-        )
+        coded = name_rows(rows, names, {"author": "_a", "parent_author": "_p"})
+        return coded.select("_a", "_p", *columns)
 
     def comments_per_author(self) -> np.ndarray:
         """Comments of each named author (comments without an author left out), in no set

@@ -21,6 +21,7 @@ __all__ = [
     "AnonymousPolicy",
     "attribute_values",
     "coded_reply_edges",
+    "name_rows",
     "node_labels",
     "python_values",
     "reply_edges",
@@ -156,7 +157,7 @@ def coded_reply_edges(
         of (source, target) rows of ``names``.
     """
     rows, aggs = reply_rows(comments, anonymous=anonymous, self_loops=self_loops)
-    rows = _with_end_rows(rows, names)
+    rows = name_rows(rows, names, {"source": "_s", "target": "_t"})
     if rows.get_column("_s").has_nulls() or rows.get_column("_t").has_nulls():
         msg = "coded_reply_edges: an end of a reply is not among the node names given"
         raise ValueError(msg)
@@ -179,16 +180,23 @@ def coded_reply_edges(
     return edges, ends
 
 
-def _with_end_rows(frame: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
-    """``frame`` with ``_s`` and ``_t``: the rows of its ``source`` and ``target`` in
-    ``names`` (null when absent), in ``frame``'s order."""
-    lookup = pl.DataFrame({"source": names, "_s": np.arange(names.len(), dtype=np.int64)})
-    return frame.join(lookup, on="source", how="left", maintain_order="left").join(
-        lookup.rename({"source": "target", "_s": "_t"}),
-        on="target",
-        how="left",
-        maintain_order="left",
-    )
+def name_rows(frame: pl.DataFrame, names: pl.Series, codes: dict[str, str]) -> pl.DataFrame:
+    """``frame`` with, for each ``column: code`` of ``codes``, a column ``code``: the row of
+    the column's value in ``names`` (Int64, null when absent), in ``frame``'s order.
+
+    >>> name_rows(pl.DataFrame({"a": ["y", "z", None]}), pl.Series(["x", "y"]), {"a": "_a"}
+    ...           ).get_column("_a").to_list()
+    [1, None, None]
+    """
+    lookup = pl.DataFrame({"name": names, "row": np.arange(names.len(), dtype=np.int64)})
+    for column, code in codes.items():
+        frame = frame.join(
+            lookup.rename({"name": column, "row": code}),
+            on=column,
+            how="left",
+            maintain_order="left",
+        )
+    return frame
 
 
 def reply_rows(
@@ -305,7 +313,7 @@ def to_igraph(
     names = nodes.get_column("author")
     pairs = ends
     if pairs is None:
-        found = _with_end_rows(edges.select("source", "target"), names)
+        found = name_rows(edges.select("source", "target"), names, {"source": "_s", "target": "_t"})
         pairs = np.column_stack(
             [found.get_column("_s").to_numpy(), found.get_column("_t").to_numpy()]
         )

@@ -296,11 +296,7 @@ class ResampledDiscussion(Discussion):
         their thread was drawn, the codes renumbered to this sample's users (the users of the
         drawn threads, in the original's order of names)."""
         rows = _repeat(self._resampler.author_rows(tuple(columns)), self._weights)
-        nodes = self._derived(("node_codes", "exclude"), lambda: self._node_codes("exclude"))
-        present = nodes.get_column("_a").to_numpy()
-        position = np.full(self._resampler.names("exclude").len(), -1, dtype=np.int64)
-        position[present] = np.arange(present.size)
-        renumber = pl.Series(position)  # a null code gathers a null
+        renumber = pl.Series(self._positions("exclude")[1])  # a null code gathers a null
         return rows.select(
             renumber.gather(rows.get_column("_a")).alias("_a"),
             renumber.gather(rows.get_column("_p")).alias("_p"),
@@ -373,6 +369,15 @@ class ResampledDiscussion(Discussion):
         shared = None if self._key is None else (self._key, anonymous, self_loops)
         return self._resampler.shared_graph(shared, lambda: self._igraph(anonymous, self_loops))
 
+    def _positions(self, anonymous: AnonymousPolicy) -> tuple[np.ndarray, np.ndarray]:
+        """The original's user codes present in this sample (sorted), and each original code's
+        row among them (-1: absent)."""
+        nodes = self._derived(("node_codes", anonymous), lambda: self._node_codes(anonymous))
+        present = nodes.get_column("_a").to_numpy()
+        position = np.full(self._resampler.names(anonymous).len(), -1, dtype=np.int64)
+        position[present] = np.arange(present.size)
+        return present, position
+
     def _igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
         import igraph as ig
 
@@ -381,9 +386,7 @@ class ResampledDiscussion(Discussion):
             ("edge_codes", anonymous, self_loops),
             lambda: self._edge_codes(anonymous, self_loops),
         )
-        present = nodes.get_column("_a").to_numpy()
-        position = np.full(self._resampler.names(anonymous).len(), -1, dtype=np.int64)
-        position[present] = np.arange(present.size)
+        present, position = self._positions(anonymous)
         pairs = np.column_stack(
             [
                 position[edges.get_column("_s").to_numpy()],
