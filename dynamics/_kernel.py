@@ -746,9 +746,9 @@ def refit_and_bootstrap(
     """:func:`_refit_test` and :func:`bootstrap` of one measure: ``(test, (interval,
     why_none))``.
 
-    With worker processes and samples not drawn yet, the workers draw the null's samples
-    while this process computes the bootstrap (:func:`_refit_ahead`); otherwise one after
-    the other. The results are the same either way.
+    With worker processes, the workers draw the null's samples (unless drawn already) while
+    this process computes the bootstrap (:func:`_refit_ahead`); otherwise one after the
+    other. The results are the same either way.
     """
     boot = {"n_boot": n_boot, "ci": ci, "seed": seed, "progress": progress, "func": func}
     drawing = _refit_ahead(obj, sides, null, n_null, seed, n_boot, func)
@@ -779,9 +779,10 @@ def _refit_ahead(
 ) -> Any:
     """Start drawing the re-inferring null's samples in the background (a future), or None.
 
-    Only for a Discussion with a bootstrap to compute meanwhile, samples not drawn yet and
-    more than one worker (:func:`dynamics._refit_null.null_samples_ahead`); the samples are
-    those :func:`_refit_test` would draw, so no result changes.
+    Only for a Discussion with a bootstrap to compute meanwhile and more than one worker
+    (:func:`dynamics._refit_null.null_samples_ahead`; samples already drawn come as a
+    finished future); the samples are those :func:`_refit_test` would draw, so no result
+    changes.
     """
     from dynamics._refit_null import null_samples_ahead
     from dynamics.model.discussion import Discussion

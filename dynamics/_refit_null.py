@@ -118,19 +118,37 @@ def null_samples(
     """
     check_param(null in REFIT_NULLS, "null", "null_samples", f"one of {REFIT_NULLS}", null)
     check_param(n_null >= 1, "n_null", "null_samples", "a positive integer", n_null)
-    attrs = _edge_attributes(graph, null, unit_weights)
     key = None
     if cache is not None:
         key = _cache_key(graph, null, n_null, seed, unit_weights)
         if key in cache:
             return cache[key]
-    seeds = rng(seed).integers(2**31, size=n_null).tolist()
-    from joblib import Parallel, delayed, effective_n_jobs
+    from joblib import effective_n_jobs
 
     workers = max(1, min(effective_n_jobs(n_jobs), n_null))
+    return _draw(graph, find, null, n_null, seed, unit_weights, workers, cache, key)
+
+
+def _draw(
+    graph: ig.Graph,
+    find: Callable[..., Mapping[Any, Any]],
+    null: str,
+    n_null: int,
+    seed: int | None,
+    unit_weights: tuple[str, ...],
+    workers: int,
+    cache: MutableMapping[Any, Any] | None,
+    key: tuple[Any, ...] | None,
+) -> list[NullSample]:
+    """The samples of :func:`null_samples` drawn by ``workers`` processes (1: here), kept in
+    ``cache`` under ``key`` while they fit."""
+    attrs = _edge_attributes(graph, null, unit_weights)
+    seeds = rng(seed).integers(2**31, size=n_null).tolist()
     if workers == 1:
         samples = _sample_batch(graph, find, attrs, seeds)
     else:  # one batch per worker: the graph and ``find`` travel once per worker
+        from joblib import Parallel, delayed
+
         batches = [b.tolist() for b in np.array_split(np.asarray(seeds), workers) if b.size]
         parts = Parallel(n_jobs=workers)(
             delayed(_sample_batch)(graph, find, attrs, b) for b in batches
@@ -163,32 +181,39 @@ def null_samples_ahead(
 ) -> Future[list[NullSample]] | None:
     """Start :func:`null_samples` in a thread, so the caller can work while the workers draw.
 
-    Only when the samples are not in ``cache`` and joblib's setting gives more than one
-    worker (``joblib.parallel_config``, read here, in the caller's thread): the workers are
-    processes, so the caller's own work (a bootstrap) runs beside them instead of after
-    them. ``future.result()`` gives the samples, the same as :func:`null_samples` with the
-    same arguments (the seeds decide them); None when nothing was started.
+    Only when joblib's setting gives more than one worker (``joblib.parallel_config``, read
+    here, in the caller's thread): the workers are processes, so the caller's own work (a
+    bootstrap) runs beside them instead of after them. ``future.result()`` gives the
+    samples, the same as :func:`null_samples` with the same arguments (the seeds decide
+    them); a finished future holds the samples already in ``cache``. None with one worker:
+    the caller draws them itself.
     """
     from joblib import effective_n_jobs
 
-    workers = effective_n_jobs(None)
-    # null_samples draws in this process with fewer than two workers: never in a thread
-    # beside other work (igraph's random generator is one per process)
-    if min(workers, n_null) < 2:
+    workers = min(effective_n_jobs(None), n_null)
+    # with one worker the samples are drawn in this process: never in a thread beside other
+    # work (igraph's random generator is one per process)
+    if workers < 2:
         return None
-    if cache is not None and _cache_key(graph, null, n_null, seed, unit_weights) in cache:
-        return None
+    key = None
+    if cache is not None:
+        key = _cache_key(graph, null, n_null, seed, unit_weights)
+        if key in cache:
+            done: Future[list[NullSample]] = Future()
+            done.set_result(cache[key])
+            return done
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamics-null")
     future = pool.submit(
-        null_samples,
+        _draw,
         graph.copy(),  # the thread's own object: the caller may add attributes to its graph
         find,
-        null=null,
-        n_null=n_null,
-        seed=seed,
-        unit_weights=unit_weights,
-        n_jobs=workers,
-        cache=cache,
+        null,
+        n_null,
+        seed,
+        unit_weights,
+        workers,
+        cache,
+        key,
     )
     pool.shutdown(wait=False)  # the thread ends with its one task
     return future

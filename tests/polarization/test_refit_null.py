@@ -262,7 +262,10 @@ def test_null_samples_ahead_draws_what_null_samples_draws(rant_part) -> None:
     kept = null_samples(graph, find, n_null=6, seed=2, cache=sides.null_cache)
     assert null_samples_ahead(graph, find, n_null=6, seed=2) is None  # one worker: no overlap
     with joblib.parallel_config(n_jobs=2):
-        assert null_samples_ahead(graph, find, n_null=6, seed=2, cache=sides.null_cache) is None
+        cached = null_samples_ahead(graph, find, n_null=6, seed=2, cache=sides.null_cache)
+        assert cached is not None  # drawn already: a finished future with those samples
+        assert cached.done()
+        assert cached.result() is kept
         future = null_samples_ahead(graph, find, n_null=6, seed=2)  # not cached: drawn
         assert future is not None
         ahead = future.result()
