@@ -53,7 +53,7 @@ import numpy as np
 from dynamics import _docs
 from dynamics._memo import reuse
 from dynamics._params import check_param
-from dynamics._refit_null import refit_null_test
+from dynamics._refit_null import null_samples_ahead, refit_null_test
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
 from dynamics._significance import (
@@ -686,47 +686,6 @@ def finish(
     )
 
 
-def _refit_test(
-    again: Callable[..., float],
-    obj: Any,
-    sides: Any,
-    *,
-    observed: float,
-    null: str,
-    n_null: int,
-    seed: int | None,
-    weight: str | None,
-    alternative: str,
-    func: str,
-    samples: list[Any] | None = None,
-) -> dict[str, float]:
-    """The re-inferring null (``"rewire-refit"``) for sides found in the graph.
-
-    Rewires the full user graph of ``obj`` keeping degrees, finds the sides on it with the
-    method and parameters of ``sides`` (:func:`dynamics.polarization._sides.refit_sides`) and
-    recomputes the measure with ``again``; ``samples``: those :func:`_refit_ahead` drew.
-    """
-    from dynamics.polarization._sides import refit_sides
-
-    found_with = sides.params.get("weight")
-    unit = tuple(sorted(w for w in {weight, found_with} if isinstance(w, str)))
-    res = refit_null_test(
-        again,
-        as_igraph(obj, func=func, copy=False),  # only read (rewired copies are made from it)
-        partial(refit_sides, sides),
-        cache=sides.null_cache,
-        observed=observed,
-        null=null,
-        n_null=n_null,
-        seed=seed,
-        unit_weights=unit,
-        search_weights=_search_weights(sides),
-        alternative=alternative,  # type: ignore[arg-type]
-        samples=samples,
-    )
-    return res.fields()
-
-
 def refit_and_bootstrap(
     again: Callable[..., float],
     obj: Any,
@@ -743,59 +702,49 @@ def refit_and_bootstrap(
     ci: float,
     progress: bool | None,
 ) -> tuple[dict[str, float], tuple[tuple[float, float] | None, str | None]]:
-    """:func:`_refit_test` and :func:`bootstrap` of one measure: ``(test, (interval,
-    why_none))``.
+    """The re-inferring null (``"rewire-refit"``) for sides found in the graph, and the
+    bootstrap, of one measure: ``(test fields, (interval, why_none))``.
 
-    With worker processes, the workers draw the null's samples (unless drawn already) while
-    this process computes the bootstrap (:func:`_refit_ahead`); otherwise one after the
-    other. The results are the same either way.
+    The null rewires the full user graph of ``obj`` keeping degrees, finds the sides on it
+    with the method and parameters of ``sides``
+    (:func:`dynamics.polarization._sides.refit_sides`) and recomputes the measure with
+    ``again``. With worker processes and a Discussion to bootstrap, the workers draw the
+    null's samples (unless drawn already) while this process computes the bootstrap
+    (:func:`dynamics._refit_null.null_samples_ahead`); otherwise one after the other. The
+    results are the same either way.
     """
+    from dynamics.model.discussion import Discussion
+    from dynamics.polarization._sides import refit_sides
+
+    graph = as_igraph(obj, func=func, copy=False)  # only read (rewired copies are made from it)
+    find = partial(refit_sides, sides)
+    found_with = sides.params.get("weight")
+    search = tuple(w for w in [found_with] if isinstance(w, str))  # what the side search reads
     boot = {"n_boot": n_boot, "ci": ci, "seed": seed, "progress": progress, "func": func}
-    drawing = _refit_ahead(obj, sides, null, n_null, seed, n_boot, func)
+    drawing = None
+    if n_boot and isinstance(obj, Discussion):
+        drawing = null_samples_ahead(
+            graph,
+            find,
+            null=null,
+            n_null=n_null,
+            seed=seed,
+            unit_weights=search,
+            cache=sides.null_cache,
+        )
     done = bootstrap(again, obj, **boot) if drawing is not None else None
-    test = _refit_test(
+    res = refit_null_test(
         again,
-        obj,
-        sides,
+        graph,
+        find,
+        cache=sides.null_cache,
         observed=observed,
         null=null,
         n_null=n_null,
         seed=seed,
-        weight=weight,
-        alternative=alternative,
-        func=func,
+        unit_weights=tuple(sorted(w for w in {weight, found_with} if isinstance(w, str))),
+        search_weights=search,
+        alternative=alternative,  # type: ignore[arg-type]
         samples=None if drawing is None else drawing.result(),
     )
-    return test, done if done is not None else bootstrap(again, obj, **boot)
-
-
-def _search_weights(sides: Any) -> tuple[str, ...]:
-    """The edge weights the side search of ``sides`` reads (part of the null samples' key)."""
-    return tuple(w for w in [sides.params.get("weight")] if isinstance(w, str))
-
-
-def _refit_ahead(
-    obj: Any, sides: Any, null: str, n_null: int, seed: int | None, n_boot: int, func: str
-) -> Any:
-    """Start drawing the re-inferring null's samples in the background (a future), or None.
-
-    Only for a Discussion with a bootstrap to compute meanwhile and more than one worker
-    (:func:`dynamics._refit_null.null_samples_ahead`; samples already drawn come as a
-    finished future); the samples are those :func:`_refit_test` would draw, so no result
-    changes.
-    """
-    from dynamics._refit_null import null_samples_ahead
-    from dynamics.model.discussion import Discussion
-    from dynamics.polarization._sides import refit_sides
-
-    if n_boot == 0 or not isinstance(obj, Discussion):
-        return None
-    return null_samples_ahead(
-        as_igraph(obj, func=func, copy=False),
-        partial(refit_sides, sides),
-        null=null,
-        n_null=n_null,
-        seed=seed,
-        unit_weights=_search_weights(sides),
-        cache=sides.null_cache,
-    )
+    return res.fields(), done if done is not None else bootstrap(again, obj, **boot)
