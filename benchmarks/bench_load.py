@@ -25,6 +25,10 @@ Tasks:
   Arrow table in Python, and the same edge list from that table; what any loader that keeps
   the texts must at least do. ``dynamics-ndjson-igraph`` is shown against it too.
 
+The ``dynamics`` tasks run with the allocator options ``import dynamics`` gives polars
+(:mod:`dynamics._allocator`; each row's ``allocator`` names them); ``_RJEM_MALLOC_CONF=``
+(empty) measures them with polars' own.
+
 Ratios divide by the baseline that reads the same file. Run::
 
     python benchmarks/bench_load.py --comments 1000000 --repeat 3
@@ -249,6 +253,7 @@ def run_child(task: str, path: Path) -> dict[str, object]:
         out = _polars_read(path)
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["start_mb"] = start_mb  # peak before any import: shows whether ru_maxrss was inherited
+    out["allocator"] = os.environ.get("_RJEM_MALLOC_CONF")  # polars' jemalloc options
     return out
 
 

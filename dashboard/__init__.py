@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import dynamics  # noqa: F401  (first: it sets polars' allocator options before polars loads)
+
 __all__ = ["create_app", "serve"]
 
 

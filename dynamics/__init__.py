@@ -7,6 +7,10 @@
 
 from __future__ import annotations
 
+from dynamics import _allocator
+
+_allocator.configure()  # before polars is loaded: it reads its allocator options once
+
 from dynamics import text
 from dynamics._version import __version__
 from dynamics.errors import (

@@ -5,6 +5,7 @@ imports under ``if TYPE_CHECKING:`` are annotations only and are left out). The 
 ground up:
 
 0. ``errors``, ``_version``, ``_params``, ``_problems``, ``_progress``, ``_results``, ``_memo``,
+   ``_allocator``,
    ``_docs``
 1. ``model`` (the data contract, the Discussion, its checks and derived structures)
 2. ``io`` and ``text`` (siblings: neither imports the other)
@@ -25,7 +26,17 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("dynamics", "dashboard")
 
-GROUND = {"errors", "_version", "_params", "_problems", "_progress", "_results", "_memo", "_docs"}
+GROUND = {
+    "errors",
+    "_version",
+    "_params",
+    "_problems",
+    "_progress",
+    "_results",
+    "_memo",
+    "_docs",
+    "_allocator",
+}
 TOP = {"report", "cli", "__main__"}
 
 
