@@ -187,9 +187,12 @@ def _same(kept: tuple[Any, ...], owners: tuple[Any, ...]) -> bool:
 
 
 def _value_bytes(value: Any, value_bytes: int) -> int:
-    """A rough size: the graph it holds (or is) and its numpy arrays; 1 KiB for the rest."""
+    """A rough size: an array's or polars table's bytes, or the graph it holds (or is) and its
+    numpy arrays; 1 KiB for the rest."""
     if isinstance(value, np.ndarray):
         return int(value.nbytes) + 128
+    if callable(getattr(value, "estimated_size", None)):  # a polars DataFrame or Series
+        return int(value.estimated_size()) + 128
     graph = getattr(value, "graph", value)
     size = graph_bytes(graph, value_bytes) if hasattr(graph, "ecount") else 1024
     fields = getattr(value, "__dict__", {})

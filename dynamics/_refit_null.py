@@ -30,7 +30,13 @@ import numpy as np
 from dynamics._memo import Budget, Memo, Scoped
 from dynamics._params import check_param, igraph_seed, rng
 from dynamics._significance import REFIT_NULLS, NullTest, _compare
-from dynamics._validation import VertexSides, edge_ends, graph_from_ends, label_codes
+from dynamics._validation import (
+    VertexSides,
+    edge_ends,
+    edge_list_array,
+    graph_from_ends,
+    label_codes,
+)
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -347,7 +353,7 @@ def _fingerprint(graph: ig.Graph, attributes: tuple[str, ...]) -> str:
     """A digest of what the samples depend on: direction, names, edges, the named attributes."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((graph.is_directed(), graph.vcount(), graph.vs["name"])).encode())
-    digest.update(np.asarray(graph.get_edgelist(), dtype=np.int64).tobytes())
+    digest.update(edge_list_array(graph).tobytes())
     for name in attributes:
         if name in graph.es.attributes():
             digest.update(repr((name, graph.es[name])).encode())

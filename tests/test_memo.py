@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 
 import dynamics as dyn
@@ -35,6 +36,15 @@ def test_memo_keeps_within_its_budget() -> None:
     scoped = Scoped(roomy, "scope", (owner,))
     assert scoped.get("k", (), build) == [6]  # its own key space
     assert scoped.get("k", (), build) == [6]
+
+
+def test_polars_tables_count_their_bytes() -> None:
+    table = pl.DataFrame({"a": np.arange(100_000), "b": np.ones(100_000)})
+    size = memo_module._value_bytes(table, 16)
+    assert size >= 1_600_000  # two 8-byte columns, not the 1 KiB of an unknown value
+    tight = Memo(Budget(size - 1))
+    tight.get("t", (), lambda: table)
+    assert tight.get("t", (), lambda: "built again") == "built again"  # it did not fit
 
 
 def test_graph_sizes_count_the_values_a_graph_owns() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import igraph as ig
 import networkx as nx
 import numpy as np
@@ -10,7 +12,13 @@ import pytest
 
 import dynamics as dyn
 from dynamics._params import check_param, igraph_seed, rng
-from dynamics._validation import as_igraph, float_values, side_labels, undirected
+from dynamics._validation import (
+    as_igraph,
+    edge_list_array,
+    float_values,
+    side_labels,
+    undirected,
+)
 from dynamics.errors import GraphKindError
 
 
@@ -56,6 +64,18 @@ def test_undirected_merges_reciprocal_edges_and_sums_weights() -> None:
     weighted = undirected(g, weight="count")
     assert sorted(weighted.es["weight"]) == [1.0, 5.0]
     assert g.ecount() == 4  # the input is not changed
+
+
+def test_edge_list_array_equals_numpy_conversion(shared_data: Path) -> None:
+    with pytest.warns(dyn.DataQualityWarning, match="self_reply"):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    real = d.user_graph(backend="igraph", self_loops=True)
+    for g in (real, real.as_undirected(mode="each"), ig.Graph(3), ig.Graph(directed=True)):
+        ends = edge_list_array(g)
+        expected = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        assert ends.dtype == np.int64
+        assert ends.shape == expected.shape == (g.ecount(), 2)
+        assert np.array_equal(ends, expected)
 
 
 def test_side_labels_from_mapping_and_column(small: dyn.Discussion) -> None:

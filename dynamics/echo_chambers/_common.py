@@ -26,6 +26,7 @@ from dynamics._sample_checks import coverage
 from dynamics._validation import (
     as_igraph,
     edge_ends,
+    edge_list_array,
     float_values,
     label_codes,
     per_author,
@@ -87,7 +88,7 @@ class Prepared:
         if g is self._graph:
             return self.src, self.dst, self.w
         # rewired null graphs keep their weights (null_test restores the edge attributes)
-        edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        edges = edge_list_array(g)
         w = np.asarray(g.es["weight"] if g.ecount() else [], dtype=float)
         return _arcs(edges[:, 0], edges[:, 1], w, directed=g.is_directed(), n=g.vcount())
 

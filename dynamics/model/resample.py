@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dynamics._memo import Budget, Memo, graph_bytes
+from dynamics._memo import Budget, Memo, graph_bytes, reuse
 from dynamics.model.discussion import Discussion
 from dynamics.model.graph import AnonymousPolicy, node_labels, reply_rows
 
@@ -311,6 +311,17 @@ class ResampledDiscussion(Discussion):
         return totals[totals > 0].astype(np.int64)
 
     # ------------------------------------------------------------------ fast user graph
+    def _node_table(self, anonymous: AnonymousPolicy) -> pl.DataFrame:
+        """The sample's users by original code (``_a``) with their counts and times: built once
+        per sample and, for a keyed sample, once per key (kept in the key's memo, so the next
+        measure's sample of the same draw, e.g. cross-side hostility's coded rows after the
+        graph measures, reads it)."""
+
+        def shared() -> pl.DataFrame:
+            return reuse(self, ("node_codes", anonymous), (), lambda: self._node_codes(anonymous))
+
+        return self._derived(("node_codes", anonymous), shared)
+
     def _node_codes(self, anonymous: AnonymousPolicy) -> pl.DataFrame:
         rows = _repeat(self._resampler.node_rows(anonymous), self._weights)
         return (
@@ -354,7 +365,7 @@ class ResampledDiscussion(Discussion):
             return super().user_nodes(anonymous=anonymous)
 
         def build() -> pl.DataFrame:
-            codes = self._derived(("node_codes", anonymous), lambda: self._node_codes(anonymous))
+            codes = self._node_table(anonymous)
             names = self._resampler.names(anonymous)
             return codes.select(
                 pl.Series("author", names.gather(codes.get_column("_a"))), pl.exclude("_a")
@@ -372,7 +383,7 @@ class ResampledDiscussion(Discussion):
     def _positions(self, anonymous: AnonymousPolicy) -> tuple[np.ndarray, np.ndarray]:
         """The original's user codes present in this sample (sorted), and each original code's
         row among them (-1: absent)."""
-        nodes = self._derived(("node_codes", anonymous), lambda: self._node_codes(anonymous))
+        nodes = self._node_table(anonymous)
         present = nodes.get_column("_a").to_numpy()
         position = np.full(self._resampler.names(anonymous).len(), -1, dtype=np.int64)
         position[present] = np.arange(present.size)
@@ -381,7 +392,7 @@ class ResampledDiscussion(Discussion):
     def _igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
         import igraph as ig
 
-        nodes = self._derived(("node_codes", anonymous), lambda: self._node_codes(anonymous))
+        nodes = self._node_table(anonymous)
         edges = self._derived(
             ("edge_codes", anonymous, self_loops),
             lambda: self._edge_codes(anonymous, self_loops),

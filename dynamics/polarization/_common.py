@@ -29,7 +29,14 @@ import numpy as np
 
 from dynamics._params import check_param
 from dynamics._sample_checks import coverage
-from dynamics._validation import as_igraph, edge_ends, float_values, label_codes, side_labels
+from dynamics._validation import (
+    as_igraph,
+    edge_ends,
+    edge_list_array,
+    float_values,
+    label_codes,
+    side_labels,
+)
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -175,7 +182,7 @@ def edge_arrays(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if ARRAYS in g.attributes():
         return g[ARRAYS]
     m = g.ecount()
-    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    ends = edge_list_array(g)
     if "weight" in g.es.attributes() and m and g.es[0]["weight"] is not None:
         w = np.asarray(g.es["weight"], dtype=float)
     else:

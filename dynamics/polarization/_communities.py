@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dynamics._params import igraph_seed, rng
-from dynamics._validation import undirected
+from dynamics._validation import edge_list_array, undirected
 from dynamics.polarization._sides_type import _DENSE_MAX, _result
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _merge(
         return membership
     local = np.full(membership.max() + 1, -1, dtype=np.int64)
     local[ids] = np.arange(k)
-    ends = local[membership[np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)]]
+    ends = local[membership[edge_list_array(h)]]
     weight = np.asarray(h.es["weight"], dtype=float)
     if n_sides == 2:
         # community graph: W_cd = weight between c and d, W_cc = twice the weight inside c

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._validation import undirected
+from dynamics._validation import edge_list_array, undirected
 from dynamics.polarization._sides_type import _result, _sorted_labels
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _propagation(g: ig.Graph, seeds: Mapping[Hashable, Hashable], params: dict[s
     free = np.flatnonzero(reached & ~is_seed)
     tol, max_iter = params["tol"], params["max_iter"]
     if len(free):
-        ends = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        ends = edge_list_array(h)
         w = np.asarray(h.es["weight"], dtype=float)
         a = sp.coo_matrix(
             (

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dynamics._params import rng
-from dynamics._validation import float_values
+from dynamics._validation import edge_list_array, float_values
 from dynamics.errors import GraphKindError
 from dynamics.polarization._sides_type import _DENSE_MAX, _result
 
@@ -38,7 +38,7 @@ def _signed_adjacency(g: ig.Graph, weight: str | None) -> sp.csr_matrix:
             "(Discussion.annotate()) or give a graph with a 'sign' edge attribute"
         )
         raise GraphKindError(msg)
-    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = edge_list_array(g)
     sign = float_values(g.es["sign"], missing=0.0)
     sign = np.sign(np.nan_to_num(sign))
     if weight is not None:

@@ -16,6 +16,7 @@ from dynamics._sample_checks import coverage
 from dynamics._validation import (
     as_igraph,
     edge_ends,
+    edge_list_array,
     float_values,
     graph_from_ends,
     label_codes,
@@ -110,7 +111,7 @@ def _edge_tox(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     if _TOX_EDGES in g.attributes():  # rewired copies drop graph attributes
         return g[_TOX_EDGES]
     m = g.ecount()
-    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    ends = edge_list_array(g)
     ts = np.asarray(g.es["tox_sum"], dtype=float) if m else np.zeros(0)
     tn = np.asarray(g.es["tox_n"], dtype=float) if m else np.zeros(0)
     return ends[:, 0], ends[:, 1], ts, tn

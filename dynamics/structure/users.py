@@ -12,7 +12,7 @@ from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
 from dynamics._significance import bootstrap_draws
-from dynamics._validation import as_igraph, float_values
+from dynamics._validation import as_igraph, edge_list_array, float_values
 from dynamics.errors import GraphKindError
 from dynamics.structure._common import _NAN, _discussion, _per_thread, _structure_measure
 
@@ -42,7 +42,7 @@ def _edge_frame(obj: Any, weight: str | None, func: str) -> pl.DataFrame:
         msg = f"{func} needs a directed graph (u -> v: u replied to v); got an undirected one"
         raise GraphKindError(msg)
     names = np.asarray(g.vs["name"], dtype=object)
-    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    edges = edge_list_array(g)
     if weight is None:
         w = np.ones(edges.shape[0])
     else:

@@ -146,6 +146,26 @@ def test_seeded_bootstraps_share_sample_graphs(shared_data: Path) -> None:
     _same_graph(sample.user_graph("igraph"), slow.user_graph("igraph"))
 
 
+def test_samples_of_one_draw_share_their_user_table(shared_data: Path) -> None:
+    """A keyed sample's user table (counts and times by original code) is built once per key:
+    the next measure's sample of the same draw reads it (cross-side hostility's coded rows
+    after a graph measure built the sample graph), and it equals an unkeyed sample's."""
+    d = _scored_rant(shared_data)
+    resampler = ThreadResampler(d)
+    drawn = resampler.draw(np.random.default_rng(3))
+    first = resampler.discussion(drawn, key=("seed", 0))
+    first.user_graph("igraph")
+    second = resampler.discussion(drawn, key=("seed", 0))
+    assert second._node_table("exclude") is first._node_table("exclude")
+    rows = second.author_rows(["toxicity"])
+    alone = resampler.discussion(drawn)  # no key: nothing shared
+    assert alone._node_table("exclude") is not first._node_table("exclude")
+    assert alone._node_table("exclude").equals(first._node_table("exclude"))
+    assert rows.equals(alone.author_rows(["toxicity"]))
+    other = resampler.discussion(resampler.draw(np.random.default_rng(4)), key=("seed", 1))
+    assert not other._node_table("exclude").equals(first._node_table("exclude"))
+
+
 def test_sample_graph_builds_no_comments_table(shared_data: Path) -> None:
     """The igraph graph of a sample comes from the coded rows alone (the speed of the bootstrap
     rests on it): no comments table, no string edge table."""
