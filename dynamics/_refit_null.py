@@ -124,11 +124,9 @@ def null_samples(
     """
     check_param(null in REFIT_NULLS, "null", "null_samples", f"one of {REFIT_NULLS}", null)
     check_param(n_null >= 1, "n_null", "null_samples", "a positive integer", n_null)
-    key = None
-    if cache is not None:
-        key = _cache_key(graph, null, n_null, seed, unit_weights)
-        if key in cache:
-            return cache[key]
+    key, kept = _lookup(cache, graph, null, n_null, seed, unit_weights)
+    if kept is not None:
+        return kept
     from joblib import effective_n_jobs
 
     workers = max(1, min(effective_n_jobs(n_jobs), n_null))
@@ -168,11 +166,21 @@ def _draw(
     return samples
 
 
-def _cache_key(
-    graph: ig.Graph, null: str, n_null: int, seed: int | None, unit_weights: tuple[str, ...]
-) -> tuple[Any, ...]:
+def _lookup(
+    cache: MutableMapping[Any, Any] | None,
+    graph: ig.Graph,
+    null: str,
+    n_null: int,
+    seed: int | None,
+    unit_weights: tuple[str, ...],
+) -> tuple[tuple[Any, ...] | None, list[NullSample] | None]:
+    """The key of these samples in ``cache`` and the samples kept there under it (None
+    without a cache, or when they are not kept)."""
+    if cache is None:
+        return None, None
     used = (*sorted(unit_weights), "sign")  # what a side search can read
-    return (_fingerprint(graph, used), null, n_null, seed, tuple(sorted(unit_weights)))
+    key = (_fingerprint(graph, used), null, n_null, seed, tuple(sorted(unit_weights)))
+    return key, cache.get(key)
 
 
 def null_samples_ahead(
@@ -201,13 +209,11 @@ def null_samples_ahead(
     # work (igraph's random generator is one per process)
     if workers < 2:
         return None
-    key = None
-    if cache is not None:
-        key = _cache_key(graph, null, n_null, seed, unit_weights)
-        if key in cache:
-            done: Future[list[NullSample]] = Future()
-            done.set_result(cache[key])
-            return done
+    key, kept = _lookup(cache, graph, null, n_null, seed, unit_weights)
+    if kept is not None:
+        done: Future[list[NullSample]] = Future()
+        done.set_result(kept)
+        return done
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamics-null")
     future = pool.submit(
         _draw,
