@@ -34,9 +34,9 @@ from dynamics._validation import (
     VertexSides,
     edge_ends,
     edge_list_array,
-    graph_from_ends,
     label_codes,
 )
+from dynamics.model.graph import graph_from_ends
 
 if TYPE_CHECKING:
     import igraph as ig

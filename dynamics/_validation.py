@@ -26,7 +26,6 @@ __all__ = [
     "edge_ends",
     "edge_list_array",
     "float_values",
-    "graph_from_ends",
     "label_codes",
     "per_author",
     "side_labels",
@@ -273,19 +272,6 @@ def float_values(values: Sequence[Any], missing: float) -> np.ndarray:
     if math.isnan(missing) or not np.isnan(out).any():
         return out
     return np.array([missing if v is None else float(v) for v in values], dtype=float)
-
-
-def graph_from_ends(n: int, src: np.ndarray, dst: np.ndarray, *, directed: bool) -> ig.Graph:
-    """An igraph graph on ``n`` vertices with edges ``src[i] -> dst[i]``, in that order.
-
-    >>> graph_from_ends(3, np.array([0, 2]), np.array([1, 1]), directed=True).get_edgelist()
-    [(0, 1), (2, 1)]
-    """
-    import igraph as ig
-
-    # pairs of ints convert about 3x faster than a numpy array in igraph 0.11
-    edges = list(zip(np.asarray(src).tolist(), np.asarray(dst).tolist(), strict=True))
-    return ig.Graph(n=n, edges=edges, directed=directed)
 
 
 def label_codes(values: Any, labels: Sequence[Any], dtype: Any = np.int64) -> np.ndarray:

@@ -32,6 +32,7 @@ from dynamics._validation import (
     per_author,
     side_labels,
 )
+from dynamics.model.graph import graph_from_ends
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -74,11 +75,8 @@ class Prepared:
     def graph(self) -> ig.Graph:
         """The simple graph behind the arcs (weight attribute ``weight``), for null models."""
         if self._graph is None:
-            import igraph as ig
-
             keep = (self.src < self.dst) if not self.directed else slice(None)
-            edges = np.column_stack([self.src[keep], self.dst[keep]])
-            g = ig.Graph(n=self.n, edges=edges, directed=self.directed)
+            g = graph_from_ends(self.n, self.src[keep], self.dst[keep], directed=self.directed)
             g.es["weight"] = self.w[keep].tolist()
             self._graph = g
         return self._graph

@@ -21,6 +21,7 @@ __all__ = [
     "AnonymousPolicy",
     "attribute_values",
     "coded_reply_edges",
+    "graph_from_ends",
     "name_rows",
     "node_labels",
     "python_values",
@@ -308,8 +309,6 @@ def to_igraph(
     ``ends``, when given, holds each edge's (source, target) rows of ``nodes`` (as
     :func:`coded_reply_edges` gives them), which spares looking the names up.
     """
-    import igraph as ig
-
     names = nodes.get_column("author")
     pairs = ends
     if pairs is None:
@@ -317,14 +316,32 @@ def to_igraph(
         pairs = np.column_stack(
             [found.get_column("_s").to_numpy(), found.get_column("_t").to_numpy()]
         )
-    g = ig.Graph(n=names.len(), directed=True)
-    g.add_edges(pairs)  # from the array's buffer: ~5x faster than Graph(edges=array)
+    g = graph_from_ends(names.len(), pairs[:, 0], pairs[:, 1], directed=True)
     g.vs["name"] = names.to_list()
     for col, values in attribute_values(nodes, nodes.columns[1:]).items():
         g.vs[col] = values
     for col, values in attribute_values(edges, edges.columns[2:]).items():
         g.es[col] = values
     return g
+
+
+def graph_from_ends(n: int, src: np.ndarray, dst: np.ndarray, *, directed: bool) -> ig.Graph:
+    """An igraph graph on ``n`` vertices with edges ``src[i] -> dst[i]``, in that order.
+
+    >>> graph_from_ends(3, np.array([0, 2]), np.array([1, 1]), directed=True).get_edgelist()
+    [(0, 1), (2, 1)]
+    """
+    import igraph as ig
+
+    src, dst = np.asarray(src).ravel(), np.asarray(dst).ravel()
+    if src.shape != dst.shape:
+        msg = f"graph_from_ends: {src.size} sources but {dst.size} targets"
+        raise ValueError(msg)
+    # igraph's wheels (limited C API) read an edge list one pair at a time. A lazy zip of
+    # Python ints costs the least per pair: 2-2.5x faster than an (m, 2) numpy array, whose
+    # rows and numpy scalars are made one by one, and than a list of pairs (388k edges:
+    # 0.09-0.13 s against 0.19-0.28 s).
+    return ig.Graph(n=n, edges=zip(src.tolist(), dst.tolist(), strict=True), directed=directed)
 
 
 def python_values(values: pl.Series) -> list:

@@ -21,7 +21,7 @@ import polars as pl
 
 from dynamics._memo import Budget, Memo, graph_bytes, reuse
 from dynamics.model.discussion import Discussion
-from dynamics.model.graph import AnonymousPolicy, node_labels, reply_rows
+from dynamics.model.graph import AnonymousPolicy, graph_from_ends, node_labels, reply_rows
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -390,22 +390,18 @@ class ResampledDiscussion(Discussion):
         return present, position
 
     def _igraph(self, anonymous: AnonymousPolicy, self_loops: bool) -> ig.Graph:
-        import igraph as ig
-
         nodes = self._node_table(anonymous)
         edges = self._derived(
             ("edge_codes", anonymous, self_loops),
             lambda: self._edge_codes(anonymous, self_loops),
         )
         present, position = self._positions(anonymous)
-        pairs = np.column_stack(
-            [
-                position[edges.get_column("_s").to_numpy()],
-                position[edges.get_column("_t").to_numpy()],
-            ]
+        g = graph_from_ends(
+            present.size,
+            position[edges.get_column("_s").to_numpy()],
+            position[edges.get_column("_t").to_numpy()],
+            directed=True,
         )
-        g = ig.Graph(n=present.size, directed=True)
-        g.add_edges(pairs)
         g.vs["name"] = self._resampler.names(anonymous).gather(present).to_list()
         for seq, table, skip in ((g.vs, nodes, ("_a",)), (g.es, edges, ("_s", "_t"))):
             for col in table.columns:

@@ -37,6 +37,7 @@ from dynamics._validation import (
     label_codes,
     side_labels,
 )
+from dynamics.model.graph import graph_from_ends
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -133,10 +134,7 @@ def prepare(
     s, t, w = position[src[inside]], position[dst[inside]], w[inside]
     order = np.lexsort((s, t))  # igraph's induced-subgraph order: by higher end, then lower
     s, t, w = s[order], t[order], w[order]
-    import igraph as ig
-
-    sub = ig.Graph(n=keep.size)
-    sub.add_edges(np.column_stack([s, t]))
+    sub = graph_from_ends(keep.size, s, t, directed=False)
     names = g.vs["name"]
     sub.vs["name"] = [names[i] for i in keep.tolist()]
     sub.es["weight"] = w.tolist()

@@ -14,6 +14,7 @@ import numpy as np
 
 from dynamics._params import igraph_seed, rng
 from dynamics._validation import edge_list_array, undirected
+from dynamics.model.graph import graph_from_ends
 from dynamics.polarization._sides_type import _DENSE_MAX, _result
 
 if TYPE_CHECKING:
@@ -100,7 +101,6 @@ def _merge(
     h: ig.Graph, membership: np.ndarray, active: np.ndarray, n_sides: int, seed: int | None
 ) -> np.ndarray:
     """Join the communities of interacting users into ``n_sides`` groups (see ``others``)."""
-    import igraph as ig
     import scipy.sparse as sp
 
     ids = np.unique(membership[active])
@@ -116,7 +116,7 @@ def _merge(
         w = sp.coo_matrix((weight, (ends[:, 0], ends[:, 1])), shape=(k, k)).tocsr()
         top = _bisect((w + w.T).tocsr(), seed)
     else:
-        cg = ig.Graph(n=int(k), edges=ends, directed=False)
+        cg = graph_from_ends(int(k), ends[:, 0], ends[:, 1], directed=False)
         cg.es["weight"] = weight.tolist()
         cg.simplify(multiple=True, loops=False, combine_edges="sum")
         target = max(n_sides, len(cg.connected_components()))
@@ -171,12 +171,11 @@ def _bisect(w: sp.csr_matrix, seed: int | None) -> np.ndarray:
 
 def _greedy_start(w: sp.csr_matrix) -> np.ndarray:
     """Clauset-Newman-Moore agglomeration of the weighted graph ``w`` cut at two groups."""
-    import igraph as ig
     import scipy.sparse as sp
 
     upper = sp.triu(w).tocoo()
     loop = upper.row == upper.col  # W_cc is twice the weight inside c; an igraph loop counts 2x
-    g = ig.Graph(n=w.shape[0], edges=np.column_stack([upper.row, upper.col]), directed=False)
+    g = graph_from_ends(w.shape[0], upper.row, upper.col, directed=False)
     g.es["weight"] = np.where(loop, upper.data / 2.0, upper.data).tolist()
     target = max(2, len(g.connected_components()))
     top = np.asarray(g.community_fastgreedy(weights="weight").as_clustering(n=target).membership)

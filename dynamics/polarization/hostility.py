@@ -18,10 +18,10 @@ from dynamics._validation import (
     edge_ends,
     edge_list_array,
     float_values,
-    graph_from_ends,
     label_codes,
     side_labels,
 )
+from dynamics.model.graph import graph_from_ends
 from dynamics.polarization._common import Prepared, choose_labels
 from dynamics.polarization._family import polarization_measure
 

@@ -13,6 +13,7 @@ from dynamics._kernel import Computed, Settings, run_sided
 from dynamics._results import MetricResult
 from dynamics._sample_checks import coverage
 from dynamics._validation import as_igraph, edge_ends, float_values, side_labels
+from dynamics.model.graph import graph_from_ends
 from dynamics.polarization._common import ARRAYS, Prepared, choose_labels, edge_arrays
 from dynamics.polarization._family import polarization_measure
 
@@ -49,8 +50,6 @@ def _signed_graph(
     func: str,
 ) -> Prepared | str:
     """Simple undirected signed graph on the two sides: edge attrs ``weight`` and ``sign``."""
-    import igraph as ig
-
     g = as_igraph(obj, func=func, copy=False)  # only read below
     labels = side_labels(obj, g, sides, func=func)
     chosen = choose_labels(labels, pair, func)
@@ -84,7 +83,7 @@ def _signed_graph(
     key, s_sum, w_sum = key[signed], np.sign(s_sum[signed]), w_sum[signed]
     if weight is None:  # unweighted: each connected pair counts once
         w_sum = np.ones(key.size)
-    h = ig.Graph(n=keep.size, edges=np.column_stack([key // keep.size, key % keep.size]))
+    h = graph_from_ends(keep.size, key // keep.size, key % keep.size, directed=False)
     h.vs["name"] = [g.vs[int(i)]["name"] for i in keep]
     h.es["weight"] = w_sum.tolist()
     h.es["sign"] = s_sum.tolist()

@@ -1,15 +1,21 @@
-"""Graph building helpers: attribute values equal polars' own conversion, type for type."""
+"""Graph building helpers: attribute values equal polars' own conversion, type for type;
+edge lists reach igraph unchanged."""
 
 from __future__ import annotations
 
 import warnings
 from datetime import datetime
+from pathlib import Path
 
+import igraph as ig
+import numpy as np
 import polars as pl
 import pytest
 
+import dynamics as dyn
+from dynamics._validation import edge_list_array
 from dynamics.errors import DataQualityWarning
-from dynamics.model.graph import attribute_values, python_values
+from dynamics.model.graph import attribute_values, graph_from_ends, python_values
 
 TIMES = [
     datetime(1969, 12, 31, 23, 59, 59, 999_999),
@@ -143,3 +149,20 @@ def test_coded_edges_refuse_names_that_miss_an_end(scored_rant):
     names = scored_rant.user_nodes().get_column("author")
     with pytest.raises(ValueError, match="not among the node names"):
         coded_reply_edges(scored_rant.comments, names.slice(1))
+
+
+def test_graph_from_ends_equals_the_numpy_edge_list(shared_data: Path) -> None:
+    with pytest.warns(dyn.DataQualityWarning, match="self_reply"):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    ends = edge_list_array(d.user_graph(backend="igraph", self_loops=True))
+    n = d.user_nodes().height
+    for directed in (True, False):
+        built = graph_from_ends(n, ends[:, 0], ends[:, 1], directed=directed)
+        expected = ig.Graph(n=n, edges=ends.tolist(), directed=directed)
+        assert built.is_directed() is directed
+        assert built.vcount() == n
+        assert built.get_edgelist() == expected.get_edgelist()  # same edges, same order
+    empty = graph_from_ends(4, np.array([], dtype=np.int64), np.array([]), directed=True)
+    assert (empty.vcount(), empty.ecount()) == (4, 0)
+    with pytest.raises(ValueError, match="3 sources but 2 targets"):
+        graph_from_ends(3, np.array([0, 1, 2]), np.array([1, 2]), directed=True)
