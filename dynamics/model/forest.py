@@ -18,6 +18,7 @@ __all__ = [
     "depths",
     "find_cycles",
     "parent_index",
+    "parent_rows",
     "subtree_sizes",
     "with_parent_fields",
 ]
@@ -48,6 +49,17 @@ def parent_index(comment_ids: pl.Series, parent_ids: pl.Series) -> np.ndarray:
     return out
 
 
+def parent_rows(parent: np.ndarray) -> pl.Series:
+    """:func:`parent_index` as a polars Series of rows to gather, null where there is no parent
+    row (``gather`` then gives null there).
+
+    >>> parent_rows(np.array([-1, 0, 1])).to_list()
+    [None, 0, 1]
+    """
+    rows = pl.Series("_row", parent).to_frame()
+    return rows.select(pl.when(pl.col("_row") >= 0).then(pl.col("_row"))).to_series()
+
+
 def with_parent_fields(comments: pl.DataFrame, parent: np.ndarray | None = None) -> pl.DataFrame:
     """Add ``parent_author`` and ``parent_deleted``: the author and deletion flag of each
     comment's parent row (null when the parent is not in the table).
@@ -64,8 +76,7 @@ def with_parent_fields(comments: pl.DataFrame, parent: np.ndarray | None = None)
     """
     if parent is None:
         parent = parent_index(comments.get_column("comment_id"), comments.get_column("parent_id"))
-    rows = pl.Series("_row", parent).to_frame()
-    rows = rows.select(pl.when(pl.col("_row") >= 0).then(pl.col("_row"))).to_series()
+    rows = parent_rows(parent)
     return comments.with_columns(
         comments.get_column("author").gather(rows).alias("parent_author"),
         comments.get_column("deleted").gather(rows).alias("parent_deleted"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
 import dynamics as dyn
+from dynamics.model.checks import _all_distinct
 
 
 def frame(**cols) -> pl.DataFrame:
@@ -273,3 +276,28 @@ def test_parent_fields_gathered_by_the_checks_equal_the_join(orphans) -> None:
     assert with_parent_fields(checked).equals(joined)
     assert gathered.columns[-2:] == ["parent_author", "parent_deleted"]
     assert gathered.get_column("parent_author").null_count() < gathered.height
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", "b", "c"],
+        ["a", "b", "a"],
+        ["a", None, "b"],
+        ["a", None, None],
+        [],
+        [f"id{i}" for i in range(5000)] + ["id17"],
+    ],
+)
+def test_all_distinct_equals_counting_the_values(values: list[str | None]) -> None:
+    series = pl.Series(values, dtype=pl.String)
+    assert _all_distinct(series) is (series.n_unique() == series.len())
+
+
+def test_all_distinct_on_real_ids(shared_data: Path) -> None:
+    ids = pl.read_ndjson(
+        shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson",
+        schema={"id": pl.String},
+    ).get_column("id")
+    assert _all_distinct(ids) is (ids.n_unique() == ids.len())
+    assert _all_distinct(pl.concat([ids, ids.tail(1)])) is False
