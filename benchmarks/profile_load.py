@@ -65,11 +65,13 @@ def _stage(rows: list[dict[str, Any]], name: str, fn: Callable[..., Any], *args:
 
 
 def _stages(path: Path, backend: str) -> list[dict[str, Any]]:
+    import polars as pl
+
     from dynamics.io import detect, get_reader
     from dynamics.io._base import finalize_comments, finalize_threads
     from dynamics.model.checks import check_comments, report_from
     from dynamics.model.discussion import Discussion
-    from dynamics.model.graph import coded_reply_edges, to_igraph, to_networkx
+    from dynamics.model.graph import code_reply_rows, reply_rows_query, to_igraph, to_networkx
 
     rows: list[dict[str, Any]] = [
         {"stage": "imports", "seconds": 0.0, "rss_mb": _status("VmRSS"), "peak_mb": 0.0}
@@ -100,11 +102,16 @@ def _stages(path: Path, backend: str) -> list[dict[str, Any]]:
     )
     disc = _stage(rows, "Discussion()", Discussion, checked, report, threads)
     del checked
-    # as Discussion.user_graph does: the node table, the edges by rank, then the graph
-    nodes = _stage(rows, "user_nodes", disc.user_nodes)
-    edges, ends = _stage(
-        rows, "coded_reply_edges", coded_reply_edges, disc.comments, nodes.get_column("author")
+    # as Discussion.user_graph does: the node table and the reply rows (one collect_all),
+    # the edges by rank, then the graph
+    query, aggs = reply_rows_query(disc.comments)
+    nodes, replies = _stage(
+        rows, "user_nodes + reply rows", pl.collect_all, [disc._user_nodes_query("exclude"), query]
     )
+    edges, ends = _stage(
+        rows, "code_reply_rows", code_reply_rows, replies, aggs, nodes.get_column("author")
+    )
+    del replies
     if backend == "igraph":
         _stage(rows, "to_igraph", partial(to_igraph, ends=ends), edges, nodes)
     else:
