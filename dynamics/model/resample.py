@@ -216,15 +216,40 @@ class ThreadResampler:
 
         return self._table(("times",), build)
 
-    def datetimes(self, column: pl.Series) -> list[Any]:
-        """A temporal column of a sample as the Python datetimes ``to_list`` gives."""
+    def datetimes(self, column: pl.Series) -> np.ndarray:
+        """A temporal column of a sample as an object array of the Python datetimes ``to_list``
+        gives (None where null)."""
         keys, objects = self.times()
         stored = column.to_physical()
+        if not stored.null_count():  # every time known: no mask to apply
+            return objects[np.searchsorted(keys, stored.to_numpy())]
         out = np.full(stored.len(), None, dtype=object)
         known = stored.is_not_null().to_numpy()
         if keys.size:
             out[known] = objects[np.searchsorted(keys, stored.drop_nulls().to_numpy())]
-        return out.tolist()
+        return out
+
+    def time_attributes(self, table: pl.DataFrame) -> dict[str, list[Any]]:
+        """The temporal columns of a sample's node or edge table as lists of datetimes, by name.
+
+        Where the table has ``first`` and ``last``, a ``last`` equal to its row's ``first`` (an
+        edge of one reply, a user of one comment) is the same object and is not looked up
+        again, as :func:`dynamics.model.graph.attribute_values` does for the full graph.
+        """
+        temporal = [c for c in table.columns if table.schema[c].is_temporal()]
+        out: dict[str, Any] = {}
+        if {"first", "last"} <= set(temporal):
+            first, last = table.get_column("first"), table.get_column("last")
+            starts = self.datetimes(first)
+            moved = np.flatnonzero(((first != last) | last.is_null()).fill_null(value=True))
+            ends = starts.copy()
+            if moved.size:
+                ends[moved] = self.datetimes(last.gather(moved))
+            out["first"], out["last"] = starts, ends
+        for c in temporal:
+            if c not in out:
+                out[c] = self.datetimes(table.get_column(c))
+        return {c: values.tolist() for c, values in out.items()}
 
 
 def resampler_of(discussion: Discussion) -> ThreadResampler:
@@ -404,14 +429,10 @@ class ResampledDiscussion(Discussion):
         )
         g.vs["name"] = self._resampler.names(anonymous).gather(present).to_list()
         for seq, table, skip in ((g.vs, nodes, ("_a",)), (g.es, edges, ("_s", "_t"))):
+            times = self._resampler.time_attributes(table)
             for col in table.columns:
-                if col in skip:
-                    continue
-                s = table.get_column(col)
-                if s.dtype.is_temporal():
-                    seq[col] = self._resampler.datetimes(s)
-                else:
-                    seq[col] = s.to_list()
+                if col not in skip:
+                    seq[col] = times[col] if col in times else table.get_column(col).to_list()
         return g
 
 

@@ -247,3 +247,25 @@ def test_sample_author_rows_match_its_comments(shared_data: Path) -> None:
     # the same replies summed in another row order: equal to rounding
     assert a.value == pytest.approx(b.value, rel=1e-12)
     assert a.cross_toxicity == pytest.approx(b.cross_toxicity, rel=1e-12)
+
+
+def test_time_attributes_equal_to_list(shared_data: Path) -> None:
+    d = _scored_rant(shared_data)
+    resampler = ThreadResampler(d)
+    times = d.comments.get_column("created_at").drop_nulls()
+    t0, t1, t2 = times.min(), times.max(), times.sort().gather(1).item()
+    table = pl.DataFrame(
+        {
+            "first": [t0, t0, None, t2, None],
+            "last": [t0, t1, t2, None, None],
+            "edited": [t1, None, t0, t0, t2],
+        },
+        schema={c: times.dtype for c in ("first", "last", "edited")},
+    )
+    got = resampler.time_attributes(table.with_columns(count=pl.lit(1)))
+    assert sorted(got) == ["edited", "first", "last"]  # only the temporal columns
+    for col in table.columns:
+        assert got[col] == table.get_column(col).to_list(), col
+    assert got["last"][0] is got["first"][0]  # an equal last is the same object
+    lone = resampler.time_attributes(table.select("last"))
+    assert lone == {"last": table.get_column("last").to_list()}
