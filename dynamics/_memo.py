@@ -17,7 +17,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Budget", "Memo", "Scoped", "graph_bytes", "reuse"]
+__all__ = ["EDGE_ENDS", "Budget", "Memo", "Scoped", "graph_bytes", "reuse"]
+
+#: The memo key of a graph's ``(m, 2)`` edge array (``dynamics._validation.edge_ends``); a
+#: bootstrap sample keeps the array its graph was built from under it.
+EDGE_ENDS = ("edge_ends",)
 
 #: Bytes the memos of one draw (all samples of one bootstrap or one null) may keep.
 MEMO_BYTES = 256 * 2**20

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dynamics._memo import reuse
+from dynamics._memo import EDGE_ENDS, reuse
 from dynamics.errors import GraphKindError
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ def edge_ends(graph: ig.Graph, sample: Any = None, *, built_from: Any = None) ->
         ends.setflags(write=False)
         return ends
 
-    return reuse(sample, ("edge_ends",), (graph,), read)
+    return reuse(sample, EDGE_ENDS, (graph,), read)
 
 
 def float_values(values: Sequence[Any], missing: float) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dynamics._memo import Budget, Memo, graph_bytes, reuse
+from dynamics._memo import EDGE_ENDS, Budget, Memo, graph_bytes, reuse
 from dynamics.model.discussion import Discussion
 from dynamics.model.graph import AnonymousPolicy, graph_from_ends, node_labels, reply_rows
 
@@ -421,12 +421,17 @@ class ResampledDiscussion(Discussion):
             lambda: self._edge_codes(anonymous, self_loops),
         )
         present, position = self._positions(anonymous)
-        g = graph_from_ends(
-            present.size,
-            position[edges.get_column("_s").to_numpy()],
-            position[edges.get_column("_t").to_numpy()],
-            directed=True,
+        ends = np.column_stack(
+            [
+                position[edges.get_column("_s").to_numpy()],
+                position[edges.get_column("_t").to_numpy()],
+            ]
         )
+        g = graph_from_ends(present.size, ends[:, 0], ends[:, 1], directed=True)
+        # the measures read the graph's edges as this array (edge_ends): keep it on the draw's
+        # memo rather than reading it back from igraph
+        ends.setflags(write=False)
+        reuse(self, EDGE_ENDS, (g,), lambda: ends)
         g.vs["name"] = self._resampler.names(anonymous).gather(present).to_list()
         for seq, table, skip in ((g.vs, nodes, ("_a",)), (g.es, edges, ("_s", "_t"))):
             times = self._resampler.time_attributes(table)
