@@ -269,3 +269,18 @@ def test_time_attributes_equal_to_list(shared_data: Path) -> None:
     assert got["last"][0] is got["first"][0]  # an equal last is the same object
     lone = resampler.time_attributes(table.select("last"))
     assert lone == {"last": table.get_column("last").to_list()}
+
+
+def test_keyed_sample_graph_keeps_the_edge_array_it_was_built_from(shared_data: Path) -> None:
+    from dynamics._memo import EDGE_ENDS
+    from dynamics._validation import edge_ends, edge_list_array
+
+    d = _scored_rant(shared_data)
+    resampler = ThreadResampler(d)
+    sample = resampler.discussion(resampler.draw(np.random.default_rng(3)), key=(3, 0))
+    g = sample.user_graph("igraph", copy=False)
+    primed = sample.memo.get(EDGE_ENDS, (g,), lambda: "read from igraph")
+    assert isinstance(primed, np.ndarray)  # kept when the graph was built
+    assert not primed.flags.writeable
+    assert np.array_equal(primed, edge_list_array(g))
+    assert edge_ends(g, sample) is primed
