@@ -63,10 +63,15 @@ def folds(groups: np.ndarray, n_folds: int = N_FOLDS, seed: int = SEED) -> list[
 def vocabulary(texts: pl.Series, s: Settings, bigrams: bool) -> tuple[pl.DataFrame, np.ndarray]:
     """Tokens in at least ``min_df`` texts (the ``max_features`` most frequent) and their
     smoothed idf, ``ln((1 + n) / (1 + df)) + 1``."""
-    n = texts.len()
+    return vocabulary_of_tokens(token_table(texts, bigrams=bigrams), texts.len(), s)
+
+
+def vocabulary_of_tokens(
+    tokens: pl.DataFrame, n: int, s: Settings
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """:func:`vocabulary` from a ``token_table`` of ``n`` texts."""
     df = (
-        token_table(texts, bigrams=bigrams)
-        .unique()
+        tokens.unique()
         .group_by("token")
         .len()
         .filter(pl.col("len") >= s.min_df)

@@ -54,25 +54,6 @@ def _subset(tokens: pl.DataFrame, rows: np.ndarray) -> pl.DataFrame:
     return tokens.join(renumber, on="row").select(pl.col("new").alias("row"), "token")
 
 
-def _vocabulary(tokens: pl.DataFrame, n: int, s: S.Settings) -> tuple[pl.DataFrame, np.ndarray]:
-    """As :func:`signals.vocabulary`, from a token table."""
-    df = (
-        tokens.unique()
-        .group_by("token")
-        .len()
-        .filter(pl.col("len") >= s.min_df)
-        .sort(["len", "token"], descending=[True, False])
-        .head(s.max_features)
-        .sort("token")
-    )
-    vocab = pl.DataFrame(
-        {"token": df["token"], "column": np.arange(df.height, dtype=np.uint32)},
-        schema={"token": pl.String, "column": pl.UInt32},
-    )
-    idf = np.log((1.0 + n) / (1.0 + df["len"].to_numpy().astype(np.float64))) + 1.0
-    return vocab, idf
-
-
 def out_of_fold_auc(
     turns: pl.DataFrame, dense: np.ndarray, k: int | None, seed: int, c: float
 ) -> float:
@@ -82,7 +63,7 @@ def out_of_fold_auc(
     p = np.zeros(turns.height)
     for train, test in S.folds(turns["thread"].to_numpy(), seed=seed):
         train_tokens, test_tokens = _subset(tokens, train), _subset(tokens, test)
-        vocab, idf = _vocabulary(train_tokens, train.size, s)
+        vocab, idf = S.vocabulary_of_tokens(train_tokens, train.size, s)
         mean, scale = dense[train].mean(axis=0), dense[train].std(axis=0)
         scale[scale == 0] = 1.0
         x = {}
