@@ -468,3 +468,45 @@ def test_comment_without_body_gets_empty_text(tmp_path: Path, with_post: bool) -
     assert texts[TOP["id"]] == TOP["body"]
     assert d.comments.get_column("text").null_count() == 0
     assert (d.posts is not None) is with_post
+
+
+def _blocks_by_hand(data: bytes, size: int) -> list[bytes]:
+    """``size`` bytes, then the rest of the line they end in, until the data is used up."""
+    out, pos = [], 0
+    while pos < len(data):
+        end = data.find(b"\n", pos + size)  # the line that byte pos + size is in ends here
+        end = len(data) if end < 0 else end + 1
+        out.append(data[pos:end])
+        pos = end
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz", ".zst"])
+@pytest.mark.parametrize("size", [1, 7, 64, 4096])
+@pytest.mark.parametrize("ending", [b"\n", b""])
+def test_blocks_are_whole_lines_of_the_file(tmp_path: Path, monkeypatch, suffix, size, ending):
+    import zstandard
+
+    lines = [json.dumps({**TOP, "id": f"c{i}", "body": "x" * (i % 13)}).encode() for i in range(60)]
+    lines.insert(5, b"")  # an empty line
+    data = b"\n".join(lines) + ending
+    path = tmp_path / f"dump.ndjson{suffix}"
+    raw = b"\xef\xbb\xbf" + data  # a byte order mark, dropped from the first block
+    if suffix == ".gz":
+        path.write_bytes(gzip.compress(raw))
+    elif suffix == ".zst":
+        path.write_bytes(zstandard.ZstdCompressor().compress(raw))
+    else:
+        path.write_bytes(raw)
+    monkeypatch.setattr(reddit, "_BLOCK_BYTES", size)
+    blocks = list(reddit._blocks(path))
+    expected = _blocks_by_hand(raw, size)
+    expected[0] = expected[0].removeprefix(b"\xef\xbb\xbf")
+    assert blocks == expected
+    assert b"".join(blocks) == data
+
+
+def test_blocks_of_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ndjson"
+    path.write_bytes(b"")
+    assert list(reddit._blocks(path)) == []
