@@ -49,6 +49,10 @@ class Settings:
     #: None keeps the probabilities near the data's class frequencies (they feed thresholds
     #: and the signed graph's weights); the stance labels get decision offsets instead
     class_weight: str | None = None
+    #: toxicity: average the logits of the plain model and of a model over NB-weighted words
+    #: (:func:`nb_ratios`); both are linear in the same TF-IDF rows, so the average is one
+    #: model of the same shape and costs nothing at run time
+    nb_average_toxicity: bool = True
 
 
 def folds(groups: np.ndarray, n_folds: int = N_FOLDS, seed: int = SEED) -> list[tuple]:
@@ -100,6 +104,31 @@ def toxicity_dense(texts: pl.Series) -> np.ndarray:
     return np.column_stack(cols)
 
 
+def nb_ratios(x_text: sparse.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Naive Bayes log-count ratios of a binary label, per column (Wang & Manning 2012).
+
+    ``r = log((p / |p|_1) / (q / |q|_1))`` with ``p = alpha + `` the number of positive rows
+    holding the column and ``q`` the same over negative rows: a word's evidence for the
+    positive class, by which NBSVM scales each feature before a linear fit.
+
+    Wang, S. & Manning, C. D. (2012). Baselines and Bigrams: Simple, Good Sentiment and Topic
+    Classification. ACL 2012. https://aclanthology.org/P12-2018
+    """
+    present = (x_text > 0).astype(np.float64)
+    p = alpha + np.asarray(present[y == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(present[y != 1].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+def _logistic(x_text: object, x_dense: np.ndarray, y: np.ndarray, c: float, s: Settings) -> tuple:
+    """Text weights, dense weights and intercepts of a logistic regression on both blocks."""
+    x = sparse.hstack([x_text, sparse.csr_matrix(x_dense)]).tocsr()
+    clf = LogisticRegression(C=c, class_weight=s.class_weight, max_iter=2000, random_state=SEED)
+    clf.fit(x, y)
+    v = x_text.shape[1]
+    return clf.coef_[:, :v], clf.coef_[:, v:], clf.intercept_.astype(np.float64)
+
+
 def _fit(
     texts: pl.Series,
     dense: np.ndarray,
@@ -110,30 +139,38 @@ def _fit(
     meta: dict[str, str],
     dense_names: tuple[str, ...],
     bigrams: bool,
+    *,
+    nb_average: bool = False,
 ) -> LinearModel:
+    """A logistic regression over TF-IDF rows and standardised dense features; with
+    ``nb_average`` (a binary ``y``), the mean of its logits and those of the same fit over the
+    NB-weighted rows (``x * r``, :func:`nb_ratios`), folded into one model:
+    ``(w + w_nb * r) / 2`` per word, the means of the dense weights and of the intercepts."""
     vocab, idf = vocabulary(texts, s, bigrams)
     x_text = tfidf(texts, vocab, idf, bigrams=bigrams)
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0
     scale = scale / s.dense_boost
-    x = sparse.hstack([x_text, sparse.csr_matrix((dense - mean) / scale)]).tocsr()
-    clf = LogisticRegression(C=c, class_weight=s.class_weight, max_iter=2000, random_state=SEED)
-    clf.fit(x, y)
-    coef = clf.coef_
-    v = idf.shape[0]
-    k = coef.shape[0]
+    x_dense = (dense - mean) / scale
+    coef, dense_coef, intercept = _logistic(x_text, x_dense, y, c, s)
+    if nb_average:
+        r = nb_ratios(x_text, y)
+        nb_coef, nb_dense, nb_intercept = _logistic(x_text @ sparse.diags(r), x_dense, y, c, s)
+        coef = (coef + nb_coef * r) / 2.0
+        dense_coef = (dense_coef + nb_dense) / 2.0
+        intercept = (intercept + nb_intercept) / 2.0
     return LinearModel(
         classes=classes,
         vocabulary=vocab,
         idf=idf,
-        coef=coef[:, :v],
+        coef=coef,
         dense_names=dense_names,
         dense_mean=mean,
         dense_scale=scale,
-        dense_coef=coef[:, v:],
-        intercept=clf.intercept_.astype(np.float64),
-        offset=np.zeros(k),
+        dense_coef=dense_coef,
+        intercept=intercept,
+        offset=np.zeros(coef.shape[0]),
         bigrams=bigrams,
         meta=meta,
     )
@@ -144,7 +181,16 @@ def fit_toxicity(turns: pl.DataFrame, s: Settings, meta: dict[str, str]) -> Line
     y = turns["offensive"].to_numpy().astype(int)
     dense = toxicity_dense(texts)
     return _fit(
-        texts, dense, y, ("offensive",), s.c_toxicity, s, meta, TOXICITY_DENSE, s.bigrams_toxicity
+        texts,
+        dense,
+        y,
+        ("offensive",),
+        s.c_toxicity,
+        s,
+        meta,
+        TOXICITY_DENSE,
+        s.bigrams_toxicity,
+        nb_average=s.nb_average_toxicity,
     )
 
 
@@ -183,11 +229,12 @@ def choose_offset(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     return best
 
 
-def cross_validate_toxicity(turns: pl.DataFrame, s: Settings) -> np.ndarray:
-    """Out-of-fold probabilities of the trained toxicity model (before the lexicon's OR)."""
+def cross_validate_toxicity(turns: pl.DataFrame, s: Settings, seed: int = SEED) -> np.ndarray:
+    """Out-of-fold probabilities of the trained toxicity model (before the lexicon's OR), in
+    the grouped folds of ``seed``."""
     dense = toxicity_dense(turns["text"])
     oof = np.zeros(turns.height)
-    for train, test in folds(turns["thread"].to_numpy()):
+    for train, test in folds(turns["thread"].to_numpy(), seed=seed):
         model = fit_toxicity(turns[train], s, {})
         oof[test] = model.probabilities(turns["text"][test], dense[test])
     return oof

@@ -20,8 +20,10 @@ import signals as S
 import toxichat
 
 OUT = Path(__file__).resolve().parents[1] / "dynamics" / "text" / "models"
-#: Bump when the training data, features or settings change (part of the scorers' versions).
-MODEL_VERSION = "1"
+#: Bump when a model's training data, features or settings change (part of the scorers'
+#: versions). Toxicity 2: the mean of the plain and the NB-weighted logistic regressions.
+TOXICITY_VERSION = "2"
+STANCE_VERSION = "1"
 
 
 def main() -> None:
@@ -33,11 +35,13 @@ def main() -> None:
         "settings": repr(s),
     }
     turns = toxichat.turns()
-    tox = S.fit_toxicity(turns, s, {**meta, "name": "toxichat-toxicity", "version": MODEL_VERSION})
+    tox = S.fit_toxicity(
+        turns, s, {**meta, "name": "toxichat-toxicity", "version": TOXICITY_VERSION}
+    )
     tox.save(OUT / "toxicity.npz")
     pairs = toxichat.pairs()
     offset = S.choose_offset(S.out_of_fold_stance(pairs, s), pairs["stance"].to_numpy())
-    stance = S.fit_stance(pairs, s, {**meta, "name": "toxichat-stance", "version": MODEL_VERSION})
+    stance = S.fit_stance(pairs, s, {**meta, "name": "toxichat-stance", "version": STANCE_VERSION})
     stance = type(stance)(**{**stance.__dict__, "offset": offset})
     stance.save(OUT / "stance.npz")
     sys.stdout.write(f"wrote {OUT}; stance offsets (agree, disagree, neutral) {offset.tolist()}\n")

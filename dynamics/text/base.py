@@ -302,7 +302,7 @@ def describe(scorer: str | Scorer | Callable[[Sequence[str]], Any]) -> dict[str,
     --------
     >>> info = dyn.text.describe("toxicity")
     >>> info["scorer"], info["model"]
-    ('toxicity', 'toxichat-toxicity 1')
+    ('toxicity', 'toxichat-toxicity 2')
     """
     obj = as_scorer(scorer)
     return {
