@@ -9,6 +9,7 @@ test), so the figures are for threads the model has not seen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -261,3 +262,53 @@ def cross_validate_stance(pairs: pl.DataFrame, s: Settings) -> tuple[np.ndarray,
         p[test] = stance_probabilities(fit_stance(inner, s, {}), pairs[test])
         labels[test] = np.array(STANCE_CLASSES)[decide(p[test], offset)]
     return p, labels.astype(str)
+
+
+def toxicity_blocks(
+    texts: pl.Series, dense: np.ndarray, train: np.ndarray, test: np.ndarray, s: Settings
+) -> dict[str, list[Any]]:
+    """The toxicity model's feature blocks of a fold: ``{"train": [...], "test": [...]}``,
+    each the TF-IDF words (vocabulary and idf of the training rows) and the dense features
+    standardised on the training rows, for trials that add blocks of their own."""
+    vocab, idf = vocabulary(texts[train], s, s.bigrams_toxicity)
+    mean, scale = dense[train].mean(axis=0), dense[train].std(axis=0)
+    scale[scale == 0] = 1.0
+    return {
+        name: [
+            tfidf(texts[rows], vocab, idf, bigrams=s.bigrams_toxicity),
+            sparse.csr_matrix((dense[rows] - mean) / scale),
+        ]
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
+def frequent_columns(
+    df: np.ndarray, n: int, min_df: int, max_columns: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The columns in at least ``min_df`` of ``n`` rows (the ``max_columns`` most frequent,
+    ties by column), in column order, and their smoothed idf (as :func:`vocabulary`)."""
+    keep = np.flatnonzero(df >= min_df)
+    keep = np.sort(keep[np.argsort(-df[keep], kind="stable")][:max_columns])
+    return keep, np.log((1.0 + n) / (1.0 + df[keep])) + 1.0
+
+
+def held_out_probability(
+    blocks: dict[str, list[Any]], y: np.ndarray, train: np.ndarray, c: float
+) -> np.ndarray:
+    """P(y = 1) of the ``"test"`` rows from a logistic regression (C = ``c``, seeded) fitted on
+    the ``"train"`` rows; ``blocks`` holds each side's feature blocks, stacked side by side."""
+    clf = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
+    clf.fit(sparse.hstack(blocks["train"]).tocsr(), y[train])
+    return clf.predict_proba(sparse.hstack(blocks["test"]).tocsr())[:, 1]
+
+
+def report_stance(name: str, pairs: pl.DataFrame, s: Settings | None = None) -> np.ndarray:
+    """Print the macro-F1 and per-class F1 of :func:`cross_validate_stance` under ``name``
+    (one line on stdout) and return the per-class F1 (``STANCE_CLASSES`` order)."""
+    import sys
+
+    _, labels = cross_validate_stance(pairs, s or Settings())
+    f1 = f1_score(pairs["stance"].to_numpy(), labels, average=None, labels=list(STANCE_CLASSES))
+    sys.stdout.write(f"{name}: macro-F1 {f1.mean():.4f}, per class {np.round(f1, 3).tolist()}\n")
+    sys.stdout.flush()
+    return f1

@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import signals as S
 import toxichat
 
-from dynamics.text._linear import tfidf, token_table, weigh
+from dynamics.text._linear import token_table, weigh
 
 COLLEGERANT = toxichat.DATA.parent / "reddit-college" / "CollegeRant-pushshift.ndjson"
 MAX_GRAMS = 20_000
@@ -78,26 +77,15 @@ def out_of_fold(turns: pl.DataFrame, dense: np.ndarray, grams: object, seed: int
     s = S.Settings()
     p = np.zeros(turns.height)
     for train, test in S.folds(turns["thread"].to_numpy(), seed=seed):
-        vocab, idf = S.vocabulary(texts[train], s, s.bigrams_toxicity)
-        mean, scale = dense[train].mean(axis=0), dense[train].std(axis=0)
-        scale[scale == 0] = 1.0
-        blocks = {}
-        for name, rows in (("train", train), ("test", test)):
-            x = [tfidf(texts[rows], vocab, idf, bigrams=s.bigrams_toxicity)]
-            x.append(sparse.csr_matrix((dense[rows] - mean) / scale))
-            blocks[name] = x
+        blocks = S.toxicity_blocks(texts, dense, train, test, s)
         c = s.c_toxicity
         if grams is not None:
             df = np.asarray((grams[train] > 0).sum(axis=0)).ravel()
-            keep = np.flatnonzero(df >= s.min_df)
-            keep = np.sort(keep[np.argsort(-df[keep], kind="stable")][:MAX_GRAMS])
-            gram_idf = np.log((1.0 + train.size) / (1.0 + df[keep])) + 1.0
+            keep, gram_idf = S.frequent_columns(df, train.size, s.min_df, MAX_GRAMS)
             for name, rows in (("train", train), ("test", test)):
                 blocks[name].append(weigh(grams[rows][:, keep], gram_idf, sublinear=True))
             c = 1.0  # twice the features: a stronger penalty (chosen on seed 0's folds)
-        clf = LogisticRegression(C=c, max_iter=3000, random_state=S.SEED)
-        clf.fit(sparse.hstack(blocks["train"]).tocsr(), y[train])
-        p[test] = clf.predict_proba(sparse.hstack(blocks["test"]).tocsr())[:, 1]
+        p[test] = S.held_out_probability(blocks, y, train, c)
     return p
 
 

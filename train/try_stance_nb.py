@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from scipy import sparse
-from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -72,20 +71,13 @@ def nb_mean_stance(c_nb: float):
     return fit
 
 
-def report(name: str, pairs: pl.DataFrame) -> None:
-    _, labels = S.cross_validate_stance(pairs, S.Settings())
-    f1 = f1_score(pairs["stance"].to_numpy(), labels, average=None, labels=list(S.STANCE_CLASSES))
-    sys.stdout.write(f"{name}: macro-F1 {f1.mean():.4f}, per class {np.round(f1, 3).tolist()}\n")
-    sys.stdout.flush()
-
-
 def main() -> None:
     pairs = toxichat.pairs()
-    report("shipped", pairs)
+    S.report_stance("shipped", pairs)
     shipped = S.fit_stance
     for c_nb in (1.0, 3.0):
         S.fit_stance = nb_mean_stance(c_nb)
-        report(f"NB mean, C = {c_nb:g}", pairs)
+        S.report_stance(f"NB mean, C = {c_nb:g}", pairs)
     S.fit_stance = shipped
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -47,19 +46,12 @@ def with_signals(replies: pl.Series, parents: pl.Series, *args: object) -> np.nd
     return np.column_stack([pair_features(replies, parents, *args), *extra])
 
 
-def report(name: str, pairs: pl.DataFrame) -> None:
-    _, labels = S.cross_validate_stance(pairs, S.Settings())
-    f1 = f1_score(pairs["stance"].to_numpy(), labels, average=None, labels=list(S.STANCE_CLASSES))
-    sys.stdout.write(f"{name}: macro-F1 {f1.mean():.4f}, per class {np.round(f1, 3).tolist()}\n")
-    sys.stdout.flush()
-
-
 def main() -> None:
     pairs = toxichat.pairs()
-    report("shipped", pairs)
+    S.report_stance("shipped", pairs)
     S.pair_features = with_signals
     S.PAIR_FEATURES = (*PAIR_FEATURES, "sentiment", "parent_sentiment", "product", "tox", "ptox")
-    report("with sentiment and profanity-check of reply and parent", pairs)
+    S.report_stance("with sentiment and profanity-check of reply and parent", pairs)
 
 
 if __name__ == "__main__":
