@@ -95,8 +95,9 @@ def render(dataset, threshold, min_turns):
                     depth.tables["depths"].with_columns(pl.col("depth").cast(pl.String)),
                     x="depth",
                     y="mean",
-                    title="Mean toxicity by depth (95% CI)",
+                    title="Mean toxicity by depth",
                     color_by_toxicity=True,
+                    ci_label=f"{depth.params.get('ci', 0.95):.0%} CI",
                 ),
             )
         )

@@ -109,29 +109,38 @@ def side_bars_figure(
     title: str,
     color_by_toxicity: bool = False,
     categorical: bool = True,
+    ci_label: str = "95% CI",
 ) -> go.Figure:
     """Bars of ``y`` per ``x`` (e.g. insularity per side, toxicity per depth).
 
     Bars take the side colours when ``categorical`` (x are sides), the toxicity scale with
-    ``color_by_toxicity``, and one colour otherwise.
+    ``color_by_toxicity``, and one colour otherwise. A frame with ``ci_low`` and ``ci_high``
+    gets error bars and `` (ci_label)`` after the title; where every interval is null (a
+    bootstrap over too few threads gives none) it gets neither bars nor a degenerate
+    interval, and the title says ``(no interval)``.
     """
     if frame.height == 0:
         return empty_figure("Nothing to show")
     values = frame[y].to_list()
     err = None
     if "ci_low" in frame.columns and "ci_high" in frame.columns:
-        err = {
-            "type": "data",
-            "symmetric": False,
-            "array": [
-                None if (h is None or v is None) else max(h - v, 0)
-                for v, h in zip(values, frame["ci_high"].to_list(), strict=True)
-            ],
-            "arrayminus": [
-                None if (lo is None or v is None) else max(v - lo, 0)
-                for v, lo in zip(values, frame["ci_low"].to_list(), strict=True)
-            ],
-        }
+        highs, lows = frame["ci_high"].to_list(), frame["ci_low"].to_list()
+        if all(h is None for h in highs) and all(lo is None for lo in lows):
+            title = f"{title} (no interval)"
+        else:
+            title = f"{title} ({ci_label})"
+            err = {
+                "type": "data",
+                "symmetric": False,
+                "array": [
+                    None if (h is None or v is None) else max(h - v, 0)
+                    for v, h in zip(values, highs, strict=True)
+                ],
+                "arrayminus": [
+                    None if (lo is None or v is None) else max(v - lo, 0)
+                    for v, lo in zip(values, lows, strict=True)
+                ],
+            }
     if color_by_toxicity:
         marker = {"color": values, "colorscale": TOXICITY_SCALE, "cmin": 0, "cmax": 1}
     elif categorical:

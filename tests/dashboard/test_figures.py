@@ -19,7 +19,12 @@ from dashboard.figures.graph import (
     node_sizes,
     user_graph_figure,
 )
-from dashboard.figures.metrics import estimates_figure, joint_density_figure, trend_figure
+from dashboard.figures.metrics import (
+    estimates_figure,
+    joint_density_figure,
+    side_bars_figure,
+    trend_figure,
+)
 from dashboard.figures.overview import activity_figure, activity_table, choose_period
 from dashboard.figures.thread import reply_tree_figure, tree_positions
 from dashboard.figures.user import partners_figure
@@ -248,3 +253,22 @@ def test_partners_figure() -> None:
 
 def test_empty_figure_escapes_message() -> None:
     assert empty_figure("<b>x</b>").layout.annotations[0].text == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_side_bars_draw_intervals_only_where_there_are_some() -> None:
+    frame = pl.DataFrame(
+        {"depth": ["0", "1"], "mean": [0.4, 0.6], "ci_low": [0.3, 0.5], "ci_high": [0.45, 0.8]}
+    )
+    fig = side_bars_figure(frame, x="depth", y="mean", title="Mean", ci_label="90% CI")
+    assert fig.layout.title.text.endswith("Mean (90% CI)")
+    np.testing.assert_allclose(fig.data[0].error_y.array, [0.05, 0.2])
+    np.testing.assert_allclose(fig.data[0].error_y.arrayminus, [0.1, 0.1])
+    # a bootstrap over too few threads gives no interval: no degenerate error bars
+    none = frame.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias(c) for c in ("ci_low", "ci_high")
+    )
+    fig = side_bars_figure(none, x="depth", y="mean", title="Mean")
+    assert fig.layout.title.text.endswith("Mean (no interval)")
+    assert fig.data[0].error_y.array is None
+    plain = side_bars_figure(frame.drop("ci_low", "ci_high"), x="depth", y="mean", title="Mean")
+    assert plain.layout.title.text.endswith("Mean")

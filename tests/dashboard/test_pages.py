@@ -173,6 +173,10 @@ def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
 def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) -> None:
     _open(dash_duo, app, "/escalation")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    # one thread: the bootstrap gives no interval, and the figure draws none
+    dash_duo.wait_for_contains_text(
+        f"#{ID.ESC_BODY}", "Mean toxicity by depth (no interval)", timeout=TIMEOUT
+    )
     row = f"#{ID.ESC_EPISODES} tr.clickable td"
     click_until(dash_duo, row, f"#{ID.ESC_EPISODE_VIEW}", "turns", timeout=TIMEOUT)
     comments = dash_duo.find_elements(f"#{ID.ESC_EPISODE_VIEW} .comment")
