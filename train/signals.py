@@ -8,6 +8,7 @@ test), so the figures are for threads the model has not seen.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,8 +306,6 @@ def held_out_probability(
 def report_stance(name: str, pairs: pl.DataFrame, s: Settings | None = None) -> np.ndarray:
     """Print the macro-F1 and per-class F1 of :func:`cross_validate_stance` under ``name``
     (one line on stdout) and return the per-class F1 (``STANCE_CLASSES`` order)."""
-    import sys
-
     _, labels = cross_validate_stance(pairs, s or Settings())
     f1 = f1_score(pairs["stance"].to_numpy(), labels, average=None, labels=list(STANCE_CLASSES))
     sys.stdout.write(f"{name}: macro-F1 {f1.mean():.4f}, per class {np.round(f1, 3).tolist()}\n")

@@ -12,6 +12,8 @@ import numpy as np
 import polars as pl
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import igraph as ig
     import networkx as nx
 
@@ -22,6 +24,7 @@ __all__ = [
     "attribute_values",
     "code_reply_rows",
     "coded_reply_edges",
+    "first_last_objects",
     "graph_from_ends",
     "name_rows",
     "node_labels",
@@ -420,14 +423,37 @@ def _time_pair(table: pl.DataFrame, columns: list[str]) -> dict[str, list]:
     if not {"first", "last"} <= set(columns):
         return {}
     first, last = table.get_column("first"), table.get_column("last")
-    starts = _datetime_objects(first)
-    if starts is None or last.dtype != first.dtype or last.null_count():
+    if last.dtype != first.dtype:
         return {}
+    pair = first_last_objects(first, last, _datetime_objects)
+    return {} if pair is None else {"first": pair[0].tolist(), "last": pair[1].tolist()}
+
+
+def first_last_objects(
+    first: pl.Series, last: pl.Series, convert: Callable[[pl.Series], np.ndarray | None]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Object arrays of ``first`` and ``last`` made by ``convert``, where each ``last`` equal to
+    its row's ``first`` is the same object, so only the others are converted (an edge of one
+    reply, a user of one comment: most rows). None where ``convert`` gives None.
+
+    >>> from datetime import datetime
+    >>> a = pl.Series([datetime(2024, 5, 1), datetime(2024, 5, 2)])
+    >>> b = pl.Series([datetime(2024, 5, 1), datetime(2024, 5, 3)])
+    >>> starts, ends = first_last_objects(a, b, lambda s: np.array(s.to_list(), dtype=object))
+    >>> ends.tolist() == b.to_list(), ends[0] is starts[0]
+    (True, True)
+    """
+    starts = convert(first)
+    if starts is None:
+        return None
+    moved = np.flatnonzero(((first != last) | last.is_null()).fill_null(value=True).to_numpy())
     ends = starts.copy()
-    moved = np.flatnonzero((first != last).to_numpy())
     if moved.size:
-        ends[moved] = _datetime_objects(last.gather(moved))
-    return {"first": starts.tolist(), "last": ends.tolist()}
+        others = convert(last.gather(moved))
+        if others is None:
+            return None
+        ends[moved] = others
+    return starts, ends
 
 
 def _datetime_objects(values: pl.Series) -> np.ndarray | None:

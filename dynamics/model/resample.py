@@ -21,7 +21,13 @@ import polars as pl
 
 from dynamics._memo import EDGE_ENDS, Budget, Memo, graph_bytes, reuse
 from dynamics.model.discussion import Discussion
-from dynamics.model.graph import AnonymousPolicy, graph_from_ends, node_labels, reply_rows
+from dynamics.model.graph import (
+    AnonymousPolicy,
+    first_last_objects,
+    graph_from_ends,
+    node_labels,
+    reply_rows,
+)
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -234,18 +240,15 @@ class ThreadResampler:
 
         Where the table has ``first`` and ``last``, a ``last`` equal to its row's ``first`` (an
         edge of one reply, a user of one comment) is the same object and is not looked up
-        again, as :func:`dynamics.model.graph.attribute_values` does for the full graph.
+        again (:func:`dynamics.model.graph.first_last_objects`, as for the full graph).
         """
         temporal = [c for c in table.columns if table.schema[c].is_temporal()]
         out: dict[str, Any] = {}
         if {"first", "last"} <= set(temporal):
-            first, last = table.get_column("first"), table.get_column("last")
-            starts = self.datetimes(first)
-            moved = np.flatnonzero(((first != last) | last.is_null()).fill_null(value=True))
-            ends = starts.copy()
-            if moved.size:
-                ends[moved] = self.datetimes(last.gather(moved))
-            out["first"], out["last"] = starts, ends
+            pair = first_last_objects(
+                table.get_column("first"), table.get_column("last"), self.datetimes
+            )
+            out["first"], out["last"] = pair  # type: ignore[misc]  # datetimes never gives None
         for c in temporal:
             if c not in out:
                 out[c] = self.datetimes(table.get_column(c))
