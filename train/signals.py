@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -301,6 +302,21 @@ def held_out_probability(
     clf = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
     clf.fit(sparse.hstack(blocks["train"]).tocsr(), y[train])
     return clf.predict_proba(sparse.hstack(blocks["test"]).tocsr())[:, 1]
+
+
+#: Real comments the trials time their features on (read in place from ../shared/data).
+COLLEGERANT = (
+    Path(__file__).resolve().parents[1]
+    / "../shared/data/reddit-college/CollegeRant-pushshift.ndjson"
+)
+
+
+def timing_texts(n: int = 100_000) -> pl.Series:
+    """``n`` r/CollegeRant comment texts: the dump's texts repeated, each copy made distinct
+    by a suffix, for timing a feature on as many comments as the scoring benchmark."""
+    texts = pl.read_ndjson(COLLEGERANT, infer_schema_length=None).get_column("body")
+    copies = -(-n // texts.len())
+    return pl.concat([texts + f" {i}" for i in range(copies)]).head(n)
 
 
 def report_stance(name: str, pairs: pl.DataFrame, s: Settings | None = None) -> np.ndarray:

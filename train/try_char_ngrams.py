@@ -34,7 +34,6 @@ import toxichat
 
 from dynamics.text._linear import token_table, weigh
 
-COLLEGERANT = toxichat.DATA.parent / "reddit-college" / "CollegeRant-pushshift.ndjson"
 MAX_GRAMS = 20_000
 
 
@@ -98,8 +97,7 @@ def main() -> None:
         words = roc_auc_score(y, out_of_fold(turns, dense, None, seed))
         both = roc_auc_score(y, out_of_fold(turns, dense, grams, seed))
         sys.stdout.write(f"fold seed {seed}: AUC words {words:.4f}, words + grams {both:.4f}\n")
-    texts = pl.read_ndjson(COLLEGERANT, infer_schema_length=None).get_column("body")
-    texts = pl.concat([texts + f" {i}" for i in range(5)]).head(100_000)
+    texts = S.timing_texts(100_000)
     for _ in range(3):
         start = time.perf_counter()
         gram_counts(texts)

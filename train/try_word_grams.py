@@ -44,7 +44,6 @@ import toxichat
 
 from dynamics.text._linear import token_table
 
-COLLEGERANT = toxichat.DATA.parent / "reddit-college" / "CollegeRant-pushshift.ndjson"
 MAX_GRAMS = 20_000
 LOW, HIGH = 2, 5
 
@@ -143,8 +142,7 @@ def main() -> None:
             auc = roc_auc_score(y, out_of_fold(turns, dense, m, g, seed, c))
             row.append(f"+ word grams C={c:g} {auc:.4f}")
         sys.stdout.write(" | ".join(row) + "\n")
-    texts = pl.read_ndjson(COLLEGERANT, infer_schema_length=None).get_column("body")
-    texts = pl.concat([texts + f" {i}" for i in range(5)]).head(100_000)
+    texts = S.timing_texts(100_000)
     weights = pl.DataFrame(
         {"gram": word_gram_pairs(pl.Series(["sample"]))["gram"].unique(), "w": 1.0}
     )
