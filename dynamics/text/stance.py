@@ -70,6 +70,39 @@ _INTENS = (
     r"obviously|factually|100%)"
 )
 _YES_WORDS = ("yes", "yea", "yep", "yup", "ya")  # substrings of every _YES
+# one of these is in every match of the one-word reply marker ("facts" in "facts", "second"
+# in "seconded", "fair" in "fair enough")
+_ONE_WORD = (
+    "this",
+    "true",
+    "correct",
+    "right",
+    "absolutely",
+    "indeed",
+    "same",
+    "100%",
+    "facts",
+    "truth",
+    "preach",
+    "definitely",
+    "of course",
+    "certainly",
+    "fair",
+    "second",
+    "ditto",
+)
+_WELL_SAID = (
+    "well said",
+    "well put",
+    "nicely put",
+    "nicely said",
+    "spot on",
+    "nailed it",
+    "so true",
+    "very true",
+    "true that",
+    "said it better",
+)
 _YOU_ARE = r"(?:you're|youre|you are|you were|ur|u r)"
 _THAT_IS = r"(?:that's|thats|that is|that was|this is|this's|it's|it is)"
 
@@ -91,8 +124,15 @@ MARKERS: tuple[Marker, ...] = (
         "agreement",
         1,
         r"\b(?:couldn't|couldnt|could not|can't|cant|cannot|can not)\s+agree\s+more\b",
+        needs=("agree",),
     ),
-    Marker("don't disagree", "agreement", 1, rf"\b{_NEG}{_NEG_ADV}\s+disagree\b"),
+    Marker(
+        "don't disagree",
+        "agreement",
+        1,
+        rf"\b{_NEG}{_NEG_ADV}\s+disagree\b",
+        needs=("disagree",),
+    ),
     Marker(
         "exactly (opening)",
         "agreement",
@@ -121,12 +161,14 @@ MARKERS: tuple[Marker, ...] = (
         1,
         rf"\b{_YOU_ARE}(?:\s+(?:absolutely|so|totally|completely|quite|100%|definitely|"
         r"probably|correct and|right and|dead))?\s+(?:right|correct|spot on)(?:[^-\w]|$)",
+        needs=("right", "correct", "spot on"),
     ),
     Marker(
         "you're not wrong",
         "agreement",
         1,
         rf"\b(?:{_YOU_ARE}\s+not|you aren't|you arent)\s+wrong\b",
+        needs=("wrong",),
     ),
     Marker(
         "good point",
@@ -143,11 +185,16 @@ MARKERS: tuple[Marker, ...] = (
         r"\b(?:well said|well put|nicely put|nicely said|spot on|nailed it|so true|very true|"
         r"true that|couldn't have said it better|could not have said it better|"
         r"said it better myself)\b",
+        needs=_WELL_SAID,
     ),
     Marker(
-        "that's true", "agreement", 1, rf"\b{_THAT_IS}\s+(?:so\s+|very\s+|absolutely\s+)?true\b"
+        "that's true",
+        "agreement",
+        1,
+        rf"\b{_THAT_IS}\s+(?:so\s+|very\s+|absolutely\s+)?true\b",
+        needs=("true",),
     ),
-    Marker("voice of reason", "agreement", 1, r"\bvoice of reason\b"),
+    Marker("voice of reason", "agreement", 1, r"\bvoice of reason\b", needs=("voice of reason",)),
     Marker(
         "i'm with you",
         "agreement",
@@ -160,7 +207,7 @@ MARKERS: tuple[Marker, ...] = (
         -1,
         r"\b(?:for|from|about|at)\s+me\s+too\b",
     ),
-    Marker("+1", "agreement", 1, r"(?:^|\s)\+1\b"),
+    Marker("+1", "agreement", 1, r"(?:^|\s)\+1\b", needs=("+1",)),
     # -------------------------------------------------------------- disagreement
     Marker(
         "i disagree",
@@ -176,12 +223,19 @@ MARKERS: tuple[Marker, ...] = (
         rf"{_S}(?:{_ADV_OPEN}\s+)*disagree\b",
         needs=("disagree",),
     ),
-    Marker("i don't agree", "disagreement", 1, rf"\b{_NEG}{_NEG_ADV}\s+agree\b"),
+    Marker(
+        "i don't agree",
+        "disagreement",
+        1,
+        rf"\b{_NEG}{_NEG_ADV}\s+agree\b",
+        needs=("agree",),
+    ),
     Marker(
         "couldn't agree more (taken back)",
         "disagreement",
         -1,
         r"\b(?:couldn't|couldnt|could not|can't|cant|cannot|can not)\s+agree\s+more\b",
+        needs=("agree",),
     ),
     Marker("no (opening the reply)", "disagreement", 1, rf"^{_LEAD}(?:no|nope|nah|nay)\b"),
     Marker("no one / no doubt (taken back)", "disagreement", -1, rf"^{_LEAD}no\s+{_NO_OK}\b"),
@@ -205,7 +259,13 @@ MARKERS: tuple[Marker, ...] = (
         rf"\b{_SUBJ_WRONG}(?:\s+{_INTENS})*\s+wrong\b",
         needs=("wrong",),
     ),
-    Marker("wrong (opening)", "disagreement", 1, rf"{_S}(?:dead\s+|completely\s+|so\s+)?wrong\b"),
+    Marker(
+        "wrong (opening)",
+        "disagreement",
+        1,
+        rf"{_S}(?:dead\s+|completely\s+|so\s+)?wrong\b",
+        needs=("wrong",),
+    ),
     Marker(
         "that's a lie",
         "disagreement",
@@ -224,6 +284,7 @@ MARKERS: tuple[Marker, ...] = (
         r"|clearly\s+|obviously\s+|also\s+|must\s+(?:have\s+)?|keep\s+)*"
         r"(?:forget|forgot|forgetting|forgotten|ignore|ignored|ignoring|overlook|overlooked|"
         r"overlooking)\b",
+        needs=("forg", "ignor", "overlook"),
     ),
     Marker(
         "missing the point",
@@ -289,6 +350,7 @@ MARKERS: tuple[Marker, ...] = (
         1,
         rf"\b{_YOU_ARE}\s+(?:\w+\s+)?(?:mistaken|confused|misinformed|delusional|dreaming|"
         r"kidding yourself)\b|\byou(?:'ve| have)\s+been\s+misinformed\b",
+        needs=("mistaken", "confused", "misinformed", "delusional", "dreaming", "kidding yourself"),
     ),
     Marker(
         "i don't think so",
