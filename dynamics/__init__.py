@@ -26,7 +26,15 @@ from dynamics.io import READERS, detect, load
 from dynamics.model import Discussion, IngestReport, ReplyForest
 
 #: Metric families and other modules reachable as ``dyn.<name>`` (imported on first use).
-_LAZY = ("structure", "polarization", "echo_chambers", "escalation", "windows", "report")
+_LAZY = (
+    "structure",
+    "polarization",
+    "echo_chambers",
+    "escalation",
+    "windows",
+    "uncertainty",
+    "report",
+)
 
 __all__ = [
     "READERS",

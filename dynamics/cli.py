@@ -311,6 +311,14 @@ def analyze(
             show_default=False,
         ),
     ] = None,
+    signal_draws: Annotated[
+        int,
+        typer.Option(
+            help="Also compute every measure that reads the text signals on this many label "
+            "sets drawn from the scores (how far the value moves when stance and toxicity are "
+            "uncertain; 0: none). In-memory engine only."
+        ),
+    ] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
     progress: ProgressOpt = None,
     engine: Annotated[
@@ -362,6 +370,7 @@ def analyze(
             n_boot=n_boot,
             n_jobs=n_jobs,
             annotate=annotate,
+            signal_draws=signal_draws,
             read_options=read_options,
             overwrite=overwrite,
             progress=progress if progress is not None else sys.stderr.isatty(),

@@ -31,7 +31,7 @@ import polars as pl
 
 from dynamics._results import jsonable
 from dynamics.model.discussion import Discussion
-from dynamics.report.collect import FAMILIES, Collected, Settings, collect, n_steps
+from dynamics.report.collect import FAMILIES, Collected, MetricRun, Settings, collect, n_steps
 
 if TYPE_CHECKING:
     from dynamics.spark.dataset import SparkDataset
@@ -56,6 +56,7 @@ def analyze(
     sides_method: str = "leiden",
     n_sides: int = 2,
     n_jobs: int = 1,
+    signal_draws: int = 0,
     read_options: Mapping[str, Any] | None = None,
     overwrite: bool = False,
     progress: bool | None = None,
@@ -95,6 +96,11 @@ def analyze(
     n_jobs : int, default 1
         Worker processes for the null samples that re-find the sides (-1: every core); the
         results do not depend on it.
+    signal_draws : int, default 0
+        For every measure that reads the text signals, also its value on this many label
+        sets drawn from the scores (:func:`dynamics.uncertainty.signal_uncertainty`), shown
+        beside its value in the report and ``results.json``; 0 draws none. A Discussion only
+        (not a SparkDataset).
     read_options : Mapping, optional
         How the input was read (format, reader options), recorded in ``results.json``.
     overwrite : bool, default False
@@ -131,7 +137,14 @@ def analyze(
         sides_method=sides_method,
         n_sides=n_sides,
         n_jobs=n_jobs,
+        signal_draws=signal_draws,
     )
+    if signal_draws and not isinstance(discussion, Discussion):
+        msg = (
+            "analyze: signal_draws needs an in-memory Discussion; pull the part to study "
+            "with to_discussion() (or run the Spark report without draws)"
+        )
+        raise ValueError(msg)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         msg = f"{out} is a file; the report needs a folder"
@@ -283,6 +296,16 @@ def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------- results.json
+def _signal_entry(run: MetricRun) -> dict[str, Any] | None:
+    """The measure over drawn label sets, for ``results.json`` (None when not drawn); its
+    arguments are the metric's own, recorded beside it."""
+    if run.signal is None:
+        return None
+    entry = run.signal.to_dict()
+    entry["params"] = {k: entry["params"][k] for k in ("n_draws", "seed", "level")}
+    return entry
+
+
 def results_dict(
     collected: Collected,
     paths: Mapping[str, Mapping[str, str]],
@@ -317,6 +340,7 @@ def results_dict(
             "reason": run.reason,
             "arguments": jsonable(dict(run.kwargs)),
             "result": None if run.result is None else run.result.to_dict(),
+            "signal_uncertainty": _signal_entry(run),
             "tables": dict(paths.get(run.spec.key, {})),
         }
         for run in collected.runs

@@ -18,7 +18,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -28,6 +28,7 @@ from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._significance import NULL_MODELS
 from dynamics.errors import DynamicsError
+from dynamics.uncertainty import SIGNALS, SignalUncertainty, signal_uncertainty
 
 if TYPE_CHECKING:
     from dynamics.model.checks import IngestReport
@@ -105,6 +106,10 @@ class Settings:
     n_jobs : int, default 1
         Worker processes for the null samples that re-find the sides (joblib; -1: every
         core). The results are the same for any value, so it is not part of :meth:`to_dict`.
+    signal_draws : int, default 0
+        Label sets drawn from the text signals for every measure that reads them
+        (:func:`dynamics.uncertainty.signal_uncertainty`: stance and toxicity for the signed
+        measures, toxicity for the others); 0 draws none. In-memory Discussions only.
     """
 
     seed: int = 0
@@ -115,6 +120,7 @@ class Settings:
     sides_method: str = "leiden"
     n_sides: int = 2
     n_jobs: int = 1
+    signal_draws: int = 0
 
     def __post_init__(self) -> None:
         def _int(v: Any) -> bool:
@@ -143,12 +149,15 @@ class Settings:
         check_param(ok, "n_sides", "analyze", "an int >= 2", self.n_sides)
         ok = _int(self.n_jobs) and self.n_jobs != 0
         check_param(ok, "n_jobs", "analyze", "a non-zero int", self.n_jobs)
+        ok = _int(self.signal_draws) and (self.signal_draws == 0 or self.signal_draws >= 2)
+        check_param(ok, "signal_draws", "analyze", "0 or an int >= 2", self.signal_draws)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form, for ``results.json``."""
         plain = ("seed", "n_null", "n_boot", "null", "annotate")
         sides = {"method": self.sides_method, "n_sides": self.n_sides}
-        return {name: getattr(self, name) for name in plain} | {"sides": sides}
+        drawn = {"signal_draws": self.signal_draws} if self.signal_draws else {}
+        return {name: getattr(self, name) for name in plain} | {"sides": sides} | drawn
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,8 @@ class MetricRun:
     reason: str | None = None
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    #: the measure over label sets drawn from the text signals (``Settings.signal_draws``)
+    signal: SignalUncertainty | None = None
 
 
 @dataclass(frozen=True)
@@ -405,7 +416,48 @@ def _run(spec: Measure, discussion: Discussion, settings: Settings, sides: Sides
         return MetricRun(spec, "skipped", reason=skip)
     kwargs = arguments(spec, settings, sides)
     note = null_note(spec, settings)
-    return recorded(spec, lambda: spec.func(discussion, **kwargs), kwargs, note)
+    run = recorded(spec, lambda: spec.func(discussion, **kwargs), kwargs, note)
+    signals = drawn_signals(spec, discussion.comments.columns)
+    if settings.signal_draws and run.status == "ok" and signals:
+        point = {k: v for k, v in kwargs.items() if k not in ("n_null", "ci", "seed", "progress")}
+        started = time.perf_counter()
+        drawn = signal_uncertainty(
+            discussion,
+            spec.key,
+            signals=signals,
+            n_draws=settings.signal_draws,
+            seed=settings.seed,
+            progress=False,
+            **point,
+        )
+        run = replace(run, signal=drawn, seconds=run.seconds + time.perf_counter() - started)
+    return run
+
+
+def drawn_signals(spec: Measure, columns: Sequence[str]) -> tuple[str, ...]:
+    """The signals :func:`~dynamics.uncertainty.signal_uncertainty` draws for ``spec`` in the
+    report: stance (and toxicity, when scored: a hostile reply is a negative edge) for the
+    signed measures, toxicity for those that read the toxicity signal; none for the others,
+    or when the columns a draw needs are missing (a stance without probabilities).
+
+    >>> from dynamics._kernel import REGISTRY
+    >>> import dynamics.polarization
+    >>> full = ["toxicity", "p_agree", "p_disagree", "p_neutral", "stance"]
+    >>> drawn_signals(REGISTRY["polarization.frustration"], full)
+    ('stance', 'toxicity')
+    >>> drawn_signals(REGISTRY["polarization.frustration"], ["toxicity", "stance"])
+    ()
+    >>> drawn_signals(REGISTRY["polarization.ei_index"], full)
+    ()
+    """
+    has = {name: set(needed) <= set(columns) for name, needed in SIGNALS.items()}
+    if "signed" in spec.needs:
+        if not has["stance"]:
+            return ()
+        return ("stance", "toxicity") if has["toxicity"] else ("stance",)
+    if "signal" in spec.needs and DEFAULTS["signal"] == "toxicity" and has["toxicity"]:
+        return ("toxicity",)
+    return ()
 
 
 def null_note(spec: Measure, settings: Settings) -> str | None:

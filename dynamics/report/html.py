@@ -29,6 +29,8 @@ from dynamics.report.collect import FAMILIES, Collected, MetricRun
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from dynamics.uncertainty import SignalUncertainty
+
 __all__ = ["FAMILY_TITLES", "fmt_number", "render"]
 
 FAMILY_TITLES = {
@@ -113,6 +115,29 @@ def _coverage_html(found: Mapping[str, Any] | None) -> list[str]:
     )
     warned = [f'<p class="warning">Warning: {esc(w)}</p>' for w in found.get("warnings", ())]
     return [text, *warned]
+
+
+def _signal_html(drawn: SignalUncertainty) -> str:
+    """The measure over label sets drawn from the text signals, in one paragraph."""
+    n, what = drawn.draws.size, " and ".join(drawn.signals)
+    span = drawn.interval
+    if span is None:
+        return f'<p class="warning">Undefined on every one of {n:,} label sets drawn from the {esc(what)} scores.</p>'
+    low, high = span
+    text = (
+        f"Over {n:,} label sets drawn from the {esc(what)} scores: mean "
+        f"{esc(fmt_number(drawn.mean))}, {esc(fmt_number(100 * drawn.level))}% of the draws in "
+        f"[{esc(fmt_number(low))}, {esc(fmt_number(high))}] (sd {esc(fmt_number(drawn.sd))})"
+    )
+    if drawn.n_undefined:
+        text += f", undefined in {drawn.n_undefined:,}"
+    if low <= drawn.observed <= high:
+        return f"<p>{text}; the value on the scores lies in that range.</p>"
+    return (
+        f'<p class="warning">{text}. The value on the scores lies outside that range: it '
+        "rests on reading the scores as they are (probabilities, thresholds) and differs from "
+        "what labels drawn from them give; compare the two before reading it as a finding.</p>"
+    )
 
 
 def _percent(share: Any) -> str:
@@ -287,6 +312,12 @@ def render(
                     "how users are split into sides (dynamics.polarization.sides)",
                 ],
                 ["n_sides", settings.n_sides, "the largest communities kept as sides"],
+                [
+                    "signal_draws",
+                    settings.signal_draws,
+                    "label sets drawn from the stance and toxicity scores for every measure "
+                    "that reads them (dynamics.uncertainty.signal_uncertainty); 0: none",
+                ],
             ],
             numeric=set(),
         )
@@ -326,6 +357,15 @@ def render(
         "mean, where computed), or why it is missing "
         f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>).</p>'
     )
+    if settings.signal_draws:
+        parts.append(
+            f"<p>Each measure that reads the text signals was also computed on "
+            f"{settings.signal_draws:,} label sets drawn from the scores (each reply's stance "
+            "from its probabilities, each comment Offensive with its toxicity as probability): "
+            "the spread says how far the value moves when the signals are as uncertain as "
+            "their scores say (shown under each measure; it assumes calibrated scores, and "
+            "independent draws also weaken any link between comments the scores do not carry).</p>"
+        )
     if report.n_threads < MIN_BOOTSTRAP_THREADS and settings.n_boot:
         parts.append(
             f'<p class="warning">This input has {report.n_threads:,} thread'
@@ -448,6 +488,8 @@ def render(
                     for k, v in extra.items()
                 )
             parts.append(f"<p>{line}</p>")
+            if run.signal is not None:
+                parts.append(_signal_html(run.signal))
             parts.extend(f'<p class="warning">Warning: {esc(w)}</p>' for w in r.warnings)
             parts.extend(
                 f'<p class="muted">Note: {esc(note)}</p>' for note in (r.reason, run.reason) if note

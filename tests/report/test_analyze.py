@@ -383,3 +383,51 @@ def test_cli_analyze_bad_parameter_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("error: The 'n_boot' parameter of analyze")
     assert len(result.output.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------------- signal uncertainty
+def test_default_report_draws_no_labels(results: dict) -> None:
+    assert "signal_draws" not in results["parameters"]
+    assert all(m["signal_uncertainty"] is None for m in results["metrics"])
+
+
+def test_cli_analyze_draws_labels_for_the_signal_measures(cache_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", str(SEED_THREAD), "-o", str(out), "--infer-replies", "adjacent"]
+    args += ["--n-null", "5", "--n-boot", "0", "--signal-draws", "6", "--no-progress"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["parameters"]["signal_draws"] == 6
+    reads = {m.key for m in measures() if m.needs & {"signal", "signed"}}
+    drawn = {}
+    for m in results["metrics"]:
+        key = f"{m['family']}.{m['metric']}"
+        if key in reads and m["status"] == "ok":
+            drawn[key] = m["signal_uncertainty"]
+        else:
+            assert m["signal_uncertainty"] is None, key
+    assert "escalation.contagion" in drawn
+    for key, entry in drawn.items():
+        value = next(
+            m["result"]["value"]
+            for m in results["metrics"]
+            if f"{m['family']}.{m['metric']}" == key
+        )
+        assert entry["observed"] == value
+        assert entry["n_draws"] == 6
+        assert len(entry["draws"]) == 6
+        assert entry["params"] == {"n_draws": 6, "seed": 0, "level": 0.95}
+        assert entry["signals"] == (
+            ["stance", "toxicity"] if key == "polarization.frustration" else ["toxicity"]
+        )
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "label sets drawn from the toxicity scores" in page
+    assert "signal_draws" in page
+
+
+def test_signal_draws_are_checked_and_need_a_discussion(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="The 'signal_draws' parameter of analyze"):
+        Settings(signal_draws=1)
+    with pytest.raises(ValueError, match="signal_draws needs an in-memory Discussion"):
+        analyze(object(), tmp_path, signal_draws=5)  # type: ignore[arg-type]

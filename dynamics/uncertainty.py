@@ -1,0 +1,367 @@
+"""How far a measure moves when the text signals it rests on are uncertain.
+
+The stance and toxicity scores are a model's probabilities, not labels a person gave: the
+trained stance model finds about a quarter of ToxiChat's disagreements (README, "Quality on
+real labelled conversations"), and toxicity is right for about 85 % of (Offensive, Safe)
+pairs. A measure computed on the scores inherits their errors. :func:`signal_uncertainty`
+says how much, in the way multiple imputation treats a mismeasured variable: it draws label
+sets the scores make plausible (each reply's stance from its ``(p_agree, p_disagree,
+p_neutral)``, each comment's Offensive / Safe from its toxicity), recomputes the measure on
+each, and reports the spread of the values, the between-imputation part of Rubin's rules.
+
+This is the uncertainty that comes from the signal alone: the measure's own bootstrap
+interval (sampling of threads) and null model (chance) are separate questions, and its
+settings for them are switched off in the draws.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from dynamics._kernel import measures
+from dynamics._progress import progress_bar
+from dynamics.errors import DynamicsError
+
+if TYPE_CHECKING:
+    from dynamics.model.discussion import Discussion
+
+__all__ = ["SIGNALS", "SignalUncertainty", "draw_signals", "signal_uncertainty"]
+
+#: The signals that can be drawn, and the columns each needs.
+SIGNALS: Mapping[str, tuple[str, ...]] = {
+    "stance": ("p_agree", "p_disagree", "p_neutral", "stance"),
+    "toxicity": ("toxicity",),
+}
+
+
+@dataclass(frozen=True)
+class SignalUncertainty:
+    """A measure on the scores as they are, and over label sets drawn from them.
+
+    Attributes
+    ----------
+    measure : str
+        The measure's name (``"family.name"`` for a registered measure).
+    signals : tuple of str
+        The signals that were drawn (keys of :data:`SIGNALS`).
+    observed : float
+        The measure on the Discussion as scored (NaN where undefined).
+    draws : numpy.ndarray
+        The measure on each drawn label set, in draw order (NaN where undefined there).
+    level : float
+        Coverage of :attr:`interval`.
+    params : dict
+        ``n_draws``, ``seed``, ``level`` and the measure's keyword arguments (as passed in the
+        draws), for reproducibility.
+
+    Examples
+    --------
+    >>> r = SignalUncertainty("m", ("stance",), 0.5, np.array([0.4, 0.5, 0.6]), 0.95, {})
+    >>> r.mean, r.shift, r.n_undefined
+    (0.5, 0.0, 0)
+    """
+
+    measure: str
+    signals: tuple[str, ...]
+    observed: float
+    draws: np.ndarray = field(repr=False)
+    level: float = 0.95
+    params: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def _finite(self) -> np.ndarray:
+        return self.draws[np.isfinite(self.draws)]
+
+    @property
+    def n_undefined(self) -> int:
+        """Draws on which the measure was undefined (NaN), left out of the summaries."""
+        return int(self.draws.size - self._finite.size)
+
+    @property
+    def mean(self) -> float:
+        """Mean of the measure over the draws (NaN when no draw gave a value)."""
+        v = self._finite
+        return float(v.mean()) if v.size else math.nan
+
+    @property
+    def sd(self) -> float:
+        """Standard deviation over the draws (ddof 1; NaN with fewer than two values)."""
+        v = self._finite
+        return float(v.std(ddof=1)) if v.size > 1 else math.nan
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The central ``level`` share of the draws' values (percentiles), None without any."""
+        v = self._finite
+        if not v.size:
+            return None
+        tail = (1 - self.level) / 2 * 100
+        low, high = np.percentile(v, [tail, 100 - tail])
+        return float(low), float(high)
+
+    @property
+    def shift(self) -> float:
+        """``mean - observed``: how far the value on plausible labels lies from the value on
+        the scores themselves (hard labels against probabilities, see the module's notes)."""
+        return self.mean - self.observed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (JSON-ready): the summaries and every draw (None for NaN)."""
+        return {
+            "measure": self.measure,
+            "signals": list(self.signals),
+            "observed": _plain(self.observed),
+            "mean": _plain(self.mean),
+            "sd": _plain(self.sd),
+            "interval": None if self.interval is None else [*self.interval],
+            "level": self.level,
+            "shift": _plain(self.shift),
+            "n_draws": int(self.draws.size),
+            "n_undefined": self.n_undefined,
+            "draws": [_plain(x) for x in self.draws.tolist()],
+            "params": {k: _plain(v) for k, v in self.params.items()},
+        }
+
+    def __repr__(self) -> str:
+        span = "n/a" if self.interval is None else "[{:.4g}, {:.4g}]".format(*self.interval)
+        return (
+            f"<{self.measure} over {self.draws.size} draws of {'+'.join(self.signals)}: "
+            f"observed {self.observed:.4g}, draws {self.mean:.4g} {span}>"
+        )
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x if isinstance(x, str | int | float | bool | type(None)) else repr(x)
+
+
+def draw_signals(
+    comments: pl.DataFrame, signals: Sequence[str], rngs: Mapping[str, np.random.Generator]
+) -> pl.DataFrame:
+    """``comments`` with the columns of ``signals`` replaced by one drawn label set.
+
+    ``stance``: each reply with probabilities gets ``"agree"``, ``"disagree"`` or
+    ``"neutral"`` with those probabilities; ``stance`` becomes the drawn label and
+    ``p_agree``, ``p_disagree``, ``p_neutral`` its indicator (1.0 / 0.0), so the signed graph
+    reads the drawn labels as certain. ``toxicity``: each scored comment is Offensive (1.0)
+    with probability its score, else Safe (0.0). Rows without a score keep their null.
+    ``rngs`` holds one generator per signal (the stance draws do not depend on whether
+    toxicity is drawn too).
+
+    Examples
+    --------
+    >>> c = pl.DataFrame({"toxicity": [0.0, 1.0, None]})
+    >>> draw_signals(c, ["toxicity"], {"toxicity": np.random.default_rng(0)})["toxicity"].to_list()
+    [0.0, 1.0, None]
+    """
+    n = comments.height
+    out: list[pl.Series] = []
+    if "stance" in signals:
+        pa = comments.get_column("p_agree").cast(pl.Float64).to_numpy()
+        pd_ = comments.get_column("p_disagree").cast(pl.Float64).to_numpy()
+        known = np.isfinite(pa) & np.isfinite(pd_)
+        u = rngs["stance"].random(n)
+        agree = known & (u < pa)
+        disagree = known & ~agree & (u < pa + pd_)
+        neutral = known & ~agree & ~disagree
+        for name, chosen in (("p_agree", agree), ("p_disagree", disagree), ("p_neutral", neutral)):
+            values = np.where(known, chosen.astype(np.float64), np.nan)
+            out.append(pl.Series(name, values, nan_to_null=True))
+        drawn = pl.DataFrame({"k": known, "a": agree, "d": disagree})
+        label = drawn.select(
+            pl.when(~pl.col("k"))
+            .then(pl.lit(None, dtype=pl.String))
+            .when(pl.col("a"))
+            .then(pl.lit("agree"))
+            .when(pl.col("d"))
+            .then(pl.lit("disagree"))
+            .otherwise(pl.lit("neutral"))
+        ).to_series()
+        out.append(label.cast(comments.schema["stance"]).alias("stance"))
+    if "toxicity" in signals:
+        tox = comments.get_column("toxicity").cast(pl.Float64).to_numpy()
+        known = np.isfinite(tox)
+        toxic = rngs["toxicity"].random(n) < tox
+        values = np.where(known, toxic.astype(np.float64), np.nan)
+        out.append(pl.Series("toxicity", values, nan_to_null=True))
+    return comments.with_columns(out)
+
+
+def signal_uncertainty(
+    discussion: Discussion,
+    measure: Callable[..., Any] | str,
+    *,
+    signals: Sequence[str] | str = ("stance",),
+    n_draws: int = 100,
+    level: float = 0.95,
+    seed: int | None = 0,
+    progress: bool | None = None,
+    **kwargs: Any,
+) -> SignalUncertainty:
+    """Recompute a measure on label sets drawn from the text signals' probabilities.
+
+    Definition: for ``d = 1 .. n_draws``, draw every reply's stance from its ``(p_agree,
+    p_disagree, p_neutral)`` and/or every comment's Offensive / Safe label from its toxicity
+    (independently, given the scores; :func:`draw_signals`), and compute the measure's value
+    ``v_d`` on the Discussion holding those labels. The result reports the observed value
+    (on the scores as they are), the mean and standard deviation of the ``v_d`` and the
+    central ``level`` interval of them. The spread is the between-imputation variance of
+    multiple imputation (Rubin 1987; Blackwell, Honaker and King 2017 for measurement error):
+    how much the measure moves over label sets that the scores make equally plausible.
+
+    Read it with two cautions. It is only as good as the scores' calibration: where the
+    model is over-confident the spread is too narrow (the reliability tables in
+    ``benchmarks/results/signals.json``: ``p_disagree`` above 0.2 and toxicity above 0.9 are
+    over-confident). And it measures the scorer's *own* uncertainty, not its systematic
+    errors: a disagreement the model gives P = 0.02 is almost never drawn as one. The
+    ``shift`` (mean of the draws minus the observed value) shows how much the measure
+    depends on reading the scores as probabilities (the signed graph's mean of
+    ``p_agree - p_disagree``) rather than as labels.
+
+    Parameters
+    ----------
+    discussion : Discussion
+        Annotated with the signals to draw (:meth:`Discussion.annotate`).
+    measure : callable or str
+        A measure function (``dyn.polarization.frustration``) or a registered measure's key
+        (``"polarization.frustration"``, see ``dyn.measures()``); any function
+        ``f(discussion, **kwargs)`` returning a result with a ``value`` (or a float) works.
+    signals : str or sequence of str, default ("stance",)
+        Which of :data:`SIGNALS` to draw: ``"stance"``, ``"toxicity"`` or both.
+    n_draws : int, default 100
+        Number of label sets.
+    level : float, default 0.95
+        Coverage of the interval over the draws.
+    seed : int or None, default 0
+        Seed of the draws (one stream per signal), and the ``seed`` of a registered measure
+        (the same in every draw, so only the labels change from one draw to the next).
+    progress : bool or None, default None
+        Show a progress bar (None: when standard error is a terminal and ``n_draws >= 20``).
+    **kwargs
+        Passed to the measure (``sides=``, ``edges=``, ...). For a registered measure,
+        ``n_boot``, ``null`` and ``progress`` are set to 0, None and False (the draws ask
+        only for the value) and ``seed`` to the draws' seed.
+
+    Returns
+    -------
+    SignalUncertainty
+        ``observed``, ``draws``, ``mean``, ``sd``, ``interval``, ``shift``, ``to_dict()``.
+
+    Raises
+    ------
+    DynamicsError
+        When the Discussion lacks a column a drawn signal needs (annotate it first).
+    ValueError
+        For an unknown signal or measure, ``n_draws < 2`` or ``level`` outside (0, 1).
+    TypeError
+        When ``measure`` is neither a function nor a string.
+
+    References
+    ----------
+    .. [1] D. B. Rubin, *Multiple Imputation for Nonresponse in Surveys*, Wiley, 1987.
+       doi:10.1002/9780470316696
+    .. [2] M. Blackwell, J. Honaker and G. King, "A unified approach to measurement error
+       and missing data: overview and applications", Sociological Methods & Research 46(3),
+       303-341, 2017. doi:10.1177/0049124115585360
+
+    Examples
+    --------
+    A share of disagreeing replies, on two replies each disagreeing with probability 1/2:
+    each draw gives 0, 1/2 or 1, and their mean comes near 1/2.
+
+    >>> d = dyn.load(pl.DataFrame({"id": ["a", "b", "c"], "parent": [None, "a", "a"],
+    ...                            "user": ["ann", "bob", "cy"], "body": ["x", "y", "z"]}))
+    >>> d = dyn.Discussion(d.comments.with_columns(
+    ...     p_agree=pl.Series([None, 0.0, 0.0]), p_disagree=pl.Series([None, 0.5, 0.5]),
+    ...     p_neutral=pl.Series([None, 0.5, 0.5]), stance=pl.Series([None, "neutral", "neutral"])),
+    ...     d.report)
+    >>> def disagreeing(d):
+    ...     return (d.comments["stance"] == "disagree").sum() / d.comments["stance"].count()
+    >>> r = signal_uncertainty(d, disagreeing, n_draws=400, seed=1)
+    >>> r.observed, sorted(set(r.draws.tolist())), round(r.mean, 1)
+    (0.0, [0.0, 0.5, 1.0], 0.5)
+    """
+    chosen = (signals,) if isinstance(signals, str) else tuple(signals)
+    func, name, fixed = _resolve(measure, seed)
+    _check(discussion, chosen, n_draws, level)
+    args = {**kwargs, **fixed}
+    observed = _value(func(discussion, **args))
+    streams = np.random.SeedSequence(seed).spawn(len(SIGNALS))
+    rngs = {s: np.random.default_rng(streams[i]) for i, s in enumerate(SIGNALS)}
+    comments = discussion.comments
+    cls = type(discussion)
+    values = np.empty(n_draws, dtype=np.float64)
+    show = progress if progress is not None else n_draws >= 20 and sys.stderr.isatty()
+    with progress_bar(f"drawing {'+'.join(chosen)}", n_draws, enabled=show) as bar:
+        for i in range(n_draws):
+            drawn = cls(draw_signals(comments, chosen, rngs), discussion.report, discussion.posts)
+            values[i] = _value(func(drawn, **args))
+            bar.advance()
+    params = {"n_draws": n_draws, "seed": seed, "level": level, **args}
+    return SignalUncertainty(name, chosen, observed, values, level, params)
+
+
+def _resolve(
+    measure: Callable[..., Any] | str, seed: int | None
+) -> tuple[Callable[..., Any], str, dict]:
+    """The function, its name and the settings the draws fix (registered measures only)."""
+    specs = measures()
+    if isinstance(measure, str):
+        found = [m for m in specs if measure in (m.key, m.name)]
+        if not found:
+            msg = (
+                f"signal_uncertainty: no measure {measure!r}; registered measures are keys "
+                "like 'polarization.frustration' (see dyn.measures())"
+            )
+            raise ValueError(msg)
+        spec = found[0]
+    elif callable(measure):
+        spec = next((m for m in specs if m.func is measure), None)
+        if spec is None:
+            return measure, getattr(measure, "__name__", repr(measure)), {}
+    else:
+        msg = (
+            f"signal_uncertainty: 'measure' must be a function or a measure's key, not {measure!r}"
+        )
+        raise TypeError(msg)
+    point = {"n_boot": 0, "null": None, "progress": False, "seed": seed}
+    return spec.func, spec.key, {k: v for k, v in point.items() if k in spec.takes}
+
+
+def _check(discussion: Discussion, signals: tuple[str, ...], n_draws: int, level: float) -> None:
+    unknown = [s for s in signals if s not in SIGNALS]
+    if unknown or not signals:
+        msg = f"signal_uncertainty: signals must be among {list(SIGNALS)}, got {list(signals)}"
+        raise ValueError(msg)
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int) or n_draws < 2:
+        msg = f"signal_uncertainty: n_draws must be an int >= 2, got {n_draws!r}"
+        raise ValueError(msg)
+    if not 0 < level < 1:
+        msg = f"signal_uncertainty: level must be in (0, 1), got {level!r}"
+        raise ValueError(msg)
+    columns = discussion.comments.columns
+    for s in signals:
+        missing = [c for c in SIGNALS[s] if c not in columns]
+        if missing:
+            msg = (
+                f"signal_uncertainty: drawing {s!r} needs the column(s) {missing}, which the "
+                f"Discussion lacks; annotate it first (d.annotate(), with the {s} scorer)"
+            )
+            raise DynamicsError(msg)
+
+
+def _value(result: Any) -> float:
+    value = getattr(result, "value", result)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        msg = f"signal_uncertainty: the measure returned {result!r}, not a value"
+        raise ValueError(msg) from None
