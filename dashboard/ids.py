@@ -58,6 +58,10 @@ class ID(StrEnum):
     ESC_BODY = "esc-body"
     ESC_EPISODES = "esc-episodes"
     ESC_EPISODE_VIEW = "esc-episode-view"
+    ESC_DRAWS = "esc-draws"
+    ESC_DRAWS_BODY = "esc-draws-body"
+    ESC_DRAWS_PROGRESS = "esc-draws-progress"
+    ESC_DRAWS_STATUS = "esc-draws-status"
     # thread
     THREAD_SELECT = "thread-select"
     THREAD_BODY = "thread-body"

@@ -186,6 +186,28 @@ def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) ->
     assert dash_duo.get_logs() == []
 
 
+def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
+    _open(dash_duo, app, "/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    assert "Choose how many sets to draw" in dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
+    dash_duo.select_dcc_dropdown(f"#{ID.ESC_DRAWS}", value="20")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_DRAWS_BODY}", "mean of draws", timeout=90)
+    body = dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
+    assert "Each of 20 label sets" in body
+    for label in ("escalation episodes", "derailed threads (share)", "toxicity slope"):
+        assert label in body
+    dash_duo.driver.execute_script(
+        f"document.getElementById('{ID.ESC_DRAWS_BODY}').scrollIntoView()"
+    )
+    _shot(dash_duo, screenshot_dir, "escalation-draws")
+    # back to none: the note again, no table
+    dash_duo.select_dcc_dropdown(f"#{ID.ESC_DRAWS}", value="none")
+    dash_duo.wait_for_contains_text(
+        f"#{ID.ESC_DRAWS_BODY}", "Choose how many sets to draw", timeout=60
+    )
+    assert dash_duo.get_logs() == []
+
+
 def test_unreadable_upload_shows_error(dash_duo, app, tmp_path) -> None:
     bad = tmp_path / "garbage.json"
     bad.write_bytes(b"\x00\x01 this is { not json [")
