@@ -21,7 +21,6 @@ from dashboard import cache, ids
 from dashboard.figures.base import toxicity_color
 
 __all__ = [
-    "DRAWS_INTRO",
     "comment_block",
     "error_card",
     "figure_card",
@@ -33,15 +32,6 @@ __all__ = [
     "warning_lines",
     "warnings_notice",
 ]
-
-
-#: The Escalation page's note on label draws, shown until some are asked for.
-DRAWS_INTRO = (
-    "The measures above read the toxicity scores against the threshold. Drawing label sets "
-    "from the scores (each comment Offensive with its score as the probability) shows how far "
-    "each measure moves when the labels are as uncertain as the scores say "
-    "(dynamics.uncertainty.signal_uncertainty). Choose how many sets to draw."
-)
 
 
 def format_number(value: Any, digits: int = 3) -> str:

@@ -49,6 +49,10 @@ class ID(StrEnum):
     POL_PROGRESS = "pol-progress"
     POL_STATUS = "pol-status"
     POL_TREND = "pol-trend"
+    POL_DRAWS = "pol-draws"
+    POL_DRAWS_BODY = "pol-draws-body"
+    POL_DRAWS_PROGRESS = "pol-draws-progress"
+    POL_DRAWS_STATUS = "pol-draws-status"
     # echo chambers
     ECHO_METHOD = "echo-method"
     ECHO_BODY = "echo-body"

@@ -220,11 +220,15 @@ def signal_uncertainty(
     Read it with two cautions. It is only as good as the scores' calibration: where the
     model is over-confident the spread is too narrow (the reliability tables in
     ``benchmarks/results/signals.json``: ``p_disagree`` above 0.2 and toxicity above 0.9 are
-    over-confident). And it measures the scorer's *own* uncertainty, not its systematic
-    errors: a disagreement the model gives P = 0.02 is almost never drawn as one. The
-    ``shift`` (mean of the draws minus the observed value) shows how much the measure
-    depends on reading the scores as probabilities (the signed graph's mean of
-    ``p_agree - p_disagree``) rather than as labels.
+    over-confident). And the draws put the labels the scores are unsure of at random among
+    the comments with those scores: calibrated scores give about the right *number* of
+    disagreements (on ToxiChat, 3.7 % of the replies with ``p_disagree`` under 0.1 are ones,
+    and they hold most of the disagreements), but not at the right comments, so any link
+    between comments that the scores do not carry (a toxic reply to a toxic parent, a
+    disagreement across sides) is weakened in the draws. The ``shift`` (mean of the draws
+    minus the observed value) shows how much the value depends on reading the scores one
+    particular way (a threshold; the signed graph's mean of ``p_agree - p_disagree``) rather
+    than as labels; for measures of links between comments it also holds that weakening.
 
     Parameters
     ----------

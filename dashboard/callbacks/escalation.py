@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 
 import polars as pl
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from dashboard import cache
-from dashboard.background import MANAGER, store_result, stored_result
+from dashboard.background import MANAGER
 from dashboard.callbacks import on
 from dashboard.components import (
-    DRAWS_INTRO,
     comment_block,
     error_card,
     figure_card,
@@ -25,13 +23,13 @@ from dashboard.components import (
 )
 from dashboard.figures.metrics import side_bars_figure
 from dashboard.ids import ID, Pattern
+from dashboard.label_draws import ESCALATION_INTRO, DrawnMeasure, draws_body, draws_table
 from dynamics import escalation
-from dynamics.errors import DynamicsError
-from dynamics.uncertainty import signal_uncertainty
 
 __all__: list[str] = []
 
 _N = 200  # bootstrap resamples and null draws
+TOXICITY = ("toxicity",)
 
 
 def _call(key: str, name: str, params: dict, **extra: object) -> object:
@@ -190,67 +188,15 @@ def show_episode(clicks, dataset, threshold, min_turns):
     ]
 
 
-#: The measures of the page recomputed on drawn labels: (label, measure, parameters it takes).
-_DRAWN = (
-    ("contagion P(toxic | toxic parent) / P(toxic)", "contagion", ("threshold",)),
-    ("toxicity slope per depth level", "toxicity_by_depth", ()),
-    ("derailed threads (share)", "derailment", ("threshold",)),
-    ("escalation episodes", "episodes", ("threshold", "min_turns")),
-)
-
-
-def drawn_table(
-    key: str,
-    threshold: float,
-    min_turns: int,
-    draws: int,
-    progress: Callable[[int, str], None] | None = None,
-) -> pl.DataFrame:
-    """The page's measures on the scores and over ``draws`` label sets drawn from them, one
-    row each (stored, so the next visit reads it)."""
-    name = ("escalation-draws", key, str(threshold), str(min_turns), str(draws))
-    kept = stored_result(name)
-    if kept is not None:
-        return kept
-    discussion = cache.get_discussion(key)
-    given = {"threshold": threshold, "min_turns": min_turns}
-    rows = []
-    for done, (label, measure, takes) in enumerate(_DRAWN):
-        if progress is not None:
-            progress(done, label)
-        params = {k: v for k, v in given.items() if k in takes}
-        row: dict[str, object] = {"measure": label}
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                r = signal_uncertainty(
-                    discussion,
-                    f"escalation.{measure}",
-                    signals="toxicity",
-                    n_draws=draws,
-                    seed=0,
-                    progress=False,
-                    **params,
-                )
-        except (DynamicsError, ValueError) as error:
-            rows.append({**row, "note": str(error)[:200]})
-            continue
-        low, high = r.interval or (None, None)
-        outside = low is not None and not low <= r.observed <= high
-        rows.append(
-            {
-                **row,
-                "on the scores": r.observed,
-                "mean of draws": r.mean,
-                "2.5% of draws": low,
-                "97.5% of draws": high,
-                "sd": r.sd,
-                "note": "the value on the scores is outside the draws' range" if outside else "",
-            }
-        )
-    table = pl.DataFrame(rows, infer_schema_length=None)
-    store_result(name, table)
-    return table
+def drawn_measures(threshold: float, min_turns: int) -> list[DrawnMeasure]:
+    """The page's measures, recomputed over drawn toxicity labels."""
+    t = {"threshold": threshold}
+    return [
+        ("contagion P(toxic | toxic parent) / P(toxic)", "escalation.contagion", t, TOXICITY),
+        ("toxicity slope per depth level", "escalation.toxicity_by_depth", {}, TOXICITY),
+        ("derailed threads (share)", "escalation.derailment", t, TOXICITY),
+        ("escalation episodes", "escalation.episodes", {**t, "min_turns": min_turns}, TOXICITY),
+    ]
 
 
 @on(
@@ -276,29 +222,17 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws):
     """The measures over label sets drawn from the toxicity scores (a background job with a
     progress bar: each draw recomputes the four measures)."""
     if not draws:
-        return DRAWS_INTRO
+        return ESCALATION_INTRO
     key = dataset["key"]
-    if "toxicity" not in cache.get_discussion(key).comments.columns:
+    discussion = cache.get_discussion(key)
+    if "toxicity" not in discussion.comments.columns:
         return notice("This dataset has no toxicity scores.", kind="warning")
-    total = len(_DRAWN)
+    drawn = drawn_measures(threshold, min_turns)
 
     def progress(done: int, label: str) -> None:
-        set_progress((str(done), str(total), f"Drawing {draws} label sets: {label}..."))
+        line = f"Drawing {draws} label sets: {label}..."
+        set_progress((str(done), str(len(drawn)), line))
 
-    table = drawn_table(key, threshold, min_turns, int(draws), progress)
-    return [
-        html.P(
-            f"Each of {draws} label sets marks every comment Offensive with its toxicity as "
-            "the probability; the measures are recomputed on each. A measure far from its "
-            "draws rests on reading the scores through the threshold, which counts only the "
-            "comments scored above it, while calibrated scores imply as many Offensive "
-            "comments as they add up to. Draws are independent given the scores, so links "
-            "between comments (contagion) lean towards none in them.",
-            className="note",
-        ),
-        table_card(
-            "escalation_signal_draws",
-            table.with_columns(pl.col(pl.Float64).round(4)),
-            title="On the scores and over drawn labels",
-        ),
-    ]
+    name = ("escalation-draws", key, str(threshold), str(min_turns), str(draws))
+    table = draws_table(name, discussion, drawn, int(draws), progress)
+    return draws_body(table, int(draws), "escalation_signal_draws")

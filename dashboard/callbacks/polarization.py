@@ -24,6 +24,7 @@ from dashboard.components import (
 from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import estimates_figure, trend_figure
 from dashboard.ids import ID, figure_id
+from dashboard.label_draws import POLARIZATION_INTRO, DrawnMeasure, draws_body, draws_table
 from dashboard.sides_options import find_sides
 from dynamics._kernel import DEFAULTS, Measure, measures
 from dynamics.windows import over_time
@@ -326,3 +327,67 @@ def render_trend(dataset, method, seed, metric, by):
         return empty_figure(frame.message), notice(frame.message, kind="error")
     note = f"{len(frame)} windows of {by}; windows with fewer than 20 comments are left empty."
     return trend_figure(frame, title=f"{metric} per {by}"), note
+
+
+#: Stance and toxicity: the signed graph reads both (a hostile reply is a negative edge).
+_SIGNED = ("stance", "toxicity")
+
+
+def drawn_measures(sides) -> list[DrawnMeasure]:
+    """The polarization measures that read the text signals, recomputed over drawn labels."""
+    on_sides = {"sides": sides}
+    agreement = {**on_sides, "edges": "agreement"}
+    return [
+        ("frustration (signed graph)", "polarization.frustration", on_sides, _SIGNED),
+        (
+            "cross-side hostility",
+            "polarization.cross_side_hostility",
+            on_sides,
+            ("toxicity",),
+        ),
+        ("E/I index, agreement edges", "polarization.ei_index", agreement, _SIGNED),
+        (
+            "random walk controversy, agreement edges",
+            "polarization.random_walk_controversy",
+            agreement,
+            _SIGNED,
+        ),
+    ]
+
+
+@on(
+    Output(ID.POL_DRAWS_BODY, "children"),
+    Input(ID.DATASET, "data"),
+    Input(ID.POL_METHOD, "value"),
+    Input(ID.POL_SEED, "value"),
+    Input(ID.POL_DRAWS, "value"),
+    background=True,
+    manager=MANAGER,
+    progress=[
+        Output(ID.POL_DRAWS_PROGRESS, "value"),
+        Output(ID.POL_DRAWS_PROGRESS, "max"),
+        Output(ID.POL_DRAWS_STATUS, "children"),
+    ],
+    running=[
+        (Output(ID.POL_DRAWS_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
+        (Output(ID.POL_DRAWS_STATUS, "style"), {"display": "block"}, {"display": "none"}),
+    ],
+    prevent_initial_call=True,
+)
+def render_draws(set_progress, dataset, method, seed, draws):
+    """The signal-based measures over label sets drawn from the scores, with the page's
+    sides (a background job with a progress bar)."""
+    if not draws:
+        return POLARIZATION_INTRO
+    key, seed = dataset["key"], int(seed or 0)
+    discussion = cache.get_discussion(key)
+    if "toxicity" not in discussion.comments.columns:
+        return notice("This dataset has no text scores (stance, toxicity).", kind="warning")
+    drawn = drawn_measures(find_sides(key, method, seed))
+
+    def progress(done: int, label: str) -> None:
+        set_progress((str(done), str(len(drawn)), f"Drawing {draws} label sets: {label}..."))
+
+    name = ("polarization-draws", key, str(method), str(seed), str(draws))
+    table = draws_table(name, discussion, drawn, int(draws), progress)
+    return draws_body(table, int(draws), "polarization_signal_draws")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.components import DRAWS_INTRO
 from dashboard.ids import ID
+from dashboard.label_draws import ESCALATION_INTRO, draws_card
 
 dash.register_page(__name__, path="/escalation", name="Escalation", order=4)
 
@@ -47,37 +47,13 @@ def layout(**_query: str) -> html.Div:
                 className="controls",
             ),
             html.Div(id=ID.ESC_BODY),
-            html.Div(
-                [
-                    html.H4("If the toxicity labels were drawn from the scores"),
-                    html.Div(
-                        [
-                            html.Label("Label sets to draw"),
-                            dcc.Dropdown(
-                                id=ID.ESC_DRAWS,
-                                options=[
-                                    {"label": "none", "value": 0},
-                                    *({"label": str(n), "value": n} for n in (20, 50, 100)),
-                                ],
-                                value=0,
-                                clearable=False,
-                            ),
-                        ],
-                        className="control",
-                    ),
-                    html.Progress(
-                        id=ID.ESC_DRAWS_PROGRESS, value="0", max="1", style={"display": "none"}
-                    ),
-                    html.Div(
-                        id=ID.ESC_DRAWS_STATUS, className="load-message", style={"display": "none"}
-                    ),
-                    html.Div(
-                        DRAWS_INTRO,
-                        id=ID.ESC_DRAWS_BODY,
-                        className="note",
-                    ),
-                ],
-                className="card",
+            draws_card(
+                title="If the toxicity labels were drawn from the scores",
+                intro=ESCALATION_INTRO,
+                dropdown=ID.ESC_DRAWS,
+                progress=ID.ESC_DRAWS_PROGRESS,
+                status=ID.ESC_DRAWS_STATUS,
+                body=ID.ESC_DRAWS_BODY,
             ),
             html.Div(
                 [

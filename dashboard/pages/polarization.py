@@ -9,6 +9,7 @@ from dashboard.callbacks.polarization import trend_measures
 from dashboard.components import figure_card
 from dashboard.figures.base import empty_figure
 from dashboard.ids import ID
+from dashboard.label_draws import POLARIZATION_INTRO, draws_card
 from dashboard.sides_options import SIDE_METHODS
 
 dash.register_page(__name__, path="/polarization", name="Polarization", order=2)
@@ -56,6 +57,14 @@ def layout(**_query: str) -> html.Div:
             html.Progress(id=ID.POL_PROGRESS, value="0", max="1", style={"display": "none"}),
             html.Div(id=ID.POL_STATUS, className="load-message", style={"display": "none"}),
             html.Div(id=ID.POL_ESTIMATES),
+            draws_card(
+                title="If the stance and toxicity labels were drawn from the scores",
+                intro=POLARIZATION_INTRO,
+                dropdown=ID.POL_DRAWS,
+                progress=ID.POL_DRAWS_PROGRESS,
+                status=ID.POL_DRAWS_STATUS,
+                body=ID.POL_DRAWS_BODY,
+            ),
             html.H3("Trend over time"),
             html.Div(
                 [

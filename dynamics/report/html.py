@@ -315,8 +315,10 @@ def render(
                 [
                     "signal_draws",
                     settings.signal_draws,
-                    "label sets drawn from the stance and toxicity scores for every measure "
-                    "that reads them (dynamics.uncertainty.signal_uncertainty); 0: none",
+                    (
+                        "label sets drawn from the stance and toxicity scores for every measure "
+                        "that reads them (dynamics.uncertainty.signal_uncertainty); 0: none"
+                    ),
                 ],
             ],
             numeric=set(),

@@ -160,6 +160,22 @@ def test_polarization(dash_duo, app, screenshot_dir) -> None:
     assert dash_duo.get_logs() == []
 
 
+def test_polarization_label_draws_fill_in(dash_duo, app) -> None:
+    _open(dash_duo, app, "/polarization")
+    dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "users with a side", timeout=60)
+    assert "Choose how many sets to draw" in dash_duo.find_element(f"#{ID.POL_DRAWS_BODY}").text
+    dash_duo.select_dcc_dropdown(f"#{ID.POL_DRAWS}", value="20")
+    dash_duo.wait_for_contains_text(
+        f"#{ID.POL_DRAWS_BODY}", "On the scores and over drawn labels", timeout=90
+    )
+    body = dash_duo.find_element(f"#{ID.POL_DRAWS_BODY}").text
+    assert "Each of 20 label sets" in body
+    for label in ("frustration (signed graph)", "cross-side hostility", "E/I index, agreement"):
+        assert label in body
+    assert "stance + toxicity" in body  # the signed measures draw both signals
+    assert dash_duo.get_logs() == []
+
+
 def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
     _open(dash_duo, app, "/echo-chambers")
     dash_duo.wait_for_contains_text(f"#{ID.ECHO_BODY}", "insularity", timeout=60)

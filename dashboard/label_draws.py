@@ -1,0 +1,157 @@
+"""A page's signal-based measures over label sets drawn from the scores.
+
+The Escalation and Polarization pages each have a card that recomputes their measures on
+label sets drawn from the toxicity (and stance) scores
+(:func:`dynamics.uncertainty.signal_uncertainty`), in a background job with a progress bar.
+This module holds what the two share: the card's layout, the table of results (stored for
+the next visit) and the note that goes with it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+from dash import dcc, html
+
+from dashboard.background import store_result, stored_result
+from dashboard.components import table_card
+from dynamics.errors import DynamicsError
+from dynamics.uncertainty import signal_uncertainty
+
+__all__ = [
+    "DRAW_COUNTS",
+    "ESCALATION_INTRO",
+    "POLARIZATION_INTRO",
+    "DrawnMeasure",
+    "draws_body",
+    "draws_card",
+    "draws_table",
+]
+
+#: The numbers of label sets a page offers (besides none).
+DRAW_COUNTS = (20, 50, 100)
+
+_CHOOSE = (
+    "shows how far each measure moves when the labels are as uncertain as the scores say "
+    "(dynamics.uncertainty.signal_uncertainty). Choose how many sets to draw."
+)
+#: What the draws are, on each page, until some are asked for.
+ESCALATION_INTRO = (
+    "The measures above read the toxicity scores against the threshold. Drawing label sets "
+    "from the scores (each comment Offensive with its score as the probability) " + _CHOOSE
+)
+POLARIZATION_INTRO = (
+    "The signed measures read the stance probabilities (and count hostile replies as "
+    "negative edges); the agreement-edge measures keep only the non-negative edges. Drawing "
+    "label sets from the scores (each reply's stance from its probabilities, each comment "
+    "Offensive with its toxicity as the probability), with the sides above kept, " + _CHOOSE
+)
+
+#: (label shown, registered measure key, keyword arguments, signals drawn)
+DrawnMeasure = tuple[str, str, Mapping[str, Any], tuple[str, ...]]
+
+
+def draws_card(
+    *, title: str, intro: str, dropdown: str, progress: str, status: str, body: str
+) -> html.Div:
+    """The card: a title, how many label sets to draw (none at first), a progress bar and a
+    status line for the job, and the body that shows ``intro`` until draws are asked for."""
+    return html.Div(
+        [
+            html.H4(title),
+            html.Div(
+                [
+                    html.Label("Label sets to draw"),
+                    dcc.Dropdown(
+                        id=dropdown,
+                        options=[
+                            {"label": "none", "value": 0},
+                            *({"label": str(n), "value": n} for n in DRAW_COUNTS),
+                        ],
+                        value=0,
+                        clearable=False,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Progress(id=progress, value="0", max="1", style={"display": "none"}),
+            html.Div(id=status, className="load-message", style={"display": "none"}),
+            html.Div(intro, id=body, className="note"),
+        ],
+        className="card",
+    )
+
+
+def draws_table(
+    name: tuple[str, ...],
+    discussion: Any,
+    drawn: Sequence[DrawnMeasure],
+    n_draws: int,
+    progress: Callable[[int, str], None] | None = None,
+) -> pl.DataFrame:
+    """Each measure on the scores and over ``n_draws`` label sets, one row each; stored under
+    ``name`` (:func:`dashboard.background.store_result`), so the next visit reads it. A
+    measure the library refuses on this input gets its reason in ``note``."""
+    kept = stored_result(name)
+    if kept is not None:
+        return kept
+    rows = []
+    for done, (label, measure, kwargs, signals) in enumerate(drawn):
+        if progress is not None:
+            progress(done, label)
+        row: dict[str, object] = {"measure": label, "drawn": " + ".join(signals)}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                r = signal_uncertainty(
+                    discussion,
+                    measure,
+                    signals=signals,
+                    n_draws=n_draws,
+                    seed=0,
+                    progress=False,
+                    **kwargs,
+                )
+        except (DynamicsError, ValueError) as error:
+            rows.append({**row, "note": str(error)[:200]})
+            continue
+        low, high = r.interval or (None, None)
+        outside = low is not None and not low <= r.observed <= high
+        rows.append(
+            {
+                **row,
+                "on the scores": r.observed,
+                "mean of draws": r.mean,
+                "2.5% of draws": low,
+                "97.5% of draws": high,
+                "sd": r.sd,
+                "note": "the value on the scores is outside the draws' range" if outside else "",
+            }
+        )
+    table = pl.DataFrame(rows, infer_schema_length=None)
+    store_result(name, table)
+    return table
+
+
+def draws_body(table: pl.DataFrame, n_draws: int, name: str) -> list:
+    """The note on what the draws are, and the table (``name``: the table's CSV name)."""
+    return [
+        html.P(
+            f"Each of {n_draws} label sets draws every reply's stance from its probabilities "
+            "and marks every comment Offensive with its toxicity as the probability (the "
+            "column 'drawn' says which); the measures are recomputed on each, with the same "
+            "sides. A measure far from its draws rests on reading the scores one way (a "
+            "threshold counts only the comments scored above it; the signed graph signs only "
+            "confident edges). Draws are independent given the scores, so links between "
+            "comments that the scores do not carry lean towards none in them.",
+            className="note",
+        ),
+        table_card(
+            name,
+            table.with_columns(pl.col(pl.Float64).round(4)),
+            title="On the scores and over drawn labels",
+        ),
+    ]
