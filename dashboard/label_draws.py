@@ -9,6 +9,7 @@ the next visit) and the note that goes with it.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -19,16 +20,19 @@ from dash import dcc, html
 from dashboard.background import store_result, stored_result
 from dashboard.components import table_card
 from dynamics.errors import DynamicsError
-from dynamics.uncertainty import signal_uncertainty
+from dynamics.uncertainty import SIGNALS, SignalUncertainty, signal_uncertainty
 
 __all__ = [
     "DRAW_COUNTS",
+    "ESCALATION_DRAWN",
     "ESCALATION_INTRO",
+    "POLARIZATION_DRAWN",
     "POLARIZATION_INTRO",
     "DrawnMeasure",
     "draws_body",
     "draws_card",
     "draws_table",
+    "usable_signals",
 ]
 
 #: The numbers of label sets a page offers (besides none).
@@ -50,7 +54,24 @@ POLARIZATION_INTRO = (
     "Offensive with its toxicity as the probability), with the sides above kept, " + _CHOOSE
 )
 
-#: (label shown, registered measure key, keyword arguments, signals drawn)
+_READ = (
+    "A measure far from its draws rests on reading the scores one way (a threshold counts "
+    "only the comments scored above it; the signed graph signs only confident edges). Draws "
+    "are independent given the scores, so links between comments that the scores do not "
+    "carry lean towards none in them."
+)
+#: What a label set is, on each page, beside the table.
+ESCALATION_DRAWN = (
+    "marks every comment Offensive with its toxicity as the probability; the measures are "
+    "recomputed on each, the threshold applied to the drawn labels (0 or 1). " + _READ
+)
+POLARIZATION_DRAWN = (
+    "draws every reply's stance from its probabilities and marks every comment Offensive "
+    "with its toxicity as the probability (the column 'drawn' says which signals each "
+    "measure reads); the measures are recomputed on each, with the same sides. " + _READ
+)
+
+#: (label shown, registered measure key, keyword arguments, signals the measure reads)
 DrawnMeasure = tuple[str, str, Mapping[str, Any], tuple[str, ...]]
 
 
@@ -102,14 +123,19 @@ def draws_table(
     for done, (label, measure, kwargs, signals) in enumerate(drawn):
         if progress is not None:
             progress(done, label)
-        row: dict[str, object] = {"measure": label, "drawn": " + ".join(signals)}
+        usable = usable_signals(signals, discussion.comments.columns)
+        row: dict[str, object] = {"measure": label, "drawn": " + ".join(usable)}
+        if not usable:
+            lacking = " and ".join(signals)
+            rows.append({**row, "note": f"needs the {lacking} scores, which this dataset lacks"})
+            continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 r = signal_uncertainty(
                     discussion,
                     measure,
-                    signals=signals,
+                    signals=usable,
                     n_draws=n_draws,
                     seed=0,
                     progress=False,
@@ -118,17 +144,15 @@ def draws_table(
         except (DynamicsError, ValueError) as error:
             rows.append({**row, "note": str(error)[:200]})
             continue
-        low, high = r.interval or (None, None)
-        outside = low is not None and not low <= r.observed <= high
         rows.append(
             {
                 **row,
                 "on the scores": r.observed,
                 "mean of draws": r.mean,
-                "2.5% of draws": low,
-                "97.5% of draws": high,
+                "2.5% of draws": r.interval[0] if r.interval else None,
+                "97.5% of draws": r.interval[1] if r.interval else None,
                 "sd": r.sd,
-                "note": "the value on the scores is outside the draws' range" if outside else "",
+                "note": _note(r),
             }
         )
     table = pl.DataFrame(rows, infer_schema_length=None)
@@ -136,19 +160,36 @@ def draws_table(
     return table
 
 
-def draws_body(table: pl.DataFrame, n_draws: int, name: str) -> list:
-    """The note on what the draws are, and the table (``name``: the table's CSV name)."""
+def usable_signals(signals: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
+    """Those of ``signals`` whose score columns the comments have
+    (:data:`dynamics.uncertainty.SIGNALS`).
+
+    >>> usable_signals(("stance", "toxicity"), ["id", "toxicity", "stance"])
+    ('toxicity',)
+    """
+    return tuple(s for s in signals if set(SIGNALS[s]) <= set(columns))
+
+
+def _note(r: SignalUncertainty) -> str:
+    """What a reader should know about a row: an undefined value on the scores, a value
+    outside the draws' interval, draws on which the measure was undefined."""
+    notes = []
+    if not math.isfinite(r.observed):
+        notes.append("undefined on the scores")
+    elif r.interval is not None and not r.interval[0] <= r.observed <= r.interval[1]:
+        notes.append(f"the value on the scores is outside {100 * r.level:g}% of the draws")
+    if r.interval is None:
+        notes.append("no interval: fewer than two draws gave a value")
+    if r.n_undefined:
+        notes.append(f"undefined in {r.n_undefined} draws")
+    return "; ".join(notes)
+
+
+def draws_body(table: pl.DataFrame, n_draws: int, name: str, *, explained: str) -> list:
+    """The note on what the draws are (``explained``, the page's :data:`ESCALATION_DRAWN` or
+    :data:`POLARIZATION_DRAWN`), and the table (``name``: the table's CSV name)."""
     return [
-        html.P(
-            f"Each of {n_draws} label sets draws every reply's stance from its probabilities "
-            "and marks every comment Offensive with its toxicity as the probability (the "
-            "column 'drawn' says which); the measures are recomputed on each, with the same "
-            "sides. A measure far from its draws rests on reading the scores one way (a "
-            "threshold counts only the comments scored above it; the signed graph signs only "
-            "confident edges). Draws are independent given the scores, so links between "
-            "comments that the scores do not carry lean towards none in them.",
-            className="note",
-        ),
+        html.P(f"Each of {n_draws} label sets {explained}", className="note"),
         table_card(
             name,
             table.with_columns(pl.col(pl.Float64).round(4)),

@@ -316,7 +316,8 @@ def analyze(
         typer.Option(
             help="Also compute every measure that reads the text signals on this many label "
             "sets drawn from the scores (how far the value moves when stance and toxicity are "
-            "uncertain; 0: none). In-memory engine only."
+            "uncertain; 0: none). Not with --distributed: the draws need the comments "
+            "in memory."
         ),
     ] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
@@ -339,6 +340,8 @@ def analyze(
 
     if distributed and engine is not Engine.spark:
         _fail("--distributed needs --engine spark")
+    if distributed and signal_draws:
+        _fail("--signal-draws needs the comments in memory: drop --distributed (or the draws)")
     if engine is Engine.spark:
         d = _spark_input(file, output, read, master=master, overwrite=overwrite)
         n_comments = d.report.n_comments

@@ -27,7 +27,7 @@ import polars as pl
 
 from dynamics._kernel import measures
 from dynamics._progress import progress_bar
-from dynamics.errors import DynamicsError
+from dynamics.errors import DynamicsError, UndefinedMetricError
 
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
@@ -98,9 +98,10 @@ class SignalUncertainty:
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        """The central ``level`` share of the draws' values (percentiles), None without any."""
+        """The central ``level`` share of the draws' values (percentiles); None with fewer
+        than two draws that gave a value (one value is no spread)."""
         v = self._finite
-        if not v.size:
+        if v.size < 2:
             return None
         tail = (1 - self.level) / 2 * 100
         low, high = np.percentile(v, [tail, 100 - tail])
@@ -213,7 +214,9 @@ def signal_uncertainty(
     (independently, given the scores; :func:`draw_signals`), and compute the measure's value
     ``v_d`` on the Discussion holding those labels. The result reports the observed value
     (on the scores as they are), the mean and standard deviation of the ``v_d`` and the
-    central ``level`` interval of them. The spread is the between-imputation variance of
+    central ``level`` interval of them. Where the measure is undefined on a label set (it
+    raises :class:`~dynamics.errors.UndefinedMetricError`, or gives NaN) that draw is NaN,
+    counted in ``n_undefined`` and left out of the summaries. The spread is the between-imputation variance of
     multiple imputation (Rubin 1987; Blackwell, Honaker and King 2017 for measurement error):
     how much the measure moves over label sets that the scores make equally plausible.
 
@@ -297,7 +300,7 @@ def signal_uncertainty(
     func, name, fixed = _resolve(measure, seed)
     _check(discussion, chosen, n_draws, level)
     args = {**kwargs, **fixed}
-    observed = _value(func(discussion, **args))
+    observed = _value_or_nan(func, discussion, args)
     streams = np.random.SeedSequence(seed).spawn(len(SIGNALS))
     rngs = {s: np.random.default_rng(streams[i]) for i, s in enumerate(SIGNALS)}
     comments = discussion.comments
@@ -307,7 +310,7 @@ def signal_uncertainty(
     with progress_bar(f"drawing {'+'.join(chosen)}", n_draws, enabled=show) as bar:
         for i in range(n_draws):
             drawn = cls(draw_signals(comments, chosen, rngs), discussion.report, discussion.posts)
-            values[i] = _value(func(drawn, **args))
+            values[i] = _value_or_nan(func, drawn, args)
             bar.advance()
     params = {"n_draws": n_draws, "seed": seed, "level": level, **args}
     return SignalUncertainty(name, chosen, observed, values, level, params)
@@ -360,6 +363,16 @@ def _check(discussion: Discussion, signals: tuple[str, ...], n_draws: int, level
                 f"Discussion lacks; annotate it first (d.annotate(), with the {s} scorer)"
             )
             raise DynamicsError(msg)
+
+
+def _value_or_nan(func: Callable[..., Any], labels: Discussion, args: dict[str, Any]) -> float:
+    """The measure on one set of labels; NaN where the measure says it is undefined there
+    (it raises :class:`~dynamics.errors.UndefinedMetricError`: too few users on a side, say),
+    which :attr:`SignalUncertainty.n_undefined` counts."""
+    try:
+        return _value(func(labels, **args))
+    except UndefinedMetricError:
+        return math.nan
 
 
 def _value(result: Any) -> float:

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import dynamics as dyn
-from dynamics.errors import DynamicsError
+from dynamics.errors import DynamicsError, UndefinedMetricError
 from dynamics.uncertainty import SignalUncertainty, draw_signals, signal_uncertainty
 
 SIDES = {"ann": "L", "bob": "L", "cy": "R"}
@@ -140,6 +140,37 @@ def test_undefined_draws_are_counted_and_left_out():
     assert 0 < r.n_undefined < 200
     assert r.mean == 1.0
     assert r.to_dict()["draws"].count(None) == r.n_undefined
+
+
+def test_a_measure_undefined_on_some_label_sets_is_nan_there_not_an_error():
+    # cy -> ann is an agreement in about 40 % of the draws; the measure says it is undefined
+    # (as a registered measure does, by raising) when it is; on the scores it disagrees
+    d = signed(0.4, 0.6)
+
+    def needs_one_agreement(discussion):
+        if (discussion.comments["stance"] == "agree").sum() > 1:
+            msg = "two agreements: undefined here"
+            raise UndefinedMetricError(msg)
+        return 1.0
+
+    r = signal_uncertainty(d, needs_one_agreement, n_draws=200, seed=0)
+    assert r.observed == 1.0
+    assert 50 < r.n_undefined < 110
+    assert r.interval == (1.0, 1.0)
+    # on the scores themselves: undefined, and the draws still run
+    agreeing = dyn.Discussion(d.comments.with_columns(stance=pl.lit("agree")), d.report, d.posts)
+    r = signal_uncertainty(agreeing, needs_one_agreement, n_draws=200, seed=0)
+    assert math.isnan(r.observed)
+    assert math.isnan(r.shift)
+    assert r.mean == 1.0
+
+
+def test_one_defined_draw_gives_no_interval():
+    r = SignalUncertainty("m", ("stance",), 0.5, np.array([0.4, math.nan, math.nan]))
+    assert r.n_undefined == 2
+    assert r.interval is None
+    assert math.isnan(r.sd)
+    assert "n/a" in repr(r)
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,13 @@ from dashboard.components import (
 )
 from dashboard.figures.metrics import side_bars_figure
 from dashboard.ids import ID, Pattern
-from dashboard.label_draws import ESCALATION_INTRO, DrawnMeasure, draws_body, draws_table
+from dashboard.label_draws import (
+    ESCALATION_DRAWN,
+    ESCALATION_INTRO,
+    DrawnMeasure,
+    draws_body,
+    draws_table,
+)
 from dynamics import escalation
 
 __all__: list[str] = []
@@ -235,4 +241,4 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws):
 
     name = ("escalation-draws", key, str(threshold), str(min_turns), str(draws))
     table = draws_table(name, discussion, drawn, int(draws), progress)
-    return draws_body(table, int(draws), "escalation_signal_draws")
+    return draws_body(table, int(draws), "escalation_signal_draws", explained=ESCALATION_DRAWN)

@@ -24,7 +24,14 @@ from dashboard.components import (
 from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import estimates_figure, trend_figure
 from dashboard.ids import ID, figure_id
-from dashboard.label_draws import POLARIZATION_INTRO, DrawnMeasure, draws_body, draws_table
+from dashboard.label_draws import (
+    POLARIZATION_DRAWN,
+    POLARIZATION_INTRO,
+    DrawnMeasure,
+    draws_body,
+    draws_table,
+    usable_signals,
+)
 from dashboard.sides_options import find_sides
 from dynamics._kernel import DEFAULTS, Measure, measures
 from dynamics.windows import over_time
@@ -381,7 +388,7 @@ def render_draws(set_progress, dataset, method, seed, draws):
         return POLARIZATION_INTRO
     key, seed = dataset["key"], int(seed or 0)
     discussion = cache.get_discussion(key)
-    if "toxicity" not in discussion.comments.columns:
+    if not usable_signals(_SIGNED, discussion.comments.columns):
         return notice("This dataset has no text scores (stance, toxicity).", kind="warning")
     drawn = drawn_measures(find_sides(key, method, seed))
 
@@ -390,4 +397,4 @@ def render_draws(set_progress, dataset, method, seed, draws):
 
     name = ("polarization-draws", key, str(method), str(seed), str(draws))
     table = draws_table(name, discussion, drawn, int(draws), progress)
-    return draws_body(table, int(draws), "polarization_signal_draws")
+    return draws_body(table, int(draws), "polarization_signal_draws", explained=POLARIZATION_DRAWN)

@@ -419,19 +419,37 @@ def _run(spec: Measure, discussion: Discussion, settings: Settings, sides: Sides
     run = recorded(spec, lambda: spec.func(discussion, **kwargs), kwargs, note)
     signals = drawn_signals(spec, discussion.comments.columns)
     if settings.signal_draws and run.status == "ok" and signals:
-        point = {k: v for k, v in kwargs.items() if k not in ("n_null", "ci", "seed", "progress")}
-        started = time.perf_counter()
+        run = _with_draws(run, discussion, signals, settings, kwargs)
+    return run
+
+
+def _with_draws(
+    run: MetricRun,
+    discussion: Discussion,
+    signals: tuple[str, ...],
+    settings: Settings,
+    kwargs: Mapping[str, Any],
+) -> MetricRun:
+    """``run`` with the measure over ``settings.signal_draws`` drawn label sets; where the
+    draws fail, the run is kept and its note says why (the report goes on)."""
+    point = {k: v for k, v in kwargs.items() if k not in ("n_null", "ci", "seed", "progress")}
+    started = time.perf_counter()
+    try:
         drawn = signal_uncertainty(
             discussion,
-            spec.key,
+            run.spec.key,
             signals=signals,
             n_draws=settings.signal_draws,
             seed=settings.seed,
             progress=False,
             **point,
         )
-        run = replace(run, signal=drawn, seconds=run.seconds + time.perf_counter() - started)
-    return run
+    except Exception as exc:  # a bug in a measure on drawn labels: record it, go on
+        if not isinstance(exc, DynamicsError):
+            logger.exception("%s failed on drawn labels", run.spec.key)
+        failed = f"the label draws failed: {type(exc).__name__}: {exc}"
+        return replace(run, reason=f"{run.reason}; {failed}" if run.reason else failed)
+    return replace(run, signal=drawn, seconds=run.seconds + time.perf_counter() - started)
 
 
 def drawn_signals(spec: Measure, columns: Sequence[str]) -> tuple[str, ...]:

@@ -131,10 +131,15 @@ def _signal_html(drawn: SignalUncertainty) -> str:
     )
     if drawn.n_undefined:
         text += f", undefined in {drawn.n_undefined:,}"
+    if not math.isfinite(drawn.observed):
+        return (
+            f'<p class="warning">{text}. The measure is undefined on the scores as they are; '
+            "only labels drawn from them give it a value.</p>"
+        )
     if low <= drawn.observed <= high:
-        return f"<p>{text}; the value on the scores lies in that range.</p>"
+        return f"<p>{text}; the value on the scores lies within that interval.</p>"
     return (
-        f'<p class="warning">{text}. The value on the scores lies outside that range: it '
+        f'<p class="warning">{text}. The value on the scores lies outside that interval: it '
         "rests on reading the scores as they are (probabilities, thresholds) and differs from "
         "what labels drawn from them give; compare the two before reading it as a finding.</p>"
     )

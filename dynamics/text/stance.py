@@ -70,27 +70,6 @@ _INTENS = (
     r"obviously|factually|100%)"
 )
 _YES_WORDS = ("yes", "yea", "yep", "yup", "ya")  # substrings of every _YES
-# one of these is in every match of the one-word reply marker ("facts" in "facts", "second"
-# in "seconded", "fair" in "fair enough")
-_ONE_WORD = (
-    "this",
-    "true",
-    "correct",
-    "right",
-    "absolutely",
-    "indeed",
-    "same",
-    "100%",
-    "facts",
-    "truth",
-    "preach",
-    "definitely",
-    "of course",
-    "certainly",
-    "fair",
-    "second",
-    "ditto",
-)
 _WELL_SAID = (
     "well said",
     "well put",

@@ -173,6 +173,7 @@ def test_polarization_label_draws_fill_in(dash_duo, app) -> None:
     for label in ("frustration (signed graph)", "cross-side hostility", "E/I index, agreement"):
         assert label in body
     assert "stance + toxicity" in body  # the signed measures draw both signals
+    assert "with the same sides" in body
     assert dash_duo.get_logs() == []
 
 
@@ -209,7 +210,8 @@ def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
     dash_duo.select_dcc_dropdown(f"#{ID.ESC_DRAWS}", value="20")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_DRAWS_BODY}", "mean of draws", timeout=90)
     body = dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
-    assert "Each of 20 label sets" in body
+    assert "Each of 20 label sets marks every comment Offensive" in body
+    assert "stance" not in body  # this page draws toxicity alone
     for label in ("escalation episodes", "derailed threads (share)", "toxicity slope"):
         assert label in body
     dash_duo.driver.execute_script(

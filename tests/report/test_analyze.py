@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -431,3 +432,61 @@ def test_signal_draws_are_checked_and_need_a_discussion(tmp_path: Path) -> None:
         Settings(signal_draws=1)
     with pytest.raises(ValueError, match="signal_draws needs an in-memory Discussion"):
         analyze(object(), tmp_path, signal_draws=5)  # type: ignore[arg-type]
+
+
+def test_draws_that_fail_leave_the_measure_and_say_why() -> None:
+    """A measure that breaks on drawn labels (a bug) keeps its value; the note says why."""
+    from dynamics._kernel import REGISTRY, measure
+    from dynamics._results import MetricResult
+    from dynamics.report.collect import SidesRun
+
+    @measure("escalation", needs={"signal"})
+    def breaks_on_labels(discussion, *, seed=0):
+        """Mean toxicity; breaks when the scores are drawn 0/1 labels."""
+        toxicity = discussion.comments["toxicity"]
+        if toxicity.is_in([0.0, 1.0]).all():
+            msg = "labels, not scores"
+            raise RuntimeError(msg)
+        return MetricResult("breaks_on_labels", float(toxicity.mean()))
+
+    d = dyn.load(
+        pl.DataFrame(
+            {
+                "id": ["a", "b"],
+                "parent": [None, "a"],
+                "user": ["ann", "bob"],
+                "body": ["x", "y"],
+                "toxicity": [0.2, 0.6],
+            }
+        )
+    )
+    settings = Settings(annotate=False, n_boot=0, signal_draws=3)
+    try:
+        run = _run(REGISTRY["escalation.breaks_on_labels"], d, settings, SidesRun("skipped"))
+    finally:
+        REGISTRY.pop("escalation.breaks_on_labels")
+    assert run.status == "ok"
+    assert run.result.value == pytest.approx(0.4)
+    assert run.signal is None
+    assert run.reason == "the label draws failed: RuntimeError: labels, not scores"
+
+
+def test_report_says_when_the_measure_is_undefined_on_the_scores() -> None:
+    from dynamics.report.html import _signal_html
+    from dynamics.uncertainty import SignalUncertainty
+
+    undefined = SignalUncertainty("m", ("stance",), math.nan, np.array([0.2, 0.4, 0.3]))
+    assert "undefined on the scores as they are" in _signal_html(undefined)
+    outside = SignalUncertainty("m", ("stance",), 0.9, np.array([0.2, 0.4, 0.3]))
+    assert "outside that interval" in _signal_html(outside)
+    inside = SignalUncertainty("m", ("stance",), 0.3, np.array([0.2, 0.4, 0.3]))
+    assert "lies within that interval" in _signal_html(inside)
+    assert "warning" not in _signal_html(inside)
+
+
+def test_cli_refuses_draws_with_distributed_before_starting_spark(tmp_path: Path) -> None:
+    args = ["analyze", str(tmp_path / "dataset"), "-o", str(tmp_path / "out")]
+    args += ["--engine", "spark", "--distributed", "--signal-draws", "5"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: --signal-draws needs the comments in memory")
