@@ -18,7 +18,7 @@ from typing import Any
 
 import diskcache
 import multiprocess
-from dash import DiskcacheManager
+from dash import DiskcacheManager, Output
 
 from dashboard.cache import cache_dir
 
@@ -27,6 +27,7 @@ __all__ = [
     "RESULT_SECONDS",
     "TICKET_SECONDS",
     "file_ticket",
+    "job_with_progress",
     "redeem_ticket",
     "store_result",
     "stored_result",
@@ -48,6 +49,28 @@ _DIRECTORY = os.environ.setdefault("DYNAMICS_BACKGROUND_DIR", str(cache_dir() / 
 _store = diskcache.Cache(_DIRECTORY)
 #: The manager every background callback of the app runs under.
 MANAGER = DiskcacheManager(_store)
+
+_SHOWN, _HIDDEN = {"display": "block"}, {"display": "none"}
+
+
+def job_with_progress(progress: str, status: str, *, counted: bool = True) -> dict[str, Any]:
+    """The keyword arguments of a background callback under :data:`MANAGER` whose job sets
+    the ``html.Progress`` with id ``progress`` (``value`` and, when ``counted``, ``max``) and
+    the text of ``status``, both shown only while it runs."""
+    bar = (
+        [Output(progress, "value"), Output(progress, "max")]
+        if counted
+        else [Output(progress, "value")]
+    )
+    return {
+        "background": True,
+        "manager": MANAGER,
+        "progress": [*bar, Output(status, "children")],
+        "running": [
+            (Output(progress, "style"), _SHOWN, _HIDDEN),
+            (Output(status, "style"), _SHOWN, _HIDDEN),
+        ],
+    }
 
 
 def file_ticket(source: Path, label: str, infer: str | None) -> str:

@@ -8,7 +8,7 @@ import polars as pl
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from dashboard import cache
-from dashboard.background import MANAGER
+from dashboard.background import job_with_progress
 from dashboard.callbacks import on
 from dashboard.components import (
     comment_block,
@@ -211,17 +211,7 @@ def drawn_measures(threshold: float, min_turns: int) -> list[DrawnMeasure]:
     Input(ID.ESC_THRESHOLD, "value"),
     Input(ID.ESC_MIN_TURNS, "value"),
     Input(ID.ESC_DRAWS, "value"),
-    background=True,
-    manager=MANAGER,
-    progress=[
-        Output(ID.ESC_DRAWS_PROGRESS, "value"),
-        Output(ID.ESC_DRAWS_PROGRESS, "max"),
-        Output(ID.ESC_DRAWS_STATUS, "children"),
-    ],
-    running=[
-        (Output(ID.ESC_DRAWS_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
-        (Output(ID.ESC_DRAWS_STATUS, "style"), {"display": "block"}, {"display": "none"}),
-    ],
+    **job_with_progress(ID.ESC_DRAWS_PROGRESS, ID.ESC_DRAWS_STATUS),
     prevent_initial_call=True,
 )
 def render_draws(set_progress, dataset, threshold, min_turns, draws):

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, html, no_update
 
 from dashboard import cache
-from dashboard.background import MANAGER, store_result, stored_result
+from dashboard.background import job_with_progress, store_result, stored_result
 from dashboard.callbacks import on
 from dashboard.components import (
     figure_card,
@@ -220,17 +220,7 @@ def render(dataset, method, seed, n):
     Input(ID.POL_METHOD, "value"),
     Input(ID.POL_SEED, "value"),
     Input(ID.POL_N_BOOT, "value"),
-    background=True,
-    manager=MANAGER,
-    progress=[
-        Output(ID.POL_PROGRESS, "value"),
-        Output(ID.POL_PROGRESS, "max"),
-        Output(ID.POL_STATUS, "children"),
-    ],
-    running=[
-        (Output(ID.POL_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
-        (Output(ID.POL_STATUS, "style"), {"display": "block"}, {"display": "none"}),
-    ],
+    **job_with_progress(ID.POL_PROGRESS, ID.POL_STATUS),
     prevent_initial_call="initial_duplicate",
 )
 def render_null(set_progress, dataset, method, seed, n):
@@ -368,17 +358,7 @@ def drawn_measures(sides) -> list[DrawnMeasure]:
     Input(ID.POL_METHOD, "value"),
     Input(ID.POL_SEED, "value"),
     Input(ID.POL_DRAWS, "value"),
-    background=True,
-    manager=MANAGER,
-    progress=[
-        Output(ID.POL_DRAWS_PROGRESS, "value"),
-        Output(ID.POL_DRAWS_PROGRESS, "max"),
-        Output(ID.POL_DRAWS_STATUS, "children"),
-    ],
-    running=[
-        (Output(ID.POL_DRAWS_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
-        (Output(ID.POL_DRAWS_STATUS, "style"), {"display": "block"}, {"display": "none"}),
-    ],
+    **job_with_progress(ID.POL_DRAWS_PROGRESS, ID.POL_DRAWS_STATUS),
     prevent_initial_call=True,
 )
 def render_draws(set_progress, dataset, method, seed, draws):

@@ -15,7 +15,7 @@ from pathlib import Path
 from dash import Input, Output, State, ctx, no_update
 
 from dashboard import cache
-from dashboard.background import MANAGER, file_ticket, redeem_ticket
+from dashboard.background import file_ticket, job_with_progress, redeem_ticket
 from dashboard.callbacks import on
 from dashboard.components import notice
 from dashboard.ids import ID
@@ -69,13 +69,7 @@ def start_load(contents, _clicks, _submit, filename, path_text, infer):
     Output(ID.DATASET_LABEL, "children"),
     Output(ID.LOAD_MESSAGE, "children", allow_duplicate=True),
     Input(ID.JOB, "data"),
-    background=True,
-    manager=MANAGER,
-    progress=[Output(ID.LOAD_PROGRESS, "value"), Output(ID.LOAD_STATUS, "children")],
-    running=[
-        (Output(ID.LOAD_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
-        (Output(ID.LOAD_STATUS, "style"), {"display": "block"}, {"display": "none"}),
-    ],
+    **job_with_progress(ID.LOAD_PROGRESS, ID.LOAD_STATUS, counted=False),
     prevent_initial_call=True,
 )
 def run_load(set_progress, job):
