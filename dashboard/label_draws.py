@@ -29,6 +29,7 @@ __all__ = [
     "POLARIZATION_DRAWN",
     "POLARIZATION_INTRO",
     "DrawnMeasure",
+    "draws_answer",
     "draws_body",
     "draws_card",
     "draws_table",
@@ -144,13 +145,14 @@ def draws_table(
         except (DynamicsError, ValueError) as error:
             rows.append({**row, "note": str(error)[:200]})
             continue
+        low, high = r.interval or (None, None)
         rows.append(
             {
                 **row,
                 "on the scores": r.observed,
                 "mean of draws": r.mean,
-                "2.5% of draws": r.interval[0] if r.interval else None,
-                "97.5% of draws": r.interval[1] if r.interval else None,
+                "2.5% of draws": low,
+                "97.5% of draws": high,
                 "sd": r.sd,
                 "note": _note(r),
             }
@@ -158,6 +160,27 @@ def draws_table(
     table = pl.DataFrame(rows, infer_schema_length=None)
     store_result(name, table)
     return table
+
+
+def draws_answer(
+    set_progress: Callable[[tuple[str, str, str]], None],
+    name: tuple[str, ...],
+    discussion: Any,
+    drawn: Sequence[DrawnMeasure],
+    n_draws: int,
+    *,
+    csv: str,
+    explained: str,
+) -> list:
+    """What a card's background callback returns: :func:`draws_table` (its progress shown
+    through the job's ``set_progress``: done, total, status line) and :func:`draws_body`."""
+
+    def progress(done: int, label: str) -> None:
+        line = f"Drawing {n_draws} label sets: {label}..."
+        set_progress((str(done), str(len(drawn)), line))
+
+    table = draws_table(name, discussion, drawn, n_draws, progress)
+    return draws_body(table, n_draws, csv, explained=explained)
 
 
 def usable_signals(signals: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
@@ -176,7 +199,7 @@ def _note(r: SignalUncertainty) -> str:
     notes = []
     if not math.isfinite(r.observed):
         notes.append("undefined on the scores")
-    elif r.interval is not None and not r.interval[0] <= r.observed <= r.interval[1]:
+    elif r.within is False:
         notes.append(f"the value on the scores is outside {100 * r.level:g}% of the draws")
     if r.interval is None:
         notes.append("no interval: fewer than two draws gave a value")

@@ -64,8 +64,8 @@ class SignalUncertainty:
     Examples
     --------
     >>> r = SignalUncertainty("m", ("stance",), 0.5, np.array([0.4, 0.5, 0.6]), 0.95, {})
-    >>> r.mean, r.shift, r.n_undefined
-    (0.5, 0.0, 0)
+    >>> r.mean, r.shift, r.n_undefined, r.within
+    (0.5, 0.0, 0, True)
     """
 
     measure: str
@@ -106,6 +106,15 @@ class SignalUncertainty:
         tail = (1 - self.level) / 2 * 100
         low, high = np.percentile(v, [tail, 100 - tail])
         return float(low), float(high)
+
+    @property
+    def within(self) -> bool | None:
+        """Whether the value on the scores lies within :attr:`interval`; None where either
+        is undefined."""
+        span = self.interval
+        if span is None or not math.isfinite(self.observed):
+            return None
+        return span[0] <= self.observed <= span[1]
 
     @property
     def shift(self) -> float:
@@ -216,9 +225,10 @@ def signal_uncertainty(
     (on the scores as they are), the mean and standard deviation of the ``v_d`` and the
     central ``level`` interval of them. Where the measure is undefined on a label set (it
     raises :class:`~dynamics.errors.UndefinedMetricError`, or gives NaN) that draw is NaN,
-    counted in ``n_undefined`` and left out of the summaries. The spread is the between-imputation variance of
-    multiple imputation (Rubin 1987; Blackwell, Honaker and King 2017 for measurement error):
-    how much the measure moves over label sets that the scores make equally plausible.
+    counted in ``n_undefined`` and left out of the summaries. The spread is the
+    between-imputation variance of multiple imputation (Rubin 1987; Blackwell, Honaker and
+    King 2017 for measurement error): how much the measure moves over label sets that the
+    scores make equally plausible.
 
     Read it with two cautions. It is only as good as the scores' calibration: where the
     model is over-confident the spread is too narrow (the reliability tables in

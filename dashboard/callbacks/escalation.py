@@ -27,8 +27,7 @@ from dashboard.label_draws import (
     ESCALATION_DRAWN,
     ESCALATION_INTRO,
     DrawnMeasure,
-    draws_body,
-    draws_table,
+    draws_answer,
 )
 from dynamics import escalation
 
@@ -223,12 +222,14 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws):
     discussion = cache.get_discussion(key)
     if "toxicity" not in discussion.comments.columns:
         return notice("This dataset has no toxicity scores.", kind="warning")
-    drawn = drawn_measures(threshold, min_turns)
-
-    def progress(done: int, label: str) -> None:
-        line = f"Drawing {draws} label sets: {label}..."
-        set_progress((str(done), str(len(drawn)), line))
-
     name = ("escalation-draws", key, str(threshold), str(min_turns), str(draws))
-    table = draws_table(name, discussion, drawn, int(draws), progress)
-    return draws_body(table, int(draws), "escalation_signal_draws", explained=ESCALATION_DRAWN)
+    drawn = drawn_measures(threshold, min_turns)
+    return draws_answer(
+        set_progress,
+        name,
+        discussion,
+        drawn,
+        int(draws),
+        csv="escalation_signal_draws",
+        explained=ESCALATION_DRAWN,
+    )

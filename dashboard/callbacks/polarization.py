@@ -28,8 +28,7 @@ from dashboard.label_draws import (
     POLARIZATION_DRAWN,
     POLARIZATION_INTRO,
     DrawnMeasure,
-    draws_body,
-    draws_table,
+    draws_answer,
     usable_signals,
 )
 from dashboard.sides_options import find_sides
@@ -370,11 +369,14 @@ def render_draws(set_progress, dataset, method, seed, draws):
     discussion = cache.get_discussion(key)
     if not usable_signals(_SIGNED, discussion.comments.columns):
         return notice("This dataset has no text scores (stance, toxicity).", kind="warning")
-    drawn = drawn_measures(find_sides(key, method, seed))
-
-    def progress(done: int, label: str) -> None:
-        set_progress((str(done), str(len(drawn)), f"Drawing {draws} label sets: {label}..."))
-
     name = ("polarization-draws", key, str(method), str(seed), str(draws))
-    table = draws_table(name, discussion, drawn, int(draws), progress)
-    return draws_body(table, int(draws), "polarization_signal_draws", explained=POLARIZATION_DRAWN)
+    drawn = drawn_measures(find_sides(key, method, seed))
+    return draws_answer(
+        set_progress,
+        name,
+        discussion,
+        drawn,
+        int(draws),
+        csv="polarization_signal_draws",
+        explained=POLARIZATION_DRAWN,
+    )

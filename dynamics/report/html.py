@@ -122,7 +122,11 @@ def _signal_html(drawn: SignalUncertainty) -> str:
     n, what = drawn.draws.size, " and ".join(drawn.signals)
     span = drawn.interval
     if span is None:
-        return f'<p class="warning">Undefined on every one of {n:,} label sets drawn from the {esc(what)} scores.</p>'
+        defined = n - drawn.n_undefined
+        return (
+            f'<p class="warning">Defined on {defined:,} of {n:,} label sets drawn from the '
+            f"{esc(what)} scores: too few for an interval.</p>"
+        )
     low, high = span
     text = (
         f"Over {n:,} label sets drawn from the {esc(what)} scores: mean "
@@ -131,12 +135,12 @@ def _signal_html(drawn: SignalUncertainty) -> str:
     )
     if drawn.n_undefined:
         text += f", undefined in {drawn.n_undefined:,}"
-    if not math.isfinite(drawn.observed):
+    if drawn.within is None:
         return (
             f'<p class="warning">{text}. The measure is undefined on the scores as they are; '
             "only labels drawn from them give it a value.</p>"
         )
-    if low <= drawn.observed <= high:
+    if drawn.within:
         return f"<p>{text}; the value on the scores lies within that interval.</p>"
     return (
         f'<p class="warning">{text}. The value on the scores lies outside that interval: it '
