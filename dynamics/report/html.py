@@ -123,6 +123,11 @@ def _signal_html(drawn: SignalUncertainty) -> str:
     span = drawn.interval
     if span is None:
         defined = n - drawn.n_undefined
+        if not defined:
+            return (
+                f'<p class="warning">Undefined on every one of {n:,} label sets drawn from the '
+                f"{esc(what)} scores.</p>"
+            )
         return (
             f'<p class="warning">Defined on {defined:,} of {n:,} label sets drawn from the '
             f"{esc(what)} scores: too few for an interval.</p>"

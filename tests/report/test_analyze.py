@@ -485,6 +485,8 @@ def test_report_says_when_the_measure_is_undefined_on_the_scores() -> None:
     assert (undefined.within, outside.within, inside.within) == (None, False, True)
     one = SignalUncertainty("m", ("stance",), 0.3, np.array([0.2, math.nan, math.nan]))
     assert "Defined on 1 of 3 label sets" in _signal_html(one)
+    none = SignalUncertainty("m", ("stance",), math.nan, np.array([math.nan, math.nan]))
+    assert "Undefined on every one of 2 label sets" in _signal_html(none)
 
 
 def test_cli_refuses_draws_with_distributed_before_starting_spark(tmp_path: Path) -> None:
