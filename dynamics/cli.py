@@ -320,6 +320,15 @@ def analyze(
             "in memory."
         ),
     ] = 0,
+    signal_calibration: Annotated[
+        str | None,
+        typer.Option(
+            help="With --signal-draws: calibrate the scores before drawing. 'toxichat' (the "
+            "shipped calibration, ToxiChat's definitions) or a CSV of your labelled comments "
+            "of FILE (comment_id, toxic and/or stance; a random sample), Platt-scaled.",
+            show_default=False,
+        ),
+    ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
     progress: ProgressOpt = None,
     engine: Annotated[
@@ -342,6 +351,10 @@ def analyze(
         _fail("--distributed needs --engine spark")
     if distributed and signal_draws:
         _fail("--signal-draws needs the comments in memory: drop --distributed (or the draws)")
+    if signal_calibration is not None and not signal_draws:
+        _fail("--signal-calibration calibrates the label draws: give --signal-draws N too")
+    if signal_calibration not in (None, "toxichat") and not Path(signal_calibration).is_file():
+        _fail(f"--signal-calibration: no file {signal_calibration} (or give 'toxichat')")
     if engine is Engine.spark:
         d = _spark_input(file, output, read, master=master, overwrite=overwrite)
         n_comments = d.report.n_comments
@@ -374,6 +387,7 @@ def analyze(
             n_jobs=n_jobs,
             annotate=annotate,
             signal_draws=signal_draws,
+            signal_calibration=signal_calibration,
             read_options=read_options,
             overwrite=overwrite,
             progress=progress if progress is not None else sys.stderr.isatty(),

@@ -31,6 +31,7 @@ from dynamics.errors import DynamicsError, UndefinedMetricError
 
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
+    from dynamics.text.calibration import Calibration
 
 __all__ = ["SIGNALS", "SignalUncertainty", "draw_signals", "signal_uncertainty"]
 
@@ -213,6 +214,7 @@ def signal_uncertainty(
     n_draws: int = 100,
     level: float = 0.95,
     seed: int | None = 0,
+    calibration: Calibration | str | None = None,
     progress: bool | None = None,
     **kwargs: Any,
 ) -> SignalUncertainty:
@@ -231,9 +233,17 @@ def signal_uncertainty(
     scores make equally plausible.
 
     Read it with two cautions. It is only as good as the scores' calibration: where the
-    model is over-confident the spread is too narrow (the reliability tables in
-    ``benchmarks/results/signals.json``: ``p_disagree`` above 0.2 and toxicity above 0.9 are
-    over-confident). And the draws put the labels the scores are unsure of at random among
+    model is over-confident the spread is too narrow, and where the scores' mean is not the
+    share of true labels the draws hold the wrong number of them (the reliability tables in
+    ``benchmarks/results/signals.json``; ``benchmarks/results/signals-calibration.json``: on
+    r/CollegeRant the default toxicity averages 0.16 where 3.7 % of a random sample of 300
+    comments are toxic to a moderator). ``calibration`` maps the scores to calibrated
+    probabilities before drawing: ``"toxichat"`` corrects the models' own miscalibration on
+    ToxiChat's definitions, a :class:`~dynamics.text.calibration.Calibration` fitted on a
+    labelled random sample of your comments
+    (:meth:`~dynamics.text.calibration.Calibration.from_labels`) corrects it for your
+    definition on your data. The observed value stays the one on the scores as they are.
+    And the draws put the labels the scores are unsure of at random among
     the comments with those scores: calibrated scores give about the right *number* of
     disagreements (on ToxiChat, 3.7 % of the replies with ``p_disagree`` under 0.1 are ones,
     and they hold most of the disagreements), but not at the right comments, so any link
@@ -260,6 +270,15 @@ def signal_uncertainty(
     seed : int or None, default 0
         Seed of the draws (one stream per signal), and the ``seed`` of a registered measure
         (the same in every draw, so only the labels change from one draw to the next).
+    calibration : Calibration, "toxichat" or None, default None
+        Map the drawn signals' scores through this calibration before drawing (columns it
+        does not cover are drawn as they are); ``"toxichat"`` is
+        :func:`~dynamics.text.calibration.toxichat_calibration`, which belongs to the default
+        scorers' models only. A calibration that keeps its labelled sample or bootstrap refits
+        of it (both of these do) uses a different refit in every draw
+        (:meth:`~dynamics.text.calibration.Calibration.resample`), so the draws carry its
+        sampling error too: a calibration on 150 labelled comments is itself uncertain.
+        ``params["calibration"]`` describes it.
     progress : bool or None, default None
         Show a progress bar (None: when standard error is a terminal and ``n_draws >= 20``).
     **kwargs
@@ -309,20 +328,32 @@ def signal_uncertainty(
     chosen = (signals,) if isinstance(signals, str) else tuple(signals)
     func, name, fixed = _resolve(measure, seed)
     _check(discussion, chosen, n_draws, level)
+    calibrated = _calibration(calibration)
     args = {**kwargs, **fixed}
     observed = _value_or_nan(func, discussion, args)
-    streams = np.random.SeedSequence(seed).spawn(len(SIGNALS))
+    # one stream per signal, and one more for the calibration's resamples
+    streams = np.random.SeedSequence(seed).spawn(len(SIGNALS) + 1)
     rngs = {s: np.random.default_rng(streams[i]) for i, s in enumerate(SIGNALS)}
+    refits = np.random.default_rng(streams[-1])
     comments = discussion.comments
+    if calibrated is not None and not calibrated.uncertain:
+        comments = calibrated.apply_frame(comments)
     cls = type(discussion)
     values = np.empty(n_draws, dtype=np.float64)
     show = progress if progress is not None else n_draws >= 20 and sys.stderr.isatty()
     with progress_bar(f"drawing {'+'.join(chosen)}", n_draws, enabled=show) as bar:
         for i in range(n_draws):
-            drawn = cls(draw_signals(comments, chosen, rngs), discussion.report, discussion.posts)
+            scores = comments
+            if calibrated is not None and calibrated.uncertain:
+                scores = calibrated.resample(refits).apply_frame(comments)
+            drawn = cls(draw_signals(scores, chosen, rngs), discussion.report, discussion.posts)
             values[i] = _value_or_nan(func, drawn, args)
             bar.advance()
     params = {"n_draws": n_draws, "seed": seed, "level": level, **args}
+    if calibrated is not None:
+        params["calibration"] = calibrated.describe() + (
+            "; a bootstrap refit of it in each draw" if calibrated.uncertain else ""
+        )
     return SignalUncertainty(name, chosen, observed, values, level, params)
 
 
@@ -351,6 +382,21 @@ def _resolve(
         raise TypeError(msg)
     point = {"n_boot": 0, "null": None, "progress": False, "seed": seed}
     return spec.func, spec.key, {k: v for k, v in point.items() if k in spec.takes}
+
+
+def _calibration(calibration: Calibration | str | None) -> Calibration | None:
+    """The calibration asked for: None, a :class:`Calibration`, or ``"toxichat"``."""
+    from dynamics.text.calibration import Calibration, toxichat_calibration
+
+    if calibration is None or isinstance(calibration, Calibration):
+        return calibration
+    if calibration == "toxichat":
+        return toxichat_calibration()
+    msg = (
+        "signal_uncertainty: calibration must be None, 'toxichat' or a Calibration "
+        f"(dynamics.text.calibration), got {calibration!r}"
+    )
+    raise ValueError(msg)
 
 
 def _check(discussion: Discussion, signals: tuple[str, ...], n_draws: int, level: float) -> None:

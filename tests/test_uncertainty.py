@@ -11,6 +11,7 @@ import pytest
 
 import dynamics as dyn
 from dynamics.errors import DynamicsError, UndefinedMetricError
+from dynamics.text.calibration import Calibration, ScoreMap
 from dynamics.uncertainty import SignalUncertainty, draw_signals, signal_uncertainty
 
 SIDES = {"ann": "L", "bob": "L", "cy": "R"}
@@ -181,12 +182,60 @@ def test_one_defined_draw_gives_no_interval():
         ({"level": 1.0}, ValueError, "level must be in (0, 1)"),
         ({"measure": "no_such_measure"}, ValueError, "no measure 'no_such_measure'"),
         ({"measure": 3}, TypeError, "must be a function or a measure's key"),
+        ({"calibration": "reddit"}, ValueError, "calibration must be None, 'toxichat' or a"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(kwargs, error, words):
     args = {"measure": "polarization.frustration", "sides": SIDES, **kwargs}
     with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
         signal_uncertainty(signed(0.5, 0.5), **args)
+
+
+def exact(p_agree: float, p_disagree: float) -> Calibration:
+    """A calibration that maps every score to the same value, without uncertainty."""
+    maps = {
+        column: ScoreMap("isotonic", np.array([0.0, 1.0]), np.array([value, value]), 10, 5)
+        for column, value in (("p_agree", p_agree), ("p_disagree", p_disagree))
+    }
+    return Calibration(maps, "by hand")
+
+
+def test_a_calibration_moves_the_draws_not_the_observed_value():
+    # a map that makes every reply certainly agree: bob -> ann (inside L) is fine, cy -> ann
+    # and cy -> bob (R -> L) are positive across the sides: 2 of 3 signed edges frustrate.
+    # Certainly disagree: bob -> ann is negative inside L, the cross edges are fine: 1 of 3.
+    # The observed value stays the one on the scores (cy -> ann weighs 0.5 - 0.5 = 0: 0 of 2)
+    d = signed(0.5, 0.5)
+    agree = signal_uncertainty(
+        d, "frustration", n_draws=20, sides=SIDES, calibration=exact(1.0, 0.0)
+    )
+    assert agree.observed == 0.0
+    assert np.allclose(agree.draws, 2 / 3)
+    assert agree.params["calibration"].startswith("by hand: p_agree (isotonic, 10 labelled")
+    disagree = signal_uncertainty(
+        d, "frustration", n_draws=20, sides=SIDES, calibration=exact(0.0, 1.0)
+    )
+    assert np.allclose(disagree.draws, 1 / 3)
+
+
+def test_an_uncertain_calibration_is_refitted_in_every_draw():
+    rng = np.random.default_rng(0)
+    p = rng.random(60)
+    cal = Calibration.fit(
+        {"p_agree": p, "p_disagree": 1 - p},
+        {"p_agree": rng.random(60) < p, "p_disagree": rng.random(60) < (1 - p) / 2},
+        source="sample",
+    )
+    d = signed(0.5, 0.3)
+    a = signal_uncertainty(d, "frustration", n_draws=40, seed=4, sides=SIDES, calibration=cal)
+    b = signal_uncertainty(d, "frustration", n_draws=40, seed=4, sides=SIDES, calibration=cal)
+    assert np.array_equal(a.draws, b.draws)
+    assert a.params["calibration"].endswith("a bootstrap refit of it in each draw")
+    # the same label draws with the maps held fixed differ: the refits change the probabilities
+    fixed = Calibration(cal.maps, "sample")
+    c = signal_uncertainty(d, "frustration", n_draws=40, seed=4, sides=SIDES, calibration=fixed)
+    assert not np.array_equal(a.draws, c.draws)
+    assert "bootstrap" not in c.params["calibration"]
 
 
 def test_an_unscored_discussion_names_the_missing_columns():

@@ -57,6 +57,7 @@ def analyze(
     n_sides: int = 2,
     n_jobs: int = 1,
     signal_draws: int = 0,
+    signal_calibration: str | Path | None = None,
     read_options: Mapping[str, Any] | None = None,
     overwrite: bool = False,
     progress: bool | None = None,
@@ -101,6 +102,11 @@ def analyze(
         sets drawn from the scores (:func:`dynamics.uncertainty.signal_uncertainty`), shown
         beside its value in the report and ``results.json``; 0 draws none. A Discussion only
         (not a SparkDataset).
+    signal_calibration : str, Path or None, default None
+        With ``signal_draws``, map the scores through a calibration before drawing:
+        ``"toxichat"`` (:func:`~dynamics.text.calibration.toxichat_calibration`) or the path
+        of a CSV of labelled comments of this input (``comment_id``, ``toxic`` and/or
+        ``stance``; :meth:`~dynamics.text.calibration.Calibration.from_labels`).
     read_options : Mapping, optional
         How the input was read (format, reader options), recorded in ``results.json``.
     overwrite : bool, default False
@@ -138,6 +144,7 @@ def analyze(
         n_sides=n_sides,
         n_jobs=n_jobs,
         signal_draws=signal_draws,
+        signal_calibration=signal_calibration,
     )
     if signal_draws and not isinstance(discussion, Discussion):
         msg = (
@@ -302,7 +309,8 @@ def _signal_entry(run: MetricRun) -> dict[str, Any] | None:
     if run.signal is None:
         return None
     entry = run.signal.to_dict()
-    entry["params"] = {k: entry["params"][k] for k in ("n_draws", "seed", "level")}
+    kept = ("n_draws", "seed", "level", "calibration")
+    entry["params"] = {k: entry["params"][k] for k in kept if k in entry["params"]}
     return entry
 
 

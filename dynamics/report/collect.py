@@ -19,6 +19,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -33,6 +34,7 @@ from dynamics.uncertainty import SIGNALS, SignalUncertainty, signal_uncertainty
 if TYPE_CHECKING:
     from dynamics.model.checks import IngestReport
     from dynamics.model.discussion import Discussion
+    from dynamics.text.calibration import Calibration
 
 __all__ = [
     "FAMILIES",
@@ -110,6 +112,13 @@ class Settings:
         Label sets drawn from the text signals for every measure that reads them
         (:func:`dynamics.uncertainty.signal_uncertainty`: stance and toxicity for the signed
         measures, toxicity for the others); 0 draws none. In-memory Discussions only.
+    signal_calibration : str, Path or None, default None
+        With ``signal_draws``: map the scores through a calibration before drawing
+        (:mod:`dynamics.text.calibration`): ``"toxichat"`` (the shipped one, for ToxiChat's
+        definitions) or the path of a CSV of your labelled comments (``comment_id`` and
+        ``toxic`` and/or ``stance``, a random sample of this input), fitted by Platt scaling
+        after the texts are scored (:meth:`Calibration.from_labels
+        <dynamics.text.calibration.Calibration.from_labels>`).
     """
 
     seed: int = 0
@@ -121,6 +130,7 @@ class Settings:
     n_sides: int = 2
     n_jobs: int = 1
     signal_draws: int = 0
+    signal_calibration: str | Path | None = None
 
     def __post_init__(self) -> None:
         def _int(v: Any) -> bool:
@@ -151,12 +161,27 @@ class Settings:
         check_param(ok, "n_jobs", "analyze", "a non-zero int", self.n_jobs)
         ok = _int(self.signal_draws) and (self.signal_draws == 0 or self.signal_draws >= 2)
         check_param(ok, "signal_draws", "analyze", "0 or an int >= 2", self.signal_draws)
+        calibration = self.signal_calibration
+        ok = calibration is None or (
+            bool(self.signal_draws)
+            and isinstance(calibration, str | Path)
+            and (calibration == "toxichat" or Path(calibration).is_file())
+        )
+        check_param(
+            ok,
+            "signal_calibration",
+            "analyze",
+            "None, or with signal_draws 'toxichat' or the path of a labels CSV file",
+            calibration,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form, for ``results.json``."""
         plain = ("seed", "n_null", "n_boot", "null", "annotate")
         sides = {"method": self.sides_method, "n_sides": self.n_sides}
         drawn = {"signal_draws": self.signal_draws} if self.signal_draws else {}
+        if self.signal_calibration is not None:
+            drawn["signal_calibration"] = str(self.signal_calibration)
         return {name: getattr(self, name) for name in plain} | {"sides": sides} | drawn
 
 
@@ -270,6 +295,8 @@ class Collected:
     sides: SidesRun
     runs: tuple[MetricRun, ...]
     facts: InputFacts
+    #: the calibration the label draws used (``Settings.signal_calibration``), if any
+    calibration: Calibration | None = None
 
     def by_family(self, family: str) -> list[MetricRun]:
         """The runs of one family."""
@@ -322,11 +349,26 @@ def collect(
         # the report's metrics read these columns by name: scores replace input columns of
         # the same name, and the report says which ones (text_signals.replaced_columns)
         discussion = discussion.annotate(annotation["scorers"], progress=False, existing="replace")
+    calibration = _calibration(settings, discussion)
     step("finding sides")
     sides = _find_sides(discussion, settings)
-    runs = run_all(settings, step, lambda spec: _run(spec, discussion, settings, sides))
+    runs = run_all(
+        settings, step, lambda spec: _run(spec, discussion, settings, sides, calibration)
+    )
     facts = InputFacts.of(discussion)
-    return Collected(discussion, settings, annotation, sides, runs, facts)
+    return Collected(discussion, settings, annotation, sides, runs, facts, calibration)
+
+
+def _calibration(settings: Settings, discussion: Discussion) -> Calibration | None:
+    """The calibration of ``settings.signal_calibration`` (a labels file is fitted on the
+    scored ``discussion``), or None."""
+    from dynamics.text.calibration import Calibration, toxichat_calibration
+
+    if settings.signal_calibration is None:
+        return None
+    if settings.signal_calibration == "toxichat":
+        return toxichat_calibration()
+    return Calibration.from_labels(discussion, settings.signal_calibration)
 
 
 def scored_annotation(columns: Sequence[str]) -> dict[str, Any]:
@@ -410,7 +452,13 @@ def _skip_reason(spec: Measure, discussion: Discussion, sides: SidesRun) -> str 
     return None
 
 
-def _run(spec: Measure, discussion: Discussion, settings: Settings, sides: SidesRun) -> MetricRun:
+def _run(
+    spec: Measure,
+    discussion: Discussion,
+    settings: Settings,
+    sides: SidesRun,
+    calibration: Calibration | None = None,
+) -> MetricRun:
     skip = _skip_reason(spec, discussion, sides)
     if skip is not None:
         return MetricRun(spec, "skipped", reason=skip)
@@ -419,7 +467,7 @@ def _run(spec: Measure, discussion: Discussion, settings: Settings, sides: Sides
     run = recorded(spec, lambda: spec.func(discussion, **kwargs), kwargs, note)
     signals = drawn_signals(spec, discussion.comments.columns)
     if settings.signal_draws and run.status == "ok" and signals:
-        run = _with_draws(run, discussion, signals, settings, kwargs)
+        run = _with_draws(run, discussion, signals, settings, kwargs, calibration)
     return run
 
 
@@ -429,6 +477,7 @@ def _with_draws(
     signals: tuple[str, ...],
     settings: Settings,
     kwargs: Mapping[str, Any],
+    calibration: Calibration | None = None,
 ) -> MetricRun:
     """``run`` with the measure over ``settings.signal_draws`` drawn label sets; where the
     draws fail, the run is kept and its note says why (the report goes on)."""
@@ -441,6 +490,7 @@ def _with_draws(
             signals=signals,
             n_draws=settings.signal_draws,
             seed=settings.seed,
+            calibration=calibration,
             progress=False,
             **point,
         )

@@ -382,6 +382,14 @@ def render(
             "their scores say (shown under each measure; it assumes calibrated scores, and "
             "independent draws also weaken any link between comments the scores do not carry).</p>"
         )
+        if collected.calibration is not None:
+            parts.append(
+                "<p>Before drawing, the scores were mapped through a calibration "
+                "(dynamics.text.calibration), refitted on a bootstrap resample in each draw so "
+                "that its own uncertainty is in the spread: "
+                f"{esc(collected.calibration.describe())}. The value on the scores is shown "
+                "as it is.</p>"
+            )
     if report.n_threads < MIN_BOOTSTRAP_THREADS and settings.n_boot:
         parts.append(
             f'<p class="warning">This input has {report.n_threads:,} thread'

@@ -25,6 +25,7 @@ from dynamics.text.stance_model import StanceScorer
 
 __all__ = [
     "DEFAULT_SCORERS",
+    "Calibration",
     "CallableScorer",
     "MarkerStanceScorer",
     "Scorer",
@@ -37,14 +38,19 @@ __all__ = [
     "describe",
     "get_scorer",
     "register",
+    "toxichat_calibration",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # the toxicity model is imported only when asked for
+    # the toxicity model and the calibration are imported only when asked for
     if name == "ToxicityScorer":
         from dynamics.text.toxicity import ToxicityScorer
 
         return ToxicityScorer
+    if name in ("Calibration", "toxichat_calibration"):
+        from dynamics.text import calibration
+
+        return getattr(calibration, name)
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)

@@ -427,6 +427,52 @@ def test_cli_analyze_draws_labels_for_the_signal_measures(cache_dir: Path, tmp_p
     assert "signal_draws" in page
 
 
+def test_cli_analyze_calibrates_the_draws_on_labelled_comments(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    with pytest.warns(dyn.DataQualityWarning, match="2 empty_text"):
+        d = dyn.load(SEED_THREAD, infer_replies="adjacent")
+    d = d.annotate(progress=False)
+    ids = d.comments["comment_id"].to_list()
+    # a labelled sample: the comments the scores rank most toxic, and every fourth other
+    ranked = d.comments.sort("toxicity", descending=True)["comment_id"].to_list()
+    toxic = set(ranked[:5])
+    labels = tmp_path / "labels.csv"
+    rows = [f"{i},{int(i in toxic)}" for i in ids if i in toxic or ids.index(i) % 4 == 0]
+    labels.write_text("comment_id,toxic\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["analyze", str(SEED_THREAD), "-o", str(out), "--infer-replies", "adjacent"]
+    args += ["--n-null", "5", "--n-boot", "0", "--signal-draws", "4", "--no-progress"]
+    args += ["--signal-calibration", str(labels)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["parameters"]["signal_calibration"] == str(labels)
+    contagion = next(m for m in results["metrics"] if m["metric"] == "contagion")
+    described = contagion["signal_uncertainty"]["params"]["calibration"]
+    assert described.startswith(f"{len(rows)} labelled comments in {labels}, platt scaling")
+    assert described.endswith("a bootstrap refit of it in each draw")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Before drawing, the scores were mapped through a calibration" in page
+
+
+def test_signal_calibration_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="The 'signal_calibration' parameter of analyze"):
+        Settings(signal_calibration="toxichat")  # no draws to calibrate
+    with pytest.raises(ValueError, match="The 'signal_calibration' parameter of analyze"):
+        Settings(signal_draws=5, signal_calibration=str(tmp_path / "missing.csv"))
+    assert (
+        Settings(signal_draws=5, signal_calibration="toxichat").to_dict()["signal_calibration"]
+        == "toxichat"
+    )
+    base = ["analyze", str(SEED_THREAD), "-o", str(tmp_path / "out")]
+    result = runner.invoke(app, [*base, "--signal-calibration", "toxichat"])
+    assert result.output.startswith("error: --signal-calibration calibrates the label draws")
+    missing = str(tmp_path / "missing.csv")
+    result = runner.invoke(app, [*base, "--signal-draws", "3", "--signal-calibration", missing])
+    assert result.output.startswith(f"error: --signal-calibration: no file {missing}")
+
+
 def test_signal_draws_are_checked_and_need_a_discussion(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="The 'signal_draws' parameter of analyze"):
         Settings(signal_draws=1)

@@ -66,3 +66,16 @@ def test_shipped_toxicity_model_is_what_training_writes(turns):
     np.testing.assert_allclose(fitted.dense_coef, shipped.dense_coef, atol=1e-9)
     np.testing.assert_allclose(fitted.intercept, shipped.intercept, atol=1e-9)
     assert shipped.meta["settings"] == repr(S.Settings())
+
+
+def test_shipped_toxicity_calibration_is_what_training_writes(turns):
+    import fit_calibration
+
+    from dynamics.text.calibration import ScoreMap, toxichat_calibration
+
+    shipped = toxichat_calibration().maps["toxicity"]
+    scores = fit_calibration.toxicity_scores(turns, S.Settings(), S.SEED)
+    fitted = ScoreMap.fit(scores, turns["offensive"].to_numpy(), "isotonic")
+    np.testing.assert_allclose(fitted.x, shipped.x, atol=1e-9)
+    np.testing.assert_allclose(fitted.y, shipped.y, atol=1e-9)
+    assert (fitted.n, fitted.positives) == (shipped.n, shipped.positives)
