@@ -51,6 +51,7 @@ class ID(StrEnum):
     POL_TREND = "pol-trend"
     POL_DRAWS = "pol-draws"
     POL_DRAWS_BODY = "pol-draws-body"
+    POL_DRAWS_CALIBRATION = "pol-draws-calibration"
     POL_DRAWS_PROGRESS = "pol-draws-progress"
     POL_DRAWS_STATUS = "pol-draws-status"
     # echo chambers
@@ -64,6 +65,7 @@ class ID(StrEnum):
     ESC_EPISODE_VIEW = "esc-episode-view"
     ESC_DRAWS = "esc-draws"
     ESC_DRAWS_BODY = "esc-draws-body"
+    ESC_DRAWS_CALIBRATION = "esc-draws-calibration"
     ESC_DRAWS_PROGRESS = "esc-draws-progress"
     ESC_DRAWS_STATUS = "esc-draws-status"
     # thread

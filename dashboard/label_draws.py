@@ -23,6 +23,7 @@ from dynamics.errors import DynamicsError
 from dynamics.uncertainty import SIGNALS, SignalUncertainty, signal_uncertainty
 
 __all__ = [
+    "CALIBRATIONS",
     "DRAW_COUNTS",
     "ESCALATION_DRAWN",
     "ESCALATION_INTRO",
@@ -38,6 +39,12 @@ __all__ = [
 
 #: The numbers of label sets a page offers (besides none).
 DRAW_COUNTS = (20, 50, 100)
+#: What the draws may be taken from: the scores as they are, or through a calibration
+#: (:mod:`dynamics.text.calibration`; value passed to ``signal_uncertainty``).
+CALIBRATIONS = {
+    "none": "the scores as they are",
+    "toxichat": "the scores calibrated on ToxiChat",
+}
 
 _CHOOSE = (
     "shows how far each measure moves when the labels are as uncertain as the scores say "
@@ -77,10 +84,18 @@ DrawnMeasure = tuple[str, str, Mapping[str, Any], tuple[str, ...]]
 
 
 def draws_card(
-    *, title: str, intro: str, dropdown: str, progress: str, status: str, body: str
+    *,
+    title: str,
+    intro: str,
+    dropdown: str,
+    calibration: str,
+    progress: str,
+    status: str,
+    body: str,
 ) -> html.Div:
-    """The card: a title, how many label sets to draw (none at first), a progress bar and a
-    status line for the job, and the body that shows ``intro`` until draws are asked for."""
+    """The card: a title, how many label sets to draw (none at first) and from what
+    (:data:`CALIBRATIONS`), a progress bar and a status line for the job, and the body that
+    shows ``intro`` until draws are asked for."""
     return html.Div(
         [
             html.H4(title),
@@ -99,6 +114,25 @@ def draws_card(
                 ],
                 className="control",
             ),
+            html.Div(
+                [
+                    html.Label("Draw from"),
+                    dcc.Dropdown(
+                        id=calibration,
+                        options=[{"label": v, "value": k} for k, v in CALIBRATIONS.items()],
+                        value="none",
+                        clearable=False,
+                    ),
+                ],
+                className="control",
+                title=(
+                    "The ToxiChat calibration maps the default models' scores to how often "
+                    "ToxiChat's annotators gave the label at that score (held out), and carries "
+                    "its own uncertainty. For your own definition, fit one on labelled "
+                    "comments with dynamics.text.calibration.Calibration.from_labels "
+                    "(or dynamics analyze --signal-calibration labels.csv)."
+                ),
+            ),
             html.Progress(id=progress, value="0", max="1", style={"display": "none"}),
             html.Div(id=status, className="load-message", style={"display": "none"}),
             html.Div(intro, id=body, className="note"),
@@ -113,8 +147,10 @@ def draws_table(
     drawn: Sequence[DrawnMeasure],
     n_draws: int,
     progress: Callable[[int, str], None] | None = None,
+    calibration: str = "none",
 ) -> pl.DataFrame:
-    """Each measure on the scores and over ``n_draws`` label sets, one row each; stored under
+    """Each measure on the scores and over ``n_draws`` label sets drawn from what
+    ``calibration`` (a key of :data:`CALIBRATIONS`) says, one row each; stored under
     ``name`` (:func:`dashboard.background.store_result`), so the next visit reads it. A
     measure the library refuses on this input gets its reason in ``note``."""
     kept = stored_result(name)
@@ -139,6 +175,7 @@ def draws_table(
                     signals=usable,
                     n_draws=n_draws,
                     seed=0,
+                    calibration=None if calibration == "none" else calibration,
                     progress=False,
                     **kwargs,
                 )
@@ -171,6 +208,7 @@ def draws_answer(
     *,
     csv: str,
     explained: str,
+    calibration: str = "none",
 ) -> list:
     """What a card's background callback returns: :func:`draws_table` (its progress shown
     through the job's ``set_progress``: done, total, status line) and :func:`draws_body`."""
@@ -179,8 +217,8 @@ def draws_answer(
         line = f"Drawing {n_draws} label sets: {label}..."
         set_progress((str(done), str(len(drawn)), line))
 
-    table = draws_table(name, discussion, drawn, n_draws, progress)
-    return draws_body(table, n_draws, csv, explained=explained)
+    table = draws_table(name, discussion, drawn, n_draws, progress, calibration)
+    return draws_body(table, n_draws, csv, explained=explained, calibration=calibration)
 
 
 def usable_signals(signals: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
@@ -208,11 +246,23 @@ def _note(r: SignalUncertainty) -> str:
     return "; ".join(notes)
 
 
-def draws_body(table: pl.DataFrame, n_draws: int, name: str, *, explained: str) -> list:
+def draws_body(
+    table: pl.DataFrame, n_draws: int, name: str, *, explained: str, calibration: str = "none"
+) -> list:
     """The note on what the draws are (``explained``, the page's :data:`ESCALATION_DRAWN` or
-    :data:`POLARIZATION_DRAWN`), and the table (``name``: the table's CSV name)."""
+    :data:`POLARIZATION_DRAWN`; and the calibration, when one is used), and the table
+    (``name``: the table's CSV name)."""
+    calibrated = ""
+    if calibration != "none":
+        from dynamics.text.calibration import toxichat_calibration
+
+        calibrated = (
+            f" The scores were first mapped through a calibration, refitted on a bootstrap "
+            f"resample in each draw: {toxichat_calibration().describe()}. 'on the scores' "
+            "is the value on the scores as they are."
+        )
     return [
-        html.P(f"Each of {n_draws} label sets {explained}", className="note"),
+        html.P(f"Each of {n_draws} label sets {explained}{calibrated}", className="note"),
         table_card(
             name,
             table.with_columns(pl.col(pl.Float64).round(4)),

@@ -210,19 +210,22 @@ def drawn_measures(threshold: float, min_turns: int) -> list[DrawnMeasure]:
     Input(ID.ESC_THRESHOLD, "value"),
     Input(ID.ESC_MIN_TURNS, "value"),
     Input(ID.ESC_DRAWS, "value"),
+    Input(ID.ESC_DRAWS_CALIBRATION, "value"),
     **job_with_progress(ID.ESC_DRAWS_PROGRESS, ID.ESC_DRAWS_STATUS),
     prevent_initial_call=True,
 )
-def render_draws(set_progress, dataset, threshold, min_turns, draws):
-    """The measures over label sets drawn from the toxicity scores (a background job with a
-    progress bar: each draw recomputes the four measures)."""
+def render_draws(set_progress, dataset, threshold, min_turns, draws, calibration):
+    """The measures over label sets drawn from the toxicity scores, as they are or
+    calibrated (a background job with a progress bar: each draw recomputes the four
+    measures)."""
     if not draws:
         return ESCALATION_INTRO
     key = dataset["key"]
     discussion = cache.get_discussion(key)
     if "toxicity" not in discussion.comments.columns:
         return notice("This dataset has no toxicity scores.", kind="warning")
-    name = ("escalation-draws", key, str(threshold), str(min_turns), str(draws))
+    calibration = calibration or "none"
+    name = ("escalation-draws", key, str(threshold), str(min_turns), str(draws), calibration)
     drawn = drawn_measures(threshold, min_turns)
     return draws_answer(
         set_progress,
@@ -232,4 +235,5 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws):
         int(draws),
         csv="escalation_signal_draws",
         explained=ESCALATION_DRAWN,
+        calibration=calibration,
     )

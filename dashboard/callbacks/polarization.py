@@ -357,19 +357,21 @@ def drawn_measures(sides) -> list[DrawnMeasure]:
     Input(ID.POL_METHOD, "value"),
     Input(ID.POL_SEED, "value"),
     Input(ID.POL_DRAWS, "value"),
+    Input(ID.POL_DRAWS_CALIBRATION, "value"),
     **job_with_progress(ID.POL_DRAWS_PROGRESS, ID.POL_DRAWS_STATUS),
     prevent_initial_call=True,
 )
-def render_draws(set_progress, dataset, method, seed, draws):
-    """The signal-based measures over label sets drawn from the scores, with the page's
-    sides (a background job with a progress bar)."""
+def render_draws(set_progress, dataset, method, seed, draws, calibration):
+    """The signal-based measures over label sets drawn from the scores, as they are or
+    calibrated, with the page's sides (a background job with a progress bar)."""
     if not draws:
         return POLARIZATION_INTRO
     key, seed = dataset["key"], int(seed or 0)
     discussion = cache.get_discussion(key)
     if not usable_signals(_SIGNED, discussion.comments.columns):
         return notice("This dataset has no text scores (stance, toxicity).", kind="warning")
-    name = ("polarization-draws", key, str(method), str(seed), str(draws))
+    calibration = calibration or "none"
+    name = ("polarization-draws", key, str(method), str(seed), str(draws), calibration)
     drawn = drawn_measures(find_sides(key, method, seed))
     return draws_answer(
         set_progress,
@@ -379,4 +381,5 @@ def render_draws(set_progress, dataset, method, seed, draws):
         int(draws),
         csv="polarization_signal_draws",
         explained=POLARIZATION_DRAWN,
+        calibration=calibration,
     )

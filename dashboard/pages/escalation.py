@@ -51,6 +51,7 @@ def layout(**_query: str) -> html.Div:
                 title="If the toxicity labels were drawn from the scores",
                 intro=ESCALATION_INTRO,
                 dropdown=ID.ESC_DRAWS,
+                calibration=ID.ESC_DRAWS_CALIBRATION,
                 progress=ID.ESC_DRAWS_PROGRESS,
                 status=ID.ESC_DRAWS_STATUS,
                 body=ID.ESC_DRAWS_BODY,

@@ -61,6 +61,7 @@ def layout(**_query: str) -> html.Div:
                 title="If the stance and toxicity labels were drawn from the scores",
                 intro=POLARIZATION_INTRO,
                 dropdown=ID.POL_DRAWS,
+                calibration=ID.POL_DRAWS_CALIBRATION,
                 progress=ID.POL_DRAWS_PROGRESS,
                 status=ID.POL_DRAWS_STATUS,
                 body=ID.POL_DRAWS_BODY,

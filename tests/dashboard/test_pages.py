@@ -174,6 +174,17 @@ def test_polarization_label_draws_fill_in(dash_duo, app) -> None:
         assert label in body
     assert "stance + toxicity" in body  # the signed measures draw both signals
     assert "with the same sides" in body
+    assert "calibration" not in body
+    # the same draws from the scores calibrated on ToxiChat: the note names the calibration
+    dash_duo.select_dcc_dropdown(
+        f"#{ID.POL_DRAWS_CALIBRATION}", value="the scores calibrated on ToxiChat"
+    )
+    dash_duo.wait_for_contains_text(
+        f"#{ID.POL_DRAWS_BODY}", "first mapped through a calibration", timeout=90
+    )
+    body = dash_duo.find_element(f"#{ID.POL_DRAWS_BODY}").text
+    assert "ToxiChat train+dev" in body
+    assert "On the scores and over drawn labels" in body
     assert dash_duo.get_logs() == []
 
 
