@@ -12,7 +12,9 @@ Each measure is drawn three ways (``--calibrations``): from the scores as they a
 (``scores``), through the shipped ToxiChat calibration (``toxichat``), and through a Platt
 scaling of toxicity fitted on the **dev** half of the random stratum of the labelled
 r/CollegeRant comments in ``benchmarks/labels`` (``collegerant``: 149 comments labelled by
-``benchmarks/labels/GUIDELINE.md``, a moderator's "toxic"). The test half (151 comments) is
+``benchmarks/labels/GUIDELINE.md``, a moderator's "toxic"; refitted on a bootstrap resample of
+those comments in each draw), and through that same map held fixed (``collegerant-fixed``:
+the draws without the calibration's own uncertainty). The test half (151 comments) is
 only used to check that calibration: its share of toxic comments against the calibrated
 scores' mean. Writes ``benchmarks/results/signal-uncertainty-collegerant.json`` and prints a
 table per calibration.
@@ -41,7 +43,7 @@ from dynamics.uncertainty import signal_uncertainty
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "shared" / "data"
 RESULTS = HERE / "results"
-CALIBRATIONS = ("scores", "toxichat", "collegerant")
+CALIBRATIONS = ("scores", "toxichat", "collegerant", "collegerant-fixed")
 
 
 def runs(discussion: dyn.Discussion, sides: object) -> list[tuple[str, dict, tuple[str, ...]]]:
@@ -100,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     sides = dyn.polarization.sides(d, method="leiden", n_sides=2, seed=0)
     calibrations: dict[str, Calibration | str | None] = {"scores": None, "toxichat": "toxichat"}
     check = None
-    if "collegerant" in chosen:
-        calibrations["collegerant"], check = collegerant_calibration(d)
+    if {"collegerant", "collegerant-fixed"} & set(chosen):
+        fitted, check = collegerant_calibration(d)
+        calibrations["collegerant"] = fitted
+        calibrations["collegerant-fixed"] = Calibration(fitted.maps, fitted.source)
         print(f"collegerant calibration: {check}")
     rows = []
     for name in chosen:

@@ -128,7 +128,8 @@ def draws_card(
                 title=(
                     "The ToxiChat calibration maps the default models' scores to how often "
                     "ToxiChat's annotators gave the label at that score (held out), and carries "
-                    "its own uncertainty. For your own definition, fit one on labelled "
+                    "its own uncertainty; it belongs to the default scorers' scores, not to "
+                    "scores a file brought. For your own definition, fit one on labelled "
                     "comments with dynamics.text.calibration.Calibration.from_labels "
                     "(or dynamics analyze --signal-calibration labels.csv)."
                 ),
@@ -254,11 +255,11 @@ def draws_body(
     (``name``: the table's CSV name)."""
     calibrated = ""
     if calibration != "none":
-        from dynamics.text.calibration import toxichat_calibration
+        from dynamics.text.calibration import named
 
         calibrated = (
             f" The scores were first mapped through a calibration, refitted on a bootstrap "
-            f"resample in each draw: {toxichat_calibration().describe()}. 'on the scores' "
+            f"resample in each draw: {named(calibration).describe()}. 'on the scores' "
             "is the value on the scores as they are."
         )
     return [

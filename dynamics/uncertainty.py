@@ -272,7 +272,7 @@ def signal_uncertainty(
         (the same in every draw, so only the labels change from one draw to the next).
     calibration : Calibration, "toxichat" or None, default None
         Map the drawn signals' scores through this calibration before drawing (columns it
-        does not cover are drawn as they are); ``"toxichat"`` is
+        does not cover are drawn as they are; the signals not drawn are left as they are); ``"toxichat"`` is
         :func:`~dynamics.text.calibration.toxichat_calibration`, which belongs to the default
         scorers' models only. A calibration that keeps its labelled sample or bootstrap refits
         of it (both of these do) uses a different refit in every draw
@@ -328,7 +328,13 @@ def signal_uncertainty(
     chosen = (signals,) if isinstance(signals, str) else tuple(signals)
     func, name, fixed = _resolve(measure, seed)
     _check(discussion, chosen, n_draws, level)
-    calibrated = _calibration(calibration)
+    from dynamics.text.calibration import named
+
+    try:
+        calibrated = named(calibration)
+    except ValueError as error:
+        msg = f"signal_uncertainty: {error}"
+        raise ValueError(msg) from None
     args = {**kwargs, **fixed}
     observed = _value_or_nan(func, discussion, args)
     # one stream per signal, and one more for the calibration's resamples
@@ -336,8 +342,10 @@ def signal_uncertainty(
     rngs = {s: np.random.default_rng(streams[i]) for i, s in enumerate(SIGNALS)}
     refits = np.random.default_rng(streams[-1])
     comments = discussion.comments
+    # only the drawn signals' columns are calibrated: the others stay as the measure reads them
+    mapped = [c for s in chosen for c in SIGNALS[s]]
     if calibrated is not None and not calibrated.uncertain:
-        comments = calibrated.apply_frame(comments)
+        comments = calibrated.apply_frame(comments, mapped)
     cls = type(discussion)
     values = np.empty(n_draws, dtype=np.float64)
     show = progress if progress is not None else n_draws >= 20 and sys.stderr.isatty()
@@ -345,7 +353,7 @@ def signal_uncertainty(
         for i in range(n_draws):
             scores = comments
             if calibrated is not None and calibrated.uncertain:
-                scores = calibrated.resample(refits).apply_frame(comments)
+                scores = calibrated.resample(refits).apply_frame(comments, mapped)
             drawn = cls(draw_signals(scores, chosen, rngs), discussion.report, discussion.posts)
             values[i] = _value_or_nan(func, drawn, args)
             bar.advance()
@@ -382,21 +390,6 @@ def _resolve(
         raise TypeError(msg)
     point = {"n_boot": 0, "null": None, "progress": False, "seed": seed}
     return spec.func, spec.key, {k: v for k, v in point.items() if k in spec.takes}
-
-
-def _calibration(calibration: Calibration | str | None) -> Calibration | None:
-    """The calibration asked for: None, a :class:`Calibration`, or ``"toxichat"``."""
-    from dynamics.text.calibration import Calibration, toxichat_calibration
-
-    if calibration is None or isinstance(calibration, Calibration):
-        return calibration
-    if calibration == "toxichat":
-        return toxichat_calibration()
-    msg = (
-        "signal_uncertainty: calibration must be None, 'toxichat' or a Calibration "
-        f"(dynamics.text.calibration), got {calibration!r}"
-    )
-    raise ValueError(msg)
 
 
 def _check(discussion: Discussion, signals: tuple[str, ...], n_draws: int, level: float) -> None:

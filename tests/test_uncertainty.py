@@ -218,6 +218,17 @@ def test_a_calibration_moves_the_draws_not_the_observed_value():
     assert np.allclose(disagree.draws, 1 / 3)
 
 
+def test_a_calibration_leaves_the_signals_not_drawn_as_they_are():
+    # a toxicity map to 1.0 would make every reply hostile (a negative edge) if it were
+    # applied; drawing the stance alone leaves toxicity as scored (0.1-0.4, none hostile)
+    d = signed(1.0, 0.0)
+    hot = Calibration(
+        {"toxicity": ScoreMap("isotonic", np.array([0.0, 1.0]), np.array([1.0, 1.0]), 10, 5)}
+    )
+    r = signal_uncertainty(d, "frustration", n_draws=5, sides=SIDES, calibration=hot)
+    assert np.allclose(r.draws, 1 / 3)
+
+
 def test_an_uncertain_calibration_is_refitted_in_every_draw():
     rng = np.random.default_rng(0)
     p = rng.random(60)

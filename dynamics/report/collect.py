@@ -342,6 +342,10 @@ def collect(
     """
     settings = settings or Settings()
     step = on_step or (lambda _: None)
+    if settings.signal_calibration not in (None, "toxichat"):
+        from dynamics.text.calibration import read_labels
+
+        read_labels(settings.signal_calibration)  # a bad file fails now, not after scoring
     annotation: dict[str, Any] = {"scorers": [], "status": "off"}
     if settings.annotate:
         step("scoring texts")
@@ -361,14 +365,21 @@ def collect(
 
 def _calibration(settings: Settings, discussion: Discussion) -> Calibration | None:
     """The calibration of ``settings.signal_calibration`` (a labels file is fitted on the
-    scored ``discussion``), or None."""
-    from dynamics.text.calibration import Calibration, toxichat_calibration
+    scored ``discussion``), or None. The ToxiChat one belongs to the default scorers, so it
+    is refused for scores the input brought (``annotate=False``)."""
+    from dynamics.text.calibration import Calibration, named
 
-    if settings.signal_calibration is None:
-        return None
-    if settings.signal_calibration == "toxichat":
-        return toxichat_calibration()
-    return Calibration.from_labels(discussion, settings.signal_calibration)
+    chosen = settings.signal_calibration
+    if chosen is None or chosen == "toxichat":
+        if chosen is not None and not settings.annotate:
+            msg = (
+                "analyze: the 'toxichat' calibration maps the default scorers' scores, and "
+                "with annotate=False (--no-annotate) the scores are the input's own; fit a "
+                "calibration on labelled comments instead (a labels CSV)"
+            )
+            raise DynamicsError(msg)
+        return named(chosen)
+    return Calibration.from_labels(discussion, chosen)
 
 
 def scored_annotation(columns: Sequence[str]) -> dict[str, Any]:

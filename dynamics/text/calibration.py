@@ -39,7 +39,7 @@ References
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -54,7 +54,7 @@ from dynamics.errors import DynamicsError
 if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
 
-__all__ = ["COLUMNS", "Calibration", "ScoreMap", "toxichat_calibration"]
+__all__ = ["COLUMNS", "Calibration", "ScoreMap", "named", "read_labels", "toxichat_calibration"]
 
 #: The score columns a calibration can map.
 COLUMNS = ("toxicity", "p_agree", "p_disagree")
@@ -103,7 +103,9 @@ class ScoreMap:
         """Fit the map on ``scores`` and their 0/1 ``labels`` (NaN scores are left out).
 
         ``"isotonic"`` is the pool-adjacent-violators fit of the labels on the sorted scores
-        (Zadrozny and Elkan 2002), its knots the means of the pooled blocks. ``"platt"`` fits
+        (Zadrozny and Elkan 2002; tied scores are pooled first, so the fit does not depend on
+        the order of the rows): its values are the shares of true labels in the pooled
+        blocks, its knots the lowest and highest score of each block. ``"platt"`` fits
         ``a`` and ``b`` by maximum likelihood on Platt's smoothed targets
         (``(N+ + 1) / (N+ + 2)`` for a positive, ``1 / (N- + 2)`` for a negative), which keep
         it finite on small or separable samples.
@@ -132,15 +134,14 @@ class ScoreMap:
             )
             raise ValueError(msg)
         if method == "isotonic":
-            order = np.argsort(p, kind="stable")
-            fitted = isotonic_regression(y[order]).x
-            knots, start = np.unique(p[order], return_index=True)
-            # one value per distinct score (tied scores share their block's mean)
-            values = np.add.reduceat(fitted, start) / np.diff(np.append(start, p.size))
-            # only the ends of each flat step matter to the interpolation
-            step = np.diff(values) != 0
-            ends = np.concatenate([[True], step]) | np.concatenate([step, [True]])
-            return cls("isotonic", knots[ends], values[ends], int(y.size), positives)
+            # one point per distinct score: the share of its labels, weighted by its count
+            knots, inverse, counts = np.unique(p, return_inverse=True, return_counts=True)
+            shares = np.bincount(inverse, weights=y, minlength=knots.size) / counts
+            fit = isotonic_regression(shares, weights=counts.astype(np.float64))
+            # only the ends of each block (a flat step) matter to the interpolation
+            starts = fit.blocks[:-1]
+            ends = np.unique(np.concatenate([starts, fit.blocks[1:] - 1]))
+            return cls("isotonic", knots[ends], fit.x[ends], int(y.size), positives)
         if method == "platt":
             n_pos = positives
             target = np.where(y > 0, (n_pos + 1) / (n_pos + 2), 1 / (y.size - n_pos + 2))
@@ -282,56 +283,44 @@ class Calibration:
         >>> Calibration.from_labels(d, lab).maps["toxicity"].n
         4
         """
-        name = "labels"
-        if not isinstance(labels, pl.DataFrame):
-            name = str(labels)
-            labels = pl.read_csv(labels, infer_schema=False)
-        if "comment_id" not in labels.columns:
-            msg = f"{name}: no 'comment_id' column (columns: {labels.columns})"
-            raise DynamicsError(msg)
-        targets = {"toxic": ("toxicity",), "stance": ("p_agree", "p_disagree")}
-        given = [t for t in targets if t in labels.columns]
-        if not given:
-            msg = f"{name}: no label column; give 'toxic' and/or 'stance' beside 'comment_id'"
-            raise DynamicsError(msg)
-        wanted = [c for t in given for c in targets[t]]
+        labels, name = read_labels(labels)
+        given = [t for t in _TARGETS if t in labels.columns]
+        wanted = [c for t in given for c in _TARGETS[t]]
         missing = [c for c in wanted if c not in discussion.comments.columns]
         if missing:
             msg = f"{name}: the Discussion has no {missing} scores to calibrate (annotate it first)"
             raise DynamicsError(msg)
-        ids = labels.select(pl.col("comment_id").cast(pl.String))
         known = discussion.comments.select(pl.col("comment_id").cast(pl.String), *wanted)
-        unknown = ids.join(known, on="comment_id", how="anti").get_column("comment_id")
+        unknown = labels.join(known, on="comment_id", how="anti").get_column("comment_id")
         if unknown.len():
             msg = (
                 f"{name}: comment_id {unknown[0]!r} ({unknown.len()} in all) is not a comment "
                 "of the Discussion"
             )
             raise DynamicsError(msg)
-        repeated = ids.filter(pl.col("comment_id").is_duplicated()).get_column("comment_id")
-        if repeated.len():
-            msg = f"{name}: comment_id {repeated[0]!r} is labelled more than once"
-            raise DynamicsError(msg)
-        rows = labels.select(pl.col("comment_id").cast(pl.String), *given).join(
-            known, on="comment_id", how="left", maintain_order="left"
-        )
+        rows = labels.join(known, on="comment_id", how="left", maintain_order="left")
         scores: dict[str, np.ndarray] = {}
         truth: dict[str, np.ndarray] = {}
         for label in given:
             labelled = rows.filter(pl.col(label).is_not_null())
-            values = _label_values(labelled, label, name)
-            for column in targets[label]:
+            values = labelled.get_column(label).to_numpy()
+            for column in _TARGETS[label]:
                 unscored = labelled.filter(pl.col(column).is_null()).get_column("comment_id")
                 if unscored.len():
+                    why = (
+                        "a top-level comment has no stance"
+                        if label == "stance"
+                        else "it was not scored"
+                    )
                     msg = (
                         f"{name}: comment_id {unscored[0]!r} ({unscored.len()} in all) has no "
-                        f"{column!r} score in the Discussion (a top-level comment has no "
-                        "stance; annotate the Discussion with that scorer)"
+                        f"{column!r} score in the Discussion ({why})"
                     )
                     raise DynamicsError(msg)
                 scores[column] = labelled.get_column(column).cast(pl.Float64).to_numpy()
                 truth[column] = values if label == "toxic" else values == column[2:]
-        source = f"{rows.height} labelled comments in {name}, {method} scaling"
+        n_labelled = rows.filter(pl.any_horizontal(pl.col(given).is_not_null())).height
+        source = f"{n_labelled} labelled comments in {name}, {method} scaling"
         return cls.fit(scores, truth, method=method, source=source)
 
     @property
@@ -343,8 +332,8 @@ class Calibration:
         """The maps refitted on one bootstrap resample of :attr:`samples`, or one of the
         :attr:`replicates` chosen at random (self with neither).
 
-        Columns fitted on the same labelled items (``p_agree`` and ``p_disagree``) are
-        resampled together. :func:`~dynamics.signal_uncertainty` calls this once per draw,
+        ``p_agree`` and ``p_disagree``, fitted on the same labelled replies, are resampled
+        together (the same rows) when their samples are as long; every other column alone. :func:`~dynamics.signal_uncertainty` calls this once per draw,
         so the spread of its draws holds the calibration's sampling error too (proper
         multiple imputation: the model's parameters are drawn before the labels).
 
@@ -360,25 +349,30 @@ class Calibration:
             if self.replicates:
                 return Calibration(self.replicates[rng.integers(len(self.replicates))], self.source)
             return self
-        rows: dict[int, np.ndarray] = {}
+        rows: dict[tuple[str, int], np.ndarray] = {}
         maps = {}
         for column in self.columns:
             p, y = self.samples[column]
-            if p.size not in rows:
-                rows[p.size] = rng.integers(0, p.size, p.size)
-            take = rows[p.size]
+            group = ("stance" if column in ("p_agree", "p_disagree") else column, p.size)
+            if group not in rows:
+                rows[group] = rng.integers(0, p.size, p.size)
+            take = rows[group]
             maps[column] = ScoreMap.fit(p[take], y[take], self.maps[column].method, check=False)
         return Calibration(maps, self.source, self.samples)
 
-    def apply_frame(self, comments: pl.DataFrame) -> pl.DataFrame:
+    def apply_frame(
+        self, comments: pl.DataFrame, columns: Sequence[str] | None = None
+    ) -> pl.DataFrame:
         """``comments`` with each calibrated column replaced by its calibrated probability.
 
         ``p_agree`` and ``p_disagree`` are mapped one by one; where they then sum to more
         than one both are scaled down to sum to one, and ``p_neutral`` becomes the rest, so
-        the triple remains a distribution. Columns the frame lacks are skipped.
+        the triple remains a distribution. Columns the frame lacks are skipped; ``columns``
+        (default: all of :attr:`columns`) limits the mapping to those named.
         """
+        chosen = self.columns if columns is None else [c for c in self.columns if c in columns]
         out: dict[str, np.ndarray] = {}
-        for column in self.columns:
+        for column in chosen:
             if column in comments.columns:
                 values = comments.get_column(column).cast(pl.Float64).to_numpy()
                 out[column] = self.maps[column](values)
@@ -433,7 +427,8 @@ class Calibration:
                 arrays[f"{c}_rx_ends"] = np.cumsum([r[c].x.size for r in replicates])
                 arrays[f"{c}_ry_ends"] = np.cumsum([r[c].y.size for r in replicates])
             header["maps"][c] = {"method": m.method, "n": m.n, "positives": m.positives}
-        np.savez_compressed(path, header=np.array(json.dumps(header)), **arrays)
+        with Path(path).open("wb") as fh:  # the name as given (numpy would add ".npz")
+            np.savez_compressed(fh, header=np.array(json.dumps(header)), **arrays)
 
     @classmethod
     def load(cls, path: Any) -> Calibration:
@@ -465,23 +460,90 @@ class Calibration:
         return cls(maps, header["source"], replicates=replicates)
 
 
-def _label_values(rows: pl.DataFrame, label: str, name: str) -> np.ndarray:
-    """The (non-null) ``toxic`` labels as 0/1, or the ``stance`` labels as strings; an
-    unknown value raises an error naming the id."""
-    values = rows.get_column(label).cast(pl.String).str.strip_chars().str.to_lowercase()
-    allowed = (
-        {"1": 1.0, "0": 0.0, "true": 1.0, "false": 0.0}
-        if label == "toxic"
-        else {"agree": "agree", "disagree": "disagree", "neutral": "neutral"}
-    )
-    bad = rows.filter(~values.is_in(list(allowed)))
-    if bad.height:
-        msg = (
-            f"{name}: comment_id {bad['comment_id'][0]!r}: {label!r} is {bad[label][0]!r}; "
-            f"expected one of {sorted(allowed)}"
-        )
+#: The label columns of a labels table, and the score columns each calibrates.
+_TARGETS = {"toxic": ("toxicity",), "stance": ("p_agree", "p_disagree")}
+_VALUES = {
+    "toxic": {"1": 1.0, "0": 0.0, "1.0": 1.0, "0.0": 0.0, "true": 1.0, "false": 0.0},
+    "stance": {"agree": "agree", "disagree": "disagree", "neutral": "neutral"},
+}
+
+
+def read_labels(labels: pl.DataFrame | str | Path) -> tuple[pl.DataFrame, str]:
+    """A labels table checked and normalised, and the name its errors use (the file's path).
+
+    The result has ``comment_id`` (strings, surrounding spaces removed) and the label
+    columns given: ``toxic`` as 1.0 / 0.0 and ``stance`` as ``agree`` / ``disagree`` /
+    ``neutral`` (any case), null where a cell is empty. Used by
+    :meth:`Calibration.from_labels`, and by ``dynamics analyze`` to check the file before it
+    scores the texts.
+
+    Raises
+    ------
+    DynamicsError
+        For a missing ``comment_id`` or label column, an id labelled twice, or a label that
+        is not one of the values above (naming the file, the id and the column).
+
+    Examples
+    --------
+    >>> read_labels(pl.DataFrame({"comment_id": [" a", "b"], "toxic": [1.0, None]}))[0].rows()
+    [('a', 1.0), ('b', None)]
+    """
+    name = "labels"
+    if not isinstance(labels, pl.DataFrame):
+        name = str(labels)
+        labels = pl.read_csv(labels, infer_schema=False)
+    if "comment_id" not in labels.columns:
+        msg = f"{name}: no 'comment_id' column (columns: {labels.columns})"
         raise DynamicsError(msg)
-    return np.array([allowed[v] for v in values.to_list()])
+    given = [t for t in _TARGETS if t in labels.columns]
+    if not given:
+        msg = f"{name}: no label column; give 'toxic' and/or 'stance' beside 'comment_id'"
+        raise DynamicsError(msg)
+    out = labels.select(
+        pl.col("comment_id").cast(pl.String).str.strip_chars(),
+        *(
+            pl.col(t).cast(pl.String).str.strip_chars().str.to_lowercase().replace("", None)
+            for t in given
+        ),
+    )
+    repeated = out.filter(pl.col("comment_id").is_duplicated()).get_column("comment_id")
+    if repeated.len():
+        msg = f"{name}: comment_id {repeated[0]!r} is labelled more than once"
+        raise DynamicsError(msg)
+    for label in given:
+        allowed = _VALUES[label]
+        bad = out.filter(pl.col(label).is_not_null() & ~pl.col(label).is_in(list(allowed)))
+        if bad.height:
+            shown = labels.filter(
+                pl.col("comment_id").cast(pl.String).str.strip_chars() == bad["comment_id"][0]
+            )[label][0]
+            msg = (
+                f"{name}: comment_id {bad['comment_id'][0]!r}: {label!r} is {shown!r}; "
+                f"expected one of {sorted(set(allowed.values()), key=str)}"
+                + (" (or 1 / 0, true / false)" if label == "toxic" else "")
+            )
+            raise DynamicsError(msg)
+    dtypes = {"toxic": pl.Float64, "stance": pl.String}
+    return out.with_columns(
+        pl.col(t).replace_strict(_VALUES[t], default=None, return_dtype=dtypes[t]) for t in given
+    ), name
+
+
+def named(calibration: Calibration | str | None) -> Calibration | None:
+    """``calibration`` itself, or the shipped one for ``"toxichat"`` (None stays None).
+
+    >>> named(None) is None, named("toxichat") is toxichat_calibration()
+    (True, True)
+    """
+    if calibration is None or isinstance(calibration, Calibration):
+        return calibration
+    if calibration == "toxichat":
+        return toxichat_calibration()
+    msg = (
+        "calibration must be None, 'toxichat' or a Calibration (dynamics.text.calibration), "
+        f"got {calibration!r}"
+    )
+    raise ValueError(msg)
 
 
 @cache

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 import dynamics as dyn
 from dynamics._kernel import measures
 from dynamics.cli import app
-from dynamics.errors import DataQualityWarning
+from dynamics.errors import DataQualityWarning, DynamicsError
 from dynamics.report import analyze
 from dynamics.report.collect import FAMILIES, Settings, _run, collect
 
@@ -454,6 +454,13 @@ def test_cli_analyze_calibrates_the_draws_on_labelled_comments(
     assert described.endswith("a bootstrap refit of it in each draw")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Before drawing, the scores were mapped through a calibration" in page
+    # the draws are not those from the scores as they are (same seed, same measure)
+    plain = dyn.uncertainty.signal_uncertainty(
+        d, "escalation.contagion", signals="toxicity", n_draws=4, seed=0
+    )
+    drawn = contagion["signal_uncertainty"]["draws"]
+    assert len(drawn) == 4
+    assert drawn != [None if math.isnan(v) else v for v in plain.draws.tolist()]
 
 
 def test_signal_calibration_is_checked(tmp_path: Path) -> None:
@@ -471,6 +478,14 @@ def test_signal_calibration_is_checked(tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.csv")
     result = runner.invoke(app, [*base, "--signal-draws", "3", "--signal-calibration", missing])
     assert result.output.startswith(f"error: --signal-calibration: no file {missing}")
+    # a bad labels file fails before the texts are scored; the ToxiChat map needs our scores
+    bad = tmp_path / "bad.csv"
+    bad.write_text("comment_id,toxic\na,maybe\n", encoding="utf-8")
+    d = dyn.load(pl.DataFrame({"id": ["a"], "parent": [None], "user": ["u"], "body": ["x"]}))
+    with pytest.raises(DynamicsError, match="'a': 'toxic' is 'maybe'"):
+        collect(d, Settings(signal_draws=3, signal_calibration=str(bad)))
+    with pytest.raises(DynamicsError, match="with annotate=False"):
+        collect(d, Settings(annotate=False, signal_draws=3, signal_calibration="toxichat"))
 
 
 def test_signal_draws_are_checked_and_need_a_discussion(tmp_path: Path) -> None:

@@ -31,6 +31,14 @@ def test_isotonic_keeps_only_the_ends_of_each_step_and_pools_tied_scores():
     assert tied.y.tolist() == [0.5, 1.0]
 
 
+@pytest.mark.parametrize("labels", [[0, 1, 0], [1, 0, 0]])
+def test_isotonic_pools_tied_scores_before_the_fit_whatever_their_order(labels):
+    # the tied pair shares 1/2, above the 0 at 0.6: everything pools to 1/3
+    m = ScoreMap.fit(np.array([0.5, 0.5, 0.6]), np.array(labels), "isotonic")
+    assert m.x.tolist() == [0.5, 0.6]
+    assert m.y == pytest.approx([1 / 3, 1 / 3])
+
+
 def test_platt_scaling_by_hand():
     # one Safe at 0.2, one Offensive at 0.8: Platt's targets are 1/3 and 2/3, reached by
     # sigmoid(a * logit(p) + b) with b = 0 and a * logit(0.8) = log 2, a = log 2 / log 4 = 1/2
@@ -72,6 +80,36 @@ def test_calibrated_stance_stays_a_distribution():
     assert small.row(0)[:3] == pytest.approx((0.1, 0.1, 0.8))
 
 
+def test_platt_and_two_columns_round_trip(tmp_path):
+    p = np.array([0.1, 0.4, 0.6, 0.9, 0.3, 0.7])
+    cal = Calibration.fit(
+        {"p_agree": p, "p_disagree": 1 - p},
+        {"p_agree": [0, 0, 1, 1, 1, 0], "p_disagree": [1, 0, 0, 0, 0, 1]},
+        method="platt",
+    )
+    path = tmp_path / "cal"  # no suffix: written under the name given
+    cal.save(path, n_replicates=3)
+    back = Calibration.load(path)
+    assert back.columns == ("p_agree", "p_disagree")
+    for column in back.columns:
+        assert back.maps[column].method == "platt"
+        assert back.maps[column].y.tolist() == cal.maps[column].y.tolist()
+        assert [r[column].y.size for r in back.replicates] == [2, 2, 2]
+
+
+def test_the_stance_pair_is_resampled_together_and_toxicity_alone():
+    p = np.linspace(0.05, 0.95, 10)
+    y = np.array([0, 1] * 5)
+    cal = Calibration.fit(
+        {"toxicity": p, "p_agree": p, "p_disagree": p},
+        dict.fromkeys(("toxicity", "p_agree", "p_disagree"), y),
+    )
+    maps = cal.resample(np.random.default_rng(5)).maps
+    # same rows for p_agree and p_disagree (same data): the same refit; toxicity other rows
+    assert np.array_equal(maps["p_agree"].y, maps["p_disagree"].y)
+    assert not np.array_equal(maps["toxicity"].y, maps["p_agree"].y)
+
+
 def test_save_writes_bootstrap_refits_not_the_labelled_sample(tmp_path):
     rng = np.random.default_rng(0)
     p = rng.random(200)
@@ -101,12 +139,11 @@ def test_the_shipped_toxichat_calibration_is_monotone_and_carries_its_uncertaint
     assert "ToxiChat" in cal.source
     assert cal.maps["toxicity"].n == 3919
     assert cal.maps["p_disagree"].positives == 95
-    grid = np.linspace(0, 1, 101)
     for m in cal.maps.values():
-        values = m(grid)
-        assert np.all(np.diff(values) >= 0)
-        assert values.min() >= 0
-        assert values.max() <= 1
+        assert np.all(np.diff(m.x) > 0)
+        assert np.all(np.diff(m.y) >= 0)
+        assert m.y.min() >= 0
+        assert m.y.max() <= 1
     assert len(cal.replicates) == 200
     # the held-out reliability table shows scores above 0.9 are over-confident: the map says so
     assert cal.maps["toxicity"](np.array([0.97]))[0] < 0.9
@@ -139,7 +176,7 @@ def test_from_labels_fits_on_the_labelled_comments_from_a_csv(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text(
         "comment_id,toxic,stance\n"
-        "a,0,\nb,0,agree\nc,1,disagree\nd,0,neutral\ne,1,agree\nf,1,Disagree\n",
+        "a,0,\nb,0.0,agree\nc,1,disagree\n d ,false,neutral\ne,1,agree\nf,TRUE,Disagree\n",
         encoding="utf-8",
     )
     cal = Calibration.from_labels(discussion(), path)
@@ -161,10 +198,11 @@ def test_from_labels_fits_on_the_labelled_comments_from_a_csv(tmp_path):
         ({"comment_id": ["a", "zz"], "toxic": ["0", "1"]}, "'zz' (1 in all) is not a comment"),
         ({"comment_id": ["a", "a"], "toxic": ["0", "1"]}, "'a' is labelled more than once"),
         ({"comment_id": ["a", "b"], "toxic": ["0", "maybe"]}, "'b': 'toxic' is 'maybe'"),
+        ({"comment_id": ["a", "b"], "toxic": [0.0, 2.0]}, "'b': 'toxic' is 2.0"),
         ({"comment_id": ["a", "b"], "stance": ["agree", "yes"]}, "'b': 'stance' is 'yes'"),
         (
             {"comment_id": ["a", "b"], "stance": ["agree", "agree"]},
-            "'a' (1 in all) has no 'p_agree'",
+            "'a' (1 in all) has no 'p_agree' score in the Discussion (a top-level comment",
         ),
         ({"comment_id": ["a"], "label": ["1"]}, "no label column"),
         ({"id": ["a"], "toxic": ["1"]}, "no 'comment_id' column"),
@@ -179,3 +217,20 @@ def test_from_labels_needs_the_scores():
     bare = dyn.load(pl.DataFrame({"id": ["a"], "parent": [None], "user": ["u"], "body": ["x"]}))
     with pytest.raises(DynamicsError, match=r"no \['toxicity'\] scores"):
         Calibration.from_labels(bare, pl.DataFrame({"comment_id": ["a"], "toxic": [1]}))
+    d = discussion()
+    unscored = dyn.Discussion(
+        d.comments.with_columns(
+            pl.when(pl.col("comment_id") == "c")
+            .then(None)
+            .otherwise(pl.col("toxicity"))
+            .alias("toxicity")
+        ),
+        d.report,
+    )
+    labels = pl.DataFrame({"comment_id": ["b", "c"], "toxic": [0, 1]})
+    with pytest.raises(
+        DynamicsError,
+        match=r"'c' \(1 in all\) has no 'toxicity' score in the "
+        r"Discussion \(it was not scored\)",
+    ):
+        Calibration.from_labels(unscored, labels)
