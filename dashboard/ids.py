@@ -52,6 +52,8 @@ class ID(StrEnum):
     POL_DRAWS = "pol-draws"
     POL_DRAWS_BODY = "pol-draws-body"
     POL_DRAWS_CALIBRATION = "pol-draws-calibration"
+    POL_DRAWS_LABELS = "pol-draws-labels"
+    POL_DRAWS_LABELS_STATUS = "pol-draws-labels-status"
     POL_DRAWS_PROGRESS = "pol-draws-progress"
     POL_DRAWS_STATUS = "pol-draws-status"
     # echo chambers
@@ -66,6 +68,8 @@ class ID(StrEnum):
     ESC_DRAWS = "esc-draws"
     ESC_DRAWS_BODY = "esc-draws-body"
     ESC_DRAWS_CALIBRATION = "esc-draws-calibration"
+    ESC_DRAWS_LABELS = "esc-draws-labels"
+    ESC_DRAWS_LABELS_STATUS = "esc-draws-labels-status"
     ESC_DRAWS_PROGRESS = "esc-draws-progress"
     ESC_DRAWS_STATUS = "esc-draws-status"
     # thread

@@ -4,11 +4,15 @@ The Escalation and Polarization pages each have a card that recomputes their mea
 label sets drawn from the toxicity (and stance) scores
 (:func:`dynamics.uncertainty.signal_uncertainty`), in a background job with a progress bar.
 This module holds what the two share: the card's layout, the table of results (stored for
-the next visit) and the note that goes with it.
+the next visit), the note that goes with it, and the upload of a labelled sample of the
+dataset's comments that calibrates the draws to the researcher's own definition
+(:meth:`dynamics.text.calibration.Calibration.from_labels`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +23,9 @@ from dash import dcc, html
 
 from dashboard.background import store_result, stored_result
 from dashboard.components import table_card
+from dashboard.loading import LoadError, decode_upload
 from dynamics.errors import DynamicsError
+from dynamics.text.calibration import Calibration, named
 from dynamics.uncertainty import SIGNALS, SignalUncertainty, signal_uncertainty
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "draws_body",
     "draws_card",
     "draws_table",
+    "labels_answer",
     "usable_signals",
 ]
 
@@ -45,6 +52,10 @@ CALIBRATIONS = {
     "none": "the scores as they are",
     "toxichat": "the scores calibrated on ToxiChat",
 }
+#: Prefix of the calibration value of an uploaded labels file (then its digest).
+_LABELS = "labels:"
+#: Largest labels file taken (a labelled sample is small).
+_LABELS_BYTES = 5 * 2**20
 
 _CHOOSE = (
     "shows how far each measure moves when the labels are as uncertain as the scores say "
@@ -89,12 +100,15 @@ def draws_card(
     intro: str,
     dropdown: str,
     calibration: str,
+    labels: str,
+    labels_status: str,
     progress: str,
     status: str,
     body: str,
 ) -> html.Div:
     """The card: a title, how many label sets to draw (none at first) and from what
-    (:data:`CALIBRATIONS`), a progress bar and a status line for the job, and the body that
+    (:data:`CALIBRATIONS`, or an uploaded labels file, ``labels``, whose outcome shows in
+    ``labels_status``), a progress bar and a status line for the job, and the body that
     shows ``intro`` until draws are asked for."""
     return html.Div(
         [
@@ -134,6 +148,17 @@ def draws_card(
                     "(or dynamics analyze --signal-calibration labels.csv)."
                 ),
             ),
+            dcc.Upload(
+                id=labels,
+                children=html.Div(
+                    "Calibrate to your labels: drop a CSV of a random sample of this dataset's "
+                    "comments (comment_id, toxic 1/0 and/or stance agree/disagree/neutral)"
+                ),
+                max_size=_LABELS_BYTES,
+                multiple=False,
+                className="upload",
+            ),
+            html.Div(id=labels_status, className="note"),
             html.Progress(id=progress, value="0", max="1", style={"display": "none"}),
             html.Div(id=status, className="load-message", style={"display": "none"}),
             html.Div(intro, id=body, className="note"),
@@ -148,12 +173,12 @@ def draws_table(
     drawn: Sequence[DrawnMeasure],
     n_draws: int,
     progress: Callable[[int, str], None] | None = None,
-    calibration: str = "none",
+    calibration: Calibration | None = None,
 ) -> pl.DataFrame:
-    """Each measure on the scores and over ``n_draws`` label sets drawn from what
-    ``calibration`` (a key of :data:`CALIBRATIONS`) says, one row each; stored under
-    ``name`` (:func:`dashboard.background.store_result`), so the next visit reads it. A
-    measure the library refuses on this input gets its reason in ``note``."""
+    """Each measure on the scores and over ``n_draws`` label sets drawn from the scores (or
+    from them mapped through ``calibration``), one row each; stored under ``name``
+    (:func:`dashboard.background.store_result`), so the next visit reads it. A measure the
+    library refuses on this input gets its reason in ``note``."""
     kept = stored_result(name)
     if kept is not None:
         return kept
@@ -176,7 +201,7 @@ def draws_table(
                     signals=usable,
                     n_draws=n_draws,
                     seed=0,
-                    calibration=None if calibration == "none" else calibration,
+                    calibration=calibration,
                     progress=False,
                     **kwargs,
                 )
@@ -210,16 +235,66 @@ def draws_answer(
     csv: str,
     explained: str,
     calibration: str = "none",
+    dataset: str = "",
 ) -> list:
     """What a card's background callback returns: :func:`draws_table` (its progress shown
-    through the job's ``set_progress``: done, total, status line) and :func:`draws_body`."""
+    through the job's ``set_progress``: done, total, status line) and :func:`draws_body`.
+    ``calibration`` is the card's choice: a key of :data:`CALIBRATIONS` or an uploaded
+    labels file of ``dataset`` (:func:`labels_answer`)."""
 
     def progress(done: int, label: str) -> None:
         line = f"Drawing {n_draws} label sets: {label}..."
         set_progress((str(done), str(len(drawn)), line))
 
-    table = draws_table(name, discussion, drawn, n_draws, progress, calibration)
-    return draws_body(table, n_draws, csv, explained=explained, calibration=calibration)
+    try:
+        chosen = _calibration(calibration, dataset, discussion)
+    except (DynamicsError, ValueError) as error:
+        return [html.P(f"The calibration could not be used: {error}", className="note")]
+    table = draws_table(name, discussion, drawn, n_draws, progress, chosen)
+    return draws_body(table, n_draws, csv, explained=explained, calibration=chosen)
+
+
+def _calibration(value: str, dataset: str, discussion: Any) -> Calibration | None:
+    """The calibration a card's choice names (None: the scores as they are)."""
+    if value == "none":
+        return None
+    if value.startswith(_LABELS):
+        labels = stored_result(("labels", dataset, value.removeprefix(_LABELS)))
+        if labels is None:
+            msg = "the uploaded labels are no longer kept; upload the file again"
+            raise DynamicsError(msg)
+        frame, filename = labels
+        return Calibration.from_labels(discussion, frame, source=filename)
+    return named(value)
+
+
+def labels_answer(
+    contents: str | None, filename: str | None, dataset: str, discussion: Any
+) -> tuple[list[dict], str, str]:
+    """A card's answer to an uploaded labels file: the calibration options (with the file
+    added and chosen), and a status line. The file is checked now
+    (:meth:`Calibration.from_labels` on the dataset's scores): an error leaves the options
+    as they were and says what is wrong, naming the comment id and column.
+
+    Returns
+    -------
+    (options, value, status)
+    """
+    options = [{"label": v, "value": k} for k, v in CALIBRATIONS.items()]
+    name = filename or "labels.csv"
+    try:
+        data = decode_upload(contents or "", name, _LABELS_BYTES)
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
+        fitted = Calibration.from_labels(discussion, frame, source=name)
+    except (LoadError, DynamicsError) as error:  # their messages name the file
+        return options, "none", str(error)
+    except pl.exceptions.PolarsError as error:
+        return options, "none", f"{name}: not a readable CSV ({error})"
+    digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+    store_result(("labels", dataset, digest), (frame, name))
+    value = f"{_LABELS}{digest}"
+    options.append({"label": f"the scores calibrated on your labels ({name})", "value": value})
+    return options, value, f"Calibration fitted: {fitted.describe()}."
 
 
 def usable_signals(signals: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
@@ -248,18 +323,21 @@ def _note(r: SignalUncertainty) -> str:
 
 
 def draws_body(
-    table: pl.DataFrame, n_draws: int, name: str, *, explained: str, calibration: str = "none"
+    table: pl.DataFrame,
+    n_draws: int,
+    name: str,
+    *,
+    explained: str,
+    calibration: Calibration | None = None,
 ) -> list:
     """The note on what the draws are (``explained``, the page's :data:`ESCALATION_DRAWN` or
     :data:`POLARIZATION_DRAWN`; and the calibration, when one is used), and the table
     (``name``: the table's CSV name)."""
     calibrated = ""
-    if calibration != "none":
-        from dynamics.text.calibration import named
-
+    if calibration is not None:
         calibrated = (
             f" The scores were first mapped through a calibration, refitted on a bootstrap "
-            f"resample in each draw: {named(calibration).describe()}. 'on the scores' "
+            f"resample in each draw: {calibration.describe()}. 'on the scores' "
             "is the value on the scores as they are."
         )
     return [

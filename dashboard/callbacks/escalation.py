@@ -28,6 +28,7 @@ from dashboard.label_draws import (
     ESCALATION_INTRO,
     DrawnMeasure,
     draws_answer,
+    labels_answer,
 )
 from dynamics import escalation
 
@@ -236,4 +237,21 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws, calibration
         csv="escalation_signal_draws",
         explained=ESCALATION_DRAWN,
         calibration=calibration,
+        dataset=key,
     )
+
+
+@on(
+    Output(ID.ESC_DRAWS_CALIBRATION, "options"),
+    Output(ID.ESC_DRAWS_CALIBRATION, "value"),
+    Output(ID.ESC_DRAWS_LABELS_STATUS, "children"),
+    Input(ID.ESC_DRAWS_LABELS, "contents"),
+    State(ID.ESC_DRAWS_LABELS, "filename"),
+    State(ID.DATASET, "data"),
+    prevent_initial_call=True,
+)
+def upload_labels(contents, filename, dataset):
+    """A labelled sample of the dataset's comments: checked, fitted, offered and chosen as
+    the calibration of the draws (or why not)."""
+    key = dataset["key"]
+    return labels_answer(contents, filename, key, cache.get_discussion(key))

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 
 import pandas as pd
-from dash import Input, Output, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from dashboard import cache
 from dashboard.background import job_with_progress, store_result, stored_result
@@ -29,6 +29,7 @@ from dashboard.label_draws import (
     POLARIZATION_INTRO,
     DrawnMeasure,
     draws_answer,
+    labels_answer,
     usable_signals,
 )
 from dashboard.sides_options import find_sides
@@ -382,4 +383,21 @@ def render_draws(set_progress, dataset, method, seed, draws, calibration):
         csv="polarization_signal_draws",
         explained=POLARIZATION_DRAWN,
         calibration=calibration,
+        dataset=key,
     )
+
+
+@on(
+    Output(ID.POL_DRAWS_CALIBRATION, "options"),
+    Output(ID.POL_DRAWS_CALIBRATION, "value"),
+    Output(ID.POL_DRAWS_LABELS_STATUS, "children"),
+    Input(ID.POL_DRAWS_LABELS, "contents"),
+    State(ID.POL_DRAWS_LABELS, "filename"),
+    State(ID.DATASET, "data"),
+    prevent_initial_call=True,
+)
+def upload_labels(contents, filename, dataset):
+    """A labelled sample of the dataset's comments: checked, fitted, offered and chosen as
+    the calibration of the draws (or why not)."""
+    key = dataset["key"]
+    return labels_answer(contents, filename, key, cache.get_discussion(key))

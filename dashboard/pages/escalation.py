@@ -52,6 +52,8 @@ def layout(**_query: str) -> html.Div:
                 intro=ESCALATION_INTRO,
                 dropdown=ID.ESC_DRAWS,
                 calibration=ID.ESC_DRAWS_CALIBRATION,
+                labels=ID.ESC_DRAWS_LABELS,
+                labels_status=ID.ESC_DRAWS_LABELS_STATUS,
                 progress=ID.ESC_DRAWS_PROGRESS,
                 status=ID.ESC_DRAWS_STATUS,
                 body=ID.ESC_DRAWS_BODY,

@@ -62,6 +62,8 @@ def layout(**_query: str) -> html.Div:
                 intro=POLARIZATION_INTRO,
                 dropdown=ID.POL_DRAWS,
                 calibration=ID.POL_DRAWS_CALIBRATION,
+                labels=ID.POL_DRAWS_LABELS,
+                labels_status=ID.POL_DRAWS_LABELS_STATUS,
                 progress=ID.POL_DRAWS_PROGRESS,
                 status=ID.POL_DRAWS_STATUS,
                 body=ID.POL_DRAWS_BODY,

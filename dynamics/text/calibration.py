@@ -251,6 +251,7 @@ class Calibration:
         labels: pl.DataFrame | str | Path,
         *,
         method: Method = "platt",
+        source: str | None = None,
     ) -> Calibration:
         """Fit on a labelled sample of the Discussion's own comments (a validation sample).
 
@@ -265,6 +266,9 @@ class Calibration:
             chosen for its scores or its words calibrates towards that choice); a few
             hundred make a usable Platt scaling.
         method : {"platt", "isotonic"}, default "platt"
+        source : str, optional
+            What to call the labels in :attr:`source` and in errors (default: the file's
+            path, or "labels" for a frame).
 
         Raises
         ------
@@ -283,7 +287,7 @@ class Calibration:
         >>> Calibration.from_labels(d, lab).maps["toxicity"].n
         4
         """
-        labels, name = read_labels(labels)
+        labels, name = read_labels(labels, source)
         given = [t for t in _TARGETS if t in labels.columns]
         wanted = [c for t in given for c in _TARGETS[t]]
         missing = [c for c in wanted if c not in discussion.comments.columns]
@@ -319,6 +323,14 @@ class Calibration:
                     raise DynamicsError(msg)
                 scores[column] = labelled.get_column(column).cast(pl.Float64).to_numpy()
                 truth[column] = values if label == "toxic" else values == column[2:]
+                if truth[column].all() or not truth[column].any():
+                    value = "toxic" if label == "toxic" else repr(column[2:])
+                    which = "every one" if truth[column].all() else "none"
+                    msg = (
+                        f"{name}: {which} of the {truth[column].size} '{label}' labels is "
+                        f"{value}; a calibration needs comments with and without it"
+                    )
+                    raise DynamicsError(msg)
         n_labelled = rows.filter(pl.any_horizontal(pl.col(given).is_not_null())).height
         source = f"{n_labelled} labelled comments in {name}, {method} scaling"
         return cls.fit(scores, truth, method=method, source=source)
@@ -468,8 +480,11 @@ _VALUES = {
 }
 
 
-def read_labels(labels: pl.DataFrame | str | Path) -> tuple[pl.DataFrame, str]:
-    """A labels table checked and normalised, and the name its errors use (the file's path).
+def read_labels(
+    labels: pl.DataFrame | str | Path, name: str | None = None
+) -> tuple[pl.DataFrame, str]:
+    """A labels table checked and normalised, and the name its errors use (``name``, else the
+    file's path, else "labels").
 
     The result has ``comment_id`` (strings, surrounding spaces removed) and the label
     columns given: ``toxic`` as 1.0 / 0.0 and ``stance`` as ``agree`` / ``disagree`` /
@@ -488,10 +503,10 @@ def read_labels(labels: pl.DataFrame | str | Path) -> tuple[pl.DataFrame, str]:
     >>> read_labels(pl.DataFrame({"comment_id": [" a", "b"], "toxic": [1.0, None]}))[0].rows()
     [('a', 1.0), ('b', None)]
     """
-    name = "labels"
     if not isinstance(labels, pl.DataFrame):
-        name = str(labels)
+        name = name or str(labels)
         labels = pl.read_csv(labels, infer_schema=False)
+    name = name or "labels"
     if "comment_id" not in labels.columns:
         msg = f"{name}: no 'comment_id' column (columns: {labels.columns})"
         raise DynamicsError(msg)

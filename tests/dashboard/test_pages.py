@@ -6,6 +6,8 @@ Screenshots go to $DYNAMICS_SCREENSHOTS (docs/screenshots) or a temporary direct
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
@@ -22,6 +24,7 @@ pytestmark = [
 ]
 
 TIMEOUT = 30
+THREAD = Path(__file__).resolve().parents[2] / "dynamics" / "data" / "southfront-idlib-thread.txt"
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +237,45 @@ def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
     dash_duo.wait_for_contains_text(
         f"#{ID.ESC_DRAWS_BODY}", "Choose how many sets to draw", timeout=60
     )
+    assert dash_duo.get_logs() == []
+
+
+def test_escalation_draws_calibrated_on_uploaded_labels(dash_duo, app, tmp_path) -> None:
+    """A labelled sample of the bundled thread's comments calibrates the draws; a file with
+    an id the dataset lacks is refused, naming the id."""
+    import warnings
+
+    import dynamics as dyn
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        d = dyn.load(THREAD, infer_replies="adjacent")
+    ids = d.comments["comment_id"].to_list()
+    labels = tmp_path / "my_labels.csv"
+    rows = [f"{i},{int(n % 5 == 0)}" for n, i in enumerate(ids) if n % 2 == 0]
+    labels.write_text("comment_id,toxic\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    unknown = tmp_path / "wrong_ids.csv"
+    unknown.write_text("comment_id,toxic\nno-such-comment,1\n", encoding="utf-8")
+    _open(dash_duo, app, "/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    upload = f"#{ID.ESC_DRAWS_LABELS} input[type=file]"
+    dash_duo.driver.find_element(By.CSS_SELECTOR, upload).send_keys(str(unknown))
+    dash_duo.wait_for_contains_text(
+        f"#{ID.ESC_DRAWS_LABELS_STATUS}",
+        "'no-such-comment' (1 in all) is not a comment",
+        timeout=TIMEOUT,
+    )
+    dash_duo.driver.find_element(By.CSS_SELECTOR, upload).send_keys(str(labels))
+    dash_duo.wait_for_contains_text(
+        f"#{ID.ESC_DRAWS_LABELS_STATUS}",
+        f"Calibration fitted: {len(rows)} labelled comments in my_labels.csv, platt scaling",
+        timeout=TIMEOUT,
+    )
+    dash_duo.select_dcc_dropdown(f"#{ID.ESC_DRAWS}", value="20")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_DRAWS_BODY}", "mean of draws", timeout=90)
+    body = dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
+    assert "first mapped through a calibration" in body
+    assert f"{len(rows)} labelled comments in my_labels.csv" in body
     assert dash_duo.get_logs() == []
 
 

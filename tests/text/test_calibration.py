@@ -205,6 +205,10 @@ def test_from_labels_fits_on_the_labelled_comments_from_a_csv(tmp_path):
             "'a' (1 in all) has no 'p_agree' score in the Discussion (a top-level comment",
         ),
         ({"comment_id": ["a"], "label": ["1"]}, "no label column"),
+        (
+            {"comment_id": ["b", "c"], "stance": ["neutral", "agree"]},
+            "none of the 2 'stance' labels is 'disagree'",
+        ),
         ({"id": ["a"], "toxic": ["1"]}, "no 'comment_id' column"),
     ],
 )
