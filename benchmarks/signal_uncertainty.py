@@ -8,7 +8,7 @@ a negative edge), the others over toxicity draws. Measures with an ``edges`` par
 also run on the agreement edges (``edges="agreement"``), which rest on the stance. Sides: the
 report's default (two largest Leiden communities, seed 0).
 
-Each measure is drawn three ways (``--calibrations``): from the scores as they are
+Each measure is drawn four ways (``--calibrations``): from the scores as they are
 (``scores``), through the shipped ToxiChat calibration (``toxichat``), and through a Platt
 scaling of toxicity fitted on the **dev** half of the random stratum of the labelled
 r/CollegeRant comments in ``benchmarks/labels`` (``collegerant``: 149 comments labelled by

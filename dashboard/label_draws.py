@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from dashboard.background import store_result, stored_result
 from dashboard.components import table_card
@@ -36,6 +36,7 @@ __all__ = [
     "POLARIZATION_DRAWN",
     "POLARIZATION_INTRO",
     "DrawnMeasure",
+    "calibration_options",
     "draws_answer",
     "draws_body",
     "draws_card",
@@ -133,7 +134,7 @@ def draws_card(
                     html.Label("Draw from"),
                     dcc.Dropdown(
                         id=calibration,
-                        options=[{"label": v, "value": k} for k, v in CALIBRATIONS.items()],
+                        options=calibration_options(),
                         value="none",
                         clearable=False,
                     ),
@@ -261,38 +262,56 @@ def _calibration(value: str, dataset: str, discussion: Any) -> Calibration | Non
     if value.startswith(_LABELS):
         labels = stored_result(("labels", dataset, value.removeprefix(_LABELS)))
         if labels is None:
-            msg = "the uploaded labels are no longer kept; upload the file again"
+            msg = (
+                "the uploaded labels belong to another dataset or are no longer kept; "
+                "upload the file again for this one"
+            )
             raise DynamicsError(msg)
         frame, filename = labels
         return Calibration.from_labels(discussion, frame, source=filename)
     return named(value)
 
 
+def calibration_options() -> list[dict]:
+    """The card's calibration choices before any upload (:data:`CALIBRATIONS`)."""
+    return [{"label": v, "value": k} for k, v in CALIBRATIONS.items()]
+
+
 def labels_answer(
-    contents: str | None, filename: str | None, dataset: str, discussion: Any
-) -> tuple[list[dict], str, str]:
+    contents: str | None,
+    filename: str | None,
+    dataset: str,
+    discussion: Any,
+    signals: Sequence[str] = ("stance", "toxicity"),
+) -> tuple[Any, Any, str]:
     """A card's answer to an uploaded labels file: the calibration options (with the file
     added and chosen), and a status line. The file is checked now
-    (:meth:`Calibration.from_labels` on the dataset's scores): an error leaves the options
-    as they were and says what is wrong, naming the comment id and column.
+    (:meth:`Calibration.from_labels` on the dataset's scores) and must calibrate one of the
+    card's ``signals``: an error leaves the options and the choice as they were
+    (``dash.no_update``) and says what is wrong, naming the comment id and column.
 
     Returns
     -------
     (options, value, status)
     """
-    options = [{"label": v, "value": k} for k, v in CALIBRATIONS.items()]
     name = filename or "labels.csv"
     try:
         data = decode_upload(contents or "", name, _LABELS_BYTES)
         frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
         fitted = Calibration.from_labels(discussion, frame, source=name)
-    except (LoadError, DynamicsError) as error:  # their messages name the file
-        return options, "none", str(error)
+    except (LoadError, DynamicsError, ValueError) as error:  # their messages name the file
+        return no_update, no_update, str(error)
     except pl.exceptions.PolarsError as error:
-        return options, "none", f"{name}: not a readable CSV ({error})"
+        return no_update, no_update, f"{name}: not a readable CSV ({error})"
+    drawn = {c for s in signals for c in SIGNALS[s]}
+    if not drawn & set(fitted.columns):
+        needed = " or ".join("'toxic'" if s == "toxicity" else f"'{s}'" for s in signals)
+        msg = f"{name}: this card draws {' and '.join(signals)}; the file needs {needed} labels"
+        return no_update, no_update, msg
     digest = hashlib.blake2b(data, digest_size=8).hexdigest()
     store_result(("labels", dataset, digest), (frame, name))
     value = f"{_LABELS}{digest}"
+    options = calibration_options()
     options.append({"label": f"the scores calibrated on your labels ({name})", "value": value})
     return options, value, f"Calibration fitted: {fitted.describe()}."
 

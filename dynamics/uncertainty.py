@@ -344,6 +344,12 @@ def signal_uncertainty(
     comments = discussion.comments
     # only the drawn signals' columns are calibrated: the others stay as the measure reads them
     mapped = [c for s in chosen for c in SIGNALS[s]]
+    if calibrated is not None and not set(calibrated.columns) & set(mapped):
+        # a calibration of other signals only (stance labels, toxicity drawn): said, not applied
+        note = f"not applied: it covers none of the drawn signals ({', '.join(chosen)})"
+        calibrated, unused = None, f"{calibrated.describe()}; {note}"
+    else:
+        unused = None
     if calibrated is not None and not calibrated.uncertain:
         comments = calibrated.apply_frame(comments, mapped)
     cls = type(discussion)
@@ -358,7 +364,9 @@ def signal_uncertainty(
             values[i] = _value_or_nan(func, drawn, args)
             bar.advance()
     params = {"n_draws": n_draws, "seed": seed, "level": level, **args}
-    if calibrated is not None:
+    if unused is not None:
+        params["calibration"] = unused
+    elif calibrated is not None:
         params["calibration"] = calibrated.describe() + (
             "; a bootstrap refit of it in each draw" if calibrated.uncertain else ""
         )

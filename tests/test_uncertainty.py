@@ -218,15 +218,37 @@ def test_a_calibration_moves_the_draws_not_the_observed_value():
     assert np.allclose(disagree.draws, 1 / 3)
 
 
+def constant_map(value: float) -> ScoreMap:
+    return ScoreMap("isotonic", np.array([0.0, 1.0]), np.array([value, value]), 10, 5)
+
+
 def test_a_calibration_leaves_the_signals_not_drawn_as_they_are():
-    # a toxicity map to 1.0 would make every reply hostile (a negative edge) if it were
-    # applied; drawing the stance alone leaves toxicity as scored (0.1-0.4, none hostile)
+    # cross-side hostility reads toxicity: 1.75 on the scores, 1.0 when every comment is
+    # hostile. Drawing the stance alone through a map of stance and toxicity must not touch
+    # toxicity, so every draw keeps 1.75
     d = signed(1.0, 0.0)
-    hot = Calibration(
-        {"toxicity": ScoreMap("isotonic", np.array([0.0, 1.0]), np.array([1.0, 1.0]), 10, 5)}
+    hot = dyn.Discussion(d.comments.with_columns(toxicity=pl.lit(1.0)), d.report)
+    assert dyn.polarization.cross_side_hostility(hot, sides=SIDES).value == pytest.approx(1.0)
+    both = Calibration(
+        {"toxicity": constant_map(1.0), "p_agree": constant_map(1.0), "p_disagree": constant_map(0)}
     )
-    r = signal_uncertainty(d, "frustration", n_draws=5, sides=SIDES, calibration=hot)
-    assert np.allclose(r.draws, 1 / 3)
+    r = signal_uncertainty(
+        d, "cross_side_hostility", signals="stance", n_draws=5, sides=SIDES, calibration=both
+    )
+    assert r.observed == pytest.approx(1.75)
+    assert np.allclose(r.draws, 1.75)
+    assert "not applied" not in r.params["calibration"]
+
+
+def test_a_calibration_of_other_signals_is_said_not_applied():
+    d = signed(0.5, 0.5)
+    hot = Calibration({"toxicity": constant_map(1.0)}, "tox only")
+    r = signal_uncertainty(d, "frustration", n_draws=30, seed=1, sides=SIDES, calibration=hot)
+    plain = signal_uncertainty(d, "frustration", n_draws=30, seed=1, sides=SIDES)
+    assert np.array_equal(r.draws, plain.draws)
+    assert r.params["calibration"].endswith(
+        "not applied: it covers none of the drawn signals (stance)"
+    )
 
 
 def test_an_uncertain_calibration_is_refitted_in_every_draw():

@@ -27,6 +27,7 @@ from dashboard.label_draws import (
     ESCALATION_DRAWN,
     ESCALATION_INTRO,
     DrawnMeasure,
+    calibration_options,
     draws_answer,
     labels_answer,
 )
@@ -246,12 +247,15 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws, calibration
     Output(ID.ESC_DRAWS_CALIBRATION, "value"),
     Output(ID.ESC_DRAWS_LABELS_STATUS, "children"),
     Input(ID.ESC_DRAWS_LABELS, "contents"),
+    Input(ID.DATASET, "data"),
     State(ID.ESC_DRAWS_LABELS, "filename"),
-    State(ID.DATASET, "data"),
     prevent_initial_call=True,
 )
-def upload_labels(contents, filename, dataset):
+def upload_labels(contents, dataset, filename):
     """A labelled sample of the dataset's comments: checked, fitted, offered and chosen as
-    the calibration of the draws (or why not)."""
+    the calibration of the draws (or why not). Another dataset drops an uploaded file's
+    choice: its labels name the comments of the dataset they came with."""
+    if ctx.triggered_id == ID.DATASET:
+        return calibration_options(), "none", ""
     key = dataset["key"]
-    return labels_answer(contents, filename, key, cache.get_discussion(key))
+    return labels_answer(contents, filename, key, cache.get_discussion(key), TOXICITY)

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 
 import pandas as pd
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import cache
 from dashboard.background import job_with_progress, store_result, stored_result
@@ -28,6 +28,7 @@ from dashboard.label_draws import (
     POLARIZATION_DRAWN,
     POLARIZATION_INTRO,
     DrawnMeasure,
+    calibration_options,
     draws_answer,
     labels_answer,
     usable_signals,
@@ -392,12 +393,15 @@ def render_draws(set_progress, dataset, method, seed, draws, calibration):
     Output(ID.POL_DRAWS_CALIBRATION, "value"),
     Output(ID.POL_DRAWS_LABELS_STATUS, "children"),
     Input(ID.POL_DRAWS_LABELS, "contents"),
+    Input(ID.DATASET, "data"),
     State(ID.POL_DRAWS_LABELS, "filename"),
-    State(ID.DATASET, "data"),
     prevent_initial_call=True,
 )
-def upload_labels(contents, filename, dataset):
+def upload_labels(contents, dataset, filename):
     """A labelled sample of the dataset's comments: checked, fitted, offered and chosen as
-    the calibration of the draws (or why not)."""
+    the calibration of the draws (or why not). Another dataset drops an uploaded file's
+    choice: its labels name the comments of the dataset they came with."""
+    if ctx.triggered_id == ID.DATASET:
+        return calibration_options(), "none", ""
     key = dataset["key"]
-    return labels_answer(contents, filename, key, cache.get_discussion(key))
+    return labels_answer(contents, filename, key, cache.get_discussion(key), _SIGNED)

@@ -309,7 +309,8 @@ class Calibration:
             labelled = rows.filter(pl.col(label).is_not_null())
             values = labelled.get_column(label).to_numpy()
             for column in _TARGETS[label]:
-                unscored = labelled.filter(pl.col(column).is_null()).get_column("comment_id")
+                missing = pl.col(column).is_null() | pl.col(column).cast(pl.Float64).is_nan()
+                unscored = labelled.filter(missing).get_column("comment_id")
                 if unscored.len():
                     why = (
                         "a top-level comment has no stance"
@@ -488,7 +489,8 @@ def read_labels(
 
     The result has ``comment_id`` (strings, surrounding spaces removed) and the label
     columns given: ``toxic`` as 1.0 / 0.0 and ``stance`` as ``agree`` / ``disagree`` /
-    ``neutral`` (any case), null where a cell is empty. Used by
+    ``neutral`` (any case), null where a cell is empty. Rows with no id and no label (blank
+    lines) are dropped, and a label column with no value at all is left out. Used by
     :meth:`Calibration.from_labels`, and by ``dynamics analyze`` to check the file before it
     scores the texts.
 
@@ -510,17 +512,26 @@ def read_labels(
     if "comment_id" not in labels.columns:
         msg = f"{name}: no 'comment_id' column (columns: {labels.columns})"
         raise DynamicsError(msg)
-    given = [t for t in _TARGETS if t in labels.columns]
-    if not given:
-        msg = f"{name}: no label column; give 'toxic' and/or 'stance' beside 'comment_id'"
-        raise DynamicsError(msg)
-    out = labels.select(
-        pl.col("comment_id").cast(pl.String).str.strip_chars(),
-        *(
-            pl.col(t).cast(pl.String).str.strip_chars().str.to_lowercase().replace("", None)
-            for t in given
-        ),
+    cells = labels.select(
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None).alias(c)
+        for c in ("comment_id", *(t for t in _TARGETS if t in labels.columns))
     )
+    given = [t for t in _TARGETS if t in cells.columns and cells.get_column(t).count()]
+    if not given:
+        msg = (
+            f"{name}: no labels; give 'toxic' and/or 'stance' values beside 'comment_id' "
+            f"(columns: {labels.columns})"
+        )
+        raise DynamicsError(msg)
+    # blank lines (no id, no label) are dropped; a label without an id is an error
+    cells = cells.with_row_index("_row").filter(
+        pl.any_horizontal(pl.col("comment_id", *given).is_not_null())
+    )
+    nameless = cells.filter(pl.col("comment_id").is_null())
+    if nameless.height:
+        msg = f"{name}: data row {nameless['_row'][0] + 1} has a label but no comment_id"
+        raise DynamicsError(msg)
+    out = cells.select("_row", "comment_id", *(pl.col(t).str.to_lowercase() for t in given))
     repeated = out.filter(pl.col("comment_id").is_duplicated()).get_column("comment_id")
     if repeated.len():
         msg = f"{name}: comment_id {repeated[0]!r} is labelled more than once"
@@ -529,9 +540,7 @@ def read_labels(
         allowed = _VALUES[label]
         bad = out.filter(pl.col(label).is_not_null() & ~pl.col(label).is_in(list(allowed)))
         if bad.height:
-            shown = labels.filter(
-                pl.col("comment_id").cast(pl.String).str.strip_chars() == bad["comment_id"][0]
-            )[label][0]
+            shown = labels.get_column(label)[bad["_row"][0]]
             msg = (
                 f"{name}: comment_id {bad['comment_id'][0]!r}: {label!r} is {shown!r}; "
                 f"expected one of {sorted(set(allowed.values()), key=str)}"
@@ -539,7 +548,7 @@ def read_labels(
             )
             raise DynamicsError(msg)
     dtypes = {"toxic": pl.Float64, "stance": pl.String}
-    return out.with_columns(
+    return out.drop("_row").with_columns(
         pl.col(t).replace_strict(_VALUES[t], default=None, return_dtype=dtypes[t]) for t in given
     ), name
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import polars as pl
+from dash import no_update
 
 import dynamics as dyn
 from dashboard.background import stored_result
@@ -49,8 +50,26 @@ def test_bad_files_say_why_and_keep_the_choices():
     }
     for text, words in cases.items():
         options, value, status = labels_answer(_upload(text), "mine.csv", "k2", d)
-        assert value == "none"
-        assert [o["value"] for o in options] == list(CALIBRATIONS)
+        assert options is no_update  # the choices (an earlier upload, ToxiChat) stay
+        assert value is no_update
         assert words in status, status
     _, value, status = labels_answer("not a data url", "mine.csv", "k2", d)
-    assert (value, status) == ("none", "mine.csv: the upload arrived damaged; try again")
+    assert (value, status) == (no_update, "mine.csv: the upload arrived damaged; try again")
+
+
+def test_a_card_refuses_labels_of_signals_it_does_not_draw():
+    d = _discussion()
+    d = dyn.Discussion(
+        d.comments.with_columns(
+            p_agree=pl.Series([None, 0.2, 0.6, 0.1]),
+            p_disagree=pl.Series([None, 0.5, 0.1, 0.2]),
+            p_neutral=pl.Series([None, 0.3, 0.3, 0.7]),
+        ),
+        d.report,
+    )
+    text = "comment_id,stance\nb,disagree\nc,agree\nd,neutral\n"
+    _, value, status = labels_answer(_upload(text), "stance.csv", "k3", d, ("toxicity",))
+    assert value is no_update
+    assert status == "stance.csv: this card draws toxicity; the file needs 'toxic' labels"
+    _, value, _ = labels_answer(_upload(text), "stance.csv", "k3", d, ("stance", "toxicity"))
+    assert value.startswith("labels:")

@@ -204,7 +204,7 @@ def test_from_labels_fits_on_the_labelled_comments_from_a_csv(tmp_path):
             {"comment_id": ["a", "b"], "stance": ["agree", "agree"]},
             "'a' (1 in all) has no 'p_agree' score in the Discussion (a top-level comment",
         ),
-        ({"comment_id": ["a"], "label": ["1"]}, "no label column"),
+        ({"comment_id": ["a"], "label": ["1"]}, "no labels; give 'toxic' and/or"),
         (
             {"comment_id": ["b", "c"], "stance": ["neutral", "agree"]},
             "none of the 2 'stance' labels is 'disagree'",
@@ -215,6 +215,39 @@ def test_from_labels_fits_on_the_labelled_comments_from_a_csv(tmp_path):
 def test_from_labels_names_the_id_and_the_column_of_a_bad_label(labels, words):
     with pytest.raises(DynamicsError, match=words.replace("(", r"\(").replace(")", r"\)")):
         Calibration.from_labels(discussion(), pl.DataFrame(labels))
+
+
+def test_read_labels_drops_blank_lines_and_empty_columns_and_names_a_label_without_id(tmp_path):
+    from dynamics.text.calibration import read_labels
+
+    path = tmp_path / "sheet.csv"
+    path.write_text("comment_id,toxic,stance\na,1,\n b ,0,\n,,\n\n", encoding="utf-8")
+    frame, name = read_labels(path)
+    assert name == str(path)
+    assert frame.columns == ["comment_id", "toxic"]  # the empty stance column is left out
+    assert frame.rows() == [("a", 1.0), ("b", 0.0)]
+    path.write_text("comment_id,toxic\na,1\n,0\n", encoding="utf-8")
+    with pytest.raises(DynamicsError, match="data row 2 has a label but no comment_id"):
+        read_labels(path)
+    path.write_text("comment_id,toxic\na,\n", encoding="utf-8")
+    with pytest.raises(DynamicsError, match="no labels; give 'toxic'"):
+        read_labels(path)
+
+
+def test_a_nan_score_counts_as_unscored():
+    d = discussion()
+    nan = dyn.Discussion(
+        d.comments.with_columns(
+            pl.when(pl.col("comment_id") == "c")
+            .then(float("nan"))
+            .otherwise(pl.col("toxicity"))
+            .alias("toxicity")
+        ),
+        d.report,
+    )
+    labels = pl.DataFrame({"comment_id": ["b", "c", "d"], "toxic": [0, 1, 1]})
+    with pytest.raises(DynamicsError, match=r"'c' \(1 in all\) has no 'toxicity' score"):
+        Calibration.from_labels(nan, labels)
 
 
 def test_from_labels_needs_the_scores():
