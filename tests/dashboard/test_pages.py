@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import NoSuchElementException
 from selenium.webdriver.common.by import By
 
 from dashboard import create_app
@@ -37,6 +38,18 @@ def _open(dash_duo, app, path: str) -> None:
     dash_duo.start_server(app)
     if path != "/":
         dash_duo.wait_for_page(f"{dash_duo.server_url}{path}")
+
+
+def _chosen(dash_duo, selector: str, label: str) -> bool:
+    """Choose ``label`` in a dcc.Dropdown unless it is chosen already; True once it is.
+    A dropdown whose menu does not open yet (a job it starts is still running) is tried
+    again by the caller's ``until``."""
+    if dash_duo.find_element(selector).text.strip() != label:
+        try:
+            dash_duo.select_dcc_dropdown(selector, value=label)
+        except NoSuchElementException:
+            return False
+    return dash_duo.find_element(selector).text.strip() == label
 
 
 def _graph_sel(name: str) -> str:
@@ -271,7 +284,11 @@ def test_escalation_draws_calibrated_on_uploaded_labels(dash_duo, app, tmp_path)
         f"Calibration fitted: {len(rows)} labelled comments in my_labels.csv, platt scaling",
         timeout=TIMEOUT,
     )
-    dash_duo.select_dcc_dropdown(f"#{ID.ESC_DRAWS}", value="20")
+    dash_duo.wait_for_contains_text(
+        f"#{ID.ESC_DRAWS_CALIBRATION}", "calibrated on your labels (my_labels.csv)", timeout=TIMEOUT
+    )
+    # the status line has just grown the card: choose again if the menu click missed
+    until(lambda: _chosen(dash_duo, f"#{ID.ESC_DRAWS}", "20"), timeout=TIMEOUT)
     dash_duo.wait_for_contains_text(f"#{ID.ESC_DRAWS_BODY}", "mean of draws", timeout=90)
     body = dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
     assert "first mapped through a calibration" in body
