@@ -272,7 +272,9 @@ def signal_uncertainty(
         (the same in every draw, so only the labels change from one draw to the next).
     calibration : Calibration, "toxichat" or None, default None
         Map the drawn signals' scores through this calibration before drawing (columns it
-        does not cover are drawn as they are; the signals not drawn are left as they are); ``"toxichat"`` is
+        does not cover are drawn as they are; the signals not drawn are left as they are,
+        and a calibration of none of the drawn signals is not applied, which
+        ``params["calibration"]`` says); ``"toxichat"`` is
         :func:`~dynamics.text.calibration.toxichat_calibration`, which belongs to the default
         scorers' models only. A calibration that keeps its labelled sample or bootstrap refits
         of it (both of these do) uses a different refit in every draw

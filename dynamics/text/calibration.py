@@ -1,10 +1,11 @@
 """Calibration of the text signals: scores mapped to how often their label is really true.
 
 A score is *calibrated* when, among the comments that get a score near ``p``, a share of
-about ``p`` really carry the label. :func:`dynamics.signal_uncertainty` draws label sets from
-the scores, so its spread is only as right as their calibration. A :class:`Calibration` holds
-one monotone map per score column (``toxicity``, ``p_agree``, ``p_disagree``), fitted on
-scores of comments whose labels people gave, and applies them to a Discussion's scores.
+about ``p`` really carry the label. :func:`dynamics.uncertainty.signal_uncertainty` draws
+label sets from the scores, so its spread is only as right as their calibration. A
+:class:`Calibration` holds one monotone map per score column (``toxicity``, ``p_agree``,
+``p_disagree``), fitted on scores of comments whose labels people gave, and applies them to
+a Discussion's scores.
 
 Two kinds, for two questions:
 
@@ -14,7 +15,8 @@ Two kinds, for two questions:
   regression to the labels. It corrects the models' own miscalibration *for ToxiChat's
   definitions*; the figures are in the model card of :func:`toxichat_calibration`.
 - :meth:`Calibration.from_labels`: fitted on a sample of *your* comments that you labelled
-  (a random sample: a few hundred is enough for Platt scaling). This is the validation sample
+  (a random sample; a few hundred make a usable Platt scaling, and the draws carry its own
+  uncertainty, which is large when the label is rare). This is the validation sample
   of the measurement-error literature (Blackwell, Honaker and King 2017): it maps the scores
   to your definition of a toxic comment or of a disagreement on your data, which a model
   trained elsewhere does not know. On r/CollegeRant the two differ a lot: ToxiChat's
@@ -581,13 +583,20 @@ def toxichat_calibration() -> Calibration:
     and ``p_agree`` / ``p_disagree`` against the Agree / Disagree labels of 2,219 replies
     towards their parent; isotonic regression. Licence: derived from CC BY-SA 4.0 data.
 
-    Measured, with the calibration itself cross-validated (fitted on four folds' scores,
-    applied to the fifth): see ``benchmarks/results/signals-calibration.json`` and the
-    README's section "Quality on real labelled conversations".
+    Measured with the calibration itself cross-validated (fitted, inside each of the 5
+    grouped folds, on an inner grouped CV's scores of the training threads, and applied to
+    the held-out threads; ``benchmarks/results/signals-calibration.json``): toxicity's
+    expected calibration error (10 bins) 0.036 without the map, 0.011 with it; Brier score
+    0.1390 and 0.1356; log loss 0.452 and 0.432. ``p_agree``: ECE 0.025 and 0.012;
+    ``p_disagree``: 0.0075 and 0.006. Platt scaling of the final toxicity does worse (ECE
+    0.058), because the miscalibration is the lexicon's top bin (0.97 predicted, 0.78 observed).
+    It keeps 200 bootstrap refits (seed 0), not the labels, so that the draws of
+    :func:`~dynamics.uncertainty.signal_uncertainty` carry its sampling error.
 
     Known limits: it is ToxiChat's definition of Offensive, which is broader than a
-    moderator's "toxic" (on r/CollegeRant 3.7 % of a random sample of 300 comments are toxic
-    under ``benchmarks/labels/GUIDELINE.md``, where the calibrated scores' mean is higher);
+    moderator's "toxic": on r/CollegeRant 3.7 % of a random sample of 300 comments are toxic
+    under ``benchmarks/labels/GUIDELINE.md``, where the default scores average 0.158 and the
+    mapped ones 0.160 (ECE 0.12 either way);
     fit :meth:`Calibration.from_labels` on a sample of your own comments for your definition.
     It belongs to the models of this version (``toxichat-toxicity 2``, ``toxichat-stance 1``)
     and is wrong for scores of any other scorer.
