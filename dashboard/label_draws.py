@@ -149,15 +149,24 @@ def draws_card(
                     "(or dynamics analyze --signal-calibration labels.csv)."
                 ),
             ),
-            dcc.Upload(
-                id=labels,
-                children=html.Div(
-                    "Calibrate to your labels: drop a CSV of a random sample of this dataset's "
-                    "comments (comment_id, toxic 1/0 and/or stance agree/disagree/neutral)"
+            html.Div(
+                dcc.Upload(
+                    id=labels,
+                    children=html.Div(
+                        "Calibrate to your labels: drop a CSV of a random sample of this "
+                        "dataset's comments (comment_id, toxic 1/0 and/or stance "
+                        "agree/disagree/neutral)"
+                    ),
+                    max_size=_LABELS_BYTES,
+                    multiple=False,
+                    className="upload",
                 ),
-                max_size=_LABELS_BYTES,
-                multiple=False,
-                className="upload",
+                # the size check of assets/app.js says why dcc.Upload drops a larger file
+                **{
+                    "data-max-bytes": str(_LABELS_BYTES),
+                    "data-message": labels_status,
+                    "data-advice": "a labelled sample needs only comment_id and the labels",
+                },
             ),
             html.Div(id=labels_status, className="note"),
             html.Progress(id=progress, value="0", max="1", style={"display": "none"}),

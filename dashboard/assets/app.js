@@ -20,16 +20,20 @@
   });
 
   // dcc.Upload drops files over its max_size without a word: say why, before any transfer.
+  // A box with data-max-bytes says it in the element named by its data-message (default: the
+  // loader's message), with its data-advice (default: load the file by path).
   function checkSize(files, target) {
-    var box = target && target.closest ? target.closest('#upload-box') : null;
+    var box = target && target.closest ? target.closest('[data-max-bytes]') : null;
     if (!box || !files || !files.length) { return; }
     var limit = Number(box.getAttribute('data-max-bytes'));
+    var where = box.getAttribute('data-message') || 'load-message';
+    var advice = box.getAttribute('data-advice') ||
+      'put it in a --data-dir directory and load it by path instead';
     for (var i = 0; i < files.length; i++) {
       if (limit && files[i].size > limit) {
         var msg = files[i].name + ' is larger than the upload limit of ' +
-          (limit / 1e6).toFixed(1) + ' MB; put it in a --data-dir directory and load it by ' +
-          'path instead';
-        window.dash_clientside.set_props('load-message', {children: msg});
+          (limit / 1e6).toFixed(1) + ' MB; ' + advice;
+        window.dash_clientside.set_props(where, {children: msg});
       }
     }
   }

@@ -339,6 +339,21 @@ def test_too_large_upload_is_refused(dash_duo, tmp_path) -> None:
     assert dash_duo.get_logs() == []
 
 
+def test_too_large_labels_upload_is_refused(dash_duo, app, tmp_path) -> None:
+    big = tmp_path / "big_labels.csv"
+    big.write_text("comment_id,toxic\n" + "x,1\n" * 1_500_000)  # 6 MB, over the 5 MiB
+    _open(dash_duo, app, "/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    upload = f"#{ID.ESC_DRAWS_LABELS} input[type=file]"
+    dash_duo.driver.find_element(By.CSS_SELECTOR, upload).send_keys(str(big))
+    dash_duo.wait_for_contains_text(
+        f"#{ID.ESC_DRAWS_LABELS_STATUS}",
+        "big_labels.csv is larger than the upload limit of 5.2 MB; a labelled sample needs",
+        timeout=TIMEOUT,
+    )
+    assert dash_duo.get_logs() == []
+
+
 def test_exports_download_files(dash_duo, app) -> None:
     from pathlib import Path
 
