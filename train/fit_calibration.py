@@ -11,8 +11,9 @@
 2. **Cross-validated figures.** For each outer fold, the model is fitted on the training
    threads, the maps (isotonic, and Platt for comparison) on out-of-fold scores of an inner
    grouped CV of those threads (seed 1), and both are applied to the held-out threads' scores:
-   Brier score, log loss, expected calibration error (10 equal-width bins) and the mean score
-   against the share of true labels, without and with each map.
+   Brier score, log loss, expected calibration error (10 equal-width bins), the mean score
+   against the share of true labels and the 10-bin reliability table, without and with each
+   map.
 3. **Another definition, another data set.** The default toxicity and the shipped map on the
    labelled r/CollegeRant comments of ``benchmarks/labels`` (random stratum only: the other
    strata are chosen by words or come from another site): mean score against the share toxic.
@@ -47,23 +48,35 @@ SOURCE = (
 )
 
 
+def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict]:
+    """Per equal-width bin of the score: items, mean score and share of true labels."""
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    return [
+        {
+            "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
+            "n": int((idx == b).sum()),
+            "mean_predicted": round(float(p[idx == b].mean()), 4),
+            "observed": round(float(y[idx == b].mean()), 4),
+        }
+        for b in np.unique(idx)
+    ]
+
+
 def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     """Expected calibration error: the n-weighted mean |mean score - share true| over bins."""
-    idx = np.minimum((p * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in np.unique(idx):
-        inside = idx == b
-        total += inside.sum() * abs(p[inside].mean() - y[inside].mean())
-    return float(total / p.size)
+    table = reliability(p, y, bins)
+    return float(sum(r["n"] * abs(r["mean_predicted"] - r["observed"]) for r in table) / p.size)
 
 
 def figures(p: np.ndarray, y: np.ndarray) -> dict:
+    """Brier score, log loss, ECE, mean score against share true, and the reliability table."""
     return {
         "brier": round(float(brier_score_loss(y, p)), 4),
         "log_loss": round(float(log_loss(y, np.clip(p, 1e-6, 1 - 1e-6))), 4),
         "ece": round(ece(p, y), 4),
         "mean_score": round(float(p.mean()), 4),
         "share_true": round(float(y.mean()), 4),
+        "reliability": reliability(p, y, 10),
     }
 
 
