@@ -19,10 +19,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from dash import dcc, html, no_update
+from dash import ctx, dcc, html, no_update
 
+from dashboard import cache
 from dashboard.background import store_result, stored_result
 from dashboard.components import table_card
+from dashboard.ids import ID
 from dashboard.loading import LoadError, decode_upload
 from dynamics.errors import DynamicsError
 from dynamics.text.calibration import Calibration, named
@@ -42,6 +44,7 @@ __all__ = [
     "draws_card",
     "draws_table",
     "labels_answer",
+    "labels_upload",
     "usable_signals",
 ]
 
@@ -284,6 +287,19 @@ def _calibration(value: str, dataset: str, discussion: Any) -> Calibration | Non
 def calibration_options() -> list[dict]:
     """The card's calibration choices before any upload (:data:`CALIBRATIONS`)."""
     return [{"label": v, "value": k} for k, v in CALIBRATIONS.items()]
+
+
+def labels_upload(
+    contents: str | None, dataset: Mapping[str, Any], filename: str | None, signals: Sequence[str]
+) -> tuple[Any, Any, str]:
+    """What a card's upload callback returns (Inputs: the upload's contents and the dataset;
+    State: the file's name): :func:`labels_answer` for a new file; for another dataset, the
+    choices without an uploaded file and an empty status, since a file's labels name the
+    comments of the dataset it came with."""
+    if ctx.triggered_id == ID.DATASET:
+        return calibration_options(), "none", ""
+    key = dataset["key"]
+    return labels_answer(contents, filename, key, cache.get_discussion(key), signals)
 
 
 def labels_answer(

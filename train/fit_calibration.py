@@ -34,9 +34,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "benchmarks" / "labels"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import signals as S
 import toxichat
+from eval_signals import reliability
 
 from dynamics.text.calibration import Calibration, ScoreMap
 from dynamics.text.toxicity import DEFAULT_WEIGHTS, ToxicityScorer, combine, lexicon_matches
@@ -48,22 +50,9 @@ SOURCE = (
 )
 
 
-def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict]:
-    """Per equal-width bin of the score: items, mean score and share of true labels."""
-    idx = np.minimum((p * bins).astype(int), bins - 1)
-    return [
-        {
-            "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
-            "n": int((idx == b).sum()),
-            "mean_predicted": round(float(p[idx == b].mean()), 4),
-            "observed": round(float(y[idx == b].mean()), 4),
-        }
-        for b in np.unique(idx)
-    ]
-
-
 def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error: the n-weighted mean |mean score - share true| over bins."""
+    """Expected calibration error: the n-weighted mean |mean score - share true| over the
+    bins of ``benchmarks/eval_signals.py``'s reliability table."""
     table = reliability(p, y, bins)
     return float(sum(r["n"] * abs(r["mean_predicted"] - r["observed"]) for r in table) / p.size)
 

@@ -27,9 +27,8 @@ from dashboard.label_draws import (
     ESCALATION_DRAWN,
     ESCALATION_INTRO,
     DrawnMeasure,
-    calibration_options,
     draws_answer,
-    labels_answer,
+    labels_upload,
 )
 from dynamics import escalation
 
@@ -253,9 +252,5 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws, calibration
 )
 def upload_labels(contents, dataset, filename):
     """A labelled sample of the dataset's comments: checked, fitted, offered and chosen as
-    the calibration of the draws (or why not). Another dataset drops an uploaded file's
-    choice: its labels name the comments of the dataset they came with."""
-    if ctx.triggered_id == ID.DATASET:
-        return calibration_options(), "none", ""
-    key = dataset["key"]
-    return labels_answer(contents, filename, key, cache.get_discussion(key), TOXICITY)
+    the calibration of the draws (or why not); another dataset drops an uploaded file."""
+    return labels_upload(contents, dataset, filename, TOXICITY)

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 
 import pandas as pd
-from dash import Input, Output, State, ctx, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from dashboard import cache
 from dashboard.background import job_with_progress, store_result, stored_result
@@ -28,9 +28,8 @@ from dashboard.label_draws import (
     POLARIZATION_DRAWN,
     POLARIZATION_INTRO,
     DrawnMeasure,
-    calibration_options,
     draws_answer,
-    labels_answer,
+    labels_upload,
     usable_signals,
 )
 from dashboard.sides_options import find_sides
@@ -399,9 +398,5 @@ def render_draws(set_progress, dataset, method, seed, draws, calibration):
 )
 def upload_labels(contents, dataset, filename):
     """A labelled sample of the dataset's comments: checked, fitted, offered and chosen as
-    the calibration of the draws (or why not). Another dataset drops an uploaded file's
-    choice: its labels name the comments of the dataset they came with."""
-    if ctx.triggered_id == ID.DATASET:
-        return calibration_options(), "none", ""
-    key = dataset["key"]
-    return labels_answer(contents, filename, key, cache.get_discussion(key), _SIGNED)
+    the calibration of the draws (or why not); another dataset drops an uploaded file."""
+    return labels_upload(contents, dataset, filename, _SIGNED)
