@@ -342,10 +342,11 @@ def collect(
     """
     settings = settings or Settings()
     step = on_step or (lambda _: None)
+    labels = None
     if settings.signal_calibration not in (None, "toxichat"):
         from dynamics.text.calibration import read_labels
 
-        read_labels(settings.signal_calibration)  # a bad file fails now, not after scoring
+        labels = read_labels(settings.signal_calibration)[0]  # a bad file fails before scoring
     annotation: dict[str, Any] = {"scorers": [], "status": "off"}
     if settings.annotate:
         step("scoring texts")
@@ -353,7 +354,7 @@ def collect(
         # the report's metrics read these columns by name: scores replace input columns of
         # the same name, and the report says which ones (text_signals.replaced_columns)
         discussion = discussion.annotate(annotation["scorers"], progress=False, existing="replace")
-    calibration = _calibration(settings, discussion)
+    calibration = _calibration(settings, discussion, labels)
     step("finding sides")
     sides = _find_sides(discussion, settings)
     runs = run_all(
@@ -363,10 +364,12 @@ def collect(
     return Collected(discussion, settings, annotation, sides, runs, facts, calibration)
 
 
-def _calibration(settings: Settings, discussion: Discussion) -> Calibration | None:
-    """The calibration of ``settings.signal_calibration`` (a labels file is fitted on the
-    scored ``discussion``), or None. The ToxiChat one belongs to the default scorers, so it
-    is refused for scores the input brought (``annotate=False``)."""
+def _calibration(
+    settings: Settings, discussion: Discussion, labels: pl.DataFrame | None
+) -> Calibration | None:
+    """The calibration of ``settings.signal_calibration`` (its labels file, already read as
+    ``labels``, is fitted on the scored ``discussion``), or None. The ToxiChat one belongs to
+    the default scorers, so it is refused for scores the input brought (``annotate=False``)."""
     from dynamics.text.calibration import Calibration, named
 
     chosen = settings.signal_calibration
@@ -379,7 +382,7 @@ def _calibration(settings: Settings, discussion: Discussion) -> Calibration | No
             )
             raise DynamicsError(msg)
         return named(chosen)
-    return Calibration.from_labels(discussion, chosen)
+    return Calibration.from_labels(discussion, labels, source=str(chosen))
 
 
 def scored_annotation(columns: Sequence[str]) -> dict[str, Any]:
