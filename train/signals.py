@@ -243,25 +243,54 @@ def cross_validate_toxicity(turns: pl.DataFrame, s: Settings, seed: int = SEED) 
     return oof
 
 
-def out_of_fold_stance(pairs: pl.DataFrame, s: Settings, seed: int = SEED) -> np.ndarray:
-    """Out-of-fold stance probabilities (columns in STANCE_CLASSES order)."""
+def _outside(
+    extra: pl.DataFrame | None, pairs: pl.DataFrame, test: np.ndarray
+) -> pl.DataFrame | None:
+    """The ``extra`` rows whose thread is not among those of ``pairs``' ``test`` rows."""
+    if extra is None:
+        return None
+    return extra.filter(~pl.col("thread").is_in(pairs["thread"].gather(test).unique().implode()))
+
+
+def _training(
+    pairs: pl.DataFrame, train: np.ndarray, test: np.ndarray, extra: pl.DataFrame | None
+) -> pl.DataFrame:
+    """The training rows of a fold, with the ``extra`` rows of threads outside its test rows."""
+    kept = _outside(extra, pairs, test)
+    return pairs[train] if kept is None else pl.concat([pairs[train], kept])
+
+
+def out_of_fold_stance(
+    pairs: pl.DataFrame, s: Settings, seed: int = SEED, extra: pl.DataFrame | None = None
+) -> np.ndarray:
+    """Out-of-fold stance probabilities (columns in STANCE_CLASSES order).
+
+    ``extra`` holds labelled pairs used for training only (never scored): each fold adds
+    those of the threads it does not hold out.
+    """
     p = np.zeros((pairs.height, len(STANCE_CLASSES)))
     for train, test in folds(pairs["thread"].to_numpy(), seed=seed):
-        p[test] = stance_probabilities(fit_stance(pairs[train], s, {}), pairs[test])
+        model = fit_stance(_training(pairs, train, test, extra), s, {})
+        p[test] = stance_probabilities(model, pairs[test])
     return p
 
 
-def cross_validate_stance(pairs: pl.DataFrame, s: Settings) -> tuple[np.ndarray, np.ndarray]:
+def cross_validate_stance(
+    pairs: pl.DataFrame, s: Settings, extra: pl.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold probabilities and labels; each outer fold's decision offsets are chosen
-    by an inner grouped CV on that fold's training threads only."""
+    by an inner grouped CV on that fold's training threads only (``extra``: training-only
+    pairs, as in :func:`out_of_fold_stance`; the offsets are chosen on ``pairs`` alone)."""
     p = np.zeros((pairs.height, len(STANCE_CLASSES)))
     labels = np.empty(pairs.height, dtype=object)
     for train, test in folds(pairs["thread"].to_numpy()):
         inner = pairs[train]
+        kept = _outside(extra, pairs, test)
         offset = choose_offset(
-            out_of_fold_stance(inner, s, seed=SEED + 1), inner["stance"].to_numpy()
+            out_of_fold_stance(inner, s, seed=SEED + 1, extra=kept), inner["stance"].to_numpy()
         )
-        p[test] = stance_probabilities(fit_stance(inner, s, {}), pairs[test])
+        model = fit_stance(_training(pairs, train, test, extra), s, {})
+        p[test] = stance_probabilities(model, pairs[test])
         labels[test] = np.array(STANCE_CLASSES)[decide(p[test], offset)]
     return p, labels.astype(str)
 
@@ -319,10 +348,15 @@ def timing_texts(n: int = 100_000) -> pl.Series:
     return pl.concat([texts + f" {i}" for i in range(copies)]).head(n)
 
 
-def report_stance(name: str, pairs: pl.DataFrame, s: Settings | None = None) -> np.ndarray:
+def report_stance(
+    name: str,
+    pairs: pl.DataFrame,
+    s: Settings | None = None,
+    extra: pl.DataFrame | None = None,
+) -> np.ndarray:
     """Print the macro-F1 and per-class F1 of :func:`cross_validate_stance` under ``name``
     (one line on stdout) and return the per-class F1 (``STANCE_CLASSES`` order)."""
-    _, labels = cross_validate_stance(pairs, s or Settings())
+    _, labels = cross_validate_stance(pairs, s or Settings(), extra)
     f1 = f1_score(pairs["stance"].to_numpy(), labels, average=None, labels=list(STANCE_CLASSES))
     sys.stdout.write(f"{name}: macro-F1 {f1.mean():.4f}, per class {np.round(f1, 3).tolist()}\n")
     sys.stdout.flush()
