@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import inspect
 import json
+import math
 import re
 import sys
 import warnings
@@ -329,6 +330,15 @@ def analyze(
             show_default=False,
         ),
     ] = None,
+    thresholds: Annotated[
+        str | None,
+        typer.Option(
+            help="Also compute every escalation measure at these toxicity thresholds, "
+            "comma-separated (e.g. 0.3,0.4,0.5,0.6,0.7), with the share of comments each "
+            "flags: does a finding rest on where the line is drawn? Not with --distributed.",
+            show_default=False,
+        ),
+    ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
     progress: ProgressOpt = None,
     engine: Annotated[
@@ -355,6 +365,9 @@ def analyze(
         _fail("--signal-calibration calibrates the label draws: give --signal-draws N too")
     if signal_calibration not in (None, "toxichat") and not Path(signal_calibration).is_file():
         _fail(f"--signal-calibration: no file {signal_calibration} (or give 'toxichat')")
+    swept = _thresholds(thresholds)
+    if distributed and swept:
+        _fail("--thresholds needs the comments in memory: drop --distributed (or the thresholds)")
     if engine is Engine.spark:
         d = _spark_input(file, output, read, master=master, overwrite=overwrite)
         n_comments = d.report.n_comments
@@ -388,12 +401,32 @@ def analyze(
             annotate=annotate,
             signal_draws=signal_draws,
             signal_calibration=signal_calibration,
+            thresholds=swept,
             read_options=read_options,
             overwrite=overwrite,
             progress=progress if progress is not None else sys.stderr.isatty(),
         )
     )
     _out.print(f"wrote {page}, {page.parent / 'results.json'} and {page.parent / 'tables'}/")
+
+
+def _thresholds(text: str | None) -> tuple[float, ...]:
+    """The numbers of ``--thresholds`` (comma-separated); a one-line error for anything else.
+
+    >>> _thresholds("0.3, 0.5,0.7")
+    (0.3, 0.5, 0.7)
+    """
+    if text is None:
+        return ()
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if not values or not all(math.isfinite(v) for v in values):
+        _fail(
+            f"--thresholds: give comma-separated numbers such as 0.3,0.5,0.7, not {escape(repr(text))}"
+        )
+    return values
 
 
 @app.command()

@@ -8,6 +8,9 @@ says how much, in the way multiple imputation treats a mismeasured variable: it 
 sets the scores make plausible (each reply's stance from its ``(p_agree, p_disagree,
 p_neutral)``, each comment's Offensive / Safe from its toxicity), recomputes the measure on
 each, and reports the spread of the values, the between-imputation part of Rubin's rules.
+:func:`threshold_sensitivity` asks the other question a reviewer asks of a measure that calls
+a comment toxic when its score passes a threshold: how much does the answer depend on where
+that threshold is?
 
 This is the uncertainty that comes from the signal alone: the measure's own bootstrap
 interval (sampling of threads) and null model (chance) are separate questions, and its
@@ -16,6 +19,7 @@ settings for them are switched off in the draws.
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -33,13 +37,24 @@ if TYPE_CHECKING:
     from dynamics.model.discussion import Discussion
     from dynamics.text.calibration import Calibration
 
-__all__ = ["SIGNALS", "SignalUncertainty", "draw_signals", "signal_uncertainty"]
+__all__ = [
+    "SIGNALS",
+    "THRESHOLDS",
+    "SignalUncertainty",
+    "ThresholdSensitivity",
+    "draw_signals",
+    "signal_uncertainty",
+    "threshold_sensitivity",
+]
 
 #: The signals that can be drawn, and the columns each needs.
 SIGNALS: Mapping[str, tuple[str, ...]] = {
     "stance": ("p_agree", "p_disagree", "p_neutral", "stance"),
     "toxicity": ("toxicity",),
 }
+
+#: The thresholds :func:`threshold_sensitivity` tries when none are given.
+THRESHOLDS: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 
 @dataclass(frozen=True)
@@ -328,7 +343,7 @@ def signal_uncertainty(
     (0.0, [0.0, 0.5, 1.0], 0.5)
     """
     chosen = (signals,) if isinstance(signals, str) else tuple(signals)
-    func, name, fixed = _resolve(measure, seed)
+    func, name, fixed = _resolve(measure, seed, "signal_uncertainty")
     _check(discussion, chosen, n_draws, level)
     from dynamics.text.calibration import named
 
@@ -376,15 +391,16 @@ def signal_uncertainty(
 
 
 def _resolve(
-    measure: Callable[..., Any] | str, seed: int | None
+    measure: Callable[..., Any] | str, seed: int | None, caller: str
 ) -> tuple[Callable[..., Any], str, dict]:
-    """The function, its name and the settings the draws fix (registered measures only)."""
+    """The function, its name and the settings the repeated calls fix (registered measures
+    only); ``caller`` names the public function in error messages."""
     specs = measures()
     if isinstance(measure, str):
         found = [m for m in specs if measure in (m.key, m.name)]
         if not found:
             msg = (
-                f"signal_uncertainty: no measure {measure!r}; registered measures are keys "
+                f"{caller}: no measure {measure!r}; registered measures are keys "
                 "like 'polarization.frustration' (see dyn.measures())"
             )
             raise ValueError(msg)
@@ -394,9 +410,7 @@ def _resolve(
         if spec is None:
             return measure, getattr(measure, "__name__", repr(measure)), {}
     else:
-        msg = (
-            f"signal_uncertainty: 'measure' must be a function or a measure's key, not {measure!r}"
-        )
+        msg = f"{caller}: 'measure' must be a function or a measure's key, not {measure!r}"
         raise TypeError(msg)
     point = {"n_boot": 0, "null": None, "progress": False, "seed": seed}
     return spec.func, spec.key, {k: v for k, v in point.items() if k in spec.takes}
@@ -439,5 +453,242 @@ def _value(result: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        msg = f"signal_uncertainty: the measure returned {result!r}, not a value"
+        msg = f"the measure returned {result!r}, not a value"
         raise ValueError(msg) from None
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+@dataclass(frozen=True)
+class ThresholdSensitivity:
+    """A measure at several thresholds of the signal that calls a comment toxic.
+
+    Attributes
+    ----------
+    measure : str
+        The measure's name (``"family.name"`` for a registered measure).
+    signal : str
+        The comments column the threshold applies to.
+    thresholds : numpy.ndarray
+        The thresholds, ascending.
+    values : numpy.ndarray
+        The measure at each threshold (NaN where undefined there).
+    flagged : numpy.ndarray
+        At each threshold, the share of the scored comments (a non-null ``signal``) whose
+        signal is at least the threshold: how many comments the measure counts as toxic.
+    observed : float
+        The measure with its own default settings (its default threshold), NaN where
+        undefined.
+    default : float or None
+        The measure's default threshold (None where it has none and reads the score itself).
+    params : dict
+        The measure's keyword arguments as passed at every threshold.
+
+    Examples
+    --------
+    >>> r = ThresholdSensitivity("m", "toxicity", np.array([0.4, 0.5, 0.6]),
+    ...                          np.array([2.0, 1.0, np.nan]), np.array([0.3, 0.2, 0.1]),
+    ...                          1.0, 0.5, {})
+    >>> r.span, r.n_undefined
+    ((1.0, 2.0), 1)
+    """
+
+    measure: str
+    signal: str
+    thresholds: np.ndarray
+    values: np.ndarray = field(repr=False)
+    flagged: np.ndarray = field(repr=False)
+    observed: float = math.nan
+    default: float | None = None
+    params: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_undefined(self) -> int:
+        """Thresholds at which the measure was undefined (NaN), left out of :attr:`span`."""
+        return int(np.count_nonzero(~np.isfinite(self.values)))
+
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """The smallest and largest value over the thresholds; None when none gave one."""
+        v = self.values[np.isfinite(self.values)]
+        return (float(v.min()), float(v.max())) if v.size else None
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per threshold: ``threshold``, ``flagged``, ``value`` (null where undefined)."""
+        return pl.DataFrame(
+            {"threshold": self.thresholds, "flagged": self.flagged, "value": self.values},
+            schema={"threshold": pl.Float64, "flagged": pl.Float64, "value": pl.Float64},
+        ).with_columns(pl.col("value").fill_nan(None))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (JSON-ready; None for NaN)."""
+        return {
+            "measure": self.measure,
+            "signal": self.signal,
+            "observed": _plain(self.observed),
+            "default": self.default,
+            "span": None if self.span is None else [*self.span],
+            "n_undefined": self.n_undefined,
+            "thresholds": [float(t) for t in self.thresholds],
+            "flagged": [_plain(float(f)) for f in self.flagged],
+            "values": [_plain(float(v)) for v in self.values],
+            "params": {k: _plain(v) for k, v in self.params.items()},
+        }
+
+    def __repr__(self) -> str:
+        pairs = ", ".join(
+            f"{t:g}: {v:.4g}" for t, v in zip(self.thresholds, self.values, strict=True)
+        )
+        return f"<{self.measure} by {self.signal} threshold: {pairs}>"
+
+
+def threshold_sensitivity(
+    discussion: Discussion,
+    measure: Callable[..., Any] | str,
+    *,
+    thresholds: Sequence[float] | None = None,
+    seed: int | None = 0,
+    progress: bool | None = None,
+    **kwargs: Any,
+) -> ThresholdSensitivity:
+    """Recompute a measure at several thresholds of the signal that calls a comment toxic.
+
+    Definition: the escalation measures call a comment toxic when its hostility signal
+    (``signal=``, ``"toxicity"`` by default) is at least ``threshold`` (0.5 by default). For
+    each ``t`` of ``thresholds`` this computes the measure's value with ``threshold=t``, and
+    the share of the scored comments whose signal is at least ``t``. The values show how far
+    a conclusion rests on where the line is drawn: a contagion ratio that stays above 1 from
+    0.3 to 0.7 says more than one that does so only at 0.5. Nothing is drawn at random;
+    the measure's seed is fixed, so only the threshold changes from one value to the next.
+
+    This answers a different question from :func:`signal_uncertainty`, which keeps the
+    measure's rule and asks how much it moves over label sets the scores make plausible.
+    Read the ``flagged`` shares beside a known rate of toxic comments where one exists (a
+    labelled random sample of your data: :meth:`~dynamics.text.calibration.Calibration.
+    from_labels`): the thresholds whose share is near that rate are the plausible ones.
+    A sensitivity analysis in the sense of Saltelli et al. (2008), one input at a time.
+
+    Parameters
+    ----------
+    discussion : Discussion
+        Scored (:meth:`Discussion.annotate`), or holding the numeric column ``signal=`` names.
+    measure : callable or str
+        A measure that takes ``signal`` and ``threshold`` (the escalation measures:
+        ``dyn.escalation.contagion``, ``"escalation.episodes"``, ...); any function
+        ``f(discussion, threshold=..., **kwargs)`` returning a result with a ``value`` (or a
+        float) works.
+    thresholds : sequence of float, optional
+        The thresholds to try (sorted, duplicates dropped); default :data:`THRESHOLDS`
+        (0.3 to 0.7 in steps of 0.1).
+    seed : int or None, default 0
+        The ``seed`` of a registered measure, the same at every threshold.
+    progress : bool or None, default None
+        Show a progress bar (None: when standard error is a terminal and there are at least
+        20 thresholds).
+    **kwargs
+        Passed to the measure (``signal=``, ``by=``, ...). For a registered measure,
+        ``n_boot``, ``null`` and ``progress`` are set to 0, None and False (only the value
+        is asked for) and ``seed`` to ``seed``.
+
+    Returns
+    -------
+    ThresholdSensitivity
+        ``thresholds``, ``values``, ``flagged``, ``observed``, ``span``, ``to_frame()``,
+        ``to_dict()``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown measure, a measure without a ``threshold`` parameter, an empty list
+        of thresholds or one that is not a finite number, or a ``signal`` column the
+        Discussion lacks.
+    TypeError
+        When ``measure`` is neither a function nor a string.
+
+    References
+    ----------
+    .. [1] A. Saltelli et al., *Global Sensitivity Analysis: The Primer*, Wiley, 2008.
+       doi:10.1002/9780470725184
+
+    Examples
+    --------
+    Four comments, toxicity 0.35, 0.45, 0.55 and 0.65: the share of toxic comments is 1, 3/4,
+    1/2, 1/4 and 0 at thresholds 0.3 to 0.7.
+
+    >>> d = dyn.load(pl.DataFrame({"id": ["a", "b", "c", "d"], "parent": [None, "a", "b", "c"],
+    ...                            "user": ["ann", "bob", "ann", "bob"], "body": list("wxyz"),
+    ...                            "toxicity": [0.35, 0.45, 0.55, 0.65]}))
+    >>> def toxic_share(d, threshold=0.5):
+    ...     return float((d.comments["toxicity"] >= threshold).mean())
+    >>> r = threshold_sensitivity(d, toxic_share)
+    >>> r.values.tolist(), r.observed
+    ([1.0, 0.75, 0.5, 0.25, 0.0], 0.5)
+    >>> r.flagged.tolist() == r.values.tolist()
+    True
+    """
+    from dynamics.escalation._signal import signal_values
+
+    func, name, fixed = _resolve(measure, seed, "threshold_sensitivity")
+    try:
+        parameters = inspect.signature(func).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        parameters = {}
+    if "threshold" not in parameters:
+        msg = (
+            f"threshold_sensitivity: the measure {name!r} has no 'threshold' parameter; "
+            "the escalation measures have one (contagion, episodes, derailment, ...)"
+        )
+        raise ValueError(msg)
+    chosen = _thresholds(thresholds)
+    args = {**kwargs, **fixed}
+    signal = args.get("signal", _default(parameters, "signal", "toxicity"))
+    scores = signal_values(discussion, signal, "threshold_sensitivity").drop_nulls()
+    n_scored = scores.len()
+    flagged = np.array(
+        [float((scores >= t).sum()) / n_scored if n_scored else math.nan for t in chosen]
+    )
+    observed = _value_or_nan(func, discussion, args)
+    values = np.empty(chosen.size, dtype=np.float64)
+    show = progress if progress is not None else chosen.size >= 20 and sys.stderr.isatty()
+    with progress_bar(f"{name} by threshold", chosen.size, enabled=show) as bar:
+        for i, t in enumerate(chosen):
+            values[i] = _value_or_nan(func, discussion, {**args, "threshold": float(t)})
+            bar.advance()
+    default = _default(parameters, "threshold", None)
+    return ThresholdSensitivity(
+        name,
+        signal,
+        chosen,
+        values,
+        flagged,
+        observed,
+        None if default is None else float(default),
+        {"seed": seed, **args},
+    )
+
+
+def _thresholds(thresholds: Sequence[float] | None) -> np.ndarray:
+    """``thresholds`` checked, sorted and without duplicates (default :data:`THRESHOLDS`)."""
+    if thresholds is None:
+        return np.array(THRESHOLDS, dtype=np.float64)
+    values = list(thresholds)
+    ok = bool(values) and all(
+        isinstance(t, int | float | np.number) and not isinstance(t, bool) and math.isfinite(t)
+        for t in values
+    )
+    if not ok:
+        msg = (
+            "threshold_sensitivity: thresholds must be a non-empty sequence of finite numbers, "
+            f"got {thresholds!r}"
+        )
+        raise ValueError(msg)
+    return np.unique(np.asarray(values, dtype=np.float64))
+
+
+def _default(parameters: Mapping[str, Any], name: str, fallback: Any) -> Any:
+    """The default of parameter ``name`` (``fallback`` where there is none)."""
+    p = parameters.get(name)
+    if p is None or p.default is inspect.Parameter.empty:
+        return fallback
+    return p.default

@@ -21,7 +21,7 @@ import hashlib
 import json
 import platform
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -58,6 +58,7 @@ def analyze(
     n_jobs: int = 1,
     signal_draws: int = 0,
     signal_calibration: str | Path | None = None,
+    thresholds: Sequence[float] = (),
     read_options: Mapping[str, Any] | None = None,
     overwrite: bool = False,
     progress: bool | None = None,
@@ -107,6 +108,12 @@ def analyze(
         ``"toxichat"`` (:func:`~dynamics.text.calibration.toxichat_calibration`) or the path
         of a CSV of labelled comments of this input (``comment_id``, ``toxic`` and/or
         ``stance``; :meth:`~dynamics.text.calibration.Calibration.from_labels`).
+    thresholds : sequence of float, default ()
+        For every measure that calls a comment toxic when its signal passes a threshold (the
+        escalation measures), also its value at each of these thresholds
+        (:func:`dynamics.uncertainty.threshold_sensitivity`), with the share of comments each
+        flags, shown beside its value in the report and ``results.json``. A Discussion only
+        (not a SparkDataset).
     read_options : Mapping, optional
         How the input was read (format, reader options), recorded in ``results.json``.
     overwrite : bool, default False
@@ -145,11 +152,18 @@ def analyze(
         n_jobs=n_jobs,
         signal_draws=signal_draws,
         signal_calibration=signal_calibration,
+        thresholds=thresholds,
     )
     if signal_draws and not isinstance(discussion, Discussion):
         msg = (
             "analyze: signal_draws needs an in-memory Discussion; pull the part to study "
             "with to_discussion() (or run the Spark report without draws)"
+        )
+        raise ValueError(msg)
+    if settings.thresholds and not isinstance(discussion, Discussion):
+        msg = (
+            "analyze: thresholds needs an in-memory Discussion; pull the part to study "
+            "with to_discussion() (or run the Spark report without them)"
         )
         raise ValueError(msg)
     out = Path(out_dir)
@@ -314,6 +328,16 @@ def _signal_entry(run: MetricRun) -> dict[str, Any] | None:
     return entry
 
 
+def _threshold_entry(run: MetricRun) -> dict[str, Any] | None:
+    """The measure at each threshold, for ``results.json`` (None when not swept); its
+    arguments are the metric's own, recorded beside it."""
+    if run.thresholds is None:
+        return None
+    entry = run.thresholds.to_dict()
+    entry["params"] = {"seed": entry["params"].get("seed")}
+    return entry
+
+
 def results_dict(
     collected: Collected,
     paths: Mapping[str, Mapping[str, str]],
@@ -349,6 +373,7 @@ def results_dict(
             "arguments": jsonable(dict(run.kwargs)),
             "result": None if run.result is None else run.result.to_dict(),
             "signal_uncertainty": _signal_entry(run),
+            "threshold_sensitivity": _threshold_entry(run),
             "tables": dict(paths.get(run.spec.key, {})),
         }
         for run in collected.runs

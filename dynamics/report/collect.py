@@ -15,6 +15,7 @@ one measure never sinks the report.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +30,13 @@ from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._significance import NULL_MODELS
 from dynamics.errors import DynamicsError
-from dynamics.uncertainty import SIGNALS, SignalUncertainty, signal_uncertainty
+from dynamics.uncertainty import (
+    SIGNALS,
+    SignalUncertainty,
+    ThresholdSensitivity,
+    signal_uncertainty,
+    threshold_sensitivity,
+)
 
 if TYPE_CHECKING:
     from dynamics.model.checks import IngestReport
@@ -119,6 +126,10 @@ class Settings:
         ``toxic`` and/or ``stance``, a random sample of this input), fitted by Platt scaling
         after the texts are scored (:meth:`Calibration.from_labels
         <dynamics.text.calibration.Calibration.from_labels>`).
+    thresholds : tuple of float, default ()
+        Also compute every measure that calls a comment toxic above a threshold of its signal
+        at each of these thresholds (:func:`dynamics.uncertainty.threshold_sensitivity`);
+        sorted and without duplicates; empty computes none. In-memory Discussions only.
     """
 
     seed: int = 0
@@ -131,6 +142,7 @@ class Settings:
     n_jobs: int = 1
     signal_draws: int = 0
     signal_calibration: str | Path | None = None
+    thresholds: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         def _int(v: Any) -> bool:
@@ -174,6 +186,15 @@ class Settings:
             "None, or with signal_draws 'toxichat' or the path of a labels CSV file",
             calibration,
         )
+        try:
+            chosen = tuple(float(t) for t in sorted(set(self.thresholds)))
+            ok = all(math.isfinite(t) for t in chosen) and not any(
+                isinstance(t, bool) for t in self.thresholds
+            )
+        except (TypeError, ValueError):
+            ok = False
+        check_param(ok, "thresholds", "analyze", "a sequence of finite numbers", self.thresholds)
+        object.__setattr__(self, "thresholds", chosen)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form, for ``results.json``."""
@@ -182,6 +203,8 @@ class Settings:
         drawn = {"signal_draws": self.signal_draws} if self.signal_draws else {}
         if self.signal_calibration is not None:
             drawn["signal_calibration"] = str(self.signal_calibration)
+        if self.thresholds:
+            drawn["thresholds"] = list(self.thresholds)
         return {name: getattr(self, name) for name in plain} | {"sides": sides} | drawn
 
 
@@ -201,6 +224,8 @@ class MetricRun:
     seconds: float = 0.0
     #: the measure over label sets drawn from the text signals (``Settings.signal_draws``)
     signal: SignalUncertainty | None = None
+    #: the measure at each of ``Settings.thresholds``
+    thresholds: ThresholdSensitivity | None = None
 
 
 @dataclass(frozen=True)
@@ -482,7 +507,38 @@ def _run(
     signals = drawn_signals(spec, discussion.comments.columns)
     if settings.signal_draws and run.status == "ok" and signals:
         run = _with_draws(run, discussion, signals, settings, kwargs, calibration)
+    if settings.thresholds and run.status == "ok" and {"signal", "threshold"} <= set(spec.params):
+        run = _with_thresholds(run, discussion, settings, kwargs)
     return run
+
+
+def _point_arguments(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """A metric's report arguments without those of its sampling (the repeated calls of
+    the label draws and the thresholds fix them themselves)."""
+    return {k: v for k, v in kwargs.items() if k not in ("n_null", "ci", "seed", "progress")}
+
+
+def _with_thresholds(
+    run: MetricRun, discussion: Discussion, settings: Settings, kwargs: Mapping[str, Any]
+) -> MetricRun:
+    """``run`` with the measure at each of ``settings.thresholds``; where that fails, the run
+    is kept and its note says why (the report goes on)."""
+    started = time.perf_counter()
+    try:
+        swept = threshold_sensitivity(
+            discussion,
+            run.spec.key,
+            thresholds=settings.thresholds,
+            seed=settings.seed,
+            progress=False,
+            **{k: v for k, v in _point_arguments(kwargs).items() if k != "threshold"},
+        )
+    except Exception as exc:  # a bug in a measure at another threshold: record it, go on
+        if not isinstance(exc, DynamicsError):
+            logger.exception("%s failed at another threshold", run.spec.key)
+        failed = f"the threshold sweep failed: {type(exc).__name__}: {exc}"
+        return replace(run, reason=f"{run.reason}; {failed}" if run.reason else failed)
+    return replace(run, thresholds=swept, seconds=run.seconds + time.perf_counter() - started)
 
 
 def _with_draws(
@@ -495,7 +551,7 @@ def _with_draws(
 ) -> MetricRun:
     """``run`` with the measure over ``settings.signal_draws`` drawn label sets; where the
     draws fail, the run is kept and its note says why (the report goes on)."""
-    point = {k: v for k, v in kwargs.items() if k not in ("n_null", "ci", "seed", "progress")}
+    point = _point_arguments(kwargs)
     started = time.perf_counter()
     try:
         drawn = signal_uncertainty(

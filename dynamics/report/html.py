@@ -29,7 +29,7 @@ from dynamics.report.collect import FAMILIES, Collected, MetricRun
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from dynamics.uncertainty import SignalUncertainty
+    from dynamics.uncertainty import SignalUncertainty, ThresholdSensitivity
 
 __all__ = ["FAMILY_TITLES", "fmt_number", "render"]
 
@@ -152,6 +152,30 @@ def _signal_html(drawn: SignalUncertainty) -> str:
         "rests on reading the scores as they are (probabilities, thresholds) and differs from "
         "what labels drawn from them give; compare the two before reading it as a finding.</p>"
     )
+
+
+def _thresholds_html(swept: ThresholdSensitivity) -> str:
+    """The measure at each threshold of its signal, in one paragraph.
+
+    >>> import numpy as np
+    >>> from dynamics.uncertainty import ThresholdSensitivity
+    >>> print(_thresholds_html(ThresholdSensitivity(
+    ...     "m", "toxicity", np.array([0.4, 0.6]), np.array([2.5, np.nan]),
+    ...     np.array([0.125, 0.05]), 2.0, 0.5)))
+    <p>By the toxicity threshold (the share of scored comments at or over it): 0.4 (12.5%): 2.5; 0.6 (5.0%): n/a.</p>
+    """
+    steps = "; ".join(
+        f"{fmt_number(t)} ({_percent_1(f)}): {fmt_number(v) if math.isfinite(v) else 'n/a'}"
+        for t, f, v in zip(swept.thresholds, swept.flagged, swept.values, strict=True)
+    )
+    return (
+        f"<p>By the {esc(swept.signal)} threshold (the share of scored comments at or over "
+        f"it): {esc(steps)}.</p>"
+    )
+
+
+def _percent_1(share: float) -> str:
+    return "n/a" if math.isnan(share) else f"{100 * share:.1f}%"
 
 
 def _percent(share: Any) -> str:
@@ -334,6 +358,14 @@ def render(
                         "that reads them (dynamics.uncertainty.signal_uncertainty); 0: none"
                     ),
                 ],
+                [
+                    "thresholds",
+                    ", ".join(fmt_number(t) for t in settings.thresholds) or "none",
+                    (
+                        "toxicity thresholds at which the escalation measures were also "
+                        "computed (dynamics.uncertainty.threshold_sensitivity)"
+                    ),
+                ],
             ],
             numeric=set(),
         )
@@ -390,6 +422,15 @@ def render(
                 f"{esc(collected.calibration.describe())}. The value on the scores is shown "
                 "as it is.</p>"
             )
+    if settings.thresholds:
+        parts.append(
+            "<p>Each measure that calls a comment toxic when its score reaches a threshold "
+            "(0.5 unless stated) was also computed at the thresholds "
+            f"{esc(', '.join(fmt_number(t) for t in settings.thresholds))}, with the share of "
+            "scored comments each flags (shown under each measure): a finding that holds "
+            "across them does not rest on where the line is drawn. Read the shares beside a "
+            "known rate of toxic comments in this data, where you have one.</p>"
+        )
     if report.n_threads < MIN_BOOTSTRAP_THREADS and settings.n_boot:
         parts.append(
             f'<p class="warning">This input has {report.n_threads:,} thread'
@@ -514,6 +555,8 @@ def render(
             parts.append(f"<p>{line}</p>")
             if run.signal is not None:
                 parts.append(_signal_html(run.signal))
+            if run.thresholds is not None:
+                parts.append(_thresholds_html(run.thresholds))
             parts.extend(f'<p class="warning">Warning: {esc(w)}</p>' for w in r.warnings)
             parts.extend(
                 f'<p class="muted">Note: {esc(note)}</p>' for note in (r.reason, run.reason) if note

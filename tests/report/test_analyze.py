@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 import dynamics as dyn
-from dynamics._kernel import measures
+from dynamics._kernel import REGISTRY, measures
 from dynamics.cli import app
 from dynamics.errors import DataQualityWarning, DynamicsError
 from dynamics.report import analyze
@@ -556,3 +556,112 @@ def test_cli_refuses_draws_with_distributed_before_starting_spark(tmp_path: Path
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert result.output.startswith("error: --signal-draws needs the comments in memory")
+
+
+# ---------------------------------------------------------------------- threshold sweep
+def test_default_report_sweeps_no_thresholds(results: dict) -> None:
+    assert "thresholds" not in results["parameters"]
+    assert all(m["threshold_sensitivity"] is None for m in results["metrics"])
+
+
+def test_cli_analyze_computes_the_escalation_measures_at_each_threshold(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", str(SEED_THREAD), "-o", str(out), "--infer-replies", "adjacent"]
+    args += ["--n-null", "5", "--n-boot", "0", "--thresholds", "0.7, 0.3,0.5", "--no-progress"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["parameters"]["thresholds"] == [0.3, 0.5, 0.7]
+    with pytest.warns(DataQualityWarning):
+        d = dyn.load(SEED_THREAD, infer_replies="adjacent")
+    d = d.annotate(progress=False)
+    scores = d.comments["toxicity"].drop_nulls()
+    swept = {}
+    for m in results["metrics"]:
+        key = f"{m['family']}.{m['metric']}"
+        takes = {"signal", "threshold"} <= set(REGISTRY[key].params)
+        if takes and m["status"] == "ok":
+            swept[key] = m
+        else:
+            assert m["threshold_sensitivity"] is None, key
+    assert {"escalation.contagion", "escalation.episodes", "escalation.derailment"} <= set(swept)
+    assert "polarization.frustration" not in swept
+    for key, m in swept.items():
+        entry = m["threshold_sensitivity"]
+        assert entry["thresholds"] == [0.3, 0.5, 0.7]
+        assert entry["observed"] == m["result"]["value"], key
+        assert entry["flagged"] == pytest.approx([(scores >= t).mean() for t in (0.3, 0.5, 0.7)])
+        # the values are the measure's own at those thresholds (point estimates, same seed)
+        for t, value in zip(entry["thresholds"], entry["values"], strict=True):
+            point = {"n_boot": 0} if "n_boot" in REGISTRY[key].takes else {}
+            direct = REGISTRY[key].func(d, threshold=t, seed=0, **point).value
+            if math.isnan(direct):  # undefined there (one thread: no size trend)
+                assert value is None, (key, t)
+            else:
+                assert value == pytest.approx(direct), (key, t)
+    # at the report's own threshold the sweep gives the reported value
+    derail = swept["escalation.derailment"]
+    assert derail["threshold_sensitivity"]["values"][1] == derail["result"]["value"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "By the toxicity threshold (the share of scored comments at or over it): 0.3 (" in page
+    assert "was also computed at the thresholds 0.3, 0.5, 0.7" in page
+
+
+def test_thresholds_are_checked_and_need_a_discussion(tmp_path: Path) -> None:
+    assert Settings(thresholds=[0.6, 0.4, 0.6]).thresholds == (0.4, 0.6)
+    for bad in ([math.nan], [True], ["x"], None):
+        with pytest.raises(ValueError, match="The 'thresholds' parameter of analyze"):
+            Settings(thresholds=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="thresholds needs an in-memory Discussion"):
+        analyze(object(), tmp_path, thresholds=[0.5])  # type: ignore[arg-type]
+    for text in ("0.3,,0.5", "low", "nan"):
+        result = runner.invoke(
+            app, ["analyze", str(SEED_THREAD), "-o", str(tmp_path), "--thresholds", text]
+        )
+        assert result.exit_code == 1
+        assert result.output.startswith("error: --thresholds: give comma-separated numbers")
+        assert len(result.output.strip().splitlines()) == 1
+    args = ["analyze", str(tmp_path / "dataset"), "-o", str(tmp_path / "out")]
+    args += ["--engine", "spark", "--distributed", "--thresholds", "0.5"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: --thresholds needs the comments in memory")
+
+
+def test_a_sweep_that_fails_leaves_the_measure_and_says_why() -> None:
+    from dynamics._kernel import measure
+    from dynamics._results import MetricResult
+    from dynamics.report.collect import SidesRun
+
+    @measure("escalation", needs={"signal"})
+    def breaks_off_default(discussion, *, signal="toxicity", threshold=0.5, seed=0):
+        """Share of toxic comments; breaks at any other threshold."""
+        if threshold != 0.5:
+            msg = "only 0.5"
+            raise RuntimeError(msg)
+        return MetricResult(
+            "breaks_off_default", float((discussion.comments[signal] >= 0.5).mean())
+        )
+
+    d = dyn.load(
+        pl.DataFrame(
+            {
+                "id": ["a", "b"],
+                "parent": [None, "a"],
+                "user": ["ann", "bob"],
+                "body": ["x", "y"],
+                "toxicity": [0.2, 0.6],
+            }
+        )
+    )
+    settings = Settings(annotate=False, n_boot=0, thresholds=[0.4])
+    try:
+        run = _run(REGISTRY["escalation.breaks_off_default"], d, settings, SidesRun("skipped"))
+    finally:
+        REGISTRY.pop("escalation.breaks_off_default")
+    assert run.status == "ok"
+    assert run.result.value == pytest.approx(0.5)
+    assert run.thresholds is None
+    assert run.reason == "the threshold sweep failed: RuntimeError: only 0.5"
