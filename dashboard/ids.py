@@ -72,6 +72,10 @@ class ID(StrEnum):
     ESC_DRAWS_LABELS_STATUS = "esc-draws-labels-status"
     ESC_DRAWS_PROGRESS = "esc-draws-progress"
     ESC_DRAWS_STATUS = "esc-draws-status"
+    ESC_SWEEP = "esc-sweep"
+    ESC_SWEEP_BODY = "esc-sweep-body"
+    ESC_SWEEP_PROGRESS = "esc-sweep-progress"
+    ESC_SWEEP_STATUS = "esc-sweep-status"
     # thread
     THREAD_SELECT = "thread-select"
     THREAD_BODY = "thread-body"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import polars as pl
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from dashboard import cache
-from dashboard.background import job_with_progress
+from dashboard.background import job_with_progress, store_result, stored_result
 from dashboard.callbacks import on
 from dashboard.components import (
     comment_block,
@@ -21,7 +22,7 @@ from dashboard.components import (
     warning_lines,
     warnings_notice,
 )
-from dashboard.figures.metrics import side_bars_figure
+from dashboard.figures.metrics import side_bars_figure, threshold_figure
 from dashboard.ids import ID, Pattern
 from dashboard.label_draws import (
     ESCALATION_DRAWN,
@@ -31,11 +32,15 @@ from dashboard.label_draws import (
     labels_upload,
 )
 from dynamics import escalation
+from dynamics.errors import DynamicsError
+from dynamics.uncertainty import threshold_sensitivity
 
 __all__: list[str] = []
 
 _N = 200  # bootstrap resamples and null draws
 TOXICITY = ("toxicity",)
+#: The thresholds of the threshold card.
+SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
 def _call(key: str, name: str, params: dict, **extra: object) -> object:
@@ -254,3 +259,101 @@ def upload_labels(contents, dataset, filename):
     """A labelled sample of the dataset's comments: checked, fitted, offered and chosen as
     the calibration of the draws (or why not); another dataset drops an uploaded file."""
     return labels_upload(contents, dataset, filename, TOXICITY)
+
+
+def swept_measures(min_turns: int) -> list[tuple[str, str, dict]]:
+    """The page's measures that read the threshold: (label, measure key, other arguments)."""
+    return [
+        ("contagion ratio", "escalation.contagion", {}),
+        ("derailed threads (share)", "escalation.derailment", {}),
+        ("escalation episodes", "escalation.episodes", {"min_turns": min_turns}),
+    ]
+
+
+def sweep_table(
+    key: str,
+    discussion: object,
+    min_turns: int,
+    progress: Callable[[tuple[str, str, str]], None] | None = None,
+) -> pl.DataFrame:
+    """One row per (measure, threshold of :data:`SWEEP`): ``value`` and ``flagged`` (the
+    share of scored comments at or over it), from
+    :func:`dynamics.uncertainty.threshold_sensitivity`; stored for the next visit. A measure
+    the library refuses here gets null values and its reason in ``note``."""
+    name = ("escalation-sweep", key, str(min_turns))
+    kept = stored_result(name)
+    if kept is not None:
+        return kept
+    parts = []
+    measures = swept_measures(min_turns)
+    for done, (label, measure, kwargs) in enumerate(measures):
+        if progress is not None:
+            progress((str(done), str(len(measures)), f"Recomputing {label}..."))
+        note = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                r = threshold_sensitivity(
+                    discussion, measure, thresholds=SWEEP, seed=0, progress=False, **kwargs
+                )
+            frame = r.to_frame()
+        except (DynamicsError, ValueError) as error:
+            note = str(error)[:200]
+            frame = pl.DataFrame(
+                {"threshold": list(SWEEP), "flagged": None, "value": None},
+                schema={"threshold": pl.Float64, "flagged": pl.Float64, "value": pl.Float64},
+            )
+        parts.append(
+            frame.select(
+                pl.lit(label).alias("measure"),
+                "threshold",
+                "flagged",
+                "value",
+                pl.lit(note, dtype=pl.String).alias("note"),
+            )
+        )
+    table = pl.concat(parts)
+    store_result(name, table)
+    return table
+
+
+@on(
+    Output(ID.ESC_SWEEP_BODY, "children"),
+    Input(ID.ESC_SWEEP, "n_clicks"),
+    Input(ID.DATASET, "data"),
+    Input(ID.ESC_MIN_TURNS, "value"),
+    Input(ID.ESC_THRESHOLD, "value"),
+    **job_with_progress(ID.ESC_SWEEP_PROGRESS, ID.ESC_SWEEP_STATUS),
+    prevent_initial_call=True,
+)
+def render_sweep(set_progress, clicks, dataset, min_turns, threshold):
+    """The page's threshold measures at every threshold of :data:`SWEEP` (a background job:
+    each is computed seven times), once asked for; it follows the page's parameters after."""
+    if not clicks:
+        return no_update
+    key = dataset["key"]
+    discussion = cache.get_discussion(key)
+    if "toxicity" not in discussion.comments.columns:
+        return notice("This dataset has no toxicity scores.", kind="warning")
+    table = sweep_table(key, discussion, int(min_turns), set_progress)
+    wide = table.pivot(on="measure", index="threshold", values="value").join(
+        table.group_by("threshold").agg(pl.col("flagged").first()), on="threshold"
+    )
+    wide = wide.sort("threshold").select(
+        "threshold",
+        (pl.col("flagged") * 100).round(1).alias("share flagged (%)"),
+        pl.exclude("threshold", "flagged").round(4),
+    )
+    notes = [f"{m}: {n}" for m, n in table.select("measure", "note").unique().rows() if n]
+    said = (
+        "Flat lines: the finding does not rest on where the line is drawn. Steep ones: "
+        "report the value with its threshold and the range. Set the shares flagged beside "
+        "the rate of toxic comments in a labelled random sample of this data, where you have "
+        "one: the thresholds that flag about that share are the plausible ones."
+    )
+    return [
+        html.P(said, className="note"),
+        *[notice(n, kind="warning") for n in notes],
+        figure_card("threshold_sweep", threshold_figure(table, chosen=float(threshold))),
+        table_card("threshold_sweep_table", wide, title="The measures at each threshold"),
+    ]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import polars as pl
+from plotly.subplots import make_subplots
 
 from dashboard.figures.base import SIDE_COLORS, TOXICITY_SCALE, empty_figure, safe_text, styled
 
@@ -15,6 +16,7 @@ __all__ = [
     "estimates_figure",
     "joint_density_figure",
     "side_bars_figure",
+    "threshold_figure",
     "trend_figure",
 ]
 
@@ -153,3 +155,65 @@ def side_bars_figure(
     fig.update_xaxes(title_text=x, type="category")
     fig.update_yaxes(title_text=y)
     return styled(fig, title=title, height=360)
+
+
+def threshold_figure(frame: pl.DataFrame, *, chosen: float | None = None) -> go.Figure:
+    """Small multiples of measures against the toxicity threshold.
+
+    ``frame`` has one row per (``measure``, ``threshold``) with ``value``, and ``flagged``
+    (the share of scored comments at or over the threshold, the same for every measure); the
+    first panel shows ``flagged``, then one panel per measure, in order of appearance. A
+    dashed line marks ``chosen`` (the page's threshold); a panel whose measure is undefined
+    at every threshold says so.
+
+    >>> f = pl.DataFrame({"measure": ["a", "a"], "threshold": [0.4, 0.6],
+    ...                   "value": [2.0, None], "flagged": [0.1, 0.05]})
+    >>> [t.text for t in threshold_figure(f, chosen=0.5).layout.annotations][:2]
+    ['share of comments flagged', 'a']
+    """
+    measures = frame.get_column("measure").unique(maintain_order=True).to_list()
+    first = frame.filter(pl.col("measure") == measures[0]).sort("threshold")
+    panels = [("share of comments flagged", first.get_column("flagged"))]
+    for name in measures:
+        rows = frame.filter(pl.col("measure") == name).sort("threshold")
+        panels.append((name, rows.get_column("value")))
+    cols = 2
+    n_rows = -(-len(panels) // cols)
+    fig = make_subplots(
+        rows=n_rows,
+        cols=cols,
+        subplot_titles=[safe_text(name, width=40) for name, _ in panels],
+        horizontal_spacing=0.12,
+        vertical_spacing=0.18 if n_rows > 1 else 0.1,
+    )
+    x = first.get_column("threshold").to_list()
+    for i, (name, values) in enumerate(panels):
+        row, col = divmod(i, cols)
+        shown = values.to_list()
+        fig.add_scatter(
+            x=x,
+            y=shown,
+            mode="lines+markers",
+            name=safe_text(name, width=40),
+            showlegend=False,
+            hovertemplate="threshold %{x}: %{y:.4g}<extra></extra>",
+            row=row + 1,
+            col=col + 1,
+        )
+        if all(v is None or (isinstance(v, float) and math.isnan(v)) for v in shown):
+            fig.add_annotation(
+                text="undefined at every threshold",
+                showarrow=False,
+                xref=f"x{i + 1 if i else ''} domain",
+                yref=f"y{i + 1 if i else ''} domain",
+                x=0.5,
+                y=0.5,
+            )
+        if chosen is not None:
+            fig.add_vline(x=chosen, line_dash="dash", line_color="#888", row=row + 1, col=col + 1)
+    fig.update_xaxes(title_text="toxic when toxicity >=")
+    fig.update_yaxes(tickformat=".0%", row=1, col=1)
+    title = "The measures at each threshold" + (
+        " (dashed: the page's threshold)" if chosen is not None else ""
+    )
+    return styled(fig, title=title, height=260 * n_rows + 100)

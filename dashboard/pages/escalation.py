@@ -8,6 +8,14 @@ from dash import dcc, html
 from dashboard.ids import ID
 from dashboard.label_draws import ESCALATION_INTRO, draws_card
 
+#: What the threshold card does, until it is asked to.
+SWEEP_INTRO = (
+    "The measures above call a comment toxic when its toxicity reaches the threshold. "
+    "Recomputing them at thresholds from 0.2 to 0.8, beside the share of comments each "
+    "flags, shows whether a finding rests on where that line is drawn "
+    "(dynamics.uncertainty.threshold_sensitivity)."
+)
+
 dash.register_page(__name__, path="/escalation", name="Escalation", order=4)
 
 
@@ -57,6 +65,24 @@ def layout(**_query: str) -> html.Div:
                 progress=ID.ESC_DRAWS_PROGRESS,
                 status=ID.ESC_DRAWS_STATUS,
                 body=ID.ESC_DRAWS_BODY,
+            ),
+            html.Div(
+                [
+                    html.H4("Where the threshold is drawn"),
+                    html.Button(
+                        "Recompute at thresholds 0.2 to 0.8",
+                        id=ID.ESC_SWEEP,
+                        n_clicks=0,
+                    ),
+                    html.Progress(
+                        id=ID.ESC_SWEEP_PROGRESS, value="0", max="1", style={"display": "none"}
+                    ),
+                    html.Div(
+                        id=ID.ESC_SWEEP_STATUS, className="load-message", style={"display": "none"}
+                    ),
+                    html.Div(SWEEP_INTRO, id=ID.ESC_SWEEP_BODY, className="note"),
+                ],
+                className="card",
             ),
             html.Div(
                 [

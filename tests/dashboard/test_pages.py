@@ -253,6 +253,43 @@ def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
     assert dash_duo.get_logs() == []
 
 
+def test_escalation_threshold_sweep(dash_duo, app, screenshot_dir, click_until) -> None:
+    """The threshold card recomputes the page's measures at 0.2-0.8 when asked, and the
+    table holds the library's values (dynamics.uncertainty.threshold_sensitivity)."""
+    import warnings
+
+    import dynamics as dyn
+    from dashboard.callbacks.escalation import SWEEP
+    from dynamics.uncertainty import threshold_sensitivity
+
+    _open(dash_duo, app, "/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    assert "threshold_sensitivity" in dash_duo.find_element(f"#{ID.ESC_SWEEP_BODY}").text
+    click_until(dash_duo, f"#{ID.ESC_SWEEP}", f"#{ID.ESC_SWEEP_BODY}", "share flagged", timeout=120)
+    body = dash_duo.find_element(f"#{ID.ESC_SWEEP_BODY}")
+    assert "Flat lines" in body.text
+    header = [th.text for th in body.find_elements(By.CSS_SELECTOR, "th")]
+    assert header[:2] == ["threshold", "share flagged (%)"]
+    rows = [
+        [td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")]
+        for tr in body.find_elements(By.CSS_SELECTOR, "tbody tr")
+    ]
+    assert [float(r[0]) for r in rows] == list(SWEEP)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        d = dyn.load(THREAD, infer_replies="adjacent").annotate(progress=False)
+    episodes = threshold_sensitivity(d, "escalation.episodes", thresholds=SWEEP, min_turns=3)
+    column = header.index("escalation episodes")
+    assert [float(r[column]) for r in rows] == episodes.values.tolist()
+    flagged = [round(100 * f, 1) for f in episodes.flagged]
+    assert [float(r[1]) for r in rows] == flagged
+    dash_duo.driver.execute_script(
+        f"document.getElementById('{ID.ESC_SWEEP_BODY}').scrollIntoView()"
+    )
+    _shot(dash_duo, screenshot_dir, "escalation-thresholds")
+    assert dash_duo.get_logs() == []
+
+
 def test_escalation_draws_calibrated_on_uploaded_labels(dash_duo, app, tmp_path) -> None:
     """A labelled sample of the bundled thread's comments calibrates the draws; a file with
     an id the dataset lacks is refused, naming the id."""
