@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -438,22 +439,27 @@ def _check(discussion: Discussion, signals: tuple[str, ...], n_draws: int, level
             raise DynamicsError(msg)
 
 
-def _value_or_nan(func: Callable[..., Any], labels: Discussion, args: dict[str, Any]) -> float:
+def _value_or_nan(
+    func: Callable[..., Any],
+    labels: Discussion,
+    args: dict[str, Any],
+    caller: str = "signal_uncertainty",
+) -> float:
     """The measure on one set of labels; NaN where the measure says it is undefined there
     (it raises :class:`~dynamics.errors.UndefinedMetricError`: too few users on a side, say),
     which :attr:`SignalUncertainty.n_undefined` counts."""
     try:
-        return _value(func(labels, **args))
+        return _value(func(labels, **args), caller)
     except UndefinedMetricError:
         return math.nan
 
 
-def _value(result: Any) -> float:
+def _value(result: Any, caller: str) -> float:
     value = getattr(result, "value", result)
     try:
         return float(value)
     except (TypeError, ValueError):
-        msg = f"the measure returned {result!r}, not a value"
+        msg = f"{caller}: the measure returned {result!r}, not a value"
         raise ValueError(msg) from None
 
 
@@ -483,7 +489,7 @@ class ThresholdSensitivity:
     default : float or None
         The measure's default threshold (None where it has none and reads the score itself).
     params : dict
-        The measure's keyword arguments as passed at every threshold.
+        The measure's keyword arguments as passed at every threshold (the threshold aside).
 
     Examples
     --------
@@ -555,9 +561,11 @@ def threshold_sensitivity(
     """Recompute a measure at several thresholds of the signal that calls a comment toxic.
 
     Definition: the escalation measures call a comment toxic when its hostility signal
-    (``signal=``, ``"toxicity"`` by default) is at least ``threshold`` (0.5 by default). For
-    each ``t`` of ``thresholds`` this computes the measure's value with ``threshold=t``, and
-    the share of the scored comments whose signal is at least ``t``. The values show how far
+    (``signal=``, ``"toxicity"`` by default) is at least ``threshold`` (0.5 by default for
+    most; ``toxicity_by_depth`` and ``toxicity_by_turn`` read the score itself unless given
+    one, and are then trends of the share of toxic comments, another quantity than their
+    default value). For each ``t`` of ``thresholds`` this computes the measure's value with
+    ``threshold=t``, and the share of the scored comments whose signal is at least ``t``. The values show how far
     a conclusion rests on where the line is drawn: a contagion ratio that stays above 1 from
     0.3 to 0.7 says more than one that does so only at 0.5. Nothing is drawn at random;
     the measure's seed is fixed, so only the threshold changes from one value to the next.
@@ -567,7 +575,10 @@ def threshold_sensitivity(
     Read the ``flagged`` shares beside a known rate of toxic comments where one exists (a
     labelled random sample of your data: :meth:`~dynamics.text.calibration.Calibration.
     from_labels`): the thresholds whose share is near that rate are the plausible ones.
-    A sensitivity analysis in the sense of Saltelli et al. (2008), one input at a time.
+    A share near that rate says the threshold flags about as *many* comments as a person
+    would, not the same ones. A sensitivity analysis in the sense of Saltelli et al. (2008),
+    one input at a time. A warning says when the signal is ``toxicity`` and a threshold lies
+    outside [0, 1] (a percentage given for a probability?): it flags every comment or none.
 
     Parameters
     ----------
@@ -587,9 +598,9 @@ def threshold_sensitivity(
         Show a progress bar (None: when standard error is a terminal and there are at least
         20 thresholds).
     **kwargs
-        Passed to the measure (``signal=``, ``by=``, ...). For a registered measure,
-        ``n_boot``, ``null`` and ``progress`` are set to 0, None and False (only the value
-        is asked for) and ``seed`` to ``seed``.
+        Passed to the measure (``signal=``, ``min_turns=``, ...), but not ``threshold``. For
+        a registered measure, ``n_boot``, ``null`` and ``progress`` are set to 0, None and
+        False (only the value is asked for) and ``seed`` to ``seed``.
 
     Returns
     -------
@@ -600,9 +611,9 @@ def threshold_sensitivity(
     Raises
     ------
     ValueError
-        For an unknown measure, a measure without a ``threshold`` parameter, an empty list
-        of thresholds or one that is not a finite number, or a ``signal`` column the
-        Discussion lacks.
+        For an unknown measure, a measure without a ``threshold`` parameter, a ``threshold``
+        keyword argument, an empty list of thresholds or one that is not a finite number, or
+        a ``signal`` column the Discussion lacks.
     TypeError
         When ``measure`` is neither a function nor a string.
 
@@ -640,20 +651,35 @@ def threshold_sensitivity(
             "the escalation measures have one (contagion, episodes, derailment, ...)"
         )
         raise ValueError(msg)
+    if "threshold" in kwargs:
+        msg = (
+            "threshold_sensitivity: pass the thresholds as thresholds=[...], not threshold=; "
+            "the value at the measure's own threshold is the result's observed"
+        )
+        raise ValueError(msg)
     chosen = _thresholds(thresholds)
     args = {**kwargs, **fixed}
     signal = args.get("signal", _default(parameters, "signal", "toxicity"))
+    if signal == "toxicity" and ((chosen < 0) | (chosen > 1)).any():
+        outside = ", ".join(f"{t:g}" for t in chosen[(chosen < 0) | (chosen > 1)])
+        warnings.warn(
+            f"threshold_sensitivity: toxicity lies in [0, 1], so the thresholds {outside} "
+            "flag every comment or none (a percentage given for a probability?)",
+            UserWarning,
+            stacklevel=2,
+        )
     scores = signal_values(discussion, signal, "threshold_sensitivity").drop_nulls()
     n_scored = scores.len()
     flagged = np.array(
         [float((scores >= t).sum()) / n_scored if n_scored else math.nan for t in chosen]
     )
-    observed = _value_or_nan(func, discussion, args)
+    observed = _value_or_nan(func, discussion, args, "threshold_sensitivity")
     values = np.empty(chosen.size, dtype=np.float64)
     show = progress if progress is not None else chosen.size >= 20 and sys.stderr.isatty()
     with progress_bar(f"{name} by threshold", chosen.size, enabled=show) as bar:
         for i, t in enumerate(chosen):
-            values[i] = _value_or_nan(func, discussion, {**args, "threshold": float(t)})
+            at = {**args, "threshold": float(t)}
+            values[i] = _value_or_nan(func, discussion, at, "threshold_sensitivity")
             bar.advance()
     default = _default(parameters, "threshold", None)
     return ThresholdSensitivity(
@@ -664,7 +690,7 @@ def threshold_sensitivity(
         flagged,
         observed,
         None if default is None else float(default),
-        {"seed": seed, **args},
+        args,
     )
 
 

@@ -96,11 +96,10 @@ def test_an_undefined_value_is_nan_and_counted():
     assert "0.7: nan" in repr(r)
 
 
-def test_the_same_seed_gives_the_same_values():
-    d = three_threads()
-    a = threshold_sensitivity(d, "escalation.episodes", seed=3)
-    b = threshold_sensitivity(d, "escalation.episodes", seed=3)
-    np.testing.assert_array_equal(a.values, b.values)
+def test_thresholds_outside_the_unit_interval_are_warned_about():
+    with pytest.warns(UserWarning, match="thresholds 30, 50 flag every comment or none"):
+        r = threshold_sensitivity(three_threads(), "escalation.derailment", thresholds=[30, 50])
+    assert r.flagged.tolist() == [0.0, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -113,6 +112,7 @@ def test_the_same_seed_gives_the_same_values():
         ("escalation.derailment", {"thresholds": [0.5, math.nan]}, ValueError, "finite"),
         ("escalation.derailment", {"thresholds": [True]}, ValueError, "finite numbers"),
         ("escalation.derailment", {"signal": "anger"}, ValueError, "'anger'"),
+        ("escalation.derailment", {"threshold": 0.3}, ValueError, "not threshold="),
     ],
 )
 def test_bad_input_gets_a_clear_error(measure, kwargs, error, match):

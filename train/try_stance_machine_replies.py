@@ -13,8 +13,9 @@ and the decision offsets are still computed on real replies only. Scored like
 Measured 2026-12-07 on the 2-core development machine (macro-F1; F1 agree / disagree /
 neutral): shipped 0.4449 (0.356 / 0.163 / 0.816); with all 3,400 machine pairs 0.4367 (0.362 /
 0.135 / 0.814); with the 463 agreeing or disagreeing ones 0.4475 (0.347 / 0.154 / 0.841); with
-the 133 disagreeing ones 0.4357 (0.350 / 0.128 / 0.829). Disagreement is found worse every
-way: the machines disagree in other words than people do. Not adopted.
+the 133 disagreeing ones 0.4357 (0.350 / 0.128 / 0.829). One fold seed: with 95 real
+disagreements, differences of 0.01-0.03 in their F1 are within noise, so these labels do not
+help find people's disagreements (perhaps machines disagree in other words). Not adopted.
 """
 
 from __future__ import annotations

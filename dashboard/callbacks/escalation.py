@@ -40,7 +40,7 @@ __all__: list[str] = []
 _N = 200  # bootstrap resamples and null draws
 TOXICITY = ("toxicity",)
 #: The thresholds of the threshold card.
-SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def _call(key: str, name: str, params: dict, **extra: object) -> object:
@@ -328,7 +328,7 @@ def sweep_table(
 )
 def render_sweep(set_progress, clicks, dataset, min_turns, threshold):
     """The page's threshold measures at every threshold of :data:`SWEEP` (a background job:
-    each is computed seven times), once asked for; it follows the page's parameters after."""
+    each is computed at eight thresholds), once asked for; it follows the page's parameters after."""
     if not clicks:
         return no_update
     key = dataset["key"]
@@ -337,7 +337,7 @@ def render_sweep(set_progress, clicks, dataset, min_turns, threshold):
         return notice("This dataset has no toxicity scores.", kind="warning")
     table = sweep_table(key, discussion, int(min_turns), set_progress)
     wide = table.pivot(on="measure", index="threshold", values="value").join(
-        table.group_by("threshold").agg(pl.col("flagged").first()), on="threshold"
+        table.group_by("threshold").agg(pl.col("flagged").drop_nulls().first()), on="threshold"
     )
     wide = wide.sort("threshold").select(
         "threshold",

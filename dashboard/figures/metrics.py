@@ -161,7 +161,8 @@ def threshold_figure(frame: pl.DataFrame, *, chosen: float | None = None) -> go.
     """Small multiples of measures against the toxicity threshold.
 
     ``frame`` has one row per (``measure``, ``threshold``) with ``value``, and ``flagged``
-    (the share of scored comments at or over the threshold, the same for every measure); the
+    (the share of scored comments at or over the threshold, the same for every measure that
+    has it); the
     first panel shows ``flagged``, then one panel per measure, in order of appearance. A
     dashed line marks ``chosen`` (the page's threshold); a panel whose measure is undefined
     at every threshold says so.
@@ -172,7 +173,10 @@ def threshold_figure(frame: pl.DataFrame, *, chosen: float | None = None) -> go.
     ['share of comments flagged', 'a']
     """
     measures = frame.get_column("measure").unique(maintain_order=True).to_list()
-    first = frame.filter(pl.col("measure") == measures[0]).sort("threshold")
+    # the share flagged is the same for every measure; a refused measure has none
+    first = (
+        frame.group_by("threshold").agg(pl.col("flagged").drop_nulls().first()).sort("threshold")
+    )
     panels = [("share of comments flagged", first.get_column("flagged"))]
     for name in measures:
         rows = frame.filter(pl.col("measure") == name).sort("threshold")

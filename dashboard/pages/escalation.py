@@ -11,7 +11,7 @@ from dashboard.label_draws import ESCALATION_INTRO, draws_card
 #: What the threshold card does, until it is asked to.
 SWEEP_INTRO = (
     "The measures above call a comment toxic when its toxicity reaches the threshold. "
-    "Recomputing them at thresholds from 0.2 to 0.8, beside the share of comments each "
+    "Recomputing them at thresholds from 0.2 to 0.9, beside the share of comments each "
     "flags, shows whether a finding rests on where that line is drawn "
     "(dynamics.uncertainty.threshold_sensitivity)."
 )
@@ -70,7 +70,7 @@ def layout(**_query: str) -> html.Div:
                 [
                     html.H4("Where the threshold is drawn"),
                     html.Button(
-                        "Recompute at thresholds 0.2 to 0.8",
+                        "Recompute at thresholds 0.2 to 0.9",
                         id=ID.ESC_SWEEP,
                         n_clicks=0,
                     ),

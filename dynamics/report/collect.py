@@ -18,8 +18,9 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,15 +187,14 @@ class Settings:
             "None, or with signal_draws 'toxichat' or the path of a labels CSV file",
             calibration,
         )
-        try:
-            chosen = tuple(float(t) for t in sorted(set(self.thresholds)))
-            ok = all(math.isfinite(t) for t in chosen) and not any(
-                isinstance(t, bool) for t in self.thresholds
-            )
-        except (TypeError, ValueError):
-            ok = False
-        check_param(ok, "thresholds", "analyze", "a sequence of finite numbers", self.thresholds)
-        object.__setattr__(self, "thresholds", chosen)
+        given = self.thresholds
+        if isinstance(given, Iterable) and not isinstance(given, str | bytes):
+            given = tuple(given)
+        ok = isinstance(given, tuple) and all(
+            isinstance(t, Real) and not isinstance(t, bool) and math.isfinite(t) for t in given
+        )
+        check_param(ok, "thresholds", "analyze", "a sequence of finite numbers", given)
+        object.__setattr__(self, "thresholds", tuple(sorted({float(t) for t in given})))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form, for ``results.json``."""
@@ -531,7 +531,7 @@ def _with_thresholds(
             thresholds=settings.thresholds,
             seed=settings.seed,
             progress=False,
-            **{k: v for k, v in _point_arguments(kwargs).items() if k != "threshold"},
+            **_point_arguments(kwargs),
         )
     except Exception as exc:  # a bug in a measure at another threshold: record it, go on
         if not isinstance(exc, DynamicsError):

@@ -165,23 +165,25 @@ def _thresholds_html(swept: ThresholdSensitivity) -> str:
     <p>By the toxicity threshold (the share of scored comments at or over it): 0.4 (12.5%): 2.5; 0.6 (5.0%): n/a.</p>
     """
     steps = "; ".join(
-        f"{fmt_number(t)} ({_percent_1(f)}): {fmt_number(v) if math.isfinite(v) else 'n/a'}"
+        f"{fmt_number(t)} ({_percent(f, 1)}): {fmt_number(v) if math.isfinite(v) else 'n/a'}"
         for t, f, v in zip(swept.thresholds, swept.flagged, swept.values, strict=True)
+    )
+    unlike = (
+        " Without a threshold this measure reads the score itself (the value above); at a "
+        "threshold it is the trend of the share of toxic comments, another quantity."
+        if swept.default is None
+        else ""
     )
     return (
         f"<p>By the {esc(swept.signal)} threshold (the share of scored comments at or over "
-        f"it): {esc(steps)}.</p>"
+        f"it): {esc(steps)}.{unlike}</p>"
     )
 
 
-def _percent_1(share: float) -> str:
-    return "n/a" if math.isnan(share) else f"{100 * share:.1f}%"
-
-
-def _percent(share: Any) -> str:
+def _percent(share: Any, digits: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "n/a"
-    return f"{100 * share:.0f}%"
+    return f"{100 * share:.{digits}f}%"
 
 
 def _params_text(params: Mapping[str, Any]) -> str:
@@ -425,7 +427,8 @@ def render(
     if settings.thresholds:
         parts.append(
             "<p>Each measure that calls a comment toxic when its score reaches a threshold "
-            "(0.5 unless stated) was also computed at the thresholds "
+            "(0.5 by default; the trends by depth and turn read the score itself unless given "
+            "one) was also computed at the thresholds "
             f"{esc(', '.join(fmt_number(t) for t in settings.thresholds))}, with the share of "
             "scored comments each flags (shown under each measure): a finding that holds "
             "across them does not rest on where the line is drawn. Read the shares beside a "

@@ -254,7 +254,7 @@ def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
 
 
 def test_escalation_threshold_sweep(dash_duo, app, screenshot_dir, click_until) -> None:
-    """The threshold card recomputes the page's measures at 0.2-0.8 when asked, and the
+    """The threshold card recomputes the page's measures at 0.2-0.9 when asked, and the
     table holds the library's values (dynamics.uncertainty.threshold_sensitivity)."""
     import warnings
 

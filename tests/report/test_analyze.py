@@ -611,7 +611,7 @@ def test_cli_analyze_computes_the_escalation_measures_at_each_threshold(
 
 def test_thresholds_are_checked_and_need_a_discussion(tmp_path: Path) -> None:
     assert Settings(thresholds=[0.6, 0.4, 0.6]).thresholds == (0.4, 0.6)
-    for bad in ([math.nan], [True], ["x"], None):
+    for bad in ([math.nan], [True], ["x"], ["0.5"], "5", None):
         with pytest.raises(ValueError, match="The 'thresholds' parameter of analyze"):
             Settings(thresholds=bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="thresholds needs an in-memory Discussion"):
