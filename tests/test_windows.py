@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import polars as pl
 import pytest
 
@@ -77,3 +78,17 @@ def test_pandas_style_periods(month: dyn.Discussion) -> None:
     monthly = over_time(count, month, by="1M")
     assert monthly["n_comments"].tolist() == [6]
     assert monthly.equals(over_time(count, month, by="1mo"))
+
+
+def test_graph_measures_of_windows_whose_replies_answer_earlier_windows(
+    month: dyn.Discussion,
+) -> None:
+    """Daily windows: on Jan 2, v answers u's comment of Jan 1 (outside the window); the
+    window's user graph holds that reply, to u without comments there (this raised once)."""
+    frame = over_time(dyn.structure.reciprocity, month, by="1d")
+    jan2 = frame[frame["window_start"] == pd.Timestamp("2024-01-02", tz="UTC")].iloc[0]
+    assert jan2["n_comments"] == 1
+    assert jan2["value"] == 0.0  # one edge v -> u, not returned within the day
+    assert month.filter(start="2024-01-02", end="2024-01-03").user_edges()["target"].to_list() == [
+        "u"
+    ]

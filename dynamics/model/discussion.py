@@ -25,6 +25,7 @@ from dynamics.model.graph import (
     name_rows,
     node_labels,
     reply_rows_query,
+    reply_target,
     to_igraph,
     to_networkx,
 )
@@ -337,15 +338,22 @@ class Discussion:
         return code_reply_rows(replies, aggs, nodes.get_column("author"))
 
     def user_nodes(self, *, anonymous: AnonymousPolicy = "exclude") -> pl.DataFrame:
-        """One row per user-graph node: ``author``, ``n_comments``, ``first``, ``last``."""
+        """One row per user-graph node, sorted by name: ``author``, ``n_comments``, ``first``,
+        ``last`` (the times of their first and last comment).
+
+        The nodes are the comments' authors and the users their replies answer. In a
+        filtered Discussion (:meth:`filter`) a reply may answer a comment outside the filter:
+        its author is a node too, with ``n_comments`` 0 and null times.
+        """
         return self._derived(
             ("user_nodes", anonymous), lambda: self._user_nodes_query(anonymous).collect()
         )
 
     def _user_nodes_query(self, anonymous: AnonymousPolicy) -> pl.LazyFrame:
-        return (
-            self._comments.lazy()
-            .select(node_labels(self._comments, anonymous).alias("author"), "created_at")
+        labels = node_labels(self._comments, anonymous)
+        comments = self._comments.lazy()
+        own = (
+            comments.select(labels.alias("author"), "created_at")
             .drop_nulls("author")
             .group_by("author")
             .agg(
@@ -353,8 +361,22 @@ class Discussion:
                 pl.col("created_at").min().alias("first"),
                 pl.col("created_at").max().alias("last"),
             )
-            .sort("author")
         )
+        # the users that replies answer but who wrote nothing here (a parent outside a filter)
+        answered = (
+            comments.filter(pl.col("parent_id").is_not_null() & labels.is_not_null())
+            .select(reply_target(anonymous).alias("author"))
+            .drop_nulls("author")
+            .unique()
+            .join(own.select("author"), on="author", how="anti")
+        )
+        times = self._comments.schema["created_at"]
+        silent = answered.with_columns(
+            pl.lit(0, dtype=pl.Int64).alias("n_comments"),
+            pl.lit(None, dtype=times).alias("first"),
+            pl.lit(None, dtype=times).alias("last"),
+        )
+        return pl.concat([own, silent]).sort("author")
 
     def user_graph(
         self,

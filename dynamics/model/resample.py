@@ -168,6 +168,19 @@ class ThreadResampler:
 
         return self._table(("edges", anonymous, self_loops), build)
 
+    def silent_rows(self, anonymous: AnonymousPolicy) -> pl.DataFrame:
+        """User codes ``_a`` answered in a thread ``_thr`` without a comment of theirs in it
+        (a parent outside a filter): a sample that draws the thread has them as nodes even
+        when it draws none of their comments. Empty for a Discussion that holds every parent
+        (a reply's parent is in its own thread)."""
+
+        def build() -> pl.DataFrame:
+            rows, _ = self.edge_rows(anonymous, self_loops=False)
+            answered = rows.select(pl.col("_t").alias("_a"), "_thr").unique()
+            return answered.join(self.node_rows(anonymous), on=["_a", "_thr"], how="anti")
+
+        return self._table(("silent", anonymous), build)
+
     def comment_rows(self, columns: tuple[str, ...]) -> pl.DataFrame:
         """The original's comments (``columns``) with their thread code ``_thr``, in order."""
 
@@ -352,15 +365,28 @@ class ResampledDiscussion(Discussion):
 
     def _node_codes(self, anonymous: AnonymousPolicy) -> pl.DataFrame:
         rows = _repeat(self._resampler.node_rows(anonymous), self._weights)
-        return (
-            rows.group_by("_a")
-            .agg(
-                pl.len().cast(pl.Int64).alias("n_comments"),
-                pl.col("created_at").min().alias("first"),
-                pl.col("created_at").max().alias("last"),
-            )
-            .sort("_a")
+        nodes = rows.group_by("_a").agg(
+            pl.len().cast(pl.Int64).alias("n_comments"),
+            pl.col("created_at").min().alias("first"),
+            pl.col("created_at").max().alias("last"),
         )
+        silent = self._resampler.silent_rows(anonymous)
+        if silent.height:  # answered in a drawn thread, no comment in the sample: 0 comments
+            drawn = self._weights[silent.get_column("_thr").to_numpy()] > 0
+            codes = silent.filter(drawn).select("_a").unique()
+            codes = codes.join(nodes.select("_a"), on="_a", how="anti")
+            times = nodes.schema["first"]
+            nodes = pl.concat(
+                [
+                    nodes,
+                    codes.with_columns(
+                        pl.lit(0, dtype=pl.Int64).alias("n_comments"),
+                        pl.lit(None, dtype=times).alias("first"),
+                        pl.lit(None, dtype=times).alias("last"),
+                    ),
+                ]
+            )
+        return nodes.sort("_a")
 
     def _edge_codes(self, anonymous: AnonymousPolicy, self_loops: bool) -> pl.DataFrame:
         rows, aggs = self._resampler.edge_rows(anonymous, self_loops)

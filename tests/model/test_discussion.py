@@ -156,6 +156,49 @@ def test_filters(disc: dyn.Discussion) -> None:
     assert len(disc.filter(threads=["t1"], authors="ann")) == 2
 
 
+def _chain() -> dyn.Discussion:
+    """ann posts on Jan 1, bob answers her on Jan 2, cy answers bob on Jan 3; dee answers
+    ann's post anonymously (deleted author) on Jan 3."""
+    day = [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 3, 3)]
+    frame = pl.DataFrame(
+        {"id": list("abcd"), "parent": [None, "a", "b", "a"], "user": ["ann", "bob", "cy", None],
+         "body": list("wxyz"), "time": day}
+    )  # fmt: skip
+    return dyn.load(frame)
+
+
+@pytest.mark.filterwarnings("ignore::dynamics.errors.DataQualityWarning")
+def test_a_window_keeps_replies_to_users_outside_it() -> None:
+    """Jan 2 on: bob's reply to ann (Jan 1, outside) stays an edge, and ann a node that
+    wrote nothing in the window, in every graph form (it broke the coded edges once)."""
+    window = _chain().filter(start="2024-01-02")
+    nodes = window.user_nodes()
+    assert nodes.rows() == [
+        ("ann", 0, None, None),
+        ("bob", 1, datetime(2024, 1, 2, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC)),
+        ("cy", 1, datetime(2024, 1, 3, tzinfo=UTC), datetime(2024, 1, 3, tzinfo=UTC)),
+    ]
+    edges = window.user_edges()
+    assert edges.select("source", "target", "count").rows() == [("bob", "ann", 1), ("cy", "bob", 1)]
+    g = window.user_graph("igraph")
+    assert g.vs["name"] == ["ann", "bob", "cy"]
+    assert g.get_edgelist() == [(1, 0), (2, 1)]
+    assert g.vs["n_comments"] == [0, 1, 1]
+    assert g.vs["first"][0] is None
+    nxg = window.user_graph()
+    assert nxg.nodes["ann"] == {"n_comments": 0, "first": None, "last": None}
+    assert sorted(nxg.edges) == [("bob", "ann"), ("cy", "bob")]
+    assert window.author_rows([]).rows() == [(1, 0), (2, 1), (None, 0)]
+    # the anonymous reply to ann: pooled, its node replies to ann; excluded, no node
+    pooled = window.user_nodes(anonymous="pool")
+    assert pooled["author"].to_list() == ["[anonymous]", "ann", "bob", "cy"]
+    assert window.user_edges(anonymous="pool").height == 3
+    # and a Discussion that holds every parent has no such node
+    assert _chain().user_nodes()["n_comments"].to_list() == [1, 1, 1]
+    # a measure reads the window's graph: no reply there is returned
+    assert dyn.structure.reciprocity(window).value == 0.0
+
+
 def test_save_and_reopen_parquet(disc: dyn.Discussion, tmp_path: Path) -> None:
     out = disc.save(tmp_path / "d.parquet")
     assert dyn.detect(out) == "parquet_cache"

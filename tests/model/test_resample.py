@@ -81,6 +81,31 @@ def test_sample_graph_matches_materialised_comments(shared_data: Path, anonymous
     assert fast.user_nodes(anonymous=anonymous).equals(slow.user_nodes(anonymous=anonymous))
 
 
+@pytest.mark.parametrize("anonymous", ["exclude", "pool"])
+def test_sample_of_a_window_keeps_the_users_answered_outside_it(
+    shared_data: Path, anonymous: str
+) -> None:
+    """A time window whose replies answer comments before it: its samples have those users
+    as nodes without comments, as the window itself does."""
+    d = _scored_rant(shared_data)
+    times = d.comments.get_column("created_at").sort()
+    window = d.filter(start=times[times.len() // 2])
+    nodes = window.user_nodes(anonymous=anonymous)
+    silent = nodes.filter(pl.col("n_comments") == 0)
+    assert silent.height > 0  # the window does answer users outside it
+    resampler = ThreadResampler(window)
+    for seed in (3, 4):
+        fast = resampler.discussion(resampler.draw(np.random.default_rng(seed)))
+        slow = Discussion(fast.comments, d.report)
+        assert fast.user_nodes(anonymous=anonymous).equals(slow.user_nodes(anonymous=anonymous))
+        _close_tables(fast.user_edges(anonymous=anonymous), slow.user_edges(anonymous=anonymous))
+        _same_graph(
+            fast.user_graph("igraph", anonymous=anonymous),
+            slow.user_graph("igraph", anonymous=anonymous),
+        )
+        assert fast.author_rows(["toxicity"]).equals(slow.author_rows(["toxicity"]))
+
+
 def _close_tables(a: pl.DataFrame, b: pl.DataFrame) -> bool:
     """Equal up to float rounding (means summed in another order)."""
     assert a.columns == b.columns
