@@ -102,7 +102,11 @@ class Discussion:
         report: IngestReport,
         threads: pl.DataFrame | None = None,
     ) -> None:
-        if "parent_author" not in comments.columns:
+        # parent fields derived here come from this table's own rows: every reply's parent
+        # is then among its comments. A table that brings them (a filter's) may answer
+        # comments it does not hold.
+        self._holds_parents = "parent_author" not in comments.columns
+        if self._holds_parents:
             comments = with_parent_fields(comments)
         self._comments = comments
         self._report = report
@@ -362,13 +366,15 @@ class Discussion:
                 pl.col("created_at").max().alias("last"),
             )
         )
+        if self._holds_parents:
+            return own.sort("author")
         # the users that replies answer but who wrote nothing here (a parent outside a filter)
         answered = (
             comments.filter(pl.col("parent_id").is_not_null() & labels.is_not_null())
             .select(reply_target(anonymous).alias("author"))
+            .join(own.select("author"), on="author", how="anti")  # nulls never match
             .drop_nulls("author")
             .unique()
-            .join(own.select("author"), on="author", how="anti")
         )
         times = self._comments.schema["created_at"]
         silent = answered.with_columns(

@@ -298,6 +298,8 @@ class ResampledDiscussion(Discussion):
         self._threads = None
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._built: pl.DataFrame | None = None
+        # a copy of a thread holds the parents its original holds (see Discussion.__init__)
+        self._holds_parents = resampler.parent._holds_parents
 
     @property
     def memo(self) -> Memo | None:
