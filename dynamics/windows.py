@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -32,7 +31,8 @@ def over_time(
 ) -> pd.DataFrame:
     """Compute ``metric`` on each time window of ``discussion``.
 
-    Windows are consecutive, non-overlapping periods of length ``by`` starting at the first
+    Windows are consecutive, non-overlapping calendar periods of length ``by`` (a month from
+    the first of one month to the first of the next) starting at the first
     comment's time truncated to ``by`` (polars duration strings: ``"1d"``, ``"1w"``, ``"1mo"``,
     ``"6h"``; the pandas aliases ``"1D"``, ``"1W"``, ``"1M"`` / ``"1MS"`` (month), ``"1H"``,
     ``"1Y"`` are accepted too). With ``rolling``, each window instead covers the ``rolling`` period that ends at
@@ -87,17 +87,19 @@ def over_time(
         raise DynamicsError(msg)
     by = _polars_duration(by)
     rolling = _polars_duration(rolling) if rolling is not None else None
-    step = _duration(by, "by")
-    length = _duration(rolling, "rolling") if rolling is not None else step
+    _check_duration(by, "by")
+    if rolling is not None:
+        _check_duration(rolling, "rolling")
     first = times.min().replace(tzinfo=None)  # type: ignore[union-attr]
     last = times.max().replace(tzinfo=None)  # type: ignore[union-attr]
     starts = pl.datetime_range(
         pl.Series([first]).dt.truncate(by)[0], last, interval=by, eager=True
     ).dt.replace_time_zone("UTC")
+    # calendar steps: a month window ends where the next month starts (not 30 days on)
+    ends = starts.dt.offset_by(by)
+    begins = ends.dt.offset_by(f"-{rolling}") if rolling is not None else starts
     rows = []
-    for start in starts:
-        end_of_step = start + step
-        window_start = end_of_step - length if rolling is not None else start
+    for window_start, end_of_step in zip(begins, ends, strict=True):
         window = discussion.filter(start=window_start, end=end_of_step)
         row: dict[str, Any] = {
             "window_start": window_start,
@@ -133,8 +135,8 @@ def _polars_duration(text: str) -> str:
     return text
 
 
-def _duration(text: str, name: str) -> timedelta:
-    """Length of a polars duration string (months count as 30 days, years as 365)."""
+def _check_duration(text: str, name: str) -> None:
+    """Raise the sklearn-style error unless ``text`` is a polars duration string."""
     import re
 
     parts = re.findall(r"(\d+)(mo|ns|us|ms|s|m|h|d|w|y)", text)
@@ -145,16 +147,3 @@ def _duration(text: str, name: str) -> timedelta:
         "a duration such as '1d', '1w', '1mo' or '6h'",
         text,
     )
-    seconds = {
-        "ns": 1e-9,
-        "us": 1e-6,
-        "ms": 1e-3,
-        "s": 1,
-        "m": 60,
-        "h": 3600,
-        "d": 86400,
-        "w": 604800,
-        "mo": 30 * 86400,
-        "y": 365 * 86400,
-    }
-    return timedelta(seconds=sum(int(n) * seconds[u] for n, u in parts))

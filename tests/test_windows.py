@@ -92,3 +92,30 @@ def test_graph_measures_of_windows_whose_replies_answer_earlier_windows(
     assert month.filter(start="2024-01-02", end="2024-01-03").user_edges()["target"].to_list() == [
         "u"
     ]
+
+
+def test_month_windows_are_calendar_months() -> None:
+    """Each comment falls in exactly one month window (months of 28 to 31 days, a leap
+    year's December 31 included); a 30-day window once lost January 31 and counted March 1
+    twice."""
+    times = ["2024-01-15", "2024-01-31 12:00", "2024-02-29 23:00", "2024-03-01 12:00"]
+    times += ["2024-12-31 23:59"]
+    d = dyn.load(
+        pl.DataFrame(
+            {"id": list("abcde"), "parent": [None, "a", None, "c", None],
+             "user": ["ann", "bob", "ann", "cy", "dee"], "body": ["x"] * 5, "time": times}
+        )
+    )  # fmt: skip
+    monthly = over_time(count, d, by="1mo")
+    assert monthly["n_comments"].sum() == 5
+    assert monthly["n_comments"].tolist()[:3] == [2, 1, 1]
+    assert (
+        monthly["window_end"].iloc[:-1].to_numpy() == monthly["window_start"].iloc[1:].to_numpy()
+    ).all()
+    assert monthly["window_end"].iloc[1] == pd.Timestamp("2024-03-01", tz="UTC")
+    yearly = over_time(count, d, by="1y")
+    assert yearly["n_comments"].tolist() == [5]
+    rolling = over_time(count, d, by="1mo", rolling="2mo")
+    # the window ending March 1 covers January and February
+    assert rolling["window_start"].iloc[1] == pd.Timestamp("2024-01-01", tz="UTC")
+    assert rolling["n_comments"].iloc[1] == 3
