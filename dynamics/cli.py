@@ -243,6 +243,7 @@ def info(
         ("threads", f"{report.n_threads:,}"),
         ("authors", f"{report.n_authors:,}"),
         ("time span", span),
+        *([("part of the input", escape(report.selection))] if report.selection else []),
         (
             "user graph",
             f"{graph.height:,} edges (u replied to v), {int(graph['count'].sum()):,} replies",

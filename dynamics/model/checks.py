@@ -54,6 +54,10 @@ class IngestReport:
         Up to ten comment ids (or record numbers) per problem kind.
     policies : dict of str to str
         What was done about each kind.
+    selection : str or None
+        For a part of the input (:meth:`Discussion.filter <dynamics.Discussion.filter>`):
+        which part, and how much of the input it holds. The sizes and time span above are
+        then the part's; ``n_records`` and the problems stay those met reading the input.
     """
 
     path: str | None
@@ -67,6 +71,7 @@ class IngestReport:
     counts: dict[str, int] = field(default_factory=dict)
     samples: dict[str, list[str]] = field(default_factory=dict)
     policies: dict[str, str] = field(default_factory=dict)
+    selection: str | None = None
 
     def __getitem__(self, kind: str) -> int:
         """Count of ``kind`` (0 when it did not occur)."""
@@ -107,6 +112,7 @@ class IngestReport:
         return {name: getattr(self, name) for name in counted} | {
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
+            "selection": self.selection,
             "problems": {
                 k: {"count": n, "policy": self.policy(k), "samples": self.samples.get(k, [])}
                 for k, n in self.counts.items()
@@ -130,6 +136,7 @@ class IngestReport:
             counts={k: v["count"] for k, v in problems.items()},
             samples={k: v["samples"] for k, v in problems.items()},
             policies={k: v["policy"] for k, v in problems.items()},
+            selection=data.get("selection"),
         )
 
     def summary(self) -> str:
@@ -146,6 +153,8 @@ class IngestReport:
                 f"{self.n_authors:,} authors; time span {span}"
             ),
         ]
+        if self.selection:
+            lines.append(f"a part of the input: {self.selection}")
         if not any(self.counts.values()):
             lines.append("no problems found")
         for kind, n in self.counts.items():

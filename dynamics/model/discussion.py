@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -472,17 +473,19 @@ class Discussion:
         :attr:`posts`) stays when its thread keeps a comment or when the post itself matches
         the conditions, so a thread without comments survives ``filter(threads=[...])``.
         """
+        if threads is not None and not isinstance(threads, str):
+            threads = list(threads)
+        if authors is not None and not isinstance(authors, str):
+            authors = list(authors)
         expr = pl.lit(value=True)
         if start is not None:
             expr &= pl.col("created_at") >= _utc(start)
         if end is not None:
             expr &= pl.col("created_at") < _utc(end)
         if threads is not None:
-            expr &= pl.col("thread_id").is_in(
-                [threads] if isinstance(threads, str) else list(threads)
-            )
+            expr &= pl.col("thread_id").is_in([threads] if isinstance(threads, str) else threads)
         if authors is not None:
-            expr &= pl.col("author").is_in([authors] if isinstance(authors, str) else list(authors))
+            expr &= pl.col("author").is_in([authors] if isinstance(authors, str) else authors)
         kept = self._comments.filter(expr)
         posts = None
         if self._threads is not None:
@@ -491,7 +494,27 @@ class Discussion:
             posts = self._threads.filter(
                 pl.col("thread_id").is_in(kept.get_column("thread_id").unique().implode()) | expr
             )
-        return Discussion(kept, self._report, posts)
+        part = Discussion(kept, self._report, posts)
+        said = _conditions(start=start, end=end, threads=threads, authors=authors)
+        if said:
+            part._report = self._part_report(
+                part, f"{said} ({len(part):,} of {len(self):,} comments)"
+            )
+        return part
+
+    def _part_report(self, part: Discussion, selection: str) -> IngestReport:
+        """This Discussion's report, describing ``part`` of it (see IngestReport.selection)."""
+        times = part.comments.get_column("created_at")
+        earlier = self._report.selection
+        return dataclasses.replace(
+            self._report,
+            n_comments=len(part),
+            n_threads=part.n_threads,
+            n_authors=part.comments.get_column("author").drop_nulls().n_unique(),
+            start=times.min(),
+            end=times.max(),
+            selection=f"{earlier}; then {selection}" if earlier else selection,
+        )
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
@@ -560,3 +583,22 @@ def _metadata(path: Path) -> dict[str, Any] | None:
         return None
     raw = meta.get(PARQUET_KEY)
     return json.loads(raw) if raw else None
+
+
+def _conditions(**given: Any) -> str:
+    """The conditions of :meth:`Discussion.filter` that were given, in words.
+
+    >>> _conditions(start="2021-01-01", end=None, threads=["a", "b"], authors="ann")
+    'start 2021-01-01, threads: 2 given, authors: ann'
+    """
+    out = []
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name in ("start", "end"):
+            out.append(f"{name} {value}")
+        elif isinstance(value, str):
+            out.append(f"{name}: {value}")
+        else:
+            out.append(f"{name}: {len(value)} given")
+    return ", ".join(out)

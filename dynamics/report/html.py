@@ -258,6 +258,7 @@ def render(
                 ["threads", report.n_threads],
                 ["authors", report.n_authors],
                 ["time span", span],
+                *([["part of the input", report.selection]] if report.selection else []),
                 ["user reply graph", f"{facts.n_user_edges:,} edges (u replied to v)"],
             ],
             numeric=set(),

@@ -327,3 +327,31 @@ def test_annotate_is_lent_by_the_text_layer() -> None:
 
     with pytest.raises(ValueError, match="'name' parameter of register_method"):
         register_method("plot", print)
+
+
+@pytest.mark.filterwarnings("ignore::dynamics.errors.DataQualityWarning")
+def test_a_part_says_what_it_holds(tmp_path: Path) -> None:
+    """A filtered Discussion's report gives the part's sizes and time span and says which
+    part it is; the records read and the problems stay those of the input."""
+    d = _chain()
+    window = d.filter(start="2024-01-02", end="2024-01-03")
+    r = window.report
+    assert (r.n_comments, r.n_threads, r.n_authors) == (1, 1, 1)
+    assert r.start == r.end == datetime(2024, 1, 2, tzinfo=UTC)
+    assert r.n_records == d.report.n_records == 4
+    assert r.counts == d.report.counts
+    assert r.selection == "start 2024-01-02, end 2024-01-03 (1 of 4 comments)"
+    assert "a part of the input: start 2024-01-02" in r.summary()
+    # a part of a part says both; a generator of threads is read once
+    narrower = d.filter(threads=iter(["a"])).filter(authors="bob")
+    assert (
+        narrower.report.selection
+        == "threads: 1 given (4 of 4 comments); then authors: bob (1 of 4 comments)"
+    )
+    # saved and reopened, it still says so
+    again = dyn.load(window.save(tmp_path / "w.parquet"))
+    assert again.report.selection == r.selection
+    assert again.report.n_comments == 1
+    # the whole input has no selection
+    assert d.report.selection is None
+    assert d.filter().report.selection is None

@@ -665,3 +665,24 @@ def test_a_sweep_that_fails_leaves_the_measure_and_says_why() -> None:
     assert run.result.value == pytest.approx(0.5)
     assert run.thresholds is None
     assert run.reason == "the threshold sweep failed: RuntimeError: only 0.5"
+
+
+def test_a_report_on_a_part_of_the_input_says_so(
+    seed_discussion: dyn.Discussion, tmp_path: Path
+) -> None:
+    part = seed_discussion.filter(authors=["Tudor Miron", "Willing Conscience (The Truths"])
+    out = tmp_path / "part"
+    analyze(part, out, n_null=5, n_boot=0, annotate=False, progress=False)
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    ingest = results["ingest_report"]
+    assert ingest["n_comments"] == len(part) < len(seed_discussion)
+    assert ingest["selection"] == (
+        f"authors: 2 given ({len(part)} of {len(seed_discussion)} comments)"
+    )
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "part of the input" in page
+    saved = part.save(tmp_path / "part.parquet")
+    shown = runner.invoke(app, ["info", str(saved)])
+    assert shown.exit_code == 0, shown.output
+    assert "part of the input" in shown.output
+    assert f"{len(part)} of {len(seed_discussion)} comments" in shown.output
