@@ -237,9 +237,12 @@ _NAIVE_FORMATS = (
 _AWARE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%.f%:z",
     "%Y-%m-%dT%H:%M%:z",
-    "%a %b %d %H:%M:%S %z %Y",
-    "%a, %d %b %Y %H:%M:%S %z",
 )
+#: Twitter's ``created_at`` ("Wed Oct 10 20:19:24 +0000 2018").
+_TWITTER_FORMAT = "%a %b %d %H:%M:%S %z %Y"
+#: RFC 2822 dates (e-mail, RSS, Disqus exports), with or without the weekday; a zone word
+#: (GMT, UT, UTC, Z) is read as +0000 first.
+_RFC_2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")
 
 
 def _parse_iso(values: pl.Series) -> pl.Series:
@@ -253,14 +256,16 @@ def _parse_iso(values: pl.Series) -> pl.Series:
     norm = norm.str.replace(r"\s+([+-]\d\d:?\d\d)$", "$1")
     norm = norm.str.replace(r"([+-]\d\d)(\d\d)$", "$1:$2")
     norm = norm.str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
+    rfc = values.str.replace(r"(?i)\s+(?:UTC|UT|GMT|Z)$", " +0000")
     aware = pl.coalesce(
-        [
-            values.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
-            for fmt in _AWARE_FORMATS[2:]
+        [values.str.to_datetime(_TWITTER_FORMAT, strict=False, time_unit="us", time_zone="UTC")]
+        + [
+            rfc.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+            for fmt in _RFC_2822_FORMATS
         ]
         + [
             norm.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
-            for fmt in _AWARE_FORMATS[:2]
+            for fmt in _AWARE_FORMATS
         ]
     )
     naive = pl.coalesce(
@@ -279,7 +284,8 @@ def _count_bad_times(before: pl.Series, after: pl.Series, ids: pl.Series, proble
         sample = str(before.filter(bad)[0])[:40]
         problems.policies["bad_timestamp"] = (
             f"set to null (values such as {sample!r} are not a time this library reads: "
-            "ISO 8601 with or without a zone, epoch seconds or milliseconds)"
+            "ISO 8601 with or without a zone, RFC 2822, Twitter's created_at, epoch seconds or "
+            "milliseconds)"
         )
 
 

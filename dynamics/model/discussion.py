@@ -541,11 +541,29 @@ class Discussion:
 
     @classmethod
     def read_parquet(cls, path: str | Path) -> Discussion:
-        """Open a file written by :meth:`save`."""
+        """Open a file written by :meth:`save`.
+
+        Raises
+        ------
+        InputFormatError
+            When ``path`` is not such a file (not Parquet, or Parquet without the metadata
+            :meth:`save` writes).
+        """
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
+        from dynamics.errors import InputFormatError
+
         path = Path(path)
-        meta = json.loads(pq.read_schema(path).metadata[PARQUET_KEY])
+        try:
+            meta = json.loads((pq.read_schema(path).metadata or {})[PARQUET_KEY])
+        except (pa.ArrowException, KeyError, ValueError) as error:
+            found = "a Parquet file without its metadata" if isinstance(error, KeyError) else error
+            msg = (
+                f"not a file written by Discussion.save / `dynamics convert --to parquet` "
+                f"({found}); read it with format='auto' or the format it is"
+            )
+            raise InputFormatError(msg, path=path) from None
         comments = pl.read_parquet(path)
         threads = pl.read_parquet(_threads_path(path)) if meta.get("has_threads") else None
         return cls(comments, IngestReport.from_dict(meta["report"]), threads)

@@ -173,7 +173,8 @@ def analyze(
     existing = [out / name for name in FILES if (out / name).exists()]
     if existing and not overwrite:
         msg = (
-            f"{out} already holds a report ({existing[0].name}); pass overwrite=True to replace it"
+            f"{out} already holds a report ({existing[0].name}); pass overwrite=True "
+            "(--overwrite) to replace it"
         )
         raise FileExistsError(msg)
     with _progress(n_steps(settings) + 1, enabled=progress) as step:

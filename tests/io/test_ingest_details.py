@@ -37,6 +37,14 @@ SPELLINGS = [
     "2006-03-10 14:50:43 GMT",
     "1142002243",
     "1142002243000",
+    # RFC 2822 (e-mail, RSS, Disqus exports): an offset or a zone word, with or without the day
+    "Fri, 10 Mar 2006 14:50:43 +0000",
+    "Fri, 10 Mar 2006 16:50:43 +0200",
+    "Fri, 10 Mar 2006 14:50:43 GMT",
+    "Fri, 10 Mar 2006 14:50:43 UT",
+    "10 Mar 2006 14:50:43 +0000",
+    # Twitter's created_at
+    "Fri Mar 10 14:50:43 +0000 2006",
 ]
 
 

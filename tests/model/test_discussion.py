@@ -355,3 +355,14 @@ def test_a_part_says_what_it_holds(tmp_path: Path) -> None:
     # the whole input has no selection
     assert d.report.selection is None
     assert d.filter().report.selection is None
+
+
+def test_opening_a_file_that_save_did_not_write_names_it(tmp_path: Path) -> None:
+    text = tmp_path / "x.csv"
+    text.write_text("a,b\n1,2\n", encoding="utf-8")
+    table = tmp_path / "plain.parquet"
+    pl.DataFrame({"a": [1]}).write_parquet(table)
+    with pytest.raises(dyn.InputFormatError, match=r"x\.csv: not a file written by Discussion"):
+        dyn.load(text, format="parquet_cache")
+    with pytest.raises(dyn.InputFormatError, match=r"plain\.parquet: .*without its metadata"):
+        dyn.load(table, format="parquet_cache")

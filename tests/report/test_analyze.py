@@ -361,6 +361,7 @@ def test_cli_analyze_writes_the_report(cache_dir: Path, tmp_path: Path) -> None:
     assert again.exit_code == 1
     assert again.output.startswith("error:")
     assert "already holds a report" in again.output
+    assert "(--overwrite)" in again.output
     assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
 
 
