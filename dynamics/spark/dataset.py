@@ -364,10 +364,13 @@ class SparkDataset:
         table = table.select([*COMMENT_COLUMNS, *extras])
         posts = None
         if self.posts is not None:
-            wanted = table.get_column("thread_id").unique().to_list()
-            from pyspark.sql import functions as F
-
-            chosen = self.posts.filter(F.col("thread_id").isin(wanted))
+            chosen = self._chosen_posts(
+                table.get_column("thread_id").unique().to_list(),
+                threads=threads,
+                subreddits=subreddits,
+                start=start,
+                end=end,
+            )
             posts = _collect(chosen).sort("_file", "_row").drop("_file", "_row")
         times = table.get_column("created_at").drop_nulls()
         ids = table.get_column("thread_id")
@@ -382,6 +385,42 @@ class SparkDataset:
             end=times.max() if times.len() else None,
         )
         return Discussion(table, report, posts)
+
+    def _chosen_posts(
+        self,
+        pulled: list[str],
+        *,
+        threads: list[str] | None,
+        subreddits: list[str] | None,
+        start: datetime | str | None,
+        end: datetime | str | None,
+    ) -> DataFrame:
+        """The posts of the threads pulled, and the posts without comments that the selection
+        names (as :meth:`Discussion.filter` keeps them): all of them when nothing is
+        selected, those of the ``threads`` given, of the ``subreddits``, posted in
+        ``[start, end)``."""
+        from pyspark.sql import functions as F
+
+        posts = self.posts
+        matches = F.lit(True)
+        if threads is not None:
+            matches &= F.col("thread_id").isin(list(threads))
+        if subreddits is not None:
+            in_subreddit = (
+                F.col("subreddit").isin(list(subreddits))
+                if "subreddit" in posts.columns
+                else F.lit(False)
+            )
+            matches &= in_subreddit
+        if start is not None or end is not None:
+            if "created_at" not in posts.columns:
+                matches &= F.lit(False)
+            else:
+                if start is not None:
+                    matches &= F.col("created_at") >= _timestamp(start)
+                if end is not None:
+                    matches &= F.col("created_at") < _timestamp(end)
+        return posts.filter(F.col("thread_id").isin(pulled) | F.coalesce(matches, F.lit(False)))
 
 
 def _label(author: Column, deleted: Column, comment_id: Column, anonymous: str) -> Column:

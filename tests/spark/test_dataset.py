@@ -463,3 +463,22 @@ def test_exchanges_and_response_times_on_spark_equal_in_memory(college_both):
                 assert a[col].equals(b[col]), (name, col)
     with pytest.raises(ValueError, match="'quantiles' parameter of response_times"):
         dsp.response_times(dataset, quantiles=(1.5,))
+
+
+def test_pulled_back_whole_the_dataset_keeps_the_posts_without_comments(college_both):
+    """The whole dataset pulled back equals the in-memory load, posts that drew no comment
+    included; a selection by thread keeps the posts it names (2,234 threads were pulled
+    back for 2,480 once)."""
+    memory, _, dataset = college_both
+    pulled = dataset.to_discussion()
+    assert pulled.n_threads == memory.n_threads
+    assert pulled.report.n_threads == memory.report.n_threads
+    assert pulled.posts.sort("thread_id").equals(memory.posts.sort("thread_id"))
+    commented = memory.comments.get_column("thread_id").unique().implode()
+    silent = memory.posts.filter(~pl.col("thread_id").is_in(commented))
+    assert silent.height > 0
+    chosen = silent.get_column("thread_id").head(2).to_list()
+    part = dataset.to_discussion(threads=chosen)
+    assert part.comments.height == 0
+    assert sorted(part.posts.get_column("thread_id").to_list()) == sorted(chosen)
+    assert part.n_threads == 2
