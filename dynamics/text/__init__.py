@@ -32,6 +32,7 @@ __all__ = [
     "SentimentScorer",
     "StanceScorer",
     "ToxicityScorer",
+    "TransformersScorer",
     "annotate",
     "as_scorer",
     "available_scorers",
@@ -43,14 +44,20 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # the toxicity model and the calibration are imported only when asked for
+    # the toxicity model, the calibration and the heavy-model scorer are imported only when
+    # asked for (``dyn.text.calibration`` is the module itself)
     if name == "ToxicityScorer":
         from dynamics.text.toxicity import ToxicityScorer
 
         return ToxicityScorer
-    if name in ("Calibration", "toxichat_calibration"):
-        from dynamics.text import calibration
+    if name == "TransformersScorer":
+        from dynamics.text.transformers_scorer import TransformersScorer
 
-        return getattr(calibration, name)
+        return TransformersScorer
+    if name in ("Calibration", "toxichat_calibration", "calibration"):
+        import importlib
+
+        module = importlib.import_module("dynamics.text.calibration")
+        return module if name == "calibration" else getattr(module, name)
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)

@@ -271,3 +271,14 @@ def test_from_labels_needs_the_scores():
         r"Discussion \(it was not scored\)",
     ):
         Calibration.from_labels(unscored, labels)
+
+
+def test_the_calibration_module_and_the_heavy_scorer_are_reached_from_dyn_text():
+    import dynamics.text.calibration as module
+    from dynamics.text.transformers_scorer import TransformersScorer
+
+    assert dyn.text.calibration is module
+    assert dyn.text.toxichat_calibration is module.toxichat_calibration
+    assert dyn.text.TransformersScorer is TransformersScorer
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        dyn.text.nothing  # noqa: B018
