@@ -378,7 +378,12 @@ def signal_uncertainty(
             scores = comments
             if calibrated is not None and calibrated.uncertain:
                 scores = calibrated.resample(refits).apply_frame(comments, mapped)
-            drawn = cls(draw_signals(scores, chosen, rngs), discussion.report, discussion.posts)
+            drawn = cls(
+                draw_signals(scores, chosen, rngs),
+                discussion.report,
+                discussion.posts,
+                holds_parents=discussion.holds_parents,
+            )
             values[i] = _value_or_nan(func, drawn, args)
             bar.advance()
     params = {"n_draws": n_draws, "seed": seed, "level": level, **args}

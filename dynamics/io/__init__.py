@@ -152,7 +152,7 @@ def _assemble(
     )
     if not report.ok:
         warnings.warn(_warning_text(report), DataQualityWarning, stacklevel=3)
-    return Discussion(comments, report, threads)
+    return Discussion(comments, report, threads, holds_parents=True)
 
 
 def _warning_text(report: Any) -> str:

@@ -240,9 +240,29 @@ _AWARE_FORMATS = (
 )
 #: Twitter's ``created_at`` ("Wed Oct 10 20:19:24 +0000 2018").
 _TWITTER_FORMAT = "%a %b %d %H:%M:%S %z %Y"
-#: RFC 2822 dates (e-mail, RSS, Disqus exports), with or without the weekday; a zone word
-#: (GMT, UT, UTC, Z) is read as +0000 first.
-_RFC_2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")
+#: RFC 2822 dates (e-mail, RSS, Disqus exports), read after :func:`_rfc_2822` drops the
+#: weekday and a trailing comment and turns a zone name into its offset; seconds optional.
+_RFC_2822_FORMATS = ("%d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M %z")
+#: The zone names RFC 2822 allows besides numeric offsets (section 4.3, obsolete zones).
+_RFC_2822_ZONES = {
+    "UT": "+0000", "GMT": "+0000", "UTC": "+0000", "Z": "+0000",
+    "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
+    "MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
+}  # fmt: skip
+
+
+def _rfc_2822(values: pl.Series) -> pl.Series:
+    """``values`` with an RFC 2822 date's weekday and trailing comment dropped and a zone
+    name replaced by its offset, ready for :data:`_RFC_2822_FORMATS`.
+
+    >>> _rfc_2822(pl.Series(["Fri, 10 Mar 2006 09:50 EST (Eastern)"])).to_list()
+    ['10 Mar 2006 09:50 -0500']
+    """
+    out = values.str.replace(r"\s*\([^)]*\)$", "").str.replace(r"^[A-Za-z]{3},\s*", "")
+    zone = out.str.extract(r"\s([A-Za-z]{1,3})$", 1).str.to_uppercase()
+    offset = zone.replace_strict(_RFC_2822_ZONES, default=None, return_dtype=pl.String)
+    named = out.str.replace(r"\s[A-Za-z]{1,3}$", "") + " " + offset
+    return pl.select(pl.when(offset.is_not_null()).then(named).otherwise(out)).to_series()
 
 
 def _parse_iso(values: pl.Series) -> pl.Series:
@@ -256,13 +276,18 @@ def _parse_iso(values: pl.Series) -> pl.Series:
     norm = norm.str.replace(r"\s+([+-]\d\d:?\d\d)$", "$1")
     norm = norm.str.replace(r"([+-]\d\d)(\d\d)$", "$1:$2")
     norm = norm.str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
-    rfc = values.str.replace(r"(?i)\s+(?:UTC|UT|GMT|Z)$", " +0000")
-    aware = pl.coalesce(
-        [values.str.to_datetime(_TWITTER_FORMAT, strict=False, time_unit="us", time_zone="UTC")]
-        + [
-            rfc.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+    # RFC 2822 ("10 Mar 2006 ..."): only where some value has a day, a month name and a year
+    rfc = (
+        [
+            _rfc_2822(values).str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
             for fmt in _RFC_2822_FORMATS
         ]
+        if values.str.contains(r"\d\s+[A-Za-z]{3}\s+\d{4}").any()
+        else []
+    )
+    aware = pl.coalesce(
+        [values.str.to_datetime(_TWITTER_FORMAT, strict=False, time_unit="us", time_zone="UTC")]
+        + rfc
         + [
             norm.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
             for fmt in _AWARE_FORMATS

@@ -85,6 +85,12 @@ class Discussion:
         What was read and the data problems met.
     threads : polars.DataFrame, optional
         One row per thread with the post's title, author and text, when the source has them.
+    holds_parents : bool, optional
+        Whether every reply's parent row is in ``comments`` (True for what
+        :func:`dynamics.load` gives; False for a part, :meth:`filter`, whose replies may
+        answer comments it does not hold). Left out, it is True when the parent fields are
+        derived here from ``comments`` itself, and False otherwise; False only costs a
+        search for the users replies answer outside the table (see :meth:`user_nodes`).
 
     Examples
     --------
@@ -102,12 +108,15 @@ class Discussion:
         comments: pl.DataFrame,
         report: IngestReport,
         threads: pl.DataFrame | None = None,
+        *,
+        holds_parents: bool | None = None,
     ) -> None:
         # parent fields derived here come from this table's own rows: every reply's parent
         # is then among its comments. A table that brings them (a filter's) may answer
         # comments it does not hold.
-        self._holds_parents = "parent_author" not in comments.columns
-        if self._holds_parents:
+        derive = "parent_author" not in comments.columns
+        self._holds_parents = derive if holds_parents is None else bool(holds_parents)
+        if derive:
             comments = with_parent_fields(comments)
         self._comments = comments
         self._report = report
@@ -130,6 +139,11 @@ class Discussion:
             return value
 
     # ------------------------------------------------------------------ basics
+    @property
+    def holds_parents(self) -> bool:
+        """Whether every reply's parent row is among the comments (see the class docstring)."""
+        return self._holds_parents
+
     @property
     def report(self) -> IngestReport:
         """The :class:`IngestReport`: what was read, and every problem found."""
@@ -156,8 +170,8 @@ class Discussion:
 
     def author_rows(self, columns: Sequence[str]) -> pl.DataFrame:
         """Each comment's author and parent's author as rows of :meth:`user_nodes` (``_a``,
-        ``_p``: Int64, null without an author or a parent row), and ``columns``, in the
-        order of :meth:`comment_rows`.
+        ``_p``: Int64, null without an author or a parent: a top-level comment, an orphan whose
+        parent was never read), and ``columns``, in the order of :meth:`comment_rows`.
 
         Measures that aggregate replies by the pair of users read these integer codes instead
         of the names; a thread bootstrap sample gives them without building its comments
@@ -494,8 +508,8 @@ class Discussion:
             posts = self._threads.filter(
                 pl.col("thread_id").is_in(kept.get_column("thread_id").unique().implode()) | expr
             )
-        part = Discussion(kept, self._report, posts)
-        said = _conditions(start=start, end=end, threads=threads, authors=authors)
+        part = Discussion(kept, self._report, posts, holds_parents=False)
+        said = conditions_text(start=start, end=end, threads=threads, authors=authors)
         if said:
             part._report = self._part_report(
                 part, f"{said} ({len(part):,} of {len(self):,} comments)"
@@ -530,6 +544,7 @@ class Discussion:
             "version": 1,
             "report": self._report.to_dict(),
             "has_threads": self._threads is not None,
+            "holds_parents": self._holds_parents,
         }
         table = self._comments.to_arrow()
         schema_meta = dict(table.schema.metadata or {})
@@ -566,7 +581,12 @@ class Discussion:
             raise InputFormatError(msg, path=path) from None
         comments = pl.read_parquet(path)
         threads = pl.read_parquet(_threads_path(path)) if meta.get("has_threads") else None
-        return cls(comments, IngestReport.from_dict(meta["report"]), threads)
+        return cls(
+            comments,
+            IngestReport.from_dict(meta["report"]),
+            threads,
+            holds_parents=meta.get("holds_parents"),
+        )
 
 
 def _threads_path(path: Path) -> Path:
@@ -603,10 +623,11 @@ def _metadata(path: Path) -> dict[str, Any] | None:
     return json.loads(raw) if raw else None
 
 
-def _conditions(**given: Any) -> str:
-    """The conditions of :meth:`Discussion.filter` that were given, in words.
+def conditions_text(**given: Any) -> str:
+    """The conditions of a selection (:meth:`Discussion.filter`, a Spark dataset's
+    ``to_discussion``) that were given, in words (for :attr:`IngestReport.selection`).
 
-    >>> _conditions(start="2021-01-01", end=None, threads=["a", "b"], authors="ann")
+    >>> conditions_text(start="2021-01-01", end=None, threads=["a", "b"], authors="ann")
     'start 2021-01-01, threads: 2 given, authors: ann'
     """
     out = []

@@ -299,7 +299,7 @@ class ResampledDiscussion(Discussion):
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._built: pl.DataFrame | None = None
         # a copy of a thread holds the parents its original holds (see Discussion.__init__)
-        self._holds_parents = resampler.parent._holds_parents
+        self._holds_parents = resampler.parent.holds_parents
 
     @property
     def memo(self) -> Memo | None:
@@ -339,7 +339,9 @@ class ResampledDiscussion(Discussion):
         their thread was drawn, the codes renumbered to this sample's users (the users of the
         drawn threads, in the original's order of names)."""
         rows = _repeat(self._resampler.author_rows(tuple(columns)), self._weights)
-        renumber = pl.Series(self._positions("exclude")[1])  # a null code gathers a null
+        position = self._positions("exclude")[1]
+        # a null code gathers a null; a user absent from the sample (-1) is null too
+        renumber = pl.Series(position).scatter(np.flatnonzero(position < 0), None)
         return rows.select(
             renumber.gather(rows.get_column("_a")).alias("_a"),
             renumber.gather(rows.get_column("_p")).alias("_p"),

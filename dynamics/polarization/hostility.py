@@ -52,7 +52,7 @@ def _reply_graph(obj: Any, signal: str, func: str) -> ig.Graph | str:
             c = obj.author_rows([signal])
         except pl.exceptions.ColumnNotFoundError:
             return f"no {signal!r} column: annotate the Discussion with a toxicity scorer first"
-        names = obj.user_nodes().get_column("author")  # the commenting users, sorted
+        names = obj.user_nodes().get_column("author")  # the graph's users, sorted
         n = names.len()
         edges = (
             c.filter(

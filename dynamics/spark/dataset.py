@@ -342,7 +342,7 @@ class SparkDataset:
         ValueError
             When the selection holds more than ``max_comments`` comments.
         """
-        from dynamics.model.discussion import Discussion
+        from dynamics.model.discussion import Discussion, conditions_text
 
         df = self.select(threads=threads, subreddits=subreddits, start=start, end=end)
         if columns is not None:
@@ -376,15 +376,21 @@ class SparkDataset:
         ids = table.get_column("thread_id")
         if posts is not None:
             ids = pl.concat([ids, posts.get_column("thread_id")])
+        said = conditions_text(threads=threads, subreddits=subreddits, start=start, end=end)
+        if said:
+            total = self.report.n_comments
+            said = f"{said} ({table.height:,} of {total:,} comments)"
         report = dataclasses.replace(
             self.report,
+            selection=said or self.report.selection,
             n_comments=table.height,
             n_threads=ids.n_unique(),
             n_authors=table.get_column("author").drop_nulls().n_unique(),
             start=times.min() if times.len() else None,
             end=times.max() if times.len() else None,
         )
-        return Discussion(table, report, posts)
+        # whole threads: a reply's parent is in its thread (an orphan's was never read)
+        return Discussion(table, report, posts, holds_parents=True)
 
     def _chosen_posts(
         self,
@@ -395,10 +401,10 @@ class SparkDataset:
         start: datetime | str | None,
         end: datetime | str | None,
     ) -> DataFrame:
-        """The posts of the threads pulled, and the posts without comments that the selection
-        names (as :meth:`Discussion.filter` keeps them): all of them when nothing is
-        selected, those of the ``threads`` given, of the ``subreddits``, posted in
-        ``[start, end)``."""
+        """The posts of the threads pulled, and the posts of threads without any comment
+        that the selection names: all of them when nothing is selected, those of the
+        ``threads`` given, of the ``subreddits``, posted in ``[start, end)`` (a thread with
+        comments comes with them or not at all, so adjacent time windows never share one)."""
         from pyspark.sql import functions as F
 
         posts = self.posts
@@ -420,7 +426,10 @@ class SparkDataset:
                     matches &= F.col("created_at") >= _timestamp(start)
                 if end is not None:
                     matches &= F.col("created_at") < _timestamp(end)
-        return posts.filter(F.col("thread_id").isin(pulled) | F.coalesce(matches, F.lit(False)))
+        commented = self.comments.select("thread_id").distinct()
+        silent = posts.join(commented, "thread_id", "left_anti")
+        chosen = silent.filter(F.coalesce(matches, F.lit(False)))
+        return posts.filter(F.col("thread_id").isin(pulled)).unionByName(chosen)
 
 
 def _label(author: Column, deleted: Column, comment_id: Column, anonymous: str) -> Column:

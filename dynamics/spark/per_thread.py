@@ -68,7 +68,7 @@ def _bucket_discussion(comments: pl.DataFrame, posts: pl.DataFrame | None) -> An
         n_threads=0,
         n_authors=0,
     )
-    return Discussion(comments, report, posts)
+    return Discussion(comments, report, posts, holds_parents=True)  # whole threads
 
 
 def run_measure(

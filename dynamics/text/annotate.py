@@ -221,7 +221,12 @@ def annotate(
 
     from dynamics.model.discussion import Discussion
 
-    return Discussion(comments.with_columns(new_columns), discussion.report, discussion.posts)
+    return Discussion(
+        comments.with_columns(new_columns),
+        discussion.report,
+        discussion.posts,
+        holds_parents=discussion.holds_parents,
+    )
 
 
 def scores_dir(scorer: Scorer, cache_dir: str | Path | None = None) -> Path:

@@ -43,6 +43,9 @@ SPELLINGS = [
     "Fri, 10 Mar 2006 14:50:43 GMT",
     "Fri, 10 Mar 2006 14:50:43 UT",
     "10 Mar 2006 14:50:43 +0000",
+    "Fri, 10 Mar 2006 09:50:43 EST",
+    "Fri, 10 Mar 2006 14:50:43 +0000 (UTC)",
+    "Mon, 10 Mar 2006 14:50:43 GMT",  # a weekday that does not match is not the date's
     # Twitter's created_at
     "Fri Mar 10 14:50:43 +0000 2006",
 ]

@@ -309,3 +309,25 @@ def test_keyed_sample_graph_keeps_the_edge_array_it_was_built_from(shared_data: 
     assert not primed.flags.writeable
     assert np.array_equal(primed, edge_list_array(g))
     assert edge_ends(g, sample) is primed
+
+
+def test_sample_author_rows_are_null_for_users_the_sample_lacks() -> None:
+    """In a window, an anonymous reply in thread t1 answers ann's comment of before it; ann
+    writes in t2 only. A sample of t1 twice has no node ann (nobody named answers her), so
+    the reply's ``_p`` is null there, as in the sample's own comments (it was -1)."""
+    from datetime import UTC, datetime
+
+    day = [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 3, 3)]
+    frame = pl.DataFrame(
+        {"id": ["a", "b", "c", "d"], "parent": [None, "a", None, "c"],
+         "link_id": ["t1", "t1", "t2", "t2"], "user": ["ann", None, "ann", "bob"],
+         "body": list("wxyz"), "time": day}
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        window = dyn.load(frame).filter(start="2024-01-02")
+    resampler = ThreadResampler(window)
+    t1 = resampler.thread_ids.to_list().index("t1")
+    fast = resampler.discussion(np.array([t1, t1]))
+    slow = Discussion(fast.comments, window.report, holds_parents=False)
+    assert fast.author_rows([]).rows() == slow.author_rows([]).rows() == [(None, None)] * 2

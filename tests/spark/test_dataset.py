@@ -482,3 +482,13 @@ def test_pulled_back_whole_the_dataset_keeps_the_posts_without_comments(college_
     assert part.comments.height == 0
     assert sorted(part.posts.get_column("thread_id").to_list()) == sorted(chosen)
     assert part.n_threads == 2
+    assert part.report.selection == f"threads: 2 given (0 of {memory.report.n_comments:,} comments)"
+    # adjacent time windows share no thread: a thread with comments comes with them
+    cut = memory.comments.get_column("created_at").sort()[memory.comments.height // 2]
+    early, late = dataset.to_discussion(end=cut), dataset.to_discussion(start=cut)
+    early_ids = set(early.posts.get_column("thread_id").to_list())
+    late_ids = set(late.posts.get_column("thread_id").to_list())
+    assert not early_ids & late_ids
+    assert early.n_threads + late.n_threads <= memory.n_threads
+    assert early.report.selection.startswith("end ")
+    assert dataset.to_discussion().report.selection is None
