@@ -366,3 +366,21 @@ def test_opening_a_file_that_save_did_not_write_names_it(tmp_path: Path) -> None
         dyn.load(text, format="parquet_cache")
     with pytest.raises(dyn.InputFormatError, match=r"plain\.parquet: .*without its metadata"):
         dyn.load(table, format="parquet_cache")
+
+
+@pytest.mark.filterwarnings("ignore::dynamics.errors.DataQualityWarning")
+def test_a_discussion_knows_whether_it_holds_every_parent(tmp_path: Path) -> None:
+    d = _chain()
+    assert d.holds_parents  # as read
+    window = d.filter(start="2024-01-02")
+    assert not window.holds_parents  # bob's reply answers ann's comment of Jan 1
+    assert dyn.load(window.save(tmp_path / "w.parquet")).holds_parents is False
+    assert dyn.load(d.save(tmp_path / "d.parquet")).holds_parents is True
+    # brought parent fields may answer comments the table lacks; derived ones may not
+    assert not dyn.Discussion(window.comments, window.report).holds_parents
+    raw = window.comments.drop("parent_author", "parent_deleted")
+    assert dyn.Discussion(raw, window.report).holds_parents
+    assert dyn.Discussion(d.comments, d.report, holds_parents=True).holds_parents
+    # scores keep it
+    assert d.annotate(["sentiment"], cache=False, progress=False).holds_parents
+    assert not window.annotate(["sentiment"], cache=False, progress=False).holds_parents
