@@ -508,7 +508,9 @@ class Discussion:
             posts = self._threads.filter(
                 pl.col("thread_id").is_in(kept.get_column("thread_id").unique().implode()) | expr
             )
-        part = Discussion(kept, self._report, posts, holds_parents=False)
+        # whole threads keep every parent; a time or author condition may drop some
+        whole = start is None and end is None and authors is None
+        part = Discussion(kept, self._report, posts, holds_parents=whole and self._holds_parents)
         said = conditions_text(start=start, end=end, threads=threads, authors=authors)
         if said:
             part._report = self._part_report(

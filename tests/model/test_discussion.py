@@ -374,6 +374,8 @@ def test_a_discussion_knows_whether_it_holds_every_parent(tmp_path: Path) -> Non
     assert d.holds_parents  # as read
     window = d.filter(start="2024-01-02")
     assert not window.holds_parents  # bob's reply answers ann's comment of Jan 1
+    assert d.filter(threads=["a"]).holds_parents  # whole threads hold their parents
+    assert not d.filter(authors=["bob"]).holds_parents
     assert dyn.load(window.save(tmp_path / "w.parquet")).holds_parents is False
     assert dyn.load(d.save(tmp_path / "d.parquet")).holds_parents is True
     # brought parent fields may answer comments the table lacks; derived ones may not
