@@ -176,8 +176,10 @@ class ThreadResampler:
 
         def build() -> pl.DataFrame:
             rows, _ = self.edge_rows(anonymous, self_loops=False)
-            answered = rows.select(pl.col("_t").alias("_a"), "_thr").unique()
-            return answered.join(self.node_rows(anonymous), on=["_a", "_thr"], how="anti")
+            answered = rows.select(pl.col("_t").alias("_a"), "_thr")
+            if self.parent.holds_parents:
+                return answered.clear()
+            return answered.unique().join(self.node_rows(anonymous), on=["_a", "_thr"], how="anti")
 
         return self._table(("silent", anonymous), build)
 
