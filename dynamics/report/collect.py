@@ -521,24 +521,20 @@ def _point_arguments(kwargs: Mapping[str, Any]) -> dict[str, Any]:
 def _with_thresholds(
     run: MetricRun, discussion: Discussion, settings: Settings, kwargs: Mapping[str, Any]
 ) -> MetricRun:
-    """``run`` with the measure at each of ``settings.thresholds``; where that fails, the run
-    is kept and its note says why (the report goes on)."""
-    started = time.perf_counter()
-    try:
-        swept = threshold_sensitivity(
+    """``run`` with the measure at each of ``settings.thresholds``."""
+    return _with_extra(
+        run,
+        "thresholds",
+        "the threshold sweep",
+        lambda: threshold_sensitivity(
             discussion,
             run.spec.key,
             thresholds=settings.thresholds,
             seed=settings.seed,
             progress=False,
             **_point_arguments(kwargs),
-        )
-    except Exception as exc:  # a bug in a measure at another threshold: record it, go on
-        if not isinstance(exc, DynamicsError):
-            logger.exception("%s failed at another threshold", run.spec.key)
-        failed = f"the threshold sweep failed: {type(exc).__name__}: {exc}"
-        return replace(run, reason=f"{run.reason}; {failed}" if run.reason else failed)
-    return replace(run, thresholds=swept, seconds=run.seconds + time.perf_counter() - started)
+        ),
+    )
 
 
 def _with_draws(
@@ -549,12 +545,12 @@ def _with_draws(
     kwargs: Mapping[str, Any],
     calibration: Calibration | None = None,
 ) -> MetricRun:
-    """``run`` with the measure over ``settings.signal_draws`` drawn label sets; where the
-    draws fail, the run is kept and its note says why (the report goes on)."""
-    point = _point_arguments(kwargs)
-    started = time.perf_counter()
-    try:
-        drawn = signal_uncertainty(
+    """``run`` with the measure over ``settings.signal_draws`` drawn label sets."""
+    return _with_extra(
+        run,
+        "signal",
+        "the label draws",
+        lambda: signal_uncertainty(
             discussion,
             run.spec.key,
             signals=signals,
@@ -562,14 +558,23 @@ def _with_draws(
             seed=settings.seed,
             calibration=calibration,
             progress=False,
-            **point,
-        )
-    except Exception as exc:  # a bug in a measure on drawn labels: record it, go on
+            **_point_arguments(kwargs),
+        ),
+    )
+
+
+def _with_extra(run: MetricRun, name: str, what: str, compute: Callable[[], Any]) -> MetricRun:
+    """``run`` with ``compute()`` as its field ``name`` (its time added); where that fails,
+    the run keeps its value and its note says why (``what`` failed), and the report goes on."""
+    started = time.perf_counter()
+    try:
+        extra = compute()
+    except Exception as exc:  # a bug in a measure on other inputs: record it, go on
         if not isinstance(exc, DynamicsError):
-            logger.exception("%s failed on drawn labels", run.spec.key)
-        failed = f"the label draws failed: {type(exc).__name__}: {exc}"
+            logger.exception("%s: %s failed", run.spec.key, what)
+        failed = f"{what} failed: {type(exc).__name__}: {exc}"
         return replace(run, reason=f"{run.reason}; {failed}" if run.reason else failed)
-    return replace(run, signal=drawn, seconds=run.seconds + time.perf_counter() - started)
+    return replace(run, **{name: extra}, seconds=run.seconds + time.perf_counter() - started)
 
 
 def drawn_signals(spec: Measure, columns: Sequence[str]) -> tuple[str, ...]:

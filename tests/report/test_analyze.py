@@ -496,6 +496,13 @@ def test_signal_draws_are_checked_and_need_a_discussion(tmp_path: Path) -> None:
         analyze(object(), tmp_path, signal_draws=5)  # type: ignore[arg-type]
 
 
+def _two_comments() -> dyn.Discussion:
+    """bob (toxicity 0.6) answers ann (0.2)."""
+    frame = {"id": ["a", "b"], "parent": [None, "a"], "user": ["ann", "bob"],
+             "body": ["x", "y"], "toxicity": [0.2, 0.6]}  # fmt: skip
+    return dyn.load(pl.DataFrame(frame))
+
+
 def test_draws_that_fail_leave_the_measure_and_say_why() -> None:
     """A measure that breaks on drawn labels (a bug) keeps its value; the note says why."""
     from dynamics._kernel import REGISTRY, measure
@@ -511,17 +518,7 @@ def test_draws_that_fail_leave_the_measure_and_say_why() -> None:
             raise RuntimeError(msg)
         return MetricResult("breaks_on_labels", float(toxicity.mean()))
 
-    d = dyn.load(
-        pl.DataFrame(
-            {
-                "id": ["a", "b"],
-                "parent": [None, "a"],
-                "user": ["ann", "bob"],
-                "body": ["x", "y"],
-                "toxicity": [0.2, 0.6],
-            }
-        )
-    )
+    d = _two_comments()
     settings = Settings(annotate=False, n_boot=0, signal_draws=3)
     try:
         run = _run(REGISTRY["escalation.breaks_on_labels"], d, settings, SidesRun("skipped"))
@@ -646,17 +643,7 @@ def test_a_sweep_that_fails_leaves_the_measure_and_says_why() -> None:
             "breaks_off_default", float((discussion.comments[signal] >= 0.5).mean())
         )
 
-    d = dyn.load(
-        pl.DataFrame(
-            {
-                "id": ["a", "b"],
-                "parent": [None, "a"],
-                "user": ["ann", "bob"],
-                "body": ["x", "y"],
-                "toxicity": [0.2, 0.6],
-            }
-        )
-    )
+    d = _two_comments()
     settings = Settings(annotate=False, n_boot=0, thresholds=[0.4])
     try:
         run = _run(REGISTRY["escalation.breaks_off_default"], d, settings, SidesRun("skipped"))
