@@ -154,7 +154,7 @@ class IngestReport:
             ),
         ]
         if self.selection:
-            lines.append(f"a part of the input: {self.selection}")
+            lines.append(f"a part of the input: {self.selection}; problems of the whole input:")
         if not any(self.counts.values()):
             lines.append("no problems found")
         for kind, n in self.counts.items():

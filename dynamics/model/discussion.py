@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -484,8 +484,11 @@ class Discussion:
         -----
         Replies keep who they replied to even when the parent falls outside the filter, so the
         user graph of a time window holds every reply made in that window. A post (see
-        :attr:`posts`) stays when its thread keeps a comment or when the post itself matches
-        the conditions, so a thread without comments survives ``filter(threads=[...])``.
+        :attr:`posts`) stays when its thread keeps a comment, or when it drew no comment here
+        and matches the conditions itself, so a thread without comments survives
+        ``filter(threads=[...])``, and a chain of filters keeps what one filter with all the
+        conditions keeps. The part's :attr:`report` gives its sizes and says which part it is
+        (``report.selection``); the data problems it lists are the whole input's.
         """
         if threads is not None and not isinstance(threads, str):
             threads = list(threads)
@@ -505,8 +508,12 @@ class Discussion:
         if self._threads is not None:
             # a post stays when a kept comment is in its thread, or when it matches the
             # conditions itself (a post without comments, posted in the window / by the author)
+            # (only a post that drew no comment here is kept by the conditions alone, so a
+            # chain of filters keeps the posts one filter with all the conditions keeps)
+            commented = self._comments.get_column("thread_id").unique().implode()
             posts = self._threads.filter(
-                pl.col("thread_id").is_in(kept.get_column("thread_id").unique().implode()) | expr
+                pl.col("thread_id").is_in(kept.get_column("thread_id").unique().implode())
+                | (~pl.col("thread_id").is_in(commented) & expr)
             )
         # whole threads keep every parent; a time or author condition may drop some
         whole = start is None and end is None and authors is None
@@ -582,7 +589,16 @@ class Discussion:
             )
             raise InputFormatError(msg, path=path) from None
         comments = pl.read_parquet(path)
-        threads = pl.read_parquet(_threads_path(path)) if meta.get("has_threads") else None
+        threads = None
+        if meta.get("has_threads"):
+            beside = _threads_path(path)
+            if not beside.is_file():
+                msg = (
+                    f"its posts were saved beside it in {beside.name}, which is missing; "
+                    "copy that file with it"
+                )
+                raise InputFormatError(msg, path=path)
+            threads = pl.read_parquet(beside)
         return cls(
             comments,
             IngestReport.from_dict(meta["report"]),
@@ -595,10 +611,12 @@ def _threads_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.threads.parquet")
 
 
-def _utc(value: datetime | str) -> datetime:
+def _utc(value: datetime | date | str) -> datetime:
     from datetime import UTC
 
     t = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(t, datetime):  # a date: its midnight
+        t = datetime(t.year, t.month, t.day)
     return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
 
 

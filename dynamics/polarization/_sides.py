@@ -41,7 +41,7 @@ def sides(
     tol: float = 1e-6,
     max_iter: int = 10_000,
     solver: Literal["iterate", "cg"] = "iterate",
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> Sides:
     r"""Assign users to sides: from given labels, or found in the interaction graph.
 
@@ -130,9 +130,10 @@ def sides(
         ``tol``), or conjugate gradient on the linear system of the same fixed point,
         :math:`(D - A)_{ff} x_f = A_{fs} x_s` over free users f and seeds s (stops when the
         relative residual is below ``tol``; far fewer iterations on long chains and trees).
-    seed : int, optional
+    seed : int or None, default 0
         Seeds igraph's random generator (Leiden, multilevel), the ARPACK start vector and the
-        random rounding (``"signed"``). The same seed gives the same sides.
+        random rounding (``"signed"``). The same seed gives the same sides; None draws fresh
+        entropy (different sides from call to call).
 
     Returns
     -------

@@ -266,6 +266,11 @@ def render(
     )
     add_figure(figures.activity(facts.activity))
     parts.append("<h3>Data problems (IngestReport)</h3>")
+    if report.selection:
+        parts.append(
+            "<p>This report is on a part of the input; the problems below were counted "
+            "reading the whole input.</p>"
+        )
     problems = report.to_frame()
     if problems.empty:
         parts.append("<p>No data problems were found.</p>")

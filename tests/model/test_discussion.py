@@ -16,6 +16,8 @@ import dynamics as dyn
 
 #   t1: a(ann) <- b(bob) <- c(ann) <- d(cat)      t2: e(bob) <- f(ann), e <- g(bob, self)
 #                 a <- h(cat)
+THREAD = Path(__file__).resolve().parents[2] / "dynamics" / "data" / "southfront-idlib-thread.txt"
+
 ROWS = {
     "id": ["a", "b", "c", "d", "h", "e", "f", "g"],
     "parent": [None, "a", "b", "c", "a", None, "e", "e"],
@@ -386,3 +388,45 @@ def test_a_discussion_knows_whether_it_holds_every_parent(tmp_path: Path) -> Non
     # scores keep it
     assert d.annotate(["sentiment"], cache=False, progress=False).holds_parents
     assert not window.annotate(["sentiment"], cache=False, progress=False).holds_parents
+
+
+@pytest.mark.filterwarnings("ignore::dynamics.errors.DataQualityWarning")
+def test_a_chain_of_filters_keeps_the_posts_one_filter_keeps(shared_data: Path) -> None:
+    """r/CollegeRant, October 2021: one call and a chain of two keep the same comments and
+    the same posts (the chain once kept 18 more, older posts whose comments fell after the
+    window), whichever way round; a date works as a start."""
+    from datetime import date
+
+    rant = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    assert rant.posts is not None
+    one = rant.filter(start="2021-10-01", end="2021-11-01")
+    chained = rant.filter(start="2021-10-01").filter(end="2021-11-01")
+    backwards = rant.filter(end="2021-11-01").filter(start=date(2021, 10, 1))
+    assert one.comments.equals(chained.comments)
+    assert one.comments.equals(backwards.comments)
+    ids = one.posts.get_column("thread_id").sort()
+    assert chained.posts.get_column("thread_id").sort().equals(ids)
+    assert backwards.posts.get_column("thread_id").sort().equals(ids)
+    assert one.n_threads == chained.n_threads == backwards.n_threads
+    # a post that drew no comment at all stays when posted in the window
+    commented = rant.comments.get_column("thread_id").unique().implode()
+    silent = rant.posts.filter(~pl.col("thread_id").is_in(commented))
+    if silent.height:
+        kept = one.posts.filter(~pl.col("thread_id").is_in(commented))
+        assert (
+            kept.height
+            == silent.filter(
+                (pl.col("created_at") >= datetime(2021, 10, 1, tzinfo=UTC))
+                & (pl.col("created_at") < datetime(2021, 11, 1, tzinfo=UTC))
+            ).height
+        )
+
+
+def test_a_saved_file_without_its_posts_file_says_so(tmp_path: Path) -> None:
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(THREAD, infer_replies="adjacent")
+    assert d.posts is not None
+    saved = d.save(tmp_path / "d.parquet")
+    (tmp_path / "d.threads.parquet").unlink()
+    with pytest.raises(dyn.InputFormatError, match=r"d\.threads\.parquet, which is missing"):
+        dyn.load(saved)

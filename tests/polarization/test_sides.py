@@ -661,3 +661,13 @@ def test_a_sides_result_is_accepted_by_the_measures() -> None:
     res = dyn.polarization.ei_index(g, sides=s)
     assert res.value == pytest.approx((2 * external - 78) / 78)
     assert res.value < -0.5
+
+
+def test_sides_are_the_same_from_call_to_call_by_default() -> None:
+    """The default seed is 0, as for every measure: the Leiden sides of a graph whose
+    communities a random start can change come out the same on every call; seed=None draws
+    fresh ones."""
+    g = nx.les_miserables_graph()
+    first = dyn.polarization.sides(g, method="leiden")
+    assert all(dict(dyn.polarization.sides(g, method="leiden")) == dict(first) for _ in range(3))
+    assert dict(dyn.polarization.sides(g, method="leiden", seed=0)) == dict(first)
