@@ -77,13 +77,17 @@ def resolve_local_path(text: str, allowed: Sequence[str | Path]) -> Path:
     candidate = Path(raw).expanduser()
     if not candidate.is_absolute():
         candidate = roots[0] / candidate
+    # the allowed directories are checked before the path's existence, so the box never
+    # says which files exist elsewhere on the server
     try:
-        real = candidate.resolve(strict=True)
+        real = candidate.resolve(strict=False)
     except (OSError, RuntimeError):
-        msg = f"No such file or directory: {raw}"
-        raise LoadError(msg) from None
-    if not any(real == root or real.is_relative_to(root) for root in roots):
+        real = None
+    if real is None or not any(real == root or real.is_relative_to(root) for root in roots):
         msg = f"{raw} is outside the allowed data directories ({', '.join(str(r) for r in roots)})"
+        raise LoadError(msg)
+    if not real.exists():
+        msg = f"No such file or directory: {raw}"
         raise LoadError(msg)
     return real
 

@@ -57,6 +57,9 @@ def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
     spec = measure_specs()[name]
     disc = cache.get_discussion(key)
     leaning = _uses_leaning(spec)
+    if leaning and sides.leaning is None:  # fewer than two sides: no leaning to read
+        reason = "no leaning: the sides found are not two (" + (sides.reason or "no sides") + ")"
+        return pd.DataFrame([{"metric": name, "value": math.nan, "reason": reason}])
     kwargs = {"leaning": dict(sides.leaning)} if leaning else {"sides": sides}
     if "signal" in spec.needs and DEFAULTS["signal"] not in disc.comments.columns:
         reason = f"no {DEFAULTS['signal']} scores"

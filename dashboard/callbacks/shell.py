@@ -74,7 +74,9 @@ def start_load(contents, _clicks, _submit, filename, path_text, infer):
 )
 def run_load(set_progress, job):
     """Read and score the ticket's file, then switch the app to it (in a background process)."""
-    ticket = redeem_ticket((job or {}).get("ticket"))
+    if not job:  # the store's first value, when a page (re)draws it: no load asked for
+        return no_update, no_update, no_update
+    ticket = redeem_ticket(job.get("ticket"))
     if ticket is None:
         return no_update, no_update, notice("This load was lost; start it again.", kind="error")
     started = time.monotonic()

@@ -67,14 +67,28 @@ def thread_options(dataset, chosen):
     prevent_initial_call=True,
 )
 def search_threads(text, dataset, chosen):
-    """Threads whose title or id contains the typed text."""
+    """Threads whose title (in any case) or id contains the typed text."""
     if not text:
         return no_update
-    threads = _threads(dataset["key"])
-    hits = threads.filter(
-        pl.col("label").str.contains(text, literal=True) | (pl.col("thread_id") == chosen)
-    )
-    return _options(hits.head(MAX_OPTIONS + 1))
+    return _options(matching_threads(_threads(dataset["key"]), text, chosen).head(MAX_OPTIONS + 1))
+
+
+def matching_threads(threads: pl.DataFrame, text: str, chosen: str | None) -> pl.DataFrame:
+    """The rows of ``threads`` (``thread_id``, ``label``) whose label or id holds ``text``,
+    case aside, and the chosen one.
+
+    >>> t = pl.DataFrame({"thread_id": ["nizd9j", "abc"], "label": ["My Lowest Point", "x"]})
+    >>> matching_threads(t, "lowest point", None)["thread_id"].to_list()
+    ['nizd9j']
+    >>> matching_threads(t, "NIZD", "abc")["thread_id"].to_list()
+    ['nizd9j', 'abc']
+    """
+    needle = text.lower()
+    found = pl.col("label").str.to_lowercase().str.contains(needle, literal=True)
+    found |= pl.col("thread_id").str.to_lowercase().str.contains(needle, literal=True)
+    if chosen is not None:
+        found |= pl.col("thread_id") == chosen
+    return threads.filter(found)
 
 
 @on(

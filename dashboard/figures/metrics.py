@@ -79,11 +79,18 @@ def trend_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
 def joint_density_figure(density: pl.DataFrame, *, bins: int, title: str) -> go.Figure:
     """The Cinelli et al. (2021) joint density: user leaning (x) vs neighbours' mean (y).
 
-    ``density`` has ``x_bin``, ``y_bin`` (0 .. bins-1 over [-1, 1]) and ``count``.
+    ``density`` is the ``"density"`` table of :func:`dynamics.echo_chambers.neighbour_leaning`:
+    ``x_bin``, ``y_bin`` (the centres of ``bins`` equal bins over [-1, 1]) and ``count``.
     """
     if density.height == 0 or density["count"].sum() == 0:
         return empty_figure("No user has both a leaning and neighbours with one")
     grid = np.zeros((bins, bins))
+    # a bin centre c lies in bin floor((c + 1) * bins / 2)
+    for column in ("x_bin", "y_bin"):
+        centres = density.get_column(column).to_numpy()
+        density = density.with_columns(
+            pl.Series(column, np.clip(np.floor((centres + 1) * bins / 2), 0, bins - 1))
+        )
     for xb, yb, n in density.select("x_bin", "y_bin", "count").iter_rows():
         grid[int(yb), int(xb)] += n
     centres = (-1 + (np.arange(bins) + 0.5) * 2 / bins).round(3).tolist()

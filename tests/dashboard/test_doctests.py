@@ -12,6 +12,7 @@ MODULES = [
     "dashboard.background",
     "dashboard.cache",
     "dashboard.callbacks.graph",
+    "dashboard.callbacks.thread",
     "dashboard.components",
     "dashboard.graph_layout",
     "dashboard.loading",
@@ -20,6 +21,7 @@ MODULES = [
     "dashboard.figures.graph",
     "dashboard.figures.graph_edges",
     "dashboard.figures.graph_labels",
+    "dashboard.figures.metrics",
     "dashboard.figures.overview",
     "dashboard.figures.thread",
 ]

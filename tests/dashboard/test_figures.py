@@ -224,12 +224,32 @@ def test_activity_without_timestamps() -> None:
 
 
 def test_joint_density_grid_keeps_counts() -> None:
-    density = pl.DataFrame({"x_bin": [0, 3, 3], "y_bin": [0, 1, 1], "count": [2, 1, 4]})
+    # bin centres, as neighbour_leaning gives them (4 bins: -0.75, -0.25, 0.25, 0.75)
+    density = pl.DataFrame({"x_bin": [-0.75, 0.75, 0.75], "y_bin": [-0.75, -0.25, -0.25],
+                            "count": [2, 1, 4]})  # fmt: skip
     fig = joint_density_figure(density, bins=4, title="t")
     z = np.array(fig.data[0].z)
     assert z.sum() == 7
     assert z[1, 3] == 5  # rows are y bins, columns x bins
+    assert z[0, 0] == 2
     assert fig.data[0].x[0] == -0.75
+
+
+def test_joint_density_of_the_library_table_spreads_users() -> None:
+    """The library's own table: users at opposite leanings land in opposite corners (they
+    all landed in one cell once, the centres read as indices)."""
+    import networkx as nx
+
+    import dynamics as dyn
+
+    g = nx.Graph([("a", "b"), ("c", "d"), ("a", "c")])
+    r = dyn.echo_chambers.neighbour_leaning(g, leaning={"a": -1, "b": -1, "c": 1, "d": 1})
+    density = r.table("density", backend="polars")
+    bins = int(np.sqrt(density.height))
+    z = np.array(joint_density_figure(density, bins=bins, title="t").data[0].z)
+    assert z.sum() == density["count"].sum() == 4
+    assert z[0, 0] > 0  # b: leaning -1, neighbours -1
+    assert z[-1, -1] > 0  # d: leaning +1, neighbours +1
 
 
 def test_estimates_and_trend() -> None:

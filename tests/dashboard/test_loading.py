@@ -121,3 +121,14 @@ def test_load_scores_and_reports_progress(tmp_path: Path) -> None:
     assert fractions[0] == 0.0
     assert fractions[-1] == 1.0
     assert any("toxicity" in m for _, m in steps)
+
+
+def test_the_path_box_never_says_which_files_exist_outside(tree: tuple[Path, Path]) -> None:
+    """A missing file outside the allowed directories gets the same answer as an existing
+    one (it once said "No such file"); inside, a missing file is said to be missing."""
+    allowed, secret = tree
+    for outside in (secret, secret.parent / "no-such-file.csv"):
+        with pytest.raises(LoadError, match="outside the allowed"):
+            resolve_local_path(str(outside), [allowed])
+    with pytest.raises(LoadError, match=r"No such file or directory: missing\.csv"):
+        resolve_local_path("missing.csv", [allowed])
