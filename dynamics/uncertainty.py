@@ -23,8 +23,9 @@ import inspect
 import math
 import sys
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -704,17 +705,25 @@ def _thresholds(thresholds: Sequence[float] | None) -> np.ndarray:
     if thresholds is None:
         return np.array(THRESHOLDS, dtype=np.float64)
     values = list(thresholds)
-    ok = bool(values) and all(
-        isinstance(t, int | float | np.number) and not isinstance(t, bool) and math.isfinite(t)
-        for t in values
-    )
-    if not ok:
+    if not values or not finite_numbers(values):
         msg = (
             "threshold_sensitivity: thresholds must be a non-empty sequence of finite numbers, "
             f"got {thresholds!r}"
         )
         raise ValueError(msg)
     return np.unique(np.asarray(values, dtype=np.float64))
+
+
+def finite_numbers(values: Iterable[Any]) -> bool:
+    """Whether every one of ``values`` is a finite real number (not a bool, not a string):
+    the check of a list of thresholds, here and in the report's settings.
+
+    >>> finite_numbers([0.3, 1, np.float32(0.5)]), finite_numbers([0.5, "0.7"])
+    (True, False)
+    >>> finite_numbers([True]), finite_numbers([float("nan")])
+    (False, False)
+    """
+    return all(isinstance(t, Real) and not isinstance(t, bool) and math.isfinite(t) for t in values)
 
 
 def _default(parameters: Mapping[str, Any], name: str, fallback: Any) -> Any:

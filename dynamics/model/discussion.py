@@ -510,7 +510,10 @@ class Discussion:
             # conditions itself (a post without comments, posted in the window / by the author)
             # (only a post that drew no comment here is kept by the conditions alone, so a
             # chain of filters keeps the posts one filter with all the conditions keeps)
-            commented = self._comments.get_column("thread_id").unique().implode()
+            commented = self._derived(
+                ("commented_threads",),
+                lambda: self._comments.get_column("thread_id").unique().implode(),
+            )
             posts = self._threads.filter(
                 pl.col("thread_id").is_in(kept.get_column("thread_id").unique().implode())
                 | (~pl.col("thread_id").is_in(commented) & expr)

@@ -15,12 +15,10 @@ one measure never sinks the report.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +33,7 @@ from dynamics.uncertainty import (
     SIGNALS,
     SignalUncertainty,
     ThresholdSensitivity,
+    finite_numbers,
     signal_uncertainty,
     threshold_sensitivity,
 )
@@ -190,9 +189,7 @@ class Settings:
         given = self.thresholds
         if isinstance(given, Iterable) and not isinstance(given, str | bytes):
             given = tuple(given)
-        ok = isinstance(given, tuple) and all(
-            isinstance(t, Real) and not isinstance(t, bool) and math.isfinite(t) for t in given
-        )
+        ok = isinstance(given, tuple) and finite_numbers(given)
         check_param(ok, "thresholds", "analyze", "a sequence of finite numbers", given)
         object.__setattr__(self, "thresholds", tuple(sorted({float(t) for t in given})))
 
