@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from dynamics._sample_checks import interval_warning
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -59,7 +61,9 @@ class MetricResult:
     warnings : tuple of str
         Plain sentences on what the value rests on when that is thin: sides smaller than a
         minimum, sides that cover few users or share no edge, too few threads for a bootstrap
-        interval (thresholds in :mod:`dynamics._sample_checks`). Empty when none applies.
+        interval (thresholds in :mod:`dynamics._sample_checks`), an estimate outside its
+        own interval (:func:`~dynamics._sample_checks.interval_warning`, added here). Empty
+        when none applies.
 
     Examples
     --------
@@ -90,6 +94,9 @@ class MetricResult:
         object.__setattr__(self, "value", as_float(self.value))
         if self.ci is not None:
             object.__setattr__(self, "ci", (as_float(self.ci[0]), as_float(self.ci[1])))
+            off = interval_warning(self.value, self.ci)
+            if off is not None and off not in self.warnings:
+                object.__setattr__(self, "warnings", (*self.warnings, off))
         for name in _NULL_FIELDS:
             v = getattr(self, name)
             if v is not None:

@@ -32,6 +32,7 @@ __all__ = [
     "bootstrap_threads_warning",
     "coverage",
     "escalation_warnings",
+    "interval_warning",
     "side_warnings",
 ]
 
@@ -127,6 +128,34 @@ def bootstrap_threads_warning(n_threads: int) -> str | None:
     noun = "thread" if n_threads == 1 else "threads"
     return (
         f"no bootstrap interval: {n_threads} {noun}, under the minimum of {MIN_BOOTSTRAP_THREADS}"
+    )
+
+
+def interval_warning(value: float, ci: tuple[float, float] | None) -> str | None:
+    """Why ``ci`` should not be quoted as a range around ``value`` (None: nothing to say).
+
+    A thread bootstrap resamples threads, so a sample repeats some threads and drops others;
+    measures that depend on how many distinct users there are (the bimodality coefficient,
+    the Gini of participation, ...) then shift in every sample, and the percentile interval
+    can miss the estimate altogether. It still shows how much the value moves with the
+    threads drawn, but it is not a confidence interval around the estimate.
+
+    Examples
+    --------
+    >>> interval_warning(0.9868, (0.9821, 0.9847)).split(":")[0]
+    'the estimate 0.9868 lies outside its interval [0.9821, 0.9847]'
+    >>> interval_warning(0.5, (0.4, 0.6)) is None
+    True
+    """
+    if ci is None or not all(math.isfinite(x) for x in (value, *ci)):
+        return None
+    low, high = ci
+    if low <= value <= high:
+        return None
+    return (
+        f"the estimate {value:.4g} lies outside its interval [{low:.4g}, {high:.4g}]: the "
+        "resamples are biased for this measure, so the interval shows how much the value moves "
+        "with the threads drawn, not a range around the estimate"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import networkx as nx
@@ -175,3 +176,25 @@ def test_real_discussion_with_found_sides_warns_on_coverage(shared_data) -> None
     r = pol.ei_index(d, sides=sides)
     assert r.warnings == cov["warnings"]
     assert _said(r, "of the users")
+
+
+def test_an_estimate_outside_its_interval_is_said_once() -> None:
+    inside = MetricResult("m", 0.5, ci=(0.4, 0.6))
+    assert inside.warnings == ()
+    outside = MetricResult("m", 0.9868, ci=(0.9821, 0.9847), warnings=("thin",))
+    assert outside.warnings[0] == "thin"
+    assert _said(outside, "the estimate 0.9868 lies outside its interval [0.9821, 0.9847]")
+    assert dataclasses.replace(outside, params={"seed": 1}).warnings == outside.warnings
+    assert outside.to_dict()["warnings"] == list(outside.warnings)
+    # a NaN estimate or interval has nothing to compare
+    assert MetricResult("m", float("nan"), ci=(0.1, 0.2)).warnings == ()
+
+
+def test_real_bimodality_interval_that_misses_its_estimate_warns(shared_data) -> None:
+    """r/CollegeRant: a thread resample holds fewer distinct users, and the bimodality
+    coefficient of the leaning falls with them, so every sample lies below the estimate."""
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    r = pol.bimodality(d, sides=pol.sides(d), n_boot=30)
+    assert r.value > r.ci[1]
+    assert _said(r, "lies outside its interval")
