@@ -192,13 +192,21 @@ def run_echo(
     params: dict[str, Any] = {"input": prep.source, **options}
     params.update((key, settings[key]) for key in ("null", "n_null", "n_boot", "ci", "seed"))
 
-    def again(d: Any, sides: Any = sides) -> float:
+    # leaning=s.leaning of two sides found in the graph (-1 and +1): the null finds the sides
+    # again on every null graph, as with sides=s (a continuous leaning is shuffled instead)
+    origin = None
+    if sides is None and getattr(leaning, "labels_only", False):
+        origin = leaning.sides
+
+    def again(d: Any, found: Any = None) -> float:
+        # the measure on a resample (found None) or on a null graph with its sides found again
+        lean, side = (leaning, sides) if found is None else (None, found)
         # kept on the sample for the next measure that prepares it alike (dynamics._memo)
         p = reuse(
             d,
             ("echo", need, tuple(shape.items())),
-            (sides, leaning),
-            lambda: prepare(d, leaning=leaning, sides=sides, need=need, func=name, **shape),
+            (side, lean),
+            lambda: prepare(d, leaning=lean, sides=side, need=need, func=name, **shape),
         )
         values = p.leaning if need == "leaning" else p.codes
         return math.nan if p.reason else statistic(p, p.src, p.dst, p.w, values)
@@ -213,7 +221,7 @@ def run_echo(
         settings=settings,
         alternative=spec.alternative or "greater",
         func=name,
-        sides=sides,
+        sides=sides if origin is None else origin,
         params=params,
     )
     return spec.result(

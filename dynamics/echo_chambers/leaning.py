@@ -111,8 +111,9 @@ def neighbour_leaning(
         A Discussion gives its user reply graph (``u -> v``: u replied to v). For an
         undirected graph the three directions coincide.
     leaning : Mapping or str, optional
-        Author -> leaning in [-1, 1] (e.g. ``Sides.leaning``), or a column of the comments
-        table (each author's mean). Authors missing or None have no leaning.
+        Author -> leaning in [-1, 1] (e.g. ``Sides.leaning``: for two sides found in the
+        graph the automatic null is then ``"rewire-refit"``, as with ``sides=``), or a column
+        of the comments table (each author's mean). Authors missing or None have no leaning.
     sides : Mapping or str, optional
         Instead of ``leaning``: author -> side label, or a column name. At most two labels,
         which map to leaning -1 and +1 in sorted order (``{"L", "R"}``: L = -1, R = +1).

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import igraph as ig
     import pandas as pd
 
-__all__ = ["METHODS", "ROUNDINGS", "Sides"]
+__all__ = ["METHODS", "ROUNDINGS", "Leaning", "Sides"]
 
 #: The ways :func:`sides` can assign sides.
 METHODS = ("labels", "leiden", "multilevel", "signed", "propagation")
@@ -138,15 +138,21 @@ class Sides(Mapping[Hashable, Hashable]):
         return tuple(a for a, s in zip(self.authors, self.labels, strict=True) if s is None)
 
     @property
-    def leaning(self) -> Mapping[Hashable, float] | None:
+    def leaning(self) -> Leaning | None:
         """``author -> leaning`` in [-1, 1] for every author (NaN where unknown), or None.
 
         Continuous for ``"signed"`` and ``"propagation"``; for any split into exactly two sides
-        the first side of :attr:`order` maps to -1 and the second to +1.
+        the first side of :attr:`order` maps to -1 and the second to +1. A read-only
+        :class:`Leaning` mapping that remembers these sides, so an echo-chamber measure given
+        the -1/+1 leaning of two sides found in the graph (Leiden, multilevel) runs the
+        automatic null ``"rewire-refit"``, as with ``sides=s``. A continuous leaning
+        (``"signed"``, ``"propagation"``) is shuffled over the users (``"label-shuffle"``):
+        the sides found again on a null graph have labels, not scores; pass ``sides=s`` for
+        the re-inferring null on the two sides.
         """
         if self.scores is None:
             return None
-        return MappingProxyType(dict(zip(self.authors, self.scores, strict=True)))
+        return Leaning(dict(zip(self.authors, self.scores, strict=True)), self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per author: ``author``, ``side`` (None for no side) and ``leaning`` if any."""
@@ -172,6 +178,45 @@ class Sides(Mapping[Hashable, Hashable]):
         if self.reason is not None:
             text += f" ({self.reason})"
         return text + ">"
+
+
+class Leaning(Mapping[Hashable, float]):
+    """``author -> leaning``: :attr:`Sides.leaning`, a read-only mapping that keeps its
+    :class:`Sides` (``.sides``), so the null model of a measure given it can find the sides
+    again on each null graph.
+
+    >>> s = dyn.polarization.sides(nx.Graph([("a", "b")]), method="labels",
+    ...                            labels={"a": "L", "b": "R"})
+    >>> dict(s.leaning), s.leaning.sides is s
+    ({'a': -1.0, 'b': 1.0}, True)
+    """
+
+    __slots__ = ("_map", "sides")
+
+    def __init__(self, values: dict[Hashable, float], sides: Sides) -> None:
+        self._map = values
+        self.sides = sides
+
+    def __getitem__(self, author: Hashable) -> float:
+        return self._map[author]
+
+    def get(self, author: Hashable, default: Any = None) -> Any:
+        """The leaning of ``author``, or ``default``."""
+        return self._map.get(author, default)
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._map)
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    @property
+    def labels_only(self) -> bool:
+        """True when every known leaning is -1 or +1: the two sides' labels, not scores."""
+        return all(math.isnan(x) or x in (-1.0, 1.0) for x in self._map.values())
+
+    def __repr__(self) -> str:
+        return f"<Leaning of {self.sides.method} sides: {len(self._map)} authors>"
 
 
 def _sorted_labels(values: Any) -> list[Any]:

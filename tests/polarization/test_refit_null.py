@@ -272,3 +272,18 @@ def test_null_samples_ahead_draws_what_null_samples_draws(rant_part) -> None:
     assert all((a.edges == b.edges).all() for a, b in zip(ahead, kept, strict=True))
     assert all((a.codes == b.codes).all() for a, b in zip(ahead, kept, strict=True))
     assert [a.labels for a in ahead] == [b.labels for b in kept]
+
+
+def test_a_found_sides_leaning_keeps_its_null() -> None:
+    """neighbour_leaning(leaning=s.leaning) of found sides: the null finds the sides again on
+    every null graph, as with sides=s, and gives the same test; given labels' leaning does not."""
+    g = _planted(0.003)
+    found = pol.sides(g, seed=0)
+    by_leaning = dyn.echo_chambers.neighbour_leaning(g, leaning=found.leaning, n_null=5)
+    by_sides = dyn.echo_chambers.neighbour_leaning(g, sides=found, n_null=5)
+    assert by_leaning.params["null"] == "rewire-refit"
+    assert (by_leaning.value, by_leaning.z, by_leaning.p_value) == pytest.approx(
+        (by_sides.value, by_sides.z, by_sides.p_value)
+    )
+    plain = dyn.echo_chambers.neighbour_leaning(g, leaning=dict(found.leaning), n_null=5)
+    assert plain.params["null"] == "label-shuffle"
