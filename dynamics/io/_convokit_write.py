@@ -8,11 +8,13 @@ one JSON line each.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from dynamics.errors import DataQualityWarning
 from dynamics.io import _convokit_layout as layout
 from dynamics.io._base import COMMENT_COLUMNS, THREAD_COLUMNS
 from dynamics.io._json_columns import index_type, json_ready, type_name
@@ -48,6 +50,7 @@ def write_files(discussion: Discussion, path: Path) -> None:
 
     post_rows, post_meta = _post_utterances(posts, roots, anonymous)
     comment_rows, comment_meta = _comment_utterances(discussion, comments, roots, anonymous)
+    _warn_outside_parents(discussion.comments, path)
     speakers: dict[str, dict[str, Any]] = {}
     conversations: dict[str, dict[str, Any]] = {}
     index: dict[str, list[str]] = {}
@@ -193,6 +196,30 @@ def _comment_utterances(
     return rows, meta.with_columns([json_ready(c.get_column(x)) for x in _comment_extras(comments)])
 
 
+def _warn_outside_parents(comments: pl.DataFrame, path: Path) -> None:
+    """Say when replies answer comments outside the part written (a filtered Discussion).
+
+    The Discussion knows who such a reply answered (its ``parent_author``); a corpus can only
+    name the parent utterance, which is not in it, so the reply is written as dangling
+    (``dynamics_orphan_of``) and its user-graph edge is not in a Discussion read back.
+    """
+    outside = comments.filter(
+        pl.col("parent_deleted").is_not_null()
+        & ~pl.col("parent_id").is_in(comments.get_column("comment_id").implode())
+    )
+    if outside.height == 0:
+        return
+    noun = "reply answers a comment" if outside.height == 1 else "replies answer comments"
+    msg = (
+        f"{path}: {outside.height:,} {noun} outside this Discussion (a filtered part); a "
+        "ConvoKit corpus cannot say whom they answered, so they are written as dangling "
+        "replies (meta dynamics_orphan_of) and a Discussion read back from it lacks their "
+        f"reply edges (e.g. {outside.get_column('comment_id')[0]!r}). Write the whole "
+        "Discussion and filter after reading it to keep them."
+    )
+    warnings.warn(msg, DataQualityWarning, stacklevel=4)
+
+
 def _dumps(obj: Any) -> str:
     """ASCII JSON, as ``Corpus.dump`` writes: ConvoKit opens files in the locale's encoding."""
     return json.dumps(obj, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
@@ -234,7 +261,10 @@ def write_corpus(discussion: Discussion, path: str | Path, *, overwrite: bool = 
     The layout (one conversation per post, or per top-level comment when the post is absent;
     ``[deleted]`` and ``[anonymous]`` speakers; ``dynamics_`` meta keys) is described in the
     module docstring. Timestamps are Unix seconds: integers when whole, floats otherwise.
-    NaN and infinite floats in extra columns are written as null.
+    NaN and infinite floats in extra columns are written as null. A filtered Discussion
+    (:meth:`~dynamics.Discussion.filter`) may hold replies to comments outside it; they are
+    written as dangling replies and a ``DataQualityWarning`` counts them, since a corpus read
+    back has no way to know whom they answered (:meth:`~dynamics.Discussion.save` keeps it).
 
     Examples
     --------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import warnings
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -445,3 +446,34 @@ def test_college_rant_loads_in_convokit(
     assert corpus.get_utterance("eaw3ms7").speaker.id == "[deleted]"
     assert corpus.get_conversation("a24rid").meta["dynamics_thread_id"] == "a24rid"
     check_convokit_trees(corpus)
+
+
+@pytest.mark.slow
+def test_a_time_window_counts_the_replies_it_cannot_keep(
+    college_rant: tuple[dyn.Discussion, Path], tmp_path: Path
+) -> None:
+    """A week of r/CollegeRant: replies to comments before the week know whom they answer in
+    the Discussion, not in a corpus; the warning counts them and the edges they carry."""
+    week = college_rant[0].filter(start="2021-10-01", end="2021-10-08")
+    c = week.comments
+    outside = c.filter(
+        pl.col("parent_deleted").is_not_null()
+        & ~pl.col("parent_id").is_in(c.get_column("comment_id").implode())
+    )
+    assert outside.height > 0
+    with pytest.warns(
+        DataQualityWarning, match=f"{outside.height} replies answer comments outside"
+    ):
+        out = write_corpus(week, tmp_path / "week")
+    with pytest.warns(DataQualityWarning):
+        back = dyn.load(out)
+    assert back.user_edges().height < week.user_edges().height
+    # the whole Discussion writes none
+    whole = dyn.load(
+        pl.DataFrame(
+            {"id": ["a", "b"], "parent": [None, "a"], "user": ["x", "y"], "body": ["p", "q"]}
+        )
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        write_corpus(whole, tmp_path / "whole")
