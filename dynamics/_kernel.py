@@ -52,7 +52,7 @@ import numpy as np
 
 from dynamics import _docs
 from dynamics._memo import reuse
-from dynamics._params import check_param
+from dynamics._params import check_param, check_seed
 from dynamics._refit_null import null_samples_ahead, refit_null_test
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
@@ -402,11 +402,13 @@ def check_common(
     n_boot: int,
     ci: float,
     edges: str | None = None,
+    seed: Any = None,
 ) -> None:
     """The sklearn-style checks shared by every measure."""
     from dynamics.polarization._common import EDGE_MODES
 
     check_significance(func, null, n_null, n_boot, ci, obj)
+    check_seed(seed, func)
     if edges is not None:
         check_param(edges in EDGE_MODES, "edges", func, f"one of {EDGE_MODES}", edges)
 
@@ -467,7 +469,14 @@ def run_sided(
     n_boot, ci = args.get("n_boot", 0), args.get("ci", 0.95)
     seed, progress = args.get("seed", 0), args.get("progress")
     check_common(
-        name, obj, null=null, n_null=n_null, n_boot=n_boot, ci=ci, edges=options.get("edges")
+        name,
+        obj,
+        null=null,
+        n_null=n_null,
+        n_boot=n_boot,
+        ci=ci,
+        edges=options.get("edges"),
+        seed=seed,
     )
     params: dict[str, Any] = {
         **options,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_param", "igraph_seed", "is_int", "rng"]
+__all__ = ["check_param", "check_seed", "igraph_seed", "is_int", "rng"]
 
 
 def check_param(ok: bool, name: str, func: str, expected: str, got: Any) -> None:
@@ -36,10 +36,30 @@ def is_int(x: Any) -> bool:
 
 
 def rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """A numpy generator from a seed (the only source of randomness in metrics)."""
+    """A numpy generator from a seed (the only source of randomness in metrics).
+
+    >>> rng(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'seed' parameter must be None, an integer >= 0 or a numpy Generator. Got -1 instead.
+    """
     if isinstance(seed, np.random.Generator):
         return seed
+    check_seed(seed)
     return np.random.default_rng(seed)
+
+
+def check_seed(seed: Any, func: str | None = None) -> None:
+    """Raise the sklearn-style ``ValueError`` unless ``seed`` is None, an integer >= 0 or a
+    numpy Generator (numpy's seeds cannot be negative)."""
+    if seed is None or isinstance(seed, np.random.Generator) or (is_int(seed) and seed >= 0):
+        return
+    where = f" of {func}" if func else ""
+    msg = (
+        f"The 'seed' parameter{where} must be None, an integer >= 0 or a numpy Generator. "
+        f"Got {seed!r} instead."
+    )
+    raise ValueError(msg)
 
 
 #: igraph's random number generator is process-wide: blocks that seed it run one at a time, so

@@ -298,7 +298,9 @@ def analyze(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for report.html, results.json, tables/.")
     ],
-    seed: Annotated[int, typer.Option(help="Seed of the sides, null models, bootstraps.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed of the sides, null models, bootstraps.")
+    ] = 0,
     read: ReadOptions = _READ,
     annotate: Annotated[
         bool, typer.Option(help="Score toxicity, sentiment, stance (needed for escalation).")

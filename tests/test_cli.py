@@ -105,3 +105,24 @@ def test_option_the_reader_does_not_take_is_refused(seed_thread: Path, tmp_path:
     result = runner.invoke(app, ["info", str(f), "--infer-replies", "adjacent"])
     assert result.exit_code == 1
     assert result.output.startswith("error: the tabular reader takes no option 'infer_replies'")
+
+
+def test_a_negative_seed_is_refused_up_front(seed_thread: Path, tmp_path: Path) -> None:
+    """numpy takes no negative seed: the CLI and every measure say so before computing."""
+    result = runner.invoke(
+        app, ["analyze", str(seed_thread), "-o", str(tmp_path / "r"), "--seed", "-1"]
+    )
+    assert result.exit_code != 0
+    assert "--seed" in result.output
+    assert not (tmp_path / "r").exists()
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(seed_thread, infer_replies="adjacent")
+    s = dyn.polarization.sides(d)
+    with pytest.raises(
+        ValueError, match="'seed' parameter of ei_index must be None, an integer >= 0"
+    ):
+        dyn.polarization.ei_index(d, sides=s, seed=-1, n_null=3)
+    with pytest.raises(ValueError, match="'seed' parameter of random_walk_controversy"):
+        dyn.polarization.random_walk_controversy(d, sides=s, seed=-1)
+    with pytest.raises(ValueError, match="'seed' parameter must be None"):
+        dyn.escalation.contagion(d.annotate(), seed=-1, n_null=3)

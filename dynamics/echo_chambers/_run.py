@@ -182,6 +182,7 @@ def run_echo(
         n_null=settings["n_null"],
         n_boot=settings["n_boot"],
         ci=settings["ci"],
+        seed=settings["seed"],
     )
     shape = {"weight": options.get("weight"), "directed": options.get("directed", True)}
     prep = prepare(obj, leaning=leaning, sides=sides, need=need, func=name, **shape)

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._kernel import Computed, Settings, run_sided
-from dynamics._params import check_param, rng
+from dynamics._params import check_param, check_seed, rng
 from dynamics._results import MetricResult
 from dynamics.polarization._common import Prepared, edge_arrays
 from dynamics.polarization._family import polarization_measure
@@ -228,6 +228,7 @@ def random_walk_controversy(
         check_param(ok, name, func, "a positive integer", val)
     weighted = weight is not None
     seed = settings["seed"]
+    check_seed(seed, func)
     walk_seed = np.random.SeedSequence(seed).spawn(1)[0] if seed is not None else None
 
     def walk(g: ig.Graph, codes: np.ndarray) -> _Walks:
