@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -51,9 +51,9 @@ class ContagionResult(MetricResult):
     n_replies, n_toxic_parents, n_toxic_replies, n_toxic_after_toxic : int
         Eligible replies; those whose parent is toxic; those that are toxic; those that are
         toxic and whose parent is toxic.
-    null_mean : float or None
-        Mean ratio under the within-thread permutation null (what thread-level clustering of
-        toxicity alone gives), when the null was run.
+    null_mean, null_sd, excess : float or None
+        Mean and sd of the ratio under the within-thread permutation null (what thread-level
+        clustering of toxicity alone gives), and ``value - null_mean``, when the null was run.
     """
 
     p_toxic_after_toxic: float = math.nan
@@ -63,7 +63,6 @@ class ContagionResult(MetricResult):
     n_toxic_parents: int = 0
     n_toxic_replies: int = 0
     n_toxic_after_toxic: int = 0
-    null_mean: float | None = None
 
 
 @measure(
@@ -214,7 +213,7 @@ def contagion(
     values = signal_values(comments, signal, _FUNC).to_numpy(allow_copy=True).astype(float)
     data = _prepare(comments, values, float(threshold))
 
-    def null_model_of(value: float, gen: np.random.Generator) -> tuple[float, float, float]:
+    def null_model_of(value: float, gen: np.random.Generator) -> NullFields:
         counts = null_counts(data, null_key(gen), n_null, progress=progress)
         return null_test(counts, data.child.size, value)
 
@@ -234,13 +233,14 @@ def from_counts(
     n_boot: int,
     ci: float,
     seed: Any,
-    null_model: Callable[[float, np.random.Generator], tuple[float, float, float]] | None,
+    null_model: Callable[[float, np.random.Generator], NullFields] | None,
 ) -> ContagionResult:
     """The :class:`ContagionResult` from the per-thread and per-(thread, depth) counts.
 
-    ``null_model(R, gen)`` gives z, p and the null mean (drawn after the bootstrap from the
-    same generator), or is None when no null runs. The Spark path calls this on counts
-    built on its executors.
+    ``null_model(R, gen)`` gives the :class:`NullFields` (its permutations keyed from a
+    generator of its own, seeded by ``seed``, so asking for a bootstrap does not change the
+    test), or is None when no null runs. The Spark path calls this on counts built on its
+    executors.
     """
     totals = counts.per_thread.sum(0)
     threads = _table(counts.thread_ids, counts.per_thread)
@@ -277,19 +277,30 @@ def from_counts(
             pl.Series("ci_low", depth_ci[0]).fill_nan(None),
             pl.Series("ci_high", depth_ci[1]).fill_nan(None),
         )
-    z = p_value = null_mean = None
+    test: dict[str, float] = {}
     if null_model is not None:
-        z, p_value, null_mean = null_model(value, gen)
+        fields = null_model(value, rng(seed))
+        test = {
+            "z": fields.z,
+            "p_value": fields.p_value,
+            "null_mean": fields.null_mean,
+            "null_sd": fields.null_sd,
+            "excess": value - fields.null_mean,
+        }
+        if fields.n_defined < params["n_null"]:
+            left = params["n_null"] - fields.n_defined
+            said.append(
+                f"{left} of {params['n_null']} null samples had no toxic parent or no toxic "
+                f"reply and are left out: the test rests on {fields.n_defined}"
+            )
     return ContagionResult(
         _FUNC,
         value,
         ci=interval,
         params=params,
-        z=z,
-        p_value=p_value,
         tables={"threads": threads, "depths": depth_table.filter(pl.col("n_replies") > 0)},
-        null_mean=null_mean,
         warnings=tuple(said),
+        **test,
         **extra,
     )
 
@@ -591,8 +602,8 @@ def _quantiles(samples: np.ndarray, alpha: float) -> tuple[float, float]:
 
 
 def null_key(gen: np.random.Generator) -> int:
-    """The key of the within-thread null's permutations, drawn from the measure's generator
-    (after the bootstrap), so the null depends on ``seed`` alone."""
+    """The key of the within-thread null's permutations: the first draw of a generator seeded
+    by the measure's ``seed`` (not the bootstrap's), so the null depends on ``seed`` alone."""
     return int(gen.integers(0, 2**63))
 
 
@@ -665,17 +676,28 @@ def null_counts(
     return out
 
 
-def null_test(counts: np.ndarray, n: int, observed: float) -> tuple[float, float, float]:
-    """z, one-sided p-value and mean of R under the null, from :func:`null_counts` (summed
-    over every thread) and the number of eligible replies ``n``."""
+class NullFields(NamedTuple):
+    """The within-thread null's z, one-sided p-value, mean and sd of R, and how many of its
+    samples define R (a sample without a toxic parent or a toxic reply does not)."""
+
+    z: float
+    p_value: float
+    null_mean: float
+    null_sd: float
+    n_defined: int
+
+
+def null_test(counts: np.ndarray, n: int, observed: float) -> NullFields:
+    """:class:`NullFields` from :func:`null_counts` (summed over every thread) and the number
+    of eligible replies ``n``; samples that leave R undefined are left out."""
     a, t, b = (counts[:, j].astype(float) for j in range(3))
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where((a > 0) & (t > 0), b * n / (a * t), np.nan)
     values = values[~np.isnan(values)]
     if values.size == 0:
-        return math.nan, math.nan, math.nan
+        return NullFields(math.nan, math.nan, math.nan, math.nan, 0)
     mean = float(values.mean())
     sd = float(values.std(ddof=1)) if values.size > 1 else 0.0
     z = (observed - mean) / sd if sd > 0 else math.nan
     p = (1 + int(np.count_nonzero(values >= observed))) / (1 + values.size)
-    return z, p, mean
+    return NullFields(z, p, mean, sd, int(values.size))

@@ -284,6 +284,7 @@ def contagion(
     """
     from dynamics.escalation.contagion import (
         ContagionCounts,
+        NullFields,
         checked_params,
         from_counts,
         null_key,
@@ -295,7 +296,7 @@ def contagion(
     rows = _in_input_order(ds, _per_bucket_table(ds, "contagion", params))
     counts = ContagionCounts.from_table(rows)
 
-    def null_model(value: float, gen: Any) -> tuple[float, float, float]:
+    def null_model(value: float, gen: Any) -> NullFields:
         summed = _contagion_null(ds, {**params, "key": null_key(gen)})
         return null_test(summed, int(counts.per_thread[:, 0].sum()), value)
 

@@ -285,7 +285,27 @@ def test_single_thread_has_no_bootstrap_interval():
         "only 1 thread, under the minimum of 10",
         "only 2 replies, under the minimum of 50",
         r.params["ci_reason"],
+        # a shuffle that puts no toxic comment at a parent leaves R undefined
+        (
+            "6 of 20 null samples had no toxic parent or no toxic reply and are left out: "
+            "the test rests on 14"
+        ),
     )
+
+
+def test_the_null_test_does_not_depend_on_the_bootstrap(shared_data):
+    """One seed, one null: asking for an interval leaves z, p and the null mean as they
+    are; null_sd and excess come with them."""
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    d = d.filter(start="2021-09-01", end="2021-11-01").annotate(progress=False)
+    plain = contagion(d, n_null=30, seed=3)
+    booted = contagion(d, n_null=30, seed=3, n_boot=20)
+    assert booted.ci is not None
+    assert (booted.z, booted.p_value, booted.null_mean) == (plain.z, plain.p_value, plain.null_mean)
+    assert plain.null_sd > 0
+    assert plain.excess == pytest.approx(plain.value - plain.null_mean)
+    assert plain.z == pytest.approx(plain.excess / plain.null_sd)
 
 
 # ----------------------------------------------------------------------------- errors
