@@ -79,7 +79,8 @@ def instigators(
     -------
     InstigatorsResult
         ``value`` in [0, 1] (about ``top`` when every author starts episodes alike; 1 when the
-        top authors start them all; NaN with a reason when there is no episode); table
+        top authors start them all; NaN with a reason when there is no episode or no known
+        author; a warning counts the episodes opened by comments without an author); table
         ``"authors"``: author, started, targeted, deescalated, participated, ranked by
         started, targeted, deescalated (descending) then name.
 
@@ -162,18 +163,31 @@ def from_authors(
     of known authors, so that any engine that counts per thread gives the same result."""
     func = "instigators"
     counts = ["started", "targeted", "deescalated", "participated"]
-    ranked = per_author.select("author", *counts).sort(
-        ["started", "targeted", "deescalated", "author"],
-        descending=[True, True, True, False],
+    ranked = (
+        per_author.filter(pl.col("author").is_not_null())
+        .select("author", *counts)
+        .sort(
+            ["started", "targeted", "deescalated", "author"], descending=[True, True, True, False]
+        )
     )
     sizes = {"n_authors": n_authors, "n_top": max(1, math.ceil(params["top"] * n_authors))}
     tables = {"authors": ranked}
+    why = None
     if n_episodes == 0:
         why = "no escalation episodes"
+    elif n_authors == 0:
+        why = "no comment has a known author (deleted or anonymous), so no one can be ranked"
+    if why is not None:
         return InstigatorsResult(func, math.nan, params=params, reason=why, tables=tables, **sizes)
     share = float(ranked.get_column("started").head(sizes["n_top"]).sum()) / n_episodes
+    # episodes opened by a comment without an author count in the share's denominator only
+    unknown = n_episodes - int(ranked.get_column("started").sum())
+    said = ()
+    if unknown:
+        opened = f"{unknown} of {n_episodes} episodes were opened by a comment without an author"
+        said = (f"{opened}: they count as not opened by the top authors",)
     return InstigatorsResult(
-        func, share, params=params, tables=tables, n_episodes=n_episodes, **sizes
+        func, share, params=params, tables=tables, n_episodes=n_episodes, warnings=said, **sizes
     )
 
 

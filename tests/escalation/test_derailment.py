@@ -234,3 +234,25 @@ def test_instigators_invariance_and_nan():
         instigators(d, top=0)
     with pytest.raises(ValueError, match="'kind' parameter of instigators"):
         instigators(d, kind="x")
+
+
+def test_episodes_opened_without_an_author_are_counted_not_ranked():
+    """Thread B opened by a deleted author: it stays in the denominator (ann opened 1 of 3),
+    is never ranked as an author, and a warning counts it. No known author at all: NaN."""
+    frames = [
+        thread("A", [0.2, 0.6, 0.9, 0.1], ["ann", "bob", "ann", "cat"]),
+        thread("B", [0.1, 0.5, 0.8, 0.3], [None, "dan", None, "dan"]),
+        thread("C", [0.3, 0.6, 0.9], ["bob", "eve", "bob"]),
+    ]
+    d = dyn.load(pl.concat(frames))
+    r = instigators(d)
+    authors = r.table("authors", backend="polars").get_column("author").to_list()
+    assert None not in authors
+    assert r.n_top == 1  # 5 known authors
+    assert r.value == pytest.approx(1 / 3)
+    said = "1 of 3 episodes were opened by a comment without an author"
+    assert r.warnings == (f"{said}: they count as not opened by the top authors",)
+    nobody = dyn.load(thread("D", [0.2, 0.6, 0.9], [None, None, None]))
+    r = instigators(nobody)
+    assert math.isnan(r.value)
+    assert "no comment has a known author" in r.reason
