@@ -318,8 +318,10 @@ def profile(
     low = np.full(levels.size, np.nan)
     high = np.full(levels.size, np.nan)
     interval = None
+    # the replies among the observations: comments below the top level, turns after the first
+    n_replies = int(cnt[levels > _FIRST_LEVEL[func]].sum())
     said, boot = sample_warnings(
-        params, n_boot if n_obs > 0 else 0, n_threads, n_threads=n_threads, n_replies=n_obs
+        params, n_boot if n_obs > 0 else 0, n_threads, n_threads=n_threads, n_replies=n_replies
     )
     if boot:
         gen = rng(seed)
@@ -363,3 +365,5 @@ _LEVELS = {
     "toxicity_by_depth": ("depths", "depth", "n_comments"),
     "toxicity_by_turn": ("turns", "turn", "n_turns"),
 }
+#: The level of each profile whose observations are not replies (top level, first turn).
+_FIRST_LEVEL = {"toxicity_by_depth": 0, "toxicity_by_turn": 1}

@@ -346,3 +346,14 @@ def test_seed_thread_runs(seed_thread):
     size = dyn.escalation.toxicity_by_thread_size(d)
     assert size.reason == "fewer than two size bins are occupied"  # one thread
     assert size.table("sizes")["n_threads"].tolist() == [1]
+
+
+def test_the_reply_minimum_counts_replies_not_comments(seed_thread):
+    """49 comments of which those below the top level are replies: the warning counts those."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = dyn.load(seed_thread, infer_replies="adjacent").annotate(cache=False)
+    replies = int(d.comments.get_column("parent_id").is_not_null().sum())
+    assert 0 < replies < len(d)
+    depth = dyn.escalation.toxicity_by_depth(d)
+    assert f"only {replies} replies, under the minimum of 50" in depth.warnings
