@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dynamics._results import jsonable
+from dynamics.errors import EmptyInputError
 from dynamics.model.discussion import Discussion
 from dynamics.report.collect import FAMILIES, Collected, MetricRun, Settings, collect, n_steps
 
@@ -132,6 +133,8 @@ def analyze(
         When ``out_dir`` already holds a report and ``overwrite`` is False.
     NotADirectoryError
         When ``out_dir`` is a file.
+    EmptyInputError
+        When the Discussion holds no comments (e.g. an empty time window).
     ValueError
         For a bad parameter.
 
@@ -166,6 +169,11 @@ def analyze(
             "with to_discussion() (or run the Spark report without them)"
         )
         raise ValueError(msg)
+    if isinstance(discussion, Discussion) and len(discussion) == 0:
+        source, selection = discussion.report.path or "the input", discussion.report.selection
+        what = f"the part of {source} selected by {selection}" if selection else source
+        msg = f"analyze: {what} holds no comments; there is nothing to report"
+        raise EmptyInputError(msg)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         msg = f"{out} is a file; the report needs a folder"

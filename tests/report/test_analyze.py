@@ -296,6 +296,11 @@ def test_bad_parameter_or_folder_is_refused(
     a_file.write_text("", encoding="utf-8")
     with pytest.raises(NotADirectoryError, match="is a file"):
         analyze(seed_discussion, a_file, annotate=False)
+    # an empty time window: nothing to report, and no folder of NaNs
+    empty = seed_discussion.filter(start="2100-01-01")
+    with pytest.raises(dyn.EmptyInputError, match=r"selected by start 2100-01-01 \(0 of 49"):
+        analyze(empty, tmp_path / "empty", annotate=False)
+    assert not (tmp_path / "empty").exists()
 
 
 # ---------------------------------------------------------------------- attacker-controlled text
