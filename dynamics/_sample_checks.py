@@ -23,6 +23,7 @@ import numpy as np
 __all__ = [
     "MIN_BOOTSTRAP_THREADS",
     "MIN_CROSS_SIDE_EDGES",
+    "MIN_ESCALATION_EVENTS",
     "MIN_ESCALATION_REPLIES",
     "MIN_ESCALATION_THREADS",
     "MIN_SIDE_EDGE_SHARE",
@@ -32,6 +33,7 @@ __all__ = [
     "bootstrap_threads_warning",
     "coverage",
     "escalation_warnings",
+    "event_warnings",
     "interval_warning",
     "side_warnings",
 ]
@@ -50,6 +52,9 @@ MIN_BOOTSTRAP_THREADS = 10
 MIN_ESCALATION_THREADS = 10
 #: Scored replies (comments with a parent) an escalation measure needs; fewer gives a warning.
 MIN_ESCALATION_REPLIES = 50
+#: The rare events a ratio rests on (replies to a toxic comment, toxic replies, replies
+#: inside flame wars); fewer gives a warning: one event more or less moves the ratio a lot.
+MIN_ESCALATION_EVENTS = 10
 
 
 def _pct(share: float) -> str:
@@ -177,6 +182,22 @@ def escalation_warnings(*, n_threads: int, n_replies: int | None = None) -> tupl
         noun = "reply" if n_replies == 1 else "replies"
         out.append(f"only {n_replies} {noun}, under the minimum of {MIN_ESCALATION_REPLIES}")
     return tuple(out)
+
+
+def event_warnings(counts: Mapping[tuple[str, str], int]) -> tuple[str, ...]:
+    """Warnings for the rare events an escalation ratio rests on: ``(one, many) -> count``,
+    with the event named in the singular and the plural.
+
+    Examples
+    --------
+    >>> event_warnings({("toxic reply", "toxic replies"): 1, ("flame war", "flame wars"): 40})
+    ('only 1 toxic reply, under the minimum of 10',)
+    """
+    return tuple(
+        f"only {n} {one if n == 1 else many}, under the minimum of {MIN_ESCALATION_EVENTS}"
+        for (one, many), n in counts.items()
+        if n < MIN_ESCALATION_EVENTS
+    )
 
 
 @dataclass(frozen=True)

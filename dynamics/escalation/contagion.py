@@ -14,7 +14,11 @@ from dynamics._kernel import measure
 from dynamics._params import check_param, is_int, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
-from dynamics._sample_checks import bootstrap_threads_warning, escalation_warnings
+from dynamics._sample_checks import (
+    bootstrap_threads_warning,
+    escalation_warnings,
+    event_warnings,
+)
 from dynamics._significance import DEFAULT_N_NULL
 from dynamics.escalation._keyed_shuffle import GroupBlock
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
@@ -266,7 +270,17 @@ def from_counts(
 
     gen = rng(seed)
     interval: tuple[float, float] | None = None
-    said = list(escalation_warnings(n_threads=threads.height, n_replies=extra["n_replies"]))
+    said = [
+        *escalation_warnings(n_threads=threads.height, n_replies=extra["n_replies"]),
+        *event_warnings(
+            {
+                ("reply to a toxic comment", "replies to a toxic comment"): extra[
+                    "n_toxic_parents"
+                ],
+                ("toxic reply", "toxic replies"): extra["n_toxic_replies"],
+            }
+        ),
+    ]
     no_interval = bootstrap_threads_warning(threads.height) if n_boot > 0 else None
     if no_interval is not None:
         params["ci_reason"] = no_interval

@@ -19,6 +19,7 @@ from dynamics._kernel import Settings
 from dynamics._params import rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
+from dynamics._sample_checks import event_warnings
 from dynamics.escalation._bootstrap import check_boot, percentile_interval, sample_warnings
 from dynamics.escalation._detection import check_params, detect, episode_params
 from dynamics.escalation._family import BOOTSTRAP, escalation_measure
@@ -237,6 +238,8 @@ def from_summary(
     said, boot = sample_warnings(
         params, params["n_boot"], n_threads, n_threads=n_threads, n_replies=n_in + n_out
     )
+    inside = ("reply inside an episode", "replies inside episodes")
+    said.extend(event_warnings({inside: n_in}))
     if boot:
         interval = bootstrap()
     return ReplyHeatResult(

@@ -284,6 +284,8 @@ def test_single_thread_has_no_bootstrap_interval():
     assert r.warnings == (
         "only 1 thread, under the minimum of 10",
         "only 2 replies, under the minimum of 50",
+        "only 1 reply to a toxic comment, under the minimum of 10",
+        "only 1 toxic reply, under the minimum of 10",
         r.params["ci_reason"],
         # a shuffle that puts no toxic comment at a parent leaves R undefined
         (
@@ -361,3 +363,21 @@ def test_seed_thread_runs(seed_thread):
     assert r.value == pytest.approx(expected)
     assert 0 < r.p_value <= 1
     assert r.table("threads").shape[0] == 1
+
+
+def test_a_ratio_resting_on_a_few_toxic_parents_says_so(shared_data):
+    """r/CollegeRant, April 2020: 20 threads and ~100 replies, so the thread and reply
+    minimums pass, but only a handful of replies answer a toxic comment."""
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    d = d.filter(start="2020-04-01", end="2020-05-01").annotate(progress=False)
+    r = contagion(d, n_boot=50)
+    assert r.n_toxic_parents < 10
+    assert f"only {r.n_toxic_parents} replies to a toxic comment, under the minimum of 10" in (
+        r.warnings
+    )
+    heat = dyn.escalation.reply_heat(d)  # a median over 4 latencies inside flame wars
+    assert heat.defined
+    assert f"only {heat.n_inside} replies inside episodes, under the minimum of 10" in (
+        heat.warnings
+    )
