@@ -195,6 +195,12 @@ def test_real_bimodality_interval_that_misses_its_estimate_warns(shared_data) ->
     coefficient of the leaning falls with them, so every sample lies below the estimate."""
     with pytest.warns(dyn.DataQualityWarning):
         d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
-    r = pol.bimodality(d, sides=pol.sides(d), n_boot=30)
+    s = pol.sides(d)
+    r = pol.bimodality(d, sides=s, n_boot=30)
     assert r.value > r.ci[1]
     assert _said(r, "lies outside its interval")
+    # the leaning measures describe the users on the two sides only: about a tenth of them
+    said = s.details["coverage"]["warnings"][0]  # "the sides hold 10% of the users (376 ...)"
+    assert said in r.warnings
+    assert said in pol.polarization_index(d, sides=s).warnings
+    assert said in pol.polarization_index(d, leaning=s.leaning).warnings

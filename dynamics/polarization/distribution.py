@@ -53,14 +53,17 @@ def _values(
     sides: Mapping[Any, Any] | str | None,
     pair: tuple[Any, Any] | None,
     func: str,
-) -> tuple[np.ndarray, tuple[Any, ...] | None] | str:
-    """The leaning of every user of ``obj`` that has one (or a reason string)."""
+) -> tuple[np.ndarray, tuple[Any, ...] | None, float | None] | str:
+    """The leaning of every user of ``obj`` that has one, the compared pair of sides, and the
+    share of the graph's users with a reply edge that have a leaning (None without edges);
+    or a reason string."""
 
     if (leaning is None) == (sides is None):
         msg = f"{func} needs exactly one of 'leaning' and 'sides'."
         raise ValueError(msg)
     g = as_igraph(obj, func=func, copy=False)  # only read below
     names = g.vs["name"]
+    chosen = None
     if sides is not None:
         labels = side_labels(obj, g, sides, func=func)
         chosen = choose_labels(labels, pair, func)
@@ -68,15 +71,21 @@ def _values(
             return chosen
         code = {chosen[0]: -1.0, chosen[1]: 1.0}
         vals = np.array([code.get(x, np.nan) for x in labels.tolist()], dtype=float)
-        return vals[~np.isnan(vals)], chosen
-    expected = "a mapping author -> float or a column name"
-    leaning = per_author(obj, leaning, param="leaning", func=func, how="mean", expected=expected)
-    raw = [leaning.get(name) for name in names]
-    vals = float_values(raw, missing=np.nan)
-    vals = vals[~np.isnan(vals)]
-    bad = vals[(vals < -1) | (vals > 1)]
-    check_param(bad.size == 0, "leaning", func, "a mapping to numbers in [-1, 1]", bad[:3].tolist())
-    return vals, None
+    else:
+        expected = "a mapping author -> float or a column name"
+        leaning = per_author(
+            obj, leaning, param="leaning", func=func, how="mean", expected=expected
+        )
+        vals = float_values([leaning.get(name) for name in names], missing=np.nan)
+        known = vals[~np.isnan(vals)]
+        bad = known[(known < -1) | (known > 1)]
+        check_param(
+            bad.size == 0, "leaning", func, "a mapping to numbers in [-1, 1]", bad[:3].tolist()
+        )
+    # the users the measure describes, among those who replied or were replied to
+    active = np.asarray(g.degree(), dtype=np.int64) > 0
+    share = float((active & ~np.isnan(vals)).sum() / active.sum()) if active.any() else None
+    return vals[~np.isnan(vals)], chosen, share
 
 
 def _check_no_null(null: str | None, func: str) -> None:
@@ -295,7 +304,7 @@ def _leaning_measure(
     if isinstance(got, str):
         reason = got
     else:
-        x, pair_used = got
+        x, pair_used, user_share = got
         if pair_used is not None:
             params["compared"] = list(pair_used)
         value, fields, reason = compute(x)
@@ -317,7 +326,7 @@ def _leaning_measure(
     said: list[str] = []
     if reason is None:  # the two halves of the leaning distribution, as sides
         halves = {"negative": int((x < 0).sum()), "positive": int((x > 0).sum())}
-        said.extend(side_warnings(halves))
+        said.extend(side_warnings(halves, user_share=user_share))
     if why is not None:
         params["ci_reason"] = why
         said.append(why)
