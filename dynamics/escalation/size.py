@@ -69,7 +69,8 @@ def toxicity_by_thread_size(
         longer threads are more toxic), ``ci`` its bootstrap interval, table ``"sizes"``
         with ``bin``, ``position``, ``size_low``, ``size_high``, ``n_threads``, ``mean``,
         ``ci_low``, ``ci_high`` (non-empty bins only). NaN with a ``reason`` when fewer than
-        two bins are occupied.
+        two bins are occupied (always with fewer than ``min_threads`` threads: the one bin
+        then spans every size).
 
     {profile_errors}
 
@@ -167,11 +168,18 @@ def size_profile(
     occupied = table.get_column("bin").to_numpy()
     n_threads = int(size.size)
     if occupied.size < 2:
+        why = "fewer than two size bins are occupied"
+        if n_threads < min_threads and size.max() > size.min():
+            why = (
+                f"{n_threads} threads, under min_threads={min_threads}: the top bin must "
+                "hold min_threads threads, so every thread shares one bin (lower min_threads "
+                "to bin fewer threads)"
+            )
         return TrendResult(
             func,
             math.nan,
             params=params,
-            reason="fewer than two size bins are occupied",
+            reason=why,
             tables={"sizes": table},
             n_obs=n_threads,
             n_threads=n_threads,
@@ -227,8 +235,8 @@ def _log_bins(size: np.ndarray, n_bins: int, min_threads: int) -> tuple[np.ndarr
         enough = np.flatnonzero(in_top >= min_threads)
         cap = float(caps[enough[0]]) if enough.size else lo_size
     capped = np.minimum(size, cap).astype(float)
-    if cap <= lo_size:
-        return np.zeros(size.size, dtype=np.int64), np.array([lo_size, lo_size])
+    if cap <= lo_size:  # one bin: it spans every size
+        return np.zeros(size.size, dtype=np.int64), np.array([lo_size, float(size.max())])
     edges = 10 ** np.linspace(math.log10(lo_size), math.log10(cap), n_bins + 1)
     edges[0], edges[-1] = lo_size, cap
     bins = np.clip(np.searchsorted(edges, capped, side="left") - 1, 0, n_bins - 1)

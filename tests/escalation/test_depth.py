@@ -357,3 +357,19 @@ def test_the_reply_minimum_counts_replies_not_comments(seed_thread):
     assert 0 < replies < len(d)
     depth = dyn.escalation.toxicity_by_depth(d)
     assert f"only {replies} replies, under the minimum of 50" in depth.warnings
+
+
+def test_fewer_threads_than_the_top_bin_needs_say_so(shared_data):
+    """A week of r/CollegeRant: 14 threads of 1 to 57 comments, fewer than min_threads=50:
+    the reason names min_threads and the one bin spans every size (it said [1, 1])."""
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    d = d.filter(start="2021-01-01", end="2021-01-08").annotate(progress=False)
+    r = toxicity_by_thread_size(d)
+    sizes = d.threads.filter(pl.col("n_comments") > 0).get_column("n_comments")
+    assert math.isnan(r.value)
+    assert r.reason.startswith(f"{r.n_threads} threads, under min_threads=50")
+    row = r.table("sizes", backend="polars").row(0, named=True)
+    assert (row["size_low"], row["size_high"]) == (sizes.min(), sizes.max())
+    assert row["n_threads"] == r.n_threads
+    assert toxicity_by_thread_size(d, min_threads=2).defined
