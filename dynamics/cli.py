@@ -406,6 +406,7 @@ def analyze(
             signal_calibration=signal_calibration,
             thresholds=swept,
             read_options=read_options,
+            source=file,
             overwrite=overwrite,
             progress=progress if progress is not None else sys.stderr.isatty(),
         )

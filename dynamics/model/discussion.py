@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics.errors import DataQualityWarning
 from dynamics.model.checks import IngestReport
 from dynamics.model.forest import (
     ReplyForest,
@@ -325,6 +327,24 @@ class Discussion:
         )
 
     # ------------------------------------------------------------------ graph
+    def _check_times_for_window(self) -> None:
+        """A time window needs times: none is an error, some missing a warning (they drop)."""
+        missing = self._comments.get_column("created_at").null_count()
+        if missing == 0:
+            return
+        where = self._report.path or "this Discussion"
+        if missing == len(self._comments):
+            msg = (
+                f"filter: start/end select by comment time, but no comment of {where} has one "
+                f"({missing:,} comments without created_at)"
+            )
+            raise ValueError(msg)
+        msg = (
+            f"{where}: {missing:,} of {len(self._comments):,} comments have no time and are "
+            "left out of every time window"
+        )
+        warnings.warn(msg, DataQualityWarning, stacklevel=3)
+
     def user_edges(
         self, *, anonymous: AnonymousPolicy = "exclude", self_loops: bool = False
     ) -> pl.DataFrame:
@@ -488,12 +508,21 @@ class Discussion:
         and matches the conditions itself, so a thread without comments survives
         ``filter(threads=[...])``, and a chain of filters keeps what one filter with all the
         conditions keeps. The part's :attr:`report` gives its sizes and says which part it is
-        (``report.selection``); the data problems it lists are the whole input's.
+        (``report.selection``); the data problems it lists are the whole input's. Comments
+        without a time are in no time window: ``start``/``end`` warn
+        (``DataQualityWarning``) when some have none.
+
+        Raises
+        ------
+        ValueError
+            ``start`` or ``end`` given when no comment has a time (a plain-text scrape).
         """
         if threads is not None and not isinstance(threads, str):
             threads = list(threads)
         if authors is not None and not isinstance(authors, str):
             authors = list(authors)
+        if start is not None or end is not None:
+            self._check_times_for_window()
         expr = pl.lit(value=True)
         if start is not None:
             expr &= pl.col("created_at") >= _utc(start)

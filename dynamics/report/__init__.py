@@ -61,6 +61,7 @@ def analyze(
     signal_calibration: str | Path | None = None,
     thresholds: Sequence[float] = (),
     read_options: Mapping[str, Any] | None = None,
+    source: str | Path | None = None,
     overwrite: bool = False,
     progress: bool | None = None,
 ) -> Path:
@@ -117,6 +118,11 @@ def analyze(
         (not a SparkDataset).
     read_options : Mapping, optional
         How the input was read (format, reader options), recorded in ``results.json``.
+    source : str or Path, optional
+        The file the Discussion was read from, when it is not the one its ingest report
+        names (a part saved with :meth:`Discussion.save`, a Parquet copy): ``results.json``
+        then identifies this file under ``input`` and the original under
+        ``input["original"]`` (name and SHA-256), with the part's ``selection``.
     overwrite : bool, default False
         Write into a folder that already holds a report (its ``tables/*.csv`` are replaced).
     progress : bool or None, default None
@@ -201,7 +207,7 @@ def analyze(
                 old.unlink()
         tables_dir.mkdir(exist_ok=True)
         paths = write_tables(collected, out)
-        results = results_dict(collected, paths, read_options=read_options)
+        results = results_dict(collected, paths, read_options=read_options, source=source)
         (out / "results.json").write_text(
             json.dumps(results, indent=2, allow_nan=False, ensure_ascii=False) + "\n",
             encoding="utf-8",
@@ -352,6 +358,7 @@ def results_dict(
     paths: Mapping[str, Mapping[str, str]],
     *,
     read_options: Mapping[str, Any] | None = None,
+    source: str | Path | None = None,
 ) -> dict[str, Any]:
     """The content of ``results.json`` (plain Python, deterministic for a given seed)."""
     from dynamics._version import __version__
@@ -394,7 +401,7 @@ def results_dict(
     return {
         "dynamics_version": __version__,
         "environment": environment(),
-        "input": input_identity(report.path, read_options),
+        "input": _input_entry(report, source, read_options),
         # the file name only: an absolute path would publish the user's directories
         "ingest_report": {
             **report.to_dict(),
@@ -420,6 +427,21 @@ def environment() -> dict[str, str | None]:
         except metadata.PackageNotFoundError:
             versions[name] = None
     return versions
+
+
+def _input_entry(
+    report: Any, source: str | Path | None, read_options: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``results.json``'s ``input``: the file read, and the original input when that file is
+    a saved part or copy of it (with the part's selection)."""
+    read = str(source) if source is not None else report.path
+    out = input_identity(read, read_options)
+    if report.path is not None and read is not None and Path(read) != Path(report.path):
+        original = input_identity(report.path, None)
+        out["original"] = {"name": original["name"], "sha256": original["sha256"]}
+    if report.selection:
+        out["selection"] = report.selection
+    return out
 
 
 def input_identity(path: str | None, read_options: Mapping[str, Any] | None) -> dict[str, Any]:

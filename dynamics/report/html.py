@@ -607,6 +607,7 @@ def render(
             ["", ""],
             [["input", name], ["sha256", results["input"]["sha256"] or "n/a"]]
             + [[f"read option {k}", v] for k, v in results["input"]["read_options"].items()]
+            + _origin_rows(results["input"])
             + [[k, v or "not installed"] for k, v in env.items()],
             numeric=set(),
         )
@@ -629,3 +630,17 @@ def render(
         + "\n".join(parts)
         + "\n</body></html>\n"
     )
+
+
+def _origin_rows(entry: dict[str, Any]) -> list[list[Any]]:
+    """Reproducibility rows for a saved part or copy: the original input and the part."""
+    rows: list[list[Any]] = []
+    original = entry.get("original")
+    if original:
+        rows += [
+            ["original input", original["name"]],
+            ["original sha256", original["sha256"] or "n/a"],
+        ]
+    if entry.get("selection"):
+        rows.append(["part", entry["selection"]])
+    return rows

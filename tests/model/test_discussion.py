@@ -430,3 +430,27 @@ def test_a_saved_file_without_its_posts_file_says_so(tmp_path: Path) -> None:
     (tmp_path / "d.threads.parquet").unlink()
     with pytest.raises(dyn.InputFormatError, match=r"d\.threads\.parquet, which is missing"):
         dyn.load(saved)
+
+
+def test_a_time_window_needs_times(seed_thread: Path) -> None:
+    """The bundled thread has no times: a window is an error, not an empty part; a table
+    with some times missing warns that those comments are in no window."""
+    with pytest.warns(dyn.DataQualityWarning):
+        untimed = dyn.load(seed_thread, infer_replies="adjacent")
+    with pytest.raises(ValueError, match=r"no comment of .*southfront.* has one \(49 comments"):
+        untimed.filter(start="2020-01-01")
+    assert len(untimed.filter(authors=sorted(untimed.authors)[:1])) > 0  # other filters work
+    some = dyn.load(
+        pl.DataFrame(
+            {
+                "id": ["a", "b", "c"],
+                "parent": [None, "a", "a"],
+                "user": ["x", "y", "z"],
+                "body": ["p", "q", "r"],
+                "created_utc": [1_700_000_000, None, 1_700_000_100],
+            }
+        )
+    )
+    with pytest.warns(dyn.DataQualityWarning, match="1 of 3 comments have no time"):
+        part = some.filter(start="2000-01-01")
+    assert part.comments.get_column("comment_id").to_list() == ["a", "c"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import importlib
 import json
@@ -296,9 +297,9 @@ def test_bad_parameter_or_folder_is_refused(
     a_file.write_text("", encoding="utf-8")
     with pytest.raises(NotADirectoryError, match="is a file"):
         analyze(seed_discussion, a_file, annotate=False)
-    # an empty time window: nothing to report, and no folder of NaNs
-    empty = seed_discussion.filter(start="2100-01-01")
-    with pytest.raises(dyn.EmptyInputError, match=r"selected by start 2100-01-01 \(0 of 49"):
+    # an empty part: nothing to report, and no folder of NaNs
+    empty = seed_discussion.filter(authors="nobody here")
+    with pytest.raises(dyn.EmptyInputError, match=r"selected by authors: nobody here \(0 of 49"):
         analyze(empty, tmp_path / "empty", annotate=False)
     assert not (tmp_path / "empty").exists()
 
@@ -368,6 +369,31 @@ def test_cli_analyze_writes_the_report(cache_dir: Path, tmp_path: Path) -> None:
     assert "already holds a report" in again.output
     assert "(--overwrite)" in again.output
     assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
+
+
+def test_cli_analyze_of_a_saved_part_names_the_file_and_its_origin(
+    seed_discussion: dyn.Discussion, cache_dir: Path, tmp_path: Path
+) -> None:
+    """results.json identifies the file analysed (a part saved with Discussion.save), the
+    original input it came from and the part, so the run can be repeated from either."""
+    authors = sorted(seed_discussion.authors)[:6]
+    part = tmp_path / "part.parquet"
+    seed_discussion.filter(authors=authors).save(part)
+    out = tmp_path / "out"
+    args = ["analyze", str(part), "-o", str(out), "--n-null", "5", "--n-boot", "0"]
+    result = runner.invoke(app, [*args, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    entry = json.loads((out / "results.json").read_text(encoding="utf-8"))["input"]
+    assert entry["name"] == "part.parquet"
+    assert entry["sha256"] == hashlib.sha256(part.read_bytes()).hexdigest()
+    assert entry["original"] == {
+        "name": SEED_THREAD.name,
+        "sha256": hashlib.sha256(SEED_THREAD.read_bytes()).hexdigest(),
+    }
+    assert entry["selection"].startswith("authors: 6 given")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "original input" in page
+    assert entry["selection"] in html.unescape(page)
 
 
 def test_cli_analyze_bad_input_is_one_line(tmp_path: Path) -> None:
