@@ -117,7 +117,19 @@ def cli_syntax(message: str) -> str:
     'has no id column; pass --columns comment_id=COL'
     >>> cli_syntax("format not recognised; pass format= one of reddit, tabular")
     'format not recognised; pass --format one of reddit, tabular'
+    >>> cli_syntax("The 'format' parameter of load must be one of ['auto', 'reddit']. Got 'x'")
+    "--format must be one of ['auto', 'reddit']. Got 'x'"
+    >>> cli_syntax("the reddit reader takes no option 'infer_replies'; its options are: none")
+    'the reddit reader takes no option --infer-replies; its options are: none'
     """
+    message = re.sub(
+        r"The '(\w+)' parameter of load (must|needs)",
+        lambda m: f"--{m[1].replace('_', '-')} {m[2]}",
+        message,
+    )
+    message = re.sub(
+        r"takes no option '(\w+)'", lambda m: f"takes no option --{m[1].replace('_', '-')}", message
+    )
     message = re.sub(r"columns=\{'(\w+)': \.\.\.\}", r"--columns \1=COL", message)
     message = re.sub(r"encoding='([^']+)'", r"--encoding \1", message)
     message = re.sub(r"(?<![-\w])(columns|format|encoding)= ?", r"--\1 ", message)
@@ -153,6 +165,11 @@ class ReadOptions:
         """``dynamics.load(path, ...)`` with these options; input errors exit with one line."""
         import dynamics as dyn
 
+        if path.is_dir() and (path / "ingest_report.json").is_file():
+            _fail(
+                f"{path} is a dataset written by `dynamics ingest`: analyze it with "
+                "`dynamics analyze --engine spark`, or open it with dynamics.spark.open"
+            )
         options = self.column_option()
         if self.encoding is not None:
             options["encoding"] = self.encoding
@@ -226,10 +243,11 @@ def info(
     """Print what was read: format, comments, threads, authors, time span, data problems."""
     d = read.load(file, progress)
     report = d.report
-    if as_json:
-        _out.print_json(json.dumps(report.to_dict()))
-        return
     graph = d.user_edges()
+    if as_json:
+        sizes = {"user_graph": {"edges": graph.height, "replies": int(graph["count"].sum())}}
+        _out.print_json(json.dumps(report.to_dict() | sizes))
+        return
     start, end = report.start, report.end
     span = (
         f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC" if start and end else "no timestamps"

@@ -35,6 +35,16 @@ def test_info_json(seed_thread: Path) -> None:
     data = json.loads(result.output)
     assert data["n_comments"] == 49
     assert data["problems"]["empty_text"]["count"] == 2
+    # the table's user-graph line too (read without reply inference: no replies)
+    assert data["user_graph"] == {"edges": 0, "replies": 0}
+
+
+def test_a_spark_dataset_is_pointed_to_the_spark_engine(tmp_path: Path) -> None:
+    (tmp_path / "ingest_report.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(app, ["info", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "dataset written by `dynamics ingest`" in result.output
+    assert "--engine spark" in result.output
 
 
 def test_convert_to_parquet_reopens(seed_thread: Path, tmp_path: Path) -> None:
@@ -104,7 +114,7 @@ def test_option_the_reader_does_not_take_is_refused(seed_thread: Path, tmp_path:
     pl.DataFrame({"id": ["a", "b"], "parent": [None, "a"], "text": ["x", "y"]}).write_csv(f)
     result = runner.invoke(app, ["info", str(f), "--infer-replies", "adjacent"])
     assert result.exit_code == 1
-    assert result.output.startswith("error: the tabular reader takes no option 'infer_replies'")
+    assert result.output.startswith("error: the tabular reader takes no option --infer-replies")
 
 
 def test_a_negative_seed_is_refused_up_front(seed_thread: Path, tmp_path: Path) -> None:

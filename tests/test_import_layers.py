@@ -5,7 +5,7 @@ imports under ``if TYPE_CHECKING:`` are annotations only and are left out). The 
 ground up:
 
 0. ``errors``, ``_version``, ``_params``, ``_problems``, ``_progress``, ``_results``, ``_memo``,
-   ``_allocator``, ``_sample_checks``,
+   ``_allocator``, ``_sample_checks``, ``_words``,
    ``_docs``
 1. ``model`` (the data contract, the Discussion, its checks and derived structures)
 2. ``io`` and ``text`` (siblings: neither imports the other)
@@ -37,6 +37,7 @@ GROUND = {
     "_docs",
     "_allocator",
     "_sample_checks",
+    "_words",
 }
 TOP = {"report", "cli", "__main__"}
 

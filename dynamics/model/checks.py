@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._problems import PROBLEM_KINDS, ProblemLog
+from dynamics._words import counted
 from dynamics.model.forest import find_cycles, parent_index, parent_rows
 from dynamics.model.schema import DELETED_MARKERS, constant_column
 
@@ -147,10 +148,10 @@ class IngestReport:
             else "unknown"
         )
         lines = [
-            f"{self.path or '<frame>'} read as {self.format}: {self.n_records:,} records",
+            f"{self.path or '<frame>'} read as {self.format}: {counted(self.n_records, 'record')}",
             (
-                f"{self.n_comments:,} comments in {self.n_threads:,} threads by "
-                f"{self.n_authors:,} authors; time span {span}"
+                f"{counted(self.n_comments, 'comment')} in {counted(self.n_threads, 'thread')} "
+                f"by {counted(self.n_authors, 'author')}; time span {span}"
             ),
         ]
         if self.selection:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._words import counted
 from dynamics.errors import DataQualityWarning
 from dynamics.model.checks import IngestReport
 from dynamics.model.forest import (
@@ -208,8 +209,8 @@ class Discussion:
 
     def __repr__(self) -> str:
         return (
-            f"<Discussion: {len(self):,} comments, {self.n_threads:,} threads, "
-            f"{len(self.authors):,} authors, read as {self._report.format}>"
+            f"<Discussion: {counted(len(self), 'comment')}, {counted(self.n_threads, 'thread')}, "
+            f"{counted(len(self.authors), 'author')}, read as {self._report.format}>"
         )
 
     @property
