@@ -448,6 +448,10 @@ def _thresholds(text: str | None) -> tuple[float, ...]:
         _fail(
             f"--thresholds: give comma-separated numbers such as 0.3,0.5,0.7, not {escape(repr(text))}"
         )
+    outside = [v for v in values if not 0 <= v <= 1]
+    if outside:  # the report's signal is the toxicity probability
+        shown = ", ".join(f"{v:g}" for v in outside)
+        _fail(f"--thresholds: toxicity lies in [0, 1], so {shown} flags every comment or none")
     return values
 
 

@@ -22,10 +22,13 @@ EXCERPT = 240
 
 
 def fmt_number(value: Any) -> str:
-    """A number for the page: 4 significant digits, thousands separators for integers.
+    """A number for the page: 4 significant digits below 1,000, whole numbers with thousands
+    separators from there (a median latency of 3,860.5 s reads 3,860, not 3860 or 3.86e+03).
 
     >>> fmt_number(0.123456), fmt_number(12345), fmt_number(float("nan")), fmt_number(None)
     ('0.1235', '12,345', 'NaN', '')
+    >>> fmt_number(3860.5), fmt_number(79712.25), fmt_number(2.5e17)
+    ('3,860', '79,712', '2.5e+17')
     """
     if value is None:
         return ""
@@ -36,8 +39,8 @@ def fmt_number(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}"
+        if abs(value) < 1e15 and (value.is_integer() or abs(value) >= 1000):
+            return f"{value:,.0f}"
         return f"{value:.4g}"
     return str(value)
 

@@ -47,8 +47,9 @@ _FAMILY_INTRO = {
     ),
     "polarization": (
         "How separated the sides are in the user reply graph. Null-model z-scores and p-values "
-        "compare each measure with graphs whose side labels are shuffled (or edges rewired), "
-        "where a metric offers one."
+        "compare each measure with its null (named beside it): for sides found in the graph, "
+        "degree-preserving rewirings of the graph with the sides found again on each "
+        "(rewire-refit); for given labels, the labels shuffled over the users (label-shuffle)."
     ),
     "echo_chambers": (
         "Whether users mostly interact with their own side: leaning vs neighbours' leaning "

@@ -652,6 +652,13 @@ def test_thresholds_are_checked_and_need_a_discussion(tmp_path: Path) -> None:
         assert result.exit_code == 1
         assert result.output.startswith("error: --thresholds: give comma-separated numbers")
         assert len(result.output.strip().splitlines()) == 1
+    # a percentage given for a probability: refused before anything runs (it warned twice)
+    result = runner.invoke(
+        app, ["analyze", str(SEED_THREAD), "-o", str(tmp_path / "pct"), "--thresholds", "50,0.7"]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("error: --thresholds: toxicity lies in [0, 1], so 50 flags")
+    assert not (tmp_path / "pct").exists()
     args = ["analyze", str(tmp_path / "dataset"), "-o", str(tmp_path / "out")]
     args += ["--engine", "spark", "--distributed", "--thresholds", "0.5"]
     result = runner.invoke(app, args)
