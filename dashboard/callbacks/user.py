@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from dash import Input, Output, State, html
+from dash import Input, Output, State, html, no_update
 
 from dashboard import cache
 from dashboard.callbacks import on
@@ -40,6 +40,43 @@ def user_options(dataset, chosen):
         shown.append(chosen)
     value = chosen if chosen in authors else (authors[0] if authors else None)
     return [{"label": a, "value": a} for a in shown], value
+
+
+@on(
+    Output(ID.USER_SELECT, "options", allow_duplicate=True),
+    Input(ID.USER_SELECT, "search_value"),
+    State(ID.DATASET, "data"),
+    State(ID.USER_SELECT, "value"),
+    prevent_initial_call=True,
+)
+def search_users(text, dataset, chosen):
+    """Users whose name holds the typed text (in any case), most active first: the picker
+    lists only the most active ones until something is typed."""
+    if not text:
+        return no_update
+    nodes = cache.memo(
+        dataset["key"], "user_nodes", {}, cache.get_discussion(dataset["key"]).user_nodes
+    )
+    found = matching_users(nodes, text, chosen)[: MAX_OPTIONS + 1]
+    return [{"label": a, "value": a} for a in found]
+
+
+def matching_users(nodes: pl.DataFrame, text: str, chosen: str | None) -> list[str]:
+    """The names of ``nodes`` (``author``, ``n_comments``) holding ``text``, case aside, most
+    active first, and the chosen one.
+
+    >>> n = pl.DataFrame({"author": ["Tudor Miron", "ann", "MIRA"], "n_comments": [9, 5, 1]})
+    >>> matching_users(n, "mir", None)
+    ['Tudor Miron', 'MIRA']
+    >>> matching_users(n, "zzz", "ann")
+    ['ann']
+    """
+    needle = text.lower()
+    found = pl.col("author").str.to_lowercase().str.contains(needle, literal=True)
+    if chosen is not None:
+        found |= pl.col("author") == chosen
+    ranked = nodes.filter(found).sort(["n_comments", "author"], descending=[True, False])
+    return ranked.get_column("author").to_list()
 
 
 def _sides_of(key: str, author: str) -> list[str]:

@@ -13,6 +13,7 @@ MODULES = [
     "dashboard.cache",
     "dashboard.callbacks.graph",
     "dashboard.callbacks.thread",
+    "dashboard.callbacks.user",
     "dashboard.components",
     "dashboard.graph_layout",
     "dashboard.loading",

@@ -412,3 +412,32 @@ def test_exports_download_files(dash_duo, app) -> None:
     assert csv.splitlines()[0] == "problem,description,count,policy,samples"
     assert "empty_text" in csv
     assert dash_duo.get_logs() == []
+
+
+def test_user_search_finds_users_beyond_the_first_options(dash_duo, app, tmp_path) -> None:
+    """260 users, the picker lists the 200 most active: typing finds any of them."""
+    rows = ["id,parent,user,body"]
+    for i in range(260):
+        rows.append(f"a{i},,u{i:03d},opening {i}")
+        if i < 200:  # the first 200 write twice, so u250 is not among the options listed
+            rows.append(f"b{i},a{i},u{i:03d},again {i}")
+    data = tmp_path / "many_users.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    _open(dash_duo, app, "/")
+    dash_duo.find_element(".loader summary").click()
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.UPLOAD} input[type=file]").send_keys(
+        str(data)
+    )
+    dash_duo.wait_for_text_to_equal(f"#{ID.DATASET_LABEL}", "many_users.csv", timeout=60)
+    dash_duo.find_element("a.nav-link[href='/user']").click()
+    dash_duo.wait_for_contains_text(f"#{ID.USER_SELECT}", "u000", timeout=TIMEOUT)
+    dash_duo.find_element(f"#{ID.USER_SELECT}").click()
+    menu = dash_duo.find_element(".dash-dropdown-options")
+    assert "u250" not in menu.text
+    dash_duo.find_element("input.dash-dropdown-search").send_keys("U25")
+    until(lambda: "u250" in dash_duo.find_element(".dash-dropdown-options").text, timeout=TIMEOUT)
+    options = dash_duo.find_elements(".dash-dropdown-option")
+    assert [o.text for o in options] == [f"u{i}" for i in range(250, 260)]
+    options[0].click()
+    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "Their comments", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
