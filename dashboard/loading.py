@@ -204,5 +204,18 @@ def _scored_columns(disc: Discussion) -> set[str]:
 
 
 def _plain(error: Exception, source: Path) -> str:
-    """The error message without the server-side directory of an upload."""
-    return str(error).replace(str(source.parent) + "/", "")
+    """The error message without the server-side directory of an upload, and, where it
+    advises a reader option the app has no control for, how to set it.
+
+    >>> _plain(ValueError("/up/x.csv: has no id column; pass columns={'comment_id': ...}"),
+    ...        Path("/up/x.csv"))  # doctest: +ELLIPSIS
+    "x.csv: has no id column; pass columns={'comment_id': ...}. The app reads files as they are: set these options with `dynamics convert x.csv -o x.parquet --columns ...` (or --format) and load x.parquet"
+    """
+    text = str(error).replace(str(source.parent) + "/", "")
+    if re.search(r"(?<![-\w])(columns|format)=", text):
+        text += (
+            ". The app reads files as they are: set these options with "
+            f"`dynamics convert {source.name} -o {source.stem}.parquet --columns ...` "
+            f"(or --format) and load {source.stem}.parquet"
+        )
+    return text

@@ -132,3 +132,16 @@ def test_the_path_box_never_says_which_files_exist_outside(tree: tuple[Path, Pat
             resolve_local_path(str(outside), [allowed])
     with pytest.raises(LoadError, match=r"No such file or directory: missing\.csv"):
         resolve_local_path("missing.csv", [allowed])
+
+
+def test_a_reader_option_the_app_cannot_set_comes_with_the_way_to_set_it(tmp_path: Path) -> None:
+    """A table without an id column: the library advises columns=, which the app has no
+    control for; the message says how to convert the file with those options."""
+    f = tmp_path / "mine.csv"
+    f.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_discussion(f, scorers=[])
+    text = str(caught.value)
+    assert text.startswith("Could not read mine.csv: mine.csv: field 'comment_id' not found")
+    assert "`dynamics convert mine.csv -o mine.parquet --columns ...`" in text
+    assert str(tmp_path) not in text
