@@ -102,7 +102,8 @@ def shell(dataset: dict[str, Any], settings: Settings) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.ID.URL, refresh="callback-nav"),
-            dcc.Store(id=ids.ID.DATASET, data=dataset, storage_type="memory"),
+            # the tab's session storage: a reload keeps the dataset loaded last
+            dcc.Store(id=ids.ID.DATASET, data=dataset, storage_type="session"),
             dcc.Store(id=ids.ID.JOB, data=None, storage_type="memory"),
             html.Header(
                 [

@@ -424,7 +424,8 @@ def analyze(
             signal_calibration=signal_calibration,
             thresholds=swept,
             read_options=read_options,
-            source=file,
+            # a saved part or copy read in memory; a Spark input is named by its report
+            source=None if engine is Engine.spark else file,
             overwrite=overwrite,
             progress=progress if progress is not None else sys.stderr.isatty(),
         )

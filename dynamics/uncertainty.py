@@ -32,6 +32,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._kernel import measures
+from dynamics._params import check_seed
 from dynamics._progress import progress_bar
 from dynamics.errors import DynamicsError, UndefinedMetricError
 
@@ -345,6 +346,7 @@ def signal_uncertainty(
     (0.0, [0.0, 0.5, 1.0], 0.5)
     """
     chosen = (signals,) if isinstance(signals, str) else tuple(signals)
+    check_seed(seed, "signal_uncertainty")
     func, name, fixed = _resolve(measure, seed, "signal_uncertainty")
     _check(discussion, chosen, n_draws, level)
     from dynamics.text.calibration import named

@@ -136,3 +136,11 @@ def test_a_negative_seed_is_refused_up_front(seed_thread: Path, tmp_path: Path) 
         dyn.polarization.random_walk_controversy(d, sides=s, seed=-1)
     with pytest.raises(ValueError, match="'seed' parameter must be None"):
         dyn.escalation.contagion(d.annotate(), seed=-1, n_null=3)
+    with pytest.raises(ValueError, match="'seed' parameter of bimodality"):
+        dyn.polarization.bimodality(d, sides=s, seed=-1)
+    with pytest.raises(ValueError, match="'seed' parameter of participation_inequality"):
+        dyn.structure.participation_inequality(d, seed=-1)
+    with pytest.raises(ValueError, match="'seed' parameter of analyze"):
+        dyn.report.analyze(d, tmp_path / "api", seed=-1)
+    with pytest.raises(ValueError, match="'seed' parameter of signal_uncertainty"):
+        dyn.uncertainty.signal_uncertainty(d, "polarization.frustration", seed=-1)

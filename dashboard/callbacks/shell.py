@@ -64,9 +64,15 @@ def start_load(contents, _clicks, _submit, filename, path_text, infer):
     return {"ticket": file_ticket(source, label, infer)}, f"Loading {label}..."
 
 
+@on(Output(ID.DATASET_LABEL, "children"), Input(ID.DATASET, "data"))
+def dataset_label(dataset):
+    """The header names the dataset shown: the one loaded last in this browser tab, which a
+    reload keeps (the dataset store lives in the tab's session storage)."""
+    return dataset["label"]
+
+
 @on(
     Output(ID.DATASET, "data"),
-    Output(ID.DATASET_LABEL, "children"),
     Output(ID.LOAD_MESSAGE, "children", allow_duplicate=True),
     Input(ID.JOB, "data"),
     **job_with_progress(ID.LOAD_PROGRESS, ID.LOAD_STATUS, counted=False),
@@ -75,10 +81,10 @@ def start_load(contents, _clicks, _submit, filename, path_text, infer):
 def run_load(set_progress, job):
     """Read and score the ticket's file, then switch the app to it (in a background process)."""
     if not job:  # the store's first value, when a page (re)draws it: no load asked for
-        return no_update, no_update, no_update
+        return no_update, no_update
     ticket = redeem_ticket(job.get("ticket"))
     if ticket is None:
-        return no_update, no_update, notice("This load was lost; start it again.", kind="error")
+        return no_update, notice("This load was lost; start it again.", kind="error")
     started = time.monotonic()
     label = ticket["label"]
 
@@ -94,8 +100,8 @@ def run_load(set_progress, job):
             display_name=label,
         )
     except LoadError as error:
-        return no_update, no_update, notice(str(error), kind="error")
+        return no_update, notice(str(error), kind="error")
     progress(1.0, "Keeping the dataset on the server")
     key = cache.put_discussion(disc)  # on disk too: the app's process reopens it by key
     done = f"Loaded {label} in {time.monotonic() - started:.1f} s"
-    return {"key": key, "label": label}, label, done
+    return {"key": key, "label": label}, done

@@ -60,6 +60,9 @@ def echo_measure(
     )
 
 
+#: The side methods whose leaning is the two sides' labels (-1 and +1), not scores.
+_COMMUNITY_METHODS = ("leiden", "multilevel")
+
 #: ``statistic(prep, src, dst, w, values)``: a measure recomputed on arcs and per-vertex values.
 Statistic = Callable[[Prepared, np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
 
@@ -193,11 +196,12 @@ def run_echo(
     params: dict[str, Any] = {"input": prep.source, **options}
     params.update((key, settings[key]) for key in ("null", "n_null", "n_boot", "ci", "seed"))
 
-    # leaning=s.leaning of two sides found in the graph (-1 and +1): the null finds the sides
-    # again on every null graph, as with sides=s (a continuous leaning is shuffled instead)
-    origin = None
-    if sides is None and getattr(leaning, "labels_only", False):
-        origin = leaning.sides
+    # leaning=s.leaning of two communities found in the graph (-1 and +1): the null finds
+    # them again on every null graph, as with sides=s (a continuous leaning, of the signed
+    # or propagation methods, is shuffled instead: sides found again have no scores)
+    origin = getattr(leaning, "sides", None) if sides is None else None
+    if getattr(origin, "method", None) not in _COMMUNITY_METHODS:
+        origin = None
 
     def again(d: Any, found: Any = None) -> float:
         # the measure on a resample (found None) or on a null graph with its sides found again

@@ -269,6 +269,9 @@ def from_counts(
         )
 
     gen = rng(seed)
+    # the null's own generator: a fresh one from an int seed (the stream of the null before
+    # bootstraps existed), a child of a given Generator, spawned before the bootstrap draws
+    null_gen = gen.spawn(1)[0] if isinstance(seed, np.random.Generator) else rng(seed)
     interval: tuple[float, float] | None = None
     said = [
         *escalation_warnings(n_threads=threads.height, n_replies=extra["n_replies"]),
@@ -293,7 +296,7 @@ def from_counts(
         )
     test: dict[str, float] = {}
     if null_model is not None:
-        fields = null_model(value, rng(seed))
+        fields = null_model(value, null_gen)
         test = {
             "z": fields.z,
             "p_value": fields.p_value,

@@ -68,7 +68,8 @@ def toxicity_by_thread_size(
         ``value`` = slope of mean toxicity per unit of normalised bin position (positive:
         longer threads are more toxic), ``ci`` its bootstrap interval, table ``"sizes"``
         with ``bin``, ``position``, ``size_low``, ``size_high``, ``n_threads``, ``mean``,
-        ``ci_low``, ``ci_high`` (non-empty bins only). NaN with a ``reason`` when fewer than
+        ``ci_low``, ``ci_high`` (non-empty bins only; the top bin's ``size_high`` is the
+        largest size it holds, since the sizes above the cap are binned with it). NaN with a ``reason`` when fewer than
         two bins are occupied (always with fewer than ``min_threads`` threads: the one bin
         then spans every size).
 
@@ -240,6 +241,8 @@ def _log_bins(size: np.ndarray, n_bins: int, min_threads: int) -> tuple[np.ndarr
     edges = 10 ** np.linspace(math.log10(lo_size), math.log10(cap), n_bins + 1)
     edges[0], edges[-1] = lo_size, cap
     bins = np.clip(np.searchsorted(edges, capped, side="left") - 1, 0, n_bins - 1)
+    # the top bin holds the threads above the cap too: its upper edge is the largest size
+    edges[-1] = float(size.max())
     return bins.astype(np.int64), edges
 
 

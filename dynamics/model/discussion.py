@@ -328,21 +328,28 @@ class Discussion:
         )
 
     # ------------------------------------------------------------------ graph
-    def _check_times_for_window(self) -> None:
-        """A time window needs times: none is an error, some missing a warning (they drop)."""
-        missing = self._comments.get_column("created_at").null_count()
+    def _check_times_for_window(self, others: pl.Expr) -> None:
+        """A time window needs times: none is an error, some missing a warning (they drop).
+        Only the comments the filter's other conditions (``others``) keep are counted."""
+        counts = (
+            self._comments.lazy()
+            .filter(others)
+            .select(pl.len(), pl.col("created_at").null_count())
+            .collect()
+        )
+        n, missing = counts.row(0)
         if missing == 0:
             return
         where = self._report.path or "this Discussion"
-        if missing == len(self._comments):
+        if missing == n:
             msg = (
                 f"filter: start/end select by comment time, but no comment of {where} has one "
                 f"({missing:,} comments without created_at)"
             )
             raise ValueError(msg)
         msg = (
-            f"{where}: {missing:,} of {len(self._comments):,} comments have no time and are "
-            "left out of every time window"
+            f"{where}: {missing:,} of {n:,} comments have no time and are left out of every "
+            "time window"
         )
         warnings.warn(msg, DataQualityWarning, stacklevel=3)
 
@@ -522,17 +529,17 @@ class Discussion:
             threads = list(threads)
         if authors is not None and not isinstance(authors, str):
             authors = list(authors)
-        if start is not None or end is not None:
-            self._check_times_for_window()
         expr = pl.lit(value=True)
-        if start is not None:
-            expr &= pl.col("created_at") >= _utc(start)
-        if end is not None:
-            expr &= pl.col("created_at") < _utc(end)
         if threads is not None:
             expr &= pl.col("thread_id").is_in([threads] if isinstance(threads, str) else threads)
         if authors is not None:
             expr &= pl.col("author").is_in([authors] if isinstance(authors, str) else authors)
+        if start is not None or end is not None:
+            self._check_times_for_window(expr)
+        if start is not None:
+            expr &= pl.col("created_at") >= _utc(start)
+        if end is not None:
+            expr &= pl.col("created_at") < _utc(end)
         kept = self._comments.filter(expr)
         posts = None
         if self._threads is not None:

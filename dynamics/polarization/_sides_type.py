@@ -210,11 +210,6 @@ class Leaning(Mapping[Hashable, float]):
     def __len__(self) -> int:
         return len(self._map)
 
-    @property
-    def labels_only(self) -> bool:
-        """True when every known leaning is -1 or +1: the two sides' labels, not scores."""
-        return all(math.isnan(x) or x in (-1.0, 1.0) for x in self._map.values())
-
     def __repr__(self) -> str:
         return f"<Leaning of {self.sides.method} sides: {len(self._map)} authors>"
 

@@ -53,10 +53,10 @@ def _values(
     sides: Mapping[Any, Any] | str | None,
     pair: tuple[Any, Any] | None,
     func: str,
-) -> tuple[np.ndarray, tuple[Any, ...] | None, float | None] | str:
+) -> tuple[np.ndarray, tuple[Any, ...] | None, tuple[float, int] | None] | str:
     """The leaning of every user of ``obj`` that has one, the compared pair of sides, and the
-    share of the graph's users with a reply edge that have a leaning (None without edges);
-    or a reason string."""
+    share and number of the graph's users with a reply edge that have a leaning (None
+    without edges); or a reason string."""
 
     if (leaning is None) == (sides is None):
         msg = f"{func} needs exactly one of 'leaning' and 'sides'."
@@ -84,7 +84,8 @@ def _values(
         )
     # the users the measure describes, among those who replied or were replied to
     active = np.asarray(g.degree(), dtype=np.int64) > 0
-    share = float((active & ~np.isnan(vals)).sum() / active.sum()) if active.any() else None
+    described = int((active & ~np.isnan(vals)).sum())
+    share = (described / int(active.sum()), described) if active.any() else None
     return vals[~np.isnan(vals)], chosen, share
 
 
@@ -289,7 +290,9 @@ def _leaning_measure(
         args[k] for k in ("discussion_or_graph", "leaning", "sides", "pair")
     )
     n_boot, ci, seed, progress = (args[k] for k in ("n_boot", "ci", "seed", "progress"))
-    check_common(func, discussion_or_graph, null=None, n_null=args["n_null"], n_boot=n_boot, ci=ci)
+    check_common(
+        func, discussion_or_graph, null=None, n_null=args["n_null"], n_boot=n_boot, ci=ci, seed=seed
+    )
     _check_no_null(args["null"], func)
     params: dict[str, Any] = {
         "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
@@ -326,7 +329,8 @@ def _leaning_measure(
     said: list[str] = []
     if reason is None:  # the two halves of the leaning distribution, as sides
         halves = {"negative": int((x < 0).sum()), "positive": int((x > 0).sum())}
-        said.extend(side_warnings(halves, user_share=user_share))
+        share, described = user_share if user_share is not None else (None, None)
+        said.extend(side_warnings(halves, user_share=share, n_on_sides=described))
     if why is not None:
         params["ci_reason"] = why
         said.append(why)

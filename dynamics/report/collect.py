@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dynamics._kernel import DEFAULTS, FAMILIES, Measure, measures
-from dynamics._params import check_param
+from dynamics._params import check_param, check_seed
 from dynamics._results import MetricResult
 from dynamics._significance import NULL_MODELS
 from dynamics.errors import DynamicsError
@@ -149,6 +149,7 @@ class Settings:
             return isinstance(v, int) and not isinstance(v, bool)
 
         check_param(_int(self.seed), "seed", "analyze", "an int", self.seed)
+        check_seed(self.seed, "analyze")
         check_param(
             _int(self.n_null) and self.n_null >= 1, "n_null", "analyze", "an int >= 1", self.n_null
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dynamics._params import check_param
+from dynamics._params import check_param, check_seed
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
 from dynamics._significance import bootstrap_draws
@@ -298,6 +298,7 @@ def participation_inequality(
     func = "participation_inequality"
     d = _discussion(discussion, func)
     check_inequality_params(n_boot, ci)
+    check_seed(seed, func)
     value = _gini_overall(d)
     interval = None
     params: dict[str, Any] = {"n_boot": n_boot, "ci": ci, "seed": seed}

@@ -441,3 +441,23 @@ def test_user_search_finds_users_beyond_the_first_options(dash_duo, app, tmp_pat
     options[0].click()
     dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "Their comments", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
+
+
+def test_a_reload_keeps_the_loaded_dataset(dash_duo, app, tmp_path) -> None:
+    """After an upload, reloading the page (or opening a page by its address) shows the
+    uploaded data, not the bundled thread again."""
+    good = tmp_path / "kept.csv"
+    good.write_text("id,parent,user,body\n1,,ann,hello\n2,1,bob,no way\n3,2,ann,yes way\n")
+    _open(dash_duo, app, "/")
+    dash_duo.find_element(".loader summary").click()
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.UPLOAD} input[type=file]").send_keys(
+        str(good)
+    )
+    dash_duo.wait_for_text_to_equal(f"#{ID.DATASET_LABEL}", "kept.csv", timeout=60)
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_text_to_equal(f"#{ID.DATASET_LABEL}", "kept.csv", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_CARDS}", "comments\n3", timeout=TIMEOUT)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/user")
+    dash_duo.wait_for_contains_text(f"#{ID.USER_SELECT}", "ann", timeout=TIMEOUT)
+    assert dash_duo.find_element(f"#{ID.DATASET_LABEL}").text == "kept.csv"
+    assert dash_duo.get_logs() == []

@@ -308,6 +308,10 @@ def test_the_null_test_does_not_depend_on_the_bootstrap(shared_data):
     assert plain.null_sd > 0
     assert plain.excess == pytest.approx(plain.value - plain.null_mean)
     assert plain.z == pytest.approx(plain.excess / plain.null_sd)
+    # a Generator seed: the null draws from a child spawned before the bootstrap
+    a = contagion(d, n_null=30, seed=np.random.default_rng(3))
+    b = contagion(d, n_null=30, seed=np.random.default_rng(3), n_boot=20)
+    assert (a.z, a.p_value) == (b.z, b.p_value)
 
 
 # ----------------------------------------------------------------------------- errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -454,3 +455,7 @@ def test_a_time_window_needs_times(seed_thread: Path) -> None:
     with pytest.warns(dyn.DataQualityWarning, match="1 of 3 comments have no time"):
         part = some.filter(start="2000-01-01")
     assert part.comments.get_column("comment_id").to_list() == ["a", "c"]
+    # only the comments the other conditions keep are counted: x and z wrote timed ones
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(some.filter(authors=["x", "z"], start="2000-01-01")) == 2

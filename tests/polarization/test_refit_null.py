@@ -287,3 +287,8 @@ def test_a_found_sides_leaning_keeps_its_null() -> None:
     )
     plain = dyn.echo_chambers.neighbour_leaning(g, leaning=dict(found.leaning), n_null=5)
     assert plain.params["null"] == "label-shuffle"
+    # a propagation leaning is a score, whatever values it takes: it is shuffled
+    seeds = {u: (-1 if i % 2 else 1) for i, u in enumerate(sorted(g)[:20])}
+    spread = pol.sides(g, method="propagation", seeds=seeds)
+    r = dyn.echo_chambers.neighbour_leaning(g, leaning=spread.leaning, n_null=5)
+    assert r.params["null"] == "label-shuffle"
