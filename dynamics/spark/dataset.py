@@ -295,7 +295,8 @@ class SparkDataset:
         """Comments of whole threads chosen by id, subreddit and time (Spark DataFrame).
 
         ``start``/``end`` keep the threads whose first comment falls in ``[start, end)``, so
-        threads are never cut in the middle (a reply's parent is always kept).
+        threads are never cut in the middle (a reply's parent is always kept); they raise
+        ``ValueError`` when no comment has a time.
         """
         from pyspark.sql import functions as F
 
@@ -307,6 +308,12 @@ class SparkDataset:
                 msg = "the dataset has no subreddit column; select with threads= instead"
                 raise ValueError(msg)
             df = df.filter(F.col("subreddit").isin(list(subreddits)))
+        if (start is not None or end is not None) and self.report.start is None:
+            msg = (
+                f"select: start/end select threads by time, but no comment of "
+                f"{self.report.path or 'this dataset'} has one"
+            )
+            raise ValueError(msg)
         if start is not None or end is not None:
             first = df.groupBy("thread_id").agg(F.min("created_at").alias("_t0"))
             if start is not None:

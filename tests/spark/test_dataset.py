@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from tests.spark.conftest import ingest_both
+
 
 @pytest.mark.parametrize("anonymous", ["exclude", "separate", "pool"])
 def test_edge_and_node_tables_equal(planted_both, anonymous):
@@ -492,3 +494,13 @@ def test_pulled_back_whole_the_dataset_keeps_the_posts_without_comments(college_
     assert early.n_threads + late.n_threads <= memory.n_threads
     assert early.report.selection.startswith("end ")
     assert dataset.to_discussion().report.selection is None
+
+
+def test_a_time_selection_needs_times(spark, tmp_path):
+    """A table without times: selecting threads by time is an error, not an empty part."""
+    table = tmp_path / "untimed.csv"
+    table.write_text("id,parent,thread,user,body\na,,t,x,p\nb,a,t,y,q\n", encoding="utf-8")
+    _, _, dataset = ingest_both(spark, table, tmp_path / "ds")
+    with pytest.raises(ValueError, match=r"select threads by time, but no comment of .* has one"):
+        dataset.to_discussion(start="2020-01-01")
+    assert len(dataset.to_discussion(threads=["t"])) == 2
