@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,7 @@ import polars as pl
 
 from dynamics._params import check_param
 from dynamics._results import MetricResult
-from dynamics.errors import DynamicsError
+from dynamics.errors import DataQualityWarning, DynamicsError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,9 +60,11 @@ def over_time(
     -------
     pandas.DataFrame
         One row per window: ``window_start``, ``window_end``, ``n_comments``, ``metric``,
-        ``value``, ``ci_low``, ``ci_high``, ``z``, ``p_value``, ``reason``. A window where the
-        metric is undefined (or raises a :class:`~dynamics.errors.DynamicsError`) has NaN and
-        the reason.
+        ``value``, ``ci_low``, ``ci_high``, ``z``, ``p_value``, ``null_mean``, ``null_sd``,
+        ``excess``, ``reason`` and ``warnings`` (the window's small-sample warnings, joined
+        by ``"; "``). A window where the metric is undefined (or raises a
+        :class:`~dynamics.errors.DynamicsError`) has NaN and the reason. Comments without a
+        time are in no window (one ``DataQualityWarning`` counts them).
 
     Examples
     --------
@@ -81,7 +84,14 @@ def over_time(
     check_param(
         min_comments >= 0, "min_comments", "over_time", "a non-negative integer", min_comments
     )
-    times = discussion.comments.get_column("created_at").drop_nulls()
+    all_times = discussion.comments.get_column("created_at")
+    times = all_times.drop_nulls()
+    if all_times.null_count() > 0 and times.len():
+        msg = (
+            f"over_time: {all_times.null_count():,} of {all_times.len():,} comments have no "
+            "time and are in no window"
+        )
+        warnings.warn(msg, DataQualityWarning, stacklevel=2)
     if times.len() == 0:
         msg = "over_time needs comments with timestamps; this discussion has none"
         raise DynamicsError(msg)
@@ -100,7 +110,9 @@ def over_time(
     begins = ends.dt.offset_by(f"-{rolling}") if rolling is not None else starts
     rows = []
     for window_start, end_of_step in zip(begins, ends, strict=True):
-        window = discussion.filter(start=window_start, end=end_of_step)
+        with warnings.catch_warnings():  # said once above
+            warnings.simplefilter("ignore", DataQualityWarning)
+            window = discussion.filter(start=window_start, end=end_of_step)
         row: dict[str, Any] = {
             "window_start": window_start,
             "window_end": end_of_step,
@@ -115,11 +127,25 @@ def over_time(
             except DynamicsError as error:
                 res = MetricResult(row["metric"], math.nan, reason=str(error))
         frame = res.to_frame().iloc[0]
-        row.update({k: frame[k] for k in ("value", "ci_low", "ci_high", "z", "p_value", "reason")})
+        row.update({k: frame[k] for k in _COLUMNS})
         row["metric"] = res.name
         rows.append(row)
     return pd.DataFrame(rows)
 
+
+#: The result columns each window's row takes (MetricResult.to_frame's names).
+_COLUMNS = (
+    "value",
+    "ci_low",
+    "ci_high",
+    "z",
+    "p_value",
+    "null_mean",
+    "null_sd",
+    "excess",
+    "reason",
+    "warnings",
+)
 
 #: pandas offset aliases -> polars duration units ("M" is a month in pandas, a minute nowhere here)
 _PANDAS_UNITS = {"D": "d", "W": "w", "H": "h", "M": "mo", "MS": "mo", "Y": "y", "YS": "y", "A": "y"}

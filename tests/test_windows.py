@@ -119,3 +119,33 @@ def test_month_windows_are_calendar_months() -> None:
     # the window ending March 1 covers January and February
     assert rolling["window_start"].iloc[1] == pd.Timestamp("2024-01-01", tz="UTC")
     assert rolling["n_comments"].iloc[1] == 3
+
+
+def test_windows_keep_the_null_fields_and_warnings(month: dyn.Discussion) -> None:
+    def tested(d: dyn.Discussion) -> MetricResult:
+        return MetricResult(
+            "tested", 2.0, z=1.0, null_mean=1.5, null_sd=0.5, excess=0.5, warnings=("thin", "few")
+        )
+
+    frame = over_time(tested, month, by="1w")
+    first = frame.iloc[0]
+    assert (first["null_mean"], first["null_sd"], first["excess"]) == (1.5, 0.5, 0.5)
+    assert first["warnings"] == "thin; few"
+
+
+def test_comments_without_a_time_are_counted_once() -> None:
+    d = dyn.load(
+        pl.DataFrame(
+            {
+                "id": list("abc"),
+                "parent": [None, "a", None],
+                "user": ["u", "v", "w"],
+                "body": ["x"] * 3,
+                "time": ["2024-01-01T12:00:00", None, "2024-01-20T12:00:00"],
+            }
+        )
+    )
+    with pytest.warns(dyn.DataQualityWarning, match="1 of 3 comments have no time") as said:
+        frame = over_time(count, d, by="1w")
+    assert len(said) == 1
+    assert frame["n_comments"].sum() == 2
