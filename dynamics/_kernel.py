@@ -549,6 +549,28 @@ def run_sided(
     )
 
 
+#: The key under which :func:`significance` and :func:`refit_and_bootstrap` give the number
+#: of null samples on which the measure is defined (taken out by :func:`take_null_count`).
+N_DEFINED = "n_null_defined"
+
+
+def take_null_count(test: dict[str, Any], params: dict[str, Any]) -> list[str]:
+    """Take :data:`N_DEFINED` out of a null test's fields; when fewer samples than
+    ``params["n_null"]`` define the measure, record the number in ``params`` and return the
+    warning that says the test rests on fewer samples than asked for.
+
+    >>> params = {"n_null": 200}
+    >>> take_null_count({"z": 1.0, N_DEFINED: 150}, params), params[N_DEFINED]
+    (['50 of 200 null samples left the measure undefined and are left out: the test rests on 150'], 150)
+    """
+    n = test.pop(N_DEFINED, None)
+    if n is None or n >= params.get("n_null", 0):
+        return []
+    params[N_DEFINED] = int(n)
+    left = f"{params['n_null'] - n} of {params['n_null']} null samples"
+    return [f"{left} left the measure undefined and are left out: the test rests on {n}"]
+
+
 def significance(
     statistic: Callable[[ig.Graph, np.ndarray], float],
     graph: ig.Graph,
@@ -562,7 +584,9 @@ def significance(
     progress: bool | None,
     func: str,
 ) -> dict[str, float]:
-    """``z``, ``p_value``, null mean and sd, excess from a label or rewiring null ({} without)."""
+    """``z``, ``p_value``, null mean and sd, excess from a label or rewiring null ({} without),
+    and under :data:`N_DEFINED` the number of null samples that define the measure (see
+    :func:`take_null_count`)."""
     if null is None or math.isnan(observed):
         return {}
     res = null_test(
@@ -577,7 +601,7 @@ def significance(
         progress=progress,
         func=func,
     )
-    return res.fields()
+    return {**res.fields(), N_DEFINED: res.null_values.size}
 
 
 def bootstrap(
@@ -676,6 +700,7 @@ def finish(
             again, obj, n_boot=n_boot, ci=ci, seed=seed, progress=progress, func=func
         )
     said = list(prep.warnings) if prep is not None and reason is None else []
+    said.extend(take_null_count(test, params))
     if why is not None:
         params["ci_reason"] = why
         said.append(why)
@@ -756,4 +781,5 @@ def refit_and_bootstrap(
         alternative=alternative,  # type: ignore[arg-type]
         samples=None if drawing is None else drawing.result(),
     )
-    return res.fields(), done if done is not None else bootstrap(again, obj, **boot)
+    fields = {**res.fields(), N_DEFINED: res.null_values.size}
+    return fields, done if done is not None else bootstrap(again, obj, **boot)

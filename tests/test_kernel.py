@@ -140,3 +140,29 @@ def test_measures_reachable_from_the_facade() -> None:
     keys = {m.key for m in dyn.measures("escalation")}
     assert "escalation.contagion" in keys
     assert dyn.measures("escalation")[0].needs == frozenset({"discussion", "signal"})
+
+
+def test_null_samples_that_leave_the_measure_undefined_are_counted() -> None:
+    """A statistic undefined on some shuffles: the test rests on the others, and says so."""
+    import igraph as ig
+
+    from dynamics._kernel import N_DEFINED, significance, take_null_count
+
+    g = ig.Graph.Ring(10)
+    codes = np.array([0] * 5 + [1] * 5)
+
+    def first_side(graph: ig.Graph, labels: np.ndarray) -> float:
+        return float("nan") if labels[0] == 0 else float(labels[:5].sum())
+
+    test = significance(
+        first_side, g, codes, observed=5.0, null="label-shuffle", n_null=40, seed=0,
+        alternative="greater", progress=False, func="demo",
+    )  # fmt: skip
+    n = test[N_DEFINED]
+    assert 0 < n < 40
+    params = {"n_null": 40}
+    said = take_null_count(test, params)
+    assert N_DEFINED not in test
+    assert params[N_DEFINED] == n
+    expected = f"{40 - n} of 40 null samples left the measure undefined and are left out"
+    assert said == [f"{expected}: the test rests on {n}"]

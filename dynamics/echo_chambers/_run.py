@@ -28,6 +28,7 @@ from dynamics._kernel import (
     check_common,
     measure,
     refit_and_bootstrap,
+    take_null_count,
 )
 from dynamics._kernel import significance as null_fields
 from dynamics._memo import reuse
@@ -130,6 +131,7 @@ def null_and_bootstrap(
                 func=func,
             )
         interval, why = bootstrap(recompute, obj, seed=seed, progress=progress, func=func, **boot)
+    prep.warnings.extend(take_null_count(test, params))
     if why is not None:
         prep.ci_reason = why
         prep.warnings.append(why)
