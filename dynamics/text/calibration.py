@@ -275,9 +275,11 @@ class Calibration:
         Raises
         ------
         DynamicsError
-            When a labelled id is not in the Discussion or is labelled twice, a labelled
-            comment has no score, a label is not one of the values above, or neither label
-            column is given; the message names the file, the id and the column.
+            When a labelled id is not in the Discussion or is labelled twice, no labelled
+            comment of a signal has a score, a label is not one of the values above, or
+            neither label column is given; the message names the file, the id and the
+            column. Labelled comments without a score (deleted text; top-level comments for
+            stance) are left out of that signal's fit and counted in :attr:`source`.
 
         Examples
         --------
@@ -307,23 +309,28 @@ class Calibration:
         rows = labels.join(known, on="comment_id", how="left", maintain_order="left")
         scores: dict[str, np.ndarray] = {}
         truth: dict[str, np.ndarray] = {}
+        left_out: dict[str, int] = {}
         for label in given:
             labelled = rows.filter(pl.col(label).is_not_null())
+            # a random sample holds comments without a score (deleted text; for stance the
+            # top-level comments): they cannot be compared with their label, so they are
+            # left out of this signal's fit, and counted
+            scored = pl.all_horizontal(
+                pl.col(c).is_not_null() & pl.col(c).cast(pl.Float64).is_not_nan()
+                for c in _TARGETS[label]
+            )
+            if labelled.filter(~scored).height:
+                left_out[label] = labelled.filter(~scored).height
+            labelled = labelled.filter(scored)
+            if labelled.height == 0:
+                why = "top-level comments have no stance" if label == "stance" else "unscored"
+                msg = (
+                    f"{name}: none of the comments with a '{label}' label has a score in the "
+                    f"Discussion ({why})"
+                )
+                raise DynamicsError(msg)
             values = labelled.get_column(label).to_numpy()
             for column in _TARGETS[label]:
-                missing = pl.col(column).is_null() | pl.col(column).cast(pl.Float64).is_nan()
-                unscored = labelled.filter(missing).get_column("comment_id")
-                if unscored.len():
-                    why = (
-                        "a top-level comment has no stance"
-                        if label == "stance"
-                        else "it was not scored"
-                    )
-                    msg = (
-                        f"{name}: comment_id {unscored[0]!r} ({unscored.len()} in all) has no "
-                        f"{column!r} score in the Discussion ({why})"
-                    )
-                    raise DynamicsError(msg)
                 scores[column] = labelled.get_column(column).cast(pl.Float64).to_numpy()
                 truth[column] = values if label == "toxic" else values == column[2:]
                 if truth[column].all() or not truth[column].any():
@@ -336,6 +343,10 @@ class Calibration:
                     raise DynamicsError(msg)
         n_labelled = rows.filter(pl.any_horizontal(pl.col(given).is_not_null())).height
         source = f"{n_labelled} labelled comments in {name}, {method} scaling"
+        if left_out:
+            source += "; left out for want of a score: " + ", ".join(
+                f"{n} '{label}'" for label, n in left_out.items()
+            )
         return cls.fit(scores, truth, method=method, source=source)
 
     @property

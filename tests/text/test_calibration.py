@@ -200,9 +200,9 @@ def test_from_labels_fits_on_the_labelled_comments_from_a_csv(tmp_path):
         ({"comment_id": ["a", "b"], "toxic": ["0", "maybe"]}, "'b': 'toxic' is 'maybe'"),
         ({"comment_id": ["a", "b"], "toxic": [0.0, 2.0]}, "'b': 'toxic' is 2.0"),
         ({"comment_id": ["a", "b"], "stance": ["agree", "yes"]}, "'b': 'stance' is 'yes'"),
-        (
+        (  # the post has no stance score: left out, and b alone cannot calibrate
             {"comment_id": ["a", "b"], "stance": ["agree", "agree"]},
-            "'a' (1 in all) has no 'p_agree' score in the Discussion (a top-level comment",
+            "every one of the 1 'stance' labels is 'agree'",
         ),
         ({"comment_id": ["a"], "label": ["1"]}, "no labels; give 'toxic' and/or"),
         (
@@ -246,8 +246,9 @@ def test_a_nan_score_counts_as_unscored():
         d.report,
     )
     labels = pl.DataFrame({"comment_id": ["b", "c", "d"], "toxic": [0, 1, 1]})
-    with pytest.raises(DynamicsError, match=r"'c' \(1 in all\) has no 'toxicity' score"):
-        Calibration.from_labels(nan, labels)
+    cal = Calibration.from_labels(nan, labels)
+    assert cal.maps["toxicity"].n == 2  # c left out of the fit, and counted
+    assert cal.source.endswith("left out for want of a score: 1 'toxic'")
 
 
 def test_from_labels_needs_the_scores():
@@ -264,11 +265,10 @@ def test_from_labels_needs_the_scores():
         ),
         d.report,
     )
-    labels = pl.DataFrame({"comment_id": ["b", "c"], "toxic": [0, 1]})
+    labels = pl.DataFrame({"comment_id": ["c"], "toxic": [1]})
     with pytest.raises(
         DynamicsError,
-        match=r"'c' \(1 in all\) has no 'toxicity' score in the "
-        r"Discussion \(it was not scored\)",
+        match=r"none of the comments with a 'toxic' label has a score in the Discussion",
     ):
         Calibration.from_labels(unscored, labels)
 
