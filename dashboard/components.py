@@ -21,6 +21,7 @@ from dashboard import cache, ids
 from dashboard.figures.base import toxicity_color
 
 __all__ = [
+    "KEPT",
     "comment_block",
     "error_card",
     "figure_card",
@@ -32,6 +33,10 @@ __all__ = [
     "warning_lines",
     "warnings_notice",
 ]
+
+#: Keyword arguments of a page control whose choice the browser tab keeps across page
+#: switches and reloads (Dash persistence: only what the user chose is kept).
+KEPT = {"persistence": True, "persistence_type": "session"}
 
 
 def format_number(value: Any, digits: int = 3) -> str:

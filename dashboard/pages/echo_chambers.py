@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from dashboard.components import KEPT
 from dashboard.ids import ID
 from dashboard.sides_options import SIDE_METHODS
 
@@ -23,6 +24,7 @@ def layout(**_query: str) -> html.Div:
                             html.Label("Sides and leaning from"),
                             dcc.Dropdown(
                                 id=ID.ECHO_METHOD,
+                                **KEPT,
                                 clearable=False,
                                 value="signed",
                                 options=[

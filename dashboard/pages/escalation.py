@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from dashboard.components import KEPT
 from dashboard.ids import ID
 from dashboard.label_draws import ESCALATION_INTRO, draws_card
 
@@ -31,6 +32,7 @@ def layout(**_query: str) -> html.Div:
                             html.Label("Toxic when toxicity >="),
                             dcc.Dropdown(
                                 id=ID.ESC_THRESHOLD,
+                                **KEPT,
                                 options=[0.3, 0.5, 0.7, 0.9],
                                 value=0.5,
                                 clearable=False,
@@ -43,6 +45,7 @@ def layout(**_query: str) -> html.Div:
                             html.Label("Episode: at least this many turns"),
                             dcc.Dropdown(
                                 id=ID.ESC_MIN_TURNS,
+                                **KEPT,
                                 options=[2, 3, 4, 5, 8],
                                 value=3,
                                 clearable=False,

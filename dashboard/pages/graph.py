@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.components import figure_card
+from dashboard.components import KEPT, figure_card
 from dashboard.figures.base import empty_figure
 from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES, HEIGHT
 from dashboard.ids import ID
@@ -33,6 +33,7 @@ def layout(**_query: str) -> html.Div:
                         1,
                         value=[0, 100],
                         id=ID.GRAPH_WINDOW,
+                        **KEPT,
                         marks={0: "start", 100: "end"},
                     ),
                 ],
@@ -52,6 +53,7 @@ def layout(**_query: str) -> html.Div:
                     html.Label("Minimum degree"),
                     dcc.Dropdown(
                         id=ID.GRAPH_MIN_DEGREE,
+                        **KEPT,
                         options=[0, 1, 2, 3, 5, 10, 20],
                         value=0,
                         clearable=False,
@@ -63,7 +65,11 @@ def layout(**_query: str) -> html.Div:
                 [
                     html.Label("Colour nodes by"),
                     dcc.Dropdown(
-                        id=ID.GRAPH_COLOR, options=COLOR_OPTIONS, value="signed", clearable=False
+                        id=ID.GRAPH_COLOR,
+                        options=COLOR_OPTIONS,
+                        value="signed",
+                        clearable=False,
+                        **KEPT,
                     ),
                 ],
                 className="control",
@@ -74,6 +80,7 @@ def layout(**_query: str) -> html.Div:
                     html.Label("Edges drawn (heaviest first)"),
                     dcc.Dropdown(
                         id=ID.GRAPH_MAX_EDGES,
+                        **KEPT,
                         options=[{"label": f"{n:,}", "value": n} for n in EDGE_CHOICES],
                         value=DEFAULT_EDGES,
                         clearable=False,

@@ -6,7 +6,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.callbacks.polarization import trend_measures
-from dashboard.components import figure_card
+from dashboard.components import KEPT, figure_card
 from dashboard.figures.base import empty_figure
 from dashboard.ids import ID
 from dashboard.label_draws import POLARIZATION_INTRO, draws_card
@@ -30,6 +30,7 @@ def layout(**_query: str) -> html.Div:
                         "Sides",
                         dcc.Dropdown(
                             id=ID.POL_METHOD,
+                            **KEPT,
                             clearable=False,
                             value="signed",
                             options=[{"label": v[0], "value": k} for k, v in SIDE_METHODS.items()],
@@ -38,12 +39,15 @@ def layout(**_query: str) -> html.Div:
                     ),
                     control(
                         "Seed",
-                        dcc.Input(id=ID.POL_SEED, type="number", value=0, min=0, debounce=True),
+                        dcc.Input(
+                            id=ID.POL_SEED, type="number", value=0, min=0, debounce=True, **KEPT
+                        ),
                     ),
                     control(
                         "Bootstrap resamples (CI) / null draws (p)",
                         dcc.Dropdown(
                             id=ID.POL_N_BOOT,
+                            **KEPT,
                             options=[0, 50, 100, 200, 500],
                             value=100,
                             clearable=False,
@@ -75,6 +79,7 @@ def layout(**_query: str) -> html.Div:
                         "Measure",
                         dcc.Dropdown(
                             id=ID.POL_TREND_METRIC,
+                            **KEPT,
                             options=trend_measures(),
                             value="ei_index",
                             clearable=False,
@@ -84,7 +89,11 @@ def layout(**_query: str) -> html.Div:
                     control(
                         "Window",
                         dcc.Dropdown(
-                            id=ID.POL_BY, options=["1d", "1w", "1mo"], value="1w", clearable=False
+                            id=ID.POL_BY,
+                            options=["1d", "1w", "1mo"],
+                            value="1w",
+                            clearable=False,
+                            **KEPT,
                         ),
                     ),
                 ],

@@ -461,3 +461,22 @@ def test_a_reload_keeps_the_loaded_dataset(dash_duo, app, tmp_path) -> None:
     dash_duo.wait_for_contains_text(f"#{ID.USER_SELECT}", "ann", timeout=TIMEOUT)
     assert dash_duo.find_element(f"#{ID.DATASET_LABEL}").text == "kept.csv"
     assert dash_duo.get_logs() == []
+
+
+def test_page_choices_survive_a_page_switch(dash_duo, app) -> None:
+    """A sides method and an escalation threshold chosen, another page visited: both pages
+    show the choices again (kept in the tab's session storage)."""
+    leiden = "Leiden communities, merged into two"
+    _open(dash_duo, app, "/polarization")
+    dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "users with a side", timeout=60)
+    until(lambda: _chosen(dash_duo, f"#{ID.POL_METHOD}", leiden), timeout=TIMEOUT)
+    dash_duo.find_element("a.nav-link[href='/escalation']").click()
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    until(lambda: _chosen(dash_duo, f"#{ID.ESC_THRESHOLD}", "0.7"), timeout=TIMEOUT)
+    dash_duo.find_element("a.nav-link[href='/']").click()
+    dash_duo.wait_for_contains_text(f"#{ID.OVERVIEW_CARDS}", "49", timeout=TIMEOUT)
+    dash_duo.find_element("a.nav-link[href='/polarization']").click()
+    dash_duo.wait_for_text_to_equal(f"#{ID.POL_METHOD}", leiden, timeout=TIMEOUT)
+    dash_duo.find_element("a.nav-link[href='/escalation']").click()
+    dash_duo.wait_for_text_to_equal(f"#{ID.ESC_THRESHOLD}", "0.7", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
