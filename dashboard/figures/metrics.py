@@ -22,30 +22,65 @@ __all__ = [
 
 
 def estimates_figure(frame: pd.DataFrame, *, title: str = "Estimates") -> go.Figure:
-    """One dot per metric with its confidence interval (rows: ``metric``, ``value``,
-    ``ci_low``, ``ci_high``, ``p_value``); undefined metrics are listed as such."""
+    """One dot per metric with its confidence interval drawn as a line from ``ci_low`` to
+    ``ci_high`` (rows: ``metric``, ``value``, ``ci_low``, ``ci_high``, ``p_value``); an
+    estimate outside its own interval (a biased resampling, see the warnings) is drawn in
+    orange with a hover that says so, not pulled onto the interval; undefined metrics are
+    left out.
+
+    >>> f = pd.DataFrame({"metric": ["a", "b"], "value": [0.5, 0.99], "ci_low": [0.4, 0.98],
+    ...                   "ci_high": [0.6, 0.985], "p_value": [0.01, None]})
+    >>> fig = estimates_figure(f)
+    >>> fig.data[0].x  # the intervals, as they are
+    (0.4, 0.6, None, 0.98, 0.985, None)
+    >>> list(fig.data[1].marker.color)
+    ['#1f77b4', '#ff7f0e']
+    """
     ok = frame[frame["value"].notna()] if len(frame) else frame
     if len(ok) == 0:
         return empty_figure("No metric is defined on this data")
-    low = (ok["value"] - ok["ci_low"]).fillna(0).clip(lower=0)
-    high = (ok["ci_high"] - ok["value"]).fillna(0).clip(lower=0)
+    names = [safe_text(m) for m in ok["metric"]]
+    xs: list[float | None] = []
+    ys: list[str | None] = []
+    for name, lo, hi in zip(names, ok["ci_low"], ok["ci_high"], strict=True):
+        if not (pd.isna(lo) or pd.isna(hi)):
+            xs += [float(lo), float(hi), None]
+            ys += [name, name, None]
     p = ok["p_value"] if "p_value" in ok else pd.Series([math.nan] * len(ok))
+    outside = [
+        not (pd.isna(lo) or pd.isna(hi)) and not lo <= v <= hi
+        for v, lo, hi in zip(ok["value"], ok["ci_low"], ok["ci_high"], strict=True)
+    ]
+    hover = [
+        ("p = " + f"{q:.3g}" if not pd.isna(q) else "no null model")
+        + ("; the estimate lies outside its interval" if off else "")
+        for q, off in zip(p, outside, strict=True)
+    ]
     fig = go.Figure(
-        go.Scatter(
-            x=ok["value"],
-            y=[safe_text(m) for m in ok["metric"]],
-            mode="markers",
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": high.tolist(),
-                "arrayminus": low.tolist(),
-            },
-            marker={"size": 10, "color": "#1f77b4"},
-            hovertext=[f"p = {v:.3g}" if not math.isnan(v) else "no null model" for v in p],
-        )
+        [
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": "#1f77b4", "width": 3},
+                name="confidence interval",
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=ok["value"],
+                y=names,
+                mode="markers",
+                marker={
+                    "size": 10,
+                    "color": ["#ff7f0e" if off else "#1f77b4" for off in outside],
+                },
+                name="estimate",
+                hovertext=hover,
+            ),
+        ]
     )
-    fig.update_xaxes(title_text="value (bar: confidence interval)", zeroline=True)
+    fig.update_layout(showlegend=False)
+    fig.update_xaxes(title_text="value (line: confidence interval)", zeroline=True)
     return styled(fig, title=title, height=max(260, 45 * len(ok) + 100))
 
 
@@ -126,7 +161,8 @@ def side_bars_figure(
     ``color_by_toxicity``, and one colour otherwise. A frame with ``ci_low`` and ``ci_high``
     gets error bars and `` (ci_label)`` after the title; where every interval is null (a
     bootstrap over too few threads gives none) it gets neither bars nor a degenerate
-    interval, and the title says ``(no interval)``.
+    interval, and the title says ``(no interval)``; where only some are null (a depth
+    reached by one comment), those bars are pale and the title says so.
     """
     if frame.height == 0:
         return empty_figure("Nothing to show")
@@ -156,6 +192,10 @@ def side_bars_figure(
         marker = {"color": [SIDE_COLORS[i % len(SIDE_COLORS)] for i in range(frame.height)]}
     else:
         marker = {"color": "#4c72b0"}
+    if err is not None and None in err["array"]:
+        # bars resting on too little for an interval must not look as solid as the others
+        marker["opacity"] = [0.35 if h is None else 1.0 for h in err["array"]]
+        title = f"{title[:-1]}; pale bars: no interval)"
     fig = go.Figure(
         go.Bar(x=[safe_text(v) for v in frame[x].to_list()], y=values, error_y=err, marker=marker)
     )

@@ -257,8 +257,14 @@ def test_estimates_and_trend() -> None:
                           "ci_low": [0.1, None], "ci_high": [0.4, None],
                           "p_value": [0.01, None]})  # fmt: skip
     fig = estimates_figure(frame)
-    assert list(fig.data[0].y) == ["ei_index"]
-    assert list(fig.data[0].error_x.array) == pytest.approx([0.2])
+    assert list(fig.data[1].y) == ["ei_index"]  # the undefined modularity is left out
+    assert list(fig.data[0].x) == [0.1, 0.4, None]  # its interval, drawn as it is
+    # an estimate outside its interval keeps both where they are (the arms were clipped)
+    off = frame.assign(value=[0.05, float("nan")])
+    fig = estimates_figure(off)
+    assert list(fig.data[0].x) == [0.1, 0.4, None]
+    assert list(fig.data[1].x) == [0.05]
+    assert "outside its interval" in fig.data[1].hovertext[0]
     trend = pd.DataFrame({"window_start": [1, 2], "value": [0.1, 0.3], "ci_low": [0.0, 0.2],
                           "ci_high": [0.2, 0.4], "n_comments": [10, 12]})  # fmt: skip
     assert len(trend_figure(trend, title="t").data) == 2
@@ -290,5 +296,10 @@ def test_side_bars_draw_intervals_only_where_there_are_some() -> None:
     fig = side_bars_figure(none, x="depth", y="mean", title="Mean")
     assert fig.layout.title.text.endswith("Mean (no interval)")
     assert fig.data[0].error_y.array is None
+    # some bars without an interval: pale, and the title says so
+    some = frame.with_columns(pl.Series("ci_low", [0.3, None]), pl.Series("ci_high", [0.45, None]))
+    fig = side_bars_figure(some, x="depth", y="mean", title="Mean", categorical=False)
+    assert fig.layout.title.text.endswith("Mean (95% CI; pale bars: no interval)")
+    assert list(fig.data[0].marker.opacity) == [1.0, 0.35]
     plain = side_bars_figure(frame.drop("ci_low", "ci_high"), x="depth", y="mean", title="Mean")
     assert plain.layout.title.text.endswith("Mean")
