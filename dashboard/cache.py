@@ -179,19 +179,25 @@ class Failed:
 
     name: str
     error: Exception
+    bug: bool = False
 
     @property
     def message(self) -> str:
         """``"<ErrorType>: <message>"``, the way the page shows it."""
-        return f"{type(self.error).__name__}: {self.error}"
+        text = f"{type(self.error).__name__}: {self.error}"
+        return f"{text} (an error in the app: its log has the traceback)" if self.bug else text
 
 
 def attempt(key: str, name: str, params: Mapping[str, Any], fn: Callable[[], T]) -> T | Failed:
     """:func:`memo`, with the library's errors for this input returned as :class:`Failed`.
 
     ``DynamicsError``, ``ValueError`` and ``TypeError`` (a measure's parameters do not suit
-    the data) become a :class:`Failed` that the page shows as an error; anything else is a bug
-    and propagates.
+    the data) become a :class:`Failed` that the page shows as an error. Anything else is a
+    bug: it is logged with its traceback and shown as an error too (a page left blank by a
+    failed callback tells the user nothing).
+
+    >>> attempt("k", "broken", {}, lambda: {}["missing"]).message
+    "KeyError: 'missing' (an error in the app: its log has the traceback)"
     """
     from dynamics.errors import DynamicsError
 
@@ -200,3 +206,6 @@ def attempt(key: str, name: str, params: Mapping[str, Any], fn: Callable[[], T])
     except (DynamicsError, ValueError, TypeError) as error:
         logger.info("%s failed on %s: %s", name, key, error)
         return Failed(name, error)
+    except Exception as error:  # a bug: said on the page, logged in full
+        logger.exception("%s raised on %s", name, key)
+        return Failed(name, error, bug=True)

@@ -111,8 +111,11 @@ def test_library_errors_are_shown_not_cached() -> None:
         msg = "a bug, not a refusal"
         raise KeyError(msg)
 
-    with pytest.raises(KeyError):
-        cache.attempt(key, "bug", {}, bug)
+    # a bug is said on the page too (a blank page tells the user nothing), flagged as one
+    got = cache.attempt(key, "bug", {}, bug)
+    assert isinstance(got, cache.Failed)
+    assert got.bug
+    assert got.message.endswith("(an error in the app: its log has the traceback)")
 
 
 def test_escalation_page_shows_a_refused_parameter_as_an_error(seed_thread: Path) -> None:
