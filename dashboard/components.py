@@ -9,7 +9,9 @@ Comment bodies and author names are attacker-controlled. They are only ever pass
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
 import pandas as pd
@@ -23,11 +25,13 @@ from dashboard.figures.base import toxicity_color
 __all__ = [
     "KEPT",
     "comment_block",
+    "duration_text",
     "error_card",
     "figure_card",
     "format_number",
     "metric_card",
     "notice",
+    "participants_text",
     "table_card",
     "table_token",
     "warning_lines",
@@ -86,11 +90,53 @@ def figure_card(name: str, figure: go.Figure, *, note: str | None = None) -> htm
 
 
 def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A table cell: numbers as the report writes them, durations in words, gaps empty.
+
+    >>> _cell(10330.0), _cell(1067), _cell(0.1234567), _cell(pd.Timedelta(seconds=35350))
+    ('10,330', '1,067', '0.1235', '9 h 49 min')
+    >>> _cell(pd.NaT), _cell(None), _cell(float("nan")), _cell("`deleted`")
+    ('', '', '', "'deleted'")
+    """
+    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
         return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
+        if abs(value) < 1e15 and (value.is_integer() or abs(value) >= 1000):
+            return f"{value:,.0f}"
         return f"{value:.4g}"
-    return str(value)
+    if isinstance(value, timedelta):
+        return duration_text(value.total_seconds())
+    # the library's texts mark column names as `code`; a table cell shows plain text
+    return re.sub(r"`([^`]*)`", r"'\1'", str(value))
+
+
+def participants_text() -> pl.Expr:
+    """An episode's ``participants`` as one string, a deleted or anonymous author named so
+    (a null in the list made the whole cell empty).
+
+    >>> pl.DataFrame({"participants": [["ann", None]]}).select(participants_text()).item()
+    'ann, [deleted]'
+    """
+    return pl.col("participants").list.eval(pl.element().fill_null("[deleted]")).list.join(", ")
+
+
+def duration_text(seconds: float) -> str:
+    """A duration in words, to the minute above an hour.
+
+    >>> duration_text(42), duration_text(600), duration_text(35350), duration_text(200000)
+    ('42 s', '10 min', '9 h 49 min', '2 d 7 h')
+    """
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min"
+    if s < 86400:
+        return f"{s // 3600} h {s % 3600 // 60} min"
+    return f"{s // 86400} d {s % 86400 // 3600} h"
 
 
 def table_token(frame: pd.DataFrame) -> str:

@@ -18,6 +18,7 @@ from dashboard.components import (
     format_number,
     metric_card,
     notice,
+    participants_text,
     table_card,
     warning_lines,
     warnings_notice,
@@ -150,7 +151,7 @@ def render(dataset, threshold, min_turns):
     if table is None or table.height == 0:
         return body, notice("No escalation episode with these parameters.")
     shown = table.with_columns(
-        pl.col("participants").list.join(", "),
+        participants_text(),
         pl.col(pl.Float64).round(3),
     ).drop("comment_ids")
     return body, table_card(

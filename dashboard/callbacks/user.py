@@ -7,7 +7,14 @@ from dash import Input, Output, State, html, no_update
 
 from dashboard import cache
 from dashboard.callbacks import on
-from dashboard.components import figure_card, format_number, metric_card, notice, table_card
+from dashboard.components import (
+    figure_card,
+    format_number,
+    metric_card,
+    notice,
+    participants_text,
+    table_card,
+)
 from dashboard.figures.user import partners_figure
 from dashboard.ids import ID
 from dynamics import escalation, polarization
@@ -109,7 +116,7 @@ def _episodes_started(key: str, author: str) -> pl.DataFrame | None:
         pl.col("comment_id").alias("start_comment"), pl.col("author").alias("starter")
     )
     mine = table.join(starters, on="start_comment", how="left").filter(pl.col("starter") == author)
-    return mine.drop("starter", "comment_ids").with_columns(pl.col("participants").list.join(", "))
+    return mine.drop("starter", "comment_ids").with_columns(participants_text())
 
 
 @on(Output(ID.USER_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.USER_SELECT, "value"))
