@@ -6,14 +6,21 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import polars as pl
-from dash import Input, Output, no_update
+from dash import Input, Output, State, no_update
 
 from dashboard import cache
 from dashboard.callbacks import on
+from dashboard.callbacks.thread import (
+    MAX_OPTIONS,
+    matching_threads,
+    thread_list,
+    thread_options_of,
+)
 from dashboard.figures.graph import DEFAULT_EDGES, EDGE_CHOICES, LABEL_LIMIT, user_graph_figure
 from dashboard.graph_layout import MAX_NODES, layout_nodes, layout_users
 from dashboard.ids import ID, figure_id
 from dynamics import polarization
+from dynamics._words import counted
 
 __all__: list[str] = []
 
@@ -26,14 +33,26 @@ _SIDES = {
 
 @on(Output(ID.GRAPH_THREADS, "options"), Input(ID.DATASET, "data"))
 def thread_options(dataset):
-    """The dataset's threads, largest first."""
-    disc = cache.get_discussion(dataset["key"])
-    threads = disc.threads.sort("n_comments", descending=True).head(200)
-    titles = threads["title"].to_list() if "title" in threads.columns else [None] * threads.height
-    return [
-        {"label": f"{(t or i)[:60]} ({n})", "value": i}
-        for i, t, n in zip(threads["thread_id"], titles, threads["n_comments"], strict=True)
-    ]
+    """The dataset's largest threads (typing searches the others), as the Thread page
+    offers them."""
+    return thread_options_of(thread_list(dataset["key"]).head(MAX_OPTIONS))
+
+
+@on(
+    Output(ID.GRAPH_THREADS, "options", allow_duplicate=True),
+    Input(ID.GRAPH_THREADS, "search_value"),
+    State(ID.DATASET, "data"),
+    State(ID.GRAPH_THREADS, "value"),
+    prevent_initial_call=True,
+)
+def search_threads(text, dataset, chosen):
+    """Threads whose title or id holds the typed text, and those already chosen."""
+    if not text:
+        return no_update
+    threads = thread_list(dataset["key"])
+    found = matching_threads(threads, text, None).head(MAX_OPTIONS)
+    kept = threads.filter(pl.col("thread_id").is_in(chosen or []))
+    return thread_options_of(pl.concat([kept, found]).unique("thread_id", maintain_order=True))
 
 
 def side_labels(key: str, choice: str) -> dict[str, str]:
@@ -131,7 +150,8 @@ def render(dataset, window, threads, min_degree, color, max_edges):
         key, "graph_tables", params, lambda: graph_tables(key, window, threads, min_degree, color)
     )
     drawn = int(max_edges) if max_edges in EDGE_CHOICES else DEFAULT_EDGES
-    notes = [f"{nodes.height:,} users and {edges.height:,} reply edges match the filters."]
+    matched = f"{counted(nodes.height, 'user')} and {counted(edges.height, 'reply edge')}"
+    notes = [f"{matched} match the filters."]
     n_users = len(disc.authors)
     if 0 < nodes.height <= LABEL_LIMIT:
         notes.append("Every user is named; hover an arrowhead to read who replied to whom.")

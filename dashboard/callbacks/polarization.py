@@ -23,6 +23,7 @@ from dashboard.components import (
 )
 from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import estimates_figure, trend_figure
+from dashboard.figures.overview import period_name
 from dashboard.ids import ID, figure_id
 from dashboard.label_draws import (
     POLARIZATION_DRAWN,
@@ -325,8 +326,13 @@ def render_trend(dataset, method, seed, metric, by):
     )
     if isinstance(frame, cache.Failed):
         return empty_figure(frame.message), notice(frame.message, kind="error")
-    note = f"{len(frame)} windows of {by}; windows with fewer than 20 comments are left empty."
-    return trend_figure(frame, title=f"{metric} per {by}"), note
+    period = period_name(by)
+    shown = int(frame["value"].notna().sum())
+    note = (
+        f"{shown} of {len(frame)} windows of a {period} have a value; windows with fewer than "
+        "20 comments are left empty."
+    )
+    return trend_figure(frame, title=f"{metric} per {period}"), note
 
 
 #: Stance and toxicity: the signed graph reads both (a hostile reply is a negative edge).

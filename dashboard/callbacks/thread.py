@@ -18,23 +18,23 @@ __all__: list[str] = []
 MAX_OPTIONS = 200
 
 
-def _threads(key: str) -> pl.DataFrame:
-    """Threads with comments, largest first, with a display label (cached)."""
+def thread_list(key: str) -> pl.DataFrame:
+    """Threads with comments, largest first, with a display label (its title or id, cut at
+    80 characters with an ellipsis, and its size), cached; the Graph page's thread filter
+    offers the same."""
 
     def compute() -> pl.DataFrame:
         threads = cache.get_discussion(key).threads.filter(pl.col("n_comments") > 0)
         title = pl.col("title") if "title" in threads.columns else pl.lit(None, pl.String)
-        label = pl.format(
-            "{} ({} comments)",
-            pl.coalesce(title, pl.col("thread_id")).str.slice(0, 80),
-            pl.col("n_comments"),
-        )
+        name = pl.coalesce(title, pl.col("thread_id"))
+        short = pl.when(name.str.len_chars() > 80).then(name.str.slice(0, 79) + "…").otherwise(name)
+        label = pl.format("{} ({} comments)", short, pl.col("n_comments"))
         return threads.sort("n_comments", descending=True).select("thread_id", label.alias("label"))
 
     return cache.memo(key, "thread_list", {}, compute)
 
 
-def _options(frame: pl.DataFrame) -> list[dict[str, str]]:
+def thread_options_of(frame: pl.DataFrame) -> list[dict[str, str]]:
     return [{"label": lab, "value": i} for i, lab in frame.select("thread_id", "label").iter_rows()]
 
 
@@ -46,11 +46,11 @@ def _options(frame: pl.DataFrame) -> list[dict[str, str]]:
 )
 def thread_options(dataset, chosen):
     """The largest threads (typing searches the others); keep the chosen one if it exists."""
-    threads = _threads(dataset["key"])
+    threads = thread_list(dataset["key"])
     ids = threads["thread_id"]
-    options = _options(threads.head(MAX_OPTIONS))
+    options = thread_options_of(threads.head(MAX_OPTIONS))
     if chosen is not None and chosen in ids[MAX_OPTIONS:]:
-        options += _options(threads.filter(pl.col("thread_id") == chosen))
+        options += thread_options_of(threads.filter(pl.col("thread_id") == chosen))
     value = (
         chosen
         if chosen is not None and ids.is_in([chosen]).any()
@@ -70,7 +70,9 @@ def search_threads(text, dataset, chosen):
     """Threads whose title (in any case) or id contains the typed text."""
     if not text:
         return no_update
-    return _options(matching_threads(_threads(dataset["key"]), text, chosen).head(MAX_OPTIONS + 1))
+    return thread_options_of(
+        matching_threads(thread_list(dataset["key"]), text, chosen).head(MAX_OPTIONS + 1)
+    )
 
 
 def matching_threads(threads: pl.DataFrame, text: str, chosen: str | None) -> pl.DataFrame:

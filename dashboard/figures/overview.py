@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.figures.base import empty_figure, styled
 
-__all__ = ["activity_figure", "activity_table", "choose_period"]
+__all__ = [
+    "activity_figure",
+    "activity_table",
+    "choose_period",
+    "period_name",
+]
 
 
 def choose_period(start: object, end: object) -> str:
@@ -52,6 +59,18 @@ def activity_table(comments: pl.DataFrame, every: str) -> pl.DataFrame:
     )
 
 
+def period_name(every: str) -> str:
+    """A polars period in words, for axis titles and notes.
+
+    >>> period_name("1mo"), period_name("1w"), period_name("6h"), period_name("2d")
+    ('month', 'week', '6 hours', '2 days')
+    """
+    units = {"h": "hour", "d": "day", "w": "week", "mo": "month", "y": "year"}
+    count, unit = re.fullmatch(r"(\d+)([a-z]+)", every).groups()
+    name = units.get(unit, unit)
+    return name if count == "1" else f"{count} {name}s"
+
+
 def activity_figure(table: pl.DataFrame, *, every: str = "1d") -> go.Figure:
     """Bars of comments per period with the number of active authors as a line."""
     if table.height == 0:
@@ -69,5 +88,5 @@ def activity_figure(table: pl.DataFrame, *, every: str = "1d") -> go.Figure:
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         bargap=0.1,
     )
-    fig.update_yaxes(title_text=f"per {every}")
+    fig.update_yaxes(title_text=f"per {period_name(every)}")
     return styled(fig, title="Activity over time")

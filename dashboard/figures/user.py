@@ -20,10 +20,21 @@ def partners_figure(out_edges: pl.DataFrame, in_edges: pl.DataFrame, *, top: int
         ``partner``, ``count``, ``mean_toxicity`` (may be null) for the user's replies.
     in_edges : polars.DataFrame
         The same for replies to the user.
+    top : int, default 15
+        Partners drawn per side, most replies first; a side with more says so in its title.
+
+    >>> many = pl.DataFrame({"partner": [f"u{i}" for i in range(20)], "count": [1] * 20,
+    ...                      "mean_toxicity": [0.1] * 20})
+    >>> [a.text for a in partners_figure(many, many.head(3)).layout.annotations][:2]
+    ['replies to (15 most frequent of 20 partners)', 'replied to by']
     """
     if out_edges.height == 0 and in_edges.height == 0:
         return empty_figure("This user has no reply edges")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("replies to", "replied to by"))
+    titles = [
+        f"{what} ({top} most frequent of {frame.height:,} partners)" if frame.height > top else what
+        for what, frame in (("replies to", out_edges), ("replied to by", in_edges))
+    ]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles)
     for col, frame in ((1, out_edges), (2, in_edges)):
         part = frame.sort("count", descending=True).head(top).reverse()
         tox = part["mean_toxicity"].to_list() if "mean_toxicity" in part.columns else None

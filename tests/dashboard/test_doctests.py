@@ -25,6 +25,7 @@ MODULES = [
     "dashboard.figures.metrics",
     "dashboard.figures.overview",
     "dashboard.figures.thread",
+    "dashboard.figures.user",
 ]
 
 
