@@ -55,10 +55,12 @@ def render(dataset):
         metric_card("comments", format_number(len(disc))),
         metric_card("threads", format_number(disc.n_threads)),
         metric_card("authors", format_number(len(disc.authors))),
-        metric_card("reply edges (users)", format_number(n_edges)),
+        metric_card("reply edges", format_number(n_edges), "user pairs, u replied to v"),
         metric_card("time span", span),
         metric_card("format", report.format, report.path and str(report.path).split("/")[-1]),
-        metric_card("mean toxicity", format_number(tox, 2), _toxicity_model() if tox else None),
+        metric_card(
+            "mean toxicity", format_number(tox, 2), _toxicity_model() if tox is not None else None
+        ),
     ]
     every = choose_period(start, end)
     activity = cache.memo(

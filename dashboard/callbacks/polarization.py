@@ -177,9 +177,10 @@ def _coverage_cards(sides) -> list:
         metric_card(
             "reply edges on a side",
             percent(found["edge_share"]),
-            f"{found['n_edges_on_sides']:,} of {found['n_edges']:,}",
+            f"{found['n_edges_on_sides']:,} of {found['n_edges']:,} user pairs with a reply "
+            "(either way)",
         ),
-        metric_card("cross-side edges", f"{found['n_cross']:,}"),
+        metric_card("cross-side edges", f"{found['n_cross']:,}", "user pairs (either way)"),
     ]
 
 

@@ -282,9 +282,10 @@ def user_graph_figure(
     nodes = nodes.with_columns(pl.Series("_size", sizes), pl.col("group").fill_null("none"))
     if small:
         nodes = _with_labels(nodes)
-    groups = nodes["group"].unique(maintain_order=True).sort().to_list()
+    groups = sorted(nodes["group"].unique().to_list(), key=natural_key)
+    palette = group_palette(len(groups))
     for i, group in enumerate(groups):
-        colour = "#aaaaaa" if group == "none" else SIDE_COLORS[i % len(SIDE_COLORS)]
+        colour = "#aaaaaa" if group == "none" else palette[i % len(palette)]
         fig.add_trace(
             _node_trace(
                 nodes.filter(pl.col("group") == group),
@@ -304,3 +305,29 @@ def user_graph_figure(
     )
     title = "User reply graph (u → v: u replied to v)" + (f" - {note}" if note else "")
     return styled(fig, title=title, height=HEIGHT)
+
+
+def natural_key(label: str) -> tuple[int, int, str]:
+    """Sort key of group labels: numbers by value (community 2 before 10), then text.
+
+    >>> sorted(["10", "2", "none", "-1", "1"], key=natural_key)
+    ['-1', '1', '2', '10', 'none']
+    """
+    try:
+        return (0, int(label), "")
+    except ValueError:
+        return (1, 0, label)
+
+
+def group_palette(n: int) -> tuple[str, ...]:
+    """Colours for ``n`` groups: the side colours for a few, 50 distinct ones for many
+    (communities); beyond 50, colours repeat.
+
+    >>> len(group_palette(3)) == len(SIDE_COLORS), len(set(group_palette(33)))
+    (True, 50)
+    """
+    if n <= len(SIDE_COLORS):
+        return tuple(SIDE_COLORS)
+    from plotly.colors import qualitative
+
+    return tuple(dict.fromkeys(qualitative.Dark24 + qualitative.Alphabet))
