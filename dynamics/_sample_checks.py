@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from dynamics._words import counted
+
 __all__ = [
     "MIN_BOOTSTRAP_THREADS",
     "MIN_CROSS_SIDE_EDGES",
@@ -200,7 +202,7 @@ def event_warnings(counts: Mapping[tuple[str, str], int]) -> tuple[str, ...]:
     ('only 1 toxic reply, under the minimum of 10',)
     """
     return tuple(
-        f"only {n} {one if n == 1 else many}, under the minimum of {MIN_ESCALATION_EVENTS}"
+        f"only {counted(n, one, many)}, under the minimum of {MIN_ESCALATION_EVENTS}"
         for (one, many), n in counts.items()
         if n < MIN_ESCALATION_EVENTS
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measure
+from dynamics._kernel import N_DEFINED, measure, take_null_count
 from dynamics._params import check_param, is_int, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
@@ -303,13 +303,10 @@ def from_counts(
             "null_mean": fields.null_mean,
             "null_sd": fields.null_sd,
             "excess": value - fields.null_mean,
+            # a shuffle that leaves no toxic parent or no toxic reply leaves R undefined
+            N_DEFINED: fields.n_defined,
         }
-        if fields.n_defined < params["n_null"]:
-            left = params["n_null"] - fields.n_defined
-            said.append(
-                f"{left} of {params['n_null']} null samples had no toxic parent or no toxic "
-                f"reply and are left out: the test rests on {fields.n_defined}"
-            )
+        said.extend(take_null_count(test, params))
     return ContagionResult(
         _FUNC,
         value,

@@ -281,6 +281,7 @@ def test_single_thread_has_no_bootstrap_interval():
     assert r.value == pytest.approx(2.0)  # n = 2, a = 1, t = 1, b = 1
     assert r.ci is None
     assert r.params["ci_reason"] == "no bootstrap interval: 1 thread, under the minimum of 10"
+    assert r.params["n_null_defined"] == 14
     assert r.warnings == (
         "only 1 thread, under the minimum of 10",
         "only 2 replies, under the minimum of 50",
@@ -288,10 +289,7 @@ def test_single_thread_has_no_bootstrap_interval():
         "only 1 toxic reply, under the minimum of 10",
         r.params["ci_reason"],
         # a shuffle that puts no toxic comment at a parent leaves R undefined
-        (
-            "6 of 20 null samples had no toxic parent or no toxic reply and are left out: "
-            "the test rests on 14"
-        ),
+        ("6 of 20 null samples left the measure undefined and are left out: the test rests on 14"),
     )
 
 
