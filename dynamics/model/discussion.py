@@ -342,8 +342,9 @@ class Discussion:
             return
         where = self._report.path or "this Discussion"
         if missing == n:
+            which = "no comment" if n == len(self._comments) else "none of the comments kept"
             msg = (
-                f"filter: start/end select by comment time, but no comment of {where} has one "
+                f"filter: start/end select by comment time, but {which} of {where} has one "
                 f"({missing:,} comments without created_at)"
             )
             raise ValueError(msg)
