@@ -151,6 +151,11 @@ def test_leaning_distribution_names_a_thin_half() -> None:
     )
     even = {f"u{i}": -0.8 if i < N else 0.7 for i in range(2 * N)}
     assert pol.bimodality(nx.empty_graph(list(even)), leaning=even).warnings == ()
+    # given sides: the halves carry the sides' labels, as every other measure's warnings do
+    sides = {u: ("L" if x < 0 else "R") for u, x in lean.items()}
+    assert pol.polarization_index(g, sides=sides).warnings == (
+        f"sides under the minimum of {MIN_USERS_PER_SIDE} users: side 'L' has 3",
+    )
 
 
 def test_real_networks_with_published_sides_give_no_warning(shared_data) -> None:

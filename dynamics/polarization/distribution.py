@@ -328,7 +328,9 @@ def _leaning_measure(
         )
     said: list[str] = []
     if reason is None:  # the two halves of the leaning distribution, as sides
-        halves = {"negative": int((x < 0).sum()), "positive": int((x > 0).sum())}
+        # named by the compared sides' own labels when sides were given, as elsewhere
+        low, high = pair_used if pair_used is not None else ("negative", "positive")
+        halves = {low: int((x < 0).sum()), high: int((x > 0).sum())}
         share, described = user_share if user_share is not None else (None, None)
         said.extend(side_warnings(halves, user_share=share, n_on_sides=described))
     if why is not None:
