@@ -21,6 +21,7 @@ from dash import dcc, html
 
 from dashboard import cache, ids
 from dashboard.figures.base import toxicity_color
+from dynamics._words import fmt_number
 
 __all__ = [
     "KEPT",
@@ -90,7 +91,8 @@ def figure_card(name: str, figure: go.Figure, *, note: str | None = None) -> htm
 
 
 def _cell(value: Any) -> str:
-    """A table cell: numbers as the report writes them, durations in words, gaps empty.
+    """A table cell: numbers as the report writes them (``fmt_number``), durations in
+    words, gaps empty.
 
     >>> _cell(10330.0), _cell(1067), _cell(0.1234567), _cell(pd.Timedelta(seconds=35350))
     ('10,330', '1,067', '0.1235', '9 h 49 min')
@@ -99,14 +101,8 @@ def _cell(value: Any) -> str:
     """
     if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
         return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if abs(value) < 1e15 and (value.is_integer() or abs(value) >= 1000):
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
+    if isinstance(value, int | float):  # bools too: fmt_number writes them as words
+        return fmt_number(value)
     if isinstance(value, timedelta):
         return duration_text(value.total_seconds())
     # the library's texts mark column names as `code`; a table cell shows plain text

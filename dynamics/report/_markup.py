@@ -13,36 +13,14 @@ from typing import Any
 
 import polars as pl
 
+from dynamics._words import fmt_number
+
 __all__ = ["Raw", "ci_text", "esc", "excerpt", "fmt_number", "frame_table", "p_text", "table"]
 
 #: Rows of a detail table shown on the page (the CSV has them all).
 ROWS_SHOWN = 10
 #: Longest string shown in a cell, in characters.
 EXCERPT = 240
-
-
-def fmt_number(value: Any) -> str:
-    """A number for the page: 4 significant digits below 1,000, whole numbers with thousands
-    separators from there (a median latency of 3,860.5 s reads 3,860, not 3860 or 3.86e+03).
-
-    >>> fmt_number(0.123456), fmt_number(12345), fmt_number(float("nan")), fmt_number(None)
-    ('0.1235', '12,345', 'NaN', '')
-    >>> fmt_number(3860.5), fmt_number(79712.25), fmt_number(2.5e17)
-    ('3,860', '79,712', '2.5e+17')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if abs(value) < 1e15 and (value.is_integer() or abs(value) >= 1000):
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
-    return str(value)
 
 
 def esc(value: Any) -> str:
