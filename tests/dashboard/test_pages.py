@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import ElementClickInterceptedException, NoSuchElementException
 from selenium.webdriver.common.by import By
 
 from dashboard import create_app
@@ -42,14 +42,19 @@ def _open(dash_duo, app, path: str) -> None:
 
 def _chosen(dash_duo, selector: str, label: str) -> bool:
     """Choose ``label`` in a dcc.Dropdown unless it is chosen already; True once it is.
-    A dropdown whose menu does not open yet (a job it starts is still running) is tried
-    again by the caller's ``until``."""
+    A dropdown whose menu does not open yet (a job it starts is still running), or that a
+    loading overlay covers for a moment, is tried again by the caller's ``until``."""
     if dash_duo.find_element(selector).text.strip() != label:
         try:
             dash_duo.select_dcc_dropdown(selector, value=label)
-        except NoSuchElementException:
+        except (NoSuchElementException, ElementClickInterceptedException):
             return False
     return dash_duo.find_element(selector).text.strip() == label
+
+
+def _choose(dash_duo, selector: str, label: str) -> None:
+    """Choose ``label`` in a dcc.Dropdown, trying again while the menu is not ready."""
+    until(lambda: _chosen(dash_duo, selector, label), timeout=TIMEOUT)
 
 
 def _graph_sel(name: str) -> str:
@@ -117,7 +122,7 @@ def test_graph_filter_and_click(dash_duo, app, screenshot_dir) -> None:
         _graph_sel("user_graph")).text  # fmt: skip
     _shot(dash_duo, screenshot_dir, "graph")
     # a filter change updates the figure: minimum degree 2 keeps 3 of the 14 users
-    dash_duo.select_dcc_dropdown(f"#{ID.GRAPH_MIN_DEGREE}", value="2")
+    _choose(dash_duo, f"#{ID.GRAPH_MIN_DEGREE}", "2")
     until(lambda: dash_duo.find_element(f"#{ID.GRAPH_NOTE}").text != before, timeout=TIMEOUT)
     n_after = int(dash_duo.find_element(f"#{ID.GRAPH_NOTE}").text.split()[0].replace(",", ""))
     assert n_before == 14
@@ -180,7 +185,7 @@ def test_polarization_label_draws_fill_in(dash_duo, app) -> None:
     _open(dash_duo, app, "/polarization")
     dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "users with a side", timeout=60)
     assert "Choose how many sets to draw" in dash_duo.find_element(f"#{ID.POL_DRAWS_BODY}").text
-    dash_duo.select_dcc_dropdown(f"#{ID.POL_DRAWS}", value="20")
+    _choose(dash_duo, f"#{ID.POL_DRAWS}", "20")
     dash_duo.wait_for_contains_text(
         f"#{ID.POL_DRAWS_BODY}", "On the scores and over drawn labels", timeout=90
     )
@@ -192,9 +197,7 @@ def test_polarization_label_draws_fill_in(dash_duo, app) -> None:
     assert "with the same sides" in body
     assert "calibration" not in body
     # the same draws from the scores calibrated on ToxiChat: the note names the calibration
-    dash_duo.select_dcc_dropdown(
-        f"#{ID.POL_DRAWS_CALIBRATION}", value="the scores calibrated on ToxiChat"
-    )
+    _choose(dash_duo, f"#{ID.POL_DRAWS_CALIBRATION}", "the scores calibrated on ToxiChat")
     dash_duo.wait_for_contains_text(
         f"#{ID.POL_DRAWS_BODY}", "first mapped through a calibration", timeout=90
     )
@@ -234,7 +237,7 @@ def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
     _open(dash_duo, app, "/escalation")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
     assert "Choose how many sets to draw" in dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
-    dash_duo.select_dcc_dropdown(f"#{ID.ESC_DRAWS}", value="20")
+    _choose(dash_duo, f"#{ID.ESC_DRAWS}", "20")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_DRAWS_BODY}", "mean of draws", timeout=90)
     body = dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
     assert "Each of 20 label sets marks every comment Offensive" in body
@@ -246,7 +249,7 @@ def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
     )
     _shot(dash_duo, screenshot_dir, "escalation-draws")
     # back to none: the note again, no table
-    dash_duo.select_dcc_dropdown(f"#{ID.ESC_DRAWS}", value="none")
+    _choose(dash_duo, f"#{ID.ESC_DRAWS}", "none")
     dash_duo.wait_for_contains_text(
         f"#{ID.ESC_DRAWS_BODY}", "Choose how many sets to draw", timeout=60
     )
@@ -325,7 +328,7 @@ def test_escalation_draws_calibrated_on_uploaded_labels(dash_duo, app, tmp_path)
         f"#{ID.ESC_DRAWS_CALIBRATION}", "calibrated on your labels (my_labels.csv)", timeout=TIMEOUT
     )
     # the status line has just grown the card: choose again if the menu click missed
-    until(lambda: _chosen(dash_duo, f"#{ID.ESC_DRAWS}", "20"), timeout=TIMEOUT)
+    _choose(dash_duo, f"#{ID.ESC_DRAWS}", "20")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_DRAWS_BODY}", "mean of draws", timeout=90)
     body = dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
     assert "first mapped through a calibration" in body
