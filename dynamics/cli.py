@@ -176,7 +176,7 @@ class ReadOptions:
         if self.infer_replies is not None:
             options["infer_replies"] = self.infer_replies
         with warnings.catch_warnings():
-            # the report printed by the command says the same, in full
+            # the command prints the report (info) or a note of its problems (the others)
             warnings.simplefilter("ignore", DataQualityWarning)
             return _guarded(
                 lambda: dyn.load(
@@ -188,6 +188,33 @@ class ReadOptions:
                     **options,
                 )
             )
+
+
+def _note_problems(report: Any, file: Path) -> None:
+    """Say on stderr what reading ``file`` changed or dropped, so that ``convert`` and
+    ``analyze`` never pass over a data problem in silence (``info`` prints the full report).
+
+    Only the problems that change or drop data are named; facts about the input such as
+    inferred replies and comments without an author are left to ``dynamics info``.
+    """
+    from dynamics._problems import ProblemLog
+
+    named = [
+        f"{n:,} {kind} ({cli_syntax(report.policy(kind))})"
+        for kind, n in report.counts.items()
+        if n and kind not in ProblemLog.informational
+    ]
+    if not named:
+        return
+    _err.print(
+        escape(
+            f"note: {file.name}: {report.n_records:,} records read, "
+            f"{report.n_comments:,} comments kept; "
+            + "; ".join(named)
+            + f". `dynamics info {file}` lists them with examples."
+        ),
+        soft_wrap=True,
+    )
 
 
 #: The command-line option of each field of :class:`ReadOptions`.
@@ -300,6 +327,7 @@ def convert(
     if output.exists() and not overwrite:
         _fail(f"{output} exists; pass --overwrite to replace it")
     d = read.load(file, progress)
+    _note_problems(d.report, file)
     if to is Target.parquet:
         written = _guarded(lambda: d.save(output))
     else:
@@ -396,6 +424,7 @@ def analyze(
             d = _guarded(d.to_discussion)
     else:
         d = read.load(file, progress)
+        _note_problems(d.report, file)
         n_comments = len(d)
     if n_jobs is None:
         from dynamics.report.collect import default_jobs

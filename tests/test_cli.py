@@ -58,6 +58,34 @@ def test_convert_to_parquet_reopens(seed_thread: Path, tmp_path: Path) -> None:
     assert "exists" in again.output
 
 
+def test_convert_and_analyze_name_the_data_problems(tmp_path: Path) -> None:
+    """Only info prints the report; convert and analyze still say what reading dropped."""
+    table = tmp_path / "orphans.csv"
+    table.write_text(
+        "id,parent,user,body\n1,,ann,hi\n2,1,bob,no\n3,gone,cy,lost\n4,3,dee,below\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "kept.parquet"
+    result = runner.invoke(app, ["convert", str(table), "-o", str(out), "--orphans", "drop"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 comments" in result.output
+    assert (
+        "note: orphans.csv: 4 records read, 2 comments kept; "
+        "1 orphan (dropped, with 1 reply below them)"
+    ) in result.output
+    assert f"`dynamics info {table}` lists them" in " ".join(result.output.split())
+    clean = tmp_path / "clean.csv"
+    clean.write_text("id,parent,user,body\n1,,ann,hi\n2,1,bob,no\n", encoding="utf-8")
+    result = runner.invoke(app, ["convert", str(clean), "-o", str(tmp_path / "clean.parquet")])
+    assert "note:" not in result.output
+    report = runner.invoke(
+        app, ["analyze", str(table), "-o", str(tmp_path / "report"), "--no-annotate",
+              "--n-null", "5", "--n-boot", "0"],
+    )  # fmt: skip
+    assert report.exit_code == 0, report.output
+    assert "1 orphan (attached to the thread root" in report.output
+
+
 def test_bad_input_is_one_line_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[{", encoding="utf-8")

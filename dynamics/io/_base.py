@@ -96,22 +96,109 @@ class Reader(Protocol):
 
 
 def open_binary(path: Path) -> BinaryIO:
-    """Open ``path`` for reading bytes, decompressing ``.gz``, ``.zst``, ``.bz2``, ``.xz``."""
+    """Open ``path`` for reading bytes, decompressing ``.gz``, ``.zst``, ``.bz2``, ``.xz``.
+
+    A compressed file that ends before its end-of-stream marker (a download cut short) raises
+    :class:`~dynamics.errors.InputFormatError` naming the file when the reading reaches its
+    end, rather than giving what it holds as if it were all (zstandard's stream reader says
+    nothing of a missing end).
+    """
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return _whole(gzip.open(path, "rb"), path)
     if suffix in {".zst", ".zstd"}:
+        return io.BufferedReader(_ZstdFrames(path))
+    if suffix == ".bz2":
+        return _whole(bz2.open(path, "rb"), path)
+    if suffix == ".xz":
+        return _whole(lzma.open(path, "rb"), path)
+    return path.open("rb")
+
+
+def _cut_short(path: Path) -> Exception:
+    from dynamics.errors import InputFormatError
+
+    msg = (
+        "the compressed data ends before its end-of-stream marker: the file is cut short "
+        "(an interrupted download or copy?); fetch it again, or decompress the part it holds "
+        "and read that"
+    )
+    return InputFormatError(msg, path=path)
+
+
+class _EndChecked(io.RawIOBase):
+    """A decompressing stream whose early end (``EOFError``) names the file."""
+
+    def __init__(self, stream: BinaryIO, path: Path) -> None:
+        self._stream, self._path = stream, path
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            return self._stream.readinto(buffer)
+        except EOFError as exc:
+            raise _cut_short(self._path) from exc
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def _whole(stream: Any, path: Path) -> BinaryIO:
+    return io.BufferedReader(_EndChecked(stream, path), buffer_size=1 << 20)  # type: ignore[return-value]
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The decompressed bytes of a ``.zst`` file, one frame after another, that raises
+    :func:`_cut_short` when the file ends inside a frame. Pushshift / Arctic-Shift dumps
+    use a long window (up to 2 GiB); it is allowed."""
+
+    _CHUNK = 1 << 20
+
+    def __init__(self, path: Path) -> None:
         import zstandard
 
-        fh = path.open("rb")
-        # Pushshift / Arctic-Shift dumps use a long window; allow it.
-        dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
-        return io.BufferedReader(dctx.stream_reader(fh, closefd=True))  # type: ignore[arg-type]
-    if suffix == ".bz2":
-        return bz2.open(path, "rb")  # type: ignore[return-value]
-    if suffix == ".xz":
-        return lzma.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
+        self._path = path
+        self._file = path.open("rb")
+        self._dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
+        self._frame = self._dctx.decompressobj()
+        self._started = False  # bytes of the current frame were given to it
+        self._out, self._at = memoryview(b""), 0  # decompressed, not yet read from here
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._at == len(self._out):
+            data = self._file.read(self._CHUNK)
+            if not data:
+                if self._started and not self._frame.eof:
+                    raise _cut_short(self._path)
+                return 0
+            self._out, self._at = memoryview(self._feed(data)), 0
+        n = min(len(buffer), len(self._out) - self._at)
+        buffer[:n] = self._out[self._at : self._at + n]
+        self._at += n
+        return n
+
+    def _feed(self, data: bytes) -> bytes:
+        """Decompress ``data``, starting a new frame where one ends."""
+        out = []
+        while data:
+            self._started = True
+            out.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                break
+            data = self._frame.unused_data
+            self._frame = self._dctx.decompressobj()
+            self._started = False
+        return b"".join(out)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def strip_compression(path: Path) -> str:

@@ -26,6 +26,17 @@ __all__ = ["IngestReport", "OrphanPolicy", "check_comments"]
 
 OrphanPolicy = Literal["attach", "drop", "keep"]
 
+
+def dropped_orphans_policy(n_below: int) -> str:
+    """The policy of ``orphans="drop"``, counting the replies dropped below the orphans, so
+    that the records read add up to the comments kept plus every count of the report.
+
+    >>> dropped_orphans_policy(53)
+    'dropped, with 53 replies below them'
+    """
+    return f"dropped, with {counted(n_below, 'reply', 'replies')} below them"
+
+
 _ORPHAN_POLICIES = {
     "attach": "attached to the thread root (original parent kept in `orphan_of`)",
     "drop": "dropped, with their replies",
@@ -255,6 +266,8 @@ def check_comments(
             )
         elif orphans == "drop":
             keep = _without_descendants(parent, orphan_mask)
+            n_below = int((~keep).sum() - orphan_mask.sum())
+            problems.policies["orphan"] = dropped_orphans_policy(n_below)
             df = df.filter(pl.Series(keep))
             orphan_of = orphan_of.filter(pl.Series(keep))
             ids = df.get_column("comment_id")

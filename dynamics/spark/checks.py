@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._problems import ProblemLog
-from dynamics.model.checks import _ORPHAN_POLICIES, OrphanPolicy
+from dynamics.model.checks import _ORPHAN_POLICIES, OrphanPolicy, dropped_orphans_policy
 from dynamics.model.forest import find_cycles
 from dynamics.model.orphan_threads import orphan_rule
 from dynamics.model.schema import DELETED_MARKERS
@@ -111,7 +111,10 @@ def check_comments(
         orphan_ids = df.filter("_orphan").select(
             F.col("comment_id").alias("_root"), F.lit(1).alias("_gone")
         )
-        df = df.join(orphan_ids, "_root", "left").filter(F.col("_gone").isNull()).drop("_gone")
+        df = df.join(orphan_ids, "_root", "left").cache()
+        n_below = df.filter(F.col("_gone").isNotNull()).count() - n_orphan
+        problems.policies["orphan"] = dropped_orphans_policy(n_below)
+        df = df.filter(F.col("_gone").isNull()).drop("_gone")
     if n_orphan and orphans == "attach":
         df = df.withColumn("orphan_of", F.when(F.col("_orphan"), F.col("parent_id")))
         df = df.withColumn("parent_id", link)

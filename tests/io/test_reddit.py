@@ -187,6 +187,50 @@ def test_zstd_stream_without_content_size(dump: Path, tmp_path: Path) -> None:
     assert len(d) == sum("parent_id" in obj for obj in truth)
 
 
+def _compress(raw: bytes, suffix: str) -> bytes:
+    import bz2
+    import lzma
+
+    import zstandard
+
+    packers = {
+        ".gz": gzip.compress,
+        ".bz2": bz2.compress,
+        ".xz": lzma.compress,
+        ".zst": zstandard.ZstdCompressor(level=3).compress,
+    }
+    return packers[suffix](raw)
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zst"])
+def test_a_compressed_dump_cut_short_is_an_error_naming_it(
+    dump: Path, tmp_path: Path, suffix: str
+) -> None:
+    """A download cut short must not pass for the whole month: zstandard's stream reader
+    gave the first blocks (or nothing) without a word."""
+    with dump.open("rb") as fh:
+        head = b"".join(next(fh) for _ in range(3000))
+    packed = _compress(head, suffix)
+    cut = tmp_path / f"cut.ndjson{suffix}"
+    cut.write_bytes(packed[: len(packed) * 2 // 3])
+    with pytest.raises(dyn.InputFormatError, match=r"cut\.ndjson.*cut short"):
+        dyn.load(cut)
+
+
+def test_zstd_frames_one_after_another_read_as_one_file(dump: Path, tmp_path: Path) -> None:
+    lines = dump.read_bytes().splitlines(keepends=True)
+    half = len(lines) // 2
+    two = tmp_path / "two-frames.ndjson.zst"
+    two.write_bytes(_compress(b"".join(lines[:half]), ".zst")
+                    + _compress(b"".join(lines[half:]), ".zst"))  # fmt: skip
+    assert (
+        load_quietly(two)
+        .to_polars()
+        .select(CONTRACT)
+        .equals(load_quietly(dump).to_polars().select(CONTRACT))
+    )
+
+
 def test_strict_mode_raises_on_the_real_dump(dump: Path) -> None:
     """The dump has deleted authors: ``strict=True`` refuses it and says where."""
     with pytest.raises(dyn.InputFormatError, match="author"):

@@ -52,6 +52,8 @@ def test_orphans_drop_and_keep() -> None:
     dropped = load(df, orphans="drop")
     assert dropped.to_polars()["comment_id"].to_list() == ["a"]  # c replied to the orphan
     assert dropped.report["orphan"] == 1
+    # the replies dropped with the orphans are counted: 3 records = 1 kept + 1 orphan + 1
+    assert dropped.report.policy("orphan") == "dropped, with 1 reply below them"
     kept = load(df, orphans="keep")
     assert kept.to_polars()["parent_id"].to_list() == [None, "gone", "b"]
     assert kept.user_graph().number_of_edges() == 1  # c -> b only; no node for "gone"

@@ -98,12 +98,12 @@ def test_zst_and_gz_months_read_like_one_plain_file(spark, tmp_path):
 def test_parquet_table_as_in_memory(spark, tmp_path):
     frame = pl.DataFrame(
         {
-            "id": ["a", "b", "c", "d", "b", "e"],
-            "parent": [None, "a", "b", "x", "a", "e"],
-            "user": ["ann", "bob", "ann", None, "cy", "dee"],
-            "body": ["hi", "no", "yes", "lost", "dup", "me"],
-            "timestamp": [1, 2, 3, 4, 5, 6],
-            "thread": ["t", "t", "t", "t", "t", "u"],
+            "id": ["a", "b", "c", "d", "b", "e", "f"],
+            "parent": [None, "a", "b", "x", "a", "e", "d"],
+            "user": ["ann", "bob", "ann", None, "cy", "dee", "fay"],
+            "body": ["hi", "no", "yes", "lost", "dup", "me", "below"],
+            "timestamp": [1, 2, 3, 4, 5, 6, 7],
+            "thread": ["t", "t", "t", "t", "t", "u", "t"],
         }
     )
     path = tmp_path / "table.parquet"
@@ -114,7 +114,10 @@ def test_parquet_table_as_in_memory(spark, tmp_path):
     assert report["orphan"] == 1
     assert report["cycle"] == 1
     assert pulled.comments.equals(memory.comments)
-    assert "d" not in pulled.comments["comment_id"].to_list()  # the orphan, dropped
+    kept = pulled.comments["comment_id"].to_list()
+    assert "d" not in kept  # the orphan, dropped
+    assert "f" not in kept  # and the reply below it, counted in the policy
+    assert report.policy("orphan") == "dropped, with 1 reply below them"
 
 
 def test_real_reddit_dump_as_in_memory(college_both):
