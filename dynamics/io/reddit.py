@@ -18,7 +18,8 @@ Dataset", https://doi.org/10.1609/icwsm.v14i1.7347) and Arctic Shift
 Comments become the comments table with bare ids (``t1_k3x9`` -> ``k3x9``): ``parent_id`` is
 the bare parent comment id, or null for a top-level comment; ``thread_id`` is the bare post
 id (from ``link_id``, else a ``t3_`` parent, else the ``permalink``
-``/r/<sub>/comments/<post>/...``, so PRAW exports without ``link_id`` read too). "Continue this
+``/r/<sub>/comments/<post>/...``, so PRAW exports without ``link_id`` read too, else the
+thread of the reply's top-level ancestor, filled in by the checks). "Continue this
 thread" stubs (id ``_``, as PRAW writes ``MoreComments``) are dropped and counted as
 ``unfetched_replies``. ``score`` and ``subreddit`` are kept as extra columns, and ``edited`` as
 ``edited_at`` (UTC time of the last edit; null when not edited, or when the dump says only
@@ -147,9 +148,10 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     -----
     Lines that cannot be parsed are counted as ``malformed_record``, undecodable bytes as
     ``non_utf8_text`` (decoded with U+FFFD), records without ``id`` (or comments without
-    ``parent_id``, or without ``link_id`` when the parent is not the post) as
-    ``missing_field``; all are skipped and the rest is kept. Records that are neither a
-    comment nor a submission count as ``missing_field`` too.
+    ``parent_id``) as ``missing_field``; all are skipped and the rest is kept. Records that
+    are neither a comment nor a submission count as ``missing_field`` too. A reply without
+    ``link_id`` or ``permalink`` is kept: its thread is its top-level ancestor's, as
+    :func:`~dynamics.model.checks.check_comments` gives every comment without a thread.
     """
     problems = ProblemLog(path=path, strict=strict)
     size = path.stat().st_size
@@ -335,15 +337,6 @@ def _thread_expr() -> pl.Expr:
     )
 
 
-def _no_thread() -> pl.Expr:
-    """True where :func:`_thread_expr` is null, without building the thread ids."""
-    return (
-        pl.col("link_id").is_null()
-        & ~pl.col("parent_id").str.starts_with("t3_").fill_null(value=False)
-        & pl.col("permalink").str.extract(_POST_IN_PERMALINK, 1).is_null()
-    )
-
-
 def _problem_masks() -> dict[str, pl.Expr]:
     """Per required field, an expression that is true for the records that miss it."""
     is_comment, is_submission = _kinds()
@@ -351,7 +344,6 @@ def _problem_masks() -> dict[str, pl.Expr]:
     return {
         "id": no_id,
         "parent_id": ~no_id & is_comment & pl.col("parent_id").is_null(),
-        "link_id": ~no_id & is_comment & pl.col("parent_id").is_not_null() & _no_thread(),
         "body": ~no_id & ~is_comment & ~is_submission,
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -279,6 +280,24 @@ def test_thread_from_parent_when_link_id_is_absent(tmp_path: Path) -> None:
     assert dyn.load(path).to_polars().get_column("thread_id").to_list() == ["p1", "p1"]
 
 
+@pytest.mark.parametrize("broken", [False, True], ids=["fast", "line_by_line"])
+def test_replies_without_link_id_keep_their_ancestors_thread(tmp_path: Path, broken: bool) -> None:
+    """A dump stripped of ``link_id`` (and of permalinks) loses no reply: a reply's thread is
+    its top-level comment's, whose ``t3_`` parent names the post. They were skipped as
+    missing a field, 281 of the 552 comments of 600 lines of r/CollegeRant."""
+    unlinked = [{k: v for k, v in c.items() if k != "link_id"} for c in (TOP, REPLY)]
+    deeper = {**unlinked[1], "id": "c3", "parent_id": "t1_c2", "author": "cy"}
+    lines = [*unlinked, deeper, *(["{oops"] if broken else [])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dyn.DataQualityWarning)
+        d = dyn.load(write_lines(tmp_path / "nolink.ndjson", lines))
+    assert d.to_polars().select("comment_id", "thread_id").rows() == [
+        ("c1", "p1"), ("c2", "p1"), ("c3", "p1")
+    ]  # fmt: skip
+    assert "missing_field" not in d.report.counts
+    assert d.user_edges().select("source", "target").rows() == [("bob", "ann"), ("cy", "bob")]
+
+
 @pytest.mark.parametrize("broken", [False, True])
 def test_edited_time_is_kept(tmp_path: Path, broken: bool) -> None:
     """Same result from the fast parser and the line-by-line one (used when a line is bad)."""
@@ -478,26 +497,6 @@ def test_blocks_with_different_time_encodings_read_as_one_file(tmp_path: Path, m
     assert times.null_count() == 0
     assert times[0] == datetime(2020, 9, 13, 12, 27, 40, tzinfo=UTC)  # 1_600_000_060
     assert times[-1] == datetime(2020, 9, 13, 12, 39, tzinfo=UTC)
-
-
-def test_the_missing_thread_test_agrees_with_the_thread_ids() -> None:
-    """``_no_thread`` (used to flag records) is true exactly where the thread id is null."""
-    import itertools
-
-    links = [None, "t3_p1", "p1", ""]
-    parents = [None, "t3_p2", "t1_c1", "t3_", "c9"]
-    permalinks = [None, "/r/x/comments/p3/title/c2/", "/r/x/user/y/", "", "/comments//"]
-    rows = list(itertools.product(links, parents, permalinks))
-    frame = pl.DataFrame(
-        rows,
-        schema={"link_id": pl.String, "parent_id": pl.String, "permalink": pl.String},
-        orient="row",
-    )
-    got = frame.select(
-        reddit._no_thread().alias("missing"), reddit._thread_expr().is_null().alias("null")
-    )
-    assert got.get_column("missing").to_list() == got.get_column("null").to_list()
-    assert 0 < got.get_column("missing").sum() < len(rows)
 
 
 @pytest.mark.parametrize("with_post", [False, True], ids=["comments_only", "with_post"])
