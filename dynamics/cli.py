@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from dynamics._words import counted
 from dynamics.errors import DataQualityWarning, DynamicsError
 
 __all__ = ["app", "cli_syntax"]
@@ -206,12 +207,14 @@ def _note_problems(report: Any, file: Path) -> None:
     ]
     if not named:
         return
+    doubt = report.format_doubt()
     _err.print(
         escape(
             f"note: {file.name}: {report.n_records:,} records read, "
             f"{report.n_comments:,} comments kept; "
             + "; ".join(named)
             + f". `dynamics info {file}` lists them with examples."
+            + (f" {cli_syntax(doubt[0].upper() + doubt[1:])}." if doubt else "")
         ),
         soft_wrap=True,
     )
@@ -311,6 +314,9 @@ def info(
             escape(", ".join(row.samples.split(", ")[:3])),
         )
     _out.print(table)
+    doubt = report.format_doubt()
+    if doubt:
+        _out.print(f"[bold]note:[/] {escape(cli_syntax(doubt))}", soft_wrap=True)
 
 
 @app.command()
@@ -334,7 +340,7 @@ def convert(
         from dynamics.io.convokit import write_corpus
 
         written = _guarded(lambda: write_corpus(d, output, overwrite=overwrite))
-    _out.print(f"wrote {len(d):,} comments to {written} ({to.value})")
+    _out.print(f"wrote {counted(len(d), 'comment')} to {written} ({to.value})")
 
 
 @app.command()

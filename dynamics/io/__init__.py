@@ -165,7 +165,10 @@ def _warning_text(report: Any) -> str:
             parts.append(report.policy(kind))
         else:
             parts.append(f"{n:,} {kind}")
-    return f"{report.path or 'frame'}: {'; '.join(parts)} (see Discussion.report)"
+    doubt = report.format_doubt()
+    return f"{report.path or 'frame'}: {'; '.join(parts)} (see Discussion.report)" + (
+        f". {doubt[0].upper()}{doubt[1:]}" if doubt else ""
+    )
 
 
 def _cache_file(path: Path, fmt: str, cache: bool | str | Path, **key: Any) -> Path | None:

@@ -86,8 +86,10 @@ def read(
         mapping["comment_id"] = "record_key"
     if groups > 1 and "thread_id" not in guessed:
         mapping["thread_id"] = "group"
+    # the values that were not records were records of the file too (malformed ones)
+    n_records = len(rows) + problems.counts.get("malformed_record", 0)
     return read_frame(
-        frame, columns=mapping, path=path, fmt=name, problems=problems, n_records=len(rows)
+        frame, columns=mapping, path=path, fmt=name, problems=problems, n_records=n_records
     )
 
 

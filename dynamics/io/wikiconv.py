@@ -124,9 +124,14 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None) -> R
     rows: list[dict[str, Any]] = []
     n_records = 0
     n_versions = {"version": 0, "restore": 0, "remove": 0}
+    bad_actions = 0  # malformed records among the groups' records (counted in n_records)
     for number, group in iter_groups(path, problems):
         n_records += len(group)
+        before = problems.counts.get("malformed_record", 0)
         _conversation(group, number, rows, n_versions, problems)
+        bad_actions += problems.counts.get("malformed_record", 0) - before
+    # values that were not records, and lines that were not JSON, were records of the file too
+    n_records += problems.counts.get("malformed_record", 0) - bad_actions
     comments = pl.DataFrame(
         rows,
         schema={

@@ -197,3 +197,31 @@ def test_cli_report_policies_use_cli_syntax(tmp_path: Path, monkeypatch) -> None
 )
 def test_cli_syntax(python: str, cli: str) -> None:
     assert cli_syntax(python) == cli
+
+
+def test_a_reader_that_keeps_few_records_asks_whether_it_is_the_right_one(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    """Real posts (r/CollegeRant, one JSON object per line) forced through the keyed-JSON
+    reader: it keeps one "comment" and counts the rest, so the warning and ``info`` ask
+    whether the format is right, and the counts add up to the records read."""
+    posts = shared_data / "reddit-college" / "CollegeRant-posts.jsonl"
+    if not posts.is_file():
+        pytest.skip(f"real posts not available at {posts}")
+    head = tmp_path / "posts60.jsonl"
+    with posts.open("rb") as fh:
+        head.write_bytes(b"".join(next(fh) for _ in range(60)))
+    with pytest.warns(dyn.DataQualityWarning, match="is 'keyed_json' the right format"):
+        d = dyn.load(head, format="keyed_json")
+    report = d.report
+    dropped = report["malformed_record"] + report["duplicate_id"] + report["missing_field"]
+    assert report.n_records == report.n_comments + dropped
+    assert report.n_comments < dropped
+    result = CliRunner().invoke(app, ["info", str(head), "--format", "keyed_json"])
+    assert result.exit_code == 0
+    assert "is 'keyed_json' the right format for this file?" in " ".join(result.output.split())
+    # read as what it is, no doubt is raised
+    with pytest.warns(dyn.DataQualityWarning, match="deleted_author") as caught:
+        again = dyn.load(head)
+    assert again.report.format_doubt() is None
+    assert "right format" not in str(caught[0].message)
