@@ -19,7 +19,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics._version import __version__
 from dynamics.errors import DataQualityWarning, EmptyInputError, ReaderOptionError
-from dynamics.io._base import ReadResult, finalize_comments, finalize_threads
+from dynamics.io._base import ReadResult, drop_duplicate_posts, finalize_comments, finalize_threads
 from dynamics.io._many import read_guarded, read_many
 from dynamics.io._registry import READERS, check_options, detect, get_reader
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from
@@ -141,7 +141,7 @@ def _assemble(
             msg += f" ({', '.join(found[:4])}{', ...' if len(found) > 4 else ''})"
         raise EmptyInputError(msg)
     comments = check_comments(comments, problems, orphans=orphans, parent_fields=True)
-    threads = finalize_threads(result.threads, source=result.format)
+    threads = drop_duplicate_posts(finalize_threads(result.threads, source=result.format), problems)
     report = report_from(
         comments,
         problems,

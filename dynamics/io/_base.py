@@ -36,6 +36,7 @@ __all__ = [
     "THREAD_COLUMNS",
     "ReadResult",
     "Reader",
+    "drop_duplicate_posts",
     "finalize_comments",
     "finalize_threads",
     "iter_json_lines",
@@ -518,4 +519,27 @@ def finalize_threads(df: pl.DataFrame | None, *, source: str) -> pl.DataFrame | 
     extras = [c for c in df.columns if c not in THREAD_COLUMNS]
     if extras:
         out = pl.concat([out, df.select(extras)], how="horizontal")
-    return out.unique("thread_id", keep="first", maintain_order=True)
+    return out
+
+
+def drop_duplicate_posts(threads: pl.DataFrame | None, problems: ProblemLog) -> pl.DataFrame | None:
+    """The posts with the first of each ``thread_id`` kept, the later ones counted as
+    ``duplicate_post`` (a dump holding a submission twice, files that overlap).
+
+    >>> log = ProblemLog()
+    >>> posts = pl.DataFrame({"thread_id": ["p1", "p2", "p1"], "title": ["a", "b", "again"]})
+    >>> drop_duplicate_posts(posts, log).rows(), log.counts
+    ([('p1', 'a'), ('p2', 'b')], {'duplicate_post': 1})
+    """
+    if threads is None:
+        return None
+    later = threads.get_column("thread_id").is_first_distinct().not_()
+    if later.any():
+        repeated = threads.get_column("thread_id").filter(later)
+        problems.add_many(
+            "duplicate_post",
+            repeated.unique(maintain_order=True).head(10).to_list(),
+            total=int(later.sum()),
+        )
+        threads = threads.filter(~later)
+    return threads

@@ -100,7 +100,13 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         .cast(pl.Datetime("us"))
         .dt.replace_time_zone("UTC")
     )
-    threads = pl.DataFrame(walker.threads, schema=_THREAD_SCHEMA) if walker.threads else None
+    threads = None
+    if walker.threads:
+        # every document of a thread (pages fetched apart) repeats its post: the document is
+        # the record, so a post met again is no lost record and is not counted
+        threads = pl.DataFrame(walker.threads, schema=_THREAD_SCHEMA).unique(
+            "thread_id", keep="first", maintain_order=True
+        )
     n_records = len(documents) + problems.counts.get("malformed_record", 0)
     return ReadResult(comments, threads, problems, name, n_records)
 

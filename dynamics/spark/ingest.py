@@ -130,7 +130,7 @@ def ingest(
             orphans=orphans,
             row_offsets=offsets,
         )
-    threads = _threads(spark, staging)
+    threads = _threads(spark, staging, problems)
     with stage("write dataset", progress=progress):
         report, n_buckets = _write(comments, threads, problems, out, results, buckets)
     shutil.rmtree(staging, ignore_errors=True)
@@ -197,7 +197,9 @@ def _replay(result: FileResult, problems: ProblemLog, *, strict: bool) -> None:
     problems.merge(log)
 
 
-def _threads(spark: SparkSession, staging: Path) -> DataFrame | None:
+def _threads(spark: SparkSession, staging: Path, problems: ProblemLog) -> DataFrame | None:
+    """The posts, the first of each thread id in input order kept and the later ones counted
+    as ``duplicate_post``, as :func:`dynamics.io._base.drop_duplicate_posts` does."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -206,7 +208,19 @@ def _threads(spark: SparkSession, staging: Path) -> DataFrame | None:
         return None
     df = spark.read.option("mergeSchema", "true").parquet(str(parts))
     first = Window.partitionBy("thread_id").orderBy("_file", "_row")
-    return df.withColumn("_nth", F.row_number().over(first)).filter("_nth = 1").drop("_nth")
+    df = df.withColumn("_nth", F.row_number().over(first)).cache()
+    later = df.filter("_nth > 1")
+    n_later = later.count()
+    if n_later:
+        ids = (
+            later.groupBy("thread_id")
+            .agg(F.min(F.struct("_file", "_row")).alias("_at"))
+            .orderBy("_at")
+            .limit(10)
+            .select("thread_id")
+        )
+        problems.add_many("duplicate_post", [r[0] for r in ids.collect()], total=n_later)
+    return df.filter("_nth = 1").drop("_nth")
 
 
 def _write(

@@ -280,6 +280,25 @@ def test_thread_from_parent_when_link_id_is_absent(tmp_path: Path) -> None:
     assert dyn.load(path).to_polars().get_column("thread_id").to_list() == ["p1", "p1"]
 
 
+def test_a_post_read_twice_is_counted(tmp_path: Path) -> None:
+    """A submission twice in one dump, or in two overlapping files, is a duplicate_post:
+    the first kept, the later counted (it was dropped without a word)."""
+    edited = {**POST, "title": "Finals week (edited)"}
+    one = write_lines(tmp_path / "one.ndjson", [POST, TOP, edited, REPLY])
+    with pytest.warns(dyn.DataQualityWarning, match="1 duplicate_post"):
+        d = dyn.load(one)
+    assert d.posts.select("thread_id", "title").rows() == [("p1", "Finals week")]
+    assert d.report["duplicate_post"] == 1
+    assert d.report.samples["duplicate_post"] == ["p1"]
+    # 4 records: 2 comments, 1 post kept, 1 counted
+    assert d.report.n_records == len(d) + d.posts.height + d.report["duplicate_post"]
+    other = write_lines(tmp_path / "two.ndjson", [POST, {**REPLY, "id": "c3"}])
+    with pytest.warns(dyn.DataQualityWarning, match="duplicate_post"):
+        both = dyn.load([tmp_path / "one.ndjson", other])
+    assert both.report["duplicate_post"] == 2
+    assert both.posts.height == 1
+
+
 @pytest.mark.parametrize("broken", [False, True], ids=["fast", "line_by_line"])
 def test_replies_without_link_id_keep_their_ancestors_thread(tmp_path: Path, broken: bool) -> None:
     """A dump stripped of ``link_id`` (and of permalinks) loses no reply: a reply's thread is

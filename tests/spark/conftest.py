@@ -90,6 +90,7 @@ def planted_lines(work: Path, n_comments: int = 1200, seed: int = 0) -> list[byt
     ]
     planted = [json.dumps(e).encode() for e in extra]
     planted.append(lines[-1])  # a duplicate id (the last record again)
+    planted.append(next(line for line in lines if b'"parent_id"' not in line))  # a post again
     planted.append(b'{"id": "broken", "parent_id": ')  # malformed
     bad = json.dumps(_comment("utf1", f"t1_{c['comment_id']}", thread, "hal", "caf\u00e9", t0 + 13))
     planted.append(bad.encode().replace(b"caf\\u00e9", b"caf\xff"))  # not UTF-8

@@ -32,6 +32,7 @@ def test_planted_problems_counted_as_in_memory(planted_both):
     pulled = dataset.to_discussion()
     kinds = (
         "duplicate_id",
+        "duplicate_post",
         "orphan",
         "cycle",
         "self_reply",
@@ -50,6 +51,7 @@ def test_planted_problems_counted_as_in_memory(planted_both):
     _same_report(memory.report, report)  # ...with the in-memory counts and policies
     for kind in (
         "duplicate_id",
+        "duplicate_post",
         "orphan",
         "self_reply",
         "reply_before_parent",
