@@ -20,7 +20,7 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard import cache, ids
-from dashboard.figures.base import toxicity_color
+from dashboard.figures.base import author_label, toxicity_color
 from dynamics._words import fmt_number
 
 __all__ = [
@@ -205,7 +205,7 @@ def comment_block(row: dict[str, Any], *, highlight: bool = False) -> html.Div:
     """One comment: author, toxicity and body, all rendered as text."""
     tox = row.get("toxicity")
     meta = [
-        html.B(row.get("author") or "[anonymous]", className="author"),
+        html.B(author_label(row.get("author"), row.get("deleted")), className="author"),
         html.Span(f" · toxicity {format_number(tox, 2)}" if tox is not None else ""),
         html.Span(f" · {row['created_at']:%Y-%m-%d %H:%M}" if row.get("created_at") else ""),
         html.Span(f" · {row.get('comment_id')}", className="comment-id"),

@@ -12,15 +12,15 @@ from dashboard import cache
 
 __all__ = ["thread_table"]
 
-_FIELDS = ("comment_id", "author", "text", "toxicity", "created_at")
+_FIELDS = ("comment_id", "author", "deleted", "text", "toxicity", "created_at")
 
 
 def thread_table(key: str, thread_id: str) -> pl.DataFrame:
     """One thread's comments in chronological order with parent rows and depth (cached).
 
     Columns: ``comment_id``, ``parent_row`` (row of the parent, -1 for top-level),
-    ``depth``, ``author``, ``text``, ``toxicity`` (null when unscored) and ``created_at``
-    when the dataset has it.
+    ``depth``, ``author``, ``deleted``, ``text``, ``toxicity`` (null when unscored) and
+    ``created_at`` when the dataset has it.
 
     Examples
     --------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+import plotly.io as pio
 from dash import MATCH, ClientsideFunction, Input, Output, State
 
 from dashboard import cache
@@ -30,7 +30,9 @@ for _fmt in ("png", "svg"):
 )
 def download_html(_clicks, figure, graph_id):
     """The figure as one HTML file with plotly.js inlined (opens offline)."""
-    html = go.Figure(figure).to_html(include_plotlyjs=True, full_html=True)
+    # the figure as the browser holds it, unvalidated: a value plotly.py would refuse
+    # (a null colour in an array, which the page drew) must not make the download fail
+    html = pio.to_html(figure, include_plotlyjs=True, full_html=True, validate=False)
     return {"content": html, "filename": f"{graph_id['name']}.html", "type": "text/html"}
 
 

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 __all__ = [
     "SIDE_COLORS",
     "TOXICITY_SCALE",
+    "author_label",
     "empty_figure",
     "safe_text",
     "styled",
@@ -92,3 +93,16 @@ def empty_figure(message: str, *, height: int = 300) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return styled(fig, height=height)
+
+
+def author_label(author: str | None, deleted: bool | None) -> str:
+    """The name shown for a comment's author: ``[deleted]`` for an account the source marks
+    deleted or removed (the IngestReport's ``deleted_author``), ``[anonymous]`` for a
+    comment the source gives no author.
+
+    >>> author_label("ann", None), author_label(None, True), author_label(None, False)
+    ('ann', '[deleted]', '[anonymous]')
+    """
+    if author:
+        return author
+    return "[deleted]" if deleted else "[anonymous]"

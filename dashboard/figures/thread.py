@@ -6,9 +6,12 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.base import TOXICITY_SCALE, empty_figure, safe_text, styled
+from dashboard.figures.base import TOXICITY_SCALE, author_label, empty_figure, safe_text, styled
 
-__all__ = ["reply_tree_figure", "tree_positions"]
+#: Markers of comments without a toxicity score.
+UNSCORED_COLOR = "#bdbdbd"
+
+__all__ = ["UNSCORED_COLOR", "reply_tree_figure", "tree_positions"]
 
 
 def tree_positions(parent: np.ndarray) -> np.ndarray:
@@ -73,31 +76,49 @@ def reply_tree_figure(tree: pl.DataFrame, *, title: str = "Reply tree") -> go.Fi
         showlegend=False,
     )
     tox = tree["toxicity"].to_list() if "toxicity" in tree.columns else [None] * tree.height
-    authors = tree["author"].to_list()
-    texts = tree["text"].to_list()
+    deleted = tree["deleted"].to_list() if "deleted" in tree.columns else [None] * tree.height
+    names = [author_label(a, gone) for a, gone in zip(tree["author"], deleted, strict=True)]
     hover = [
-        f"<b>{safe_text(a or '[anonymous]')}</b> (toxicity "
+        f"<b>{safe_text(name)}</b> (toxicity "
         f"{'n/a' if t is None else f'{t:.2f}'})<br>{safe_text(body, limit=300)}"
-        for a, t, body in zip(authors, tox, texts, strict=True)
+        for name, t, body in zip(names, tox, tree["text"].to_list(), strict=True)
     ]
-    fig.add_scattergl(
-        x=x.tolist(),
-        y=y.tolist(),
-        mode="markers",
-        showlegend=False,
-        customdata=tree["comment_id"].to_list(),
-        hovertext=hover,
-        hoverinfo="text",
-        marker={
-            "size": 11,
-            "color": [np.nan if t is None else t for t in tox],
-            "colorscale": TOXICITY_SCALE,
-            "cmin": 0,
-            "cmax": 1,
-            "colorbar": {"title": {"text": "toxicity"}},
-            "line": {"width": 0.6, "color": "#555"},
-        },
-    )
+    ids = tree["comment_id"].to_list()
+    scored = [i for i, t in enumerate(tox) if t is not None]
+    unscored = [i for i, t in enumerate(tox) if t is None]
+    marker = {"size": 11, "line": {"width": 0.6, "color": "#555"}}
+    if scored:
+        fig.add_scattergl(
+            x=[x[i] for i in scored],
+            y=[y[i] for i in scored],
+            mode="markers",
+            showlegend=False,
+            customdata=[ids[i] for i in scored],
+            hovertext=[hover[i] for i in scored],
+            hoverinfo="text",
+            marker={
+                **marker,
+                "color": [tox[i] for i in scored],
+                "colorscale": TOXICITY_SCALE,
+                "cmin": 0,
+                "cmax": 1,
+                "colorbar": {"title": {"text": "toxicity"}},
+            },
+        )
+    if unscored:
+        # comments without a score (a removed text, or no text signals): grey, and named so
+        fig.add_scattergl(
+            x=[x[i] for i in unscored],
+            y=[y[i] for i in unscored],
+            mode="markers",
+            name=f"no toxicity score ({len(unscored):,})",
+            showlegend=True,
+            customdata=[ids[i] for i in unscored],
+            hovertext=[hover[i] for i in unscored],
+            hoverinfo="text",
+            marker={**marker, "color": UNSCORED_COLOR},
+        )
+        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(
         title_text="depth",

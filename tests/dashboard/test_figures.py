@@ -26,7 +26,7 @@ from dashboard.figures.metrics import (
     trend_figure,
 )
 from dashboard.figures.overview import activity_figure, activity_table, choose_period
-from dashboard.figures.thread import reply_tree_figure, tree_positions
+from dashboard.figures.thread import UNSCORED_COLOR, reply_tree_figure, tree_positions
 from dashboard.figures.user import partners_figure
 
 
@@ -68,14 +68,26 @@ def _tree() -> pl.DataFrame:
 
 
 def test_reply_tree_figure_colours_and_escapes() -> None:
-    fig = reply_tree_figure(_tree())
-    nodes = fig.data[1]
-    assert list(nodes.customdata) == ["a", "b", "c"]
-    assert nodes.marker.color[1] == 0.9
-    assert np.isnan(nodes.marker.color[2])
-    assert all("<img" not in h and "<b>bob" not in h for h in nodes.hovertext)
+    fig = reply_tree_figure(_tree().with_columns(pl.Series("deleted", [False, False, True])))
+    scored, unscored = fig.data[1], fig.data[2]
+    assert list(scored.customdata) == ["a", "b"]
+    assert list(scored.marker.color) == [0.1, 0.9]
+    # the unscored comment is its own grey trace, named in the legend (a null colour in the
+    # scored trace made the HTML export fail)
+    assert list(unscored.customdata) == ["c"]
+    assert unscored.marker.color == UNSCORED_COLOR
+    assert unscored.name == "no toxicity score (1)"
+    assert unscored.hovertext[0].startswith("<b>[deleted]</b> (toxicity n/a)")
+    assert all("<img" not in h and "<b>bob" not in h for h in scored.hovertext)
     # two edges: b -> a and c -> b
     assert sum(v is None for v in fig.data[0].x) == 2
+    fig.to_html()  # validates
+
+
+def test_reply_tree_without_scores_has_one_grey_trace() -> None:
+    fig = reply_tree_figure(_tree().with_columns(pl.lit(None, pl.Float64).alias("toxicity")))
+    assert len(fig.data) == 2
+    assert fig.data[1].hovertext[2].startswith("<b>[anonymous]</b>")  # no `deleted` column
 
 
 def test_node_sizes_monotone() -> None:
