@@ -62,6 +62,7 @@ class ID(StrEnum):
     # escalation
     ESC_THRESHOLD = "esc-threshold"
     ESC_MIN_TURNS = "esc-min-turns"
+    ESC_SETTINGS = "esc-settings"  # the episode parameters last chosen, for the User page
     ESC_BODY = "esc-body"
     ESC_EPISODES = "esc-episodes"
     ESC_EPISODE_VIEW = "esc-episode-view"

@@ -8,7 +8,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.settings import Settings
+from dashboard.settings import EPISODE_DEFAULTS, Settings
 
 __all__ = ["NAV", "shell"]
 
@@ -105,6 +105,8 @@ def shell(dataset: dict[str, Any], settings: Settings) -> html.Div:
             # the tab's session storage: a reload keeps the dataset loaded last
             dcc.Store(id=ids.ID.DATASET, data=dataset, storage_type="session"),
             dcc.Store(id=ids.ID.JOB, data=None, storage_type="memory"),
+            # the Escalation page's episode parameters, which the User page's episodes follow
+            dcc.Store(id=ids.ID.ESC_SETTINGS, data=EPISODE_DEFAULTS, storage_type="session"),
             html.Header(
                 [
                     html.Div(

@@ -157,10 +157,11 @@ def render(dataset, threshold, min_turns):
     return body, table_card(
         "episodes",
         shown,
-        title="Flame-war episodes, ranked (click one)",
+        title="Flame-war episodes, ranked: rising ones first, then by score (click one)",
         row_id="episode_id",
         columns=[
             "rank",
+            "trend",
             "kind",
             "participants",
             "turns",
@@ -170,6 +171,16 @@ def render(dataset, threshold, min_turns):
             "thread_id",
         ],
     )
+
+
+@on(
+    Output(ID.ESC_SETTINGS, "data"),
+    Input(ID.ESC_THRESHOLD, "value"),
+    Input(ID.ESC_MIN_TURNS, "value"),
+)
+def keep_settings(threshold, min_turns):
+    """The episode parameters, for the User page's episodes."""
+    return {"threshold": threshold, "min_turns": min_turns}
 
 
 @on(
@@ -190,6 +201,9 @@ def show_episode(clicks, dataset, threshold, min_turns):
     if chosen is None:
         return "This episode is gone (parameters changed); click another."
     comments = chosen.comments().rename({"signal": "toxicity"})
+    # whether an author-less turn's account was deleted, or the source named no author
+    flags = cache.get_discussion(dataset["key"]).comments.select("comment_id", "deleted")
+    comments = comments.join(flags, on="comment_id", how="left", maintain_order="left")
     return [
         html.P(
             f"{chosen.kind} in thread {chosen.thread_id}: {chosen.turns} turns, peak "

@@ -17,6 +17,7 @@ from dashboard.components import (
 )
 from dashboard.figures.user import partners_figure
 from dashboard.ids import ID
+from dashboard.settings import EPISODE_DEFAULTS
 from dynamics import escalation, polarization
 
 __all__: list[str] = []
@@ -100,12 +101,13 @@ def _sides_of(key: str, author: str) -> list[str]:
     return out
 
 
-def _episodes_started(key: str, author: str) -> pl.DataFrame | None:
-    """The ranked episodes whose first comment is ``author``'s (None without toxicity scores)."""
+def _episodes_started(key: str, author: str, params: dict) -> pl.DataFrame | None:
+    """The ranked episodes whose first comment is ``author``'s (None without toxicity scores),
+    found with ``params`` (``threshold``, ``min_turns``: the Escalation page's last choice, so
+    the ranks are those of its list)."""
     disc = cache.get_discussion(key)
     if "toxicity" not in disc.comments.columns:
         return None
-    params = {"threshold": 0.5, "min_turns": 3}
     result = cache.memo(
         key, "escalation.episodes", params, lambda: escalation.episodes(disc, seed=0, **params)
     )
@@ -119,8 +121,13 @@ def _episodes_started(key: str, author: str) -> pl.DataFrame | None:
     return mine.drop("starter", "comment_ids").with_columns(participants_text())
 
 
-@on(Output(ID.USER_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.USER_SELECT, "value"))
-def render(dataset, author):
+@on(
+    Output(ID.USER_BODY, "children"),
+    Input(ID.DATASET, "data"),
+    Input(ID.USER_SELECT, "value"),
+    State(ID.ESC_SETTINGS, "data"),
+)
+def render(dataset, author, episode_settings):
     """Everything about one user."""
     if not author:
         return notice("Choose a user.")
@@ -156,14 +163,21 @@ def render(dataset, author):
         ),
         metric_card("side", " | ".join(_sides_of(key, author))),
     ]
-    started = _episodes_started(key, author)
+    params = {
+        "threshold": float((episode_settings or EPISODE_DEFAULTS)["threshold"]),
+        "min_turns": int((episode_settings or EPISODE_DEFAULTS)["min_turns"]),
+    }
+    rule = f"toxicity >= {params['threshold']:g}, {params['min_turns']}+ turns, as on Escalation"
+    started = _episodes_started(key, author, params)
     if started is None:
         episodes_part = notice("Escalation episodes are not available for this dataset.")
     elif started.height == 0:
-        episodes_part = notice("They started no flame-war episode (toxicity >= 0.5, 3+ turns).")
+        episodes_part = notice(f"They started no flame-war episode ({rule}).")
     else:
         episodes_part = table_card(
-            "user_episodes", started, title=f"Flame-war episodes they started ({started.height})"
+            "user_episodes",
+            started,
+            title=f"Flame-war episodes they started ({started.height}; {rule})",
         )
     cols = [
         x for x in ("comment_id", "thread_id", "created_at", "toxicity", "text") if x in c.columns

@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard.components import KEPT
 from dashboard.ids import ID
 from dashboard.label_draws import ESCALATION_INTRO, draws_card
+from dashboard.settings import EPISODE_DEFAULTS
 
 #: What the threshold card does, until it is asked to.
 SWEEP_INTRO = (
@@ -34,7 +35,7 @@ def layout(**_query: str) -> html.Div:
                                 id=ID.ESC_THRESHOLD,
                                 **KEPT,
                                 options=[0.3, 0.5, 0.7, 0.9],
-                                value=0.5,
+                                value=EPISODE_DEFAULTS["threshold"],
                                 clearable=False,
                             ),
                         ],
@@ -47,7 +48,7 @@ def layout(**_query: str) -> html.Div:
                                 id=ID.ESC_MIN_TURNS,
                                 **KEPT,
                                 options=[2, 3, 4, 5, 8],
-                                value=3,
+                                value=EPISODE_DEFAULTS["min_turns"],
                                 clearable=False,
                             ),
                         ],

@@ -156,6 +156,24 @@ def test_user_page(dash_duo, app, screenshot_dir) -> None:
     assert dash_duo.get_logs() == []
 
 
+def test_user_episodes_follow_the_escalation_parameters(dash_duo, app) -> None:
+    """The User page's episodes are found with the Escalation page's last threshold and
+    minimum turns (they were always found at 0.5 and 3), and say which."""
+    _open(dash_duo, app, "/user?author=Tudor%20Miron")
+    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "toxicity received", timeout=TIMEOUT)
+    assert "toxicity >= 0.5, 3+ turns, as on Escalation" in dash_duo.find_element(
+        f"#{ID.USER_BODY}").text  # fmt: skip
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    _choose(dash_duo, f"#{ID.ESC_THRESHOLD}", "0.3")
+    _choose(dash_duo, f"#{ID.ESC_MIN_TURNS}", "2")
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/user?author=Tudor%20Miron")
+    dash_duo.wait_for_contains_text(
+        f"#{ID.USER_BODY}", "toxicity >= 0.3, 2+ turns, as on Escalation", timeout=TIMEOUT
+    )
+    assert dash_duo.get_logs() == []
+
+
 def test_polarization(dash_duo, app, screenshot_dir) -> None:
     _open(dash_duo, app, "/polarization")
     dash_duo.wait_for_contains_text(f"#{ID.POL_BODY}", "users with a side", timeout=60)
