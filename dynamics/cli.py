@@ -410,6 +410,7 @@ def analyze(
     ] = False,
 ) -> None:
     """Run every metric and write report.html, results.json and CSV tables to a folder."""
+    from dynamics.report import Settings, check_out_dir
     from dynamics.report import analyze as write_report
 
     if distributed and engine is not Engine.spark:
@@ -423,6 +424,18 @@ def analyze(
     swept = _thresholds(thresholds)
     if distributed and swept:
         _fail("--thresholds needs the comments in memory: drop --distributed (or the thresholds)")
+    # the parameters and the output folder, checked before a read that may take minutes
+    _guarded(
+        lambda: Settings(
+            seed=seed,
+            n_null=n_null,
+            n_boot=n_boot,
+            n_jobs=n_jobs or 1,
+            signal_draws=signal_draws,
+            thresholds=swept,
+        )
+    )
+    _guarded(lambda: check_out_dir(output, overwrite=overwrite))
     if engine is Engine.spark:
         d = _spark_input(file, output, read, master=master, overwrite=overwrite)
         n_comments = d.report.n_comments

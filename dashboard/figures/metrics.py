@@ -145,6 +145,10 @@ def joint_density_figure(density: pl.DataFrame, *, bins: int, title: str) -> go.
     return styled(fig, title=title, height=480)
 
 
+#: Count columns a bar's hover shows when the frame has them.
+_COUNTS = ("n_comments", "n_turns", "n_replies", "n_users", "n_threads")
+
+
 def side_bars_figure(
     frame: pl.DataFrame,
     *,
@@ -162,7 +166,13 @@ def side_bars_figure(
     gets error bars and `` (ci_label)`` after the title; where every interval is null (a
     bootstrap over too few threads gives none) it gets neither bars nor a degenerate
     interval, and the title says ``(no interval)``; where only some are null (a depth
-    reached by one comment), those bars are pale and the title says so.
+    held by fewer than 10 threads), those bars are pale and the title says so. The hover
+    gives each bar's counts (``n_comments``, ``n_threads``, ...) where the frame has them.
+
+    >>> fig = side_bars_figure(pl.DataFrame({"depth": [0, 1], "mean": [0.2, 0.5],
+    ...     "n_comments": [40, 3], "n_threads": [12, 1]}), x="depth", y="mean", title="t")
+    >>> fig.data[0].customdata[1], "threads: %{customdata[1]:,}" in fig.data[0].hovertemplate
+    ([3, 1], True)
     """
     if frame.height == 0:
         return empty_figure("Nothing to show")
@@ -196,9 +206,15 @@ def side_bars_figure(
         # bars resting on too little for an interval must not look as solid as the others
         marker["opacity"] = [0.35 if h is None else 1.0 for h in err["array"]]
         title = f"{title[:-1]}; pale bars: no interval)"
-    fig = go.Figure(
-        go.Bar(x=[safe_text(v) for v in frame[x].to_list()], y=values, error_y=err, marker=marker)
-    )
+    bar = go.Bar(x=[safe_text(v) for v in frame[x].to_list()], y=values, error_y=err, marker=marker)
+    counts = [c for c in _COUNTS if c in frame.columns]
+    if counts:
+        # what each bar rests on, beside its value and interval
+        bar.customdata = frame.select(counts).rows()
+        lines = [f"{c.removeprefix('n_')}: %{{customdata[{i}]:,}}" for i, c in enumerate(counts)]
+        bar.hovertemplate = f"{x} %{{x}}<br>{y} %{{y:.3f}}<br>" + "<br>".join(lines)
+        bar.hovertemplate += "<extra></extra>"
+    fig = go.Figure(bar)
     fig.update_xaxes(title_text=x, type="category")
     fig.update_yaxes(title_text=y)
     return styled(fig, title=title, height=360)

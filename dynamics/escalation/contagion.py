@@ -20,6 +20,7 @@ from dynamics._sample_checks import (
     event_warnings,
 )
 from dynamics._significance import DEFAULT_N_NULL
+from dynamics.escalation._bootstrap import level_threads
 from dynamics.escalation._keyed_shuffle import GroupBlock
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
@@ -140,7 +141,9 @@ def contagion(
         ``p_value`` compare R with the within-thread null (one-sided, greater:
         ``p = (1 + #{null >= R}) / (1 + n_null)``); ``null_mean`` is the null's mean ratio. Tables: ``"threads"`` (one row per thread with eligible replies) and
         ``"depths"`` (one row per reply depth, 1 = reply to a top-level comment, with a
-        bootstrap interval of each depth's ratio), both with the counts ``n_replies``,
+        bootstrap interval of each depth's ratio, none where ``n_threads``, the threads
+        with replies at that depth, is under ``MIN_BOOTSTRAP_THREADS`` = 10: resampling one
+        thread gives [x, x]), both with the counts ``n_replies``,
         ``n_toxic_parents``, ``n_toxic_replies``, ``n_toxic_after_toxic``, the two
         probabilities and ``ratio``. NaN with a ``reason`` when no reply is eligible, no
         eligible reply has a toxic parent, or none is toxic.
@@ -255,6 +258,8 @@ def from_counts(
         1,
     ).astype(np.int64)
     depth_table = _table(pl.Series(np.arange(n_depths)), depth_counts).rename({"group": "depth"})
+    # the threads with replies at each depth
+    depth_threads = np.bincount(counts.cell_depth, counts.cell_counts[:, 0] > 0, n_depths)
 
     value, reason = _ratio(totals)
     extra = _extras(totals)
@@ -294,6 +299,7 @@ def from_counts(
             pl.Series("ci_low", depth_ci[0]).fill_nan(None),
             pl.Series("ci_high", depth_ci[1]).fill_nan(None),
         )
+    depth_table = level_threads(depth_table, depth_threads)
     test: dict[str, float] = {}
     if null_model is not None:
         fields = null_model(value, null_gen)

@@ -20,7 +20,7 @@ import polars as pl
 from dynamics._kernel import Settings
 from dynamics._params import check_param, is_int, rng
 from dynamics._results import MetricResult
-from dynamics.escalation._bootstrap import percentile_interval, sample_warnings
+from dynamics.escalation._bootstrap import level_threads, percentile_interval, sample_warnings
 from dynamics.escalation._family import BOOTSTRAP, escalation_measure
 from dynamics.escalation._signal import comments_of
 from dynamics.escalation._trend import ThreadCells, _check, _codes, _params, _values
@@ -95,8 +95,10 @@ def toxicity_by_depth(
         ``value`` = slope (signal units per level of depth; positive: deeper replies are more
         toxic, 0: flat, negative: calmer), ``ci`` its percentile bootstrap interval over
         threads (NaN when fewer than two threads), table ``"depths"`` with ``depth``,
-        ``n_comments``, ``mean``, ``ci_low``, ``ci_high``. NaN with a ``reason`` when no
-        comment is scored or all scored comments sit at one depth.
+        ``n_comments``, ``mean``, ``ci_low``, ``ci_high`` and ``n_threads`` (the threads
+        with comments at that depth; no interval where they are under
+        ``MIN_BOOTSTRAP_THREADS`` = 10, as resampling one thread gives [x, x]). NaN with a
+        ``reason`` when no comment is scored or all scored comments sit at one depth.
 
     {profile_errors}
 
@@ -173,8 +175,9 @@ def toxicity_by_turn(
     -------
     TrendResult
         ``value`` = slope per turn (positive: exchanges heat up), ``ci``, table ``"turns"``
-        with ``turn``, ``n_turns``, ``mean``, ``ci_low``, ``ci_high``; NaN with a ``reason``
-        when there is no exchange with scored turns.
+        with ``turn``, ``n_turns``, ``mean``, ``ci_low``, ``ci_high`` and ``n_threads`` (no
+        interval for a turn from fewer than 10 threads, as for depths); NaN with a
+        ``reason`` when there is no exchange with scored turns.
 
     {profile_errors}
 
@@ -341,6 +344,7 @@ def profile(
     table = pl.DataFrame(
         {level_name: levels, count: cnt, "mean": mean, "ci_low": low, "ci_high": high}
     ).with_columns(pl.col("mean", "ci_low", "ci_high").fill_nan(None))
+    table = level_threads(table, np.bincount(level, weights=cells.n > 0, minlength=levels.size))
     reason = None
     if n_obs == 0:
         reason = "no scored comment" if level_name == "depth" else "no exchange with scores"

@@ -37,12 +37,36 @@ from dynamics.report.collect import FAMILIES, Collected, MetricRun, Settings, co
 if TYPE_CHECKING:
     from dynamics.spark.dataset import SparkDataset
 
-__all__ = ["FILES", "Settings", "analyze", "results_dict"]
+__all__ = ["FILES", "Settings", "analyze", "check_out_dir", "results_dict"]
 
 #: The files :func:`analyze` writes (besides ``tables/``).
 FILES = ("report.html", "results.json")
 _TABLES = "tables"
 _LIBRARIES = ("polars", "igraph", "numpy", "networkx", "plotly", "scikit-learn", "vaderSentiment")
+
+
+def check_out_dir(out_dir: str | Path, *, overwrite: bool) -> Path:
+    """``out_dir`` as a Path, when :func:`analyze` may write its report there.
+
+    Raises
+    ------
+    NotADirectoryError
+        When ``out_dir`` is a file.
+    FileExistsError
+        When it already holds a report and ``overwrite`` is False.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        msg = f"{out} is a file; the report needs a folder"
+        raise NotADirectoryError(msg)
+    existing = [out / name for name in FILES if (out / name).exists()]
+    if existing and not overwrite:
+        msg = (
+            f"{out} already holds a report ({existing[0].name}); pass overwrite=True "
+            "(--overwrite) to replace it"
+        )
+        raise FileExistsError(msg)
+    return out
 
 
 def analyze(
@@ -180,17 +204,7 @@ def analyze(
         what = f"the part of {source} selected by {selection}" if selection else source
         msg = f"analyze: {what} holds no comments; there is nothing to report"
         raise EmptyInputError(msg)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        msg = f"{out} is a file; the report needs a folder"
-        raise NotADirectoryError(msg)
-    existing = [out / name for name in FILES if (out / name).exists()]
-    if existing and not overwrite:
-        msg = (
-            f"{out} already holds a report ({existing[0].name}); pass overwrite=True "
-            "(--overwrite) to replace it"
-        )
-        raise FileExistsError(msg)
+    out = check_out_dir(out_dir, overwrite=overwrite)
     with _progress(n_steps(settings) + 1, enabled=progress) as step:
         if isinstance(discussion, Discussion):
             collected = collect(discussion, settings, on_step=step)

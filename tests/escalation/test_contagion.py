@@ -99,6 +99,25 @@ def test_per_depth_counts():
     assert rows == [(1, 1, 1.0), (2, 1, None), (3, 1, None)]
 
 
+def test_a_depth_of_one_thread_has_no_interval():
+    """Per-depth ratios of a depth that one thread holds get no interval ([2, 2] from 2
+    replies of one thread on r/CollegeRant, drawn as certain)."""
+    d = _planted(30, 12, base=0.3, p_tt=0.6, p_ct=0.2, seed=3)
+    deep = _table(["z0", "z1", "z2", "z3", "z4", "z5", "z6", "z7", "z8", "z9", "z10", "z11",
+                   "z12", "z13"],
+                  [None, "z0", "z1", "z2", "z3", "z4", "z5", "z6", "z7", "z8", "z9", "z10",
+                   "z11", "z12"],
+                  ["deep"] * 14, [0.9, 0.1] * 7)  # fmt: skip
+    r = contagion(pl.concat([d, deep]), null=None, n_boot=100, seed=0)
+    table = r.table("depths", backend="polars")
+    lone = table.filter(pl.col("n_threads") == 1)
+    assert lone.height > 0
+    assert lone.get_column("depth").min() > 1
+    assert lone.get_column("ci_low").null_count() == lone.height
+    shared = table.filter(pl.col("n_threads") >= 10)
+    assert shared.get_column("ci_low").null_count() == 0
+
+
 def test_unscored_comments_are_left_out():
     # b has no score: neither b (as a reply) nor c (its parent is unscored) is eligible;
     # what is left is e replying to a: n = 1, a = 1, t = 1, b = 1 -> R = 1

@@ -308,6 +308,36 @@ def test_single_thread_has_no_interval():
     assert "only 1 thread, under the minimum of 10" in r.warnings
 
 
+def _shallow_and_one_deep() -> pl.DataFrame:
+    """12 threads of a post and one reply (depths 0, 1), and a 13th with a chain down to
+    depth 3: depths 2 and 3 are held by one thread."""
+    ids, parents, threads, tox = [], [], [], []
+    for t in range(12):
+        ids += [f"{t}a", f"{t}b"]
+        parents += [None, f"{t}a"]
+        threads += [f"t{t}"] * 2
+        tox += [0.1 + 0.01 * t, 0.3 + 0.02 * t]
+    ids += ["da", "db", "dc", "dd"]
+    parents += [None, "da", "db", "dc"]
+    threads += ["deep"] * 4
+    tox += [0.2, 0.4, 0.6, 0.8]
+    return _table(ids, parents, threads, tox)
+
+
+def test_a_level_of_one_thread_has_no_interval():
+    """A depth whose comments all come from one thread gets no interval: resampling that
+    thread gives [x, x], which the dashboard drew as a certain bar."""
+    r = toxicity_by_depth(_shallow_and_one_deep(), n_boot=200, seed=0)
+    table = r.table("depths", backend="polars")
+    assert table.get_column("n_threads").to_list() == [13, 13, 1, 1]
+    assert table.get_column("mean").to_list()[2:] == pytest.approx([0.6, 0.8])
+    low, high = table.get_column("ci_low").to_list(), table.get_column("ci_high").to_list()
+    assert low[2:] == [None, None]
+    assert high[2:] == [None, None]
+    assert all(lo < hi for lo, hi in zip(low[:2], high[:2], strict=True))
+    assert r.ci is not None  # the slope rests on all 13 threads
+
+
 # ----------------------------------------------------------------------------- errors
 
 

@@ -365,7 +365,7 @@ def test_cli_analyze_writes_the_report(cache_dir: Path, tmp_path: Path) -> None:
     assert all(m["result"] is None or m["result"]["ci"] is None for m in results["metrics"])
     again = runner.invoke(app, args)
     assert again.exit_code == 1
-    assert again.output.startswith("error:")
+    assert again.output.startswith("error:")  # checked before the input is read
     assert "already holds a report" in again.output
     assert "(--overwrite)" in again.output
     assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
