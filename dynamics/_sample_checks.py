@@ -24,6 +24,7 @@ from dynamics._words import counted
 
 __all__ = [
     "MIN_BOOTSTRAP_THREADS",
+    "MIN_CALIBRATION_CLASS",
     "MIN_CROSS_SIDE_EDGES",
     "MIN_ESCALATION_EVENTS",
     "MIN_ESCALATION_REPLIES",
@@ -57,6 +58,9 @@ MIN_ESCALATION_REPLIES = 50
 #: The rare events a ratio rests on (replies to a toxic comment, toxic replies, replies
 #: inside flame wars); fewer gives a warning: one event more or less moves the ratio a lot.
 MIN_ESCALATION_EVENTS = 10
+#: Labelled comments a calibration needs on each side of a label (toxic and not; agree and
+#: not, ...); fewer is said in the calibration's source: its map moves with every label.
+MIN_CALIBRATION_CLASS = 10
 
 
 def _pct(share: float) -> str:

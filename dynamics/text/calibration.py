@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import polars as pl
 
+from dynamics._sample_checks import MIN_CALIBRATION_CLASS
 from dynamics.errors import DynamicsError
 
 if TYPE_CHECKING:
@@ -344,9 +345,13 @@ class Calibration:
         n_labelled = rows.filter(pl.any_horizontal(pl.col(given).is_not_null())).height
         source = f"{n_labelled} labelled comments in {name}, {method} scaling"
         if left_out:
-            source += "; left out for want of a score: " + ", ".join(
-                f"{n} '{label}'" for label, n in left_out.items()
+            source += "; left out, their comment has no score (deleted text" + (
+                "; a top-level comment has no stance" if "stance" in left_out else ""
             )
+            source += "): " + ", ".join(f"{n} '{label}' labels" for label, n in left_out.items())
+        few = _few_labels(truth)
+        if few:
+            source += f"; few labels, the map is very uncertain: {few}"
         return cls.fit(scores, truth, method=method, source=source)
 
     @property
@@ -620,3 +625,21 @@ def toxichat_calibration() -> Calibration:
     resource = files("dynamics.text") / "models" / "calibration-toxichat.npz"
     with resource.open("rb") as fh:
         return Calibration.load(fh)
+
+
+def _few_labels(truth: dict[str, np.ndarray]) -> str:
+    """The labels of a calibration with fewer than ``MIN_CALIBRATION_CLASS`` comments on one
+    side (with it, without it), in words; empty when every label has enough.
+
+    >>> _few_labels({"toxicity": np.array([1, 0, 0]), "p_agree": np.array([1] * 20 + [0] * 20)})
+    'toxicity: 1 with and 2 without, under the minimum of 10 each'
+    """
+    parts = []
+    for column, values in truth.items():
+        with_it = int(np.asarray(values, dtype=bool).sum())
+        without = int(np.asarray(values).size) - with_it
+        if min(with_it, without) < MIN_CALIBRATION_CLASS:
+            parts.append(f"{column}: {with_it} with and {without} without")
+    if not parts:
+        return ""
+    return f"{'; '.join(parts)}, under the minimum of {MIN_CALIBRATION_CLASS} each"
