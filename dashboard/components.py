@@ -146,6 +146,10 @@ def table_token(frame: pd.DataFrame) -> str:
     return token
 
 
+#: A table column whose shown cells exceed this many characters wraps (text, participants).
+_PROSE = 40
+
+
 def table_card(
     name: str,
     frame: pl.DataFrame | pd.DataFrame,
@@ -166,8 +170,12 @@ def table_card(
     shown = [c for c in (columns or list(df.columns)) if c in df.columns]
     head = html.Thead(html.Tr([html.Th(str(c)) for c in shown]))
     rows = []
-    for record in df.head(max_rows).to_dict("records"):
-        cells = [html.Td(_cell(record[c])) for c in shown]
+    records = df.head(max_rows).to_dict("records")
+    texts = {c: [_cell(r[c]) for r in records] for c in shown}
+    # numbers, ids and short labels stay whole on one line; only prose wraps ("3.6 5", "risin g")
+    prose = {c for c, cells in texts.items() if max(map(len, cells), default=0) > _PROSE}
+    for i, record in enumerate(records):
+        cells = [html.Td(texts[c][i], className="prose" if c in prose else None) for c in shown]
         if row_id is None:
             rows.append(html.Tr(cells))
         else:

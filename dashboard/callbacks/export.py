@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.io as pio
 from dash import MATCH, ClientsideFunction, Input, Output, State
 
@@ -9,7 +10,7 @@ from dashboard import cache
 from dashboard.callbacks import on, on_client
 from dashboard.ids import Pattern
 
-__all__: list[str] = []
+__all__ = ["csv_text"]
 
 for _fmt in ("png", "svg"):
     on_client(
@@ -49,7 +50,23 @@ def download_csv(_clicks, token, button_id):
     if frame is None:
         return None
     return {
-        "content": frame.to_csv(index=False),
+        "content": csv_text(frame),
         "filename": f"{button_id['name']}.csv",
         "type": "text/csv",
     }
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV, durations in seconds (a column ``duration`` becomes ``duration_s``),
+    so that every table reads back the same way (pandas wrote "1 days 05:26:09").
+
+    >>> print(csv_text(pd.DataFrame({"id": ["e1"], "duration": [pd.Timedelta(minutes=90)]})))
+    id,duration_s
+    e1,5400.0
+    <BLANKLINE>
+    """
+    spans = [c for c in frame.columns if pd.api.types.is_timedelta64_dtype(frame[c])]
+    if spans:
+        frame = frame.assign(**{c: frame[c].dt.total_seconds() for c in spans})
+        frame = frame.rename(columns={c: f"{c}_s" for c in spans})
+    return frame.to_csv(index=False)

@@ -11,6 +11,7 @@ import pytest
 MODULES = [
     "dashboard.background",
     "dashboard.cache",
+    "dashboard.callbacks.export",
     "dashboard.callbacks.graph",
     "dashboard.callbacks.thread",
     "dashboard.callbacks.user",
