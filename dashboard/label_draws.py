@@ -43,6 +43,7 @@ __all__ = [
     "draws_body",
     "draws_card",
     "draws_table",
+    "flagged_shares",
     "labels_answer",
     "labels_upload",
     "usable_signals",
@@ -339,6 +340,29 @@ def labels_answer(
     options = calibration_options()
     options.append({"label": f"the scores calibrated on your labels ({name})", "value": value})
     return options, value, f"Calibration fitted: {fitted.describe()}."
+
+
+def flagged_shares(toxicity: pl.Series, threshold: float) -> str:
+    """A sentence comparing the share of comments a label set marks Offensive (on average:
+    the mean score) with the share the threshold flags: the measures that count flagged
+    comments differ between the scores and the draws by about their ratio.
+
+    >>> text = flagged_shares(pl.Series([0.1, 0.2, 0.3, 0.9, None]), 0.5)
+    >>> "marks 37.5% of the 4 scored comments" in text, "threshold 0.5 flags 25.0%" in text
+    (True, True)
+    """
+    scores = toxicity.cast(pl.Float64).fill_nan(None).drop_nulls()
+    if scores.len() == 0:
+        return ""
+    drawn = float(scores.mean())
+    flagged = float((scores >= threshold).mean())
+    return (
+        f" Here a label set marks {drawn:.1%} of the {scores.len():,} scored comments "
+        f"Offensive on average (before any calibration); the threshold {threshold:g} flags "
+        f"{flagged:.1%}. Measures that count flagged comments differ between the two by "
+        "construction: a value outside its draws says that the finding rests on reading the "
+        "scores with this threshold, not that either number is wrong."
+    )
 
 
 def usable_signals(signals: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from dashboard.label_draws import (
     ESCALATION_INTRO,
     DrawnMeasure,
     draws_answer,
+    flagged_shares,
     labels_upload,
 )
 from dynamics import escalation
@@ -255,7 +256,8 @@ def render_draws(set_progress, dataset, threshold, min_turns, draws, calibration
         drawn,
         int(draws),
         csv="escalation_signal_draws",
-        explained=ESCALATION_DRAWN,
+        explained=ESCALATION_DRAWN
+        + flagged_shares(discussion.comments.get_column("toxicity"), float(threshold)),
         calibration=calibration,
         dataset=key,
     )

@@ -17,6 +17,7 @@ MODULES = [
     "dashboard.callbacks.user",
     "dashboard.components",
     "dashboard.graph_layout",
+    "dashboard.label_draws",
     "dashboard.loading",
     "dashboard.thread_tables",
     "dashboard.figures.base",

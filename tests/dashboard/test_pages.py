@@ -259,6 +259,9 @@ def test_escalation_label_draws_fill_in(dash_duo, app, screenshot_dir) -> None:
     dash_duo.wait_for_contains_text(f"#{ID.ESC_DRAWS_BODY}", "mean of draws", timeout=90)
     body = dash_duo.find_element(f"#{ID.ESC_DRAWS_BODY}").text
     assert "Each of 20 label sets marks every comment Offensive" in body
+    # how many comments the draws mark against the threshold: why values differ from them
+    assert "of the 49 scored comments Offensive on average" in body
+    assert "the threshold 0.5 flags" in body
     assert "stance" not in body  # this page draws toxicity alone
     for label in ("escalation episodes", "derailed threads (share)", "toxicity slope"):
         assert label in body
