@@ -34,6 +34,7 @@ from dashboard.label_draws import (
     labels_upload,
 )
 from dynamics import escalation
+from dynamics._words import counted
 from dynamics.errors import DynamicsError
 from dynamics.uncertainty import threshold_sensitivity
 
@@ -98,8 +99,22 @@ def render(dataset, threshold, min_turns):
             if isinstance(cont, cache.Failed)
             else f"null mean {format_number(getattr(cont, 'null_mean', None))}",
         ),
-        _card("toxicity slope per depth level", depth),
-        _card("derailed threads (share)", derail),
+        _card(
+            "toxicity slope per depth level",
+            depth,
+            None
+            if isinstance(depth, cache.Failed)
+            else f"{counted(depth.n_obs, 'scored comment')} in "
+            f"{counted(depth.n_threads, 'thread')}; reads the scores, not the threshold",
+        ),
+        _card(
+            "derailed threads (share)",
+            derail,
+            None
+            if isinstance(derail, cache.Failed)
+            else f"{derail.n_derailed:,} of {counted(derail.n_threads, 'thread')} with a "
+            "scored comment",
+        ),
         _card("escalation episodes", eps),
     ]
     figs = []

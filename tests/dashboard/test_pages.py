@@ -242,6 +242,10 @@ def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) ->
     dash_duo.wait_for_contains_text(
         f"#{ID.ESC_BODY}", "Mean toxicity by depth (no interval)", timeout=TIMEOUT
     )
+    # the cards give their denominators
+    cards = dash_duo.find_element(f"#{ID.ESC_BODY}").text
+    assert "1 of 1 thread with a scored comment" in cards
+    assert "49 scored comments in 1 thread; reads the scores, not the threshold" in cards
     row = f"#{ID.ESC_EPISODES} tr.clickable td"
     click_until(dash_duo, row, f"#{ID.ESC_EPISODE_VIEW}", "turns", timeout=TIMEOUT)
     comments = dash_duo.find_elements(f"#{ID.ESC_EPISODE_VIEW} .comment")
