@@ -152,13 +152,14 @@ def render(dataset, threshold, min_turns):
                 ("contagion", cont),
                 ("toxicity_by_depth", depth),
                 ("derailment", derail),
+                ("episodes", eps),
             )
             if not isinstance(r, cache.Failed)
         }
     )
     body = [
         html.Div(cards, className="metrics"),
-        warnings_notice(said, title="Read these numbers with care (small samples):"),
+        warnings_notice(said, title="Read these numbers with care:"),
         html.Div(figs, className="grid2"),
     ]
     if isinstance(eps, cache.Failed):

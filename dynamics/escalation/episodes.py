@@ -52,6 +52,7 @@ from typing import Any, Literal
 import polars as pl
 
 from dynamics._results import MetricResult
+from dynamics._words import counted
 from dynamics.escalation._detection import KINDS, RULES, check_params, detect, episode_params
 from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import comments_of, signal_values, unscored
@@ -184,7 +185,8 @@ def episodes(
         Window length k and smallest episode (an integer >= 2).
     kind : {"both", "chains", "exchanges"}, default "both"
         Look along reply chains, along dyadic exchanges, or both (exchange episodes contained in
-        a chain episode are then dropped).
+        a chain episode are then dropped; one that shares only part of a chain episode is
+        kept, and the result's warnings count the comments in more than one episode).
     rule : {"slope", "steps"}, default "slope"
         Escalating window: positive OLS slope and peak >= threshold, or non-decreasing steps
         ending at or above threshold and above the first comment.
@@ -254,4 +256,29 @@ def episodes(
         float(table.height),
         params=params,
         tables={"episodes": table, "comments": members},
+        warnings=_shared_comments(members),
     )
+
+
+def _shared_comments(members: pl.DataFrame) -> tuple[str, ...]:
+    """A warning when some comments are in more than one episode: a dyadic exchange that
+    shares part of a reply chain episode (one contained in a chain is dropped), or branches
+    of one chain that share their first comments. The episodes are then not disjoint events.
+
+    >>> _shared_comments(pl.DataFrame({"episode_id": ["a", "a", "b", "b"],
+    ...                                "comment_id": ["1", "2", "2", "3"]}))
+    ('1 comment is in more than one episode (of 3 in episodes): the episodes overlap in part, so their number counts overlapping runs, not disjoint events',)
+    """
+    if members.height == 0:
+        return ()
+    per_comment = members.group_by("comment_id").agg(pl.col("episode_id").n_unique())
+    shared = int((per_comment.get_column("episode_id") > 1).sum())
+    if not shared:
+        return ()
+    verb = "is" if shared == 1 else "are"
+    said = (
+        f"{counted(shared, 'comment')} {verb} in more than one episode (of "
+        f"{per_comment.height:,} in episodes): the episodes overlap in part, so their number "
+        "counts overlapping runs, not disjoint events"
+    )
+    return (said,)

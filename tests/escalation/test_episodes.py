@@ -449,3 +449,21 @@ def test_undefined_cases_are_nan_with_reason():
     assert math.isnan(r.value)
     assert "no comment has a 'toxicity' score" in r.reason
     assert r.episodes == []
+
+
+def test_overlapping_episodes_are_counted_in_the_warnings(shared_data):
+    """On r/CollegeRant a dyadic exchange can share part of a chain episode (one wholly
+    inside a chain is dropped): the result says how many comments are in two episodes, checked
+    here against a count made from the comments table directly."""
+    with pytest.warns(dyn.DataQualityWarning):
+        d = dyn.load(shared_data / "reddit-college" / "CollegeRant-pushshift.ndjson")
+    r = dyn.escalation.episodes(d.annotate(progress=False))
+    members = r.table("comments", backend="polars")
+    counts = members.group_by("comment_id").len()
+    shared = counts.filter(pl.col("len") > 1).height
+    assert shared > 0
+    assert r.warnings == (
+        f"{shared} comments are in more than one episode (of {counts.height:,} in episodes): "
+        "the episodes overlap in part, so their number counts overlapping runs, not disjoint "
+        "events",
+    )
