@@ -462,8 +462,9 @@ def test_overlapping_episodes_are_counted_in_the_warnings(shared_data):
     counts = members.group_by("comment_id").len()
     shared = counts.filter(pl.col("len") > 1).height
     assert shared > 0
-    assert r.warnings == (
+    said = (
         f"{shared} comments are in more than one episode (of {counts.height:,} in episodes): "
         "the episodes overlap in part, so their number counts overlapping runs, not disjoint "
-        "events",
+        "events"
     )
+    assert r.warnings == (said,)
