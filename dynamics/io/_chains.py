@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from dynamics._problems import ProblemLog
@@ -98,6 +99,7 @@ def read_turns(
         if thread_src is not None
         else pl.int_range(1, pl.len() + 1).cast(pl.String)
     )
+    _count_missing_turns(df.get_column(source), problems, source)
     rows = (
         df.select(thread.alias("thread_id"), *plain, pl.col(source).alias("__turn"))
         .with_columns(pl.col("__turn").list.len().alias("__n"))
@@ -129,3 +131,32 @@ def read_turns(
     for target in ("comment_id", "parent_id", "thread_id"):
         columns[target] = target
     return rows, columns
+
+
+def _count_missing_turns(turns: pl.Series, problems: ProblemLog, source: str) -> None:
+    """Count the threads whose list of turns is null or empty (skipped: no comment comes of
+    them) as ``missing_field``, and the null turns inside a list as ``malformed_record``, so
+    that no thread vanishes uncounted.
+
+    >>> log = ProblemLog()
+    >>> _count_missing_turns(pl.Series([[{"t": "a"}], [], None, [{"t": "b"}, None]]), log, "turns")
+    >>> log.counts, log.samples["missing_field"]
+    ({'missing_field': 2, 'malformed_record': 1}, ['record 2', 'record 3'])
+    """
+    empty = (turns.is_null() | (turns.list.len() == 0)).fill_null(value=True)
+    for row in np.flatnonzero(empty.to_numpy()).tolist():
+        problems.add(
+            "missing_field",
+            record=row + 1,
+            field=source,
+            message=f"holds no turns (the thread's list {source!r} is empty or null)",
+        )
+    null_turns = turns.list.eval(pl.element().is_null().sum()).list.first().fill_null(0)
+    for row in np.flatnonzero(null_turns.to_numpy() > 0).tolist():
+        problems.add(
+            "malformed_record",
+            record=row + 1,
+            field=source,
+            message="holds a null turn, skipped",
+            count=int(null_turns[row]),
+        )

@@ -33,6 +33,24 @@ def test_each_turn_replies_to_the_one_before() -> None:
     assert "turn before it" in d.report.policy("inferred_reply")
 
 
+def test_threads_without_turns_are_counted(tmp_path: Path) -> None:
+    """A thread whose list of turns is empty or null, or a null turn in a list, is counted
+    (they vanished: 50 threads read, 48 kept, nothing said)."""
+    lines = TURNS_FILE.read_bytes().splitlines()
+    first = orjson.loads(lines[0])
+    empty = {**first, "reddit_thread": []}
+    null = {**first, "reddit_thread": None}
+    holed = {**first, "reddit_thread": [first["reddit_thread"][0], None]}
+    path = tmp_path / "holes.jsonl"
+    path.write_bytes(b"\n".join([lines[1], *map(orjson.dumps, (empty, null, holed))]) + b"\n")
+    d = load(path, columns={"turns": "reddit_thread"})
+    assert d.report["missing_field"] == 2
+    assert d.report.samples["missing_field"] == ["record 2", "record 3"]
+    assert d.report["malformed_record"] == 1
+    assert d.report.samples["malformed_record"] == ["record 4"]
+    assert d.report.n_threads == 2
+
+
 def test_machine_generated_responses_are_left_out() -> None:
     d = load(TURNS_FILE, columns={"turns": "reddit_thread"})
     texts = " ".join(d.comments["text"].to_list())
