@@ -22,6 +22,10 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "missing_field": ("records missing a required field", "skipped"),
     "non_utf8_text": ("records with bytes that are not UTF-8", "decoded with U+FFFD"),
     "bad_timestamp": ("timestamps that could not be parsed", "set to null"),
+    "missing_time": (
+        "comments whose record gives no time (a null or absent time field)",
+        "kept, time null: in no time window",
+    ),
     "epoch_zero_time": (
         "times of 0 or before 1970 (an export's placeholder for no time)",
         "set to null",
@@ -107,6 +111,7 @@ class ProblemLog:
             "deleted_comment",
             "reddit_fullnames",
             "comment_versions",
+            "missing_time",
         }
     )
 

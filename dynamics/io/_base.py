@@ -457,6 +457,9 @@ def finalize_comments(
         cols["created_at"], placeholder = null_epoch_placeholders(converted)
         if problems is not None:
             _count_bad_times(raw_time, converted, cols["comment_id"], problems)
+            if raw_time.null_count():
+                ids = cols["comment_id"].filter(raw_time.is_null())
+                problems.add_many("missing_time", ids.head(10).to_list(), total=ids.len())
             if placeholder.any():
                 ids = cols["comment_id"].filter(placeholder)
                 problems.add_many("epoch_zero_time", ids.head(10).to_list(), total=ids.len())

@@ -89,6 +89,22 @@ def test_unparseable_time_column_is_reported_with_a_sample() -> None:
     assert "'last Tuesday'" in d.report.summary()
 
 
+def test_comments_without_a_time_are_counted_apart_from_bad_ones() -> None:
+    """A null time is counted (missing_time, kept: in no time window), apart from a value
+    that does not parse (bad_timestamp); a null time went uncounted."""
+    frame = pd.DataFrame(
+        {"id": ["a", "b", "c"], "author": ["ann", "bob", "cy"], "text": ["x", "y", "z"],
+         "date": ["last Tuesday", None, "2006-03-10"]}
+    )  # fmt: skip
+    with pytest.warns(dyn.DataQualityWarning, match="1 bad_timestamp"):
+        d = dyn.load(frame)
+    assert (d.report["bad_timestamp"], d.report["missing_time"]) == (1, 1)
+    assert d.report.samples["missing_time"] == ["b"]
+    assert d.comments.get_column("created_at").null_count() == 2
+    # a table without a time column has no time to miss
+    assert "missing_time" not in dyn.load(frame.drop(columns="date")).report.counts
+
+
 # ------------------------------------------------------------------ 13: epoch zero
 def _reddit_thread(times: list[float]) -> list[dict]:
     comments = [
