@@ -81,6 +81,10 @@ EncodingOpt = Annotated[
     str | None,
     typer.Option(help="Text encoding of CSV / TSV / JSON tables, e.g. 'cp1252' (default UTF-8)."),
 ]
+SeparatorOpt = Annotated[
+    str | None,
+    typer.Option(help="Field separator of a CSV / TSV table, e.g. ';' (default: by extension)."),
+]
 MasterOpt = Annotated[
     str | None,
     typer.Option(help="Spark master: local[*], spark://host:7077, yarn (default: spark-submit's)."),
@@ -133,7 +137,7 @@ def cli_syntax(message: str) -> str:
     )
     message = re.sub(r"columns=\{'(\w+)': \.\.\.\}", r"--columns \1=COL", message)
     message = re.sub(r"encoding='([^']+)'", r"--encoding \1", message)
-    message = re.sub(r"(?<![-\w])(columns|format|encoding)= ?", r"--\1 ", message)
+    message = re.sub(r"(?<![-\w])(columns|format|encoding|separator)= ?", r"--\1 ", message)
     return message.replace("strict=True", "--strict")
 
 
@@ -152,6 +156,7 @@ class ReadOptions:
     orphans: Orphans = Orphans.attach
     columns: str | None = None
     encoding: str | None = None
+    separator: str | None = None
 
     def column_option(self) -> dict[str, Any]:
         """``{"columns": mapping}`` from ``--columns a=b,c=d``, or ``{}``."""
@@ -174,6 +179,8 @@ class ReadOptions:
         options = self.column_option()
         if self.encoding is not None:
             options["encoding"] = self.encoding
+        if self.separator is not None:
+            options["separator"] = self.separator
         if self.infer_replies is not None:
             options["infer_replies"] = self.infer_replies
         with warnings.catch_warnings():
@@ -228,6 +235,7 @@ _READ_OPTIONS = {
     "orphans": OrphansOpt,
     "columns": ColumnsOpt,
     "encoding": EncodingOpt,
+    "separator": SeparatorOpt,
 }
 
 #: The command-line form of :class:`ReadOptions`: its fields, in order, with their defaults.
@@ -458,7 +466,12 @@ def analyze(
         read_options["engine"] = "spark"
         if distributed:
             read_options["distributed"] = True
-    read_options |= {"strict": read.strict, "columns": read.columns, "encoding": read.encoding}
+    read_options |= {
+        "strict": read.strict,
+        "columns": read.columns,
+        "encoding": read.encoding,
+        "separator": read.separator,
+    }
     page = _guarded(
         lambda: write_report(
             d,

@@ -86,6 +86,21 @@ def test_convert_and_analyze_name_the_data_problems(tmp_path: Path) -> None:
     assert "1 orphan (attached to the thread root" in report.output
 
 
+def test_separator_reads_a_semicolon_table(tmp_path: Path) -> None:
+    table = tmp_path / "semi.csv"
+    table.write_text("id;parent;user;body\n1;;ann;hi, all\n2;1;bob;no\n", encoding="utf-8")
+    result = runner.invoke(app, ["info", str(table), "--separator", ";", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["n_comments"], data["user_graph"]["edges"]) == (2, 1)
+    # without it the file is one column: the error points at the option
+    result = runner.invoke(app, ["info", str(table)])
+    assert result.exit_code == 1
+    assert "the one column's name holds ';': pass --separator ';'" in " ".join(
+        result.output.split()
+    )
+
+
 def test_bad_input_is_one_line_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[{", encoding="utf-8")

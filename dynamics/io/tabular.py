@@ -8,6 +8,7 @@ top-level, without a thread column each top-level comment's tree is its own thre
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,12 @@ def read_frame(
             f"columns are {few(df.columns)}; pass columns={{'comment_id': ...}} "
             "or format= another reader"
         )
+        # one column whose name holds another separator: the table was split on the wrong one
+        glued = next(
+            (sep for sep in (";", "\t", "|") if df.width == 1 and sep in df.columns[0]), None
+        )
+        if glued is not None:
+            msg = f"{msg}; the one column's name holds {glued!r}: pass separator={glued!r}"
         raise InputFormatError(msg, path=path, field="comment_id")
     if "author" not in mapping and df.height:
         # said in the report and the warning, never raised: a table may lack authors by design
@@ -264,11 +271,7 @@ def read(
             elif kind == "json":
                 df = _read_json(data, path)
             else:
-                df = pl.read_csv(
-                    data,
-                    separator=separator or ("\t" if kind == "tsv" else ","),
-                    infer_schema=False,
-                )
+                df = _read_delimited(data, separator or ("\t" if kind == "tsv" else ","), problems)
             del data
         else:
             msg = f"unsupported table type {path.suffix!r}"
@@ -286,6 +289,64 @@ def read(
     if lossy:
         count_replaced_rows(result.comments, problems, encoding)
     return result
+
+
+def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.DataFrame:
+    r"""CSV or TSV as strings. Where polars refuses the file (a record with more fields than
+    the header, a quote left open), it is read again record by record: a record whose
+    number of fields differs from the header's is counted as ``malformed_record`` with the
+    line it starts on and skipped, as a bad JSON line is, and the rest is kept; a quote
+    never closed (a file cut short) is one ``malformed_record`` for the lines from its
+    record to the end, the records before it kept.
+
+    >>> log = ProblemLog()
+    >>> _read_delimited(b"id,body\n1,hi\n2,a,b\n3,ok\n", ",", log).rows(), log.samples
+    ([('1', 'hi'), ('3', 'ok')], {'malformed_record': ['record 3']})
+    """
+    try:
+        return pl.read_csv(data, separator=separator, infer_schema=False)
+    except pl.exceptions.ComputeError:
+        pass
+    import csv
+
+    text = io.StringIO(data.decode("utf-8", errors="replace"))
+    reader = csv.reader(text, delimiter=separator, strict=True)
+    rows: list[list[str]] = []
+    header: list[str] | None = None
+    start = 1  # the line the record being read starts on
+    try:
+        header = next(reader, None)
+        if not header:
+            return pl.DataFrame()
+        start = reader.line_num + 1
+        for record in reader:
+            if len(record) == len(header):
+                rows.append(record)
+            elif record:  # a blank line is no record
+                problems.add(
+                    "malformed_record",
+                    record=start,
+                    message=(
+                        f"has {len(record)} fields where the header has {len(header)} (a quote "
+                        f"left open, or a separator other than {separator!r}: pass "
+                        "separator=SEP)"
+                    ),
+                )
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        # a quote never closed: the rest of the file would be one field of one record (a
+        # file cut short, or a stray quote); what comes before is kept, the rest counted
+        problems.add(
+            "malformed_record",
+            record=start,
+            message=(
+                f"opens a quote that is never closed ({exc}): lines {start:,} to the end "
+                f"({reader.line_num - start + 1:,}) skipped"
+            ),
+        )
+        if header is None:
+            return pl.DataFrame()
+    return pl.DataFrame(rows, schema=dict.fromkeys(header, pl.String), orient="row")
 
 
 def _read_jsonl(data: bytes, problems: ProblemLog) -> pl.DataFrame:

@@ -301,11 +301,21 @@ def test_empty_list_and_cache_with_a_list_are_refused(tmp_path: Path) -> None:
         dyn.load([a], cache=tmp_path / "cache")
 
 
-def test_parsing_library_failure_is_wrapped(tmp_path: Path) -> None:
+def test_a_quote_never_closed_keeps_the_records_before_it(tmp_path: Path) -> None:
+    """A CSV cut short inside a quoted text: polars refused the whole file; the records
+    before the open quote are kept, the rest is one malformed record with its line."""
     path = tmp_path / "t.csv"
-    path.write_text('id,author\n1,"ann\n2,bob\n')  # an unclosed quote
-    with pytest.raises(InputFormatError, match=r"^t\.csv: cannot be read as tabular"):
-        dyn.load(path)
+    path.write_text('id,author,text\n1,ann,hi\n2,bob,"cut sho\n')
+    with pytest.warns(dyn.DataQualityWarning, match="1 malformed_record"):
+        d = dyn.load(path)
+    assert d.comments.get_column("comment_id").to_list() == ["1"]
+    assert d.report.samples["malformed_record"] == ["record 3"]
+    with pytest.raises(InputFormatError, match=r"t\.csv: record 3: opens a quote that is never"):
+        dyn.load(path, strict=True)
+    only = tmp_path / "only.csv"
+    only.write_text('id,author\n1,"ann\n2,bob\n')  # nothing before the open quote
+    with pytest.raises(dyn.EmptyInputError, match=r"only\.csv: no comments found \(1 malformed"):
+        dyn.load(only)
 
 
 # ------------------------------------------------------------------ 15.7 encodings

@@ -158,3 +158,23 @@ def test_empty_table(tmp_path: Path) -> None:
     path.write_text("id,text\n", encoding="utf-8")
     with pytest.raises(dyn.EmptyInputError, match="no comments"):
         dyn.load(path)
+
+
+def test_a_record_with_extra_fields_is_counted_not_fatal(tmp_path: Path) -> None:
+    """One row with two fields too many made the whole CSV unreadable (polars: "found more
+    fields than defined in 'Schema'", no line); it is now skipped and counted with its line,
+    as a bad JSON line is."""
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        'id,parent,user,body\n1,,ann,"hi, all"\n2,1,bob,no,extra,fields\n3,1,cy,"two\nlines"\n'
+        "4,3,dee,ok\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(dyn.DataQualityWarning, match="1 malformed_record"):
+        d = dyn.load(path)
+    assert d.comments.get_column("comment_id").to_list() == ["1", "3", "4"]
+    assert d.comments.get_column("text").to_list()[1] == "two\nlines"
+    assert d.report.samples["malformed_record"] == ["record 3"]
+    assert d.report.n_records == 4
+    with pytest.raises(dyn.InputFormatError, match=r"ragged\.csv.*has 6 fields where the header"):
+        dyn.load(path, strict=True)
