@@ -22,6 +22,10 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "missing_field": ("records missing a required field", "skipped"),
     "non_utf8_text": ("records with bytes that are not UTF-8", "decoded with U+FFFD"),
     "bad_timestamp": ("timestamps that could not be parsed", "set to null"),
+    "float_ids": (
+        "parent or thread ids written as floats ('3.0', a pandas round trip)",
+        "read as the whole numbers the comment ids are",
+    ),
     "missing_time": (
         "comments whose record gives no time (a null or absent time field)",
         "kept, time null: in no time window",
@@ -112,6 +116,7 @@ class ProblemLog:
             "reddit_fullnames",
             "comment_versions",
             "missing_time",
+            "float_ids",
         }
     )
 

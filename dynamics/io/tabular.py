@@ -204,9 +204,43 @@ def read_frame(
             .otherwise(pl.col("parent_id"))
             .alias("parent_id")
         )
+    renamed = _whole_number_ids(renamed, problems)
     return ReadResult(
         renamed, None, problems, fmt, n_records if n_records is not None else df.height
     )
+
+
+#: An id written as a float: digits then ".0" (a column of integers with gaps, saved by pandas).
+_FLOAT_TEXT = r"^-?\d+\.0$"
+
+
+def _whole_number_ids(frame: pl.DataFrame, problems: ProblemLog) -> pl.DataFrame:
+    """Parent and thread ids written as floats ("31131874347.0") where the comment ids are
+    whole numbers ("31131874347") read as those numbers, and counted (``float_ids``).
+
+    A column of integer ids with gaps (top-level comments have no parent) becomes float in
+    pandas, and a CSV written from it says "3.0": every reply was an orphan.
+
+    >>> log = ProblemLog()
+    >>> t = pl.DataFrame({"comment_id": ["1", "2"], "parent_id": [None, "1.0"],
+    ...                   "thread_id": ["7.0", "7.0"]})
+    >>> _whole_number_ids(t, log).rows(), log.counts
+    ([('1', None, '7'), ('2', '1', '7')], {'float_ids': 3})
+    """
+    ids = frame.get_column("comment_id")
+    if ids.null_count() == ids.len() or not ids.drop_nulls().str.contains(r"^-?\d+$").all():
+        return frame
+    fixed = 0
+    for col in ("parent_id", "thread_id"):
+        if col not in frame.columns:
+            continue
+        values = frame.get_column(col).drop_nulls()
+        if values.len() and values.str.contains(_FLOAT_TEXT).all():
+            fixed += values.len()
+            frame = frame.with_columns(pl.col(col).str.strip_suffix(".0"))
+    if fixed:
+        problems.add("float_ids", count=fixed)
+    return frame
 
 
 def _as_text(s: pl.Series, source: str, path: Path | None) -> pl.Series:

@@ -178,3 +178,24 @@ def test_a_record_with_extra_fields_is_counted_not_fatal(tmp_path: Path) -> None
     assert d.report.n_records == 4
     with pytest.raises(dyn.InputFormatError, match=r"ragged\.csv.*has 6 fields where the header"):
         dyn.load(path, strict=True)
+
+
+def test_parent_ids_written_as_floats_by_pandas_are_read_as_ids(tmp_path: Path) -> None:
+    """Integer ids with gaps become floats in pandas; its CSV says "1.0" and every reply was
+    an orphan. They are read as the ids they are, and counted (float_ids)."""
+    frame = pd.DataFrame({"id": [1, 2, 3], "parent": [None, 1, 2], "user": ["a", "b", "a"],
+                          "body": ["x", "y", "z"]})  # fmt: skip
+    path = tmp_path / "round_trip.csv"
+    frame.to_csv(path, index=False)
+    assert "1.0" in path.read_text(encoding="utf-8")
+    d = dyn.load(path)
+    assert d.comments.get_column("parent_id").to_list() == [None, "1", "2"]
+    assert d.report["orphan"] == 0
+    assert d.report["float_ids"] == 2
+    assert d.user_edges().height == 2
+    # ids that are not whole numbers are left as they are
+    words = pd.DataFrame({"id": ["a", "b"], "parent": [None, "1.0"], "user": ["u", "v"],
+                          "body": ["x", "y"]})  # fmt: skip
+    with pytest.warns(dyn.DataQualityWarning, match="1 orphan"):
+        kept = dyn.load(words)
+    assert kept.report["float_ids"] == 0
