@@ -33,6 +33,7 @@ from typing import Any, Literal
 import polars as pl
 
 from dynamics._problems import ProblemLog
+from dynamics._words import counted
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, iter_json_lines, open_binary, peek_text
 from dynamics.io.tabular import guess_columns
@@ -139,7 +140,13 @@ def read(
     for number, record in _records(path, problems):
         n_records += 1
         builder.record(record, number)
-    n_records += problems.counts.get("malformed_record", 0)
+    # lines that were not JSON were records too; what the builder counted lay inside records
+    n_records += problems.counts.get("malformed_record", 0) - builder.malformed
+    if builder.lost_below:
+        problems.policies["missing_field"] = (
+            f"skipped; posts without an id are skipped with the "
+            f"{counted(builder.lost_below, 'comment')} below them"
+        )
     return ReadResult(builder.comments(), builder.threads(), problems, name, n_records)
 
 
@@ -307,6 +314,8 @@ class _Builder:
         self.posts: list[dict[str, Any]] = []
         self._fields: dict[tuple[bool, tuple[str, ...]], _Fields] = {}
         self._placeholders = 0
+        self.malformed = 0  # malformed_record counted here, inside records read
+        self.lost_below = 0  # comments skipped with a post that has no id
 
     def fields(self, obj: dict[str, Any], *, post: bool) -> _Fields:
         key = (post, tuple(obj))
@@ -318,6 +327,7 @@ class _Builder:
     def record(self, record: Any, number: int) -> None:
         if not isinstance(record, dict):
             self.problems.add("malformed_record", record=number, message="is not a JSON object")
+            self.malformed += 1
             return
         is_post = _reply_key(record, ("comments",)) is not None or _has_title(record)
         if not is_post:
@@ -335,6 +345,8 @@ class _Builder:
         thread_id = _bare(record.get(id_field))
         if thread_id is None:
             self._missing_id(number, None, field=id_field, post=True)
+            key = _reply_key(record, _POST_REPLY_KEYS)
+            self.lost_below += _count_comments(record[key]) if key is not None else 0
             return
         f = fields.field
         self.posts.append(
@@ -370,6 +382,7 @@ class _Builder:
                         record=number,
                         message="has a reply that is not an object",
                     )
+                    self.malformed += 1
                 continue
             fields = self.fields(obj, post=False)
             f = fields.field
@@ -426,6 +439,23 @@ class _Builder:
             return None
         columns = {key: [post[key] for post in self.posts] for key in self.posts[0]}
         return pl.DataFrame({key: _series(key, values) for key, values in columns.items()})
+
+
+def _count_comments(value: Any) -> int:
+    """The comments (objects) in a tree of replies, at every depth.
+
+    >>> _count_comments([{"id": 1, "replies": [{"id": 2}, {"id": 3, "replies": []}]}, "4"])
+    3
+    """
+    n, stack = 0, [obj for _, obj in _entries(value)]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, dict):
+            n += 1
+            key = _reply_key(obj, REPLY_KEYS)
+            if key is not None:
+                stack.extend(o for _, o in _entries(obj[key]))
+    return n
 
 
 def _entries(value: Any) -> list[tuple[str | None, Any]]:

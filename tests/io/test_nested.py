@@ -241,10 +241,25 @@ def test_missing_comment_id_raises_in_strict_mode(tmp_path: Path) -> None:
 def test_missing_post_id_skips_the_post_and_says_so(tmp_path: Path) -> None:
     ok = {"id": "p1", "title": "T", "comments": [{"id": "a", "author": "x", "text": "t"}]}
     bad = {"title": "U", "comments": [{"id": "b", "author": "y", "text": "u"}]}
+    bad["comments"][0]["replies"] = [{"id": "c", "author": "z", "text": "v"}]
     d = load_quietly(write_lines(tmp_path / "nopost.jsonl", [ok, bad]))
     assert d.report["missing_field"] == 1
     assert d.report.samples["missing_field"] == ["record 2"]
+    # the comments skipped with it are counted (they went unsaid)
+    assert d.report.policy("missing_field") == (
+        "skipped; posts without an id are skipped with the 2 comments below them"
+    )
     assert structure(d) == [("a", None, "p1", "x")]
+
+
+def test_a_null_reply_does_not_add_a_record(tmp_path: Path) -> None:
+    """A reply that is not an object is malformed inside its post's record: 2 lines are 2
+    records read (they were 3)."""
+    one = {"id": "p1", "title": "T", "comments": [{"id": "a", "author": "x", "text": "t"}, None]}
+    two = {"id": "p2", "title": "U", "comments": []}
+    d = load_quietly(write_lines(tmp_path / "null.jsonl", [one, two]))
+    assert d.report["malformed_record"] == 1
+    assert d.report.n_records == 2
 
 
 def test_duplicated_comment_id_is_counted(tmp_path: Path) -> None:
