@@ -13,6 +13,7 @@ import bz2
 import gzip
 import io
 import lzma
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -266,7 +267,9 @@ def json_objects(
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            problems.add("malformed_record", record=number, message=f"is not valid JSON ({exc})")
+            # the parser saw one line: its "line 1" is this record's line, named already
+            where = re.sub(r": line 1 column (\d+) \(char \d+\)", r" at column \1", str(exc))
+            problems.add("malformed_record", record=number, message=f"is not valid JSON ({where})")
             continue
         if not isinstance(obj, dict):
             problems.add("malformed_record", record=number, message="is not a JSON object")

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from dynamics.errors import InputFormatError, ReaderOptionError
+from dynamics.errors import EmptyInputError, InputFormatError, ReaderOptionError
 from dynamics.model.discussion import _metadata
 
 __all__ = ["READERS", "check_options", "detect", "get_reader"]
@@ -71,14 +71,36 @@ def detect(path: str | Path) -> str:
         raise InputFormatError(msg, path=path)
     if path.is_file() and path.suffix.lower() == ".parquet" and _metadata(path) is not None:
         return "parquet_cache"
+    if path.is_file() and _blank(path):
+        msg = "the file is empty (or holds only blank lines)"
+        raise EmptyInputError(f"{path.name}: {msg}")
     for name in READERS[1:]:
         if get_reader(name).detect(path):
             return name
+    if path.is_dir():
+        msg = (
+            "is a folder but not a ConvoKit corpus (no utterances.jsonl); name one of its "
+            "files, or read them together with dynamics.load([file, ...])"
+        )
+        raise InputFormatError(msg, path=path)
     msg = (
         "format not recognised; pass format= one of "
         f"{', '.join(READERS[1:])} (and columns= for a generic table)"
     )
     raise InputFormatError(msg, path=path)
+
+
+def _blank(path: Path) -> bool:
+    """True for a file with nothing but whitespace in it (decompressed), read in small parts."""
+    from dynamics.io._base import open_binary
+
+    if path.stat().st_size == 0:
+        return True
+    with open_binary(path) as fh:
+        while block := fh.read(1 << 16):
+            if block.strip():
+                return False
+    return True
 
 
 #: Keyword parameters of the readers that ``load`` sets itself (the frame reader's bookkeeping).

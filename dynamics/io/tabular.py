@@ -184,6 +184,21 @@ def read_frame(
         )
         if glued is not None:
             msg = f"{msg}; the one column's name holds {glued!r}: pass separator={glued!r}"
+        # a column of lists of objects is likely a thread's turns (ToxiChat's reddit_thread)
+        turns = next(
+            (
+                c
+                for c, t in df.schema.items()
+                if isinstance(t, pl.List) and isinstance(t.inner, pl.Struct)
+            ),
+            None,
+        )
+        if turns is not None:
+            msg = (
+                f"not found: no id column, and column {turns!r} holds lists of objects: if "
+                "each list is a thread's turns (as ToxiChat's), pass columns={'turns': ...} "
+                f"naming it; else map the id with columns={{'comment_id': ...}}"
+            )
         raise InputFormatError(msg, path=path, field="comment_id")
     if "author" not in mapping and df.height:
         # said in the report and the warning, never raised: a table may lack authors by design

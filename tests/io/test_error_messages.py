@@ -52,6 +52,19 @@ CASES: list[tuple[str, Callable[[Path], object], dict, tuple[str, ...]]] = [
         {"format": "tabular"},
         ("conversations.json", "comment_id", "more)", "columns={'comment_id': ...}"),
     ),
+    ("empty file", lambda t: _csv(t, "\n \n", "blank.jsonl"), {}, ("blank.jsonl", "empty")),
+    (
+        "a folder that is not a corpus",
+        lambda t: (_csv(t, "id\n1\n", "a.csv"), t)[1],
+        {},
+        ("not a ConvoKit corpus", "name one of its files"),
+    ),
+    (
+        "a thread's turns as lists, not mapped",
+        lambda t: _csv(t, '{"reddit_thread": [{"text": "a"}, {"text": "b"}]}\n', "tc.jsonl"),
+        {},
+        ("tc.jsonl", "'reddit_thread' holds lists of objects", "columns={'turns': ...}"),
+    ),
     (
         "columns= names a column that is not there",
         _wide_conversations,
