@@ -72,8 +72,8 @@ def detect(path: str | Path) -> str:
     if path.is_file() and path.suffix.lower() == ".parquet" and _metadata(path) is not None:
         return "parquet_cache"
     if path.is_file() and _blank(path):
-        msg = "the file is empty (or holds only blank lines)"
-        raise EmptyInputError(f"{path.name}: {msg}")
+        msg = f"{path.name}: the file is empty (or holds only blank lines)"
+        raise EmptyInputError(msg)
     for name in READERS[1:]:
         if get_reader(name).detect(path):
             return name
