@@ -105,6 +105,9 @@ class ProblemLog:
     counts: dict[str, int] = field(default_factory=dict)
     samples: dict[str, list[str]] = field(default_factory=dict)
     policies: dict[str, str] = field(default_factory=dict)
+    #: The file's name of each contract column the reader mapped (``created_at`` read from
+    #: ``created_utc``): strict errors name the field as the file does.
+    source_fields: dict[str, str] = field(default_factory=dict)
 
     #: Kinds that describe the data rather than a defect; ``strict`` does not raise on them.
     informational = frozenset(
@@ -141,7 +144,7 @@ class ProblemLog:
                 msg_0,
                 path=self.path,
                 record=record,
-                field=field,
+                field=self.source_fields.get(field, field) if field else field,
                 record_id=record_id,
             )
         self.counts[kind] = self.counts.get(kind, 0) + count
@@ -167,7 +170,7 @@ class ProblemLog:
                 path=self.path,
                 record=int(rec.split()[1]) if rec else None,
                 record_id=None if rec else first,
-                field=field,
+                field=self.source_fields.get(field, field) if field else field,
             )
         self.counts[kind] = self.counts.get(kind, 0) + n
         samples = self.samples.setdefault(kind, [])
@@ -180,3 +183,4 @@ class ProblemLog:
             samples = self.samples.setdefault(kind, [])
             samples.extend(other.samples.get(kind, [])[: max(0, _MAX_SAMPLES - len(samples))])
         self.policies.update(other.policies)
+        self.source_fields.update(other.source_fields)

@@ -122,7 +122,7 @@ def test_strict_fails_with_record_and_field(tmp_path: Path) -> None:
     result = runner.invoke(app, ["info", str(f), "--strict"])
     assert result.exit_code == 1
     assert (
-        "c.csv: id='b': field 'parent_id' refers to a comment that is not in the data"
+        "c.csv: id='b': field 'parent' refers to a comment that is not in the data"
         in result.output
     )
 

@@ -153,7 +153,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     ``link_id`` or ``permalink`` is kept: its thread is its top-level ancestor's, as
     :func:`~dynamics.model.checks.check_comments` gives every comment without a thread.
     """
-    problems = ProblemLog(path=path, strict=strict)
+    problems = ProblemLog(path=path, strict=strict, source_fields=dict(_SOURCE_FIELDS))
     size = path.stat().st_size
     plain = path.suffix.lower() not in {".gz", ".zst", ".zstd", ".bz2", ".xz"}
     parts: list[tuple[pl.DataFrame, pl.DataFrame | None]] = []
@@ -335,6 +335,10 @@ def _thread_expr() -> pl.Expr:
         )
         .fill_null(pl.col("permalink").str.extract(_POST_IN_PERMALINK, 1))
     )
+
+
+#: The dump's field of each contract column (for strict errors).
+_SOURCE_FIELDS = {"comment_id": "id", "text": "body", "created_at": "created_utc"}
 
 
 def _problem_masks() -> dict[str, pl.Expr]:

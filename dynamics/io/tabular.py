@@ -203,6 +203,7 @@ def read_frame(
     if "author" not in mapping and df.height:
         # said in the report and the warning, never raised: a table may lack authors by design
         problems.counts["no_author_column"] = df.height
+    problems.source_fields.update(mapping)
     renamed = df.rename({src: dst for dst, src in mapping.items()})
     # ids may be numbers in the source: compare them as strings
     for col in ("comment_id", "parent_id", "thread_id", "author", "text"):

@@ -93,13 +93,13 @@ CASES: list[tuple[str, Callable[[Path], object], dict, tuple[str, ...]]] = [
         "strict orphan",
         lambda t: _csv(t, "id,parent,author,text\na,,x,hi\nb,zz,y,yo\n"),
         {"strict": True},
-        ("t.csv", "'parent_id'", "strict"),
+        ("t.csv", "field 'parent'", "strict"),
     ),
     (
         "strict orphan with a very long id",
         lambda t: _csv(t, f"id,parent,author,text\na,,x,hi\n{'b' * 500},zz,y,yo\n"),
         {"strict": True},
-        ("t.csv", "'parent_id'"),
+        ("t.csv", "field 'parent'"),
     ),
     (
         "a very long file name",

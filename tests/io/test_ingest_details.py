@@ -89,6 +89,21 @@ def test_unparseable_time_column_is_reported_with_a_sample() -> None:
     assert "'last Tuesday'" in d.report.summary()
 
 
+def test_strict_errors_name_the_field_as_the_file_does(tmp_path: Path) -> None:
+    """The file's column ('date', 'created_utc'), not the contract's ('created_at')."""
+    frame = pd.DataFrame({"id": ["a"], "author": ["ann"], "text": ["x"], "date": ["soon"]})
+    with pytest.raises(InputFormatError, match="field 'date' cannot be parsed as a time"):
+        dyn.load(frame, strict=True)
+    dump = tmp_path / "RC.ndjson"
+    dump.write_text(
+        '{"id": "c1", "parent_id": "t3_p", "link_id": "t3_p", "author": "ann", "body": "x", '
+        '"created_utc": "yesterday"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFormatError, match="field 'created_utc' cannot be parsed"):
+        dyn.load(dump, strict=True)
+
+
 def test_comments_without_a_time_are_counted_apart_from_bad_ones() -> None:
     """A null time is counted (missing_time, kept: in no time window), apart from a value
     that does not parse (bad_timestamp); a null time went uncounted."""
@@ -158,7 +173,7 @@ def test_pushshift_created_utc_zero_number_or_string(tmp_path: Path) -> None:
         d = dyn.load(path)
     assert d.report.format == "reddit"
     assert d.comments.get_column("created_at").is_null().to_list() == [False, True, True, False]
-    with pytest.raises(InputFormatError, match=r"field 'created_at' is 0 or before 1970"):
+    with pytest.raises(InputFormatError, match=r"field 'created_utc' is 0 or before 1970"):
         dyn.load(path, strict=True)
 
 
