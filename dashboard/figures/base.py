@@ -69,13 +69,27 @@ def toxicity_color(value: float | None) -> str:
     return "rgb(128,0,38)"  # pragma: no cover
 
 
+#: Characters of a figure title per line: a longer line runs under plotly's toolbar.
+TITLE_WIDTH = 62
+
+
 def styled(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
-    """Apply the app's common layout (white template, margins, height)."""
+    """Apply the app's common layout (white template, margins, height); a long title is
+    wrapped (``TITLE_WIDTH``) and the top margin grows with its lines.
+
+    >>> long = "Contagion ratio by depth (1 = no contagion) (95% CI; pale bars: no interval)"
+    >>> fig = styled(go.Figure(), title=long)
+    >>> fig.layout.title.text.count("<br>"), fig.layout.margin.t
+    (1, 70)
+    """
+    lines = textwrap.wrap(title, TITLE_WIDTH) if title else []
     fig.update_layout(
         template="plotly_white",
         height=height,
-        margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
-        title={"text": html.escape(title), "font": {"size": 14}} if title else None,
+        margin={"l": 50, "r": 20, "t": 30 + 20 * len(lines) if lines else 20, "b": 40},
+        title={"text": "<br>".join(map(html.escape, lines)), "font": {"size": 14}}
+        if lines
+        else None,
     )
     return fig
 
