@@ -110,13 +110,29 @@ def _cell(value: Any) -> str:
 
 
 def participants_text() -> pl.Expr:
-    """An episode's ``participants`` as one string, a deleted or anonymous author named so
-    (a null in the list made the whole cell empty).
+    """An episode's ``participants`` as one string, with its turns by deleted or unknown
+    authors (``unnamed_turns``) said after them: an episode of deleted accounts only had an
+    empty cell.
 
-    >>> pl.DataFrame({"participants": [["ann", None]]}).select(participants_text()).item()
-    'ann, [deleted]'
+    >>> pl.DataFrame({"participants": [["ann"], [], ["bo"]], "unnamed_turns": [2, 4, 1]}).select(
+    ...     participants_text()).to_series().to_list()
+    ['ann + 2 turns by [deleted]', '4 turns by [deleted]', 'bo + 1 turn by [deleted]']
     """
-    return pl.col("participants").list.eval(pl.element().fill_null("[deleted]")).list.join(", ")
+    names = pl.col("participants").list.eval(pl.element().fill_null("[deleted]")).list.join(", ")
+    unnamed = pl.col("unnamed_turns").fill_null(0)
+    said = pl.format(
+        "{} turn{} by [deleted]",
+        unnamed,
+        pl.when(unnamed == 1).then(pl.lit("")).otherwise(pl.lit("s")),
+    )
+    return (
+        pl.when(unnamed == 0)
+        .then(names)
+        .when(names == "")
+        .then(said)
+        .otherwise(pl.concat_str([names, pl.lit(" + "), said]))
+        .alias("participants")
+    )
 
 
 def duration_text(seconds: float) -> str:

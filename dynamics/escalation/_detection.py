@@ -282,6 +282,8 @@ def _tables(
             pl.col("thread_id").first(),
             pl.col("kind").first(),
             pl.col("author").drop_nulls().unique(maintain_order=True).alias("participants"),
+            # turns whose author is deleted or unknown: not among the participants
+            pl.col("author").null_count().cast(pl.Int64).alias("unnamed_turns"),
             pl.col("comment_id").alias("comment_ids"),
             pl.col("comment_id").first().alias("start_comment"),
             pl.col("comment_id").get(s.arg_max()).alias("peak_comment"),

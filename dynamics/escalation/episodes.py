@@ -88,6 +88,9 @@ class Episode:
         Largest climb of the signal from a comment to a later one.
     trend : {"rising", "flat"}
         ``"flat"`` when ``rise`` is under ``FLAT_RISE`` (hostile throughout, not escalating).
+    unnamed_turns : int
+        Turns whose author is deleted or unknown (not in ``participants``): an episode of
+        four turns by deleted accounts has no participant and 4 unnamed turns.
     """
 
     episode_id: str
@@ -105,6 +108,7 @@ class Episode:
     score: float
     rise: float = math.nan
     trend: str = "rising"
+    unnamed_turns: int = 0
     _members: pl.DataFrame | None = field(default=None, repr=False, compare=False, hash=False)
 
     def comments(self) -> pl.DataFrame:
@@ -198,8 +202,9 @@ def episodes(
     EpisodesResult
         ``value`` = number of episodes (0 when nothing escalates; NaN with a reason when no
         comment is scored); ``episodes`` the ranked :class:`Episode` list; tables ``"episodes"`` (rank,
-        episode_id, thread_id, kind, participants, comment_ids, start_comment, peak_comment,
-        turns, duration, peak_toxicity, mean_toxicity, slope, score, rise, trend) and
+        episode_id, thread_id, kind, participants (the named authors), unnamed_turns (turns
+        by a deleted or unknown author), comment_ids, start_comment, peak_comment, turns,
+        duration, peak_toxicity, mean_toxicity, slope, score, rise, trend) and
         ``"comments"``.
 
     {signal_errors}
@@ -256,16 +261,16 @@ def episodes(
         float(table.height),
         params=params,
         tables={"episodes": table, "comments": members},
-        warnings=_shared_comments(members),
+        warnings=shared_comments(members),
     )
 
 
-def _shared_comments(members: pl.DataFrame) -> tuple[str, ...]:
+def shared_comments(members: pl.DataFrame) -> tuple[str, ...]:
     """A warning when some comments are in more than one episode: a dyadic exchange that
     shares part of a reply chain episode (one contained in a chain is dropped), or branches
     of one chain that share their first comments. The episodes are then not disjoint events.
 
-    >>> _shared_comments(pl.DataFrame({"episode_id": ["a", "a", "b", "b"],
+    >>> shared_comments(pl.DataFrame({"episode_id": ["a", "a", "b", "b"],
     ...                                "comment_id": ["1", "2", "2", "3"]}))
     ('1 comment is in more than one episode (of 3 in episodes): the episodes overlap in part, so their number counts overlapping runs, not disjoint events',)
     """

@@ -752,6 +752,7 @@ def episodes(
 
     from dynamics.escalation import EpisodesResult
     from dynamics.escalation._detection import check_params, episode_params, rank_episodes
+    from dynamics.escalation.episodes import shared_comments
 
     func = "episodes"
     check_params(signal, threshold, min_turns, kind, rule, func)
@@ -777,7 +778,13 @@ def episodes(
     )
     members = members.sort("_file", "_row", "episode_id", "turn").drop("_file", "_row")
     tables = {"episodes": ranked, "comments": members}
-    return EpisodesResult(func, float(ranked.height), params=params, tables=tables)
+    return EpisodesResult(
+        func,
+        float(ranked.height),
+        params=params,
+        tables=tables,
+        warnings=shared_comments(members),
+    )
 
 
 def instigators(
