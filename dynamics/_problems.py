@@ -120,6 +120,7 @@ class ProblemLog:
             "comment_versions",
             "missing_time",
             "float_ids",
+            "duplicate_post",
         }
     )
 

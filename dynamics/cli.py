@@ -167,6 +167,17 @@ class ReadOptions:
         except ValueError:
             _fail(f"--columns must look like 'comment_id=id,author=user'; got {self.columns!r}")
 
+    def reader_options(self) -> dict[str, Any]:
+        """The reader's options: ``columns``, ``encoding``, ``separator``, ``infer_replies``
+        where given."""
+        options = self.column_option()
+        given = {
+            "encoding": self.encoding,
+            "separator": self.separator,
+            "infer_replies": self.infer_replies,
+        }
+        return options | {k: v for k, v in given.items() if v is not None}
+
     def load(self, path: Path, progress: bool | None):  # -> Discussion
         """``dynamics.load(path, ...)`` with these options; input errors exit with one line."""
         import dynamics as dyn
@@ -176,13 +187,7 @@ class ReadOptions:
                 f"{path} is a dataset written by `dynamics ingest`: analyze it with "
                 "`dynamics analyze --engine spark`, or open it with dynamics.spark.open"
             )
-        options = self.column_option()
-        if self.encoding is not None:
-            options["encoding"] = self.encoding
-        if self.separator is not None:
-            options["separator"] = self.separator
-        if self.infer_replies is not None:
-            options["infer_replies"] = self.infer_replies
+        options = self.reader_options()
         with warnings.catch_warnings():
             # the command prints the report (info) or a note of its problems (the others)
             warnings.simplefilter("ignore", DataQualityWarning)
@@ -252,7 +257,8 @@ def _reads_input(command: Callable[..., None]) -> Callable[..., None]:
 
     Typer reads the wrapper's signature, in which ``read`` is replaced by the options of
     :class:`ReadOptions` (``--format``, ``--infer-replies``, ``--strict``, ``--orphans``,
-    ``--columns``, ``--encoding``); the wrapper gathers them into one ``ReadOptions``.
+    ``--columns``, ``--encoding``, ``--separator``); the wrapper gathers them into one
+    ``ReadOptions``.
     """
     signature = inspect.signature(command, eval_str=True)
     params = list(signature.parameters.values())
@@ -446,6 +452,7 @@ def analyze(
     _guarded(lambda: check_out_dir(output, overwrite=overwrite))
     if engine is Engine.spark:
         d = _spark_input(file, output, read, master=master, overwrite=overwrite)
+        _note_problems(d.report, file)
         n_comments = d.report.n_comments
         if not distributed:
             d = _guarded(d.to_discussion)
@@ -531,6 +538,8 @@ def ingest(
     strict: StrictOpt = False,
     orphans: OrphansOpt = Orphans.attach,
     columns: ColumnsOpt = None,
+    encoding: EncodingOpt = None,
+    separator: SeparatorOpt = None,
     buckets: Annotated[
         int | None, typer.Option(help="Thread-hash partitions (default: one per 1M comments).")
     ] = None,
@@ -542,7 +551,7 @@ def ingest(
         _fail("ingest runs on Spark (--engine spark); use `dynamics convert` in memory")
     from dynamics import spark as dsp
 
-    options = ReadOptions(columns=columns).column_option()
+    options = ReadOptions(columns=columns, encoding=encoding, separator=separator).reader_options()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         report = _guarded(
@@ -583,7 +592,7 @@ def _spark_input(
                     strict=read.strict,
                     orphans=read.orphans.value,
                     overwrite=overwrite,
-                    **read.column_option(),
+                    **read.reader_options(),
                 )
             )
     return _guarded(lambda: dsp.open(dataset, spark=spark))

@@ -21,7 +21,7 @@ from dynamics._version import __version__
 from dynamics.errors import DataQualityWarning, EmptyInputError, ReaderOptionError
 from dynamics.io._base import ReadResult, drop_duplicate_posts, finalize_comments, finalize_threads
 from dynamics.io._many import read_guarded, read_many
-from dynamics.io._registry import READERS, check_options, detect, get_reader
+from dynamics.io._registry import READERS, check_not_blank, check_options, detect, get_reader
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from
 from dynamics.model.discussion import Discussion
 
@@ -104,6 +104,8 @@ def load(
         return _assemble(result, result.label, orphans=orphans, strict=strict)
 
     path = Path(source)
+    if format != "auto":
+        check_not_blank(path)  # detect() checks it too
     fmt = detect(path) if format == "auto" else format
     if fmt == "parquet_cache":
         return Discussion.read_parquet(path)

@@ -14,6 +14,7 @@ import gzip
 import io
 import lzma
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -128,6 +129,17 @@ def _cut_short(path: Path) -> Exception:
     return InputFormatError(msg, path=path)
 
 
+def _damaged(path: Path, exc: BaseException) -> Exception:
+    from dynamics.errors import InputFormatError
+
+    detail = str(exc).strip().splitlines()[0][:80] if str(exc).strip() else type(exc).__name__
+    msg = (
+        f"the compressed data is damaged or not {path.suffix} data ({detail}); check the file "
+        "(e.g. with its decompressor's test option) or fetch it again"
+    )
+    return InputFormatError(msg, path=path)
+
+
 class _EndChecked(io.RawIOBase):
     """A decompressing stream whose early end (``EOFError``) names the file."""
 
@@ -142,6 +154,8 @@ class _EndChecked(io.RawIOBase):
             return self._stream.readinto(buffer)
         except EOFError as exc:
             raise _cut_short(self._path) from exc
+        except (OSError, zlib.error, lzma.LZMAError) as exc:  # gzip.BadGzipFile is an OSError
+            raise _damaged(self._path, exc) from exc
 
     def close(self) -> None:
         self._stream.close()
@@ -157,7 +171,7 @@ class _ZstdFrames(io.RawIOBase):
     :func:`_cut_short` when the file ends inside a frame. Pushshift / Arctic-Shift dumps
     use a long window (up to 2 GiB); it is allowed."""
 
-    _CHUNK = 1 << 20
+    _CHUNK = 1 << 17  # compressed bytes per step: a highly compressible block stays small
 
     def __init__(self, path: Path) -> None:
         import zstandard
@@ -173,13 +187,18 @@ class _ZstdFrames(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
+        import zstandard
+
         while self._at == len(self._out):
             data = self._file.read(self._CHUNK)
             if not data:
                 if self._started and not self._frame.eof:
                     raise _cut_short(self._path)
                 return 0
-            self._out, self._at = memoryview(self._feed(data)), 0
+            try:
+                self._out, self._at = memoryview(self._feed(data)), 0
+            except zstandard.ZstdError as exc:
+                raise _damaged(self._path, exc) from exc
         n = min(len(buffer), len(self._out) - self._at)
         buffer[:n] = self._out[self._at : self._at + n]
         self._at += n

@@ -15,7 +15,7 @@ from typing import Any
 from dynamics.errors import EmptyInputError, InputFormatError, ReaderOptionError
 from dynamics.model.discussion import _metadata
 
-__all__ = ["READERS", "check_options", "detect", "get_reader"]
+__all__ = ["READERS", "check_not_blank", "check_options", "detect", "get_reader"]
 
 #: Format names in detection order: specific formats first, generic tables last.
 READERS: tuple[str, ...] = (
@@ -71,9 +71,7 @@ def detect(path: str | Path) -> str:
         raise InputFormatError(msg, path=path)
     if path.is_file() and path.suffix.lower() == ".parquet" and _metadata(path) is not None:
         return "parquet_cache"
-    if path.is_file() and _blank(path):
-        msg = f"{path.name}: the file is empty (or holds only blank lines)"
-        raise EmptyInputError(msg)
+    check_not_blank(path)
     for name in READERS[1:]:
         if get_reader(name).detect(path):
             return name
@@ -90,17 +88,31 @@ def detect(path: str | Path) -> str:
     raise InputFormatError(msg, path=path)
 
 
-def _blank(path: Path) -> bool:
-    """True for a file with nothing but whitespace in it (decompressed), read in small parts."""
-    from dynamics.io._base import open_binary
+def check_not_blank(path: Path) -> None:
+    """Raise :class:`EmptyInputError` for a file with nothing but whitespace in it
+    (decompressed; read in small parts, so a file with data costs one read of its head).
 
-    if path.stat().st_size == 0:
-        return True
-    with open_binary(path) as fh:
-        while block := fh.read(1 << 16):
-            if block.strip():
-                return False
-    return True
+    Raises
+    ------
+    EmptyInputError
+        "the file is empty", naming it.
+    InputFormatError
+        For compressed data that is damaged or cut short.
+    """
+    from dynamics.io._base import PARQUET_MAGIC, open_binary
+
+    if not path.is_file():
+        return
+    blank = path.stat().st_size == 0
+    if not blank:
+        with open_binary(path) as fh:
+            head = fh.read(1 << 16)
+            if head.startswith(PARQUET_MAGIC) or head.strip():
+                return
+            blank = not any(block.strip() for block in iter(lambda: fh.read(1 << 16), b""))
+    if blank:
+        msg = f"{path.name}: the file is empty (or holds only blank lines)"
+        raise EmptyInputError(msg)
 
 
 #: Keyword parameters of the readers that ``load`` sets itself (the frame reader's bookkeeping).

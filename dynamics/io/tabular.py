@@ -209,6 +209,7 @@ def read_frame(
     for col in ("comment_id", "parent_id", "thread_id", "author", "text"):
         if col in renamed.columns and renamed.schema[col] != pl.String:
             renamed = renamed.with_columns(_as_text(renamed.get_column(col), mapping[col], path))
+    renamed = _whole_number_ids(renamed, problems)  # before "0.0" is read as "no parent"
     if "parent_id" in renamed.columns:
         # "no parent" spelled as a value; "0" only when no comment has the id "0"
         none = ["", "nan", "None", "null", "NULL"]
@@ -220,7 +221,6 @@ def read_frame(
             .otherwise(pl.col("parent_id"))
             .alias("parent_id")
         )
-    renamed = _whole_number_ids(renamed, problems)
     return ReadResult(
         renamed, None, problems, fmt, n_records if n_records is not None else df.height
     )
@@ -343,15 +343,16 @@ def read(
 
 def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.DataFrame:
     r"""CSV or TSV as strings. Where polars refuses the file (a record with more fields than
-    the header, a quote left open), it is read again record by record: a record whose
-    number of fields differs from the header's is counted as ``malformed_record`` with the
-    line it starts on and skipped, as a bad JSON line is, and the rest is kept; a quote
-    never closed (a file cut short) is one ``malformed_record`` for the lines from its
-    record to the end, the records before it kept.
+    the header, a quote left open), it is read again record by record, as polars reads it
+    otherwise: a short record gets nulls for its missing fields, a record with more fields
+    than the header is counted as ``malformed_record`` with the line it starts on and
+    skipped (as a bad JSON line is), and a quote never closed (an odd number of quotes: a
+    file cut short inside a text) is one ``malformed_record`` for the lines from its record
+    to the end, the records before it kept.
 
     >>> log = ProblemLog()
-    >>> _read_delimited(b"id,body\n1,hi\n2,a,b\n3,ok\n", ",", log).rows(), log.samples
-    ([('1', 'hi'), ('3', 'ok')], {'malformed_record': ['record 3']})
+    >>> _read_delimited(b"id,body\n1,hi\n2,a,b\n3\n", ",", log).rows(), log.samples
+    ([('1', 'hi'), ('3', None)], {'malformed_record': ['record 3']})
     """
     try:
         return pl.read_csv(data, separator=separator, infer_schema=False)
@@ -359,44 +360,68 @@ def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Dat
         pass
     import csv
 
-    text = io.StringIO(data.decode("utf-8", errors="replace"))
-    reader = csv.reader(text, delimiter=separator, strict=True)
-    rows: list[list[str]] = []
-    header: list[str] | None = None
-    start = 1  # the line the record being read starts on
-    try:
-        header = next(reader, None)
-        if not header:
-            return pl.DataFrame()
+    text = data.decode("utf-8-sig", errors="replace")
+    unclosed = text.count('"') % 2 == 1  # the last record read swallowed the rest
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    header = next(reader, None)
+    if not header:
+        return pl.DataFrame()
+    columns: list[list[str | None]] = [[] for _ in header]
+    starts: list[int] = []  # line each kept record starts on
+    start = reader.line_num + 1
+    for record in reader:
+        if len(record) > len(header):
+            problems.add(
+                "malformed_record",
+                record=start,
+                message=(
+                    f"has {len(record)} fields where the header has {len(header)} (a quote "
+                    f"left open, or a separator other than {separator!r}: pass separator=SEP)"
+                ),
+            )
+        elif record:  # a blank line is no record
+            for values, value in zip(columns, record, strict=False):
+                values.append(value)
+            for values in columns[len(record) :]:
+                values.append(None)
+            starts.append(start)
         start = reader.line_num + 1
-        for record in reader:
-            if len(record) == len(header):
-                rows.append(record)
-            elif record:  # a blank line is no record
-                problems.add(
-                    "malformed_record",
-                    record=start,
-                    message=(
-                        f"has {len(record)} fields where the header has {len(header)} (a quote "
-                        f"left open, or a separator other than {separator!r}: pass "
-                        "separator=SEP)"
-                    ),
-                )
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        # a quote never closed: the rest of the file would be one field of one record (a
-        # file cut short, or a stray quote); what comes before is kept, the rest counted
+    if unclosed and starts:
+        last = starts.pop()
+        for values in columns:
+            values.pop()
         problems.add(
             "malformed_record",
-            record=start,
+            record=last,
             message=(
-                f"opens a quote that is never closed ({exc}): lines {start:,} to the end "
-                f"({reader.line_num - start + 1:,}) skipped"
+                f"opens a quote that is never closed: lines {last:,} to {start - 1:,} (the "
+                "end) skipped"
             ),
         )
-        if header is None:
-            return pl.DataFrame()
-    return pl.DataFrame(rows, schema=dict.fromkeys(header, pl.String), orient="row")
+    return pl.DataFrame(
+        [
+            pl.Series(name, values, dtype=pl.String)
+            for name, values in zip(_distinct(header), columns, strict=True)
+        ]
+    )
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Column names made distinct as polars makes them (``a``, ``a_duplicated_0``, ...).
+
+    >>> _distinct(["a", "b", "a", "a"])
+    ['a', 'b', 'a_duplicated_0', 'a_duplicated_1']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            out.append(f"{name}_duplicated_{seen[name]}")
+            seen[name] += 1
+        else:
+            out.append(name)
+            seen[name] = 0
+    return out
 
 
 def _read_jsonl(data: bytes, problems: ProblemLog) -> pl.DataFrame:

@@ -98,19 +98,19 @@ class IngestReport:
         return not any(n for k, n in self.counts.items() if k not in ProblemLog.informational)
 
     def format_doubt(self) -> str | None:
-        """A sentence asking whether the reader suits the file, when it dropped more records
-        than it kept (unparsable, without an id, or repeating one); else None.
+        """A sentence asking whether the reader suits the file (or the file is damaged), when
+        it dropped more records than it kept (unparsable, without an id, or repeating one);
+        else None.
 
         A file read with the wrong ``format=`` rarely fails outright: a keyed-JSON reader
-        given JSON Lines keeps a couple of "comments" and counts the rest as problems.
+        given JSON Lines keeps a couple of "comments" and counts the rest as problems. A
+        damaged file read with the right reader looks the same from here.
 
         >>> report = IngestReport(path="posts.jsonl", format="keyed_json", n_records=660,
         ...                       n_comments=1, n_threads=1, n_authors=0,
         ...                       counts={"malformed_record": 600, "duplicate_id": 59})
-        >>> report.format_doubt()
-        "only 1 of 660 records became a comment (659 were dropped as malformed_record, \
-duplicate_id): is 'keyed_json' the right format for this file? `dynamics formats` lists the \
-readers; format='auto' detects one"
+        >>> print(report.format_doubt())
+        only 1 of 660 records became a comment (659 were dropped as malformed_record, duplicate_id): is 'keyed_json' the right format for this file, or is the file damaged? `dynamics formats` lists the readers
         """
         kinds = ("malformed_record", "missing_field", "duplicate_id")
         dropped = {k: self.counts[k] for k in kinds if self.counts.get(k)}
@@ -120,8 +120,8 @@ readers; format='auto' detects one"
             f"only {self.n_comments:,} of {counted(self.n_records, 'record')} became "
             f"{'a comment' if self.n_comments == 1 else 'comments'} "
             f"({sum(dropped.values()):,} were dropped as {', '.join(dropped)}): is "
-            f"{self.format!r} the right format for this file? `dynamics formats` lists the "
-            "readers; format='auto' detects one"
+            f"{self.format!r} the right format for this file, or is the file damaged? "
+            "`dynamics formats` lists the readers"
         )
 
     def policy(self, kind: str) -> str:

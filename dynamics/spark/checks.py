@@ -111,7 +111,7 @@ def check_comments(
         orphan_ids = df.filter("_orphan").select(
             F.col("comment_id").alias("_root"), F.lit(1).alias("_gone")
         )
-        df = df.join(orphan_ids, "_root", "left").cache()
+        df = df.join(orphan_ids, "_root", "left")
         n_below = df.filter(F.col("_gone").isNotNull()).count() - n_orphan
         problems.policies["orphan"] = dropped_orphans_policy(n_below)
         df = df.filter(F.col("_gone").isNull()).drop("_gone")

@@ -190,7 +190,7 @@ def _format(path: Path, fmt: str) -> str:
 
 def _replay(result: FileResult, problems: ProblemLog, *, strict: bool) -> None:
     """Add one file's reader problems to the log (raising, with the file named, when strict)."""
-    log = ProblemLog(path=result.path, strict=strict)
+    log = ProblemLog(path=result.path, strict=strict, source_fields=dict(result.source_fields))
     for kind, n in result.counts.items():
         log.add_many(kind, result.samples.get(kind, []), total=n)
     log.policies.update(result.policies)
@@ -208,7 +208,7 @@ def _threads(spark: SparkSession, staging: Path, problems: ProblemLog) -> DataFr
         return None
     df = spark.read.option("mergeSchema", "true").parquet(str(parts))
     first = Window.partitionBy("thread_id").orderBy("_file", "_row")
-    df = df.withColumn("_nth", F.row_number().over(first)).cache()
+    df = df.withColumn("_nth", F.row_number().over(first))
     later = df.filter("_nth > 1")
     n_later = later.count()
     if n_later:

@@ -41,6 +41,7 @@ class FileResult:
     counts: dict[str, int] = field(default_factory=dict)
     samples: dict[str, list[str]] = field(default_factory=dict)
     policies: dict[str, str] = field(default_factory=dict)
+    source_fields: dict[str, str] = field(default_factory=dict)  # for strict errors
 
 
 def parse_file(
@@ -72,7 +73,7 @@ def parse_file(
     out = Path(staging)
     (out / "comments").mkdir(parents=True, exist_ok=True)
     (out / "threads").mkdir(parents=True, exist_ok=True)
-    row = 0
+    row = thread_row = 0  # the input order of the comments, and of the posts
     blocks = _parts(Path(path), fmt, problems, result, options)
     for part, (raw, raw_threads) in enumerate(blocks):
         comments = finalize_comments(raw, source=result.format, problems=problems)
@@ -86,14 +87,16 @@ def parse_file(
         if threads is not None and threads.height:
             threads = threads.with_columns(
                 pl.lit(index, dtype=pl.Int64).alias("_file"),
-                pl.int_range(row, row + threads.height, dtype=pl.Int64).alias("_row"),
+                pl.int_range(thread_row, thread_row + threads.height, dtype=pl.Int64).alias("_row"),
             )
             _write(_no_null_types(threads), out / "threads" / f"f{index:06d}-p{part:06d}.parquet")
+            thread_row += threads.height
         row += n
     result.n_rows = row
     result.counts = dict(problems.counts)
     result.samples = {k: list(v) for k, v in problems.samples.items()}
     result.policies = dict(problems.policies)
+    result.source_fields = dict(problems.source_fields)
     return result
 
 

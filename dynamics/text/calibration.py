@@ -345,7 +345,7 @@ class Calibration:
         n_labelled = rows.filter(pl.any_horizontal(pl.col(given).is_not_null())).height
         source = f"{n_labelled} labelled comments in {name}, {method} scaling"
         if left_out:
-            source += "; left out, their comment has no score (deleted text" + (
+            source += "; left out, their comment has no score (e.g. deleted text" + (
                 "; a top-level comment has no stance" if "stance" in left_out else ""
             )
             source += "): " + ", ".join(f"{n} '{label}' labels" for label, n in left_out.items())

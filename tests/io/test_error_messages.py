@@ -53,6 +53,13 @@ CASES: list[tuple[str, Callable[[Path], object], dict, tuple[str, ...]]] = [
         ("conversations.json", "comment_id", "more)", "columns={'comment_id': ...}"),
     ),
     ("empty file", lambda t: _csv(t, "\n \n", "blank.jsonl"), {}, ("blank.jsonl", "empty")),
+    ("empty file, format given", lambda t: _csv(t, ""), {"format": "tabular"}, ("t.csv", "empty")),
+    (
+        "a plain file named .gz",
+        lambda t: _csv(t, "id,body\n1,x\n", "t.csv.gz"),
+        {},
+        ("t.csv.gz", "damaged or not .gz data"),
+    ),
     (
         "a folder that is not a corpus",
         lambda t: (_csv(t, "id\n1\n", "a.csv"), t)[1],
@@ -224,7 +231,7 @@ def test_a_reader_that_keeps_few_records_asks_whether_it_is_the_right_one(
     head = tmp_path / "posts60.jsonl"
     with posts.open("rb") as fh:
         head.write_bytes(b"".join(next(fh) for _ in range(60)))
-    with pytest.warns(dyn.DataQualityWarning, match="is 'keyed_json' the right format"):
+    with pytest.warns(dyn.DataQualityWarning, match="is 'keyed_json' the right format for this file, or is the file damaged"):
         d = dyn.load(head, format="keyed_json")
     report = d.report
     dropped = report["malformed_record"] + report["duplicate_id"] + report["missing_field"]
@@ -232,7 +239,7 @@ def test_a_reader_that_keeps_few_records_asks_whether_it_is_the_right_one(
     assert report.n_comments < dropped
     result = CliRunner().invoke(app, ["info", str(head), "--format", "keyed_json"])
     assert result.exit_code == 0
-    assert "is 'keyed_json' the right format for this file?" in " ".join(result.output.split())
+    assert "is 'keyed_json' the right format for this file, or is the file damaged?" in " ".join(result.output.split())
     # read as what it is, no doubt is raised
     with pytest.warns(dyn.DataQualityWarning, match="deleted_author") as caught:
         again = dyn.load(head)

@@ -165,7 +165,7 @@ def test_anonymous_comment_after_double_blank_and_non_utf8(tmp_path: Path) -> No
 def test_empty_file_and_bad_option(tmp_path: Path, seed_thread: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
-    with pytest.raises(dyn.InputFormatError, match=r"empty\.txt"):
+    with pytest.raises(dyn.EmptyInputError, match=r"empty\.txt: the file is empty"):
         dyn.load(empty, format="plaintext")
     with pytest.raises(ValueError, match="'infer_replies' parameter"):
         dyn.load(seed_thread, infer_replies="nearest")

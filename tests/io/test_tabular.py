@@ -193,9 +193,33 @@ def test_parent_ids_written_as_floats_by_pandas_are_read_as_ids(tmp_path: Path) 
     assert d.report["orphan"] == 0
     assert d.report["float_ids"] == 2
     assert d.user_edges().height == 2
+    # 0 for "no parent", written 0.0, is read as no parent, not as an orphan's parent
+    zero = tmp_path / "zero.csv"
+    zero.write_text("id,parent,user,body\n1,0.0,a,x\n2,1.0,b,y\n3,2.0,a,z\n", encoding="utf-8")
+    z = dyn.load(zero)
+    assert z.comments.get_column("parent_id").to_list() == [None, "1", "2"]
+    assert (z.report["orphan"], z.report["float_ids"]) == (0, 3)
     # ids that are not whole numbers are left as they are
     words = pd.DataFrame({"id": ["a", "b"], "parent": [None, "1.0"], "user": ["u", "v"],
                           "body": ["x", "y"]})  # fmt: skip
     with pytest.warns(dyn.DataQualityWarning, match="1 orphan"):
         kept = dyn.load(words)
     assert kept.report["float_ids"] == 0
+
+
+def test_the_record_by_record_reading_keeps_what_polars_keeps(tmp_path: Path) -> None:
+    """Once one record has too many fields: a stray quote after a closed one ('"q"z') does not
+    drop the rest of the file, a short record keeps its nulls as polars gives them, a byte
+    order mark does not stick to the first column, and repeated names stay apart."""
+    path = tmp_path / "messy.csv"
+    path.write_bytes(
+        "\ufeffid,parent,user,body,body\n1,,a,hi,x\n2,1,b\n3,1,c,\"q\"z,y\n4,1,d,no,w,extra\n"
+        "5,1,e,fine,v\n".encode()
+    )
+    with pytest.warns(dyn.DataQualityWarning, match="1 malformed_record"):
+        d = dyn.load(path, columns={"text": "body"})
+    assert d.comments.get_column("comment_id").to_list() == ["1", "2", "3", "5"]
+    assert d.comments.get_column("text").to_list()[2] == "qz"
+    assert d.report.samples["malformed_record"] == ["record 5"]
+    assert d.report.n_records == 5
+    assert "body_duplicated_0" in d.comments.columns

@@ -248,7 +248,7 @@ def test_a_nan_score_counts_as_unscored():
     labels = pl.DataFrame({"comment_id": ["b", "c", "d"], "toxic": [0, 1, 1]})
     cal = Calibration.from_labels(nan, labels)
     assert cal.maps["toxicity"].n == 2  # c left out of the fit, and counted
-    assert "left out, their comment has no score (deleted text): 1 'toxic' labels" in cal.source
+    assert "left out, their comment has no score (e.g. deleted text): 1 'toxic' labels" in cal.source
     # 1 toxic and 1 not: said, as the map moves with every label
     assert cal.source.endswith(
         "few labels, the map is very uncertain: toxicity: 1 with and 1 without, under the "
