@@ -134,6 +134,20 @@ def test_strict_raises_naming_file(spark, planted, tmp_path):
         dsp.ingest(planted, tmp_path / "ds", spark=spark, strict=True, progress=False)
 
 
+def test_strict_names_the_field_as_the_file_does_and_separator_passes(spark, tmp_path):
+    """As in memory: the orphan's field is the file's 'parent', not 'parent_id'; a
+    semicolon table reads with separator=."""
+    table = tmp_path / "semi.csv"
+    table.write_text("id;parent;user;body\na;;ann;hi\nb;zz;bob;yo\n", encoding="utf-8")
+    with pytest.raises(InputFormatError, match="field 'parent' refers to a comment"):
+        dyn.load(table, separator=";", strict=True)
+    with pytest.raises(InputFormatError, match="field 'parent' refers to a comment"):
+        dsp.ingest(table, tmp_path / "ds", spark=spark, strict=True, separator=";", progress=False)
+    with pytest.warns(DataQualityWarning, match="1 orphan"):
+        report = dsp.ingest(table, tmp_path / "ok", spark=spark, separator=";", progress=False)
+    assert (report.n_comments, report["orphan"]) == (2, 1)
+
+
 def test_refuses_to_overwrite(spark, planted, tmp_path):
     (tmp_path / "ds").mkdir()
     with pytest.raises(FileExistsError, match="overwrite"):
