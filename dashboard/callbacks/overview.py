@@ -13,6 +13,7 @@ from dashboard.figures.overview import activity_figure, activity_table, choose_p
 from dashboard.figures.thread import reply_tree_figure
 from dashboard.ids import ID
 from dashboard.thread_tables import thread_table
+from dynamics._words import counted
 
 __all__: list[str] = []
 
@@ -50,7 +51,12 @@ def render(dataset):
     start, end = disc.time_span
     span = f"{start:%Y-%m-%d} to {end:%Y-%m-%d}" if start and end else "no timestamps"
     n_edges = cache.memo(dataset["key"], "user_edges", {}, disc.user_edges).height
-    tox = disc.comments["toxicity"].mean() if "toxicity" in disc.comments.columns else None
+    scores = (
+        disc.comments["toxicity"].cast(pl.Float64).fill_nan(None)
+        if "toxicity" in disc.comments.columns
+        else None
+    )
+    tox = None if scores is None else scores.mean()
     cards = [
         metric_card("comments", format_number(len(disc))),
         metric_card("threads", format_number(disc.n_threads)),
@@ -59,7 +65,13 @@ def render(dataset):
         metric_card("time span", span),
         metric_card("format", report.format, report.path and str(report.path).split("/")[-1]),
         metric_card(
-            "mean toxicity", format_number(tox, 2), _toxicity_model() if tox is not None else None
+            "mean toxicity",
+            format_number(tox, 2),
+            None
+            if scores is None
+            else f"of {counted(scores.len() - scores.null_count(), 'scored comment')}"
+            + (f", {scores.null_count():,} unscored" if scores.null_count() else "")
+            + f"; {_toxicity_model()}",
         ),
     ]
     every = choose_period(start, end)

@@ -161,7 +161,12 @@ def render(dataset, author, episode_settings):
             format_number(received["toxicity"].mean(), 2) if scored else "n/a",
             "mean of replies to them",
         ),
-        metric_card("side", " | ".join(_sides_of(key, author))),
+        metric_card(
+            "side",
+            " | ".join(_sides_of(key, author)),
+            "signed graph: side -1 or 1 of the agree/disagree split (Polarization page); "
+            "community: the number of their Leiden community (Echo chambers page)",
+        ),
     ]
     params = {
         "threshold": float((episode_settings or EPISODE_DEFAULTS)["threshold"]),

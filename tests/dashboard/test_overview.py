@@ -42,7 +42,9 @@ def _frame(times: list[str | None]) -> pl.DataFrame:
 def test_without_timestamps_the_largest_thread_tree_replaces_the_empty_chart() -> None:
     disc = load_discussion(BUNDLED_THREAD, scorers=("toxicity",))
     key = cache.put_discussion(disc, persist=False)
-    _, body = render({"key": key})
+    cards, body = render({"key": key})
+    # the mean toxicity says what it is the mean of
+    assert "of 49 scored comments; model:" in str(cards)
     graphs = _graphs(body)
     assert [g.id for g in graphs] == [figure_id("largest_thread")]
     figure = graphs[0].figure
