@@ -169,23 +169,24 @@ def test_missing_thread_ids_come_from_the_root() -> None:
     [
         (
             {"id": ["a", "b"], "parent": [None, "gone"]},
-            r"id='b': field 'parent_id' refers to a comment",
+            r"id='b': field 'parent' refers to a comment",
         ),
-        ({"id": ["a", "a"]}, r"id='a': field 'comment_id' occurs more than once"),
-        ({"id": ["a", "b"], "parent": ["b", "a"]}, r"field 'parent_id' closes a reply cycle"),
+        ({"id": ["a", "a"]}, r"id='a': field 'id' occurs more than once"),
+        ({"id": ["a", "b"], "parent": ["b", "a"]}, r"field 'parent' closes a reply cycle"),
         (
             {"id": ["a", "b"], "parent": [None, "a"], "user": ["x", "x"]},
-            r"id='b': field 'parent_id' refers to a comment by the same author",
+            r"id='b': field 'parent' refers to a comment by the same author",
         ),
         (
             {"id": ["a", "b"], "parent": [None, "a"], "time": [5, 1]},
-            r"id='b': field 'created_at' is earlier",
+            r"id='b': field 'time' is earlier",
         ),
-        ({"id": ["a"], "user": ["[deleted]"]}, r"id='a': field 'author' is deleted"),
-        ({"id": ["a"], "body": [""]}, r"id='a': field 'text' is empty"),
+        ({"id": ["a"], "user": ["[deleted]"]}, r"id='a': field 'user' is deleted"),
+        ({"id": ["a"], "body": [""]}, r"id='a': field 'body' is empty"),
     ],
 )
 def test_strict_raises_naming_record_and_field(cols, match) -> None:
+    # the field as the table names it ('parent', 'user'), not the contract's column
     with pytest.raises(dyn.InputFormatError, match=match):
         dyn.load(frame(**cols), strict=True)
 
