@@ -223,7 +223,7 @@ def _note_problems(report: Any, file: Path) -> None:
     _err.print(
         escape(
             f"note: {file.name}: {report.n_records:,} records read, "
-            f"{report.n_comments:,} comments kept; "
+            f"{counted(report.n_comments, 'comment')} kept; "
             + "; ".join(named)
             + f". `dynamics info {file}` lists them with examples."
             + (f" {cli_syntax(doubt[0].upper() + doubt[1:])}." if doubt else "")
@@ -444,7 +444,7 @@ def analyze(
             seed=seed,
             n_null=n_null,
             n_boot=n_boot,
-            n_jobs=n_jobs or 1,
+            n_jobs=1 if n_jobs is None else n_jobs,
             signal_draws=signal_draws,
             thresholds=swept,
         )
