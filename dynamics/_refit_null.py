@@ -161,7 +161,7 @@ def _draw(
     kept, graphs = Budget(), Budget(GRAPH_BYTES, value_bytes=8)
     samples = [NullSample(s.edges, s.codes, s.labels, Memo(kept), Memo(graphs)) for s in samples]
     size = n_null * (graph.ecount() * 8 + graph.vcount() * 4)
-    if cache is not None and size <= CACHE_LIMIT:
+    if cache is not None and key is not None and size <= CACHE_LIMIT:
         cache[key] = samples
     return samples
 
@@ -176,7 +176,8 @@ def _lookup(
 ) -> tuple[tuple[Any, ...] | None, list[NullSample] | None]:
     """The key of these samples in ``cache`` and the samples kept there under it (None
     without a cache, or when they are not kept)."""
-    if cache is None:
+    if cache is None or seed is None:
+        # seed=None asks for fresh entropy: samples kept from one call must not come back
         return None, None
     used = (*sorted(unit_weights), "sign")  # what a side search can read
     key = (_fingerprint(graph, used), null, n_null, seed, tuple(sorted(unit_weights)))

@@ -196,6 +196,16 @@ def test_null_samples_are_drawn_once_and_shared_by_the_measures() -> None:
     assert all((a.edges == b.edges).all() for a, b in zip(drawn, samples, strict=True))
 
 
+def test_seed_none_draws_fresh_null_samples_every_call() -> None:
+    """seed=None asks for fresh entropy: the samples of one call were kept and given back to
+    the next, so two "random" runs agreed exactly."""
+    g = _planted(0.05)
+    sides = pol.sides(g, seed=0)
+    means = {pol.modularity(g, sides=sides, n_null=8, seed=None).null_mean for _ in range(3)}
+    assert len(means) > 1
+    assert not sides.null_cache  # nothing kept for an unseeded draw
+
+
 def test_refit_sides_repeats_method_and_parameters() -> None:
     g = _planted(0.003)
     found = pol.sides(g, method="multilevel", resolution=0.8, others="merge", seed=2)
