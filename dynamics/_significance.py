@@ -97,9 +97,21 @@ def choose_null(null: str | None, n_null: int | None, sides: Any) -> tuple[str |
     ((None, 0), ('label-shuffle', 50))
     >>> choose_null("degree-preserving", None, {"a": "L"})
     ('degree-preserving', 200)
+    >>> choose_null("rewire-refit", 50, {"a": "L"})
+    Traceback (most recent call last):
+    ...
+    ValueError: null='rewire-refit' finds the sides again on each rewired graph, ...
     """
     if null == "auto" or (null is None and n_null):
         null = "rewire-refit" if sides_found(sides) else "label-shuffle"
+    if null == "rewire-refit" and not sides_found(sides):
+        msg = (
+            "null='rewire-refit' finds the sides again on each rewired graph, so it needs the "
+            "Sides result that found them (sides(method='leiden', 'multilevel', 'signed' or "
+            "'propagation'), passed as sides=, or its .leaning); these sides were given from "
+            "outside: use null='label-shuffle'"
+        )
+        raise ValueError(msg)
     if null is None:
         return None, 0
     return null, DEFAULT_N_NULL if not n_null else int(n_null)

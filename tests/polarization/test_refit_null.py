@@ -206,6 +206,14 @@ def test_seed_none_draws_fresh_null_samples_every_call() -> None:
     assert not sides.null_cache  # nothing kept for an unseeded draw
 
 
+def test_rewire_refit_on_given_sides_says_what_it_needs() -> None:
+    """A plain mapping has no method to refit: a clear error (it was an AttributeError)."""
+    g = _planted(0.05)
+    given = dict(pol.sides(g, seed=0))
+    with pytest.raises(ValueError, match="null='rewire-refit' finds the sides again"):
+        pol.ei_index(g, sides=given, null="rewire-refit", n_null=5)
+
+
 def test_refit_sides_repeats_method_and_parameters() -> None:
     g = _planted(0.003)
     found = pol.sides(g, method="multilevel", resolution=0.8, others="merge", seed=2)
