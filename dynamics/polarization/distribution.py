@@ -89,15 +89,15 @@ def _values(
     return vals[~np.isnan(vals)], chosen, share
 
 
-def _check_no_null(null: str | None, func: str) -> None:
-    check_param(
-        null is None,
-        "null",
-        func,
+def _check_no_null(null: str | None, n_null: int | None, func: str) -> None:
+    """These measures run no null: ``null`` and ``n_null`` must be None (``n_null`` alone
+    was ignored without a word)."""
+    why = (
         "None (the value depends only on the leaning distribution, which label-shuffle and "
-        "degree-preserving nulls leave unchanged)",
-        null,
+        "degree-preserving nulls leave unchanged)"
     )
+    check_param(null is None, "null", func, why, null)
+    check_param(n_null is None, "n_null", func, why, n_null)
 
 
 def _morales(x: np.ndarray) -> tuple[float, dict[str, float], str | None]:
@@ -293,7 +293,7 @@ def _leaning_measure(
     check_common(
         func, discussion_or_graph, null=None, n_null=args["n_null"], n_boot=n_boot, ci=ci, seed=seed
     )
-    _check_no_null(args["null"], func)
+    _check_no_null(args["null"], args["n_null"], func)
     params: dict[str, Any] = {
         "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
         "sides": sides if isinstance(sides, str) else None if sides is None else "mapping",

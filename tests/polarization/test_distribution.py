@@ -113,5 +113,8 @@ def test_errors():
         pol.bimodality(g, leaning={"a": 2.0, "b": -1})
     with pytest.raises(ValueError, match="'null' parameter of polarization_index must be None"):
         pol.polarization_index(g, leaning={"a": 1, "b": -1}, null="label-shuffle")
+    # n_null alone was ignored without a word
+    with pytest.raises(ValueError, match="'n_null' parameter of bimodality must be None"):
+        pol.bimodality(g, leaning={"a": 1, "b": -1}, n_null=50)
     with pytest.raises(TypeError, match="'leaning' parameter"):
         pol.polarization_index(g, leaning=[1, -1])
