@@ -524,7 +524,8 @@ class Discussion:
         Raises
         ------
         ValueError
-            ``start`` or ``end`` given when no comment has a time (a plain-text scrape).
+            ``start`` or ``end`` given when no comment has a time (a plain-text scrape), one
+            that is not a time, or ``end`` not after ``start``.
         """
         if threads is not None and not isinstance(threads, str):
             threads = list(threads)
@@ -537,10 +538,16 @@ class Discussion:
             expr &= pl.col("author").is_in([authors] if isinstance(authors, str) else authors)
         if start is not None or end is not None:
             self._check_times_for_window(expr)
+        if start is not None and end is not None and _utc(start) >= _utc(end, "end"):
+            msg = (
+                f"The 'end' parameter of filter must be later than 'start'. Got start={start!r}, "
+                f"end={end!r}: that window holds no time."
+            )
+            raise ValueError(msg)
         if start is not None:
             expr &= pl.col("created_at") >= _utc(start)
         if end is not None:
-            expr &= pl.col("created_at") < _utc(end)
+            expr &= pl.col("created_at") < _utc(end, "end")
         kept = self._comments.filter(expr)
         posts = None
         if self._threads is not None:
@@ -652,10 +659,22 @@ def _threads_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.threads.parquet")
 
 
-def _utc(value: datetime | date | str) -> datetime:
+def _utc(value: datetime | date | str, name: str = "start") -> datetime:
+    """``value`` as an aware UTC datetime; a string that is not an ISO time is a ValueError
+    naming the parameter ``name``."""
     from datetime import UTC
 
-    t = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        try:
+            t = datetime.fromisoformat(value)
+        except ValueError as exc:
+            msg = (
+                f"The '{name}' parameter of filter must be a datetime, a date or an ISO time "
+                f"such as '2021-03-01' or '2021-03-01T12:00'. Got {value!r} instead ({exc})."
+            )
+            raise ValueError(msg) from exc
+    else:
+        t = value
     if not isinstance(t, datetime):  # a date: its midnight
         t = datetime(t.year, t.month, t.day)
     return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)

@@ -319,7 +319,7 @@ class SparkDataset:
             if start is not None:
                 first = first.filter(F.col("_t0") >= _timestamp(start))
             if end is not None:
-                first = first.filter(F.col("_t0") < _timestamp(end))
+                first = first.filter(F.col("_t0") < _timestamp(end, "end"))
             df = df.join(first.select("thread_id"), "thread_id", "left_semi")
         return df
 
@@ -432,7 +432,7 @@ class SparkDataset:
                 if start is not None:
                     matches &= F.col("created_at") >= _timestamp(start)
                 if end is not None:
-                    matches &= F.col("created_at") < _timestamp(end)
+                    matches &= F.col("created_at") < _timestamp(end, "end")
         commented = self.comments.select("thread_id").distinct()
         silent = posts.join(commented, "thread_id", "left_anti")
         chosen = silent.filter(F.coalesce(matches, F.lit(False)))
@@ -481,12 +481,12 @@ def _sign_aggregations(*, hostile: bool, probabilities: bool = False) -> list[Co
     return aggs
 
 
-def _timestamp(value: datetime | str) -> Column:
+def _timestamp(value: datetime | str, name: str = "start") -> Column:
     from pyspark.sql import functions as F
 
     from dynamics.model.discussion import _utc
 
-    micros = int(_utc(value).timestamp() * 1_000_000)
+    micros = int(_utc(value, name).timestamp() * 1_000_000)
     return F.timestamp_micros(F.lit(micros))
 
 

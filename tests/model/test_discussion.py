@@ -459,3 +459,13 @@ def test_a_time_window_needs_times(seed_thread: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(some.filter(authors=["x", "z"], start="2000-01-01")) == 2
+
+
+def test_filter_refuses_a_window_that_is_not_one() -> None:
+    """A date that does not parse names its parameter; an end before the start was an
+    empty part without a word."""
+    d = dyn.load(pl.DataFrame({"id": ["a"], "user": ["u"], "body": ["x"], "time": [1_600_000_000]}))
+    with pytest.raises(ValueError, match="'start' parameter of filter must be a datetime"):
+        d.filter(start="2021-13-01")
+    with pytest.raises(ValueError, match="'end' parameter of filter must be later than 'start'"):
+        d.filter(start="2021-02-01", end="2021-01-01")
