@@ -15,6 +15,7 @@ from dynamics._params import check_param, is_int, rng
 from dynamics._progress import progress_bar
 from dynamics._results import MetricResult
 from dynamics._sample_checks import (
+    MIN_ESCALATION_EVENTS,
     bootstrap_threads_warning,
     escalation_warnings,
     event_warnings,
@@ -142,8 +143,9 @@ def contagion(
         ``p = (1 + #{null >= R}) / (1 + n_null)``); ``null_mean`` is the null's mean ratio. Tables: ``"threads"`` (one row per thread with eligible replies) and
         ``"depths"`` (one row per reply depth, 1 = reply to a top-level comment, with a
         bootstrap interval of each depth's ratio, none where ``n_threads``, the threads
-        with replies at that depth, is under ``MIN_BOOTSTRAP_THREADS`` = 10: resampling one
-        thread gives [x, x]), both with the counts ``n_replies``,
+        with replies at that depth, is under ``MIN_BOOTSTRAP_THREADS`` = 10, as resampling
+        one thread gives [x, x], or where ``n_toxic_parents`` is under
+        ``MIN_ESCALATION_EVENTS`` = 10), both with the counts ``n_replies``,
         ``n_toxic_parents``, ``n_toxic_replies``, ``n_toxic_after_toxic``, the two
         probabilities and ``ratio``. NaN with a ``reason`` when no reply is eligible, no
         eligible reply has a toxic parent, or none is toxic.
@@ -300,6 +302,12 @@ def from_counts(
             pl.Series("ci_high", depth_ci[1]).fill_nan(None),
         )
     depth_table = level_threads(depth_table, depth_threads)
+    if "ci_low" in depth_table.columns:
+        # a depth's ratio resting on a few toxic parents moves with each one: no interval
+        few = pl.col("n_toxic_parents") < MIN_ESCALATION_EVENTS
+        depth_table = depth_table.with_columns(
+            pl.when(few).then(None).otherwise(pl.col(c)).alias(c) for c in ("ci_low", "ci_high")
+        )
     test: dict[str, float] = {}
     if null_model is not None:
         fields = null_model(value, null_gen)

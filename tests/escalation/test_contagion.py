@@ -114,8 +114,12 @@ def test_a_depth_of_one_thread_has_no_interval():
     assert lone.height > 0
     assert lone.get_column("depth").min() > 1
     assert lone.get_column("ci_low").null_count() == lone.height
-    shared = table.filter(pl.col("n_threads") >= 10)
+    shared = table.filter((pl.col("n_threads") >= 10) & (pl.col("n_toxic_parents") >= 10))
+    assert shared.height > 0
     assert shared.get_column("ci_low").null_count() == 0
+    # a depth with few toxic parents: its ratio moves with each one, no interval either
+    rare = table.filter((pl.col("n_threads") >= 10) & (pl.col("n_toxic_parents") < 10))
+    assert rare.get_column("ci_low").null_count() == rare.height
 
 
 def test_unscored_comments_are_left_out():
