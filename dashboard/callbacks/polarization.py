@@ -72,7 +72,7 @@ def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
             n_boot=n,
             # "auto": found sides get the null that re-finds them on rewired graphs
             null="auto" if n and spec.nulls else None,
-            n_null=n or None,
+            n_null=(n or None) if spec.nulls else None,  # a measure without a null takes none
             seed=0,
             progress=False,
             **kwargs,
