@@ -20,7 +20,13 @@ from dynamics._sample_checks import (
     escalation_warnings,
 )
 
-__all__ = ["check_boot", "level_threads", "percentile_interval", "sample_warnings"]
+__all__ = [
+    "check_boot",
+    "level_threads",
+    "percentile_interval",
+    "sample_warnings",
+    "without_interval",
+]
 
 
 def check_boot(n_boot: Any, ci: Any, func: str) -> None:
@@ -84,10 +90,19 @@ def level_threads(table: pl.DataFrame, n_threads: np.ndarray) -> pl.DataFrame:
     [(0, 0.1, 0.2, 40), (1, None, None, 1)]
     """
     n = pl.Series("n_threads", np.asarray(n_threads, dtype=np.int64))
-    out = table.with_columns(n)
-    if "ci_low" not in out.columns:
-        return out
-    thin = n < MIN_BOOTSTRAP_THREADS
-    return out.with_columns(
-        pl.when(thin).then(None).otherwise(pl.col(c)).alias(c) for c in ("ci_low", "ci_high")
+    return without_interval(table.with_columns(n), n < MIN_BOOTSTRAP_THREADS)
+
+
+def without_interval(table: pl.DataFrame, where: pl.Expr | pl.Series) -> pl.DataFrame:
+    """``table`` with ``ci_low`` and ``ci_high`` null on the rows ``where`` is true (the
+    table as it is when it has no interval columns).
+
+    >>> t = pl.DataFrame({"n": [20, 3], "ci_low": [0.1, 0.0], "ci_high": [0.2, 0.0]})
+    >>> without_interval(t, pl.col("n") < 10).rows()
+    [(20, 0.1, 0.2), (3, None, None)]
+    """
+    if "ci_low" not in table.columns:
+        return table
+    return table.with_columns(
+        pl.when(where).then(None).otherwise(pl.col(c)).alias(c) for c in ("ci_low", "ci_high")
     )

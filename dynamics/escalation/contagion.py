@@ -21,7 +21,7 @@ from dynamics._sample_checks import (
     event_warnings,
 )
 from dynamics._significance import DEFAULT_N_NULL
-from dynamics.escalation._bootstrap import level_threads
+from dynamics.escalation._bootstrap import level_threads, without_interval
 from dynamics.escalation._keyed_shuffle import GroupBlock
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values
 from dynamics.model.forest import depths, parent_index
@@ -302,12 +302,8 @@ def from_counts(
             pl.Series("ci_high", depth_ci[1]).fill_nan(None),
         )
     depth_table = level_threads(depth_table, depth_threads)
-    if "ci_low" in depth_table.columns:
-        # a depth's ratio resting on a few toxic parents moves with each one: no interval
-        few = pl.col("n_toxic_parents") < MIN_ESCALATION_EVENTS
-        depth_table = depth_table.with_columns(
-            pl.when(few).then(None).otherwise(pl.col(c)).alias(c) for c in ("ci_low", "ci_high")
-        )
+    # a depth's ratio resting on a few toxic parents moves with each one: no interval
+    depth_table = without_interval(depth_table, pl.col("n_toxic_parents") < MIN_ESCALATION_EVENTS)
     test: dict[str, float] = {}
     if null_model is not None:
         fields = null_model(value, null_gen)
