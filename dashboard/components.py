@@ -118,7 +118,7 @@ def participants_text() -> pl.Expr:
     ...     participants_text()).to_series().to_list()
     ['ann + 2 turns by [deleted]', '4 turns by [deleted]', 'bo + 1 turn by [deleted]']
     """
-    names = pl.col("participants").list.eval(pl.element().fill_null("[deleted]")).list.join(", ")
+    names = pl.col("participants").list.join(", ")  # the named authors (nulls left out)
     unnamed = pl.col("unnamed_turns").fill_null(0)
     said = pl.format(
         "{} turn{} by [deleted]",

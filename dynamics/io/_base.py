@@ -177,6 +177,7 @@ class _ZstdFrames(io.RawIOBase):
         import zstandard
 
         self._path = path
+        self._error = zstandard.ZstdError
         self._file = path.open("rb")
         self._dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
         self._frame = self._dctx.decompressobj()
@@ -187,8 +188,6 @@ class _ZstdFrames(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        import zstandard
-
         while self._at == len(self._out):
             data = self._file.read(self._CHUNK)
             if not data:
@@ -197,7 +196,7 @@ class _ZstdFrames(io.RawIOBase):
                 return 0
             try:
                 self._out, self._at = memoryview(self._feed(data)), 0
-            except zstandard.ZstdError as exc:
+            except self._error as exc:
                 raise _damaged(self._path, exc) from exc
         n = min(len(buffer), len(self._out) - self._at)
         buffer[:n] = self._out[self._at : self._at + n]

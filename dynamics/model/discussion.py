@@ -538,16 +538,18 @@ class Discussion:
             expr &= pl.col("author").is_in([authors] if isinstance(authors, str) else authors)
         if start is not None or end is not None:
             self._check_times_for_window(expr)
-        if start is not None and end is not None and _utc(start) >= _utc(end, "end"):
+        lo = None if start is None else _utc(start)
+        hi = None if end is None else _utc(end, "end")
+        if lo is not None and hi is not None and lo >= hi:
             msg = (
                 f"The 'end' parameter of filter must be later than 'start'. Got start={start!r}, "
                 f"end={end!r}: that window holds no time."
             )
             raise ValueError(msg)
-        if start is not None:
-            expr &= pl.col("created_at") >= _utc(start)
-        if end is not None:
-            expr &= pl.col("created_at") < _utc(end, "end")
+        if lo is not None:
+            expr &= pl.col("created_at") >= lo
+        if hi is not None:
+            expr &= pl.col("created_at") < hi
         kept = self._comments.filter(expr)
         posts = None
         if self._threads is not None:
