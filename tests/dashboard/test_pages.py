@@ -106,6 +106,10 @@ def test_overview(dash_duo, app, screenshot_dir) -> None:
     # the toxicity score says which model produced it
     assert "toxichat-toxicity" in dash_duo.find_element(f"#{ID.OVERVIEW_CARDS}").text
     _shot(dash_duo, screenshot_dir, "overview")
+    # the wide tables scroll inside their cards: the page itself is no wider than the window
+    width = "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    page, window = dash_duo.driver.execute_script(width)
+    assert page <= window
     assert dash_duo.get_logs() == []
 
 
