@@ -25,13 +25,14 @@ from dynamics.model.forest import (
 )
 from dynamics.model.graph import (
     AnonymousPolicy,
-    code_reply_rows,
+    coded_reply_aggregates,
     name_rows,
     node_labels,
     reply_rows_query,
     reply_target,
     to_igraph,
     to_networkx,
+    with_end_names,
 )
 
 if TYPE_CHECKING:
@@ -361,12 +362,19 @@ class Discussion:
 
         See :func:`dynamics.model.graph.reply_edges` for the columns and parameters.
         """
-        return self._coded_edges(anonymous, self_loops)[0]
+
+        def named() -> pl.DataFrame:
+            aggregates, ends = self._coded_edges(anonymous, self_loops)
+            names = self.user_nodes(anonymous=anonymous).get_column("author")
+            return with_end_names(aggregates, ends, names)
+
+        return self._derived(("user_edges", anonymous, self_loops), named)
 
     def _coded_edges(
         self, anonymous: AnonymousPolicy, self_loops: bool
     ) -> tuple[pl.DataFrame, np.ndarray]:
-        """The edge table and its ends as rows of the node table (see coded_reply_edges)."""
+        """The edge table's aggregates and its ends as rows of the node table (see
+        coded_reply_aggregates); the igraph graph needs no names of the ends."""
         return self._derived(
             ("coded_edges", anonymous, self_loops),
             lambda: self._code_edges(anonymous, self_loops),
@@ -383,7 +391,7 @@ class Discussion:
             # once (about 40 % less time than one after the other at 1M comments)
             nodes, replies = pl.collect_all([self._user_nodes_query(anonymous), query])
             nodes = self._derived(("user_nodes", anonymous), lambda: nodes)
-        return code_reply_rows(replies, aggs, nodes.get_column("author"))
+        return coded_reply_aggregates(replies, aggs, nodes.get_column("author"))
 
     def user_nodes(self, *, anonymous: AnonymousPolicy = "exclude") -> pl.DataFrame:
         """One row per user-graph node, sorted by name: ``author``, ``n_comments``, ``first``,

@@ -23,6 +23,7 @@ __all__ = [
     "AnonymousPolicy",
     "attribute_values",
     "code_reply_rows",
+    "coded_reply_aggregates",
     "coded_reply_edges",
     "first_last_objects",
     "graph_from_ends",
@@ -35,6 +36,7 @@ __all__ = [
     "reply_target",
     "to_igraph",
     "to_networkx",
+    "with_end_names",
 ]
 
 AnonymousPolicy = Literal["exclude", "separate", "pool"]
@@ -176,27 +178,56 @@ def code_reply_rows(
     rows: pl.DataFrame, aggs: list[pl.Expr], names: pl.Series
 ) -> tuple[pl.DataFrame, np.ndarray]:
     """:func:`coded_reply_edges` from the replies and aggregations of :func:`reply_rows`."""
+    aggregates, ends = coded_reply_aggregates(rows, aggs, names)
+    return with_end_names(aggregates, ends, names), ends
+
+
+def coded_reply_aggregates(
+    rows: pl.DataFrame, aggs: list[pl.Expr], names: pl.Series
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """The edge table of :func:`code_reply_rows` without its ``source`` and ``target`` names
+    (the aggregates only, in the same order), and the ends.
+
+    An igraph graph names its vertices, not its edges' ends, so it is built from these; the
+    names of the ends are gathered only for the edge table (:func:`with_end_names`).
+
+    >>> rows = pl.DataFrame({"source": ["b", "a", "b"], "target": ["a", "b", "a"]})
+    >>> table, ends = coded_reply_aggregates(rows, [pl.len().alias("count")], pl.Series(["a", "b"]))
+    >>> table.get_column("count").to_list(), ends.tolist()
+    ([1, 2], [[0, 1], [1, 0]])
+    """
     rows = name_rows(rows, names, {"source": "_s", "target": "_t"})
     if rows.get_column("_s").has_nulls() or rows.get_column("_t").has_nulls():
         msg = "coded_reply_edges: an end of a reply is not among the node names given"
         raise ValueError(msg)
-    # one integer key per (source, target) pair, in the same order: grouping and sorting on
-    # one column is about twice as fast as on two
+    # one integer key per (source, target) pair, in the same order, from which the ends are
+    # read back: grouping and sorting on one column is about twice as fast as on two, and
+    # grouping without the ends and names costs about 10 % less at 1M comments. (A lazy
+    # query is faster still, but sums a group's values in another order: its means differ
+    # from reply_edges' in the last digits.)
     n = names.len()
     coded = (
-        rows.with_columns((pl.col("_s") * n + pl.col("_t")).alias("_key"))
+        rows.select(
+            (pl.col("_s") * n + pl.col("_t")).alias("_key"),
+            pl.exclude("source", "target", "thread_id", "_s", "_t"),
+        )
         .group_by("_key")
-        .agg(pl.col("_s").first(), pl.col("_t").first(), *aggs)
+        .agg(*aggs)
         .sort("_key")
-        .drop("_key")
     )
-    ends = np.column_stack([coded.get_column("_s").to_numpy(), coded.get_column("_t").to_numpy()])
-    edges = coded.select(
-        names.gather(coded.get_column("_s")).alias("source"),
-        names.gather(coded.get_column("_t")).alias("target"),
-        pl.exclude("_s", "_t"),
+    key = coded.get_column("_key").to_numpy()
+    ends = np.column_stack([key // n, key % n]) if n else np.empty((0, 2), dtype=np.int64)
+    return coded.drop("_key"), ends
+
+
+def with_end_names(aggregates: pl.DataFrame, ends: np.ndarray, names: pl.Series) -> pl.DataFrame:
+    """The edge table: ``source`` and ``target`` (the ``names`` at the rows ``ends``) before
+    the columns of ``aggregates`` (see :func:`coded_reply_aggregates`)."""
+    return aggregates.select(
+        names.gather(ends[:, 0]).alias("source"),
+        names.gather(ends[:, 1]).alias("target"),
+        pl.all(),
     )
-    return edges, ends
 
 
 def name_rows(frame: pl.DataFrame, names: pl.Series, codes: dict[str, str]) -> pl.DataFrame:
@@ -351,7 +382,9 @@ def to_igraph(
     """Build a directed ``igraph.Graph`` with vertex attribute ``name`` = author.
 
     ``ends``, when given, holds each edge's (source, target) rows of ``nodes`` (as
-    :func:`coded_reply_edges` gives them), which spares looking the names up.
+    :func:`coded_reply_edges` gives them), which spares looking the names up; ``edges`` may
+    then be the aggregates alone (:func:`coded_reply_aggregates`). The columns of ``edges``
+    other than ``source`` and ``target`` become edge attributes.
     """
     names = nodes.get_column("author")
     pairs = ends
@@ -364,7 +397,8 @@ def to_igraph(
     g.vs["name"] = names.to_list()
     for col, values in attribute_values(nodes, nodes.columns[1:]).items():
         g.vs[col] = values
-    for col, values in attribute_values(edges, edges.columns[2:]).items():
+    attributes = [c for c in edges.columns if c not in ("source", "target")]
+    for col, values in attribute_values(edges, attributes).items():
         g.es[col] = values
     return g
 
