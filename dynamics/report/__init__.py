@@ -288,11 +288,17 @@ def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
 
 
 def summary_frame(collected: Collected) -> pl.DataFrame:
-    """One row per metric: family, metric, status, value, ci_low, ci_high, z, p_value, null_mean,
-    excess, reason, warnings (the result's warnings joined by ``"; "``)."""
+    """One row per metric: family, metric, status, value, ci_low, ci_high, z, p_value,
+    p_direction, null, n_null, null_mean, excess, reason, warnings.
+
+    ``p_direction`` says which tail the one-sided p-value counts (:attr:`MetricRun.p_direction`);
+    ``null`` and ``n_null`` name the null model and its samples (the smallest p-value is
+    1 / (n_null + 1)); ``reason`` holds the result's notes and the report's on how the metric
+    ran; ``warnings`` the result's warnings, joined by ``"; "``."""
     rows = []
     for run in collected.runs:
         r = run.result
+        tested = r is not None and r.p_value is not None
         rows.append(
             {
                 "family": run.spec.family,
@@ -303,9 +309,12 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
                 "ci_high": None if r is None or r.ci is None else jsonable(r.ci[1]),
                 "z": None if r is None else jsonable(r.z),
                 "p_value": None if r is None else jsonable(r.p_value),
+                "p_direction": run.p_direction if tested else None,
+                "null": r.params.get("null") if tested else None,
+                "n_null": r.params.get("n_null") if tested else None,
                 "null_mean": None if r is None else jsonable(r.null_mean),
                 "excess": None if r is None else jsonable(r.excess),
-                "reason": run.reason if r is None else r.reason,
+                "reason": "; ".join(n for n in (r and r.reason, run.reason) if n) or None,
                 "warnings": None if r is None else "; ".join(r.warnings),
             }
         )
@@ -318,6 +327,9 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
         "ci_high": pl.Float64,
         "z": pl.Float64,
         "p_value": pl.Float64,
+        "p_direction": pl.String,
+        "null": pl.String,
+        "n_null": pl.Int64,
         "null_mean": pl.Float64,
         "excess": pl.Float64,
         "reason": pl.String,
@@ -391,6 +403,7 @@ def results_dict(
                 else "partial"
             ),
             "n_ok": statuses.count("ok"),
+            "n_undefined": sum(1 for r in runs if r.undefined),
             "n_skipped": statuses.count("skipped"),
             "n_failed": statuses.count("failed"),
         }
@@ -402,6 +415,11 @@ def results_dict(
             "reason": run.reason,
             "arguments": jsonable(dict(run.kwargs)),
             "result": None if run.result is None else run.result.to_dict(),
+            "p_direction": (
+                run.p_direction
+                if run.result is not None and run.result.p_value is not None
+                else None
+            ),
             "signal_uncertainty": _signal_entry(run),
             "threshold_sensitivity": _threshold_entry(run),
             "tables": dict(paths.get(run.spec.key, {})),
@@ -433,14 +451,38 @@ def results_dict(
 
 
 def environment() -> dict[str, str | None]:
-    """Python and library versions."""
-    versions: dict[str, str | None] = {"python": platform.python_version()}
+    """Python and library versions, and ``dynamics_source``: a hash of this package's code.
+
+    The version number stays the same between releases; the hash changes with any edit of
+    the package's Python files (an unreleased checkout, a local change), so a
+    ``results.json`` names the code that wrote it.
+    """
+    versions: dict[str, str | None] = {
+        "python": platform.python_version(),
+        "dynamics_source": source_hash(),
+    }
     for name in _LIBRARIES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
     return versions
+
+
+def source_hash() -> str:
+    """The first 16 hex digits of the SHA-256 of the package's Python files (their paths
+    relative to the package and their bytes, in path order).
+
+    >>> len(source_hash()), source_hash() == source_hash()
+    (16, True)
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _input_entry(

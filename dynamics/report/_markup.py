@@ -15,7 +15,18 @@ import polars as pl
 
 from dynamics._words import fmt_number
 
-__all__ = ["Raw", "ci_text", "esc", "excerpt", "fmt_number", "frame_table", "p_text", "table"]
+__all__ = [
+    "Raw",
+    "ci_text",
+    "esc",
+    "excerpt",
+    "fmt_number",
+    "frame_table",
+    "number_text",
+    "p_text",
+    "seconds_text",
+    "table",
+]
 
 #: Rows of a detail table shown on the page (the CSV has them all).
 ROWS_SHOWN = 10
@@ -25,6 +36,37 @@ EXCERPT = 240
 
 def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
+
+
+def number_text(value: Any) -> str:
+    """:func:`fmt_number`, with "n/a" for NaN (a value the measure could not give).
+
+    >>> number_text(float("nan")), number_text(1234.5), number_text(None)
+    ('n/a', '1,234', '')
+    """
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
+    return fmt_number(value)
+
+
+def seconds_text(value: Any) -> str:
+    """A duration in seconds with its unit, and in hours and minutes when it is long.
+
+    >>> seconds_text(45.0), seconds_text(5370.0), seconds_text(190000.0), seconds_text(float("nan"))
+    ('45 s', '5,370 s (1 h 29 min)', '190,000 s (2 d 4 h)', 'n/a')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    text = f"{fmt_number(value)} s"
+    seconds = abs(float(value))
+    if seconds < 60:
+        return text
+    minutes, hours, days = int(seconds // 60), int(seconds // 3600), int(seconds // 86400)
+    if hours == 0:
+        return f"{text} ({minutes} min)"
+    if days == 0:
+        return f"{text} ({hours} h {minutes % 60} min)"
+    return f"{text} ({days} d {hours % 24} h)"
 
 
 def p_text(value: float | None) -> str:
@@ -49,7 +91,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric: set
                 cells.append(f"<td>{cell.html}</td>")
             else:
                 cls = ' class="num"' if i in numeric else ""
-                cells.append(f"<td{cls}>{esc(fmt_number(cell))}</td>")
+                cells.append(f"<td{cls}>{esc(number_text(cell))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 

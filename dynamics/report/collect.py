@@ -15,6 +15,7 @@ one measure never sinks the report.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -224,6 +225,25 @@ class MetricRun:
     signal: SignalUncertainty | None = None
     #: the measure at each of ``Settings.thresholds``
     thresholds: ThresholdSensitivity | None = None
+
+    @property
+    def undefined(self) -> bool:
+        """True when the metric ran but gave no value (NaN with a reason: too few data...)."""
+        value = None if self.result is None else self.result.value
+        return self.status == "ok" and (value is None or math.isnan(value))
+
+    @property
+    def p_direction(self) -> str:
+        """The tail the metric's one-sided null-model p-value counts: ``"greater"`` (the share
+        of null samples at or above the value) or ``"less"`` (at or below), the direction in
+        which the measure reads as more polarized or more closed.
+
+        >>> ei, modularity = (m for m in measures("polarization")
+        ...                   if m.name in ("ei_index", "modularity"))
+        >>> MetricRun(ei, "ok").p_direction, MetricRun(modularity, "ok").p_direction
+        ('less', 'greater')
+        """
+        return self.spec.alternative or "greater"
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ def for_metric(run: MetricRun) -> go.Figure | None:
         return _density(tables["density"])
     if name in ("insularity",) and "sides" in tables:
         return _bars(tables["sides"], "side", "insularity", f"{name} per side")
-    return _generic(name, tables)
+    return _generic(name, tables, result.params)
 
 
 def _histogram(values: pl.Series, x_title: str, title: str) -> go.Figure | None:
@@ -211,16 +211,17 @@ def _bars(table: pl.DataFrame, x: str, y: str, title: str) -> go.Figure | None:
     return _layout(fig, title, xaxis_title=x, yaxis_title=y)
 
 
-#: Trend tables: metric -> (table, x column, y column, x title, y title).
+#: Trend tables: metric -> (table, x column, y column, x title, y title); a y title
+#: ``"{signal}"`` is filled in from the metric's parameters (:func:`_signal_title`).
 _TRENDS = {
-    "toxicity_by_depth": ("depths", "depth", "mean", "reply depth", "mean toxicity"),
-    "toxicity_by_turn": ("turns", "turn", "mean", "turn of the exchange", "mean toxicity"),
+    "toxicity_by_depth": ("depths", "depth", "mean", "reply depth", "{signal}"),
+    "toxicity_by_turn": ("turns", "turn", "mean", "turn of the exchange", "{signal}"),
     "toxicity_by_thread_size": (
         "sizes",
         "size_low",
         "mean",
         "thread size (comments, bin start)",
-        "mean toxicity",
+        "{signal} per thread",
     ),
     "contagion": (
         "depths",
@@ -232,11 +233,26 @@ _TRENDS = {
 }
 
 
-def _generic(name: str, tables: Any) -> go.Figure | None:
+def _signal_title(params: Any) -> str:
+    """What a trend's ``mean`` column averages: the score itself, or the share of comments at
+    or over the threshold.
+
+    >>> _signal_title({"signal": "toxicity", "threshold": 0.5}), _signal_title({})
+    ('share of comments with toxicity >= 0.5', 'mean toxicity')
+    """
+    signal = params.get("signal", "toxicity")
+    threshold = params.get("threshold")
+    if threshold is None:
+        return f"mean {signal}"
+    return f"share of comments with {signal} >= {threshold:g}"
+
+
+def _generic(name: str, tables: Any, params: Any) -> go.Figure | None:
     """Trends with intervals (escalation) and the top instigators."""
     if name in _TRENDS:
         table, x, y, x_title, y_title = _TRENDS[name]
         if table in tables:
+            y_title = y_title.format(signal=_signal_title(params))
             return _trend(tables[table], x, y, x_title, y_title, name)
         return None
     if name == "instigators" and "authors" in tables:

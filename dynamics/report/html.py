@@ -20,7 +20,9 @@ from dynamics.report._markup import (
     esc,
     fmt_number,
     frame_table,
+    number_text,
     p_text,
+    seconds_text,
     shown_comment_ids,
     table,
 )
@@ -43,7 +45,11 @@ _FAMILY_INTRO = {
     "structure": (
         "Shape of the reply trees and of who answers whom: size, depth, width and structural "
         "virality of threads, reply-tree h-index, reciprocity, back-and-forth exchanges between "
-        "two users, how unequally comments are spread over authors, and response times."
+        "two users, how unequally comments are spread over authors, and response times. "
+        "The value of a per-thread measure is its mean over the n_threads threads shown beside "
+        "it (with the median and the maximum): where the input holds the posts, a post that "
+        "drew no comment is a thread of size, depth, width and h-index 0 and counts in those "
+        "means; structural virality needs a comment and leaves such threads out."
     ),
     "polarization": (
         "How separated the sides are in the user reply graph. Null-model z-scores and p-values "
@@ -111,11 +117,33 @@ def _coverage_html(found: Mapping[str, Any] | None) -> list[str]:
     text = (
         f"<p>The sides hold {found['n_users_on_sides']:,} of the {found['n_users']:,} users "
         f"with a reply edge ({esc(_percent(share))}) and {found['n_edges_on_sides']:,} of the "
-        f"{found['n_edges']:,} reply edges ({esc(_percent(edges))}); "
-        f"{found['n_cross']:,} edges link two sides.</p>"
+        f"{found['n_edges']:,} user pairs linked by a reply in either direction "
+        f"({esc(_percent(edges))}); {found['n_cross']:,} of these pairs link two sides.</p>"
     )
     warned = [f'<p class="warning">Warning: {esc(w)}</p>' for w in found.get("warnings", ())]
     return [text, *warned]
+
+
+def _unassigned_text(unassigned: int, on_sides: int, found: Mapping[str, Any] | None) -> str:
+    """How many of the reply graph's users have no side, and why, as far as the sides'
+    coverage facts tell it.
+
+    >>> _unassigned_text(10, 5, {"n_users": 9, "n_users_on_sides": 5})
+    '10 of the 15 users in the reply graph have no side: 6 have no reply edge (no reply to or from another user), 4 are outside the sides'
+    >>> _unassigned_text(3, 5, None)
+    '3 of the 8 users in the reply graph have no side'
+    """
+    text = f"{unassigned:,} of the {unassigned + on_sides:,} users in the reply graph have no side"
+    if not found or "n_users" not in found:
+        return text
+    outside = found["n_users"] - found["n_users_on_sides"]
+    without = unassigned - outside
+    if without < 0:  # the sides were found on another graph than the one counted here
+        return text
+    return (
+        f"{text}: {without:,} have no reply edge (no reply to or from another user), "
+        f"{outside:,} are outside the sides"
+    )
 
 
 def _signal_html(drawn: SignalUncertainty) -> str:
@@ -179,6 +207,20 @@ def _thresholds_html(swept: ThresholdSensitivity) -> str:
         f"<p>By the {esc(swept.signal)} threshold (the share of scored comments at or over "
         f"it): {esc(steps)}.{unlike}</p>"
     )
+
+
+#: The fields of a metric's result that are durations in seconds (shown with their unit).
+_SECONDS = {
+    "response_times": ("value", "mean"),
+    "reply_heat": ("median_inside", "median_outside", "mean_inside", "mean_outside"),
+}
+
+#: The tail a one-sided p-value counts (MetricRun.p_direction), in words.
+_TAILS = {
+    "greater": "one-sided: null samples at or above the value",
+    "less": "one-sided: null samples at or below the value",
+}
+_ARROWS = {"greater": "higher", "less": "lower"}
 
 
 def _percent(share: Any, digits: int = 0) -> str:
@@ -248,6 +290,9 @@ def render(
     start, end = report.start, report.end
     span = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC" if start and end else "no times"
     parts.append('<h2 id="input">Input</h2>')
+    graph_size = (
+        f"{facts.n_user_edges:,} directed edges (ordered user pairs: u replied to v at least once)"
+    )
     parts.append(
         table(
             ["", ""],
@@ -260,7 +305,7 @@ def render(
                 ["authors", report.n_authors],
                 ["time span", span],
                 *([["part of the input", report.selection]] if report.selection else []),
-                ["user reply graph", f"{facts.n_user_edges:,} edges (u replied to v)"],
+                ["user reply graph", graph_size],
             ],
             numeric=set(),
         )
@@ -385,21 +430,27 @@ def render(
         f"graph, found with seed {settings.seed}; the {settings.n_sides} largest communities are "
         "the sides and every other user has no side. Reply graphs are mostly disagreement, so "
         "these are groups that talk a lot to each other, which in a flame war can be two camps "
-        "arguing; pass labelled sides through the Python API when you have them.</p>"
+        "arguing; pass labelled sides through the Python API when you have them. The sides are "
+        "found once: the confidence intervals resample threads with these sides held fixed, "
+        "so they leave out how much the side search itself varies. On real reply graphs "
+        "another seed can find other sides and move a side-based value beyond its interval "
+        "(on r/CollegeRant E/I went from -0.979 to -0.882 over eight seeds, against an "
+        "interval of [-0.994, -0.967]): run the report with several seeds and give the spread "
+        "beside the interval.</p>"
     )
     if sides.status == "ok" and sides.labels is not None:
         sizes = sides.sizes()
-        unassigned = results["sides"]["n_unassigned"]
+        found = getattr(sides.labels, "details", {}).get("coverage")
         parts.append(
             f"<p>Sides found: {len(sizes)} ("
             + ", ".join(f"side {esc(k)}: {v:,} users" for k, v in sizes.items())
-            + f"); {unassigned:,} of {unassigned + sum(sizes.values()):,} users in the reply "
-            "graph have no side"
+            + "); "
+            + _unassigned_text(results["sides"]["n_unassigned"], sum(sizes.values()), found)
             + (f". Note: {esc(sides.reason)}" if sides.reason else "")
             + (f' (<a href="{esc(paths["sides"]["sides"])}">CSV</a>).' if "sides" in paths else ".")
             + "</p>"
         )
-        parts.extend(_coverage_html(getattr(sides.labels, "details", {}).get("coverage")))
+        parts.extend(_coverage_html(found))
     else:
         parts.append(
             f'<p class="skipped">No sides ({esc(sides.status)}): {esc(sides.reason)}. '
@@ -412,7 +463,12 @@ def render(
         "<p>Every metric: its value, confidence interval (percentile bootstrap over threads, "
         "where computed), null-model z-score, p-value, null mean and excess (value - null "
         "mean, where computed), or why it is missing "
-        f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>).</p>'
+        f'(<a href="{esc(paths["summary"]["summary"])}">CSV</a>). Each p-value is one-sided, '
+        "in the direction in which the measure reads as more polarized or more closed: "
+        "(lower) is the share of null samples at or below the value, (higher) at or above it. "
+        "A value far on the other side of its null gives p near 1 and a z-score of the other "
+        "sign: read the z-score with it. The side-based measures are tested on the same null "
+        "samples and are not independent tests; no correction for multiple tests is made.</p>"
     )
     if settings.signal_draws:
         parts.append(
@@ -479,7 +535,8 @@ def render(
                     r.value,
                     ci_text(r.ci),
                     r.z,
-                    p_text(r.p_value),
+                    p_text(r.p_value)
+                    + (f" ({_ARROWS[run.p_direction]})" if r.p_value is not None else ""),
                     r.null_mean,
                     r.excess,
                     "; ".join(n for n in (r.reason, run.reason) if n),
@@ -521,28 +578,30 @@ def render(
             if r is None:
                 parts.append(f'<p class="{run.status}">{esc(run.status)}: {esc(run.reason)}</p>')
                 continue
-            line = f"<b>{esc(fmt_number(r.value))}</b>"
+            in_seconds = _SECONDS.get(run.spec.name, ())
+            value_text = seconds_text if "value" in in_seconds else number_text
+            line = f"<b>{esc(value_text(r.value))}</b>"
             if ci_text(r.ci):
                 level = r.params.get("ci", 0.95)
                 line += f", {esc(fmt_number(100 * level))}% CI {esc(ci_text(r.ci))}"
             elif r.params.get("ci_reason"):
                 line += f", CI n/a ({esc(r.params['ci_reason'])})"
             if r.z is not None:
-                line += f", z = {esc(fmt_number(r.z))}"
+                line += f", z = {esc(number_text(r.z))}"
             if r.p_value is not None:
-                line += f", p = {esc(p_text(r.p_value))}"
+                line += f", p = {esc(p_text(r.p_value))} ({_TAILS[run.p_direction]}"
                 if r.params.get("null"):
-                    line += f" ({esc(r.params['null'])} null"
+                    line += f"; {esc(r.params['null'])} null"
                     n_null = r.params.get("n_null")
                     if isinstance(n_null, int) and n_null > 0:
                         line += f", {n_null:,} samples"
                         if math.isclose(r.p_value, 1 / (n_null + 1)):
                             line += ": the smallest p-value they can give"
-                    line += ")"
+                line += ")"
             if r.null_mean is not None:
                 line += (
-                    f", null mean {esc(fmt_number(r.null_mean))} (sd "
-                    f"{esc(fmt_number(r.null_sd))}), excess {esc(fmt_number(r.excess))}"
+                    f", null mean {esc(number_text(r.null_mean))} (sd "
+                    f"{esc(number_text(r.null_sd))}), excess {esc(number_text(r.excess))}"
                 )
             extra = run.result.to_dict()
             for key in (
@@ -559,7 +618,8 @@ def render(
                 extra.pop(key, None)
             if extra:
                 line += "; " + ", ".join(
-                    f"{esc(k)} = {esc(fmt_number(v) if v is not None else 'n/a')}"
+                    f"{esc(k)} = "
+                    + esc((seconds_text if k in in_seconds else number_text)(v) or "n/a")
                     for k, v in extra.items()
                 )
             parts.append(f"<p>{line}</p>")
@@ -589,13 +649,32 @@ def render(
     missing = [run for run in collected.runs if run.status != "ok"]
     if collected.annotation["status"] == "off":
         parts.append("<p>Text signals were not computed (<code>--no-annotate</code>).</p>")
-    if not missing:
+    no_value = [run for run in collected.runs if run.undefined]
+    if not missing and not no_value:
+        parts.append("<p>Every metric ran and gave a value.</p>")
+    elif not missing:
         parts.append("<p>Every metric ran.</p>")
     else:
         parts.append(
             table(
                 ["family", "metric", "status", "reason"],
                 [[r.spec.family, r.spec.name, r.status, r.reason] for r in missing],
+                numeric=set(),
+            )
+        )
+
+    if no_value:
+        parts.append(
+            f"<p>{len(no_value)} metric{'s' if len(no_value) != 1 else ''} ran but gave no "
+            "value on this input (n/a above):</p>"
+        )
+        parts.append(
+            table(
+                ["family", "metric", "why"],
+                [
+                    [r.spec.family, r.spec.name, r.result.reason if r.result else ""]
+                    for r in no_value
+                ],
                 numeric=set(),
             )
         )

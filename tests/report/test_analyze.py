@@ -8,6 +8,7 @@ import html
 import importlib
 import json
 import math
+import re
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -185,6 +186,93 @@ def test_html_reads_well(report_dir: Path, results: dict) -> None:
     assert f"excess {modularity['excess']:.4g}" in page
     assert f"null mean {modularity['null_mean']:.4g}" in page
     assert "rewire-refit null" in page
+
+
+def test_p_values_say_their_direction(report_dir: Path, results: dict) -> None:
+    """Each one-sided p-value names its tail in results.json, summary.csv and the page."""
+    by_metric = {m["metric"]: m for m in results["metrics"]}
+    assert by_metric["ei_index"]["p_direction"] == "less"
+    assert by_metric["modularity"]["p_direction"] == "greater"
+    assert by_metric["thread_size"]["p_direction"] is None  # no null model, no p-value
+    with (report_dir / "tables" / "summary.csv").open(encoding="utf-8") as fh:
+        rows = {row["metric"]: row for row in csv.DictReader(fh)}
+    assert (rows["ei_index"]["p_direction"], rows["ei_index"]["null"]) == ("less", "rewire-refit")
+    assert rows["ei_index"]["n_null"] == "19"
+    assert rows["thread_size"]["p_direction"] == rows["thread_size"]["n_null"] == ""
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("<h3>ei_index</h3>") :]
+    section = section[: section.index("<h3>", 5)]
+    assert "(one-sided: null samples at or below the value; rewire-refit null" in section
+    modularity = page[page.index("<h3>modularity</h3>") :]
+    assert "(one-sided: null samples at or above the value;" in modularity[:3000]
+    assert "Each p-value is one-sided" in page
+
+
+def test_summary_csv_reason_holds_the_report_note(report_dir: Path, results: dict) -> None:
+    """The note the page shows beside a number (how the report ran it) is in the CSV too."""
+    with (report_dir / "tables" / "summary.csv").open(encoding="utf-8") as fh:
+        rows = {row["metric"]: row for row in csv.DictReader(fh)}
+    noted = [m for m in results["metrics"] if m["status"] == "ok" and m["reason"]]
+    assert noted
+    for m in noted:
+        assert m["reason"] in rows[m["metric"]]["reason"]
+
+
+def test_undefined_metrics_are_counted_and_listed(report_dir: Path, results: dict) -> None:
+    """A metric that ran but gave NaN is not passed off as a finding: results.json counts it,
+    the Skipped section lists it with its reason, and the page shows n/a, never NaN."""
+    undefined = [
+        m for m in results["metrics"] if m["status"] == "ok" and (m["result"]["value"] is None)
+    ]
+    assert undefined  # one thread, few users: several measures have no value here
+    for family, counts in results["families"].items():
+        expected = sum(1 for m in undefined if m["family"] == family)
+        assert counts["n_undefined"] == expected, family
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    skipped = page[page.index('id="skipped"') : page.index('id="reproducibility"')]
+    assert "Every metric ran and gave a value" not in skipped
+    assert f"{len(undefined)} metric" in skipped
+    for m in undefined:
+        assert f"<td>{m['metric']}</td>" in skipped
+        assert html.escape(m["result"]["reason"]) in skipped
+    assert ">NaN<" not in page
+    assert "<b>NaN</b>" not in page
+
+
+def test_durations_carry_their_unit(report_dir: Path, results: dict) -> None:
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("<h3>response_times</h3>") :]
+    section = section[: section.index("<h3>", 5)]
+    rt = next(m for m in results["metrics"] if m["metric"] == "response_times")["result"]
+    if rt["value"] is None:
+        assert "<b>n/a</b>" in section
+    else:
+        assert re.search(r"<b>[\d,.]+ s( \(|</b>)", section)
+
+
+def test_sides_sentence_breaks_down_the_users_without_a_side(
+    report_dir: Path, results: dict
+) -> None:
+    coverage = results["sides"]["details"]["coverage"]
+    unassigned = results["sides"]["n_unassigned"]
+    on_sides = sum(results["sides"]["sizes"].values())
+    outside = coverage["n_users"] - coverage["n_users_on_sides"]
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert (
+        f"{unassigned} of the {unassigned + on_sides} users in the reply graph have no side: "
+        f"{unassigned - outside} have no reply edge (no reply to or from another user), "
+        f"{outside} are outside the sides"
+    ) in page
+    assert "user pairs linked by a reply in either direction" in page
+    assert "directed edges (ordered user pairs" in page
+    assert "they leave out how much the side search itself varies" in page
+
+
+def test_results_json_names_the_code(results: dict) -> None:
+    from dynamics.report import source_hash
+
+    assert results["environment"]["dynamics_source"] == source_hash()
+    assert re.fullmatch(r"[0-9a-f]{16}", source_hash())
 
 
 def test_same_seed_same_bytes(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
