@@ -8,6 +8,7 @@ With ``strict=True`` the first problem raises :class:`~dynamics.errors.InputForm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,10 @@ __all__ = ["PROBLEM_KINDS", "STRICT_MESSAGES", "ProblemLog"]
 #: errors the field concerned and what is wrong with it.
 PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "malformed_record": ("records that could not be parsed", "skipped"),
+    "short_record": (
+        "records with fewer fields than the header (CSV / TSV)",
+        "kept, the missing fields null",
+    ),
     "missing_field": ("records missing a required field", "skipped"),
     "non_utf8_text": ("records with bytes that are not UTF-8", "decoded with U+FFFD"),
     "bad_timestamp": ("timestamps that could not be parsed", "set to null"),
@@ -108,6 +113,13 @@ class ProblemLog:
     #: The file's name of each contract column the reader mapped (``created_at`` read from
     #: ``created_utc``): strict errors name the field as the file does.
     source_fields: dict[str, str] = field(default_factory=dict)
+    #: For a log of several files (:func:`~dynamics.io._many.read_many`): given a problem kind
+    #: and a sample (a comment id, or ``"row N"`` of the rows of all files), the file it came
+    #: from, that file's ``source_fields`` and the sample as that file numbers it; None when
+    #: not found. Strict errors then name that file and its own field names.
+    locate: Callable[[str, str], tuple[str | Path, dict[str, str], str] | None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     #: Kinds that describe the data rather than a defect; ``strict`` does not raise on them.
     informational = frozenset(
@@ -141,12 +153,13 @@ class ProblemLog:
         if self.strict and kind not in self.informational:
             text = message or PROBLEM_KINDS[kind][0].removeprefix("records ")
             msg_0 = f"{text} (strict=True)"
+            path, fields, shown = self._where(kind, record_id)
             raise InputFormatError(
                 msg_0,
-                path=self.path,
+                path=path,
                 record=record,
-                field=self.source_fields.get(field, field) if field else field,
-                record_id=record_id,
+                field=fields.get(field, field) if field else field,
+                record_id=shown,
             )
         self.counts[kind] = self.counts.get(kind, 0) + count
         samples = self.samples.setdefault(kind, [])
@@ -166,22 +179,46 @@ class ProblemLog:
             first = ids[0] if ids else None
             rec = first if first is not None and first.startswith("record ") else None
             msg = f"{problem} (strict=True; {n:,} such)"
+            path, fields, shown = self._where(kind, None if rec else first)
             raise InputFormatError(
                 msg,
-                path=self.path,
+                path=path,
                 record=int(rec.split()[1]) if rec else None,
-                record_id=None if rec else first,
-                field=self.source_fields.get(field, field) if field else field,
+                record_id=shown,
+                field=fields.get(field, field) if field else field,
             )
         self.counts[kind] = self.counts.get(kind, 0) + n
         samples = self.samples.setdefault(kind, [])
         samples.extend(str(i) for i in ids[: max(0, _MAX_SAMPLES - len(samples))])
 
+    def _where(
+        self, kind: str, sample: str | None
+    ) -> tuple[str | Path | None, dict[str, str], str | None]:
+        """The file, its field names and the sample as that file names it, for an error
+        about ``sample`` (see ``locate``); this log's own where it cannot tell."""
+        if self.locate is not None and sample is not None:
+            found = self.locate(kind, sample)
+            if found is not None:
+                return found
+        return self.path, self.source_fields, sample
+
     def merge(self, other: ProblemLog) -> None:
-        """Add the counts and samples of ``other`` to this log."""
+        """Add the counts and samples of ``other`` to this log.
+
+        A contract column that ``other`` maps from another source field than this log does
+        (``created_utc`` in one file, ``timestamp`` in the next) is named by its contract name
+        in errors, never by one file's name for it (``locate`` finds the file's own).
+
+        >>> a = ProblemLog(source_fields={"created_at": "created_utc", "author": "user"})
+        >>> a.merge(ProblemLog(source_fields={"created_at": "timestamp", "author": "user"}))
+        >>> a.source_fields
+        {'created_at': 'created_at', 'author': 'user'}
+        """
         for kind, n in other.counts.items():
             self.counts[kind] = self.counts.get(kind, 0) + n
             samples = self.samples.setdefault(kind, [])
             samples.extend(other.samples.get(kind, [])[: max(0, _MAX_SAMPLES - len(samples))])
         self.policies.update(other.policies)
-        self.source_fields.update(other.source_fields)
+        for column, source in other.source_fields.items():
+            if self.source_fields.setdefault(column, source) != source:
+                self.source_fields[column] = column  # the files disagree

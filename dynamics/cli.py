@@ -79,7 +79,11 @@ ColumnsOpt = Annotated[
 ]
 EncodingOpt = Annotated[
     str | None,
-    typer.Option(help="Text encoding of CSV / TSV / JSON tables, e.g. 'cp1252' (default UTF-8)."),
+    typer.Option(
+        help="Text encoding of CSV / TSV / JSON tables and plain-text scrapes, e.g. 'cp1252' "
+        "(default UTF-8); formats that are UTF-8 by their specification (Reddit dumps, API "
+        "JSON, XML exports) refuse any other."
+    ),
 ]
 SeparatorOpt = Annotated[
     str | None,

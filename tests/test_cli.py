@@ -187,3 +187,23 @@ def test_a_negative_seed_is_refused_up_front(seed_thread: Path, tmp_path: Path) 
         dyn.report.analyze(d, tmp_path / "api", seed=-1)
     with pytest.raises(ValueError, match="'seed' parameter of signal_uncertainty"):
         dyn.uncertainty.signal_uncertainty(d, "polarization.frustration", seed=-1)
+
+
+def test_encoding_is_one_option_for_every_text_format(tmp_path: Path) -> None:
+    """--encoding reads a cp1252 table; on a Reddit dump (UTF-8 JSON by specification) a
+    codec other than UTF-8 is refused in one line that says why, and UTF-8 is taken."""
+    table = tmp_path / "t.csv"
+    table.write_bytes("id,parent,user,body\n1,,ann,caf\u00e9\n".encode("cp1252"))
+    ok = runner.invoke(app, ["info", str(table), "--encoding", "cp1252", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert "non_utf8_text" not in ok.output
+    dump = tmp_path / "RC.ndjson"
+    record = {"id": "c1", "parent_id": "t3_p1", "link_id": "t3_p1", "author": "ann",
+              "body": "hi", "created_utc": 1_600_000_000}  # fmt: skip
+    dump.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    refused = runner.invoke(app, ["info", str(dump), "--encoding", "latin-1"])
+    assert refused.exit_code == 1
+    assert "reads UTF-8 only" in refused.output
+    assert "--encoding latin-1 cannot apply" in refused.output
+    taken = runner.invoke(app, ["info", str(dump), "--encoding", "utf-8"])
+    assert taken.exit_code == 0, taken.output

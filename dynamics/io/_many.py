@@ -116,6 +116,8 @@ def read_many(
     problems = ProblemLog(path=paths[0], strict=strict)
     for r in results:
         problems.merge(r.problems)
+    if strict:  # only a strict error needs to know which file a comment came from
+        problems.locate = _locator(paths, results)
     comments = [r.comments for r in results if r.comments.width]
     if not comments:
         msg = f"{paths[0].name} and {len(paths) - 1} more: no comments found"
@@ -134,6 +136,59 @@ def read_many(
         n_records=sum(r.n_records for r in results),
         label=label,
     )
+
+
+def _locator(
+    paths: list[Path], results: list[ReadResult]
+) -> Callable[[str, str], tuple[Path, dict[str, str], str] | None]:
+    """For the concatenated rows of ``results``: the file a comment id (or ``"row N"`` of
+    all rows) came from, that file's own field names, and the sample as that file numbers
+    it. Of an id in several files, a ``duplicate_id`` is the second (the row dropped), any
+    other problem the first (the row kept).
+
+    >>> a = ReadResult(pl.DataFrame({"comment_id": ["1", "2"]}), None,
+    ...                ProblemLog(source_fields={"created_at": "created_utc"}), "t")
+    >>> b = ReadResult(pl.DataFrame({"comment_id": ["2", "3"]}), None,
+    ...                ProblemLog(source_fields={"created_at": "time"}), "t")
+    >>> where = _locator([Path("a.csv"), Path("b.csv")], [a, b])
+    >>> for kind, sample in [("orphan", "2"), ("duplicate_id", "2"), ("missing_field", "row 4")]:
+    ...     path, fields, shown = where(kind, sample)
+    ...     print(path.name, fields, shown)
+    a.csv {'created_at': 'created_utc'} 2
+    b.csv {'created_at': 'time'} 2
+    b.csv {'created_at': 'time'} row 2
+    """
+    parts = [
+        (
+            path,
+            dict(r.problems.source_fields),
+            r.comments.get_column("comment_id").cast(pl.String)
+            if "comment_id" in r.comments.columns
+            else None,
+            r.comments.height if r.comments.width else 0,  # as _concat counts the rows
+        )
+        for path, r in zip(paths, results, strict=True)
+    ]
+
+    def locate(kind: str, sample: str) -> tuple[Path, dict[str, str], str] | None:
+        if sample.startswith("row ") and sample[4:].isdigit():
+            row = int(sample[4:])
+            for path, fields, _, height in parts:
+                if row <= height:
+                    return path, fields, f"row {row}"
+                row -= height
+            return None
+        holders = [
+            (path, fields)
+            for path, fields, ids, _ in parts
+            if ids is not None and (ids == sample).any()
+        ]
+        if not holders:
+            return None
+        path, fields = holders[1] if kind == "duplicate_id" and len(holders) > 1 else holders[0]
+        return path, fields, sample
+
+    return locate
 
 
 def _concat(frames: list[pl.DataFrame], paths: list[Path]) -> pl.DataFrame:

@@ -66,11 +66,15 @@ from dynamics.io._convokit_layout import (
 )
 from dynamics.io._convokit_write import write_corpus
 from dynamics.io._docs import reader_doc
+from dynamics.io._encoding import require_utf8
 from dynamics.io._json_columns import restore, scalar_series
 
 __all__ = ["ANONYMOUS_SPEAKER", "DELETED_SPEAKER", "detect", "name", "read", "write_corpus"]
 
 name = "convokit"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "a ConvoKit corpus is JSON, UTF-8 by RFC 8259"
 
 _COMMENT_RESERVED = frozenset({*COMMENT_COLUMNS, "orphan_of", "parent_author", "parent_deleted"})
 _THREAD_RESERVED = frozenset(THREAD_COLUMNS)
@@ -91,7 +95,14 @@ def detect(path: Path) -> bool:
 
 
 @reader_doc
-def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
+def read(
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: bool | None = None,
+    encoding: str = "utf-8",
+    **_: Any,
+) -> ReadResult:
     """Read a ConvoKit corpus directory (or its utterances file).
 
     Parameters
@@ -102,6 +113,9 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     strict : bool, default False
         Raise on the first malformed or id-less utterance instead of counting it.
     {progress}
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -114,6 +128,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     InputFormatError
         No utterances file, or a corpus file that is not JSON of the expected shape.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     path = Path(path)
     directory = path if path.is_dir() else path.parent
     utt_file = path if path.is_file() else None

@@ -36,11 +36,15 @@ from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, open_binary, peek_text
 from dynamics.io._docs import reader_doc
+from dynamics.io._encoding import require_utf8
 from dynamics.io._html import html_to_text
 
 __all__ = ["detect", "name", "read"]
 
 name = "disqus"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "a Disqus export is UTF-8 XML, and an XML file declares its own encoding"
 
 _NS = "{http://disqus.com}"
 _DSQ_ID = "{http://disqus.com/disqus-internals}id"
@@ -55,7 +59,14 @@ def detect(path: Path) -> bool:
 
 
 @reader_doc
-def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
+def read(
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: bool | None = None,
+    encoding: str = "utf-8",
+    **_: Any,
+) -> ReadResult:
     """Read a Disqus XML export into comments and threads.
 
     Parameters
@@ -64,6 +75,9 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         The export (``.xml``, or ``.xml.gz`` as Disqus mails it).
     {strict}
     {progress}
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -83,6 +97,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     ``missing_field`` and skipped. XML that breaks off after some elements (a truncated
     download) keeps what was read before the break and counts one ``malformed_record``.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     from lxml import etree
 
     problems = ProblemLog(path=path, strict=strict)

@@ -47,12 +47,16 @@ from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, open_binary, peek_text, strip_compression
 from dynamics.io._docs import reader_doc
+from dynamics.io._encoding import require_utf8
 from dynamics.io._html import html_to_text
 from dynamics.io._json_documents import iter_json_records
 
 __all__ = ["detect", "name", "read"]
 
 name = "hackernews"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "the Hacker News API sends JSON, UTF-8 by RFC 8259, and BigQuery exports UTF-8"
 
 _THREAD_TYPES = frozenset({"story", "job", "poll"})
 _FIREBASE_TYPE = re.compile(r'"type"\s*:\s*"(?:story|comment|job|poll|pollopt)"')
@@ -115,7 +119,14 @@ def _csv_value(value: str | None) -> Any:
 
 
 @reader_doc
-def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
+def read(
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: bool | None = None,
+    encoding: str = "utf-8",
+    **_: Any,
+) -> ReadResult:
     """Read Hacker News items (Firebase or Algolia) into comments and threads.
 
     Parameters
@@ -124,6 +135,9 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         JSON Lines, a JSON array or one JSON object (``.gz``/``.zst`` too).
     {strict}
     {progress}
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -142,6 +156,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     parse as ``malformed_record``. Thread ids are found with one walk up the parent chains,
     memoised, so the cost is linear in the number of items.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict)
     items = _Items()
     n_records = 0

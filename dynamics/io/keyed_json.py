@@ -22,6 +22,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics.errors import EmptyInputError
 from dynamics.io._base import ReadResult, peek_text
+from dynamics.io._encoding import require_utf8
 from dynamics.io._json_columns import scalar_series
 from dynamics.io._keyed import iter_groups, looks_keyed
 from dynamics.io.tabular import GUESSES, guess_columns, read_frame
@@ -29,6 +30,9 @@ from dynamics.io.tabular import GUESSES, guess_columns, read_frame
 __all__ = ["detect", "name", "read"]
 
 name = "keyed_json"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "JSON is UTF-8, RFC 8259"
 
 #: The first record must name a parent or carry its key as its id to count as keyed records.
 _RECORD_FIELDS = re.compile(
@@ -56,6 +60,7 @@ def read(
     columns: dict[str, str] | None = None,
     strict: bool = False,
     progress: bool | None = None,
+    encoding: str = "utf-8",
 ) -> ReadResult:
     """Read keyed records as a table (see the module docstring).
 
@@ -67,7 +72,11 @@ def read(
     strict : bool, default False
     progress : bool or None
         Unused.
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict)
     rows: list[dict[str, Any]] = []
     groups = 0

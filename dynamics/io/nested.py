@@ -36,11 +36,15 @@ from dynamics._problems import ProblemLog
 from dynamics._words import counted
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, iter_json_lines, open_binary, peek_text
+from dynamics.io._encoding import require_utf8
 from dynamics.io.tabular import guess_columns
 
 __all__ = ["REPLY_KEYS", "detect", "name", "read"]
 
 name = "nested"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "JSON is UTF-8, RFC 8259"
 
 #: Keys under which replies nest (``comments`` only at the post level).
 REPLY_KEYS = ("replies", "children", "kids")
@@ -92,6 +96,7 @@ def read(
     strict: bool = False,
     progress: bool | None = None,
     null_author: NullAuthor = "deleted",
+    encoding: str = "utf-8",
     **_: Any,
 ) -> ReadResult:
     """Read nested thread JSON or JSON Lines.
@@ -108,6 +113,9 @@ def read(
     null_author : {"deleted", "anonymous"}, default "deleted"
         What an explicit ``"author": null`` means: a deleted account (``deleted=True``), or
         an anonymous comment.
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -128,6 +136,7 @@ def read(
     as orphans by the checks. Reply entries that are bare ids count as ``unfetched_replies``.
     A post without an id counts as ``missing_field`` and is skipped with its comments.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     if null_author not in {"deleted", "anonymous"}:
         msg = (
             "The 'null_author' parameter of read must be 'deleted' or 'anonymous'. "

@@ -34,6 +34,7 @@ Reply inference (``infer_replies``)
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,9 @@ def _candidate(text: str) -> bool:
     )
 
 
-def _lines(path: Path, problems: ProblemLog, encoding: str = "utf-8") -> list[_Line]:
+def _lines(path: Path, encoding: str = "utf-8") -> tuple[list[_Line], list[int]]:
+    """The file's non-blank lines, and the numbers of the lines that held bytes not valid in
+    ``encoding`` (read with U+FFFD; :func:`_count_lossy` counts them per comment)."""
     codec = check_encoding(encoding)
     with open_binary(path) as fh:
         raw = fh.read()
@@ -128,25 +131,54 @@ def _lines(path: Path, problems: ProblemLog, encoding: str = "utf-8") -> list[_L
         whole, lossy = raw.decode(codec), False
     except UnicodeDecodeError:
         whole, lossy = raw.decode(codec, errors="replace"), True
-        problems.policies["non_utf8_text"] = (
-            f"bytes not valid {codec} decoded as U+FFFD; "
-            "pass the file's encoding, e.g. encoding='cp1252'"
-        )
     del raw
     out: list[_Line] = []
+    bad: list[int] = []
     blanks = 0
     for number, line in enumerate(_NEWLINE.split(whole), start=1):
         if lossy and "\ufffd" in line:
-            problems.add(
-                "non_utf8_text", record=number, message=f"holds bytes that are not {codec}"
-            )
+            bad.append(number)
         text = line.lstrip("\ufeff").strip()
         if not text:
             blanks += 1
             continue
         out.append(_Line(number, text, blanks))
         blanks = 0
-    return out
+    return out, bad
+
+
+def _count_lossy(
+    bad_lines: list[int], comments: list[_Comment], ids: list[str], problems: ProblemLog, codec: str
+) -> None:
+    """Count ``non_utf8_text`` once per comment (and once for the article) holding a line
+    with undecodable bytes, however many of its lines do; samples are comment ids.
+
+    >>> log = ProblemLog()
+    >>> cs = [_Comment("ann", 5), _Comment(None, 9), _Comment("bob", 14)]
+    >>> _count_lossy([2, 6, 7, 8, 15], cs, ["t#1", "t#2", "t#3"], log, "utf-8")
+    >>> log.counts, log.samples
+    ({'non_utf8_text': 3}, {'non_utf8_text': ['the article', 't#1', 't#3']})
+    """
+    if not bad_lines:
+        return
+    problems.policies["non_utf8_text"] = (
+        f"bytes not valid {codec} decoded as U+FFFD (counted once per comment, whatever its "
+        "number of such lines); pass the file's encoding, e.g. encoding='cp1252'"
+    )
+    starts = [c.line for c in comments]
+    seen: set[int] = set()
+    for number in bad_lines:
+        at = bisect_right(starts, number) - 1  # the comment the line belongs to; -1: article
+        if at in seen:
+            continue
+        seen.add(at)
+        message = f"holds bytes that are not {codec} (line {number:,})"
+        if at < 0:
+            problems.add("non_utf8_text", record=1, record_id="the article", message=message)
+        else:
+            problems.add(
+                "non_utf8_text", record=comments[at].line, record_id=ids[at], message=message
+            )
 
 
 def _author_lines(lines: list[_Line], start: int) -> set[int]:
@@ -257,8 +289,9 @@ def read(
     thread_id : str, optional
         Id of the thread (default: the file name without extension).
     encoding : str, default "utf-8"
-        Text encoding of the file (e.g. ``"cp1252"``); lines with bytes it cannot decode are
-        counted as ``non_utf8_text`` and read with U+FFFD.
+        Text encoding of the file (e.g. ``"cp1252"``); bytes it cannot decode are read as
+        U+FFFD, and each comment holding some is counted once as ``non_utf8_text`` (however
+        many of its lines do; the article header counts as one record too).
 
     Returns
     -------
@@ -271,13 +304,14 @@ def read(
         msg = f"The 'infer_replies' parameter of load must be 'none' or 'adjacent'. Got {infer_replies!r} instead."
         raise ValueError(msg)
     problems = ProblemLog(path=path, strict=strict)
-    lines = _lines(path, problems, encoding)
+    lines, bad_lines = _lines(path, encoding)
     if not lines:
         msg = "is empty"
         raise InputFormatError(msg, path=path)
     header, comments = split_comments(lines)
     tid = thread_id or Path(strip_compression(path)).stem
     ids = [f"{tid}#{k}" for k in range(1, len(comments) + 1)]
+    _count_lossy(bad_lines, comments, ids, problems, check_encoding(encoding))
     links = _infer(comments) if infer_replies == "adjacent" else [(None, None)] * len(comments)
     frame = pl.DataFrame(
         {

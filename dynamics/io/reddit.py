@@ -46,10 +46,14 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.io._base import ReadResult, json_objects, open_binary, peek_text
+from dynamics.io._encoding import require_utf8
 
 __all__ = ["detect", "name", "read"]
 
 name = "reddit"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "Pushshift and Arctic-Shift dumps are UTF-8 JSON Lines, as RFC 8259 has JSON"
 
 #: The fields read from each line (polars skips every other field when a schema is given).
 _SCHEMA: dict[str, pl.DataType] = {
@@ -118,7 +122,14 @@ def _holds_objects(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(v, dict) for v in value)
 
 
-def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
+def read(
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: bool | None = None,
+    encoding: str = "utf-8",
+    **_: Any,
+) -> ReadResult:
     """Read a Pushshift / Arctic-Shift NDJSON dump (plain, ``.gz`` or ``.zst``).
 
     Parameters
@@ -130,6 +141,9 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         with bytes that are not UTF-8, or record missing ``id``, ``parent_id`` or ``link_id``.
     progress : bool or None, default None
         Show a progress bar (None: for large files on a terminal).
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -153,6 +167,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     ``link_id`` or ``permalink`` is kept: its thread is its top-level ancestor's, as
     :func:`~dynamics.model.checks.check_comments` gives every comment without a thread.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict, source_fields=dict(_SOURCE_FIELDS))
     size = path.stat().st_size
     plain = path.suffix.lower() not in {".gz", ".zst", ".zstd", ".bz2", ".xz"}

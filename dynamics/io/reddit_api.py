@@ -34,10 +34,14 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, open_binary, peek_text
+from dynamics.io._encoding import require_utf8
 
 __all__ = ["detect", "name", "read"]
 
 name = "reddit_api"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "the Reddit API sends JSON, UTF-8 by RFC 8259"
 
 _LISTING = re.compile(r'"kind"\s*:\s*"Listing"')
 _THING = re.compile(r'"kind"\s*:\s*"(?:t1|t3|more)"')
@@ -55,7 +59,14 @@ def detect(path: Path) -> bool:
     return head.startswith(("[", "{")) and bool(_LISTING.search(head)) and bool(_THING.search(head))
 
 
-def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
+def read(
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: bool | None = None,
+    encoding: str = "utf-8",
+    **_: Any,
+) -> ReadResult:
     """Read Reddit API thread documents (``[listing(post), listing(comments)]``).
 
     Parameters
@@ -68,6 +79,9 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         thing, or comment without ``id``.
     progress : bool or None, default None
         Unused: thread documents are small.
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -88,6 +102,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     0); a "continue this thread" stub (``id`` ``"_"``, no children) counts one, as at least
     one reply lies behind it. Things of other kinds count as ``malformed_record``.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict)
     documents = _documents(path, problems)
     walker = _Walker(problems)

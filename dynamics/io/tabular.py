@@ -300,7 +300,10 @@ def read(
     strict : bool, default False
     progress : bool or None
     separator : str, optional
-        Field separator for delimited text (default: ``,`` for .csv, tab for .tsv).
+        Field separator for delimited text (default: ``,`` for .csv, tab for .tsv). A row
+        with fewer fields than the header is kept, its missing fields null, and counted as
+        ``short_record`` with its line; a row with more is skipped and counted as
+        ``malformed_record`` (see :func:`_read_delimited`).
     encoding : str, default "utf-8"
         Text encoding of CSV, TSV, JSON and JSON Lines files (e.g. ``"cp1252"``); bytes it
         cannot decode become U+FFFD and their rows are counted as ``non_utf8_text``.
@@ -344,20 +347,31 @@ def read(
 def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.DataFrame:
     r"""CSV or TSV as strings. Where polars refuses the file (a record with more fields than
     the header, a quote left open), it is read again record by record, as polars reads it
-    otherwise: a short record gets nulls for its missing fields, a record with more fields
-    than the header is counted as ``malformed_record`` with the line it starts on and
-    skipped (as a bad JSON line is), and a quote never closed (an odd number of quotes: a
-    file cut short inside a text) is one ``malformed_record`` for the lines from its record
-    to the end, the records before it kept.
+    otherwise. Either way a **short record** (fewer fields than the header: a row cut
+    short, or a separator missing) is kept, its missing fields null, and counted as
+    ``short_record`` with the line it starts on; a record with more fields than the header
+    is counted as ``malformed_record`` with its line and skipped (as a bad JSON line is);
+    and a quote never closed (an odd number of quotes: a file cut short inside a text) is
+    one ``malformed_record`` for the lines from its record to the end, the records before
+    it kept.
 
     >>> log = ProblemLog()
     >>> _read_delimited(b"id,body\n1,hi\n2,a,b\n3\n", ",", log).rows(), log.samples
-    ([('1', 'hi'), ('3', None)], {'malformed_record': ['record 3']})
+    ([('1', 'hi'), ('3', None)], {'malformed_record': ['record 3'], 'short_record': ['record 4']})
+    >>> log = ProblemLog()
+    >>> _read_delimited(b"id,body\n1,hi\n3\n", ",", log).rows(), log.samples
+    ([('1', 'hi'), ('3', None)], {'short_record': ['record 3']})
     """
     try:
-        return pl.read_csv(data, separator=separator, infer_schema=False)
+        frame = pl.read_csv(data, separator=separator, infer_schema=False)
     except pl.exceptions.ComputeError:
         pass
+    else:
+        # polars pads a short record with nulls without a word; a null in the last column is
+        # the only sign of one, so only then are the records' fields counted (in Python)
+        if frame.width > 1 and frame.get_column(frame.columns[-1]).null_count():
+            _count_short_records(data, separator, frame.width, problems)
+        return frame
     import csv
 
     text = data.decode("utf-8-sig", errors="replace")
@@ -380,6 +394,8 @@ def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Dat
                 ),
             )
         elif record:  # a blank line is no record
+            if len(record) < len(header):
+                _short_record(problems, start, len(record), len(header), separator)
             for values, value in zip(columns, record, strict=False):
                 values.append(value)
             for values in columns[len(record) :]:
@@ -404,6 +420,44 @@ def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Dat
             for name, values in zip(_distinct(header), columns, strict=True)
         ]
     )
+
+
+def _short_record(
+    problems: ProblemLog, line: int, n_fields: int, n_header: int, separator: str
+) -> None:
+    """Count one record with fewer fields than the header (kept, missing fields null)."""
+    problems.add(
+        "short_record",
+        record=line,
+        message=(
+            f"has {n_fields} field{'s' if n_fields != 1 else ''} where the header has "
+            f"{n_header} (a row cut short, or a separator other than {separator!r}: pass "
+            "separator=SEP)"
+        ),
+    )
+
+
+def _count_short_records(data: bytes, separator: str, width: int, problems: ProblemLog) -> None:
+    r"""Count the records of delimited ``data`` with fewer than ``width`` fields, each with
+    the line it starts on, as the record-by-record reading of :func:`_read_delimited` does.
+
+    >>> log = ProblemLog()
+    >>> _count_short_records(b"a,b,c\n1,2,3\n\n4,\"x\ny\"\n5,,\n", ",", 3, log)
+    >>> log.counts, log.samples
+    ({'short_record': 1}, {'short_record': ['record 4']})
+    """
+    import csv
+
+    reader = csv.reader(
+        io.StringIO(data.decode("utf-8-sig", errors="replace")), delimiter=separator
+    )
+    if next(reader, None) is None:
+        return
+    start = reader.line_num + 1
+    for record in reader:
+        if record and len(record) < width:  # a blank line is no record
+            _short_record(problems, start, len(record), width, separator)
+        start = reader.line_num + 1
 
 
 def _distinct(names: list[str]) -> list[str]:

@@ -41,11 +41,15 @@ from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, peek_text
 from dynamics.io._docs import reader_doc
+from dynamics.io._encoding import require_utf8
 from dynamics.io._json_documents import iter_json_records
 
 __all__ = ["detect", "name", "read"]
 
 name = "twitter"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "the Twitter/X API sends JSON, UTF-8 by RFC 8259"
 
 _MARKERS = (
     '"author_id"',
@@ -77,7 +81,14 @@ def detect(path: Path) -> bool:
 
 
 @reader_doc
-def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_: Any) -> ReadResult:
+def read(
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: bool | None = None,
+    encoding: str = "utf-8",
+    **_: Any,
+) -> ReadResult:
     """Read API v2 responses (or tweets) into a comments table.
 
     Parameters
@@ -87,6 +98,9 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
         (``.gz``/``.zst`` too).
     {strict}
     {progress}
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -107,6 +121,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None, **_:
     ``n_records`` counts the tweets in ``data`` (and tweet lines). Retweets are counted in
     ``n_records`` but give no comment.
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict)
     tweets: list[tuple[int, str, dict[str, Any]]] = []  # (record, where, tweet)
     includes: dict[str, dict[str, Any]] = {}

@@ -50,11 +50,15 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, peek_text, to_utc
+from dynamics.io._encoding import require_utf8
 from dynamics.io._keyed import iter_groups, looks_keyed
 
 __all__ = ["ACTION_TYPES", "detect", "name", "read"]
 
 name = "wikiconv"
+
+#: Why the reader refuses ``encoding=`` other than UTF-8 (:func:`require_utf8`).
+_UTF8_WHY = "WikiConv is released as JSON, UTF-8 by RFC 8259"
 
 #: WikiConv action type -> what it does (both spellings: Conversations Gone Awry and release).
 ACTION_TYPES: dict[str, str] = {
@@ -101,7 +105,9 @@ def _time(value: Any) -> Any:
     return value
 
 
-def read(path: Path, *, strict: bool = False, progress: bool | None = None) -> ReadResult:
+def read(
+    path: Path, *, strict: bool = False, progress: bool | None = None, encoding: str = "utf-8"
+) -> ReadResult:
     """Read WikiConv conversations into comments (see the module docstring for the rules).
 
     Parameters
@@ -112,6 +118,9 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None) -> R
         Raise on the first malformed action instead of counting it.
     progress : bool or None
         Unused (the file is read in one pass).
+    encoding : str, default "utf-8"
+        Taken as every text reader takes it; this format is UTF-8 by its specification, so
+        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
 
     Returns
     -------
@@ -120,6 +129,7 @@ def read(path: Path, *, strict: bool = False, progress: bool | None = None) -> R
         adding action's type) as extra columns, and one thread per conversation (its page
         title as title).
     """
+    require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict)
     rows: list[dict[str, Any]] = []
     n_records = 0

@@ -33,6 +33,8 @@ from dynamics.spark.parse import FileResult, parse_file
 from dynamics.spark.session import get_session, stage
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["ingest"]
@@ -97,6 +99,7 @@ def ingest(
         shutil.rmtree(out)
     staging = out / "_staging"
     formats = [_format(f, format) for f in files]
+    _check_options(formats, options)
     with stage(f"parse {len(files)} file(s) on executors", progress=progress):
         jobs = [
             (i, str(f.resolve()), fmt)
@@ -123,9 +126,12 @@ def ingest(
             msg += f" ({', '.join(f'{n} {k}' for k, n in problems.counts.items())})"
         raise EmptyInputError(msg)
     reader = spark.read.option("mergeSchema", "true")
+    staged = reader.parquet(str(staging / "comments"))
+    if strict and len(results) > 1:  # a strict error names the file of the comment, as load's
+        problems.locate = _locator(staged, results, offsets)
     with stage("integrity checks", progress=progress):
         comments = check_comments(
-            reader.parquet(str(staging / "comments")),
+            staged,
             problems,
             orphans=orphans,
             row_offsets=offsets,
@@ -186,6 +192,58 @@ def _format(path: Path, fmt: str) -> str:
         msg = f"The 'format' parameter of ingest must be one of {['auto', *READERS]}. Got {fmt!r} instead."
         raise ValueError(msg)
     return fmt
+
+
+def _check_options(formats: list[str], options: dict[str, Any]) -> None:
+    """Refuse, before any task starts, an option a file's reader does not take, as
+    :func:`dynamics.load` does (the Reddit dumps are parsed block by block, not by
+    ``read``, so its ``encoding=`` check is made here too)."""
+    from dynamics.io import get_reader
+    from dynamics.io._encoding import require_utf8
+    from dynamics.io._registry import check_options
+
+    for fmt in dict.fromkeys(formats):
+        check_options(fmt, get_reader(fmt).read, options)
+        if fmt == "reddit":
+            from dynamics.io import reddit
+
+            require_utf8(options.get("encoding", "utf-8"), fmt, reddit._UTF8_WHY)
+
+
+def _locator(
+    staged: DataFrame, results: list[FileResult], offsets: dict[int, int]
+) -> Callable[[str, str], tuple[str, dict[str, str], str] | None]:
+    """For a strict error of the checks: the file a comment id (or ``"row N"`` of all
+    files' rows) came from, that file's own field names, and the sample as that file
+    numbers it (see :func:`dynamics.io._many._locator`, the same rule in memory). Runs a
+    Spark query, once, when the error is raised."""
+    by_index = {r.index: r for r in results}
+
+    def locate(kind: str, sample: str) -> tuple[str, dict[str, str], str] | None:
+        from pyspark.sql import functions as F
+
+        if sample.startswith("row ") and sample[4:].isdigit():
+            row = int(sample[4:]) - 1
+            index = max((i for i, start in offsets.items() if start <= row), default=None)
+            if index is None:
+                return None
+            r = by_index[index]
+            return r.path, dict(r.source_fields), f"row {row - offsets[index] + 1}"
+        files = [
+            row[0]
+            for row in staged.filter(F.col("comment_id") == sample)
+            .select("_file")
+            .distinct()
+            .orderBy("_file")
+            .collect()
+        ]
+        if not files:
+            return None
+        index = files[1] if kind == "duplicate_id" and len(files) > 1 else files[0]
+        r = by_index[index]
+        return r.path, dict(r.source_fields), sample
+
+    return locate
 
 
 def _replay(result: FileResult, problems: ProblemLog, *, strict: bool) -> None:

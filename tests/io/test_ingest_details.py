@@ -397,3 +397,39 @@ def test_plaintext_utf8_with_a_replacement_character_is_not_counted(tmp_path: Pa
     path = tmp_path / "scrape.txt"
     path.write_text(SCRAPE.replace("noir", "\ufffd"), encoding="utf-8")
     assert dyn.load(path).report["non_utf8_text"] == 0
+
+
+def test_strict_error_of_several_files_names_the_file_and_its_own_field(tmp_path: Path) -> None:
+    """Files that map a contract column from different fields keep their own names: an error
+    about a record of b.csv names b.csv and b's field, whatever file comes first or last."""
+    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
+    a.write_text("id,parent,user,body,created_utc\n1,,ann,hi,2020-01-01\n", encoding="utf-8")
+    b.write_text("id,in_reply_to,user,body,timestamp\n2,1,bob,yo,not a time\n", encoding="utf-8")
+    c.write_text("id,parent_id,user,body,date\n3,zz,cat,hey,2020-01-02\n", encoding="utf-8")
+    with pytest.raises(InputFormatError, match=r"^b\.csv: id='2': field 'timestamp' cannot"):
+        dyn.load([a, b, c], strict=True)
+    with pytest.raises(InputFormatError, match=r"^c\.csv: id='3': field 'parent_id' refers"):
+        dyn.load([c, a], strict=True)
+    with pytest.raises(InputFormatError, match=r"^c\.csv: id='3': field 'parent_id' refers"):
+        dyn.load([a, c], strict=True)
+    # the same id in two files: the second file's row is the one dropped
+    d = tmp_path / "d.csv"
+    d.write_text("ID,author\n1,dan\n", encoding="utf-8")
+    with pytest.raises(InputFormatError, match=r"^d\.csv: id='1': field 'ID' occurs more"):
+        dyn.load([a, d], strict=True)
+
+
+@pytest.mark.parametrize("fmt", [f for f in dyn.io.READERS if f != "parquet_cache"])
+def test_every_reader_takes_the_encoding_option(fmt: str) -> None:
+    """--encoding is one option for every format: no reader answers that it takes no such
+    option (those whose format is UTF-8 by specification refuse another codec, saying why)."""
+    from dynamics.io._registry import check_options
+
+    check_options(fmt, dyn.io.get_reader(fmt).read, {"encoding": "utf-8"})
+
+
+def test_xml_export_refuses_another_encoding(tmp_path: Path) -> None:
+    src = Path(__file__).parents[1] / "data" / "disqus" / "export.xml"
+    with pytest.raises(ReaderOptionError, match="an XML file declares its own encoding"):
+        dyn.load(src, encoding="cp1252")
+    assert dyn.load(src, encoding="utf-8").report.n_comments > 0

@@ -157,9 +157,30 @@ def test_anonymous_comment_after_double_blank_and_non_utf8(tmp_path: Path) -> No
     assert df["text"][0] == "First body.\n\nSecond paragraph."
     assert df["text"][2] == "Caf\ufffd is bad \ufffd."
     assert d.report["non_utf8_text"] == 1
-    assert d.report.samples["non_utf8_text"] == ["record 16"]
-    with pytest.raises(dyn.InputFormatError, match=r"scrape\.txt: record 16"):
+    assert d.report.samples["non_utf8_text"] == ["scrape#3"]  # the comment, from line 14
+    with pytest.raises(
+        dyn.InputFormatError, match=r"scrape\.txt: record 14 \(id='scrape#3'\).*line 16"
+    ):
         dyn.load(f, strict=True)
+
+
+def test_non_utf8_text_counts_comments_not_lines(tmp_path: Path) -> None:
+    """A comment with three lines holding bad bytes is one record with bytes that are not
+    UTF-8, not three; a bad byte in the article is counted once, as the article."""
+    f = tmp_path / "scrape.txt"
+    f.write_bytes(
+        b"Title line\n\nArticle paragraph, caf\xe9.\n\n"
+        b"Mary Major\n\nBad \xff one.\nBad \xfe two.\n\nBad \xfd three.\n\n"
+        b"John Doe\n\nA clean reply.\n\n"
+        b"Mary Major\n\nOne more \xff.\n"
+    )
+    with pytest.warns(dyn.DataQualityWarning, match="3 non_utf8_text"):
+        d = dyn.load(f)
+    assert d.comments.get_column("author").to_list() == ["Mary Major", "John Doe", "Mary Major"]
+    assert d.comments.get_column("text")[0].count("\ufffd") == 3
+    assert d.report["non_utf8_text"] == 3  # the article, comment 1 (three lines), comment 3
+    assert d.report.samples["non_utf8_text"] == ["the article", "scrape#1", "scrape#3"]
+    assert "once per comment" in d.report.policy("non_utf8_text")
 
 
 def test_empty_file_and_bad_option(tmp_path: Path, seed_thread: Path) -> None:

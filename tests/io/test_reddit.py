@@ -571,3 +571,17 @@ def test_blocks_of_an_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.ndjson"
     path.write_bytes(b"")
     assert list(reddit._blocks(path)) == []
+
+
+def test_encoding_other_than_utf8_is_refused_saying_why(tmp_path: Path) -> None:
+    """Pushshift dumps are UTF-8 JSON: encoding="utf-8" is taken, as every text reader takes
+    it, and a latin-1 export is refused with the reason and the way out, never read wrong."""
+    lines = [json.dumps({**TOP, "body": "caf\u00e9"}, ensure_ascii=False)]
+    latin = tmp_path / "latin.ndjson"
+    latin.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    with pytest.raises(dyn.errors.ReaderOptionError, match=r"reads UTF-8 only \(Pushshift") as err:
+        dyn.load(latin, encoding="latin-1")
+    assert "iconv -f latin-1 -t utf-8" in str(err.value)
+    utf8 = write_lines(tmp_path / "utf8.ndjson", [{**TOP, "body": "caf\u00e9"}])
+    d = dyn.load(utf8, encoding="UTF8")
+    assert d.comments.get_column("text").to_list() == ["caf\u00e9"]

@@ -223,3 +223,48 @@ def test_the_record_by_record_reading_keeps_what_polars_keeps(tmp_path: Path) ->
     assert d.report.samples["malformed_record"] == ["record 5"]
     assert d.report.n_records == 5
     assert "body_duplicated_0" in d.comments.columns
+
+
+@pytest.mark.parametrize(
+    ("name", "separator", "options"),
+    [("short.csv", ",", {}), ("short.tsv", "\t", {}), ("semi.csv", ";", {"separator": ";"})],
+)
+def test_a_short_record_is_kept_and_counted(
+    tmp_path: Path, name: str, separator: str, options: dict
+) -> None:
+    """A row with fewer fields than the header, which polars' reader pads with nulls
+    without a word, is kept (missing fields null) and counted as short_record with the
+    line it starts on; strict=True raises on it."""
+    rows = [["id", "parent", "user", "body"], ["1", "", "ann", "hi"], ["2", "1", "bob"],
+            ["3", "1", "cat", "a\nb"], ["4", "3"]]  # fmt: skip
+    text = "\n".join(separator.join(f'"{v}"' if "\n" in v else v for v in r) for r in rows)
+    path = tmp_path / name
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.warns(dyn.DataQualityWarning, match="2 short_record"):
+        d = dyn.load(path, **options)
+    assert d.comments.get_column("comment_id").to_list() == ["1", "2", "3", "4"]
+    assert d.comments.get_column("text").to_list() == ["hi", "", "a\nb", ""]
+    assert d.comments.get_column("author").to_list() == ["ann", "bob", "cat", None]
+    assert d.report["short_record"] == 2
+    assert d.report.samples["short_record"] == ["record 3", "record 6"]  # after a 2-line text
+    assert d.report.policy("short_record") == "kept, the missing fields null"
+    with pytest.raises(dyn.InputFormatError, match=rf"{name}: record 3: has 3 fields where"):
+        dyn.load(path, strict=True, **options)
+
+
+def test_short_records_count_alike_where_polars_refuses_the_file(tmp_path: Path) -> None:
+    """A record with too many fields sends the file to the record-by-record reading; its
+    short records are counted there as polars' reading counts them."""
+    fast, slow = tmp_path / "fast.csv", tmp_path / "slow.csv"
+    fast.write_text("id,user,body\n1,ann,hi\n2,bob\n3,cat,yo\n", encoding="utf-8")
+    slow.write_text("id,user,body\n1,ann,hi\n2,bob\n3,cat,yo,extra\n", encoding="utf-8")
+    with pytest.warns(dyn.DataQualityWarning):
+        a, b = dyn.load(fast), dyn.load(slow)
+    assert a.report["short_record"] == b.report["short_record"] == 1
+    assert a.report.samples["short_record"] == b.report.samples["short_record"] == ["record 3"]
+    assert b.report["malformed_record"] == 1
+    # an empty last field in a full record is not a short record
+    full = tmp_path / "full.csv"
+    full.write_text('id,user,body\n1,ann,\n2,bob,""\n', encoding="utf-8")
+    with pytest.warns(dyn.DataQualityWarning, match="empty_text"):
+        assert "short_record" not in dyn.load(full).report.counts

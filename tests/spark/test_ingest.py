@@ -152,3 +152,37 @@ def test_refuses_to_overwrite(spark, planted, tmp_path):
     (tmp_path / "ds").mkdir()
     with pytest.raises(FileExistsError, match="overwrite"):
         dsp.ingest(planted, tmp_path / "ds", spark=spark, progress=False)
+
+
+def test_short_records_counted_as_in_memory(spark, tmp_path):
+    """A CSV row with fewer fields than the header: kept and counted as short_record, with
+    its line, by the ingest as by load."""
+    table = tmp_path / "short.csv"
+    table.write_text("id,parent,user,body\na,,ann,hi\nb,a,bob\nc,a\n", encoding="utf-8")
+    memory, report, _ = _both(spark, table, tmp_path / "ds")
+    _same_report(memory.report, report)
+    assert report["short_record"] == memory.report["short_record"] == 2
+    assert report.samples["short_record"] == ["record 3", "record 4"]
+
+
+def test_strict_error_of_several_files_names_the_file_and_its_field(spark, tmp_path):
+    """As in memory: the orphan of c.csv is named by c.csv and c's 'in_reply_to', not by the
+    first file or the last file's name for the parent field."""
+    a, c = tmp_path / "a.csv", tmp_path / "c.csv"
+    a.write_text("id,parent,user,body\n1,,ann,hi\n", encoding="utf-8")
+    c.write_text("id,in_reply_to,user,body\n3,zz,cat,hey\n", encoding="utf-8")
+    pattern = r"c\.csv: id='3': field 'in_reply_to' refers to a comment"
+    with pytest.raises(InputFormatError, match=pattern):
+        dyn.load([c, a], strict=True)
+    with pytest.raises(InputFormatError, match=pattern):
+        dsp.ingest([c, a], tmp_path / "ds", spark=spark, strict=True, progress=False)
+
+
+def test_reddit_encoding_refused_as_in_memory(spark, tmp_path):
+    dump = tmp_path / "RC.ndjson"
+    record = {"id": "c1", "parent_id": "t3_p", "link_id": "t3_p", "author": "a", "body": "x"}
+    dump.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(dyn.errors.ReaderOptionError, match="reads UTF-8 only"):
+        dyn.load(dump, encoding="latin-1")
+    with pytest.raises(dyn.errors.ReaderOptionError, match="reads UTF-8 only"):
+        dsp.ingest(dump, tmp_path / "ds", spark=spark, encoding="latin-1", progress=False)
