@@ -36,8 +36,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-_out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False)
+# soft_wrap: rich wraps at 80 columns when the output is not a terminal, which would cut a
+# written path or a file name in an error message in two; the terminal wraps long lines itself
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")
 

@@ -48,10 +48,14 @@ def test_a_spark_dataset_is_pointed_to_the_spark_engine(tmp_path: Path) -> None:
 
 
 def test_convert_to_parquet_reopens(seed_thread: Path, tmp_path: Path) -> None:
-    out = tmp_path / "seed.parquet"
+    out = tmp_path / ("a-folder-name-long-enough-to-pass-eighty-columns-" * 2) / "seed.parquet"
+    out.parent.mkdir()
     result = runner.invoke(app, ["convert", str(seed_thread), "-o", str(out), "--to", "parquet"])
     assert result.exit_code == 0, result.output
     assert "wrote 49 comments" in result.output
+    # the written path on one line, whole (rich wraps at 80 columns off a terminal unless told)
+    assert str(out) in result.output.replace("\n", "")
+    assert str(out) in result.output
     assert len(dyn.load(out)) == 49
     again = runner.invoke(app, ["convert", str(seed_thread), "-o", str(out)])
     assert again.exit_code == 1
