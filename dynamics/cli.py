@@ -209,7 +209,7 @@ class ReadOptions:
             )
 
 
-def _note_problems(report: Any, file: Path) -> None:
+def _note_problems(report: Any, file: Path, posts: Any = None) -> None:
     """Say on stderr what reading ``file`` changed or dropped, so that ``convert`` and
     ``analyze`` never pass over a data problem in silence (``info`` prints the full report).
 
@@ -226,9 +226,11 @@ def _note_problems(report: Any, file: Path) -> None:
     if not named:
         return
     doubt = report.format_doubt()
+    n_posts = 0 if posts is None else posts.height
+    read_as = f" ({counted(n_posts, 'post')} of the threads)" if n_posts else ""
     _err.print(
         escape(
-            f"note: {file.name}: {report.n_records:,} records read, "
+            f"note: {file.name}: {report.n_records:,} records read{read_as}, "
             f"{counted(report.n_comments, 'comment')} kept; "
             + "; ".join(named)
             + f". `dynamics info {file}` lists them with examples."
@@ -302,20 +304,21 @@ def info(
     span = (
         f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC" if start and end else "no timestamps"
     )
+    graph_size = (
+        f"{graph.height:,} directed edges (u replied to v), {int(graph['count'].sum()):,} replies"
+    )
     summary = Table(show_header=False, box=None, pad_edge=False)
     for label, value in [
         ("file", str(file)),
         ("format", report.format),
         ("records read", f"{report.n_records:,}"),
+        *([("posts", f"{d.posts.height:,}")] if d.posts is not None else []),
         ("comments", f"{report.n_comments:,}"),
         ("threads", f"{report.n_threads:,}"),
         ("authors", f"{report.n_authors:,}"),
         ("time span", span),
         *([("part of the input", escape(report.selection))] if report.selection else []),
-        (
-            "user graph",
-            f"{graph.height:,} edges (u replied to v), {int(graph['count'].sum()):,} replies",
-        ),
+        ("user graph", graph_size),
     ]:
         summary.add_row(f"[bold]{label}[/]", value)
     _out.print(summary)
@@ -353,7 +356,7 @@ def convert(
     if output.exists() and not overwrite:
         _fail(f"{output} exists; pass --overwrite to replace it")
     d = read.load(file, progress)
-    _note_problems(d.report, file)
+    _note_problems(d.report, file, d.posts)
     if to is Target.parquet:
         written = _guarded(lambda: d.save(output))
     else:
@@ -464,7 +467,7 @@ def analyze(
             d = _guarded(d.to_discussion)
     else:
         d = read.load(file, progress)
-        _note_problems(d.report, file)
+        _note_problems(d.report, file, d.posts)
         n_comments = len(d)
     if n_jobs is None:
         from dynamics.report.collect import default_jobs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ def test_info_prints_what_was_read(seed_thread: Path) -> None:
     assert "49" in out  # comments
     assert "anonymous_author" in out
     assert "inferred_reply" in out
-    assert "9 edges" in out
+    assert "9 directed edges" in out
 
 
 def test_info_json(seed_thread: Path) -> None:
@@ -88,6 +89,32 @@ def test_convert_and_analyze_name_the_data_problems(tmp_path: Path) -> None:
     )  # fmt: skip
     assert report.exit_code == 0, report.output
     assert "1 orphan (attached to the thread root" in report.output
+
+
+def test_note_and_info_say_how_many_records_were_posts(tmp_path: Path) -> None:
+    """A dump of posts and comments: the records read that are not comments are the posts."""
+    dump = tmp_path / "RC_small.ndjson"
+    lines = [
+        {"id": "p1", "title": "T", "selftext": "post", "author": "op", "created_utc": 1,
+         "subreddit": "r", "num_comments": 3},
+        {"id": "c1", "parent_id": "t3_p1", "link_id": "t3_p1", "author": "ann",
+         "body": "hi", "created_utc": 2, "subreddit": "r"},
+        {"id": "c2", "parent_id": "t1_c1", "link_id": "t3_p1", "author": "bob",
+         "body": "no", "created_utc": 3, "subreddit": "r"},
+        {"id": "c3", "parent_id": "t1_gone", "link_id": "t3_p1", "author": "cy",
+         "body": "lost", "created_utc": 4, "subreddit": "r"},
+    ]  # fmt: skip
+    dump.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "kept.parquet"
+    result = runner.invoke(app, ["convert", str(dump), "-o", str(out), "--orphans", "drop"])
+    assert result.exit_code == 0, result.output
+    assert "note: RC_small.ndjson: 4 records read (1 post of the threads), 2 comments kept" in (
+        result.output
+    )
+    info = runner.invoke(app, ["info", str(dump)])
+    assert info.exit_code == 0, info.output
+    assert re.search(r"posts\s+1\s", info.output)
+    assert "directed edges (u replied to v)" in info.output
 
 
 def test_separator_reads_a_semicolon_table(tmp_path: Path) -> None:
