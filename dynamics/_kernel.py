@@ -183,7 +183,9 @@ edges : {"all", "agreement"}, default "all"
     ``"agreement"``: keep only the directed edges with ``sign >= 0`` first.""",
     "two_sides_entry": """\
 pair : tuple of two labels, optional
-    The two sides; without it, the two largest sides (ties by label order).""",
+    The two sides to compare; users of any other side are left out. Needed when the sides
+    have more than two labels with users in the graph (without it the measure raises
+    ``UndefinedMetricError``, a ``ValueError``); with two labels, both.""",
     "side_nulls_entry": """\
 null : {None, "auto", "label-shuffle", "degree-preserving", "rewire-refit", ...}
     One of those or ``"rewire-refit-weights"``, default None.""",
@@ -194,7 +196,8 @@ discussion_or_graph : Discussion, networkx graph or igraph.Graph
 leaning : Mapping or str, optional
     Author -> leaning in [-1, 1], or a numeric comments column averaged per author.
 sides : Mapping or str, optional
-    Instead of ``leaning``: author -> side label, mapped to -1 and +1.""",
+    Instead of ``leaning``: author -> side label; two labels map to -1 and +1 in natural
+    order (more need ``pair``).""",
     "leaning_null_entry": """\
 null : None
     Must stay None: graph null models leave the leaning distribution unchanged.""",
@@ -448,8 +451,10 @@ def run_sided(
         null graphs are prepared the same way and given to ``statistic``, which must give
         the value ``compute`` gives (NaN where it gives a reason).
     all_labels : bool, default False
-        Compare every side label (else the two largest, or ``pair``). Two-sided measures
-        called again keep the pair of sides compared here.
+        Compare every side label (a measure defined for any number of groups); else two:
+        ``pair``, or the two labels, raising for more
+        (:func:`~dynamics.polarization._common.choose_labels`). Two-sided measures called
+        again keep the pair of sides compared here.
     seeded : bool, default False
         The value itself depends on ``seed`` (random walks): called again with the same seed.
     resolved : mapping, optional

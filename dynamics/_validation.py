@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dynamics._memo import EDGE_ENDS, reuse
-from dynamics.errors import GraphKindError
+from dynamics.errors import GraphKindError, UndefinedMetricError
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -29,6 +29,8 @@ __all__ = [
     "label_codes",
     "per_author",
     "side_labels",
+    "sorted_labels",
+    "too_many_sides",
     "undirected",
 ]
 
@@ -338,3 +340,58 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
         return labels
 
     return reuse(obj, ("side_labels",), (graph, sides), read)
+
+
+def sorted_labels(values: Any) -> list[Any]:
+    """Side labels in natural order (by ``str`` when they do not compare): the order in which
+    a measure of two sides maps them to -1 and +1, as :attr:`Sides.leaning
+    <dynamics.polarization.Sides.leaning>` does.
+
+    >>> sorted_labels({10, 2}), sorted_labels({"R", "L"}), sorted_labels({1, "a"})
+    ([2, 10], ['L', 'R'], [1, 'a'])
+    """
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def too_many_sides(
+    func: str, labels: np.ndarray, *, alternatives: str = ""
+) -> UndefinedMetricError | None:
+    """The error of a measure defined for two sides given more (None for at most two).
+
+    ``labels`` are the side labels of the graph's vertices (None: no side). The message
+    names the measure, the number of groups with users in the graph and their sizes
+    (largest first), and how to choose two: ``pair`` (the two largest as the example), or
+    merging the groups into two; ``alternatives`` adds a sentence.
+
+    >>> err = too_many_sides("demo", np.array(["L", "R", "M", "L", None], dtype=object))
+    >>> print(err)  # doctest: +NORMALIZE_WHITESPACE
+    demo compares two sides (at most two labels without 'pair'), but the sides have 3 groups
+    with users in the graph: 'L' (2 users), 'M' (1), 'R' (1). Pass pair=('L', 'M') to
+    compare two of them (users of the other groups are left out), or merge the groups into
+    two first (e.g. polarization.sides(..., n_sides=2, others='merge')).
+    """
+    counts: dict[Any, int] = {}
+    for x in labels.tolist():
+        if x is not None and not (isinstance(x, float) and math.isnan(x)):
+            counts[x] = counts.get(x, 0) + 1
+    if len(counts) <= 2:
+        return None
+    ranked = sorted(counts, key=lambda x: (-counts[x], str(x)))
+    sizes = [
+        f"{x!r} ({counts[x]:,} users)" if i == 0 else f"{x!r} ({counts[x]:,})"
+        for i, x in enumerate(ranked[:6])
+    ]
+    shown = ", ".join(sizes) + (f", ... ({len(ranked) - 6:,} more)" if len(ranked) > 6 else "")
+    example = tuple(sorted_labels(ranked[:2]))
+    msg = (
+        f"{func} compares two sides (at most two labels without 'pair'), but the sides have "
+        f"{len(counts)} groups with users in the graph: {shown}. Pass pair={example!r} to "
+        "compare two of them (users of the other groups are left out), or merge the groups "
+        "into two first (e.g. polarization.sides(..., n_sides=2, others='merge'))."
+    )
+    if alternatives:
+        msg = f"{msg[:-1]}; {alternatives}."
+    return UndefinedMetricError(msg)

@@ -4,8 +4,15 @@ Measures take ``(discussion_or_graph, *, leaning=... | sides=..., ...)``, exactl
 ``leaning`` maps authors to a number in [-1, 1] (or names a column of the comments table: each
 author's mean), ``sides`` maps authors to a side label (a :class:`~dynamics.polarization.Sides`,
 a mapping, or a column name). A measure of sides reads a leaning as two sides (negative: side
--1, positive: side +1, 0: no side); a measure of leanings reads two sides as -1 and +1 in sorted
-label order. Each returns a :class:`~dynamics._results.MetricResult` subclass whose ``.value``
+-1, positive: side +1, 0: no side); a measure of leanings reads two sides as -1 and +1 in natural
+label order (as ``Sides.leaning`` does: ``{0, 1}`` and ``{-1, 1}`` alike).
+
+The measures of sides (:func:`assortativity` with ``sides``, :func:`insularity`,
+:func:`conductance`, :func:`exposure_entropy`, :func:`homogeneity`) are defined for any number
+of sides and use every label with users: three Leiden communities are three sides. The
+measure of leanings, :func:`neighbour_leaning`, needs two: given sides with more labels it
+raises :class:`~dynamics.errors.UndefinedMetricError` (a ``ValueError``) unless ``pair`` names
+the two to compare; it never compares two of many sides silently. Each returns a :class:`~dynamics._results.MetricResult` subclass whose ``.value``
 is a float, with per-user or per-side detail tables, and optionally a null-model z-score and
 p-value (``null=``) and a bootstrap interval over threads (``n_boot=``). Each is registered in
 the metric kernel (:func:`dynamics._kernel.measures`), with what it needs and the nulls it takes.

@@ -31,6 +31,8 @@ from dynamics._validation import (
     label_codes,
     per_author,
     side_labels,
+    sorted_labels,
+    too_many_sides,
 )
 from dynamics.model.graph import graph_from_ends
 
@@ -123,14 +125,6 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _sorted_labels(values: list[Any]) -> list[Any]:
-    uniq = set(values)
-    try:
-        return sorted(uniq)
-    except TypeError:
-        return sorted(uniq, key=str)
-
-
 def _leaning_array(obj: Any, names: list[Any], leaning: Any, func: str) -> np.ndarray:
     expected = "a mapping author -> float in [-1, 1] or a column name"
     leaning = per_author(obj, leaning, param="leaning", func=func, how="mean", expected=expected)
@@ -163,13 +157,17 @@ def prepare(
     directed: bool,
     need: Need,
     func: str,
+    pair: tuple[Any, Any] | None = None,
 ) -> Prepared:
     """Arcs, leaning and side codes of ``obj`` for measure ``func``.
 
     ``need="leaning"``: the measure uses a number per user; ``sides`` with two labels map to -1
-    and +1 in sorted label order (more labels raise ``ValueError``). ``need="labels"``: the
-    measure uses a side per user; ``leaning`` maps to side -1 (negative) or +1 (positive),
-    and a leaning of exactly 0 to no side.
+    and +1 in natural label order, or ``pair[0]`` and ``pair[1]`` do (users of other sides get
+    no leaning; a label of ``pair`` without users makes ``reason``); more than two labels
+    without ``pair`` raise :class:`~dynamics.errors.UndefinedMetricError`
+    (:func:`~dynamics._validation.too_many_sides`). ``need="labels"``: the measure uses a side
+    per user, every label a side (any number of them); ``leaning`` maps to side -1 (negative)
+    or +1 (positive), and a leaning of exactly 0 to no side.
     """
     if (leaning is None) == (sides is None):
         got = "both" if leaning is not None else "neither"
@@ -177,6 +175,10 @@ def prepare(
         raise ValueError(msg)
     check_param(weight is None or isinstance(weight, str), "weight", func, "None or a str", weight)
     check_param(isinstance(directed, bool), "directed", func, "a bool", directed)
+    if pair is not None:
+        ok = sides is not None and isinstance(pair, tuple | list) and len(pair) == 2
+        ok = ok and pair[0] != pair[1]
+        check_param(ok, "pair", func, "None, or two different side labels with 'sides'", pair)
     g = as_igraph(obj, func=func, copy=False)  # only read below
     names = list(g.vs["name"])
     n = g.vcount()
@@ -192,16 +194,19 @@ def prepare(
     reason = None
     if sides is not None:
         values = side_labels(obj, g, sides, func=func)
-        labels = _sorted_labels([v for v in set(values.tolist()) if not _missing(v)])
+        present = {v for v in values.tolist() if not _missing(v)}
+        labels = sorted_labels(present)
+        if need == "leaning" and pair is not None:
+            labels = [pair[0], pair[1]]
+            missing = [p for p in pair if p not in present]
+            if missing:
+                reason = f"side {missing[0]!r} of pair has no users in the graph"
+        elif need == "leaning" and len(present) > 2:
+            error = too_many_sides(func, values, alternatives="or pass 'leaning' instead")
+            if error is not None:
+                raise error
         codes = label_codes(values, labels, dtype=int)  # no side (None, NaN): -1
         if need == "leaning":
-            if len(labels) > 2:
-                msg = (
-                    f"The 'sides' parameter of {func} must have at most two labels (they map to "
-                    f"leaning -1 and +1); pass 'leaning' instead. Got {len(labels)} labels "
-                    "instead."
-                )
-                raise ValueError(msg)
             x = np.where(codes < 0, np.nan, 2.0 * codes - 1.0)
         else:
             x = np.full(n, np.nan)
@@ -218,14 +223,16 @@ def prepare(
             labels = [-1]
         source = "leaning"
     n_sides = len(set(codes[codes >= 0].tolist()))
-    if src.size == 0:
-        reason = "the graph has no edges between distinct users"
-    elif need == "labels" and n_sides == 0:
-        reason = "no user has a side"
-    elif need == "labels" and n_sides == 1:
-        reason = "only one side has users"
-    elif need == "leaning" and int((~np.isnan(x)).sum()) < 2:
-        reason = "fewer than two users have a leaning"
+    undefined = (  # the first that holds is the reason (after a label of pair without users)
+        (src.size == 0, "the graph has no edges between distinct users"),
+        (need == "labels" and n_sides == 0, "no user has a side"),
+        (need == "labels" and n_sides == 1, "only one side has users"),
+        (
+            need == "leaning" and int((~np.isnan(x)).sum()) < 2,
+            "fewer than two users have a leaning",
+        ),
+    )
+    reason = reason or next((why for holds, why in undefined if holds), None)
     prep = Prepared(names, src, dst, w, is_directed, x, codes, labels, source, reason)
     prep.warnings.extend(coverage(src, dst, codes, labels).warnings)
     return prep

@@ -160,7 +160,8 @@ def run_echo(
         ``seed`` and ``progress`` the significance settings (:data:`dynamics._kernel.SETTINGS`);
         the others, in the order of the signature, the measure's own options, which go into
         ``result.params`` after ``input`` (``weight`` and ``directed``, default True, also shape
-        the arcs: :func:`~dynamics.echo_chambers._common.prepare`).
+        the arcs, and ``pair`` chooses two sides:
+        :func:`~dynamics.echo_chambers._common.prepare`).
     compute : callable
         ``compute(prepared) -> Computed``: the value (NaN with a ``reason`` when undefined), the
         result's extra fields and detail tables. Its value and reason give way to
@@ -190,7 +191,12 @@ def run_echo(
         seed=settings["seed"],
     )
     shape = {"weight": options.get("weight"), "directed": options.get("directed", True)}
+    if "pair" in options:  # a measure of two sides' leanings (neighbour_leaning)
+        shape["pair"] = options["pair"]
     prep = prepare(obj, leaning=leaning, sides=sides, need=need, func=name, **shape)
+    if "pair" in options and sides is not None and len(prep.labels) == 2:
+        # resamples and null graphs (sides found again) compare the sides compared here
+        shape["pair"] = tuple(prep.labels)
     computed = compute(prep)
     value, reason = computed.value, computed.reason
     if prep.reason is not None:

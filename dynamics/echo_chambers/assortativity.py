@@ -87,7 +87,8 @@ def assortativity(
     .. math:: r = \frac{\sum_s e_{ss} - \sum_s a_s b_s}{1 - \sum_s a_s b_s},
 
     where :math:`e_{st}` is the share of edges from side s to side t and :math:`a_s`,
-    :math:`b_s` its row and column sums. An undirected edge counts once in each direction,
+    :math:`b_s` its row and column sums, over every side label (any number of sides: three
+    communities give a 3 x 3 mixing matrix). An undirected edge counts once in each direction,
     which gives Newman's undirected coefficient. Only edges whose two ends have a leaning
     (side) count.
 

@@ -64,7 +64,7 @@ def homogeneity(
     discussion_or_graph : Discussion, networkx graph or igraph.Graph
         A Discussion gives its user reply graph (``u -> v``: u replied to v).
     sides : Mapping or str, optional
-        Author -> side or community label, or a column name.
+        Author -> side or community label (any number of labels), or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
     threshold : float, default 1.0

@@ -223,7 +223,7 @@ def conductance(
     discussion_or_graph : Discussion, networkx graph or igraph.Graph
         A Discussion gives its user reply graph.
     sides : Mapping or str, optional
-        Author -> side or community label, or a column name.
+        Author -> side or community label (any number of labels), or a column name.
     leaning : Mapping or str, optional
         Instead of ``sides``: negative leaning is side -1, positive side +1, 0 no side.
     weight : str or None, default None
@@ -240,8 +240,9 @@ def conductance(
     Returns
     -------
     InsularityResult
-        ``value`` in [0, 1] for two sides: 0 when no edge crosses (fully separated sides),
-        up to 1 when every edge of the smaller side crosses. NaN (with ``reason``) with fewer
+        ``value`` in [0, 1]: 0 when no edge crosses (fully separated sides), up to 1 when
+        every edge of the smaller part crosses. With more than two sides each side is
+        compared with all the others together. NaN (with ``reason``) with fewer
         than two sides or no edge between labelled users. Table ``sides`` as in
         :func:`insularity`.
 

@@ -84,6 +84,7 @@ def neighbour_leaning(
     *,
     leaning: Any = None,
     sides: Any = None,
+    pair: tuple[Any, Any] | None = None,
     direction: Direction = "out",
     weight: str | None = None,
     bins: int = 20,
@@ -115,8 +116,16 @@ def neighbour_leaning(
         graph the automatic null is then ``"rewire-refit"``, as with ``sides=``), or a column
         of the comments table (each author's mean). Authors missing or None have no leaning.
     sides : Mapping or str, optional
-        Instead of ``leaning``: author -> side label, or a column name. At most two labels,
-        which map to leaning -1 and +1 in sorted order (``{"L", "R"}``: L = -1, R = +1).
+        Instead of ``leaning``: author -> side label, or a column name. Two labels map to
+        leaning -1 and +1 in natural order (``{"L", "R"}``: L = -1, R = +1; ``{-1, 1}`` and
+        ``{0, 1}`` alike), as :attr:`Sides.leaning <dynamics.polarization.Sides.leaning>`
+        does. More labels need ``pair``.
+    pair : tuple of two labels, optional
+        With ``sides``: the two sides compared, ``pair[0]`` at leaning -1 and ``pair[1]`` at
+        +1; users of any other side have no leaning (they are left out, and out of their
+        neighbours' means). Needed when the sides have more than two labels with users in the
+        graph (e.g. Leiden with ``n_sides=None``): the leaning has two poles, and the measure
+        never picks two sides silently. Must be None with ``leaning``.
     direction : {"out", "in", "all"}, default "out"
         Whose leaning is averaged: the users replied to (the paper's definition), the users
         replying, or both.
@@ -148,8 +157,11 @@ def neighbour_leaning(
     Raises
     ------
     ValueError
-        Bad parameters; both or neither of ``leaning`` and ``sides``; more than two side
-        labels; a leaning outside [-1, 1].
+        Bad parameters; both or neither of ``leaning`` and ``sides``; a leaning outside
+        [-1, 1].
+    UndefinedMetricError
+        A ``ValueError``: ``sides`` with more than two labels with users in the graph and no
+        ``pair`` (the message lists the groups and says how to choose two).
     GraphKindError
         When the first argument is not a Discussion or graph.
 

@@ -8,7 +8,10 @@ Every structural measure runs the same pipeline:
 3. the graph is made simple and undirected (parallel and reciprocal edges merged, loops
    dropped; with ``weight`` the merged weights add up, otherwise every edge weighs 1);
 4. the vertices whose side is one of the compared labels are kept (induced subgraph); the
-   others (no side, or a third side) are dropped and counted in ``params["n_dropped"]``.
+   others (no side, or a side left out by ``pair``) are dropped and counted in
+   ``params["n_dropped"]``. Measures defined for any number of groups compare every label;
+   two-sided measures compare ``pair``, or the two labels when there are two, and raise
+   :class:`~dynamics.errors.UndefinedMetricError` for more (:func:`choose_labels`).
 
 Before step 4 the coverage of the sides is measured on the graph of step 3
 (:func:`dynamics._sample_checks.coverage`); its warnings (small sides, low coverage, no
@@ -36,6 +39,8 @@ from dynamics._validation import (
     float_values,
     label_codes,
     side_labels,
+    sorted_labels,
+    too_many_sides,
 )
 from dynamics.model.graph import graph_from_ends
 
@@ -84,8 +89,12 @@ def choose_labels(
 ) -> tuple[Any, ...] | str:
     """The side labels to compare, or a reason string when fewer than two sides have nodes.
 
-    ``pair`` picks two labels; without it, two-sided measures take the two largest sides (ties
-    by label order) and ``all_labels`` measures take every label.
+    ``pair`` picks two labels, in its order. Without it, ``all_labels`` measures (defined for
+    any number of groups) take every label with nodes, and two-sided measures take the two
+    labels when there are two, and raise :class:`~dynamics.errors.UndefinedMetricError` when
+    there are more (:func:`~dynamics._validation.too_many_sides`): they never compare two of
+    many groups silently. Labels come in natural order (by ``str`` when they do not compare),
+    the order of :attr:`Sides.leaning <dynamics.polarization.Sides.leaning>` (first: -1).
     """
     counts = Counter(x for x in labels.tolist() if x is not None)
     if pair is not None:
@@ -97,10 +106,9 @@ def choose_labels(
         return (pair[0], pair[1])
     if len(counts) < 2:
         return "fewer than two sides have nodes in the graph"
-    ordered = sorted(counts, key=lambda x: (-counts[x], str(x)))
-    if all_labels:
-        return tuple(sorted(counts, key=str))
-    return tuple(sorted(ordered[:2], key=str))
+    if not all_labels and len(counts) > 2 and (error := too_many_sides(func, labels)):
+        raise error
+    return tuple(sorted_labels(counts))
 
 
 def prepare(

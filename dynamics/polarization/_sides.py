@@ -94,7 +94,10 @@ def sides(
         second to +1, and they are the side labels of the result.
     n_sides : int or None, default 2
         ``"leiden"`` / ``"multilevel"``: keep the ``n_sides`` largest communities as sides (at
-        least 2), or all with None.
+        least 2), or all with None. Measures defined for any number of groups (E/I,
+        modularity, insularity, ...) use every side; those defined for two (random walk
+        controversy, boundary polarization, frustration, the leaning measures) raise
+        ``UndefinedMetricError`` for more than two unless their ``pair`` names two.
     others : {"drop", "merge"}, default "drop"
         ``"leiden"`` / ``"multilevel"`` with an ``n_sides``: communities beyond the
         ``n_sides`` largest get no side (``"drop"``), or all communities are merged into

@@ -111,6 +111,9 @@ def boundary_polarization(
     Raises
     ------
     {raises}
+    UndefinedMetricError
+        A ``ValueError``: the sides have more than two labels with users in the graph and no
+        ``pair`` says which two to compare (the message lists the groups).
 
     See Also
     --------
@@ -120,7 +123,9 @@ def boundary_polarization(
     -----
     Assumes **endorsement** edges: Guerra et al. read a lack of cross links at the boundary as
     antagonism. On disagreement-heavy reply graphs use ``edges="agreement"``. Nodes without a
-    side (or on a third side) are dropped with their edges. This follows the paper's definition,
+    side (or on a side left out by ``pair``) are dropped with their edges. The measure is
+    defined for two sides: with more groups, choose two with ``pair`` or merge them into two;
+    it never picks two silently. This follows the paper's definition,
     not the authors' script. O(V + E).
 
     References

@@ -2,7 +2,10 @@
 
 Both read one number per user, the **leaning** in [-1, 1] (from ``leaning=``, a mapping author
 -> float or a numeric comments column averaged per author), or the side label mapped to -1 / +1
-(from ``sides=``; the first label of ``pair`` in label order is -1). They use no edges.
+(from ``sides=``: two labels in natural order, as ``Sides.leaning`` maps them, or ``pair[0]``
+and ``pair[1]``). A leaning has two poles, so sides with more than two labels need ``pair``
+(users of the other sides are left out); without it the measures raise
+:class:`~dynamics.errors.UndefinedMetricError`. They use no edges.
 """
 
 from __future__ import annotations
@@ -133,8 +136,9 @@ def polarization_index(
     ----------
     {leaning_entries}
     pair : tuple of two labels, optional
-        With ``sides``: the labels mapped to -1 and +1; without it the two largest sides
-        (in label order).
+        With ``sides``: the labels mapped to -1 and +1, in this order; users of any other side
+        have no leaning. Needed when the sides have more than two labels with users in the
+        graph; with two labels they map in natural order.
     {leaning_null_entry}
     {significance}
 
@@ -149,6 +153,9 @@ def polarization_index(
     ValueError, TypeError
         For invalid parameters, a leaning outside [-1, 1], or both / neither of ``leaning``
         and ``sides``.
+    UndefinedMetricError
+        A ``ValueError``: ``sides`` with more than two labels with users in the graph and no
+        ``pair`` (the message lists the groups).
     GraphKindError
         When the first argument is not a Discussion or a graph.
 
@@ -224,7 +231,9 @@ def bimodality(
     ----------
     {leaning_entries}
     pair : tuple of two labels, optional
-        With ``sides``: the labels mapped to -1 and +1; without it the two largest sides.
+        With ``sides``: the labels mapped to -1 and +1, in this order; users of any other side
+        have no leaning. Needed when the sides have more than two labels with users in the
+        graph; with two labels they map in natural order.
     {leaning_null_entry}
     {significance}
 
@@ -238,6 +247,9 @@ def bimodality(
     Raises
     ------
     {raises}
+    UndefinedMetricError
+        A ``ValueError``: ``sides`` with more than two labels with users in the graph and no
+        ``pair`` (the message lists the groups).
 
     See Also
     --------
@@ -273,6 +285,21 @@ def bimodality(
         return value, {"skewness": skew, "kurtosis": kurt, "n_users": int(x.size)}, reason
 
     return _leaning_measure(bimodality, locals(), compute)
+
+
+#: The warning of each measure when every leaning is -1 or +1 (sides, no graded leaning).
+_TWO_POINTS = {
+    "polarization_index": (
+        "every leaning is -1 or +1 (two sides, no graded leaning): the index is 1 - ΔA, how "
+        "equal the two sides' sizes are, not how far apart opinions lie; pass a graded "
+        "leaning to measure that"
+    ),
+    "bimodality": (
+        "every leaning is -1 or +1 (two sides, no graded leaning): the coefficient depends "
+        "only on the two sides' sizes and is bimodal by construction; pass a graded leaning "
+        "to measure a distribution"
+    ),
+}
 
 
 def _leaning_measure(
@@ -333,6 +360,8 @@ def _leaning_measure(
         halves = {low: int((x < 0).sum()), high: int((x > 0).sum())}
         share, described = user_share if user_share is not None else (None, None)
         said.extend(side_warnings(halves, user_share=share, n_on_sides=described))
+        if np.all(np.abs(x) == 1):
+            said.append(_TWO_POINTS[func])
     if why is not None:
         params["ci_reason"] = why
         said.append(why)

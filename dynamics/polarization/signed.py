@@ -188,6 +188,9 @@ def frustration(
     Raises
     ------
     {raises}
+    UndefinedMetricError
+        A ``ValueError``: the sides have more than two labels with users in the graph and no
+        ``pair`` says which two to compare (the message lists the groups).
 
     See Also
     --------
@@ -196,8 +199,11 @@ def frustration(
     Notes
     -----
     Suits **disagreement-heavy reply graphs**: negative edges are information here, not noise.
-    Nodes without a side (or on a third side) are dropped with their edges, and triangles are
-    counted on the signed graph of the compared sides. O(V + E) for the frustration, plus
+    Nodes without a side (or on a side left out by ``pair``) are dropped with their edges, and
+    triangles are counted on the signed graph of the compared sides. Structural balance here
+    is two-sided (Aref & Wilson's index): with more groups, choose two with ``pair`` or merge
+    them into two (the signed method of ``polarization.sides`` gives two, -1 and 1); the
+    measure never picks two silently. O(V + E) for the frustration, plus
     igraph's triangle listing (O(E^1.5) at worst).
 
     References

@@ -164,7 +164,9 @@ def random_walk_controversy(
         are always chosen by degree (number of neighbours). None: unweighted walks (the paper).
     {agreement_entry}
     pair : tuple of two labels, optional
-        The sides X and Y; without it, the two largest sides (ties by label order).
+        The sides X and Y; users of any other side are left out. Needed when the sides have
+        more than two labels with users in the graph (e.g. Leiden with ``n_sides=None``);
+        with two labels they are X and Y in natural order.
     k : int, default 10
         Hubs per side (a side with fewer nodes makes all of them hubs).
     n_walks : int, default 10000
@@ -187,6 +189,9 @@ def random_walk_controversy(
     Raises
     ------
     {raises}
+    UndefinedMetricError
+        A ``ValueError``: the sides have more than two labels with users in the graph and no
+        ``pair`` says which two to compare (the message lists the groups).
 
     See Also
     --------
@@ -196,7 +201,9 @@ def random_walk_controversy(
     -----
     Assumes **endorsement** edges (retweets in the paper): a walk following edges moves among
     users who agree. On disagreement-heavy reply graphs use ``edges="agreement"``. Nodes without
-    a side (or on a third side) are dropped with their edges. Walks that start in a connected
+    a side (or on a side left out by ``pair``) are dropped with their edges. RWC is defined for
+    two sides: with more groups, choose two with ``pair`` or merge the groups into two (e.g.
+    ``sides(..., n_sides=2, others="merge")``); the measure never picks two silently. Walks that start in a connected
     component without any hub, or at an isolated node, cannot end and are dropped (counted in
     ``n_unfinished``), so the two sides may end with slightly different numbers of walks. This
     follows the paper (k = 10 in its experiments), not the authors' script. All walks advance

@@ -112,7 +112,9 @@ class Settings:
     sides_method : str, default "leiden"
         ``method`` of :func:`dynamics.polarization.sides`.
     n_sides : int, default 2
-        Number of sides asked of :func:`dynamics.polarization.sides`.
+        Number of sides asked of :func:`dynamics.polarization.sides`. With more than two, the
+        measures defined for two sides (random walk controversy, boundary polarization,
+        frustration, the leaning distributions, neighbour leaning) are skipped, saying why.
     n_jobs : int, default 1
         Worker processes for the null samples that re-find the sides (joblib; -1: every
         core). The results are the same for any value, so it is not part of :meth:`to_dict`.

@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 import dynamics as dyn
+from dynamics.errors import UndefinedMetricError
 
 pol = dyn.polarization
 
@@ -92,10 +93,15 @@ def test_no_boundary_is_nan_with_reason():
     assert math.isnan(one.value)
 
 
-def test_two_largest_sides_without_pair():
+def test_third_side_needs_pair():
+    # a third side used to be dropped silently (the two largest compared); now the measure,
+    # defined for two sides, asks which two, and compares the pair it is given
     g, sides = bridge()
     g.add_edge("a", "m")
-    r = pol.boundary_polarization(g, sides={**sides, "m": "M"})
+    three = {**sides, "m": "M"}
+    with pytest.raises(UndefinedMetricError, match="3 groups"):
+        pol.boundary_polarization(g, sides=three)
+    r = pol.boundary_polarization(g, sides=three, pair=("L", "R"))
     assert r.params["compared"] == ["L", "R"]
     assert r.value == pytest.approx(1 / 6)
 

@@ -38,6 +38,20 @@ def test_sides_map_to_plus_minus_one():
     assert r.params["compared"] == ["L", "R"]
 
 
+def test_two_point_leanings_warn_that_only_side_sizes_count():
+    """Sides as leaning (every user at -1 or +1) make mu = 1 - dA and BC a function of the
+    two sizes: the result says so, and a graded leaning does not get the warning."""
+    g = nx.empty_graph(["a", "b", "c", "d"])
+    sides = {"a": "L", "b": "L", "c": "L", "d": "R"}
+    for measure in (pol.polarization_index, pol.bimodality):
+        r = measure(g, sides=sides)
+        assert any("every leaning is -1 or +1" in w for w in r.warnings), measure
+        r = measure(g, leaning={"a": -1, "b": -0.5, "c": 0.5, "d": 1})
+        assert not any("every leaning is -1 or +1" in w for w in r.warnings), measure
+    r = pol.polarization_index(g, leaning={"a": -1, "b": -1, "c": 1, "d": 1})
+    assert any("how equal the two sides' sizes are" in w for w in r.warnings)
+
+
 def test_bimodality_matches_scipy_bias_corrected_moments():
     rng = np.random.default_rng(0)
     x = np.clip(np.concatenate([rng.normal(-0.6, 0.2, 60), rng.normal(0.5, 0.3, 40)]), -1, 1)
