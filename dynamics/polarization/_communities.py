@@ -63,8 +63,35 @@ def _communities(g: ig.Graph, params: dict[str, Any]) -> Sides:
     labels = [None if s < 0 else int(s) for s in side.tolist()]
     details["coverage"] = float((side >= 0).sum() / n)
     reason = "only one community was found" if len(order) < 2 else None
+    tie = _tie_at_cut(np.bincount(membership[active]), order, keep)
     return _result(
-        g, method, labels, params, details=details, reason=reason, order=tuple(range(keep))
+        g,
+        method,
+        labels,
+        params,
+        details=details,
+        reason=reason,
+        order=tuple(range(keep)),
+        warnings=() if tie is None else (tie,),
+    )
+
+
+def _tie_at_cut(sizes: np.ndarray, order: np.ndarray, keep: int) -> str | None:
+    """A warning when communities of one size straddle the cut at ``keep`` sides: which of
+    them became a side was decided by their author names, not by the graph.
+
+    >>> _tie_at_cut(np.array([3, 2, 2, 2]), np.array([0, 1, 2, 3]), 2)
+    'the last side (2 users) was chosen among 3 communities of that size by the smallest author name: another seed or tie rule may choose another'
+    >>> _tie_at_cut(np.array([3, 2, 1]), np.array([0, 1, 2]), 2) is None
+    True
+    """
+    if keep == 0 or keep >= order.size or sizes[order[keep - 1]] != sizes[order[keep]]:
+        return None
+    size = int(sizes[order[keep - 1]])
+    n_equal = int((sizes[order] == size).sum())
+    return (
+        f"the last side ({size:,} users) was chosen among {n_equal} communities of that size "
+        "by the smallest author name: another seed or tie rule may choose another"
     )
 
 

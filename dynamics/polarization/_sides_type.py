@@ -232,8 +232,10 @@ def _result(
     details: dict[str, Any] | None = None,
     reason: str | None = None,
     order: tuple[Any, ...] = (),
+    warnings: tuple[str, ...] = (),
 ) -> Sides:
-    """Build :class:`Sides`; a two-sided split without scores gets -1/+1 leanings."""
+    """Build :class:`Sides`; a two-sided split without scores gets -1/+1 leanings.
+    ``warnings`` about how the sides were chosen join the coverage warnings."""
     authors = tuple(g.vs["name"])
     labels = tuple(labels)
     present = set(labels)
@@ -248,7 +250,8 @@ def _result(
     if reason is None and len(present) < 2:
         reason = "no author has a side" if not present else "only one side was found"
     found = coverage_of(g, labels, tuple(v for v in order if v in present))
-    details = {**(details or {}), "coverage": {**found.to_dict(), "warnings": found.warnings}}
+    said = (*found.warnings, *warnings)
+    details = {**(details or {}), "coverage": {**found.to_dict(), "warnings": said}}
     return Sides(
         method=method,
         authors=authors,

@@ -671,3 +671,23 @@ def test_sides_are_the_same_from_call_to_call_by_default() -> None:
     first = dyn.polarization.sides(g, method="leiden")
     assert all(dict(dyn.polarization.sides(g, method="leiden")) == dict(first) for _ in range(3))
     assert dict(dyn.polarization.sides(g, method="leiden", seed=0)) == dict(first)
+
+
+def test_a_tie_at_the_cut_between_communities_is_said() -> None:
+    """Four cliques of 4, 3, 3 and 3 users, each with a spoke to a hub of its own: Leiden
+    finds the cliques; which of the three of size 3 becomes side 1 is decided by names."""
+    edges = []
+    for k, size in enumerate((4, 3, 3, 3)):
+        members = [f"{k}{i}" for i in range(size)]
+        edges += list(itertools.combinations(members, 2))
+    edges += [("00", "10"), ("00", "20"), ("00", "30")]
+    found = sides(nx.Graph(edges), seed=0)
+    assert sorted(found.sizes.values()) == [3, 4]
+    said = found.details["coverage"]["warnings"]
+    assert any("chosen among 3 communities of that size" in w for w in said), said
+    # sizes 4, 3 and 2: the cut is decided by the graph, nothing to say
+    keep = ("0", "1")
+    edges = [e for e in edges if e[0][0] in keep and e[1][0] in keep]
+    edges += [("30", "31"), ("00", "30")]
+    found = sides(nx.Graph(edges), seed=0)
+    assert not any("communities of that size" in w for w in found.details["coverage"]["warnings"])
