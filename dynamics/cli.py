@@ -417,6 +417,14 @@ def analyze(
             show_default=False,
         ),
     ] = None,
+    side_seeds: Annotated[
+        int,
+        typer.Option(
+            help="Find the sides with this many seeds (--seed, --seed + 1, ...) and give every "
+            "side-based measure's value on each beside its interval, which holds the sides "
+            "fixed. 0 or 1: once."
+        ),
+    ] = 5,
     overwrite: Annotated[bool, typer.Option(help="Replace a report in the folder.")] = False,
     progress: ProgressOpt = None,
     engine: Annotated[
@@ -456,6 +464,7 @@ def analyze(
             n_jobs=1 if n_jobs is None else n_jobs,
             signal_draws=signal_draws,
             thresholds=swept,
+            side_seeds=side_seeds,
         )
     )
     _guarded(lambda: check_out_dir(output, overwrite=overwrite))
@@ -500,6 +509,7 @@ def analyze(
             signal_draws=signal_draws,
             signal_calibration=signal_calibration,
             thresholds=swept,
+            side_seeds=side_seeds,
             read_options=read_options,
             # a saved part or copy read in memory; a Spark input is named by its report
             source=None if engine is Engine.spark else file,

@@ -26,7 +26,7 @@ from dynamics.report._markup import (
     shown_comment_ids,
     table,
 )
-from dynamics.report.collect import FAMILIES, Collected, MetricRun
+from dynamics.report.collect import FAMILIES, Collected, MetricRun, SideSeedSpread
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -223,6 +223,37 @@ _TAILS = {
 _ARROWS = {"greater": "higher", "less": "lower"}
 
 
+def _side_seeds_html(spread: SideSeedSpread, ci: Any) -> str:
+    """The measure on the sides of each side-search seed, in one paragraph; a warning when
+    the values leave the value's own interval.
+
+    >>> from dynamics.report.collect import SideSeedSpread
+    >>> print(_side_seeds_html(SideSeedSpread((0, 1), (0.5, 0.7), ((3, 2), (4, 2))), (0.4, 0.6)))
+    <p class="warning">On the sides found with seeds 0-1: from 0.5 to 0.7 (seed 0: 0.5, sides 3/2; seed 1: 0.7, sides 4/2). Some lie outside the interval above, which holds the sides of seed 0 fixed: the side search moves this value more than the sampling of threads does.</p>
+    """
+    steps = "; ".join(
+        f"seed {seed}: {number_text(value)}, sides {'/'.join(str(n) for n in sizes)}"
+        for seed, value, sizes in zip(spread.seeds, spread.values, spread.sizes, strict=True)
+    )
+    seeds = f"{spread.seeds[0]}-{spread.seeds[-1]}"
+    if not spread.defined:
+        return f"<p>On the sides found with seeds {seeds}: no value on any ({esc(steps)}).</p>"
+    text = (
+        f"On the sides found with seeds {seeds}: from {number_text(spread.low)} to "
+        f"{number_text(spread.high)} ({steps})"
+    )
+    if spread.n_undefined:
+        text += f"; no value on {spread.n_undefined}"
+    low, high = ci if ci is not None else (math.nan, math.nan)
+    if math.isfinite(low) and math.isfinite(high) and (spread.low < low or spread.high > high):
+        return (
+            f'<p class="warning">{esc(text)}. Some lie outside the interval above, which '
+            f"holds the sides of seed {spread.seeds[0]} fixed: the side search moves this "
+            "value more than the sampling of threads does.</p>"
+        )
+    return f"<p>{esc(text)}.</p>"
+
+
 def _percent(share: Any, digits: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "n/a"
@@ -413,6 +444,14 @@ def render(
                     ),
                 ],
                 [
+                    "side seeds",
+                    max(settings.side_seeds, 1),
+                    (
+                        "the sides found with this many seeds (seed, seed + 1, ...); every "
+                        "side-based measure's value on each is given beside its interval"
+                    ),
+                ],
+                [
                     "thresholds",
                     ", ".join(fmt_number(t) for t in settings.thresholds) or "none",
                     (
@@ -430,13 +469,20 @@ def render(
         f"graph, found with seed {settings.seed}; the {settings.n_sides} largest communities are "
         "the sides and every other user has no side. Reply graphs are mostly disagreement, so "
         "these are groups that talk a lot to each other, which in a flame war can be two camps "
-        "arguing; pass labelled sides through the Python API when you have them. The sides are "
-        "found once: the confidence intervals resample threads with these sides held fixed, "
-        "so they leave out how much the side search itself varies. On real reply graphs "
-        "another seed can find other sides and move a side-based value beyond its interval "
-        "(on r/CollegeRant E/I went from -0.979 to -0.882 over eight seeds, against an "
-        "interval of [-0.994, -0.967]): run the report with several seeds and give the spread "
-        "beside the interval.</p>"
+        "arguing; pass labelled sides through the Python API when you have them. The "
+        "confidence intervals resample threads with these sides held fixed, so they leave out "
+        "how much the side search itself varies. On real reply graphs another seed can find "
+        "other sides and move a side-based value beyond its interval (on r/CollegeRant E/I "
+        "went from -0.979 to -0.882 over eight seeds, against an interval of "
+        "[-0.994, -0.967]). "
+        + (
+            f"The sides were also found with seeds {settings.seed} to "
+            f"{settings.seed + settings.side_seeds - 1}, and each side-based measure gives "
+            "its value on each beside its interval: give that range with the value.</p>"
+            if settings.side_seeds >= 2
+            else "Run the report with several side seeds (--side-seeds) and give the range "
+            "beside the interval.</p>"
+        )
     )
     if sides.status == "ok" and sides.labels is not None:
         sizes = sides.sizes()
@@ -627,6 +673,8 @@ def render(
                 parts.append(_signal_html(run.signal))
             if run.thresholds is not None:
                 parts.append(_thresholds_html(run.thresholds))
+            if run.side_seeds is not None:
+                parts.append(_side_seeds_html(run.side_seeds, r.ci))
             parts.extend(f'<p class="warning">Warning: {esc(w)}</p>' for w in r.warnings)
             parts.extend(
                 f'<p class="muted">Note: {esc(note)}</p>' for note in (r.reason, run.reason) if note

@@ -51,6 +51,7 @@ from dynamics.report.collect import (
     recorded,
     run_all,
     scored_annotation,
+    with_side_seeds,
 )
 
 if TYPE_CHECKING:
@@ -135,6 +136,9 @@ def collect(
         graph = as_igraph(replies, func="report", copy=False)
     sides = _find_sides(graph, settings)
     runs = run_all(settings, step, lambda spec: _run(spec, ds, graph, settings, sides, replies))
+    if settings.side_seeds >= 2 and sides.labels is not None:
+        step("finding the sides with other seeds")
+        runs = with_side_seeds(runs, graph, settings)
     facts = InputFacts(ds.report, graph.ecount(), _activity(ds), lambda ids: _texts(ds, ids))
     return Collected(None, settings, annotation, sides, runs, facts)
 

@@ -90,7 +90,7 @@ def test_results_json_holds_every_family_and_metric(results: dict) -> None:
         "n_boot": 10,
         "null": "auto",
         "annotate": True,
-        "sides": {"method": "leiden", "n_sides": 2},
+        "sides": {"method": "leiden", "n_sides": 2, "seeds": 5},
     }
     env = results["environment"]
     assert env["python"]
@@ -266,6 +266,41 @@ def test_sides_sentence_breaks_down_the_users_without_a_side(
     assert "user pairs linked by a reply in either direction" in page
     assert "directed edges (ordered user pairs" in page
     assert "they leave out how much the side search itself varies" in page
+
+
+def test_side_based_measures_give_their_range_over_side_seeds(
+    report_dir: Path, results: dict, seed_discussion: dyn.Discussion
+) -> None:
+    """Each side-based measure is also given on the sides of seeds 0-4 (the default), the
+    first being the report's own value; the others match the measure called on those sides."""
+    by_metric = {m["metric"]: m for m in results["metrics"]}
+    ei = by_metric["ei_index"]
+    spread = ei["side_seeds"]
+    assert spread["seeds"] == [0, 1, 2, 3, 4]
+    assert spread["values"][0] == ei["result"]["value"]
+    d = seed_discussion.annotate()
+    again = dyn.polarization.sides(d, method="leiden", n_sides=2, seed=3)
+    assert spread["values"][3] == dyn.polarization.ei_index(d, sides=again).value
+    assert spread["side_sizes"][3] == sorted(again.sizes.values(), reverse=True)
+    assert by_metric["thread_size"]["side_seeds"] is None  # no sides
+    with (report_dir / "tables" / "summary.csv").open(encoding="utf-8") as fh:
+        rows = {row["metric"]: row for row in csv.DictReader(fh)}
+    defined = [v for v in spread["values"] if v is not None]
+    assert float(rows["ei_index"]["side_seeds_low"]) == min(defined)
+    assert float(rows["ei_index"]["side_seeds_high"]) == max(defined)
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("<h3>ei_index</h3>") :]
+    section = section[: section.index("<h3>", 5)]
+    assert "On the sides found with seeds 0-4:" in section
+    assert "The sides were also found with seeds 0 to 4" in page
+
+
+def test_side_seeds_off_finds_the_sides_once(seed_discussion: dyn.Discussion) -> None:
+    c = collect(seed_discussion, Settings(annotate=False, n_null=5, n_boot=0, side_seeds=1))
+    assert all(run.side_seeds is None for run in c.runs)
+    assert c.settings.to_dict()["sides"]["seeds"] == 1
+    with pytest.raises(ValueError, match="side_seeds"):
+        Settings(side_seeds=-1)
 
 
 def test_results_json_names_the_code(results: dict) -> None:
