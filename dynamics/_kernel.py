@@ -52,7 +52,7 @@ import numpy as np
 
 from dynamics import _docs
 from dynamics._memo import reuse
-from dynamics._params import check_param, check_seed
+from dynamics._params import check_param, check_seed, draw_seed
 from dynamics._refit_null import null_samples_ahead, refit_null_test
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
@@ -82,7 +82,9 @@ __all__ = [
     "arguments",
     "bootstrap",
     "check_common",
+    "find_measure",
     "finish",
+    "guard_settings",
     "measure",
     "measures",
     "refit_and_bootstrap",
@@ -140,6 +142,20 @@ class Settings(TypedDict, total=False):
     progress: bool | None
 
 
+#: The settings that make a measure random: with any of them, ``seed=None`` draws a seed
+#: (:func:`guard_settings`), which the result records.
+RANDOM_SETTINGS: frozenset[str] = frozenset({"null", "n_null", "n_boot"})
+
+#: What each setting a measure does not take would have asked for (the error says it).
+_LACKS: dict[str, str] = {
+    "null": "no null model",
+    "n_null": "no null model",
+    "n_boot": "no thread bootstrap",
+    "ci": "no thread bootstrap",
+    "seed": "nothing random",
+    "progress": "no progress bar",
+}
+
 #: The settings a measure takes when :func:`measure` is not told: all with a null model,
 #: else those of the bootstrap and the seed.
 _WITHOUT_NULL: tuple[str, ...] = ("n_boot", "ci", "seed", "progress")
@@ -165,6 +181,7 @@ ci : float, default 0.95
     Level of the bootstrap interval.
 seed : int or None, default 0
     Seed of the null model and the bootstrap (and of anything random in the measure).
+    None draws a fresh seed, recorded in ``result.params["seed"]``: pass it back to repeat.
 progress : bool or None
     Progress bar for null samples and bootstrap.""",
     "raises": """\
@@ -240,6 +257,9 @@ class Measure:
         Which of :data:`SETTINGS` the function takes.
     params : tuple of str
         The function's parameter names, in order (the first is the data).
+    instead : str or None
+        What to use for what the measure does not do (a thread bootstrap, a null model): the
+        error raised for a setting it does not take ends with it.
     """
 
     name: str
@@ -252,6 +272,7 @@ class Measure:
     tables: tuple[str, ...] = ()
     takes: frozenset[str] = frozenset()
     params: tuple[str, ...] = ()
+    instead: str | None = None
 
     @property
     def key(self) -> str:
@@ -278,6 +299,7 @@ def measure(
     tables: Iterable[str] = (),
     settings: Iterable[str] | None = None,
     blocks: Mapping[str, str] | None = None,
+    instead: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as a measure of ``family`` (see :class:`Measure`).
 
@@ -286,7 +308,10 @@ def measure(
     then :data:`DOC_BLOCKS`. A function that ends in ``**settings`` is returned wrapped
     (:func:`with_settings`): ``settings`` (default: all of :data:`SETTINGS` when ``nulls`` is
     given, else ``n_boot``, ``ci``, ``seed``, ``progress``) become keyword-only parameters of
-    its signature with the defaults of :data:`DEFAULTS`.
+    its signature with the defaults of :data:`DEFAULTS`. Every measure is returned wrapped by
+    :func:`guard_settings`: a setting it does not take raises a ``TypeError`` that says what
+    the measure lacks and what to use (``instead``), and ``seed=None`` draws a seed that the
+    result records.
     """
     check_param(family in FAMILIES, "family", "measure", f"one of {FAMILIES}", family)
     unknown = set(needs) - set(NEEDS)
@@ -297,6 +322,7 @@ def measure(
             chosen = settings if settings is not None else SETTINGS if nulls else _WITHOUT_NULL
             func = with_settings(func, chosen)
         params = inspect.signature(func).parameters
+        func = guard_settings(func, f"{family}.{func.__name__}")
         spec = Measure(
             name=func.__name__,
             family=family,
@@ -308,6 +334,7 @@ def measure(
             tables=tuple(tables),
             takes=frozenset(s for s in SETTINGS if s in params),
             params=tuple(params),
+            instead=instead,
         )
         REGISTRY[spec.key] = spec
         func.spec = spec  # type: ignore[attr-defined]
@@ -357,6 +384,98 @@ def with_settings(func: Callable[..., Any], names: Iterable[str]) -> Callable[..
 
     call.__signature__ = full  # type: ignore[attr-defined]
     return call
+
+
+def guard_settings(func: Callable[..., Any], key: str) -> Callable[..., Any]:
+    """``func`` (a measure, or an engine's version of measure ``key``) with the settings
+    checked before it runs.
+
+    - A setting of :data:`SETTINGS` that ``func`` does not take raises a ``TypeError`` saying
+      what the measure lacks (no thread bootstrap, no null model, ...), the settings it takes,
+      and what to use instead: the spec's ``instead`` (see :func:`measure`), else the
+      measures of its family that take the setting (:func:`unsupported_setting`).
+    - ``seed=None`` in a measure that takes a seed and any of :data:`RANDOM_SETTINGS` is
+      replaced by a seed drawn from fresh entropy (:func:`dynamics._params.draw_seed`):
+      ``result.params["seed"]`` records it, and passing it back as ``seed`` gives the same
+      result. A measure that takes ``seed`` only for a uniform signature keeps None.
+
+    The signature (``inspect.signature``) is ``func``'s.
+    """
+    takes = frozenset(s for s in SETTINGS if s in inspect.signature(func).parameters)
+    draws = "seed" in takes and bool(takes & RANDOM_SETTINGS)
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        lacking = [s for s in SETTINGS if s in kwargs and s not in takes]
+        if lacking:
+            raise TypeError(unsupported_setting(key, lacking, takes))
+        if draws and "seed" in kwargs and kwargs["seed"] is None:
+            kwargs["seed"] = draw_seed()
+        return func(*args, **kwargs)
+
+    return call
+
+
+def unsupported_setting(key: str, lacking: Iterable[str], takes: Iterable[str]) -> str:
+    """The message of the ``TypeError`` for settings ``lacking`` that measure ``key`` (or an
+    engine's version of it, which takes ``takes``) does not take.
+
+    >>> print(unsupported_setting("escalation.episodes", ["n_boot"], ["seed"]))  # doctest: +ELLIPSIS
+    episodes() got the setting 'n_boot', which it does not take: episodes has no thread bootstrap (the settings it takes: seed). ...
+    """
+    family, name = key.split(".", 1)
+    measures(family)  # the family's specs registered (an engine's version may come first)
+    lacking = list(lacking)
+    what = sorted({_LACKS[s] for s in lacking})
+    given = ", ".join(repr(s) for s in lacking)
+    plural = "s" if len(lacking) > 1 else ""
+    taken = ", ".join(s for s in SETTINGS if s in set(takes)) or "none"
+    msg = (
+        f"{name}() got the setting{plural} {given}, which it does not take: {name} has "
+        f"{' and '.join(what)} (the settings it takes: {taken})."
+    )
+    spec = REGISTRY.get(key)
+    if spec is not None and spec.instead:
+        return f"{msg} {spec.instead}"
+    others = [m.name for m in REGISTRY.values() if m.family == family and set(lacking) <= m.takes]
+    if others:
+        return f"{msg} Measures of the {family} family that take {given}: {', '.join(others)}."
+    return msg
+
+
+def find_measure(name: str, caller: str) -> Measure:
+    """The registered measure named ``name``: its key (``"polarization.ei_index"``) or its
+    function name (``"ei_index"``); ``caller`` names the public function in the error.
+
+    Raises
+    ------
+    ValueError
+        For a name that is no measure's (the message lists the valid names), or a function
+        name that two families share (use the key).
+
+    Examples
+    --------
+    >>> find_measure("ei_index", "over_time").key
+    'polarization.ei_index'
+    >>> find_measure("no_such", "over_time")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: over_time: no measure 'no_such'; registered measures are ... 'structure.thread_size', ...
+    """
+    specs = measures()
+    found = [m for m in specs if name in (m.key, m.name)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        keys = ", ".join(repr(m.key) for m in found)
+        msg = f"{caller}: {name!r} names several measures ({keys}); give the key"
+        raise ValueError(msg)
+    known = ", ".join(repr(m.key) for m in specs)
+    msg = (
+        f"{caller}: no measure {name!r}; registered measures are (by key, or by the part "
+        f"after the dot) {known} (see dyn.measures())"
+    )
+    raise ValueError(msg)
 
 
 def arguments(args: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,15 +6,28 @@
 
 from __future__ import annotations
 
+import functools
 import random
+import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["check_param", "check_seed", "igraph_seed", "is_int", "rng"]
+__all__ = [
+    "DrawnSeed",
+    "check_param",
+    "check_seed",
+    "draw_seed",
+    "draws_seed",
+    "igraph_seed",
+    "is_int",
+    "rng",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def check_param(ok: bool, name: str, func: str, expected: str, got: Any) -> None:
@@ -60,6 +73,62 @@ def check_seed(seed: Any, func: str | None = None) -> None:
         f"Got {seed!r} instead."
     )
     raise ValueError(msg)
+
+
+class DrawnSeed(int):
+    """A seed drawn for ``seed=None`` (see :func:`draw_seed`): an ``int`` in every way.
+
+    The type only tells the caches that keep null samples or bootstrap graphs by seed not to
+    keep them under it: no later call asks for the same drawn seed, so they would only hold
+    memory. Passing the number back as ``seed=`` (a plain int) gives the same results.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+
+#: Drawn seeds are below this bound: exact in JSON readers that hold numbers as doubles (the
+#: HTML report, the dashboard) and in Java's ``int`` (Spark).
+SEED_BOUND = 2**31
+
+
+def draw_seed() -> DrawnSeed:
+    """A fresh seed from the operating system's entropy, for a measure given ``seed=None``.
+
+    The measure runs with it and records it in ``result.params["seed"]``, so the run can be
+    repeated exactly by passing that number back as ``seed``.
+
+    >>> s = draw_seed()
+    >>> isinstance(s, int) and 0 <= s < 2**31
+    True
+    """
+    return DrawnSeed(secrets.randbelow(SEED_BOUND))
+
+
+def draws_seed(func: _F) -> _F:
+    """``func`` with ``seed=None`` replaced by :func:`draw_seed` before it runs.
+
+    ``seed`` must be keyword-only in ``func``. Everything ``func`` records (``params["seed"]``,
+    so ``to_dict()``, ``results.json``, the report) then holds the seed actually used, and
+    ``func(..., seed=result.params["seed"])`` gives the same result. Integers and numpy
+    Generators are passed on unchanged.
+
+    >>> @draws_seed
+    ... def f(*, seed=0):
+    ...     return seed
+    >>> f(seed=3), f(), isinstance(f(seed=None), DrawnSeed)
+    (3, 0, True)
+    """
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if "seed" in kwargs and kwargs["seed"] is None:
+            kwargs["seed"] = draw_seed()
+        return func(*args, **kwargs)
+
+    return call  # type: ignore[return-value]
 
 
 #: igraph's random number generator is process-wide: blocks that seed it run one at a time, so

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from dynamics._memo import Budget, Memo, Scoped
-from dynamics._params import check_param, igraph_seed, rng
+from dynamics._params import DrawnSeed, check_param, igraph_seed, rng
 from dynamics._significance import REFIT_NULLS, NullTest, _compare
 from dynamics._validation import (
     VertexSides,
@@ -176,8 +176,9 @@ def _lookup(
 ) -> tuple[tuple[Any, ...] | None, list[NullSample] | None]:
     """The key of these samples in ``cache`` and the samples kept there under it (None
     without a cache, or when they are not kept)."""
-    if cache is None or seed is None:
-        # seed=None asks for fresh entropy: samples kept from one call must not come back
+    if cache is None or seed is None or isinstance(seed, DrawnSeed):
+        # seed=None asks for fresh entropy (a DrawnSeed, see dynamics._params.draw_seed):
+        # samples kept from one call must not come back, nor fill the cache
         return None, None
     used = (*sorted(unit_weights), "sign")  # what a side search can read
     key = (_fingerprint(graph, used), null, n_null, seed, tuple(sorted(unit_weights)))

@@ -45,7 +45,8 @@ class MetricResult:
         Confidence interval ``(low, high)`` at level ``params["ci"]`` (bootstrap over threads
         where it makes sense), or None when not computed.
     params : dict
-        Every parameter the value depends on (seed included), for reproducibility.
+        Every parameter the value depends on (seed included: for ``seed=None``, the seed
+        drawn, so that passing it back repeats the run), for reproducibility.
     z, p_value : float or None
         Null-model z-score and p-value, when a null model was run (``params["null"]`` names it).
     null_mean, null_sd : float or None

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from dynamics._params import check_param, igraph_seed, rng
+from dynamics._params import DrawnSeed, check_param, igraph_seed, rng
 from dynamics._progress import progress_bar
 from dynamics._sample_checks import MIN_BOOTSTRAP_THREADS
 
@@ -361,7 +361,8 @@ def bootstrap_threads(
 
     resampler = resampler_of(discussion)
     # the i-th sample of seed s is the same for every metric: its user graph is built once
-    seeded = isinstance(seed, int | np.integer)
+    # (not for a seed drawn for seed=None: no other call draws the same one)
+    seeded = isinstance(seed, int | np.integer) and not isinstance(seed, DrawnSeed)
 
     def on_sample(drawn: np.ndarray, i: int) -> float:
         key = ("bootstrap", int(seed), i) if seeded else None  # type: ignore[arg-type]

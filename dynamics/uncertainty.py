@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dynamics._kernel import measures
-from dynamics._params import check_seed
+from dynamics._kernel import find_measure, measures
+from dynamics._params import check_seed, draws_seed
 from dynamics._progress import progress_bar
 from dynamics.errors import DynamicsError, UndefinedMetricError
 
@@ -224,6 +224,7 @@ def draw_signals(
     return comments.with_columns(out)
 
 
+@draws_seed
 def signal_uncertainty(
     discussion: Discussion,
     measure: Callable[..., Any] | str,
@@ -288,6 +289,8 @@ def signal_uncertainty(
     seed : int or None, default 0
         Seed of the draws (one stream per signal), and the ``seed`` of a registered measure
         (the same in every draw, so only the labels change from one draw to the next).
+        None draws a fresh seed, recorded in ``params["seed"]``: passing it back as ``seed``
+        gives the same draws.
     calibration : Calibration, "toxichat" or None, default None
         Map the drawn signals' scores through this calibration before drawing (columns it
         does not cover are drawn as they are; the signals not drawn are left as they are,
@@ -406,14 +409,7 @@ def _resolve(
     only); ``caller`` names the public function in error messages."""
     specs = measures()
     if isinstance(measure, str):
-        found = [m for m in specs if measure in (m.key, m.name)]
-        if not found:
-            msg = (
-                f"{caller}: no measure {measure!r}; registered measures are keys "
-                "like 'polarization.frustration' (see dyn.measures())"
-            )
-            raise ValueError(msg)
-        spec = found[0]
+        spec = find_measure(measure, caller)
     elif callable(measure):
         spec = next((m for m in specs if m.func is measure), None)
         if spec is None:
@@ -557,6 +553,7 @@ class ThresholdSensitivity:
         return f"<{self.measure} by {self.signal} threshold: {pairs}>"
 
 
+@draws_seed
 def threshold_sensitivity(
     discussion: Discussion,
     measure: Callable[..., Any] | str,
@@ -601,7 +598,8 @@ def threshold_sensitivity(
         The thresholds to try (sorted, duplicates dropped); default :data:`THRESHOLDS`
         (0.3 to 0.7 in steps of 0.1).
     seed : int or None, default 0
-        The ``seed`` of a registered measure, the same at every threshold.
+        The ``seed`` of a registered measure, the same at every threshold. None draws one
+        seed for every threshold, recorded in ``params["seed"]`` when the measure takes one.
     progress : bool or None, default None
         Show a progress bar (None: when standard error is a terminal and there are at least
         20 thresholds).

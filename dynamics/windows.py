@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from dynamics._params import check_param
+from dynamics._params import check_param, draw_seed
 from dynamics._results import MetricResult
 from dynamics.errors import DataQualityWarning, DynamicsError
 
@@ -22,7 +22,7 @@ __all__ = ["over_time"]
 
 
 def over_time(
-    metric: Callable[..., MetricResult],
+    metric: Callable[..., MetricResult] | str,
     discussion: Discussion,
     *,
     by: str = "1w",
@@ -43,8 +43,11 @@ def over_time(
 
     Parameters
     ----------
-    metric : callable
-        A metric function ``metric(discussion, **kwargs) -> MetricResult``.
+    metric : callable or str
+        A metric function ``metric(discussion, **kwargs) -> MetricResult``, or the name of a
+        registered measure, as ``dyn.uncertainty`` takes it: its key
+        (``"polarization.ei_index"``) or its function name (``"ei_index"``); see
+        ``dyn.measures()``.
     discussion : Discussion
         Comments need timestamps; comments without one are left out.
     by : str, default "1w"
@@ -54,7 +57,9 @@ def over_time(
     min_comments : int, default 1
         Windows with fewer comments get NaN with the reason "too few comments".
     **kwargs
-        Passed to ``metric`` (e.g. ``sides=...``, ``seed=0``).
+        Passed to ``metric`` (e.g. ``sides=...``, ``seed=0``). ``seed=None`` draws one seed
+        for the whole table (every window gets the same one), recorded in
+        ``frame.attrs["seed"]``.
 
     Returns
     -------
@@ -64,7 +69,19 @@ def over_time(
         ``excess``, ``reason`` and ``warnings`` (the window's small-sample warnings, joined
         by ``"; "``). A window where the metric is undefined (or raises a
         :class:`~dynamics.errors.DynamicsError`) has NaN and the reason. Comments without a
-        time are in no window (one ``DataQualityWarning`` counts them).
+        time are in no window (one ``DataQualityWarning`` counts them). With a ``seed`` in
+        ``kwargs``, ``frame.attrs["seed"]`` holds the seed every window ran with (the one
+        drawn for ``seed=None``): passing it back as ``seed`` gives the same table.
+
+    Raises
+    ------
+    ValueError
+        For a name that is no registered measure's (the message lists the valid names), or
+        bad ``by``, ``rolling`` or ``min_comments``.
+    TypeError
+        When ``metric`` is neither a function nor a name.
+    DynamicsError
+        When no comment has a timestamp.
 
     Examples
     --------
@@ -78,12 +95,22 @@ def over_time(
                    window_start  n_comments  value
     0 2024-01-01 00:00:00+00:00           2    1.0
     1 2024-01-08 00:00:00+00:00           2    1.0
+
+    A registered measure by name:
+
+    >>> over_time("thread_size", d, by="1w")[["window_start", "metric", "value"]]
+                   window_start       metric  value
+    0 2024-01-01 00:00:00+00:00  thread_size    2.0
+    1 2024-01-08 00:00:00+00:00  thread_size    2.0
     """
     import pandas as pd
 
+    metric = _metric(metric)
     check_param(
         min_comments >= 0, "min_comments", "over_time", "a non-negative integer", min_comments
     )
+    if "seed" in kwargs and kwargs["seed"] is None:
+        kwargs["seed"] = draw_seed()  # one for every window, so the table can be repeated
     all_times = discussion.comments.get_column("created_at")
     times = all_times.drop_nulls()
     if all_times.null_count() > 0 and times.len():
@@ -130,7 +157,25 @@ def over_time(
         row.update({k: frame[k] for k in _COLUMNS})
         row["metric"] = res.name
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if "seed" in kwargs:
+        frame.attrs["seed"] = kwargs["seed"]
+    return frame
+
+
+def _metric(metric: Callable[..., MetricResult] | str) -> Callable[..., MetricResult]:
+    """The metric function: ``metric`` itself, or the registered measure it names."""
+    if isinstance(metric, str):
+        from dynamics._kernel import find_measure
+
+        return find_measure(metric, "over_time").func
+    if not callable(metric):
+        msg = (
+            "The 'metric' parameter of over_time must be a metric function or the name of a "
+            f"registered measure (see dyn.measures()). Got {metric!r} instead."
+        )
+        raise TypeError(msg)
+    return metric
 
 
 #: The result columns each window's row takes (MetricResult.to_frame's names).

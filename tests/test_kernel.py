@@ -166,3 +166,149 @@ def test_null_samples_that_leave_the_measure_undefined_are_counted() -> None:
     assert params[N_DEFINED] == n
     expected = f"{40 - n} of 40 null samples left the measure undefined and are left out"
     assert said == [f"{expected}: the test rests on {n}"]
+
+
+# ----------------------------------------------------------------- seed=None and settings
+def _scored_threads() -> dyn.Discussion:
+    """12 random reply trees of 10 comments by 8 users, with a toxicity score (seeded)."""
+    import polars as pl
+
+    gen = np.random.default_rng(0)
+    frames = []
+    for t in range(12):
+        ids = [f"t{t}c{i}" for i in range(10)]
+        up = [None] + [int(gen.integers(0, i)) for i in range(1, 10)]
+        users: list[int] = []
+        for i in range(10):
+            u = int(gen.integers(0, 8))
+            users.append((u + 1) % 8 if up[i] is not None and u == users[up[i]] else u)
+        frames.append(
+            pl.DataFrame(
+                {
+                    "id": ids,
+                    "parent": [None if j is None else ids[j] for j in up],
+                    "link_id": [f"t{t}"] * 10,
+                    "user": [f"u{u}" for u in users],
+                    "body": ["x"] * 10,
+                    "created_utc": [1_700_000_000 + 3600 * t + 60 * i for i in range(10)],
+                    "toxicity": gen.beta(0.6, 1.2, 10).tolist(),
+                }
+            )
+        )
+    return dyn.load(pl.concat(frames))
+
+
+_SIDES = {f"u{i}": "L" if i < 4 else "R" for i in range(8)}
+_RANDOM = [m for m in measures() if "seed" in m.takes and m.takes & {"n_boot", "n_null"}]
+
+
+def _random_args(spec) -> dict:
+    """A bootstrap, and a null where the measure has one (label shuffles for given sides)."""
+    args: dict = {"n_boot": 20} if "n_boot" in spec.takes else {}
+    if spec.nulls:
+        args["n_null"] = 20
+    if spec.needs & {"sides", "leaning"}:
+        args["sides"] = _SIDES
+    return args
+
+
+@pytest.mark.parametrize("spec", _RANDOM, ids=lambda m: m.key)
+def test_seed_none_records_the_seed_it_drew(spec) -> None:
+    """seed=None drew fresh entropy and kept no trace of it: the run could not be repeated.
+    Now the seed drawn is in params (so in to_dict / results.json), and passing it back gives
+    the same numbers."""
+    import json
+
+    d = _scored_threads()
+    first = spec.func(d, seed=None, **_random_args(spec))
+    seed = first.params["seed"]
+    assert isinstance(seed, int)
+    assert 0 <= seed < 2**31
+    assert json.loads(json.dumps(first.to_dict()))["params"]["seed"] == seed
+    again = spec.func(d, seed=seed, **_random_args(spec))
+    assert again.to_dict() == first.to_dict()
+    for name in first.tables:
+        assert again.tables[name].equals(first.tables[name]), name
+
+
+def test_seed_none_draws_a_new_seed_each_call() -> None:
+    """Two unseeded runs are two random runs: different seeds, different intervals."""
+    d = _scored_threads()
+    runs = [dyn.escalation.toxicity_by_depth(d, n_boot=50, seed=None) for _ in range(2)]
+    assert runs[0].params["seed"] != runs[1].params["seed"]
+    assert runs[0].ci != runs[1].ci
+
+
+def test_seed_none_with_the_re_inferring_null_is_repeatable() -> None:
+    """Found sides and rewire-refit: the null graphs of the drawn seed come back with it
+    (and, as before, an unseeded run keeps no null samples in the Sides)."""
+    g = nx.karate_club_graph()
+    s = dyn.polarization.sides(g, method="leiden", seed=0)
+    first = dyn.polarization.modularity(g, sides=s, n_null=6, seed=None)
+    assert first.params["null"] == "rewire-refit"
+    assert not s.null_cache
+    again = dyn.polarization.modularity(g, sides=s, n_null=6, seed=first.params["seed"])
+    assert again.to_dict() == first.to_dict()
+
+
+def test_seed_stays_none_where_nothing_is_random() -> None:
+    """episodes and instigators take seed for a uniform signature only: nothing is drawn."""
+    d = _scored_threads()
+    assert dyn.escalation.episodes(d, seed=None).params["seed"] is None
+    assert dyn.escalation.instigators(d, seed=None).params["seed"] is None
+
+
+def test_uncertainty_records_the_seed_it_drew() -> None:
+    d = _scored_threads()
+    first = dyn.uncertainty.signal_uncertainty(
+        d, "escalation.contagion", signals="toxicity", n_draws=5, seed=None
+    )
+    again = dyn.uncertainty.signal_uncertainty(
+        d, "escalation.contagion", signals="toxicity", n_draws=5, seed=first.params["seed"]
+    )
+    assert isinstance(first.params["seed"], int)
+    assert again.draws.tolist() == first.draws.tolist()
+
+
+#: Which settings each public measure takes (README "Defaults"): the table is checked here.
+_TAKES = {
+    "structure.participation_inequality": {"n_boot", "ci", "seed", "progress"},
+    "escalation.contagion": set(SETTINGS),
+    "escalation.toxicity_by_depth": {"n_boot", "ci", "seed"},
+    "escalation.toxicity_by_turn": {"n_boot", "ci", "seed"},
+    "escalation.toxicity_by_thread_size": {"n_boot", "ci", "seed"},
+    "escalation.derailment": {"n_boot", "ci", "seed"},
+    "escalation.reply_heat": {"n_boot", "ci", "seed", "progress"},
+    "escalation.episodes": {"seed"},
+    "escalation.instigators": {"seed"},
+}
+
+
+def test_settings_each_measure_takes() -> None:
+    for spec in measures():
+        if spec.family in ("polarization", "echo_chambers"):
+            want = set(SETTINGS)
+        else:
+            want = _TAKES.get(spec.key, set())
+        assert spec.takes == want, spec.key
+
+
+@pytest.mark.parametrize(
+    ("func", "given", "said"),
+    [
+        (dyn.escalation.episodes, {"n_boot": 10}, "episodes has no thread bootstrap"),
+        (dyn.escalation.instigators, {"n_boot": 10}, "instigators has no thread bootstrap"),
+        (dyn.escalation.instigators, {"ci": 0.9}, "signal_uncertainty"),
+        (dyn.escalation.episodes, {"n_null": 5}, "episodes has no null model"),
+        (dyn.escalation.derailment, {"null": "auto"}, "that take 'null': contagion"),
+        (dyn.structure.thread_size, {"n_boot": 10}, "take 'n_boot': participation_inequality"),
+        (dyn.structure.depth, {"seed": 1}, "depth has nothing random"),
+    ],
+)
+def test_a_setting_a_measure_does_not_take_is_explained(func, given, said) -> None:
+    """episodes(n_boot=...) was a bare "unexpected keyword argument": now it says that the
+    measure has no bootstrap (or null) and what to use instead."""
+    d = _scored_threads()
+    with pytest.raises(TypeError, match=said) as caught:
+        func(d, **given)
+    assert f"{func.__name__}() got the setting" in str(caught.value)

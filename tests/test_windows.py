@@ -149,3 +149,54 @@ def test_comments_without_a_time_are_counted_once() -> None:
         frame = over_time(count, d, by="1w")
     assert len(said) == 1
     assert frame["n_comments"].sum() == 2
+
+
+def test_registered_measures_by_name(month: dyn.Discussion) -> None:
+    """over_time rejected "thread_size" (a TypeError: 'str' object is not callable) where the
+    registry and dyn.uncertainty take names."""
+    by_function = over_time(dyn.structure.thread_size, month, by="1w")
+    for name in ("thread_size", "structure.thread_size"):
+        frame = over_time(name, month, by="1w")
+        pd.testing.assert_frame_equal(frame, by_function)
+    assert (by_function["metric"].iloc[:2] == "thread_size").all()
+
+
+def test_unknown_names_list_the_valid_ones(month: dyn.Discussion) -> None:
+    with pytest.raises(ValueError, match="over_time: no measure 'ei_indx'") as caught:
+        over_time("ei_indx", month, by="1w")
+    assert "'polarization.ei_index'" in str(caught.value)
+    assert "'structure.thread_size'" in str(caught.value)
+    with pytest.raises(TypeError, match="'metric' parameter of over_time must be"):
+        over_time(3, month, by="1w")  # type: ignore[arg-type]
+
+
+def test_seed_none_draws_one_seed_for_every_window() -> None:
+    """seed=None: one seed drawn for the table, kept in frame.attrs, and the same table back
+    from it."""
+    n = 112  # 28 days of two threads of two comments: 28 threads per two-week window
+    d = dyn.load(
+        pl.DataFrame(
+            {
+                "id": [f"c{i}" for i in range(n)],
+                "parent": [None if i % 2 == 0 else f"c{i - 1}" for i in range(n)],
+                "user": [f"u{i % 3}" for i in range(n)],
+                "body": ["x"] * n,
+                "time": [f"2024-01-{i // 4 + 1:02d}T12:{i % 4:02d}:00" for i in range(n)],
+                "toxicity": [(i * 37 % 100) / 100 for i in range(n)],
+            }
+        )
+    )
+    seen: list[object] = []
+
+    def boot(disc: dyn.Discussion, *, seed: int | None = 0) -> MetricResult:
+        seen.append(seed)
+        return dyn.escalation.toxicity_by_depth(disc, n_boot=20, seed=seed)
+
+    first = over_time(boot, d, by="2w", seed=None)
+    seed = first.attrs["seed"]
+    assert isinstance(seed, int)
+    assert len(set(seen)) == 1
+    assert first["ci_low"].notna().all()  # the bootstrap ran in every window
+    again = over_time("toxicity_by_depth", d, by="2w", n_boot=20, seed=seed)
+    pd.testing.assert_frame_equal(again, first)
+    assert again.attrs["seed"] == seed

@@ -128,7 +128,8 @@ def contagion(
     ci : float, default 0.95
         Level of the percentile bootstrap interval, in (0, 1).
     seed : int or None, default 0
-        Seed of the permutations and of the bootstrap.
+        Seed of the permutations and of the bootstrap. None draws a fresh seed, recorded in
+        ``params["seed"]``.
     progress : bool or None
         Show a progress bar for the null (None: only on large inputs and a terminal).
 

@@ -87,7 +87,7 @@ def toxicity_by_depth(
     ci : float, default 0.95
         Interval level, in (0, 1).
     seed : int or None, default 0
-        Seed of the bootstrap.
+        Seed of the bootstrap. None draws a fresh seed, recorded in ``params["seed"]``.
 
     Returns
     -------

@@ -81,6 +81,7 @@ def derailment(
         Interval level.
     seed : int or None, default 0
         Seed of the bootstrap (the same draws as ``dynamics._significance.bootstrap_threads``).
+        None draws a fresh seed, recorded in ``params["seed"]``.
 
     Returns
     -------

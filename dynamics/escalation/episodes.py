@@ -154,7 +154,18 @@ class EpisodesResult(MetricResult):
         return out
 
 
-@escalation_measure(needs={"discussion", "signal"}, result=EpisodesResult)
+@escalation_measure(
+    needs={"discussion", "signal"},
+    result=EpisodesResult,
+    instead=(
+        "Its value counts the episodes found in these threads and has no interval: for how "
+        "the count moves with the toxicity scores use dyn.uncertainty.signal_uncertainty(d, "
+        "'escalation.episodes', signals='toxicity') or "
+        "dyn.uncertainty.threshold_sensitivity(d, 'escalation.episodes'); for escalation "
+        "measures with a thread-bootstrap interval, contagion, derailment, reply_heat or "
+        "toxicity_by_depth (n_boot=...)."
+    ),
+)
 def episodes(
     discussion: Any,
     *,
@@ -195,7 +206,9 @@ def episodes(
         Escalating window: positive OLS slope and peak >= threshold, or non-decreasing steps
         ending at or above threshold and above the first comment.
     seed : int or None, default 0
-        Unused (the detection is deterministic); accepted for a uniform signature.
+        Unused (the detection is deterministic); accepted for a uniform signature. The
+        measure has no thread bootstrap or null model: ``n_boot``, ``ci``, ``null`` and
+        ``n_null`` raise a ``TypeError`` that says what to use instead.
 
     Returns
     -------

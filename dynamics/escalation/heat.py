@@ -82,7 +82,8 @@ def reply_heat(
     seed : int or None, default 0
         Seed of the bootstrap: the same thread draws as
         ``dynamics._significance.bootstrap_threads``, so the interval equals recomputing the
-        statistic on each resampled Discussion (episodes lie within threads).
+        statistic on each resampled Discussion (episodes lie within threads). None draws a
+        fresh seed, recorded in ``params["seed"]``.
     progress : bool or None
         Show a progress bar for the bootstrap.
 

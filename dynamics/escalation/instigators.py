@@ -24,23 +24,37 @@ from dynamics.escalation._detection import check_params, detect, episode_params
 from dynamics.escalation._family import escalation_measure
 from dynamics.escalation._signal import check_signal_params, comments_of, signal_values, unscored
 
-__all__ = ["InstigatorsResult", "instigators"]
+__all__ = ["InstigatorsResult", "instigators", "saturation_warning"]
 
 
 @dataclass(frozen=True, repr=False)
 class InstigatorsResult(MetricResult):
     """Result of :func:`instigators`: ``value`` is the share of episodes the top authors start.
 
-    Extra fields: ``n_episodes``, ``n_authors`` (known authors in the discussion) and ``n_top``
-    (how many authors the top share holds).
+    Extra fields: ``n_episodes``, ``n_authors`` (known authors in the discussion), ``n_top``
+    (how many authors the top share holds) and ``n_instigators`` (known authors who started
+    at least one episode). With ``n_top >= n_instigators`` the share is saturated (see
+    :func:`instigators`, Notes) and a warning says so.
     """
 
     n_episodes: int = 0
     n_authors: int = 0
     n_top: int = 0
+    n_instigators: int = 0
 
 
-@escalation_measure(needs={"discussion", "signal"}, result=InstigatorsResult)
+@escalation_measure(
+    needs={"discussion", "signal"},
+    result=InstigatorsResult,
+    instead=(
+        "Its value, the top authors' share of the episodes, has no interval here: for how "
+        "it moves with the toxicity scores use dyn.uncertainty.signal_uncertainty(d, "
+        "'escalation.instigators', signals='toxicity') or "
+        "dyn.uncertainty.threshold_sensitivity(d, 'escalation.instigators'); for escalation "
+        "measures with a thread-bootstrap interval, contagion, derailment, reply_heat or "
+        "toxicity_by_depth (n_boot=...)."
+    ),
+)
 def instigators(
     discussion: Any,
     *,
@@ -73,16 +87,19 @@ def instigators(
     top : float, default 0.1
         Share of authors, in (0, 1], counted as the top instigators.
     seed : int or None, default 0
-        Unused (deterministic); accepted for a uniform signature.
+        Unused (deterministic); accepted for a uniform signature. The measure has no thread
+        bootstrap or null model: ``n_boot``, ``ci``, ``null`` and ``n_null`` raise a
+        ``TypeError`` that says what to use instead.
 
     Returns
     -------
     InstigatorsResult
         ``value`` in [0, 1] (about ``top`` when every author starts episodes alike; 1 when the
         top authors start them all; NaN with a reason when there is no episode or no known
-        author; a warning counts the episodes opened by comments without an author); table
-        ``"authors"``: author, started, targeted, deescalated, participated, ranked by
-        started, targeted, deescalated (descending) then name.
+        author; a warning counts the episodes opened by comments without an author, and
+        another says when the share is saturated, see Notes); table ``"authors"``: author,
+        started, targeted, deescalated, participated, ranked by started, targeted,
+        deescalated (descending) then name.
 
     {signal_errors}
 
@@ -94,6 +111,16 @@ def instigators(
     -----
     Comments without an author are never credited (episodes they start still count in the
     denominator). Vectorised: one episode detection plus polars joins.
+
+    **Saturation.** With ``K`` known authors who started an episode (``n_instigators``) and
+    ``n_top >= K``, the top authors hold every instigator, so ``S`` is the share of episodes
+    opened by a known author (1 without author-less openers) whatever ``top`` is: the value
+    is pinned at its maximum by construction and says nothing about how concentrated
+    instigation is. The result then carries a warning, which gives the largest ``top`` that
+    keeps fewer top authors than instigators (``top <= (K - 1) / A``; none when ``K = 1``).
+    Few episodes among many authors saturate the default ``top=0.1``: on r/CollegeRant 226
+    authors start the 310 episodes and the top 10 % are 571 of 5,709 authors, so ``S`` is
+    0.961 (298 / 310) for every ``top``.
 
     References
     ----------
@@ -112,6 +139,11 @@ def instigators(
     1.0
     >>> r.table("authors", backend="polars").rows()
     [('ann', 1, 1, 0, 1), ('bob', 0, 1, 0, 1), ('cat', 0, 0, 1, 0)]
+
+    One episode has one instigator, who is always in the top: the 1.0 is saturated.
+
+    >>> r.warnings  # doctest: +ELLIPSIS
+    ('saturated: the top 1 of 3 authors include all 1 who started an episode, ...',)
     """
     func = "instigators"
     params = checked_params(signal, threshold, min_turns, kind, rule, calm, top, seed)
@@ -179,16 +211,53 @@ def from_authors(
         why = "no comment has a known author (deleted or anonymous), so no one can be ranked"
     if why is not None:
         return InstigatorsResult(func, math.nan, params=params, reason=why, tables=tables, **sizes)
-    share = float(ranked.get_column("started").head(sizes["n_top"]).sum()) / n_episodes
+    started = ranked.get_column("started")
+    sizes["n_instigators"] = int((started > 0).sum())
+    share = float(started.head(sizes["n_top"]).sum()) / n_episodes
     # episodes opened by a comment without an author count in the share's denominator only
-    unknown = n_episodes - int(ranked.get_column("started").sum())
-    said = ()
+    unknown = n_episodes - int(started.sum())
+    said = []
     if unknown:
         opened = f"{unknown} of {n_episodes} episodes were opened by a comment without an author"
-        said = (f"{opened}: they count as not opened by the top authors",)
+        said.append(f"{opened}: they count as not opened by the top authors")
+    saturated = saturation_warning(sizes["n_top"], sizes["n_instigators"], n_authors)
+    if saturated is not None:
+        said.append(saturated)
     return InstigatorsResult(
-        func, share, params=params, tables=tables, n_episodes=n_episodes, warnings=said, **sizes
+        func,
+        share,
+        params=params,
+        tables=tables,
+        n_episodes=n_episodes,
+        warnings=tuple(said),
+        **sizes,
     )
+
+
+def saturation_warning(n_top: int, n_instigators: int, n_authors: int) -> str | None:
+    """The warning of a saturated top share (None when it is not saturated).
+
+    The share is saturated when the ``n_top`` top authors include every one of the
+    ``n_instigators`` known authors who started an episode: it is then the share of episodes
+    with a known opener whatever ``top`` is, its maximum by construction. With no known
+    instigator (every episode opened without an author) the share is 0 and the warning on
+    author-less openers says why.
+
+    >>> saturation_warning(571, 226, 5709)  # doctest: +ELLIPSIS
+    'saturated: the top 571 of 5,709 authors include all 226 who started an episode, ... top <= 225/5709)'
+    >>> saturation_warning(1, 2, 5) is None, saturation_warning(3, 0, 5) is None
+    (True, True)
+    """
+    if n_instigators == 0 or n_top < n_instigators:
+        return None
+    head = (
+        f"saturated: the top {n_top:,} of {n_authors:,} authors include all "
+        f"{n_instigators:,} who started an episode, so the share is at its maximum by "
+        "construction and does not measure how concentrated instigation is"
+    )
+    if n_instigators == 1:
+        return f"{head} (one instigator: no top share can say more)"
+    return f"{head} (fewer top authors than instigators: top <= {n_instigators - 1}/{n_authors})"
 
 
 def _per_author(

@@ -13,10 +13,12 @@ million comments by default).
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from dynamics._kernel import guard_settings
 from dynamics.model.checks import IngestReport
 from dynamics.structure.trees import SUMMARISED
 
@@ -250,6 +252,7 @@ def thread_measure(ds: SparkDataset, name: str) -> tuple[DataFrame, dict[str, fl
     return table, _summary(table, name)
 
 
+@partial(guard_settings, key="escalation.contagion")
 def contagion(
     ds: SparkDataset,
     *,
@@ -320,6 +323,7 @@ def _contagion_null(ds: SparkDataset, options: dict[str, Any]) -> Any:
     return summed
 
 
+@partial(guard_settings, key="escalation.derailment")
 def derailment(
     ds: SparkDataset,
     *,
@@ -352,6 +356,7 @@ def derailment(
     return from_threads(rows, options, n_boot=n_boot, ci=ci, seed=seed)
 
 
+@partial(guard_settings, key="escalation.toxicity_by_depth")
 def toxicity_by_depth(
     ds: SparkDataset,
     *,
@@ -380,6 +385,7 @@ def toxicity_by_depth(
     return _profile_on_spark(ds, "toxicity_by_depth", signal, threshold, within, n_boot, ci, seed)
 
 
+@partial(guard_settings, key="escalation.toxicity_by_turn")
 def toxicity_by_turn(
     ds: SparkDataset,
     *,
@@ -410,6 +416,7 @@ def toxicity_by_turn(
     )
 
 
+@partial(guard_settings, key="escalation.toxicity_by_thread_size")
 def toxicity_by_thread_size(
     ds: SparkDataset,
     *,
@@ -502,6 +509,7 @@ def thread_stat(ds: SparkDataset, name: str) -> Any:
     return summarise(name, _in_input_order(ds, _per_bucket_table(ds, name)))
 
 
+@partial(guard_settings, key="structure.participation_inequality")
 def participation_inequality(
     ds: SparkDataset, *, n_boot: int = 0, ci: float = 0.95, seed: int | None = 0
 ) -> Any:
@@ -565,6 +573,7 @@ def _author_counts(ds: SparkDataset, pairs: pl.DataFrame) -> tuple[tuple[Any, An
     return author_count_arrays(rows.join(order, on="thread_id", how="left")), n_threads
 
 
+@partial(guard_settings, key="structure.reciprocity")
 def reciprocity(ds: SparkDataset, *, weight: str | None = None, graph: Any = None) -> Any:
     """:func:`dynamics.structure.reciprocity` of the dataset: the same result object.
 
@@ -587,6 +596,7 @@ def reciprocity(ds: SparkDataset, *, weight: str | None = None, graph: Any = Non
     return dataclasses.replace(result, tables={"per_thread": per_thread})
 
 
+@partial(guard_settings, key="structure.dyadic_exchanges")
 def dyadic_exchanges(ds: SparkDataset, *, min_turns: int = 2) -> Any:
     """:func:`dynamics.structure.dyadic_exchanges` over every thread, without the
     ``exchanges`` table.
@@ -616,6 +626,7 @@ def dyadic_exchanges(ds: SparkDataset, *, min_turns: int = 2) -> Any:
     )
 
 
+@partial(guard_settings, key="structure.response_times")
 def response_times(
     ds: SparkDataset, *, quantiles: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
 ) -> Any:
@@ -723,6 +734,7 @@ def _in_input_order(ds: SparkDataset, table: DataFrame) -> pl.DataFrame:
     return placed.sort("_place", nulls_last=True, maintain_order=True).drop("_place")
 
 
+@partial(guard_settings, key="escalation.episodes")
 def episodes(
     ds: SparkDataset,
     *,
@@ -787,6 +799,7 @@ def episodes(
     )
 
 
+@partial(guard_settings, key="escalation.instigators")
 def instigators(
     ds: SparkDataset,
     *,
@@ -838,6 +851,7 @@ def instigators(
     return from_authors(per_author, n_episodes, n_authors, params)
 
 
+@partial(guard_settings, key="escalation.reply_heat")
 def reply_heat(
     ds: SparkDataset,
     *,

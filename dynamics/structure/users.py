@@ -249,7 +249,7 @@ def participation_inequality(
     ci : float, default 0.95
         Interval level, in (0, 1).
     seed : int or None, default 0
-        Seed of the bootstrap.
+        Seed of the bootstrap. None draws a fresh seed, recorded in ``params["seed"]``.
     progress : bool or None
         Show a progress bar during the bootstrap.
 

@@ -468,3 +468,23 @@ def test_overlapping_episodes_are_counted_in_the_warnings(shared_data):
         "events"
     )
     assert r.warnings == (said,)
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"n_boot": 200}, "episodes has no thread bootstrap"),
+        ({"ci": 0.9}, "episodes has no thread bootstrap"),
+        ({"null": "auto", "n_null": 50}, "episodes has no null model"),
+    ],
+)
+def test_episodes_has_no_bootstrap_and_says_what_to_use(given, said):
+    """n_boot= was a bare "episodes() got an unexpected keyword argument 'n_boot'", where
+    the other escalation measures take it: the error now says why and what to use."""
+    d = load(chain([0.1, 0.5, 0.9]))
+    with pytest.raises(TypeError, match=said) as caught:
+        episodes(d, **given)
+    text = str(caught.value)
+    assert "the settings it takes: seed" in text
+    assert "signal_uncertainty(d, 'escalation.episodes'" in text
+    assert "derailment" in text

@@ -223,13 +223,15 @@ def test_instigators_on_spark_equal_in_memory(planted_both):
         got = instigators(scored, **options)
         want = instigators_in_memory(expected, **options)
         assert want.n_episodes > 0, options
-        assert (got.value, got.n_episodes, got.n_authors, got.n_top) == (
+        assert (got.value, got.n_episodes, got.n_authors, got.n_top, got.n_instigators) == (
             want.value,
             want.n_episodes,
             want.n_authors,
             want.n_top,
+            want.n_instigators,
         ), options
         assert got.params == want.params, options
+        assert got.warnings == want.warnings, options  # the saturation warning included
         table = got.table("authors", backend="polars")
         assert table.equals(want.table("authors", backend="polars")), options
         assert table.get_column("deescalated").sum() > 0, options
@@ -239,6 +241,33 @@ def test_instigators_on_spark_equal_in_memory(planted_both):
         instigators(scored, top=0)
     with pytest.raises(ValueError, match="instigators needs a numeric hostility column 'toxicity'"):
         instigators(dataset)  # not scored
+
+
+def test_settings_on_spark_as_in_memory(planted_both):
+    """The Spark versions refuse the settings the in-memory measures refuse, with the same
+    message, and record the seed drawn for seed=None as the in-memory ones do."""
+    from dynamics import escalation
+    from dynamics.spark import derailment, episodes, instigators
+
+    memory, _, dataset = planted_both
+    scored = dataset.annotate(["toxicity"])
+    expected = memory.annotate(["toxicity"], cache=False)
+    for on_spark, in_memory in (
+        (episodes, escalation.episodes),
+        (instigators, escalation.instigators),
+    ):
+        with pytest.raises(TypeError) as spark_error:
+            on_spark(scored, n_boot=50)
+        with pytest.raises(TypeError) as memory_error:
+            in_memory(expected, n_boot=50)
+        assert str(spark_error.value) == str(memory_error.value)
+        assert "has no thread bootstrap" in str(spark_error.value)
+    got = derailment(scored, threshold=0.3, n_boot=50, seed=None)
+    seed = got.params["seed"]
+    assert isinstance(seed, int)
+    want = escalation.derailment(expected, threshold=0.3, n_boot=50, seed=seed)
+    assert want.ci is not None
+    assert (got.ci, got.params) == (want.ci, want.params)
 
 
 def test_escalation_profiles_on_spark_equal_in_memory(planted_both):
