@@ -132,11 +132,16 @@ class Episode:
 
 @dataclass(frozen=True, repr=False)
 class EpisodesResult(MetricResult):
-    """Result of :func:`episodes`: ``value`` is the number of episodes.
+    """Result of :func:`episodes`: ``value`` is the number of episodes, rising or flat.
 
+    ``n_rising`` counts those whose signal climbs by at least ``FLAT_RISE`` (trend
+    ``"rising"``: escalations), ``n_flat`` the chains hostile throughout (trend ``"flat"``).
     ``table("episodes")`` has one ranked row per episode, ``table("comments")`` one row per
     (episode, comment); :attr:`episodes` gives them as :class:`Episode` records.
     """
+
+    n_rising: int = 0
+    n_flat: int = 0
 
     @cached_property
     def episodes(self) -> list[Episode]:
@@ -275,7 +280,18 @@ def episodes(
         params=params,
         tables={"episodes": table, "comments": members},
         warnings=shared_comments(members),
+        **trend_counts(table),
     )
+
+
+def trend_counts(table: pl.DataFrame) -> dict[str, int]:
+    """``n_rising`` and ``n_flat``: the episodes of each trend in an episodes table.
+
+    >>> trend_counts(pl.DataFrame({"trend": ["rising", "flat", "rising"]}))
+    {'n_rising': 2, 'n_flat': 1}
+    """
+    trend = table.get_column("trend")
+    return {"n_rising": int((trend == "rising").sum()), "n_flat": int((trend == "flat").sum())}
 
 
 def shared_comments(members: pl.DataFrame) -> tuple[str, ...]:

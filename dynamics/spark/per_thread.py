@@ -764,7 +764,7 @@ def episodes(
 
     from dynamics.escalation import EpisodesResult
     from dynamics.escalation._detection import check_params, episode_params, rank_episodes
-    from dynamics.escalation.episodes import shared_comments
+    from dynamics.escalation.episodes import shared_comments, trend_counts
 
     func = "episodes"
     check_params(signal, threshold, min_turns, kind, rule, func)
@@ -796,6 +796,7 @@ def episodes(
         params=params,
         tables=tables,
         warnings=shared_comments(members),
+        **trend_counts(ranked),
     )
 
 

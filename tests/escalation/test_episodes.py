@@ -365,6 +365,9 @@ def test_flat_hostile_chain_is_labelled_flat_and_ranks_after_a_rising_one():
     table = r.table("episodes", backend="polars")
     assert table.get_column("trend").to_list() == ["rising", "flat"]
     assert table.get_column("rank").to_list() == [1, 2]
+    # the count is of both; the result says how many escalate
+    assert (r.value, r.n_rising, r.n_flat) == (2.0, 1, 1)
+    assert r.to_dict()["n_rising"] == 1
 
 
 def test_rise_is_the_largest_climb_not_last_minus_first():
