@@ -78,7 +78,8 @@ class SignalUncertainty:
         Coverage of :attr:`interval`.
     params : dict
         ``n_draws``, ``seed``, ``level`` and the measure's keyword arguments (as passed in the
-        draws), for reproducibility.
+        draws), for reproducibility; ``"undefined"``: why the measure raised on the scores as
+        they are (``observed`` NaN), e.g. sides of three groups for a two-sided measure.
 
     Examples
     --------
@@ -360,7 +361,8 @@ def signal_uncertainty(
         msg = f"signal_uncertainty: {error}"
         raise ValueError(msg) from None
     args = {**kwargs, **fixed}
-    observed = _value_or_nan(func, discussion, args)
+    undefined: list[str] = []
+    observed = _value_or_nan(func, discussion, args, said=undefined)
     # one stream per signal, and one more for the calibration's resamples
     streams = np.random.SeedSequence(seed).spawn(len(SIGNALS) + 1)
     rngs = {s: np.random.default_rng(streams[i]) for i, s in enumerate(SIGNALS)}
@@ -393,6 +395,8 @@ def signal_uncertainty(
             values[i] = _value_or_nan(func, drawn, args)
             bar.advance()
     params = {"n_draws": n_draws, "seed": seed, "level": level, **args}
+    if undefined:
+        params["undefined"] = undefined[0]
     if unused is not None:
         params["calibration"] = unused
     elif calibrated is not None:
@@ -448,13 +452,18 @@ def _value_or_nan(
     labels: Discussion,
     args: dict[str, Any],
     caller: str = "signal_uncertainty",
+    *,
+    said: list[str] | None = None,
 ) -> float:
     """The measure on one set of labels; NaN where the measure says it is undefined there
     (it raises :class:`~dynamics.errors.UndefinedMetricError`: too few users on a side, say),
-    which :attr:`SignalUncertainty.n_undefined` counts."""
+    which :attr:`SignalUncertainty.n_undefined` counts; the error's message is appended to
+    ``said`` when given."""
     try:
         return _value(func(labels, **args), caller)
-    except UndefinedMetricError:
+    except UndefinedMetricError as error:
+        if said is not None:
+            said.append(str(error))
         return math.nan
 
 

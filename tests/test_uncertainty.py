@@ -143,6 +143,27 @@ def test_undefined_draws_are_counted_and_left_out():
     assert r.to_dict()["draws"].count(None) == r.n_undefined
 
 
+def test_a_measure_undefined_on_the_data_as_given_says_why():
+    """Three groups given to a two-sided measure: undefined on every label set, and the
+    measure's message is kept, not lost among NaN draws."""
+    d = signed(0.5, 0.5)
+    three = {"ann": "L", "bob": "M", "cy": "R"}
+    r = signal_uncertainty(d, "polarization.frustration", n_draws=5, seed=0, sides=three)
+    assert r.n_undefined == 5
+    assert math.isnan(r.observed)
+    assert "compares two sides" in r.params["undefined"]
+    assert (
+        "undefined"
+        not in signal_uncertainty(
+            d,
+            "polarization.frustration",
+            n_draws=5,
+            seed=0,
+            sides={"ann": "L", "bob": "L", "cy": "R"},
+        ).params
+    )
+
+
 def test_a_measure_undefined_on_some_label_sets_is_nan_there_not_an_error():
     # cy -> ann is an agreement in about 40 % of the draws; the measure says it is undefined
     # (as a registered measure does, by raising) when it is; on the scores it disagrees

@@ -153,9 +153,10 @@ def _signal_html(drawn: SignalUncertainty) -> str:
     if span is None:
         defined = n - drawn.n_undefined
         if not defined:
+            why = drawn.params.get("undefined")
             return (
                 f'<p class="warning">Undefined on every one of {n:,} label sets drawn from the '
-                f"{esc(what)} scores.</p>"
+                f"{esc(what)} scores" + (f": {esc(why)}" if why else "") + ".</p>"
             )
         return (
             f'<p class="warning">Defined on {defined:,} of {n:,} label sets drawn from the '
