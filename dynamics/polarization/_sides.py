@@ -11,7 +11,7 @@ import math
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from dynamics._params import check_param
+from dynamics._params import check_param, draw_seed
 from dynamics._validation import as_igraph, side_labels
 from dynamics.polarization._communities import _communities
 from dynamics.polarization._propagation import _propagation
@@ -135,8 +135,9 @@ def sides(
         relative residual is below ``tol``; far fewer iterations on long chains and trees).
     seed : int or None, default 0
         Seeds igraph's random generator (Leiden, multilevel), the ARPACK start vector and the
-        random rounding (``"signed"``). The same seed gives the same sides; None draws fresh
-        entropy (different sides from call to call).
+        random rounding (``"signed"``). The same seed gives the same sides; None draws a
+        fresh seed (different sides from call to call), recorded in ``params["seed"]``:
+        pass it back to find the same sides again.
 
     Returns
     -------
@@ -270,6 +271,8 @@ def sides(
     if weight is not None and g.ecount() > 0 and weight not in g.es.attributes():
         known = ", ".join(sorted(g.es.attributes())) or "none"
         check_param(False, "weight", func, f"an edge attribute of the graph ({known})", weight)
+    if seed is None and method in ("leiden", "multilevel", "signed"):
+        seed = draw_seed()  # recorded in params, so the sides can be found again
     params: dict[str, Any] = {"method": method, "seed": seed}
     if method == "labels":
         params["column"] = column

@@ -671,6 +671,13 @@ def test_sides_are_the_same_from_call_to_call_by_default() -> None:
     first = dyn.polarization.sides(g, method="leiden")
     assert all(dict(dyn.polarization.sides(g, method="leiden")) == dict(first) for _ in range(3))
     assert dict(dyn.polarization.sides(g, method="leiden", seed=0)) == dict(first)
+    # seed=None draws a seed and records it: passing it back finds the same sides
+    drawn = dyn.polarization.sides(g, method="leiden", seed=None)
+    assert isinstance(drawn.params["seed"], int)
+    again = dyn.polarization.sides(g, method="leiden", seed=int(drawn.params["seed"]))
+    assert dict(again) == dict(drawn)
+    labelled = dyn.polarization.sides(g, method="labels", labels={"Valjean": "a"}, seed=None)
+    assert labelled.params["seed"] is None  # given labels: nothing random, nothing drawn
 
 
 def test_a_tie_at_the_cut_between_communities_is_said() -> None:
