@@ -153,9 +153,10 @@ def test_leaning_distribution_names_a_thin_half() -> None:
     assert pol.bimodality(nx.empty_graph(list(even)), leaning=even).warnings == ()
     # given sides: the halves carry the sides' labels, as every other measure's warnings do
     sides = {u: ("L" if x < 0 else "R") for u, x in lean.items()}
-    assert pol.polarization_index(g, sides=sides).warnings == (
-        f"sides under the minimum of {MIN_USERS_PER_SIDE} users: side 'L' has 3",
-    )
+    said = pol.polarization_index(g, sides=sides).warnings
+    assert said[0] == f"sides under the minimum of {MIN_USERS_PER_SIDE} users: side 'L' has 3"
+    assert said[1].startswith("every leaning is -1 or +1")  # sides alone: two point masses
+    assert len(said) == 2
 
 
 def test_real_networks_with_published_sides_give_no_warning(shared_data) -> None:

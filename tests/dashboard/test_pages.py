@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
-from selenium.common.exceptions import ElementClickInterceptedException, NoSuchElementException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By
 
 from dashboard import create_app
@@ -50,6 +54,15 @@ def _chosen(dash_duo, selector: str, label: str) -> bool:
         except (NoSuchElementException, ElementClickInterceptedException):
             return False
     return dash_duo.find_element(selector).text.strip() == label
+
+
+def _text(dash_duo, selector: str) -> str:
+    """The text of the element at ``selector``; empty while it is being drawn again (a
+    dropdown's menu re-renders as the search narrows it) or is not there yet."""
+    try:
+        return dash_duo.find_element(selector).text
+    except (NoSuchElementException, StaleElementReferenceException):
+        return ""
 
 
 def _choose(dash_duo, selector: str, label: str) -> None:
@@ -467,7 +480,7 @@ def test_user_search_finds_users_beyond_the_first_options(dash_duo, app, tmp_pat
     menu = dash_duo.find_element(".dash-dropdown-options")
     assert "u250" not in menu.text
     dash_duo.find_element("input.dash-dropdown-search").send_keys("U25")
-    until(lambda: "u250" in dash_duo.find_element(".dash-dropdown-options").text, timeout=TIMEOUT)
+    until(lambda: "u250" in _text(dash_duo, ".dash-dropdown-options"), timeout=TIMEOUT)
     options = dash_duo.find_elements(".dash-dropdown-option")
     assert [o.text for o in options] == [f"u{i}" for i in range(250, 260)]
     options[0].click()
