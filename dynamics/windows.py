@@ -59,7 +59,12 @@ def over_time(
     **kwargs
         Passed to ``metric`` (e.g. ``sides=...``, ``seed=0``). ``seed=None`` draws one seed
         for the whole table (every window gets the same one), recorded in
-        ``frame.attrs["seed"]``.
+        ``frame.attrs["seed"]``. Sides found in the graph (``sides(d)``) are found once, on
+        the whole discussion, and held fixed in every window, so where the measure would
+        choose the null (``null="auto"``, or ``n_null`` alone) each window's null shuffles
+        their labels (``"label-shuffle"``, recorded in ``frame.attrs["null"]``) rather than
+        finding sides again on rewired window graphs, which the window's value does not do;
+        an explicit ``null`` is used as given.
 
     Returns
     -------
@@ -111,6 +116,9 @@ def over_time(
     )
     if "seed" in kwargs and kwargs["seed"] is None:
         kwargs["seed"] = draw_seed()  # one for every window, so the table can be repeated
+    held = _sides_held_fixed(kwargs)
+    if held is not None:
+        kwargs["null"] = held
     all_times = discussion.comments.get_column("created_at")
     times = all_times.drop_nulls()
     if all_times.null_count() > 0 and times.len():
@@ -160,7 +168,35 @@ def over_time(
     frame = pd.DataFrame(rows)
     if "seed" in kwargs:
         frame.attrs["seed"] = kwargs["seed"]
+    if held is not None:
+        frame.attrs["null"] = held
     return frame
+
+
+def _sides_held_fixed(kwargs: dict[str, Any]) -> str | None:
+    """``"label-shuffle"`` when ``kwargs`` give sides found in the graph (a ``Sides`` of
+    Leiden, ...) and let the measure choose the null (``null="auto"``, or ``n_null`` without
+    ``null``); else None.
+
+    Such sides were found once, on the whole discussion, and every window reads them as they
+    are. The null the measure would choose for them, ``"rewire-refit"``, finds the sides
+    again on each rewired window graph, which the observed value did not do: it would compare
+    unlike things. With the sides held fixed the matching null shuffles their labels over
+    the window's users.
+
+    >>> import networkx as nx
+    >>> found = dyn.polarization.sides(nx.karate_club_graph(), seed=0)
+    >>> _sides_held_fixed({"sides": found, "n_null": 50}), _sides_held_fixed({"sides": found})
+    ('label-shuffle', None)
+    >>> _sides_held_fixed({"sides": {"a": 0}, "null": "auto"}) is None  # given labels
+    True
+    """
+    from dynamics._significance import sides_found
+
+    given = kwargs.get("sides", kwargs.get("leaning"))
+    null = kwargs.get("null")
+    chooses = null == "auto" or (null is None and kwargs.get("n_null"))
+    return "label-shuffle" if chooses and sides_found(given) else None
 
 
 def _metric(metric: Callable[..., MetricResult] | str) -> Callable[..., MetricResult]:

@@ -200,3 +200,31 @@ def test_seed_none_draws_one_seed_for_every_window() -> None:
     again = over_time("toxicity_by_depth", d, by="2w", n_boot=20, seed=seed)
     pd.testing.assert_frame_equal(again, first)
     assert again.attrs["seed"] == seed
+
+
+def test_found_sides_are_held_fixed_with_a_label_shuffle_null() -> None:
+    """Sides found once on the whole discussion: each window's null shuffles their labels
+    (the value reads them as they are), not re-finds sides on rewired window graphs."""
+    rows = []
+    for week in range(2):
+        for k in range(40):  # two camps of 8 users each, replying within the camp
+            camp, i = k % 2, k // 2
+            user, other = f"c{camp}u{i % 8}", f"c{camp}u{(i + 1) % 8}"
+            day = f"2024-01-{1 + 7 * week + k % 5:02d}T12:00:00"
+            rows.append((f"p{week}_{k}", None, user, day))
+            rows.append((f"r{week}_{k}", f"p{week}_{k}", other, day))
+    d = dyn.load(
+        pl.DataFrame(rows, schema=["id", "parent", "user", "time"], orient="row").with_columns(
+            body=pl.lit("x")
+        )
+    )
+    found = dyn.polarization.sides(d, seed=0)
+    frame = over_time("ei_index", d, by="1w", sides=found, n_null=19, seed=0)
+    assert frame.attrs["null"] == "label-shuffle"
+    first = d.filter(start=frame.loc[0, "window_start"], end=frame.loc[0, "window_end"])
+    direct = dyn.polarization.ei_index(first, sides=found, null="label-shuffle", n_null=19, seed=0)
+    assert frame.loc[0, "p_value"] == direct.p_value
+    assert frame.loc[0, "value"] == direct.value
+    # an explicit null is used as given
+    explicit = over_time("ei_index", d, by="1w", sides=found, null="rewire-refit", n_null=5)
+    assert "null" not in explicit.attrs
