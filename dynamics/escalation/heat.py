@@ -240,7 +240,8 @@ def from_summary(
         params, params["n_boot"], n_threads, n_threads=n_threads, n_replies=n_in + n_out
     )
     inside = ("reply inside an episode", "replies inside episodes")
-    said.extend(event_warnings({inside: n_in}))
+    # the inside latencies come in runs of one episode each: few episodes, few independent runs
+    said.extend(event_warnings({inside: n_in, ("episode", "episodes"): n_episodes}))
     if boot:
         interval = bootstrap()
     return ReplyHeatResult(

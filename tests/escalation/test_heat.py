@@ -58,6 +58,9 @@ def test_known_answer():
     t = r.table("latency", backend="polars")
     assert t.get_column("side").to_list() == ["inside", "outside"]
     assert t.get_column("median").to_list() == [60.0, 750.0]
+    # the inside latencies come from two episodes: said beside the five replies
+    assert "only 2 episodes, under the minimum of 10" in r.warnings
+    assert "only 5 replies inside episodes, under the minimum of 10" in r.warnings
 
 
 def test_replies_that_slow_down_give_a_ratio_above_one():
