@@ -45,11 +45,12 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
-from dynamics.io._base import ReadResult, open_binary, peek_text, strip_compression
+from dynamics.io._base import ReadResult, peek_text, strip_compression
 from dynamics.io._docs import reader_doc
-from dynamics.io._encoding import require_utf8
+from dynamics.io._encoding import count_replaced_rows, read_as_utf8, require_utf8
 from dynamics.io._html import html_to_text
 from dynamics.io._json_documents import iter_json_records
+from dynamics.io.tabular import read_delimited
 
 __all__ = ["detect", "name", "read"]
 
@@ -103,11 +104,19 @@ def _csv_header(head: str) -> set[str]:
     return {f.strip().strip('"').lower() for f in first.split(",")}
 
 
-def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows of a CSV export of items as dicts: empty cells None, "true"/"false" booleans."""
-    with open_binary(path) as fh:
-        table = pl.read_csv(fh.read(), infer_schema=False, encoding="utf8-lossy")
+def _csv_records(path: Path, problems: ProblemLog) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of a CSV export of items as dicts: empty cells None, "true"/"false" booleans.
+
+    Read as the tables reader reads a CSV: rows shorter or longer than the header and bytes
+    that are not UTF-8 are counted in ``problems`` (``short_record``, ``malformed_record``,
+    ``non_utf8_text``), not passed over."""
+    data, lossy = read_as_utf8(path)
+    table = read_delimited(data, ",", problems)
+    del data
     table = table.rename({c: c.strip().lower() for c in table.columns})
+    if lossy:
+        named = table.rename({"id": "comment_id"}) if "comment_id" not in table.columns else table
+        count_replaced_rows(named, problems, "utf-8")
     for number, row in enumerate(table.iter_rows(named=True), start=2):  # line 1: header
         yield number, {k: _csv_value(v) for k, v in row.items()}
 
@@ -163,7 +172,9 @@ def read(
     with progress_bar(
         f"reading {path.name}", None, enabled=progress, size=path.stat().st_size
     ) as bar:
-        records = _csv_records(path) if _is_csv(path) else iter_json_records(path, problems)
+        records = (
+            _csv_records(path, problems) if _is_csv(path) else iter_json_records(path, problems)
+        )
         for number, obj in records:
             n_records += _dispatch(obj, number, items, problems)
             bar.advance()

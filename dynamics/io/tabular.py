@@ -20,7 +20,7 @@ from dynamics.errors import InputFormatError, ReaderOptionError, few
 from dynamics.io._base import ReadResult, json_objects, peek_text, strip_compression
 from dynamics.io._encoding import check_encoding, count_replaced_rows, read_as_utf8
 
-__all__ = ["GUESSES", "detect", "guess_columns", "name", "read", "read_frame"]
+__all__ = ["GUESSES", "detect", "guess_columns", "name", "read", "read_delimited", "read_frame"]
 
 name = "tabular"
 
@@ -303,7 +303,7 @@ def read(
         Field separator for delimited text (default: ``,`` for .csv, tab for .tsv). A row
         with fewer fields than the header is kept, its missing fields null, and counted as
         ``short_record`` with its line; a row with more is skipped and counted as
-        ``malformed_record`` (see :func:`_read_delimited`).
+        ``malformed_record`` (see :func:`read_delimited`).
     encoding : str, default "utf-8"
         Text encoding of CSV, TSV, JSON and JSON Lines files (e.g. ``"cp1252"``); bytes it
         cannot decode become U+FFFD and their rows are counted as ``non_utf8_text``.
@@ -324,7 +324,7 @@ def read(
             elif kind == "json":
                 df = _read_json(data, path)
             else:
-                df = _read_delimited(data, separator or ("\t" if kind == "tsv" else ","), problems)
+                df = read_delimited(data, separator or ("\t" if kind == "tsv" else ","), problems)
             del data
         else:
             msg = f"unsupported table type {path.suffix!r}"
@@ -344,7 +344,7 @@ def read(
     return result
 
 
-def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.DataFrame:
+def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.DataFrame:
     r"""CSV or TSV as strings. Where polars refuses the file (a record with more fields than
     the header, a quote left open), it is read again record by record, as polars reads it
     otherwise. Either way a **short record** (fewer fields than the header: a row cut
@@ -356,10 +356,10 @@ def _read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Dat
     it kept.
 
     >>> log = ProblemLog()
-    >>> _read_delimited(b"id,body\n1,hi\n2,a,b\n3\n", ",", log).rows(), log.samples
+    >>> read_delimited(b"id,body\n1,hi\n2,a,b\n3\n", ",", log).rows(), log.samples
     ([('1', 'hi'), ('3', None)], {'malformed_record': ['record 3'], 'short_record': ['record 4']})
     >>> log = ProblemLog()
-    >>> _read_delimited(b"id,body\n1,hi\n3\n", ",", log).rows(), log.samples
+    >>> read_delimited(b"id,body\n1,hi\n3\n", ",", log).rows(), log.samples
     ([('1', 'hi'), ('3', None)], {'short_record': ['record 3']})
     """
     try:
@@ -439,7 +439,7 @@ def _short_record(
 
 def _count_short_records(data: bytes, separator: str, width: int, problems: ProblemLog) -> None:
     r"""Count the records of delimited ``data`` with fewer than ``width`` fields, each with
-    the line it starts on, as the record-by-record reading of :func:`_read_delimited` does.
+    the line it starts on, as the record-by-record reading of :func:`read_delimited` does.
 
     >>> log = ProblemLog()
     >>> _count_short_records(b"a,b,c\n1,2,3\n\n4,\"x\ny\"\n5,,\n", ",", 3, log)

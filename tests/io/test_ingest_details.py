@@ -253,6 +253,23 @@ def test_hn_bigquery_csv_is_hacker_news(tmp_path: Path) -> None:
     assert c.get_column("author").to_list() == ["sama", "pg", None]
 
 
+def test_hn_bigquery_csv_counts_bad_bytes_and_short_rows(tmp_path: Path) -> None:
+    """A BigQuery CSV export is read as the tables reader reads a CSV: bytes that are not
+    UTF-8 and rows cut short are counted, not passed over."""
+    path = tmp_path / "bq.csv"
+    path.write_bytes(
+        b"id,by,time,text,parent,deleted\n"
+        b"2,sama,1160418200,caf\xe9 au lait,1,\n"
+        b"3,pg,1160418300,fine,2,false\n"
+        b"4,pg,1160418400,cut\n"
+    )
+    d = quiet_load(path)
+    assert d.report["non_utf8_text"] == 1
+    assert d.report.samples["non_utf8_text"] == ["2"]
+    assert d.report["short_record"] == 1
+    assert len(d) == 3  # the short row is kept, its missing fields null
+
+
 def test_table_without_hn_fields_is_not_claimed(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl"
     path.write_text('{"id": 1, "parent": null, "user": "x", "time": 5, "text": "<p>hi"}\n')
