@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from dynamics._problems import ProblemLog
@@ -370,7 +371,7 @@ def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Data
         # polars pads a short record with nulls without a word; a null in the last column is
         # the only sign of one, so only then are the records' fields counted (in Python)
         if frame.width > 1 and frame.get_column(frame.columns[-1]).null_count():
-            _count_short_records(data, separator, frame.width, problems)
+            _count_short_records(data, separator, frame.width, problems, frame.height)
         return frame
     import csv
 
@@ -437,15 +438,29 @@ def _short_record(
     )
 
 
-def _count_short_records(data: bytes, separator: str, width: int, problems: ProblemLog) -> None:
+def _count_short_records(
+    data: bytes, separator: str, width: int, problems: ProblemLog, n_rows: int
+) -> None:
     r"""Count the records of delimited ``data`` with fewer than ``width`` fields, each with
     the line it starts on, as the record-by-record reading of :func:`read_delimited` does.
 
+    The fields are counted with numpy (:func:`_fields_per_record`); where that count of
+    records disagrees with the ``n_rows`` polars read (a quote inside an unquoted field,
+    which polars reads as a character), the records are read again with Python's ``csv``.
+
     >>> log = ProblemLog()
-    >>> _count_short_records(b"a,b,c\n1,2,3\n\n4,\"x\ny\"\n5,,\n", ",", 3, log)
+    >>> _count_short_records(b"a,b,c\n1,2,3\n\n4,\"x\ny\"\n5,,\n", ",", 3, log, 3)
     >>> log.counts, log.samples
     ({'short_record': 1}, {'short_record': ['record 4']})
     """
+    found = _fields_per_record(data, separator)
+    if found is not None and found[0].size == n_rows:
+        fields, lines = found
+        for line, n in zip(
+            lines[fields < width].tolist(), fields[fields < width].tolist(), strict=True
+        ):
+            _short_record(problems, line, n, width, separator)
+        return
     import csv
 
     reader = csv.reader(
@@ -458,6 +473,43 @@ def _count_short_records(data: bytes, separator: str, width: int, problems: Prob
         if record and len(record) < width:  # a blank line is no record
             _short_record(problems, start, len(record), width, separator)
         start = reader.line_num + 1
+
+
+def _fields_per_record(data: bytes, separator: str) -> tuple[np.ndarray, np.ndarray] | None:
+    r"""The number of fields of each record after the header, and the line each starts on,
+    counting separators and line ends outside double quotes (RFC 4180: a quoted field's
+    doubled quotes leave it quoted); blank lines are no record. None for a separator that is
+    not one byte.
+
+    >>> fields, lines = _fields_per_record(b'a,b\r\n1,"x,\n""y"\n\n2\n3,4', ",")
+    >>> fields.tolist(), lines.tolist()
+    ([2, 1, 2], [2, 5, 6])
+    """
+    sep = separator.encode()
+    if len(sep) != 1:
+        return None
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if not data:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    newlines = np.flatnonzero(raw == ord("\n"))
+    seps = np.flatnonzero(raw == sep[0])
+
+    def outside(positions: np.ndarray) -> np.ndarray:
+        # a position is inside quotes when an odd number of quotes come before it
+        return positions[np.searchsorted(quotes, positions) % 2 == 0]
+
+    ends = outside(newlines)
+    if ends.size == 0 or ends[-1] != raw.size - 1:
+        ends = np.append(ends, raw.size)  # the last record has no line end
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    n_seps = np.diff(np.concatenate(([0], np.searchsorted(outside(seps), ends))))
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (raw[np.minimum(starts, raw.size - 1)] == 13))
+    lines = np.searchsorted(newlines, starts) + 1
+    keep = np.flatnonzero(~blank)[1:]  # the header is no record
+    return n_seps[keep] + 1, lines[keep]
 
 
 def _distinct(names: list[str]) -> list[str]:
