@@ -27,6 +27,7 @@ __all__ = [
     "edge_list_array",
     "float_values",
     "label_codes",
+    "missing_label",
     "per_author",
     "side_labels",
     "sorted_labels",
@@ -342,6 +343,16 @@ def side_labels(obj: Any, graph: ig.Graph, sides: Any, *, func: str) -> np.ndarr
     return reuse(obj, ("side_labels",), (graph, sides), read)
 
 
+def missing_label(value: Any) -> bool:
+    """True for a side label that means "no side": None or a float NaN (a pandas column of
+    sides turned into a mapping holds NaN where a user has none).
+
+    >>> missing_label(None), missing_label(float("nan")), missing_label(0), missing_label("L")
+    (True, True, False, False)
+    """
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def sorted_labels(values: Any) -> list[Any]:
     """Side labels in natural order (by ``str`` when they do not compare): the order in which
     a measure of two sides maps them to -1 and +1, as :attr:`Sides.leaning
@@ -358,8 +369,8 @@ def sorted_labels(values: Any) -> list[Any]:
 
 def too_many_sides(
     func: str, labels: np.ndarray, *, alternatives: str = ""
-) -> UndefinedMetricError | None:
-    """The error of a measure defined for two sides given more (None for at most two).
+) -> UndefinedMetricError:
+    """The error of a measure defined for two sides given more (the caller counts them).
 
     ``labels`` are the side labels of the graph's vertices (None: no side). The message
     names the measure, the number of groups with users in the graph and their sizes
@@ -375,10 +386,8 @@ def too_many_sides(
     """
     counts: dict[Any, int] = {}
     for x in labels.tolist():
-        if x is not None and not (isinstance(x, float) and math.isnan(x)):
+        if not missing_label(x):
             counts[x] = counts.get(x, 0) + 1
-    if len(counts) <= 2:
-        return None
     ranked = sorted(counts, key=lambda x: (-counts[x], str(x)))
     sizes = [
         f"{x!r} ({counts[x]:,} users)" if i == 0 else f"{x!r} ({counts[x]:,})"

@@ -29,6 +29,7 @@ from dynamics._validation import (
     edge_list_array,
     float_values,
     label_codes,
+    missing_label,
     per_author,
     side_labels,
     sorted_labels,
@@ -121,10 +122,6 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _leaning_array(obj: Any, names: list[Any], leaning: Any, func: str) -> np.ndarray:
     expected = "a mapping author -> float in [-1, 1] or a column name"
     leaning = per_author(obj, leaning, param="leaning", func=func, how="mean", expected=expected)
@@ -194,7 +191,7 @@ def prepare(
     reason = None
     if sides is not None:
         values = side_labels(obj, g, sides, func=func)
-        present = {v for v in values.tolist() if not _missing(v)}
+        present = {v for v in values.tolist() if not missing_label(v)}
         labels = sorted_labels(present)
         if need == "leaning" and pair is not None:
             labels = [pair[0], pair[1]]
@@ -202,9 +199,7 @@ def prepare(
             if missing:
                 reason = f"side {missing[0]!r} of pair has no users in the graph"
         elif need == "leaning" and len(present) > 2:
-            error = too_many_sides(func, values, alternatives="or pass 'leaning' instead")
-            if error is not None:
-                raise error
+            raise too_many_sides(func, values, alternatives="or pass 'leaning' instead")
         codes = label_codes(values, labels, dtype=int)  # no side (None, NaN): -1
         if need == "leaning":
             x = np.where(codes < 0, np.nan, 2.0 * codes - 1.0)

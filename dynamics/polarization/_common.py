@@ -38,6 +38,7 @@ from dynamics._validation import (
     edge_list_array,
     float_values,
     label_codes,
+    missing_label,
     side_labels,
     sorted_labels,
     too_many_sides,
@@ -96,7 +97,7 @@ def choose_labels(
     many groups silently. Labels come in natural order (by ``str`` when they do not compare),
     the order of :attr:`Sides.leaning <dynamics.polarization.Sides.leaning>` (first: -1).
     """
-    counts = Counter(x for x in labels.tolist() if x is not None)
+    counts = Counter(x for x in labels.tolist() if not missing_label(x))
     if pair is not None:
         ok = isinstance(pair, tuple | list) and len(pair) == 2 and pair[0] != pair[1]
         check_param(ok, "pair", func, "a tuple of two different side labels", pair)
@@ -106,8 +107,8 @@ def choose_labels(
         return (pair[0], pair[1])
     if len(counts) < 2:
         return "fewer than two sides have nodes in the graph"
-    if not all_labels and len(counts) > 2 and (error := too_many_sides(func, labels)):
-        raise error
+    if not all_labels and len(counts) > 2:
+        raise too_many_sides(func, labels)
     return tuple(sorted_labels(counts))
 
 

@@ -7,12 +7,11 @@ can be passed as ``sides=`` to every polarization and echo-chamber measure.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from dynamics._params import check_param, draw_seed
-from dynamics._validation import as_igraph, side_labels
+from dynamics._validation import as_igraph, missing_label, side_labels
 from dynamics.polarization._communities import _communities
 from dynamics.polarization._propagation import _propagation
 from dynamics.polarization._sides_checks import _check_params
@@ -323,10 +322,6 @@ def refit_sides(found: Sides, graph: Any, *, seed: int | None = None) -> Sides:
 def _from_labels(obj: Any, g: ig.Graph, given: Any, params: dict[str, Any]) -> Sides:
     """``method="labels"``: the given labels, restricted to users of the graph."""
     arr = side_labels(obj, g, given, func="sides")
-    values = [None if _missing(v) else v for v in arr.tolist()]
+    values = [None if missing_label(v) else v for v in arr.tolist()]
     reason = "no author in the graph has a label" if all(v is None for v in values) else None
     return _result(g, "labels", values, params, reason=reason)
-
-
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))

@@ -173,6 +173,23 @@ def test_two_groups_any_labels_same_value():
             assert func(g, sides=labels, seed=0, **options).value == pytest.approx(want), name
 
 
+def test_nan_and_none_labels_are_no_side():
+    """A mapping built from a pandas column holds NaN where a user has no side: NaN, like
+    None, is no group, so two real labels stay two sides for every measure."""
+    g, sides = signed_ring()
+    two = only(sides, ("A", "B"))
+    with_missing = {**two, "g": float("nan"), "h": None}
+    for name, options in [*TWO_SIDED, ("ei_index", {}), ("modularity", {})]:
+        func = getattr(pol, name)
+        r = func(g, sides=with_missing, seed=0, **options)
+        assert r.value == pytest.approx(func(g, sides=two, seed=0, **options).value), name
+        if "compared" in r.params:
+            assert r.params["compared"] == ["A", "B"], name
+    # numeric labels with NaN, as from a float column of 0 / 1 sides
+    numeric = {u: {"A": 0.0, "B": 1.0}[s] for u, s in two.items()} | {"g": float("nan")}
+    assert pol.boundary_polarization(g, sides=numeric).params["compared"] == [0.0, 1.0]
+
+
 def test_two_labels_in_natural_order():
     # 2 and 10 compare as numbers, as Sides.leaning orders them (2 is -1): not as strings
     g, sides = ring()
