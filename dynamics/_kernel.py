@@ -435,9 +435,18 @@ def unsupported_setting(key: str, lacking: Iterable[str], takes: Iterable[str]) 
         f"{' and '.join(what)} (the settings it takes: {taken})."
     )
     spec = REGISTRY.get(key)
+    if spec is not None and set(lacking) <= spec.takes:
+        # an engine's version (Spark) lacks what the in-memory measure takes
+        return (
+            f"{msg} The in-memory {key} takes {given}: pull the part to study with to_discussion()."
+        )
     if spec is not None and spec.instead:
         return f"{msg} {spec.instead}"
-    others = [m.name for m in REGISTRY.values() if m.family == family and set(lacking) <= m.takes]
+    others = [
+        m.name
+        for m in REGISTRY.values()
+        if m.family == family and m.key != key and set(lacking) <= m.takes
+    ]
     if others:
         return f"{msg} Measures of the {family} family that take {given}: {', '.join(others)}."
     return msg

@@ -312,3 +312,16 @@ def test_a_setting_a_measure_does_not_take_is_explained(func, given, said) -> No
     with pytest.raises(TypeError, match=said) as caught:
         func(d, **given)
     assert f"{func.__name__}() got the setting" in str(caught.value)
+
+
+def test_an_engine_version_lacking_a_setting_points_to_the_in_memory_measure() -> None:
+    """The Spark contagion takes no progress bar; the in-memory one does: the message says
+    so instead of recommending contagion itself."""
+    from dynamics._kernel import unsupported_setting
+
+    said = unsupported_setting("escalation.contagion", ["progress"], ["n_boot", "ci", "seed"])
+    assert "The in-memory escalation.contagion takes 'progress'" in said
+    assert "take 'progress': contagion" not in said
+    # a measure that does not take it anywhere: the others of the family that do, not itself
+    said = unsupported_setting("escalation.derailment", ["progress"], ["n_boot", "ci", "seed"])
+    assert "take 'progress': contagion, reply_heat" in said
