@@ -73,7 +73,9 @@ def instigators(
     replies to them inside episodes), ``deescalated`` (episodes ended by their calm reply) and
     ``participated`` (episodes with a comment of theirs); see the module docstring. The value is
     the share of episodes started by the ``n_top = max(1, ceil(top * A))`` most instigating of
-    the ``A`` known authors of the discussion (ties broken by name),
+    the ``A`` known authors of the discussion (``top * A`` within 1e-9 of a whole number is
+    that number: 0.28 * 25 is 7, not the 7.000000000000001 of floating point; ties broken by
+    name),
 
     .. math:: S = \\frac{\\sum_{a \\in \\text{top}} \\text{started}_a}{\\#\\text{episodes}}.
 
@@ -202,7 +204,9 @@ def from_authors(
             ["started", "targeted", "deescalated", "author"], descending=[True, True, True, False]
         )
     )
-    sizes = {"n_authors": n_authors, "n_top": max(1, math.ceil(params["top"] * n_authors))}
+    # less a hair: top = 7/25 of 25 authors is 7.000000000000001 in floating point, not 8
+    n_top = max(1, math.ceil(params["top"] * n_authors - 1e-9))
+    sizes = {"n_authors": n_authors, "n_top": n_top}
     tables = {"authors": ranked}
     why = None
     if n_episodes == 0:

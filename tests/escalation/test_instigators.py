@@ -77,3 +77,29 @@ def test_instigators_has_no_bootstrap_and_says_what_to_use(given) -> None:
     """A bare "unexpected keyword argument 'n_boot'" before."""
     with pytest.raises(TypeError, match=r"instigators\(\) got the setting .*signal_uncertainty"):
         instigators(_saturated(), **given)
+
+
+def test_the_top_count_is_not_pushed_up_by_rounding() -> None:
+    """7/25 of 25 authors is 7 top authors: 0.28 * 25 is 7.000000000000001 in floating
+    point, which a plain ceil made 8 (so the saturation warning's own advice, top <= 7/25,
+    did not lift the saturation)."""
+    import math
+
+    import polars as pl
+
+    from dynamics.escalation.instigators import from_authors
+
+    assert math.ceil(7 / 25 * 25) == 8  # the floating-point trap
+    authors = pl.DataFrame(
+        {
+            "author": [f"u{i:02d}" for i in range(25)],
+            "started": [1] * 8 + [0] * 17,
+            "targeted": [0] * 25,
+            "deescalated": [0] * 25,
+            "participated": [1] * 25,
+        }
+    )
+    r = from_authors(authors, 8, 25, {"top": 7 / 25})
+    assert r.n_top == 7
+    assert r.value == pytest.approx(7 / 8)
+    assert not any(w.startswith("saturated") for w in r.warnings)
