@@ -78,8 +78,9 @@ class SignalUncertainty:
         Coverage of :attr:`interval`.
     params : dict
         ``n_draws``, ``seed``, ``level`` and the measure's keyword arguments (as passed in the
-        draws), for reproducibility; ``"undefined"``: why the measure raised on the scores as
-        they are (``observed`` NaN), e.g. sides of three groups for a two-sided measure.
+        draws), for reproducibility; ``"undefined"``: why the measure has no value on the
+        scores as they are (``observed`` NaN: its error or its result's reason), e.g. sides
+        of three groups for a two-sided measure.
 
     Examples
     --------
@@ -457,14 +458,19 @@ def _value_or_nan(
 ) -> float:
     """The measure on one set of labels; NaN where the measure says it is undefined there
     (it raises :class:`~dynamics.errors.UndefinedMetricError`: too few users on a side, say),
-    which :attr:`SignalUncertainty.n_undefined` counts; the error's message is appended to
-    ``said`` when given."""
+    which :attr:`SignalUncertainty.n_undefined` counts; why it is undefined (the error's
+    message, or the reason of a NaN result) is appended to ``said`` when given."""
     try:
-        return _value(func(labels, **args), caller)
+        result = func(labels, **args)
     except UndefinedMetricError as error:
         if said is not None:
             said.append(str(error))
         return math.nan
+    value = _value(result, caller)
+    reason = getattr(result, "reason", None)
+    if said is not None and math.isnan(value) and reason:
+        said.append(str(reason))
+    return value
 
 
 def _value(result: Any, caller: str) -> float:

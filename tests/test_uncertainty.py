@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 import dynamics as dyn
+from dynamics._results import MetricResult
 from dynamics.errors import DynamicsError, UndefinedMetricError
 from dynamics.text.calibration import Calibration, ScoreMap
 from dynamics.uncertainty import SignalUncertainty, draw_signals, signal_uncertainty
@@ -162,6 +163,16 @@ def test_a_measure_undefined_on_the_data_as_given_says_why():
             sides={"ann": "L", "bob": "L", "cy": "R"},
         ).params
     )
+
+
+def test_a_nan_result_on_the_data_keeps_its_reason():
+    d = signed(0.5, 0.5)
+
+    def empty(discussion):
+        return MetricResult("empty", math.nan, reason="no replies to count")
+
+    r = signal_uncertainty(d, empty, n_draws=3, seed=0)
+    assert r.params["undefined"] == "no replies to count"
 
 
 def test_a_measure_undefined_on_some_label_sets_is_nan_there_not_an_error():

@@ -32,7 +32,15 @@ import polars as pl
 from dynamics._results import jsonable
 from dynamics.errors import EmptyInputError
 from dynamics.model.discussion import Discussion
-from dynamics.report.collect import FAMILIES, Collected, MetricRun, Settings, collect, n_steps
+from dynamics.report.collect import (
+    FAMILIES,
+    Collected,
+    MetricRun,
+    Settings,
+    collect,
+    has_p,
+    n_steps,
+)
 
 if TYPE_CHECKING:
     from dynamics.spark.dataset import SparkDataset
@@ -308,7 +316,7 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
     rows = []
     for run in collected.runs:
         r = run.result
-        tested = r is not None and r.p_value is not None
+        tested = has_p(r)
         rows.append(
             {
                 "family": run.spec.family,
@@ -431,11 +439,7 @@ def results_dict(
             "reason": run.reason,
             "arguments": jsonable(dict(run.kwargs)),
             "result": None if run.result is None else run.result.to_dict(),
-            "p_direction": (
-                run.p_direction
-                if run.result is not None and run.result.p_value is not None
-                else None
-            ),
+            "p_direction": run.p_direction if has_p(run.result) else None,
             "signal_uncertainty": _signal_entry(run),
             "threshold_sensitivity": _threshold_entry(run),
             "side_seeds": None if run.side_seeds is None else run.side_seeds.to_dict(),

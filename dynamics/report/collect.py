@@ -53,6 +53,7 @@ __all__ = [
     "SidesRun",
     "collect",
     "default_jobs",
+    "has_p",
     "with_side_seeds",
 ]
 
@@ -260,6 +261,18 @@ class MetricRun:
         ('less', 'greater')
         """
         return self.spec.alternative or "greater"
+
+
+def has_p(result: MetricResult | None) -> bool:
+    """True when ``result`` has a p-value (not None, not NaN).
+
+    >>> has_p(MetricResult("m", 1.0, p_value=0.04)), has_p(MetricResult("m", 1.0))
+    (True, False)
+    >>> has_p(MetricResult("m", 1.0, p_value=float("nan"))), has_p(None)
+    (False, False)
+    """
+    p = None if result is None else result.p_value
+    return p is not None and not math.isnan(p)
 
 
 @dataclass(frozen=True)
@@ -475,7 +488,7 @@ def collect(
     )
     if settings.side_seeds >= 2 and sides.labels is not None:
         step("finding the sides with other seeds")
-        runs = with_side_seeds(runs, discussion, settings)
+        runs = with_side_seeds(runs, discussion, settings, sides)
     facts = InputFacts.of(discussion)
     return Collected(discussion, settings, annotation, sides, runs, facts, calibration)
 
@@ -604,19 +617,27 @@ def _run(
 
 
 def with_side_seeds(
-    runs: tuple[MetricRun, ...], data: Any, settings: Settings
+    runs: tuple[MetricRun, ...], data: Any, settings: Settings, sides: SidesRun
 ) -> tuple[MetricRun, ...]:
     """``runs`` with, for every side-based measure that ran, its values on the sides found
     with each of ``settings.side_seeds`` seeds (:class:`SideSeedSpread`), measured on
     ``data`` (the Discussion, or on Spark the collected user graph). The sides of each seed
     are found once and given to every measure; a measure's own randomness (random walks)
-    keeps the report's seed, so only the side search varies."""
+    keeps the report's seed, so only the side search varies. The report's own sides
+    (``sides``) are the first; a side search that fails for a seed gives NaN there."""
     from dynamics.polarization import sides as find
 
     seeds = tuple(settings.seed + k for k in range(settings.side_seeds))
     kwargs = {"method": settings.sides_method, "n_sides": settings.n_sides}
-    found = [find(data, seed=seed, **kwargs) for seed in seeds]
-    sizes = tuple(tuple(sorted(s.sizes.values(), reverse=True)) for s in found)
+    found: list[Any] = [sides.labels]  # the report's own seed: found already
+    for seed in seeds[1:]:
+        try:
+            found.append(find(data, seed=seed, **kwargs))
+        except Exception as exc:  # a bug or a refusal for one seed: NaN there, go on
+            if not isinstance(exc, DynamicsError):
+                logger.exception("polarization.sides failed with seed %s", seed)
+            found.append(None)
+    sizes = tuple(() if s is None else tuple(sorted(s.sizes.values(), reverse=True)) for s in found)
     out = []
     for run in runs:
         if run.status != "ok" or "sides" not in run.kwargs:
@@ -631,7 +652,9 @@ def with_side_seeds(
             measured = (
                 [run.result.value]
                 + [  # type: ignore[union-attr]
-                    _value_or_nan(lambda s=s: run.spec.func(data, sides=s, **point))
+                    math.nan
+                    if s is None
+                    else _value_or_nan(lambda s=s: run.spec.func(data, sides=s, **point))
                     for s in found[1:]
                 ]
             )
@@ -647,6 +670,13 @@ def _value_or_nan(call: Callable[[], MetricResult]) -> float:
         return call().value
     except DynamicsError:
         return math.nan
+
+
+#: What a report user can do where a two-sided measure is skipped for more than two sides.
+TWO_SIDES_IN_THE_REPORT = (
+    "In the report: --n-sides 2 (the two largest communities as sides); pair= is for the "
+    "Python API."
+)
 
 
 def _point_arguments(kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -766,7 +796,10 @@ def recorded(
     try:
         result = call()
     except DynamicsError as exc:
-        return MetricRun(spec, "skipped", reason=str(exc), kwargs=kwargs)
+        reason = str(exc)
+        if "compares two sides" in reason:  # too_many_sides: say what the report can do
+            reason = f"{reason} {TWO_SIDES_IN_THE_REPORT}"
+        return MetricRun(spec, "skipped", reason=reason, kwargs=kwargs)
     except Exception as exc:  # a bug in a metric: record it, keep the report going
         log.exception("%s failed", spec.key)
         return MetricRun(spec, "failed", reason=f"{type(exc).__name__}: {exc}", kwargs=kwargs)

@@ -26,7 +26,7 @@ from dynamics.report._markup import (
     shown_comment_ids,
     table,
 )
-from dynamics.report.collect import FAMILIES, Collected, MetricRun, SideSeedSpread
+from dynamics.report.collect import FAMILIES, Collected, MetricRun, SideSeedSpread, has_p
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -233,7 +233,7 @@ def _side_seeds_html(spread: SideSeedSpread, ci: Any) -> str:
     <p class="warning">On the sides found with seeds 0-1: from 0.5 to 0.7 (seed 0: 0.5, sides 3/2; seed 1: 0.7, sides 4/2). Some lie outside the interval above, which holds the sides of seed 0 fixed: the side search moves this value more than the sampling of threads does.</p>
     """
     steps = "; ".join(
-        f"seed {seed}: {number_text(value)}, sides {'/'.join(str(n) for n in sizes)}"
+        f"seed {seed}: {number_text(value)}, sides {'/'.join(str(n) for n in sizes) or 'n/a'}"
         for seed, value, sizes in zip(spread.seeds, spread.values, spread.sizes, strict=True)
     )
     seeds = f"{spread.seeds[0]}-{spread.seeds[-1]}"
@@ -582,8 +582,7 @@ def render(
                     r.value,
                     ci_text(r.ci),
                     r.z,
-                    p_text(r.p_value)
-                    + (f" ({_ARROWS[run.p_direction]})" if r.p_value is not None else ""),
+                    p_text(r.p_value) + (f" ({_ARROWS[run.p_direction]})" if has_p(r) else ""),
                     r.null_mean,
                     r.excess,
                     "; ".join(n for n in (r.reason, run.reason) if n),
@@ -635,7 +634,7 @@ def render(
                 line += f", CI n/a ({esc(r.params['ci_reason'])})"
             if r.z is not None:
                 line += f", z = {esc(number_text(r.z))}"
-            if r.p_value is not None:
+            if has_p(r):
                 line += f", p = {esc(p_text(r.p_value))} ({_TAILS[run.p_direction]}"
                 if r.params.get("null"):
                     line += f"; {esc(r.params['null'])} null"

@@ -138,7 +138,7 @@ def collect(
     runs = run_all(settings, step, lambda spec: _run(spec, ds, graph, settings, sides, replies))
     if settings.side_seeds >= 2 and sides.labels is not None:
         step("finding the sides with other seeds")
-        runs = with_side_seeds(runs, graph, settings)
+        runs = with_side_seeds(runs, graph, settings, sides)
     facts = InputFacts(ds.report, graph.ecount(), _activity(ds), lambda ids: _texts(ds, ids))
     return Collected(None, settings, annotation, sides, runs, facts)
 

@@ -239,15 +239,41 @@ def test_undefined_metrics_are_counted_and_listed(report_dir: Path, results: dic
     assert "<b>NaN</b>" not in page
 
 
-def test_durations_carry_their_unit(report_dir: Path, results: dict) -> None:
+def test_durations_carry_their_unit(report_dir: Path, tmp_path: Path) -> None:
+    # the bundled thread has no times: n/a, not NaN
     page = (report_dir / "report.html").read_text(encoding="utf-8")
     section = page[page.index("<h3>response_times</h3>") :]
+    assert "<b>n/a</b>" in section[: section.index("<h3>", 5)]
+    # replies after 30 min, 2 h and 90 s: the median, 1,800 s, with its unit and in minutes
+    timed = dyn.load(
+        pl.DataFrame(
+            {
+                "id": ["a", "b", "c", "d", "e"],
+                "parent": [None, "a", "a", None, "d"],
+                "user": ["ann", "bob", "cy", "dee", "ann"],
+                "body": ["x"] * 5,
+                "time": [0, 1800, 7200, 100, 190],
+            }
+        )
+    )
+    analyze(timed, tmp_path, annotate=False, n_null=5, n_boot=0)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("<h3>response_times</h3>") :]
     section = section[: section.index("<h3>", 5)]
-    rt = next(m for m in results["metrics"] if m["metric"] == "response_times")["result"]
-    if rt["value"] is None:
-        assert "<b>n/a</b>" in section
-    else:
-        assert re.search(r"<b>[\d,.]+ s( \(|</b>)", section)
+    assert "<b>1,800 s (30 min)</b>" in section
+    assert re.search(r"mean = [\d,]+ s \(", section)
+
+
+def test_three_sides_skip_the_two_sided_measures_saying_what_to_do(
+    seed_discussion: dyn.Discussion,
+) -> None:
+    """With n_sides=3 the two-sided measures are skipped; the reason says what a report user
+    can change (pair= is the Python API's)."""
+    c = collect(seed_discussion, Settings(annotate=False, n_null=5, n_boot=0, n_sides=3))
+    skipped = {r.spec.name: r for r in c.runs if r.status == "skipped"}
+    assert "random_walk_controversy" in skipped
+    assert "--n-sides 2" in skipped["random_walk_controversy"].reason
+    assert "ei_index" not in skipped  # defined for any number of groups
 
 
 def test_sides_sentence_breaks_down_the_users_without_a_side(
