@@ -11,7 +11,7 @@ from dynamics._docs import doc_blocks
 
 __all__ = ["READER_DOC_BLOCKS", "reader_doc"]
 
-#: Blocks a reader's docstring may name (``{strict}``, ``{progress}``).
+#: Blocks a reader's docstring may name (``{strict}``, ``{progress}``, ``{encoding_utf8}``).
 READER_DOC_BLOCKS: dict[str, str] = {
     "strict": """\
 strict : bool, default False
@@ -19,6 +19,10 @@ strict : bool, default False
     "progress": """\
 progress : bool or None, default None
     Show a progress bar (None: only for large files on a terminal).""",
+    "encoding_utf8": """\
+encoding : str, default "utf-8"
+    Taken as every text reader takes it; this format is UTF-8 by its specification, so
+    any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.""",
 }
 
 #: Decorator: a reader's docstring with its ``{strict}`` / ``{progress}`` lines filled.

@@ -113,9 +113,7 @@ def read(
     strict : bool, default False
         Raise on the first malformed or id-less utterance instead of counting it.
     {progress}
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------

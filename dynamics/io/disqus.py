@@ -75,9 +75,7 @@ def read(
         The export (``.xml``, or ``.xml.gz`` as Disqus mails it).
     {strict}
     {progress}
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------

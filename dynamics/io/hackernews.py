@@ -144,9 +144,7 @@ def read(
         JSON Lines, a JSON array or one JSON object (``.gz``/``.zst`` too).
     {strict}
     {progress}
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------

@@ -22,6 +22,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics.errors import EmptyInputError
 from dynamics.io._base import ReadResult, peek_text
+from dynamics.io._docs import reader_doc
 from dynamics.io._encoding import require_utf8
 from dynamics.io._json_columns import scalar_series
 from dynamics.io._keyed import iter_groups, looks_keyed
@@ -54,6 +55,7 @@ def detect(path: Path) -> bool:
     return bool(_RECORD_FIELDS.match(peek_text(path)))
 
 
+@reader_doc
 def read(
     path: Path,
     *,
@@ -72,9 +74,7 @@ def read(
     strict : bool, default False
     progress : bool or None
         Unused.
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
     """
     require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict)

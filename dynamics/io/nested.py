@@ -36,6 +36,7 @@ from dynamics._problems import ProblemLog
 from dynamics._words import counted
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, iter_json_lines, open_binary, peek_text
+from dynamics.io._docs import reader_doc
 from dynamics.io._encoding import require_utf8
 from dynamics.io.tabular import guess_columns
 
@@ -90,6 +91,7 @@ def _has_title(record: dict[str, Any]) -> bool:
     return any(isinstance(k, str) and k.lower().rstrip(":") in _TITLE_KEYS for k in record)
 
 
+@reader_doc
 def read(
     path: Path,
     *,
@@ -113,9 +115,7 @@ def read(
     null_author : {"deleted", "anonymous"}, default "deleted"
         What an explicit ``"author": null`` means: a deleted account (``deleted=True``), or
         an anonymous comment.
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------

@@ -46,6 +46,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.io._base import ReadResult, json_objects, open_binary, peek_text
+from dynamics.io._docs import reader_doc
 from dynamics.io._encoding import require_utf8
 
 __all__ = ["detect", "name", "read"]
@@ -122,6 +123,7 @@ def _holds_objects(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(v, dict) for v in value)
 
 
+@reader_doc
 def read(
     path: Path,
     *,
@@ -141,9 +143,7 @@ def read(
         with bytes that are not UTF-8, or record missing ``id``, ``parent_id`` or ``link_id``.
     progress : bool or None, default None
         Show a progress bar (None: for large files on a terminal).
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------

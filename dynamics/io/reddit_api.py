@@ -34,6 +34,7 @@ import polars as pl
 from dynamics._problems import ProblemLog
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, open_binary, peek_text
+from dynamics.io._docs import reader_doc
 from dynamics.io._encoding import require_utf8
 
 __all__ = ["detect", "name", "read"]
@@ -59,6 +60,7 @@ def detect(path: Path) -> bool:
     return head.startswith(("[", "{")) and bool(_LISTING.search(head)) and bool(_THING.search(head))
 
 
+@reader_doc
 def read(
     path: Path,
     *,
@@ -79,9 +81,7 @@ def read(
         thing, or comment without ``id``.
     progress : bool or None, default None
         Unused: thread documents are small.
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------

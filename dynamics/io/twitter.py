@@ -98,9 +98,7 @@ def read(
         (``.gz``/``.zst`` too).
     {strict}
     {progress}
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------

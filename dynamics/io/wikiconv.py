@@ -50,6 +50,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics.io._base import ID_TEXT_SCHEMA, ReadResult, peek_text, to_utc
+from dynamics.io._docs import reader_doc
 from dynamics.io._encoding import require_utf8
 from dynamics.io._keyed import iter_groups, looks_keyed
 
@@ -105,6 +106,7 @@ def _time(value: Any) -> Any:
     return value
 
 
+@reader_doc
 def read(
     path: Path, *, strict: bool = False, progress: bool | None = None, encoding: str = "utf-8"
 ) -> ReadResult:
@@ -118,9 +120,7 @@ def read(
         Raise on the first malformed action instead of counting it.
     progress : bool or None
         Unused (the file is read in one pass).
-    encoding : str, default "utf-8"
-        Taken as every text reader takes it; this format is UTF-8 by its specification, so
-        any other codec raises :class:`~dynamics.errors.ReaderOptionError` saying why.
+    {encoding_utf8}
 
     Returns
     -------
