@@ -121,7 +121,7 @@ def render(dataset, method):
     if not parts:
         parts.append(notice("No echo-chamber measure is defined on this data.", kind="warning"))
     said = warnings_notice(
-        sample_warnings(res), title="Read these numbers with care (small samples):"
+        sample_warnings(res), title="Read these numbers with care:"
     )
     return [
         html.Div(cards, className="metrics"),

@@ -34,6 +34,7 @@ from dashboard.label_draws import (
     labels_upload,
 )
 from dynamics import escalation
+from dynamics._kernel import measures
 from dynamics._words import counted
 from dynamics.errors import DynamicsError
 from dynamics.uncertainty import threshold_sensitivity
@@ -58,13 +59,25 @@ def _call(key: str, name: str, params: dict, **extra: object) -> object:
     return cache.attempt(key, f"escalation.{name}", {**params, **extra}, run)
 
 
+def _tail(name: str) -> str:
+    """What the measure's one-sided p-value counts, in words.
+
+    >>> _tail("contagion")
+    'one-sided, higher: null draws at or above the value'
+    """
+    spec = next((m for m in measures("escalation") if m.name == name), None)
+    if spec is not None and spec.alternative == "less":
+        return "one-sided, lower: null draws at or below the value"
+    return "one-sided, higher: null draws at or above the value"
+
+
 def _card(label: str, r: object, detail: str | None = None) -> object:
     if isinstance(r, cache.Failed):
         return error_card(label, r.message[:200])
     parts = [
         detail,
         f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else None,
-        f"p = {format_number(r.p_value)}" if r.p_value is not None else None,
+        f"p = {format_number(r.p_value)} ({_tail(r.name)})" if r.p_value is not None else None,
     ]
     return metric_card(label, format_number(r.value), r.reason or "; ".join(filter(None, parts)))
 
@@ -115,7 +128,13 @@ def render(dataset, threshold, min_turns):
             else f"{derail.n_derailed:,} of {counted(derail.n_threads, 'thread')} with a "
             "scored comment",
         ),
-        _card("escalation episodes", eps),
+        _card(
+            "escalation episodes",
+            eps,
+            None
+            if isinstance(eps, cache.Failed)
+            else f"{eps.n_rising:,} rising, {eps.n_flat:,} flat (hostile throughout)",
+        ),
     ]
     figs = []
     if not isinstance(depth, cache.Failed) and "depths" in depth.tables:

@@ -43,6 +43,33 @@ __all__ = ["sample_warnings"]
 SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "excess", "reason"]
 
 
+#: What the one-sided p-value counts, by the measure's alternative (see dynamics.report).
+TAILS = {"less": "lower", "greater": "higher"}
+
+
+def tails(table: pd.DataFrame) -> pd.Series:
+    """Each row's one-sided test: "lower" (null draws at or below the value), "higher" (at or
+    above), empty without a p-value.
+
+    >>> tails(pd.DataFrame({"metric": ["ei_index", "modularity", "bimodality"],
+    ...                     "p_value": [0.01, 0.2, float("nan")]})).tolist()
+    ['lower', 'higher', '']
+    """
+    specs = measure_specs()
+
+    def tail(metric: str, p: float) -> str:
+        spec = specs.get(metric)
+        if spec is None or p is None or math.isnan(p):  # no p-value
+            return ""
+        return TAILS[spec.alternative or "greater"]
+
+    return pd.Series(
+        [tail(m, p) for m, p in zip(table["metric"], table["p_value"], strict=True)],
+        index=table.index,
+        dtype=object,
+    )
+
+
 def measure_specs() -> dict[str, Measure]:
     """The polarization measures of the registry, in report order, by name."""
     return {m.name: m for m in measures("polarization")}
@@ -53,8 +80,9 @@ def _uses_leaning(spec: Measure) -> bool:
     return "leaning" in spec.needs and "sides" not in spec.needs
 
 
-def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
-    """One measure as a one-row frame (library errors propagate: see :func:`measures_table`)."""
+def _run(name: str, key: str, sides, n: int, seed: int = 0) -> pd.DataFrame:
+    """One measure as a one-row frame (library errors propagate: see :func:`measures_table`);
+    ``seed`` seeds its null draws, resamples and random walks, as the report's --seed does."""
     spec = measure_specs()[name]
     disc = cache.get_discussion(key)
     leaning = _uses_leaning(spec)
@@ -73,7 +101,7 @@ def _run(name: str, key: str, sides, n: int) -> pd.DataFrame:
             # "auto": found sides get the null that re-finds them on rewired graphs
             null="auto" if n and spec.nulls else None,
             n_null=(n or None) if spec.nulls else None,  # a measure without a null takes none
-            seed=0,
+            seed=int(seed),
             progress=False,
             **kwargs,
         )
@@ -138,7 +166,10 @@ def _attempt(m: str, key: str, sides, method: str, seed: int, n: int):
     """One measure from the cache or computed (a :class:`cache.Failed` when the library
     refused); a computed one with null models and intervals is stored for other processes."""
     got = cache.attempt(
-        key, f"polarization.{m}", _memo_params(method, seed, n), lambda: _run(m, key, sides, n)
+        key,
+        f"polarization.{m}",
+        _memo_params(method, seed, n),
+        lambda: _run(m, key, sides, n, seed),
     )
     if n and not isinstance(got, cache.Failed):
         store_result(_stored_name(key, m, method, seed, n), got)
@@ -263,19 +294,21 @@ def estimates(
     if "warnings" not in table.columns:
         table["warnings"] = ""
     shown = table[SHOWN]
-    said = warnings_notice(
-        sample_warnings(sides, table), title="Read these numbers with care (small samples):"
-    )
+    table.insert(table.columns.get_loc("p_value") + 1, "tail", tails(table))
+    said = warnings_notice(sample_warnings(sides, table), title="Read these numbers with care:")
     failed = table.dropna(subset=["error"]) if "error" in table.columns else table.iloc[:0]
     errors = [
         notice(f"{metric}: {message}", kind="error")
         for metric, message in zip(failed["metric"], failed["error"], strict=True)
     ]
     null_note = (
-        "Bars: bootstrap confidence intervals over threads. Null model: the sides "
+        "Bars: bootstrap confidence intervals over threads, with the sides held fixed (another "
+        "side seed can move a value beyond its bar). Null model: the sides "
         "are found in the graph, so each null draw rewires the user graph keeping degrees "
         "and finds the sides again the same way (random graphs split well too: Guimera et "
-        "al. 2004); excess = value - null mean is the polarization beyond that."
+        "al. 2004); excess = value - null mean is the polarization beyond that. p-values are "
+        "one-sided (column tail): lower counts the null draws at or below the value, higher "
+        "those at or above it, in the direction the measure reads as polarized."
         if n
         else "Point estimates only (choose bootstrap resamples / null draws above for "
         "intervals, p-values and the excess over the null)."
@@ -292,7 +325,7 @@ def estimates(
             "polarization_measures_table",
             table.round(4),
             title="Measures (the CSV adds every parameter and detail)",
-            columns=[*SHOWN, "warnings", *(["error"] if errors else [])],
+            columns=[*SHOWN[:6], "tail", *SHOWN[6:], "warnings", *(["error"] if errors else [])],
         ),
     ]
 

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard.components import KEPT
 from dashboard.ids import ID
-from dashboard.sides_options import SIDE_METHODS
+from dashboard.sides_options import ECHO_NOTE, SIDE_METHODS
 
 dash.register_page(__name__, path="/echo-chambers", name="Echo chambers", order=3)
 
@@ -38,6 +38,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="controls",
             ),
+            html.Div(ECHO_NOTE, className="note"),
             html.Div(id=ID.ECHO_BODY),
         ],
         className="page",

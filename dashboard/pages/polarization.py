@@ -10,7 +10,7 @@ from dashboard.components import KEPT, figure_card
 from dashboard.figures.base import empty_figure
 from dashboard.ids import ID
 from dashboard.label_draws import POLARIZATION_INTRO, draws_card
-from dashboard.sides_options import SIDE_METHODS
+from dashboard.sides_options import REPORT_SIDES_NOTE, SIDE_METHODS
 
 dash.register_page(__name__, path="/polarization", name="Polarization", order=2)
 
@@ -57,6 +57,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="controls",
             ),
+            html.Div(REPORT_SIDES_NOTE, className="note"),
             html.Div(id=ID.POL_BODY),
             html.Progress(id=ID.POL_PROGRESS, value="0", max="1", style={"display": "none"}),
             html.Div(id=ID.POL_STATUS, className="load-message", style={"display": "none"}),

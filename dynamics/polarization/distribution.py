@@ -287,17 +287,18 @@ def bimodality(
     return _leaning_measure(bimodality, locals(), compute)
 
 
-#: The warning of each measure when every leaning is -1 or +1 (sides, no graded leaning).
+#: The warning of each measure when every leaning is -1 or +1 (sides, no graded leaning);
+#: like every warning, without "; " (the separator of MetricResult.to_frame()).
 _TWO_POINTS = {
     "polarization_index": (
         "every leaning is -1 or +1 (two sides, no graded leaning): the index is 1 - ΔA, how "
-        "equal the two sides' sizes are, not how far apart opinions lie; pass a graded "
-        "leaning to measure that"
+        "equal the two sides' sizes are, not how far apart opinions lie (a graded leaning "
+        "measures that)"
     ),
     "bimodality": (
         "every leaning is -1 or +1 (two sides, no graded leaning): the coefficient depends "
-        "only on the two sides' sizes and is bimodal by construction; pass a graded leaning "
-        "to measure a distribution"
+        "only on the two sides' sizes and is bimodal by construction (a graded leaning "
+        "measures a distribution)"
     ),
 }
 

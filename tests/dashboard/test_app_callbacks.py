@@ -22,6 +22,9 @@ def test_escalation_card_details_join_with_semicolons() -> None:
 
     r = MetricResult("contagion", 2.083, ci=(1.5, 2.5), p_value=0.025)
     detail = _card("contagion", r, "null mean 0.901").children[2].children
-    assert detail == "null mean 0.901; CI [1.500, 2.500]; p = 0.025"
+    assert detail == (
+        "null mean 0.901; CI [1.500, 2.500]; "
+        "p = 0.025 (one-sided, higher: null draws at or above the value)"
+    )
     plain = MetricResult("derailment", 0.5)
     assert _card("derailed", plain).children[2] is None  # nothing to say: no detail line

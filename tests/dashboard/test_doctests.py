@@ -11,8 +11,10 @@ import pytest
 MODULES = [
     "dashboard.background",
     "dashboard.cache",
+    "dashboard.callbacks.escalation",
     "dashboard.callbacks.export",
     "dashboard.callbacks.graph",
+    "dashboard.callbacks.polarization",
     "dashboard.callbacks.thread",
     "dashboard.callbacks.user",
     "dashboard.components",

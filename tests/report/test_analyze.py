@@ -147,6 +147,14 @@ def test_summary_csv_agrees_with_results_json(report_dir: Path, results: dict) -
             assert math.isclose(float(row["value"]), value)
 
 
+def test_no_warning_holds_the_separator(results: dict) -> None:
+    """Warnings are joined by "; " in summary.csv, to_frame() and the dashboard, which split
+    them there again: no warning may hold it (the two-point leaning warnings once did)."""
+    said = [w for m in results["metrics"] if m["result"] for w in m["result"]["warnings"]]
+    assert any(w.startswith("every leaning is -1 or +1") for w in said)
+    assert [w for w in said if "; " in w] == []
+
+
 def test_report_shows_warnings_next_to_the_numbers(report_dir: Path, results: dict) -> None:
     """On the bundled thread (small sides, one thread) every warning reaches the report."""
     ei = next(m for m in results["metrics"] if m["metric"] == "ei_index")["result"]
