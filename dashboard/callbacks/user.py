@@ -164,8 +164,10 @@ def render(dataset, author, episode_settings):
         metric_card(
             "side",
             " | ".join(_sides_of(key, author)),
-            "signed graph: side -1 or 1 of the agree/disagree split (Polarization page); "
-            "community: the number of their Leiden community (Echo chambers page)",
+            "signed graph: side -1 or 1 of the agree/disagree split (the Polarization and "
+            "Echo chambers pages' default, seed 0); community: the number of their Leiden "
+            "community among all of them (0 the largest, seed 0), of which dynamics analyze "
+            "keeps 0 and 1 as its sides",
         ),
     ]
     params = {
