@@ -353,7 +353,9 @@ def render_trend(dataset, method, seed, metric, by):
     def compute() -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return over_time(fn, disc, by=by, min_comments=20, sides=sides, seed=0, progress=False)
+            return over_time(
+                fn, disc, by=by, min_comments=20, sides=sides, seed=seed, progress=False
+            )
 
     frame = cache.attempt(
         key, "trend", {"metric": metric, "method": method, "seed": seed, "by": by}, compute
@@ -364,7 +366,9 @@ def render_trend(dataset, method, seed, metric, by):
     shown = int(frame["value"].notna().sum())
     note = (
         f"{shown} of {len(frame)} windows of a {period} have a value; windows with fewer than "
-        "20 comments are left empty."
+        "20 comments are left empty. The sides are found once, on the whole discussion, and "
+        "held fixed in every window; a window's value has no interval, and one from a few "
+        "dozen comments can swing far."
     )
     return trend_figure(frame, title=f"{metric} per {period}"), note
 
