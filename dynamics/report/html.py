@@ -473,8 +473,8 @@ def render(
         "arguing; pass labelled sides through the Python API when you have them. The "
         "confidence intervals resample threads with these sides held fixed, so they leave out "
         "how much the side search itself varies. On real reply graphs another seed can find "
-        "other sides and move a side-based value beyond its interval (on r/CollegeRant E/I "
-        "went from -0.979 to -0.882 over eight seeds, against an interval of "
+        "other sides and move a side-based value beyond its interval (for example, on "
+        "r/CollegeRant E/I went from -0.979 to -0.882 over eight seeds, against an interval of "
         "[-0.994, -0.967]). "
         + (
             f"The sides were also found with seeds {settings.seed} to "
