@@ -24,8 +24,8 @@ def fmt_number(value: Any) -> str:
 
     >>> fmt_number(0.123456), fmt_number(12345), fmt_number(float("nan")), fmt_number(None)
     ('0.1235', '12,345', 'NaN', '')
-    >>> fmt_number(3860.5), fmt_number(79712.25), fmt_number(2.5e17)
-    ('3,860', '79,712', '2.5e+17')
+    >>> fmt_number(3860.5), fmt_number(79712.25), fmt_number(2.5e17), fmt_number(-0.0)
+    ('3,860', '79,712', '2.5e+17', '0')
     """
     if value is None:
         return ""
@@ -36,6 +36,7 @@ def fmt_number(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"
+        value += 0.0  # -0.0 (a leaning rounded to zero from below) reads 0
         if abs(value) < 1e15 and (value.is_integer() or abs(value) >= 1000):
             return f"{value:,.0f}"
         return f"{value:.4g}"

@@ -105,7 +105,10 @@ def _run(name: str, key: str, sides, n: int, seed: int = 0) -> pd.DataFrame:
             progress=False,
             **kwargs,
         )
-    return res.to_frame()
+    frame = res.to_frame()
+    if n and not spec.nulls and not frame.loc[0, "reason"]:  # as the report says it
+        frame.loc[0, "reason"] = "no null model applies to this measure"
+    return frame
 
 
 def _memo_params(method: str, seed: int, n: int) -> dict:

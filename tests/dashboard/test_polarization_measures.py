@@ -48,3 +48,21 @@ def test_the_report_sides_give_the_report_numbers() -> None:
     # the one-sided tests say their direction
     frame = pl.DataFrame({"metric": ["ei_index", "modularity"], "p_value": [0.5, 0.5]})
     assert tails(frame.to_pandas()).tolist() == ["lower", "higher"]
+
+
+def test_a_measure_without_a_null_says_so_when_nulls_are_asked() -> None:
+    """The leaning measures take no null model: their empty z and p cells get the report's
+    reason instead of staying blank."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = dyn.load(
+            Path(dyn.__file__).parent / "data" / "southfront-idlib-thread.txt",
+            infer_replies="adjacent",
+        )
+    key = cache.put_discussion(d)
+    sides = dyn.polarization.sides(d)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        row = _run("bimodality", key, sides, 10).iloc[0]
+    assert row["reason"] == "no null model applies to this measure"
+    assert math.isnan(row["p_value"]) or row["p_value"] is None
