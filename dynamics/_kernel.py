@@ -280,6 +280,22 @@ class Measure:
         return f"{self.family}.{self.name}"
 
     @property
+    def p_direction(self) -> str:
+        """The tail its one-sided null-model p-value counts: ``"greater"`` (the share of null
+        samples at or above the value) or ``"less"`` (at or below), the direction in which
+        the measure reads as more polarized or more closed."""
+        return self.alternative or "greater"
+
+    @property
+    def tail(self) -> str:
+        """:attr:`p_direction` in words: ``"higher"`` or ``"lower"``.
+
+        >>> [(m.name, m.tail) for m in measures("polarization") if m.name in ("ei_index", "modularity")]
+        [('ei_index', 'lower'), ('modularity', 'higher')]
+        """
+        return "lower" if self.p_direction == "less" else "higher"
+
+    @property
     def summary(self) -> str:
         """The first line of the function's docstring."""
         return (inspect.getdoc(self.func) or "").split("\n", 1)[0]

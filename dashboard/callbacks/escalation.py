@@ -66,9 +66,10 @@ def _tail(name: str) -> str:
     'one-sided, higher: null draws at or above the value'
     """
     spec = next((m for m in measures("escalation") if m.name == name), None)
-    if spec is not None and spec.alternative == "less":
-        return "one-sided, lower: null draws at or below the value"
-    return "one-sided, higher: null draws at or above the value"
+    tail = "higher" if spec is None else spec.tail
+    return (
+        f"one-sided, {tail}: null draws at or {'above' if tail == 'higher' else 'below'} the value"
+    )
 
 
 def _card(label: str, r: object, detail: str | None = None) -> object:

@@ -43,10 +43,6 @@ __all__ = ["sample_warnings"]
 SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "excess", "reason"]
 
 
-#: What the one-sided p-value counts, by the measure's alternative (see dynamics.report).
-TAILS = {"less": "lower", "greater": "higher"}
-
-
 def tails(table: pd.DataFrame) -> pd.Series:
     """Each row's one-sided test: "lower" (null draws at or below the value), "higher" (at or
     above), empty without a p-value.
@@ -61,7 +57,7 @@ def tails(table: pd.DataFrame) -> pd.Series:
         spec = specs.get(metric)
         if spec is None or p is None or math.isnan(p):  # no p-value
             return ""
-        return TAILS[spec.alternative or "greater"]
+        return spec.tail
 
     return pd.Series(
         [tail(m, p) for m, p in zip(table["metric"], table["p_value"], strict=True)],

@@ -251,16 +251,14 @@ class MetricRun:
 
     @property
     def p_direction(self) -> str:
-        """The tail the metric's one-sided null-model p-value counts: ``"greater"`` (the share
-        of null samples at or above the value) or ``"less"`` (at or below), the direction in
-        which the measure reads as more polarized or more closed.
+        """The measure's :attr:`~dynamics._kernel.Measure.p_direction`.
 
         >>> ei, modularity = (m for m in measures("polarization")
         ...                   if m.name in ("ei_index", "modularity"))
         >>> MetricRun(ei, "ok").p_direction, MetricRun(modularity, "ok").p_direction
         ('less', 'greater')
         """
-        return self.spec.alternative or "greater"
+        return self.spec.p_direction
 
 
 def has_p(result: MetricResult | None) -> bool:

@@ -216,12 +216,11 @@ _SECONDS = {
     "reply_heat": ("median_inside", "median_outside", "mean_inside", "mean_outside"),
 }
 
-#: The tail a one-sided p-value counts (MetricRun.p_direction), in words.
+#: The tail a one-sided p-value counts (Measure.tail), in words.
 _TAILS = {
-    "greater": "one-sided: null samples at or above the value",
-    "less": "one-sided: null samples at or below the value",
+    "higher": "one-sided: null samples at or above the value",
+    "lower": "one-sided: null samples at or below the value",
 }
-_ARROWS = {"greater": "higher", "less": "lower"}
 
 
 def _side_seeds_html(spread: SideSeedSpread, ci: Any) -> str:
@@ -582,7 +581,7 @@ def render(
                     r.value,
                     ci_text(r.ci),
                     r.z,
-                    p_text(r.p_value) + (f" ({_ARROWS[run.p_direction]})" if has_p(r) else ""),
+                    p_text(r.p_value) + (f" ({run.spec.tail})" if has_p(r) else ""),
                     r.null_mean,
                     r.excess,
                     "; ".join(n for n in (r.reason, run.reason) if n),
@@ -635,7 +634,7 @@ def render(
             if r.z is not None:
                 line += f", z = {esc(number_text(r.z))}"
             if has_p(r):
-                line += f", p = {esc(p_text(r.p_value))} ({_TAILS[run.p_direction]}"
+                line += f", p = {esc(p_text(r.p_value))} ({_TAILS[run.spec.tail]}"
                 if r.params.get("null"):
                     line += f"; {esc(r.params['null'])} null"
                     n_null = r.params.get("n_null")
