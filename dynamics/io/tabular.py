@@ -9,6 +9,7 @@ top-level, without a thread column each top-level comment's tree is its own thre
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -369,22 +370,20 @@ def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Data
         pass
     else:
         # polars pads a short record with nulls without a word; a null in the last column is
-        # the only sign of one, so only then are the records' fields counted (in Python)
+        # the only sign of one, so only then are the records' fields counted
         if frame.width > 1 and frame.get_column(frame.columns[-1]).null_count():
             _count_short_records(data, separator, frame.width, problems, frame.height)
         return frame
-    import csv
-
     text = data.decode("utf-8-sig", errors="replace")
     unclosed = text.count('"') % 2 == 1  # the last record read swallowed the rest
-    reader = csv.reader(io.StringIO(text), delimiter=separator)
-    header = next(reader, None)
+    records = _records(text, separator)
+    header = next(records, (0, 0, None))[2]
     if not header:
         return pl.DataFrame()
     columns: list[list[str | None]] = [[] for _ in header]
     starts: list[int] = []  # line each kept record starts on
-    start = reader.line_num + 1
-    for record in reader:
+    end = 1  # the last line read, for a quote never closed
+    for start, end, record in records:  # noqa: B007
         if len(record) > len(header):
             problems.add(
                 "malformed_record",
@@ -402,7 +401,6 @@ def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Data
             for values in columns[len(record) :]:
                 values.append(None)
             starts.append(start)
-        start = reader.line_num + 1
     if unclosed and starts:
         last = starts.pop()
         for values in columns:
@@ -411,8 +409,7 @@ def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Data
             "malformed_record",
             record=last,
             message=(
-                f"opens a quote that is never closed: lines {last:,} to {start - 1:,} (the "
-                "end) skipped"
+                f"opens a quote that is never closed: lines {last:,} to {end:,} (the end) skipped"
             ),
         )
     return pl.DataFrame(
@@ -461,17 +458,26 @@ def _count_short_records(
         ):
             _short_record(problems, line, n, width, separator)
         return
-    import csv
-
-    reader = csv.reader(
-        io.StringIO(data.decode("utf-8-sig", errors="replace")), delimiter=separator
-    )
-    if next(reader, None) is None:
-        return
-    start = reader.line_num + 1
-    for record in reader:
+    records = _records(data.decode("utf-8-sig", errors="replace"), separator)
+    next(records, None)  # the header
+    for start, _, record in records:
         if record and len(record) < width:  # a blank line is no record
             _short_record(problems, start, len(record), width, separator)
+
+
+def _records(text: str, separator: str) -> Iterator[tuple[int, int, list[str]]]:
+    r"""The records of delimited ``text`` read by Python's ``csv``, each with the lines it
+    starts and ends on (a quoted field may span lines; a blank line is an empty record).
+
+    >>> list(_records('a,b\n1,"x\ny"\n\n2\n', ","))
+    [(1, 1, ['a', 'b']), (2, 3, ['1', 'x\ny']), (4, 4, []), (5, 5, ['2'])]
+    """
+    import csv
+
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    start = 1
+    for record in reader:
+        yield start, reader.line_num, record
         start = reader.line_num + 1
 
 
