@@ -336,7 +336,7 @@ def summary_frame(collected: Collected) -> pl.DataFrame:
                 "side_seeds_high": (
                     None if run.side_seeds is None else jsonable(run.side_seeds.high)
                 ),
-                "reason": "; ".join(n for n in (r and r.reason, run.reason) if n) or None,
+                "reason": "; ".join(run.notes) or None,
                 "warnings": None if r is None else "; ".join(r.warnings),
             }
         )

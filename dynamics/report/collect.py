@@ -250,6 +250,12 @@ class MetricRun:
         return self.status == "ok" and (value is None or math.isnan(value))
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The result's reason and the report's note on how the metric ran, those given."""
+        said = (None if self.result is None else self.result.reason, self.reason)
+        return tuple(n for n in said if n)
+
+    @property
     def p_direction(self) -> str:
         """The measure's :attr:`~dynamics._kernel.Measure.p_direction`.
 

@@ -584,7 +584,7 @@ def render(
                     p_text(r.p_value) + (f" ({run.spec.tail})" if has_p(r) else ""),
                     r.null_mean,
                     r.excess,
-                    "; ".join(n for n in (r.reason, run.reason) if n),
+                    "; ".join(run.notes),
                     Raw(f'<span class="warning">{esc("; ".join(r.warnings))}</span>'),
                 ]
             )
@@ -675,9 +675,7 @@ def render(
             if run.side_seeds is not None:
                 parts.append(_side_seeds_html(run.side_seeds, r.ci))
             parts.extend(f'<p class="warning">Warning: {esc(w)}</p>' for w in r.warnings)
-            parts.extend(
-                f'<p class="muted">Note: {esc(note)}</p>' for note in (r.reason, run.reason) if note
-            )
+            parts.extend(f'<p class="muted">Note: {esc(note)}</p>' for note in run.notes)
             if r.params:
                 parts.append(f'<p class="muted">Parameters: {_params_text(r.params)}</p>')
             add_figure(figures.for_metric(run))
