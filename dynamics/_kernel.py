@@ -52,7 +52,7 @@ import numpy as np
 
 from dynamics import _docs
 from dynamics._memo import reuse
-from dynamics._params import check_param, check_seed, draw_seed
+from dynamics._params import check_param, check_seed, seeded
 from dynamics._refit_null import null_samples_ahead, refit_null_test
 from dynamics._results import MetricResult
 from dynamics._sample_checks import bootstrap_threads_warning
@@ -425,9 +425,7 @@ def guard_settings(func: Callable[..., Any], key: str) -> Callable[..., Any]:
         lacking = [s for s in SETTINGS if s in kwargs and s not in takes]
         if lacking:
             raise TypeError(unsupported_setting(key, lacking, takes))
-        if draws and "seed" in kwargs and kwargs["seed"] is None:
-            kwargs["seed"] = draw_seed()
-        return func(*args, **kwargs)
+        return func(*args, **(seeded(kwargs) if draws else kwargs))
 
     return call
 

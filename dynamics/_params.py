@@ -25,6 +25,7 @@ __all__ = [
     "igraph_seed",
     "is_int",
     "rng",
+    "seeded",
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -124,11 +125,20 @@ def draws_seed(func: _F) -> _F:
 
     @functools.wraps(func)
     def call(*args: Any, **kwargs: Any) -> Any:
-        if "seed" in kwargs and kwargs["seed"] is None:
-            kwargs["seed"] = draw_seed()
-        return func(*args, **kwargs)
+        return func(*args, **seeded(kwargs))
 
     return call  # type: ignore[return-value]
+
+
+def seeded(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with ``seed=None`` replaced by :func:`draw_seed` (in place, and returned).
+
+    >>> seeded({"seed": 4}), isinstance(seeded({"seed": None})["seed"], DrawnSeed), seeded({})
+    ({'seed': 4}, True, {})
+    """
+    if "seed" in kwargs and kwargs["seed"] is None:
+        kwargs["seed"] = draw_seed()
+    return kwargs
 
 
 #: igraph's random number generator is process-wide: blocks that seed it run one at a time, so

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from dynamics._params import check_param, draw_seed
+from dynamics._params import check_param, draws_seed
 from dynamics._results import MetricResult
 from dynamics.errors import DataQualityWarning, DynamicsError
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["over_time"]
 
 
+@draws_seed  # one seed for every window, so the table can be repeated
 def over_time(
     metric: Callable[..., MetricResult] | str,
     discussion: Discussion,
@@ -114,8 +115,6 @@ def over_time(
     check_param(
         min_comments >= 0, "min_comments", "over_time", "a non-negative integer", min_comments
     )
-    if "seed" in kwargs and kwargs["seed"] is None:
-        kwargs["seed"] = draw_seed()  # one for every window, so the table can be repeated
     held = _sides_held_fixed(kwargs)
     if held is not None:
         kwargs["null"] = held
