@@ -49,7 +49,7 @@ from dynamics.io._base import ReadResult, json_objects, open_binary, peek_text
 from dynamics.io._docs import reader_doc
 from dynamics.io._encoding import require_utf8
 
-__all__ = ["detect", "name", "read"]
+__all__ = ["check_encoding", "detect", "name", "read"]
 
 name = "reddit"
 
@@ -123,6 +123,12 @@ def _holds_objects(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(v, dict) for v in value)
 
 
+def check_encoding(encoding: str) -> None:
+    """Refuse an ``encoding`` other than UTF-8, saying why (:func:`read`, and the Spark ingest,
+    which parses the dumps block by block without calling it)."""
+    require_utf8(encoding, name, _UTF8_WHY)
+
+
 @reader_doc
 def read(
     path: Path,
@@ -167,7 +173,7 @@ def read(
     ``link_id`` or ``permalink`` is kept: its thread is its top-level ancestor's, as
     :func:`~dynamics.model.checks.check_comments` gives every comment without a thread.
     """
-    require_utf8(encoding, name, _UTF8_WHY)
+    check_encoding(encoding)
     problems = ProblemLog(path=path, strict=strict, source_fields=dict(_SOURCE_FIELDS))
     size = path.stat().st_size
     plain = path.suffix.lower() not in {".gz", ".zst", ".zstd", ".bz2", ".xz"}

@@ -198,16 +198,13 @@ def _check_options(formats: list[str], options: dict[str, Any]) -> None:
     """Refuse, before any task starts, an option a file's reader does not take, as
     :func:`dynamics.load` does (the Reddit dumps are parsed block by block, not by
     ``read``, so its ``encoding=`` check is made here too)."""
-    from dynamics.io import get_reader
-    from dynamics.io._encoding import require_utf8
+    from dynamics.io import get_reader, reddit
     from dynamics.io._registry import check_options
 
     for fmt in dict.fromkeys(formats):
         check_options(fmt, get_reader(fmt).read, options)
-        if fmt == "reddit":
-            from dynamics.io import reddit
-
-            require_utf8(options.get("encoding", "utf-8"), fmt, reddit._UTF8_WHY)
+        if fmt == reddit.name:
+            reddit.check_encoding(options.get("encoding", "utf-8"))
 
 
 def _locator(
