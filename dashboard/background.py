@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import diskcache
 import multiprocess
 from dash import DiskcacheManager, Output
 
+from dashboard import cache
 from dashboard.cache import cache_dir
 
 __all__ = [
@@ -28,10 +31,15 @@ __all__ = [
     "TICKET_SECONDS",
     "file_ticket",
     "job_with_progress",
+    "measures_progress",
     "redeem_ticket",
+    "shared_attempt",
+    "shared_ready",
     "store_result",
     "stored_result",
 ]
+
+T = TypeVar("T")
 
 #: A ticket not redeemed within this many seconds is forgotten.
 TICKET_SECONDS = 3600
@@ -71,6 +79,29 @@ def job_with_progress(progress: str, status: str, *, counted: bool = True) -> di
             (Output(status, "style"), _SHOWN, _HIDDEN),
         ],
     }
+
+
+def measures_progress(
+    set_progress: Callable[[tuple[str, str, str]], None],
+) -> Callable[[int, int, str], None]:
+    """A ``progress(done, total, next_measure)`` that a background job of null models and
+    intervals gives its page through ``set_progress`` (:func:`job_with_progress`): the bar's
+    value and maximum, and a line naming the measure it is on and the seconds spent.
+
+    >>> shown = []
+    >>> progress = measures_progress(shown.append)
+    >>> progress(1, 6, "assortativity"); shown[-1][:2], shown[-1][2][:42]
+    (('1', '6'), 'Null models and intervals: 1 of 6 measures')
+    """
+    started = time.monotonic()
+
+    def progress(done: int, total: int, name: str) -> None:
+        elapsed = time.monotonic() - started
+        doing = f"computing {name}..." if name else "done"
+        line = f"Null models and intervals: {done} of {total} measures ({elapsed:.0f} s), {doing}"
+        set_progress((str(done), str(total), line))
+
+    return progress
 
 
 def file_ticket(source: Path, label: str, infer: str | None) -> str:
@@ -118,3 +149,39 @@ def store_result(name: tuple[str, ...], value: Any) -> None:
 def stored_result(name: tuple[str, ...]) -> Any:
     """The result stored under ``name``, or None."""
     return _store.get(("result", *name), default=None)
+
+
+def _shared_name(key: str, name: str, params: Mapping[str, Any]) -> tuple[str, ...]:
+    return (key, name, cache.params_key(params))
+
+
+def shared_attempt(
+    key: str, name: str, params: Mapping[str, Any], fn: Callable[[], T], *, share: bool
+) -> T | cache.Failed:
+    """:func:`dashboard.cache.attempt` that, when ``share``, first looks for what a job
+    stored under the same name and parameters and stores what it computes.
+
+    A page computes its point estimates in the app's process and its null models and
+    intervals in a background job (``share=True``): the job's results reach the app's
+    process through the store. A :class:`~dashboard.cache.Failed` is never stored.
+
+    >>> shared_attempt("k", "doc.measure", {"n": 5}, lambda: 41, share=True)
+    41
+    >>> shared_ready("k", "doc.measure", {"n": 5}), shared_ready("k", "doc.measure", {"n": 6})
+    (True, False)
+    """
+    if share:
+        stored = stored_result(_shared_name(key, name, params))
+        if stored is not None:
+            return stored
+    got = cache.attempt(key, name, params, fn)
+    if share and not isinstance(got, cache.Failed):
+        store_result(_shared_name(key, name, params), got)
+    return got
+
+
+def shared_ready(key: str, name: str, params: Mapping[str, Any]) -> bool:
+    """Whether :func:`shared_attempt` has the result at hand (nothing to wait for): in this
+    process's cache, or stored by the job that computed it."""
+    full = _shared_name(key, name, params)
+    return full in cache.results or stored_result(full) is not None

@@ -44,6 +44,38 @@ __all__ = [
 KEPT = {"persistence": True, "persistence_type": "session"}
 
 
+def control(label: str, widget: Any, width: int = 180) -> html.Div:
+    """A page control: ``widget`` under its label."""
+    return html.Div([html.Label(label), widget], className="control", style={"minWidth": width})
+
+
+def significance_controls(seed_id: str, n_id: str) -> list[html.Div]:
+    """The seed and the number of bootstrap resamples / null draws of a page's measures
+    (0: point estimates only; default 100)."""
+    return [
+        control(
+            "Seed",
+            dcc.Input(id=seed_id, type="number", value=0, min=0, debounce=True, **KEPT),
+        ),
+        control(
+            "Bootstrap resamples (CI) / null draws (p)",
+            dcc.Dropdown(
+                id=n_id, **KEPT, options=[0, 50, 100, 200, 500], value=100, clearable=False
+            ),
+            260,
+        ),
+    ]
+
+
+def job_status(progress_id: str, status_id: str) -> list[html.Div]:
+    """The progress bar and the line of text a background job shows while it runs
+    (:func:`dashboard.background.job_with_progress` shows and hides them)."""
+    return [
+        html.Progress(id=progress_id, value="0", max="1", style={"display": "none"}),
+        html.Div(id=status_id, className="load-message", style={"display": "none"}),
+    ]
+
+
 def format_number(value: Any, digits: int = 3) -> str:
     """A number for display: ``'n/a'`` for None/NaN, thousands separators for ints.
 

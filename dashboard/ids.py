@@ -58,6 +58,10 @@ class ID(StrEnum):
     POL_DRAWS_STATUS = "pol-draws-status"
     # echo chambers
     ECHO_METHOD = "echo-method"
+    ECHO_SEED = "echo-seed"
+    ECHO_N = "echo-n"
+    ECHO_PROGRESS = "echo-progress"
+    ECHO_STATUS = "echo-status"
     ECHO_BODY = "echo-body"
     # escalation
     ESC_THRESHOLD = "esc-threshold"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from dash import dcc, html
+
 from dashboard import cache
+from dashboard.components import KEPT, control
 from dynamics import polarization
 
-__all__ = ["ECHO_NOTE", "REPORT_SIDES_NOTE", "SIDE_METHODS", "find_sides"]
+__all__ = ["ECHO_NOTE", "REPORT_SIDES_NOTE", "SIDE_METHODS", "find_sides", "sides_control"]
 
 #: value -> (label, keyword arguments of dynamics.polarization.sides)
 SIDE_METHODS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -37,11 +40,20 @@ REPORT_SIDES_NOTE = (
 
 #: Said under the Echo chambers page's side choice.
 ECHO_NOTE = (
-    "Values only, on sides found with seed 0: no interval or null model here. The sides are "
-    "found in the same graph the measures read, so a random graph would score high too: "
-    "dynamics analyze gives each measure's null mean and interval ('Leiden, the two largest "
-    "communities' is its side choice)."
+    "The sides are found in the same graph the measures read, so a random graph split the "
+    "same way would score high too: read each value beside its null mean and excess. The "
+    "leaning measures (neighbour leaning, assortativity) read the sides' leaning: continuous "
+    "for the spectral split, -1/+1 for the others. " + REPORT_SIDES_NOTE
 )
+
+
+def sides_control(dropdown_id: str, label: str) -> html.Div:
+    """A page's choice of :data:`SIDE_METHODS` (the spectral signed split first)."""
+    options = [{"label": v[0], "value": k} for k, v in SIDE_METHODS.items()]
+    dropdown = dcc.Dropdown(
+        id=dropdown_id, **KEPT, clearable=False, value="signed", options=options
+    )
+    return control(label, dropdown, 340)
 
 
 def find_sides(key: str, method: str, seed: int) -> Any:

@@ -1,13 +1,22 @@
-"""Echo chambers page: neighbour leaning density, insularity, assortativity, exposure."""
+"""Echo chambers page: neighbour leaning density, insularity, assortativity, exposure, with
+their null models and bootstrap intervals filled in by a background job."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
+import pandas as pd
 import polars as pl
-from dash import Input, Output, html
+from dash import Input, Output, html, no_update
 
 from dashboard import cache
+from dashboard.background import (
+    job_with_progress,
+    measures_progress,
+    shared_attempt,
+    shared_ready,
+)
 from dashboard.callbacks import on
 from dashboard.components import (
     error_card,
@@ -19,42 +28,84 @@ from dashboard.components import (
     warning_lines,
     warnings_notice,
 )
+from dashboard.estimates_table import estimates_parts
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import find_sides
 from dynamics._kernel import Measure, measures
 
-__all__ = ["sample_warnings"]
+__all__ = ["echo_results", "results_ready", "sample_warnings"]
 
 _BINS = 20
 #: Options of a measure beyond its input (the joint-density plot's bins).
 _EXTRA = {"neighbour_leaning": {"bins": _BINS}}
 
 
-def _input(spec: Measure, sides, leaning) -> dict[str, object]:
-    """The sides or the leaning, whichever the measure names first (its main input)."""
+def _input(spec: Measure, sides) -> dict[str, object]:
+    """The sides or their leaning, whichever the measure names first (its main input).
+
+    The leaning is passed as :attr:`Sides.leaning <dynamics.polarization.Sides.leaning>`
+    itself, not a copy: it remembers that its sides were found in the graph, so the
+    automatic null finds them again on every rewired graph, as with ``sides=``.
+    """
     first = next(p for p in spec.params if p in {"sides", "leaning"})
-    if first == "leaning" and leaning is not None:
-        return {"leaning": leaning}
+    if first == "leaning" and sides.leaning is not None:
+        return {"leaning": sides.leaning}
     return {"sides": sides}
 
 
-def _results(key: str, method: str) -> dict[str, object]:
-    """Every echo-chamber measure of the registry on the dataset with the chosen sides."""
-    sides = find_sides(key, method, 0)
+def _specs() -> dict[str, Measure]:
+    return {m.name: m for m in measures("echo_chambers")}
+
+
+def _params(method: str, seed: int, n: int) -> dict[str, object]:
+    return {"method": method, "seed": seed, "n": n}
+
+
+def echo_results(
+    key: str,
+    method: str,
+    seed: int,
+    n: int,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, object]:
+    """Every echo-chamber measure of the registry on the dataset with the chosen sides
+    (a ``MetricResult``, or a :class:`~dashboard.cache.Failed` the page shows as an error).
+
+    ``seed`` seeds the side search and the measures' null draws and resamples, as the
+    report's ``--seed`` does. With ``n > 0`` each measure gets ``n`` bootstrap resamples
+    over threads and ``n`` draws of its automatic null model, and what it computed is
+    stored for the app's process (:func:`dashboard.background.shared_attempt`).
+    ``progress(done, total, next_measure)`` is called before each measure and once at the
+    end (``next_measure`` empty).
+    """
+    sides = find_sides(key, method, seed)
     disc = cache.get_discussion(key)
-    leaning = dict(sides.leaning) if sides.leaning is not None else None
+    specs = list(_specs().values())
     out: dict[str, object] = {}
-    for spec in measures("echo_chambers"):
-        kwargs = {**_input(spec, sides, leaning), **_EXTRA.get(spec.name, {})}
+    for i, spec in enumerate(specs):
+        if progress is not None:
+            progress(i, len(specs), spec.name)
+        kwargs = {**_input(spec, sides), **_EXTRA.get(spec.name, {})}
+        if n:
+            kwargs.update(n_boot=n, null="auto", n_null=n)
 
         def run(fn=spec.func, kwargs=kwargs) -> object:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                return fn(disc, seed=0, progress=False, **kwargs)
+                return fn(disc, seed=int(seed), progress=False, **kwargs)
 
-        out[spec.name] = cache.attempt(key, f"echo.{spec.name}", {"method": method}, run)
+        params = _params(method, seed, n)
+        out[spec.name] = shared_attempt(key, f"echo.{spec.name}", params, run, share=bool(n))
+    if progress is not None:
+        progress(len(specs), len(specs), "")
     return out
+
+
+def results_ready(key: str, method: str, seed: int, n: int) -> bool:
+    """Whether every measure is computed with these parameters (nothing to wait for)."""
+    params = _params(method, seed, n)
+    return all(shared_ready(key, f"echo.{name}", params) for name in _specs())
 
 
 def _failed(result: object) -> bool:
@@ -68,28 +119,82 @@ def sample_warnings(results: dict[str, object]) -> list[str]:
     )
 
 
-def _interval(r) -> str | None:
-    """The card's detail: the reason a value is missing, its CI, or why there is no CI."""
+def _detail(r) -> str | None:
+    """The card's detail: the reason a value is missing, or its interval (or why it has none)
+    and its null model's p-value and mean."""
     if r.reason:
         return r.reason
+    parts = []
     if r.ci:
-        return f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]"
-    why = r.params.get("ci_reason")
-    return f"CI n/a: {why}" if why else None
+        parts.append(f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]")
+    elif r.params.get("ci_reason"):
+        parts.append(f"CI n/a: {r.params['ci_reason']}")
+    if r.p_value is not None:
+        spec = _specs()[r.name]
+        parts.append(
+            f"p = {format_number(r.p_value)} ({spec.tail}), null mean {format_number(r.null_mean)}"
+        )
+    return "; ".join(parts) or None
 
 
-@on(Output(ID.ECHO_BODY, "children"), Input(ID.DATASET, "data"), Input(ID.ECHO_METHOD, "value"))
-def render(dataset, method):
-    """Density plot, insularity bars, summary cards and tables."""
-    key = dataset["key"]
-    res = _results(key, method)
-    cards, parts = [], []
-    for name in res:
-        r = res[name]
-        if _failed(r):
-            cards.append(error_card(name, r.message[:200]))
-            continue
-        cards.append(metric_card(name, format_number(r.value), _interval(r)))
+def _table(results: dict[str, object]) -> pd.DataFrame:
+    """One row per measure (``MetricResult.to_frame()``; an ``error`` for a refused one)."""
+    rows = [
+        pd.DataFrame([{"metric": name, "value": float("nan"), "error": r.message}])
+        if _failed(r)
+        else r.to_frame()
+        for name, r in results.items()
+    ]
+    return pd.concat(rows, ignore_index=True)
+
+
+def body(
+    key: str,
+    method: str,
+    seed: int,
+    n: int,
+    *,
+    pending: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list:
+    """The page below its controls: cards, warnings, the estimates with their intervals and
+    nulls, the density plot and the insularity bars.
+
+    ``pending``: the point estimates are shown while a background job computes the null
+    models and intervals (``n`` draws each), and a notice says so. ``progress`` as for
+    :func:`echo_results`.
+    """
+    res = echo_results(key, method, seed, 0 if pending else n, progress)
+    cards = [
+        error_card(name, r.message[:200])
+        if _failed(r)
+        else metric_card(name, format_number(r.value), _detail(r))
+        for name, r in res.items()
+    ]
+    waiting = (
+        notice(
+            f"Null models and bootstrap intervals ({n} draws each) are being computed; the "
+            "p-values, null means, excess and intervals fill in here when they are ready.",
+            kind="info",
+        )
+        if pending
+        else None
+    )
+    said = warnings_notice(sample_warnings(res), title="Read these numbers with care:")
+    estimates = estimates_parts(
+        "echo_measures",
+        _table(res),
+        _specs(),
+        title="Echo-chamber measures",
+        with_null=bool(n) and not pending,
+        said=said,
+    )
+    return [waiting, html.Div(cards, className="metrics"), *estimates, _figures(res)]
+
+
+def _figures(res: dict[str, object]) -> html.Div:
+    """The Cinelli density plot with its users, and the insularity of each side."""
+    parts = []
     nl = res["neighbour_leaning"]
     if not _failed(nl) and "density" in nl.tables:
         parts.append(
@@ -120,11 +225,41 @@ def render(dataset, method):
         parts.append(table_card("echo_insularity_table", table, title="Insularity per side"))
     if not parts:
         parts.append(notice("No echo-chamber measure is defined on this data.", kind="warning"))
-    said = warnings_notice(
-        sample_warnings(res), title="Read these numbers with care:"
-    )
-    return [
-        html.Div(cards, className="metrics"),
-        said,
-        html.Div(parts, className="grid2"),
-    ]
+    return html.Div(parts, className="grid2")
+
+
+@on(
+    Output(ID.ECHO_BODY, "children"),
+    Input(ID.DATASET, "data"),
+    Input(ID.ECHO_METHOD, "value"),
+    Input(ID.ECHO_SEED, "value"),
+    Input(ID.ECHO_N, "value"),
+)
+def render(dataset, method, seed, n):
+    """The point estimates at once (or everything, when it is already computed); the null
+    models and intervals fill in from :func:`render_null`."""
+    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
+    ready = n == 0 or results_ready(key, method, seed, n)
+    return body(key, method, seed, n, pending=not ready)
+
+
+@on(
+    Output(ID.ECHO_BODY, "children", allow_duplicate=True),
+    Input(ID.DATASET, "data"),
+    Input(ID.ECHO_METHOD, "value"),
+    Input(ID.ECHO_SEED, "value"),
+    Input(ID.ECHO_N, "value"),
+    **job_with_progress(ID.ECHO_PROGRESS, ID.ECHO_STATUS),
+    prevent_initial_call="initial_duplicate",
+)
+def render_null(set_progress, dataset, method, seed, n):
+    """The measures with their null models and bootstrap intervals (after :func:`render`).
+
+    A Dash background callback: it runs in a job process, shows which measure it is on
+    and stores each finished measure, so the server answers every other callback meanwhile
+    and a second visit finds them done.
+    """
+    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
+    if n == 0:
+        return no_update
+    return body(key, method, seed, n, progress=measures_progress(set_progress))

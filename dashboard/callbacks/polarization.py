@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from collections.abc import Callable
 
@@ -11,18 +10,22 @@ import pandas as pd
 from dash import Input, Output, State, html, no_update
 
 from dashboard import cache
-from dashboard.background import job_with_progress, store_result, stored_result
+from dashboard.background import (
+    job_with_progress,
+    measures_progress,
+    shared_attempt,
+    shared_ready,
+)
 from dashboard.callbacks import on
 from dashboard.components import (
-    figure_card,
     metric_card,
     notice,
-    table_card,
     warning_lines,
     warnings_notice,
 )
+from dashboard.estimates_table import SHOWN, estimates_parts
 from dashboard.figures.base import empty_figure
-from dashboard.figures.metrics import estimates_figure, trend_figure
+from dashboard.figures.metrics import trend_figure
 from dashboard.figures.overview import period_name
 from dashboard.ids import ID, figure_id
 from dashboard.label_draws import (
@@ -38,32 +41,6 @@ from dynamics._kernel import DEFAULTS, Measure, measures
 from dynamics.windows import over_time
 
 __all__ = ["sample_warnings"]
-
-#: The columns shown: every estimate beside its null mean and excess (value - null mean).
-SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "excess", "reason"]
-
-
-def tails(table: pd.DataFrame) -> pd.Series:
-    """Each row's one-sided test: "lower" (null draws at or below the value), "higher" (at or
-    above), empty without a p-value.
-
-    >>> tails(pd.DataFrame({"metric": ["ei_index", "modularity", "bimodality"],
-    ...                     "p_value": [0.01, 0.2, float("nan")]})).tolist()
-    ['lower', 'higher', '']
-    """
-    specs = measure_specs()
-
-    def tail(metric: str, p: float) -> str:
-        spec = specs.get(metric)
-        if spec is None or p is None or math.isnan(p):  # no p-value
-            return ""
-        return spec.tail
-
-    return pd.Series(
-        [tail(m, p) for m, p in zip(table["metric"], table["p_value"], strict=True)],
-        index=table.index,
-        dtype=object,
-    )
 
 
 def measure_specs() -> dict[str, Measure]:
@@ -116,17 +93,11 @@ def trend_measures() -> list[str]:
     return [name for name, spec in measure_specs().items() if not _uses_leaning(spec)]
 
 
-def _stored_name(key: str, measure: str, method: str, seed: int, n: int) -> tuple[str, ...]:
-    return (key, f"polarization.{measure}", cache.params_key(_memo_params(method, seed, n)))
-
-
 def measures_ready(key: str, method: str, seed: int, n: int) -> bool:
     """Whether every measure is already computed with these parameters (nothing to wait for):
     in this process's cache, or stored by the background job that computed it."""
-    return all(
-        name in cache.results or stored_result(name) is not None
-        for name in (_stored_name(key, m, method, seed, n) for m in measure_specs())
-    )
+    params = _memo_params(method, seed, n)
+    return all(shared_ready(key, f"polarization.{m}", params) for m in measure_specs())
 
 
 def measures_table(
@@ -139,7 +110,7 @@ def measures_table(
     """Every measure, one row each (cached per dataset and parameters).
 
     With null models and intervals (``n > 0``) each finished measure is also stored on disk
-    (:func:`dashboard.background.store_result`), so what a background job computed is there
+    (:func:`dashboard.background.shared_attempt`), so what a background job computed is there
     for the app's process. ``progress(done, total, next_measure)`` is called before each
     measure and once at the end (``next_measure`` empty).
     """
@@ -149,8 +120,13 @@ def measures_table(
     for i, m in enumerate(names):
         if progress is not None:
             progress(i, len(names), m)
-        stored = stored_result(_stored_name(key, m, method, seed, n)) if n else None
-        got = stored if stored is not None else _attempt(m, key, sides, method, seed, n)
+        got = shared_attempt(
+            key,
+            f"polarization.{m}",
+            _memo_params(method, seed, n),
+            lambda m=m: _run(m, key, sides, n, seed),
+            share=bool(n),
+        )
         if isinstance(got, cache.Failed):  # shown as an error row, computed again next time
             got = pd.DataFrame([{"metric": m, "value": math.nan, "error": got.message}])
         frames.append(got)
@@ -159,20 +135,6 @@ def measures_table(
     table = pd.concat(frames, ignore_index=True)
     cols = [*SHOWN[:-1], "null_sd", "reason", "error"]
     return table.reindex(columns=cols + [c for c in table.columns if c not in cols])
-
-
-def _attempt(m: str, key: str, sides, method: str, seed: int, n: int):
-    """One measure from the cache or computed (a :class:`cache.Failed` when the library
-    refused); a computed one with null models and intervals is stored for other processes."""
-    got = cache.attempt(
-        key,
-        f"polarization.{m}",
-        _memo_params(method, seed, n),
-        lambda: _run(m, key, sides, n, seed),
-    )
-    if n and not isinstance(got, cache.Failed):
-        store_result(_stored_name(key, m, method, seed, n), got)
-    return got
 
 
 def sample_warnings(sides, table: pd.DataFrame) -> list[str]:
@@ -269,15 +231,7 @@ def render_null(set_progress, dataset, method, seed, n):
     key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
     if n == 0:
         return no_update
-    started = time.monotonic()
-
-    def progress(done: int, total: int, name: str) -> None:
-        elapsed = time.monotonic() - started
-        doing = f"computing {name}..." if name else "done"
-        line = f"Null models and intervals: {done} of {total} measures ({elapsed:.0f} s), {doing}"
-        set_progress((str(done), str(total), line))
-
-    return estimates(key, method, seed, n, progress=progress)
+    return estimates(key, method, seed, n, progress=measures_progress(set_progress))
 
 
 def estimates(
@@ -292,41 +246,15 @@ def estimates(
     table = measures_table(key, method, seed, n, progress)
     if "warnings" not in table.columns:
         table["warnings"] = ""
-    shown = table[SHOWN]
-    table.insert(table.columns.get_loc("p_value") + 1, "tail", tails(table))
     said = warnings_notice(sample_warnings(sides, table), title="Read these numbers with care:")
-    failed = table.dropna(subset=["error"]) if "error" in table.columns else table.iloc[:0]
-    errors = [
-        notice(f"{metric}: {message}", kind="error")
-        for metric, message in zip(failed["metric"], failed["error"], strict=True)
-    ]
-    null_note = (
-        "Bars: bootstrap confidence intervals over threads, with the sides held fixed (another "
-        "side seed can move a value beyond its bar). Null model: the sides "
-        "are found in the graph, so each null draw rewires the user graph keeping degrees "
-        "and finds the sides again the same way (random graphs split well too: Guimera et "
-        "al. 2004); excess = value - null mean is the polarization beyond that. p-values are "
-        "one-sided (column tail): lower counts the null draws at or below the value, higher "
-        "those at or above it, in the direction the measure reads as polarized."
-        if n
-        else "Point estimates only (choose bootstrap resamples / null draws above for "
-        "intervals, p-values and the excess over the null)."
+    return estimates_parts(
+        "polarization_measures",
+        table,
+        measure_specs(),
+        title="Polarization measures",
+        with_null=bool(n),
+        said=said,
     )
-    return [
-        *errors,
-        said,
-        figure_card(
-            "polarization_measures",
-            estimates_figure(shown, title="Polarization measures"),
-            note=null_note,
-        ),
-        table_card(
-            "polarization_measures_table",
-            table.round(4),
-            title="Measures (the CSV adds every parameter and detail)",
-            columns=[*SHOWN[:6], "tail", *SHOWN[6:], "warnings", *(["error"] if errors else [])],
-        ),
-    ]
 
 
 @on(

@@ -6,61 +6,30 @@ import dash
 from dash import dcc, html
 
 from dashboard.callbacks.polarization import trend_measures
-from dashboard.components import KEPT, figure_card
+from dashboard.components import KEPT, control, figure_card, job_status, significance_controls
 from dashboard.figures.base import empty_figure
 from dashboard.ids import ID
 from dashboard.label_draws import POLARIZATION_INTRO, draws_card
-from dashboard.sides_options import REPORT_SIDES_NOTE, SIDE_METHODS
+from dashboard.sides_options import REPORT_SIDES_NOTE, sides_control
 
 dash.register_page(__name__, path="/polarization", name="Polarization", order=2)
 
 
 def layout(**_query: str) -> html.Div:
     """Parameters, the measures and the trend of one of them."""
-
-    def control(label: str, widget: object, width: int = 180) -> html.Div:
-        return html.Div([html.Label(label), widget], className="control", style={"minWidth": width})
-
     return html.Div(
         [
             html.H2("Polarization"),
             html.Div(
                 [
-                    control(
-                        "Sides",
-                        dcc.Dropdown(
-                            id=ID.POL_METHOD,
-                            **KEPT,
-                            clearable=False,
-                            value="signed",
-                            options=[{"label": v[0], "value": k} for k, v in SIDE_METHODS.items()],
-                        ),
-                        340,
-                    ),
-                    control(
-                        "Seed",
-                        dcc.Input(
-                            id=ID.POL_SEED, type="number", value=0, min=0, debounce=True, **KEPT
-                        ),
-                    ),
-                    control(
-                        "Bootstrap resamples (CI) / null draws (p)",
-                        dcc.Dropdown(
-                            id=ID.POL_N_BOOT,
-                            **KEPT,
-                            options=[0, 50, 100, 200, 500],
-                            value=100,
-                            clearable=False,
-                        ),
-                        260,
-                    ),
+                    sides_control(ID.POL_METHOD, "Sides"),
+                    *significance_controls(ID.POL_SEED, ID.POL_N_BOOT),
                 ],
                 className="controls",
             ),
             html.Div(REPORT_SIDES_NOTE, className="note"),
             html.Div(id=ID.POL_BODY),
-            html.Progress(id=ID.POL_PROGRESS, value="0", max="1", style={"display": "none"}),
-            html.Div(id=ID.POL_STATUS, className="load-message", style={"display": "none"}),
+            *job_status(ID.POL_PROGRESS, ID.POL_STATUS),
             html.Div(id=ID.POL_ESTIMATES),
             draws_card(
                 title="If the stance and toxicity labels were drawn from the scores",

@@ -96,5 +96,14 @@ def _signed(g: ig.Graph, params: dict[str, Any]) -> Sides:
     nz = x != 0
     polarity = float(x @ (a @ x) / nz.sum()) if nz.any() else math.nan
     labels = [None if s == 0 else int(s) for s in x.tolist()]
-    details = {"eigenvalue": value, "polarity": polarity, "n_neutral": int(n - nz.sum())}
-    return _result(g, "signed", labels, params, scores=v / top, details=details, order=(-1, 1))
+    details = {
+        "eigenvalue": value,
+        "polarity": polarity,
+        "n_neutral": int(n - nz.sum()),
+        "n_unsigned": int(n - len(active)),
+    }
+    # a user without a signed edge has no leaning (NaN), not the middle one: nothing they
+    # wrote took a stance towards anyone (they are neutral, no side, as in Bonchi et al.)
+    scores = np.full(n, np.nan)
+    scores[active] = v[active] / top
+    return _result(g, "signed", labels, params, scores=scores, details=details, order=(-1, 1))

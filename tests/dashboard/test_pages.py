@@ -245,9 +245,18 @@ def test_polarization_label_draws_fill_in(dash_duo, app) -> None:
 def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
     _open(dash_duo, app, "/echo-chambers")
     dash_duo.wait_for_contains_text(f"#{ID.ECHO_BODY}", "insularity", timeout=60)
+    # the null models and intervals fill in after the point estimates, from a background job
+    # (on this small thread it ends within a poll or two: the point estimates first, then
+    # the full answer, are checked in test_sample_warnings_notice.py)
+    dash_duo.wait_for_contains_text(f"#{ID.ECHO_BODY}", "null_model", timeout=90)
+    dash_duo.wait_for_style_to_equal(f"#{ID.ECHO_PROGRESS}", "display", "none", timeout=30)
     text = dash_duo.find_element(f"#{ID.ECHO_BODY}").text
+    assert "being computed" not in text
     assert "neighbour_leaning" in text
     assert "sides under the minimum of 10 users" in text
+    assert "label-shuffle" in text  # the spectral split's continuous leaning is shuffled
+    assert "rewire-refit" in text  # the sides are found again on rewired graphs
+    assert "p = " in text  # every card beside its null
     _shot(dash_duo, screenshot_dir, "echo_chambers")
     assert dash_duo.get_logs() == []
 

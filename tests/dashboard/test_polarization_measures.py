@@ -30,7 +30,8 @@ def test_leaning_measures_say_why_there_are_no_sides() -> None:
 def test_the_report_sides_give_the_report_numbers() -> None:
     """'Leiden, the two largest communities' with a seed gives what dynamics analyze gives
     with that --seed (its sides, and the measures seeded alike: RWC's walks too)."""
-    from dashboard.callbacks.polarization import measures_table, tails
+    from dashboard.callbacks.polarization import measures_table
+    from dashboard.estimates_table import tails
     from dashboard.sides_options import SIDE_METHODS
     from dynamics.errors import DataQualityWarning
 
@@ -47,7 +48,7 @@ def test_the_report_sides_give_the_report_numbers() -> None:
         assert table.loc[name, "value"] == direct.value, name
     # the one-sided tests say their direction
     frame = pl.DataFrame({"metric": ["ei_index", "modularity"], "p_value": [0.5, 0.5]})
-    assert tails(frame.to_pandas()).tolist() == ["lower", "higher"]
+    assert tails(frame.to_pandas(), measure_specs()).tolist() == ["lower", "higher"]
 
 
 def test_a_measure_without_a_null_says_so_when_nulls_are_asked() -> None:

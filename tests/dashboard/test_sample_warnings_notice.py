@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -70,11 +71,59 @@ def test_polarization_page_warns_on_the_bundled_thread(thread_key: str) -> None:
 
 
 def test_echo_page_warns_on_the_bundled_thread(thread_key: str) -> None:
-    children = echo_page.render({"key": thread_key}, "leiden")
+    children = echo_page.render({"key": thread_key}, "leiden", 0, 0)
     lines = _notice_lines(children)
     assert any(line.startswith("sides under the minimum of 10 users") for line in lines)
-    res = echo_page._results(thread_key, "leiden")
+    res = echo_page.echo_results(thread_key, "leiden", 0, 0)
     assert echo_page.sample_warnings(res) == lines
+
+
+def test_echo_page_shows_estimates_before_the_null(thread_key: str) -> None:
+    """The Echo chambers page, as the Polarization page: point estimates at once, then every
+    measure with its null model, p-value and bootstrap interval from a background job."""
+    first = echo_page.render({"key": thread_key}, "leiden-two", 2, 25)
+    assert "are being computed" in str(first[0].children)
+    assert not echo_page.results_ready(thread_key, "leiden-two", 2, 25)
+    shown: list[tuple[str, str, str]] = []
+    done = echo_page.render_null(shown.append, {"key": thread_key}, "leiden-two", 2, 25)
+    assert done[0] is None  # no pending notice
+    assert shown[-1][2].endswith("done")
+    assert [total for _, total, _ in shown] == [str(len(shown) - 1)] * len(shown)
+    cache.results.clear()  # what the job stored is read back
+    assert echo_page.results_ready(thread_key, "leiden-two", 2, 25)
+    full = echo_page.echo_results(thread_key, "leiden-two", 2, 25)
+    point = echo_page.echo_results(thread_key, "leiden-two", 2, 0)
+    assert set(full) == set(point) == {m.name for m in dyn.measures("echo_chambers")}
+    for name, r in full.items():
+        assert r.value == point[name].value or (math.isnan(r.value) and not point[name].defined)
+        assert r.p_value is not None, name
+        assert point[name].p_value is None, name
+        assert r.params["n_null"] == 25, name
+    # the sides were found in the graph: every null re-finds them, the leaning measures too
+    assert {r.params["null"] for r in full.values()} == {"rewire-refit"}
+    again = echo_page.render({"key": thread_key}, "leiden-two", 2, 25)
+    assert again[0] is None
+    text = str(again)
+    assert "null_model" in text
+    assert "Bootstrap resamples" not in text  # the controls are the page's, not the body's
+
+
+def test_echo_page_numbers_are_the_library_numbers(thread_key: str) -> None:
+    """Each card is the measure called on the page's sides with the page's seed: the leaning
+    measures of the spectral split read its continuous leaning and shuffle it for their null."""
+    d = cache.get_discussion(thread_key).annotate(progress=False)
+    key = cache.put_discussion(d, persist=False)
+    sides = dyn.polarization.sides(d, method="signed", seed=1)
+    res = echo_page.echo_results(key, "signed", 1, 20)
+    direct = dyn.echo_chambers.neighbour_leaning(
+        d, leaning=sides.leaning, bins=20, n_null=20, n_boot=20, seed=1
+    )
+    assert res["neighbour_leaning"].value == direct.value
+    assert res["neighbour_leaning"].p_value == direct.p_value
+    assert res["neighbour_leaning"].params["null"] == "label-shuffle"
+    ins = dyn.echo_chambers.insularity(d, sides=sides, n_null=20, n_boot=20, seed=1)
+    assert res["insularity"].p_value == ins.p_value
+    assert res["insularity"].params["null"] == "rewire-refit"
 
 
 def test_escalation_page_warns_on_the_bundled_thread(thread_key: str) -> None:

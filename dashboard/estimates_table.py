@@ -1,0 +1,116 @@
+"""The estimates of a family of measures, as the Polarization and Echo chambers pages show
+them: one dot per measure with its bootstrap interval, and the table beside its null model."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from dashboard.components import figure_card, notice, table_card
+from dashboard.figures.metrics import estimates_figure
+from dynamics._kernel import Measure
+
+__all__ = ["NULL_NOTE", "POINT_NOTE", "SHOWN", "estimates_parts", "tails"]
+
+#: The columns shown: every estimate beside its null mean and excess (value - null mean).
+SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "excess", "reason"]
+
+#: Said under the estimates when they have null models and intervals.
+NULL_NOTE = (
+    "Bars: bootstrap confidence intervals over threads, with the sides held fixed (another "
+    "side seed can move a value beyond its bar). Null models (column null_model): the sides "
+    "are found in the graph, so with rewire-refit each null draw rewires the user graph "
+    "keeping degrees and finds the sides again the same way (random graphs split well too: "
+    "Guimera et al. 2004); label-shuffle (a continuous leaning, which the side search cannot "
+    "give again) shuffles the leanings over the users. excess = value - null mean is the "
+    "part beyond the null. p-values are one-sided (column tail): lower counts the null draws "
+    "at or below the value, higher those at or above it, in the direction the measure reads "
+    "as polarized."
+)
+
+#: Said under the estimates without them.
+POINT_NOTE = (
+    "Point estimates only (choose bootstrap resamples / null draws above for intervals, "
+    "p-values and the excess over the null)."
+)
+
+
+def tails(table: pd.DataFrame, specs: Mapping[str, Measure]) -> pd.Series:
+    """Each row's one-sided test: "lower" (null draws at or below the value), "higher" (at or
+    above), empty without a p-value. ``specs``: the measures by name.
+
+    >>> from dynamics._kernel import measures
+    >>> specs = {m.name: m for m in measures("polarization")}
+    >>> tails(pd.DataFrame({"metric": ["ei_index", "modularity", "bimodality"],
+    ...                     "p_value": [0.01, 0.2, float("nan")]}), specs).tolist()
+    ['lower', 'higher', '']
+    """
+
+    def tail(metric: str, p: float) -> str:
+        spec = specs.get(metric)
+        if spec is None or p is None or math.isnan(p):  # no p-value
+            return ""
+        return spec.tail
+
+    return pd.Series(
+        [tail(m, p) for m, p in zip(table["metric"], table["p_value"], strict=True)],
+        index=table.index,
+        dtype=object,
+    )
+
+
+def estimates_parts(
+    name: str,
+    table: pd.DataFrame,
+    specs: Mapping[str, Measure],
+    *,
+    title: str,
+    with_null: bool,
+    said: object = None,
+) -> list:
+    """The errors, ``said`` (the page's warnings), the estimates figure and the table of a
+    family's measures.
+
+    ``table`` has one row per measure (``MetricResult.to_frame()``, and ``error`` for the
+    measures the library refused); ``name`` names the figure and table for their export
+    buttons. ``with_null``: whether the rows were computed with null models and intervals
+    (which note is shown).
+    """
+    table = table.reindex(
+        columns=[*SHOWN, "null_sd", "warnings", "error"]
+        + [c for c in table.columns if c not in {*SHOWN, "null_sd", "warnings", "error"}]
+    )
+    table["warnings"] = table["warnings"].fillna("")
+    nulls = table.get("param_null", pd.Series("", index=table.index, dtype=object))
+    table["null_model"] = nulls.where(table["p_value"].notna(), "").fillna("")
+    table.insert(table.columns.get_loc("p_value") + 1, "tail", tails(table, specs))
+    failed = table.dropna(subset=["error"])
+    errors = [
+        notice(f"{metric}: {message}", kind="error")
+        for metric, message in zip(failed["metric"], failed["error"], strict=True)
+    ]
+    return [
+        *errors,
+        said,
+        figure_card(
+            name,
+            estimates_figure(table[SHOWN], title=title),
+            note=NULL_NOTE if with_null else POINT_NOTE,
+        ),
+        table_card(
+            f"{name}_table",
+            table.round(4),
+            title="Measures (the CSV adds every parameter and detail)",
+            columns=[
+                *SHOWN[:6],
+                "tail",
+                *SHOWN[6:-1],
+                "null_model",
+                SHOWN[-1],
+                "warnings",
+                *(["error"] if errors else []),
+            ],
+        ),
+    ]
