@@ -12,7 +12,7 @@ from dashboard.components import figure_card, notice, table_card
 from dashboard.figures.metrics import estimates_figure
 from dynamics._kernel import Measure
 
-__all__ = ["NULL_NOTE", "POINT_NOTE", "SHOWN", "estimates_parts", "tails"]
+__all__ = ["NULL_NOTE", "POINT_NOTE", "SHOWN", "estimates_parts", "pending_notice", "tails"]
 
 #: The columns shown: every estimate beside its null mean and excess (value - null mean).
 SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "excess", "reason"]
@@ -35,6 +35,15 @@ POINT_NOTE = (
     "Point estimates only (choose bootstrap resamples / null draws above for intervals, "
     "p-values and the excess over the null)."
 )
+
+
+def pending_notice(n: int):
+    """Said above the point estimates while a background job computes the rest."""
+    return notice(
+        f"Null models and bootstrap intervals ({n} draws each) are being computed; the "
+        "p-values, null means, excess and intervals fill in here when they are ready.",
+        kind="info",
+    )
 
 
 def tails(table: pd.DataFrame, specs: Mapping[str, Measure]) -> pd.Series:

@@ -28,7 +28,7 @@ from dashboard.components import (
     warning_lines,
     warnings_notice,
 )
-from dashboard.estimates_table import estimates_parts
+from dashboard.estimates_table import estimates_parts, pending_notice
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import find_sides
@@ -171,15 +171,7 @@ def body(
         else metric_card(name, format_number(r.value), _detail(r))
         for name, r in res.items()
     ]
-    waiting = (
-        notice(
-            f"Null models and bootstrap intervals ({n} draws each) are being computed; the "
-            "p-values, null means, excess and intervals fill in here when they are ready.",
-            kind="info",
-        )
-        if pending
-        else None
-    )
+    waiting = pending_notice(n) if pending else None
     said = warnings_notice(sample_warnings(res), title="Read these numbers with care:")
     estimates = estimates_parts(
         "echo_measures",

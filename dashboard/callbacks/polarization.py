@@ -23,7 +23,7 @@ from dashboard.components import (
     warning_lines,
     warnings_notice,
 )
-from dashboard.estimates_table import SHOWN, estimates_parts
+from dashboard.estimates_table import SHOWN, estimates_parts, pending_notice
 from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import trend_figure
 from dashboard.figures.overview import period_name
@@ -203,11 +203,7 @@ def render(dataset, method, seed, n):
         cards.append(notice(f"Sides: {sides.reason}", kind="warning"))
     if n == 0 or measures_ready(key, method, seed, n):
         return html.Div(cards, className="metrics"), estimates(key, method, seed, n)
-    pending = notice(
-        f"Null models and bootstrap intervals ({n} draws each) are being computed; the "
-        "p-values, null means, excess and intervals fill in here when they are ready.",
-        kind="info",
-    )
+    pending = pending_notice(n)
     return html.Div(cards, className="metrics"), [pending, *estimates(key, method, seed, 0)]
 
 
