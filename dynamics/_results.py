@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
@@ -21,7 +21,28 @@ from dynamics._sample_checks import interval_warning
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MetricResult", "as_float", "jsonable"]
+__all__ = ["Backend", "MetricResult", "as_float", "frame_as", "jsonable"]
+
+#: The table libraries every ``to_frame`` and ``table`` can answer in.
+Backend = Literal["pandas", "polars"]
+
+
+def frame_as(frame: pd.DataFrame | pl.DataFrame, backend: str) -> pd.DataFrame | pl.DataFrame:
+    """``frame`` as a pandas or polars DataFrame (``backend``), converted only when needed.
+
+    >>> frame_as(pl.DataFrame({"a": [1]}), "pandas").loc[0, "a"]
+    np.int64(1)
+    >>> frame_as(pl.DataFrame({"a": [1]}), "pd")
+    Traceback (most recent call last):
+    ...
+    ValueError: backend must be 'pandas' or 'polars', got 'pd'
+    """
+    if backend not in ("pandas", "polars"):
+        msg = f"backend must be 'pandas' or 'polars', got {backend!r}"
+        raise ValueError(msg)
+    if isinstance(frame, pl.DataFrame):
+        return frame.to_pandas() if backend == "pandas" else frame
+    return frame if backend == "pandas" else pl.from_pandas(frame)
 
 
 def as_float(value: Any) -> float:
@@ -108,14 +129,13 @@ class MetricResult:
         """False when ``value`` is NaN (see ``reason``)."""
         return not math.isnan(self.value)
 
-    def table(self, name: str, *, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame:
+    def table(self, name: str, *, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame:
         """A detail table as a pandas (default) or polars DataFrame."""
         if name not in self.tables:
             known = ", ".join(self.tables) or "none"
             msg = f"{self.name} has no table {name!r}; its tables: {known}"
             raise KeyError(msg)
-        frame = self.tables[name]
-        return frame.to_pandas() if backend == "pandas" else frame
+        return frame_as(self.tables[name], backend)
 
     def _extra(self) -> dict[str, Any]:
         """Scalar fields that subclasses add."""
@@ -144,8 +164,9 @@ class MetricResult:
         out.update({k: jsonable(v) for k, v in self._extra().items()})
         return out
 
-    def to_frame(self) -> pd.DataFrame:
-        """One tidy row: metric, value, CI, z, p_value, null fields, reason, warnings, params.
+    def to_frame(self, *, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame:
+        """One tidy row: metric, value, CI, z, p_value, null fields, reason, warnings, params
+        (a pandas DataFrame, or polars with ``backend="polars"``).
 
         ``warnings`` is one string, the sentences joined by ``"; "`` (empty when none).
         """
@@ -166,7 +187,7 @@ class MetricResult:
         }
         row.update(self._extra())
         row.update({f"param_{k}": _cell(v) for k, v in self.params.items()})
-        return pd.DataFrame([row])
+        return frame_as(pd.DataFrame([row]), backend)
 
     def __repr__(self) -> str:
         text = f"<{self.name}: {self.value:.4g}"

@@ -34,9 +34,12 @@ import polars as pl
 from dynamics._kernel import find_measure, measures
 from dynamics._params import check_seed, draws_seed
 from dynamics._progress import progress_bar
+from dynamics._results import Backend, frame_as
 from dynamics.errors import DynamicsError, UndefinedMetricError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dynamics.model.discussion import Discussion
     from dynamics.text.calibration import Calibration
 
@@ -539,12 +542,14 @@ class ThresholdSensitivity:
         v = self.values[np.isfinite(self.values)]
         return (float(v.min()), float(v.max())) if v.size else None
 
-    def to_frame(self) -> pl.DataFrame:
-        """One row per threshold: ``threshold``, ``flagged``, ``value`` (null where undefined)."""
-        return pl.DataFrame(
+    def to_frame(self, *, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame:
+        """One row per threshold: ``threshold``, ``flagged``, ``value`` (null where undefined;
+        a pandas DataFrame, or polars with ``backend="polars"``)."""
+        frame = pl.DataFrame(
             {"threshold": self.thresholds, "flagged": self.flagged, "value": self.values},
             schema={"threshold": pl.Float64, "flagged": pl.Float64, "value": pl.Float64},
         ).with_columns(pl.col("value").fill_nan(None))
+        return frame_as(frame, backend)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values (JSON-ready; None for NaN)."""

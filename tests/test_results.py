@@ -100,3 +100,37 @@ def test_jsonable_handles_numpy_nan_and_nesting() -> None:
         "a": [1, None],
         "2": [0.5],
     }
+
+
+def test_every_table_the_library_hands_out_is_pandas_or_polars_on_request() -> None:
+    """MetricResult, IngestReport, Sides, a reply forest and a threshold sweep: ``to_frame()``
+    gives pandas, ``backend="polars"`` the same rows in polars, and a wrong name is an error."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    import dynamics as dyn
+    from dynamics.uncertainty import threshold_sensitivity
+
+    thread = Path(dyn.__file__).parent / "data" / "southfront-idlib-thread.txt"
+    with pytest.warns(dyn.errors.DataQualityWarning):
+        d = dyn.load(thread, infer_replies="adjacent")
+    d = d.annotate(progress=False)
+    r = dyn.polarization.ei_index(d, sides=dyn.polarization.sides(d, seed=0))
+    made = {
+        "result": r,
+        "report": d.report,
+        "sides": dyn.polarization.sides(d, seed=0),
+        "forest": d.forest(d.threads["thread_id"][0]),
+        "sweep": threshold_sensitivity(d, "escalation.derailment", thresholds=[0.4, 0.6]),
+    }
+    for name, obj in made.items():
+        pandas_frame, polars_frame = obj.to_frame(), obj.to_frame(backend="polars")
+        assert isinstance(pandas_frame, pd.DataFrame), name
+        assert isinstance(polars_frame, pl.DataFrame), name
+        assert list(pandas_frame.columns) == polars_frame.columns, name
+        assert len(pandas_frame) == polars_frame.height > 0, name
+        with pytest.raises(ValueError, match="backend must be 'pandas' or 'polars'"):
+            obj.to_frame(backend="pd")
+    with pytest.raises(ValueError, match="got 'pd'"):
+        r.table(next(iter(r.tables)), backend="pd")

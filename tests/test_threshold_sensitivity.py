@@ -87,9 +87,10 @@ def test_an_undefined_value_is_nan_and_counted():
     assert r.n_undefined == 1
     assert math.isnan(r.values[-1])
     assert r.span == (0.3, 0.6)
-    frame = r.to_frame()
+    frame = r.to_frame(backend="polars")
     assert frame.columns == ["threshold", "flagged", "value"]
     assert frame["value"].null_count() == 1
+    assert r.to_frame()["value"].isna().sum() == 1  # pandas by default, as every to_frame
     plain = r.to_dict()
     assert plain["values"][-1] is None
     assert plain["span"] == [0.3, 0.6]

@@ -349,7 +349,7 @@ def sweep_table(
                 r = threshold_sensitivity(
                     discussion, measure, thresholds=SWEEP, seed=0, progress=False, **kwargs
                 )
-            frame = r.to_frame()
+            frame = r.to_frame(backend="polars")
         except (DynamicsError, ValueError) as error:
             note = str(error)[:200]
             frame = pl.DataFrame(

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from dynamics._problems import PROBLEM_KINDS, ProblemLog
+from dynamics._results import Backend, frame_as
 from dynamics._words import counted
 from dynamics.model.forest import find_cycles, parent_index, parent_rows
 from dynamics.model.schema import DELETED_MARKERS, constant_column
@@ -128,8 +129,9 @@ class IngestReport:
         """What was done about ``kind``."""
         return self.policies.get(kind, PROBLEM_KINDS[kind][1])
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per problem kind that occurred: kind, description, count, policy, samples."""
+    def to_frame(self, *, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame:
+        """One row per problem kind that occurred: kind, description, count, policy, samples
+        (a pandas DataFrame, or polars with ``backend="polars"``)."""
         import pandas as pd
 
         rows = [
@@ -143,7 +145,8 @@ class IngestReport:
             for kind, n in self.counts.items()
             if n
         ]
-        return pd.DataFrame(rows, columns=["problem", "description", "count", "policy", "samples"])
+        columns = ["problem", "description", "count", "policy", "samples"]
+        return frame_as(pd.DataFrame(rows, columns=columns), backend)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form (JSON-serialisable)."""

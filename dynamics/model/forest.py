@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
+
+from dynamics._results import Backend, frame_as
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ReplyForest",
@@ -236,9 +242,10 @@ class ReplyForest:
             stack.extend([*path, k] for k in reversed(kids))
         return out
 
-    def to_frame(self) -> pl.DataFrame:
-        """One row per comment: id, parent id, depth, subtree size, created_at."""
-        return pl.DataFrame(
+    def to_frame(self, *, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame:
+        """One row per comment: id, parent id, depth, subtree size, created_at (a pandas
+        DataFrame, or polars with ``backend="polars"``)."""
+        frame = pl.DataFrame(
             {
                 "comment_id": self.comment_ids,
                 "parent_id": [None if p < 0 else self.comment_ids[p] for p in self.parent],
@@ -247,6 +254,7 @@ class ReplyForest:
                 "created_at": self.created_at,
             }
         )
+        return frame_as(frame, backend)
 
     def to_networkx(self):  # -> nx.DiGraph
         """The forest as a ``networkx.DiGraph`` with edges child -> parent (reply direction)."""

@@ -14,7 +14,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import polars as pl
 
+from dynamics._results import Backend, frame_as
 from dynamics._validation import label_codes
 from dynamics.polarization._coverage import coverage_of
 
@@ -154,8 +156,9 @@ class Sides(Mapping[Hashable, Hashable]):
             return None
         return Leaning(dict(zip(self.authors, self.scores, strict=True)), self)
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per author: ``author``, ``side`` (None for no side) and ``leaning`` if any."""
+    def to_frame(self, *, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame:
+        """One row per author: ``author``, ``side`` (None for no side) and ``leaning`` if any
+        (a pandas DataFrame, or polars with ``backend="polars"``)."""
         import pandas as pd
 
         data: dict[str, Any] = {
@@ -164,7 +167,7 @@ class Sides(Mapping[Hashable, Hashable]):
         }
         if self.scores is not None:
             data["leaning"] = np.asarray(self.scores, dtype=float)
-        return pd.DataFrame(data)
+        return frame_as(pd.DataFrame(data), backend)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by the constructor's fields (the read-only view is rebuilt), for worker pools."""

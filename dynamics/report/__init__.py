@@ -280,7 +280,7 @@ def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
     if sides is not None:
         to_frame = getattr(sides, "to_frame", None)
         frame = (
-            pl.from_pandas(to_frame())
+            to_frame(backend="polars")
             if to_frame is not None
             else pl.DataFrame(
                 {"author": [str(a) for a in sides], "side": [str(s) for s in sides.values()]}

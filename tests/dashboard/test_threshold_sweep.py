@@ -39,7 +39,9 @@ def test_the_card_shows_the_librarys_values_at_every_threshold():
         ("escalation episodes", "escalation.episodes", {"min_turns": 3}),
     ]:
         rows = table.filter(pl.col("measure") == label).sort("threshold")
-        direct = threshold_sensitivity(d, key, thresholds=SWEEP, seed=0, **kwargs).to_frame()
+        direct = threshold_sensitivity(d, key, thresholds=SWEEP, seed=0, **kwargs).to_frame(
+            backend="polars"
+        )
         assert rows["threshold"].to_list() == list(SWEEP)
         assert rows["value"].to_list() == direct["value"].to_list(), label
         assert rows["flagged"].to_list() == direct["flagged"].to_list()
