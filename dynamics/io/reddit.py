@@ -75,6 +75,8 @@ _SCHEMA: dict[str, pl.DataType] = {
 }
 _INT_FIELDS = frozenset({"score", "num_comments"})
 _BLOCK_BYTES = 16 * 2**20
+#: Bytes compared at a time when counting lines (:func:`count_lines`).
+_COUNT_STEP = 2**18
 _PREFIXES = [f"t{digit}_" for digit in range(10)]
 #: The post id in a comment's permalink (``/r/sub/comments/<post>/...``).
 _POST_IN_PERMALINK = r"/comments/([0-9A-Za-z]+)/"
@@ -227,12 +229,20 @@ def count_lines(block: bytes) -> int:
     """The number of newlines in ``block`` (``block.count(b"\\n")``, about three times faster:
     numpy compares the bytes in vectorised steps where ``bytes.count`` loops over them).
 
+    The comparison runs over slices of :data:`_COUNT_STEP` bytes, so its temporary array is
+    small and reused: one array the size of the block (16 MB) is new memory for every block,
+    and touching it for the first time cost 0.3 s of a 1M-comment read.
+
     >>> count_lines(b'{"id": "a"}\\n{"id": "b"}\\n')
     2
     """
     import numpy as np
 
-    return int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n")))
+    data = np.frombuffer(block, dtype=np.uint8)
+    return sum(
+        int(np.count_nonzero(data[i : i + _COUNT_STEP] == ord("\n")))
+        for i in range(0, data.size, _COUNT_STEP)
+    )
 
 
 # --------------------------------------------------------------------------- parsing

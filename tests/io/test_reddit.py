@@ -573,6 +573,18 @@ def test_blocks_of_an_empty_file(tmp_path: Path) -> None:
     assert list(reddit._blocks(path)) == []
 
 
+@pytest.mark.parametrize("size", [0, 1, 2**18 - 1, 2**18, 2**18 + 1, 3 * 2**18 + 7])
+def test_count_lines_counts_every_newline_of_the_block(size: int) -> None:
+    """count_lines compares the block a slice at a time: newlines at the slices' edges, and
+    in the last short slice, are each counted once."""
+    step = reddit._COUNT_STEP
+    block = bytearray(b"x" * size)
+    for i in (0, step - 1, step, step + 1, 2 * step - 1, size - 1):
+        if 0 <= i < size:
+            block[i] = ord("\n")
+    assert reddit.count_lines(bytes(block)) == bytes(block).count(b"\n")
+
+
 def test_encoding_other_than_utf8_is_refused_saying_why(tmp_path: Path) -> None:
     """Pushshift dumps are UTF-8 JSON: encoding="utf-8" is taken, as every text reader takes
     it, and a latin-1 export is refused with the reason and the way out, never read wrong."""
