@@ -11,6 +11,7 @@ process reads what a job's process wrote.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import time
@@ -31,6 +32,8 @@ __all__ = [
     "TICKET_SECONDS",
     "file_ticket",
     "job_with_progress",
+    "keep_table",
+    "kept_table",
     "measures_progress",
     "redeem_ticket",
     "shared_attempt",
@@ -104,6 +107,29 @@ def measures_progress(
     return progress
 
 
+def _in_job() -> bool:
+    """Whether this process is a background job's (Dash starts them with ``multiprocess``)."""
+    return multiprocess.parent_process() is not None
+
+
+def keep_table(token: str, frame: Any) -> None:
+    """Keep a table card's whole table under ``token`` for its CSV button.
+
+    In the app's process it stays in memory. A table that a background job shows (the
+    Polarization and Echo chambers estimates) is made in the job's process, whose memory
+    the button's callback never sees: it goes to the disk store as well.
+    """
+    cache.results.put(("csv", token), frame)
+    if _in_job():
+        _store.set(("csv", token), frame, expire=RESULT_SECONDS)
+
+
+def kept_table(token: str) -> Any:
+    """The table :func:`keep_table` kept under ``token``, or None."""
+    frame = cache.results.get(("csv", token))
+    return frame if frame is not None else _store.get(("csv", token), default=None)
+
+
 def file_ticket(source: Path, label: str, infer: str | None) -> str:
     """Keep what to load under a new random token, and return the token.
 
@@ -151,8 +177,17 @@ def stored_result(name: tuple[str, ...]) -> Any:
     return _store.get(("result", *name), default=None)
 
 
+@functools.cache
+def code_version() -> str:
+    """The library's and the dashboard's code, as two hashes
+    (:func:`dynamics.report.source_hash`): a result stored by other code is not read."""
+    from dynamics.report import source_hash
+
+    return f"{source_hash()}-{source_hash(Path(__file__).resolve().parent)}"
+
+
 def _shared_name(key: str, name: str, params: Mapping[str, Any]) -> tuple[str, ...]:
-    return (key, name, cache.params_key(params))
+    return (key, name, cache.params_key(params), code_version())
 
 
 def shared_attempt(
@@ -163,7 +198,9 @@ def shared_attempt(
 
     A page computes its point estimates in the app's process and its null models and
     intervals in a background job (``share=True``): the job's results reach the app's
-    process through the store. A :class:`~dashboard.cache.Failed` is never stored.
+    process through the store, under the dataset, the name, the parameters and the code's
+    version (:func:`code_version`: what other code stored is not read). A
+    :class:`~dashboard.cache.Failed` is never stored.
 
     >>> shared_attempt("k", "doc.measure", {"n": 5}, lambda: 41, share=True)
     41
@@ -183,5 +220,6 @@ def shared_attempt(
 def shared_ready(key: str, name: str, params: Mapping[str, Any]) -> bool:
     """Whether :func:`shared_attempt` has the result at hand (nothing to wait for): in this
     process's cache, or stored by the job that computed it."""
-    full = _shared_name(key, name, params)
-    return full in cache.results or stored_result(full) is not None
+    if (key, name, cache.params_key(params)) in cache.results:  # as cache.memo keeps it
+        return True
+    return stored_result(_shared_name(key, name, params)) is not None

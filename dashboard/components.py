@@ -19,7 +19,8 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import dcc, html
 
-from dashboard import cache, ids
+from dashboard import ids
+from dashboard.background import keep_table
 from dashboard.figures.base import author_label, toxicity_color
 from dynamics._words import fmt_number
 
@@ -55,7 +56,7 @@ def significance_controls(seed_id: str, n_id: str) -> list[html.Div]:
     return [
         control(
             "Seed",
-            dcc.Input(id=seed_id, type="number", value=0, min=0, debounce=True, **KEPT),
+            dcc.Input(id=seed_id, type="number", value=0, min=0, step=1, debounce=True, **KEPT),
         ),
         control(
             "Bootstrap resamples (CI) / null draws (p)",
@@ -65,6 +66,31 @@ def significance_controls(seed_id: str, n_id: str) -> list[html.Div]:
             260,
         ),
     ]
+
+
+#: Said in place of a page's numbers when its seed box holds no whole number of 0 or more.
+SEED_ERROR = (
+    "The seed must be a whole number, 0 or more: nothing was computed (the box holds "
+    "something else, or nothing)."
+)
+
+
+def seed_value(value: Any) -> int | None:
+    """A page's seed from its box, or None when the box holds no whole number of 0 or more
+    (a number box that fails its ``min`` or ``step`` gives None as well).
+
+    >>> seed_value(3), seed_value(3.0), seed_value("4"), seed_value(-1), seed_value(2.5)
+    (3, 3, 4, None, None)
+    >>> seed_value(None), seed_value(True), seed_value("x")
+    (None, None, None)
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number >= 0 and number.is_integer() else None
 
 
 def job_status(progress_id: str, status_id: str) -> list[html.Div]:
@@ -190,7 +216,7 @@ def table_token(frame: pd.DataFrame) -> str:
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     digest.update("|".join(map(str, frame.columns)).encode())
     token = digest.hexdigest()[:24]
-    cache.results.put(("csv", token), frame)
+    keep_table(token, frame)
     return token
 
 

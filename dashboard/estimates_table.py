@@ -12,7 +12,16 @@ from dashboard.components import figure_card, notice, table_card
 from dashboard.figures.metrics import estimates_figure
 from dynamics._kernel import Measure
 
-__all__ = ["NULL_NOTE", "POINT_NOTE", "SHOWN", "estimates_parts", "pending_notice", "tails"]
+__all__ = [
+    "NULL_NOTE",
+    "PENDING_NOTE",
+    "POINT_NOTE",
+    "SHOWN",
+    "estimates_parts",
+    "p_text",
+    "pending_notice",
+    "tails",
+]
 
 #: The columns shown: every estimate beside its null mean and excess (value - null mean).
 SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "excess", "reason"]
@@ -20,15 +29,19 @@ SHOWN = ["metric", "value", "ci_low", "ci_high", "z", "p_value", "null_mean", "e
 #: Said under the estimates when they have null models and intervals.
 NULL_NOTE = (
     "Bars: bootstrap confidence intervals over threads, with the sides held fixed (another "
-    "side seed can move a value beyond its bar). Null models (column null_model): the sides "
-    "are found in the graph, so with rewire-refit each null draw rewires the user graph "
-    "keeping degrees and finds the sides again the same way (random graphs split well too: "
-    "Guimera et al. 2004); label-shuffle (a continuous leaning, which the side search cannot "
-    "give again) shuffles the leanings over the users. excess = value - null mean is the "
-    "part beyond the null. p-values are one-sided (column tail): lower counts the null draws "
-    "at or below the value, higher those at or above it, in the direction the measure reads "
-    "as polarized."
+    "side seed can move a value beyond its bar; an orange dot lies outside its bar, whose "
+    "resamples are biased for that measure). Null model (column null_model): the sides are "
+    "found in the graph, so with rewire-refit each null draw rewires the user graph keeping "
+    "degrees and finds the sides again the same way (random graphs split well too: Guimera "
+    "et al. 2004); excess = value - null mean is the part beyond the null. p-values are "
+    "one-sided (column tail): lower counts the null draws at or below the value, higher "
+    "those at or above it, in the direction the measure reads as polarized. With n draws "
+    "the smallest p-value is 1/(n + 1) (0.0099 with 100): no draw was as extreme, and z "
+    "says how far beyond them the value lies."
 )
+
+#: Said under the point estimates while the background job computes the rest.
+PENDING_NOTE = "Point estimates; their intervals and null models are being computed (see above)."
 
 #: Said under the estimates without them.
 POINT_NOTE = (
@@ -44,6 +57,19 @@ def pending_notice(n: int):
         "p-values, null means, excess and intervals fill in here when they are ready.",
         kind="info",
     )
+
+
+def p_text(p: float, n_defined: int | None) -> str:
+    """A one-sided p-value for a card: at its floor 1/(n + 1) it says so, for it then shows
+    how many null draws were made more than how far the value lies beyond them.
+
+    >>> p_text(1 / 101, 100), p_text(0.0297, 100), p_text(0.5, None)
+    ('p = 0.0099, the floor of 100 draws', 'p = 0.0297', 'p = 0.5')
+    """
+    text = f"p = {p:.3g}"
+    if n_defined and p <= 1.0 / (n_defined + 1) * (1 + 1e-9):
+        text += f", the floor of {n_defined} draws"
+    return text
 
 
 def tails(table: pd.DataFrame, specs: Mapping[str, Measure]) -> pd.Series:
@@ -78,14 +104,15 @@ def estimates_parts(
     title: str,
     with_null: bool,
     said: object = None,
+    pending: bool = False,
 ) -> list:
     """The errors, ``said`` (the page's warnings), the estimates figure and the table of a
     family's measures.
 
     ``table`` has one row per measure (``MetricResult.to_frame()``, and ``error`` for the
     measures the library refused); ``name`` names the figure and table for their export
-    buttons. ``with_null``: whether the rows were computed with null models and intervals
-    (which note is shown).
+    buttons. ``with_null``: whether the rows were computed with null models and intervals,
+    ``pending``: whether a background job is computing them (which note is shown).
     """
     table = table.reindex(
         columns=[*SHOWN, "null_sd", "warnings", "error"]
@@ -106,7 +133,7 @@ def estimates_parts(
         figure_card(
             name,
             estimates_figure(table[SHOWN], title=title),
-            note=NULL_NOTE if with_null else POINT_NOTE,
+            note=PENDING_NOTE if pending else NULL_NOTE if with_null else POINT_NOTE,
         ),
         table_card(
             f"{name}_table",

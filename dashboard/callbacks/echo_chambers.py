@@ -19,24 +19,34 @@ from dashboard.background import (
 )
 from dashboard.callbacks import on
 from dashboard.components import (
+    SEED_ERROR,
     error_card,
     figure_card,
     format_number,
     metric_card,
     notice,
+    seed_value,
     table_card,
     warning_lines,
     warnings_notice,
 )
-from dashboard.estimates_table import estimates_parts, pending_notice
+from dashboard.estimates_table import estimates_parts, p_text, pending_notice
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import find_sides
-from dynamics._kernel import Measure, measures
+from dynamics._kernel import N_DEFINED, Measure, measures
+from dynamics._sample_checks import interval_warning
 
 __all__ = ["echo_results", "results_ready", "sample_warnings"]
 
-_BINS = 20
+#: Bins per axis of the density plot: odd, so that leaning 0 is a bin's centre, not an edge.
+_BINS = 21
+#: The density plot's y axis, by neighbour_leaning's ``direction``.
+_NEIGHBOURS = {
+    "out": "mean leaning of the users they reply to",
+    "in": "mean leaning of the users replying to them",
+    "all": "mean leaning of the users they talk with",
+}
 #: Options of a measure beyond its input (the joint-density plot's bins).
 _EXTRA = {"neighbour_leaning": {"bins": _BINS}}
 
@@ -119,21 +129,29 @@ def sample_warnings(results: dict[str, object]) -> list[str]:
     )
 
 
-def _detail(r) -> str | None:
-    """The card's detail: the reason a value is missing, or its interval (or why it has none)
-    and its null model's p-value and mean."""
+def _detail(r, n: int) -> str | None:
+    """The card's detail: the reason a value is missing, or its interval (or why it has
+    none; a "resampling range" when the estimate lies outside it) and its null model's
+    p-value and mean (or that it has none, when ``n`` draws were asked for)."""
     if r.reason:
         return r.reason
     parts = []
     if r.ci:
-        parts.append(f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]")
+        span = f"[{format_number(r.ci[0])}, {format_number(r.ci[1])}]"
+        outside = interval_warning(r.value, r.ci) is not None
+        parts.append(
+            f"resampling range {span}, the estimate outside it" if outside else f"CI {span}"
+        )
     elif r.params.get("ci_reason"):
         parts.append(f"CI n/a: {r.params['ci_reason']}")
     if r.p_value is not None:
-        spec = _specs()[r.name]
+        drawn = r.params.get(N_DEFINED, r.params.get("n_null"))
         parts.append(
-            f"p = {format_number(r.p_value)} ({spec.tail}), null mean {format_number(r.null_mean)}"
+            f"{p_text(r.p_value, drawn)} ({_specs()[r.name].tail}), null mean "
+            f"{format_number(r.null_mean)}, excess {format_number(r.excess)}"
         )
+    elif n and not r.params.get("null"):
+        parts.append("no null model (the warnings say why)")
     return "; ".join(parts) or None
 
 
@@ -168,7 +186,7 @@ def body(
     cards = [
         error_card(name, r.message[:200])
         if _failed(r)
-        else metric_card(name, format_number(r.value), _detail(r))
+        else metric_card(name, format_number(r.value), _detail(r, 0 if pending else n))
         for name, r in res.items()
     ]
     waiting = pending_notice(n) if pending else None
@@ -180,6 +198,7 @@ def body(
         title="Echo-chamber measures",
         with_null=bool(n) and not pending,
         said=said,
+        pending=pending,
     )
     return [waiting, html.Div(cards, className="metrics"), *estimates, _figures(res)]
 
@@ -196,6 +215,13 @@ def _figures(res: dict[str, object]) -> html.Div:
                     nl.tables["density"],
                     bins=_BINS,
                     title="Leaning vs neighbours' leaning (Cinelli et al. 2021)",
+                    neighbours=_NEIGHBOURS[nl.params.get("direction", "out")],
+                ),
+                note=(
+                    f"{nl.n_users:,} users drawn: those with a leaning who reply "
+                    "to someone with one (the value's users). The table lists all "
+                    f"{nl.tables['users'].height:,} users with a leaning. Users without one "
+                    "(no side, or under the spectral split no signed edge) are left out."
                 ),
             )
         )
@@ -230,7 +256,9 @@ def _figures(res: dict[str, object]) -> html.Div:
 def render(dataset, method, seed, n):
     """The point estimates at once (or everything, when it is already computed); the null
     models and intervals fill in from :func:`render_null`."""
-    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
+    key, seed, n = dataset["key"], seed_value(seed), int(n or 0)
+    if seed is None:
+        return [notice(SEED_ERROR, kind="error")]
     ready = n == 0 or results_ready(key, method, seed, n)
     return body(key, method, seed, n, pending=not ready)
 
@@ -251,7 +279,7 @@ def render_null(set_progress, dataset, method, seed, n):
     and stores each finished measure, so the server answers every other callback meanwhile
     and a second visit finds them done.
     """
-    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
-    if n == 0:
+    key, seed, n = dataset["key"], seed_value(seed), int(n or 0)
+    if n == 0 or seed is None:
         return no_update
     return body(key, method, seed, n, progress=measures_progress(set_progress))

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.io as pio
 from dash import MATCH, ClientsideFunction, Input, Output, State
 
-from dashboard import cache
+from dashboard.background import kept_table
 from dashboard.callbacks import on, on_client
 from dashboard.ids import Pattern
 
@@ -46,7 +46,7 @@ def download_html(_clicks, figure, graph_id):
 )
 def download_csv(_clicks, token, button_id):
     """The whole table behind a table card, as CSV."""
-    frame = cache.results.get(("csv", token))
+    frame = kept_table(token)
     if frame is None:
         return None
     return {

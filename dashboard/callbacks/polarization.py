@@ -18,8 +18,10 @@ from dashboard.background import (
 )
 from dashboard.callbacks import on
 from dashboard.components import (
+    SEED_ERROR,
     metric_card,
     notice,
+    seed_value,
     warning_lines,
     warnings_notice,
 )
@@ -192,7 +194,9 @@ def render(dataset, method, seed, n):
     when it is already computed) and :func:`render_null` replaces them when the null models
     and intervals are done.
     """
-    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
+    key, seed, n = dataset["key"], seed_value(seed), int(n or 0)
+    if seed is None:
+        return notice(SEED_ERROR, kind="error"), []
     sides = find_sides(key, method, seed)
     sizes = dict(getattr(sides, "sizes", {}) or {})
     cards = [metric_card("users with a side", f"{len(sides):,}")] + [
@@ -204,7 +208,10 @@ def render(dataset, method, seed, n):
     if n == 0 or measures_ready(key, method, seed, n):
         return html.Div(cards, className="metrics"), estimates(key, method, seed, n)
     pending = pending_notice(n)
-    return html.Div(cards, className="metrics"), [pending, *estimates(key, method, seed, 0)]
+    return html.Div(cards, className="metrics"), [
+        pending,
+        *estimates(key, method, seed, 0, pending=True),
+    ]
 
 
 @on(
@@ -224,8 +231,8 @@ def render_null(set_progress, dataset, method, seed, n):
     measure, so the server answers every other callback meanwhile and a second visit finds
     them done.
     """
-    key, seed, n = dataset["key"], int(seed or 0), int(n or 0)
-    if n == 0:
+    key, seed, n = dataset["key"], seed_value(seed), int(n or 0)
+    if n == 0 or seed is None:
         return no_update
     return estimates(key, method, seed, n, progress=measures_progress(set_progress))
 
@@ -236,8 +243,11 @@ def estimates(
     seed: int,
     n: int,
     progress: Callable[[int, int, str], None] | None = None,
+    *,
+    pending: bool = False,
 ) -> list:
-    """Warnings, the estimates figure and the full table of the measures."""
+    """Warnings, the estimates figure and the full table of the measures (``pending``: the
+    point estimates, while a background job computes the rest)."""
     sides = find_sides(key, method, seed)
     table = measures_table(key, method, seed, n, progress)
     if "warnings" not in table.columns:
@@ -250,6 +260,7 @@ def estimates(
         title="Polarization measures",
         with_null=bool(n),
         said=said,
+        pending=pending,
     )
 
 
@@ -264,7 +275,9 @@ def estimates(
 )
 def render_trend(dataset, method, seed, metric, by):
     """One measure per time window (``dynamics.windows.over_time``), sides fixed."""
-    key, seed = dataset["key"], int(seed or 0)
+    key, seed = dataset["key"], seed_value(seed)
+    if seed is None:
+        return empty_figure(SEED_ERROR), ""
     if metric not in trend_measures():  # the value comes from the browser: only those offered
         return empty_figure(f"Unknown measure {metric!r}"), ""
     fn = measure_specs()[metric].func
@@ -337,7 +350,9 @@ def render_draws(set_progress, dataset, method, seed, draws, calibration):
     calibrated, with the page's sides (a background job with a progress bar)."""
     if not draws:
         return POLARIZATION_INTRO
-    key, seed = dataset["key"], int(seed or 0)
+    key, seed = dataset["key"], seed_value(seed)
+    if seed is None:
+        return notice(SEED_ERROR, kind="error")
     discussion = cache.get_discussion(key)
     if not usable_signals(_SIGNED, discussion.comments.columns):
         return notice("This dataset has no text scores (stance, toxicity).", kind="warning")

@@ -111,11 +111,18 @@ def trend_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
     return styled(fig, title=title, height=360)
 
 
-def joint_density_figure(density: pl.DataFrame, *, bins: int, title: str) -> go.Figure:
+def joint_density_figure(
+    density: pl.DataFrame,
+    *,
+    bins: int,
+    title: str,
+    neighbours: str = "mean leaning of neighbours",
+) -> go.Figure:
     """The Cinelli et al. (2021) joint density: user leaning (x) vs neighbours' mean (y).
 
     ``density`` is the ``"density"`` table of :func:`dynamics.echo_chambers.neighbour_leaning`:
     ``x_bin``, ``y_bin`` (the centres of ``bins`` equal bins over [-1, 1]) and ``count``.
+    ``neighbours`` names the y axis (whose leaning is averaged: the measure's ``direction``).
     """
     if density.height == 0 or density["count"].sum() == 0:
         return empty_figure("No user has both a leaning and neighbours with one")
@@ -141,7 +148,7 @@ def joint_density_figure(density: pl.DataFrame, *, bins: int, title: str) -> go.
         )
     )
     fig.update_xaxes(title_text="user leaning", range=[-1, 1])
-    fig.update_yaxes(title_text="mean leaning of neighbours", range=[-1, 1], scaleanchor="x")
+    fig.update_yaxes(title_text=neighbours, range=[-1, 1], scaleanchor="x")
     return styled(fig, title=title, height=480)
 
 

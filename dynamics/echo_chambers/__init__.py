@@ -37,8 +37,10 @@ Every measure takes the same settings, with the defaults of every family
   sides found in the graph (a :class:`~dynamics.polarization.Sides` from ``"leiden"``,
   ``"multilevel"``, ``"signed"`` or ``"propagation"``) get ``"rewire-refit"``, which rewires the
   graph keeping degrees and finds the sides again on every null graph (Garimella et al. 2018;
-  Guimera et al. 2004); given sides or a leaning get ``"label-shuffle"``. The test is one-sided;
-  each measure says in which direction. See :mod:`dynamics._significance`.
+  Guimera et al. 2004); given sides or a leaning get ``"label-shuffle"``. A continuous leaning
+  found in the graph (``Sides.leaning`` of ``"signed"`` or ``"propagation"``) gets none, with
+  a warning: no null gives it again, and a shuffle would be beaten by construction. The test
+  is one-sided; each measure says in which direction. See :mod:`dynamics._significance`.
 - ``n_null`` (default None): null samples; 200 when ``null`` is named without it, no test when
   neither is given.
 - ``n_boot`` (default 0): bootstrap samples over threads for ``ci``. Discussion input only (a

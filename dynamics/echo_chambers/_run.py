@@ -63,6 +63,17 @@ def echo_measure(
 
 #: The side methods whose leaning is the two sides' labels (-1 and +1), not scores.
 _COMMUNITY_METHODS = ("leiden", "multilevel")
+#: The side methods whose leaning is a score found in the graph.
+_SCORED_METHODS = ("signed", "propagation")
+
+#: Said when the automatic null is asked for a continuous leaning found in the graph.
+NO_NULL_FOR_FOUND_LEANING = (
+    "no null model: this leaning was found in the graph (method {method!r}), and no null "
+    "gives it again on random graphs (the side search finds labels there, not scores), "
+    "while shuffling it over the users would compare it with a random assignment, which a "
+    "leaning fitted to the graph beats by construction (pass sides= for the two sides with "
+    "the re-inferring null, or null='label-shuffle' by name)"
+)
 
 #: ``statistic(prep, src, dst, w, values)``: a measure recomputed on arcs and per-vertex values.
 Statistic = Callable[[Prepared, np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
@@ -205,9 +216,15 @@ def run_echo(
     params.update((key, settings[key]) for key in ("null", "n_null", "n_boot", "ci", "seed"))
 
     # leaning=s.leaning of two communities found in the graph (-1 and +1): the null finds
-    # them again on every null graph, as with sides=s (a continuous leaning, of the signed
-    # or propagation methods, is shuffled instead: sides found again have no scores)
+    # them again on every null graph, as with sides=s. A continuous leaning found in the
+    # graph (signed, propagation) has no automatic null: sides found again have no scores,
+    # and shuffling the leaning would test it against a random assignment (circular)
     origin = getattr(leaning, "sides", None) if sides is None else None
+    if getattr(origin, "method", None) in _SCORED_METHODS:
+        null = settings.get("null")
+        if null == "auto" or (null is None and settings.get("n_null")):
+            settings = {**settings, "null": None, "n_null": None}
+            prep.warnings.append(NO_NULL_FOR_FOUND_LEANING.format(method=origin.method))
     if getattr(origin, "method", None) not in _COMMUNITY_METHODS:
         origin = None
 

@@ -113,8 +113,11 @@ def neighbour_leaning(
         undirected graph the three directions coincide.
     leaning : Mapping or str, optional
         Author -> leaning in [-1, 1] (e.g. ``Sides.leaning``: for two sides found in the
-        graph the automatic null is then ``"rewire-refit"``, as with ``sides=``), or a column
-        of the comments table (each author's mean). Authors missing or None have no leaning.
+        graph the automatic null is then ``"rewire-refit"``, as with ``sides=``; a continuous
+        leaning found in the graph, of ``"signed"`` or ``"propagation"``, gets no automatic
+        null, see :attr:`Sides.leaning <dynamics.polarization.Sides.leaning>`), or a column
+        of the comments table (each author's mean). Authors missing, None or NaN have no
+        leaning.
     sides : Mapping or str, optional
         Instead of ``leaning``: author -> side label, or a column name. Two labels map to
         leaning -1 and +1 in natural order (``{"L", "R"}``: L = -1, R = +1; ``{-1, 1}`` and

@@ -69,10 +69,11 @@ def sides(
       :math:`x_u = +1` are side ``1``, :math:`x_u = -1` side ``-1``, and :math:`x_u = 0`
       are neutral (no side). This maximises (approximately) the polarity
       :math:`x^\top A x / x^\top x`: many positive edges inside the sides, many negative ones
-      across. Leaning is :math:`v_u / \max_w |v_w|`; a user without a signed edge (every
-      reply they gave or got neutral in stance) has no leaning (NaN), and no side
-      (``details["n_unsigned"]`` counts them; ``details["n_neutral"]`` counts every user
-      without a side).
+      across. Leaning is :math:`v_u / \max_w |v_w|`; where :math:`v_u = 0` (a user without a
+      signed edge, every reply they gave or got neutral in stance, or one in another
+      component of the signed graph than the eigenvector's) the user has no leaning (NaN)
+      and no side: the split says nothing about them (``details["n_unsigned"]`` counts the
+      users without a signed edge, ``details["n_neutral"]`` every user without a side).
     - ``"propagation"``: leaning by label propagation from a few labelled users (``seeds``),
       the harmonic function of Zhu & Ghahramani (2002): seeds keep :math:`x_s = \pm 1`, and every
       other user is repeatedly set to the weighted mean of their neighbours,

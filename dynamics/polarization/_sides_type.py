@@ -148,9 +148,10 @@ class Sides(Mapping[Hashable, Hashable]):
         :class:`Leaning` mapping that remembers these sides, so an echo-chamber measure given
         the -1/+1 leaning of two sides found in the graph (Leiden, multilevel) runs the
         automatic null ``"rewire-refit"``, as with ``sides=s``. A continuous leaning
-        (``"signed"``, ``"propagation"``) is shuffled over the users (``"label-shuffle"``):
-        the sides found again on a null graph have labels, not scores; pass ``sides=s`` for
-        the re-inferring null on the two sides.
+        (``"signed"``, ``"propagation"``) gets no automatic null, and a warning says why: the
+        sides found again on a null graph have labels, not scores, and shuffling a leaning
+        fitted to the graph over the users would be beaten by construction. Pass ``sides=s``
+        for the re-inferring null on the two sides, or ``null="label-shuffle"`` by name.
         """
         if self.scores is None:
             return None

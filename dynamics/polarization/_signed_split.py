@@ -103,7 +103,8 @@ def _signed(g: ig.Graph, params: dict[str, Any]) -> Sides:
         "n_unsigned": int(n - len(active)),
     }
     # a user without a signed edge has no leaning (NaN), not the middle one: nothing they
-    # wrote took a stance towards anyone (they are neutral, no side, as in Bonchi et al.)
-    scores = np.full(n, np.nan)
-    scores[active] = v[active] / top
+    # wrote took a stance towards anyone; nor has a user where the eigenvector is zero
+    # (another component of the signed graph): they are neutral, with no side, as in
+    # Bonchi et al., but the split says nothing about where they lean
+    scores = np.where(v == 0.0, np.nan, v / top)
     return _result(g, "signed", labels, params, scores=scores, details=details, order=(-1, 1))

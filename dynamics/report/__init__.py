@@ -490,14 +490,15 @@ def environment() -> dict[str, str | None]:
     return versions
 
 
-def source_hash() -> str:
+def source_hash(package: Path | None = None) -> str:
     """The first 16 hex digits of the SHA-256 of the package's Python files (their paths
-    relative to the package and their bytes, in path order).
+    relative to the package and their bytes, in path order); ``package``: another package's
+    folder (the dashboard's, say) instead of this one's.
 
     >>> len(source_hash()), source_hash() == source_hash()
     (16, True)
     """
-    root = Path(__file__).resolve().parent.parent
+    root = package or Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode())

@@ -254,9 +254,18 @@ def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
     assert "being computed" not in text
     assert "neighbour_leaning" in text
     assert "sides under the minimum of 10 users" in text
-    assert "label-shuffle" in text  # the spectral split's continuous leaning is shuffled
     assert "rewire-refit" in text  # the sides are found again on rewired graphs
-    assert "p = " in text  # every card beside its null
+    assert "p = " in text  # the cards beside their null
+    # the spectral split's continuous leaning has no null: no p-value, said on the card
+    assert "no null model (the warnings say why)" in text
+    assert "no null model: this leaning was found in the graph" in text
+    # the measures table was made in the job's process: its CSV button still gives it
+    dash_duo.find_element('[id*=\'"name":"echo_measures_table"\'][id*=\'"type":"csv"\']').click()
+    folder = Path(dash_duo.download_path)
+    until((folder / "echo_measures_table.csv").exists, timeout=30)
+    csv = (folder / "echo_measures_table.csv").read_text()
+    assert "null_model" in csv.splitlines()[0]
+    assert "insularity" in csv
     _shot(dash_duo, screenshot_dir, "echo_chambers")
     assert dash_duo.get_logs() == []
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from dash import no_update
 
 import dynamics as dyn
 from dashboard import cache
@@ -108,19 +109,37 @@ def test_echo_page_shows_estimates_before_the_null(thread_key: str) -> None:
     assert "Bootstrap resamples" not in text  # the controls are the page's, not the body's
 
 
+def test_a_seed_that_is_no_whole_number_computes_nothing(thread_key: str) -> None:
+    """The seed box gives None for -1 or 2.5 (it has min=0 and step=1): the pages said
+    nothing and computed seed 0; they now say the seed is wrong and compute nothing."""
+    from dashboard.components import SEED_ERROR
+
+    assert SEED_ERROR in str(echo_page.render({"key": thread_key}, "leiden", None, 25))
+    cards, estimates = pol_page.render({"key": thread_key}, "leiden", None, 25)
+    assert SEED_ERROR in str(cards)
+    assert estimates == []
+    assert pol_page.render_null(_quiet, {"key": thread_key}, "leiden", 2.5, 25) is no_update
+
+
 def test_echo_page_numbers_are_the_library_numbers(thread_key: str) -> None:
     """Each card is the measure called on the page's sides with the page's seed: the leaning
-    measures of the spectral split read its continuous leaning and shuffle it for their null."""
+    measures of the spectral split read its continuous leaning, which has no null (a shuffle
+    of a leaning fitted to the graph would be beaten by construction): no p-value, and the
+    card and the warnings say why."""
     d = cache.get_discussion(thread_key).annotate(progress=False)
     key = cache.put_discussion(d, persist=False)
     sides = dyn.polarization.sides(d, method="signed", seed=1)
     res = echo_page.echo_results(key, "signed", 1, 20)
     direct = dyn.echo_chambers.neighbour_leaning(
-        d, leaning=sides.leaning, bins=20, n_null=20, n_boot=20, seed=1
+        d, leaning=sides.leaning, bins=21, n_null=20, n_boot=20, seed=1
     )
     assert res["neighbour_leaning"].value == direct.value
-    assert res["neighbour_leaning"].p_value == direct.p_value
-    assert res["neighbour_leaning"].params["null"] == "label-shuffle"
+    assert res["neighbour_leaning"].p_value is direct.p_value is None
+    assert res["neighbour_leaning"].params["null"] is None
+    assert any(w.startswith("no null model: this leaning was found") for w in direct.warnings)
+    assert "no null model (the warnings say why)" in str(
+        echo_page.render({"key": key}, "signed", 1, 20)
+    )
     ins = dyn.echo_chambers.insularity(d, sides=sides, n_null=20, n_boot=20, seed=1)
     assert res["insularity"].p_value == ins.p_value
     assert res["insularity"].params["null"] == "rewire-refit"

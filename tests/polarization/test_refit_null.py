@@ -305,8 +305,17 @@ def test_a_found_sides_leaning_keeps_its_null() -> None:
     )
     plain = dyn.echo_chambers.neighbour_leaning(g, leaning=dict(found.leaning), n_null=5)
     assert plain.params["null"] == "label-shuffle"
-    # a propagation leaning is a score, whatever values it takes: it is shuffled
+    # a propagation leaning is a score found in the graph, whatever values it takes: no
+    # null finds it again, and a shuffle would be beaten by construction, so the automatic
+    # null runs none and says why; named, the shuffle runs
     seeds = {u: (-1 if i % 2 else 1) for i, u in enumerate(sorted(g)[:20])}
     spread = pol.sides(g, method="propagation", seeds=seeds)
     r = dyn.echo_chambers.neighbour_leaning(g, leaning=spread.leaning, n_null=5)
-    assert r.params["null"] == "label-shuffle"
+    assert r.params["null"] is None
+    assert r.p_value is None
+    assert any("method 'propagation'" in w for w in r.warnings)
+    named = dyn.echo_chambers.neighbour_leaning(
+        g, leaning=spread.leaning, null="label-shuffle", n_null=5
+    )
+    assert named.params["null"] == "label-shuffle"
+    assert named.p_value is not None

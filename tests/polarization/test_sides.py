@@ -350,15 +350,17 @@ def test_signed_sums_both_directions_and_reads_the_discussion_sign() -> None:
 
 
 def test_users_without_a_signed_edge_stay_out_of_the_leaning_measures() -> None:
-    """Two signed camps and two users whose only reply is neutral in stance: neighbour
-    leaning counts the camps' users only (the neutral pair once sat at leaning 0, a dark
-    cell in the middle of the density plot)."""
+    """Two signed camps, two users whose only reply is neutral in stance and a signed pair
+    apart from the camps (where the eigenvector is zero): neighbour leaning counts the camps'
+    users only (the others once sat at leaning 0, a dark cell in the middle of the density
+    plot)."""
     g = signed_camps(["a0", "a1", "a2"], ["b0", "b1", "b2"])
     g.add_edge("n0", "n1", sign=0)
     g.add_edge("n1", "a0", sign=0)
+    g.add_edge("c0", "c1", sign=1)
     s = sides(g, method="signed", seed=0)
     assert s.details["n_unsigned"] == 2
-    assert {u for u, x in s.leaning.items() if math.isnan(x)} == {"n0", "n1"}
+    assert {u for u, x in s.leaning.items() if math.isnan(x)} == {"n0", "n1", "c0", "c1"}
     r = dyn.echo_chambers.neighbour_leaning(g, leaning=s.leaning)
     assert set(r.table("users")["author"]) == {"a0", "a1", "a2", "b0", "b1", "b2"}
 
