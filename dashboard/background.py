@@ -169,12 +169,13 @@ def store_result(name: tuple[str, ...], value: Any) -> None:
     >>> stored_result(("dataset", "other", "{}")) is None
     True
     """
-    _store.set(("result", *name), value, expire=RESULT_SECONDS)
+    _store.set(("result", code_version(), *name), value, expire=RESULT_SECONDS)
 
 
 def stored_result(name: tuple[str, ...]) -> Any:
-    """The result stored under ``name``, or None."""
-    return _store.get(("result", *name), default=None)
+    """The result stored under ``name`` by this code (:func:`code_version`: what other code
+    stored, before an update, is not read), or None."""
+    return _store.get(("result", code_version(), *name), default=None)
 
 
 @functools.cache
@@ -187,7 +188,7 @@ def code_version() -> str:
 
 
 def _shared_name(key: str, name: str, params: Mapping[str, Any]) -> tuple[str, ...]:
-    return (key, name, cache.params_key(params), code_version())
+    return (key, name, cache.params_key(params))
 
 
 def shared_attempt(
@@ -198,9 +199,8 @@ def shared_attempt(
 
     A page computes its point estimates in the app's process and its null models and
     intervals in a background job (``share=True``): the job's results reach the app's
-    process through the store, under the dataset, the name, the parameters and the code's
-    version (:func:`code_version`: what other code stored is not read). A
-    :class:`~dashboard.cache.Failed` is never stored.
+    process through the store (:func:`store_result`). A :class:`~dashboard.cache.Failed` is
+    never stored.
 
     >>> shared_attempt("k", "doc.measure", {"n": 5}, lambda: 41, share=True)
     41
@@ -220,6 +220,5 @@ def shared_attempt(
 def shared_ready(key: str, name: str, params: Mapping[str, Any]) -> bool:
     """Whether :func:`shared_attempt` has the result at hand (nothing to wait for): in this
     process's cache, or stored by the job that computed it."""
-    if (key, name, cache.params_key(params)) in cache.results:  # as cache.memo keeps it
-        return True
-    return stored_result(_shared_name(key, name, params)) is not None
+    full = _shared_name(key, name, params)  # cache.memo's key too
+    return full in cache.results or stored_result(full) is not None

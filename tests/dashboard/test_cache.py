@@ -135,3 +135,20 @@ def test_escalation_page_shows_a_refused_parameter_as_an_error(seed_thread: Path
     assert "threshold" in failed[0].children[2].children
     assert "error" in episodes.className
     assert not any(isinstance(v, cache.Failed) for v in cache.results._data.values())
+
+
+def test_a_result_stored_by_other_code_is_not_read(monkeypatch) -> None:
+    """Background jobs store results for a day; after an update of the library or the app
+    (another code version) the page computes them again instead of showing old numbers."""
+    import dynamics.report
+    from dashboard import background
+
+    name = ("dataset", "echo.insularity", "{}")
+    background.store_result(name, 0.5)
+    assert background.stored_result(name) == 0.5
+    monkeypatch.setattr(dynamics.report, "source_hash", lambda package=None: "other")
+    background.code_version.cache_clear()
+    try:
+        assert background.stored_result(name) is None
+    finally:
+        background.code_version.cache_clear()
