@@ -232,19 +232,21 @@ def table_card(
     max_rows: int = 50,
     row_id: str | None = None,
     columns: list[str] | None = None,
+    digits: int | None = None,
 ) -> html.Div:
     """A scrollable table (cells are plain text) with a CSV button for the whole table.
 
     With ``row_id``, each row is clickable: its ``n_clicks`` has the pattern id
     ``{"type": "row", "table": name, "row": <value of row_id>}``. ``columns`` limits the
-    columns shown; the CSV always has them all.
+    columns shown and ``digits`` rounds the numbers shown; the CSV always has every column,
+    at full precision.
     """
     df = frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
     token = table_token(df)
     shown = [c for c in (columns or list(df.columns)) if c in df.columns]
     head = html.Thead(html.Tr([html.Th(str(c)) for c in shown]))
     rows = []
-    records = df.head(max_rows).to_dict("records")
+    records = (df if digits is None else df.round(digits)).head(max_rows).to_dict("records")
     texts = {c: [_cell(r[c]) for r in records] for c in shown}
     # numbers, ids and short labels stay whole on one line; only prose wraps ("3.6 5", "risin g")
     prose = {c for c, cells in texts.items() if max(map(len, cells), default=0) > _PROSE}

@@ -105,6 +105,7 @@ def estimates_parts(
     with_null: bool,
     said: object = None,
     pending: bool = False,
+    settings: Mapping[str, object] | None = None,
 ) -> list:
     """The errors, ``said`` (the page's warnings), the estimates figure and the table of a
     family's measures.
@@ -113,6 +114,8 @@ def estimates_parts(
     measures the library refused); ``name`` names the figure and table for their export
     buttons. ``with_null``: whether the rows were computed with null models and intervals,
     ``pending``: whether a background job is computing them (which note is shown).
+    ``settings`` (the page's side choice, seed, draws) lead every row of the CSV, which
+    has the numbers at full precision; the page shows them to 4 digits.
     """
     table = table.reindex(
         columns=[*SHOWN, "null_sd", "warnings", "error"]
@@ -122,6 +125,8 @@ def estimates_parts(
     nulls = table.get("param_null", pd.Series("", index=table.index, dtype=object))
     table["null_model"] = nulls.where(table["p_value"].notna(), "").fillna("")
     table.insert(table.columns.get_loc("p_value") + 1, "tail", tails(table, specs))
+    for i, (setting, value) in enumerate((settings or {}).items()):
+        table.insert(i, setting, value)
     failed = table.dropna(subset=["error"])
     errors = [
         notice(f"{metric}: {message}", kind="error")
@@ -137,8 +142,9 @@ def estimates_parts(
         ),
         table_card(
             f"{name}_table",
-            table.round(4),
-            title="Measures (the CSV adds every parameter and detail)",
+            table,
+            title="Measures (the CSV adds the page's settings, every parameter and detail)",
+            digits=4,
             columns=[
                 *SHOWN[:6],
                 "tail",

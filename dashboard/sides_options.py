@@ -10,7 +10,14 @@ from dashboard import cache
 from dashboard.components import KEPT, control
 from dynamics import polarization
 
-__all__ = ["ECHO_NOTE", "REPORT_SIDES_NOTE", "SIDE_METHODS", "find_sides", "sides_control"]
+__all__ = [
+    "ECHO_NOTE",
+    "REPORT_SIDES_NOTE",
+    "SIDE_METHODS",
+    "find_sides",
+    "page_settings",
+    "sides_control",
+]
 
 #: value -> (label, keyword arguments of dynamics.polarization.sides)
 SIDE_METHODS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -54,6 +61,22 @@ def sides_control(dropdown_id: str, label: str) -> html.Div:
         id=dropdown_id, **KEPT, clearable=False, value="signed", options=options
     )
     return control(label, dropdown, 340)
+
+
+def page_settings(method: str, seed: int, n: int) -> dict[str, object]:
+    """What a page's estimates were computed with, for their CSV: the side choice (its
+    label and its arguments of ``dynamics.polarization.sides``), the seed and the draws.
+
+    >>> page_settings("leiden-two", 3, 100)["sides_method"]
+    'leiden-two'
+    """
+    label, kwargs = SIDE_METHODS[method]
+    return {
+        "sides_method": method,
+        "sides": f"{label}: {kwargs}",
+        "seed": seed,
+        "bootstrap_and_null_draws": n,
+    }
 
 
 def find_sides(key: str, method: str, seed: int) -> Any:

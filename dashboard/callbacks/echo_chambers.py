@@ -33,7 +33,7 @@ from dashboard.components import (
 from dashboard.estimates_table import estimates_parts, p_text, pending_notice
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
-from dashboard.sides_options import find_sides
+from dashboard.sides_options import find_sides, page_settings
 from dynamics._kernel import N_DEFINED, Measure, measures
 from dynamics._sample_checks import interval_warning
 
@@ -56,7 +56,9 @@ def _input(spec: Measure, sides) -> dict[str, object]:
 
     The leaning is passed as :attr:`Sides.leaning <dynamics.polarization.Sides.leaning>`
     itself, not a copy: it remembers that its sides were found in the graph, so the
-    automatic null finds them again on every rewired graph, as with ``sides=``.
+    automatic null finds two found sides (Leiden, Louvain) again on every rewired graph, as
+    with ``sides=``, and runs none for the spectral split's continuous leaning (a shuffle of
+    it would be circular; the result's warning says so).
     """
     first = next(p for p in spec.params if p in {"sides", "leaning"})
     if first == "leaning" and sides.leaning is not None:
@@ -199,6 +201,7 @@ def body(
         with_null=bool(n) and not pending,
         said=said,
         pending=pending,
+        settings=page_settings(method, seed, 0 if pending else n),
     )
     return [waiting, html.Div(cards, className="metrics"), *estimates, _figures(res)]
 

@@ -38,7 +38,7 @@ from dashboard.label_draws import (
     labels_upload,
     usable_signals,
 )
-from dashboard.sides_options import find_sides
+from dashboard.sides_options import find_sides, page_settings
 from dynamics._kernel import DEFAULTS, Measure, measures
 from dynamics.windows import over_time
 
@@ -261,6 +261,7 @@ def estimates(
         with_null=bool(n),
         said=said,
         pending=pending,
+        settings=page_settings(method, seed, n),
     )
 
 

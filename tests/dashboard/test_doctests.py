@@ -21,6 +21,7 @@ MODULES = [
     "dashboard.graph_layout",
     "dashboard.label_draws",
     "dashboard.loading",
+    "dashboard.sides_options",
     "dashboard.thread_tables",
     "dashboard.figures.base",
     "dashboard.figures.graph",

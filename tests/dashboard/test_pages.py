@@ -264,7 +264,9 @@ def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
     folder = Path(dash_duo.download_path)
     until((folder / "echo_measures_table.csv").exists, timeout=30)
     csv = (folder / "echo_measures_table.csv").read_text()
-    assert "null_model" in csv.splitlines()[0]
+    header = csv.splitlines()[0].split(",")
+    assert header[:4] == ["sides_method", "sides", "seed", "bootstrap_and_null_draws"]
+    assert "null_model" in header
     assert "insularity" in csv
     _shot(dash_duo, screenshot_dir, "echo_chambers")
     assert dash_duo.get_logs() == []
