@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from dash import dcc, html
 
 from dashboard import cache
-from dashboard.components import KEPT, control
+from dashboard.components import KEPT, control, metric_card
 from dynamics import polarization
 
 __all__ = [
     "ECHO_NOTE",
     "REPORT_SIDES_NOTE",
     "SIDE_METHODS",
+    "coverage_cards",
     "find_sides",
     "page_settings",
     "sides_control",
@@ -77,6 +79,31 @@ def page_settings(method: str, seed: int, n: int) -> dict[str, object]:
         "seed": seed,
         "bootstrap_and_null_draws": n,
     }
+
+
+def coverage_cards(sides: Any) -> list:
+    """Share of the users and of the reply edges on a side, and the cross-side edges."""
+    found = (getattr(sides, "details", None) or {}).get("coverage")
+    if not found:
+        return []
+
+    def percent(share) -> str:
+        return "n/a" if share is None or math.isnan(share) else f"{100 * share:.0f}%"
+
+    return [
+        metric_card(
+            "users on a side",
+            percent(found["user_share"]),
+            f"{found['n_users_on_sides']:,} of {found['n_users']:,} with a reply",
+        ),
+        metric_card(
+            "reply edges on a side",
+            percent(found["edge_share"]),
+            f"{found['n_edges_on_sides']:,} of {found['n_edges']:,} user pairs with a reply "
+            "(either way)",
+        ),
+        metric_card("cross-side edges", f"{found['n_cross']:,}", "user pairs (either way)"),
+    ]
 
 
 def find_sides(key: str, method: str, seed: int) -> Any:

@@ -33,7 +33,7 @@ from dashboard.components import (
 from dashboard.estimates_table import estimates_parts, p_text, pending_notice
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
-from dashboard.sides_options import find_sides, page_settings
+from dashboard.sides_options import coverage_cards, find_sides, page_settings
 from dynamics._kernel import N_DEFINED, Measure, measures
 from dynamics._sample_checks import interval_warning
 
@@ -185,6 +185,7 @@ def body(
     :func:`echo_results`.
     """
     res = echo_results(key, method, seed, 0 if pending else n, progress)
+    coverage = html.Div(coverage_cards(find_sides(key, method, seed)), className="metrics")
     cards = [
         error_card(name, r.message[:200])
         if _failed(r)
@@ -203,7 +204,7 @@ def body(
         pending=pending,
         settings=page_settings(method, seed, 0 if pending else n),
     )
-    return [waiting, html.Div(cards, className="metrics"), *estimates, _figures(res)]
+    return [waiting, coverage, html.Div(cards, className="metrics"), *estimates, _figures(res)]
 
 
 def _figures(res: dict[str, object]) -> html.Div:
@@ -239,11 +240,20 @@ def _figures(res: dict[str, object]) -> html.Div:
                     table,
                     x="side",
                     y="insularity",
-                    title="Insularity: share of replies kept inside",
+                    title="Insularity: share of each side's reply pairs kept inside",
                 ),
             )
         )
-        parts.append(table_card("echo_insularity_table", table, title="Insularity per side"))
+        parts.append(
+            table_card(
+                "echo_insularity_table",
+                table,
+                title=(
+                    "Insularity per side: replying user pairs (each direction once) to users "
+                    "with a side; the card's value is the mean over the sides"
+                ),
+            )
+        )
     if not parts:
         parts.append(notice("No echo-chamber measure is defined on this data.", kind="warning"))
     return html.Div(parts, className="grid2")

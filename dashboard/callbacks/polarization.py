@@ -38,7 +38,7 @@ from dashboard.label_draws import (
     labels_upload,
     usable_signals,
 )
-from dashboard.sides_options import find_sides, page_settings
+from dashboard.sides_options import coverage_cards, find_sides, page_settings
 from dynamics._kernel import DEFAULTS, Measure, measures
 from dynamics.windows import over_time
 
@@ -153,31 +153,6 @@ def sample_warnings(sides, table: pd.DataFrame) -> list[str]:
     return warning_lines(by_measure)
 
 
-def _coverage_cards(sides) -> list:
-    """Share of the users and of the reply edges on a side, and the cross-side edges."""
-    found = (getattr(sides, "details", None) or {}).get("coverage")
-    if not found:
-        return []
-
-    def percent(share) -> str:
-        return "n/a" if share is None or math.isnan(share) else f"{100 * share:.0f}%"
-
-    return [
-        metric_card(
-            "users on a side",
-            percent(found["user_share"]),
-            f"{found['n_users_on_sides']:,} of {found['n_users']:,} with a reply",
-        ),
-        metric_card(
-            "reply edges on a side",
-            percent(found["edge_share"]),
-            f"{found['n_edges_on_sides']:,} of {found['n_edges']:,} user pairs with a reply "
-            "(either way)",
-        ),
-        metric_card("cross-side edges", f"{found['n_cross']:,}", "user pairs (either way)"),
-    ]
-
-
 @on(
     Output(ID.POL_BODY, "children"),
     Output(ID.POL_ESTIMATES, "children"),
@@ -202,7 +177,7 @@ def render(dataset, method, seed, n):
     cards = [metric_card("users with a side", f"{len(sides):,}")] + [
         metric_card(f"side {s}", f"{c:,}") for s, c in sizes.items()
     ]
-    cards.extend(_coverage_cards(sides))
+    cards.extend(coverage_cards(sides))
     if getattr(sides, "reason", None):
         cards.append(notice(f"Sides: {sides.reason}", kind="warning"))
     if n == 0 or measures_ready(key, method, seed, n):

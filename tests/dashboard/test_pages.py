@@ -259,6 +259,7 @@ def test_echo_chambers(dash_duo, app, screenshot_dir) -> None:
     # the spectral split's continuous leaning has no null: no p-value, said on the card
     assert "no null model (the warnings say why)" in text
     assert "no null model: this leaning was found in the graph" in text
+    assert "reply edges on a side" in text  # the sides' coverage, as on Polarization
     # the measures table was made in the job's process: its CSV button still gives it
     dash_duo.find_element('[id*=\'"name":"echo_measures_table"\'][id*=\'"type":"csv"\']').click()
     folder = Path(dash_duo.download_path)
