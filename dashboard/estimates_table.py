@@ -3,6 +3,7 @@ them: one dot per measure with its bootstrap interval, and the table beside its 
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Mapping
 
@@ -17,6 +18,7 @@ __all__ = [
     "PENDING_NOTE",
     "POINT_NOTE",
     "SHOWN",
+    "about",
     "estimates_parts",
     "p_text",
     "pending_notice",
@@ -72,6 +74,17 @@ def p_text(p: float, n_defined: int | None) -> str:
     return text
 
 
+def about(spec: Measure) -> str:
+    """What a measure measures: the first paragraph of its docstring, on one line.
+
+    >>> from dynamics._kernel import find_measure
+    >>> about(find_measure("homogeneity", "doc"))
+    'Share of users whose interactions stay on their own side.'
+    """
+    text = inspect.getdoc(spec.func) or ""
+    return " ".join(text.split("\n\n")[0].split()).replace("``", "")
+
+
 def tails(table: pd.DataFrame, specs: Mapping[str, Measure]) -> pd.Series:
     """Each row's one-sided test: "lower" (null draws at or below the value), "higher" (at or
     above), empty without a p-value. ``specs``: the measures by name.
@@ -125,6 +138,7 @@ def estimates_parts(
     nulls = table.get("param_null", pd.Series("", index=table.index, dtype=object))
     table["null_model"] = nulls.where(table["p_value"].notna(), "").fillna("")
     table.insert(table.columns.get_loc("p_value") + 1, "tail", tails(table, specs))
+    table.insert(1, "about", [about(specs[m]) if m in specs else "" for m in table["metric"]])
     for i, (setting, value) in enumerate((settings or {}).items()):
         table.insert(i, setting, value)
     failed = table.dropna(subset=["error"])
@@ -146,7 +160,9 @@ def estimates_parts(
             title="Measures (the CSV adds the page's settings, every parameter and detail)",
             digits=4,
             columns=[
-                *SHOWN[:6],
+                SHOWN[0],
+                "about",
+                *SHOWN[1:6],
                 "tail",
                 *SHOWN[6:-1],
                 "null_model",

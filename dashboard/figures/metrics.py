@@ -23,10 +23,10 @@ __all__ = [
 
 def estimates_figure(frame: pd.DataFrame, *, title: str = "Estimates") -> go.Figure:
     """One dot per metric with its confidence interval drawn as a line from ``ci_low`` to
-    ``ci_high`` (rows: ``metric``, ``value``, ``ci_low``, ``ci_high``, ``p_value``); an
-    estimate outside its own interval (a biased resampling, see the warnings) is drawn in
-    orange with a hover that says so, not pulled onto the interval; undefined metrics are
-    left out.
+    ``ci_high`` (rows: ``metric``, ``value``, ``ci_low``, ``ci_high``, ``p_value`` and, when
+    there, ``null_mean``, drawn as an open diamond); an estimate outside its own interval (a
+    biased resampling, see the warnings) is drawn in orange with a hover that says so, not
+    pulled onto the interval; undefined metrics are left out.
 
     >>> f = pd.DataFrame({"metric": ["a", "b"], "value": [0.5, 0.99], "ci_low": [0.4, 0.98],
     ...                   "ci_high": [0.6, 0.985], "p_value": [0.01, None]})
@@ -35,6 +35,8 @@ def estimates_figure(frame: pd.DataFrame, *, title: str = "Estimates") -> go.Fig
     (0.4, 0.6, None, 0.98, 0.985, None)
     >>> list(fig.data[1].marker.color)
     ['#1f77b4', '#ff7f0e']
+    >>> len(fig.data), estimates_figure(f.assign(null_mean=[0.1, None])).data[2].x.tolist()
+    (2, [0.1, nan])
     """
     ok = frame[frame["value"].notna()] if len(frame) else frame
     if len(ok) == 0:
@@ -79,8 +81,21 @@ def estimates_figure(frame: pd.DataFrame, *, title: str = "Estimates") -> go.Fig
             ),
         ]
     )
+    null = ok["null_mean"] if "null_mean" in ok else pd.Series([math.nan] * len(ok))
+    if null.notna().any():
+        fig.add_scatter(
+            x=null,
+            y=names,
+            mode="markers",
+            marker={"size": 9, "symbol": "diamond-open", "color": "#555555"},
+            name="null mean",
+            hovertemplate="null mean %{x:.3g}<extra></extra>",
+        )
     fig.update_layout(showlegend=False)
-    fig.update_xaxes(title_text="value (line: confidence interval)", zeroline=True)
+    axis = "value (line: confidence interval" + (
+        "; open diamond: null mean)" if null.notna().any() else ")"
+    )
+    fig.update_xaxes(title_text=axis, zeroline=True)
     return styled(fig, title=title, height=max(260, 45 * len(ok) + 100))
 
 
