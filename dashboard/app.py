@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import dash
 
-from dashboard import cache, callbacks
+from dashboard import background, cache, callbacks
 from dashboard.loading import BUNDLED_THREAD, DEFAULT_MAX_UPLOAD_BYTES, load_discussion
 from dashboard.settings import CONFIG_KEY, Settings
 from dashboard.shell import shell
@@ -84,4 +84,5 @@ def create_app(
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes * 4 // 3 + 64 * 1024**2
     app.layout = shell({"key": key, "label": name}, settings)
     callbacks.register(app)
+    background.code_version()  # taken now, before any job starts: the jobs inherit it
     return app

@@ -27,6 +27,7 @@ from dashboard import cache
 from dashboard.cache import cache_dir
 
 __all__ = [
+    "FAILED_SECONDS",
     "MANAGER",
     "RESULT_SECONDS",
     "TICKET_SECONDS",
@@ -48,6 +49,8 @@ T = TypeVar("T")
 TICKET_SECONDS = 3600
 #: A result a job stored is kept this many seconds (a day).
 RESULT_SECONDS = 86_400
+#: That a job's computation failed is kept this many seconds.
+FAILED_SECONDS = 600
 
 # Dash starts each job with ``multiprocess.Process``; a forked child of the server (threads,
 # polars' thread pool) can hang for good, so jobs start in a fresh interpreter instead. Only
@@ -158,8 +161,11 @@ def redeem_ticket(token: Any) -> dict[str, Any] | None:
     return _store.get(("ticket", token), default=None)
 
 
-def store_result(name: tuple[str, ...], value: Any) -> None:
+def store_result(name: tuple[str, ...], value: Any, *, versioned: bool = True) -> None:
     """Keep a job's finished result (a small table) under ``name`` for the app's process.
+
+    A result is kept under the code's version (:func:`code_version`): after an update it is
+    computed again. ``versioned=False`` keeps what no code computed (a user's upload).
 
     Examples
     --------
@@ -169,22 +175,34 @@ def store_result(name: tuple[str, ...], value: Any) -> None:
     >>> stored_result(("dataset", "other", "{}")) is None
     True
     """
-    _store.set(("result", code_version(), *name), value, expire=RESULT_SECONDS)
+    version = code_version() if versioned else ""
+    _store.set(("result", version, *name), value, expire=RESULT_SECONDS)
 
 
-def stored_result(name: tuple[str, ...]) -> Any:
+def stored_result(name: tuple[str, ...], *, versioned: bool = True) -> Any:
     """The result stored under ``name`` by this code (:func:`code_version`: what other code
-    stored, before an update, is not read), or None."""
-    return _store.get(("result", code_version(), *name), default=None)
+    stored, before an update, is not read), or None; ``versioned`` as for
+    :func:`store_result`."""
+    version = code_version() if versioned else ""
+    return _store.get(("result", version, *name), default=None)
 
 
 @functools.cache
 def code_version() -> str:
     """The library's and the dashboard's code, as two hashes
-    (:func:`dynamics.report.source_hash`): a result stored by other code is not read."""
-    from dynamics.report import source_hash
+    (:func:`dynamics.report.source_hash`): a result stored by other code is not read.
 
-    return f"{source_hash()}-{source_hash(Path(__file__).resolve().parent)}"
+    Taken once, by the app's process, and handed to its jobs through the environment
+    (``DYNAMICS_CODE_VERSION``): a job started after the code on disk changed stores its
+    results where the app looks for them.
+    """
+    version = os.environ.get("DYNAMICS_CODE_VERSION")
+    if not version:
+        from dynamics.report import source_hash
+
+        here = Path(__file__).resolve().parent
+        version = os.environ["DYNAMICS_CODE_VERSION"] = f"{source_hash()}-{source_hash(here)}"
+    return version
 
 
 def _shared_name(key: str, name: str, params: Mapping[str, Any]) -> tuple[str, ...]:
@@ -200,20 +218,24 @@ def shared_attempt(
     A page computes its point estimates in the app's process and its null models and
     intervals in a background job (``share=True``): the job's results reach the app's
     process through the store (:func:`store_result`). A :class:`~dashboard.cache.Failed` is
-    never stored.
+    never stored; that one failed is kept for :data:`FAILED_SECONDS`, so that
+    :func:`shared_ready` does not wait for it.
 
     >>> shared_attempt("k", "doc.measure", {"n": 5}, lambda: 41, share=True)
     41
     >>> shared_ready("k", "doc.measure", {"n": 5}), shared_ready("k", "doc.measure", {"n": 6})
     (True, False)
     """
+    full = _shared_name(key, name, params)
     if share:
-        stored = stored_result(_shared_name(key, name, params))
+        stored = stored_result(full)
         if stored is not None:
             return stored
     got = cache.attempt(key, name, params, fn)
     if share and not isinstance(got, cache.Failed):
-        store_result(_shared_name(key, name, params), got)
+        store_result(full, got)
+    elif share:  # said for a while, so that the page does not wait for it forever
+        _store.set(("failed", code_version(), *full), True, expire=FAILED_SECONDS)
     return got
 
 
@@ -221,4 +243,8 @@ def shared_ready(key: str, name: str, params: Mapping[str, Any]) -> bool:
     """Whether :func:`shared_attempt` has the result at hand (nothing to wait for): in this
     process's cache, or stored by the job that computed it."""
     full = _shared_name(key, name, params)  # cache.memo's key too
-    return full in cache.results or stored_result(full) is not None
+    if full in cache.results or stored_result(full) is not None:
+        return True
+    # a measure the library refused is not kept, but there is nothing to wait for: the page
+    # computes it again (and shows the error) rather than saying "being computed" for good
+    return _store.get(("failed", code_version(), *full), default=False)

@@ -273,7 +273,7 @@ def _calibration(value: str, dataset: str, discussion: Any) -> Calibration | Non
     if value == "none":
         return None
     if value.startswith(_LABELS):
-        labels = stored_result(("labels", dataset, value.removeprefix(_LABELS)))
+        labels = stored_result(("labels", dataset, value.removeprefix(_LABELS)), versioned=False)
         if labels is None:
             msg = (
                 "the uploaded labels belong to another dataset or are no longer kept; "
@@ -335,7 +335,7 @@ def labels_answer(
         msg = f"{name}: this card draws {' and '.join(signals)}; the file needs {needed} labels"
         return no_update, no_update, msg
     digest = hashlib.blake2b(data, digest_size=8).hexdigest()
-    store_result(("labels", dataset, digest), (frame, name))
+    store_result(("labels", dataset, digest), (frame, name), versioned=False)
     value = f"{_LABELS}{digest}"
     options = calibration_options()
     options.append({"label": f"the scores calibrated on your labels ({name})", "value": value})

@@ -82,6 +82,21 @@ def sides_found(sides: Any) -> bool:
     )
 
 
+#: Side methods whose leaning is a score fitted to the graph, not two sides' -1 and +1.
+SCORED_METHODS = frozenset({"signed", "propagation"})
+
+
+def found_scores(leaning: Any) -> bool:
+    """True for a continuous leaning found in the graph: ``Sides.leaning`` of the
+    ``"signed"`` or ``"propagation"`` methods (a :class:`Leaning` remembers its sides).
+
+    No null gives such a leaning again on random graphs (the side search finds labels there,
+    not scores), and shuffling it over the users would test it against a random assignment
+    that a leaning fitted to the graph beats by construction: it gets no automatic null.
+    """
+    return getattr(getattr(leaning, "sides", None), "method", None) in SCORED_METHODS
+
+
 def choose_null(null: str | None, n_null: int | None, sides: Any) -> tuple[str | None, int]:
     """The null model and sample count a measure runs, from what the caller gave.
 

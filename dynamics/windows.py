@@ -189,10 +189,18 @@ def _sides_held_fixed(kwargs: dict[str, Any]) -> str | None:
     ('label-shuffle', None)
     >>> _sides_held_fixed({"sides": {"a": 0}, "null": "auto"}) is None  # given labels
     True
+    >>> _sides_held_fixed({"leaning": found.leaning, "n_null": 50})  # two found sides' leaning
+    'label-shuffle'
+    >>> signed = dyn.polarization.sides(nx.Graph([(1, 2, {"sign": -1})]), method="signed")
+    >>> _sides_held_fixed({"leaning": signed.leaning, "n_null": 50}) is None  # a fitted score
+    True
     """
-    from dynamics._significance import sides_found
+    from dynamics._significance import found_scores, sides_found
 
     given = kwargs.get("sides", kwargs.get("leaning"))
+    if found_scores(given):  # the measure runs no automatic null for it, and says why
+        return None
+    given = getattr(given, "sides", given)  # a leaning of two found sides: those sides
     null = kwargs.get("null")
     chooses = null == "auto" or (null is None and kwargs.get("n_null"))
     return "label-shuffle" if chooses and sides_found(given) else None

@@ -32,7 +32,7 @@ from dynamics._kernel import (
 )
 from dynamics._kernel import significance as null_fields
 from dynamics._memo import reuse
-from dynamics._significance import REFIT_NULLS, choose_null
+from dynamics._significance import REFIT_NULLS, choose_null, found_scores
 from dynamics.echo_chambers._common import Need, Prepared, prepare
 
 if TYPE_CHECKING:
@@ -63,8 +63,6 @@ def echo_measure(
 
 #: The side methods whose leaning is the two sides' labels (-1 and +1), not scores.
 _COMMUNITY_METHODS = ("leiden", "multilevel")
-#: The side methods whose leaning is a score found in the graph.
-_SCORED_METHODS = ("signed", "propagation")
 
 #: Said when the automatic null is asked for a continuous leaning found in the graph.
 NO_NULL_FOR_FOUND_LEANING = (
@@ -220,8 +218,15 @@ def run_echo(
     # graph (signed, propagation) has no automatic null: sides found again have no scores,
     # and shuffling the leaning would test it against a random assignment (circular)
     origin = getattr(leaning, "sides", None) if sides is None else None
-    if getattr(origin, "method", None) in _SCORED_METHODS:
+    if sides is None and found_scores(leaning):
         null = settings.get("null")
+        if null in REFIT_NULLS:
+            msg = (
+                f"{name}: null={null!r} finds sides again on rewired graphs, but this leaning "
+                f"is a score found in the graph (method {origin.method!r}), which no side "
+                "search gives again: pass sides= (the two sides) for that null"
+            )
+            raise ValueError(msg)
         if null == "auto" or (null is None and settings.get("n_null")):
             settings = {**settings, "null": None, "n_null": None}
             prep.warnings.append(NO_NULL_FOR_FOUND_LEANING.format(method=origin.method))

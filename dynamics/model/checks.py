@@ -146,7 +146,8 @@ class IngestReport:
             if n
         ]
         columns = ["problem", "description", "count", "policy", "samples"]
-        return frame_as(pd.DataFrame(rows, columns=columns), backend)
+        frame = pd.DataFrame(rows, columns=columns).astype({"count": "int64"})  # also when empty
+        return frame_as(frame, backend)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form (JSON-serialisable)."""

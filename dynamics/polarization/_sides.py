@@ -147,7 +147,8 @@ def sides(
     Sides
         A mapping ``author -> side label`` (only authors with a side) with ``method``,
         ``params``, ``details``, ``sizes``, ``leaning`` (values in [-1, 1]: -1 and +1 are the
-        two extremes, 0 the middle) and ``to_frame()``. Found communities are labelled 0, 1,
+        two extremes, 0 the middle; NaN where the method gives a user none) and
+        ``to_frame()``. Found communities are labelled 0, 1,
         ... by size; signed sides -1 and 1. When there is nothing to split (no edges, no signed
         edge, no seed in the graph, a single community) the result is empty or one-sided and
         ``reason`` says why; no exception is raised.

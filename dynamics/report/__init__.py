@@ -290,7 +290,7 @@ def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
     problems = collected.facts.report.to_frame()
     paths["ingest_report"] = {
         "ingest_report": write(
-            pl.from_pandas(problems.astype({"count": "int64"})), "ingest_report.csv"
+            pl.from_pandas(problems), "ingest_report.csv"
         )
     }
     for run in collected.runs:

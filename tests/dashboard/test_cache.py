@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -146,9 +147,36 @@ def test_a_result_stored_by_other_code_is_not_read(monkeypatch) -> None:
     name = ("dataset", "echo.insularity", "{}")
     background.store_result(name, 0.5)
     assert background.stored_result(name) == 0.5
+    # the app takes the version once and its jobs inherit it through the environment
+    assert os.environ["DYNAMICS_CODE_VERSION"] == background.code_version()
     monkeypatch.setattr(dynamics.report, "source_hash", lambda package=None: "other")
+    monkeypatch.delenv("DYNAMICS_CODE_VERSION")
     background.code_version.cache_clear()
     try:
+        assert background.code_version() == "other-other"
         assert background.stored_result(name) is None
+        # an upload is no code's result: it is kept whatever the version
+        background.store_result(("labels", "dataset", "abc"), "rows", versioned=False)
+        background.code_version.cache_clear()
+        monkeypatch.setenv("DYNAMICS_CODE_VERSION", "another")
+        assert background.stored_result(("labels", "dataset", "abc"), versioned=False) == "rows"
     finally:
         background.code_version.cache_clear()
+
+
+def test_a_failed_measure_does_not_keep_a_page_waiting() -> None:
+    """A measure the library refuses is never stored, so the page would say "being computed"
+    on every visit: that it failed is kept for a while, and the page is ready."""
+    from dashboard import background
+
+    def refuse() -> float:
+        msg = "no sides"
+        raise ValueError(msg)
+
+    params = {"seed": 1, "n": 7}
+    got = background.shared_attempt("k-failed", "echo.x", params, refuse, share=True)
+    assert isinstance(got, cache.Failed)
+    assert background.shared_ready("k-failed", "echo.x", params)
+    assert not background.shared_ready("k-failed", "echo.x", {"seed": 2, "n": 7})
+    again = background.shared_attempt("k-failed", "echo.x", params, lambda: 0.5, share=True)
+    assert again == 0.5  # computed again: a fixed input is never answered with the old error

@@ -304,3 +304,14 @@ def test_all_distinct_on_real_ids(shared_data: Path) -> None:
     ).get_column("id")
     assert _all_distinct(ids) is (ids.n_unique() == ids.len())
     assert _all_distinct(pl.concat([ids, ids.tail(1)])) is False
+
+
+def test_an_empty_report_has_the_columns_and_types_of_a_full_one() -> None:
+    """A report with no problem gives an empty table whose count column is still an integer
+    (pandas gave object, which polars read as strings)."""
+    d = dyn.load(pl.DataFrame({"id": ["a", "b"], "parent": [None, "a"], "user": ["x", "y"],
+                               "body": ["hi", "hello"]}))  # fmt: skip
+    empty = d.report.to_frame(backend="polars")
+    assert empty.height == 0
+    assert empty.schema["count"] == pl.Int64
+    assert str(d.report.to_frame()["count"].dtype) == "int64"

@@ -319,3 +319,5 @@ def test_a_found_sides_leaning_keeps_its_null() -> None:
     )
     assert named.params["null"] == "label-shuffle"
     assert named.p_value is not None
+    with pytest.raises(ValueError, match=r"a score found in the graph \(method 'propagation'\)"):
+        dyn.echo_chambers.neighbour_leaning(g, leaning=spread.leaning, null="rewire-refit")
