@@ -287,12 +287,8 @@ def write_tables(collected: Collected, out: Path) -> dict[str, dict[str, str]]:
             )
         )
         paths["sides"] = {"sides": write(frame, "sides.csv")}
-    problems = collected.facts.report.to_frame()
-    paths["ingest_report"] = {
-        "ingest_report": write(
-            pl.from_pandas(problems), "ingest_report.csv"
-        )
-    }
+    problems = collected.facts.report.to_frame(backend="polars")
+    paths["ingest_report"] = {"ingest_report": write(problems, "ingest_report.csv")}
     for run in collected.runs:
         if run.result is None:
             continue
