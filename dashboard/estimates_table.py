@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
+from dashboard.background import shared_attempt
+from dashboard.cache import Failed
 from dashboard.components import figure_card, notice, table_card
 from dashboard.figures.metrics import estimates_figure
+from dashboard.sides_options import SIDE_METHODS
 from dynamics._kernel import Measure
 
 __all__ = [
@@ -18,11 +21,14 @@ __all__ = [
     "PENDING_NOTE",
     "POINT_NOTE",
     "SHOWN",
+    "SIDE_SEEDS",
     "about",
     "estimates_parts",
     "p_text",
     "pending_notice",
+    "side_seed_values",
     "tails",
+    "with_side_seeds",
 ]
 
 #: The columns shown: every estimate beside its null mean and excess (value - null mean).
@@ -59,6 +65,79 @@ def pending_notice(n: int):
         "p-values, null means, excess and intervals fill in here when they are ready.",
         kind="info",
     )
+
+
+#: Side-search seeds a page tries, its own first (as the report's ``--side-seeds`` default).
+SIDE_SEEDS = 5
+
+
+def side_seed_values(
+    key: str,
+    page: str,
+    method: str,
+    seed: int,
+    values_for: Callable[[int], Mapping[str, float]],
+) -> dict[str, list[float]] | None:
+    """Each measure's value on the sides found with seeds ``seed`` to ``seed + 4``
+    (``values_for(s)``: the page's point estimates with the sides of seed ``s``), computed
+    once and shared with the app's process (:func:`dashboard.background.shared_attempt`).
+
+    The thread bootstrap holds the sides fixed, so its interval leaves out how much the side
+    search moves a value; the report gives the same spread (``--side-seeds``). None for the
+    spectral split, which does not depend on the seed.
+    """
+    if SIDE_METHODS[method][1]["method"] == "signed":
+        return None
+
+    def compute() -> dict[str, list[float]]:
+        per_seed = [dict(values_for(seed + k)) for k in range(SIDE_SEEDS)]
+        return {name: [float(v.get(name, math.nan)) for v in per_seed] for name in per_seed[0]}
+
+    got = shared_attempt(
+        key, f"{page}.side_seeds", {"method": method, "seed": seed}, compute, share=True
+    )
+    return None if isinstance(got, Failed) else got
+
+
+def with_side_seeds(
+    table: pd.DataFrame, spreads: Mapping[str, Sequence[float]] | None, seed: int
+) -> pd.DataFrame:
+    """``table`` with ``side_seeds_low`` and ``side_seeds_high`` (the smallest and largest
+    value over the side seeds of :func:`side_seed_values`) and a warning where they leave
+    the measure's interval.
+
+    >>> t = pd.DataFrame({"metric": ["a", "b"], "value": [0.5, 0.2], "ci_low": [0.4, 0.1],
+    ...                   "ci_high": [0.6, 0.3], "warnings": ["", ""]})
+    >>> out = with_side_seeds(t, {"a": [0.5, 0.7], "b": [0.2, 0.25]}, 3)
+    >>> out["side_seeds_high"].tolist(), out["warnings"].tolist()[1]
+    ([0.7, 0.25], '')
+    >>> out["warnings"].tolist()[0][:52]
+    'the sides found with seeds 3-7 give 0.5 to 0.7, beyo'
+    """
+    if not spreads:
+        return table
+    table = table.copy()
+    lows, highs, notes = [], [], []
+    for metric, low_ci, high_ci, said in zip(
+        table["metric"], table["ci_low"], table["ci_high"], table["warnings"], strict=True
+    ):
+        values = [v for v in spreads.get(metric, ()) if not math.isnan(v)]
+        low, high = (min(values), max(values)) if values else (math.nan, math.nan)
+        lows.append(low)
+        highs.append(high)
+        note = ""
+        if (
+            values
+            and not (pd.isna(low_ci) or pd.isna(high_ci))
+            and (low < low_ci or high > high_ci)
+        ):
+            note = (
+                f"the sides found with seeds {seed}-{seed + SIDE_SEEDS - 1} give "
+                f"{low:.4g} to {high:.4g}, beyond the interval, which holds the sides fixed: "
+                "the side search moves this value more than the sampling of threads does"
+            )
+        notes.append("; ".join(t for t in (said, note) if isinstance(t, str) and t))
+    return table.assign(side_seeds_low=lows, side_seeds_high=highs, warnings=notes)
 
 
 def p_text(p: float, n_defined: int | None) -> str:
@@ -162,7 +241,10 @@ def estimates_parts(
             columns=[
                 SHOWN[0],
                 "about",
-                *SHOWN[1:6],
+                *SHOWN[1:4],
+                "side_seeds_low",
+                "side_seeds_high",
+                *SHOWN[4:6],
                 "tail",
                 *SHOWN[6:-1],
                 "null_model",

@@ -3,8 +3,10 @@ their null models and bootstrap intervals filled in by a background job."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import polars as pl
@@ -30,7 +32,13 @@ from dashboard.components import (
     warning_lines,
     warnings_notice,
 )
-from dashboard.estimates_table import estimates_parts, p_text, pending_notice
+from dashboard.estimates_table import (
+    estimates_parts,
+    p_text,
+    pending_notice,
+    side_seed_values,
+    with_side_seeds,
+)
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
 from dashboard.ids import ID
 from dashboard.sides_options import coverage_cards, find_sides, page_settings
@@ -124,6 +132,12 @@ def _failed(result: object) -> bool:
     return isinstance(result, cache.Failed)
 
 
+def _values(key: str, method: str, seed: int) -> dict[str, float]:
+    """Every measure's point estimate on the sides found with ``seed`` (NaN where refused)."""
+    res = echo_results(key, method, seed, 0)
+    return {name: math.nan if _failed(r) else r.value for name, r in res.items()}
+
+
 def sample_warnings(results: dict[str, object]) -> list[str]:
     """Every measure's warnings (``MetricResult.warnings``), each said once with its measures."""
     return warning_lines(
@@ -131,10 +145,11 @@ def sample_warnings(results: dict[str, object]) -> list[str]:
     )
 
 
-def _detail(r, n: int) -> str | None:
+def _detail(r, n: int, spread: list[float] | None = None, seed: int = 0) -> str | None:
     """The card's detail: the reason a value is missing, or its interval (or why it has
-    none; a "resampling range" when the estimate lies outside it) and its null model's
-    p-value and mean (or that it has none, when ``n`` draws were asked for)."""
+    none; a "resampling range" when the estimate lies outside it), its null model's
+    p-value and mean (or that it has none, when ``n`` draws were asked for) and its values
+    on the sides of the side seeds (``spread``, from ``seed`` on)."""
     if r.reason:
         return r.reason
     parts = []
@@ -154,6 +169,11 @@ def _detail(r, n: int) -> str | None:
         )
     elif n and not r.params.get("null"):
         parts.append("no null model (the warnings say why)")
+    defined = [v for v in spread or () if not math.isnan(v)]
+    if defined:
+        last = seed + len(spread) - 1
+        low, high = format_number(min(defined)), format_number(max(defined))
+        parts.append(f"side seeds {seed}-{last}: {low} to {high}")
     return "; ".join(parts) or None
 
 
@@ -186,17 +206,27 @@ def body(
     """
     res = echo_results(key, method, seed, 0 if pending else n, progress)
     coverage = html.Div(coverage_cards(find_sides(key, method, seed)), className="metrics")
+    values = partial(_values, key, method)
+    spreads = None if pending or not n else side_seed_values(key, "echo", method, seed, values)
     cards = [
         error_card(name, r.message[:200])
         if _failed(r)
-        else metric_card(name, format_number(r.value), _detail(r, 0 if pending else n))
+        else metric_card(
+            name,
+            format_number(r.value),
+            _detail(r, 0 if pending else n, (spreads or {}).get(name), seed),
+        )
         for name, r in res.items()
     ]
     waiting = pending_notice(n) if pending else None
-    said = warnings_notice(sample_warnings(res), title="Read these numbers with care:")
+    table = with_side_seeds(_table(res), spreads, seed)
+    by_measure = {
+        m: str(w).split("; ") for m, w in zip(table["metric"], table["warnings"], strict=True)
+    }
+    said = warnings_notice(warning_lines(by_measure), title="Read these numbers with care:")
     estimates = estimates_parts(
         "echo_measures",
-        _table(res),
+        table,
         _specs(),
         title="Echo-chamber measures",
         with_null=bool(n) and not pending,

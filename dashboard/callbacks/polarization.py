@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 from dash import Input, Output, State, html, no_update
@@ -25,7 +26,13 @@ from dashboard.components import (
     warning_lines,
     warnings_notice,
 )
-from dashboard.estimates_table import SHOWN, estimates_parts, pending_notice
+from dashboard.estimates_table import (
+    SHOWN,
+    estimates_parts,
+    pending_notice,
+    side_seed_values,
+    with_side_seeds,
+)
 from dashboard.figures.base import empty_figure
 from dashboard.figures.metrics import trend_figure
 from dashboard.figures.overview import period_name
@@ -139,6 +146,13 @@ def measures_table(
     return table.reindex(columns=cols + [c for c in table.columns if c not in cols])
 
 
+def _values(key: str, method: str, seed: int) -> dict[str, float]:
+    """Every measure's point estimate on the sides found with ``seed`` (which also seeds
+    RWC's random walks, as the page's seed does)."""
+    table = measures_table(key, method, seed, 0)
+    return dict(zip(table["metric"], table["value"], strict=True))
+
+
 def sample_warnings(sides, table: pd.DataFrame) -> list[str]:
     """Warnings for the page: the sides' coverage, then every measure's, each said once.
 
@@ -227,6 +241,11 @@ def estimates(
     table = measures_table(key, method, seed, n, progress)
     if "warnings" not in table.columns:
         table["warnings"] = ""
+    if n and not pending:
+        values = partial(_values, key, method)
+        table = with_side_seeds(
+            table, side_seed_values(key, "polarization", method, seed, values), seed
+        )
     said = warnings_notice(sample_warnings(sides, table), title="Read these numbers with care:")
     return estimates_parts(
         "polarization_measures",

@@ -106,6 +106,18 @@ def test_echo_page_shows_estimates_before_the_null(thread_key: str) -> None:
     assert again[0] is None
     text = str(again)
     assert "null mean" in text  # on the cards, with their p-values
+    # the side search's own spread: the values on the sides of seeds 2 to 6, as the report
+    # gives them (the bootstrap holds the sides fixed); the spectral split has none
+    from dashboard.estimates_table import side_seed_values
+
+    spreads = side_seed_values(thread_key, "echo", "leiden-two", 2, lambda s: {})
+    assert set(spreads) == set(full)  # what the page computed (the lambda is not called)
+    for name, values in spreads.items():
+        direct = [echo_page.echo_results(thread_key, "leiden-two", s, 0)[name].value
+                  for s in range(2, 7)]  # fmt: skip
+        assert values == pytest.approx(direct, nan_ok=True), name
+    assert "side seeds 2-6: " in text
+    assert side_seed_values(thread_key, "echo", "signed", 2, lambda s: {}) is None
     assert "Bootstrap resamples" not in text  # the controls are the page's, not the body's
 
 
