@@ -45,7 +45,7 @@ from dashboard.sides_options import coverage_cards, find_sides, page_settings
 from dynamics._kernel import N_DEFINED, Measure, measures
 from dynamics._sample_checks import interval_warning
 
-__all__ = ["echo_results", "results_ready", "sample_warnings"]
+__all__ = ["body", "echo_results", "results_ready"]
 
 #: Bins per axis of the density plot: odd, so that leaning 0 is a bin's centre, not an edge.
 _BINS = 21
@@ -136,13 +136,6 @@ def _values(key: str, method: str, seed: int) -> dict[str, float]:
     """Every measure's point estimate on the sides found with ``seed`` (NaN where refused)."""
     res = echo_results(key, method, seed, 0)
     return {name: math.nan if _failed(r) else r.value for name, r in res.items()}
-
-
-def sample_warnings(results: dict[str, object]) -> list[str]:
-    """Every measure's warnings (``MetricResult.warnings``), each said once with its measures."""
-    return warning_lines(
-        {name: getattr(r, "warnings", ()) for name, r in results.items() if not _failed(r)}
-    )
 
 
 def _detail(r, n: int, spread: list[float] | None = None, seed: int = 0) -> str | None:
