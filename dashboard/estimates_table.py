@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from dashboard.background import shared_attempt
+from dashboard.background import shared_attempt, shared_ready
 from dashboard.cache import Failed
 from dashboard.components import figure_card, notice, table_card
 from dashboard.figures.metrics import estimates_figure
@@ -27,6 +27,7 @@ __all__ = [
     "p_text",
     "pending_notice",
     "side_seed_values",
+    "side_seeds_ready",
     "tails",
     "with_side_seeds",
 ]
@@ -97,6 +98,13 @@ def side_seed_values(
         key, f"{page}.side_seeds", {"method": method, "seed": seed}, compute, share=True
     )
     return None if isinstance(got, Failed) else got
+
+
+def side_seeds_ready(key: str, page: str, method: str, seed: int) -> bool:
+    """Whether :func:`side_seed_values` has its answer at hand (or needs none)."""
+    if SIDE_METHODS[method][1]["method"] == "signed":
+        return True
+    return shared_ready(key, f"{page}.side_seeds", {"method": method, "seed": seed})
 
 
 def with_side_seeds(

@@ -37,6 +37,7 @@ from dashboard.estimates_table import (
     p_text,
     pending_notice,
     side_seed_values,
+    side_seeds_ready,
     with_side_seeds,
 )
 from dashboard.figures.metrics import joint_density_figure, side_bars_figure
@@ -125,7 +126,8 @@ def echo_results(
 def results_ready(key: str, method: str, seed: int, n: int) -> bool:
     """Whether every measure is computed with these parameters (nothing to wait for)."""
     params = _params(method, seed, n)
-    return all(shared_ready(key, f"echo.{name}", params) for name in _specs())
+    measured = all(shared_ready(key, f"echo.{name}", params) for name in _specs())
+    return measured and side_seeds_ready(key, "echo", method, seed)
 
 
 def _failed(result: object) -> bool:

@@ -31,6 +31,7 @@ from dashboard.estimates_table import (
     estimates_parts,
     pending_notice,
     side_seed_values,
+    side_seeds_ready,
     with_side_seeds,
 )
 from dashboard.figures.base import empty_figure
@@ -106,7 +107,8 @@ def measures_ready(key: str, method: str, seed: int, n: int) -> bool:
     """Whether every measure is already computed with these parameters (nothing to wait for):
     in this process's cache, or stored by the background job that computed it."""
     params = _memo_params(method, seed, n)
-    return all(shared_ready(key, f"polarization.{m}", params) for m in measure_specs())
+    measured = all(shared_ready(key, f"polarization.{m}", params) for m in measure_specs())
+    return measured and side_seeds_ready(key, "polarization", method, seed)
 
 
 def measures_table(
