@@ -23,6 +23,7 @@ from dashboard.components import (
     warning_lines,
     warnings_notice,
 )
+from dashboard.estimates_table import p_text
 from dashboard.figures.metrics import side_bars_figure, threshold_figure
 from dashboard.ids import ID, Pattern
 from dashboard.label_draws import (
@@ -34,7 +35,7 @@ from dashboard.label_draws import (
     labels_upload,
 )
 from dynamics import escalation
-from dynamics._kernel import measures
+from dynamics._kernel import N_DEFINED, measures
 from dynamics._words import counted
 from dynamics.errors import DynamicsError
 from dynamics.uncertainty import threshold_sensitivity
@@ -78,7 +79,9 @@ def _card(label: str, r: object, detail: str | None = None) -> object:
     parts = [
         detail,
         f"CI [{format_number(r.ci[0])}, {format_number(r.ci[1])}]" if r.ci else None,
-        f"p = {format_number(r.p_value)} ({_tail(r.name)})" if r.p_value is not None else None,
+        f"{p_text(r.p_value, r.params.get(N_DEFINED, r.params.get('n_null')))} ({_tail(r.name)})"
+        if r.p_value is not None
+        else None,
     ]
     return metric_card(label, format_number(r.value), r.reason or "; ".join(filter(None, parts)))
 
@@ -160,7 +163,8 @@ def render(dataset, threshold, min_turns):
                     cont.tables["depths"].with_columns(pl.col("depth").cast(pl.String)),
                     x="depth",
                     y="ratio",
-                    title="Contagion ratio by depth (1 = no contagion)",
+                    title="Contagion ratio by depth (1 = no contagion; no interval: the "
+                    "hover gives each bar's replies)",
                     categorical=False,
                 ),
             )
