@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
+from dash import html
 
 from dashboard.background import shared_attempt, shared_ready
 from dashboard.cache import Failed
@@ -59,7 +60,7 @@ POINT_NOTE = (
 )
 
 
-def pending_notice(n: int):
+def pending_notice(n: int) -> html.Div:
     """Said above the point estimates while a background job computes the rest."""
     return notice(
         f"Null models and bootstrap intervals ({n} draws each) are being computed; the "
