@@ -12,7 +12,7 @@ from dash import html
 
 from dashboard.background import shared_attempt, shared_ready
 from dashboard.cache import Failed
-from dashboard.components import figure_card, notice, table_card
+from dashboard.components import figure_card, notice, table_card, warning_lines
 from dashboard.figures.metrics import estimates_figure
 from dashboard.sides_options import SIDE_METHODS
 from dynamics._kernel import Measure
@@ -26,7 +26,9 @@ __all__ = [
     "about",
     "estimates_parts",
     "p_text",
+    "page_params",
     "pending_notice",
+    "sample_warnings",
     "side_seed_values",
     "side_seeds_ready",
     "tails",
@@ -58,6 +60,30 @@ POINT_NOTE = (
     "Point estimates only (choose bootstrap resamples / null draws above for intervals, "
     "p-values and the excess over the null)."
 )
+
+
+def page_params(method: str, seed: int, n: int) -> dict[str, object]:
+    """What a page's measures are computed and kept under: side choice, seed and draws."""
+    return {"method": method, "seed": seed, "n": n}
+
+
+def sample_warnings(sides, table: pd.DataFrame) -> list[str]:
+    """Warnings for the page: the sides' coverage, then every measure's, each said once.
+
+    ``table`` has a row per measure (its ``warnings`` column joins a result's warnings with
+    ``"; "``; a measure the library refused has none); each line names the measures it
+    applies to. ``sides`` without coverage details (None) adds nothing.
+
+    >>> table = pd.DataFrame({"metric": ["a", "b"], "warnings": ["few threads", float("nan")]})
+    >>> sample_warnings(None, table)
+    ['few threads (a)']
+    """
+    found = (getattr(sides, "details", None) or {}).get("coverage") or {}
+    by_measure: dict[str, list[str]] = {"sides": list(found.get("warnings", ()))}
+    if "warnings" in table.columns:
+        for metric, text in zip(table["metric"], table["warnings"], strict=True):
+            by_measure[str(metric)] = text.split("; ") if isinstance(text, str) and text else []
+    return warning_lines(by_measure)
 
 
 def pending_notice(n: int) -> html.Div:
@@ -96,7 +122,7 @@ def side_seed_values(
         return {name: [float(v.get(name, math.nan)) for v in per_seed] for name in per_seed[0]}
 
     got = shared_attempt(
-        key, f"{page}.side_seeds", {"method": method, "seed": seed}, compute, share=True
+        key, f"{page}.side_seeds", page_params(method, seed, SIDE_SEEDS), compute, share=True
     )
     return None if isinstance(got, Failed) else got
 
@@ -105,7 +131,7 @@ def side_seeds_ready(key: str, page: str, method: str, seed: int) -> bool:
     """Whether :func:`side_seed_values` has its answer at hand (or needs none)."""
     if SIDE_METHODS[method][1]["method"] == "signed":
         return True
-    return shared_ready(key, f"{page}.side_seeds", {"method": method, "seed": seed})
+    return shared_ready(key, f"{page}.side_seeds", page_params(method, seed, SIDE_SEEDS))
 
 
 def with_side_seeds(

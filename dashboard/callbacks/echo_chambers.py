@@ -29,13 +29,14 @@ from dashboard.components import (
     notice,
     seed_value,
     table_card,
-    warning_lines,
     warnings_notice,
 )
 from dashboard.estimates_table import (
     estimates_parts,
     p_text,
+    page_params,
     pending_notice,
+    sample_warnings,
     side_seed_values,
     side_seeds_ready,
     with_side_seeds,
@@ -79,10 +80,6 @@ def _specs() -> dict[str, Measure]:
     return {m.name: m for m in measures("echo_chambers")}
 
 
-def _params(method: str, seed: int, n: int) -> dict[str, object]:
-    return {"method": method, "seed": seed, "n": n}
-
-
 def echo_results(
     key: str,
     method: str,
@@ -116,7 +113,7 @@ def echo_results(
                 warnings.simplefilter("ignore", RuntimeWarning)
                 return fn(disc, seed=int(seed), progress=False, **kwargs)
 
-        params = _params(method, seed, n)
+        params = page_params(method, seed, n)
         out[spec.name] = shared_attempt(key, f"echo.{spec.name}", params, run, share=bool(n))
     if progress is not None:
         progress(len(specs), len(specs), "")
@@ -125,7 +122,7 @@ def echo_results(
 
 def results_ready(key: str, method: str, seed: int, n: int) -> bool:
     """Whether every measure is computed with these parameters (nothing to wait for)."""
-    params = _params(method, seed, n)
+    params = page_params(method, seed, n)
     measured = all(shared_ready(key, f"echo.{name}", params) for name in _specs())
     return measured and side_seeds_ready(key, "echo", method, seed)
 
@@ -215,10 +212,8 @@ def body(
     ]
     waiting = pending_notice(n) if pending else None
     table = with_side_seeds(_table(res), spreads, seed)
-    by_measure = {
-        m: str(w).split("; ") for m, w in zip(table["metric"], table["warnings"], strict=True)
-    }
-    said = warnings_notice(warning_lines(by_measure), title="Read these numbers with care:")
+    # the measures' own warnings carry the sides' coverage: no separate line for the sides
+    said = warnings_notice(sample_warnings(None, table), title="Read these numbers with care:")
     estimates = estimates_parts(
         "echo_measures",
         table,

@@ -23,13 +23,14 @@ from dashboard.components import (
     metric_card,
     notice,
     seed_value,
-    warning_lines,
     warnings_notice,
 )
 from dashboard.estimates_table import (
     SHOWN,
     estimates_parts,
+    page_params,
     pending_notice,
+    sample_warnings,
     side_seed_values,
     side_seeds_ready,
     with_side_seeds,
@@ -94,10 +95,6 @@ def _run(name: str, key: str, sides, n: int, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
-def _memo_params(method: str, seed: int, n: int) -> dict:
-    return {"method": method, "seed": seed, "n": n}
-
-
 def trend_measures() -> list[str]:
     """Measures of the sides, offered for the trend over time (the page's dropdown)."""
     return [name for name, spec in measure_specs().items() if not _uses_leaning(spec)]
@@ -106,7 +103,7 @@ def trend_measures() -> list[str]:
 def measures_ready(key: str, method: str, seed: int, n: int) -> bool:
     """Whether every measure is already computed with these parameters (nothing to wait for):
     in this process's cache, or stored by the background job that computed it."""
-    params = _memo_params(method, seed, n)
+    params = page_params(method, seed, n)
     measured = all(shared_ready(key, f"polarization.{m}", params) for m in measure_specs())
     return measured and side_seeds_ready(key, "polarization", method, seed)
 
@@ -134,7 +131,7 @@ def measures_table(
         got = shared_attempt(
             key,
             f"polarization.{m}",
-            _memo_params(method, seed, n),
+            page_params(method, seed, n),
             lambda m=m: _run(m, key, sides, n, seed),
             share=bool(n),
         )
@@ -153,20 +150,6 @@ def _values(key: str, method: str, seed: int) -> dict[str, float]:
     RWC's random walks, as the page's seed does)."""
     table = measures_table(key, method, seed, 0)
     return dict(zip(table["metric"], table["value"], strict=True))
-
-
-def sample_warnings(sides, table: pd.DataFrame) -> list[str]:
-    """Warnings for the page: the sides' coverage, then every measure's, each said once.
-
-    ``table`` is :func:`measures_table` (its ``warnings`` column joins a result's warnings
-    with ``"; "``); each line names the measures it applies to.
-    """
-    found = (getattr(sides, "details", None) or {}).get("coverage") or {}
-    by_measure: dict[str, list[str]] = {"sides": list(found.get("warnings", ()))}
-    if "warnings" in table.columns:
-        for metric, text in zip(table["metric"], table["warnings"], strict=True):
-            by_measure[str(metric)] = text.split("; ") if isinstance(text, str) and text else []
-    return warning_lines(by_measure)
 
 
 @on(
