@@ -1,16 +1,19 @@
 """Reusable Dash components: figure cards with export buttons, CSV-exportable tables,
 comments shown as plain text, metric cards and notices.
 
-Comment bodies and author names are attacker-controlled. They are only ever passed as the
-``children`` string of an html component, which React renders as text: never through
-``dangerouslySetInnerHTML``, ``dcc.Markdown`` or a DataTable in markdown mode.
+Comment bodies and author names are attacker-controlled. They are passed as the ``children``
+string of an html component, which React renders as text, with one exception: a table
+without clickable rows is one ``dcc.Markdown`` of HTML (:func:`text_table`, for speed), in
+which every header and cell goes through :func:`html.escape` first. Never a DataTable in
+markdown mode, and never an unescaped text in ``dcc.Markdown``.
 """
 
 from __future__ import annotations
 
+import html as html_text
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -41,6 +44,7 @@ __all__ = [
     "significance_controls",
     "table_card",
     "table_token",
+    "text_table",
     "warning_lines",
     "warnings_notice",
 ]
@@ -229,6 +233,58 @@ def table_token(frame: pd.DataFrame) -> str:
 _PROSE = 40
 
 
+def text_table(texts: Mapping[str, list[str]], prose: Collection[str] = ()) -> dcc.Markdown:
+    """A ``data-table`` of plain-text cells (``texts``: each column's cells, by header) as one
+    Dash component: escaped HTML in a ``dcc.Markdown``. The ``prose`` columns' cells wrap.
+
+    Dash's renderer subscribes every component to its store, so a page's cost in the browser
+    grows with its components: the Echo chambers page's tables, about 500 ``html.Td`` cells,
+    held the browser 0.6-1.0 s on each visit at 100k comments, and 0.1-0.2 s as one
+    component each. Every header and cell is escaped (``html.escape``), so a text shows as
+    itself; the HTML has no line break (a cell's newlines are written ``&#10;``), so the
+    Markdown parser reads it as one raw HTML block and finds no Markdown inside.
+
+    >>> table = text_table({"author": ["<b>eve</b>"], "note": ["*a*\\n\\nb"]}, {"note"})
+    >>> table.children
+    '<table class="data-table"><thead><tr><th>author</th><th>note</th></tr></thead><tbody><tr><td>&lt;b&gt;eve&lt;/b&gt;</td><td class="prose">*a*&#10;&#10;b</td></tr></tbody></table>'
+    """
+    columns = list(texts)
+    head = "".join(f"<th>{_escaped(str(c))}</th>" for c in columns)
+    opening = {c: '<td class="prose">' if c in prose else "<td>" for c in columns}
+    n_rows = len(next(iter(texts.values()), []))
+    body = "".join(
+        "<tr>" + "".join(f"{opening[c]}{_escaped(texts[c][i])}</td>" for c in columns) + "</tr>"
+        for i in range(n_rows)
+    )
+    return dcc.Markdown(
+        f'<table class="data-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>',
+        dangerously_allow_html=True,
+    )
+
+
+def _escaped(text: str) -> str:
+    """``text`` escaped for HTML, its line breaks as character references."""
+    return html_text.escape(text).replace("\r", "&#13;").replace("\n", "&#10;")
+
+
+def _clickable_table(
+    name: str, texts: Mapping[str, list[str]], prose: Collection[str], row_ids: list[str]
+) -> html.Table:
+    """A ``data-table`` whose rows are clickable components (``ids.row_id(name, row)``)."""
+    columns = list(texts)
+    rows = [
+        html.Tr(
+            [html.Td(texts[c][i], className="prose" if c in prose else None) for c in columns],
+            id=ids.row_id(name, rid),
+            n_clicks=0,
+            className="clickable",
+        )
+        for i, rid in enumerate(row_ids)
+    ]
+    head = html.Thead(html.Tr([html.Th(str(c)) for c in columns]))
+    return html.Table([head, html.Tbody(rows)], className="data-table")
+
+
 def table_card(
     name: str,
     frame: pl.DataFrame | pd.DataFrame,
@@ -249,27 +305,19 @@ def table_card(
     df = frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
     token = table_token(df)
     shown = [c for c in (columns or list(df.columns)) if c in df.columns]
-    head = html.Thead(html.Tr([html.Th(str(c)) for c in shown]))
-    rows = []
     records = (df if digits is None else df.round(digits)).head(max_rows).to_dict("records")
     texts = {c: [_cell(r[c]) for r in records] for c in shown}
     # numbers, ids and short labels stay whole on one line; only prose wraps ("3.6 5", "risin g")
     prose = {c for c, cells in texts.items() if max(map(len, cells), default=0) > _PROSE}
-    for i, record in enumerate(records):
-        cells = [html.Td(texts[c][i], className="prose" if c in prose else None) for c in shown]
-        if row_id is None:
-            rows.append(html.Tr(cells))
-        else:
-            rid = ids.row_id(name, str(record[row_id]))
-            rows.append(html.Tr(cells, id=rid, n_clicks=0, className="clickable"))
+    if row_id is None:
+        table = text_table(texts, prose)
+    else:
+        table = _clickable_table(name, texts, prose, [str(r[row_id]) for r in records])
     cut = f" (first {max_rows:,} of {len(df):,} rows; CSV has all)" if len(df) > max_rows else ""
     return html.Div(
         [
             html.H4((title or name) + cut),
-            html.Div(
-                html.Table([head, html.Tbody(rows)], className="data-table"),
-                className="table-scroll",
-            ),
+            html.Div(table, className="table-scroll"),
             html.Div(
                 [
                     html.Button(

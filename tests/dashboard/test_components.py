@@ -1,23 +1,52 @@
-"""Table cards: which cells wrap."""
+"""Table cards: which cells wrap, and texts shown as themselves."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import polars as pl
-from dash import html
+from dash import dcc, html
 
 from dashboard.components import table_card
 
 
-def _cells(component) -> list[html.Td]:
-    """Every table cell of a component tree, in order."""
-    if isinstance(component, html.Td):
+class _Cells(HTMLParser):
+    """The cells of an HTML table: (tag, class, text) each, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[tuple[str, str | None, str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag in {"td", "th"}:
+            self.cells.append((tag, dict(attrs).get("class"), ""))
+
+    def handle_data(self, data: str) -> None:
+        if self.cells:
+            tag, cls, text = self.cells[-1]
+            self.cells[-1] = (tag, cls, text + data)
+
+
+def _parts(component, kind):
+    """Every component of type ``kind`` in a component tree, in order."""
+    if isinstance(component, kind):
         return [component]
     children = getattr(component, "children", None)
     if children is None or isinstance(children, str):
         return []
     if not isinstance(children, list):
         children = [children]
-    return [cell for child in children for cell in _cells(child)]
+    return [part for child in children for part in _parts(child, kind)]
+
+
+def _html_cells(card) -> _Cells:
+    (table,) = _parts(card, dcc.Markdown)
+    assert table.dangerously_allow_html
+    parser = _Cells()
+    parser.feed(table.children)
+    return parser
 
 
 def test_only_prose_columns_wrap() -> None:
@@ -30,6 +59,53 @@ def test_only_prose_columns_wrap() -> None:
             "text": ["a comment long enough to need more than one line, surely", "short"],
         }
     )
-    cells = _cells(table_card("t", frame))
-    assert [c.children for c in cells[:3]] == ["3.65", "rising", frame["text"][0]]
-    assert [c.className for c in cells] == [None, None, "prose"] * 2
+    cells = [(cls, text) for tag, cls, text in _html_cells(table_card("t", frame)).cells]
+    assert cells[:6] == [
+        (None, "score"),
+        (None, "trend"),
+        (None, "text"),
+        (None, "3.65"),
+        (None, "rising"),
+        ("prose", frame["text"][0]),
+    ]
+    assert [cls for cls, _ in cells[3:]] == [None, None, "prose"] * 2
+
+
+def test_plain_table_shows_hostile_texts_as_themselves() -> None:
+    """A table without clickable rows is one escaped HTML block: markup, character references
+    and Markdown in a cell come back as the cell's own text, and nothing else is made."""
+    hostile = [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "&lt; already escaped &amp;",
+        "*bold* `code` [link](javascript:alert(1))\n\n# heading\r\n</td></tr></table><b>x",
+    ]
+    frame = pl.DataFrame({"<th>": hostile, "n": [1, 2, 3, 4]})
+    parser = _html_cells(table_card("t", frame))
+    texts = [text for _tag, _cls, text in parser.cells]
+    # backticks become quotes, as in every table cell
+    assert texts == [
+        "<th>",
+        "n",
+        *(
+            t
+            for pair in zip(
+                [*hostile[:3], hostile[3].replace("`code`", "'code'")],
+                ["1", "2", "3", "4"],
+                strict=True,
+            )
+            for t in pair
+        ),
+    ]
+    assert set(parser.tags) == {"table", "thead", "tbody", "tr", "th", "td"}
+    assert "\n" not in _parts(table_card("t", frame), dcc.Markdown)[0].children
+
+
+def test_clickable_rows_stay_components() -> None:
+    """A table with ``row_id`` keeps a component per row, each with its click id."""
+    frame = pl.DataFrame({"episode_id": ["e1", "e2"], "turns": [3, 5]})
+    card = table_card("episodes", frame, row_id="episode_id")
+    rows = [r for r in _parts(card, html.Tr) if getattr(r, "className", None) == "clickable"]
+    assert [r.id["row"] for r in rows] == ["e1", "e2"]
+    assert [c.children for c in _parts(rows[1], html.Td)] == ["e2", "5"]
+    assert _parts(card, dcc.Markdown) == []

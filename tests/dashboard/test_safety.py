@@ -84,3 +84,15 @@ def test_graph_labels_render_names_as_text(dash_duo, hostile_app) -> None:
     assert EVIL_AUTHOR[:23] + "…" in labels
     assert dash_duo.find_elements("g.textpoint tspan[style*='bold']") == []
     _no_execution(dash_duo)
+
+
+def test_plain_tables_render_markup_as_text(dash_duo, hostile_app) -> None:
+    """A table without clickable rows is escaped HTML in one component
+    (``components.text_table``): the planted markup shows in its cells as text."""
+    dash_duo.start_server(hostile_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/user?author=alice")
+    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "Their comments", timeout=30)
+    cells = [td.text for td in dash_duo.find_elements(f"#{ID.USER_BODY} table.data-table td")]
+    assert IMG in cells
+    assert "calm start" in cells
+    _no_execution(dash_duo)
