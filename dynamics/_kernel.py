@@ -158,7 +158,8 @@ _LACKS: dict[str, str] = {
 
 #: The settings a measure takes when :func:`measure` is not told: all with a null model,
 #: else those of the bootstrap and the seed.
-_WITHOUT_NULL: tuple[str, ...] = ("n_boot", "ci", "seed", "progress")
+#: The settings of a measure without a null model.
+WITHOUT_NULL: tuple[str, ...] = ("n_boot", "ci", "seed", "progress")
 
 #: Docstring blocks a measure's docstring names by a line holding only ``{name}``; the
 #: :func:`measure` decorator puts the block there, indented like the line.
@@ -215,9 +216,6 @@ leaning : Mapping or str, optional
 sides : Mapping or str, optional
     Instead of ``leaning``: author -> side label; two labels map to -1 and +1 in natural
     order (more need ``pair``).""",
-    "leaning_null_entry": """\
-null : None
-    Must stay None: graph null models leave the leaning distribution unchanged.""",
 }
 
 
@@ -335,7 +333,7 @@ def measure(
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
-            chosen = settings if settings is not None else SETTINGS if nulls else _WITHOUT_NULL
+            chosen = settings if settings is not None else SETTINGS if nulls else WITHOUT_NULL
             func = with_settings(func, chosen)
         params = inspect.signature(func).parameters
         func = guard_settings(func, f"{family}.{func.__name__}")

@@ -272,6 +272,8 @@ def test_uncertainty_records_the_seed_it_drew() -> None:
 
 #: Which settings each public measure takes (README "Defaults"): the table is checked here.
 _TAKES = {
+    "polarization.polarization_index": {"n_boot", "ci", "seed", "progress"},
+    "polarization.bimodality": {"n_boot", "ci", "seed", "progress"},
     "structure.participation_inequality": {"n_boot", "ci", "seed", "progress"},
     "escalation.contagion": set(SETTINGS),
     "escalation.toxicity_by_depth": {"n_boot", "ci", "seed"},
@@ -286,10 +288,8 @@ _TAKES = {
 
 def test_settings_each_measure_takes() -> None:
     for spec in measures():
-        if spec.family in ("polarization", "echo_chambers"):
-            want = set(SETTINGS)
-        else:
-            want = _TAKES.get(spec.key, set())
+        default = set(SETTINGS) if spec.family in ("polarization", "echo_chambers") else set()
+        want = _TAKES.get(spec.key, default)
         assert spec.takes == want, spec.key
 
 

@@ -18,8 +18,8 @@ __all__ = ["polarization_measure"]
 #: :func:`dynamics._kernel.measure` of the polarization family. By default a side-based graph
 #: measure: it needs ``sides`` and takes every null model of :data:`SIDE_NULLS` (a measure
 #: passes its own ``needs`` and ``nulls`` otherwise). Every polarization measure takes the six
-#: :data:`SETTINGS` (the leaning distributions, which have no null model, refuse ``null`` with
-#: a clear error).
+#: :data:`SETTINGS` but the leaning distributions, which have no null model and take no
+#: ``null`` or ``n_null`` (a ``TypeError`` says why).
 polarization_measure = partial(
     measure, "polarization", needs=("sides",), nulls=SIDE_NULLS, settings=SETTINGS
 )

@@ -17,7 +17,7 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from dynamics._kernel import Settings, arguments, bootstrap, check_common
+from dynamics._kernel import WITHOUT_NULL, Settings, arguments, bootstrap, check_common
 from dynamics._params import check_param
 from dynamics._results import MetricResult
 from dynamics._sample_checks import side_warnings
@@ -92,15 +92,11 @@ def _values(
     return vals[~np.isnan(vals)], chosen, share
 
 
-def _check_no_null(null: str | None, n_null: int | None, func: str) -> None:
-    """These measures run no null: ``null`` and ``n_null`` must be None (``n_null`` alone
-    was ignored without a word)."""
-    why = (
-        "None (the value depends only on the leaning distribution, which label-shuffle and "
-        "degree-preserving nulls leave unchanged)"
-    )
-    check_param(null is None, "null", func, why, null)
-    check_param(n_null is None, "n_null", func, why, n_null)
+#: Why the leaning distributions take no null model (their ``TypeError`` says it).
+NO_NULL = (
+    "Its value depends only on the leaning distribution, which label-shuffle and "
+    "degree-preserving nulls leave unchanged; its uncertainty is the thread bootstrap (n_boot)."
+)
 
 
 def _morales(x: np.ndarray) -> tuple[float, dict[str, float], str | None]:
@@ -115,7 +111,13 @@ def _morales(x: np.ndarray) -> tuple[float, dict[str, float], str | None]:
     return (1 - delta_a) * d, fields, None
 
 
-@polarization_measure(needs={"leaning"}, nulls=(), result=PolarizationIndexResult)
+@polarization_measure(
+    needs={"leaning"},
+    nulls=(),
+    settings=WITHOUT_NULL,
+    result=PolarizationIndexResult,
+    instead=NO_NULL,
+)
 def polarization_index(
     discussion_or_graph: Any,
     *,
@@ -139,7 +141,6 @@ def polarization_index(
         With ``sides``: the labels mapped to -1 and +1, in this order; users of any other side
         have no leaning. Needed when the sides have more than two labels with users in the
         graph; with two labels they map in natural order.
-    {leaning_null_entry}
     {significance}
 
     Returns
@@ -211,7 +212,13 @@ def _bimodality(x: np.ndarray) -> tuple[float, float, float, str | None]:
     return bc, skew, kurt, None
 
 
-@polarization_measure(needs={"leaning"}, nulls=(), result=BimodalityResult)
+@polarization_measure(
+    needs={"leaning"},
+    nulls=(),
+    settings=WITHOUT_NULL,
+    result=BimodalityResult,
+    instead=NO_NULL,
+)
 def bimodality(
     discussion_or_graph: Any,
     *,
@@ -234,7 +241,6 @@ def bimodality(
         With ``sides``: the labels mapped to -1 and +1, in this order; users of any other side
         have no leaning. Needed when the sides have more than two labels with users in the
         graph; with two labels they map in natural order.
-    {leaning_null_entry}
     {significance}
 
     Returns
@@ -318,10 +324,7 @@ def _leaning_measure(
         args[k] for k in ("discussion_or_graph", "leaning", "sides", "pair")
     )
     n_boot, ci, seed, progress = (args[k] for k in ("n_boot", "ci", "seed", "progress"))
-    check_common(
-        func, discussion_or_graph, null=None, n_null=args["n_null"], n_boot=n_boot, ci=ci, seed=seed
-    )
-    _check_no_null(args["null"], args["n_null"], func)
+    check_common(func, discussion_or_graph, null=None, n_null=None, n_boot=n_boot, ci=ci, seed=seed)
     params: dict[str, Any] = {
         "leaning": leaning if isinstance(leaning, str) else None if leaning is None else "mapping",
         "sides": sides if isinstance(sides, str) else None if sides is None else "mapping",

@@ -775,8 +775,13 @@ def drawn_signals(spec: Measure, columns: Sequence[str]) -> tuple[str, ...]:
 
 
 def null_note(spec: Measure, settings: Settings) -> str | None:
-    """The note of a measure that takes ``null`` but has no null model, when one was asked."""
-    refuses_null = "null" in spec.takes and not spec.nulls and settings.null is not None
+    """The note of a measure without a null model in a family whose measures have one (the
+    leaning distributions of polarization), when the report runs nulls."""
+    refuses_null = (
+        spec.family in ("polarization", "echo_chambers")
+        and not spec.nulls
+        and settings.null is not None
+    )
     return "no null model applies to this measure" if refuses_null else None
 
 

@@ -125,10 +125,12 @@ def test_errors():
         pol.bimodality(g, leaning={"a": 0}, sides={"a": "L"})
     with pytest.raises(ValueError, match="'leaning' parameter of bimodality must be"):
         pol.bimodality(g, leaning={"a": 2.0, "b": -1})
-    with pytest.raises(ValueError, match="'null' parameter of polarization_index must be None"):
+    # no null model: the settings are not taken (m.takes lists neither), and the error says why
+    with pytest.raises(TypeError, match="polarization_index has no null model") as said:
         pol.polarization_index(g, leaning={"a": 1, "b": -1}, null="label-shuffle")
-    # n_null alone was ignored without a word
-    with pytest.raises(ValueError, match="'n_null' parameter of bimodality must be None"):
+    assert "leaning distribution, which label-shuffle" in str(said.value)
+    with pytest.raises(TypeError, match="got the setting 'n_null'"):
         pol.bimodality(g, leaning={"a": 1, "b": -1}, n_null=50)
+    assert not {"null", "n_null"} & pol.bimodality.spec.takes
     with pytest.raises(TypeError, match="'leaning' parameter"):
         pol.polarization_index(g, leaning=[1, -1])
