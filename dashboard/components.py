@@ -179,18 +179,22 @@ def _cell(value: Any) -> str:
 def participants_text() -> pl.Expr:
     """An episode's ``participants`` as one string, with its turns by deleted or unknown
     authors (``unnamed_turns``) said after them: an episode of deleted accounts only had an
-    empty cell.
+    empty cell. Unnamed turns may be one person or several, deleted accounts or a source
+    that names no author (a scrape's anonymous comments): the text says no more than that.
 
     >>> pl.DataFrame({"participants": [["ann"], [], ["bo"]], "unnamed_turns": [2, 4, 1]}).select(
-    ...     participants_text()).to_series().to_list()
-    ['ann + 2 turns by [deleted]', '4 turns by [deleted]', 'bo + 1 turn by [deleted]']
+    ...     participants_text()).to_series().to_list()  # doctest: +NORMALIZE_WHITESPACE
+    ['ann + 2 turns by unnamed authors', '4 turns by unnamed authors',
+     'bo + 1 turn by an unnamed author']
     """
     names = pl.col("participants").list.join(", ")  # the named authors (nulls left out)
     unnamed = pl.col("unnamed_turns").fill_null(0)
     said = pl.format(
-        "{} turn{} by [deleted]",
+        "{} {}",
         unnamed,
-        pl.when(unnamed == 1).then(pl.lit("")).otherwise(pl.lit("s")),
+        pl.when(unnamed == 1)
+        .then(pl.lit("turn by an unnamed author"))
+        .otherwise(pl.lit("turns by unnamed authors")),
     )
     return (
         pl.when(unnamed == 0)

@@ -138,7 +138,7 @@ def decode_upload(contents: str, filename: str, max_bytes: int) -> bytes:
 
 def _too_large(filename: str, max_bytes: int) -> str:
     return (
-        f"{filename} is larger than the upload limit of {max_bytes / 1e6:.1f} MB; "
+        f"{filename} is larger than the upload limit of {max_bytes / 2**20:.1f} MB; "
         "put it in a --data-dir directory and load it by path instead"
     )
 

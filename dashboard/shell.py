@@ -25,7 +25,7 @@ NAV = (
 
 
 def _loader(settings: Settings) -> html.Details:
-    mb = settings.max_upload_bytes / 1e6
+    mb = settings.max_upload_bytes / 2**20  # the --max-upload-mb (MiB) given
     path_help = (
         f"Files under: {', '.join(str(d) for d in settings.data_dirs)}"
         if settings.data_dirs

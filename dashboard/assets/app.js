@@ -32,7 +32,7 @@
     for (var i = 0; i < files.length; i++) {
       if (limit && files[i].size > limit) {
         var msg = files[i].name + ' is larger than the upload limit of ' +
-          (limit / 1e6).toFixed(1) + ' MB; ' + advice;
+          (limit / 1048576).toFixed(1) + ' MB; ' + advice;
         window.dash_clientside.set_props(where, {children: msg});
       }
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 
@@ -34,15 +35,16 @@ from dashboard.label_draws import (
     flagged_shares,
     labels_upload,
 )
+from dashboard.settings import N_DRAWS
 from dynamics import escalation
 from dynamics._kernel import N_DEFINED, measures
 from dynamics._words import counted
 from dynamics.errors import DynamicsError
+from dynamics.escalation._detection import FLAT_RISE
 from dynamics.uncertainty import threshold_sensitivity
 
 __all__: list[str] = []
 
-_N = 200  # bootstrap resamples and null draws
 TOXICITY = ("toxicity",)
 #: The thresholds of the threshold card.
 SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -86,6 +88,15 @@ def _card(label: str, r: object, detail: str | None = None) -> object:
     return metric_card(label, format_number(r.value), r.reason or "; ".join(filter(None, parts)))
 
 
+def _contagion_references(r: object) -> list[tuple[float, str]]:
+    """The contagion-by-depth figure's reference lines: no effect (1) and the null mean."""
+    lines = [(1.0, "1: no effect")]
+    null_mean = getattr(r, "null_mean", None)
+    if null_mean is not None and math.isfinite(null_mean):
+        lines.append((null_mean, f"null mean {format_number(null_mean)} (all depths)"))
+    return lines
+
+
 def episodes_result(key: str, threshold: float, min_turns: int) -> object:
     """The episodes result (cached)."""
     return _call(key, "episodes", {"threshold": threshold, "min_turns": min_turns})
@@ -104,9 +115,9 @@ def render(dataset, threshold, min_turns):
     if "toxicity" not in cache.get_discussion(key).comments.columns:
         return notice("This dataset has no toxicity scores.", kind="warning"), None
     t = {"threshold": threshold}
-    cont = _call(key, "contagion", t, n_null=_N, n_boot=_N)
-    depth = _call(key, "toxicity_by_depth", {}, n_boot=_N)
-    derail = _call(key, "derailment", t, n_boot=_N)
+    cont = _call(key, "contagion", t, n_null=N_DRAWS, n_boot=N_DRAWS)
+    depth = _call(key, "toxicity_by_depth", {}, n_boot=N_DRAWS)
+    derail = _call(key, "derailment", t, n_boot=N_DRAWS)
     eps = episodes_result(key, threshold, min_turns)
     cards = [
         _card(
@@ -129,7 +140,8 @@ def render(dataset, threshold, min_turns):
             derail,
             None
             if isinstance(derail, cache.Failed)
-            else f"{derail.n_derailed:,} of {counted(derail.n_threads, 'thread')} with a "
+            else f"threads with a comment at toxicity >= {threshold:g} (a toxic first comment "
+            f"counts): {derail.n_derailed:,} of {counted(derail.n_threads, 'thread')} with a "
             "scored comment",
         ),
         _card(
@@ -137,7 +149,8 @@ def render(dataset, threshold, min_turns):
             eps,
             None
             if isinstance(eps, cache.Failed)
-            else f"{eps.n_rising:,} rising, {eps.n_flat:,} flat (hostile throughout)",
+            else f"{eps.n_rising:,} rising, {eps.n_flat:,} flat (toxicity climbs by less "
+            f"than {FLAT_RISE:g} within the episode)",
         ),
     ]
     figs = []
@@ -163,9 +176,16 @@ def render(dataset, threshold, min_turns):
                     cont.tables["depths"].with_columns(pl.col("depth").cast(pl.String)),
                     x="depth",
                     y="ratio",
-                    title="Contagion ratio by depth (1 = no contagion; no interval: the "
-                    "hover gives each bar's replies)",
+                    title="Contagion ratio by depth",
                     categorical=False,
+                    ci_label=f"{cont.params.get('ci', 0.95):.0%} CI",
+                    references=_contagion_references(cont),
+                ),
+                note=(
+                    "At each depth, P(toxic reply | toxic parent) / P(toxic reply). 1 would mean "
+                    "a toxic parent changes nothing; toxicity shuffled within threads (the "
+                    "card's null) gives the dashed null mean over all depths, the baseline a "
+                    "bar has to beat. n/a: no toxic parent or no toxic reply at that depth."
                 ),
             )
         )

@@ -195,7 +195,9 @@ def render(dataset, author, episode_settings):
         episodes_part,
         table_card(
             "user_comments",
-            mine.select(cols).with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M")),
-            title="Their comments",
+            mine.sort("created_at", nulls_last=True, maintain_order=True)
+            .select(cols)
+            .with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M")),
+            title="Their comments, oldest first",
         ),
     ]

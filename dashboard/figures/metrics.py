@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -180,6 +181,7 @@ def side_bars_figure(
     color_by_toxicity: bool = False,
     categorical: bool = True,
     ci_label: str = "95% CI",
+    references: Sequence[tuple[float, str]] = (),
 ) -> go.Figure:
     """Bars of ``y`` per ``x`` (e.g. insularity per side, toxicity per depth).
 
@@ -190,6 +192,9 @@ def side_bars_figure(
     interval, and the title says ``(no interval)``; where only some are null (a depth
     held by fewer than 10 threads), those bars are pale and the title says so. The hover
     gives each bar's counts (``n_comments``, ``n_threads``, ...) where the frame has them.
+    A bar whose value is undefined (null) says "n/a" where it would stand, so that it does
+    not read as 0. Each ``(value, label)`` of ``references`` is a dashed horizontal line with
+    its label (e.g. the value of no effect, a null model's mean).
 
     >>> fig = side_bars_figure(pl.DataFrame({"depth": [0, 1], "mean": [0.2, 0.5],
     ...     "n_comments": [40, 3], "n_threads": [12, 1]}), x="depth", y="mean", title="t")
@@ -237,6 +242,24 @@ def side_bars_figure(
         bar.hovertemplate = f"{x} %{{x}}<br>{y} %{{y:.3f}}<br>" + "<br>".join(lines)
         bar.hovertemplate += "<extra></extra>"
     fig = go.Figure(bar)
+    for at, value in zip(bar.x, values, strict=True):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            fig.add_annotation(
+                x=at,
+                y=0,
+                text="n/a",
+                showarrow=False,
+                yanchor="bottom",
+                font={"size": 10, "color": "#888"},
+            )
+    for value, label in references:
+        fig.add_hline(
+            y=value,
+            line_dash="dash",
+            line_color="#888",
+            annotation_text=label,
+            annotation_position="top right",
+        )
     fig.update_xaxes(title_text=x, type="category")
     fig.update_yaxes(title_text=y)
     return styled(fig, title=title, height=360)

@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.components import KEPT
 from dashboard.ids import ID
 from dashboard.label_draws import ESCALATION_INTRO, draws_card
-from dashboard.settings import EPISODE_DEFAULTS
+from dashboard.settings import EPISODE_DEFAULTS, N_DRAWS
 
 #: What the threshold card does, until it is asked to.
 SWEEP_INTRO = (
@@ -16,6 +16,16 @@ SWEEP_INTRO = (
     "Recomputing them at thresholds from 0.2 to 0.9, beside the share of comments each "
     "flags, shows whether a finding rests on where that line is drawn "
     "(dynamics.uncertainty.threshold_sensitivity)."
+)
+
+#: How the window finds episodes, and the draws behind the intervals and p-values.
+EPISODES_NOTE = (
+    "Episodes are found with windows of this many consecutive comments along a reply chain "
+    "or a two-person exchange: a window counts when its toxicity rises (positive slope) and "
+    "reaches the threshold, and overlapping windows merge into one episode. A longer window "
+    "finds fewer, longer episodes that can take in milder comments: it is not a filter on "
+    f"the same episodes. Intervals: {N_DRAWS} bootstrap resamples of threads; contagion's "
+    f"p-value: {N_DRAWS} shuffles of toxicity within threads (seed 0)."
 )
 
 dash.register_page(__name__, path="/escalation", name="Escalation", order=4)
@@ -43,7 +53,7 @@ def layout(**_query: str) -> html.Div:
                     ),
                     html.Div(
                         [
-                            html.Label("Episode: at least this many turns"),
+                            html.Label("Episode window (turns)"),
                             dcc.Dropdown(
                                 id=ID.ESC_MIN_TURNS,
                                 **KEPT,
@@ -58,6 +68,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="controls",
             ),
+            html.Div(EPISODES_NOTE, className="note"),
             html.Div(id=ID.ESC_BODY),
             draws_card(
                 title="If the toxicity labels were drawn from the scores",

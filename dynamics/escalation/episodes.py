@@ -87,7 +87,9 @@ class Episode:
     rise : float
         Largest climb of the signal from a comment to a later one.
     trend : {"rising", "flat"}
-        ``"flat"`` when ``rise`` is under ``FLAT_RISE`` (hostile throughout, not escalating).
+        ``"flat"`` when ``rise`` is under ``FLAT_RISE`` (0.1): not escalating, whether it is
+        hostile throughout or mild throughout (the window rule needs only one comment at the
+        threshold).
     unnamed_turns : int
         Turns whose author is deleted or unknown (not in ``participants``): an episode of
         four turns by deleted accounts has no participant and 4 unnamed turns.
@@ -135,7 +137,7 @@ class EpisodesResult(MetricResult):
     """Result of :func:`episodes`: ``value`` is the number of episodes, rising or flat.
 
     ``n_rising`` counts those whose signal climbs by at least ``FLAT_RISE`` (trend
-    ``"rising"``: escalations), ``n_flat`` the chains hostile throughout (trend ``"flat"``).
+    ``"rising"``: escalations), ``n_flat`` the others (trend ``"flat"``: no climb of 0.1).
     ``table("episodes")`` has one ranked row per episode, ``table("comments")`` one row per
     (episode, comment); :attr:`episodes` gives them as :class:`Episode` records.
     """

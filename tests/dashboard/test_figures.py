@@ -315,3 +315,22 @@ def test_side_bars_draw_intervals_only_where_there_are_some() -> None:
     assert list(fig.data[0].marker.opacity) == [1.0, 0.35]
     plain = side_bars_figure(frame.drop("ci_low", "ci_high"), x="depth", y="mean", title="Mean")
     assert plain.layout.title.text.endswith("Mean")
+
+
+def test_side_bars_say_undefined_bars_and_draw_references() -> None:
+    """An undefined bar says n/a (an empty slot read as 0); reference lines carry labels."""
+    frame = pl.DataFrame({"depth": ["1", "2", "3"], "ratio": [2.5, None, 1.2]})
+    fig = side_bars_figure(
+        frame,
+        x="depth",
+        y="ratio",
+        title="Contagion",
+        categorical=False,
+        references=[(1.0, "1: no effect"), (1.6, "null mean 1.6")],
+    )
+    marks = [(a.x, a.text) for a in fig.layout.annotations if a.text == "n/a"]
+    assert marks == [("2", "n/a")]
+    lines = [(s.y0, s.line.dash) for s in fig.layout.shapes]
+    assert lines == [(1.0, "dash"), (1.6, "dash")]
+    labels = {a.text for a in fig.layout.annotations}
+    assert {"1: no effect", "null mean 1.6"} <= labels

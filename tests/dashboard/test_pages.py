@@ -285,6 +285,13 @@ def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) ->
     cards = dash_duo.find_element(f"#{ID.ESC_BODY}").text
     assert "1 of 1 thread with a scored comment" in cards
     assert "49 scored comments in 1 thread; reads the scores, not the threshold" in cards
+    # what the cards and the window control mean, and how many draws are behind them
+    assert "threads with a comment at toxicity >= 0.5 (a toxic first comment counts)" in cards
+    assert "flat (toxicity climbs by less than 0.1 within the episode)" in cards
+    page = dash_duo.find_element(".page").text
+    assert "Episode window (turns)" in page
+    assert "it is not a filter on the same episodes" in page
+    assert "Intervals: 200 bootstrap resamples of threads" in page
     row = f"#{ID.ESC_EPISODES} tr.clickable td"
     click_until(dash_duo, row, f"#{ID.ESC_EPISODE_VIEW}", "turns", timeout=TIMEOUT)
     comments = dash_duo.find_elements(f"#{ID.ESC_EPISODE_VIEW} .comment")
@@ -452,7 +459,7 @@ def test_too_large_labels_upload_is_refused(dash_duo, app, tmp_path) -> None:
     dash_duo.driver.find_element(By.CSS_SELECTOR, upload).send_keys(str(big))
     dash_duo.wait_for_contains_text(
         f"#{ID.ESC_DRAWS_LABELS_STATUS}",
-        "big_labels.csv is larger than the upload limit of 5.2 MB; a labelled sample needs",
+        "big_labels.csv is larger than the upload limit of 5.0 MB; a labelled sample needs",
         timeout=TIMEOUT,
     )
     assert dash_duo.get_logs() == []
