@@ -2,15 +2,16 @@
 comments shown as plain text, metric cards and notices.
 
 Comment bodies and author names are attacker-controlled. They are passed as the ``children``
-string of an html component, which React renders as text, with one exception: a table
-without clickable rows is one ``dcc.Markdown`` of HTML (:func:`text_table`, for speed), in
-which every header and cell goes through :func:`html.escape` first. Never a DataTable in
-markdown mode, and never an unescaped text in ``dcc.Markdown``.
+string of an html component, which React renders as text, with one exception: a table is
+one ``dcc.Markdown`` of HTML (:func:`text_table`, for speed), in which every header, cell and
+row id goes through :func:`html.escape` first. Never a DataTable in markdown mode, and never
+an unescaped text in ``dcc.Markdown``.
 """
 
 from __future__ import annotations
 
 import html as html_text
+import json
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping
@@ -237,27 +238,40 @@ def table_token(frame: pd.DataFrame) -> str:
 _PROSE = 40
 
 
-def text_table(texts: Mapping[str, list[str]], prose: Collection[str] = ()) -> dcc.Markdown:
+def text_table(
+    texts: Mapping[str, list[str]],
+    prose: Collection[str] = (),
+    row_ids: list[str] | None = None,
+) -> dcc.Markdown:
     """A ``data-table`` of plain-text cells (``texts``: each column's cells, by header) as one
     Dash component: escaped HTML in a ``dcc.Markdown``. The ``prose`` columns' cells wrap.
+    With ``row_ids``, each row is clickable and carries its id (``data-row``; see
+    :func:`table_card`).
 
     Dash's renderer subscribes every component to its store, so a page's cost in the browser
     grows with its components: the Echo chambers page's tables, about 500 ``html.Td`` cells,
     held the browser 0.6-1.0 s on each visit at 100k comments, and 0.1-0.2 s as one
-    component each. Every header and cell is escaped (``html.escape``), so a text shows as
-    itself; the HTML has no line break (a cell's newlines are written ``&#10;``), so the
-    Markdown parser reads it as one raw HTML block and finds no Markdown inside.
+    component each. Every header, cell and row id is escaped (``html.escape``), so a text
+    shows as itself; the HTML has no line break (a cell's newlines are written ``&#10;``), so
+    the Markdown parser reads it as one raw HTML block and finds no Markdown inside.
 
     >>> table = text_table({"author": ["<b>eve</b>"], "note": ["*a*\\n\\nb"]}, {"note"})
     >>> table.children
     '<table class="data-table"><thead><tr><th>author</th><th>note</th></tr></thead><tbody><tr><td>&lt;b&gt;eve&lt;/b&gt;</td><td class="prose">*a*&#10;&#10;b</td></tr></tbody></table>'
+    >>> text_table({"n": ["1"]}, row_ids=['e"1']).children
+    '<table class="data-table"><thead><tr><th>n</th></tr></thead><tbody><tr class="clickable" data-row="e&quot;1"><td>1</td></tr></tbody></table>'
     """
     columns = list(texts)
     head = "".join(f"<th>{_escaped(str(c))}</th>" for c in columns)
     opening = {c: '<td class="prose">' if c in prose else "<td>" for c in columns}
     n_rows = len(next(iter(texts.values()), []))
+    rows = (
+        ["<tr>"] * n_rows
+        if row_ids is None
+        else [f'<tr class="clickable" data-row="{_escaped(r)}">' for r in row_ids]
+    )
     body = "".join(
-        "<tr>" + "".join(f"{opening[c]}{_escaped(texts[c][i])}</td>" for c in columns) + "</tr>"
+        rows[i] + "".join(f"{opening[c]}{_escaped(texts[c][i])}</td>" for c in columns) + "</tr>"
         for i in range(n_rows)
     )
     return dcc.Markdown(
@@ -269,24 +283,6 @@ def text_table(texts: Mapping[str, list[str]], prose: Collection[str] = ()) -> d
 def _escaped(text: str) -> str:
     """``text`` escaped for HTML, its line breaks as character references."""
     return html_text.escape(text).replace("\r", "&#13;").replace("\n", "&#10;")
-
-
-def _clickable_table(
-    name: str, texts: Mapping[str, list[str]], prose: Collection[str], row_ids: list[str]
-) -> html.Table:
-    """A ``data-table`` whose rows are clickable components (``ids.row_id(name, row)``)."""
-    columns = list(texts)
-    rows = [
-        html.Tr(
-            [html.Td(texts[c][i], className="prose" if c in prose else None) for c in columns],
-            id=ids.row_id(name, rid),
-            n_clicks=0,
-            className="clickable",
-        )
-        for i, rid in enumerate(row_ids)
-    ]
-    head = html.Thead(html.Tr([html.Th(str(c)) for c in columns]))
-    return html.Table([head, html.Tbody(rows)], className="data-table")
 
 
 def table_card(
@@ -301,8 +297,10 @@ def table_card(
 ) -> html.Div:
     """A scrollable table (cells are plain text) with a CSV button for the whole table.
 
-    With ``row_id``, each row is clickable: its ``n_clicks`` has the pattern id
-    ``{"type": "row", "table": name, "row": <value of row_id>}``. ``columns`` limits the
+    With ``row_id``, each row is clickable: a click puts ``{"row": <value of row_id>, "at":
+    <time>}`` in the card's ``dcc.Store`` (id :func:`ids.chosen_row(name)
+    <dashboard.ids.chosen_row>`; ``app.js`` does it in the browser, for a table that is one
+    component) and marks the row chosen. ``columns`` limits the
     columns shown and ``digits`` rounds the numbers shown; the CSV always has every column,
     at full precision.
     """
@@ -313,15 +311,18 @@ def table_card(
     texts = {c: [_cell(r[c]) for r in records] for c in shown}
     # numbers, ids and short labels stay whole on one line; only prose wraps ("3.6 5", "risin g")
     prose = {c for c, cells in texts.items() if max(map(len, cells), default=0) > _PROSE}
-    if row_id is None:
-        table = text_table(texts, prose)
-    else:
-        table = _clickable_table(name, texts, prose, [str(r[row_id]) for r in records])
+    row_ids = None if row_id is None else [str(r[row_id]) for r in records]
+    table = text_table(texts, prose, row_ids)
     cut = f" (first {max_rows:,} of {len(df):,} rows; CSV has all)" if len(df) > max_rows else ""
     return html.Div(
         [
             html.H4((title or name) + cut),
-            html.Div(table, className="table-scroll"),
+            html.Div(
+                table,
+                className="table-scroll",
+                **({} if row_id is None else {"data-chosen-row": json.dumps(ids.chosen_row(name))}),
+            ),
+            *([] if row_id is None else [dcc.Store(id=ids.chosen_row(name))]),
             html.Div(
                 [
                     html.Button(

@@ -100,6 +100,7 @@ class Pattern(StrEnum):
     CSV = "csv"
     CSV_DOWNLOAD = "csv-download"
     ROW = "row"
+    CHOSEN_ROW = "chosen-row"
 
 
 def figure_id(name: str) -> dict[str, str]:
@@ -132,6 +133,7 @@ def csv_download(name: str) -> dict[str, str]:
     return {"type": Pattern.CSV_DOWNLOAD.value, "name": name}
 
 
-def row_id(table: str, row: str) -> dict[str, str]:
-    """Id of a clickable row of table ``table``."""
-    return {"type": Pattern.ROW.value, "table": table, "row": row}
+def chosen_row(table: str) -> dict[str, str]:
+    """Id of the ``dcc.Store`` that holds the row of table ``table`` last clicked:
+    ``{"row": <the row's id>, "at": <click time, ms>}`` (set in the browser, ``app.js``)."""
+    return {"type": Pattern.CHOSEN_ROW.value, "table": table}

@@ -44,3 +44,19 @@
     if (e.dataTransfer) { checkSize(e.dataTransfer.files, e.target); }
   }, true);
 })();
+
+/* A clickable row of a table that is one component (components.text_table): a click puts the
+   row's id in the table card's dcc.Store (named by the data-chosen-row of the rows' box) and
+   marks the row chosen. */
+(function () {
+  document.addEventListener('click', function (e) {
+    var row = e.target && e.target.closest ? e.target.closest('tr[data-row]') : null;
+    var box = row ? row.closest('[data-chosen-row]') : null;
+    if (!box || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    var chosen = box.querySelectorAll('tr.chosen');
+    for (var i = 0; i < chosen.length; i++) { chosen[i].classList.remove('chosen'); }
+    row.classList.add('chosen');
+    window.dash_clientside.set_props(JSON.parse(box.getAttribute('data-chosen-row')),
+                                     {data: {row: row.getAttribute('data-row'), at: Date.now()}});
+  });
+})();

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Callable
 
 import polars as pl
-from dash import ALL, Input, Output, State, ctx, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import cache
 from dashboard.background import job_with_progress, store_result, stored_result
@@ -26,7 +26,7 @@ from dashboard.components import (
 )
 from dashboard.estimates_table import p_text
 from dashboard.figures.metrics import side_bars_figure, threshold_figure
-from dashboard.ids import ID, Pattern
+from dashboard.ids import ID, chosen_row
 from dashboard.label_draws import (
     ESCALATION_DRAWN,
     ESCALATION_INTRO,
@@ -35,7 +35,7 @@ from dashboard.label_draws import (
     flagged_shares,
     labels_upload,
 )
-from dashboard.settings import N_DRAWS
+from dashboard.settings import EPISODE_PROMPT, N_DRAWS
 from dynamics import escalation
 from dynamics._kernel import N_DEFINED, measures
 from dynamics._words import counted
@@ -246,17 +246,18 @@ def keep_settings(threshold, min_turns):
 
 @on(
     Output(ID.ESC_EPISODE_VIEW, "children"),
-    Input({"type": Pattern.ROW, "table": "episodes", "row": ALL}, "n_clicks"),
+    Input(chosen_row("episodes"), "data"),
+    Input(ID.ESC_THRESHOLD, "value"),
+    Input(ID.ESC_MIN_TURNS, "value"),
     State(ID.DATASET, "data"),
-    State(ID.ESC_THRESHOLD, "value"),
-    State(ID.ESC_MIN_TURNS, "value"),
     prevent_initial_call=True,
 )
-def show_episode(clicks, dataset, threshold, min_turns):
-    """The clicked episode's comments in order, coloured by toxicity."""
-    if not any(clicks or []) or not isinstance(ctx.triggered_id, dict):
-        return no_update
-    episode_id = ctx.triggered_id["row"]
+def show_episode(chosen, threshold, min_turns, dataset):
+    """The clicked episode's comments in order, coloured by toxicity; new parameters make
+    new episodes, so they clear it."""
+    if ctx.triggered_id != chosen_row("episodes") or not chosen:
+        return EPISODE_PROMPT
+    episode_id = chosen["row"]
     eps = episodes_result(dataset["key"], threshold, min_turns)
     chosen = next((e for e in getattr(eps, "episodes", []) if e.episode_id == episode_id), None)
     if chosen is None:

@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.components import KEPT
 from dashboard.ids import ID
 from dashboard.label_draws import ESCALATION_INTRO, draws_card
-from dashboard.settings import EPISODE_DEFAULTS, N_DRAWS
+from dashboard.settings import EPISODE_DEFAULTS, EPISODE_PROMPT, N_DRAWS
 
 #: What the threshold card does, until it is asked to.
 SWEEP_INTRO = (
@@ -106,7 +106,7 @@ def layout(**_query: str) -> html.Div:
                         [
                             html.H4("Episode comments, in order"),
                             html.Div(
-                                "Click an episode in the table.",
+                                EPISODE_PROMPT,
                                 id=ID.ESC_EPISODE_VIEW,
                                 className="comments",
                             ),

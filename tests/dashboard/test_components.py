@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 import polars as pl
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.components import table_card
 
 
@@ -30,15 +32,14 @@ class _Cells(HTMLParser):
 
 
 def _parts(component, kind):
-    """Every component of type ``kind`` in a component tree, in order."""
-    if isinstance(component, kind):
-        return [component]
+    """Every component of type ``kind`` in a component tree, in order (outer first)."""
+    found = [component] if isinstance(component, kind) else []
     children = getattr(component, "children", None)
     if children is None or isinstance(children, str):
-        return []
+        return found
     if not isinstance(children, list):
         children = [children]
-    return [part for child in children for part in _parts(child, kind)]
+    return found + [part for child in children for part in _parts(child, kind)]
 
 
 def _html_cells(card) -> _Cells:
@@ -101,11 +102,29 @@ def test_plain_table_shows_hostile_texts_as_themselves() -> None:
     assert "\n" not in _parts(table_card("t", frame), dcc.Markdown)[0].children
 
 
-def test_clickable_rows_stay_components() -> None:
-    """A table with ``row_id`` keeps a component per row, each with its click id."""
-    frame = pl.DataFrame({"episode_id": ["e1", "e2"], "turns": [3, 5]})
+def test_clickable_rows_carry_their_ids() -> None:
+    """A table with ``row_id`` is one component too: each row carries its id (escaped) for
+    ``app.js``, and the card holds the store a click fills."""
+    frame = pl.DataFrame({"episode_id": ["e1", '<e"2>'], "turns": [3, 5]})
     card = table_card("episodes", frame, row_id="episode_id")
-    rows = [r for r in _parts(card, html.Tr) if getattr(r, "className", None) == "clickable"]
-    assert [r.id["row"] for r in rows] == ["e1", "e2"]
-    assert [c.children for c in _parts(rows[1], html.Td)] == ["e2", "5"]
-    assert _parts(card, dcc.Markdown) == []
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.rows: list[dict[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "tr" and dict(attrs).get("data-row") is not None:
+                self.rows.append(dict(attrs))
+
+    parser = Rows()
+    parser.feed(_parts(card, dcc.Markdown)[0].children)
+    assert [(r["data-row"], r["class"]) for r in parser.rows] == [
+        ("e1", "clickable"),
+        ('<e"2>', "clickable"),
+    ]
+    (store,) = _parts(card, dcc.Store)
+    assert store.id == ids.chosen_row("episodes")
+    (box,) = [p for p in _parts(card, html.Div) if "data-chosen-row" in p.to_plotly_json()["props"]]
+    assert json.loads(box.to_plotly_json()["props"]["data-chosen-row"]) == store.id
+    assert _parts(table_card("plain", frame), dcc.Store) == []

@@ -19,6 +19,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard import create_app
 from dashboard.ids import ID
+from dashboard.settings import EPISODE_PROMPT
 
 pytestmark = [
     pytest.mark.usefixtures("browser_ready"),
@@ -177,9 +178,10 @@ def test_user_episodes_follow_the_escalation_parameters(dash_duo, app) -> None:
     """The User page's episodes are found with the Escalation page's last threshold and
     minimum turns (they were always found at 0.5 and 3), and say which."""
     _open(dash_duo, app, "/user?author=Tudor%20Miron")
-    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "toxicity received", timeout=TIMEOUT)
-    assert "toxicity >= 0.5, 3+ turns, as on Escalation" in dash_duo.find_element(
-        f"#{ID.USER_BODY}").text  # fmt: skip
+    # (waited for, not read at once: the body may be drawn again while the page settles)
+    dash_duo.wait_for_contains_text(
+        f"#{ID.USER_BODY}", "toxicity >= 0.5, 3+ turns, as on Escalation", timeout=TIMEOUT
+    )
     dash_duo.wait_for_page(f"{dash_duo.server_url}/escalation")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
     _choose(dash_duo, f"#{ID.ESC_THRESHOLD}", "0.3")
@@ -297,7 +299,11 @@ def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) ->
     comments = dash_duo.find_elements(f"#{ID.ESC_EPISODE_VIEW} .comment")
     assert len(comments) == 3  # the bundled thread's episode: #33 -> #34 -> #35
     assert [c.text.count("southfront-idlib-thread#3") for c in comments] == [1, 1, 1]
+    # the clicked row is marked; new parameters make new episodes and clear the view
+    assert len(dash_duo.find_elements(f"#{ID.ESC_EPISODES} tr.chosen")) == 1
     _shot(dash_duo, screenshot_dir, "escalation")
+    _choose(dash_duo, f"#{ID.ESC_MIN_TURNS}", "2")
+    dash_duo.wait_for_text_to_equal(f"#{ID.ESC_EPISODE_VIEW}", EPISODE_PROMPT, timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
 
 
