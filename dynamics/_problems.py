@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dynamics.errors import InputFormatError
 
-__all__ = ["PROBLEM_KINDS", "STRICT_MESSAGES", "ProblemLog"]
+__all__ = ["PROBLEM_KINDS", "STRICT_MESSAGES", "ProblemLog", "file_sample"]
 
 #: Every kind of problem: what the report prints, the default policy, and for ``strict=True``
 #: errors the field concerned and what is wrong with it.
@@ -45,6 +45,10 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     ),
     "duplicate_id": ("comments whose id occurs more than once", "first kept, later dropped"),
     "duplicate_post": ("posts whose id occurs more than once", "first kept, later dropped"),
+    "file_overlap": (
+        "comments whose id an earlier file of the list holds (the files overlap)",
+        "first kept, later dropped",
+    ),
     "orphan": ("replies whose parent is not in the data", "attached to the thread root"),
     "cycle": ("comments on a reply cycle", "cycle broken: attached to the thread root"),
     "self_reply": ("replies to the author's own comment", "kept; no self-loop in user graph"),
@@ -58,7 +62,22 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
         "kept; flagged `deleted`",
     ),
     "thread_mismatch": ("replies whose thread differs from their parent's", "parent's thread used"),
-    "unfetched_replies": ("'more' stubs: replies the source did not include", "counted"),
+    "unfetched_replies": (
+        "replies the source lists but the input does not hold (not fetched)",
+        "counted",
+    ),
+    "retweet": (
+        "retweets, which repeat another tweet and reply to nothing",
+        "left out (not comments)",
+    ),
+    "dead_item": (
+        "items the source marks dead (Hacker News: flagged or killed)",
+        "kept; `dead` column True",
+    ),
+    "spam_comment": (
+        "comments the source marks as spam (Disqus `isSpam`)",
+        "kept; flagged `is_spam`",
+    ),
     "inferred_reply": ("reply edges inferred, not given by the source", "flagged `inferred`"),
     "reddit_fullnames": (
         "rows whose ids are Reddit fullnames (t1_/t3_ prefixes)",
@@ -79,6 +98,7 @@ STRICT_MESSAGES: dict[str, tuple[str, str]] = {
     "no_author_column": ("author", "has no column: pass columns={'author': ...}"),
     "duplicate_id": ("comment_id", "occurs more than once"),
     "duplicate_post": ("thread_id", "names a post that occurs more than once"),
+    "file_overlap": ("comment_id", "is already in an earlier file of the list (the files overlap)"),
     "orphan": ("parent_id", "refers to a comment that is not in the data"),
     "cycle": ("parent_id", "closes a reply cycle"),
     "self_reply": ("parent_id", "refers to a comment by the same author"),
@@ -90,6 +110,18 @@ STRICT_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 _MAX_SAMPLES = 10
+
+#: How a sample that is a place in a file, not a comment id, begins.
+_PLACES = ("record ", "records ", "line ", "lines ", "row ")
+
+
+def file_sample(file: str, sample: str) -> str:
+    """``sample`` named after the ``file`` it came from (several files read as one).
+
+    >>> file_sample("b.csv", "record 12"), file_sample("b.csv", "k3x9")
+    ('b.csv record 12', 'b.csv id k3x9')
+    """
+    return f"{file} {sample}" if sample.startswith(_PLACES) else f"{file} id {sample}"
 
 
 @dataclass
@@ -133,6 +165,9 @@ class ProblemLog:
             "missing_time",
             "float_ids",
             "duplicate_post",
+            "retweet",
+            "dead_item",
+            "spam_comment",
         }
     )
 
@@ -145,8 +180,13 @@ class ProblemLog:
         field: str | None = None,
         message: str | None = None,
         count: int = 1,
+        sample: str | None = None,
     ) -> None:
-        """Record ``count`` occurrences of ``kind`` (raise instead when ``strict``)."""
+        """Record ``count`` occurrences of ``kind`` (raise instead when ``strict``).
+
+        The sample kept is ``sample`` when given (``"lines 3 to 6 (the end)"``), else the
+        record's id, else ``"record N"``.
+        """
         if kind not in PROBLEM_KINDS:
             msg = f"unknown problem kind {kind!r}"
             raise KeyError(msg)
@@ -164,7 +204,9 @@ class ProblemLog:
         self.counts[kind] = self.counts.get(kind, 0) + count
         samples = self.samples.setdefault(kind, [])
         if len(samples) < _MAX_SAMPLES:
-            if record_id is not None:
+            if sample is not None:
+                samples.append(sample)
+            elif record_id is not None:
                 samples.append(str(record_id))
             elif record is not None:
                 samples.append(f"record {record}")
@@ -202,8 +244,12 @@ class ProblemLog:
                 return found
         return self.path, self.source_fields, sample
 
-    def merge(self, other: ProblemLog) -> None:
+    def merge(self, other: ProblemLog, *, label: str | None = None) -> None:
         """Add the counts and samples of ``other`` to this log.
+
+        With ``label`` (a file's name, when several files are read as one) each sample of
+        ``other`` is named after it: ``"b.csv record 12"``, ``"b.csv id k3x9"``
+        (:func:`file_sample`).
 
         A contract column that ``other`` maps from another source field than this log does
         (``created_utc`` in one file, ``timestamp`` in the next) is named by its contract name
@@ -217,7 +263,8 @@ class ProblemLog:
         for kind, n in other.counts.items():
             self.counts[kind] = self.counts.get(kind, 0) + n
             samples = self.samples.setdefault(kind, [])
-            samples.extend(other.samples.get(kind, [])[: max(0, _MAX_SAMPLES - len(samples))])
+            theirs = other.samples.get(kind, [])[: max(0, _MAX_SAMPLES - len(samples))]
+            samples.extend(theirs if label is None else [file_sample(label, s) for s in theirs])
         self.policies.update(other.policies)
         for column, source in other.source_fields.items():
             if self.source_fields.setdefault(column, source) != source:

@@ -20,7 +20,7 @@ from dynamics._problems import ProblemLog
 from dynamics._version import __version__
 from dynamics.errors import DataQualityWarning, EmptyInputError, ReaderOptionError
 from dynamics.io._base import ReadResult, drop_duplicate_posts, finalize_comments, finalize_threads
-from dynamics.io._many import read_guarded, read_many
+from dynamics.io._many import ManyResult, name_sample_files, read_guarded, read_many
 from dynamics.io._registry import READERS, check_not_blank, check_options, detect, get_reader
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from
 from dynamics.model.discussion import Discussion
@@ -133,6 +133,8 @@ def _assemble(
 ) -> Discussion:
     problems = result.problems
     problems.strict = strict
+    # the samples the readers gave; those the checks add are named by file after them
+    since = {kind: len(samples) for kind, samples in problems.samples.items()}
     raw, result.comments = result.comments, None  # type: ignore[assignment]
     comments = finalize_comments(raw, source=result.format, problems=problems)
     del raw  # the raw table is not needed any more: free it before the checks copy columns
@@ -144,6 +146,8 @@ def _assemble(
         raise EmptyInputError(msg)
     comments = check_comments(comments, problems, orphans=orphans, parent_fields=True)
     threads = drop_duplicate_posts(finalize_threads(result.threads, source=result.format), problems)
+    if isinstance(result, ManyResult):
+        name_sample_files(problems, since, comments, result.files)
     report = report_from(
         comments,
         problems,

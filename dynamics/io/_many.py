@@ -15,12 +15,12 @@ from typing import Any
 
 import polars as pl
 
-from dynamics._problems import ProblemLog
+from dynamics._problems import ProblemLog, file_sample
 from dynamics.errors import DynamicsError, EmptyInputError, InputFormatError
 from dynamics.io._base import ReadResult
 from dynamics.io._registry import check_options, detect, get_reader
 
-__all__ = ["ManyResult", "read_guarded", "read_many"]
+__all__ = ["ManyResult", "name_sample_files", "read_guarded", "read_many"]
 
 #: Exceptions of the parsing libraries that mean "this input is not what the reader expects".
 _PARSE_ERRORS: tuple[type[BaseException], ...] = (
@@ -74,9 +74,11 @@ def read_guarded(
 
 @dataclass
 class ManyResult(ReadResult):
-    """A :class:`ReadResult` of several files, with a label naming them for the report."""
+    """A :class:`ReadResult` of several files, with a label naming them for the report, and
+    each file's name and number of rows (in the order the rows are concatenated)."""
 
     label: str = ""
+    files: tuple[tuple[str, int], ...] = ()
 
 
 def read_many(
@@ -91,7 +93,10 @@ def read_many(
 
     Each file is detected and read on its own; the comments (and threads) are concatenated,
     with the file's name in a ``source_file`` column, and the problem counts added up. Comment
-    ids are one id space: the same id in two files is a ``duplicate_id``.
+    ids are one id space: a comment whose id an earlier file of the list already holds is
+    dropped and counted as ``file_overlap`` (files that overlap: the first kept, as for a
+    ``duplicate_id`` within a file, which stays that). Of several files, each sample of the
+    report names its file: ``"b.csv record 12"``, ``"b.csv id k3x9"``.
     """
     paths = [Path(p) for p in sources]
     if not paths or not all(isinstance(p, str | Path) for p in sources):
@@ -113,9 +118,10 @@ def read_many(
             result.threads = result.threads.with_columns(pl.lit(path.name).alias("source_file"))
         results.append(result)
         fmts.append(result.format)
+    _drop_overlap(results)
     problems = ProblemLog(path=paths[0], strict=strict)
-    for r in results:
-        problems.merge(r.problems)
+    for path, r in zip(paths, results, strict=True):
+        problems.merge(r.problems, label=path.name if len(paths) > 1 else None)
     if strict:  # only a strict error needs to know which file a comment came from
         problems.locate = _locator(paths, results)
     comments = [r.comments for r in results if r.comments.width]
@@ -135,7 +141,91 @@ def read_many(
         format="+".join(dict.fromkeys(fmts)),
         n_records=sum(r.n_records for r in results),
         label=label,
+        files=tuple(
+            (path.name, r.comments.height if r.comments.width else 0)
+            for path, r in zip(paths, results, strict=True)
+        ),
     )
+
+
+def _drop_overlap(results: list[ReadResult]) -> None:
+    """Drop from each file's comments those whose id an earlier file holds, counting them
+    in that file's log as ``file_overlap`` (raising there under ``strict=True``).
+
+    Files that overlap (two crawls of one forum, pages fetched apart) are not a damaged
+    file: their repeats are told apart from a file's own repeated ids (``duplicate_id``),
+    which the report weighs when it doubts the format.
+
+    >>> a = ReadResult(pl.DataFrame({"comment_id": ["1", "2"]}), None, ProblemLog(), "t")
+    >>> b = ReadResult(pl.DataFrame({"comment_id": ["2", "3", "2"]}), None, ProblemLog(), "t")
+    >>> _drop_overlap([a, b])
+    >>> b.comments.get_column("comment_id").to_list(), b.problems.counts, b.problems.samples
+    (['3'], {'file_overlap': 2}, {'file_overlap': ['2']})
+    """
+    seen: pl.Series | None = None
+    for r in results:
+        if "comment_id" not in r.comments.columns:
+            continue
+        ids = r.comments.get_column("comment_id").cast(pl.String)
+        if seen is not None:
+            again = ids.is_in(seen.implode()).fill_null(value=False)
+            if again.any():
+                repeated = ids.filter(again)
+                r.problems.add_many(
+                    "file_overlap",
+                    repeated.unique(maintain_order=True).head(10).to_list(),
+                    total=repeated.len(),
+                )
+                r.comments = r.comments.filter(~again)
+                ids = ids.filter(~again)
+        seen = ids.drop_nulls() if seen is None else pl.concat([seen, ids.drop_nulls()])
+
+
+def name_sample_files(
+    problems: ProblemLog,
+    since: dict[str, int],
+    comments: pl.DataFrame,
+    files: Sequence[tuple[str, int]],
+) -> None:
+    """Name the file of each sample the checks added after the files were read (those past
+    ``since[kind]``): a comment id by the file of the comment kept (``"b.csv id k3x9"``, from
+    the ``source_file`` column of ``comments``), a row of all files by its file and row
+    there (``"b.csv row 2"``). A sample found in neither stays as it is (an orphan dropped
+    with ``orphans="drop"``, a post's id).
+
+    >>> log = ProblemLog(samples={"orphan": ["x", "2"], "missing_field": ["row 3"]})
+    >>> table = pl.DataFrame({"comment_id": ["2"], "source_file": ["b.csv"]})
+    >>> name_sample_files(log, {"orphan": 1}, table, [("a.csv", 2), ("b.csv", 2)])
+    >>> log.samples
+    {'orphan': ['x', 'b.csv id 2'], 'missing_field': ['b.csv row 1']}
+    """
+    if len(files) < 2:
+        return
+    added = {kind: samples[since.get(kind, 0) :] for kind, samples in problems.samples.items()}
+    wanted = {s for samples in added.values() for s in samples}
+    holders: dict[str, str] = {}
+    if wanted and {"comment_id", "source_file"} <= set(comments.columns):
+        found = comments.select("comment_id", "source_file").filter(
+            pl.col("comment_id").is_in(list(wanted))
+        )
+        for comment_id, source in found.iter_rows():
+            holders.setdefault(comment_id, source)
+    for kind, samples in added.items():
+        if samples:
+            named = [_named(sample, holders, files) for sample in samples]
+            problems.samples[kind] = problems.samples[kind][: since.get(kind, 0)] + named
+
+
+def _named(sample: str, holders: dict[str, str], files: Sequence[tuple[str, int]]) -> str:
+    """``sample`` with its file named (see :func:`name_sample_files`)."""
+    if sample.startswith("row ") and sample[4:].isdigit():
+        row = int(sample[4:])
+        for name, height in files:
+            if row <= height:
+                return file_sample(name, f"row {row}")
+            row -= height
+        return sample
+    return file_sample(holders[sample], sample) if sample in holders else sample
 
 
 def _locator(

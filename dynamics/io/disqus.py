@@ -14,10 +14,23 @@ http://disqus.com/api/schemas/1.0/disqus.xsd)
 Mapping
     ``comment_id``, ``thread_id`` and ``parent_id`` are the ``dsq:id`` attributes (one id space
     per element kind, as Disqus numbers them). ``author`` is the ``username`` when present,
-    else the display ``name`` (guests have no username). ``text`` is the message decoded from
-    HTML by :func:`dynamics.io._html.html_to_text`. ``isDeleted`` gives ``deleted=True``;
-    ``isSpam`` is kept as ``is_spam`` and ``isAnonymous`` as ``is_anonymous``. Threads go to the
+    else the display ``name``; the display name is kept as ``display_name``. ``text`` is the
+    message decoded from HTML by :func:`dynamics.io._html.html_to_text`. Threads go to the
     threads table with the thread's ``identifier`` (``<id>``) and ``forum``.
+
+Guests, deleted posts and spam
+    A guest (``<isAnonymous>true</isAnonymous>``: no account, only a display name such as
+    "Guest") is an anonymous author: ``author`` is null, as for anonymous comments in every
+    other format, so that a user graph's ``anonymous=`` policy applies ("exclude" leaves
+    them out, "separate" makes each comment its own node, "pool" one node for all), never
+    one node per display name that merged every "Guest" into one user. Their name stays in
+    ``display_name``, ``isAnonymous`` in ``is_anonymous``, and the checks count them as
+    ``anonymous_author`` (informational), the policy naming the guests. Posts marked
+    ``isDeleted`` are kept with ``deleted=True`` (their author and text survive in the
+    export) and counted as ``deleted_comment``; posts marked ``isSpam`` are kept the same
+    way, flagged ``is_spam`` and counted as ``spam_comment`` (informational, the post ids as
+    samples): filter on ``is_spam`` to leave them out of a measure. A deleted guest post has
+    a null author with ``deleted=True``, which the checks count as ``deleted_author``.
 
 The file is parsed as a stream (:func:`lxml.etree.iterparse`), each top-level element freed
 once read, so memory grows with the comments table, not with the XML tree.
@@ -80,7 +93,8 @@ def read(
     Returns
     -------
     ReadResult
-        Comments with the extra columns ``is_spam`` and ``is_anonymous``; threads with
+        Comments with the extra columns ``display_name``, ``is_spam`` and ``is_anonymous``;
+        threads with
         ``identifier``, ``forum``, ``is_closed`` and ``is_deleted``. Record numbers in problems
         are the line of the element in the file.
 
@@ -94,6 +108,8 @@ def read(
     A ``<post>`` without a ``dsq:id`` or without ``<thread dsq:id>`` is counted as
     ``missing_field`` and skipped. XML that breaks off after some elements (a truncated
     download) keeps what was read before the break and counts one ``malformed_record``.
+    Spam posts are kept and counted as ``spam_comment``; guests have a null author (see the
+    module's docstring).
     """
     require_utf8(encoding, name, _UTF8_WHY)
     from lxml import etree
@@ -152,6 +168,11 @@ def read(
     if not root_seen:
         msg = "is empty, not a Disqus export"
         raise InputFormatError(msg, path=path)
+    if any(post["is_anonymous"] for post in posts):
+        problems.policies["anonymous_author"] = (
+            "kept; author null (Disqus guests, isAnonymous: their display name is in "
+            "`display_name`)"
+        )
     comments = pl.from_dicts(posts, infer_schema_length=None) if posts else pl.DataFrame()
     thread_frame = pl.from_dicts(threads, infer_schema_length=None) if threads else None
     return ReadResult(comments, thread_frame, problems, name, n_records)
@@ -184,12 +205,14 @@ def _ref(elem: Any, tag: str) -> str | None:
     return None if child is None else child.get(_DSQ_ID)
 
 
-def _author(elem: Any) -> tuple[str | None, bool]:
-    """The author's username, else display name; and whether Disqus marks them anonymous."""
+def _author(elem: Any) -> tuple[str | None, str | None, bool]:
+    """The author (username, else display name; None for a guest), the display name, and
+    whether Disqus marks the author anonymous (a guest)."""
     author = _child(elem, "author")
     if author is None:
-        return None, False
-    return _text(author, "username") or _text(author, "name"), _flag(author, "isAnonymous")
+        return None, None, False
+    shown, anonymous = _text(author, "name"), _flag(author, "isAnonymous")
+    return None if anonymous else _text(author, "username") or shown, shown, anonymous
 
 
 def _post(elem: Any, problems: ProblemLog) -> dict[str, Any] | None:
@@ -204,7 +227,12 @@ def _post(elem: Any, problems: ProblemLog) -> dict[str, Any] | None:
             "missing_field", record=line, record_id=post_id, field="thread", message="is missing"
         )
         return None
-    author, anonymous = _author(elem)
+    author, shown, anonymous = _author(elem)
+    spam = _flag(elem, "isSpam")
+    if spam:
+        problems.add(
+            "spam_comment", record=line, record_id=post_id, field="isSpam", message="is spam"
+        )
     message = _child(elem, "message")
     return {
         "comment_id": post_id,
@@ -214,13 +242,14 @@ def _post(elem: Any, problems: ProblemLog) -> dict[str, Any] | None:
         "text": html_to_text(message.text if message is not None else None) or "",
         "created_at": _text(elem, "createdAt"),
         "deleted": _flag(elem, "isDeleted"),
-        "is_spam": _flag(elem, "isSpam"),
+        "display_name": shown,
+        "is_spam": spam,
         "is_anonymous": anonymous,
     }
 
 
 def _thread(elem: Any) -> dict[str, Any]:
-    author, _ = _author(elem)
+    author, _, _ = _author(elem)
     message = _child(elem, "message")
     return {
         "thread_id": elem.get(_DSQ_ID) or _text(elem, "id"),

@@ -8,8 +8,11 @@ Firebase API (https://github.com/HackerNews/API)
     table, with ``parent_id`` null when the parent is the story, and ``thread_id`` the story
     found by following parents (or, when the chain leaves the file, the topmost ancestor that is
     in it). Deleted items (``"deleted": true``) have no author and no text: ``deleted=True``,
-    author null. ``dead`` (flagged or killed) comments are kept, with a ``dead`` column. Kids
-    listed by an item but absent from the file are counted as ``unfetched_replies``.
+    author null. ``dead`` (flagged or killed) comments are kept, with a ``dead`` column, and
+    dead stories too (a ``dead`` column in the threads table); both are counted in the report
+    as ``dead_item`` (informational: no warning, no error under ``strict=True``). Ids in the
+    ``kids`` of an item, a story's or a comment's, that are absent from the file are replies
+    that were not fetched: counted as ``unfetched_replies``, the item's id as the sample.
     Poll options (``pollopt``) are the poll's choices, not replies: they are not comments, and
     are left out of both tables.
 
@@ -46,11 +49,11 @@ from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError
 from dynamics.io._base import ReadResult, peek_text, strip_compression
+from dynamics.io._delimited import read_delimited
 from dynamics.io._docs import reader_doc
 from dynamics.io._encoding import count_replaced_rows, read_as_utf8, require_utf8
 from dynamics.io._html import html_to_text
 from dynamics.io._json_documents import iter_json_records
-from dynamics.io.tabular import read_delimited
 
 __all__ = ["detect", "name", "read"]
 
@@ -150,7 +153,7 @@ def read(
     -------
     ReadResult
         Comments with an extra ``dead`` column (Firebase items); threads with ``score``
-        (Firebase) or ``points`` (Algolia), ``descendants`` and ``type``.
+        (Firebase) or ``points`` (Algolia), ``descendants``, ``type`` and ``dead`` (Firebase).
 
     Raises
     ------
@@ -160,7 +163,8 @@ def read(
     Notes
     -----
     Records without ``id`` are counted as ``missing_field`` and skipped; lines that do not
-    parse as ``malformed_record``. Thread ids are found with one walk up the parent chains,
+    parse as ``malformed_record``; ``dead`` items (kept) as ``dead_item``; kids not in the
+    file, of stories and comments alike, as ``unfetched_replies``. Thread ids are found with one walk up the parent chains,
     memoised, so the cost is linear in the number of items.
     """
     require_utf8(encoding, name, _UTF8_WHY)
@@ -191,6 +195,7 @@ class _Items:
 
     def __init__(self) -> None:
         self.firebase: list[tuple[int, dict[str, Any]]] = []  # (record, comment item)
+        self.stories: list[tuple[int, dict[str, Any]]] = []  # (record, story / job / poll)
         self.story_ids: set[int] = set()
         self.threads: list[dict[str, Any]] = []
         self.algolia: list[dict[str, Any]] = []
@@ -217,7 +222,7 @@ class _Items:
                     "dead": bool(item.get("dead")),
                 }
             )
-        for record, item in self.firebase:
+        for record, item in self.stories + self.firebase:
             _count_unfetched(item, record, present, problems)
         return rows
 
@@ -247,8 +252,17 @@ def _firebase_item(item: dict[str, Any], number: int, items: _Items, problems: P
     if kind is None:
         problems.add("missing_field", record=number, record_id=str(item_id), field="type")
         return
+    if item.get("dead") is True:
+        problems.add(
+            "dead_item",
+            record=number,
+            record_id=str(item_id),
+            field="dead",
+            message="is dead (flagged or killed)",
+        )
     if kind in _THREAD_TYPES:
         items.story_ids.add(item_id)
+        items.stories.append((number, {**item, "id": item_id}))
         items.threads.append(
             {
                 "thread_id": str(item_id),
@@ -260,6 +274,7 @@ def _firebase_item(item: dict[str, Any], number: int, items: _Items, problems: P
                 "score": item.get("score"),
                 "descendants": item.get("descendants"),
                 "type": kind,
+                "dead": bool(item.get("dead")),
             }
         )
     elif kind == "comment":
@@ -288,6 +303,10 @@ def _count_unfetched(item: dict[str, Any], record: int, present: Any, problems: 
             field="kids",
             message=f"lists {missing} kids that are not in the file",
             count=missing,
+        )
+        problems.policies["unfetched_replies"] = (
+            "counted: `kids` not in the file; the samples are the stories and comments that "
+            "list them"
         )
 
 

@@ -4,22 +4,32 @@ Columns are mapped to the comments table by ``columns={"comment_id": "their_name
 guessed from common names (``id``, ``parent``, ``in_reply_to``, ``by``, ``user``, ``body``,
 ``timestamp``, ...). Only ``comment_id`` is required: without a parent column every comment is
 top-level, without a thread column each top-level comment's tree is its own thread.
+
+What is counted (nothing is dropped without a word)
+    In CSV, TSV and JSON Lines files a record is named by the line it starts on
+    (``record 5``), whatever blank lines or texts over several lines come before it: a line
+    that does not parse, a CSV / TSV record with more fields than the header
+    (``malformed_record``, skipped), one with fewer (``short_record``, kept), a record
+    without an id (``missing_field``, skipped). A quote never closed swallows every line from
+    its record to the end of the file: each of those lines that is not blank counts as a
+    ``malformed_record``, the sample names them (``lines 3 to 6 (the end)``), and so the
+    loss weighs in the report's doubt about the format or the file
+    (:meth:`~dynamics.IngestReport.format_doubt`). A blank line is no record. Rows of a data
+    frame or a Parquet file are named by the checks, by their row.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError, ReaderOptionError, few
 from dynamics.io._base import ReadResult, json_objects, peek_text, strip_compression
+from dynamics.io._delimited import delimited_records, read_delimited
 from dynamics.io._encoding import check_encoding, count_replaced_rows, read_as_utf8
 
 __all__ = ["GUESSES", "detect", "guess_columns", "name", "read", "read_delimited", "read_frame"]
@@ -173,7 +183,11 @@ def read_frame(
 
     df, columns = read_turns(df, columns, problems, path=path)
     df, columns = read_fullnames(df, guess_columns(df.columns, columns), problems)
+    lines = df.get_column(_LINE) if _LINE in df.columns else None
+    df = df.drop(_LINE, strict=False)
     mapping = guess_columns(df.columns, columns)
+    if lines is not None and "comment_id" in mapping:
+        df = _drop_rows_without_id(df, lines, mapping["comment_id"], problems)
     if "comment_id" not in mapping:
         msg = (
             f"not found: no id column (looked for {', '.join(GUESSES['comment_id'][:4])}, ...); "
@@ -305,7 +319,9 @@ def read(
         Field separator for delimited text (default: ``,`` for .csv, tab for .tsv). A row
         with fewer fields than the header is kept, its missing fields null, and counted as
         ``short_record`` with its line; a row with more is skipped and counted as
-        ``malformed_record`` (see :func:`read_delimited`).
+        ``malformed_record``, and so is each line that a quote never closed swallowed (the
+        report's sample names them: ``"lines 3 to 6 (the end)"``; see
+        :func:`read_delimited`).
     encoding : str, default "utf-8"
         Text encoding of CSV, TSV, JSON and JSON Lines files (e.g. ``"cp1252"``); bytes it
         cannot decode become U+FFFD and their rows are counted as ``non_utf8_text``.
@@ -319,19 +335,24 @@ def read(
     with progress_bar(f"reading {path.name}", None, enabled=progress, size=size):
         if kind == "parquet":
             df, lossy = pl.read_parquet(path), False
+            n = df.height
         elif kind in {"csv", "tsv", "jsonl", "json"}:
             data, lossy = read_as_utf8(path, encoding)
+            separator = separator or ("\t" if kind == "tsv" else ",")
             if kind == "jsonl":
                 df = _read_jsonl(data, problems)
             elif kind == "json":
                 df = _read_json(data, path)
             else:
-                df = read_delimited(data, separator or ("\t" if kind == "tsv" else ","), problems)
+                df = read_delimited(data, separator, problems)
+            # records skipped while parsing count as read
+            n = df.height + problems.counts.get("malformed_record", 0)
+            if kind != "json" and not (columns and "turns" in columns):
+                df = _with_record_lines(df, data, kind, separator, columns)
             del data
         else:
             msg = f"unsupported table type {path.suffix!r}"
             raise InputFormatError(msg, path=path)
-    n = df.height + problems.counts.get("malformed_record", 0)  # records skipped while parsing
     result = read_frame(
         df,
         columns=columns,
@@ -346,194 +367,103 @@ def read(
     return result
 
 
-def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.DataFrame:
-    r"""CSV or TSV as strings. Where polars refuses the file (a record with more fields than
-    the header, a quote left open), it is read again record by record, as polars reads it
-    otherwise. Either way a **short record** (fewer fields than the header: a row cut
-    short, or a separator missing) is kept, its missing fields null, and counted as
-    ``short_record`` with the line it starts on; a record with more fields than the header
-    is counted as ``malformed_record`` with its line and skipped (as a bad JSON line is);
-    and a quote never closed (an odd number of quotes: a file cut short inside a text) is
-    one ``malformed_record`` for the lines from its record to the end, the records before
-    it kept.
+#: A column holding the line each row of a text table starts on, while it is read.
+_LINE = "__record_line"
+
+
+def _with_record_lines(
+    df: pl.DataFrame, data: bytes, kind: str, separator: str, columns: dict[str, str] | None
+) -> pl.DataFrame:
+    r"""``df`` with the line each row starts on (column :data:`_LINE`), when a row has no
+    id, so that :func:`read_frame` can name that line; ``df`` as it is otherwise.
+
+    Done here, where the file's lines are known: the checks after reading can only number
+    the rows they see (the second row is not line 2 when a blank line, the header or a text
+    over several lines comes before it). Without an id column, or when the lines cannot be
+    matched with the rows, the table is left as it is.
+
+    >>> data = b'{"id": "1"}\n\n{"text": "b"}\n'
+    >>> _with_record_lines(pl.read_ndjson(data), data, "jsonl", ",", None)[_LINE].to_list()
+    [1, 3]
+    """
+    source = _id_column(df.columns, columns)
+    if source is None or not _no_id(df.get_column(source)).any():
+        return df
+    lines = _row_lines(data, kind, separator, df.height)
+    if lines is None:  # the lines cannot be told apart: the checks count the rows instead
+        return df
+    return df.with_columns(pl.Series(_LINE, lines, dtype=pl.Int64))
+
+
+def _no_id(ids: pl.Series) -> pl.Series:
+    """Where ``ids`` holds no id: null, or an empty string (as the checks see it)."""
+    return (
+        (ids.is_null() | (ids == "")).fill_null(value=True)
+        if ids.dtype == pl.String
+        else ids.is_null()
+    )
+
+
+def _drop_rows_without_id(
+    df: pl.DataFrame, lines: pl.Series, source: str, problems: ProblemLog
+) -> pl.DataFrame:
+    """The rows of ``df`` that have an id in column ``source``; the others are counted as
+    ``missing_field`` with the line of the file they start on (``"record 3"``, as malformed
+    lines are named) and skipped.
 
     >>> log = ProblemLog()
-    >>> read_delimited(b"id,body\n1,hi\n2,a,b\n3\n", ",", log).rows(), log.samples
-    ([('1', 'hi'), ('3', None)], {'malformed_record': ['record 3'], 'short_record': ['record 4']})
-    >>> log = ProblemLog()
-    >>> read_delimited(b"id,body\n1,hi\n3\n", ",", log).rows(), log.samples
-    ([('1', 'hi'), ('3', None)], {'short_record': ['record 3']})
+    >>> df = pl.DataFrame({"id": ["1", None, ""]})
+    >>> _drop_rows_without_id(df, pl.Series([2, 4, 5]), "id", log).height, log.samples
+    (1, {'missing_field': ['record 4', 'record 5']})
     """
-    try:
-        frame = pl.read_csv(data, separator=separator, infer_schema=False)
-    except pl.exceptions.ComputeError:
-        pass
+    missing = _no_id(df.get_column(source))
+    if not missing.any():
+        return df
+    where = lines.filter(missing)
+    problems.source_fields.setdefault("comment_id", source)
+    problems.add_many(
+        "missing_field", [f"record {n}" for n in where.head(10).to_list()], total=where.len()
+    )
+    return df.filter(~missing)
+
+
+def _id_column(available: list[str], columns: dict[str, str] | None) -> str | None:
+    """The source column that :func:`guess_columns` would map to ``comment_id``."""
+    named = (columns or {}).get("comment_id")
+    if named is not None:
+        return named if named in available else None
+    lower = {c.lower(): c for c in available}
+    return next((lower[c] for c in GUESSES["comment_id"] if c in lower), None)
+
+
+def _row_lines(data: bytes, kind: str, separator: str, n_rows: int) -> list[int] | None:
+    r"""The line of ``data`` each of the ``n_rows`` rows read from it starts on; None when
+    the records found do not match the rows (then the lines are not known).
+
+    JSON Lines: the lines holding a JSON object (blank and malformed lines give no row).
+    CSV / TSV: the records that are not blank, as :func:`read_delimited` keeps them.
+
+    >>> _row_lines(b'{"a": 1}\n\nnot json\n{"a": 2}\n', "jsonl", ",", 2)
+    [1, 4]
+    >>> _row_lines(b'id,t\n1,"x\ny"\n\n2,z\n', "csv", ",", 2)
+    [2, 5]
+    """
+    if kind == "jsonl":
+        found = [n for n, _ in json_objects(data.splitlines(), 1, ProblemLog())]
     else:
-        # polars pads a short record with nulls without a word; a null in the last column is
-        # the only sign of one, so only then are the records' fields counted
-        if frame.width > 1 and frame.get_column(frame.columns[-1]).null_count():
-            _count_short_records(data, separator, frame.width, problems, frame.height)
-        return frame
-    text = data.decode("utf-8-sig", errors="replace")
-    unclosed = text.count('"') % 2 == 1  # the last record read swallowed the rest
-    records = _records(text, separator)
-    header = next(records, (0, 0, None))[2]
-    if not header:
-        return pl.DataFrame()
-    columns: list[list[str | None]] = [[] for _ in header]
-    starts: list[int] = []  # line each kept record starts on
-    end = 1  # the last line read, for a quote never closed
-    for start, end, record in records:  # noqa: B007
-        if len(record) > len(header):
-            problems.add(
-                "malformed_record",
-                record=start,
-                message=(
-                    f"has {len(record)} fields where the header has {len(header)} (a quote "
-                    f"left open, or a separator other than {separator!r}: pass separator=SEP)"
-                ),
-            )
-        elif record:  # a blank line is no record
-            if len(record) < len(header):
-                _short_record(problems, start, len(record), len(header), separator)
-            for values, value in zip(columns, record, strict=False):
-                values.append(value)
-            for values in columns[len(record) :]:
-                values.append(None)
-            starts.append(start)
-    if unclosed and starts:
-        last = starts.pop()
-        for values in columns:
-            values.pop()
-        problems.add(
-            "malformed_record",
-            record=last,
-            message=(
-                f"opens a quote that is never closed: lines {last:,} to {end:,} (the end) skipped"
-            ),
-        )
-    return pl.DataFrame(
-        [
-            pl.Series(name, values, dtype=pl.String)
-            for name, values in zip(_distinct(header), columns, strict=True)
+        text = data.decode("utf-8-sig", errors="replace")
+        unclosed = text.count('"') % 2 == 1
+        last_line = text.count("\n") + (not text.endswith("\n"))
+        records = delimited_records(text, separator)
+        header = next(records, (0, 0, []))[2]
+        found = [
+            start
+            for start, end, record in records
+            if record
+            and len(record) <= len(header)
+            and not (unclosed and end == last_line)  # swallowed by a quote never closed
         ]
-    )
-
-
-def _short_record(
-    problems: ProblemLog, line: int, n_fields: int, n_header: int, separator: str
-) -> None:
-    """Count one record with fewer fields than the header (kept, missing fields null)."""
-    problems.add(
-        "short_record",
-        record=line,
-        message=(
-            f"has {n_fields} field{'s' if n_fields != 1 else ''} where the header has "
-            f"{n_header} (a row cut short, or a separator other than {separator!r}: pass "
-            "separator=SEP)"
-        ),
-    )
-
-
-def _count_short_records(
-    data: bytes, separator: str, width: int, problems: ProblemLog, n_rows: int
-) -> None:
-    r"""Count the records of delimited ``data`` with fewer than ``width`` fields, each with
-    the line it starts on, as the record-by-record reading of :func:`read_delimited` does.
-
-    The fields are counted with numpy (:func:`_fields_per_record`); where that count of
-    records disagrees with the ``n_rows`` polars read (a quote inside an unquoted field,
-    which polars reads as a character), the records are read again with Python's ``csv``.
-
-    >>> log = ProblemLog()
-    >>> _count_short_records(b"a,b,c\n1,2,3\n\n4,\"x\ny\"\n5,,\n", ",", 3, log, 3)
-    >>> log.counts, log.samples
-    ({'short_record': 1}, {'short_record': ['record 4']})
-    """
-    found = _fields_per_record(data, separator)
-    if found is not None and found[0].size == n_rows:
-        fields, lines = found
-        for line, n in zip(
-            lines[fields < width].tolist(), fields[fields < width].tolist(), strict=True
-        ):
-            _short_record(problems, line, n, width, separator)
-        return
-    records = _records(data.decode("utf-8-sig", errors="replace"), separator)
-    next(records, None)  # the header
-    for start, _, record in records:
-        if record and len(record) < width:  # a blank line is no record
-            _short_record(problems, start, len(record), width, separator)
-
-
-def _records(text: str, separator: str) -> Iterator[tuple[int, int, list[str]]]:
-    r"""The records of delimited ``text`` read by Python's ``csv``, each with the lines it
-    starts and ends on (a quoted field may span lines; a blank line is an empty record).
-
-    >>> list(_records('a,b\n1,"x\ny"\n\n2\n', ","))
-    [(1, 1, ['a', 'b']), (2, 3, ['1', 'x\ny']), (4, 4, []), (5, 5, ['2'])]
-    """
-    import csv
-
-    reader = csv.reader(io.StringIO(text), delimiter=separator)
-    start = 1
-    for record in reader:
-        yield start, reader.line_num, record
-        start = reader.line_num + 1
-
-
-def _fields_per_record(data: bytes, separator: str) -> tuple[np.ndarray, np.ndarray] | None:
-    r"""The number of fields of each record after the header, and the line each starts on,
-    counting separators and line ends outside double quotes (RFC 4180: a quoted field's
-    doubled quotes leave it quoted); blank lines are no record. None for a separator that is
-    not one byte.
-
-    >>> fields, lines = _fields_per_record(b'a,b\r\n1,"x,\n""y"\n\n2\n3,4', ",")
-    >>> fields.tolist(), lines.tolist()
-    ([2, 1, 2], [2, 5, 6])
-    """
-    sep = separator.encode()
-    if len(sep) != 1:
-        return None
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    if not data:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    raw = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(raw == ord('"'))
-    newlines = np.flatnonzero(raw == ord("\n"))
-    seps = np.flatnonzero(raw == sep[0])
-
-    def outside(positions: np.ndarray) -> np.ndarray:
-        # a position is inside quotes when an odd number of quotes come before it
-        return positions[np.searchsorted(quotes, positions) % 2 == 0]
-
-    ends = outside(newlines)
-    if ends.size == 0 or ends[-1] != raw.size - 1:
-        ends = np.append(ends, raw.size)  # the last record has no line end
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    n_seps = np.diff(np.concatenate(([0], np.searchsorted(outside(seps), ends))))
-    length = ends - starts
-    blank = (length == 0) | ((length == 1) & (raw[np.minimum(starts, raw.size - 1)] == 13))
-    lines = np.searchsorted(newlines, starts) + 1
-    keep = np.flatnonzero(~blank)[1:]  # the header is no record
-    return n_seps[keep] + 1, lines[keep]
-
-
-def _distinct(names: list[str]) -> list[str]:
-    """Column names made distinct as polars makes them (``a``, ``a_duplicated_0``, ...).
-
-    >>> _distinct(["a", "b", "a", "a"])
-    ['a', 'b', 'a_duplicated_0', 'a_duplicated_1']
-    """
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        if name in seen:
-            out.append(f"{name}_duplicated_{seen[name]}")
-            seen[name] += 1
-        else:
-            out.append(name)
-            seen[name] = 0
-    return out
+    return found if len(found) == n_rows else None
 
 
 def _read_jsonl(data: bytes, problems: ProblemLog) -> pl.DataFrame:

@@ -19,7 +19,10 @@ Mapping
 
 What is left out, on purpose
     Retweets (``referenced_tweets`` of type ``retweeted``) repeat another tweet and reply to
-    nothing: they are not comments and are not read. Quote tweets are comments of their own
+    nothing: they are not comments and are not read, but each retweet among the input's
+    tweets is counted in the report as ``retweet`` (informational: no warning, not an error
+    under ``strict=True``), with its id as the sample, so that the tweets read add up to the
+    comments kept plus the counts of the report. Quote tweets are comments of their own
     conversation (a quote starts a new one), with the quoted id in ``quoted_id``. Tweets in
     ``includes.tweets`` are read only when they are the ``replied_to`` parent of a tweet read
     (transitively) and in the same conversation; those carry ``included=True``. A tweet read
@@ -117,7 +120,7 @@ def read(
     A tweet without ``id`` is counted as ``missing_field`` and skipped; a line that does not
     parse, or a response whose ``data`` is not a list of objects, as ``malformed_record``.
     ``n_records`` counts the tweets in ``data`` (and tweet lines). Retweets are counted in
-    ``n_records`` but give no comment.
+    ``n_records`` but give no comment: the report counts them as ``retweet``.
     """
     require_utf8(encoding, name, _UTF8_WHY)
     problems = ProblemLog(path=path, strict=strict)
@@ -211,10 +214,21 @@ def _comment_rows(
     rows: list[dict[str, Any]] = []
     read_ids: set[str] = set()
 
-    def add(tweet: dict[str, Any], *, included: bool) -> dict[str, Any] | None:
-        """Add the row of ``tweet`` and return it (None for a retweet: no comment)."""
+    def add(
+        tweet: dict[str, Any], *, included: bool, record: int | None = None
+    ) -> dict[str, Any] | None:
+        """Add the row of ``tweet`` and return it (None for a retweet: no comment, counted
+        when it is one of the input's tweets)."""
         refs = _refs(tweet)
         if "retweeted" in refs:
+            if not included:
+                problems.add(
+                    "retweet",
+                    record=record,
+                    record_id=str(tweet["id"]),
+                    field="referenced_tweets",
+                    message=f"is a retweet of {refs['retweeted']}",
+                )
             return None
         rows.append(_row(tweet, refs, users, included=included))
         read_ids.add(rows[-1]["comment_id"])
@@ -226,7 +240,7 @@ def _comment_rows(
                 "missing_field", record=number, field="id", message=f"is missing ({where})"
             )
             continue
-        add(tweet, included=False)
+        add(tweet, included=False, record=number)
     # replied-to parents that the API expanded into includes.tweets, up the chain
     pending = list(rows)
     while pending:

@@ -113,12 +113,17 @@ def test_nested_replies(export: dyn.Discussion) -> None:
     assert row(export, "4500000003")["created_at"].isoformat() == "2019-05-28T10:45:00+00:00"
 
 
-def test_authors_username_else_guest_name(export: dyn.Discussion) -> None:
+def test_authors_username_and_guests_anonymous(export: dyn.Discussion) -> None:
     assert row(export, "4500000001")["author"] == "maria_k"
+    assert row(export, "4500000001")["display_name"] == "Maria K."
     guest = row(export, "4500000002")
-    assert guest["author"] == "Guest Reader"
+    assert guest["author"] is None
+    assert guest["deleted"] is False
+    assert guest["display_name"] == "Guest Reader"
     assert guest["is_anonymous"] is True
     assert row(export, "4500000001")["is_anonymous"] is False
+    assert export.report["anonymous_author"] == 1
+    assert "display_name" in export.report.policy("anonymous_author")
 
 
 def test_cdata_html_is_decoded(export: dyn.Discussion) -> None:
@@ -139,6 +144,47 @@ def test_deleted_and_spam_flags(export: dyn.Discussion) -> None:
     assert row(export, "4500000004")["author"] == "angry_al"
     assert export.report["deleted_comment"] == 1
     assert export.report.samples["deleted_comment"] == ["4500000004"]
+
+
+def test_spam_is_kept_and_counted(export: dyn.Discussion) -> None:
+    assert export.report["spam_comment"] == 1
+    assert export.report.samples["spam_comment"] == ["4500000006"]
+    assert "4500000006" in export.comments.get_column("comment_id").to_list()
+    assert export.report.ok  # informational, as deleted_comment is
+
+
+def guest(post_id: str, name: str, parent: str | None = None) -> str:
+    """A guest's post (no username, ``isAnonymous`` true) in thread 1."""
+    return (
+        f'<post dsq:id="{post_id}"><message>hi</message>'
+        "<createdAt>2020-01-01T00:00:00Z</createdAt><isDeleted>false</isDeleted>"
+        f"<isSpam>false</isSpam><author><name>{name}</name><isAnonymous>true</isAnonymous>"
+        f'</author><thread dsq:id="1"/>'
+        + (f'<parent dsq:id="{parent}"/>' if parent else "")
+        + "</post>\n"
+    )
+
+
+def test_guests_of_one_name_are_anonymous_not_one_user(tmp_path: Path) -> None:
+    """Two guests both called "Guest" were one node of the user graph, whatever
+    ``anonymous=`` said: as anonymous authors, "separate" tells them apart."""
+    path = tmp_path / "guests.xml"
+    path.write_text(
+        HEAD
+        + '<thread dsq:id="1"><id>a</id><title>T</title></thread>\n'
+        + post("10", "1", "registered")
+        + guest("11", "Guest", parent="10")
+        + guest("12", "Guest", parent="10")
+        + "</disqus>\n"
+    )
+    d = dyn.load(path, strict=True)  # anonymous authors are no defect
+    assert d.report["anonymous_author"] == 2
+    assert d.report.samples["anonymous_author"] == ["11", "12"]
+    assert d.comments.get_column("display_name").to_list() == ["N", "Guest", "Guest"]
+    assert d.user_graph().number_of_nodes() == 1  # "exclude": only the registered author
+    separate = d.user_graph(anonymous="separate")
+    assert separate.number_of_nodes() == 3
+    assert separate.in_degree("u") == 2
 
 
 def test_gzipped_export(tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ CASES: list[tuple[str, Callable[[Path], object], dict, tuple[str, ...]]] = [
         "unclosed quote",
         lambda t: _csv(t, 'id,author\n1,"ann\n2,bob\n'),
         {},
-        ("t.csv", "no comments found", "1 malformed_record"),
+        ("t.csv", "no comments found", "2 malformed_record"),  # lines 2 and 3
     ),
     (
         "strict orphan",
@@ -231,7 +231,10 @@ def test_a_reader_that_keeps_few_records_asks_whether_it_is_the_right_one(
     head = tmp_path / "posts60.jsonl"
     with posts.open("rb") as fh:
         head.write_bytes(b"".join(next(fh) for _ in range(60)))
-    with pytest.warns(dyn.DataQualityWarning, match="is 'keyed_json' the right format for this file, or is the file damaged"):
+    with pytest.warns(
+        dyn.DataQualityWarning,
+        match="is 'keyed_json' the right format for this file, or is the file damaged",
+    ):
         d = dyn.load(head, format="keyed_json")
     report = d.report
     dropped = report["malformed_record"] + report["duplicate_id"] + report["missing_field"]
@@ -239,7 +242,9 @@ def test_a_reader_that_keeps_few_records_asks_whether_it_is_the_right_one(
     assert report.n_comments < dropped
     result = CliRunner().invoke(app, ["info", str(head), "--format", "keyed_json"])
     assert result.exit_code == 0
-    assert "is 'keyed_json' the right format for this file, or is the file damaged?" in " ".join(result.output.split())
+    assert "is 'keyed_json' the right format for this file, or is the file damaged?" in " ".join(
+        result.output.split()
+    )
     # read as what it is, no doubt is raised
     with pytest.warns(dyn.DataQualityWarning, match="deleted_author") as caught:
         again = dyn.load(head)

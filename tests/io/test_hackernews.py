@@ -136,6 +136,38 @@ def test_kids_missing_from_the_file_are_unfetched_replies(items: dyn.Discussion)
     assert set(items.report.samples["unfetched_replies"]) == {"40000002", "40000007"}
 
 
+def test_kids_of_a_story_missing_from_the_file_are_unfetched_replies(tmp_path: Path) -> None:
+    """A story's kids count as a comment's do (they went uncounted: 3 comments listed, 1 read,
+    nothing said), and the report words them as Hacker News kids, not Reddit's stubs."""
+    path = tmp_path / "story.jsonl"
+    path.write_text(
+        '{"by":"a","id":1,"kids":[2,3,4],"time":1700000000,"title":"t","type":"story"}\n'
+        '{"by":"b","id":2,"parent":1,"text":"hi","time":1700000100,"type":"comment"}\n'
+    )
+    d = dyn.load(path)
+    assert len(d) == 1
+    assert d.report["unfetched_replies"] == 2
+    assert d.report.samples["unfetched_replies"] == ["1"]
+    assert "kids" in d.report.policy("unfetched_replies")
+    assert "more" not in d.report.summary()
+    assert d.report.ok  # informational: no warning
+
+
+def test_dead_items_are_kept_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "dead.jsonl"
+    path.write_text(
+        '{"by":"a","dead":true,"id":1,"time":1700000000,"title":"t","type":"story"}\n'
+        '{"by":"b","id":2,"parent":1,"text":"hi","time":1700000100,"type":"comment"}\n'
+        '{"by":"c","dead":true,"id":3,"parent":2,"text":"spam","time":1700000200,'
+        '"type":"comment"}\n'
+    )
+    d = dyn.load(path, strict=True)  # informational: no error under strict
+    assert d.report["dead_item"] == 2
+    assert d.report.samples["dead_item"] == ["1", "3"]
+    assert d.comments.filter(pl.col("dead")).get_column("comment_id").to_list() == ["3"]
+    assert d.posts.filter(pl.col("dead")).get_column("thread_id").to_list() == ["1"]
+
+
 def test_json_array_and_gzip_read_the_same(tmp_path: Path) -> None:
     lines = ITEMS.read_text().splitlines()
     array = tmp_path / "items.json"
@@ -146,7 +178,7 @@ def test_json_array_and_gzip_read_the_same(tmp_path: Path) -> None:
         result = hackernews.read(path)
         assert result.comments.height == 8
         assert result.n_records == 9
-        assert result.problems.counts == {"unfetched_replies": 2}
+        assert result.problems.counts == {"dead_item": 1, "unfetched_replies": 2}
         ids = dict(zip(*result.comments.select("comment_id", "thread_id"), strict=True))
         assert ids["40000004"] == "40000001"
 

@@ -315,13 +315,56 @@ def test_list_of_paths_is_one_discussion(tmp_path: Path) -> None:
     assert d.report.path == "a.csv (+1 file)"
 
 
-def test_same_id_in_two_files_is_a_duplicate(tmp_path: Path) -> None:
+def test_same_id_in_two_files_is_a_file_overlap(tmp_path: Path) -> None:
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_text("id,author\n1,ann\n")
     b.write_text("id,author\n1,bob\n")
-    with pytest.warns(dyn.DataQualityWarning, match="1 duplicate_id"):
+    with pytest.warns(dyn.DataQualityWarning, match="1 file_overlap"):
         d = dyn.load([a, b])
     assert d.comments.get_column("author").to_list() == ["ann"]
+    assert d.report["duplicate_id"] == 0
+    assert d.report.samples["file_overlap"] == ["b.csv id 1"]
+
+
+def test_samples_of_several_files_name_their_file(tmp_path: Path) -> None:
+    """Two files with a bad line 3 each gave "record 3, record 3": which file?"""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("id,parent,user,body\n1,,ann,hi\n2,1,bob,yo,extra\n")
+    b.write_text("id,parent,user,body\n3,1,cat,hey\n4,1,dan,yo,extra\n5,zz,eve,lost\n")
+    d = quiet_load([a, b])
+    assert d.report.samples["malformed_record"] == ["a.csv record 3", "b.csv record 3"]
+    assert d.report.samples["orphan"] == ["b.csv id 5"]  # found by the checks, after reading
+    assert "a.csv record 3, b.csv record 3" in d.report.summary()
+    one = quiet_load([b])  # one file: the samples as before
+    assert one.report.samples["malformed_record"] == ["record 3"]
+
+
+def test_overlapping_files_are_no_doubt_about_the_format(tmp_path: Path) -> None:
+    """Three copies of one export: 6 of 9 records repeat an id. As ``duplicate_id`` they made
+    the report ask whether 'csv' was the right format or the file damaged."""
+    files = [tmp_path / f"{name}.csv" for name in ("a", "b", "c")]
+    for path in files:
+        path.write_text("id,parent,user,body\n1,,ann,hi\n2,1,bob,yo\n3,1,cat,hey\n")
+    with pytest.warns(dyn.DataQualityWarning, match="6 file_overlap") as caught:
+        d = dyn.load(files)
+    assert "right format" not in str(caught[0].message)
+    assert d.report.format_doubt() is None
+    assert len(d) == 3
+    assert d.report["file_overlap"] == 6
+    assert d.report["duplicate_id"] == 0
+    assert d.report.samples["file_overlap"][:3] == ["b.csv id 1", "b.csv id 2", "b.csv id 3"]
+    assert d.comments.get_column("source_file").unique().to_list() == ["a.csv"]
+    assert d.report.n_records == len(d) + d.report["file_overlap"]
+
+
+def test_ids_repeated_within_a_file_of_several_stay_duplicates(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("id,user\n1,ann\n")
+    b.write_text("id,user\n2,bob\n2,bob again\n1,ann\n")
+    d = quiet_load([a, b])
+    assert (d.report["duplicate_id"], d.report["file_overlap"]) == (1, 1)
+    assert d.report.samples["duplicate_id"] == ["b.csv id 2"]
+    assert d.report.samples["file_overlap"] == ["b.csv id 1"]
 
 
 def test_empty_list_and_cache_with_a_list_are_refused(tmp_path: Path) -> None:
@@ -335,7 +378,7 @@ def test_empty_list_and_cache_with_a_list_are_refused(tmp_path: Path) -> None:
 
 def test_a_quote_never_closed_keeps_the_records_before_it(tmp_path: Path) -> None:
     """A CSV cut short inside a quoted text: polars refused the whole file; the records
-    before the open quote are kept, the rest is one malformed record with its line."""
+    before the open quote are kept, the rest is malformed, one record per line lost."""
     path = tmp_path / "t.csv"
     path.write_text('id,author,text\n1,ann,hi\n2,bob,"cut sho\n')
     with pytest.warns(dyn.DataQualityWarning, match="1 malformed_record"):
@@ -346,7 +389,7 @@ def test_a_quote_never_closed_keeps_the_records_before_it(tmp_path: Path) -> Non
         dyn.load(path, strict=True)
     only = tmp_path / "only.csv"
     only.write_text('id,author\n1,"ann\n2,bob\n')  # nothing before the open quote
-    with pytest.raises(dyn.EmptyInputError, match=r"only\.csv: no comments found \(1 malformed"):
+    with pytest.raises(dyn.EmptyInputError, match=r"only\.csv: no comments found \(2 malformed"):
         dyn.load(only)
 
 
@@ -432,7 +475,9 @@ def test_strict_error_of_several_files_names_the_file_and_its_own_field(tmp_path
     # the same id in two files: the second file's row is the one dropped
     d = tmp_path / "d.csv"
     d.write_text("ID,author\n1,dan\n", encoding="utf-8")
-    with pytest.raises(InputFormatError, match=r"^d\.csv: id='1': field 'ID' occurs more"):
+    with pytest.raises(
+        InputFormatError, match=r"^d\.csv: id='1': field 'ID' is already in an earlier file"
+    ):
         dyn.load([a, d], strict=True)
 
 

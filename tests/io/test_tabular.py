@@ -213,7 +213,7 @@ def test_the_record_by_record_reading_keeps_what_polars_keeps(tmp_path: Path) ->
     order mark does not stick to the first column, and repeated names stay apart."""
     path = tmp_path / "messy.csv"
     path.write_bytes(
-        "\ufeffid,parent,user,body,body\n1,,a,hi,x\n2,1,b\n3,1,c,\"q\"z,y\n4,1,d,no,w,extra\n"
+        '\ufeffid,parent,user,body,body\n1,,a,hi,x\n2,1,b\n3,1,c,"q"z,y\n4,1,d,no,w,extra\n'
         "5,1,e,fine,v\n".encode()
     )
     with pytest.warns(dyn.DataQualityWarning, match="1 malformed_record"):
@@ -268,3 +268,92 @@ def test_short_records_count_alike_where_polars_refuses_the_file(tmp_path: Path)
     full.write_text('id,user,body\n1,ann,\n2,bob,""\n', encoding="utf-8")
     with pytest.warns(dyn.DataQualityWarning, match="empty_text"):
         assert "short_record" not in dyn.load(full).report.counts
+
+
+# --------------------------------------------------------------------------- what is lost, where
+
+
+UNCLOSED = 'id,parent,user,body\n1,,ann,hi\n2,1,bob,"oops\n3,1,cat,hey\n4,1,dan,yo\n5,1,eve,last\n'
+
+
+def test_a_quote_never_closed_says_which_lines_were_lost(tmp_path: Path) -> None:
+    """The quote of line 3 swallowed lines 3 to 6: the report said "1 malformed_record
+    (record 3)" and "records read 2" while 4 of 5 records were lost, and raised no doubt."""
+    path = tmp_path / "u.csv"
+    path.write_text(UNCLOSED)
+    with pytest.warns(dyn.DataQualityWarning, match=r"4 malformed_record.*the right format"):
+        d = dyn.load(path)
+    assert len(d) == 1
+    assert d.report.n_records == 5
+    assert d.report["malformed_record"] == 4
+    assert d.report.samples["malformed_record"] == ["lines 3 to 6 (the end)"]
+    assert "lines 3 to 6 (the end)" in d.report.summary()
+    doubt = d.report.format_doubt()
+    assert doubt is not None
+    assert "only 1 of 5 records" in doubt
+    with pytest.raises(dyn.InputFormatError, match=r"u\.csv: record 3: .*lines 3 to 6 \(the end\)"):
+        dyn.load(path, strict=True)
+
+
+def test_a_quote_opened_near_the_end_loses_only_its_lines(tmp_path: Path) -> None:
+    lines = UNCLOSED.splitlines()
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join([*lines[:2], lines[3], lines[4], lines[2], lines[5]]) + "\n")
+    with pytest.warns(dyn.DataQualityWarning, match="2 malformed_record"):
+        d = dyn.load(path)
+    assert d.comments.get_column("comment_id").to_list() == ["1", "3", "4"]
+    assert d.report.samples["malformed_record"] == ["lines 5 to 6 (the end)"]
+    assert d.report.format_doubt() is None  # 3 kept, 2 lost: no doubt about the format
+
+
+def test_a_quote_never_closed_in_a_record_with_extra_fields_keeps_the_record_before(
+    tmp_path: Path,
+) -> None:
+    """The open quote sits in a record with more fields than the header: the record before
+    it was dropped in its place (and named as the one that opened the quote)."""
+    path = tmp_path / "wide.csv"
+    path.write_text('id,body\n1,x\n2,y,z,"open\n3,w\n')
+    with pytest.warns(dyn.DataQualityWarning, match="2 malformed_record"):
+        d = dyn.load(path)
+    assert d.comments.get_column("comment_id").to_list() == ["1"]
+    assert d.report.samples["malformed_record"] == ["lines 3 to 4 (the end)"]
+
+
+def test_a_blank_line_is_no_record_without_an_id(tmp_path: Path) -> None:
+    """polars reads a blank line of a CSV as a row of nulls, which was counted as a
+    ``missing_field`` ("row 2")."""
+    path = tmp_path / "blank.csv"
+    path.write_text("id,parent,user,body\n1,,ann,hi\n\n2,1,bob,yo\n\n")
+    d = dyn.load(path)
+    assert d.comments.get_column("comment_id").to_list() == ["1", "2"]
+    assert d.report.ok
+    assert d.report.n_records == 2
+
+
+def test_a_json_line_without_id_is_named_by_its_line(tmp_path: Path) -> None:
+    """The label counted the rows read ("row 2"), not the file's lines, and a strict error
+    showed it as an id (``id='row 2'``)."""
+    path = tmp_path / "noid2.jsonl"
+    path.write_text('{"id": "1", "user": "ann", "text": "a"}\n\n{"user": "bob", "text": "b"}\n')
+    with pytest.warns(dyn.DataQualityWarning, match="1 missing_field"):
+        d = dyn.load(path)
+    assert len(d) == 1
+    assert d.report.n_records == 2
+    assert d.report.samples["missing_field"] == ["record 3"]
+    with pytest.raises(
+        dyn.InputFormatError, match=r"^noid2\.jsonl: record 3: field 'id' is missing"
+    ):
+        dyn.load(path, strict=True)
+
+
+def test_a_csv_row_without_id_is_named_by_the_line_it_starts_on(tmp_path: Path) -> None:
+    """A text over two lines and a blank line come before it: row 2 of the table, line 5."""
+    path = tmp_path / "noid.csv"
+    path.write_text('id,parent,user,body\n1,,ann,"two\nlines"\n\n,1,bob,no id\n3,1,cat,hey\n')
+    with pytest.warns(dyn.DataQualityWarning, match="1 missing_field"):
+        d = dyn.load(path)
+    assert d.comments.get_column("comment_id").to_list() == ["1", "3"]
+    assert d.report.samples["missing_field"] == ["record 5"]
+    assert d.report.n_records == 3
+    with pytest.raises(dyn.InputFormatError, match=r"^noid\.csv: record 5: field 'id' is missing"):
+        dyn.load(path, strict=True)

@@ -84,6 +84,7 @@ def test_not_detected_on_reddit_dump() -> None:
 def test_conversation_counts_and_threads(conv: dyn.Discussion) -> None:
     assert len(conv) == 8  # 8 tweets in data, minus the retweet, plus one parent from includes
     assert conv.report.n_records == 8
+    assert conv.report["retweet"] == 1
     assert conv.report.format == "twitter"
     assert conv.report.ok
     assert sorted(conv.thread_ids) == [ROOT, t(6)]
@@ -117,6 +118,31 @@ def test_retweet_is_left_out_and_quote_is_its_own_conversation(conv: dyn.Discuss
     assert quote["parent_id"] is None
     assert quote["quoted_id"] == ROOT
     assert quote["author"] == "erin"
+
+
+def test_retweets_are_counted_in_the_report(tmp_path: Path) -> None:
+    """4 tweets read, 3 comments kept: the retweet left out is said, with its id."""
+    retweet = {
+        **tweet("903", "3", "RT @one: root"),
+        "referenced_tweets": [{"type": "retweeted", "id": "900"}],
+    }
+    response = {
+        "data": [
+            tweet("900", "1", "root"),
+            tweet("901", "2", "reply", reply_to="900"),
+            tweet("902", "1", "back", reply_to="901"),
+            retweet,
+        ]
+    }
+    path = tmp_path / "with_retweet.json"
+    path.write_text(json.dumps(response))
+    d = dyn.load(path, strict=True)  # informational: no error, no warning
+    assert len(d) == 3
+    assert d.report.n_records == 4
+    assert d.report["retweet"] == 1
+    assert d.report.samples["retweet"] == ["903"]
+    assert d.report.ok
+    assert "retweet" in d.report.summary()
 
 
 def test_replied_to_parent_from_includes_is_added_once(conv: dyn.Discussion) -> None:
