@@ -20,7 +20,14 @@ from dynamics.errors import DynamicsError, EmptyInputError, InputFormatError
 from dynamics.io._base import ReadResult
 from dynamics.io._registry import check_options, detect, get_reader
 
-__all__ = ["ManyResult", "name_sample_files", "read_guarded", "read_many"]
+__all__ = [
+    "ManyResult",
+    "name_sample_files",
+    "name_samples",
+    "read_guarded",
+    "read_many",
+    "samples_since",
+]
 
 #: Exceptions of the parsing libraries that mean "this input is not what the reader expects".
 _PARSE_ERRORS: tuple[type[BaseException], ...] = (
@@ -201,8 +208,7 @@ def name_sample_files(
     """
     if len(files) < 2:
         return
-    added = {kind: samples[since.get(kind, 0) :] for kind, samples in problems.samples.items()}
-    wanted = {s for samples in added.values() for s in samples}
+    wanted = samples_since(problems, since)
     holders: dict[str, str] = {}
     if wanted and {"comment_id", "source_file"} <= set(comments.columns):
         found = comments.select("comment_id", "source_file").filter(
@@ -210,10 +216,29 @@ def name_sample_files(
         )
         for comment_id, source in found.iter_rows():
             holders.setdefault(comment_id, source)
-    for kind, samples in added.items():
-        if samples:
-            named = [_named(sample, holders, files) for sample in samples]
-            problems.samples[kind] = problems.samples[kind][: since.get(kind, 0)] + named
+    name_samples(problems, since, holders, files)
+
+
+def samples_since(problems: ProblemLog, since: dict[str, int]) -> set[str]:
+    """The samples added to ``problems`` after ``since`` (each kind's number of samples)."""
+    return {s for kind, samples in problems.samples.items() for s in samples[since.get(kind, 0) :]}
+
+
+def name_samples(
+    problems: ProblemLog,
+    since: dict[str, int],
+    holders: dict[str, str],
+    files: Sequence[tuple[str, int]],
+) -> None:
+    """Name the file of each sample added after ``since``: a comment id by ``holders`` (id
+    -> the name of the file of the comment kept), a ``"row N"`` of all files by ``files``
+    (each file's name and number of rows, in order); see :func:`name_sample_files`. The
+    Spark ingest names its samples with this too."""
+    for kind, samples in problems.samples.items():
+        added = samples[since.get(kind, 0) :]
+        if added:
+            named = [_named(sample, holders, files) for sample in added]
+            problems.samples[kind] = samples[: since.get(kind, 0)] + named
 
 
 def _named(sample: str, holders: dict[str, str], files: Sequence[tuple[str, int]]) -> str:

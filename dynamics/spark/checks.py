@@ -10,12 +10,13 @@ members and what hangs below them, a handful in real data) are brought to the dr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
-from dynamics._problems import ProblemLog
+from dynamics._problems import ProblemLog, file_sample
 from dynamics.model.checks import _ORPHAN_POLICIES, OrphanPolicy, dropped_orphans_policy
 from dynamics.model.forest import find_cycles
 from dynamics.model.orphan_threads import orphan_rule
@@ -38,6 +39,7 @@ def check_comments(
     *,
     orphans: OrphanPolicy = "attach",
     row_offsets: dict[int, int] | None = None,
+    file_names: Mapping[int, str] | None = None,
 ) -> DataFrame:
     """Validate a staged comments table, apply the policies, and log every problem.
 
@@ -51,6 +53,9 @@ def check_comments(
         As in :func:`dynamics.load`.
     row_offsets : dict of int to int, optional
         Rows in the files before each file, to name rows without an id as ``row N``.
+    file_names : mapping of int to str, optional
+        Each file's name by its index (``_file``): of several files, an id an earlier file
+        holds is counted as ``file_overlap``, its sample named by its file, as in memory.
 
     Returns
     -------
@@ -77,22 +82,21 @@ def check_comments(
         problems.policies["missing_field"] = "skipped"
         df = df.filter(~no_id)
 
-    # duplicate ids: keep the first occurrence in input order
+    # repeated ids: keep the first occurrence in input order. A repeat of an id an earlier
+    # file holds is a file_overlap (the files overlap), any other a duplicate_id, as
+    # dynamics.io._many counts them in memory
     first = Window.partitionBy("comment_id").orderBy(*order)
-    df = df.withColumn("_nth", F.row_number().over(first)).cache()
+    df = (
+        df.withColumn("_nth", F.row_number().over(first))
+        .withColumn("_first_file", F.min("_file").over(Window.partitionBy("comment_id")))
+        .cache()
+    )
     dup = F.col("_nth") > 1
-    n_dup = df.filter(dup).count()
-    if n_dup:
-        ids = (
-            df.filter(dup)
-            .groupBy("comment_id")
-            .agg(F.min(F.struct(*order)).alias("_at"))
-            .orderBy("_at")
-            .limit(10)
-            .select("comment_id")
-        )
-        problems.add_many("duplicate_id", [r[0] for r in ids.collect()], total=n_dup)
-    df = df.filter(~dup).drop("_nth")
+    overlap = dup & (F.col("_file") > F.col("_first_file"))
+    if file_names and len(file_names) > 1:
+        _count_repeats(df, overlap, "file_overlap", problems, file_names)
+    _count_repeats(df, dup & ~overlap, "duplicate_id", problems)
+    df = df.filter(~dup).drop("_nth", "_first_file")
 
     # orphans: parent_id given but not present
     present = df.select(F.col("comment_id").alias("_pid"), F.lit(True).alias("_has_parent"))
@@ -215,6 +219,35 @@ def _counts_and_samples(
         ids.append(row["comment_id"])
         out[row["_kind"]] = (total, ids)
     return out
+
+
+def _count_repeats(
+    df: DataFrame,
+    repeat: Column,
+    kind: str,
+    problems: ProblemLog,
+    file_names: Mapping[int, str] | None = None,
+) -> None:
+    """Count the rows ``repeat`` marks as ``kind``, with the first ten ids in input order as
+    samples (each named by the file of its first repeat, given ``file_names``)."""
+    from pyspark.sql import functions as F
+
+    n = df.filter(repeat).count()
+    if not n:
+        return
+    rows = (
+        df.filter(repeat)
+        .groupBy("comment_id")
+        .agg(F.min(F.struct(*ORDER)).alias("_at"))
+        .orderBy("_at")
+        .limit(10)
+        .collect()
+    )
+    if file_names is None:
+        samples = [r["comment_id"] for r in rows]
+    else:
+        samples = [file_sample(file_names[r["_at"][0]], r["comment_id"]) for r in rows]
+    problems.add_many(kind, samples, total=n)
 
 
 def _count_and_sample(

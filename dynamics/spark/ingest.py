@@ -113,8 +113,10 @@ def ingest(
         )
     results.sort(key=lambda r: r.index)
     problems = ProblemLog(path=files[0] if len(files) == 1 else out, strict=strict)
+    # of several files, each sample names its file, as dynamics.load says it
+    names = {r.index: Path(r.path).name for r in results} if len(results) > 1 else None
     for r in results:
-        _replay(r, problems, strict=strict)
+        _replay(r, problems, strict=strict, label=None if names is None else names[r.index])
     offsets, total = {}, 0
     for r in results:
         offsets[r.index] = total
@@ -130,12 +132,16 @@ def ingest(
     if strict and len(results) > 1:  # a strict error names the file of the comment, as load's
         problems.locate = _locator(staged, results, offsets)
     with stage("integrity checks", progress=progress):
+        since = {kind: len(samples) for kind, samples in problems.samples.items()}
         comments = check_comments(
             staged,
             problems,
             orphans=orphans,
             row_offsets=offsets,
+            file_names=names,
         )
+        if names is not None:
+            _name_check_samples(comments, problems, since, names, results)
     threads = _threads(spark, staging, problems)
     with stage("write dataset", progress=progress):
         report, n_buckets = _write(comments, threads, problems, out, results, buckets)
@@ -243,13 +249,44 @@ def _locator(
     return locate
 
 
-def _replay(result: FileResult, problems: ProblemLog, *, strict: bool) -> None:
-    """Add one file's reader problems to the log (raising, with the file named, when strict)."""
+def _replay(
+    result: FileResult, problems: ProblemLog, *, strict: bool, label: str | None = None
+) -> None:
+    """Add one file's reader problems to the log (raising, with the file named, when strict),
+    each sample named after ``label`` when given (one of several files)."""
     log = ProblemLog(path=result.path, strict=strict, source_fields=dict(result.source_fields))
     for kind, n in result.counts.items():
         log.add_many(kind, result.samples.get(kind, []), total=n)
     log.policies.update(result.policies)
-    problems.merge(log)
+    problems.merge(log, label=label)
+
+
+def _name_check_samples(
+    comments: DataFrame,
+    problems: ProblemLog,
+    since: dict[str, int],
+    names: dict[int, str],
+    results: list[FileResult],
+) -> None:
+    """Name the file of each sample the checks added (a comment id by the file of the
+    comment kept, a ``row N`` by the file that holds it), as :func:`dynamics.load` of
+    several files does (:func:`dynamics.io._many.name_samples`)."""
+    from pyspark.sql import functions as F
+
+    from dynamics.io._many import name_samples, samples_since
+
+    wanted = samples_since(problems, since)
+    ids = [s for s in wanted if not s.startswith("row ")]
+    holders: dict[str, str] = {}
+    if ids:
+        found = (
+            comments.filter(F.col("comment_id").isin(ids))
+            .groupBy("comment_id")
+            .agg(F.min("_file").alias("_file"))
+            .collect()
+        )
+        holders = {row["comment_id"]: names[row["_file"]] for row in found}
+    name_samples(problems, since, holders, [(names[r.index], r.n_rows) for r in results])
 
 
 def _threads(spark: SparkSession, staging: Path, problems: ProblemLog) -> DataFrame | None:

@@ -186,3 +186,20 @@ def test_reddit_encoding_refused_as_in_memory(spark, tmp_path):
         dyn.load(dump, encoding="latin-1")
     with pytest.raises(dyn.errors.ReaderOptionError, match="reads UTF-8 only"):
         dsp.ingest(dump, tmp_path / "ds", spark=spark, encoding="latin-1", progress=False)
+
+
+def test_overlapping_files_counted_and_named_as_in_memory(spark, tmp_path):
+    """Ids an earlier file holds are ``file_overlap``, a file's own repeats ``duplicate_id``,
+    and the samples name their file, as :func:`dynamics.load` of the same list says."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("id,parent,user,body\n1,,ann,hi\n2,1,bob,yo\n2,1,bob,again\n", encoding="utf-8")
+    b.write_text("id,parent,user,body\n2,1,bob,yo\n3,2,cat,hey\n4,zz,dan,lost\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        memory = dyn.load([a, b])
+        report = dsp.ingest([a, b], tmp_path / "ds", spark=spark, progress=False)
+    _same_report(memory.report, report)
+    assert (report["file_overlap"], report["duplicate_id"], report["orphan"]) == (1, 1, 1)
+    assert report.samples == memory.report.samples
+    assert report.samples["file_overlap"] == ["b.csv id 2"]
+    assert report.samples["orphan"] == ["b.csv id 4"]
