@@ -5,13 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CONFIG_KEY", "EPISODE_DEFAULTS", "EPISODE_PROMPT", "N_DRAWS", "Settings", "current"]
+__all__ = [
+    "CONFIG_KEY",
+    "EPISODE_COLUMNS",
+    "EPISODE_DEFAULTS",
+    "EPISODE_PROMPT",
+    "N_DRAWS",
+    "Settings",
+    "current",
+]
 
 CONFIG_KEY = "DYNAMICS_DASHBOARD"
 
 #: The Escalation page's first episode parameters (toxicity threshold, minimum turns), which
 #: the User page's episodes follow until the page's controls change them.
 EPISODE_DEFAULTS = {"threshold": 0.5, "min_turns": 3}
+
+#: The columns an episodes table shows (Escalation and User pages; the CSV has them all).
+EPISODE_COLUMNS = [
+    "rank",
+    "trend",
+    "kind",
+    "participants",
+    "turns",
+    "peak_toxicity",
+    "mean_toxicity",
+    "score",
+    "thread_id",
+]
 
 #: What the Escalation page's episode view says before a click.
 EPISODE_PROMPT = "Click an episode in the table."

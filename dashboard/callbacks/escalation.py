@@ -35,7 +35,7 @@ from dashboard.label_draws import (
     flagged_shares,
     labels_upload,
 )
-from dashboard.settings import EPISODE_PROMPT, N_DRAWS
+from dashboard.settings import EPISODE_COLUMNS, EPISODE_PROMPT, N_DRAWS
 from dynamics import escalation
 from dynamics._kernel import N_DEFINED, measures
 from dynamics._words import counted
@@ -211,26 +211,19 @@ def render(dataset, threshold, min_turns):
     table = eps.tables.get("episodes")
     if table is None or table.height == 0:
         return body, notice("No escalation episode with these parameters.")
-    shown = table.with_columns(
-        participants_text(),
-        pl.col(pl.Float64).round(3),
-    ).drop("comment_ids")
+    # the CSV has every column at full precision, the comments' ids and the page's settings
+    shown = table.select(
+        pl.lit(threshold).alias("threshold"),
+        pl.lit(min_turns).alias("window_turns"),
+        pl.all(),
+    ).with_columns(participants_text(), pl.col("comment_ids").list.join(" "))
     return body, table_card(
         "episodes",
         shown,
         title="Flame-war episodes, ranked: rising ones first, then by score (click one)",
         row_id="episode_id",
-        columns=[
-            "rank",
-            "trend",
-            "kind",
-            "participants",
-            "turns",
-            "peak_toxicity",
-            "mean_toxicity",
-            "score",
-            "thread_id",
-        ],
+        digits=3,
+        columns=EPISODE_COLUMNS,
     )
 
 

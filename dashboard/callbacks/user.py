@@ -17,7 +17,7 @@ from dashboard.components import (
 )
 from dashboard.figures.user import partners_figure
 from dashboard.ids import ID
-from dashboard.settings import EPISODE_DEFAULTS
+from dashboard.settings import EPISODE_COLUMNS, EPISODE_DEFAULTS
 from dynamics import escalation, polarization
 
 __all__: list[str] = []
@@ -165,7 +165,8 @@ def render(dataset, author, episode_settings):
             "side",
             " | ".join(_sides_of(key, author)),
             "signed graph: side -1 or 1 of the agree/disagree split (the Polarization and "
-            "Echo chambers pages' default, seed 0); community: the number of their Leiden "
+            "Echo chambers pages' default; no seed: the spectral split is not random); "
+            "community: the number of their Leiden "
             "community among all of them (0 the largest, seed 0), of which dynamics analyze "
             "keeps 0 and 1 as its sides",
         ),
@@ -185,6 +186,8 @@ def render(dataset, author, episode_settings):
             "user_episodes",
             started,
             title=f"Flame-war episodes they started ({started.height}; {rule})",
+            columns=EPISODE_COLUMNS,
+            digits=3,
         )
     cols = [
         x for x in ("comment_id", "thread_id", "created_at", "toxicity", "text") if x in c.columns

@@ -168,7 +168,7 @@ def _node_trace(part: pl.DataFrame, *, name: str, color: str, labelled: bool) ->
         "name": name,
         "customdata": authors,
         "hovertext": [
-            f"{safe_text(a)}<br>{n:,} comments"
+            f"{safe_text(a)}<br>{n:,} comment{'' if n == 1 else 's'}"
             for a, n in zip(authors, part["n_comments"].to_list(), strict=True)
         ],
         "hoverinfo": "text",

@@ -55,5 +55,9 @@ def partners_figure(out_edges: pl.DataFrame, in_edges: pl.DataFrame, *, top: int
             },
             hovertemplate="%{y}: %{x} replies<extra></extra>",
         )
-    fig.update_xaxes(title_text="replies")
+    most = max([*out_edges["count"].to_list(), *in_edges["count"].to_list(), 1])
+    # replies are whole: ticks at whole numbers (a step of 1 up to 10, else plotly's own)
+    fig.update_xaxes(
+        title_text="replies", tickformat="d", rangemode="tozero", dtick=1 if most <= 10 else None
+    )
     return styled(fig, title="Reply partners", height=max(320, 24 * top))

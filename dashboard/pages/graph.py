@@ -20,6 +20,15 @@ COLOR_OPTIONS = [
 ]
 
 
+#: What an edge and a node's degree are, under the controls.
+GRAPH_INTRO = (
+    "An arrow u → v: u replied to a comment of v's, weighted by the replies. A top-level "
+    "comment answers the post, not a user, so it makes no edge: a thread's users may sit "
+    "apart though they commented on the same post. Degree: the number of distinct users a "
+    "user replied to or was replied to by, in the time window and threads chosen."
+)
+
+
 def layout(**_query: str) -> html.Div:
     """Filters and the graph."""
     controls = html.Div(
@@ -50,7 +59,7 @@ def layout(**_query: str) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Label("Minimum degree"),
+                    html.Label("Minimum degree (reply partners)"),
                     dcc.Dropdown(
                         id=ID.GRAPH_MIN_DEGREE,
                         **KEPT,
@@ -95,6 +104,7 @@ def layout(**_query: str) -> html.Div:
         [
             html.H2("User reply graph"),
             controls,
+            html.Div(GRAPH_INTRO, className="note"),
             html.Div(id=ID.GRAPH_NOTE, className="note"),
             figure_card(
                 "user_graph",

@@ -114,6 +114,8 @@ def test_user_graph_figure_bins_edges_by_hostility() -> None:
     # nodes: one trace per group, each user once
     node_traces = [t for t in fig.data if t.customdata is not None]
     assert sorted(c for t in node_traces for c in t.customdata) == ["a", "b", "c", "far"]
+    hovers = [h for t in node_traces for h in t.hovertext or t.text or []]
+    assert "a<br>1 comment" in hovers and "b<br>5 comments" in hovers
     # edges: one path shape of arcs per hostility bin used, each with an empty legend-key trace
     paths = [s.path for s in fig.layout.shapes]
     assert paths == ["M0.0,0.0Q0.65,0.35 1.0,1.0", "M1.0,1.0Q1.35,0.35 2.0,0.0",
@@ -287,6 +289,10 @@ def test_partners_figure() -> None:
     fig = partners_figure(out, out.head(0))
     assert list(fig.data[0].x) == [1, 3]  # smallest first: the largest is drawn on top
     assert "<i>" not in "".join(fig.data[0].y)
+    # replies are whole numbers: no 0.5 ticks on a small count, plotly's own steps on a large
+    assert (fig.layout.xaxis.dtick, fig.layout.xaxis2.dtick) == (1, 1)
+    many = partners_figure(out.with_columns(pl.col("count") * 20), out.head(0))
+    assert many.layout.xaxis.dtick is None
 
 
 def test_empty_figure_escapes_message() -> None:
