@@ -63,7 +63,7 @@ def load(
     cache : bool or path, default False
         True keeps a Parquet copy in ``$XDG_CACHE_HOME/dynamics`` (``~/.cache/dynamics``) keyed
         by the file's path, size, modification time and the options, so a second load is
-        instant; a path names the cache directory.
+        instant (and warns of the data's problems again); a path names the cache directory.
     progress : bool or None, default None
         Show progress bars (None: only for large files on a terminal).
     **options
@@ -114,7 +114,11 @@ def load(
     cache_file = _cache_file(path, fmt, cache, strict=strict, orphans=orphans, options=options)
     if cache_file is not None and cache_file.exists():
         logger.info("reading %s from cache %s", path, cache_file)
-        return Discussion.read_parquet(cache_file)
+        cached = Discussion.read_parquet(cache_file)
+        if not cached.report.ok:  # a notebook run again hears of its data's problems again
+            text = _warning_text(cached.report)
+            warnings.warn(f"{text} (read from the cache)", DataQualityWarning, stacklevel=2)
+        return cached
     # no name for the reader's result: _assemble releases its raw table as soon as it can
     disc = _assemble(
         read_guarded(reader.read, path, path, fmt, strict=strict, progress=progress, **options),

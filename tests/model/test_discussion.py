@@ -217,11 +217,14 @@ def test_cache_makes_second_load_read_parquet(tmp_path: Path) -> None:
     src = tmp_path / "c.csv"
     pl.DataFrame(ROWS).write_csv(src)
     cache = tmp_path / "cache"
-    with pytest.warns(dyn.DataQualityWarning):
+    with pytest.warns(dyn.DataQualityWarning) as said:
         first = dyn.load(src, cache=cache)
     files = list(cache.glob("*.parquet"))
     assert len(files) == 1
-    second = dyn.load(src, cache=cache)  # no warning: read back from the cache
+    # read back from the cache, and its data's problems said again (a notebook run again)
+    with pytest.warns(dyn.DataQualityWarning) as again:
+        second = dyn.load(src, cache=cache)
+    assert str(again[0].message) == f"{said[0].message} (read from the cache)"
     assert second.to_polars().equals(first.to_polars())
     assert second.report == first.report
 
