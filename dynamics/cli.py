@@ -380,7 +380,9 @@ def analyze(
     annotate: Annotated[
         bool, typer.Option(help="Score toxicity, sentiment, stance (needed for escalation).")
     ] = True,
-    n_null: Annotated[int, typer.Option(help="Null-model samples per metric.")] = 200,
+    n_null: Annotated[
+        int, typer.Option(min=0, help="Null-model samples per metric (0: no null model).")
+    ] = 200,
     n_boot: Annotated[int, typer.Option(help="Bootstrap samples per metric (0: no CIs).")] = 200,
     n_jobs: Annotated[
         int | None,

@@ -114,7 +114,7 @@ def analyze(
     seed : int, default 0
         Seed of the sides (Leiden) and of every null model and bootstrap.
     n_null : int, default 200
-        Null-model samples, for every metric that takes them.
+        Null-model samples, for every metric that takes them; 0 runs no null model.
     n_boot : int, default 200
         Bootstrap samples over threads for the confidence intervals, for every metric that
         takes them; 0 computes no interval.

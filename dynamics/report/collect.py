@@ -96,7 +96,8 @@ class Settings:
     seed : int, default 0
         Passed as ``seed`` to the sides and to every metric that takes one.
     n_null : int, default 200
-        Null-model samples, for every metric that takes ``n_null``.
+        Null-model samples, for every metric that takes ``n_null``; 0 runs no null model (no
+        z or p-value), as ``null=None`` does.
     n_boot : int, default 200
         Bootstrap samples over threads for the confidence intervals, for every metric that
         takes ``n_boot``; 0 computes no interval.
@@ -157,6 +158,11 @@ class Settings:
     thresholds: tuple[float, ...] = ()
     side_seeds: int = 5
 
+    @property
+    def runs_null(self) -> bool:
+        """Whether the report runs null models (a ``null`` and at least one sample)."""
+        return self.null is not None and self.n_null > 0
+
     def __post_init__(self) -> None:
         def _int(v: Any) -> bool:
             return isinstance(v, int) and not isinstance(v, bool)
@@ -164,7 +170,7 @@ class Settings:
         check_param(_int(self.seed), "seed", "analyze", "an int", self.seed)
         check_seed(self.seed, "analyze")
         check_param(
-            _int(self.n_null) and self.n_null >= 1, "n_null", "analyze", "an int >= 1", self.n_null
+            _int(self.n_null) and self.n_null >= 0, "n_null", "analyze", "an int >= 0", self.n_null
         )
         check_param(
             _int(self.n_boot) and (self.n_boot == 0 or self.n_boot >= 2),
@@ -570,13 +576,13 @@ def arguments(spec: Measure, settings: Settings, sides: SidesRun) -> dict[str, A
     """What the report passes to a measure, read from its spec.
 
     The settings the measure takes (``spec.takes``); ``null`` and ``n_null`` only to measures
-    with null models (``spec.nulls``; ``null=None`` in the settings runs none); the sides to
+    with null models (``spec.nulls``; ``null=None`` or ``n_null=0`` runs none); the sides to
     measures of sides or leanings (two sides are the leanings -1 and +1).
     """
     takes = spec.takes
     wanted: dict[str, Any] = {"seed": settings.seed, "n_boot": settings.n_boot, "progress": False}
     kwargs = {k: v for k, v in wanted.items() if k in takes}
-    if spec.nulls and settings.null is not None:
+    if spec.nulls and settings.runs_null:
         chosen = settings.null if settings.null in spec.nulls else spec.nulls[0]
         kwargs.update(
             {k: v for k, v in (("null", chosen), ("n_null", settings.n_null)) if k in takes}
@@ -778,9 +784,7 @@ def null_note(spec: Measure, settings: Settings) -> str | None:
     """The note of a measure without a null model in a family whose measures have one (the
     leaning distributions of polarization), when the report runs nulls."""
     refuses_null = (
-        spec.family in ("polarization", "echo_chambers")
-        and not spec.nulls
-        and settings.null is not None
+        spec.family in ("polarization", "echo_chambers") and not spec.nulls and settings.runs_null
     )
     return "no null model applies to this measure" if refuses_null else None
 

@@ -395,7 +395,7 @@ def render(
                 ],
                 [
                     "null",
-                    settings.null or "none",
+                    settings.null if settings.runs_null else "none",
                     (
                         "null model of the side-based measures: auto re-finds sides found in the "
                         "graph on degree-preserving rewirings of it (rewire-refit) and shuffles "

@@ -115,7 +115,8 @@ def test_user_graph_figure_bins_edges_by_hostility() -> None:
     node_traces = [t for t in fig.data if t.customdata is not None]
     assert sorted(c for t in node_traces for c in t.customdata) == ["a", "b", "c", "far"]
     hovers = [h for t in node_traces for h in t.hovertext or t.text or []]
-    assert "a<br>1 comment" in hovers and "b<br>5 comments" in hovers
+    assert "a<br>1 comment" in hovers
+    assert "b<br>5 comments" in hovers
     # edges: one path shape of arcs per hostility bin used, each with an empty legend-key trace
     paths = [s.path for s in fig.layout.shapes]
     assert paths == ["M0.0,0.0Q0.65,0.35 1.0,1.0", "M1.0,1.0Q1.35,0.35 2.0,0.0",

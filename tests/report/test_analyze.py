@@ -360,6 +360,12 @@ def test_no_null_means_no_null(seed_discussion: dyn.Discussion) -> None:
     c = collect(seed_discussion, Settings(annotate=False, n_null=5, n_boot=0))
     ei = next(r for r in c.runs if r.spec.name == "ei_index").result
     assert (ei.params["null"], ei.params["n_null"]) == ("rewire-refit", 5)
+    # n_null=0 (the CLI's --n-null 0) runs none either, as n_boot=0 computes no interval
+    c = collect(seed_discussion, Settings(annotate=False, n_null=0, n_boot=0))
+    ei = next(r for r in c.runs if r.spec.name == "ei_index").result
+    assert (ei.params["null"], ei.p_value) == (None, None)
+    with pytest.raises(ValueError, match="'n_null' parameter of analyze must be an int >= 0"):
+        Settings(n_null=-1)
 
 
 def test_workers_do_not_change_the_report(seed_discussion: dyn.Discussion, tmp_path: Path) -> None:
