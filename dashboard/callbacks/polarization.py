@@ -73,7 +73,7 @@ def _run(name: str, key: str, sides, n: int, seed: int = 0) -> pd.DataFrame:
     if leaning and sides.leaning is None:  # fewer than two sides: no leaning to read
         reason = "no leaning: the sides found are not two (" + (sides.reason or "no sides") + ")"
         return pd.DataFrame([{"metric": name, "value": math.nan, "reason": reason}])
-    kwargs: dict[str, object] = {"leaning": dict(sides.leaning)} if leaning else {"sides": sides}
+    kwargs: dict[str, object] = {"leaning": sides.leaning} if leaning else {"sides": sides}
     if spec.nulls:  # "auto": found sides get the null that re-finds them on rewired graphs
         kwargs.update(null="auto" if n else None, n_null=n or None)
     if "signal" in spec.needs and DEFAULTS["signal"] not in disc.comments.columns:

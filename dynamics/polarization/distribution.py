@@ -24,6 +24,7 @@ from dynamics._sample_checks import side_warnings
 from dynamics._validation import as_igraph, float_values, per_author, side_labels
 from dynamics.polarization._common import choose_labels
 from dynamics.polarization._family import polarization_measure
+from dynamics.polarization._sides_type import Leaning
 
 __all__ = ["BimodalityResult", "PolarizationIndexResult", "bimodality", "polarization_index"]
 
@@ -90,6 +91,22 @@ def _values(
     described = int((active & ~np.isnan(vals)).sum())
     share = (described / int(active.sum()), described) if active.any() else None
     return vals[~np.isnan(vals)], chosen, share
+
+
+def _halves(leaning: object) -> tuple[Any, Any]:
+    """The names of a leaning's negative and positive halves in the warnings: the two sides
+    a :attr:`Sides.leaning <dynamics.polarization.Sides.leaning>` came from (the first of
+    their order maps to -1), as the measures given those sides name them; else "negative"
+    and "positive".
+
+    >>> s = dyn.polarization.sides(nx.Graph([("a", "b")]), method="labels",
+    ...                            labels={"a": "L", "b": "R"})
+    >>> _halves(s.leaning), _halves(dict(s.leaning))
+    (('L', 'R'), ('negative', 'positive'))
+    """
+    if isinstance(leaning, Leaning) and len(leaning.sides.order) == 2:
+        return leaning.sides.order[0], leaning.sides.order[1]
+    return "negative", "positive"
 
 
 #: Why the leaning distributions take no null model (their ``TypeError`` says it).
@@ -360,7 +377,7 @@ def _leaning_measure(
     said: list[str] = []
     if reason is None:  # the two halves of the leaning distribution, as sides
         # named by the compared sides' own labels when sides were given, as elsewhere
-        low, high = pair_used if pair_used is not None else ("negative", "positive")
+        low, high = pair_used if pair_used is not None else _halves(leaning)
         halves = {low: int((x < 0).sum()), high: int((x > 0).sum())}
         share, described = user_share if user_share is not None else (None, None)
         said.extend(side_warnings(halves, user_share=share, n_on_sides=described))

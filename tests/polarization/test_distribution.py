@@ -134,3 +134,15 @@ def test_errors():
     assert not {"null", "n_null"} & pol.bimodality.spec.takes
     with pytest.raises(TypeError, match="'leaning' parameter"):
         pol.polarization_index(g, leaning=[1, -1])
+
+
+def test_small_sample_warnings_name_the_sides_a_leaning_came_from():
+    """Given ``Sides.leaning``, the halves are named by the sides' labels, as the measures
+    given the sides name them (a page listed "side -1" and "side 'negative'" together)."""
+    g = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
+    s = pol.sides(g, method="labels", labels={"a": "L", "b": "R", "c": "R", "d": "R"})
+    said = " ".join(pol.polarization_index(g, leaning=s.leaning).warnings)
+    assert "side 'L' has 1" in said
+    assert "negative" not in said
+    plain = " ".join(pol.polarization_index(g, leaning=dict(s.leaning)).warnings)
+    assert "side 'negative' has 1" in plain
