@@ -62,11 +62,17 @@ def check_out_dir(out_dir: str | Path, *, overwrite: bool) -> Path:
         When ``out_dir`` is a file.
     FileExistsError
         When it already holds a report and ``overwrite`` is False.
+    OSError
+        When it does not exist and cannot be made (its nearest existing folder takes no new
+        folder: read-only, or a system folder such as ``/proc``): said before any work, not
+        after the measures have run.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         msg = f"{out} is a file; the report needs a folder"
         raise NotADirectoryError(msg)
+    if not out.exists():
+        _check_creatable(out)
     existing = [out / name for name in FILES if (out / name).exists()]
     if existing and not overwrite:
         msg = (
@@ -75,6 +81,21 @@ def check_out_dir(out_dir: str | Path, *, overwrite: bool) -> Path:
         )
         raise FileExistsError(msg)
     return out
+
+
+def _check_creatable(out: Path) -> None:
+    """Raise an ``OSError`` naming ``out`` when no folder can be made where it would go (a
+    trial folder is made and removed in its nearest existing ancestor)."""
+    import tempfile
+
+    base = out.absolute().parent
+    while not base.exists():
+        base = base.parent
+    try:
+        Path(tempfile.mkdtemp(prefix=".dynamics-check-", dir=base)).rmdir()
+    except OSError as exc:
+        msg = f"cannot make the report folder {out}: {base} takes no new folder ({exc.strerror})"
+        raise OSError(msg) from exc
 
 
 def analyze(

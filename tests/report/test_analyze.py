@@ -8,6 +8,7 @@ import html
 import importlib
 import json
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -460,6 +461,14 @@ def test_bad_parameter_or_folder_is_refused(
     a_file.write_text("", encoding="utf-8")
     with pytest.raises(NotADirectoryError, match="is a file"):
         analyze(seed_discussion, a_file, annotate=False)
+    # a folder that cannot be made is said before any work (it was said after the measures)
+    with pytest.raises(OSError, match=r"cannot make the report folder /proc/x/r: /proc takes"):
+        analyze(seed_discussion, "/proc/x/r", annotate=False)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if not os.access(locked, os.W_OK):  # root writes anywhere
+        with pytest.raises(OSError, match="takes no new folder"):
+            analyze(seed_discussion, locked / "r", annotate=False)
     # an empty part: nothing to report, and no folder of NaNs
     empty = seed_discussion.filter(authors="nobody here")
     with pytest.raises(dyn.EmptyInputError, match=r"selected by authors: nobody here \(0 of 49"):
