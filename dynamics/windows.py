@@ -11,7 +11,7 @@ import polars as pl
 
 from dynamics._params import check_param, draws_seed
 from dynamics._results import MetricResult
-from dynamics.errors import DataQualityWarning, DynamicsError
+from dynamics.errors import DataQualityWarning, DynamicsError, GraphKindError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,7 +85,8 @@ def over_time(
         For a name that is no registered measure's (the message lists the valid names), or
         bad ``by``, ``rolling`` or ``min_comments``.
     TypeError
-        When ``metric`` is neither a function nor a name.
+        When ``metric`` is neither a function nor a name; ``GraphKindError`` (a
+        ``TypeError``) when ``discussion`` is not a Discussion (a graph has no times).
     DynamicsError
         When no comment has a timestamp.
 
@@ -111,7 +112,15 @@ def over_time(
     """
     import pandas as pd
 
+    from dynamics.model.discussion import Discussion
+
     metric = _metric(metric)
+    if not isinstance(discussion, Discussion):
+        msg = (
+            f"over_time needs a Discussion (its windows are cut by the comments' times), not "
+            f"{type(discussion).__name__}: a graph has no times to cut"
+        )
+        raise GraphKindError(msg)
     check_param(
         min_comments >= 0, "min_comments", "over_time", "a non-negative integer", min_comments
     )

@@ -228,3 +228,11 @@ def test_found_sides_are_held_fixed_with_a_label_shuffle_null() -> None:
     # an explicit null is used as given
     explicit = over_time("ei_index", d, by="1w", sides=found, null="rewire-refit", n_null=5)
     assert "null" not in explicit.attrs
+
+
+def test_a_graph_is_refused_saying_why() -> None:
+    """A graph has no times to cut into windows: a clear TypeError, not an AttributeError."""
+    import networkx as nx
+
+    with pytest.raises(dyn.errors.GraphKindError, match="over_time needs a Discussion"):
+        dyn.windows.over_time("reciprocity", nx.DiGraph([("a", "b")]), by="1w")
