@@ -307,7 +307,11 @@ def table_card(
     df = frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
     token = table_token(df)
     shown = [c for c in (columns or list(df.columns)) if c in df.columns]
-    records = (df if digits is None else df.round(digits)).head(max_rows).to_dict("records")
+    if digits is not None:  # the floats only: pandas warns that durations do not round
+        numbers = df.select_dtypes(include="floating").columns  # "number" takes durations
+        df = df.copy()
+        df[numbers] = df[numbers].round(digits)
+    records = df.head(max_rows).to_dict("records")
     texts = {c: [_cell(r[c]) for r in records] for c in shown}
     # numbers, ids and short labels stay whole on one line; only prose wraps ("3.6 5", "risin g")
     prose = {c for c, cells in texts.items() if max(map(len, cells), default=0) > _PROSE}

@@ -46,6 +46,8 @@ from dynamics.uncertainty import threshold_sensitivity
 __all__: list[str] = []
 
 TOXICITY = ("toxicity",)
+#: Episodes listed (and so openable) on the page; the CSV has them all.
+MAX_EPISODE_ROWS = 1000
 #: The thresholds of the threshold card.
 SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -224,6 +226,8 @@ def render(dataset, threshold, min_turns):
         row_id="episode_id",
         digits=3,
         columns=EPISODE_COLUMNS,
+        # every episode can be opened (one component however many rows: see text_table)
+        max_rows=MAX_EPISODE_ROWS,
     )
 
 

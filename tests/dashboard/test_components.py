@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import polars as pl
@@ -128,3 +129,11 @@ def test_clickable_rows_carry_their_ids() -> None:
     (box,) = [p for p in _parts(card, html.Div) if "data-chosen-row" in p.to_plotly_json()["props"]]
     assert json.loads(box.to_plotly_json()["props"]["data-chosen-row"]) == store.id
     assert _parts(table_card("plain", frame), dcc.Store) == []
+
+
+def test_digits_round_the_numbers_only() -> None:
+    """``digits`` rounds the numbers shown; a duration column stays as it is, without the
+    warning pandas gives when asked to round it (an episodes table has ``duration``)."""
+    frame = pl.DataFrame({"score": [0.123456], "duration": [timedelta(seconds=35350)], "n": [3]})
+    cells = [text for tag, _cls, text in _html_cells(table_card("t", frame, digits=3)).cells]
+    assert cells[3:] == ["0.123", "9 h 49 min", "3"]
