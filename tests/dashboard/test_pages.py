@@ -186,6 +186,12 @@ def test_user_episodes_follow_the_escalation_parameters(dash_duo, app) -> None:
     dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
     _choose(dash_duo, f"#{ID.ESC_THRESHOLD}", "0.3")
     _choose(dash_duo, f"#{ID.ESC_MIN_TURNS}", "2")
+    # leave once the choice is kept (a page left before its callbacks answer keeps nothing)
+    kept = f"return JSON.parse(window.sessionStorage.getItem('{ID.ESC_SETTINGS}') || 'null')"
+    until(
+        lambda: dash_duo.driver.execute_script(kept) == {"threshold": 0.3, "min_turns": 2},
+        timeout=TIMEOUT,
+    )
     dash_duo.wait_for_page(f"{dash_duo.server_url}/user?author=Tudor%20Miron")
     dash_duo.wait_for_contains_text(
         f"#{ID.USER_BODY}", "toxicity >= 0.3, 2+ turns, as on Escalation", timeout=TIMEOUT
