@@ -286,10 +286,14 @@ def user_graph_figure(
     palette = group_palette(len(groups))
     for i, group in enumerate(groups):
         colour = "#aaaaaa" if group == "none" else palette[i % len(palette)]
+        # the users without a group: "no side", or plain "users" when nothing is coloured
+        name = f"{group_label} {safe_text(group)}"
+        if group == "none":
+            name = "users" if len(groups) == 1 else f"no {group_label}"
         fig.add_trace(
             _node_trace(
                 nodes.filter(pl.col("group") == group),
-                name=f"{group_label} {safe_text(group)}",
+                name=name,
                 color=colour,
                 labelled=small,
             )

@@ -209,7 +209,10 @@ def test_user_graph_figure_without_edges_has_no_shapes() -> None:
                                  "y1": pl.Float64, "hostility": pl.Float64})  # fmt: skip
     fig = user_graph_figure(nodes, edges)
     assert fig.layout.shapes == ()
-    assert [t.name for t in fig.data] == ["side none"]  # no direction key without edges
+    # no direction key without edges; nothing coloured: "users", not "side none"
+    assert [t.name for t in fig.data] == ["users"]
+    both = pl.concat([nodes, nodes.with_columns(author=pl.lit("b"), group=pl.lit("1"))])
+    assert [t.name for t in user_graph_figure(both, edges).data] == ["side 1", "no side"]
 
 
 def test_user_graph_figure_empty() -> None:
