@@ -152,7 +152,7 @@ def render(dataset, threshold, min_turns):
             None
             if isinstance(eps, cache.Failed)
             else f"{eps.n_rising:,} rising, {eps.n_flat:,} flat (toxicity climbs by less "
-            f"than {FLAT_RISE:g} within the episode)",
+            f"than {FLAT_RISE:g} within the episode); windows of {min_turns} turns",
         ),
     ]
     figs = []

@@ -310,6 +310,10 @@ def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) ->
     _shot(dash_duo, screenshot_dir, "escalation")
     _choose(dash_duo, f"#{ID.ESC_MIN_TURNS}", "2")
     dash_duo.wait_for_text_to_equal(f"#{ID.ESC_EPISODE_VIEW}", EPISODE_PROMPT, timeout=TIMEOUT)
+    # the page's new episodes drawn before the test ends (a server stopped mid-callback
+    # raises in its request thread)
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_BODY}", "windows of 2 turns", timeout=TIMEOUT)
+    until(lambda: not dash_duo.find_elements('[data-dash-is-loading="true"]'), timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
 
 
