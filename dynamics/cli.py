@@ -228,10 +228,16 @@ def _note_problems(report: Any, file: Path, posts: Any = None) -> None:
     doubt = report.format_doubt()
     n_posts = 0 if posts is None else posts.height
     read_as = f" ({counted(n_posts, 'post')} of the threads)" if n_posts else ""
+    # a saved part: its input's counts are the whole input's, not losses of this file
+    part = (
+        f" (a part of it: {report.selection}; the problems are the whole input's)"
+        if report.selection
+        else ""
+    )
     _err.print(
         escape(
             f"note: {file.name}: {report.n_records:,} records read{read_as}, "
-            f"{counted(report.n_comments, 'comment')} kept; "
+            f"{counted(report.n_comments, 'comment')} kept{part}; "
             + "; ".join(named)
             + f". `dynamics info {file}` lists them with examples."
             + (f" {cli_syntax(doubt[0].upper() + doubt[1:])}." if doubt else "")

@@ -89,6 +89,16 @@ def test_convert_and_analyze_name_the_data_problems(tmp_path: Path) -> None:
     )  # fmt: skip
     assert report.exit_code == 0, report.output
     assert "1 orphan (attached to the thread root" in report.output
+    # a saved part says that it is one: its counts are the whole input's, not its losses
+    with pytest.warns(dyn.DataQualityWarning):
+        whole = dyn.load(table)
+    whole.filter(authors=["ann", "bob"]).save(tmp_path / "part.parquet")
+    again = runner.invoke(
+        app, ["convert", str(tmp_path / "part.parquet"), "-o", str(tmp_path / "p2.parquet")]
+    )
+    said = " ".join(again.output.split())
+    assert "2 comments kept (a part of it: authors: 2 given (2 of 4 comments)" in said
+    assert "the problems are the whole input's); 1 orphan" in said
 
 
 def test_note_and_info_say_how_many_records_were_posts(tmp_path: Path) -> None:
@@ -153,8 +163,7 @@ def test_strict_fails_with_record_and_field(tmp_path: Path) -> None:
     result = runner.invoke(app, ["info", str(f), "--strict"])
     assert result.exit_code == 1
     assert (
-        "c.csv: id='b': field 'parent' refers to a comment that is not in the data"
-        in result.output
+        "c.csv: id='b': field 'parent' refers to a comment that is not in the data" in result.output
     )
 
 
