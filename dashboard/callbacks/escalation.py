@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from urllib.parse import quote
 
 import polars as pl
-from dash import Input, Output, State, ctx, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import cache
 from dashboard.background import job_with_progress, store_result, stored_result
@@ -256,7 +257,14 @@ def show_episode(chosen, threshold, min_turns, dataset):
         return EPISODE_PROMPT
     episode_id = chosen["row"]
     eps = episodes_result(dataset["key"], threshold, min_turns)
-    chosen = next((e for e in getattr(eps, "episodes", []) if e.episode_id == episode_id), None)
+    rank, chosen = next(
+        (
+            (i, e)
+            for i, e in enumerate(getattr(eps, "episodes", []), start=1)
+            if e.episode_id == episode_id
+        ),
+        (None, None),
+    )
     if chosen is None:
         return "This episode is gone (parameters changed); click another."
     comments = chosen.comments().rename({"signal": "toxicity"})
@@ -265,8 +273,12 @@ def show_episode(chosen, threshold, min_turns, dataset):
     comments = comments.join(flags, on="comment_id", how="left", maintain_order="left")
     return [
         html.P(
-            f"{chosen.kind} in thread {chosen.thread_id}: {chosen.turns} turns, peak "
-            f"toxicity {chosen.peak_toxicity:.2f}",
+            [
+                f"Rank {rank} ({chosen.trend}): {chosen.kind} in thread ",
+                # the whole thread's reply tree, the episode's comments among the others
+                dcc.Link(chosen.thread_id, href=f"/thread?thread={quote(chosen.thread_id)}"),
+                f": {chosen.turns} turns, peak toxicity {chosen.peak_toxicity:.2f}",
+            ],
             className="note",
         ),
         *[comment_block(row) for row in comments.to_dicts()],

@@ -305,6 +305,10 @@ def test_escalation_episode_click(dash_duo, app, screenshot_dir, click_until) ->
     comments = dash_duo.find_elements(f"#{ID.ESC_EPISODE_VIEW} .comment")
     assert len(comments) == 3  # the bundled thread's episode: #33 -> #34 -> #35
     assert [c.text.count("southfront-idlib-thread#3") for c in comments] == [1, 1, 1]
+    view = dash_duo.find_element(f"#{ID.ESC_EPISODE_VIEW}")
+    assert "Rank 1 (flat): chain in thread southfront-idlib-thread: 3 turns" in view.text
+    link = view.find_element(By.CSS_SELECTOR, "a")
+    assert link.get_attribute("href").endswith("/thread?thread=southfront-idlib-thread")
     # the clicked row is marked; new parameters make new episodes and clear the view
     assert len(dash_duo.find_elements(f"#{ID.ESC_EPISODES} tr.chosen")) == 1
     _shot(dash_duo, screenshot_dir, "escalation")
