@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+import polars as pl
+
 from dynamics._params import check_param, draw_seed
 from dynamics._validation import as_igraph, missing_label, side_labels
 from dynamics.polarization._communities import _communities
@@ -329,4 +331,28 @@ def _from_labels(obj: Any, g: ig.Graph, given: Any, params: dict[str, Any]) -> S
     arr = side_labels(obj, g, given, func="sides")
     values = [None if missing_label(v) else v for v in arr.tolist()]
     reason = "no author in the graph has a label" if all(v is None for v in values) else None
-    return _result(g, "labels", values, params, reason=reason)
+    details, said = {}, ()
+    if isinstance(given, str):  # a comments column: an author's comments may disagree
+        mixed = _mixed_labels(obj.comments, given, set(g.vs["name"]))
+        details["mixed_labels"] = mixed
+        if mixed:
+            said = (
+                (
+                    f"{mixed:,} authors' comments carry more than one label in {given!r}: "
+                    "each gets the label most of their comments carry (ties: the smallest)"
+                ),
+            )
+    return _result(g, "labels", values, params, reason=reason, details=details, warnings=said)
+
+
+def _mixed_labels(comments: pl.DataFrame, column: str, users: set[Any]) -> int:
+    """How many of ``users`` wrote comments carrying more than one label in ``column``.
+
+    >>> c = pl.DataFrame({"author": ["a", "a", "b", "b"], "side": ["L", "R", "L", "L"]})
+    >>> _mixed_labels(c, "side", {"a", "b"})
+    1
+    """
+    labelled = comments.select("author", column).drop_nulls()
+    per_author = labelled.group_by("author").agg(pl.col(column).n_unique().alias("n"))
+    mixed = per_author.filter((pl.col("n") > 1) & pl.col("author").is_in(list(users)))
+    return mixed.height

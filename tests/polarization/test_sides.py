@@ -143,6 +143,10 @@ def test_labels_from_a_column_take_each_authors_most_frequent_label() -> None:
     # ann: L, L, R -> L; bob: R, L -> tie, smallest label L; cy: R
     assert dict(s) == {"ann": "L", "bob": "L", "cy": "R"}
     assert s.params["column"] == "camp"
+    # resolved, not in silence: ann and bob wrote under both labels
+    assert s.details["mixed_labels"] == 2
+    said = " ".join(s.details["coverage"]["warnings"])
+    assert "2 authors' comments carry more than one label in 'camp'" in said
 
 
 def test_labels_with_nothing_in_the_graph_is_empty_with_a_reason() -> None:
