@@ -146,6 +146,21 @@ class SignalUncertainty:
         the scores themselves (hard labels against probabilities, see the module's notes)."""
         return self.mean - self.observed
 
+    def to_frame(self, *, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame:
+        """One row per draw: ``draw`` (its number) and ``value`` (null where undefined), as
+        :meth:`ThresholdSensitivity.to_frame` gives one per threshold (a pandas DataFrame,
+        or polars with ``backend="polars"``).
+
+        >>> r = SignalUncertainty("m", ("stance",), 0.5, np.array([0.4, np.nan]), 0.95, {})
+        >>> r.to_frame(backend="polars").rows()
+        [(0, 0.4), (1, None)]
+        """
+        frame = pl.DataFrame(
+            {"draw": np.arange(self.draws.size), "value": self.draws},
+            schema={"draw": pl.Int64, "value": pl.Float64},
+        ).with_columns(pl.col("value").fill_nan(None))
+        return frame_as(frame, backend)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain values (JSON-ready): the summaries and every draw (None for NaN)."""
         return {

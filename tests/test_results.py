@@ -103,14 +103,15 @@ def test_jsonable_handles_numpy_nan_and_nesting() -> None:
 
 
 def test_every_table_the_library_hands_out_is_pandas_or_polars_on_request() -> None:
-    """MetricResult, IngestReport, Sides, a reply forest and a threshold sweep: ``to_frame()``
+    """MetricResult, IngestReport, Sides, a reply forest, a threshold sweep and signal draws:
+    ``to_frame()``
     gives pandas, ``backend="polars"`` the same rows in polars, and a wrong name is an error."""
     from pathlib import Path
 
     import pandas as pd
 
     import dynamics as dyn
-    from dynamics.uncertainty import threshold_sensitivity
+    from dynamics.uncertainty import signal_uncertainty, threshold_sensitivity
 
     thread = Path(dyn.__file__).parent / "data" / "southfront-idlib-thread.txt"
     with pytest.warns(dyn.errors.DataQualityWarning):
@@ -123,6 +124,7 @@ def test_every_table_the_library_hands_out_is_pandas_or_polars_on_request() -> N
         "sides": dyn.polarization.sides(d, seed=0),
         "forest": d.forest(d.threads["thread_id"][0]),
         "sweep": threshold_sensitivity(d, "escalation.derailment", thresholds=[0.4, 0.6]),
+        "draws": signal_uncertainty(d, "escalation.derailment", n_draws=3, signals="toxicity"),
     }
     for name, obj in made.items():
         pandas_frame, polars_frame = obj.to_frame(), obj.to_frame(backend="polars")
