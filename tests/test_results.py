@@ -104,8 +104,8 @@ def test_jsonable_handles_numpy_nan_and_nesting() -> None:
 
 def test_every_table_the_library_hands_out_is_pandas_or_polars_on_request() -> None:
     """MetricResult, IngestReport, Sides, a reply forest, a threshold sweep and signal draws:
-    ``to_frame()``
-    gives pandas, ``backend="polars"`` the same rows in polars, and a wrong name is an error."""
+    ``to_frame()`` gives pandas, ``backend="polars"`` the same rows in polars, and a wrong
+    name is an error."""
     from pathlib import Path
 
     import pandas as pd
