@@ -3,9 +3,10 @@ comments shown as plain text, metric cards and notices.
 
 Comment bodies and author names are attacker-controlled. They are passed as the ``children``
 string of an html component, which React renders as text, with one exception: a table is
-one ``dcc.Markdown`` of HTML (:func:`text_table`, for speed), in which every header, cell and
-row id goes through :func:`html.escape` first. Never a DataTable in markdown mode, and never
-an unescaped text in ``dcc.Markdown``.
+one ``dcc.Markdown`` of HTML (:func:`text_table`, for speed), which Dash renders through a
+JSX parser, so every header, cell and row id is escaped for it first (:func:`jsx_text`:
+markup and JSX's ``{expressions}``). Never a DataTable in markdown mode, and never an
+unescaped text in ``dcc.Markdown``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "figure_card",
     "format_number",
     "job_status",
+    "jsx_text",
     "metric_card",
     "notice",
     "participants_text",
@@ -251,9 +253,12 @@ def text_table(
     Dash's renderer subscribes every component to its store, so a page's cost in the browser
     grows with its components: the Echo chambers page's tables, about 500 ``html.Td`` cells,
     held the browser 0.6-1.0 s on each visit at 100k comments, and 0.1-0.2 s as one
-    component each. Every header, cell and row id is escaped (``html.escape``), so a text
-    shows as itself; the HTML has no line break (a cell's newlines are written ``&#10;``), so
-    the Markdown parser reads it as one raw HTML block and finds no Markdown inside.
+    component each. ``dcc.Markdown`` hands raw HTML to a JSX parser (react-jsx-parser), in
+    which ``{...}`` in a text is a JavaScript expression: every header, cell and row id is
+    escaped by :func:`jsx_text` (markup characters and braces as character references), so
+    a text shows as itself and runs nothing; the HTML has no line break (a cell's newlines
+    are written ``&#10;``), so the Markdown parser reads it as one raw HTML block and finds
+    no Markdown inside.
 
     >>> table = text_table({"author": ["<b>eve</b>"], "note": ["*a*\\n\\nb"]}, {"note"})
     >>> table.children
@@ -262,16 +267,16 @@ def text_table(
     '<table class="data-table"><thead><tr><th>n</th></tr></thead><tbody><tr class="clickable" data-row="e&quot;1"><td>1</td></tr></tbody></table>'
     """
     columns = list(texts)
-    head = "".join(f"<th>{_escaped(str(c))}</th>" for c in columns)
+    head = "".join(f"<th>{jsx_text(str(c))}</th>" for c in columns)
     opening = {c: '<td class="prose">' if c in prose else "<td>" for c in columns}
     n_rows = len(next(iter(texts.values()), []))
     rows = (
         ["<tr>"] * n_rows
         if row_ids is None
-        else [f'<tr class="clickable" data-row="{_escaped(r)}">' for r in row_ids]
+        else [f'<tr class="clickable" data-row="{jsx_text(r)}">' for r in row_ids]
     )
     body = "".join(
-        rows[i] + "".join(f"{opening[c]}{_escaped(texts[c][i])}</td>" for c in columns) + "</tr>"
+        rows[i] + "".join(f"{opening[c]}{jsx_text(texts[c][i])}</td>" for c in columns) + "</tr>"
         for i in range(n_rows)
     )
     return dcc.Markdown(
@@ -280,9 +285,16 @@ def text_table(
     )
 
 
-def _escaped(text: str) -> str:
-    """``text`` escaped for HTML, its line breaks as character references."""
-    return html_text.escape(text).replace("\r", "&#13;").replace("\n", "&#10;")
+def jsx_text(text: str) -> str:
+    """``text`` as the literal text of an HTML element or quoted attribute that a JSX parser
+    reads: markup characters escaped (``html.escape``), JSX's expression braces and line
+    breaks as character references, which the parser decodes to text.
+
+    >>> jsx_text("{constructor.constructor(x)()} <b> & a }\\n")
+    '&#123;constructor.constructor(x)()&#125; &lt;b&gt; &amp; a &#125;&#10;'
+    """
+    escaped = html_text.escape(text).replace("{", "&#123;").replace("}", "&#125;")
+    return escaped.replace("\r", "&#13;").replace("\n", "&#10;")
 
 
 def table_card(

@@ -96,3 +96,41 @@ def test_plain_tables_render_markup_as_text(dash_duo, hostile_app) -> None:
     assert IMG in cells
     assert "calm start" in cells
     _no_execution(dash_duo)
+
+
+#: JSX expressions: dcc.Markdown's HTML goes through a JSX parser, where {...} is code.
+JSX_SUM = "{1+1}"
+JSX_CALL = "{constructor.constructor(alert.name+(1).constructor.name)()}"
+JSX_AUTHOR = "{7*6} } {"
+
+
+def test_tables_show_jsx_braces_as_text(dash_duo, click_until) -> None:
+    """Braces in a table cell or a row's id are text, never a JSX expression: {1+1} shows
+    as itself (not 2), a lone brace does not break the table, and nothing runs."""
+    frame = pl.DataFrame(
+        {
+            "id": ["{1}", "{2}", "{3}", "{4}"],
+            "parent": [None, "{1}", "{2}", "{3}"],
+            "user": ["alice", JSX_AUTHOR, "alice", JSX_AUTHOR],
+            "body": ["calm start", JSX_SUM, f"you idiot {JSX_CALL}", "a } b { c"],
+            "time": [f"2024-01-01T10:0{i}:00" for i in range(4)],
+            "toxicity": [0.1, 0.6, 0.8, 0.95],
+        }
+    )
+    dash_duo.start_server(create_app(dyn.load(frame), label="braces"))
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/user?author={quote(JSX_AUTHOR)}")
+    dash_duo.wait_for_contains_text(f"#{ID.USER_BODY}", "Their comments", timeout=30)
+    cells = [td.text for td in dash_duo.find_elements(f"#{ID.USER_BODY} table.data-table td")]
+    assert JSX_SUM in cells
+    assert "a } b { c" in cells
+    # a clickable table: the episodes, whose ids carry the comments' braces
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/escalation")
+    dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
+    rows = dash_duo.find_elements(f"#{ID.ESC_EPISODES} tr.clickable")
+    assert any("{" in (r.get_attribute("data-row") or "") for r in rows)
+    assert JSX_AUTHOR in dash_duo.find_element(f"#{ID.ESC_EPISODES}").text
+    # and the row opens its episode: the id came back from the browser as it was sent
+    row = f"#{ID.ESC_EPISODES} tr.clickable td"
+    click_until(dash_duo, row, f"#{ID.ESC_EPISODE_VIEW}", "turns", timeout=60)
+    assert JSX_CALL in dash_duo.find_element(f"#{ID.ESC_EPISODE_VIEW}").text
+    _no_execution(dash_duo)
