@@ -20,7 +20,13 @@ from dynamics._problems import ProblemLog
 from dynamics._version import __version__
 from dynamics.errors import DataQualityWarning, EmptyInputError, ReaderOptionError
 from dynamics.io._base import ReadResult, drop_duplicate_posts, finalize_comments, finalize_threads
-from dynamics.io._many import ManyResult, name_sample_files, read_guarded, read_many
+from dynamics.io._many import (
+    ManyResult,
+    drop_file_overlap,
+    name_sample_files,
+    read_guarded,
+    read_many,
+)
 from dynamics.io._registry import READERS, check_not_blank, check_options, detect, get_reader
 from dynamics.model.checks import OrphanPolicy, check_comments, report_from
 from dynamics.model.discussion import Discussion
@@ -148,6 +154,8 @@ def _assemble(
             found = [f"{n:,} {k}" for k, n in problems.counts.items()]
             msg += f" ({', '.join(found[:4])}{', ...' if len(found) > 4 else ''})"
         raise EmptyInputError(msg)
+    if isinstance(result, ManyResult):
+        comments = drop_file_overlap(comments, problems, result.files)
     comments = check_comments(comments, problems, orphans=orphans, parent_fields=True)
     threads = drop_duplicate_posts(finalize_threads(result.threads, source=result.format), problems)
     if isinstance(result, ManyResult):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from dynamics._problems import ProblemLog, file_sample
@@ -22,6 +23,7 @@ from dynamics.io._registry import check_options, detect, get_reader
 
 __all__ = [
     "ManyResult",
+    "drop_file_overlap",
     "name_sample_files",
     "name_samples",
     "read_guarded",
@@ -125,7 +127,6 @@ def read_many(
             result.threads = result.threads.with_columns(pl.lit(path.name).alias("source_file"))
         results.append(result)
         fmts.append(result.format)
-    _drop_overlap(results)
     problems = ProblemLog(path=paths[0], strict=strict)
     for path, r in zip(paths, results, strict=True):
         problems.merge(r.problems, label=path.name if len(paths) > 1 else None)
@@ -155,37 +156,52 @@ def read_many(
     )
 
 
-def _drop_overlap(results: list[ReadResult]) -> None:
-    """Drop from each file's comments those whose id an earlier file holds, counting them
-    in that file's log as ``file_overlap`` (raising there under ``strict=True``).
+def drop_file_overlap(
+    comments: pl.DataFrame, problems: ProblemLog, files: Sequence[tuple[str, int]]
+) -> pl.DataFrame:
+    """``comments`` (the rows of ``files`` in order: each file's name and number of rows)
+    without the rows whose id an earlier file holds, counted as ``file_overlap`` (raising
+    under ``strict=True``, the error naming the file of the repeat).
 
     Files that overlap (two crawls of one forum, pages fetched apart) are not a damaged
     file: their repeats are told apart from a file's own repeated ids (``duplicate_id``),
-    which the report weighs when it doubts the format.
+    which the report weighs when it doubts the format. Run on the finalized table, after
+    the per-row checks (times, text), so every row read is checked once, as the Spark
+    ingest checks it. The samples are the first ten ids repeated, in input order, each
+    named by the file of its first repeat: the Spark ingest's rule too.
 
-    >>> a = ReadResult(pl.DataFrame({"comment_id": ["1", "2"]}), None, ProblemLog(), "t")
-    >>> b = ReadResult(pl.DataFrame({"comment_id": ["2", "3", "2"]}), None, ProblemLog(), "t")
-    >>> _drop_overlap([a, b])
-    >>> b.comments.get_column("comment_id").to_list(), b.problems.counts, b.problems.samples
-    (['3'], {'file_overlap': 2}, {'file_overlap': ['2']})
+    >>> log = ProblemLog()
+    >>> c = pl.DataFrame({"comment_id": ["1", "2", "2", "3", "2", "1"]})
+    >>> drop_file_overlap(c, log, [("a.csv", 2), ("b.csv", 3), ("c.csv", 1)])["comment_id"].to_list()
+    ['1', '2', '3']
+    >>> log.counts, log.samples
+    ({'file_overlap': 3}, {'file_overlap': ['b.csv id 2', 'c.csv id 1']})
     """
-    seen: pl.Series | None = None
-    for r in results:
-        if "comment_id" not in r.comments.columns:
-            continue
-        ids = r.comments.get_column("comment_id").cast(pl.String)
-        if seen is not None:
-            again = ids.is_in(seen.implode()).fill_null(value=False)
-            if again.any():
-                repeated = ids.filter(again)
-                r.problems.add_many(
-                    "file_overlap",
-                    repeated.unique(maintain_order=True).head(10).to_list(),
-                    total=repeated.len(),
-                )
-                r.comments = r.comments.filter(~again)
-                ids = ids.filter(~again)
-        seen = ids.drop_nulls() if seen is None else pl.concat([seen, ids.drop_nulls()])
+    if len(files) < 2 or "comment_id" not in comments.columns:
+        return comments
+    at = np.repeat(np.arange(len(files), dtype=np.int64), [height for _, height in files])
+    frame = comments.select(
+        pl.col("comment_id"), pl.Series("_file", at), pl.int_range(pl.len()).alias("_row")
+    )
+    repeat = frame.select(
+        (pl.col("_file") > pl.col("_file").min().over("comment_id")).fill_null(value=False)
+    ).to_series()
+    if not repeat.any():
+        return comments
+    first = (
+        frame.filter(repeat)
+        .group_by("comment_id")
+        .agg(pl.col("_row").min(), pl.col("_file").min())
+        .sort("_row")
+        .head(10)
+    )
+    problems.add_many(  # the ids as they are, for a strict error's file and field
+        "file_overlap", first.get_column("comment_id").to_list(), total=int(repeat.sum())
+    )
+    shown = problems.samples["file_overlap"]
+    named = [file_sample(files[f][0], i) for i, f in first.select("comment_id", "_file").rows()]
+    problems.samples["file_overlap"] = shown[: len(shown) - len(named)] + named
+    return comments.filter(~repeat)
 
 
 def name_sample_files(
@@ -258,7 +274,7 @@ def _locator(
 ) -> Callable[[str, str], tuple[Path, dict[str, str], str] | None]:
     """For the concatenated rows of ``results``: the file a comment id (or ``"row N"`` of
     all rows) came from, that file's own field names, and the sample as that file numbers
-    it. Of an id in several files, a ``duplicate_id`` is the second (the row dropped), any
+    it. Of an id in several files, a ``file_overlap`` is the second (the row dropped), any
     other problem the first (the row kept).
 
     >>> a = ReadResult(pl.DataFrame({"comment_id": ["1", "2"]}), None,
@@ -266,7 +282,7 @@ def _locator(
     >>> b = ReadResult(pl.DataFrame({"comment_id": ["2", "3"]}), None,
     ...                ProblemLog(source_fields={"created_at": "time"}), "t")
     >>> where = _locator([Path("a.csv"), Path("b.csv")], [a, b])
-    >>> for kind, sample in [("orphan", "2"), ("duplicate_id", "2"), ("missing_field", "row 4")]:
+    >>> for kind, sample in [("orphan", "2"), ("file_overlap", "2"), ("missing_field", "row 4")]:
     ...     path, fields, shown = where(kind, sample)
     ...     print(path.name, fields, shown)
     a.csv {'created_at': 'created_utc'} 2
@@ -300,7 +316,7 @@ def _locator(
         ]
         if not holders:
             return None
-        path, fields = holders[1] if kind == "duplicate_id" and len(holders) > 1 else holders[0]
+        path, fields = holders[1] if kind == "file_overlap" and len(holders) > 1 else holders[0]
         return path, fields, sample
 
     return locate

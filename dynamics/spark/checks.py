@@ -243,11 +243,12 @@ def _count_repeats(
         .limit(10)
         .collect()
     )
-    if file_names is None:
-        samples = [r["comment_id"] for r in rows]
-    else:
-        samples = [file_sample(file_names[r["_at"][0]], r["comment_id"]) for r in rows]
-    problems.add_many(kind, samples, total=n)
+    # the ids as they are, for a strict error's file and field; then named by their file
+    problems.add_many(kind, [r["comment_id"] for r in rows], total=n)
+    if file_names is not None:
+        shown = problems.samples[kind]
+        named = [file_sample(file_names[r["_at"][0]], r["comment_id"]) for r in rows]
+        problems.samples[kind] = shown[: len(shown) - len(named)] + named
 
 
 def _count_and_sample(

@@ -242,7 +242,7 @@ def _locator(
         ]
         if not files:
             return None
-        index = files[1] if kind == "duplicate_id" and len(files) > 1 else files[0]
+        index = files[1] if kind == "file_overlap" and len(files) > 1 else files[0]
         r = by_index[index]
         return r.path, dict(r.source_fields), sample
 

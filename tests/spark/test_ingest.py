@@ -191,15 +191,24 @@ def test_reddit_encoding_refused_as_in_memory(spark, tmp_path):
 def test_overlapping_files_counted_and_named_as_in_memory(spark, tmp_path):
     """Ids an earlier file holds are ``file_overlap``, a file's own repeats ``duplicate_id``,
     and the samples name their file, as :func:`dynamics.load` of the same list says."""
-    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    a.write_text("id,parent,user,body\n1,,ann,hi\n2,1,bob,yo\n2,1,bob,again\n", encoding="utf-8")
-    b.write_text("id,parent,user,body\n2,1,bob,yo\n3,2,cat,hey\n4,zz,dan,lost\n", encoding="utf-8")
+    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
+    a.write_text("id,parent,user,body,time\n1,,ann,hi,\n2,1,bob,yo,\n2,1,bob,again,\n")
+    b.write_text("id,parent,user,body,time\n2,1,bob,yo,\n3,2,cat,hey,\n4,zz,dan,lost,\n")
+    c.write_text("id,parent,user,body,time\n3,2,cat,hey,\n1,,ann,hi,\n5,3,eve,end,\n")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        memory = dyn.load([a, b])
-        report = dsp.ingest([a, b], tmp_path / "ds", spark=spark, progress=False)
+        memory = dyn.load([a, b, c])
+        report = dsp.ingest([a, b, c], tmp_path / "ds", spark=spark, progress=False)
     _same_report(memory.report, report)
-    assert (report["file_overlap"], report["duplicate_id"], report["orphan"]) == (1, 1, 1)
-    assert report.samples == memory.report.samples
-    assert report.samples["file_overlap"] == ["b.csv id 2"]
-    assert report.samples["orphan"] == ["b.csv id 4"]
+    # every row read is checked (the times of the overlapping rows too), as Spark checks it
+    assert (report["file_overlap"], report["duplicate_id"], report["orphan"]) == (3, 1, 1)
+    assert report["missing_time"] == 9
+    assert report.samples["file_overlap"] == memory.report.samples["file_overlap"]
+    assert report.samples["file_overlap"] == ["b.csv id 2", "c.csv id 3", "c.csv id 1"]
+    assert report.samples["orphan"] == memory.report.samples["orphan"] == ["b.csv id 4"]
+    # a strict error names the file of the repeat and its own field names, in both
+    pattern = r"b\.csv: id='2': field 'id' is already in an earlier file"
+    with pytest.raises(InputFormatError, match=pattern):
+        dyn.load([a, b], strict=True)
+    with pytest.raises(InputFormatError, match=pattern):
+        dsp.ingest([a, b], tmp_path / "strict", spark=spark, strict=True, progress=False)
