@@ -99,7 +99,6 @@ class Pattern(StrEnum):
     TABLE = "table"
     CSV = "csv"
     CSV_DOWNLOAD = "csv-download"
-    ROW = "row"
     CHOSEN_ROW = "chosen-row"
 
 

@@ -156,9 +156,8 @@ _LACKS: dict[str, str] = {
     "progress": "no progress bar",
 }
 
-#: The settings a measure takes when :func:`measure` is not told: all with a null model,
-#: else those of the bootstrap and the seed.
-#: The settings of a measure without a null model.
+#: The settings of a measure without a null model (those of the bootstrap and the seed):
+#: what :func:`measure` gives a measure without ``nulls`` when it is not told.
 WITHOUT_NULL: tuple[str, ...] = ("n_boot", "ci", "seed", "progress")
 
 #: Docstring blocks a measure's docstring names by a line holding only ``{name}``; the

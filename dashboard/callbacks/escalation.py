@@ -247,16 +247,18 @@ def keep_settings(threshold, min_turns):
     Input(chosen_row("episodes"), "data"),
     Input(ID.ESC_THRESHOLD, "value"),
     Input(ID.ESC_MIN_TURNS, "value"),
-    State(ID.DATASET, "data"),
+    Input(ID.DATASET, "data"),
     prevent_initial_call=True,
 )
 def show_episode(chosen, threshold, min_turns, dataset):
-    """The clicked episode's comments in order, coloured by toxicity; new parameters make
-    new episodes, so they clear it."""
+    """The clicked episode's comments in order, coloured by toxicity; new parameters or a
+    new dataset make new episodes, so they clear it."""
     if ctx.triggered_id != chosen_row("episodes") or not chosen:
         return EPISODE_PROMPT
     episode_id = chosen["row"]
     eps = episodes_result(dataset["key"], threshold, min_turns)
+    if isinstance(eps, cache.Failed):
+        return notice(f"Episodes: {eps.message}", kind="error")
     rank, chosen = next(
         (
             (i, e)

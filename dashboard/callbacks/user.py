@@ -175,7 +175,10 @@ def render(dataset, author, episode_settings):
         "threshold": float((episode_settings or EPISODE_DEFAULTS)["threshold"]),
         "min_turns": int((episode_settings or EPISODE_DEFAULTS)["min_turns"]),
     }
-    rule = f"toxicity >= {params['threshold']:g}, {params['min_turns']}+ turns, as on Escalation"
+    rule = (
+        f"toxicity >= {params['threshold']:g}, windows of {params['min_turns']} turns, "
+        "as on Escalation"
+    )
     started = _episodes_started(key, author, params)
     if started is None:
         episodes_part = notice("Escalation episodes are not available for this dataset.")

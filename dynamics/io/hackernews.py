@@ -252,7 +252,8 @@ def _firebase_item(item: dict[str, Any], number: int, items: _Items, problems: P
     if kind is None:
         problems.add("missing_field", record=number, record_id=str(item_id), field="type")
         return
-    if item.get("dead") is True:
+    if item.get("dead") is True and (kind in _THREAD_TYPES or kind == "comment"):
+        # counted where it is kept (a poll option is in neither table)
         problems.add(
             "dead_item",
             record=number,

@@ -180,7 +180,7 @@ def test_user_episodes_follow_the_escalation_parameters(dash_duo, app) -> None:
     _open(dash_duo, app, "/user?author=Tudor%20Miron")
     # (waited for, not read at once: the body may be drawn again while the page settles)
     dash_duo.wait_for_contains_text(
-        f"#{ID.USER_BODY}", "toxicity >= 0.5, 3+ turns, as on Escalation", timeout=TIMEOUT
+        f"#{ID.USER_BODY}", "toxicity >= 0.5, windows of 3 turns, as on Escalation", timeout=TIMEOUT
     )
     dash_duo.wait_for_page(f"{dash_duo.server_url}/escalation")
     dash_duo.wait_for_contains_text(f"#{ID.ESC_EPISODES}", "chain", timeout=60)
@@ -194,7 +194,7 @@ def test_user_episodes_follow_the_escalation_parameters(dash_duo, app) -> None:
     )
     dash_duo.wait_for_page(f"{dash_duo.server_url}/user?author=Tudor%20Miron")
     dash_duo.wait_for_contains_text(
-        f"#{ID.USER_BODY}", "toxicity >= 0.3, 2+ turns, as on Escalation", timeout=TIMEOUT
+        f"#{ID.USER_BODY}", "toxicity >= 0.3, windows of 2 turns, as on Escalation", timeout=TIMEOUT
     )
     assert dash_duo.get_logs() == []
 

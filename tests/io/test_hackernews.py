@@ -160,6 +160,9 @@ def test_dead_items_are_kept_and_counted(tmp_path: Path) -> None:
         '{"by":"b","id":2,"parent":1,"text":"hi","time":1700000100,"type":"comment"}\n'
         '{"by":"c","dead":true,"id":3,"parent":2,"text":"spam","time":1700000200,'
         '"type":"comment"}\n'
+        # a poll option is in neither table: its being dead is not a kept item's flag
+        '{"by":"a","dead":true,"id":4,"poll":1,"text":"yes","time":1700000300,'
+        '"type":"pollopt"}\n'
     )
     d = dyn.load(path, strict=True)  # informational: no error under strict
     assert d.report["dead_item"] == 2
