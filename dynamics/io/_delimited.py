@@ -18,7 +18,7 @@ import polars as pl
 
 from dynamics._problems import ProblemLog
 
-__all__ = ["delimited_records", "read_delimited"]
+__all__ = ["delimited_records", "read_delimited", "swallowed_end"]
 
 
 def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.DataFrame:
@@ -53,16 +53,14 @@ def read_delimited(data: bytes, separator: str, problems: ProblemLog) -> pl.Data
             _count_short_records(data, separator, frame.width, problems, frame.height)
         return frame
     text = data.decode("utf-8-sig", errors="replace")
-    # an odd number of quotes: the last record read swallowed the rest, to the last line
-    unclosed = text.count('"') % 2 == 1
-    last_line = text.count("\n") + (not text.endswith("\n"))
+    swallowed = swallowed_end(text)
     records = delimited_records(text, separator)
     header = next(records, (0, 0, None))[2]
     if not header:
         return pl.DataFrame()
     columns: list[list[str | None]] = [[] for _ in header]
     for start, end, record in records:
-        if unclosed and end == last_line and record:
+        if end == swallowed and record:
             _unclosed_quote(problems, text, start, end)
         elif len(record) > len(header):
             problems.add(
@@ -108,6 +106,18 @@ def _drop_blank_lines(frame: pl.DataFrame, data: bytes, separator: str) -> pl.Da
     if blank.size != frame.height:  # the records are not polars' rows: leave them
         return frame
     return frame.filter(pl.Series(~blank))
+
+
+def swallowed_end(text: str) -> int | None:
+    r"""The last line of ``text`` when a quote is never closed (an odd number of quotes): the
+    record that ends there swallowed the rest of the file; else None.
+
+    >>> swallowed_end('id,b\n1,"x\n2,y\n'), swallowed_end('id,b\n1,"x"\n')
+    (3, None)
+    """
+    if text.count('"') % 2 == 0:
+        return None
+    return text.count("\n") + (not text.endswith("\n"))
 
 
 def _unclosed_quote(problems: ProblemLog, text: str, first: int, last: int) -> None:

@@ -24,6 +24,7 @@ from dynamics.io._registry import check_options, detect, get_reader
 __all__ = [
     "ManyResult",
     "drop_file_overlap",
+    "file_row",
     "name_sample_files",
     "name_samples",
     "read_guarded",
@@ -257,14 +258,30 @@ def name_samples(
             problems.samples[kind] = samples[: since.get(kind, 0)] + named
 
 
+def file_row(sample: str, heights: Sequence[int]) -> tuple[int, int] | None:
+    """For a sample ``"row N"`` of all files' rows (``heights``: each file's number of rows,
+    in order), the file's index and the row's number in that file; None for any other
+    sample or a row past the end. The in-memory and the Spark ingest both number so.
+
+    >>> file_row("row 4", [2, 3]), file_row("row 6", [2, 3]), file_row("k3x9", [2, 3])
+    ((1, 2), None, None)
+    """
+    if not (sample.startswith("row ") and sample[4:].isdigit()):
+        return None
+    row = int(sample[4:])
+    for index, height in enumerate(heights):
+        if row <= height:
+            return index, row
+        row -= height
+    return None
+
+
 def _named(sample: str, holders: dict[str, str], files: Sequence[tuple[str, int]]) -> str:
     """``sample`` with its file named (see :func:`name_sample_files`)."""
-    if sample.startswith("row ") and sample[4:].isdigit():
-        row = int(sample[4:])
-        for name, height in files:
-            if row <= height:
-                return file_sample(name, f"row {row}")
-            row -= height
+    found = file_row(sample, [height for _, height in files])
+    if found is not None:
+        return file_sample(files[found[0]][0], f"row {found[1]}")
+    if sample.startswith("row "):
         return sample
     return file_sample(holders[sample], sample) if sample in holders else sample
 
@@ -303,12 +320,11 @@ def _locator(
 
     def locate(kind: str, sample: str) -> tuple[Path, dict[str, str], str] | None:
         if sample.startswith("row ") and sample[4:].isdigit():
-            row = int(sample[4:])
-            for path, fields, _, height in parts:
-                if row <= height:
-                    return path, fields, f"row {row}"
-                row -= height
-            return None
+            found = file_row(sample, [height for *_, height in parts])
+            if found is None:
+                return None
+            path, fields, _, _ = parts[found[0]]
+            return path, fields, f"row {found[1]}"
         holders = [
             (path, fields)
             for path, fields, ids, _ in parts

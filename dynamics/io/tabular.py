@@ -29,7 +29,7 @@ from dynamics._problems import ProblemLog
 from dynamics._progress import progress_bar
 from dynamics.errors import InputFormatError, ReaderOptionError, few
 from dynamics.io._base import ReadResult, json_objects, peek_text, strip_compression
-from dynamics.io._delimited import delimited_records, read_delimited
+from dynamics.io._delimited import delimited_records, read_delimited, swallowed_end
 from dynamics.io._encoding import check_encoding, count_replaced_rows, read_as_utf8
 
 __all__ = ["GUESSES", "detect", "guess_columns", "name", "read", "read_delimited", "read_frame"]
@@ -452,8 +452,7 @@ def _row_lines(data: bytes, kind: str, separator: str, n_rows: int) -> list[int]
         found = [n for n, _ in json_objects(data.splitlines(), 1, ProblemLog())]
     else:
         text = data.decode("utf-8-sig", errors="replace")
-        unclosed = text.count('"') % 2 == 1
-        last_line = text.count("\n") + (not text.endswith("\n"))
+        swallowed = swallowed_end(text)
         records = delimited_records(text, separator)
         header = next(records, (0, 0, []))[2]
         found = [
@@ -461,7 +460,7 @@ def _row_lines(data: bytes, kind: str, separator: str, n_rows: int) -> list[int]
             for start, end, record in records
             if record
             and len(record) <= len(header)
-            and not (unclosed and end == last_line)  # swallowed by a quote never closed
+            and end != swallowed  # not swallowed by a quote never closed
         ]
     return found if len(found) == n_rows else None
 

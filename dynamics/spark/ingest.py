@@ -130,7 +130,7 @@ def ingest(
     reader = spark.read.option("mergeSchema", "true")
     staged = reader.parquet(str(staging / "comments"))
     if strict and len(results) > 1:  # a strict error names the file of the comment, as load's
-        problems.locate = _locator(staged, results, offsets)
+        problems.locate = _locator(staged, results)
     with stage("integrity checks", progress=progress):
         since = {kind: len(samples) for kind, samples in problems.samples.items()}
         comments = check_comments(
@@ -214,24 +214,26 @@ def _check_options(formats: list[str], options: dict[str, Any]) -> None:
 
 
 def _locator(
-    staged: DataFrame, results: list[FileResult], offsets: dict[int, int]
+    staged: DataFrame, results: list[FileResult]
 ) -> Callable[[str, str], tuple[str, dict[str, str], str] | None]:
     """For a strict error of the checks: the file a comment id (or ``"row N"`` of all
     files' rows) came from, that file's own field names, and the sample as that file
     numbers it (see :func:`dynamics.io._many._locator`, the same rule in memory). Runs a
     Spark query, once, when the error is raised."""
+    from dynamics.io._many import file_row
+
     by_index = {r.index: r for r in results}
+    ordered = sorted(results, key=lambda r: r.index)  # the order of the rows' numbers
 
     def locate(kind: str, sample: str) -> tuple[str, dict[str, str], str] | None:
         from pyspark.sql import functions as F
 
         if sample.startswith("row ") and sample[4:].isdigit():
-            row = int(sample[4:]) - 1
-            index = max((i for i, start in offsets.items() if start <= row), default=None)
-            if index is None:
+            found = file_row(sample, [r.n_rows for r in ordered])
+            if found is None:
                 return None
-            r = by_index[index]
-            return r.path, dict(r.source_fields), f"row {row - offsets[index] + 1}"
+            r = ordered[found[0]]
+            return r.path, dict(r.source_fields), f"row {found[1]}"
         files = [
             row[0]
             for row in staged.filter(F.col("comment_id") == sample)
