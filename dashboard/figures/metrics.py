@@ -242,7 +242,8 @@ def side_bars_figure(
         bar.hovertemplate = f"{x} %{{x}}<br>{y} %{{y:.3f}}<br>" + "<br>".join(lines)
         bar.hovertemplate += "<extra></extra>"
     fig = go.Figure(bar)
-    for at, value in zip(bar.x, values, strict=True):
+    # by position on the category axis: a label such as "3" would be read as position 3
+    for at, value in enumerate(values):
         if value is None or (isinstance(value, float) and math.isnan(value)):
             fig.add_annotation(
                 x=at,
@@ -252,13 +253,14 @@ def side_bars_figure(
                 yanchor="bottom",
                 font={"size": 10, "color": "#888"},
             )
-    for value, label in references:
+    for i, (value, label) in enumerate(references):
         fig.add_hline(
             y=value,
             line_dash="dash",
             line_color="#888",
             annotation_text=label,
-            annotation_position="top right",
+            # the labels of close lines at opposite ends, so that they do not overlap
+            annotation_position="top right" if i % 2 else "top left",
         )
     fig.update_xaxes(title_text=x, type="category")
     fig.update_yaxes(title_text=y)

@@ -339,7 +339,7 @@ def test_side_bars_say_undefined_bars_and_draw_references() -> None:
         references=[(1.0, "1: no effect"), (1.6, "null mean 1.6")],
     )
     marks = [(a.x, a.text) for a in fig.layout.annotations if a.text == "n/a"]
-    assert marks == [("2", "n/a")]
+    assert marks == [(1, "n/a")]  # the position of depth "2" on the category axis
     lines = [(s.y0, s.line.dash) for s in fig.layout.shapes]
     assert lines == [(1.0, "dash"), (1.6, "dash")]
     labels = {a.text for a in fig.layout.annotations}
