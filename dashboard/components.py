@@ -252,8 +252,8 @@ def text_table(
 
     Dash's renderer subscribes every component to its store, so a page's cost in the browser
     grows with its components: the Echo chambers page's tables, about 500 ``html.Td`` cells,
-    held the browser 0.6-1.0 s on each visit at 100k comments, and 0.1-0.2 s as one
-    component each. ``dcc.Markdown`` hands raw HTML to a JSX parser (react-jsx-parser), in
+    held the browser 0.8-1.1 s on each visit at 100k comments, and 0.2-0.3 s as one
+    component each (``benchmarks/results/dashboard-100000-tables-before-after-daaad61.json``). ``dcc.Markdown`` hands raw HTML to a JSX parser (react-jsx-parser), in
     which ``{...}`` in a text is a JavaScript expression: every header, cell and row id is
     escaped by :func:`jsx_text` (markup characters and braces as character references), so
     a text shows as itself and runs nothing; the HTML has no line break (a cell's newlines
